@@ -1,0 +1,55 @@
+# Talat's commands. `make run` serves the site on SQLite with demo data; `make test` runs
+# every test. Both install what they need into .venv first.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := FLASK_APP=wsgi $(BIN)/flask
+PORT ?= 8000
+export PORT
+
+.PHONY: run test install install-dev translations migrate demo extract-messages bench clean
+
+run: install translations migrate demo
+	@echo ""
+	@echo "Talat is running at http://127.0.0.1:$(PORT)  (Ctrl+C to stop)"
+	@echo ""
+	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
+
+test: install-dev translations
+	bash scripts/install-test-deps.sh
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed-run: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(VENV)/.installed-run $@
+
+install: $(VENV)/.installed-run
+
+install-dev: $(VENV)/.installed-dev
+
+translations: install
+	$(BIN)/pybabel compile --use-fuzzy -d app/translations -f -q
+
+migrate: install
+	$(FLASK) db upgrade
+
+demo: install
+	$(FLASK) demo load
+
+extract-messages: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot --no-location --sort-output --omit-header .
+	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching --ignore-obsolete
+
+bench: install-dev translations
+	$(BIN)/python -m pytest -m bench -p no:randomly bench
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

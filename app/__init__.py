@@ -1,0 +1,56 @@
+"""Talat (ตลาด): a Thai community marketplace. ``create_app`` builds the whole site."""
+from flask import Flask
+
+from app.config import Config
+
+
+def create_app(config=None):
+    """Build the app: config, extensions, blueprints, hooks, CLI, error pages, template helpers."""
+    from app.config import INSTANCE_DIR
+
+    app = Flask(__name__, instance_path=str(INSTANCE_DIR))
+    app.config.from_object(config or Config())
+
+    from app import models  # noqa: F401  (registers the tables)
+    from app.blueprints.accounts.login import init_login
+    from app.cli import register_cli
+    from app.database import register_engine_hooks
+    from app.errors import register_error_handlers
+    from app.extensions import babel, csrf, db, limiter, migrate
+    from app.i18n import register_filters, select_locale
+    from app.permissions import register_permissions
+    from app.security import init_security
+    from app.templating import register_template_helpers
+    from app.traffic import init_traffic_log
+
+    db.init_app(app)
+    register_engine_hooks(app, db)
+    migrate.init_app(app, db, render_as_batch=True, directory=str(_migrations_dir()))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale,
+                   default_translation_directories="translations")
+    limiter.init_app(app)
+    init_login(app)
+    init_security(app)
+    init_traffic_log(app)
+
+    from app.blueprints.accounts import bp as accounts_bp
+    from app.blueprints.admin import bp as admin_bp
+    from app.blueprints.main import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(admin_bp)
+
+    register_error_handlers(app)
+    register_filters(app)
+    register_permissions(app)
+    register_template_helpers(app)
+    register_cli(app)
+    return app
+
+
+def _migrations_dir():
+    from app.config import BASE_DIR
+
+    return BASE_DIR / "migrations"

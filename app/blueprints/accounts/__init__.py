@@ -1,0 +1,6 @@
+"""Accounts: sign-up, log-in, password reset, profile (ACC-1 … ACC-4)."""
+from flask import Blueprint
+
+bp = Blueprint("accounts", __name__)
+
+from app.blueprints.accounts import views  # noqa: E402,F401  (registers the routes)

@@ -1,0 +1,72 @@
+"""Domain errors of the accounts services; each carries a message in the user's language."""
+from flask_babel import lazy_gettext as _l
+
+
+class AccountError(Exception):
+    """Base class: ``field`` names the form field the message belongs to, if any."""
+
+    field = None
+
+    def __init__(self, message, field=None):
+        super().__init__(str(message))
+        self.message = message
+        if field is not None:
+            self.field = field
+
+
+class EmailTaken(AccountError):
+    """Another account already uses this e-mail address, in any letter case."""
+
+    field = "email"
+
+    def __init__(self):
+        super().__init__(_l("An account with this e-mail address already exists. "
+                            "Log in, or reset your password if you forgot it."))
+
+
+class DisplayNameTaken(AccountError):
+    """Display names are unique regardless of letter case."""
+
+    field = "display_name"
+
+    def __init__(self):
+        super().__init__(_l("This display name is taken. Please choose another."))
+
+
+class WeakPassword(AccountError):
+    """The password breaks the password policy."""
+
+    field = "password"
+
+
+class InvalidCredentials(AccountError):
+    """Wrong e-mail or password; deliberately does not say which."""
+
+    def __init__(self):
+        super().__init__(_l("The e-mail address or password is incorrect."))
+
+
+class LoginBlocked(AccountError):
+    """Too many failed log-ins from this address (ACC-4)."""
+
+    def __init__(self, until):
+        super().__init__(_l("Too many failed log-ins from your network. Logging in from this "
+                            "address is paused for a while; please try again later."))
+        self.until = until
+
+
+class ResetTokenInvalid(AccountError):
+    """The reset link is unknown, used or expired."""
+
+    def __init__(self):
+        super().__init__(_l("This password reset link is invalid, expired or already used. "
+                            "Please ask for a new one."))
+
+
+class WrongCurrentPassword(AccountError):
+    """Changing a password needs the current one."""
+
+    field = "current_password"
+
+    def __init__(self):
+        super().__init__(_l("Your current password is incorrect."))

@@ -1,0 +1,74 @@
+"""Account forms. They check shape (required, lengths, types); the rules live in services."""
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, DateField, EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length, Optional
+
+from app.blueprints.accounts.passwords import MAX_PASSWORD_LENGTH
+from app.forms import TalatForm
+
+REQUIRED = _l("This field is required.")
+TOO_LONG = _l("This is too long.")
+
+
+def _email_field(label):
+    return EmailField(label, validators=[DataRequired(REQUIRED), Length(max=254, message=TOO_LONG)])
+
+
+def _new_password_fields():
+    password = PasswordField(_l("Password"), validators=[
+        DataRequired(REQUIRED), Length(max=MAX_PASSWORD_LENGTH, message=TOO_LONG)])
+    confirm = PasswordField(_l("Repeat password"), validators=[
+        DataRequired(REQUIRED), EqualTo("password", message=_l("The passwords do not match."))])
+    return password, confirm
+
+
+class RegisterForm(TalatForm):
+    """Sign-up (ACC-1, ACC-3)."""
+
+    email = _email_field(_l("E-mail address"))
+    display_name = StringField(_l("Display name"), validators=[
+        DataRequired(REQUIRED), Length(max=40, message=TOO_LONG)])
+    birth_date = DateField(_l("Date of birth"), validators=[DataRequired(REQUIRED)])
+    password, password_confirm = _new_password_fields()
+    guardian_name = StringField(_l("Parent or guardian's full name"),
+                                validators=[Optional(), Length(max=100, message=TOO_LONG)])
+    guardian_email = EmailField(_l("Parent or guardian's e-mail address"),
+                                validators=[Optional(), Length(max=254, message=TOO_LONG)])
+    guardian_consent = BooleanField(_l("My parent or guardian agrees to my registration"))
+
+
+class LoginForm(TalatForm):
+    """Log-in."""
+
+    email = _email_field(_l("E-mail address"))
+    password = PasswordField(_l("Password"), validators=[
+        DataRequired(REQUIRED), Length(max=MAX_PASSWORD_LENGTH, message=TOO_LONG)])
+    remember = BooleanField(_l("Remember me on this device"))
+
+
+class ResetRequestForm(TalatForm):
+    """Ask for a password reset link."""
+
+    email = _email_field(_l("E-mail address"))
+
+
+class ResetPasswordForm(TalatForm):
+    """Choose a new password with a reset link."""
+
+    password, password_confirm = _new_password_fields()
+
+
+class ProfileForm(TalatForm):
+    """A member's own details."""
+
+    display_name = StringField(_l("Display name"), validators=[
+        DataRequired(REQUIRED), Length(max=40, message=TOO_LONG)])
+    locale = SelectField(_l("Language"), choices=[("th", "ไทย"), ("en", "English")])
+
+
+class ChangePasswordForm(TalatForm):
+    """Change the password while logged in."""
+
+    current_password = PasswordField(_l("Current password"), validators=[
+        DataRequired(REQUIRED), Length(max=MAX_PASSWORD_LENGTH, message=TOO_LONG)])
+    password, password_confirm = _new_password_fields()

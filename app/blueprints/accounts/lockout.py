@@ -1,0 +1,60 @@
+"""Login lockout per address (ACC-4): more than ``LOGIN_MAX_FAILURES`` failed log-ins from one IP
+address within the window block log-ins from that address for ``LOGIN_BLOCK_MINUTES``.
+
+Only the address is blocked, never the account, so an attacker cannot lock a member out from
+the member's own network. An admin can lift a block early.
+"""
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import func, select, update
+
+from app.extensions import db
+from app.models import LoginBlock, LoginFailure
+
+
+def active_block(ip, now):
+    """The block in force for ``ip`` at ``now``, or None."""
+    return db.session.scalar(
+        select(LoginBlock).where(LoginBlock.ip == ip, LoginBlock.blocked_until > now,
+                                 LoginBlock.lifted_at.is_(None))
+        .order_by(LoginBlock.blocked_until.desc()).limit(1))
+
+
+def record_failure(ip, email_tried, now):
+    """Count a failed log-in; return the new block if this failure crossed the limit."""
+    config = current_app.config
+    db.session.add(LoginFailure(ip=ip, email_tried=email_tried[:254], at=now))
+    db.session.flush()
+    window_start = now - timedelta(minutes=config["LOGIN_FAILURE_WINDOW_MINUTES"])
+    failures = db.session.scalar(
+        select(func.count(LoginFailure.id)).where(
+            LoginFailure.ip == ip, LoginFailure.at > window_start, LoginFailure.cleared.is_(False)))
+    if failures <= config["LOGIN_MAX_FAILURES"]:
+        return None
+    block = active_block(ip, now)
+    if block is None:
+        block = LoginBlock(ip=ip, created_at=now, failures=failures,
+                           blocked_until=now + timedelta(minutes=config["LOGIN_BLOCK_MINUTES"]))
+        db.session.add(block)
+    else:
+        block.failures = failures
+    db.session.flush()
+    return block
+
+
+def lift_block(block, admin, now):
+    """End ``block`` early and forget the failures that caused it."""
+    block.lifted_at = now
+    block.lifted_by_id = admin.id
+    db.session.execute(update(LoginFailure).where(LoginFailure.ip == block.ip,
+                                                  LoginFailure.at <= now)
+                       .values(cleared=True))
+    db.session.flush()
+
+
+def current_blocks(now, limit=200):
+    """Blocks in force now, newest first, for the admin page."""
+    return db.session.scalars(
+        select(LoginBlock).where(LoginBlock.blocked_until > now, LoginBlock.lifted_at.is_(None))
+        .order_by(LoginBlock.created_at.desc()).limit(limit)).all()

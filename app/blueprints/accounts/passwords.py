@@ -1,0 +1,76 @@
+"""Password policy and hashing (ACC-1): argon2id hashes only; at least 10 characters; common
+passwords refused (the 30,000 most common leaked passwords, shipped with zxcvbn)."""
+from functools import lru_cache
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from app.blueprints.accounts.errors import WeakPassword
+
+MAX_PASSWORD_LENGTH = 200
+
+
+@lru_cache(maxsize=1)
+def common_passwords():
+    """The set of common passwords, lower-cased."""
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+    return frozenset(word.lower() for word in FREQUENCY_LISTS["passwords"])
+
+
+def _hasher():
+    config = current_app.config
+    return PasswordHasher(time_cost=config["ARGON2_TIME_COST"],
+                          memory_cost=config["ARGON2_MEMORY_COST_KIB"], parallelism=1)
+
+
+def check_password_policy(password, *, email="", display_name=""):
+    """Raise :class:`WeakPassword` with the reason if ``password`` may not be used."""
+    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
+    if len(password) < minimum:
+        raise WeakPassword(_l("Your password must be at least %(n)d characters long.", n=minimum))
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise WeakPassword(_l("Your password may be at most %(n)d characters long.",
+                              n=MAX_PASSWORD_LENGTH))
+    lowered = password.lower()
+    if lowered in common_passwords() or len(set(lowered)) < 4:
+        raise WeakPassword(_l("This password is too common and easy to guess. "
+                              "Please choose another."))
+    local_part = email.split("@", 1)[0].lower()
+    if (local_part and len(local_part) >= 4 and local_part in lowered) or (
+            display_name and display_name.lower() == lowered):
+        raise WeakPassword(_l("Your password must not contain your e-mail address or "
+                              "display name."))
+
+
+def hash_password(password):
+    """An argon2id hash of ``password``."""
+    return _hasher().hash(password)
+
+
+def verify_password(password_hash, password):
+    """True if ``password`` matches; never raises for a malformed hash."""
+    try:
+        return _hasher().verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(password_hash):
+    """True when the hash was made with weaker parameters than configured now."""
+    return _hasher().check_needs_rehash(password_hash)
+
+
+@lru_cache(maxsize=4)
+def _dummy_hash(time_cost, memory_cost):
+    return PasswordHasher(time_cost=time_cost, memory_cost=memory_cost,
+                          parallelism=1).hash("not-a-real-password")
+
+
+def burn_verification_time(password):
+    """Spend the time a real verification would, so unknown e-mails are not revealed by timing."""
+    config = current_app.config
+    verify_password(_dummy_hash(config["ARGON2_TIME_COST"], config["ARGON2_MEMORY_COST_KIB"]),
+                    password)

@@ -1,0 +1,221 @@
+"""Account rules (ACC-1 … ACC-4): registration, log-in, password reset, profile.
+
+Services validate, change state and flush; the view commits. ``now`` is passed in.
+"""
+import secrets
+import unicodedata
+from datetime import timedelta
+
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app, url_for
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select, update
+
+from app.blueprints.accounts import lockout, passwords, sessions
+from app.blueprints.accounts.errors import (
+    AccountError, DisplayNameTaken, EmailTaken, InvalidCredentials, LoginBlocked,
+    ResetTokenInvalid, WrongCurrentPassword)
+from app.extensions import db
+from app.i18n import age_on, bangkok_today
+from app.mail import queue_mail
+from app.models import PasswordResetToken, User
+
+ADULT_AGE = 18
+MAX_AGE = 120
+NAME_MIN, NAME_MAX = 2, 40
+_ALLOWED_NAME_PUNCTUATION = set(" ._-")
+
+
+def normalise_email(raw):
+    """Validate an address and return it lower-cased; raise AccountError if it is not one."""
+    try:
+        result = validate_email(raw.strip(), check_deliverability=False)
+    except EmailNotValidError:
+        raise AccountError(_l("Please enter a valid e-mail address."), field="email") from None
+    return result.normalized.lower()
+
+
+def clean_display_name(raw):
+    """A display name: 2–40 letters (any script), digits, spaces, dots, dashes, underscores."""
+    name = unicodedata.normalize("NFC", " ".join(raw.split()))
+    if not NAME_MIN <= len(name) <= NAME_MAX:
+        raise AccountError(_l("A display name has %(min)d to %(max)d characters.",
+                              min=NAME_MIN, max=NAME_MAX), field="display_name")
+    for char in name:
+        category = unicodedata.category(char)
+        if not (category[0] in "LMN" or char in _ALLOWED_NAME_PUNCTUATION):
+            raise AccountError(_l("A display name may contain only letters, digits, spaces, "
+                                  "dots, dashes and underscores."), field="display_name")
+    return name
+
+
+def display_name_key(name):
+    """The case-insensitive key that makes display names unique."""
+    return name.casefold()
+
+
+def clean_person_name(raw, field):
+    """A real person's name (a guardian's): letters, marks, spaces, dots, apostrophes, dashes."""
+    name = " ".join(raw.split())
+    if not 2 <= len(name) <= 100 or not all(
+            unicodedata.category(c)[0] in "LM" or c in " .'-" for c in name):
+        raise AccountError(_l("Please enter a real name (letters only)."), field=field)
+    return name
+
+
+def register_member(*, email, password, display_name, birth_date, now, locale="th",
+                    guardian_name="", guardian_email="", guardian_consent=False):
+    """Create a member account (ACC-1, ACC-3). Under 18 needs a guardian's consent."""
+    email = normalise_email(email)
+    display_name = clean_display_name(display_name)
+    today = bangkok_today(now)
+    age = age_on(birth_date, today)
+    if birth_date >= today or age > MAX_AGE:
+        raise AccountError(_l("Please enter your real date of birth."), field="birth_date")
+    passwords.check_password_policy(password, email=email, display_name=display_name)
+    minor = age < ADULT_AGE
+    if minor:
+        guardian_name = clean_person_name(guardian_name or "", "guardian_name")
+        try:
+            guardian_email = normalise_email(guardian_email or "")
+        except AccountError:
+            raise AccountError(_l("Please enter your parent or guardian's e-mail address."),
+                               field="guardian_email") from None
+        if guardian_email == email:
+            raise AccountError(_l("Your guardian's e-mail address must be their own, "
+                                  "not yours."), field="guardian_email")
+        if not guardian_consent:
+            raise AccountError(_l("Members under 18 need their parent or guardian's consent "
+                                  "to register."), field="guardian_consent")
+    if db.session.scalar(select(User.id).where(User.email == email)):
+        raise EmailTaken()
+    if db.session.scalar(select(User.id).where(
+            User.display_name_key == display_name_key(display_name))):
+        raise DisplayNameTaken()
+    user = User(email=email, password_hash=passwords.hash_password(password),
+                display_name=display_name, display_name_key=display_name_key(display_name),
+                birth_date=birth_date, role="member", locale=locale, created_at=now,
+                updated_at=now)
+    if minor:
+        user.guardian_name, user.guardian_email = guardian_name, guardian_email
+        user.guardian_consent_at = now
+    db.session.add(user)
+    db.session.flush()
+    queue_mail(user.email, "welcome", user=user)
+    if minor:
+        queue_mail(guardian_email, "guardian_notice", user=user, locale=locale,
+                   guardian_name=guardian_name)
+    return user
+
+
+def is_adult(user, now):
+    """True if the member is 18 or older today (Bangkok date) (ACC-3)."""
+    return age_on(user.birth_date, bangkok_today(now)) >= ADULT_AGE
+
+
+def authenticate(email, password, *, ip, now):
+    """Return the member for these credentials, counting failures per address (ACC-4)."""
+    block = lockout.active_block(ip, now)
+    if block is not None:
+        raise LoginBlocked(block.blocked_until)
+    try:
+        email = normalise_email(email)
+    except AccountError:
+        email = email.strip().lower()[:254]
+    user = db.session.scalar(select(User).where(User.email == email))
+    if user is None:
+        passwords.burn_verification_time(password)
+        ok = False
+    else:
+        ok = passwords.verify_password(user.password_hash, password)
+    if not ok:
+        block = lockout.record_failure(ip, email, now)
+        if block is not None:
+            raise LoginBlocked(block.blocked_until)
+        raise InvalidCredentials()
+    if passwords.needs_rehash(user.password_hash):
+        user.password_hash = passwords.hash_password(password)
+    user.last_login_at = now
+    db.session.flush()
+    return user
+
+
+def request_password_reset(email, *, now):
+    """E-mail a single-use reset link if the address belongs to a member; silent otherwise."""
+    try:
+        email = normalise_email(email)
+    except AccountError:
+        return None
+    user = db.session.scalar(select(User).where(User.email == email))
+    if user is None:
+        return None
+    db.session.execute(update(PasswordResetToken).where(
+        PasswordResetToken.user_id == user.id, PasswordResetToken.used_at.is_(None))
+        .values(used_at=now))
+    token = secrets.token_urlsafe(32)
+    minutes = current_app.config["PASSWORD_RESET_MINUTES"]
+    db.session.add(PasswordResetToken(token_hash=sessions.token_hash(token), user_id=user.id,
+                                      created_at=now, expires_at=now + timedelta(minutes=minutes)))
+    db.session.flush()
+    link = url_for("accounts.reset_password", token=token, _external=True)
+    queue_mail(user.email, "password_reset", user=user, link=link, minutes=minutes)
+    return token
+
+
+def find_reset_token(token, now):
+    """The usable reset token for ``token``, or raise :class:`ResetTokenInvalid`."""
+    if not token or len(token) > 100:
+        raise ResetTokenInvalid()
+    reset = db.session.scalar(select(PasswordResetToken).where(
+        PasswordResetToken.token_hash == sessions.token_hash(token)))
+    if reset is None or reset.used_at is not None or reset.expires_at <= now:
+        raise ResetTokenInvalid()
+    return reset
+
+
+def reset_password(token, new_password, *, now):
+    """Set a new password with a reset token, use the token up and end every session."""
+    reset = find_reset_token(token, now)
+    user = reset.user
+    passwords.check_password_policy(new_password, email=user.email, display_name=user.display_name)
+    user.password_hash = passwords.hash_password(new_password)
+    user.updated_at = now
+    reset.used_at = now
+    sessions.end_all_sessions(user)
+    db.session.flush()
+    queue_mail(user.email, "password_changed", user=user)
+    return user
+
+
+def change_password(user, current_password, new_password, *, keep_token, now):
+    """Change a password from the profile; every other session of the member is ended."""
+    if not passwords.verify_password(user.password_hash, current_password):
+        raise WrongCurrentPassword()
+    passwords.check_password_policy(new_password, email=user.email, display_name=user.display_name)
+    user.password_hash = passwords.hash_password(new_password)
+    user.updated_at = now
+    sessions.end_all_sessions(user, except_token=keep_token)
+    db.session.flush()
+    queue_mail(user.email, "password_changed", user=user)
+
+
+def update_profile(user, *, display_name, locale, now):
+    """Change the member's own display name and language."""
+    display_name = clean_display_name(display_name)
+    key = display_name_key(display_name)
+    if key != user.display_name_key and db.session.scalar(
+            select(User.id).where(User.display_name_key == key)):
+        raise DisplayNameTaken()
+    if locale not in current_app.config["LANGUAGES"]:
+        raise AccountError(_l("Please choose a language from the list."), field="locale")
+    user.display_name, user.display_name_key, user.locale = display_name, key, locale
+    user.updated_at = now
+    db.session.flush()
+    return user
+
+
+def set_language(user, locale):
+    """Remember a logged-in member's language choice."""
+    if locale in current_app.config["LANGUAGES"]:
+        user.locale = locale
+        db.session.flush()

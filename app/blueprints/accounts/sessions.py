@@ -1,0 +1,64 @@
+"""Log-in sessions kept on the server, so that logging out really ends a session and a
+password reset ends them all. The browser holds only a random token; we store its hash."""
+import hashlib
+import secrets
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import delete, select
+
+from app.extensions import db
+from app.models import LoginSession
+
+#: Idle sessions are extended at most this often, to avoid a write on every request.
+SLIDE_EVERY = timedelta(minutes=5)
+
+
+def token_hash(token):
+    """The stored form of a session or reset token."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_session(user, *, remember, ip, user_agent, now):
+    """Create a session for ``user`` and return the token the browser keeps."""
+    token = secrets.token_urlsafe(32)
+    config = current_app.config
+    lifetime = (config["PERMANENT_SESSION_LIFETIME"] if remember
+                else timedelta(hours=config["SESSION_IDLE_HOURS"]))
+    db.session.add(LoginSession(
+        token_hash=token_hash(token), user_id=user.id, remember=remember, created_at=now,
+        last_seen_at=now, expires_at=now + lifetime, ip=ip[:45], user_agent=user_agent[:255]))
+    db.session.flush()
+    return token
+
+
+def load_session(token, now):
+    """The live :class:`LoginSession` for ``token``, or None; slides the idle expiry."""
+    if not token or len(token) > 100:
+        return None
+    login = db.session.scalar(select(LoginSession).where(LoginSession.token_hash == token_hash(token)))
+    if login is None or login.expires_at <= now:
+        return None
+    if not login.remember and now - login.last_seen_at > SLIDE_EVERY:
+        login.last_seen_at = now
+        login.expires_at = now + timedelta(hours=current_app.config["SESSION_IDLE_HOURS"])
+    return login
+
+
+def end_session(token):
+    """Delete the session behind ``token`` (log out)."""
+    if token:
+        db.session.execute(delete(LoginSession).where(LoginSession.token_hash == token_hash(token)))
+
+
+def end_all_sessions(user, except_token=None):
+    """Delete every session of ``user`` but the one behind ``except_token`` (password change)."""
+    query = delete(LoginSession).where(LoginSession.user_id == user.id)
+    if except_token:
+        query = query.where(LoginSession.token_hash != token_hash(except_token))
+    db.session.execute(query)
+
+
+def purge_expired_sessions(now):
+    """Job: delete expired sessions. Returns how many."""
+    return db.session.execute(delete(LoginSession).where(LoginSession.expires_at <= now)).rowcount

@@ -1,0 +1,198 @@
+"""Account pages. Thin: parse the form, call a service, commit, redirect or re-render."""
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from sqlalchemy.exc import IntegrityError
+
+from app.blueprints.accounts import bp, services
+from app.blueprints.accounts.errors import AccountError, EmailTaken, LoginBlocked
+from app.blueprints.accounts.forms import (
+    ChangePasswordForm, LoginForm, ProfileForm, RegisterForm, ResetPasswordForm, ResetRequestForm)
+from app.blueprints.accounts.login import current_token, log_in, log_out
+from app.database import begin_immediate, utcnow
+from app.extensions import db, limiter
+from app.forms import EmptyForm
+from app.i18n import current_language
+from app.models import User
+from app.net import client_ip
+from app.urls import safe_next
+
+
+def _limit(name):
+    return limiter.limit(lambda: current_app.config[name], methods=["POST"])
+
+
+def show_error(form, error):
+    """Put a service's error on the field it concerns, or on the form as a whole."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = list(field.errors) + [str(error.message)]
+    else:
+        form.form_errors.append(str(error.message))
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@_limit("RATELIMIT_SIGNUP")
+def register():
+    """Sign up (ACC-1, ACC-3)."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            begin_immediate(db.session)
+            user = services.register_member(
+                email=form.email.data, password=form.password.data,
+                display_name=form.display_name.data, birth_date=form.birth_date.data,
+                guardian_name=form.guardian_name.data, guardian_email=form.guardian_email.data,
+                guardian_consent=form.guardian_consent.data, locale=current_language(),
+                now=utcnow())
+            log_in(user, remember=False)
+            db.session.commit()
+        except AccountError as error:
+            db.session.rollback()
+            show_error(form, error)
+        except IntegrityError:  # a concurrent sign-up took the address or the name
+            db.session.rollback()
+            show_error(form, EmailTaken())
+        else:
+            flash(_l("Welcome to Talat, %(name)s!", name=user.display_name), "success")
+            return redirect(url_for("main.home"))
+    status = 422 if form.is_submitted() else 200
+    return render_template("accounts/register.html", form=form), status
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@_limit("RATELIMIT_LOGIN")
+def login():
+    """Log in (ACC-1) with the per-address lockout (ACC-4)."""
+    next_url = safe_next(request.args.get("next"), url_for("main.home"))
+    if current_user.is_authenticated:
+        return redirect(next_url)
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.email.data, form.password.data,
+                                         ip=client_ip(), now=utcnow())
+            log_in(user, remember=form.remember.data)
+            db.session.commit()
+        except LoginBlocked as error:
+            db.session.commit()  # keep the failure that caused the block
+            show_error(form, error)
+            status = 429
+        except AccountError as error:
+            db.session.commit()  # keep the recorded failure
+            show_error(form, error)
+            status = 422
+        else:
+            flash(_l("You are logged in."), "success")
+            return redirect(next_url)
+    elif form.is_submitted():
+        status = 422
+    return render_template("accounts/login.html", form=form, next_url=next_url), status
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    """Log out: the session is deleted on the server, not just forgotten by the browser."""
+    form = EmptyForm()
+    if form.validate_on_submit() and current_user.is_authenticated:
+        log_out()
+        db.session.commit()
+        flash(_l("You are logged out."), "info")
+    return redirect(url_for("main.home"))
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@_limit("RATELIMIT_RESET")
+def forgot_password():
+    """Ask for a reset link. The answer is the same whether or not the address is known."""
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data, now=utcnow())
+        db.session.commit()
+        flash(_l("If an account uses that address, we have sent it a link to choose a new "
+                 "password. The link works once and expires soon."), "info")
+        return redirect(url_for("accounts.login"))
+    status = 422 if form.is_submitted() else 200
+    return render_template("accounts/forgot_password.html", form=form), status
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@_limit("RATELIMIT_RESET")
+def reset_password(token):
+    """Choose a new password with an e-mailed single-use link."""
+    now = utcnow()
+    try:
+        services.find_reset_token(token, now)
+    except AccountError as error:
+        return render_template("accounts/reset_invalid.html", message=error.message), 400
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.reset_password(token, form.password.data, now=now)
+            if current_user.is_authenticated:
+                log_out()
+            db.session.commit()
+        except AccountError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            flash(_l("Your password has been changed. Please log in with it."), "success")
+            return redirect(url_for("accounts.login"))
+    status = 422 if form.is_submitted() else 200
+    return render_template("accounts/reset_password.html", form=form, token=token), status
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def profile():
+    """A member's own details; nobody else's can be reached from here."""
+    form = ProfileForm(obj=current_user) if request.method == "GET" else ProfileForm()
+    password_form = ChangePasswordForm(formdata=None)
+    if form.validate_on_submit():
+        try:
+            services.update_profile(current_user, display_name=form.display_name.data,
+                                    locale=form.locale.data, now=utcnow())
+            db.session.commit()
+        except AccountError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            flash(_l("Your details have been saved."), "success")
+            response = redirect(url_for("accounts.profile"))
+            response.set_cookie("lang", form.locale.data, max_age=365 * 86400,
+                                samesite="Lax", httponly=True, secure=request.is_secure)
+            return response
+    status = 422 if form.is_submitted() else 200
+    return render_template("accounts/profile.html", form=form, password_form=password_form,
+                           user=current_user), status
+
+
+@bp.route("/account/password", methods=["POST"])
+@login_required
+def change_password():
+    """Change the password; other sessions of the member end."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.current_password.data,
+                                     form.password.data, keep_token=current_token(), now=utcnow())
+            db.session.commit()
+        except AccountError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            flash(_l("Your password has been changed. Your other devices were logged out."),
+                  "success")
+            return redirect(url_for("accounts.profile"))
+    profile_form = ProfileForm(obj=current_user, formdata=None)
+    return render_template("accounts/profile.html", form=profile_form, password_form=form,
+                           user=current_user), 422
+
+
+@bp.route("/members/<int:user_id>")
+def member(user_id):
+    """A member's public page: display name and membership date only (ACC-2)."""
+    return render_template("accounts/member.html", member=db.get_or_404(User, user_id))

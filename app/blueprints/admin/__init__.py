@@ -1,0 +1,6 @@
+"""Admin pages: members and roles, login blocks, the e-mail outbox, the traffic log."""
+from flask import Blueprint
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+from app.blueprints.admin import views  # noqa: E402,F401

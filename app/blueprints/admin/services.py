@@ -1,0 +1,33 @@
+"""Admin operations that change state."""
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from app.blueprints.accounts.errors import AccountError
+from app.extensions import db
+from app.models import User
+from app.models.accounts import ROLES
+
+
+def set_role(user, role, *, by):
+    """Give ``user`` a role; the last admin cannot be demoted, nor can admins demote themselves."""
+    if role not in ROLES:
+        raise AccountError(_l("Unknown role."))
+    if user.role == "admin" and role != "admin":
+        if user.id == by.id:
+            raise AccountError(_l("You cannot remove your own admin role."))
+        admins = db.session.scalar(select(func.count(User.id)).where(User.role == "admin"))
+        if admins <= 1:
+            raise AccountError(_l("The last admin cannot be demoted."))
+    user.role = role
+    db.session.flush()
+    return user
+
+
+def find_members(query, limit=50):
+    """Members whose e-mail or display name contains ``query``, newest first."""
+    statement = select(User).order_by(User.id.desc()).limit(limit)
+    if query:
+        pattern = f"%{query.lower()}%"
+        statement = statement.where(
+            User.email.like(pattern) | User.display_name_key.like(pattern))
+    return db.session.scalars(statement).all()

@@ -1,0 +1,104 @@
+"""Admin pages. Every route requires the admin role."""
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.blueprints.accounts import lockout
+from app.blueprints.accounts.errors import AccountError
+from app.blueprints.admin import bp, services
+from app.database import utcnow
+from app.extensions import db
+from app.forms import EmptyForm
+from app.models import EmailMessage, LoginBlock, TrafficLogEntry, User
+from app.models.accounts import ROLES
+from app.permissions import is_admin, require
+
+PAGE_SIZE = 100
+
+
+@bp.before_request
+@require(is_admin)
+def _admins_only():
+    """Every admin page is for admins only."""
+
+
+@bp.route("/")
+def dashboard():
+    """Admin home."""
+    return render_template("admin/dashboard.html")
+
+
+@bp.route("/members")
+def members():
+    """Find members; change their roles."""
+    query = request.args.get("q", "").strip()[:100]
+    return render_template("admin/members.html", members=services.find_members(query), q=query,
+                           roles=ROLES, form=EmptyForm())
+
+
+@bp.route("/members/<int:user_id>/role", methods=["POST"])
+def set_role(user_id):
+    """Change a member's role."""
+    user = db.get_or_404(User, user_id)
+    form = EmptyForm()
+    if form.validate_on_submit():
+        try:
+            services.set_role(user, request.form.get("role", ""), by=current_user)
+            db.session.commit()
+            flash(_l("The role of %(name)s is now %(role)s.", name=user.display_name,
+                     role=user.role), "success")
+        except AccountError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+    return redirect(url_for("admin.members", q=user.email))
+
+
+@bp.route("/login-blocks")
+def login_blocks():
+    """Addresses barred from logging in (ACC-4)."""
+    return render_template("admin/login_blocks.html", blocks=lockout.current_blocks(utcnow()),
+                           form=EmptyForm())
+
+
+@bp.route("/login-blocks/<int:block_id>/lift", methods=["POST"])
+def lift_login_block(block_id):
+    """Lift a block early."""
+    block = db.get_or_404(LoginBlock, block_id)
+    if EmptyForm().validate_on_submit():
+        lockout.lift_block(block, current_user, utcnow())
+        db.session.commit()
+        flash(_l("The block on %(ip)s has been lifted.", ip=block.ip), "success")
+    return redirect(url_for("admin.login_blocks"))
+
+
+@bp.route("/outbox")
+def outbox():
+    """E-mail kept here when no SMTP server is configured, and every message's status."""
+    status = request.args.get("status", "")
+    statement = select(EmailMessage).order_by(EmailMessage.id.desc()).limit(PAGE_SIZE)
+    if status:
+        statement = statement.where(EmailMessage.status == status)
+    return render_template("admin/outbox.html", messages=db.session.scalars(statement).all(),
+                           status=status)
+
+
+@bp.route("/outbox/<int:message_id>")
+def outbox_message(message_id):
+    """Read one e-mail."""
+    return render_template("admin/outbox_message.html",
+                           message=db.get_or_404(EmailMessage, message_id))
+
+
+@bp.route("/traffic")
+def traffic():
+    """The traffic log (ACC-6), newest first, filtered by address or member."""
+    ip = request.args.get("ip", "").strip()[:45]
+    member = request.args.get("member", "").strip()
+    statement = select(TrafficLogEntry).order_by(TrafficLogEntry.id.desc()).limit(PAGE_SIZE)
+    if ip:
+        statement = statement.where(TrafficLogEntry.ip == ip)
+    if member.isdigit():
+        statement = statement.where(TrafficLogEntry.member_id == int(member))
+    return render_template("admin/traffic.html", entries=db.session.scalars(statement).all(),
+                           ip=ip, member=member)

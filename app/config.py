@@ -1,0 +1,147 @@
+"""Configuration read from the environment, with safe embedded defaults for development.
+
+Every variable is documented in README.md. Production (``TALAT_ENV=production``) refuses to
+start without a real ``SECRET_KEY``; development keeps a random key in ``instance/secret_key``
+so that no default secret ever lives in the code.
+"""
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = Path(os.environ.get("TALAT_INSTANCE_DIR", BASE_DIR / "instance"))
+
+#: Traffic-log retention may never be configured below this many days (ACC-6).
+MIN_TRAFFIC_RETENTION_DAYS = 90
+
+
+class ConfigError(RuntimeError):
+    """Raised when the environment does not describe a safe configuration."""
+
+
+def _bool(name, default=False):
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name, default):
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+def _secret_key(env):
+    """Return SECRET_KEY from the environment, or a per-instance random key in development."""
+    key = os.environ.get("SECRET_KEY")
+    if key:
+        if env == "production" and len(key) < 32:
+            raise ConfigError("SECRET_KEY must be at least 32 characters in production")
+        return key
+    if env == "production":
+        raise ConfigError("SECRET_KEY must be set when TALAT_ENV=production")
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    key_file = INSTANCE_DIR / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def normalise_database_url(url):
+    """Use the psycopg 3 driver for plain ``postgres://`` and ``postgresql://`` URLs."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+class Config:
+    """Settings for running the site; every value can be overridden from the environment."""
+
+    def __init__(self):
+        env = os.environ.get("TALAT_ENV", "development")
+        self.TALAT_ENV = env
+        self.SECRET_KEY = _secret_key(env)
+        default_db = "sqlite:///" + str(INSTANCE_DIR / "talat.sqlite3")
+        self.SQLALCHEMY_DATABASE_URI = normalise_database_url(
+            os.environ.get("DATABASE_URL", default_db))
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        self.REDIS_URL = os.environ.get("REDIS_URL", "")
+
+        # Sessions and cookies. Secure is also set per request when served over HTTPS.
+        self.SESSION_COOKIE_NAME = "talat_session"
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", env == "production")
+        self.PERMANENT_SESSION_LIFETIME = timedelta(days=_int("REMEMBER_ME_DAYS", 30))
+        self.SESSION_IDLE_HOURS = _int("SESSION_IDLE_HOURS", 12)
+        self.PROXY_FIX_HOPS = _int("PROXY_FIX_HOPS", 0)
+        self.MAX_CONTENT_LENGTH = _int("MAX_UPLOAD_MB", 16) * 1024 * 1024
+
+        # Language and time.
+        self.BABEL_DEFAULT_LOCALE = "th"
+        self.BABEL_DEFAULT_TIMEZONE = "Asia/Bangkok"
+        self.LANGUAGES = ("th", "en")
+
+        # Passwords (argon2id). Defaults are argon2-cffi's RFC 9106 low-memory profile.
+        self.ARGON2_TIME_COST = _int("ARGON2_TIME_COST", 3)
+        self.ARGON2_MEMORY_COST_KIB = _int("ARGON2_MEMORY_COST_KIB", 65536)
+        self.PASSWORD_MIN_LENGTH = 10
+        self.PASSWORD_RESET_MINUTES = _int("PASSWORD_RESET_MINUTES", 60)
+
+        # Login lockout (ACC-4).
+        self.LOGIN_MAX_FAILURES = _int("LOGIN_MAX_FAILURES", 10)
+        self.LOGIN_FAILURE_WINDOW_MINUTES = _int("LOGIN_FAILURE_WINDOW_MINUTES", 15)
+        self.LOGIN_BLOCK_MINUTES = _int("LOGIN_BLOCK_MINUTES", 30)
+
+        # Rate limits (ACC-8).
+        self.RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
+        self.RATELIMIT_STORAGE_URI = os.environ.get(
+            "RATELIMIT_STORAGE_URI", self.REDIS_URL or "memory://")
+        self.RATELIMIT_PER_IP = os.environ.get("RATELIMIT_PER_IP", "300 per minute;5000 per hour")
+        self.RATELIMIT_PER_ACCOUNT = os.environ.get("RATELIMIT_PER_ACCOUNT", "60 per minute")
+        self.RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "30 per minute")
+        self.RATELIMIT_SIGNUP = os.environ.get("RATELIMIT_SIGNUP", "10 per hour")
+        self.RATELIMIT_RESET = os.environ.get("RATELIMIT_RESET", "10 per hour")
+        self.RATELIMIT_HEADERS_ENABLED = True
+
+        # E-mail (ACC-7). Without MAIL_SERVER, mail stays in the admin's outbox.
+        self.MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+        self.MAIL_PORT = _int("MAIL_PORT", 25)
+        self.MAIL_USE_TLS = _bool("MAIL_USE_TLS")
+        self.MAIL_USE_SSL = _bool("MAIL_USE_SSL")
+        self.MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+        self.MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+        self.MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Talat <no-reply@talat.local>")
+        self.MAIL_TIMEOUT_SECONDS = _int("MAIL_TIMEOUT_SECONDS", 10)
+        self.MAIL_HOURLY_CAP = _int("MAIL_HOURLY_CAP", 60)
+        self.MAIL_MAX_WAIT_HOURS = _int("MAIL_MAX_WAIT_HOURS", 24)
+
+        # Traffic log (ACC-6).
+        self.TRAFFIC_RETENTION_DAYS = max(
+            MIN_TRAFFIC_RETENTION_DAYS, _int("TRAFFIC_RETENTION_DAYS", MIN_TRAFFIC_RETENTION_DAYS))
+
+        # Public address used in e-mailed links when there is no request (jobs, CLI).
+        self.SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+        self.WTF_CSRF_TIME_LIMIT = _int("CSRF_TIME_LIMIT_SECONDS", 8 * 3600)
+
+
+class TestConfig(Config):
+    """Fast, isolated settings for the test suite; the database URL is given by the fixture."""
+
+    def __init__(self, database_url, **overrides):
+        super().__init__()
+        self.TESTING = True
+        self.SQLALCHEMY_DATABASE_URI = normalise_database_url(database_url)
+        self.ARGON2_TIME_COST = 1
+        self.ARGON2_MEMORY_COST_KIB = 1024
+        self.RATELIMIT_ENABLED = False
+        self.RATELIMIT_STORAGE_URI = "memory://"
+        self.MAIL_SERVER = ""
+        self.SERVER_NAME = None
+        for key, value in overrides.items():
+            setattr(self, key, value)
+        if "TRAFFIC_RETENTION_DAYS" in overrides:
+            self.TRAFFIC_RETENTION_DAYS = max(MIN_TRAFFIC_RETENTION_DAYS, self.TRAFFIC_RETENTION_DAYS)

@@ -1,0 +1,113 @@
+"""Database plumbing shared by every domain: UTC timestamps, SQLite transaction control,
+and side effects that run only after a successful commit."""
+from datetime import datetime, timezone
+
+from flask import current_app
+from sqlalchemy import DateTime, event
+from sqlalchemy.orm import Session
+from sqlalchemy.types import TypeDecorator
+
+
+def utcnow():
+    """The current time as a timezone-aware UTC datetime."""
+    return datetime.now(timezone.utc)
+
+
+class UTCDateTime(TypeDecorator):
+    """A timestamp stored in UTC and always returned timezone-aware.
+
+    SQLite keeps no zone, so naive values read back are UTC by construction; naive values
+    are refused on the way in so a local time can never be stored by mistake.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+def configure_sqlite(engine):
+    """Give SQLite real transactions: WAL, a busy timeout, and BEGIN emitted by SQLAlchemy.
+
+    Python's sqlite3 driver does not emit BEGIN before a SELECT, so we take transaction control
+    ourselves (see ARCHITECTURE.md, known traps). Write paths that must not interleave call
+    :func:`begin_immediate`.
+    """
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        mode = connection.get_execution_options().get("sqlite_begin", "")
+        connection.exec_driver_sql(f"BEGIN {mode}".strip())
+
+
+def begin_immediate(session):
+    """Start the session's transaction as a writer (SQLite BEGIN IMMEDIATE; no-op elsewhere).
+
+    Call it first thing on a write path that reads before it writes, so two writers queue on
+    the busy timeout instead of failing with "database is locked" at commit time. A read-only
+    transaction already open (loading the current user, say) is ended first.
+    """
+    if session.get_bind().dialect.name != "sqlite":
+        return
+    if session.in_transaction():
+        if session.new or session.dirty or session.deleted:
+            raise RuntimeError("begin_immediate() called after changes were made")
+        session.commit()
+    session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+
+
+def after_commit(session, effect):
+    """Run ``effect()`` once the session's current transaction has committed.
+
+    E-mails, live events and webhooks go through here so that nothing leaves the building for
+    a change that was rolled back. Effects must not use ``session`` (use the engine directly).
+    """
+    session.info.setdefault("talat_effects", []).append(effect)
+
+
+@event.listens_for(Session, "after_commit")
+def _run_effects(session):
+    effects = session.info.pop("talat_effects", [])
+    for effect in effects:
+        try:
+            effect()
+        except Exception:  # an effect's failure must never undo a committed change
+            current_app.logger.exception("post-commit effect failed")
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_effects(session, previous_transaction):
+    if previous_transaction.parent is None:
+        session.info.pop("talat_effects", None)
+
+
+def register_engine_hooks(app, db):
+    """Attach SQLite transaction hooks to the app's engine once it exists."""
+    with app.app_context():
+        configure_sqlite(db.engine)
+

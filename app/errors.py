@@ -1,0 +1,55 @@
+"""Error pages in the visitor's language that say what happened and leak nothing."""
+from flask import render_template
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from app.extensions import db
+from app.htmx import wants_fragment
+
+MESSAGES = {
+    400: (_l("Something in the request was wrong"),
+          _l("The page could not understand what was sent. Please go back and try again.")),
+    403: (_l("You may not do this"),
+          _l("Your account does not have permission for this page or action.")),
+    404: (_l("Page not found"),
+          _l("The page may have been moved or removed, or the address may be mistyped.")),
+    405: (_l("Not allowed"), _l("This page cannot be used this way.")),
+    413: (_l("The upload is too large"),
+          _l("The files you sent are larger than we accept. Please send smaller files.")),
+    429: (_l("Too many requests"),
+          _l("You have sent too many requests in a short time. Please wait a minute and "
+             "try again.")),
+    500: (_l("Something went wrong on our side"),
+          _l("We have been told about it. Please try again in a moment.")),
+}
+CSRF_MESSAGE = (_l("The form has expired"),
+                _l("For your security the form could only be sent for a limited time. Go back, "
+                   "reload the page and send it again; what you typed is still in the form."))
+
+
+def render_error(status, title, message):
+    """The error page, or its fragment for htmx."""
+    template = "errors/_error.html" if wants_fragment() else "errors/error.html"
+    return render_template(template, status=status, title=title, message=message), status
+
+
+def handle_http_error(error):
+    """Any HTTPException: our own page, never the default trace or text."""
+    status = error.code or 500
+    if status >= 500:
+        db.session.rollback()
+    title, message = MESSAGES.get(status, MESSAGES[400 if status < 500 else 500])
+    return render_error(status, title, message)
+
+
+def handle_csrf_error(error):
+    """A missing or stale CSRF token (every POST needs one)."""
+    return render_error(400, *CSRF_MESSAGE)
+
+
+def register_error_handlers(app):
+    """Install the handlers."""
+    app.register_error_handler(CSRFError, handle_csrf_error)
+    # Unhandled exceptions reach this as a 500 InternalServerError (outside tests).
+    app.register_error_handler(HTTPException, handle_http_error)

@@ -1,0 +1,99 @@
+"""Language and presentation: Thai first, English second; Bangkok time; baht.
+
+The locale comes from the ``lang`` cookie, then the member's saved choice, then Thai.
+Dates in Thai carry the Buddhist-era year (Gregorian + 543).
+"""
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
+
+from babel.dates import get_month_names
+from flask import current_app, request
+from flask_babel import get_locale
+from flask_login import current_user
+
+BANGKOK = ZoneInfo("Asia/Bangkok")
+LANG_COOKIE = "lang"
+BUDDHIST_ERA_OFFSET = 543
+
+
+def select_locale():
+    """Flask-Babel locale selector."""
+    languages = current_app.config["LANGUAGES"]
+    try:
+        cookie = request.cookies.get(LANG_COOKIE)
+    except RuntimeError:
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    if cookie in languages:
+        return cookie
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def current_language():
+    """The two-letter code of the language the page is rendered in."""
+    return str(get_locale() or "th")[:2]
+
+
+def to_bangkok(value):
+    """Convert an aware UTC datetime to Bangkok time."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(BANGKOK)
+
+
+def format_date(value, lang=None):
+    """A calendar date: "22 พฤศจิกายน 2569" in Thai, "22 November 2026" in English."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = to_bangkok(value).date()
+    lang = lang or current_language()
+    month = get_month_names("wide", locale=lang)[value.month]
+    year = value.year + BUDDHIST_ERA_OFFSET if lang == "th" else value.year
+    return f"{value.day} {month} {year}"
+
+
+def format_datetime(value, lang=None):
+    """A moment shown in Bangkok time: "22 พ.ย. 2569 11:30 น." / "22 Nov 2026, 11:30"."""
+    if value is None:
+        return ""
+    local = to_bangkok(value)
+    lang = lang or current_language()
+    month = get_month_names("abbreviated", locale=lang)[local.month]
+    if lang == "th":
+        return f"{local.day} {month} {local.year + BUDDHIST_ERA_OFFSET} {local:%H:%M} น."
+    return f"{local.day} {month} {local.year}, {local:%H:%M}"
+
+
+def format_baht(satang):
+    """Money is an integer number of satang; show it as ฿1,234 or ฿1,234.50."""
+    if satang is None:
+        return ""
+    if not isinstance(satang, int):
+        raise TypeError("money must be an integer number of satang")
+    sign = "-" if satang < 0 else ""
+    baht, rest = divmod(abs(satang), 100)
+    text = f"{sign}฿{baht:,}"
+    return f"{text}.{rest:02d}" if rest else text
+
+
+def bangkok_today(now=None):
+    """Today's date in Bangkok."""
+    return to_bangkok(now or datetime.now(timezone.utc)).date()
+
+
+def age_on(birth_date: date, today: date) -> int:
+    """Whole years between a birth date and ``today``."""
+    years = today.year - birth_date.year
+    if (today.month, today.day) < (birth_date.month, birth_date.day):
+        years -= 1
+    return years
+
+
+def register_filters(app):
+    """Expose the formatters to templates."""
+    app.jinja_env.filters["bkk_date"] = format_date
+    app.jinja_env.filters["bkk_datetime"] = format_datetime
+    app.jinja_env.filters["baht"] = format_baht
+    app.jinja_env.globals["current_language"] = current_language

@@ -1,0 +1,54 @@
+"""Scheduled jobs: idempotent functions that settle what the clock already decided.
+
+``flask jobs run`` runs each once; a scheduler (cron, systemd timer) calls it every minute.
+Running a job twice changes nothing the first run did not.
+"""
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from app.blueprints.accounts.sessions import purge_expired_sessions
+from app.database import utcnow
+from app.extensions import db
+from app.mail import deliver_pending
+from app.traffic import purge_traffic_log
+
+
+def deliver_mail(app, now):
+    """Deliver queued e-mail whose accounts are under the hourly cap (ACC-7)."""
+    return deliver_pending(app, now)
+
+
+def purge_sessions(app, now):
+    """Delete expired log-in sessions."""
+    count = purge_expired_sessions(now)
+    db.session.commit()
+    return count
+
+
+def purge_traffic(app, now):
+    """Apply the traffic-log retention period (ACC-6)."""
+    count = purge_traffic_log(now, app.config["TRAFFIC_RETENTION_DAYS"])
+    db.session.commit()
+    return count
+
+
+JOBS = {
+    "deliver-mail": deliver_mail,
+    "purge-sessions": purge_sessions,
+    "purge-traffic": purge_traffic,
+}
+
+jobs_cli = AppGroup("jobs", help="Scheduled jobs.")
+
+
+@jobs_cli.command("run")
+@click.argument("names", nargs=-1)
+def run_command(names):
+    """Run the named jobs (all of them by default) once."""
+    app = current_app._get_current_object()
+    for name in names or JOBS:
+        if name not in JOBS:
+            raise click.BadParameter(f"unknown job {name!r}; known: {', '.join(JOBS)}")
+        result = JOBS[name](app, utcnow())
+        click.echo(f"{name}: {result}")

@@ -1,0 +1,115 @@
+"""Members, their log-in sessions, failed log-ins and address blocks, password-reset tokens."""
+from sqlalchemy import CheckConstraint, Index
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.database import UTCDateTime, utcnow
+from app.extensions import db
+
+ROLES = ("member", "moderator", "admin")
+
+
+class User(db.Model):
+    """A member account. E-mail is stored lower-cased so it is unique whatever the letter case."""
+
+    __tablename__ = "users"
+    __table_args__ = (CheckConstraint("role IN ('member', 'moderator', 'admin')", name="role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(db.String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(db.String(255))
+    display_name: Mapped[str] = mapped_column(db.String(40))
+    display_name_key: Mapped[str] = mapped_column(db.String(40), unique=True)
+    birth_date = mapped_column(db.Date, nullable=False)
+    guardian_name: Mapped[str | None] = mapped_column(db.String(100))
+    guardian_email: Mapped[str | None] = mapped_column(db.String(254))
+    guardian_consent_at = mapped_column(UTCDateTime, nullable=True)
+    role: Mapped[str] = mapped_column(db.String(16), default="member")
+    locale: Mapped[str] = mapped_column(db.String(5), default="th")
+    created_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    updated_at = mapped_column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
+    last_login_at = mapped_column(UTCDateTime, nullable=True)
+
+    # Set per request by the session loader; Flask-Login stores it as the user's id.
+    _session_token = None
+
+    @property
+    def is_authenticated(self):
+        return True
+
+    @property
+    def is_active(self):
+        return True
+
+    @property
+    def is_anonymous(self):
+        return False
+
+    def get_id(self):
+        """The log-in session token, so one session can be ended without ending the others."""
+        return self._session_token
+
+    def __repr__(self):
+        return f"<User {self.id} {self.role}>"
+
+
+class LoginSession(db.Model):
+    """One logged-in browser. Logging out deletes it, which really ends that session."""
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(db.String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(db.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    remember: Mapped[bool] = mapped_column(default=False)
+    created_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    last_seen_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    expires_at = mapped_column(UTCDateTime, nullable=False)
+    ip: Mapped[str] = mapped_column(db.String(45))
+    user_agent: Mapped[str] = mapped_column(db.String(255), default="")
+
+    user = relationship(User, lazy="joined")
+
+
+class LoginFailure(db.Model):
+    """A failed log-in, counted per address for the lockout (ACC-4)."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (Index("ix_login_failures_ip_at", "ip", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ip: Mapped[str] = mapped_column(db.String(45))
+    email_tried: Mapped[str] = mapped_column(db.String(254))
+    at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    cleared: Mapped[bool] = mapped_column(default=False)
+
+
+class LoginBlock(db.Model):
+    """An address barred from logging in until ``blocked_until`` unless an admin lifts it."""
+
+    __tablename__ = "login_blocks"
+    __table_args__ = (Index("ix_login_blocks_ip_until", "ip", "blocked_until"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ip: Mapped[str] = mapped_column(db.String(45))
+    created_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    blocked_until = mapped_column(UTCDateTime, nullable=False)
+    failures: Mapped[int] = mapped_column(default=0)
+    lifted_at = mapped_column(UTCDateTime, nullable=True)
+    lifted_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("users.id", ondelete="SET NULL"))
+
+    lifted_by = relationship(User)
+
+
+class PasswordResetToken(db.Model):
+    """A single-use, expiring token e-mailed to reset a password; only its hash is stored."""
+
+    __tablename__ = "password_reset_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(db.String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(db.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    expires_at = mapped_column(UTCDateTime, nullable=False)
+    used_at = mapped_column(UTCDateTime, nullable=True)
+
+    user = relationship(User)

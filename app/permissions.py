@@ -1,0 +1,45 @@
+"""Who may do what: small predicates used by views and templates alike, so a button and its
+route never disagree (CONVENTIONS 9)."""
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user
+
+
+def is_member(user):
+    """Logged in with any role."""
+    return bool(user and user.is_authenticated)
+
+
+def can_moderate(user):
+    """Moderators and admins work the review queue."""
+    return is_member(user) and user.role in ("moderator", "admin")
+
+
+def is_admin(user):
+    """Admins manage roles, settings, the outbox and login blocks."""
+    return is_member(user) and user.role == "admin"
+
+
+def require(predicate):
+    """View decorator: visitors go to the log-in page; members without the right get 403."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            from app.extensions import login_manager
+
+            if not is_member(current_user):
+                return login_manager.unauthorized()
+            if not predicate(current_user):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def register_permissions(app):
+    """Expose the predicates to templates."""
+    app.jinja_env.globals.update(can_moderate=can_moderate, is_admin=is_admin)

@@ -1,0 +1,30 @@
+"""Template helpers shared by every page: the empty form for bare buttons, navigation."""
+from flask import current_app, url_for
+from flask_babel import lazy_gettext as _l
+
+from app.forms import EmptyForm
+
+#: Sections appear in the navigation once their blueprint exists (no placeholder pages).
+SECTIONS = (
+    ("shops.index", _l("Shops")),
+    ("auctions.board", _l("Auctions")),
+    ("market.index", _l("Market")),
+    ("help.index", _l("Help")),
+)
+
+
+def navigation():
+    """(url, label) for each section that is built, in menu order."""
+    rules = current_app.view_functions
+    return [(url_for(endpoint), label) for endpoint, label in SECTIONS if endpoint in rules]
+
+
+def has_endpoint(endpoint):
+    """True if ``endpoint`` exists, so templates link only to pages that are there."""
+    return endpoint in current_app.view_functions
+
+
+def register_template_helpers(app):
+    """Add the helpers to the Jinja globals."""
+    app.jinja_env.globals.update(empty_form=EmptyForm, navigation=navigation,
+                                 has_endpoint=has_endpoint)

@@ -1,0 +1,92 @@
+"""Traffic log (ACC-6): record every state-changing request; purge past the retention period."""
+from datetime import timedelta
+
+import click
+from flask import current_app, g, request
+from flask.cli import AppGroup
+from flask_login import current_user
+from sqlalchemy import delete
+
+from app.config import MIN_TRAFFIC_RETENTION_DAYS
+from app.database import utcnow
+from app.extensions import db
+from app.models import TrafficLogEntry
+from app.net import client_ip
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _member_id():
+    try:
+        if current_user and current_user.is_authenticated:
+            return current_user.id
+    except Exception:  # a broken session must not stop the record being written
+        return None
+    return None
+
+
+def remember_member():
+    """before_request: note who made a state-changing request before the view runs
+    (a log-out ends the session, but the record still names the member)."""
+    if request.method not in SAFE_METHODS:
+        g.traffic_member_before = _member_id()
+
+
+def record_request(response):
+    """after_request: append one entry for a state-changing request, whatever its outcome.
+
+    Anything the view left uncommitted is discarded first (it would be at teardown anyway),
+    so the entry is written even when the request failed.
+    """
+    if request.method in SAFE_METHODS:
+        return response
+    target = request.full_path.rstrip("?")[:500]
+    entry = TrafficLogEntry(
+        at=utcnow(),
+        member_id=_member_id() or g.get("traffic_member_before"),
+        ip=client_ip()[:45],
+        method=request.method[:8],
+        action=(request.endpoint or "unknown")[:100],
+        target=target,
+        status=response.status_code,
+        user_agent=(request.user_agent.string or "")[:255],
+    )
+    try:
+        db.session.rollback()
+        db.session.add(entry)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        current_app.logger.exception("could not write the traffic log")
+    return response
+
+
+def purge_traffic_log(now, retention_days):
+    """Delete entries older than the retention period, never fewer than 90 days. Returns count."""
+    days = max(MIN_TRAFFIC_RETENTION_DAYS, int(retention_days))
+    cutoff = now - timedelta(days=days)
+    result = db.session.execute(delete(TrafficLogEntry).where(TrafficLogEntry.at < cutoff))
+    return result.rowcount
+
+
+traffic_cli = AppGroup("traffic", help="Traffic log maintenance.")
+
+
+@traffic_cli.command("purge")
+@click.option("--days", type=int, default=None, help="Retention in days (at least 90).")
+def purge_command(days):
+    """Delete traffic-log entries older than the retention period."""
+    retention = days if days is not None else current_app.config["TRAFFIC_RETENTION_DAYS"]
+    if retention < MIN_TRAFFIC_RETENTION_DAYS:
+        click.echo(f"Retention below {MIN_TRAFFIC_RETENTION_DAYS} days is not allowed; "
+                   f"using {MIN_TRAFFIC_RETENTION_DAYS}.", err=True)
+    count = purge_traffic_log(utcnow(), retention)
+    db.session.commit()
+    click.echo(f"Purged {count} traffic-log entries.")
+
+
+def init_traffic_log(app):
+    """Install the request hooks and the CLI group."""
+    app.before_request(remember_member)
+    app.after_request(record_request)
+    app.cli.add_command(traffic_cli)
