@@ -1,0 +1,165 @@
+"""Fixtures: every test that uses ``app`` runs once on SQLite and once on PostgreSQL.
+
+The schema is built by the real migrations, once per database per session; after each test
+every table is emptied. PostgreSQL is required when ``REQUIRE_POSTGRES=1`` (CI): a failed
+connection then fails the run instead of skipping.
+"""
+import os
+import re
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+
+from app import create_app
+from app.config import TestConfig
+from app.database import utcnow
+from app.extensions import db
+
+PG_SCHEMA = "talat_test"
+POSTGRES_URL = os.environ.get(
+    "TEST_POSTGRES_URL",
+    f"postgresql+psycopg://postgres@127.0.0.1:5432/test?options=-csearch_path%3D{PG_SCHEMA},public")
+CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+PASSWORD = "kite-mango-river-42"
+
+
+def required(name):
+    """True when the environment insists that a service-backed test must run."""
+    return os.environ.get(name, "") == "1"
+
+
+def unavailable(name, reason):
+    """Fail loudly when the service is required, otherwise skip with the reason."""
+    if required(name):
+        pytest.fail(f"{reason} (and {name}=1)")
+    pytest.skip(reason)
+
+
+def _reset_postgres():
+    engine = sa.create_engine(POSTGRES_URL)
+    try:
+        with engine.begin() as conn:
+            conn.execute(sa.text(f"DROP SCHEMA IF EXISTS {PG_SCHEMA} CASCADE"))
+            conn.execute(sa.text(f"CREATE SCHEMA {PG_SCHEMA}"))
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database_url(request, tmp_path_factory):
+    """A migrated, empty database of each kind."""
+    if request.param == "sqlite":
+        url = "sqlite:///" + str(tmp_path_factory.mktemp("sqlite") / "talat.sqlite3")
+    else:
+        try:
+            _reset_postgres()
+        except Exception as error:  # noqa: BLE001 (any connection problem)
+            unavailable("REQUIRE_POSTGRES", f"PostgreSQL not reachable at {POSTGRES_URL}: {error}")
+        url = POSTGRES_URL
+    from flask_migrate import upgrade
+
+    app = create_app(TestConfig(url))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return url
+
+
+def _empty_all_tables():
+    tables = list(reversed(db.metadata.sorted_tables))
+    with db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            names = ", ".join(t.name for t in tables)
+            conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(table.delete())
+
+
+@pytest.fixture
+def make_app(database_url):
+    """Build apps on the test database with config overrides; tables are emptied afterwards."""
+    built = []
+
+    def _make(**overrides):
+        app = create_app(TestConfig(database_url, **overrides))
+        built.append(app)
+        return app
+
+    yield _make
+    if built:
+        with built[0].app_context():
+            _empty_all_tables()
+    for app in built:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app):
+    """The app with test settings, inside an app context."""
+    app = make_app()
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def client(app):
+    """A browser-like test client (cookies kept between requests)."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """Runs ``flask`` commands."""
+    return app.test_cli_runner()
+
+
+def csrf_from(html):
+    """The CSRF token in a rendered form."""
+    match = CSRF_RE.search(html)
+    assert match, "no CSRF token in the page"
+    return match.group(1)
+
+
+def post_form(client, url, data, form_url=None, **kwargs):
+    """Submit a form the way a browser does: load the page, then post with its CSRF token."""
+    page = client.get(form_url or url)
+    token = csrf_from(page.get_data(as_text=True))
+    return client.post(url, data={"csrf_token": token, **data}, **kwargs)
+
+
+@pytest.fixture
+def make_member(app):
+    """Create a member directly through the service (password: ``PASSWORD``)."""
+    from app.blueprints.accounts.services import register_member
+
+    counter = {"n": 0}
+
+    def _make(email=None, display_name=None, role="member", birth_date=date(1990, 5, 17),
+              password=PASSWORD, **kwargs):
+        counter["n"] += 1
+        n = counter["n"]
+        user = register_member(email=email or f"member{n}@talat.example",
+                               display_name=display_name or f"Member {n}", password=password,
+                               birth_date=birth_date, now=utcnow(), **kwargs)
+        user.role = role
+        db.session.commit()
+        return user
+
+    return _make
+
+
+@pytest.fixture
+def login(client):
+    """Log ``client`` in through the real form."""
+
+    def _login(email, password=PASSWORD, remember=False, target=None):
+        data = {"email": email, "password": password}
+        if remember:
+            data["remember"] = "y"
+        return post_form(target or client, "/login", data)
+
+    return _login
