@@ -36,7 +36,7 @@ install: $(VENV)/.installed-run
 install-dev: $(VENV)/.installed-dev
 
 translations: install
-	$(BIN)/pybabel compile --use-fuzzy -d app/translations -f -q
+	$(BIN)/pybabel -q compile --use-fuzzy -d app/translations
 
 migrate: install
 	$(FLASK) db upgrade

@@ -128,7 +128,9 @@ class Config:
         self.WTF_CSRF_TIME_LIMIT = _int("CSRF_TIME_LIMIT_SECONDS", 8 * 3600)
 
 
-class TestConfig(Config):
+class TestConfig(Config):  # noqa: D101
+    __test__ = False  # not a pytest test class
+
     """Fast, isolated settings for the test suite; the database URL is given by the fixture."""
 
     def __init__(self, database_url, **overrides):

@@ -4,7 +4,7 @@ from datetime import datetime, timezone
 
 from flask import current_app
 from sqlalchemy import DateTime, event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 from sqlalchemy.types import TypeDecorator
 
 
@@ -72,6 +72,8 @@ def begin_immediate(session):
     the busy timeout instead of failing with "database is locked" at commit time. A read-only
     transaction already open (loading the current user, say) is ended first.
     """
+    if isinstance(session, scoped_session):
+        session = session()
     if session.get_bind().dialect.name != "sqlite":
         return
     if session.in_transaction():

@@ -9,7 +9,7 @@ from app.htmx import wants_fragment
 
 MESSAGES = {
     400: (_l("Something in the request was wrong"),
-          _l("The page could not understand what was sent. Please go back and try again.")),
+          _l("The server could not understand what was sent. Please go back and try again.")),
     403: (_l("You may not do this"),
           _l("Your account does not have permission for this page or action.")),
     404: (_l("Page not found"),
@@ -24,8 +24,8 @@ MESSAGES = {
           _l("We have been told about it. Please try again in a moment.")),
 }
 CSRF_MESSAGE = (_l("The form has expired"),
-                _l("For your security the form could only be sent for a limited time. Go back, "
-                   "reload the page and send it again; what you typed is still in the form."))
+                _l("For your security a form can only be sent for a limited time. Please reload "
+                   "the page and send the form again."))
 
 
 def render_error(status, title, message):

@@ -13,6 +13,10 @@ SECTIONS = (
 )
 
 
+#: How each role is named to people.
+ROLE_LABELS = {"member": _l("Member"), "moderator": _l("Moderator"), "admin": _l("Admin")}
+
+
 def navigation():
     """(url, label) for each section that is built, in menu order."""
     rules = current_app.view_functions
@@ -27,4 +31,4 @@ def has_endpoint(endpoint):
 def register_template_helpers(app):
     """Add the helpers to the Jinja globals."""
     app.jinja_env.globals.update(empty_form=EmptyForm, navigation=navigation,
-                                 has_endpoint=has_endpoint)
+                                 has_endpoint=has_endpoint, role_labels=ROLE_LABELS)

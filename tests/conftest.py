@@ -4,12 +4,16 @@ The schema is built by the real migrations, once per database per session; after
 every table is emptied. PostgreSQL is required when ``REQUIRE_POSTGRES=1`` (CI): a failed
 connection then fails the run instead of skipping.
 """
+import contextvars
 import os
 import re
 from datetime import date
 
 import pytest
 import sqlalchemy as sa
+
+from flask import has_app_context
+from flask.testing import FlaskClient
 
 from app import create_app
 from app.config import TestConfig
@@ -66,6 +70,18 @@ def database_url(request, tmp_path_factory):
     return url
 
 
+class IsolatedClient(FlaskClient):
+    """A test client whose requests get their own app context, ``g`` and database session,
+    as in production, instead of sharing the test's. Afterwards the test's session ends its
+    transaction so the next read sees what the request committed."""
+
+    def open(self, *args, **kwargs):
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        if has_app_context():
+            db.session.commit()
+        return response
+
+
 def _empty_all_tables():
     tables = list(reversed(db.metadata.sorted_tables))
     with db.engine.begin() as conn:
@@ -84,6 +100,7 @@ def make_app(database_url):
 
     def _make(**overrides):
         app = create_app(TestConfig(database_url, **overrides))
+        app.test_client_class = IsolatedClient
         built.append(app)
         return app
 
@@ -132,8 +149,9 @@ def post_form(client, url, data, form_url=None, **kwargs):
 
 
 @pytest.fixture
-def make_member(app):
-    """Create a member directly through the service (password: ``PASSWORD``)."""
+def make_member():
+    """Create a member through the service, in the app whose context is pushed (password:
+    ``PASSWORD``)."""
     from app.blueprints.accounts.services import register_member
 
     counter = {"n": 0}

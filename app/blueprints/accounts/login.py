@@ -1,5 +1,5 @@
 """Wiring between Flask-Login and our server-side sessions."""
-from flask import g, request, session
+from flask import request, session
 from flask_babel import lazy_gettext as _l
 from flask_login import login_user, logout_user
 
@@ -25,7 +25,6 @@ def load_current_user():
     """before_request: resolve the member once, and save a slid expiry straight away."""
     from flask_login import current_user
 
-    g.pop("_login_user", None)  # never reuse a member resolved for another request
     if request.endpoint == "static":
         return
     _ = current_user.is_authenticated

@@ -39,7 +39,7 @@ def check_password_policy(password, *, email="", display_name=""):
         raise WeakPassword(_l("This password is too common and easy to guess. "
                               "Please choose another."))
     local_part = email.split("@", 1)[0].lower()
-    if (local_part and len(local_part) >= 4 and local_part in lowered) or (
+    if (len(local_part) >= 3 and local_part in lowered) or (
             display_name and display_name.lower() == lowered):
         raise WeakPassword(_l("Your password must not contain your e-mail address or "
                               "display name."))

@@ -39,7 +39,7 @@ def clean_display_name(raw):
     """A display name: 2–40 letters (any script), digits, spaces, dots, dashes, underscores."""
     name = unicodedata.normalize("NFC", " ".join(raw.split()))
     if not NAME_MIN <= len(name) <= NAME_MAX:
-        raise AccountError(_l("A display name has %(min)d to %(max)d characters.",
+        raise AccountError(_l("A display name must have %(min)d to %(max)d characters.",
                               min=NAME_MIN, max=NAME_MAX), field="display_name")
     for char in name:
         category = unicodedata.category(char)

@@ -12,6 +12,7 @@ from app.extensions import db
 from app.forms import EmptyForm
 from app.models import EmailMessage, LoginBlock, TrafficLogEntry, User
 from app.models.accounts import ROLES
+from app.templating import ROLE_LABELS
 from app.permissions import is_admin, require
 
 PAGE_SIZE = 100
@@ -46,8 +47,8 @@ def set_role(user_id):
         try:
             services.set_role(user, request.form.get("role", ""), by=current_user)
             db.session.commit()
-            flash(_l("The role of %(name)s is now %(role)s.", name=user.display_name,
-                     role=user.role), "success")
+            flash(_l("The role of %(name)s is now: %(role)s.", name=user.display_name,
+                     role=ROLE_LABELS[user.role]), "success")
         except AccountError as error:
             db.session.rollback()
             flash(error.message, "error")

@@ -1,0 +1,189 @@
+"""Log-in, log-out and sessions (ACC-1) and the per-address lockout (ACC-4)."""
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from app.blueprints.accounts import lockout
+from app.database import utcnow
+from app.extensions import db
+from app.models import LoginBlock, LoginSession
+from tests.conftest import post_form
+
+
+def test_login_with_correct_password_starts_a_session_acc_1(client, make_member, login):
+    """ACC-1: log in."""
+    member = make_member(display_name="Lek Amulets")
+    response = login(member.email)
+    assert response.status_code == 302
+    assert "Lek Amulets" in client.get("/").get_data(as_text=True)
+    assert db.session.scalar(select(func.count(LoginSession.id))) == 1
+
+
+def test_login_email_is_case_insensitive_acc_1(client, make_member, login):
+    member = make_member(email="lek@talat.example")
+    assert login("LEK@talat.example").status_code == 302
+
+
+def test_wrong_password_gives_one_message_for_both_cases_acc_1(client, make_member, login):
+    """ACC-1: the message does not reveal whether the e-mail exists."""
+    member = make_member()
+    client.set_cookie("lang", "en")
+    wrong_password = login(member.email, password="not-the-password-9")
+    unknown_email = login("nobody@talat.example")
+    assert wrong_password.status_code == unknown_email.status_code == 422
+    for response in (wrong_password, unknown_email):
+        assert "e-mail address or password is incorrect" in response.get_data(as_text=True)
+
+
+def test_login_rotates_the_session_cookie_acc_1(client, make_member, login):
+    """A new session on login: whatever the visitor's cookie held is discarded."""
+    member = make_member()
+    client.get("/login")
+    before = client.get_cookie("talat_session").value
+    login(member.email)
+    after = client.get_cookie("talat_session").value
+    assert before != after
+
+
+def test_logout_really_ends_the_session_on_the_server_acc_1(app, client, make_member, login):
+    """ACC-1: a copied cookie is worthless after logout."""
+    member = make_member(display_name="Lek Amulets")
+    login(member.email)
+    stolen = client.get_cookie("talat_session").value
+    response = post_form(client, "/logout", {}, form_url="/")
+    assert response.status_code == 302
+    assert db.session.scalar(select(func.count(LoginSession.id))) == 0
+    thief = app.test_client()
+    thief.set_cookie("talat_session", stolen)
+    assert "Lek Amulets" not in thief.get("/").get_data(as_text=True)
+    assert thief.get("/account").status_code == 302
+
+
+def test_logout_needs_a_post_with_csrf(client, make_member, login):
+    member = make_member()
+    login(member.email)
+    assert client.get("/logout").status_code == 405
+    assert client.post("/logout").status_code == 400
+    assert db.session.scalar(select(func.count(LoginSession.id))) == 1
+
+
+def test_remember_me_makes_a_lasting_cookie_acc_1(client, make_member, login):
+    member = make_member()
+    login(member.email, remember=True)
+    cookie = client.get_cookie("talat_session")
+    assert cookie.expires is not None
+    session = db.session.scalar(select(LoginSession))
+    assert session.remember
+    assert session.expires_at - utcnow() > timedelta(days=29)
+
+
+def test_without_remember_me_the_cookie_ends_with_the_browser(client, make_member, login):
+    member = make_member()
+    login(member.email)
+    assert client.get_cookie("talat_session").expires is None
+
+
+def test_expired_session_is_not_accepted(client, make_member, login):
+    member = make_member()
+    login(member.email)
+    db.session.execute(LoginSession.__table__.update().values(expires_at=utcnow() - timedelta(seconds=1)))
+    db.session.commit()
+    assert client.get("/account").status_code == 302
+
+
+def test_next_parameter_only_redirects_within_the_site(client, make_member):
+    member = make_member()
+    for target, expected in [("/account", "/account"), ("https://evil.example/", "/"),
+                             ("//evil.example", "/"), ("/\\evil.example", "/")]:
+        client.delete_cookie("talat_session")
+        response = post_form(client, f"/login?next={target}",
+                             {"email": member.email, "password": "kite-mango-river-42"})
+        assert response.status_code == 302
+        assert response.headers["Location"] == expected, target
+
+
+def fail_logins(client, email, times, ip="203.0.113.7"):
+    last = None
+    for _ in range(times):
+        last = post_form(client, "/login", {"email": email, "password": "wrong-password-00"},
+                         environ_base={"REMOTE_ADDR": ip})
+    return last
+
+
+def test_more_than_ten_failures_block_the_address_acc_4(client, make_member):
+    """ACC-4: the 11th failed log-in from one address blocks that address."""
+    member = make_member()
+    client.set_cookie("lang", "en")
+    tenth = fail_logins(client, member.email, 10)
+    assert tenth.status_code == 422
+    eleventh = fail_logins(client, member.email, 1)
+    assert eleventh.status_code == 429
+    assert "Too many failed log-ins" in eleventh.get_data(as_text=True)
+    right_password = post_form(client, "/login", {"email": member.email,
+                                                  "password": "kite-mango-river-42"},
+                               environ_base={"REMOTE_ADDR": "203.0.113.7"})
+    assert right_password.status_code == 429
+
+
+def test_block_does_not_lock_the_member_out_from_another_address_acc_4(app, client, make_member):
+    """ACC-4: an attacker cannot lock a member out of their own network."""
+    member = make_member()
+    fail_logins(client, member.email, 11, ip="203.0.113.7")
+    home = app.test_client()
+    response = post_form(home, "/login", {"email": member.email,
+                                          "password": "kite-mango-river-42"},
+                         environ_base={"REMOTE_ADDR": "198.51.100.20"})
+    assert response.status_code == 302
+
+
+def test_block_ends_by_itself_after_the_block_period_acc_4(app, make_member):
+    member = make_member()
+    now = utcnow()
+    for i in range(11):
+        block = lockout.record_failure("203.0.113.9", member.email, now + timedelta(seconds=i))
+    assert block is not None
+    assert lockout.active_block("203.0.113.9", now) is not None
+    later = now + timedelta(minutes=app.config["LOGIN_BLOCK_MINUTES"], seconds=30)
+    assert lockout.active_block("203.0.113.9", later) is None
+
+
+def test_failures_outside_the_window_do_not_count_acc_4(app, make_member):
+    member = make_member()
+    start = utcnow()
+    window = timedelta(minutes=app.config["LOGIN_FAILURE_WINDOW_MINUTES"])
+    for i in range(10):
+        lockout.record_failure("203.0.113.10", member.email, start + timedelta(seconds=i))
+    assert lockout.record_failure("203.0.113.10", member.email, start + window + timedelta(minutes=1)) is None
+
+
+def test_admin_can_lift_a_block_acc_4(app, client, make_member, login):
+    """ACC-4: an admin lifts the block early; the address may log in again."""
+    member = make_member()
+    admin = make_member(role="admin")
+    attacker = app.test_client()
+    fail_logins(attacker, member.email, 11, ip="203.0.113.7")
+    block = db.session.scalar(select(LoginBlock))
+    login(admin.email)
+    page = client.get("/admin/login-blocks").get_data(as_text=True)
+    assert "203.0.113.7" in page
+    response = post_form(client, f"/admin/login-blocks/{block.id}/lift", {},
+                         form_url="/admin/login-blocks")
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert lockout.active_block("203.0.113.7", utcnow()) is None
+    again = post_form(attacker, "/login", {"email": member.email,
+                                           "password": "kite-mango-river-42"},
+                      environ_base={"REMOTE_ADDR": "203.0.113.7"})
+    assert again.status_code == 302
+
+
+def test_members_cannot_lift_blocks_acc_4(client, make_member, login):
+    member = make_member()
+    block = LoginBlock(ip="203.0.113.7", blocked_until=utcnow() + timedelta(hours=1), failures=11)
+    db.session.add(block)
+    db.session.commit()
+    login(member.email)
+    response = post_form(client, f"/admin/login-blocks/{block.id}/lift", {}, form_url="/")
+    assert response.status_code == 403
+    db.session.expire_all()
+    assert db.session.get(LoginBlock, block.id).lifted_at is None

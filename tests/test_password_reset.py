@@ -1,0 +1,111 @@
+"""Password reset by e-mailed single-use token that expires (ACC-1)."""
+import re
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from app.database import utcnow
+from app.extensions import db
+from app.models import EmailMessage, LoginSession, PasswordResetToken
+from tests.conftest import post_form
+
+NEW_PASSWORD = "lotus-temple-bell-77"
+
+
+def reset_link(email):
+    body = db.session.scalar(select(EmailMessage.body_text).where(
+        EmailMessage.to_address == email, EmailMessage.kind == "password_reset")
+        .order_by(EmailMessage.id.desc()))
+    match = re.search(r"https?://\S+/password/reset/(\S+)", body)
+    assert match, body
+    return "/password/reset/" + match.group(1)
+
+
+def ask_for_reset(client, email):
+    return post_form(client, "/password/forgot", {"email": email})
+
+
+def test_reset_link_lets_the_member_choose_a_new_password_acc_1(app, client, make_member, login):
+    """ACC-1: reset a forgotten password through an e-mailed link."""
+    member = make_member()
+    assert ask_for_reset(client, member.email).status_code == 302
+    link = reset_link(member.email)
+    response = post_form(client, link, {"password": NEW_PASSWORD, "password_confirm": NEW_PASSWORD})
+    assert response.status_code == 302
+    fresh = app.test_client()
+    assert login(member.email, password=NEW_PASSWORD, target=fresh).status_code == 302
+    assert login(member.email, target=app.test_client()).status_code == 422
+
+
+def test_reset_token_works_only_once_acc_1(client, make_member):
+    member = make_member()
+    ask_for_reset(client, member.email)
+    link = reset_link(member.email)
+    post_form(client, link, {"password": NEW_PASSWORD, "password_confirm": NEW_PASSWORD})
+    assert client.get(link).status_code == 400
+
+
+def test_reset_token_expires_acc_1(client, make_member):
+    member = make_member()
+    ask_for_reset(client, member.email)
+    link = reset_link(member.email)
+    db.session.execute(PasswordResetToken.__table__.update().values(
+        expires_at=utcnow() - timedelta(seconds=1)))
+    db.session.commit()
+    response = post_form(client, link, {"password": NEW_PASSWORD, "password_confirm": NEW_PASSWORD},
+                         form_url="/password/forgot")
+    assert response.status_code == 400
+
+
+def test_only_the_token_hash_is_stored_acc_1(client, make_member):
+    member = make_member()
+    ask_for_reset(client, member.email)
+    token = reset_link(member.email).rsplit("/", 1)[1]
+    stored = db.session.scalar(select(PasswordResetToken.token_hash))
+    assert token not in stored
+
+
+def test_a_new_request_cancels_the_previous_link(client, make_member):
+    member = make_member()
+    ask_for_reset(client, member.email)
+    first = reset_link(member.email)
+    ask_for_reset(client, member.email)
+    assert client.get(first).status_code == 400
+    assert client.get(reset_link(member.email)).status_code == 200
+
+
+def test_unknown_address_gets_the_same_answer_and_no_mail(client, make_member):
+    """No account enumeration: the answer is the same either way."""
+    member = make_member()
+    before = db.session.scalar(select(func.count(EmailMessage.id)))
+    known = ask_for_reset(client, member.email)
+    unknown = ask_for_reset(client, "nobody@talat.example")
+    assert known.status_code == unknown.status_code == 302
+    assert known.headers["Location"] == unknown.headers["Location"]
+    assert db.session.scalar(select(func.count(EmailMessage.id))) == before + 1
+
+
+def test_reset_ends_every_session_of_the_member_acc_1(app, client, make_member, login):
+    member = make_member()
+    phone = app.test_client()
+    login(member.email, target=phone)
+    assert db.session.scalar(select(func.count(LoginSession.id))) == 1
+    ask_for_reset(client, member.email)
+    post_form(client, reset_link(member.email),
+              {"password": NEW_PASSWORD, "password_confirm": NEW_PASSWORD})
+    assert db.session.scalar(select(func.count(LoginSession.id))) == 0
+    assert phone.get("/account").status_code == 302
+
+
+def test_weak_new_password_is_refused_and_token_stays_usable(client, make_member):
+    member = make_member()
+    ask_for_reset(client, member.email)
+    link = reset_link(member.email)
+    response = post_form(client, link, {"password": "qwertyuiop", "password_confirm": "qwertyuiop"})
+    assert response.status_code == 422
+    assert client.get(link).status_code == 200
+
+
+def test_garbage_tokens_are_refused(client):
+    for token in ["x", "a" * 300, "%3Cscript%3E"]:
+        assert client.get(f"/password/reset/{token}").status_code in (400, 404)

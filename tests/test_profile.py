@@ -1,0 +1,84 @@
+"""The profile page: a member sees and edits their own details, nobody else's."""
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import LoginSession, User
+from tests.conftest import PASSWORD, post_form
+
+
+def test_profile_needs_login(client):
+    response = client.get("/account")
+    assert response.status_code == 302
+    assert "/login" in response.headers["Location"]
+
+
+def test_member_sees_their_own_details(client, make_member, login):
+    member = make_member(email="lek@talat.example", display_name="Lek Amulets")
+    make_member(email="other@talat.example", display_name="Someone Else")
+    login(member.email)
+    page = client.get("/account").get_data(as_text=True)
+    assert "lek@talat.example" in page
+    assert "other@talat.example" not in page
+
+
+def test_member_edits_display_name_and_language(client, make_member, login):
+    member = make_member()
+    login(member.email)
+    response = post_form(client, "/account", {"display_name": "Nok Amulets", "locale": "en"})
+    assert response.status_code == 302
+    user = db.session.get(User, member.id)
+    assert (user.display_name, user.locale) == ("Nok Amulets", "en")
+    assert '<html lang="en">' in client.get("/account").get_data(as_text=True)
+
+
+def test_profile_form_cannot_change_email_role_or_someone_else(client, make_member, login):
+    member = make_member(email="lek@talat.example")
+    other = make_member(email="other@talat.example", display_name="Other Member")
+    login(member.email)
+    post_form(client, "/account", {"display_name": "Lek Two", "locale": "th", "role": "admin",
+                                   "email": "x@talat.example", "id": other.id})
+    user = db.session.get(User, member.id)
+    assert (user.email, user.role) == ("lek@talat.example", "member")
+    assert db.session.get(User, other.id).display_name == "Other Member"
+
+
+def test_profile_refuses_a_taken_display_name_and_keeps_input(client, make_member, login):
+    member = make_member()
+    make_member(display_name="Taken Name")
+    login(member.email)
+    client.set_cookie("lang", "en")
+    response = post_form(client, "/account", {"display_name": "TAKEN name", "locale": "th"})
+    assert response.status_code == 422
+    assert 'value="TAKEN name"' in response.get_data(as_text=True)
+
+
+def test_change_password_ends_other_sessions_but_not_this_one(app, client, make_member, login):
+    member = make_member()
+    other_device = app.test_client()
+    login(member.email, target=other_device)
+    login(member.email)
+    response = post_form(client, "/account/password", {
+        "current_password": PASSWORD, "password": "lotus-temple-bell-77",
+        "password_confirm": "lotus-temple-bell-77"}, form_url="/account")
+    assert response.status_code == 302
+    assert client.get("/account").status_code == 200
+    assert other_device.get("/account").status_code == 302
+    assert len(db.session.scalars(select(LoginSession)).all()) == 1
+
+
+def test_change_password_needs_the_current_one(client, make_member, login):
+    member = make_member()
+    login(member.email)
+    response = post_form(client, "/account/password", {
+        "current_password": "wrong-password-1", "password": "lotus-temple-bell-77",
+        "password_confirm": "lotus-temple-bell-77"}, form_url="/account")
+    assert response.status_code == 422
+
+
+def test_public_member_page_shows_display_name_not_email_acc_2(client, make_member):
+    """ACC-2: the display name is public; the e-mail address is not."""
+    member = make_member(email="secret@talat.example", display_name="Public Name")
+    page = client.get(f"/members/{member.id}").get_data(as_text=True)
+    assert "Public Name" in page
+    assert "secret@talat.example" not in page
+    assert client.get("/members/999999").status_code == 404

@@ -1,0 +1,105 @@
+"""Rate limits (ACC-8): per address and per account, with a clear 429 page."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import redis as redis_lib
+
+from tests.conftest import post_form, unavailable
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture
+def limited_app(make_app):
+    def _make(**overrides):
+        settings = dict(RATELIMIT_ENABLED=True, RATELIMIT_PER_IP="5 per minute",
+                        RATELIMIT_PER_ACCOUNT="100 per minute", RATELIMIT_LOGIN="100 per minute")
+        settings.update(overrides)
+        return make_app(**settings)
+    return _make
+
+
+def test_a_flood_from_one_address_gets_a_friendly_429_acc_8(limited_app):
+    """ACC-8: per-address limit; the 429 page is ours, in Thai, not a trace."""
+    app = limited_app()
+    client = app.test_client()
+    codes = [client.get("/").status_code for _ in range(6)]
+    assert codes == [200] * 5 + [429]
+    response = client.get("/")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 429
+    assert "<html" in html and "Traceback" not in html
+    assert "Retry-After" in response.headers
+
+
+def test_other_addresses_are_not_throttled_acc_8(limited_app):
+    app = limited_app()
+    client = app.test_client()
+    for _ in range(6):
+        client.get("/", environ_base={"REMOTE_ADDR": "203.0.113.1"})
+    assert client.get("/", environ_base={"REMOTE_ADDR": "203.0.113.2"}).status_code == 200
+
+
+def test_health_check_and_static_files_are_not_throttled(limited_app):
+    app = limited_app()
+    client = app.test_client()
+    for _ in range(8):
+        assert client.get("/healthz").status_code == 200
+        assert client.get("/static/css/talat.css").status_code == 200
+
+
+def test_state_changing_requests_are_limited_per_account_acc_8(limited_app, make_member, login):
+    """ACC-8: a member is throttled across addresses."""
+    app = limited_app(RATELIMIT_PER_IP="1000 per minute", RATELIMIT_PER_ACCOUNT="3 per minute")
+    with app.app_context():
+        member = make_member()
+        client = app.test_client()
+        login(member.email, target=client)  # the log-in POST is made as a visitor
+        codes = []
+        for i in range(4):
+            codes.append(post_form(client, "/account", {"display_name": f"Name {i}", "locale": "th"},
+                                   environ_base={"REMOTE_ADDR": f"203.0.113.{i}"}).status_code)
+        assert codes == [302, 302, 302, 429]
+
+
+def test_login_form_has_its_own_tighter_limit_acc_8(limited_app):
+    app = limited_app(RATELIMIT_PER_IP="1000 per minute", RATELIMIT_LOGIN="3 per minute")
+    client = app.test_client()
+    codes = [post_form(client, "/login", {"email": "a@talat.example", "password": "x" * 10})
+             .status_code for _ in range(4)]
+    assert codes == [422, 422, 422, 429]
+
+
+SECOND_WORKER = """
+import sys
+from app import create_app
+from app.config import TestConfig
+app = create_app(TestConfig(sys.argv[1], RATELIMIT_ENABLED=True, RATELIMIT_PER_IP="5 per minute",
+                            RATELIMIT_STORAGE_URI=sys.argv[2]))
+client = app.test_client()
+print(" ".join(str(client.get("/").status_code) for _ in range(3)))
+"""
+
+
+@pytest.mark.redis
+def test_redis_storage_shares_limits_between_workers_acc_8(limited_app, database_url):
+    """ACC-8 with REDIS_URL: a second worker process counts against the same limit."""
+    try:
+        redis_lib.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+    except redis_lib.RedisError as error:
+        unavailable("REQUIRE_REDIS", f"Redis not reachable at {REDIS_URL}: {error}")
+    server = redis_lib.Redis.from_url(REDIS_URL)
+    server.flushdb()  # database 15 belongs to the tests
+    app = limited_app(RATELIMIT_STORAGE_URI=REDIS_URL)
+    client = app.test_client()
+    first_worker = [client.get("/").status_code for _ in range(3)]
+    assert server.keys("*per-ip*"), "the counters live in Redis"
+    second = subprocess.run([sys.executable, "-c", SECOND_WORKER, database_url, REDIS_URL],
+                            capture_output=True, text=True, timeout=60,
+                            cwd=Path(__file__).resolve().parent.parent)
+    assert second.returncode == 0, second.stderr
+    assert first_worker == [200, 200, 200]
+    assert second.stdout.split() == ["200", "200", "429"]

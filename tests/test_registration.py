@@ -1,0 +1,194 @@
+"""Registration (ACC-1, ACC-3) and what hostile input does to it."""
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from app.database import utcnow
+from app.extensions import db
+from app.models import EmailMessage, User
+from tests.conftest import PASSWORD, post_form
+
+
+def years_ago(years, days=0):
+    today = date.today()
+    return date(today.year - years, today.month, min(today.day, 28)) - timedelta(days=days)
+
+
+def register(client, **fields):
+    data = {"email": "nok@talat.example", "display_name": "Nok Collector",
+            "birth_date": "1990-05-17", "password": PASSWORD, "password_confirm": PASSWORD}
+    data.update(fields)
+    return post_form(client, "/register", data)
+
+
+def count_users():
+    return db.session.scalar(select(func.count(User.id)))
+
+
+def test_register_creates_a_logged_in_member_acc_1(client):
+    """ACC-1: sign up with e-mail and password; the member is logged in straight away."""
+    response = register(client)
+    assert response.status_code == 302
+    user = db.session.scalar(select(User))
+    assert user.email == "nok@talat.example"
+    assert user.role == "member"
+    page = client.get("/").get_data(as_text=True)
+    assert "Nok Collector" in page
+
+
+def test_password_is_stored_only_as_an_argon2_hash_acc_1(client):
+    """ACC-1: the password itself is never stored."""
+    register(client)
+    user = db.session.scalar(select(User))
+    assert PASSWORD not in user.password_hash
+    assert user.password_hash.startswith("$argon2id$")
+
+
+def test_welcome_mail_is_queued_in_the_members_language(client):
+    client.set_cookie("lang", "en")
+    register(client)
+    message = db.session.scalar(select(EmailMessage))
+    assert message.to_address == "nok@talat.example"
+    assert message.subject == "Welcome to Talat"
+    assert message.status == "outbox"
+
+
+@pytest.mark.parametrize("password, reason", [
+    ("short1!", "at least 10"),
+    ("1234567890", "too common"),
+    ("password123", "too common"),
+    ("aaaaaaaaaaaa", "too common"),
+    ("nok-secret-2024", "must not contain your e-mail"),
+])
+def test_weak_passwords_are_refused_with_the_reason_acc_1(client, password, reason):
+    """ACC-1: at least 10 characters, not common, not the e-mail address."""
+    client.set_cookie("lang", "en")
+    response = register(client, password=password, password_confirm=password)
+    assert response.status_code == 422
+    assert reason in response.get_data(as_text=True)
+    assert count_users() == 0
+
+
+def test_same_email_in_another_letter_case_is_refused_acc_1(client, make_member):
+    """ACC-1: e-mail addresses are unique whatever their letter case."""
+    make_member(email="nok@talat.example")
+    client.set_cookie("lang", "en")
+    response = register(client, email="NOK@Talat.Example", display_name="Someone Else")
+    assert response.status_code == 422
+    assert "already exists" in response.get_data(as_text=True)
+    assert count_users() == 1
+
+
+def test_display_names_are_unique_regardless_of_case_acc_2(client, make_member):
+    """ACC-2: the public display name cannot impersonate another member by letter case."""
+    make_member(display_name="Nok Collector")
+    client.set_cookie("lang", "en")
+    response = register(client, display_name="nok collector")
+    assert response.status_code == 422
+    assert "display name is taken" in response.get_data(as_text=True)
+
+
+def test_under_18_without_guardian_consent_is_refused_and_keeps_the_input_acc_3(client):
+    """ACC-3: under 18 needs a guardian's consent; nothing typed is lost."""
+    client.set_cookie("lang", "en")
+    response = register(client, birth_date=years_ago(15).isoformat())
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "parent or guardian" in html
+    assert 'value="nok@talat.example"' in html
+    assert 'value="Nok Collector"' in html
+    assert count_users() == 0
+
+
+def test_under_18_with_guardian_consent_registers_and_tells_the_guardian_acc_3(client):
+    """ACC-3: with consent recorded, the minor is registered and the guardian e-mailed."""
+    response = register(client, birth_date=years_ago(15).isoformat(),
+                        guardian_name="Somsri Jaidee", guardian_email="somsri@talat.example",
+                        guardian_consent="y")
+    assert response.status_code == 302
+    user = db.session.scalar(select(User))
+    assert user.guardian_email == "somsri@talat.example"
+    assert user.guardian_consent_at is not None
+    recipients = db.session.scalars(select(EmailMessage.to_address)).all()
+    assert "somsri@talat.example" in recipients
+
+
+def test_guardian_email_must_not_be_the_members_own_acc_3(client):
+    client.set_cookie("lang", "en")
+    response = register(client, birth_date=years_ago(16).isoformat(), guardian_name="Somsri",
+                        guardian_email="nok@talat.example", guardian_consent="y")
+    assert response.status_code == 422
+    assert count_users() == 0
+
+
+def test_eighteenth_birthday_counts_as_adult_acc_3(app):
+    """ACC-3: age is whole years on the Bangkok calendar date."""
+    from app.blueprints.accounts.services import is_adult
+    from app.i18n import bangkok_today
+
+    today = bangkok_today(utcnow())
+    member = User(birth_date=date(today.year - 18, today.month, today.day)
+                  if not (today.month == 2 and today.day == 29) else date(today.year - 18, 3, 1))
+    assert is_adult(member, utcnow())
+    member.birth_date = member.birth_date + timedelta(days=1)
+    assert not is_adult(member, utcnow())
+
+
+@pytest.mark.parametrize("birth_date", ["2990-01-01", "1800-01-01", "not-a-date", "17/05/1990"])
+def test_impossible_birth_dates_are_refused(client, birth_date):
+    response = register(client, birth_date=birth_date)
+    assert response.status_code == 422
+    assert count_users() == 0
+
+
+SCRIPT = '<script>alert("x")</script>'
+
+
+@pytest.mark.parametrize("field", ["email", "display_name", "guardian_name", "guardian_email"])
+def test_script_tags_are_refused_and_shown_escaped(client, field):
+    """Hostile input: a script tag in any text field is refused and never echoed raw."""
+    fields = {field: SCRIPT}
+    if field.startswith("guardian"):
+        fields["birth_date"] = years_ago(15).isoformat()
+        fields["guardian_consent"] = "y"
+    response = register(client, **fields)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert SCRIPT not in html
+    assert count_users() == 0
+
+
+@pytest.mark.parametrize("field, length", [
+    ("email", 300), ("display_name", 41), ("password", 201), ("guardian_name", 101)])
+def test_over_long_fields_are_refused(client, field, length):
+    value = "a" * length
+    fields = {field: value}
+    if field == "password":
+        fields["password_confirm"] = value
+    if field == "guardian_name":
+        fields.update(birth_date=years_ago(15).isoformat(), guardian_email="g@talat.example",
+                      guardian_consent="y")
+    response = register(client, **fields)
+    assert response.status_code == 422
+    assert count_users() == 0
+
+
+def test_thai_display_names_with_combining_vowels_are_accepted(client):
+    response = register(client, display_name="พระเครื่อง สายบุญ")
+    assert response.status_code == 302
+    assert db.session.scalar(select(User.display_name)) == "พระเครื่อง สายบุญ"
+
+
+def test_registration_without_csrf_token_is_refused(client):
+    """Every POST needs the CSRF token."""
+    response = client.post("/register", data={
+        "email": "nok@talat.example", "display_name": "Nok", "birth_date": "1990-05-17",
+        "password": PASSWORD, "password_confirm": PASSWORD})
+    assert response.status_code == 400
+    assert count_users() == 0
+
+
+def test_wrong_types_in_checkbox_and_date_do_not_crash(client):
+    response = register(client, birth_date=["1990-05-17", "x"], guardian_consent="maybe")
+    assert response.status_code in (302, 422)

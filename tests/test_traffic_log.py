@@ -1,0 +1,100 @@
+"""Traffic log (ACC-6): every state-changing request is recorded; kept at least 90 days."""
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from app.database import utcnow
+from app.extensions import db
+from app.models import TrafficLogEntry
+from app.traffic import purge_traffic_log
+from tests.conftest import post_form
+
+
+def entries():
+    return db.session.scalars(select(TrafficLogEntry).order_by(TrafficLogEntry.id)).all()
+
+
+def test_state_changing_requests_are_recorded_with_member_ip_action_target_acc_6(
+        client, make_member, login):
+    """ACC-6: time, member (if any), IP address, action and target."""
+    member = make_member()
+    login(member.email)
+    post_form(client, "/account", {"display_name": "New Name", "locale": "th"},
+              environ_base={"REMOTE_ADDR": "198.51.100.4"})
+    logged = entries()
+    assert [e.action for e in logged] == ["accounts.login", "accounts.profile"]
+    profile = logged[-1]
+    assert profile.member_id == member.id
+    assert profile.ip == "198.51.100.4"
+    assert profile.target == "/account"
+    assert profile.method == "POST"
+    assert profile.status == 302
+    assert utcnow() - profile.at < timedelta(minutes=1)
+
+
+def test_reading_pages_is_not_recorded_acc_6(client):
+    client.get("/")
+    client.get("/login")
+    assert entries() == []
+
+
+def test_failed_and_refused_requests_are_recorded_too_acc_6(client):
+    """A request refused for a missing CSRF token still leaves its trace."""
+    client.post("/login", data={"email": "x@talat.example", "password": "y"})
+    (entry,) = entries()
+    assert entry.status == 400
+    assert entry.member_id is None
+
+
+def test_logout_is_recorded_against_the_member_who_left_acc_6(client, make_member, login):
+    member = make_member()
+    login(member.email)
+    post_form(client, "/logout", {}, form_url="/")
+    assert entries()[-1].action == "accounts.logout"
+    assert entries()[-1].member_id == member.id
+
+
+def add_entry(at):
+    db.session.add(TrafficLogEntry(at=at, ip="192.0.2.1", method="POST", action="x", target="/x",
+                                   status=200))
+
+
+def test_purge_deletes_only_entries_past_the_retention_acc_6(app):
+    now = utcnow()
+    add_entry(now - timedelta(days=91))
+    add_entry(now - timedelta(days=89))
+    db.session.commit()
+    assert purge_traffic_log(now, 90) == 1
+    db.session.commit()
+    assert len(entries()) == 1
+
+
+def test_retention_can_never_be_set_below_90_days_acc_6(app, make_app):
+    now = utcnow()
+    add_entry(now - timedelta(days=60))
+    db.session.commit()
+    assert purge_traffic_log(now, 30) == 0
+    assert make_app(TRAFFIC_RETENTION_DAYS=10).config["TRAFFIC_RETENTION_DAYS"] == 90
+
+
+def test_flask_traffic_purge_command_acc_6(app, runner):
+    now = utcnow()
+    add_entry(now - timedelta(days=400))
+    add_entry(now - timedelta(days=120))
+    add_entry(now)
+    db.session.commit()
+    result = runner.invoke(args=["traffic", "purge", "--days", "180"])
+    assert "Purged 1" in result.output
+    result = runner.invoke(args=["traffic", "purge"])
+    assert "Purged 1" in result.output
+    assert db.session.scalar(select(func.count(TrafficLogEntry.id))) == 1
+
+
+def test_admin_reads_the_traffic_log_and_members_cannot(app, make_member, login):
+    admin, member = make_member(role="admin"), make_member()
+    admin_client, member_client = app.test_client(), app.test_client()
+    login(admin.email, target=admin_client)
+    login(member.email, target=member_client)
+    page = admin_client.get(f"/admin/traffic?member={member.id}").get_data(as_text=True)
+    assert "accounts.login" in page
+    assert member_client.get("/admin/traffic").status_code == 403
