@@ -28,7 +28,13 @@ def has_endpoint(endpoint):
     return endpoint in current_app.view_functions
 
 
+def csrf_only_form():
+    """An empty form for rendering a bare button's CSRF field; it never reads the request
+    body, so error pages render even when the body was refused (413)."""
+    return EmptyForm(formdata=None)
+
+
 def register_template_helpers(app):
     """Add the helpers to the Jinja globals."""
-    app.jinja_env.globals.update(empty_form=EmptyForm, navigation=navigation,
+    app.jinja_env.globals.update(empty_form=csrf_only_form, navigation=navigation,
                                  has_endpoint=has_endpoint, role_labels=ROLE_LABELS)

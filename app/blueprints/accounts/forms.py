@@ -1,6 +1,7 @@
 """Account forms. They check shape (required, lengths, types); the rules live in services."""
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, EmailField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from app.blueprints.accounts.passwords import MAX_PASSWORD_LENGTH
@@ -63,7 +64,8 @@ class ProfileForm(TalatForm):
 
     display_name = StringField(_l("Display name"), validators=[
         DataRequired(REQUIRED), Length(max=40, message=TOO_LONG)])
-    locale = SelectField(_l("Language"), choices=[("th", "ไทย"), ("en", "English")])
+    locale = SelectField(_l("Language"), choices=[SelectChoice("th", "ไทย"),
+                                                  SelectChoice("en", "English")])
 
 
 class ChangePasswordForm(TalatForm):

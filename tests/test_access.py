@@ -1,0 +1,75 @@
+"""Who may open what: every page checked for visitor, member, moderator and admin."""
+import pytest
+
+ADMIN_PAGES = ["/admin/", "/admin/members", "/admin/login-blocks", "/admin/outbox",
+               "/admin/traffic"]
+MEMBER_PAGES = ["/account"]
+PUBLIC_PAGES = ["/", "/login", "/register", "/password/forgot", "/healthz"]
+ROLES = ["visitor", "member", "moderator", "admin"]
+
+
+@pytest.fixture
+def as_role(app, make_member, login):
+    def _client(role):
+        client = app.test_client()
+        if role != "visitor":
+            member = make_member(role=role)
+            login(member.email, target=client)
+        return client
+    return _client
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_admin_pages_are_for_admins_only(as_role, role):
+    client = as_role(role)
+    for url in ADMIN_PAGES:
+        status = client.get(url).status_code
+        expected = {"visitor": 302, "member": 403, "moderator": 403, "admin": 200}[role]
+        assert status == expected, (url, role, status)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_member_pages_need_a_login(as_role, role):
+    client = as_role(role)
+    for url in MEMBER_PAGES:
+        assert client.get(url).status_code == (302 if role == "visitor" else 200)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_public_pages_are_open_to_everyone(as_role, role):
+    client = as_role(role)
+    for url in PUBLIC_PAGES:
+        assert client.get(url).status_code in (200, 302), url
+
+
+def test_admin_changes_a_role_but_not_the_last_admin(app, make_member, login):
+    from tests.conftest import post_form
+    from app.extensions import db
+    from app.models import User
+
+    admin, member = make_member(role="admin"), make_member()
+    client = app.test_client()
+    login(admin.email, target=client)
+    post_form(client, f"/admin/members/{member.id}/role", {"role": "moderator"},
+              form_url="/admin/members")
+    assert db.session.get(User, member.id).role == "moderator"
+    post_form(client, f"/admin/members/{admin.id}/role", {"role": "member"},
+              form_url="/admin/members")
+    assert db.session.get(User, admin.id).role == "admin"
+    post_form(client, f"/admin/members/{member.id}/role", {"role": "emperor"},
+              form_url="/admin/members")
+    assert db.session.get(User, member.id).role == "moderator"
+
+
+def test_moderators_cannot_change_roles(app, make_member, login):
+    from tests.conftest import post_form
+    from app.extensions import db
+    from app.models import User
+
+    moderator, member = make_member(role="moderator"), make_member()
+    client = app.test_client()
+    login(moderator.email, target=client)
+    response = post_form(client, f"/admin/members/{member.id}/role", {"role": "admin"},
+                         form_url="/")
+    assert response.status_code == 403
+    assert db.session.get(User, member.id).role == "member"

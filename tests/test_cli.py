@@ -1,0 +1,36 @@
+"""Command-line tools: the first admin, demo data, jobs."""
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import User
+
+
+def test_create_admin(runner):
+    result = runner.invoke(args=["users", "create-admin", "--email", "Boss@Talat.example",
+                                 "--display-name", "Boss", "--password", "lotus-temple-bell-77"])
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(select(User))
+    assert (user.email, user.role) == ("boss@talat.example", "admin")
+
+
+def test_create_admin_refuses_a_weak_password(runner):
+    result = runner.invoke(args=["users", "create-admin", "--email", "boss@talat.example",
+                                 "--display-name", "Boss", "--password", "password1"])
+    assert result.exit_code != 0
+    assert db.session.scalar(select(func.count(User.id))) == 0
+
+
+def test_demo_data_loads_once_and_prints_the_accounts(runner):
+    first = runner.invoke(args=["demo", "load"])
+    second = runner.invoke(args=["demo", "load"])
+    assert first.exit_code == second.exit_code == 0
+    assert "member@talat.example" in second.output and "admin@talat.example" in second.output
+    roles = sorted(db.session.scalars(select(User.role)).all())
+    assert roles == ["admin", "member", "moderator"]
+
+
+def test_jobs_run_all_and_are_repeatable(runner):
+    for _ in range(2):
+        result = runner.invoke(args=["jobs", "run"])
+        assert result.exit_code == 0, result.output
+        assert "deliver-mail" in result.output and "purge-traffic" in result.output

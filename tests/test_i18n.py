@@ -1,0 +1,78 @@
+"""Thai first, English second; Bangkok time with the Buddhist-era year; baht."""
+import subprocess
+import sys
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+from app.i18n import format_baht, format_date, format_datetime
+from tests.conftest import post_form
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_thai_is_the_default_language(client):
+    html = client.get("/").get_data(as_text=True)
+    assert '<html lang="th">' in html
+    assert "เข้าสู่ระบบ" in html
+
+
+def test_language_switch_is_remembered_for_visitors(client):
+    response = post_form(client, "/language", {"lang": "en", "next": "/login"}, form_url="/")
+    assert response.status_code == 302 and response.headers["Location"] == "/login"
+    html = client.get("/login").get_data(as_text=True)
+    assert '<html lang="en">' in html and "Log in" in html
+
+
+def test_language_choice_is_saved_on_the_members_account(app, client, make_member, login):
+    member = make_member()
+    login(member.email)
+    post_form(client, "/language", {"lang": "en", "next": "/"}, form_url="/")
+    other_device = app.test_client()
+    login(member.email, target=other_device)
+    assert '<html lang="en">' in other_device.get("/").get_data(as_text=True)
+
+
+def test_unknown_language_is_ignored(client):
+    post_form(client, "/language", {"lang": "xx", "next": "/"}, form_url="/")
+    assert '<html lang="th">' in client.get("/").get_data(as_text=True)
+
+
+def test_dates_use_the_buddhist_era_in_thai(app):
+    with app.test_request_context():
+        assert format_date(date(2026, 11, 22), "th") == "22 พฤศจิกายน 2569"
+        assert format_date(date(2026, 11, 22), "en") == "22 November 2026"
+
+
+def test_times_are_shown_in_bangkok_time(app):
+    moment = datetime(2026, 12, 31, 20, 30, tzinfo=timezone.utc)  # 03:30 next day in Bangkok
+    with app.test_request_context():
+        assert format_datetime(moment, "th") == "1 ม.ค. 2570 03:30 น."
+        assert format_datetime(moment, "en") == "1 Jan 2027, 03:30"
+
+
+@pytest.mark.parametrize("satang, text", [(123400, "฿1,234"), (150, "฿1.50"), (0, "฿0"),
+                                          (100000000, "฿1,000,000"), (-2550, "-฿25.50")])
+def test_money_is_shown_as_baht(satang, text):
+    assert format_baht(satang) == text
+
+
+def test_money_is_never_a_float():
+    with pytest.raises(TypeError):
+        format_baht(12.5)
+
+
+def test_every_string_in_the_code_has_a_thai_translation(tmp_path):
+    """Every user-facing string goes through gettext and has a Thai translation."""
+    pot = tmp_path / "messages.pot"
+    subprocess.run([Path(sys.executable).parent / "pybabel", "-q", "extract", "-F", "babel.cfg",
+                    "-k", "_l", "-k", "lazy_gettext", "-o", str(pot), "."],
+                   cwd=ROOT, check=True)
+    wanted = {m.id for m in read_po(pot.open("rb")) if m.id}
+    with (ROOT / "app/translations/th/LC_MESSAGES/messages.po").open("rb") as handle:
+        thai = {m.id: m.string for m in read_po(handle) if m.id}
+    missing = sorted(str(i) for i in wanted if not thai.get(i))
+    assert not missing, "untranslated (run `make extract-messages`, then translate):\n" + \
+        "\n".join(missing)
