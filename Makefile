@@ -7,7 +7,7 @@ FLASK := FLASK_APP=wsgi $(BIN)/flask
 PORT ?= 8000
 export PORT
 
-.PHONY: run test install install-dev translations migrate demo extract-messages bench clean
+.PHONY: run test install install-dev translations migrate demo extract-messages clean
 
 run: install translations migrate demo
 	@echo ""
@@ -47,9 +47,6 @@ demo: install
 extract-messages: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot --no-location --sort-output --omit-header .
 	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching --ignore-obsolete
-
-bench: install-dev translations
-	$(BIN)/python -m pytest -m bench -p no:randomly bench
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -123,8 +123,6 @@ class Config:
         self.TRAFFIC_RETENTION_DAYS = max(
             MIN_TRAFFIC_RETENTION_DAYS, _int("TRAFFIC_RETENTION_DAYS", MIN_TRAFFIC_RETENTION_DAYS))
 
-        # Public address used in e-mailed links when there is no request (jobs, CLI).
-        self.SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
         self.WTF_CSRF_TIME_LIMIT = _int("CSRF_TIME_LIMIT_SECONDS", 8 * 3600)
 
 
