@@ -17,6 +17,7 @@ run: install translations migrate demo
 
 test: install-dev translations
 	bash scripts/install-test-deps.sh
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 $(BIN)/python:

@@ -114,7 +114,8 @@ class Config:
         self.MAIL_USE_SSL = _bool("MAIL_USE_SSL")
         self.MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
         self.MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
-        self.MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Talat <no-reply@talat.local>")
+        self.MAIL_DEFAULT_SENDER = os.environ.get(
+            "MAIL_DEFAULT_SENDER", "Talat <no-reply@talat.local>")
         self.MAIL_TIMEOUT_SECONDS = _int("MAIL_TIMEOUT_SECONDS", 10)
         self.MAIL_HOURLY_CAP = _int("MAIL_HOURLY_CAP", 60)
         self.MAIL_MAX_WAIT_HOURS = _int("MAIL_MAX_WAIT_HOURS", 24)
@@ -144,4 +145,5 @@ class TestConfig(Config):  # noqa: D101
         for key, value in overrides.items():
             setattr(self, key, value)
         if "TRAFFIC_RETENTION_DAYS" in overrides:
-            self.TRAFFIC_RETENTION_DAYS = max(MIN_TRAFFIC_RETENTION_DAYS, self.TRAFFIC_RETENTION_DAYS)
+            self.TRAFFIC_RETENTION_DAYS = max(MIN_TRAFFIC_RETENTION_DAYS,
+                                              self.TRAFFIC_RETENTION_DAYS)

@@ -28,12 +28,27 @@ class _Translations:
         return ngettext(singular, plural, n)
 
 
+_CONTROL_CHARACTERS = dict.fromkeys(
+    [c for c in range(32) if chr(c) not in "\t\n\r"] + [127])
+
+
+def strip_control_characters(value):
+    """Drop NUL and other control characters (PostgreSQL refuses NUL; none belong in text)."""
+    return value.translate(_CONTROL_CHARACTERS) if isinstance(value, str) else value
+
+
 class TalatForm(FlaskForm):
     """Base for every form of the site."""
 
     class Meta:
         def get_translations(self, form):
             return _Translations()
+
+        def bind_field(self, form, unbound_field, options):
+            """Every field of every form drops control characters before validation."""
+            filters = list(unbound_field.kwargs.get("filters", ()))
+            filters.append(strip_control_characters)
+            return unbound_field.bind(form=form, filters=filters, **options)
 
 
 class EmptyForm(TalatForm):

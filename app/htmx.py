@@ -12,9 +12,9 @@ def wants_fragment():
     )
 
 
-def render_page_or_fragment(page, fragment, status=200, **context):
+def render_page_or_fragment(page, fragment, http_status=200, **context):
     """Render ``fragment`` for htmx, ``page`` otherwise, and tell caches the answer varies."""
     template = fragment if wants_fragment() else page
-    response = make_response(render_template(template, **context), status)
+    response = make_response(render_template(template, **context), http_status)
     response.headers.add("Vary", "HX-Request")
     return response

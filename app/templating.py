@@ -16,6 +16,10 @@ SECTIONS = (
 #: How each role is named to people.
 ROLE_LABELS = {"member": _l("Member"), "moderator": _l("Moderator"), "admin": _l("Admin")}
 
+#: How each e-mail status is named to admins (see ``app.models.mail.MAIL_STATUSES``).
+MAIL_STATUS_LABELS = {"queued": _l("Waiting"), "outbox": _l("In the outbox"), "sent": _l("Sent"),
+                      "dropped": _l("Dropped"), "failed": _l("Failed")}
+
 
 def navigation():
     """(url, label) for each section that is built, in menu order."""
@@ -37,4 +41,5 @@ def csrf_only_form():
 def register_template_helpers(app):
     """Add the helpers to the Jinja globals."""
     app.jinja_env.globals.update(empty_form=csrf_only_form, navigation=navigation,
-                                 has_endpoint=has_endpoint, role_labels=ROLE_LABELS)
+                                 has_endpoint=has_endpoint, role_labels=ROLE_LABELS,
+                                 mail_status_labels=MAIL_STATUS_LABELS)

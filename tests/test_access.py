@@ -73,3 +73,41 @@ def test_moderators_cannot_change_roles(app, make_member, login):
                          form_url="/")
     assert response.status_code == 403
     assert db.session.get(User, member.id).role == "member"
+
+
+@pytest.mark.parametrize("url, marker", [("/admin/members?q=member", 'id="members-table"'),
+                                         ("/admin/outbox?status=outbox", 'id="outbox-table"'),
+                                         ("/admin/traffic", 'id="traffic-table"')])
+def test_admin_tables_answer_htmx_with_the_table_alone(as_role, url, marker):
+    """CONVENTIONS 11: one URL serves the page, or for htmx only the fragment."""
+    client = as_role("admin")
+    page = client.get(url)
+    fragment = client.get(url, headers={"HX-Request": "true"})
+    boosted = client.get(url, headers={"HX-Request": "true", "HX-Boosted": "true"})
+    assert marker in page.get_data(as_text=True) and "<html" in page.get_data(as_text=True)
+    assert marker in fragment.get_data(as_text=True)
+    assert "<html" not in fragment.get_data(as_text=True)
+    assert "<html" in boosted.get_data(as_text=True)
+    assert "HX-Request" in fragment.headers["Vary"]
+
+
+def test_traffic_log_pages_through_older_entries(app, as_role):
+    from datetime import timedelta
+
+    from app.database import utcnow
+    from app.extensions import db
+    from app.models import TrafficLogEntry
+
+    now = utcnow()
+    for i in reversed(range(130)):  # oldest first, as they would be written
+        db.session.add(TrafficLogEntry(at=now - timedelta(minutes=i), ip="192.0.2.9", method="POST",
+                                       action=f"test.action{i}", target="/x", status=200))
+    db.session.commit()
+    client = as_role("admin")
+    first = client.get("/admin/traffic?ip=192.0.2.9").get_data(as_text=True)
+    assert "test.action0<" in first and "test.action99<" in first
+    assert "test.action100<" not in first
+    older = first.split('href="/admin/traffic?')[-1].split('"')[0].replace("&amp;", "&")
+    second = client.get("/admin/traffic?" + older).get_data(as_text=True)
+    assert "test.action100<" in second and "test.action129<" in second
+    assert "test.action99<" not in second

@@ -52,7 +52,8 @@ def smtp_app(make_app, smtp_server):
 
 def statuses():
     return dict(db.session.execute(
-        select(EmailMessage.status, func.count(EmailMessage.id)).group_by(EmailMessage.status)).all())
+        select(EmailMessage.status, func.count(EmailMessage.id))
+        .group_by(EmailMessage.status)).all())
 
 
 def test_password_reset_mail_reaches_a_real_smtp_server_acc_7(smtp_app, make_member):
@@ -150,7 +151,7 @@ def test_no_mail_is_sent_for_a_change_that_is_rolled_back(smtp_app, make_member)
 def test_unreachable_smtp_server_keeps_the_mail_queued_for_retry(make_app, make_member):
     app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port(), MAIL_TIMEOUT_SECONDS=2)
     with app.app_context():
-        member = make_member()
+        make_member()
         message = db.session.scalar(select(EmailMessage))
         assert message.status == "queued"
         assert message.note.startswith("retrying")

@@ -60,8 +60,9 @@ def test_state_changing_requests_are_limited_per_account_acc_8(limited_app, make
         login(member.email, target=client)  # the log-in POST is made as a visitor
         codes = []
         for i in range(4):
-            codes.append(post_form(client, "/account", {"display_name": f"Name {i}", "locale": "th"},
-                                   environ_base={"REMOTE_ADDR": f"203.0.113.{i}"}).status_code)
+            response = post_form(client, "/account", {"display_name": f"Name {i}", "locale": "th"},
+                                 environ_base={"REMOTE_ADDR": f"203.0.113.{i}"})
+            codes.append(response.status_code)
         assert codes == [302, 302, 302, 429]
 
 

@@ -7,6 +7,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from app.blueprints.accounts.lockout import purge_old_records
 from app.blueprints.accounts.sessions import purge_expired_sessions
 from app.database import utcnow
 from app.extensions import db
@@ -20,8 +21,8 @@ def deliver_mail(app, now):
 
 
 def purge_sessions(app, now):
-    """Delete expired log-in sessions."""
-    count = purge_expired_sessions(now)
+    """Delete expired log-in sessions, and failed log-ins and blocks older than 30 days."""
+    count = purge_expired_sessions(now) + purge_old_records(now)
     db.session.commit()
     return count
 

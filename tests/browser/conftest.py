@@ -68,7 +68,8 @@ def live_server(request, tmp_path_factory):
 
     log_path = tmp / "gunicorn.log"
     with open(log_path, "wb") as log:
-        server = subprocess.Popen([str(VENV_BIN / "gunicorn"), "-c", "gunicorn.conf.py", "wsgi:app"],
+        command = [str(VENV_BIN / "gunicorn"), "-c", "gunicorn.conf.py", "wsgi:app"]
+        server = subprocess.Popen(command,
                                   cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     failures_before = request.session.testsfailed
     try:
@@ -84,7 +85,8 @@ def live_server(request, tmp_path_factory):
             server.kill()
             server.wait()
         if request.session.testsfailed > failures_before:
-            print(f"\n--- gunicorn output ({log_path}) ---\n{log_path.read_text()}", file=sys.stderr)
+            print(f"\n--- gunicorn output ({log_path}) ---\n{log_path.read_text()}",
+                  file=sys.stderr)
 
 
 @pytest.fixture(scope="module")
@@ -98,7 +100,8 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                     args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
 

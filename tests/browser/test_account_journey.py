@@ -68,7 +68,8 @@ def test_visitor_signs_up_logs_out_logs_in_and_keeps_english(page, live_server, 
     page.click("form.lang-switch button[name=lang][value=en]")
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.locator(HEADER_LOGOUT)).to_have_text("Log out")
-    expect(page.locator("form.lang-switch button[value=en]")).to_have_attribute("aria-pressed", "true")
+    english_button = page.locator("form.lang-switch button[value=en]")
+    expect(english_button).to_have_attribute("aria-pressed", "true")
 
     page.reload()
     expect(page.locator("html")).to_have_attribute("lang", "en")

@@ -50,8 +50,11 @@ class LoginBlocked(AccountError):
     """Too many failed log-ins from this address (ACC-4)."""
 
     def __init__(self, until):
+        from app.i18n import format_datetime
+
         super().__init__(_l("Too many failed log-ins from your network. Logging in from this "
-                            "address is paused for a while; please try again later."))
+                            "address is paused until %(time)s. You can still log in from "
+                            "another network.", time=format_datetime(until)))
         self.until = until
 
 

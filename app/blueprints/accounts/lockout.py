@@ -7,7 +7,7 @@ the member's own network. An admin can lift a block early.
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
 from app.extensions import db
 from app.models import LoginBlock, LoginFailure
@@ -51,6 +51,15 @@ def lift_block(block, admin, now):
                                                   LoginFailure.at <= now)
                        .values(cleared=True))
     db.session.flush()
+
+
+def purge_old_records(now, keep_days=30):
+    """Job: forget failures and ended blocks older than ``keep_days``. Returns how many."""
+    cutoff = now - timedelta(days=keep_days)
+    failures = db.session.execute(delete(LoginFailure).where(LoginFailure.at < cutoff)).rowcount
+    blocks = db.session.execute(
+        delete(LoginBlock).where(LoginBlock.blocked_until < cutoff)).rowcount
+    return failures + blocks
 
 
 def current_blocks(now, limit=200):

@@ -36,7 +36,8 @@ def load_session(token, now):
     """The live :class:`LoginSession` for ``token``, or None; slides the idle expiry."""
     if not token or len(token) > 100:
         return None
-    login = db.session.scalar(select(LoginSession).where(LoginSession.token_hash == token_hash(token)))
+    login = db.session.scalar(
+        select(LoginSession).where(LoginSession.token_hash == token_hash(token)))
     if login is None or login.expires_at <= now:
         return None
     if not login.remember and now - login.last_seen_at > SLIDE_EVERY:

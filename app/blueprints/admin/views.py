@@ -11,7 +11,9 @@ from app.database import utcnow
 from app.extensions import db
 from app.forms import EmptyForm
 from app.models import EmailMessage, LoginBlock, TrafficLogEntry, User
+from app.htmx import render_page_or_fragment
 from app.models.accounts import ROLES
+from app.models.mail import MAIL_STATUSES
 from app.templating import ROLE_LABELS
 from app.permissions import is_admin, require
 
@@ -32,10 +34,11 @@ def dashboard():
 
 @bp.route("/members")
 def members():
-    """Find members; change their roles."""
+    """Find members (the table updates as the admin types); change their roles."""
     query = request.args.get("q", "").strip()[:100]
-    return render_template("admin/members.html", members=services.find_members(query), q=query,
-                           roles=ROLES, form=EmptyForm())
+    return render_page_or_fragment("admin/members.html", "admin/_members_table.html",
+                                   members=services.find_members(query), q=query, roles=ROLES,
+                                   form=EmptyForm())
 
 
 @bp.route("/members/<int:user_id>/role", methods=["POST"])
@@ -73,15 +76,26 @@ def lift_login_block(block_id):
     return redirect(url_for("admin.login_blocks"))
 
 
+def _page(statement, column):
+    """Newest first, ``PAGE_SIZE`` at a time, continuing below the ``before`` id if given."""
+    before = request.args.get("before", type=int)
+    if before:
+        statement = statement.where(column < before)
+    rows = db.session.scalars(statement.order_by(column.desc()).limit(PAGE_SIZE + 1)).all()
+    older = rows[PAGE_SIZE - 1].id if len(rows) > PAGE_SIZE else None
+    return rows[:PAGE_SIZE], older
+
+
 @bp.route("/outbox")
 def outbox():
     """E-mail kept here when no SMTP server is configured, and every message's status."""
     status = request.args.get("status", "")
-    statement = select(EmailMessage).order_by(EmailMessage.id.desc()).limit(PAGE_SIZE)
-    if status:
+    statement = select(EmailMessage)
+    if status in MAIL_STATUSES:
         statement = statement.where(EmailMessage.status == status)
-    return render_template("admin/outbox.html", messages=db.session.scalars(statement).all(),
-                           status=status)
+    messages, older = _page(statement, EmailMessage.id)
+    return render_page_or_fragment("admin/outbox.html", "admin/_outbox_table.html",
+                                   messages=messages, older=older, status=status)
 
 
 @bp.route("/outbox/<int:message_id>")
@@ -95,11 +109,12 @@ def outbox_message(message_id):
 def traffic():
     """The traffic log (ACC-6), newest first, filtered by address or member."""
     ip = request.args.get("ip", "").strip()[:45]
-    member = request.args.get("member", "").strip()
-    statement = select(TrafficLogEntry).order_by(TrafficLogEntry.id.desc()).limit(PAGE_SIZE)
+    member = request.args.get("member", "").strip()[:12]
+    statement = select(TrafficLogEntry)
     if ip:
         statement = statement.where(TrafficLogEntry.ip == ip)
     if member.isdigit():
         statement = statement.where(TrafficLogEntry.member_id == int(member))
-    return render_template("admin/traffic.html", entries=db.session.scalars(statement).all(),
-                           ip=ip, member=member)
+    entries, older = _page(statement, TrafficLogEntry.id)
+    return render_page_or_fragment("admin/traffic.html", "admin/_traffic_table.html",
+                                   entries=entries, older=older, ip=ip, member=member)
