@@ -1,9 +1,17 @@
 """All models, one module per domain; importing this package registers them on the metadata."""
 from app.models.accounts import LoginBlock, LoginFailure, LoginSession, PasswordResetToken, User
+from app.models.listings import (
+    Category, Listing, ListingActivity, ListingPhoto, ProhibitedTerm, Watch)
 from app.models.mail import EmailMessage
+from app.models.messages import Conversation, Message
+from app.models.orders import Order, Review
+from app.models.shops import Follow, FrozenSection, Shop, ShopCircle, ShopStaff
 from app.models.traffic import TrafficLogEntry
 
 __all__ = [
     "User", "LoginSession", "LoginFailure", "LoginBlock", "PasswordResetToken",
     "EmailMessage", "TrafficLogEntry",
+    "Shop", "ShopStaff", "ShopCircle", "Follow", "FrozenSection",
+    "Category", "Listing", "ListingPhoto", "ProhibitedTerm", "Watch", "ListingActivity",
+    "Order", "Review", "Conversation", "Message",
 ]

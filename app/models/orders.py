@@ -1,0 +1,66 @@
+"""Orders and reviews (SHOP-10, SHOP-6)."""
+from sqlalchemy import BigInteger, CheckConstraint, Index
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.database import UTCDateTime, utcnow
+from app.extensions import db
+from app.models.accounts import User
+from app.models.listings import Listing
+from app.models.shops import Shop
+
+ORDER_STATUSES = ("awaiting_payment", "payment_submitted", "paid", "shipped", "completed",
+                  "cancelled", "expired")
+
+
+class Order(db.Model):
+    """A buyer's order of one listing; its quantity is reserved while the order is open."""
+
+    __tablename__ = "orders"
+    __table_args__ = (
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        CheckConstraint("status IN ('awaiting_payment', 'payment_submitted', 'paid', 'shipped', "
+                        "'completed', 'cancelled', 'expired')", name="status"),
+        Index("ix_orders_status_expires", "status", "expires_at"),
+        Index("ix_orders_buyer", "buyer_id", "created_at"),
+        Index("ix_orders_shop", "shop_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    listing_id: Mapped[int] = mapped_column(db.ForeignKey("listings.id"))
+    shop_id: Mapped[int] = mapped_column(db.ForeignKey("shops.id"))
+    buyer_id: Mapped[int] = mapped_column(db.ForeignKey("users.id"))
+    quantity: Mapped[int] = mapped_column()
+    unit_price_satang: Mapped[int] = mapped_column(BigInteger)
+    total_satang: Mapped[int] = mapped_column(BigInteger)
+    status: Mapped[str] = mapped_column(db.String(20), default="awaiting_payment")
+    payment_method: Mapped[str] = mapped_column(db.String(20), default="")
+    slip_key: Mapped[str | None] = mapped_column(db.String(64))
+    carrier: Mapped[str] = mapped_column(db.String(60), default="")
+    tracking_number: Mapped[str] = mapped_column(db.String(60), default="")
+    created_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    expires_at = mapped_column(UTCDateTime, nullable=False)
+    paid_at = mapped_column(UTCDateTime, nullable=True)
+    shipped_at = mapped_column(UTCDateTime, nullable=True)
+    completed_at = mapped_column(UTCDateTime, nullable=True)
+    closed_at = mapped_column(UTCDateTime, nullable=True)
+
+    listing = relationship(Listing)
+    shop = relationship(Shop)
+    buyer = relationship(User)
+
+
+class Review(db.Model):
+    """A buyer's rating of a shop after a completed order, once per order (SHOP-6)."""
+
+    __tablename__ = "reviews"
+    __table_args__ = (CheckConstraint("rating BETWEEN 1 AND 5", name="rating_range"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(db.ForeignKey("orders.id"), unique=True)
+    shop_id: Mapped[int] = mapped_column(db.ForeignKey("shops.id"), index=True)
+    buyer_id: Mapped[int] = mapped_column(db.ForeignKey("users.id"))
+    rating: Mapped[int] = mapped_column()
+    comment: Mapped[str] = mapped_column(db.String(1000), default="")
+    created_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+
+    buyer = relationship(User)
