@@ -78,7 +78,9 @@ class Config:
         self.PERMANENT_SESSION_LIFETIME = timedelta(days=_int("REMEMBER_ME_DAYS", 30))
         self.SESSION_IDLE_HOURS = _int("SESSION_IDLE_HOURS", 12)
         self.PROXY_FIX_HOPS = _int("PROXY_FIX_HOPS", 0)
-        self.MAX_CONTENT_LENGTH = _int("MAX_UPLOAD_MB", 16) * 1024 * 1024
+        self.MAX_CONTENT_LENGTH = _int("MAX_UPLOAD_MB", 64) * 1024 * 1024
+        self.MAX_IMAGE_MB = _int("MAX_IMAGE_MB", 10)
+        self.UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
 
         # Language and time.
         self.BABEL_DEFAULT_LOCALE = "th"

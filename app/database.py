@@ -89,11 +89,26 @@ def after_commit(session, effect):
     E-mails, live events and webhooks go through here so that nothing leaves the building for
     a change that was rolled back. Effects must not use ``session`` (use the engine directly).
     """
+    if isinstance(session, scoped_session):
+        session = session()
+    if not session.in_transaction():
+        session.connection()  # begin now, so the next commit is the one that runs the effect
     session.info.setdefault("talat_effects", []).append(effect)
+
+
+def after_rollback(session, undo):
+    """Run ``undo()`` if the session's current transaction rolls back (e.g. delete files
+    written for a change that did not happen)."""
+    if isinstance(session, scoped_session):
+        session = session()
+    if not session.in_transaction():
+        session.connection()  # begin now, so commit or rollback is sure to end this transaction
+    session.info.setdefault("talat_undo", []).append(undo)
 
 
 @event.listens_for(Session, "after_commit")
 def _run_effects(session):
+    session.info.pop("talat_undo", None)
     effects = session.info.pop("talat_effects", [])
     for effect in effects:
         try:
@@ -106,6 +121,11 @@ def _run_effects(session):
 def _drop_effects(session, previous_transaction):
     if previous_transaction.parent is None:
         session.info.pop("talat_effects", None)
+        for undo in session.info.pop("talat_undo", []):
+            try:
+                undo()
+            except Exception:  # cleaning up must never mask the original error
+                current_app.logger.exception("rollback clean-up failed")
 
 
 def register_engine_hooks(app, db):

@@ -21,6 +21,24 @@ def is_admin(user):
     return is_member(user) and user.role == "admin"
 
 
+def can_run_shop(user, shop):
+    """The shop's owner (and admins) manage its details, plan requests and staff (SHOP-1)."""
+    return is_member(user) and (shop.owner_id == user.id or is_admin(user))
+
+
+def can_manage_listings(user, shop):
+    """The owner and the shop's staff post and edit its listings (SHOP-1)."""
+    if not is_member(user):
+        return False
+    if shop.owner_id == user.id:
+        return True
+    from app.extensions import db
+    from app.models import ShopStaff
+
+    return db.session.query(ShopStaff.id).filter_by(shop_id=shop.id, user_id=user.id).first() \
+        is not None
+
+
 def require(predicate):
     """View decorator: visitors go to the log-in page; members without the right get 403."""
 
@@ -42,4 +60,6 @@ def require(predicate):
 
 def register_permissions(app):
     """Expose the predicates to templates."""
-    app.jinja_env.globals.update(can_moderate=can_moderate, is_admin=is_admin)
+    app.jinja_env.globals.update(can_moderate=can_moderate, is_admin=is_admin,
+                                 can_run_shop=can_run_shop,
+                                 can_manage_listings=can_manage_listings)

@@ -26,6 +26,9 @@ POSTGRES_URL = os.environ.get(
     f"postgresql+psycopg://postgres@127.0.0.1:5432/test?options=-csearch_path%3D{PG_SCHEMA},public")
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 PASSWORD = "kite-mango-river-42"
+#: Seeded by migrations; restored after each test instead of left empty.
+REFERENCE_TABLES = ("categories", "prohibited_terms")
+_reference_rows = {}
 
 
 def required(name):
@@ -66,6 +69,11 @@ def database_url(request, tmp_path_factory):
     app = create_app(TestConfig(url))
     with app.app_context():
         upgrade()
+        with db.engine.connect() as conn:
+            _reference_rows[url] = {
+                name: [dict(row._mapping) for row in conn.execute(
+                    db.metadata.tables[name].select().order_by(sa.text("id")))]
+                for name in REFERENCE_TABLES}
         db.engine.dispose()
     return url
 
@@ -82,7 +90,8 @@ class IsolatedClient(FlaskClient):
         return response
 
 
-def _empty_all_tables():
+def _empty_all_tables(url):
+    """Empty every table, then put the seeded reference data back as the migrations left it."""
     tables = list(reversed(db.metadata.sorted_tables))
     with db.engine.begin() as conn:
         if conn.dialect.name == "postgresql":
@@ -91,14 +100,25 @@ def _empty_all_tables():
         else:
             for table in tables:
                 conn.execute(table.delete())
+            conn.execute(sa.text("INSERT INTO listing_search(listing_search) VALUES('rebuild')"))
+            conn.execute(sa.text("INSERT INTO shop_search(shop_search) VALUES('rebuild')"))
+        for name in REFERENCE_TABLES:
+            rows = _reference_rows[url][name]
+            if rows:
+                conn.execute(db.metadata.tables[name].insert(), rows)
+            if conn.dialect.name == "postgresql":
+                conn.execute(sa.text(
+                    f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
+                    f"(SELECT max(id) FROM {name}))"))
 
 
 @pytest.fixture
-def make_app(database_url):
+def make_app(database_url, tmp_path):
     """Build apps on the test database with config overrides; tables are emptied afterwards."""
     built = []
 
     def _make(**overrides):
+        overrides.setdefault("UPLOAD_DIR", str(tmp_path / "uploads"))
         app = create_app(TestConfig(database_url, **overrides))
         app.test_client_class = IsolatedClient
         built.append(app)
@@ -107,7 +127,7 @@ def make_app(database_url):
     yield _make
     if built:
         with built[0].app_context():
-            _empty_all_tables()
+            _empty_all_tables(database_url)
     for app in built:
         with app.app_context():
             db.session.remove()
@@ -181,3 +201,44 @@ def login(client):
         return post_form(target or client, "/login", data)
 
     return _login
+
+
+@pytest.fixture
+def make_shop(make_member):
+    """Create an open shop (owner made on the fly unless given) on a plan."""
+    from app.models import Shop
+
+    counter = {"n": 0}
+
+    def _make(owner=None, plan="standard", name=None, slug=None):
+        counter["n"] += 1
+        n = counter["n"]
+        owner = owner or make_member()
+        shop = Shop(owner_id=owner.id, name=name or f"Shop {n}", slug=slug or f"shop-{n}",
+                    description="", plan=plan, created_at=utcnow(), updated_at=utcnow())
+        db.session.add(shop)
+        db.session.commit()
+        return shop
+
+    return _make
+
+
+@pytest.fixture
+def make_listing(make_shop):
+    """Create an active listing directly (no photos), in the amulets/Phra Somdet category."""
+    from app.models import Category, Listing
+
+    def _make(shop=None, title="พระสมเด็จวัดระฆัง พิมพ์ใหญ่", price_satang=150000, quantity=1,
+              content_rating="general", status="active", category_slug="phra-somdet", **fields):
+        shop = shop or make_shop()
+        category = db.session.scalar(sa.select(Category).where(Category.slug == category_slug))
+        listing = Listing(shop_id=shop.id, created_by_id=shop.owner_id, category_id=category.id,
+                          title=title, description=fields.pop("description", ""),
+                          price_satang=price_satang, quantity=quantity,
+                          content_rating=content_rating, status=status, created_at=utcnow(),
+                          updated_at=utcnow(), **fields)
+        db.session.add(listing)
+        db.session.commit()
+        return listing
+
+    return _make

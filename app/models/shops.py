@@ -127,3 +127,5 @@ class ShopCircle(db.Model):
     user_id: Mapped[int] = mapped_column(db.ForeignKey("users.id", ondelete="CASCADE"),
                                          index=True)
     added_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+
+    user = relationship(User)

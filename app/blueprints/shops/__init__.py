@@ -1,0 +1,9 @@
+"""Shops: shops and plans, staff, listings and photos, orders, reviews, messages, watching.
+
+One blueprint; its views are split by sub-area into modules imported below.
+"""
+from flask import Blueprint
+
+bp = Blueprint("shops", __name__)
+
+from app.blueprints.shops import listing_views, shop_views  # noqa: E402,F401

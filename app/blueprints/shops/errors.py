@@ -1,0 +1,18 @@
+"""Domain errors of the shops services; messages are in the user's language."""
+from app.blueprints.accounts.errors import AccountError
+
+
+class ShopError(AccountError):
+    """A shop or listing rule was broken; ``field`` names the form field, if any."""
+
+
+class PlanLimitReached(ShopError):
+    """The shop's plan does not allow more (SHOP-2); the message names the plan that does."""
+
+
+class SectionFrozen(ShopError):
+    """New posts are refused in a frozen section (SHOP-9)."""
+
+
+class ListingRefused(ShopError):
+    """The listing matches the prohibited-goods list (SHOP-4)."""

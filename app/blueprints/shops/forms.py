@@ -1,0 +1,81 @@
+"""Shop and listing forms: shapes and lengths only; the rules live in the services."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField, MultipleFileField
+from wtforms import IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from app.blueprints.accounts.forms import REQUIRED, TOO_LONG
+from app.forms import TalatForm
+
+
+class ShopForm(TalatForm):
+    """Open a shop (SHOP-1)."""
+
+    name = StringField(_l("Shop name"), validators=[DataRequired(REQUIRED),
+                                                    Length(max=80, message=TOO_LONG)])
+    slug = StringField(_l("Web address"), validators=[DataRequired(REQUIRED),
+                                                      Length(max=60, message=TOO_LONG)])
+    description = TextAreaField(_l("About the shop"), validators=[
+        Optional(), Length(max=5000, message=TOO_LONG)])
+
+
+class ShopEditForm(TalatForm):
+    """Change a shop's details and logo."""
+
+    name = StringField(_l("Shop name"), validators=[DataRequired(REQUIRED),
+                                                    Length(max=80, message=TOO_LONG)])
+    description = TextAreaField(_l("About the shop"), validators=[
+        Optional(), Length(max=5000, message=TOO_LONG)])
+    logo = FileField(_l("Logo"))
+
+
+class MemberEmailForm(TalatForm):
+    """Name a member by e-mail (staff, circle)."""
+
+    email = StringField(_l("Member's e-mail address"), validators=[
+        DataRequired(REQUIRED), Length(max=254, message=TOO_LONG)])
+
+
+class PlanForm(TalatForm):
+    """Admin: set a shop's plan (SHOP-2)."""
+
+    plan = SelectField(_l("Plan"))
+
+
+CONDITION_LABELS = {"new": _l("New"), "like_new": _l("Like new"), "good": _l("Good"),
+                    "fair": _l("Fair"), "for_parts": _l("For parts or repair")}
+RATING_LABELS = {"general": _l("Everyone"), "adult": _l("Adults only (18+)"),
+                 "restricted": _l("Only my shop's circle")}
+
+
+class ListingForm(TalatForm):
+    """Post or edit a listing (SHOP-3)."""
+
+    title = StringField(_l("Title"), validators=[DataRequired(REQUIRED),
+                                                 Length(max=120, message=TOO_LONG)])
+    description = TextAreaField(_l("Description"), validators=[
+        Optional(), Length(max=5000, message=TOO_LONG)])
+    category_id = SelectField(_l("Category"), coerce=int, validate_choice=False)
+    price = StringField(_l("Price (baht)"), validators=[DataRequired(REQUIRED),
+                                                        Length(max=20, message=TOO_LONG)])
+    quantity = IntegerField(_l("Quantity"), default=1, validators=[
+        Optional(),
+        NumberRange(min=0, max=9999, message=_l("Quantity is a whole number from 0 to 9999."))])
+    condition = SelectField(_l("Condition"), choices=[
+        SelectChoice(key, label) for key, label in CONDITION_LABELS.items()])
+    content_rating = SelectField(_l("Who may see it"), choices=[
+        SelectChoice(key, label) for key, label in RATING_LABELS.items()])
+    certificate_issuer = StringField(_l("Certificate issuer"), validators=[
+        Optional(), Length(max=120, message=TOO_LONG)])
+    certificate_number = StringField(_l("Certificate number"), validators=[
+        Optional(), Length(max=60, message=TOO_LONG)])
+    certificate_photo = FileField(_l("Photo of the certificate"))
+    photos = MultipleFileField(_l("Photos (up to 10)"))
+
+
+class PhotoForm(TalatForm):
+    """Add photos to a listing."""
+
+    photos = MultipleFileField(_l("Add photos"))
+

@@ -1,0 +1,168 @@
+"""Listings and their photos (SHOP-3, SHOP-4, SHOP-7 as far as the owner is concerned)."""
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from app.blueprints.shops import plans
+from app.blueprints.shops.errors import ListingRefused, ShopError
+from app.blueprints.shops.prohibited import check_text
+from app.blueprints.shops.shop_services import check_not_frozen
+from app.extensions import db
+from app.i18n import current_language
+from app.models import Category, Listing, ListingPhoto
+from app.models.listings import CONDITIONS, CONTENT_RATINGS
+from app.uploads import delete_image
+
+MAX_PHOTOS = 10
+MAX_QUANTITY = 9999
+LOCKED_STATUSES = ("fake",)
+
+
+def _clean(fields):
+    title = " ".join((fields.get("title") or "").split())
+    if not 3 <= len(title) <= 120:
+        raise ShopError(_l("A title has 3 to 120 characters."), field="title")
+    description = (fields.get("description") or "").strip()
+    if len(description) > 5000:
+        raise ShopError(_l("The description may be at most 5,000 characters."),
+                        field="description")
+    category = db.session.get(Category, fields.get("category_id") or 0)
+    if category is None:
+        raise ShopError(_l("Please choose a category."), field="category_id")
+    price = fields.get("price_satang")
+    if not isinstance(price, int) or price <= 0:
+        raise ShopError(_l("Please enter a price above zero."), field="price")
+    quantity = fields.get("quantity")
+    if not isinstance(quantity, int) or not 0 <= quantity <= MAX_QUANTITY:
+        raise ShopError(_l("Quantity is a whole number from 0 to %(n)d.", n=MAX_QUANTITY),
+                        field="quantity")
+    if fields.get("condition") not in CONDITIONS:
+        raise ShopError(_l("Please choose the condition."), field="condition")
+    if fields.get("content_rating") not in CONTENT_RATINGS:
+        raise ShopError(_l("Please choose who may see this listing."), field="content_rating")
+    issuer = " ".join((fields.get("certificate_issuer") or "").split())[:120]
+    number = (fields.get("certificate_number") or "").strip()[:60]
+    if number and not issuer:
+        raise ShopError(_l("Name the issuer of the certificate."), field="certificate_issuer")
+    return dict(title=title, description=description, category_id=category.id,
+                price_satang=price, quantity=quantity, condition=fields["condition"],
+                content_rating=fields["content_rating"], certificate_issuer=issuer,
+                certificate_number=number)
+
+
+def _apply_prohibited_check(listing, values):
+    """Refuse or hold per the prohibited list (SHOP-4); the seller sees why."""
+    verdict = check_text(values["title"], values["description"])
+    groups = ", ".join(str(g) for g in verdict.groups(current_language()))
+    if verdict.action == "refuse":
+        raise ListingRefused(_l("This listing cannot be posted: it looks like prohibited goods "
+                                "(%(groups)s). See the list of prohibited goods.", groups=groups))
+    if verdict.action == "hold":
+        listing.status = "held"
+        listing.hold_reason = ", ".join(verdict.groups("en"))
+    elif listing.status == "held":
+        listing.status = "active" if listing.quantity > 0 else "sold_out"
+        listing.hold_reason = ""
+
+
+def create_listing(shop, author, fields, *, now):
+    """Post a listing for ``shop`` (SHOP-3), within the plan (SHOP-2) and the rules (SHOP-4)."""
+    check_not_frozen("listings")
+    if shop.status != "open":
+        raise ShopError(_l("This shop is closed."))
+    values = _clean(fields)
+    plans.check_listing_limit(shop)
+    listing = Listing(shop_id=shop.id, created_by_id=author.id, created_at=now, updated_at=now,
+                      status="active", **values)
+    if listing.quantity == 0:
+        listing.status, listing.sold_out_at = "sold_out", now
+    _apply_prohibited_check(listing, values)
+    db.session.add(listing)
+    db.session.flush()
+    return listing
+
+
+def _check_editable(listing):
+    if listing.status in LOCKED_STATUSES:
+        raise ShopError(_l("A listing signed FAKE can no longer be changed by its shop."))
+    if listing.status == "deleted":
+        raise ShopError(_l("This listing was deleted."))
+
+
+def update_listing(listing, fields, *, now):
+    """Change a listing; the prohibited check runs again."""
+    _check_editable(listing)
+    values = _clean(fields)
+    for name, value in values.items():
+        setattr(listing, name, value)
+    listing.updated_at = now
+    if listing.status in ("active", "sold_out"):
+        listing.status = "active" if listing.quantity > 0 else "sold_out"
+        listing.sold_out_at = now if listing.quantity == 0 else None
+    _apply_prohibited_check(listing, values)
+    db.session.flush()
+
+
+def mark_sold_out(listing, *, now):
+    """Mark a listing sold out: it stays visible as sold, with no stock."""
+    _check_editable(listing)
+    listing.quantity, listing.status, listing.sold_out_at, listing.updated_at = 0, "sold_out", \
+        now, now
+    db.session.flush()
+
+
+def delete_listing(listing, *, now):
+    """Delete a listing (kept for the orders that refer to it, never shown again)."""
+    _check_editable(listing)
+    listing.status, listing.updated_at = "deleted", now
+    db.session.flush()
+
+
+def add_photo(listing, stored, *, now):
+    """Attach a stored image as the listing's last photo; at most ten."""
+    _check_editable(listing)
+    count = db.session.scalar(select(func.count(ListingPhoto.id))
+                              .where(ListingPhoto.listing_id == listing.id))
+    if count >= MAX_PHOTOS:
+        raise ShopError(_l("A listing has at most %(n)d photos.", n=MAX_PHOTOS), field="photos")
+    photo = ListingPhoto(listing_id=listing.id, position=count, key=stored.key,
+                         width=stored.width, height=stored.height, created_at=now)
+    db.session.add(photo)
+    listing.updated_at = now
+    db.session.flush()
+    return photo
+
+
+def photo_slots_left(listing):
+    """How many more photos the listing may take."""
+    return MAX_PHOTOS - len(listing.photos)
+
+
+def move_photo(listing, photo_id, offset):
+    """Move a photo one place earlier (-1) or later (+1)."""
+    _check_editable(listing)
+    photos = list(listing.photos)
+    index = next((i for i, p in enumerate(photos) if p.id == photo_id), None)
+    if index is None:
+        raise ShopError(_l("This photo is not part of the listing."))
+    target = index + offset
+    if 0 <= target < len(photos):
+        photos[index], photos[target] = photos[target], photos[index]
+        for position, photo in enumerate(photos):
+            photo.position = position
+    db.session.flush()
+
+
+def remove_photo(listing, photo_id):
+    """Remove a photo; its files go once the change is committed."""
+    from app.database import after_commit
+
+    _check_editable(listing)
+    photo = next((p for p in listing.photos if p.id == photo_id), None)
+    if photo is None:
+        raise ShopError(_l("This photo is not part of the listing."))
+    listing.photos.remove(photo)
+    for position, remaining in enumerate(listing.photos):
+        remaining.position = position
+    key = photo.key
+    db.session.flush()
+    after_commit(db.session, lambda: delete_image(key))

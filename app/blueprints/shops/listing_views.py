@@ -1,0 +1,268 @@
+"""Listing pages: post, show, edit, sell out, delete; photos (upload, reorder, remove)."""
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from app.blueprints.accounts.errors import AccountError
+from app.blueprints.accounts.views import show_error
+from app.blueprints.shops import bp, listing_services
+from app.blueprints.shops.forms import CONDITION_LABELS, RATING_LABELS, ListingForm, PhotoForm
+from app.blueprints.shops.shop_views import shop_by_slug
+from app.blueprints.shops.visibility import visible_listings
+from app.database import utcnow
+from app.extensions import db
+from app.forms import EmptyForm
+from app.htmx import render_page_or_fragment, wants_fragment
+from app.i18n import current_language
+from app.models import Category, Listing
+from app.money import parse_baht, satang_to_input
+from app.permissions import can_manage_listings
+from app.uploads import UploadRejected, store_image
+
+
+def category_choices():
+    """The category tree as indented choices in the page's language."""
+    lang = current_language()
+    categories = db.session.scalars(select(Category).order_by(Category.position)).all()
+    children = {}
+    for category in categories:
+        children.setdefault(category.parent_id, []).append(category)
+    choices = [(0, _l("Choose a category"))]
+
+    def walk(parent_id, depth):
+        for category in children.get(parent_id, []):
+            choices.append((category.id, "\u00a0\u00a0" * depth + category.name(lang)))
+            walk(category.id, depth + 1)
+
+    walk(None, 0)
+    return choices
+
+
+def visible_listing_or_404(listing_id):
+    """The listing if this visitor may see it (RANK-1, ACC-3), else 404 as if absent."""
+    listing = db.session.scalar(select(Listing).where(
+        Listing.id == listing_id, visible_listings(current_user, utcnow())))
+    if listing is None:
+        abort(404)
+    return listing
+
+
+def managed_listing_or_403(listing_id):
+    """The listing if the current member manages its shop."""
+    listing = db.get_or_404(Listing, listing_id)
+    if listing.status == "deleted":
+        abort(404)
+    if not can_manage_listings(current_user, listing.shop):
+        abort(403)
+    return listing
+
+
+def _form_values(form):
+    """What the form says, in the service's terms; a bad price is put on the form."""
+    try:
+        price = parse_baht(form.price.data)
+    except ValueError:
+        price = None
+    return dict(title=form.title.data, description=form.description.data,
+                category_id=form.category_id.data, price_satang=price,
+                quantity=form.quantity.data, condition=form.condition.data,
+                content_rating=form.content_rating.data,
+                certificate_issuer=form.certificate_issuer.data,
+                certificate_number=form.certificate_number.data)
+
+
+def _store_uploads(form, listing, now):
+    """Store the certificate photo and the photos sent with the form."""
+    certificate = form.certificate_photo.data
+    if certificate:
+        listing.certificate_photo_key = store_image(certificate.read(), session=db.session).key
+    for upload in form.photos.data or []:
+        if upload and upload.filename:
+            stored = store_image(upload.read(), session=db.session)
+            listing_services.add_photo(listing, stored, now=now)
+
+
+def _price_error(form):
+    form.price.errors = list(form.price.errors) + [
+        str(_l("Please enter the price in baht, for example 1500 or 1,500.50."))]
+
+
+@bp.route("/shops/<slug>/listings/new", methods=["GET", "POST"])
+@login_required
+def new_listing(slug):
+    """Post a listing (SHOP-3) with photos, within the plan (SHOP-2) and rules (SHOP-4)."""
+    shop = shop_by_slug(slug)
+    if not can_manage_listings(current_user, shop):
+        abort(403)
+    form = ListingForm()
+    form.category_id.choices = category_choices()
+    if form.validate_on_submit():
+        values = _form_values(form)
+        if values["price_satang"] is None:
+            _price_error(form)
+        else:
+            now = utcnow()
+            try:
+                listing = listing_services.create_listing(shop, current_user, values, now=now)
+                _store_uploads(form, listing, now)
+                db.session.commit()
+            except UploadRejected as error:
+                db.session.rollback()
+                form.photos.errors = [str(error.message)]
+            except AccountError as error:
+                db.session.rollback()
+                show_error(form, error)
+            else:
+                if listing.status == "held":
+                    flash(_l("Your listing is waiting for a moderator because it may be "
+                             "prohibited goods (%(groups)s). We will tell you the outcome.",
+                             groups=listing.hold_reason), "info")
+                else:
+                    flash(_l("Your listing is online."), "success")
+                return redirect(url_for("shops.listing", listing_id=listing.id))
+    status = 422 if form.is_submitted() else 200
+    return render_template("shops/listing_form.html", form=form, shop=shop, listing=None), status
+
+
+@bp.route("/listings/<int:listing_id>")
+def listing(listing_id):
+    """A listing's page."""
+    listing = visible_listing_or_404(listing_id)
+    return render_template("shops/listing.html", listing=listing, shop=listing.shop,
+                           condition_labels=CONDITION_LABELS, rating_labels=RATING_LABELS,
+                           can_manage=can_manage_listings(current_user, listing.shop))
+
+
+@bp.route("/listings/<int:listing_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_listing(listing_id):
+    """Change a listing; its photos are managed on the same page."""
+    listing = managed_listing_or_403(listing_id)
+    if request.method == "GET":
+        form = ListingForm(obj=listing, price=satang_to_input(listing.price_satang))
+    else:
+        form = ListingForm()
+    form.category_id.choices = category_choices()
+    if form.validate_on_submit():
+        values = _form_values(form)
+        if values["price_satang"] is None:
+            _price_error(form)
+        else:
+            try:
+                listing_services.update_listing(listing, values, now=utcnow())
+                _store_uploads(form, listing, utcnow())
+                db.session.commit()
+            except UploadRejected as error:
+                db.session.rollback()
+                form.photos.errors = [str(error.message)]
+            except AccountError as error:
+                db.session.rollback()
+                show_error(form, error)
+            else:
+                flash(_l("Your changes have been saved."), "success")
+                return redirect(url_for("shops.listing", listing_id=listing.id))
+    status = 422 if form.is_submitted() else 200
+    return render_template("shops/listing_form.html", form=form, shop=listing.shop,
+                           listing=listing, photo_form=PhotoForm(formdata=None)), status
+
+
+def _listing_action(listing_id, action, message):
+    listing = managed_listing_or_403(listing_id)
+    if EmptyForm().validate_on_submit():
+        try:
+            action(listing, now=utcnow())
+            db.session.commit()
+            flash(message, "success")
+        except AccountError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+    return listing
+
+
+@bp.route("/listings/<int:listing_id>/sold-out", methods=["POST"])
+@login_required
+def sold_out(listing_id):
+    """Mark the listing sold out."""
+    listing = _listing_action(listing_id, listing_services.mark_sold_out,
+                              _l("The listing is marked sold out."))
+    return redirect(url_for("shops.listing", listing_id=listing.id))
+
+
+@bp.route("/listings/<int:listing_id>/delete", methods=["POST"])
+@login_required
+def delete(listing_id):
+    """Delete the listing."""
+    listing = _listing_action(listing_id, listing_services.delete_listing,
+                              _l("The listing has been deleted."))
+    return redirect(url_for("shops.shop", slug=listing.shop.slug))
+
+
+def _photos_response(listing, form=None, status=200):
+    return render_page_or_fragment(
+        "shops/photos.html", "shops/_photos.html", http_status=status, listing=listing,
+        photo_form=form or PhotoForm(formdata=None))
+
+
+@bp.route("/listings/<int:listing_id>/photos", methods=["GET", "POST"])
+@login_required
+def photos(listing_id):
+    """Add photos (each re-encoded, at most ten); htmx swaps the photo panel in place."""
+    listing = managed_listing_or_403(listing_id)
+    form = PhotoForm()
+    if request.method == "GET":
+        return _photos_response(listing)
+    if form.validate_on_submit():
+        now = utcnow()
+        try:
+            for upload in form.photos.data or []:
+                if upload and upload.filename:
+                    listing_services.add_photo(
+                        listing, store_image(upload.read(), session=db.session), now=now)
+            db.session.commit()
+        except UploadRejected as error:
+            db.session.rollback()
+            form.photos.errors = [str(error.message)]
+            return _photos_response(listing, form, 422)
+        except AccountError as error:
+            db.session.rollback()
+            form.photos.errors = [str(error.message)]
+            return _photos_response(listing, form, 422)
+    if wants_fragment():
+        return _photos_response(db.session.get(Listing, listing_id))
+    return redirect(url_for("shops.photos", listing_id=listing_id))
+
+
+@bp.route("/listings/<int:listing_id>/photos/<int:photo_id>/<any(earlier, later):direction>",
+          methods=["POST"])
+@login_required
+def move_photo(listing_id, photo_id, direction):
+    """Move a photo one place earlier or later."""
+    listing = managed_listing_or_403(listing_id)
+    if EmptyForm().validate_on_submit():
+        try:
+            listing_services.move_photo(listing, photo_id, -1 if direction == "earlier" else 1)
+            db.session.commit()
+        except AccountError:
+            db.session.rollback()
+            abort(404)
+    if wants_fragment():
+        return _photos_response(db.session.get(Listing, listing_id))
+    return redirect(url_for("shops.photos", listing_id=listing_id))
+
+
+@bp.route("/listings/<int:listing_id>/photos/<int:photo_id>/delete", methods=["POST"])
+@login_required
+def delete_photo(listing_id, photo_id):
+    """Remove a photo."""
+    listing = managed_listing_or_403(listing_id)
+    if EmptyForm().validate_on_submit():
+        try:
+            listing_services.remove_photo(listing, photo_id)
+            db.session.commit()
+        except AccountError:
+            db.session.rollback()
+            abort(404)
+    if wants_fragment():
+        return _photos_response(db.session.get(Listing, listing_id))
+    return redirect(url_for("shops.photos", listing_id=listing_id))

@@ -1,0 +1,58 @@
+"""Plan limits (SHOP-2): checked before a listing or a staff member is added."""
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from app.blueprints.shops.errors import PlanLimitReached
+from app.extensions import db
+from app.models import Listing, ShopStaff
+from app.models.shops import PLAN_ORDER, PLANS
+
+PLAN_NAMES = {"starter": _l("Starter"), "standard": _l("Standard"),
+              "professional": _l("Professional"), "premium": _l("Premium"),
+              "premium_plus": _l("Premium Plus")}
+
+
+def plan_lifting(shop, attribute, current):
+    """The first plan above the shop's whose ``attribute`` limit is above ``current``."""
+    for key in PLAN_ORDER[PLAN_ORDER.index(shop.plan) + 1:]:
+        if getattr(PLANS[key], attribute) > current:
+            return key
+    return None
+
+
+def counted_listings(shop):
+    """Listings that count against the plan: every one not deleted."""
+    return db.session.scalar(select(func.count(Listing.id)).where(
+        Listing.shop_id == shop.id, Listing.status != "deleted"))
+
+
+def check_listing_limit(shop):
+    """Raise :class:`PlanLimitReached` if the shop may not post another listing."""
+    limit = shop.plan_limits.max_listings
+    if counted_listings(shop) < limit:
+        return
+    upgrade = plan_lifting(shop, "max_listings", limit)
+    if upgrade:
+        raise PlanLimitReached(_l(
+            "Your %(plan)s plan allows up to %(n)d listings, and your shop has reached it. "
+            "The %(upgrade)s plan allows %(more)d.", plan=PLAN_NAMES[shop.plan], n=limit,
+            upgrade=PLAN_NAMES[upgrade], more=PLANS[upgrade].max_listings))
+    raise PlanLimitReached(_l("Your %(plan)s plan allows up to %(n)d listings, the most of any "
+                              "plan. Remove a listing to add another.",
+                              plan=PLAN_NAMES[shop.plan], n=limit))
+
+
+def check_staff_limit(shop):
+    """Raise :class:`PlanLimitReached` if the shop may not add another staff member."""
+    limit = shop.plan_limits.max_staff
+    count = db.session.scalar(select(func.count(ShopStaff.id)).where(ShopStaff.shop_id == shop.id))
+    if count < limit:
+        return
+    upgrade = plan_lifting(shop, "max_staff", limit)
+    if upgrade:
+        raise PlanLimitReached(_l(
+            "Your %(plan)s plan allows %(n)d staff members. The %(upgrade)s plan allows %(more)d.",
+            plan=PLAN_NAMES[shop.plan], n=limit, upgrade=PLAN_NAMES[upgrade],
+            more=PLANS[upgrade].max_staff), field="email")
+    raise PlanLimitReached(_l("Your %(plan)s plan allows %(n)d staff members, the most of any "
+                              "plan.", plan=PLAN_NAMES[shop.plan], n=limit), field="email")

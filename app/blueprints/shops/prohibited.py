@@ -1,0 +1,50 @@
+"""The prohibited-goods check (SHOP-4).
+
+Thai terms match anywhere in the text (Thai has no spaces between words); Latin terms match
+whole words, case-insensitively, so "gun" does not catch "Gundam". A ``refuse`` match refuses
+the listing; a ``hold`` match, where the words are ambiguous, holds it for a moderator.
+"""
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import ProhibitedTerm
+
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The outcome of checking a listing: ``action`` is None, "hold" or "refuse"."""
+
+    action: str | None
+    terms: tuple
+
+    def groups(self, lang):
+        """The prohibited groups matched, in the given language, without repeats."""
+        names = [t.group_th if lang == "th" else t.group_en for t in self.terms]
+        return list(dict.fromkeys(names))
+
+
+def _matches(term, text, lowered):
+    word = term.term.strip().lower()
+    if not word:
+        return False
+    if _LATIN.search(word):
+        return re.search(r"(?<![a-z0-9])" + re.escape(word) + r"(?![a-z0-9])", lowered) is not None
+    return word in text
+
+
+def check_text(*texts):
+    """Check the given texts against the prohibited list."""
+    text = " ".join(t for t in texts if t)
+    lowered = text.lower()
+    found = [t for t in db.session.scalars(select(ProhibitedTerm)).all()
+             if _matches(t, text, lowered)]
+    if any(t.action == "refuse" for t in found):
+        return Verdict("refuse", tuple(t for t in found if t.action == "refuse"))
+    if found:
+        return Verdict("hold", tuple(found))
+    return Verdict(None, ())

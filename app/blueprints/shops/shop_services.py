@@ -1,0 +1,140 @@
+"""Opening and running a shop (SHOP-1, SHOP-2, RANK-1 circle, SHOP-9 frozen sections)."""
+import re
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from app.blueprints.accounts.services import normalise_email
+from app.blueprints.shops import plans
+from app.blueprints.shops.errors import SectionFrozen, ShopError
+from app.extensions import db
+from app.models import FrozenSection, Shop, ShopCircle, ShopStaff, User
+from app.models.shops import PLANS
+
+SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{1,58}[a-z0-9])$")
+RESERVED_SLUGS = {"new", "admin", "edit", "api", "static", "search", "help", "shops", "mine"}
+
+
+def check_not_frozen(section):
+    """Raise :class:`SectionFrozen` if new posts are refused in ``section`` (SHOP-9)."""
+    frozen = db.session.scalar(select(FrozenSection).where(FrozenSection.section == section))
+    if frozen is not None:
+        from app.i18n import current_language
+
+        notice = frozen.notice_th if current_language() == "th" else frozen.notice_en
+        raise SectionFrozen(notice or _l("This section is frozen: nothing new can be posted for "
+                                         "now. Everything already here stays readable."))
+
+
+def clean_shop_fields(name, slug, description):
+    """Validate a shop's name, URL slug and description."""
+    name = " ".join(name.split())
+    if not 2 <= len(name) <= 80:
+        raise ShopError(_l("A shop name has 2 to 80 characters."), field="name")
+    slug = slug.strip().lower()
+    if not SLUG.match(slug) or "--" in slug:
+        raise ShopError(_l("The web address may use only small English letters, digits and "
+                           "dashes (3 to 60 characters)."), field="slug")
+    if slug in RESERVED_SLUGS:
+        raise ShopError(_l("This web address is reserved. Please choose another."), field="slug")
+    return name, slug, description.strip()[:5000]
+
+
+def open_shop(owner, *, name, slug, description, now):
+    """Open a shop on the Starter plan (SHOP-1)."""
+    check_not_frozen("shops")
+    name, slug, description = clean_shop_fields(name, slug, description)
+    if db.session.scalar(select(Shop.id).where(Shop.slug == slug)):
+        raise ShopError(_l("Another shop uses this web address."), field="slug")
+    shop = Shop(owner_id=owner.id, name=name, slug=slug, description=description,
+                plan="starter", status="open", created_at=now, updated_at=now)
+    db.session.add(shop)
+    db.session.flush()
+    return shop
+
+
+def update_shop(shop, *, name, description, logo_key=None, now):
+    """Change a shop's name, description and logo (the web address stays)."""
+    name, _slug, description = clean_shop_fields(name, shop.slug, description)
+    shop.name, shop.description, shop.updated_at = name, description, now
+    if logo_key:
+        shop.logo_key = logo_key
+    db.session.flush()
+
+
+def _member_by_email(email, field="email"):
+    email = normalise_email(email)
+    user = db.session.scalar(select(User).where(User.email == email))
+    if user is None:
+        raise ShopError(_l("No member uses this e-mail address. Ask them to sign up first."),
+                        field=field)
+    return user
+
+
+def add_staff(shop, email):
+    """Add a member as staff; they may manage listings, not the plan or staff (SHOP-1)."""
+    user = _member_by_email(email)
+    if user.id == shop.owner_id:
+        raise ShopError(_l("You own this shop already."), field="email")
+    if db.session.scalar(select(ShopStaff.id).where(ShopStaff.shop_id == shop.id,
+                                                    ShopStaff.user_id == user.id)):
+        raise ShopError(_l("This member is already on your staff."), field="email")
+    plans.check_staff_limit(shop)
+    staff = ShopStaff(shop_id=shop.id, user_id=user.id)
+    db.session.add(staff)
+    db.session.flush()
+    return staff
+
+
+def remove_staff(shop, staff_id):
+    """Remove a staff member."""
+    staff = db.session.get(ShopStaff, staff_id)
+    if staff is None or staff.shop_id != shop.id:
+        raise ShopError(_l("This member is not on your staff."))
+    db.session.delete(staff)
+    db.session.flush()
+
+
+def staff_of(shop):
+    """The shop's staff, oldest first."""
+    return db.session.scalars(select(ShopStaff).where(ShopStaff.shop_id == shop.id)
+                              .order_by(ShopStaff.id)).all()
+
+
+def add_to_circle(shop, email):
+    """Let a member see the shop's restricted listings (RANK-1)."""
+    user = _member_by_email(email, field="circle_email")
+    if not db.session.scalar(select(ShopCircle.id).where(ShopCircle.shop_id == shop.id,
+                                                         ShopCircle.user_id == user.id)):
+        db.session.add(ShopCircle(shop_id=shop.id, user_id=user.id))
+        db.session.flush()
+    return user
+
+
+def remove_from_circle(shop, circle_id):
+    """Take a member out of the shop's circle."""
+    entry = db.session.get(ShopCircle, circle_id)
+    if entry is not None and entry.shop_id == shop.id:
+        db.session.delete(entry)
+        db.session.flush()
+
+
+def circle_of(shop):
+    """Members of the shop's circle."""
+    return db.session.scalars(select(ShopCircle).where(ShopCircle.shop_id == shop.id)
+                              .order_by(ShopCircle.id)).all()
+
+
+def set_plan(shop, plan, now):
+    """Admin: put a shop on a plan (no payments yet) (SHOP-2)."""
+    if plan not in PLANS:
+        raise ShopError(_l("Unknown plan."))
+    shop.plan, shop.updated_at = plan, now
+    db.session.flush()
+
+
+def shops_of(user):
+    """Shops the member owns or works for."""
+    staffed = select(ShopStaff.shop_id).where(ShopStaff.user_id == user.id)
+    return db.session.scalars(select(Shop).where(
+        (Shop.owner_id == user.id) | Shop.id.in_(staffed)).order_by(Shop.name)).all()

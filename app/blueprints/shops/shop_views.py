@@ -1,0 +1,228 @@
+"""Shop pages: browse shops, open one, the shop page, its details, staff, circle and plan."""
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+
+from app.blueprints.accounts.errors import AccountError
+from app.blueprints.accounts.views import show_error
+from app.blueprints.shops import bp, shop_services
+from app.blueprints.shops.forms import MemberEmailForm, PlanForm, ShopEditForm, ShopForm
+from app.blueprints.shops.plans import PLAN_NAMES, counted_listings
+from app.blueprints.shops.visibility import visible_listings
+from app.database import utcnow
+from app.extensions import db
+from app.forms import EmptyForm
+from app.models import Listing, Shop
+from app.models.shops import PLANS
+from app.permissions import can_run_shop, is_admin
+from app.uploads import UploadRejected, send_image, store_image
+
+PER_PAGE = 24
+
+
+def shop_by_slug(slug):
+    """The shop at ``slug`` or 404."""
+    shop = db.session.scalar(select(Shop).where(Shop.slug == slug))
+    if shop is None:
+        abort(404)
+    return shop
+
+
+def run_shop_or_403(slug):
+    """The shop, if the current member owns it (or is an admin)."""
+    shop = shop_by_slug(slug)
+    if not can_run_shop(current_user, shop):
+        abort(403)
+    return shop
+
+
+@bp.route("/shops")
+def index():
+    """All open shops, newest first."""
+    page = max(1, request.args.get("page", 1, type=int))
+    query = select(Shop).where(Shop.status == "open")
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    shops = db.session.scalars(query.order_by(Shop.created_at.desc(), Shop.id.desc())
+                               .offset((page - 1) * PER_PAGE).limit(PER_PAGE)).all()
+    return render_template("shops/index.html", shops=shops, page=page,
+                           pages=max(1, -(-total // PER_PAGE)))
+
+
+@bp.route("/shops/mine")
+@login_required
+def mine():
+    """Shops the member owns or works for."""
+    return render_template("shops/mine.html", shops=shop_services.shops_of(current_user))
+
+
+@bp.route("/shops/new", methods=["GET", "POST"])
+@login_required
+def new_shop():
+    """Open a shop (SHOP-1)."""
+    form = ShopForm()
+    if form.validate_on_submit():
+        try:
+            shop = shop_services.open_shop(current_user, name=form.name.data, slug=form.slug.data,
+                                           description=form.description.data or "",
+                                           now=utcnow())
+            db.session.commit()
+        except AccountError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            flash(_l("Your shop is open. Add your first listing!"), "success")
+            return redirect(url_for("shops.shop", slug=shop.slug))
+    status = 422 if form.is_submitted() else 200
+    return render_template("shops/new.html", form=form), status
+
+
+@bp.route("/shops/<slug>")
+def shop(slug):
+    """A shop's page: its listings (as this visitor may see them) and its rating."""
+    shop = shop_by_slug(slug)
+    if shop.status != "open" and not can_run_shop(current_user, shop) and not is_admin(
+            current_user):
+        abort(404)
+    page = max(1, request.args.get("page", 1, type=int))
+    query = select(Listing).where(Listing.shop_id == shop.id,
+                                  visible_listings(current_user, utcnow()))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    listings = db.session.scalars(query.order_by(Listing.created_at.desc(), Listing.id.desc())
+                                  .offset((page - 1) * PER_PAGE).limit(PER_PAGE)).all()
+    plan_form = PlanForm(formdata=None, plan=shop.plan)
+    plan_form.plan.choices = [(key, PLAN_NAMES[key]) for key in PLANS]
+    return render_template("shops/shop.html", shop=shop, listings=listings, page=page,
+                           pages=max(1, -(-total // PER_PAGE)), plan_form=plan_form,
+                           plan_names=PLAN_NAMES, listing_count=counted_listings(shop))
+
+
+@bp.route("/shops/<slug>/edit", methods=["GET", "POST"])
+@login_required
+def edit_shop(slug):
+    """Change the shop's name, description and logo (owner only)."""
+    shop = run_shop_or_403(slug)
+    form = ShopEditForm(obj=shop) if request.method == "GET" else ShopEditForm()
+    if form.validate_on_submit():
+        try:
+            logo = form.logo.data
+            stored = store_image(logo.read(), session=db.session) if logo else None
+            shop_services.update_shop(shop, name=form.name.data,
+                                      description=form.description.data or "",
+                                      logo_key=stored.key if stored else None, now=utcnow())
+            db.session.commit()
+        except UploadRejected as error:
+            db.session.rollback()
+            form.logo.errors = [str(error.message)]
+        except AccountError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            flash(_l("The shop's details have been saved."), "success")
+            return redirect(url_for("shops.shop", slug=shop.slug))
+    status = 422 if form.is_submitted() else 200
+    return render_template("shops/edit.html", form=form, shop=shop), status
+
+
+def _people_page(shop, staff_form=None, circle_form=None, status=200):
+    staff_form = staff_form or MemberEmailForm(formdata=None)
+    circle_form = circle_form or MemberEmailForm(formdata=None, prefix="circle")
+    return render_template(
+        "shops/people.html", shop=shop, staff=shop_services.staff_of(shop),
+        circle=shop_services.circle_of(shop), staff_form=staff_form, circle_form=circle_form,
+        max_staff=shop.plan_limits.max_staff), status
+
+
+@bp.route("/shops/<slug>/people")
+@login_required
+def people(slug):
+    """Staff (who may manage listings) and the circle (who sees restricted listings)."""
+    return _people_page(run_shop_or_403(slug))
+
+
+@bp.route("/shops/<slug>/staff", methods=["POST"])
+@login_required
+def add_staff(slug):
+    """Add a staff member by e-mail (SHOP-1), within the plan's limit (SHOP-2)."""
+    shop = run_shop_or_403(slug)
+    form = MemberEmailForm()
+    if form.validate_on_submit():
+        try:
+            staff = shop_services.add_staff(shop, form.email.data)
+            db.session.commit()
+        except AccountError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            flash(_l("%(name)s can now manage your listings.", name=staff.user.display_name),
+                  "success")
+            return redirect(url_for("shops.people", slug=shop.slug))
+    return _people_page(shop, staff_form=form, status=422)
+
+
+@bp.route("/shops/<slug>/staff/<int:staff_id>/remove", methods=["POST"])
+@login_required
+def remove_staff(slug, staff_id):
+    """Remove a staff member."""
+    shop = run_shop_or_403(slug)
+    if EmptyForm().validate_on_submit():
+        try:
+            shop_services.remove_staff(shop, staff_id)
+            db.session.commit()
+        except AccountError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+    return redirect(url_for("shops.people", slug=shop.slug))
+
+
+@bp.route("/shops/<slug>/circle", methods=["POST"])
+@login_required
+def add_circle(slug):
+    """Add a member to the circle that sees restricted listings (RANK-1)."""
+    shop = run_shop_or_403(slug)
+    form = MemberEmailForm(prefix="circle")
+    if form.validate_on_submit():
+        try:
+            shop_services.add_to_circle(shop, form.email.data)
+            db.session.commit()
+        except AccountError as error:
+            db.session.rollback()
+            error.field = "email"
+            show_error(form, error)
+        else:
+            return redirect(url_for("shops.people", slug=shop.slug))
+    return _people_page(shop, circle_form=form, status=422)
+
+
+@bp.route("/shops/<slug>/circle/<int:circle_id>/remove", methods=["POST"])
+@login_required
+def remove_circle(slug, circle_id):
+    """Take a member out of the circle."""
+    shop = run_shop_or_403(slug)
+    if EmptyForm().validate_on_submit():
+        shop_services.remove_from_circle(shop, circle_id)
+        db.session.commit()
+    return redirect(url_for("shops.people", slug=shop.slug))
+
+
+@bp.route("/shops/<slug>/plan", methods=["POST"])
+@login_required
+def set_plan(slug):
+    """Admin: put the shop on a plan (SHOP-2; no payments yet)."""
+    if not is_admin(current_user):
+        abort(403)
+    shop = shop_by_slug(slug)
+    form = PlanForm()
+    form.plan.choices = [(key, PLAN_NAMES[key]) for key in PLANS]
+    if form.validate_on_submit():
+        shop_services.set_plan(shop, form.plan.data, utcnow())
+        db.session.commit()
+        flash(_l("%(shop)s is now on the %(plan)s plan.", shop=shop.name,
+                 plan=PLAN_NAMES[shop.plan]), "success")
+    return redirect(url_for("shops.shop", slug=shop.slug))
+
+
+@bp.route("/media/<key>/<size>.jpg")
+def photo(key, size):
+    """A public image (listing photos, shop logos): re-encoded JPEG under a random name."""
+    return send_image(key, size)

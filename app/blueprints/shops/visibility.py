@@ -1,0 +1,40 @@
+"""Who may see which listing (RANK-1, ACC-3), as one SQL condition used by every list, search,
+shop page and direct URL, so no path shows what another hides.
+
+- general listings: everyone; adult (18+) listings: logged-in members aged 18 or more;
+  restricted listings: the shop's chosen group (its circle) and the shop's own people.
+- Public statuses are active, sold out and fake (a FAKE sign stays visible with its sign);
+  held and hidden listings are seen only by the shop's people and moderators.
+"""
+from sqlalchemy import and_, false, or_, select, true
+
+from app.blueprints.accounts.services import is_adult
+from app.models import Listing, Shop, ShopCircle, ShopStaff
+from app.permissions import can_moderate, is_member
+
+PUBLIC_STATUSES = ("active", "sold_out", "fake")
+STAFF_STATUSES = PUBLIC_STATUSES + ("held", "hidden")
+
+
+def managed_shop_ids(user):
+    """A subquery of the ids of shops ``user`` owns or works for."""
+    owned = select(Shop.id).where(Shop.owner_id == user.id)
+    staffed = select(ShopStaff.shop_id).where(ShopStaff.user_id == user.id)
+    return owned.union(staffed)
+
+
+def visible_listings(user, now):
+    """The SQL condition on :class:`Listing` for what ``user`` (or a visitor) may see."""
+    if is_member(user) and can_moderate(user):
+        return Listing.status.in_(STAFF_STATUSES)
+    rating = Listing.content_rating == "general"
+    if is_member(user):
+        adult = true() if is_adult(user, now) else false()
+        in_circle = Listing.shop_id.in_(
+            select(ShopCircle.shop_id).where(ShopCircle.user_id == user.id))
+        rating = or_(rating, and_(Listing.content_rating == "adult", adult),
+                     and_(Listing.content_rating == "restricted", in_circle))
+        own_shop = Listing.shop_id.in_(managed_shop_ids(user))
+        return or_(and_(Listing.status.in_(PUBLIC_STATUSES), rating),
+                   and_(own_shop, Listing.status.in_(STAFF_STATUSES)))
+    return and_(Listing.status.in_(PUBLIC_STATUSES), rating)

@@ -1,0 +1,252 @@
+"""Search across listings and shops that works for Thai, which has no spaces between words.
+
+Both databases match trigrams, so any run of three or more characters is found inside a word:
+SQLite through the FTS5 trigram tables ``listing_search`` / ``shop_search``, PostgreSQL through
+pg_trgm GIN indexes, which serve ``ILIKE '%term%'``. A query is split on whitespace into terms
+that must all appear (in the title or the description). Terms shorter than three characters have
+no trigram; they are matched with LIKE, and a query made only of such terms scans at most
+``SHORT_SCAN_LIMIT`` of the newest matching listings.
+
+Every listing query applies :func:`visible_listings` (RANK-1, ACC-3); closed shops and their
+listings never appear. Pure service: no ``request``, no commits.
+"""
+import math
+import unicodedata
+from dataclasses import dataclass
+
+from sqlalchemy import Text, and_, case, cast, column, func, literal_column, or_, select, table
+from sqlalchemy.orm import contains_eager, selectinload
+
+from app.blueprints.shops.visibility import visible_listings
+from app.extensions import db
+from app.models import Category, Listing, Shop
+
+MAX_QUERY_LENGTH = 100
+MAX_TERMS = 8
+TRIGRAM = 3
+SHORT_SCAN_LIMIT = 1000
+MAX_PER_PAGE = 100
+SORTS = ("relevance", "price_asc", "price_desc", "newest")
+
+
+@dataclass(frozen=True)
+class ResultPage:
+    """One page of listings found, with what pagination needs."""
+
+    items: list
+    total: int
+    page: int
+    pages: int
+    per_page: int
+
+    @property
+    def has_prev(self):
+        return self.page > 1
+
+    @property
+    def has_next(self):
+        return self.page < self.pages
+
+
+def normalise_query(query):
+    """The query as searched: control characters (NUL...) dropped, whitespace collapsed,
+    at most ``MAX_QUERY_LENGTH`` characters."""
+    kept = "".join(c for c in (query or "") if c.isspace() or unicodedata.category(c) != "Cc")
+    return " ".join(kept.split())[:MAX_QUERY_LENGTH].strip()
+
+
+def query_terms(query):
+    """The distinct whitespace-separated terms of ``query``, all of which must match."""
+    terms = []
+    for term in normalise_query(query).split():
+        if term.casefold() not in (t.casefold() for t in terms):
+            terms.append(term)
+    return terms[:MAX_TERMS]
+
+
+def like_pattern(term):
+    """``%term%`` with LIKE's wildcards and the escape character taken literally."""
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def fts5_phrase(term):
+    """``term`` as an FTS5 phrase: in double quotes, inner quotes doubled, so operators
+    (AND, NEAR(, *, ^, :) are ordinary text."""
+    return '"' + term.replace('"', '""') + '"'
+
+
+def _contains(term, columns):
+    """Case-insensitive: ``term`` appears in one of ``columns``."""
+    pattern = like_pattern(term)
+    return or_(*(col.ilike(pattern, escape="\\") for col in columns))
+
+
+# --- the dialect-specific parts, side by side -------------------------------------------------
+
+@dataclass(frozen=True)
+class _Match:
+    """How to find rows for a query: an optional FTS subquery to join (``hits``, with ``id``
+    and ``rank``), conditions to add, and the relevance ORDER BY."""
+
+    hits: object
+    conditions: list
+    relevance: list
+
+
+def _title_first(terms, title):
+    """Relevance without trigrams: rows whose title holds every term come first."""
+    return [case((and_(*(_contains(t, [title]) for t in terms)), 0), else_=1)]
+
+
+def _match_sqlite(terms, fts_table, columns, weights):
+    """FTS5 trigram MATCH for long terms (ranked by bm25, title weighted), LIKE for short."""
+    long_terms = [t for t in terms if len(t) >= TRIGRAM]
+    short = [_contains(t, columns) for t in terms if len(t) < TRIGRAM]
+    if not long_terms:
+        return _Match(None, short, _title_first(terms, columns[0]))
+    name = literal_column(fts_table)
+    fts = table(fts_table, column("rowid"))
+    hits = (select(fts.c.rowid.label("id"),
+                   func.bm25(name, *(literal_column(repr(float(w))) for w in weights))
+                   .label("rank"))
+            .where(name.op("MATCH")(" ".join(fts5_phrase(t) for t in long_terms)))
+            .subquery(f"{fts_table}_hits"))
+    return _Match(hits, short, [hits.c.rank.asc()])
+
+
+def _match_postgresql(terms, columns):
+    """ILIKE per term (pg_trgm GIN indexes serve terms of 3+ characters); ranked by how well
+    the query matches a word sequence of the first column (the title or the name)."""
+    conditions = [_contains(t, columns) for t in terms]
+    if not any(len(t) >= TRIGRAM for t in terms):
+        return _Match(None, conditions, _title_first(terms, columns[0]))
+    query = cast(" ".join(terms), Text)
+    return _Match(None, conditions, [func.word_similarity(query, columns[0]).desc(),
+                                     func.similarity(query, columns[0]).desc()])
+
+
+def _match(terms, fts_table, columns, weights):
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "sqlite":
+        return _match_sqlite(terms, fts_table, columns, weights)
+    return _match_postgresql(terms, columns)
+
+
+# --- listings and shops ----------------------------------------------------------------------
+
+def category_with_descendants(category_id):
+    """``category_id`` and the ids of every category below it (the tree is small)."""
+    children = {}
+    for cid, parent_id in db.session.execute(select(Category.id, Category.parent_id)):
+        children.setdefault(parent_id, []).append(cid)
+    found, todo = [], [category_id]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        todo.extend(children.get(current, ()))
+    return found
+
+
+def _listing_filters(category_id, min_price_satang, max_price_satang, condition, shop_id):
+    conditions = []
+    if category_id is not None:
+        conditions.append(Listing.category_id.in_(category_with_descendants(category_id)))
+    if min_price_satang is not None:
+        conditions.append(Listing.price_satang >= min_price_satang)
+    if max_price_satang is not None:
+        conditions.append(Listing.price_satang <= max_price_satang)
+    if condition:
+        conditions.append(Listing.condition == condition)
+    if shop_id is not None:
+        conditions.append(Listing.shop_id == shop_id)
+    return conditions
+
+
+def _listing_order(sort, relevance):
+    newest = [Listing.created_at.desc(), Listing.id.desc()]
+    if sort == "price_asc":
+        return [Listing.price_satang.asc(), *newest]
+    if sort == "price_desc":
+        return [Listing.price_satang.desc(), *newest]
+    if sort == "relevance" and relevance:
+        return [*relevance, *newest]
+    return newest
+
+
+def search_listings(query, *, viewer, now, category_id=None, min_price_satang=None,
+                    max_price_satang=None, condition=None, shop_id=None, sort="relevance",
+                    page=1, per_page=24):
+    """Listings ``viewer`` may see that match ``query`` and the filters, one page of them.
+
+    An empty query lists the newest visible listings. ``category_id`` includes the category's
+    descendants. Relevance falls back to newest when there is no query.
+    """
+    if sort not in SORTS:
+        raise ValueError(f"unknown sort {sort!r}")
+    per_page = max(1, min(per_page, MAX_PER_PAGE))
+    conditions = [visible_listings(viewer, now), Shop.status == "open",
+                  *_listing_filters(category_id, min_price_satang, max_price_satang,
+                                    condition, shop_id)]
+    statement = select(Listing).join(Listing.shop)
+    relevance = []
+    terms = query_terms(query)
+    if terms:
+        match = _match(terms, "listing_search", (Listing.title, Listing.description),
+                       weights=(10.0, 1.0))
+        conditions += match.conditions
+        relevance = match.relevance
+        if match.hits is not None:
+            statement = statement.join(match.hits, match.hits.c.id == Listing.id)
+        else:  # only terms too short for trigrams: a bounded scan of the newest matches
+            newest = (select(Listing.id).join(Listing.shop).where(*conditions)
+                      .order_by(Listing.id.desc()).limit(SHORT_SCAN_LIMIT))
+            conditions = [Listing.id.in_(newest)]
+    statement = statement.where(*conditions)
+
+    total = db.session.scalar(
+        select(func.count()).select_from(statement.with_only_columns(Listing.id).subquery()))
+    pages = max(1, math.ceil(total / per_page))
+    page = max(1, min(int(page), pages))
+    items = db.session.scalars(
+        statement.options(contains_eager(Listing.shop), selectinload(Listing.photos))
+        .order_by(*_listing_order(sort, relevance))
+        .offset((page - 1) * per_page).limit(per_page)).all()
+    return ResultPage(items=list(items), total=total, page=page, pages=pages, per_page=per_page)
+
+
+def search_shops(query, *, limit=6):
+    """Open shops whose name or description matches ``query``, best first; none for an empty
+    query."""
+    terms = query_terms(query)
+    if not terms:
+        return []
+    match = _match(terms, "shop_search", (Shop.name, Shop.description), weights=(5.0, 1.0))
+    statement = select(Shop).where(Shop.status == "open", *match.conditions)
+    if match.hits is not None:
+        statement = statement.join(match.hits, match.hits.c.id == Shop.id)
+    order = [*match.relevance, Shop.rating_count.desc(), Shop.id.desc()]
+    return list(db.session.scalars(statement.order_by(*order).limit(limit)))
+
+
+def find_open_shop(slug):
+    """The open shop with this slug, or None."""
+    return db.session.scalar(select(Shop).where(Shop.slug == slug, Shop.status == "open"))
+
+
+def category_tree():
+    """Every category as ``(category, depth)`` in tree order, for a filter menu."""
+    categories = db.session.scalars(select(Category).order_by(Category.position,
+                                                              Category.id)).all()
+    children = {}
+    for category in categories:
+        children.setdefault(category.parent_id, []).append(category)
+    ordered = []
+
+    def walk(parent_id, depth):
+        for category in children.get(parent_id, ()):
+            ordered.append((category, depth))
+            walk(category.id, depth + 1)
+
+    walk(None, 0)
+    return ordered

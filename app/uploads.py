@@ -1,0 +1,150 @@
+"""Uploaded images: checked, re-encoded with Pillow, stored under random names outside the
+static folder, and served with their real type (ARCHITECTURE: invariants).
+
+Every image is decoded and drawn again, so nothing a user uploaded is ever served as sent:
+no metadata, no trailing payloads, no polyglots. Photos are kept in two sizes, ``thumb`` and
+``large``. Private images (payment slips) live in their own folder and are only served by the
+views that check who may see them.
+"""
+import io
+import os
+import secrets
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import abort, current_app, send_file
+from flask_babel import lazy_gettext as _l
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from app.database import after_rollback
+
+SIZES = {"thumb": 480, "large": 1600}
+ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
+MAX_PIXELS = 40_000_000
+KINDS = ("public", "private")
+
+
+class UploadRejected(Exception):
+    """The file is not an image we accept; ``message`` says why, in the user's language."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+@dataclass(frozen=True)
+class StoredImage:
+    """Where an accepted image went and how big it is."""
+
+    key: str
+    width: int
+    height: int
+
+
+def upload_root(kind):
+    """The folder of one kind of upload; created on demand."""
+    if kind not in KINDS:
+        raise ValueError(kind)
+    root = Path(current_app.config["UPLOAD_DIR"]) / kind
+    root.mkdir(parents=True, exist_ok=True)
+    return root
+
+
+def _path(kind, key, size):
+    if not key.isalnum() or size not in SIZES:
+        raise ValueError("bad upload key or size")
+    return upload_root(kind) / key[:2] / f"{key}-{size}.jpg"
+
+
+def _decode(data):
+    """Open and fully decode ``data`` as an image, or raise UploadRejected."""
+    limit_mb = current_app.config["MAX_IMAGE_MB"]
+    if len(data) > limit_mb * 1024 * 1024:
+        raise UploadRejected(_l("This photo is larger than %(mb)d MB. Please send a smaller one.",
+                                mb=limit_mb))
+    if not data:
+        raise UploadRejected(_l("The file is empty."))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+            with Image.open(io.BytesIO(data)) as probe:
+                if probe.format not in ACCEPTED_FORMATS:
+                    raise UploadRejected(_l("Please send a photo in JPEG, PNG, WebP or GIF "
+                                            "format."))
+                probe.verify()
+            image = Image.open(io.BytesIO(data))
+            image.load()
+    except UploadRejected:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise UploadRejected(_l("This image is too large in pixels. Please send a photo of at "
+                                "most 40 megapixels.")) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
+        raise UploadRejected(_l("This file is not a photo we can read, or it is damaged.")) \
+            from None
+    return image
+
+
+def _render(image, longest_side):
+    copy = image.copy()
+    copy.thumbnail((longest_side, longest_side), Image.Resampling.LANCZOS)
+    buffer = io.BytesIO()
+    copy.save(buffer, "JPEG", quality=85, optimize=True, progressive=True)
+    return buffer.getvalue()
+
+
+def store_image(data, kind="public", session=None):
+    """Check and re-encode ``data``; write both sizes; return a :class:`StoredImage`.
+
+    With ``session``, the files are removed again if that session's transaction rolls back,
+    so a refused form leaves nothing half-saved.
+    """
+    image = _decode(data)
+    image = ImageOps.exif_transpose(image)
+    if image.mode not in ("RGB", "L"):
+        background = Image.new("RGB", image.size, (255, 255, 255))
+        rgba = image.convert("RGBA")
+        background.paste(rgba, mask=rgba.getchannel("A"))
+        image = background
+    else:
+        image = image.convert("RGB")
+    key = secrets.token_hex(16)
+    written = []
+    try:
+        for size, longest in SIZES.items():
+            path = _path(kind, key, size)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = path.with_suffix(".part")
+            temporary.write_bytes(_render(image, longest))
+            os.replace(temporary, path)
+            written.append(path)
+    except OSError:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
+    if session is not None:
+        after_rollback(session, lambda: delete_image(key, kind))
+    return StoredImage(key=key, width=image.width, height=image.height)
+
+
+def delete_image(key, kind="public"):
+    """Remove both sizes of a stored image (missing files are fine)."""
+    for size in SIZES:
+        _path(kind, key, size).unlink(missing_ok=True)
+
+
+def send_image(key, size, kind="public", max_age=31536000):
+    """Serve a stored image as image/jpeg, or 404."""
+    try:
+        path = _path(kind, key, size)
+    except ValueError:
+        abort(404)
+    if not path.is_file():
+        abort(404)
+    response = send_file(path, mimetype="image/jpeg", max_age=max_age,
+                         conditional=True, etag=True)
+    if kind == "private":
+        response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,163 @@
+"""Shops (SHOP-1), plans and their limits (SHOP-2), frozen sections (SHOP-9)."""
+import pytest
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import FrozenSection, Listing, Shop, ShopStaff
+from tests.conftest import post_form
+
+
+def open_shop(client, **fields):
+    data = {"name": "บ้านพระเครื่อง", "slug": "amulet-house", "description": "พระแท้ทุกองค์"}
+    data.update(fields)
+    return post_form(client, "/shops/new", data)
+
+
+def test_member_opens_a_shop_on_the_starter_plan_shop_1(client, make_member, login):
+    """SHOP-1: name, slug, description; the shop page shows it."""
+    owner = make_member()
+    login(owner.email)
+    response = open_shop(client)
+    assert response.status_code == 302 and response.headers["Location"] == "/shops/amulet-house"
+    shop = db.session.scalar(select(Shop))
+    assert (shop.owner_id, shop.plan, shop.name) == (owner.id, "starter", "บ้านพระเครื่อง")
+    page = client.get("/shops/amulet-house").get_data(as_text=True)
+    assert "บ้านพระเครื่อง" in page and "พระแท้ทุกองค์" in page
+
+
+def test_visitors_cannot_open_shops(client):
+    assert client.get("/shops/new").status_code == 302
+
+
+@pytest.mark.parametrize("slug", ["A B", "ab", "-abc", "abc-", "a--b", "new", "x" * 61,
+                                  "<script>", "พระ"])
+def test_bad_web_addresses_are_refused_shop_1(client, make_member, login, slug):
+    login(make_member().email)
+    response = open_shop(client, slug=slug)
+    assert response.status_code == 422
+    assert db.session.scalar(select(func.count(Shop.id))) == 0
+
+
+def test_web_address_is_unique_shop_1(client, make_member, make_shop, login):
+    make_shop(slug="amulet-house")
+    login(make_member().email)
+    assert open_shop(client).status_code == 422
+
+
+def test_owner_adds_and_removes_staff_by_email_shop_1(client, make_member, make_shop, login):
+    """SHOP-1: staff are added by e-mail; the plan limits how many (SHOP-2)."""
+    owner, helper = make_member(), make_member(email="helper@talat.example")
+    shop = make_shop(owner=owner, plan="standard")
+    login(owner.email)
+    response = post_form(client, f"/shops/{shop.slug}/staff", {"email": "HELPER@talat.example"},
+                         form_url=f"/shops/{shop.slug}/people")
+    assert response.status_code == 302
+    staff = db.session.scalar(select(ShopStaff))
+    assert staff.user_id == helper.id
+    post_form(client, f"/shops/{shop.slug}/staff/{staff.id}/remove", {},
+              form_url=f"/shops/{shop.slug}/people")
+    assert db.session.scalar(select(func.count(ShopStaff.id))) == 0
+
+
+def test_staff_manage_listings_but_not_staff_or_details_shop_1(app, make_member, make_shop,
+                                                               login):
+    owner, helper = make_member(), make_member()
+    shop = make_shop(owner=owner, plan="standard")
+    db.session.add(ShopStaff(shop_id=shop.id, user_id=helper.id))
+    db.session.commit()
+    client = app.test_client()
+    login(helper.email, target=client)
+    assert client.get(f"/shops/{shop.slug}/listings/new").status_code == 200
+    assert client.get(f"/shops/{shop.slug}/people").status_code == 403
+    assert client.get(f"/shops/{shop.slug}/edit").status_code == 403
+    response = post_form(client, f"/shops/{shop.slug}/staff", {"email": "x@talat.example"},
+                         form_url="/")
+    assert response.status_code == 403
+
+
+def test_other_members_cannot_manage_the_shop(app, make_member, make_shop, login):
+    shop = make_shop()
+    client = app.test_client()
+    login(make_member().email, target=client)
+    for url in [f"/shops/{shop.slug}/listings/new", f"/shops/{shop.slug}/people",
+                f"/shops/{shop.slug}/edit"]:
+        assert client.get(url).status_code == 403
+
+
+def test_starter_plan_allows_no_staff_and_names_the_plan_that_does_shop_2(
+        client, make_member, make_shop, login):
+    """SHOP-2: hitting a limit names the limit and the plan that lifts it."""
+    owner = make_member()
+    make_member(email="helper@talat.example")
+    shop = make_shop(owner=owner, plan="starter")
+    login(owner.email)
+    client.set_cookie("lang", "en")
+    response = post_form(client, f"/shops/{shop.slug}/staff", {"email": "helper@talat.example"},
+                         form_url=f"/shops/{shop.slug}/people")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "allows 0 staff members" in html and "Standard plan allows 4" in html
+
+
+def test_starter_plan_allows_five_listings_shop_2(client, make_member, make_shop, make_listing,
+                                                  login):
+    owner = make_member()
+    shop = make_shop(owner=owner, plan="starter")
+    for i in range(5):
+        make_listing(shop=shop, title=f"Listing number {i}")
+    login(owner.email)
+    client.set_cookie("lang", "en")
+    form_url = f"/shops/{shop.slug}/listings/new"
+    response = post_form(client, form_url, {
+        "title": "The sixth listing", "category_id": "1", "price": "100", "quantity": "1",
+        "condition": "good", "content_rating": "general"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "up to 5 listings" in html and "Standard plan allows 500" in html
+    assert db.session.scalar(select(func.count(Listing.id))) == 5
+
+
+@pytest.mark.parametrize("plan, listings, staff", [
+    ("starter", 5, 0), ("standard", 500, 4), ("professional", 2000, 8), ("premium", 5000, 15),
+    ("premium_plus", 15000, 15)])
+def test_plan_limits_match_the_rules_shop_2(plan, listings, staff):
+    from app.models.shops import PLANS
+
+    assert (PLANS[plan].max_listings, PLANS[plan].max_staff) == (listings, staff)
+    assert PLANS[plan].buy_button == (plan != "starter")
+
+
+def test_admin_sets_a_shops_plan_and_members_cannot_shop_2(app, make_member, make_shop, login):
+    shop = make_shop(plan="starter")
+    admin, member = make_member(role="admin"), make_member()
+    member_client, admin_client = app.test_client(), app.test_client()
+    login(member.email, target=member_client)
+    login(admin.email, target=admin_client)
+    url = f"/shops/{shop.slug}/plan"
+    assert post_form(member_client, url, {"plan": "premium"}, form_url="/").status_code == 403
+    post_form(admin_client, url, {"plan": "premium"}, form_url=f"/shops/{shop.slug}")
+    assert db.session.get(Shop, shop.id).plan == "premium"
+
+
+def test_frozen_section_refuses_new_listings_but_keeps_old_ones_visible_shop_9(
+        client, make_member, make_shop, make_listing, login):
+    """SHOP-9: posting is refused with a notice; everything stays readable."""
+    owner = make_member()
+    shop = make_shop(owner=owner)
+    old = make_listing(shop=shop, title="Old listing stays")
+    db.session.add(FrozenSection(section="listings", notice_en="Listings are frozen today.",
+                                 notice_th="งดลงประกาศชั่วคราว"))
+    db.session.commit()
+    login(owner.email)
+    client.set_cookie("lang", "en")
+    response = post_form(client, f"/shops/{shop.slug}/listings/new", {
+        "title": "New listing", "category_id": "1", "price": "100", "quantity": "1",
+        "condition": "good", "content_rating": "general"})
+    assert response.status_code == 422
+    assert "Listings are frozen today." in response.get_data(as_text=True)
+    assert client.get(f"/listings/{old.id}").status_code == 200
+
+
+def test_shops_page_lists_open_shops(client, make_shop):
+    make_shop(name="ร้านพระดี")
+    assert "ร้านพระดี" in client.get("/shops").get_data(as_text=True)

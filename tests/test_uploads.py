@@ -1,0 +1,91 @@
+"""Uploaded images are re-encoded, resized and stored outside the static folder; anything else
+is refused with a clear message and nothing is left behind (SHOP-3)."""
+import io
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from app.extensions import db
+from app.uploads import SIZES, UploadRejected, delete_image, store_image
+from tests.images import decompression_bomb, jpeg, png_with_alpha
+
+
+def stored_files(app):
+    return sorted(p for p in Path(app.config["UPLOAD_DIR"]).rglob("*") if p.is_file())
+
+
+def test_photo_is_reencoded_in_two_sizes_without_metadata_shop_3(app):
+    exif = Image.Exif()
+    exif[0x010F] = "SecretCameraMaker"
+    stored = store_image(jpeg(3000, 2000, exif=exif.tobytes()))
+    files = stored_files(app)
+    assert len(files) == 2
+    for path in files:
+        data = path.read_bytes()
+        assert b"SecretCameraMaker" not in data
+        with Image.open(io.BytesIO(data)) as image:
+            assert image.format == "JPEG"
+            size = "thumb" if path.name.endswith("-thumb.jpg") else "large"
+            assert max(image.size) == SIZES[size]
+    assert (stored.width, stored.height) == (3000, 2000)
+    assert "static" not in str(files[0])
+
+
+def test_transparent_png_becomes_a_jpeg_on_white(app):
+    stored = store_image(png_with_alpha())
+    assert stored.width == 300
+
+
+@pytest.mark.parametrize("data, message", [
+    (b"", "empty"),
+    (b"%PDF-1.4 not an image", "not a photo"),
+    (b"<script>alert(1)</script>", "not a photo"),
+    (jpeg()[:200], "not a photo"),
+])
+def test_non_images_and_broken_images_are_refused_shop_3(app, data, message):
+    with app.test_request_context(headers={"Cookie": "lang=en"}):
+        with pytest.raises(UploadRejected) as refused:
+            store_image(data)
+        assert message in str(refused.value.message)
+    assert stored_files(app) == []
+
+
+def test_decompression_bomb_is_refused_shop_3(app):
+    with app.test_request_context(headers={"Cookie": "lang=en"}):
+        with pytest.raises(UploadRejected) as refused:
+            store_image(decompression_bomb())
+        assert "megapixels" in str(refused.value.message)
+
+
+def test_oversized_file_is_refused_shop_3(make_app):
+    app = make_app(MAX_IMAGE_MB=1)
+    with app.test_request_context(headers={"Cookie": "lang=en"}):
+        with pytest.raises(UploadRejected) as refused:
+            store_image(b"\xff" * (1024 * 1024 + 1))
+        assert "larger than 1 MB" in str(refused.value.message)
+
+
+def test_files_are_removed_when_the_transaction_rolls_back(app):
+    store_image(jpeg(), session=db.session)
+    assert len(stored_files(app)) == 2
+    db.session.rollback()
+    assert stored_files(app) == []
+
+
+def test_files_stay_when_the_transaction_commits(app):
+    store_image(jpeg(), session=db.session)
+    db.session.commit()
+    assert len(stored_files(app)) == 2
+
+
+def test_photos_are_served_as_jpeg_with_nosniff(app, client):
+    stored = store_image(jpeg())
+    response = client.get(f"/media/{stored.key}/thumb.jpg")
+    assert response.status_code == 200
+    assert response.mimetype == "image/jpeg"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert client.get(f"/media/{stored.key}/huge.jpg").status_code == 404
+    assert client.get("/media/..%2f..%2fsecret_key/thumb.jpg").status_code == 404
+    delete_image(stored.key)
+    assert client.get(f"/media/{stored.key}/thumb.jpg").status_code == 404
