@@ -37,11 +37,13 @@ def create_app(config=None):
     from app.blueprints.accounts import bp as accounts_bp
     from app.blueprints.admin import bp as admin_bp
     from app.blueprints.main import bp as main_bp
+    from app.blueprints.search import bp as search_bp
     from app.blueprints.shops import bp as shops_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(search_bp)
     app.register_blueprint(shops_bp)
 
     register_error_handlers(app)

@@ -1,0 +1,257 @@
+"""Listings (SHOP-3), the prohibited list (SHOP-4), who sees what (RANK-1, ACC-3)."""
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import Category, Listing, ListingPhoto, ShopCircle
+from tests.conftest import post_form
+from tests.images import jpeg, upload
+
+
+def category_id(slug="phra-somdet"):
+    return db.session.scalar(select(Category.id).where(Category.slug == slug))
+
+
+def listing_form(**fields):
+    data = {"title": "พระสมเด็จวัดระฆัง พิมพ์ใหญ่", "category_id": str(category_id()),
+            "price": "1,500.50", "quantity": "2", "condition": "good", "content_rating": "general",
+            "description": "องค์สวย ผิวเดิม", "certificate_issuer": "", "certificate_number": ""}
+    data.update(fields)
+    return data
+
+
+@pytest.fixture
+def seller(app, make_member, make_shop, login):
+    owner = make_member()
+    shop = make_shop(owner=owner, plan="standard")
+    client = app.test_client()
+    login(owner.email, target=client)
+    client.set_cookie("lang", "en")
+    return client, shop
+
+
+def post_listing(client, shop, **fields):
+    return post_form(client, f"/shops/{shop.slug}/listings/new", listing_form(**fields),
+                     content_type="multipart/form-data")
+
+
+def test_seller_posts_a_listing_with_photos_shop_3(seller):
+    """SHOP-3: title, description, category, price in baht, quantity, condition, photos,
+    content rating, certificate."""
+    client, shop = seller
+    response = post_listing(client, shop, photos=[upload(jpeg()), upload(jpeg(400, 900))],
+                            certificate_issuer="สมาคมพระเครื่อง", certificate_number="A-123",
+                            certificate_photo=upload(jpeg()))
+    assert response.status_code == 302
+    listing = db.session.scalar(select(Listing))
+    assert listing.price_satang == 150050
+    assert (listing.quantity, listing.condition, listing.status) == (2, "good", "active")
+    assert listing.certificate_number == "A-123" and listing.certificate_photo_key
+    assert [p.position for p in listing.photos] == [0, 1]
+    page = client.get(f"/listings/{listing.id}").get_data(as_text=True)
+    assert "฿1,500.50" in page and "สมาคมพระเครื่อง" in page
+    assert f"/media/{listing.photos[0].key}/large.jpg" in page
+
+
+def test_a_broken_photo_refuses_the_whole_listing_and_saves_nothing_shop_3(seller, app):
+    client, shop = seller
+    response = post_listing(client, shop, title="Keep this title",
+                            photos=[upload(jpeg()), upload(b"not an image", "x.jpg")])
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "not a photo we can read" in html and 'value="Keep this title"' in html
+    assert db.session.scalar(select(func.count(Listing.id))) == 0
+    from pathlib import Path
+
+    assert [p for p in Path(app.config["UPLOAD_DIR"]).rglob("*.jpg")] == []
+
+
+@pytest.mark.parametrize("price", ["abc", "-5", "0", "1.234", "1e5", "99999999999"])
+def test_bad_prices_are_refused_and_input_kept_shop_3(seller, price):
+    client, shop = seller
+    response = post_listing(client, shop, price=price)
+    assert response.status_code == 422
+    assert f'value="{price}"' in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Listing.id))) == 0
+
+
+@pytest.mark.parametrize("field, value", [("title", "ab"), ("title", "x" * 121),
+                                          ("quantity", "-1"), ("quantity", "many"),
+                                          ("condition", "mint"), ("content_rating", "xxx"),
+                                          ("category_id", "0"), ("category_id", "999999"),
+                                          ("description", "x" * 5001),
+                                          ("certificate_number", "A1")])
+def test_bad_listing_fields_are_refused_shop_3(seller, field, value):
+    client, shop = seller
+    response = post_listing(client, shop, **{field: value})
+    assert response.status_code == 422
+    assert db.session.scalar(select(func.count(Listing.id))) == 0
+
+
+def test_script_in_title_and_description_is_shown_escaped(seller):
+    client, shop = seller
+    post_listing(client, shop, title="<script>alert(1)</script>",
+                 description="<img src=x onerror=alert(2)>")
+    listing = db.session.scalar(select(Listing))
+    html = client.get(f"/listings/{listing.id}").get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_prohibited_goods_are_refused_with_the_reason_shop_4(seller):
+    """SHOP-4: a listing matching the prohibited list is refused; the seller sees why."""
+    client, shop = seller
+    response = post_listing(client, shop, title="บุหรี่ไฟฟ้า กลิ่นมะม่วง")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "E-cigarettes and shisha" in html
+    assert db.session.scalar(select(func.count(Listing.id))) == 0
+
+
+def test_uncertain_matches_are_held_for_a_moderator_shop_4(app, seller, make_member, login):
+    """SHOP-4: an uncertain match is held for review; only the shop sees it meanwhile."""
+    client, shop = seller
+    response = post_listing(client, shop, title="พระกริ่ง บูชาปืนใหญ่ เก่า")
+    assert response.status_code == 302
+    listing = db.session.scalar(select(Listing))
+    assert listing.status == "held" and "Illegal weapons" in listing.hold_reason
+    assert "Illegal weapons" in client.get(f"/listings/{listing.id}").get_data(as_text=True)
+    assert app.test_client().get(f"/listings/{listing.id}").status_code == 404
+
+
+def test_latin_terms_match_whole_words_only_shop_4(seller):
+    client, shop = seller
+    assert post_listing(client, shop, title="Gundam figure vaporwave").status_code == 302
+    assert db.session.scalar(select(Listing.status)) == "active"
+
+
+def test_editing_in_prohibited_words_is_refused_too_shop_4(seller, make_listing):
+    client, shop = seller
+    listing = make_listing(shop=shop)
+    response = post_form(client, f"/listings/{listing.id}/edit",
+                         listing_form(title="ขาย casino chips"))
+    assert response.status_code == 422
+    assert db.session.get(Listing, listing.id).title == "พระสมเด็จวัดระฆัง พิมพ์ใหญ่"
+
+
+def test_seller_edits_marks_sold_out_and_deletes_shop_3(seller, make_listing):
+    client, shop = seller
+    listing = make_listing(shop=shop)
+    url = f"/listings/{listing.id}"
+    response = post_form(client, f"{url}/edit", listing_form(title="พระรอด กรุวัดมหาวัน",
+                                                             price="2000"))
+    assert response.status_code == 302
+    assert db.session.get(Listing, listing.id).price_satang == 200000
+    post_form(client, f"{url}/sold-out", {}, form_url=url)
+    refreshed = db.session.get(Listing, listing.id)
+    assert (refreshed.status, refreshed.quantity) == ("sold_out", 0)
+    assert refreshed.sold_out_at is not None
+    post_form(client, f"{url}/delete", {}, form_url=url)
+    assert db.session.get(Listing, listing.id).status == "deleted"
+    assert client.get(url).status_code == 404
+
+
+def test_fake_listing_cannot_be_edited_or_deleted_by_its_owner_shop_7(seller, make_listing):
+    client, shop = seller
+    listing = make_listing(shop=shop, status="fake")
+    response = post_form(client, f"/listings/{listing.id}/edit", listing_form(title="Cleaned"),
+                         form_url=f"/listings/{listing.id}")
+    assert response.status_code == 422
+    post_form(client, f"/listings/{listing.id}/delete", {}, form_url=f"/listings/{listing.id}")
+    assert db.session.get(Listing, listing.id).status == "fake"
+
+
+def test_photos_are_added_reordered_and_removed(seller, make_listing, app):
+    client, shop = seller
+    listing = make_listing(shop=shop)
+    url = f"/listings/{listing.id}/photos"
+    response = post_form(client, url, {"photos": [upload(jpeg()), upload(jpeg(), "b.jpg"),
+                                                  upload(jpeg(), "c.jpg")]},
+                         content_type="multipart/form-data")
+    assert response.status_code == 302
+    photos = db.session.scalars(select(ListingPhoto).order_by(ListingPhoto.position)).all()
+    first, second, third = (p.id for p in photos)
+    fragment = post_form(client, f"{url}/{third}/earlier", {}, form_url=url,
+                         headers={"HX-Request": "true"})
+    assert fragment.status_code == 200 and "<html" not in fragment.get_data(as_text=True)
+    order = db.session.scalars(select(ListingPhoto.id).order_by(ListingPhoto.position)).all()
+    assert order == [first, third, second]
+    post_form(client, f"{url}/{first}/delete", {}, form_url=url)
+    order = db.session.scalars(select(ListingPhoto.id).order_by(ListingPhoto.position)).all()
+    assert order == [third, second]
+    from pathlib import Path
+
+    assert len(list(Path(app.config["UPLOAD_DIR"]).rglob("*.jpg"))) == 4
+
+
+def test_at_most_ten_photos_shop_3(seller, make_listing):
+    client, shop = seller
+    listing = make_listing(shop=shop)
+    url = f"/listings/{listing.id}/photos"
+    post_form(client, url, {"photos": [upload(jpeg(60, 60), f"{i}.jpg") for i in range(10)]},
+              content_type="multipart/form-data")
+    response = post_form(client, url, {"photos": [upload(jpeg(60, 60))]},
+                         content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert "at most 10 photos" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(ListingPhoto.id))) == 10
+
+
+def test_other_members_cannot_touch_a_listing(app, make_member, make_listing, login):
+    listing = make_listing()
+    client = app.test_client()
+    login(make_member().email, target=client)
+    url = f"/listings/{listing.id}"
+    assert client.get(f"{url}/edit").status_code == 403
+    assert post_form(client, f"{url}/delete", {}, form_url="/").status_code == 403
+    assert db.session.get(Listing, listing.id).status == "active"
+
+
+def test_adult_listing_is_hidden_from_visitors_and_minors_by_direct_url_rank_1_acc_3(
+        app, make_member, make_listing, login):
+    """RANK-1, ACC-3: 18+ listings never appear to visitors or under-18 members."""
+    listing = make_listing(content_rating="adult")
+    url = f"/listings/{listing.id}"
+    assert app.test_client().get(url).status_code == 404
+    today = date.today()
+    minor = make_member(birth_date=date(today.year - 15, 1, 1), guardian_name="Somsri Jaidee",
+                        guardian_email="guardian@talat.example", guardian_consent=True)
+    minor_client = app.test_client()
+    login(minor.email, target=minor_client)
+    assert minor_client.get(url).status_code == 404
+    adult_client = app.test_client()
+    login(make_member().email, target=adult_client)
+    assert adult_client.get(url).status_code == 200
+    shop_page = app.test_client().get(f"/shops/{listing.shop.slug}").get_data(as_text=True)
+    assert listing.title not in shop_page
+
+
+def test_restricted_listing_is_shown_only_to_the_shops_circle_rank_1(app, make_member,
+                                                                    make_listing, login):
+    """RANK-1: restricted listings only to their chosen group."""
+    listing = make_listing(content_rating="restricted")
+    insider, outsider = make_member(), make_member()
+    db.session.add(ShopCircle(shop_id=listing.shop_id, user_id=insider.id))
+    db.session.commit()
+    url = f"/listings/{listing.id}"
+    inside, outside = app.test_client(), app.test_client()
+    login(insider.email, target=inside)
+    login(outsider.email, target=outside)
+    assert inside.get(url).status_code == 200
+    assert outside.get(url).status_code == 404
+
+
+def test_circle_is_managed_by_the_owner_rank_1(seller, make_member):
+    client, shop = seller
+    member = make_member(email="friend@talat.example")
+    post_form(client, f"/shops/{shop.slug}/circle", {"circle-email": "friend@talat.example"},
+              form_url=f"/shops/{shop.slug}/people")
+    assert db.session.scalar(select(ShopCircle.user_id)) == member.id
+
+
+def test_starter_shops_show_no_buy_button_shop_2(app, make_shop, make_listing):
+    listing = make_listing(shop=make_shop(plan="starter"))
+    html = app.test_client().get(f"/listings/{listing.id}").get_data(as_text=True)
+    assert "/order" not in html
