@@ -20,10 +20,11 @@ from app.config import TestConfig
 from app.database import utcnow
 from app.extensions import db
 
-PG_SCHEMA = "talat_test"
-POSTGRES_URL = os.environ.get(
-    "TEST_POSTGRES_URL",
-    f"postgresql+psycopg://postgres@127.0.0.1:5432/test?options=-csearch_path%3D{PG_SCHEMA},public")
+# One schema per test run, so runs on the same machine never truncate each other's tables.
+PG_SCHEMA = f"talat_test_{os.getpid()}"
+POSTGRES_SERVER = os.environ.get("TEST_POSTGRES_URL",
+                                 "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+POSTGRES_URL = f"{POSTGRES_SERVER}?options=-csearch_path%3D{PG_SCHEMA},public"
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 PASSWORD = "kite-mango-river-42"
 #: Seeded by migrations; restored after each test instead of left empty.
@@ -43,12 +44,15 @@ def unavailable(name, reason):
     pytest.skip(reason)
 
 
-def _reset_postgres():
+def _postgres_schema(action):
     engine = sa.create_engine(POSTGRES_URL)
     try:
         with engine.begin() as conn:
             conn.execute(sa.text(f"DROP SCHEMA IF EXISTS {PG_SCHEMA} CASCADE"))
-            conn.execute(sa.text(f"CREATE SCHEMA {PG_SCHEMA}"))
+            if action == "create":
+                conn.execute(sa.text(f"CREATE SCHEMA {PG_SCHEMA}"))
+                # Shared by every run, so it must not live in (and die with) a run's schema.
+                conn.execute(sa.text("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public"))
     finally:
         engine.dispose()
 
@@ -60,9 +64,10 @@ def database_url(request, tmp_path_factory):
         url = "sqlite:///" + str(tmp_path_factory.mktemp("sqlite") / "talat.sqlite3")
     else:
         try:
-            _reset_postgres()
+            _postgres_schema("create")
         except Exception as error:  # noqa: BLE001 (any connection problem)
             unavailable("REQUIRE_POSTGRES", f"PostgreSQL not reachable at {POSTGRES_URL}: {error}")
+        request.addfinalizer(lambda: _postgres_schema("drop"))
         url = POSTGRES_URL
     from flask_migrate import upgrade
 

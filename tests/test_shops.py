@@ -161,3 +161,48 @@ def test_frozen_section_refuses_new_listings_but_keeps_old_ones_visible_shop_9(
 def test_shops_page_lists_open_shops(client, make_shop):
     make_shop(name="ร้านพระดี")
     assert "ร้านพระดี" in client.get("/shops").get_data(as_text=True)
+
+
+def test_admin_edits_the_prohibited_list_and_it_applies_at_once_shop_4(app, make_member,
+                                                                       make_shop, login):
+    """SHOP-4: the list is data an admin can edit, in Thai and English."""
+    admin, owner = make_member(role="admin"), make_member()
+    shop = make_shop(owner=owner)
+    admin_client, seller = app.test_client(), app.test_client()
+    login(admin.email, target=admin_client)
+    login(owner.email, target=seller)
+    response = post_form(admin_client, "/admin/prohibited", {
+        "term": "ของเถื่อน", "action": "refuse", "group_th": "ของผิดกฎหมาย",
+        "group_en": "Illegal goods"})
+    assert response.status_code == 302
+    seller.set_cookie("lang", "en")
+    refused = post_form(seller, f"/shops/{shop.slug}/listings/new", {
+        "title": "ขายของเถื่อน ราคาถูก", "category_id": "1", "price": "100", "quantity": "1",
+        "condition": "good", "content_rating": "general"})
+    assert refused.status_code == 422 and "Illegal goods" in refused.get_data(as_text=True)
+    from app.models import ProhibitedTerm
+
+    term_id = db.session.scalar(select(ProhibitedTerm.id).where(ProhibitedTerm.term == "ของเถื่อน"))
+    post_form(admin_client, f"/admin/prohibited/{term_id}/delete", {},
+              form_url="/admin/prohibited")
+    assert db.session.get(ProhibitedTerm, term_id) is None
+
+
+def test_admin_freezes_and_unfreezes_a_section_shop_9(app, make_member, login):
+    admin = make_member(role="admin")
+    client = app.test_client()
+    login(admin.email, target=client)
+    post_form(client, "/admin/sections/listings/freeze",
+              {"notice_th": "ปิดปรับปรุง", "notice_en": "Closed for maintenance"},
+              form_url="/admin/sections")
+    assert db.session.scalar(select(FrozenSection.section)) == "listings"
+    post_form(client, "/admin/sections/listings/unfreeze", {}, form_url="/admin/sections")
+    assert db.session.scalar(select(func.count(FrozenSection.id))) == 0
+
+
+def test_members_cannot_edit_the_prohibited_list_or_freeze(app, make_member, login):
+    client = app.test_client()
+    login(make_member().email, target=client)
+    assert client.get("/admin/prohibited").status_code == 403
+    assert post_form(client, "/admin/sections/listings/freeze", {}, form_url="/").status_code \
+        == 403

@@ -19,7 +19,7 @@ SQLITE_SEARCH = {
 def create_search_objects():
     bind = op.get_bind()
     if bind.dialect.name == "postgresql":
-        op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public")
         for table, column in (("listings", "title"), ("listings", "description"),
                               ("shops", "name")):
             op.execute(f"CREATE INDEX ix_{table}_{column}_trgm ON {table} "

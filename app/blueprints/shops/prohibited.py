@@ -48,3 +48,37 @@ def check_text(*texts):
     if found:
         return Verdict("hold", tuple(found))
     return Verdict(None, ())
+
+
+def add_term(term, action, group_th, group_en):
+    """Admin: add a word to the prohibited list."""
+    from flask_babel import lazy_gettext as _l
+
+    from app.blueprints.shops.errors import ShopError
+
+    term = " ".join(term.split()).lower()
+    if not 2 <= len(term) <= 80:
+        raise ShopError(_l("A prohibited word has 2 to 80 characters."), field="term")
+    if action not in ("refuse", "hold"):
+        raise ShopError(_l("Choose whether to refuse or hold."), field="action")
+    if db.session.scalar(select(ProhibitedTerm.id).where(ProhibitedTerm.term == term)):
+        raise ShopError(_l("This word is on the list already."), field="term")
+    entry = ProhibitedTerm(term=term, action=action, group_th=group_th.strip()[:100],
+                           group_en=group_en.strip()[:100])
+    db.session.add(entry)
+    db.session.flush()
+    return entry
+
+
+def remove_term(term_id):
+    """Admin: take a word off the prohibited list."""
+    entry = db.session.get(ProhibitedTerm, term_id)
+    if entry is not None:
+        db.session.delete(entry)
+        db.session.flush()
+
+
+def all_terms():
+    """The whole list, grouped by its English group name."""
+    return db.session.scalars(select(ProhibitedTerm).order_by(ProhibitedTerm.group_en,
+                                                              ProhibitedTerm.term)).all()

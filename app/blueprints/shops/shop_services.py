@@ -138,3 +138,34 @@ def shops_of(user):
     staffed = select(ShopStaff.shop_id).where(ShopStaff.user_id == user.id)
     return db.session.scalars(select(Shop).where(
         (Shop.owner_id == user.id) | Shop.id.in_(staffed)).order_by(Shop.name)).all()
+
+
+#: Sections that can be frozen (SHOP-9); later issues add their boards.
+SECTIONS = ("shops", "listings", "messages")
+
+
+def freeze_section(section, *, notice_th, notice_en, admin, now):
+    """Admin: refuse new posts in ``section``; existing posts stay readable (SHOP-9)."""
+    if section not in SECTIONS:
+        raise ShopError(_l("Unknown section."), field="section")
+    frozen = db.session.scalar(select(FrozenSection).where(FrozenSection.section == section))
+    if frozen is None:
+        frozen = FrozenSection(section=section)
+        db.session.add(frozen)
+    frozen.notice_th, frozen.notice_en = notice_th.strip()[:300], notice_en.strip()[:300]
+    frozen.frozen_at, frozen.frozen_by_id = now, admin.id
+    db.session.flush()
+    return frozen
+
+
+def unfreeze_section(section):
+    """Admin: accept new posts in ``section`` again."""
+    frozen = db.session.scalar(select(FrozenSection).where(FrozenSection.section == section))
+    if frozen is not None:
+        db.session.delete(frozen)
+        db.session.flush()
+
+
+def frozen_sections():
+    """Every frozen section, by name."""
+    return {f.section: f for f in db.session.scalars(select(FrozenSection)).all()}

@@ -1,0 +1,78 @@
+"""Admin pages for the shop catalogue: the prohibited list (SHOP-4), frozen sections (SHOP-9)."""
+from flask import flash, redirect, render_template, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from app.blueprints.accounts.errors import AccountError
+from app.blueprints.accounts.views import show_error
+from app.blueprints.admin import bp
+from app.blueprints.admin.forms import FreezeForm, ProhibitedTermForm
+from app.blueprints.shops import prohibited, shop_services
+from app.database import utcnow
+from app.extensions import db
+from app.forms import EmptyForm
+
+SECTION_LABELS = {"shops": _l("Opening shops"), "listings": _l("Posting listings"),
+                  "messages": _l("Sending messages")}
+
+
+@bp.route("/prohibited", methods=["GET", "POST"])
+def prohibited_list():
+    """The prohibited-goods list, editable in Thai and English (SHOP-4)."""
+    form = ProhibitedTermForm()
+    if form.validate_on_submit():
+        try:
+            prohibited.add_term(form.term.data, form.action.data, form.group_th.data,
+                                form.group_en.data)
+            db.session.commit()
+        except AccountError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            flash(_l("The word has been added to the prohibited list."), "success")
+            return redirect(url_for("admin.prohibited_list"))
+    status = 422 if form.is_submitted() else 200
+    return render_template("admin/prohibited.html", form=form, terms=prohibited.all_terms(),
+                           delete_form=EmptyForm(formdata=None)), status
+
+
+@bp.route("/prohibited/<int:term_id>/delete", methods=["POST"])
+def delete_prohibited(term_id):
+    """Take a word off the list."""
+    if EmptyForm().validate_on_submit():
+        prohibited.remove_term(term_id)
+        db.session.commit()
+    return redirect(url_for("admin.prohibited_list"))
+
+
+@bp.route("/sections")
+def sections():
+    """Freeze or unfreeze sections of the site (SHOP-9)."""
+    return render_template("admin/sections.html", sections=shop_services.SECTIONS,
+                           labels=SECTION_LABELS, frozen=shop_services.frozen_sections(),
+                           form=FreezeForm(formdata=None))
+
+
+@bp.route("/sections/<section>/freeze", methods=["POST"])
+def freeze(section):
+    """Freeze a section: new posts refused with the notice; old ones stay readable."""
+    form = FreezeForm()
+    if form.validate_on_submit():
+        try:
+            shop_services.freeze_section(section, notice_th=form.notice_th.data or "",
+                                         notice_en=form.notice_en.data or "",
+                                         admin=current_user, now=utcnow())
+            db.session.commit()
+        except AccountError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+    return redirect(url_for("admin.sections"))
+
+
+@bp.route("/sections/<section>/unfreeze", methods=["POST"])
+def unfreeze(section):
+    """Accept new posts in a section again."""
+    if EmptyForm().validate_on_submit():
+        shop_services.unfreeze_section(section)
+        db.session.commit()
+    return redirect(url_for("admin.sections"))
