@@ -22,14 +22,16 @@ def create_app(config=None):
     from app.security import init_security
     from app.templating import register_template_helpers
     from app.traffic import init_traffic_log
+    from app.urls import BoundedInt
 
     db.init_app(app)
     register_engine_hooks(app, db)
     migrate.init_app(app, db, render_as_batch=True, directory=str(_migrations_dir()))
+    app.url_map.converters["int"] = BoundedInt  # before any route is added
+    limiter.init_app(app)  # before CSRF, so requests refused for CSRF still count
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories="translations")
-    limiter.init_app(app)
     init_login(app)
     init_security(app)
     init_traffic_log(app)

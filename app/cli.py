@@ -26,7 +26,7 @@ DEMO_ACCOUNTS = (
 def create_account(email, display_name, password, role, birth_date=date(1990, 1, 1)):
     """Register an account through the normal rules and give it a role."""
     user = register_member(email=email, password=password, display_name=display_name,
-                           birth_date=birth_date, now=utcnow())
+                           birth_date=birth_date, now=utcnow(), staff_name=role != "member")
     user.role = role
     db.session.flush()
     return user
@@ -45,6 +45,17 @@ def create_admin(email, display_name, password):
         db.session.rollback()
         raise click.ClickException(str(error.message)) from None
     click.echo(f"Admin {user.email} created.")
+
+
+@users_cli.command("lift-block")
+@click.argument("ip")
+def lift_block_command(ip):
+    """Let an address log in again after too many failed log-ins (ACC-4)."""
+    from app.blueprints.accounts.lockout import lift_blocks_for
+
+    count = lift_blocks_for(ip, utcnow())
+    db.session.commit()
+    click.echo(f"Lifted {count} block(s) on {ip}.")
 
 
 @demo_cli.command("load")

@@ -104,6 +104,8 @@ class Config:
             "RATELIMIT_STORAGE_URI", self.REDIS_URL or "memory://")
         self.RATELIMIT_PER_IP = os.environ.get("RATELIMIT_PER_IP", "300 per minute;5000 per hour")
         self.RATELIMIT_PER_ACCOUNT = os.environ.get("RATELIMIT_PER_ACCOUNT", "60 per minute")
+        self.RATELIMIT_PER_ACCOUNT_READ = os.environ.get("RATELIMIT_PER_ACCOUNT_READ",
+                                                         "600 per minute")
         self.RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "30 per minute")
         self.RATELIMIT_SIGNUP = os.environ.get("RATELIMIT_SIGNUP", "10 per hour")
         self.RATELIMIT_RESET = os.environ.get("RATELIMIT_RESET", "10 per hour")
@@ -121,10 +123,26 @@ class Config:
         self.MAIL_TIMEOUT_SECONDS = _int("MAIL_TIMEOUT_SECONDS", 10)
         self.MAIL_HOURLY_CAP = _int("MAIL_HOURLY_CAP", 60)
         self.MAIL_MAX_WAIT_HOURS = _int("MAIL_MAX_WAIT_HOURS", 24)
+        self.MAIL_MAX_ATTEMPTS = _int("MAIL_MAX_ATTEMPTS", 8)
+        # "thread": pages never wait for SMTP; "inline": deliver before the response (tests).
+        self.MAIL_DELIVERY = os.environ.get("MAIL_DELIVERY", "thread")
 
         # Traffic log (ACC-6).
         self.TRAFFIC_RETENTION_DAYS = max(
             MIN_TRAFFIC_RETENTION_DAYS, _int("TRAFFIC_RETENTION_DAYS", MIN_TRAFFIC_RETENTION_DAYS))
+
+        # The site's public address, for links in e-mails. Never taken from the request's Host
+        # header, which a client controls.
+        site_url = os.environ.get("SITE_URL", "")
+        if not site_url:
+            if env == "production":
+                raise ConfigError("SITE_URL must be set when TALAT_ENV=production")
+            site_url = f"http://127.0.0.1:{os.environ.get('PORT', '8000')}"
+        self.SITE_URL = site_url.rstrip("/")
+
+        # Orders (SHOP-10): hours a buyer has to pay before the order expires and the
+        # reserved quantity is released.
+        self.ORDER_PAYMENT_HOURS = max(1, _int("ORDER_PAYMENT_HOURS", 24))
 
         self.WTF_CSRF_TIME_LIMIT = _int("CSRF_TIME_LIMIT_SECONDS", 8 * 3600)
 
@@ -144,6 +162,8 @@ class TestConfig(Config):  # noqa: D101
         self.RATELIMIT_STORAGE_URI = "memory://"
         self.MAIL_SERVER = ""
         self.SERVER_NAME = None
+        self.SITE_URL = "http://localhost"
+        self.MAIL_DELIVERY = "inline"
         for key, value in overrides.items():
             setattr(self, key, value)
         if "TRAFFIC_RETENTION_DAYS" in overrides:

@@ -2,7 +2,7 @@
 and side effects that run only after a successful commit."""
 from datetime import datetime, timezone
 
-from flask import current_app
+from flask import current_app, has_request_context, request
 from sqlalchemy import DateTime, event
 from sqlalchemy.orm import Session, scoped_session
 from sqlalchemy.types import TypeDecorator
@@ -43,8 +43,10 @@ def configure_sqlite(engine):
     """Give SQLite real transactions: WAL, a busy timeout, and BEGIN emitted by SQLAlchemy.
 
     Python's sqlite3 driver does not emit BEGIN before a SELECT, so we take transaction control
-    ourselves (see ARCHITECTURE.md, known traps). Write paths that must not interleave call
-    :func:`begin_immediate`.
+    ourselves (see ARCHITECTURE.md, known traps). A transaction begun while serving a POST (or
+    any method that changes state) is ``BEGIN IMMEDIATE``: it reads and writes as one writer,
+    so it cannot fail at its first write because another writer committed in between. Other
+    write paths (jobs, CLI) call :func:`begin_immediate`.
     """
     if engine.dialect.name != "sqlite":
         return
@@ -61,8 +63,15 @@ def configure_sqlite(engine):
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        mode = connection.get_execution_options().get("sqlite_begin", "")
+        mode = connection.get_execution_options().get("sqlite_begin") or _request_mode()
         connection.exec_driver_sql(f"BEGIN {mode}".strip())
+
+
+def _request_mode():
+    """Requests that change state write as they go: their transactions start as writers."""
+    if has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS"):
+        return "IMMEDIATE"
+    return ""
 
 
 def begin_immediate(session):
@@ -77,7 +86,7 @@ def begin_immediate(session):
     if session.get_bind().dialect.name != "sqlite":
         return
     if session.in_transaction():
-        if session.new or session.dirty or session.deleted:
+        if session.new or session.dirty or session.deleted or session.info.get("talat_wrote"):
             raise RuntimeError("begin_immediate() called after changes were made")
         session.commit()
     session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
@@ -106,8 +115,14 @@ def after_rollback(session, undo):
     session.info.setdefault("talat_undo", []).append(undo)
 
 
+@event.listens_for(Session, "after_flush")
+def _note_write(session, _flush_context):
+    session.info["talat_wrote"] = True
+
+
 @event.listens_for(Session, "after_commit")
 def _run_effects(session):
+    session.info.pop("talat_wrote", None)
     session.info.pop("talat_undo", None)
     effects = session.info.pop("talat_effects", [])
     for effect in effects:
@@ -120,6 +135,7 @@ def _run_effects(session):
 @event.listens_for(Session, "after_soft_rollback")
 def _drop_effects(session, previous_transaction):
     if previous_transaction.parent is None:
+        session.info.pop("talat_wrote", None)
         session.info.pop("talat_effects", None)
         for undo in session.info.pop("talat_undo", []):
             try:

@@ -1,5 +1,5 @@
 """Error pages in the visitor's language that say what happened and leak nothing."""
-from flask import render_template
+from flask import current_app, make_response, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -29,9 +29,21 @@ CSRF_MESSAGE = (_l("The form has expired"),
 
 
 def render_error(status, title, message):
-    """The error page, or its fragment for htmx."""
+    """The error page, or its fragment for htmx.
+
+    If the full page cannot be drawn (the database is down, say, and the header wants the
+    member), a plain page that needs nothing but the message is sent instead.
+    """
     template = "errors/_error.html" if wants_fragment() else "errors/error.html"
-    return render_template(template, status=status, title=title, message=message), status
+    try:
+        body = render_template(template, status=status, title=title, message=message)
+    except Exception:  # noqa: BLE001 (the plain page is the last resort)
+        db.session.rollback()
+        current_app.logger.exception("error page could not be drawn")
+        body = render_template("errors/plain.html", status=status, title=title, message=message)
+    response = make_response(body, status)
+    response.headers.add("Vary", "HX-Request")
+    return response
 
 
 def handle_http_error(error):

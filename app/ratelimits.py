@@ -30,4 +30,6 @@ APPLICATION_LIMITS = [
                      scope="per-ip", exempt_when=_exempt),
     ApplicationLimit(lambda: current_app.config["RATELIMIT_PER_ACCOUNT"], key_function=account_key,
                      scope="per-account", methods=STATE_CHANGING, exempt_when=_is_visitor),
+    ApplicationLimit(lambda: current_app.config["RATELIMIT_PER_ACCOUNT_READ"],
+                     key_function=account_key, scope="per-account-read", exempt_when=_is_visitor),
 ]

@@ -17,7 +17,8 @@ SECTIONS = (
 ROLE_LABELS = {"member": _l("Member"), "moderator": _l("Moderator"), "admin": _l("Admin")}
 
 #: How each e-mail status is named to admins (see ``app.models.mail.MAIL_STATUSES``).
-MAIL_STATUS_LABELS = {"queued": _l("Waiting"), "outbox": _l("In the outbox"), "sent": _l("Sent"),
+MAIL_STATUS_LABELS = {"queued": _l("Waiting"), "sending": _l("Sending"),
+                      "outbox": _l("In the outbox"), "sent": _l("Sent"),
                       "dropped": _l("Dropped"), "failed": _l("Failed")}
 
 

@@ -32,15 +32,29 @@ def remember_member():
         g.traffic_member_before = _member_id()
 
 
+#: URL parts that are secrets (reset tokens, later tracking codes): never written to the log.
+SENSITIVE_ARGS = ("token", "code")
+
+
+def _target():
+    """The request's path, with secret URL parts masked and no query string."""
+    path = request.path
+    for name in SENSITIVE_ARGS:
+        value = (request.view_args or {}).get(name)
+        if value:
+            path = path.replace(str(value), "[hidden]")
+    return path[:500]
+
+
 def record_request(response):
     """after_request: append one entry for a state-changing request, whatever its outcome.
 
     Anything the view left uncommitted is discarded first (it would be at teardown anyway),
     so the entry is written even when the request failed.
     """
-    if request.method in SAFE_METHODS:
-        return response
-    target = request.full_path.rstrip("?")[:500]
+    if request.method in SAFE_METHODS or response.status_code == 429:
+        return response  # a throttled request changed nothing; a flood must not fill the log
+    target = _target()
     entry = TrafficLogEntry(
         at=utcnow(),
         member_id=_member_id() or g.get("traffic_member_before"),

@@ -69,3 +69,82 @@ def test_two_simultaneous_sign_ups_with_one_email_make_one_account_acc_1(app):
         thread.join()
     assert sorted(codes) == [302, 422, 422, 422]
     assert db.session.scalar(select(func.count(User.id))) == 1
+
+
+def test_simultaneous_logins_on_sqlite_and_postgresql_all_succeed_acc_1(app, make_member):
+    """Writers queue instead of failing with "database is locked" (ARCHITECTURE: traps)."""
+    emails = [make_member().email for _ in range(6)]
+    clients = [app.test_client() for _ in emails]
+    tokens = [csrf_from(c.get("/login").get_data(as_text=True)) for c in clients]
+    barrier = threading.Barrier(len(clients))
+    codes = []
+
+    def log_in(index):
+        barrier.wait()
+        codes.append(clients[index].post("/login", data={
+            "csrf_token": tokens[index], "email": emails[index],
+            "password": PASSWORD}).status_code)
+
+    threads = [threading.Thread(target=log_in, args=(i,)) for i in range(len(clients))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert codes == [302] * len(clients)
+
+
+@pytest.mark.parametrize("url", ["/members/99999999999999999999", "/members/0",
+                                 "/members/2147483648", "/admin/outbox/99999999999999",
+                                 "/listings/9999999999999"])
+def test_huge_ids_in_urls_are_404_not_500(client, url):
+    assert client.get(url).status_code in (404, 302)
+
+
+def test_display_name_that_folds_longer_is_refused_not_a_crash(client, make_member, login):
+    member = make_member()
+    login(member.email)
+    response = post_form(client, "/account", {"display_name": "ß" * 40, "locale": "th"})
+    assert response.status_code == 422
+
+
+@pytest.mark.parametrize("name", ["Admin", "แอดมิน ตลาด", "ผู้ดูแลระบบ", "TALAT", "ตลาด",
+                                  "Super Moderator"])
+def test_names_that_impersonate_the_site_are_refused_acc_2(client, name):
+    """ACC-2: display names are public, so they may not pass a member off as staff."""
+    response = post_form(client, "/register", {
+        "email": "imp@talat.example", "display_name": name, "birth_date": "1990-05-17",
+        "password": PASSWORD, "password_confirm": PASSWORD})
+    assert response.status_code == 422
+    assert db.session.scalar(select(func.count(User.id))) == 0
+
+
+def test_birth_year_typed_in_the_buddhist_era_is_understood_acc_3(client):
+    response = post_form(client, "/register", {
+        "email": "be@talat.example", "display_name": "Buddhist Era", "birth_date": "2533-05-17",
+        "password": PASSWORD, "password_confirm": PASSWORD})
+    assert response.status_code == 302
+    assert db.session.scalar(select(User.birth_date)).year == 1990
+
+
+def test_no_csrf_flood_gets_throttled_and_is_not_logged_row_by_row_acc_8(make_app):
+    from app.models import TrafficLogEntry
+
+    app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_PER_IP="20 per minute")
+    client = app.test_client()
+    codes = [client.post("/login", data={}).status_code for _ in range(30)]
+    assert codes[:20] == [400] * 20 and set(codes[20:]) == {429}
+    with app.app_context():
+        assert db.session.scalar(select(func.count(TrafficLogEntry.id))) == 20
+
+
+def test_reset_tokens_never_reach_the_traffic_log_acc_6(client, make_member):
+    from app.blueprints.accounts.services import request_password_reset
+    from app.database import utcnow
+    from app.models import TrafficLogEntry
+
+    member = make_member()
+    token = request_password_reset(member.email, now=utcnow())
+    db.session.commit()
+    post_form(client, f"/password/reset/{token}", {"password": "x", "password_confirm": "x"})
+    targets = db.session.scalars(select(TrafficLogEntry.target)).all()
+    assert targets == ["/password/reset/[hidden]"]

@@ -156,3 +156,56 @@ def test_unreachable_smtp_server_keeps_the_mail_queued_for_retry(make_app, make_
         assert message.status == "queued"
         assert message.note.startswith("retrying")
         assert deliver_message(app, message.id) == "queued"
+
+
+def test_pages_do_not_wait_for_a_slow_smtp_server_acc_7(make_app, make_member):
+    """Mail goes out in the background: a hanging SMTP server neither slows the page nor
+    reveals whether an address has an account."""
+    import time
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(5)  # accepts connections, never answers
+    try:
+        app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=listener.getsockname()[1],
+                       MAIL_TIMEOUT_SECONDS=3, MAIL_DELIVERY="thread")
+        with app.app_context():
+            member = make_member()
+            client = app.test_client()
+            started = time.monotonic()
+            post_form(client, "/password/forgot", {"email": member.email})
+            assert time.monotonic() - started < 2
+            deadline = time.monotonic() + 10  # let the background sends finish before teardown
+            while time.monotonic() < deadline and db.session.scalar(
+                    select(func.count(EmailMessage.id)).where(EmailMessage.status == "sending")):
+                time.sleep(0.2)
+                db.session.commit()
+    finally:
+        listener.close()
+
+
+def test_mail_is_given_up_after_the_maximum_attempts(make_app, make_member):
+    app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port(), MAIL_TIMEOUT_SECONDS=1,
+                   MAIL_MAX_ATTEMPTS=2)
+    with app.app_context():
+        make_member()  # first attempt fails at once: nothing listens
+        assert deliver_pending(app) == {"failed": 1}
+        assert db.session.scalar(select(EmailMessage.status)) == "failed"
+
+
+def test_mail_to_non_members_is_capped_per_address_acc_7(app):
+    for i in range(61):
+        queue_mail("visitor@talat.example", "password_changed", user=None, kind=f"n{i}",
+                   locale="en")
+        db.session.commit()
+    assert statuses() == {"outbox": 60, "queued": 1}
+
+
+def test_a_send_cut_off_midway_is_retried_by_the_job(app, make_member):
+    member = make_member()
+    long_ago = utcnow() - timedelta(hours=1)
+    db.session.execute(EmailMessage.__table__.update().values(status="sending",
+                                                              delivered_at=long_ago))
+    db.session.commit()
+    assert deliver_pending(app) == {"outbox": 1}
+    assert member.email in db.session.scalars(select(EmailMessage.to_address)).all()

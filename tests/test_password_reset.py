@@ -109,3 +109,18 @@ def test_weak_new_password_is_refused_and_token_stays_usable(client, make_member
 def test_garbage_tokens_are_refused(client):
     for token in ["x", "a" * 300, "%3Cscript%3E"]:
         assert client.get(f"/password/reset/{token}").status_code in (400, 404)
+
+
+def test_reset_link_uses_the_site_address_not_the_host_header(client, make_member):
+    """A forged Host header must not put an attacker's address in the e-mailed link."""
+    member = make_member()
+    page = client.get("/password/forgot", headers={"Host": "evil.example"})
+    from tests.conftest import csrf_from
+
+    client.post("/password/forgot", headers={"Host": "evil.example"},
+                data={"csrf_token": csrf_from(page.get_data(as_text=True)),
+                      "email": member.email})
+    body = db.session.scalar(select(EmailMessage.body_text).where(
+        EmailMessage.kind == "password_reset"))
+    assert "evil.example" not in body
+    assert "http://localhost/password/reset/" in body

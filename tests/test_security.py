@@ -149,5 +149,31 @@ def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
     with pytest.raises(ConfigError):
         Config()
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.delenv("SITE_URL", raising=False)
+    with pytest.raises(ConfigError):  # e-mailed links need the real public address
+        Config()
+    monkeypatch.setenv("SITE_URL", "https://talat.example.org/")
     config = Config()
     assert config.SESSION_COOKIE_SECURE
+    assert config.SITE_URL == "https://talat.example.org"
+
+
+def test_htmx_request_without_login_is_sent_to_the_login_page_whole(client):
+    response = client.get("/account", headers={"HX-Request": "true"})
+    assert response.status_code == 204
+    assert response.headers["HX-Redirect"].startswith("/login?next=")
+
+
+def test_error_page_falls_back_to_a_plain_page_when_the_layout_fails(make_app):
+    app = make_app()
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    def broken_navigation():
+        raise RuntimeError("database is down")
+
+    app.jinja_env.globals["navigation"] = broken_navigation
+    response = app.test_client().get("/no-such-page")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 404
+    assert "error-page__code" in html and "database is down" not in html
+    assert "HX-Request" in response.headers["Vary"]

@@ -5,10 +5,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.database import UTCDateTime, utcnow
 from app.extensions import db
 
-#: queued: waiting (new, or over the hourly cap); sent: handed to SMTP; outbox: kept for the
-#: admin to read because no MAIL_SERVER is set; dropped: waited too long, kept as a record;
-#: failed: SMTP refused it for good.
-MAIL_STATUSES = ("queued", "sent", "outbox", "dropped", "failed")
+#: queued: waiting (new, or over the hourly cap); sending: taken by a worker; sent: handed to
+#: SMTP; outbox: kept for the admin to read because no MAIL_SERVER is set; dropped: waited too
+#: long, kept as a record; failed: SMTP refused it for good.
+MAIL_STATUSES = ("queued", "sending", "sent", "outbox", "dropped", "failed")
 
 
 class EmailMessage(db.Model):

@@ -1,5 +1,6 @@
 """Wiring between Flask-Login and our server-side sessions."""
-from flask import request, session
+from flask import current_app, g, request, session
+from sqlalchemy.exc import OperationalError
 from flask_babel import lazy_gettext as _l
 from flask_login import login_user, logout_user
 
@@ -13,23 +14,42 @@ SESSION_TOKEN_KEY = "_user_id"  # where Flask-Login keeps get_id(); for us, the 
 
 @login_manager.user_loader
 def _load_user(token):
-    login = sessions.load_session(token, utcnow())
+    now = utcnow()
+    login = sessions.load_session(token, now)
     if login is None:
         return None
     user = login.user
     user._session_token = token
+    g.login_to_slide = login.id if sessions.slide_due(login, now) else None
     return user
 
 
 def load_current_user():
-    """before_request: resolve the member once, and save a slid expiry straight away."""
+    """before_request: resolve the member once; push back an idle session's expiry.
+
+    The push-back is best effort and never fails a page: on a reading request it is its own
+    short write on another connection; on a writing request (already the writer) it is
+    committed at once.
+    """
     from flask_login import current_user
 
     if request.endpoint == "static":
         return
     _ = current_user.is_authenticated
-    if db.session.dirty:
-        db.session.commit()
+    login_id = g.pop("login_to_slide", None)
+    if login_id is None:
+        return
+    statement = sessions.slide_statement(login_id, utcnow())
+    try:
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            with db.engine.begin() as connection:
+                connection.execute(statement)
+        else:
+            db.session.execute(statement)
+            db.session.commit()
+    except OperationalError:
+        db.session.rollback()
+        current_app.logger.warning("session expiry not extended (database busy)")
 
 
 def log_in(user, remember):
@@ -54,6 +74,24 @@ def log_out():
     session.clear()
 
 
+def unauthorized():
+    """Visitors go to the log-in page; an htmx request is told to go there as a whole page,
+    instead of getting the log-in form swapped into part of the page."""
+    from flask import flash, redirect, url_for
+
+    from app.htmx import wants_fragment
+    from app.urls import safe_next
+
+    target = url_for("accounts.login", next=safe_next(request.full_path.rstrip("?"), None))
+    if request.headers.get("HX-Request") == "true":
+        response = current_app.response_class(status=204)
+        response.headers["HX-Redirect"] = target
+        return response
+    if not wants_fragment():
+        flash(login_manager.login_message, login_manager.login_message_category)
+    return redirect(target)
+
+
 def init_login(app):
     """Configure Flask-Login and the eager user loading."""
     login_manager.init_app(app)
@@ -61,4 +99,5 @@ def init_login(app):
     login_manager.login_message = _l("Please log in to see this page.")
     login_manager.login_message_category = "info"
     login_manager.session_protection = None
+    login_manager.unauthorized_handler(unauthorized)
     app.before_request(load_current_user)

@@ -7,7 +7,7 @@ import unicodedata
 from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
@@ -16,9 +16,10 @@ from app.blueprints.accounts.errors import (
     AccountError, DisplayNameTaken, EmailTaken, InvalidCredentials, LoginBlocked,
     ResetTokenInvalid, WrongCurrentPassword)
 from app.extensions import db
-from app.i18n import age_on, bangkok_today
+from app.i18n import BUDDHIST_ERA_OFFSET, age_on, bangkok_today
 from app.mail import queue_mail
 from app.models import PasswordResetToken, User
+from app.urls import external_url
 
 ADULT_AGE = 18
 MAX_AGE = 120
@@ -35,9 +36,14 @@ def normalise_email(raw):
     return result.normalized.lower()
 
 
-def clean_display_name(raw):
+#: Parts of names that would pass a member off as the site or its staff (ACC-2).
+RESERVED_NAME_PARTS = ("admin", "แอดมิน", "moderator", "ผู้ดูแล", "talat official")
+RESERVED_NAMES = ("talat", "ตลาด")
+
+
+def clean_display_name(raw, allow_reserved=False):
     """A display name: 2–40 letters (any script), digits, spaces, dots, dashes, underscores."""
-    name = unicodedata.normalize("NFC", " ".join(raw.split()))
+    name = unicodedata.normalize("NFKC", " ".join(raw.split()))
     if not NAME_MIN <= len(name) <= NAME_MAX:
         raise AccountError(_l("A display name must have %(min)d to %(max)d characters.",
                               min=NAME_MIN, max=NAME_MAX), field="display_name")
@@ -46,12 +52,20 @@ def clean_display_name(raw):
         if not (category[0] in "LMN" or char in _ALLOWED_NAME_PUNCTUATION):
             raise AccountError(_l("A display name may contain only letters, digits, spaces, "
                                   "dots, dashes and underscores."), field="display_name")
+    key = display_name_key(name)
+    if len(key) > NAME_MAX:
+        raise AccountError(_l("A display name must have %(min)d to %(max)d characters.",
+                              min=NAME_MIN, max=NAME_MAX), field="display_name")
+    if not allow_reserved and (key in RESERVED_NAMES or any(
+            part in key for part in RESERVED_NAME_PARTS)):
+        raise AccountError(_l("This display name is reserved for Talat's own team. Please "
+                              "choose another."), field="display_name")
     return name
 
 
 def display_name_key(name):
-    """The case-insensitive key that makes display names unique."""
-    return name.casefold()
+    """The case- and form-insensitive key that makes display names unique."""
+    return unicodedata.normalize("NFKC", name).casefold()
 
 
 def clean_person_name(raw, field):
@@ -64,11 +78,16 @@ def clean_person_name(raw, field):
 
 
 def register_member(*, email, password, display_name, birth_date, now, locale="th",
-                    guardian_name="", guardian_email="", guardian_consent=False):
-    """Create a member account (ACC-1, ACC-3). Under 18 needs a guardian's consent."""
+                    guardian_name="", guardian_email="", guardian_consent=False,
+                    staff_name=False):
+    """Create a member account (ACC-1, ACC-3). Under 18 needs a guardian's consent.
+
+    ``staff_name`` allows a reserved display name (only the CLI creates staff accounts)."""
     email = normalise_email(email)
-    display_name = clean_display_name(display_name)
+    display_name = clean_display_name(display_name, allow_reserved=staff_name)
     today = bangkok_today(now)
+    if birth_date.year > today.year + BUDDHIST_ERA_OFFSET - 120:
+        birth_date = _from_buddhist_era(birth_date)  # typed as 2533 instead of 1990
     age = age_on(birth_date, today)
     if birth_date >= today or age > MAX_AGE:
         raise AccountError(_l("Please enter your real date of birth."), field="birth_date")
@@ -106,6 +125,13 @@ def register_member(*, email, password, display_name, birth_date, now, locale="t
         queue_mail(guardian_email, "guardian_notice", user=user, locale=locale,
                    guardian_name=guardian_name)
     return user
+
+
+def _from_buddhist_era(value):
+    try:
+        return value.replace(year=value.year - BUDDHIST_ERA_OFFSET)
+    except ValueError:  # 29 February in a year that is not a leap year in the other era
+        return value.replace(year=value.year - BUDDHIST_ERA_OFFSET, day=28)
 
 
 def is_adult(user, now):
@@ -157,7 +183,7 @@ def request_password_reset(email, *, now):
     db.session.add(PasswordResetToken(token_hash=sessions.token_hash(token), user_id=user.id,
                                       created_at=now, expires_at=now + timedelta(minutes=minutes)))
     db.session.flush()
-    link = url_for("accounts.reset_password", token=token, _external=True)
+    link = external_url("accounts.reset_password", token=token)
     queue_mail(user.email, "password_reset", user=user, link=link, minutes=minutes)
     return token
 
@@ -178,9 +204,13 @@ def reset_password(token, new_password, *, now):
     reset = find_reset_token(token, now)
     user = reset.user
     passwords.check_password_policy(new_password, email=user.email, display_name=user.display_name)
+    used = db.session.execute(update(PasswordResetToken).where(
+        PasswordResetToken.id == reset.id, PasswordResetToken.used_at.is_(None))
+        .values(used_at=now))
+    if used.rowcount != 1:  # a simultaneous request used it first
+        raise ResetTokenInvalid()
     user.password_hash = passwords.hash_password(new_password)
     user.updated_at = now
-    reset.used_at = now
     sessions.end_all_sessions(user)
     db.session.flush()
     queue_mail(user.email, "password_changed", user=user)
@@ -201,7 +231,7 @@ def change_password(user, current_password, new_password, *, keep_token, now):
 
 def update_profile(user, *, display_name, locale, now):
     """Change the member's own display name and language."""
-    display_name = clean_display_name(display_name)
+    display_name = clean_display_name(display_name, allow_reserved=user.role != "member")
     key = display_name_key(display_name)
     if key != user.display_name_key and db.session.scalar(
             select(User.id).where(User.display_name_key == key)):

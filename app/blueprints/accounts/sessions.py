@@ -5,7 +5,7 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from app.extensions import db
 from app.models import LoginSession
@@ -33,17 +33,27 @@ def start_session(user, *, remember, ip, user_agent, now):
 
 
 def load_session(token, now):
-    """The live :class:`LoginSession` for ``token``, or None; slides the idle expiry."""
+    """The live :class:`LoginSession` for ``token``, or None."""
     if not token or len(token) > 100:
         return None
     login = db.session.scalar(
         select(LoginSession).where(LoginSession.token_hash == token_hash(token)))
     if login is None or login.expires_at <= now:
         return None
-    if not login.remember and now - login.last_seen_at > SLIDE_EVERY:
-        login.last_seen_at = now
-        login.expires_at = now + timedelta(hours=current_app.config["SESSION_IDLE_HOURS"])
     return login
+
+
+def slide_due(login, now):
+    """True when an idle-expiring session should have its expiry pushed back."""
+    return not login.remember and now - login.last_seen_at > SLIDE_EVERY
+
+
+def slide_statement(login_id, now):
+    """The conditional UPDATE that pushes a session's idle expiry back (at most once)."""
+    return (update(LoginSession)
+            .where(LoginSession.id == login_id, LoginSession.last_seen_at <= now - SLIDE_EVERY)
+            .values(last_seen_at=now,
+                    expires_at=now + timedelta(hours=current_app.config["SESSION_IDLE_HOURS"])))
 
 
 def end_session(token):

@@ -9,10 +9,10 @@ from app.blueprints.accounts.errors import AccountError, EmailTaken, LoginBlocke
 from app.blueprints.accounts.forms import (
     ChangePasswordForm, LoginForm, ProfileForm, RegisterForm, ResetPasswordForm, ResetRequestForm)
 from app.blueprints.accounts.login import current_token, log_in, log_out
-from app.database import begin_immediate, utcnow
+from app.database import utcnow
 from app.extensions import db, limiter
 from app.forms import EmptyForm
-from app.i18n import current_language
+from app.i18n import LANG_COOKIE, current_language
 from app.models import User
 from app.net import client_ip
 from app.urls import safe_next
@@ -40,7 +40,6 @@ def register():
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            begin_immediate(db.session)
             user = services.register_member(
                 email=form.email.data, password=form.password.data,
                 display_name=form.display_name.data, birth_date=form.birth_date.data,
@@ -162,7 +161,7 @@ def profile():
         else:
             flash(_l("Your details have been saved."), "success")
             response = redirect(url_for("accounts.profile"))
-            response.set_cookie("lang", form.locale.data, max_age=365 * 86400,
+            response.set_cookie(LANG_COOKIE, form.locale.data, max_age=365 * 86400,
                                 samesite="Lax", httponly=True, secure=request.is_secure)
             return response
     status = 422 if form.is_submitted() else 200

@@ -27,7 +27,8 @@ def find_members(query, limit=50):
     """Members whose e-mail or display name contains ``query``, newest first."""
     statement = select(User).order_by(User.id.desc()).limit(limit)
     if query:
-        pattern = f"%{query.lower()}%"
-        statement = statement.where(
-            User.email.like(pattern) | User.display_name_key.like(pattern))
+        escaped = query.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = f"%{escaped}%"
+        statement = statement.where(User.email.like(pattern, escape="\\")
+                                    | User.display_name_key.like(pattern, escape="\\"))
     return db.session.scalars(statement).all()

@@ -14,6 +14,7 @@ from app.models import EmailMessage, LoginBlock, TrafficLogEntry, User
 from app.htmx import render_page_or_fragment
 from app.models.accounts import ROLES
 from app.models.mail import MAIL_STATUSES
+from app.urls import int_arg, text_arg
 from app.templating import ROLE_LABELS
 from app.permissions import is_admin, require
 
@@ -35,7 +36,7 @@ def dashboard():
 @bp.route("/members")
 def members():
     """Find members (the table updates as the admin types); change their roles."""
-    query = request.args.get("q", "").strip()[:100]
+    query = text_arg("q")
     return render_page_or_fragment("admin/members.html", "admin/_members_table.html",
                                    members=services.find_members(query), q=query, roles=ROLES,
                                    form=EmptyForm())
@@ -78,7 +79,7 @@ def lift_login_block(block_id):
 
 def _page(statement, column):
     """Newest first, ``PAGE_SIZE`` at a time, continuing below the ``before`` id if given."""
-    before = request.args.get("before", type=int)
+    before = int_arg("before")
     if before:
         statement = statement.where(column < before)
     rows = db.session.scalars(statement.order_by(column.desc()).limit(PAGE_SIZE + 1)).all()
@@ -108,8 +109,8 @@ def outbox_message(message_id):
 @bp.route("/traffic")
 def traffic():
     """The traffic log (ACC-6), newest first, filtered by address or member."""
-    ip = request.args.get("ip", "").strip()[:45]
-    member = request.args.get("member", "").strip()[:12]
+    ip = text_arg("ip", 45)
+    member = text_arg("member", 12)
     statement = select(TrafficLogEntry)
     if ip:
         statement = statement.where(TrafficLogEntry.ip == ip)
