@@ -130,6 +130,9 @@ def make_app(database_url, tmp_path):
         return app
 
     yield _make
+    from app.blueprints.shops.activity import views
+
+    views.clear()  # view counts gathered in memory belong to this test's database
     if built:
         with built[0].app_context():
             _empty_all_tables(database_url)
@@ -237,11 +240,12 @@ def make_listing(make_shop):
               content_rating="general", status="active", category_slug="phra-somdet", **fields):
         shop = shop or make_shop()
         category = db.session.scalar(sa.select(Category).where(Category.slug == category_slug))
+        fields.setdefault("created_at", utcnow())
+        fields.setdefault("updated_at", fields["created_at"])
         listing = Listing(shop_id=shop.id, created_by_id=shop.owner_id, category_id=category.id,
                           title=title, description=fields.pop("description", ""),
                           price_satang=price_satang, quantity=quantity,
-                          content_rating=content_rating, status=status, created_at=utcnow(),
-                          updated_at=utcnow(), **fields)
+                          content_rating=content_rating, status=status, **fields)
         db.session.add(listing)
         db.session.commit()
         return listing

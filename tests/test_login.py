@@ -219,7 +219,7 @@ def test_ipv6_failures_count_per_64_network_acc_4(app, make_member):
 
 def test_lift_block_command_acc_4(app, runner, make_member):
     member = make_member()
-    for i in range(11):
+    for _ in range(11):
         lockout.record_failure("203.0.113.50", member.email, utcnow())
     db.session.commit()
     result = runner.invoke(args=["users", "lift-block", "203.0.113.50"])

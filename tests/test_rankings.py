@@ -1,0 +1,133 @@
+"""Watching, following and the ranking lists (RANK-2)."""
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from app.blueprints.shops import activity, rankings
+from app.database import utcnow
+from app.extensions import db
+from app.i18n import bangkok_today
+from app.models import Follow, ListingActivity, Watch
+from tests.conftest import post_form
+
+
+def add_activity(listing, days_ago=0, views=0, watch_adds=0, sales=0):
+    day = bangkok_today(utcnow()) - timedelta(days=days_ago)
+    db.session.add(ListingActivity(listing_id=listing.id, day=day, views=views,
+                                   watch_adds=watch_adds, sales=sales))
+    db.session.commit()
+
+
+def titles(key, viewer=None):
+    from flask_login import AnonymousUserMixin
+
+    return [item.title for item in rankings.ranked(key, viewer or AnonymousUserMixin(), utcnow())]
+
+
+def test_member_watches_a_listing_and_it_counts_as_a_watch_add_rank_2(client, make_member,
+                                                                      make_listing, login):
+    listing = make_listing()
+    login(make_member().email)
+    response = post_form(client, f"/listings/{listing.id}/watch", {},
+                         form_url=f"/listings/{listing.id}", headers={"HX-Request": "true"})
+    assert response.status_code == 200 and "<html" not in response.get_data(as_text=True)
+    assert db.session.scalar(select(Watch.listing_id)) == listing.id
+    assert db.session.scalar(select(ListingActivity.watch_adds)) == 1
+    assert listing.title in client.get("/watchlist").get_data(as_text=True)
+    post_form(client, f"/listings/{listing.id}/watch", {}, form_url=f"/listings/{listing.id}")
+    assert db.session.scalar(select(Watch.id)) is None
+
+
+def test_member_follows_a_shop(client, make_member, make_shop, login):
+    shop = make_shop(name="ร้านที่ติดตาม")
+    login(make_member().email)
+    post_form(client, f"/shops/{shop.slug}/follow", {}, form_url=f"/shops/{shop.slug}")
+    assert db.session.scalar(select(Follow.shop_id)) == shop.id
+    assert "ร้านที่ติดตาม" in client.get("/watchlist").get_data(as_text=True)
+
+
+def test_watching_needs_login(client, make_listing):
+    listing = make_listing()
+    assert client.post(f"/listings/{listing.id}/watch").status_code in (302, 400)
+
+
+def test_views_are_counted_in_batches_without_a_write_per_page_rank_2(app, client,
+                                                                      make_listing, monkeypatch):
+    """RANK-2: counting a view must not slow the page: views gather in memory and are
+    written in one batch."""
+    monkeypatch.setattr(activity, "FLUSH_SECONDS", 3600)
+    listing = make_listing()
+    for _ in range(5):
+        client.get(f"/listings/{listing.id}")
+    assert db.session.scalar(select(ListingActivity.views)) is None  # nothing written yet
+    assert activity.views.flush(db.engine) == 1
+    db.session.commit()
+    assert db.session.scalar(select(ListingActivity.views)) == 5
+
+
+def test_a_due_batch_is_written_after_the_response_rank_2(app, client, make_listing,
+                                                          monkeypatch):
+    monkeypatch.setattr(activity, "FLUSH_SECONDS", 0)
+    listing = make_listing()
+    response = client.get(f"/listings/{listing.id}")
+    response.close()
+    db.session.commit()
+    assert db.session.scalar(select(ListingActivity.views)) == 1
+
+
+def test_hits_rank_by_sales_watch_adds_and_views_in_the_window_rank_2(app, make_listing):
+    seller_a, seller_b, seller_c = (make_listing(title=t) for t in ("A sold", "B watched",
+                                                                    "C old views"))
+    add_activity(seller_a, sales=2)                  # 20
+    add_activity(seller_b, watch_adds=5, views=3)    # 18
+    add_activity(seller_c, days_ago=5, views=100)    # outside the 3-day window
+    assert titles("hits") == ["A sold", "B watched"]
+    assert titles("weekly") == ["C old views", "A sold", "B watched"]
+    assert titles("best-sellers") == ["A sold"]
+
+
+def test_rising_only_counts_recently_listed_items_rank_2(app, make_listing):
+    fresh = make_listing(title="Fresh")
+    old = make_listing(title="Old", created_at=utcnow() - timedelta(days=30))
+    add_activity(fresh, views=1)
+    add_activity(old, views=50)
+    assert titles("rising") == ["Fresh"]
+    assert titles("hits") == ["Old", "Fresh"]
+
+
+def test_new_updated_and_completed_lists_rank_2(app, make_listing):
+    now = utcnow()
+    first = make_listing(title="First", created_at=now - timedelta(hours=2),
+                         updated_at=now - timedelta(minutes=1))
+    make_listing(title="Second", created_at=now - timedelta(hours=1),
+                 updated_at=now - timedelta(hours=1))
+    make_listing(title="Sold", status="sold_out", quantity=0, sold_out_at=now)
+    assert titles("new") == ["Second", "First"]
+    assert titles("updated") == ["First", "Second"]
+    assert titles("completed") == ["Sold"]
+    assert first.id
+
+
+def test_rankings_never_show_adult_listings_to_visitors_rank_1_rank_2(app, make_listing):
+    adult = make_listing(title="Adult item", content_rating="adult")
+    add_activity(adult, views=10)
+    assert titles("hits") == []
+    assert titles("new") == []
+
+
+@pytest.mark.parametrize("key", [r.key for r in rankings.RANKINGS])
+def test_every_list_says_how_it_is_ranked_rank_2(app, client, key):
+    client.set_cookie("lang", "en")
+    html = client.get(f"/rankings?list={key}").get_data(as_text=True)
+    with app.test_request_context(headers={"Cookie": "lang=en"}):
+        how = str(rankings.BY_KEY[key].how)
+    from markupsafe import escape
+
+    assert str(escape(how)) in html
+    fragment = client.get(f"/rankings?list={key}", headers={"HX-Request": "true"})
+    assert "<html" not in fragment.get_data(as_text=True)
+
+
+def test_unknown_ranking_is_404(client):
+    assert client.get("/rankings?list=nope").status_code == 404
