@@ -69,8 +69,11 @@ def load_demo():
             continue
         create_account(email, name, password, role)
         created += 1
+    from app.demo.market import load_market
+
+    shops = load_market(utcnow())
     db.session.commit()
-    click.echo(f"Demo data: {created} account(s) created.")
+    click.echo(f"Demo data: {created} account(s) and {shops} shop(s) created.")
     for email, _name, role, password in DEMO_ACCOUNTS:
         click.echo(f"  {role:<10} {email:<24} {password}")
 
