@@ -7,7 +7,7 @@ FLASK := FLASK_APP=wsgi $(BIN)/flask
 PORT ?= 8000
 export PORT
 
-.PHONY: run test install install-dev translations migrate demo extract-messages clean
+.PHONY: run test install install-dev translations migrate demo extract-messages bench clean
 
 run: install translations migrate demo
 	@echo ""
@@ -48,6 +48,9 @@ demo: install
 extract-messages: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot --no-location --sort-output --omit-header .
 	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching --ignore-obsolete
+
+bench: install-dev translations
+	$(BIN)/python bench/browse_search.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -78,6 +78,20 @@ def load_demo():
         click.echo(f"  {role:<10} {email:<24} {password}")
 
 
+@demo_cli.command("listings")
+@click.option("--count", type=int, default=100_000, show_default=True)
+@click.option("--shops", type=int, default=50, show_default=True)
+def bulk_listings_command(count, shops):
+    """Add many listings with Thai titles (for benchmarks)."""
+    if current_app.config["TALAT_ENV"] == "production":
+        raise click.ClickException("Benchmark data is not loaded in production.")
+    from app.demo.bulk import bulk_listings
+
+    bulk_listings(count, utcnow(), shops=shops)
+    db.session.commit()
+    click.echo(f"Added {count} listings.")
+
+
 def register_cli(app):
     """Add the command groups to ``flask``."""
     from app.jobs import jobs_cli

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from app.blueprints.shops.visibility import visible_listings
 from app.extensions import db
@@ -87,4 +88,4 @@ def ranked(key, viewer, now):
                  .order_by(Listing.sold_out_at.desc(), Listing.id.desc()).limit(SIZE))
     else:
         raise KeyError(key)
-    return db.session.scalars(query).all()
+    return db.session.scalars(query.options(selectinload(Listing.photos))).all()
