@@ -49,22 +49,39 @@ def _wait_for_health(url, process, timeout=30.0):
 
 
 @pytest.fixture(scope="module")
-def live_server(request, tmp_path_factory):
-    """Base URL of a gunicorn-served Talat on its own migrated SQLite database."""
+def live_env(tmp_path_factory):
+    """The environment of the live server's site: run ``flask`` commands against it with
+    :func:`flask_command`."""
     tmp = tmp_path_factory.mktemp("talat-live")
     port = _free_port()
-    env = {**os.environ,
-           "DATABASE_URL": f"sqlite:///{tmp}/talat.sqlite3",
-           "TALAT_INSTANCE_DIR": str(tmp / "instance"),
-           "FLASK_APP": "wsgi",
-           "RATELIMIT_ENABLED": "0",
-           "ARGON2_TIME_COST": "1",
-           "ARGON2_MEMORY_COST_KIB": "1024",
-           "BIND": f"127.0.0.1:{port}"}
-    migrate = subprocess.run([str(VENV_BIN / "flask"), "db", "upgrade"], cwd=REPO_ROOT, env=env,
-                             capture_output=True, text=True, timeout=120)
-    if migrate.returncode != 0:
-        pytest.fail(f"flask db upgrade failed:\n{migrate.stdout}\n{migrate.stderr}")
+    return {**os.environ,
+            "DATABASE_URL": f"sqlite:///{tmp}/talat.sqlite3",
+            "TALAT_INSTANCE_DIR": str(tmp / "instance"),
+            "FLASK_APP": "wsgi",
+            "RATELIMIT_ENABLED": "0",
+            "ARGON2_TIME_COST": "1",
+            "ARGON2_MEMORY_COST_KIB": "1024",
+            "MAIL_DELIVERY": "inline",
+            "SITE_URL": f"http://127.0.0.1:{port}",
+            "BIND": f"127.0.0.1:{port}"}
+
+
+def flask_command(env, *args):
+    """Run ``flask <args>`` for the live site; fail the test with its output if it fails."""
+    result = subprocess.run([str(VENV_BIN / "flask"), *args], cwd=REPO_ROOT, env=env,
+                            capture_output=True, text=True, timeout=300)
+    if result.returncode != 0:
+        pytest.fail(f"flask {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result.stdout
+
+
+@pytest.fixture(scope="module")
+def live_server(request, live_env):
+    """Base URL of a gunicorn-served Talat on its own migrated SQLite database."""
+    env = live_env
+    tmp = Path(env["TALAT_INSTANCE_DIR"]).parent
+    port = int(env["BIND"].rsplit(":", 1)[1])
+    flask_command(env, "db", "upgrade")
 
     log_path = tmp / "gunicorn.log"
     with open(log_path, "wb") as log:
