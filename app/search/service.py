@@ -4,8 +4,9 @@ Both databases match trigrams, so any run of three or more characters is found i
 SQLite through the FTS5 trigram tables ``listing_search`` / ``shop_search``, PostgreSQL through
 pg_trgm GIN indexes, which serve ``ILIKE '%term%'``. A query is split on whitespace into terms
 that must all appear (in the title or the description). Terms shorter than three characters have
-no trigram; they are matched with LIKE, and a query made only of such terms scans at most
-``SHORT_SCAN_LIMIT`` of the newest matching listings.
+no trigram; they are matched with LIKE, and a query made only of such terms looks at the
+newest ``RESULT_LIMIT`` matching listings only. Counting also stops at ``RESULT_LIMIT``, so a
+broad search costs one scan, not two ("more than 1,000 found").
 
 Every listing query applies :func:`visible_listings` (RANK-1, ACC-3); closed shops and their
 listings never appear. Pure service: no ``request``, no commits.
@@ -14,8 +15,9 @@ import math
 import unicodedata
 from dataclasses import dataclass
 
-from sqlalchemy import Text, and_, case, cast, column, func, literal_column, or_, select, table
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy import (
+    Text, and_, case, cast, column, func, literal_column, or_, select, table, union)
+from sqlalchemy.orm import selectinload
 
 from app.blueprints.shops.visibility import visible_listings
 from app.extensions import db
@@ -24,20 +26,22 @@ from app.models import Category, Listing, Shop
 MAX_QUERY_LENGTH = 100
 MAX_TERMS = 8
 TRIGRAM = 3
-SHORT_SCAN_LIMIT = 1000
+RESULT_LIMIT = 1000
 MAX_PER_PAGE = 100
 SORTS = ("relevance", "price_asc", "price_desc", "newest")
 
 
 @dataclass(frozen=True)
 class ResultPage:
-    """One page of listings found, with what pagination needs."""
+    """One page of listings found, with what pagination needs. ``total`` stops at
+    ``RESULT_LIMIT``; ``more`` says that more listings than that match."""
 
     items: list
     total: int
     page: int
     pages: int
     per_page: int
+    more: bool = False
 
     @property
     def has_prev(self):
@@ -87,11 +91,13 @@ def _contains(term, columns):
 @dataclass(frozen=True)
 class _Match:
     """How to find rows for a query: an optional FTS subquery to join (``hits``, with ``id``
-    and ``rank``), conditions to add, and the relevance ORDER BY."""
+    and ``rank``), conditions to add, the relevance ORDER BY, and whether every term is too
+    short for trigrams (so no index helps and the caller bounds the scan)."""
 
     hits: object
     conditions: list
     relevance: list
+    short_only: bool = False
 
 
 def _title_first(terms, title):
@@ -104,7 +110,7 @@ def _match_sqlite(terms, fts_table, columns, weights):
     long_terms = [t for t in terms if len(t) >= TRIGRAM]
     short = [_contains(t, columns) for t in terms if len(t) < TRIGRAM]
     if not long_terms:
-        return _Match(None, short, _title_first(terms, columns[0]))
+        return _Match(None, short, _title_first(terms, columns[0]), short_only=True)
     name = literal_column(fts_table)
     fts = table(fts_table, column("rowid"))
     hits = (select(fts.c.rowid.label("id"),
@@ -115,22 +121,29 @@ def _match_sqlite(terms, fts_table, columns, weights):
     return _Match(hits, short, [hits.c.rank.asc()])
 
 
-def _match_postgresql(terms, columns):
-    """ILIKE per term (pg_trgm GIN indexes serve terms of 3+ characters); ranked by how well
-    the query matches a word sequence of the first column (the title or the name)."""
-    conditions = [_contains(t, columns) for t in terms]
-    if not any(len(t) >= TRIGRAM for t in terms):
-        return _Match(None, conditions, _title_first(terms, columns[0]))
-    query = cast(" ".join(terms), Text)
-    return _Match(None, conditions, [func.word_similarity(query, columns[0]).desc(),
-                                     func.similarity(query, columns[0]).desc()])
+def _match_postgresql(terms, id_column, columns):
+    """ILIKE per term, ranked by how well the query matches a run of words of the first column
+    (the title or the name). A long term becomes ``id IN (title hits UNION description hits)``:
+    each arm is served by its pg_trgm GIN index, whereas PostgreSQL answers ``title ILIKE p OR
+    description ILIKE p`` with a sequential scan (measured: 240 ms instead of 40 ms on
+    100,000 listings)."""
+    long_terms = [t for t in terms if len(t) >= TRIGRAM]
+    short = [_contains(t, columns) for t in terms if len(t) < TRIGRAM]
+    if not long_terms:
+        return _Match(None, short, _title_first(terms, columns[0]), short_only=True)
+    conditions = [id_column.in_(union(*(
+        select(id_column).where(col.ilike(like_pattern(t), escape="\\")) for col in columns)))
+        for t in long_terms]
+    # word_similarity alone: adding similarity() doubled the sorting time on Thai titles.
+    relevance = func.word_similarity(cast(" ".join(terms), Text), columns[0])
+    return _Match(None, conditions + short, [relevance.desc()])
 
 
-def _match(terms, fts_table, columns, weights):
-    dialect = db.session.get_bind().dialect.name
-    if dialect == "sqlite":
+def _match(terms, fts_table, id_column, columns, weights):
+    """The dialect's way of matching ``terms`` against ``columns``."""
+    if db.session.get_bind().dialect.name == "sqlite":
         return _match_sqlite(terms, fts_table, columns, weights)
-    return _match_postgresql(terms, columns)
+    return _match_postgresql(terms, id_column, columns)
 
 
 # --- listings and shops ----------------------------------------------------------------------
@@ -185,34 +198,39 @@ def search_listings(query, *, viewer, now, category_id=None, min_price_satang=No
     if sort not in SORTS:
         raise ValueError(f"unknown sort {sort!r}")
     per_page = max(1, min(per_page, MAX_PER_PAGE))
-    conditions = [visible_listings(viewer, now), Shop.status == "open",
+    # "not in a closed shop" rather than a join: SQLite then scans listings in order instead
+    # of walking them shop by shop through an index (5x faster on 100,000 listings).
+    open_shop = Listing.shop_id.not_in(select(Shop.id).where(Shop.status != "open"))
+    conditions = [visible_listings(viewer, now), open_shop,
                   *_listing_filters(category_id, min_price_satang, max_price_satang,
                                     condition, shop_id)]
-    statement = select(Listing).join(Listing.shop)
+    statement = select(Listing)
     relevance = []
     terms = query_terms(query)
     if terms:
-        match = _match(terms, "listing_search", (Listing.title, Listing.description),
-                       weights=(10.0, 1.0))
+        match = _match(terms, "listing_search", Listing.id,
+                       (Listing.title, Listing.description), weights=(10.0, 1.0))
         conditions += match.conditions
         relevance = match.relevance
         if match.hits is not None:
             statement = statement.join(match.hits, match.hits.c.id == Listing.id)
-        else:  # only terms too short for trigrams: a bounded scan of the newest matches
-            newest = (select(Listing.id).join(Listing.shop).where(*conditions)
-                      .order_by(Listing.id.desc()).limit(SHORT_SCAN_LIMIT))
+        if match.short_only:  # no trigram to look up: a bounded scan of the newest matches
+            newest = (select(Listing.id).where(*conditions)
+                      .order_by(Listing.id.desc()).limit(RESULT_LIMIT + 1))
             conditions = [Listing.id.in_(newest)]
     statement = statement.where(*conditions)
 
-    total = db.session.scalar(
-        select(func.count()).select_from(statement.with_only_columns(Listing.id).subquery()))
+    counted = db.session.scalar(select(func.count()).select_from(
+        statement.with_only_columns(Listing.id).limit(RESULT_LIMIT + 1).subquery()))
+    total = min(counted, RESULT_LIMIT)
     pages = max(1, math.ceil(total / per_page))
     page = max(1, min(int(page), pages))
     items = db.session.scalars(
-        statement.options(contains_eager(Listing.shop), selectinload(Listing.photos))
+        statement.options(selectinload(Listing.shop), selectinload(Listing.photos))
         .order_by(*_listing_order(sort, relevance))
         .offset((page - 1) * per_page).limit(per_page)).all()
-    return ResultPage(items=list(items), total=total, page=page, pages=pages, per_page=per_page)
+    return ResultPage(items=list(items), total=total, page=page, pages=pages, per_page=per_page,
+                      more=counted > RESULT_LIMIT)
 
 
 def search_shops(query, *, limit=6):
@@ -221,7 +239,8 @@ def search_shops(query, *, limit=6):
     terms = query_terms(query)
     if not terms:
         return []
-    match = _match(terms, "shop_search", (Shop.name, Shop.description), weights=(5.0, 1.0))
+    match = _match(terms, "shop_search", Shop.id, (Shop.name, Shop.description),
+                   weights=(5.0, 1.0))
     statement = select(Shop).where(Shop.status == "open", *match.conditions)
     if match.hits is not None:
         statement = statement.join(match.hits, match.hits.c.id == Shop.id)

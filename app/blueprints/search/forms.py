@@ -1,6 +1,7 @@
 """The search form: a GET form (no CSRF; it changes nothing) that checks shape only."""
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, IntegerField, SearchField, SelectField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 from app.forms import TalatForm
@@ -17,10 +18,22 @@ SORT_LABELS = {"relevance": _l("Best match"), "newest": _l("Newest first"),
                "price_asc": _l("Price: low to high"), "price_desc": _l("Price: high to low")}
 
 
+class WholeBahtField(IntegerField):
+    """A whole number of baht, as people type it: "1,500" and "฿1500" both read as 1500."""
+
+    def process_formdata(self, valuelist):
+        if valuelist:
+            valuelist = [valuelist[0].replace(",", "").replace("฿", "").strip()]
+        super().process_formdata(valuelist)
+
+
 def _price_field(label):
-    return IntegerField(label, validators=[
+    return WholeBahtField(label, validators=[
         Optional(), NumberRange(min=0, max=MAX_PRICE_BAHT, message=PRICE_RANGE)],
-        render_kw={"min": 0, "max": MAX_PRICE_BAHT, "step": 1, "inputmode": "numeric"})
+        # A text box, not type=number: the browser would block the request without a word
+        # while htmx searches as you type; the server explains instead, in the user's language.
+        render_kw={"type": "text", "inputmode": "numeric", "autocomplete": "off",
+                   "maxlength": 12})
 
 
 class SearchForm(TalatForm):
@@ -33,19 +46,21 @@ class SearchForm(TalatForm):
         Length(max=MAX_QUERY_LENGTH, message=_l("Search for at most %(max)d characters."))],
         render_kw={"maxlength": MAX_QUERY_LENGTH, "autocomplete": "off",
                    "placeholder": _l("Search amulets, collectibles, shops…")})
-    category = SelectField(_l("Category"))
+    category = SelectField(_l("Category"), default="")
     min_price = _price_field(_l("Lowest price (baht)"))
     max_price = _price_field(_l("Highest price (baht)"))
-    condition = SelectField(_l("Condition"), choices=[("", _l("Any condition")),
-                                                      *CONDITION_LABELS.items()])
-    sort = SelectField(_l("Sort by"), choices=list(SORT_LABELS.items()), default="relevance")
+    condition = SelectField(_l("Condition"), default="", choices=[
+        SelectChoice("", _l("Any condition")),
+        *(SelectChoice(key, label) for key, label in CONDITION_LABELS.items())])
+    sort = SelectField(_l("Sort by"), default="relevance", choices=[
+        SelectChoice(key, label) for key, label in SORT_LABELS.items()])
     shop = HiddenField(_l("Shop"), validators=[Length(max=60, message=SHOP_NOT_FOUND)])
 
     def __init__(self, *args, categories=(), lang="th", **kwargs):
         """``categories``: ``(category, depth)`` pairs in tree order (see ``category_tree``)."""
         super().__init__(*args, **kwargs)
-        self.category.choices = [("", _l("All categories"))] + [
-            (str(category.id), "\u00a0\u00a0" * depth + category.name(lang))
+        self.category.choices = [SelectChoice("", _l("All categories"))] + [
+            SelectChoice(str(category.id), "\u00a0\u00a0" * depth + category.name(lang))
             for category, depth in categories]
 
     def validate_max_price(self, field):

@@ -1,9 +1,9 @@
 """The search page. One URL serves the whole page or, for htmx, just the results block."""
-from flask import request
+from flask import request, url_for
 from flask_login import current_user
 
-from app.blueprints.search.forms import CONDITION_LABELS, SHOP_NOT_FOUND, SearchForm
 from app.blueprints.search import bp
+from app.blueprints.search.forms import CONDITION_LABELS, SHOP_NOT_FOUND, SearchForm
 from app.database import utcnow
 from app.htmx import render_page_or_fragment
 from app.i18n import current_language
@@ -35,7 +35,9 @@ def results():
         if found.page == 1 and not shop:
             shops = service.search_shops(form.q.data)
     search_args = {name: request.args[name] for name in SEARCH_ARGS if request.args.get(name)}
+    all_shops_args = {name: value for name, value in search_args.items() if name != "shop"}
     return render_page_or_fragment(
         "search/results.html", "search/_results.html", http_status=200 if valid else 422,
         form=form, found=found, shops=shops, shop=shop, search_args=search_args,
+        all_shops_url=url_for("search.results", **all_shops_args),
         condition_labels=CONDITION_LABELS)
