@@ -131,8 +131,10 @@ def make_app(database_url, tmp_path):
 
     yield _make
     from app.blueprints.shops.activity import views
+    from app.blueprints.shops.categories import clear_cache
 
     views.clear()  # view counts gathered in memory belong to this test's database
+    clear_cache()
     if built:
         with built[0].app_context():
             _empty_all_tables(database_url)

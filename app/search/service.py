@@ -19,9 +19,11 @@ from sqlalchemy import (
     Text, and_, case, cast, column, func, literal_column, or_, select, table, union)
 from sqlalchemy.orm import selectinload
 
+from app.blueprints.shops.categories import category_tree as cached_tree
+from app.blueprints.shops.categories import with_descendants
 from app.blueprints.shops.visibility import visible_listings
 from app.extensions import db
-from app.models import Category, Listing, Shop
+from app.models import Listing, Shop
 
 MAX_QUERY_LENGTH = 100
 MAX_TERMS = 8
@@ -149,16 +151,8 @@ def _match(terms, fts_table, id_column, columns, weights):
 # --- listings and shops ----------------------------------------------------------------------
 
 def category_with_descendants(category_id):
-    """``category_id`` and the ids of every category below it (the tree is small)."""
-    children = {}
-    for cid, parent_id in db.session.execute(select(Category.id, Category.parent_id)):
-        children.setdefault(parent_id, []).append(cid)
-    found, todo = [], [category_id]
-    while todo:
-        current = todo.pop()
-        found.append(current)
-        todo.extend(children.get(current, ()))
-    return found
+    """``category_id`` and the ids of every category below it."""
+    return with_descendants(category_id)
 
 
 def _listing_filters(category_id, min_price_satang, max_price_satang, condition, shop_id):
@@ -255,17 +249,4 @@ def find_open_shop(slug):
 
 def category_tree():
     """Every category as ``(category, depth)`` in tree order, for a filter menu."""
-    categories = db.session.scalars(select(Category).order_by(Category.position,
-                                                              Category.id)).all()
-    children = {}
-    for category in categories:
-        children.setdefault(category.parent_id, []).append(category)
-    ordered = []
-
-    def walk(parent_id, depth):
-        for category in children.get(parent_id, ()):
-            ordered.append((category, depth))
-            walk(category.id, depth + 1)
-
-    walk(None, 0)
-    return ordered
+    return [(node, node.depth) for node in cached_tree()]

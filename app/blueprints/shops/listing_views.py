@@ -1,12 +1,13 @@
 """Listing pages: post, show, edit, sell out, delete; photos (upload, reorder, remove)."""
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from app.blueprints.accounts.errors import AccountError
 from app.blueprints.accounts.views import show_error
-from app.blueprints.shops import bp, listing_services
+from app.blueprints.shops import activity, bp, listing_services, watch_services
+from app.blueprints.shops.categories import indented_choices
 from app.blueprints.shops.forms import CONDITION_LABELS, RATING_LABELS, ListingForm, PhotoForm
 from app.blueprints.shops.shop_views import shop_by_slug
 from app.blueprints.shops.visibility import visible_listings
@@ -15,7 +16,7 @@ from app.extensions import db
 from app.forms import EmptyForm
 from app.htmx import render_page_or_fragment, wants_fragment
 from app.i18n import current_language
-from app.models import Category, Listing
+from app.models import Listing
 from app.money import parse_baht, satang_to_input
 from app.permissions import can_manage_listings
 from app.uploads import UploadRejected, store_image
@@ -23,20 +24,7 @@ from app.uploads import UploadRejected, store_image
 
 def category_choices():
     """The category tree as indented choices in the page's language."""
-    lang = current_language()
-    categories = db.session.scalars(select(Category).order_by(Category.position)).all()
-    children = {}
-    for category in categories:
-        children.setdefault(category.parent_id, []).append(category)
-    choices = [(0, _l("Choose a category"))]
-
-    def walk(parent_id, depth):
-        for category in children.get(parent_id, []):
-            choices.append((category.id, "\u00a0\u00a0" * depth + category.name(lang)))
-            walk(category.id, depth + 1)
-
-    walk(None, 0)
-    return choices
+    return [(0, _l("Choose a category"))] + indented_choices(current_language())
 
 
 def visible_listing_or_404(listing_id):
@@ -129,9 +117,12 @@ def new_listing(slug):
 def listing(listing_id):
     """A listing's page."""
     listing = visible_listing_or_404(listing_id)
-    return render_template("shops/listing.html", listing=listing, shop=listing.shop,
-                           condition_labels=CONDITION_LABELS, rating_labels=RATING_LABELS,
-                           can_manage=can_manage_listings(current_user, listing.shop))
+    response = make_response(render_template(
+        "shops/listing.html", listing=listing, shop=listing.shop,
+        condition_labels=CONDITION_LABELS, rating_labels=RATING_LABELS,
+        can_manage=can_manage_listings(current_user, listing.shop),
+        watching=watch_services.is_watching(current_user, listing)))
+    return activity.count_view(response, listing.id, utcnow())
 
 
 @bp.route("/listings/<int:listing_id>/edit", methods=["GET", "POST"])
