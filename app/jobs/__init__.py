@@ -9,7 +9,7 @@ from flask.cli import AppGroup
 
 from app.blueprints.accounts.lockout import purge_old_records
 from app.blueprints.accounts.sessions import purge_expired_sessions
-from app.database import utcnow
+from app.database import begin_immediate, utcnow
 from app.extensions import db
 from app.mail import deliver_pending
 from app.traffic import purge_traffic_log
@@ -34,10 +34,28 @@ def purge_traffic(app, now):
     return count
 
 
+def expire_orders(app, now):
+    """Expire unpaid orders past their deadline and release their stock (SHOP-10).
+
+    One short transaction per order, each locking the order and then its listing, the same
+    order of locks as the order pages. An order already settled is skipped, so a second run
+    (or a concurrent one) changes nothing.
+    """
+    from app.blueprints.shops import order_services
+
+    count = 0
+    for order_id in order_services.due_order_ids(now):
+        begin_immediate(db.session)
+        count += order_services.expire_order(order_id, now)
+        db.session.commit()
+    return count
+
+
 JOBS = {
     "deliver-mail": deliver_mail,
     "purge-sessions": purge_sessions,
     "purge-traffic": purge_traffic,
+    "expire-orders": expire_orders,
 }
 
 jobs_cli = AppGroup("jobs", help="Scheduled jobs.")

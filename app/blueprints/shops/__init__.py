@@ -6,4 +6,5 @@ from flask import Blueprint
 
 bp = Blueprint("shops", __name__)
 
-from app.blueprints.shops import listing_views, shop_views  # noqa: E402,F401
+from app.blueprints.shops import (  # noqa: E402,F401
+    discover_views, listing_views, message_views, order_views, shop_views)

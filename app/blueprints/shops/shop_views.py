@@ -3,10 +3,11 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from app.blueprints.accounts.errors import AccountError
 from app.blueprints.accounts.views import show_error
-from app.blueprints.shops import bp, shop_services
+from app.blueprints.shops import bp, shop_services, watch_services
 from app.blueprints.shops.forms import MemberEmailForm, PlanForm, ShopEditForm, ShopForm
 from app.blueprints.shops.plans import PLAN_NAMES, counted_listings
 from app.blueprints.shops.visibility import visible_listings
@@ -17,6 +18,7 @@ from app.models import Listing, Shop
 from app.models.shops import PLANS
 from app.permissions import can_run_shop, is_admin
 from app.uploads import UploadRejected, send_image, store_image
+from app.urls import int_arg
 
 PER_PAGE = 24
 
@@ -40,7 +42,7 @@ def run_shop_or_403(slug):
 @bp.route("/shops")
 def index():
     """All open shops, newest first."""
-    page = max(1, request.args.get("page", 1, type=int))
+    page = int_arg("page", 1, high=10_000)
     query = select(Shop).where(Shop.status == "open")
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     shops = db.session.scalars(query.order_by(Shop.created_at.desc(), Shop.id.desc())
@@ -84,15 +86,17 @@ def shop(slug):
     if shop.status != "open" and not can_run_shop(current_user, shop) and not is_admin(
             current_user):
         abort(404)
-    page = max(1, request.args.get("page", 1, type=int))
+    page = int_arg("page", 1, high=10_000)
     query = select(Listing).where(Listing.shop_id == shop.id,
                                   visible_listings(current_user, utcnow()))
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    listings = db.session.scalars(query.order_by(Listing.created_at.desc(), Listing.id.desc())
+    listings = db.session.scalars(query.options(selectinload(Listing.photos))
+                                  .order_by(Listing.created_at.desc(), Listing.id.desc())
                                   .offset((page - 1) * PER_PAGE).limit(PER_PAGE)).all()
     plan_form = PlanForm(formdata=None, plan=shop.plan)
     plan_form.plan.choices = [(key, PLAN_NAMES[key]) for key in PLANS]
     return render_template("shops/shop.html", shop=shop, listings=listings, page=page,
+                           following=watch_services.is_following(current_user, shop),
                            pages=max(1, -(-total // PER_PAGE)), plan_form=plan_form,
                            plan_names=PLAN_NAMES, listing_count=counted_listings(shop))
 

@@ -1,0 +1,68 @@
+"""Order and review forms (SHOP-10, SHOP-6): shapes and lengths only; the rules live in
+``order_services``. Labels for statuses, payment methods and carriers live here too."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField, FileRequired
+from wtforms import IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from app.blueprints.accounts.forms import REQUIRED, TOO_LONG
+from app.blueprints.shops.listing_services import MAX_QUANTITY
+from app.forms import TalatForm
+
+STATUS_LABELS = {
+    "awaiting_payment": _l("Waiting for payment"),
+    "payment_submitted": _l("Payment slip sent"),
+    "paid": _l("Paid"),
+    "shipped": _l("Shipped"),
+    "completed": _l("Completed"),
+    "cancelled": _l("Cancelled"),
+    "expired": _l("Expired"),
+}
+PAYMENT_METHOD_LABELS = {"bank_transfer": _l("Bank transfer"), "promptpay": _l("PromptPay")}
+#: Carrier brand names stay as written; only the generic ones are translated.
+CARRIER_LABELS = {"thailand_post": _l("Thailand Post"), "kerry": "Kerry Express",
+                  "flash": "Flash Express", "jt": "J&T Express", "ninja_van": "Ninja Van",
+                  "best": "BEST Express", "dhl": "DHL", "other": _l("Other carrier")}
+
+
+def carrier_label(key):
+    """How a carrier is named to people (pages and e-mails)."""
+    return CARRIER_LABELS.get(key, key)
+
+
+STAR_CHOICES = [(n, str(n)) for n in range(5, 0, -1)]
+
+
+class OrderForm(TalatForm):
+    """Order a listing: how many."""
+
+    quantity = IntegerField(_l("Quantity"), default=1, validators=[
+        InputRequired(REQUIRED),
+        NumberRange(min=1, max=MAX_QUANTITY,
+                    message=_l("Quantity is a whole number from 1 to %(n)d.", n=MAX_QUANTITY))])
+
+
+class PaymentForm(TalatForm):
+    """The buyer's payment: method and a photo of the slip."""
+
+    method = RadioField(_l("How you paid"), choices=list(PAYMENT_METHOD_LABELS.items()),
+                        validators=[InputRequired(_l("Please choose how you paid."))])
+    slip = FileField(_l("Photo of the payment slip"), validators=[
+        FileRequired(_l("Please add a photo of the payment slip."))])
+
+
+class ShipForm(TalatForm):
+    """The seller ships: carrier and tracking number."""
+
+    carrier = SelectField(_l("Carrier"), choices=list(CARRIER_LABELS.items()))
+    tracking_number = StringField(_l("Tracking number"), validators=[
+        InputRequired(REQUIRED), Length(max=60, message=TOO_LONG)])
+
+
+class ReviewForm(TalatForm):
+    """The buyer rates the shop after a completed order (SHOP-6)."""
+
+    rating = RadioField(_l("Your rating"), coerce=int, choices=STAR_CHOICES,
+                        validators=[InputRequired(_l("Please choose from 1 to 5 stars."))])
+    comment = TextAreaField(_l("Comment (optional)"), validators=[
+        Optional(), Length(max=1000, message=TOO_LONG)])

@@ -1,0 +1,283 @@
+"""Orders (SHOP-10) and reviews (SHOP-6): the rules of buying from a shop.
+
+An order reserves its quantity the moment it is placed and gives it back if it is cancelled or
+expires unpaid. Every function that changes stock locks the order row first (if any) and then
+the listing row (PostgreSQL ``FOR UPDATE``; SQLite callers start with ``begin_immediate``), so
+stock never goes below zero and two paths never deadlock. Whether an unpaid order has expired
+follows the clock (:func:`effective_status`); the job only settles what the clock decided.
+Functions take ``now``, raise :class:`OrderError` and never commit.
+"""
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select, update
+from sqlalchemy.orm import selectinload
+
+from app.blueprints.shops.errors import ShopError
+from app.database import after_commit
+from app.extensions import db
+from app.mail import queue_mail
+from app.models import Listing, Order, Review, Shop
+from app.permissions import can_manage_listings, can_moderate, is_member
+from app.uploads import delete_image
+
+PAYMENT_METHODS = ("bank_transfer", "promptpay")
+CARRIERS = ("thailand_post", "kerry", "flash", "jt", "ninja_van", "best", "dhl", "other")
+OPEN_STATUSES = ("awaiting_payment", "payment_submitted", "paid", "shipped")
+TRACKING_CHARACTERS = set("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-")
+
+
+class OrderError(ShopError):
+    """An order rule was broken; the message says which, in the user's language."""
+
+
+def payment_window():
+    """How long a buyer has to pay (``ORDER_PAYMENT_HOURS``)."""
+    return timedelta(hours=current_app.config["ORDER_PAYMENT_HOURS"])
+
+
+def effective_status(order, now):
+    """The order's status as the clock has it: unpaid past ``expires_at`` means expired."""
+    if order.status == "awaiting_payment" and now >= order.expires_at:
+        return "expired"
+    return order.status
+
+
+def is_buyer(user, order):
+    """The member who placed the order."""
+    return is_member(user) and order.buyer_id == user.id
+
+
+def is_seller(user, order):
+    """The shop's owner and staff act for the seller."""
+    return can_manage_listings(user, order.shop)
+
+
+def can_view_order(user, order):
+    """Its buyer, the shop's people and moderators may see an order and its slip."""
+    return is_buyer(user, order) or is_seller(user, order) or can_moderate(user)
+
+
+def review_of(order):
+    """The buyer's review of this order, if given."""
+    return db.session.scalar(select(Review).where(Review.order_id == order.id))
+
+
+def allowed_actions(order, user, now):
+    """The steps ``user`` may take on ``order`` now; pages show exactly these forms."""
+    status = effective_status(order, now)
+    actions = set()
+    if is_buyer(user, order):
+        if status == "awaiting_payment":
+            actions |= {"pay", "cancel"}
+        elif status == "shipped":
+            actions.add("receive")
+        elif status == "completed" and review_of(order) is None:
+            actions.add("review")
+    if is_seller(user, order):
+        if status == "payment_submitted":
+            actions |= {"confirm-payment", "reject-payment"}
+        elif status == "paid":
+            actions.add("ship")
+    return actions
+
+
+def _require(order, user, action, now):
+    if action not in allowed_actions(order, user, now):
+        if effective_status(order, now) == "expired":
+            raise OrderError(_l("This order has expired: it was not paid in time."))
+        raise OrderError(_l("This step is not possible at this stage of the order."))
+
+
+def _lock_listing(listing_id):
+    return db.session.scalar(select(Listing).where(Listing.id == listing_id)
+                             .with_for_update().execution_options(populate_existing=True))
+
+
+def lock_order(order_id):
+    """The order, re-read and locked for the rest of the transaction (None if absent)."""
+    return db.session.get(Order, order_id, with_for_update=True, populate_existing=True)
+
+
+def order_refusal(listing, buyer):
+    """Why ``buyer`` may not order ``listing`` (an :class:`OrderError`), or None."""
+    shop = listing.shop
+    if not shop.plan_limits.buy_button:
+        return OrderError(_l("This shop sells by contacting the seller; it has no Buy button."))
+    if shop.status != "open":
+        return OrderError(_l("This shop is closed."))
+    if can_manage_listings(buyer, shop):
+        return OrderError(_l("You cannot buy from a shop you run or work for."))
+    if listing.status == "sold_out" or (listing.status == "active" and listing.quantity < 1):
+        return OrderError(_l("This listing is sold out."))
+    if listing.status != "active":
+        return OrderError(_l("This listing cannot be ordered."))
+    return None
+
+
+def place_order(listing, buyer, quantity, *, now):
+    """Order ``quantity`` of ``listing``: the stock is reserved until the order is paid for.
+
+    The listing row is locked and re-read first, so concurrent orders queue and the last
+    units go to exactly as many buyers as there are units.
+    """
+    listing = _lock_listing(listing.id)
+    refusal = order_refusal(listing, buyer)
+    if refusal is not None:
+        raise refusal
+    if not isinstance(quantity, int) or not 1 <= quantity <= listing.quantity:
+        raise OrderError(_l("Please order from 1 to %(n)d.", n=listing.quantity),
+                         field="quantity")
+    listing.quantity -= quantity
+    if listing.quantity == 0:
+        listing.status, listing.sold_out_at = "sold_out", now
+    order = Order(listing_id=listing.id, shop_id=listing.shop_id, buyer_id=buyer.id,
+                  quantity=quantity, unit_price_satang=listing.price_satang,
+                  total_satang=listing.price_satang * quantity, status="awaiting_payment",
+                  created_at=now, expires_at=now + payment_window())
+    db.session.add(order)
+    db.session.flush()
+    notify(order, "order_placed")
+    return order
+
+
+def _release_stock(order):
+    """Give an unpaid order's quantity back to its listing (order row already locked)."""
+    listing = _lock_listing(order.listing_id)
+    listing.quantity += order.quantity
+    if listing.status == "sold_out" and listing.quantity > 0:
+        listing.status, listing.sold_out_at = "active", None
+
+
+def cancel_order(order, buyer, *, now):
+    """The buyer cancels an unpaid order; the quantity goes back on sale."""
+    _require(order, buyer, "cancel", now)
+    _release_stock(order)
+    order.status, order.closed_at = "cancelled", now
+    db.session.flush()
+    notify(order, "order_cancelled")
+
+
+def expire_order(order_id, now):
+    """Expire one unpaid order past its deadline and release its stock; True if it did.
+
+    Idempotent: an order already settled, or not yet due, is left alone.
+    """
+    order = lock_order(order_id)
+    if order is None or order.status != "awaiting_payment" or now < order.expires_at:
+        return False
+    _release_stock(order)
+    order.status, order.closed_at = "expired", now
+    db.session.flush()
+    notify(order, "order_expired")
+    return True
+
+
+def due_order_ids(now, limit=500):
+    """Ids of unpaid orders whose time to pay has run out."""
+    return db.session.scalars(select(Order.id).where(
+        Order.status == "awaiting_payment", Order.expires_at <= now)
+        .order_by(Order.expires_at, Order.id).limit(limit)).all()
+
+
+def submit_payment(order, buyer, method, slip_key, *, now):
+    """The buyer says how they paid and sends the slip (a private image already stored)."""
+    _require(order, buyer, "pay", now)
+    if method not in PAYMENT_METHODS:
+        raise OrderError(_l("Please choose how you paid."), field="method")
+    if not slip_key:
+        raise OrderError(_l("Please add a photo of the payment slip."), field="slip")
+    old_key = order.slip_key
+    order.payment_method, order.slip_key, order.status = method, slip_key, "payment_submitted"
+    db.session.flush()
+    if old_key and old_key != slip_key:  # the rejected slip is no longer shown to anyone
+        after_commit(db.session, lambda: delete_image(old_key, "private"))
+    notify(order, "order_payment_submitted")
+
+
+def confirm_payment(order, seller, *, now):
+    """The seller has received the money: the order is paid and counts as a sale."""
+    _require(order, seller, "confirm-payment", now)
+    order.status, order.paid_at = "paid", now
+    db.session.flush()
+    from app.blueprints.shops import activity  # RANK-2: sales counted with the change
+
+    activity.record(order.listing_id, now, sales=order.quantity)
+    notify(order, "order_paid")
+
+
+def reject_payment(order, seller, *, now):
+    """The seller did not receive the money: the buyer may pay again, with a fresh deadline."""
+    _require(order, seller, "reject-payment", now)
+    order.status, order.expires_at = "awaiting_payment", now + payment_window()
+    db.session.flush()
+    notify(order, "order_payment_rejected")
+
+
+def clean_tracking_number(text):
+    """Upper-case letters, digits and dashes, 6 to 40 of them; spaces are dropped."""
+    value = "".join((text or "").split()).upper()
+    if not 6 <= len(value) <= 40 or not set(value) <= TRACKING_CHARACTERS:
+        raise OrderError(_l("A tracking number has 6 to 40 letters, digits or dashes."),
+                         field="tracking_number")
+    return value
+
+
+def ship_order(order, seller, carrier, tracking_number, *, now):
+    """The seller sends the parcel and gives the carrier and tracking number."""
+    _require(order, seller, "ship", now)
+    if carrier not in CARRIERS:
+        raise OrderError(_l("Please choose the carrier."), field="carrier")
+    order.carrier, order.tracking_number = carrier, clean_tracking_number(tracking_number)
+    order.status, order.shipped_at = "shipped", now
+    db.session.flush()
+    notify(order, "order_shipped")
+
+
+def confirm_receipt(order, buyer, *, now):
+    """The buyer has the item: the order is completed."""
+    _require(order, buyer, "receive", now)
+    order.status, order.completed_at, order.closed_at = "completed", now, now
+    db.session.flush()
+    notify(order, "order_completed")
+
+
+def leave_review(order, buyer, rating, comment, *, now):
+    """The buyer rates the shop 1–5 once per completed order (SHOP-6); the shop's totals
+    change in the same transaction, with an SQL increment so no concurrent review is lost."""
+    _require(order, buyer, "review", now)
+    if not isinstance(rating, int) or not 1 <= rating <= 5:
+        raise OrderError(_l("Please choose from 1 to 5 stars."), field="rating")
+    comment = (comment or "").strip()
+    if len(comment) > 1000:
+        raise OrderError(_l("A comment has at most 1,000 characters."), field="comment")
+    review = Review(order_id=order.id, shop_id=order.shop_id, buyer_id=buyer.id, rating=rating,
+                    comment=comment, created_at=now)
+    db.session.add(review)
+    db.session.execute(update(Shop).where(Shop.id == order.shop_id).values(
+        rating_count=Shop.rating_count + 1, rating_total=Shop.rating_total + rating))
+    db.session.flush()
+    return review
+
+
+def latest_reviews(shop, limit=10):
+    """The shop's newest reviews, for its page."""
+    return db.session.scalars(select(Review).where(Review.shop_id == shop.id)
+                              .options(selectinload(Review.buyer))
+                              .order_by(Review.created_at.desc(), Review.id.desc())
+                              .limit(limit)).all()
+
+
+def order_link(order):
+    """An absolute link to the order page for e-mails (also from jobs, outside a request)."""
+    path = current_app.url_map.bind("localhost").build("shops.order", {"order_id": order.id})
+    return current_app.config.get("SITE_URL", "") + path
+
+
+def notify(order, template):
+    """E-mail the buyer and the shop's owner about a step (sent after commit)."""
+    link = order_link(order)
+    owner = order.shop.owner
+    for user, role in ((order.buyer, "buyer"), (owner, "seller")):
+        queue_mail(user.email, template, user=user, order=order, role=role, link=link)

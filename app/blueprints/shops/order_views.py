@@ -1,0 +1,203 @@
+"""Order pages (SHOP-10) and reviews (SHOP-6): order a listing, the order page whose panel
+swaps itself in place under htmx, the permission-checked payment slip, "My orders" and a
+shop's orders.
+
+Every step is a POST with a CSRF form to ``/orders/<id>/<action>``; without JavaScript it
+redirects back to the order page (Post/Redirect/Get), under htmx it answers with the panel
+(422 with the form's errors when refused).
+"""
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from app.blueprints.accounts.errors import AccountError
+from app.blueprints.accounts.views import show_error
+from app.blueprints.shops import bp, order_services, shop_services
+from app.blueprints.shops.listing_views import visible_listing_or_404
+from app.blueprints.shops.order_forms import (
+    CARRIER_LABELS, PAYMENT_METHOD_LABELS, STATUS_LABELS, OrderForm, PaymentForm, ReviewForm,
+    ShipForm, carrier_label)
+from app.blueprints.shops.order_services import OrderError, effective_status
+from app.blueprints.shops.shop_views import shop_by_slug
+from app.database import begin_immediate, utcnow
+from app.extensions import db
+from app.forms import EmptyForm
+from app.htmx import render_page_or_fragment, wants_fragment
+from app.models import Order
+from app.permissions import can_manage_listings, can_moderate
+from app.uploads import UploadRejected, send_image, store_image
+
+PER_PAGE = 30
+
+bp.add_app_template_global(order_services.latest_reviews, "shop_reviews")
+bp.add_app_template_global(carrier_label)
+
+
+def _viewable_order_or_403(order_id):
+    order = db.get_or_404(Order, order_id)
+    if not order_services.can_view_order(current_user, order):
+        abort(403)
+    return order
+
+
+def _order_response(order, failed=None, status=200):
+    """The order page, or its panel for htmx; ``failed`` is (action, form) after a refusal."""
+    now = utcnow()
+    forms = {"pay": PaymentForm(formdata=None), "ship": ShipForm(formdata=None),
+             "review": ReviewForm(formdata=None)}
+    if failed:
+        forms[failed[0]] = failed[1]
+    return render_page_or_fragment(
+        "shops/orders/order.html", "shops/orders/_order_panel.html", http_status=status,
+        order=order, status=effective_status(order, now), now=now,
+        actions=order_services.allowed_actions(order, current_user, now),
+        is_buyer=order_services.is_buyer(current_user, order),
+        review=order_services.review_of(order), forms=forms,
+        failed=failed[1] if failed else None, status_labels=STATUS_LABELS,
+        method_labels=PAYMENT_METHOD_LABELS, carrier_labels=CARRIER_LABELS)
+
+
+@bp.route("/listings/<int:listing_id>/order", methods=["GET", "POST"])
+@login_required
+def new_order(listing_id):
+    """Order a listing (SHOP-10): GET shows quantity and total, POST reserves the stock."""
+    listing = visible_listing_or_404(listing_id)
+    form = OrderForm()
+    refusal = order_services.order_refusal(listing, current_user)
+    status = 200
+    if form.validate_on_submit():
+        begin_immediate(db.session)
+        listing = visible_listing_or_404(listing_id)
+        try:
+            order = order_services.place_order(listing, current_user, form.quantity.data,
+                                               now=utcnow())
+            db.session.commit()
+        except AccountError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            flash(_l("Your order is placed and the item is reserved for you. Please pay and "
+                     "send the slip before the deadline."), "success")
+            return redirect(url_for("shops.order", order_id=order.id))
+    if form.is_submitted():
+        status = 422
+    elif refusal is not None:
+        status = 403
+    quantity = request.args.get("quantity", default=form.quantity.data or 1, type=int)
+    total = listing.price_satang * quantity if 1 <= quantity <= listing.quantity else None
+    return render_page_or_fragment(
+        "shops/orders/new.html", "shops/orders/_total.html", http_status=status,
+        listing=listing, shop=listing.shop, form=form, total=total,
+        refusal=refusal if not form.is_submitted() else None)
+
+
+@bp.route("/orders/<int:order_id>")
+@login_required
+def order(order_id):
+    """An order: its steps, payment instructions, slip and the actions open to the viewer."""
+    return _order_response(_viewable_order_or_403(order_id))
+
+
+def _pay(order, form, now):
+    stored = store_image(form.slip.data.read(), kind="private", session=db.session)
+    order_services.submit_payment(order, current_user, form.method.data, stored.key, now=now)
+
+
+def _ship(order, form, now):
+    order_services.ship_order(order, current_user, form.carrier.data,
+                              form.tracking_number.data, now=now)
+
+
+def _review(order, form, now):
+    order_services.leave_review(order, current_user, form.rating.data, form.comment.data,
+                                now=now)
+
+
+ACTIONS = {
+    "pay": (PaymentForm, _pay, _l("Your payment slip has been sent to the seller.")),
+    "cancel": (EmptyForm, lambda order, form, now: order_services.cancel_order(
+        order, current_user, now=now), _l("The order has been cancelled.")),
+    "confirm-payment": (EmptyForm, lambda order, form, now: order_services.confirm_payment(
+        order, current_user, now=now), _l("Payment confirmed. Please ship the order.")),
+    "reject-payment": (EmptyForm, lambda order, form, now: order_services.reject_payment(
+        order, current_user, now=now), _l("The buyer has been asked to pay again.")),
+    "ship": (ShipForm, _ship, _l("The order is marked as shipped.")),
+    "receive": (EmptyForm, lambda order, form, now: order_services.confirm_receipt(
+        order, current_user, now=now), _l("Thank you! The order is completed.")),
+    "review": (ReviewForm, _review, _l("Thank you for your review.")),
+}
+
+
+@bp.route("/orders/<int:order_id>/<any(pay, cancel, 'confirm-payment', 'reject-payment', ship, "
+          "receive, review):action>", methods=["POST"])
+@login_required
+def order_action(order_id, action):
+    """One step of an order, taken by whoever may take it now; the order row is locked."""
+    _viewable_order_or_403(order_id)
+    form_class, perform, message = ACTIONS[action]
+    form = form_class()
+    if form.validate_on_submit():
+        begin_immediate(db.session)
+        order = order_services.lock_order(order_id)
+        try:
+            perform(order, form, utcnow())
+            db.session.commit()
+        except UploadRejected as error:
+            db.session.rollback()
+            show_error(form, OrderError(error.message, field="slip"))
+        except AccountError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            if wants_fragment():
+                return _order_response(db.session.get(Order, order_id))
+            flash(message, "success")
+            return redirect(url_for("shops.order", order_id=order_id))
+    return _order_response(db.session.get(Order, order_id), (action, form), 422)
+
+
+@bp.route("/orders/<int:order_id>/slip/<any(thumb, large):size>.jpg")
+@login_required
+def order_slip(order_id, size):
+    """The payment slip: a private image, shown only to those who may see the order."""
+    order = _viewable_order_or_403(order_id)
+    if not order.slip_key:
+        abort(404)
+    return send_image(order.slip_key, size, kind="private", max_age=0)
+
+
+def _order_list(query, page):
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    orders = db.session.scalars(
+        query.options(selectinload(Order.listing), selectinload(Order.shop),
+                      selectinload(Order.buyer))
+        .order_by(Order.created_at.desc(), Order.id.desc())
+        .offset((page - 1) * PER_PAGE).limit(PER_PAGE)).all()
+    now = utcnow()
+    return dict(orders=orders, page=page, pages=max(1, -(-total // PER_PAGE)),
+                statuses={o.id: effective_status(o, now) for o in orders},
+                status_labels=STATUS_LABELS)
+
+
+@bp.route("/orders")
+@login_required
+def my_orders():
+    """The member's orders as a buyer, newest first, and links to their shops' orders."""
+    page = max(1, request.args.get("page", 1, type=int))
+    context = _order_list(select(Order).where(Order.buyer_id == current_user.id), page)
+    return render_template("shops/orders/list.html", shop=None,
+                           shops=shop_services.shops_of(current_user), **context)
+
+
+@bp.route("/shops/<slug>/orders")
+@login_required
+def shop_orders(slug):
+    """A shop's orders, for its owner and staff (and moderators)."""
+    shop = shop_by_slug(slug)
+    if not (can_manage_listings(current_user, shop) or can_moderate(current_user)):
+        abort(403)
+    page = max(1, request.args.get("page", 1, type=int))
+    context = _order_list(select(Order).where(Order.shop_id == shop.id), page)
+    return render_template("shops/orders/list.html", shop=shop, shops=[], **context)
