@@ -69,8 +69,11 @@ def with_descendants(category_id):
 
 
 def indented_choices(lang):
-    """``(id, indented name)`` pairs for a select menu."""
-    return [(node.id, "\u00a0\u00a0" * node.depth + node.name(lang)) for node in category_tree()]
+    """Choices for a select menu: each category's id and its name, indented by depth."""
+    from wtforms.fields.choices import SelectChoice
+
+    return [SelectChoice(node.id, "\u00a0\u00a0" * node.depth + node.name(lang))
+            for node in category_tree()]
 
 
 def clear_cache():

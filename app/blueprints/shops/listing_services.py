@@ -55,7 +55,8 @@ def _apply_prohibited_check(listing, values):
     groups = ", ".join(str(g) for g in verdict.groups(current_language()))
     if verdict.action == "refuse":
         raise ListingRefused(_l("This listing cannot be posted: it looks like prohibited goods "
-                                "(%(groups)s). See the list of prohibited goods.", groups=groups))
+                                "(%(groups)s). Please remove it, or list something else.",
+                                groups=groups))
     if verdict.action == "hold":
         listing.status = "held"
         listing.hold_reason = ", ".join(verdict.groups("en"))

@@ -3,6 +3,7 @@ from flask import abort, flash, make_response, redirect, render_template, reques
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from app.blueprints.accounts.errors import AccountError
 from app.blueprints.accounts.views import show_error
@@ -24,7 +25,7 @@ from app.uploads import UploadRejected, store_image
 
 def category_choices():
     """The category tree as indented choices in the page's language."""
-    return [(0, _l("Choose a category"))] + indented_choices(current_language())
+    return [SelectChoice(0, _l("Choose a category"))] + indented_choices(current_language())
 
 
 def visible_listing_or_404(listing_id):
@@ -71,6 +72,30 @@ def _store_uploads(form, listing, now):
             listing_services.add_photo(listing, stored, now=now)
 
 
+def _save(form, write):
+    """Check the price, call ``write(values, now)`` (which returns the listing), store the
+    uploads and commit. Returns the listing, or None with the errors put on the form and
+    nothing saved (files included)."""
+    values = _form_values(form)
+    if values["price_satang"] is None:
+        _price_error(form)
+        return None
+    now = utcnow()
+    try:
+        listing = write(values, now)
+        _store_uploads(form, listing, now)
+        db.session.commit()
+    except UploadRejected as error:
+        db.session.rollback()
+        form.photos.errors = [str(error.message)]
+    except AccountError as error:
+        db.session.rollback()
+        show_error(form, error)
+    else:
+        return listing
+    return None
+
+
 def _price_error(form):
     form.price.errors = list(form.price.errors) + [
         str(_l("Please enter the price in baht, for example 1500 or 1,500.50."))]
@@ -86,29 +111,16 @@ def new_listing(slug):
     form = ListingForm()
     form.category_id.choices = category_choices()
     if form.validate_on_submit():
-        values = _form_values(form)
-        if values["price_satang"] is None:
-            _price_error(form)
-        else:
-            now = utcnow()
-            try:
-                listing = listing_services.create_listing(shop, current_user, values, now=now)
-                _store_uploads(form, listing, now)
-                db.session.commit()
-            except UploadRejected as error:
-                db.session.rollback()
-                form.photos.errors = [str(error.message)]
-            except AccountError as error:
-                db.session.rollback()
-                show_error(form, error)
+        listing = _save(form, lambda values, now: listing_services.create_listing(
+            shop, current_user, values, now=now))
+        if listing is not None:
+            if listing.status == "held":
+                flash(_l("Your listing is waiting for a moderator because it may be "
+                         "prohibited goods (%(groups)s). We will tell you the outcome.",
+                         groups=listing.hold_reason), "info")
             else:
-                if listing.status == "held":
-                    flash(_l("Your listing is waiting for a moderator because it may be "
-                             "prohibited goods (%(groups)s). We will tell you the outcome.",
-                             groups=listing.hold_reason), "info")
-                else:
-                    flash(_l("Your listing is online."), "success")
-                return redirect(url_for("shops.listing", listing_id=listing.id))
+                flash(_l("Your listing is online."), "success")
+            return redirect(url_for("shops.listing", listing_id=listing.id))
     status = 422 if form.is_submitted() else 200
     return render_template("shops/listing_form.html", form=form, shop=shop, listing=None), status
 
@@ -136,23 +148,13 @@ def edit_listing(listing_id):
         form = ListingForm()
     form.category_id.choices = category_choices()
     if form.validate_on_submit():
-        values = _form_values(form)
-        if values["price_satang"] is None:
-            _price_error(form)
-        else:
-            try:
-                listing_services.update_listing(listing, values, now=utcnow())
-                _store_uploads(form, listing, utcnow())
-                db.session.commit()
-            except UploadRejected as error:
-                db.session.rollback()
-                form.photos.errors = [str(error.message)]
-            except AccountError as error:
-                db.session.rollback()
-                show_error(form, error)
-            else:
-                flash(_l("Your changes have been saved."), "success")
-                return redirect(url_for("shops.listing", listing_id=listing.id))
+        def update(values, now):
+            listing_services.update_listing(listing, values, now=now)
+            return listing
+
+        if _save(form, update) is not None:
+            flash(_l("Your changes have been saved."), "success")
+            return redirect(url_for("shops.listing", listing_id=listing.id))
     status = 422 if form.is_submitted() else 200
     return render_template("shops/listing_form.html", form=form, shop=listing.shop,
                            listing=listing, photo_form=PhotoForm(formdata=None)), status

@@ -56,7 +56,7 @@ class ShipForm(TalatForm):
 
     carrier = SelectField(_l("Carrier"), choices=list(CARRIER_LABELS.items()))
     tracking_number = StringField(_l("Tracking number"), validators=[
-        InputRequired(REQUIRED), Length(max=60, message=TOO_LONG)])
+        InputRequired(REQUIRED), Length(max=40, message=TOO_LONG)])
 
 
 class ReviewForm(TalatForm):

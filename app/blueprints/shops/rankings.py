@@ -38,7 +38,7 @@ RANKINGS = [
                                    "last 3 days.")),
     Ranking("best-sellers", _l("Best sellers"), _l("Ranked by the number sold in the last 3 "
                                                    "days.")),
-    Ranking("new", _l("New"), _l("The newest listings first.")),
+    Ranking("new", _l("New arrivals"), _l("The newest listings first.")),
     Ranking("updated", _l("Updated"), _l("The most recently changed listings first.")),
     Ranking("completed", _l("Recently completed"), _l("Listings that sold out most recently "
                                                       "first.")),

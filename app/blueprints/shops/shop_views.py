@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
+from wtforms.fields.choices import SelectChoice
 
 from app.blueprints.accounts.errors import AccountError
 from app.blueprints.accounts.views import show_error
@@ -94,7 +95,7 @@ def shop(slug):
                                   .order_by(Listing.created_at.desc(), Listing.id.desc())
                                   .offset((page - 1) * PER_PAGE).limit(PER_PAGE)).all()
     plan_form = PlanForm(formdata=None, plan=shop.plan)
-    plan_form.plan.choices = [(key, PLAN_NAMES[key]) for key in PLANS]
+    plan_form.plan.choices = [SelectChoice(key, PLAN_NAMES[key]) for key in PLANS]
     return render_template("shops/shop.html", shop=shop, listings=listings, page=page,
                            following=watch_services.is_following(current_user, shop),
                            pages=max(1, -(-total // PER_PAGE)), plan_form=plan_form,
@@ -217,7 +218,7 @@ def set_plan(slug):
         abort(403)
     shop = shop_by_slug(slug)
     form = PlanForm()
-    form.plan.choices = [(key, PLAN_NAMES[key]) for key in PLANS]
+    form.plan.choices = [SelectChoice(key, PLAN_NAMES[key]) for key in PLANS]
     if form.validate_on_submit():
         shop_services.set_plan(shop, form.plan.data, utcnow())
         db.session.commit()
