@@ -255,3 +255,21 @@ def test_starter_shops_show_no_buy_button_shop_2(app, make_shop, make_listing):
     listing = make_listing(shop=make_shop(plan="starter"))
     html = app.test_client().get(f"/listings/{listing.id}").get_data(as_text=True)
     assert "/order" not in html
+
+
+def test_moderators_change_a_listings_content_rating_and_sellers_cannot_rank_1(
+        app, make_member, make_listing, login):
+    """RANK-1: the seller sets the content rating; moderators can change it."""
+    listing = make_listing()
+    moderator, seller_client = make_member(role="moderator"), app.test_client()
+    mod_client = app.test_client()
+    login(moderator.email, target=mod_client)
+    url = f"/listings/{listing.id}/content-rating"
+    post_form(mod_client, url, {"content_rating": "adult"}, form_url=f"/listings/{listing.id}")
+    assert db.session.get(Listing, listing.id).content_rating == "adult"
+    assert app.test_client().get(f"/listings/{listing.id}").status_code == 404
+    owner_email = listing.shop.owner.email
+    login(owner_email, target=seller_client)
+    response = post_form(seller_client, url, {"content_rating": "general"}, form_url="/")
+    assert response.status_code == 403
+    assert db.session.get(Listing, listing.id).content_rating == "adult"

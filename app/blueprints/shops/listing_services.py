@@ -167,3 +167,12 @@ def remove_photo(listing, photo_id):
     key = photo.key
     db.session.flush()
     after_commit(db.session, lambda: delete_image(key))
+
+
+def set_content_rating(listing, rating, *, now):
+    """A moderator changes who may see a listing (RANK-1: the seller sets it, moderators can
+    change it)."""
+    if rating not in CONTENT_RATINGS:
+        raise ShopError(_l("Please choose who may see this listing."), field="content_rating")
+    listing.content_rating, listing.updated_at = rating, now
+    db.session.flush()

@@ -19,7 +19,7 @@ from app.htmx import render_page_or_fragment, wants_fragment
 from app.i18n import current_language
 from app.models import Listing
 from app.money import parse_baht, satang_to_input
-from app.permissions import can_manage_listings
+from app.permissions import can_manage_listings, can_moderate
 from app.uploads import UploadRejected, store_image
 
 
@@ -189,6 +189,25 @@ def delete(listing_id):
     listing = _listing_action(listing_id, listing_services.delete_listing,
                               _l("The listing has been deleted."))
     return redirect(url_for("shops.shop", slug=listing.shop.slug))
+
+
+@bp.route("/listings/<int:listing_id>/content-rating", methods=["POST"])
+@login_required
+def change_rating(listing_id):
+    """Moderators change a listing's content rating (RANK-1)."""
+    if not can_moderate(current_user):
+        abort(403)
+    listing = db.get_or_404(Listing, listing_id)
+    if EmptyForm().validate_on_submit():
+        try:
+            listing_services.set_content_rating(listing, request.form.get("content_rating", ""),
+                                                now=utcnow())
+            db.session.commit()
+            flash(_l("Who may see this listing has been changed."), "success")
+        except AccountError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+    return redirect(url_for("shops.listing", listing_id=listing.id))
 
 
 def _photos_response(listing, form=None, status=200):
