@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from app.blueprints.accounts.forms import REQUIRED, TOO_LONG
@@ -30,7 +31,7 @@ def carrier_label(key):
     return CARRIER_LABELS.get(key, key)
 
 
-STAR_CHOICES = [(n, str(n)) for n in range(5, 0, -1)]
+STAR_CHOICES = [SelectChoice(n, str(n)) for n in range(5, 0, -1)]
 
 
 class OrderForm(TalatForm):
@@ -45,7 +46,8 @@ class OrderForm(TalatForm):
 class PaymentForm(TalatForm):
     """The buyer's payment: method and a photo of the slip."""
 
-    method = RadioField(_l("How you paid"), choices=list(PAYMENT_METHOD_LABELS.items()),
+    method = RadioField(_l("How you paid"),
+                        choices=[SelectChoice(k, v) for k, v in PAYMENT_METHOD_LABELS.items()],
                         validators=[InputRequired(_l("Please choose how you paid."))])
     slip = FileField(_l("Photo of the payment slip"), validators=[
         FileRequired(_l("Please add a photo of the payment slip."))])
@@ -54,7 +56,8 @@ class PaymentForm(TalatForm):
 class ShipForm(TalatForm):
     """The seller ships: carrier and tracking number."""
 
-    carrier = SelectField(_l("Carrier"), choices=list(CARRIER_LABELS.items()))
+    carrier = SelectField(_l("Carrier"),
+                          choices=[SelectChoice(k, v) for k, v in CARRIER_LABELS.items()])
     tracking_number = StringField(_l("Tracking number"), validators=[
         InputRequired(REQUIRED), Length(max=40, message=TOO_LONG)])
 
