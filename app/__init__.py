@@ -21,6 +21,7 @@ def create_app(config=None):
     from app.permissions import register_permissions
     from app.security import init_security
     from app.templating import register_template_helpers
+    from app.pagecache import init_page_cache
     from app.traffic import init_traffic_log
     from app.urls import BoundedInt
 
@@ -35,6 +36,7 @@ def create_app(config=None):
     init_login(app)
     init_security(app)
     init_traffic_log(app)
+    init_page_cache(app)
 
     from app.blueprints.accounts import bp as accounts_bp
     from app.blueprints.admin import bp as admin_bp

@@ -79,6 +79,8 @@ class Config:
         self.SESSION_IDLE_HOURS = _int("SESSION_IDLE_HOURS", 12)
         self.PROXY_FIX_HOPS = _int("PROXY_FIX_HOPS", 0)
         self.MAX_CONTENT_LENGTH = _int("MAX_UPLOAD_MB", 64) * 1024 * 1024
+        # Browse/search/shop pages are kept this long for visitors who are not logged in.
+        self.PAGE_CACHE_SECONDS = _int("PAGE_CACHE_SECONDS", 5)
         self.MAX_IMAGE_MB = _int("MAX_IMAGE_MB", 10)
         self.UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
 
@@ -164,6 +166,7 @@ class TestConfig(Config):  # noqa: D101
         self.SERVER_NAME = None
         self.SITE_URL = "http://localhost"
         self.MAIL_DELIVERY = "inline"
+        self.PAGE_CACHE_SECONDS = 0
         for key, value in overrides.items():
             setattr(self, key, value)
         if "TRAFFIC_RETENTION_DAYS" in overrides:

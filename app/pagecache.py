@@ -1,0 +1,99 @@
+"""A few seconds of page caching for visitors who are not logged in.
+
+Browse, search, shop and ranking pages look the same to every visitor in one language, and
+they are what scrapers and crowds hit hardest. Their rendered HTML is kept for
+``PAGE_CACHE_SECONDS`` per (language, URL, fragment or page). Members always get fresh pages.
+
+The only per-visitor part of such a page is its CSRF token: it is stored as a placeholder and
+each visitor gets their own on the way out. Pages that show a flashed message are never kept.
+"""
+import threading
+import time
+from collections import OrderedDict
+
+from flask import current_app, g, request, session
+from flask_wtf.csrf import generate_csrf
+
+from app.htmx import wants_fragment
+from app.i18n import current_language
+
+CACHED_ENDPOINTS = frozenset({"main.home", "search.results", "shops.index", "shops.shop",
+                              "shops.ranking_lists"})
+MAX_ENTRIES = 512
+PLACEHOLDER = "\x00csrf\x00"
+
+
+class PageCache:
+    """Rendered pages by key, oldest dropped first; safe to share between threads."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._entries = OrderedDict()
+
+    def get(self, key, now):
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None or entry[0] <= now:
+                return None
+            return entry[1:]
+
+    def put(self, key, expires, body, status, headers):
+        with self._lock:
+            self._entries[key] = (expires, body, status, headers)
+            self._entries.move_to_end(key)
+            while len(self._entries) > MAX_ENTRIES:
+                self._entries.popitem(last=False)
+
+    def clear(self):
+        with self._lock:
+            self._entries.clear()
+
+
+pages = PageCache()
+
+
+def _cacheable():
+    seconds = current_app.config.get("PAGE_CACHE_SECONDS", 0)
+    return (seconds > 0 and request.method == "GET" and request.endpoint in CACHED_ENDPOINTS
+            and "_user_id" not in session and "_flashes" not in session)
+
+
+def _key():
+    return (current_language(), request.full_path, wants_fragment())
+
+
+def serve_cached():
+    """before_request: answer from the cache when we can."""
+    if not _cacheable():
+        return None
+    hit = pages.get(_key(), time.monotonic())
+    if hit is None:
+        g.page_cache_key = _key()
+        return None
+    body, status, headers = hit
+    response = current_app.response_class(body.replace(PLACEHOLDER, generate_csrf()),
+                                          status=status, headers=headers)
+    response.headers["X-Page-Cache"] = "hit"
+    return response
+
+
+def keep_page(response):
+    """after_request: keep a fresh page for the next visitors."""
+    key = g.pop("page_cache_key", None)
+    if key is None or response.status_code != 200 or response.direct_passthrough:
+        return response
+    if "_flashes" in session or "_user_id" in session:
+        return response
+    body = response.get_data(as_text=True)
+    token = generate_csrf()
+    headers = [(k, v) for k, v in response.headers.items() if k.lower() != "set-cookie"]
+    pages.put(key, time.monotonic() + current_app.config["PAGE_CACHE_SECONDS"],
+              body.replace(token, PLACEHOLDER), response.status_code, headers)
+    response.headers["X-Page-Cache"] = "miss"
+    return response
+
+
+def init_page_cache(app):
+    """Install the hooks (after the user is loaded, before the views)."""
+    app.before_request(serve_cached)
+    app.after_request(keep_page)
