@@ -4,6 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import flask_command
+from tests.browser.steps import log_in
 
 pytestmark = pytest.mark.browser
 
@@ -11,13 +12,9 @@ SELLER_EMAIL, SELLER_PASSWORD = "member@talat.example", "amulet-lover-2569"
 BUYER_EMAIL, BUYER_PASSWORD = "muang-kao@talat.example", "old-town-amulets-2569"
 
 
-def log_in(context, base, email, password):
+def open_logged_in(context, base, email, password):
     page = context.new_page()
-    page.goto(f"{base}/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", password)
-    page.click("main form button[type=submit]")
-    expect(page.locator("header .account-menu__me")).to_be_visible()
+    log_in(page, base, email, password)
     return page
 
 
@@ -25,7 +22,7 @@ def test_buyer_asks_seller_answers_and_the_reply_appears_live_shop_5(live_server
                                                                      browser, screenshot):
     flask_command(live_env, "demo", "load")
     buyer_context = browser.new_context(viewport={"width": 390, "height": 844}, locale="th-TH")
-    buyer = log_in(buyer_context, live_server, BUYER_EMAIL, BUYER_PASSWORD)
+    buyer = open_logged_in(buyer_context, live_server, BUYER_EMAIL, BUYER_PASSWORD)
     buyer.goto(f"{live_server}/shops/baan-phra-somchai")
     buyer.locator("main .listing-card a").first.click()
     buyer.click("a[href*='/contact']")
@@ -37,7 +34,7 @@ def test_buyer_asks_seller_answers_and_the_reply_appears_live_shop_5(live_server
 
     seller_context = browser.new_context(viewport={"width": 1280, "height": 900},
                                          locale="th-TH")
-    seller = log_in(seller_context, live_server, SELLER_EMAIL, SELLER_PASSWORD)
+    seller = open_logged_in(seller_context, live_server, SELLER_EMAIL, SELLER_PASSWORD)
     seller.goto(f"{live_server}/messages")
     seller.locator(f"main a[href^='{conversation_path}']").first.click()
     expect(seller.locator(".message--other .message__body").last).to_have_text(

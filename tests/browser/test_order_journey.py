@@ -2,26 +2,12 @@
 the slip, the seller confirms and ships, the buyer confirms receipt and rates the shop. Every
 step after ordering is an htmx form that swaps the order panel in place (422 errors too)."""
 import pytest
-from PIL import Image
 from playwright.sync_api import expect
 
 from tests.browser.conftest import flask_command
-from tests.browser.test_shop_journey import ADMIN_PASSWORD, PASSWORD, sign_up
+from tests.browser.steps import ADMIN_PASSWORD, image_file, log_in, sign_up
 
 pytestmark = pytest.mark.browser
-
-
-def image_file(tmp_path, name, color=(230, 230, 240)):
-    path = tmp_path / name
-    Image.new("RGB", (600, 900), color).save(path, "JPEG")
-    return str(path)
-
-
-def log_in(page, base, email, password=PASSWORD):
-    page.goto(f"{base}/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", password)
-    page.click("main form button[type=submit]")
 
 
 def test_buyer_orders_pays_receives_and_reviews_shop_10_shop_6(

@@ -2,32 +2,12 @@
 a listing with photos (with the upload progress bar), and a visitor finds it by a Thai word.
 SHOP-1, SHOP-2, SHOP-3; search for Thai text."""
 import pytest
-from PIL import Image
 from playwright.sync_api import expect
 
 from tests.browser.conftest import flask_command
+from tests.browser.steps import ADMIN_PASSWORD, image_file, log_in, sign_up
 
 pytestmark = pytest.mark.browser
-
-PASSWORD = "kite-mango-river-42"
-ADMIN_PASSWORD = "lotus-temple-bell-77"
-
-
-def photo_file(tmp_path, name, color):
-    path = tmp_path / name
-    Image.new("RGB", (900, 700), color).save(path, "JPEG")
-    return str(path)
-
-
-def sign_up(page, base, email, name):
-    page.goto(f"{base}/register")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=display_name]", name)
-    page.fill("input[name=birth_date]", "1985-02-14")
-    page.fill("input[name=password]", PASSWORD)
-    page.fill("input[name=password_confirm]", PASSWORD)
-    page.click("main form button[type=submit]")
-    expect(page.locator("header .account-menu__me")).to_have_text(name)
 
 
 def test_seller_opens_a_shop_posts_with_photos_and_a_visitor_finds_it_shop_1_shop_3(
@@ -47,10 +27,7 @@ def test_seller_opens_a_shop_posts_with_photos_and_a_visitor_finds_it_shop_1_sho
 
     admin = browser.new_context(viewport={"width": 1280, "height": 900})
     admin_page = admin.new_page()
-    admin_page.goto(f"{live_server}/login")
-    admin_page.fill("input[name=email]", "boss@talat.example")
-    admin_page.fill("input[name=password]", ADMIN_PASSWORD)
-    admin_page.click("main form button[type=submit]")
+    log_in(admin_page, live_server, "boss@talat.example", ADMIN_PASSWORD)
     admin_page.goto(f"{live_server}/shops/uncle-daeng")
     admin_page.select_option("select[name=plan]", "standard")
     admin_page.click("form[action$='/plan'] button[type=submit]")
@@ -62,8 +39,9 @@ def test_seller_opens_a_shop_posts_with_photos_and_a_visitor_finds_it_shop_1_sho
     page.fill("input[name=price]", "25,000")
     page.fill("input[name=quantity]", "1")
     page.fill("textarea[name=description]", "ผิวเดิม มีบัตรรับรอง")
-    page.set_input_files("input[name=photos]", [photo_file(tmp_path, "a.jpg", (200, 170, 60)),
-                                                 photo_file(tmp_path, "b.jpg", (60, 80, 70))])
+    photos = [image_file(tmp_path, "a.jpg", (200, 170, 60), (900, 700)),
+              image_file(tmp_path, "b.jpg", (60, 80, 70), (900, 700))]
+    page.set_input_files("input[name=photos]", photos)
     page.click("main form button[type=submit]")
     expect(page).to_have_url(f"{live_server}/listings/1")
     expect(page.locator(".listing__gallery img")).to_have_count(2)
