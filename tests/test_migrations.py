@@ -3,6 +3,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
+from sqlalchemy import text
+
 from app.extensions import db
 from app.search.schema import is_search_object
 
@@ -25,3 +27,20 @@ def test_migrations_downgrade_to_empty_and_upgrade_again(app):
     upgrade()
     with db.engine.connect() as connection:
         assert "users" in db.inspect(connection).get_table_names()
+
+
+def test_stepping_back_one_migration_keeps_the_search_machinery(app):
+    """SQLite rebuilds a table to drop columns; the search triggers (SQLite) and trigram
+    indexes (PostgreSQL) must survive stepping back and forth."""
+    downgrade(revision="-1")
+    upgrade()
+    with db.engine.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            names = set(connection.execute(text(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger'")).scalars())
+            wanted = {"shop_search_insert", "shop_search_update", "listing_search_insert"}
+        else:
+            names = set(connection.execute(text(
+                "SELECT indexname FROM pg_indexes WHERE indexname LIKE '%trgm'")).scalars())
+            wanted = {"ix_shops_name_trgm", "ix_listings_title_trgm"}
+    assert wanted <= names

@@ -434,3 +434,29 @@ def test_only_the_buyer_of_a_completed_order_reviews_shop_6(market):
     assert response.status_code == 200 and SCRIPT not in response.get_data(as_text=True)
     page = market.buyer_client.get(f"/shops/{market.shop.slug}").get_data(as_text=True)
     assert SCRIPT not in page and "&lt;script&gt;" in page
+
+
+def test_buyer_sees_where_to_pay_once_the_shop_gives_its_account_shop_10(app, make_member,
+                                                                         make_shop,
+                                                                         make_listing, login):
+    """SHOP-10: the buyer pays by bank transfer or PromptPay to the shop's own account."""
+    from tests.conftest import post_form
+
+    owner, buyer = make_member(), make_member()
+    shop = make_shop(owner=owner, plan="standard")
+    listing = make_listing(shop=shop, quantity=2)
+    seller_client, buyer_client = app.test_client(), app.test_client()
+    login(owner.email, target=seller_client)
+    seller_client.set_cookie("lang", "en")
+    bad = post_form(seller_client, f"/shops/{shop.slug}/edit", {
+        "name": shop.name, "description": "", "bank_name": "", "bank_account_name": "",
+        "bank_account_number": "12", "promptpay_id": "123"}, content_type="multipart/form-data")
+    assert bad.status_code == 422 and "10 to 15 digits" in bad.get_data(as_text=True)
+    post_form(seller_client, f"/shops/{shop.slug}/edit", {
+        "name": shop.name, "description": "", "bank_name": "ธนาคารกรุงไทย",
+        "bank_account_name": "สมชาย ใจดี", "bank_account_number": "123-4-56789-0",
+        "promptpay_id": "0812345678"}, content_type="multipart/form-data")
+    login(buyer.email, target=buyer_client)
+    placed = post_form(buyer_client, f"/listings/{listing.id}/order", {"quantity": "1"})
+    page = buyer_client.get(placed.headers["Location"]).get_data(as_text=True)
+    assert "1234567890" in page and "0812345678" in page and "ธนาคารกรุงไทย" in page

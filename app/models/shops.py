@@ -53,6 +53,11 @@ class Shop(db.Model):
     logo_key: Mapped[str | None] = mapped_column(db.String(64))
     plan: Mapped[str] = mapped_column(db.String(16), default="starter")
     status: Mapped[str] = mapped_column(db.String(16), default="open")
+    # Where buyers send the money (SHOP-10); shown on an order awaiting payment.
+    bank_name: Mapped[str] = mapped_column(db.String(60), default="", server_default="")
+    bank_account_name: Mapped[str] = mapped_column(db.String(100), default="", server_default="")
+    bank_account_number: Mapped[str] = mapped_column(db.String(20), default="", server_default="")
+    promptpay_id: Mapped[str] = mapped_column(db.String(20), default="", server_default="")
     rating_count: Mapped[int] = mapped_column(default=0)
     rating_total: Mapped[int] = mapped_column(default=0)
     created_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)

@@ -28,6 +28,13 @@ class ShopEditForm(TalatForm):
     description = TextAreaField(_l("About the shop"), validators=[
         Optional(), Length(max=5000, message=TOO_LONG)])
     logo = FileField(_l("Logo"))
+    bank_name = StringField(_l("Bank"), validators=[Optional(), Length(max=60, message=TOO_LONG)])
+    bank_account_name = StringField(_l("Account name"), validators=[
+        Optional(), Length(max=100, message=TOO_LONG)])
+    bank_account_number = StringField(_l("Account number"), validators=[
+        Optional(), Length(max=20, message=TOO_LONG)])
+    promptpay_id = StringField(_l("PromptPay number"), validators=[
+        Optional(), Length(max=20, message=TOO_LONG)])
 
 
 class MemberEmailForm(TalatForm):

@@ -62,6 +62,22 @@ def update_shop(shop, *, name, description, logo_key=None, now):
     db.session.flush()
 
 
+def set_payment_details(shop, *, bank_name, account_name, account_number, promptpay_id):
+    """Where buyers send the money (SHOP-10): a bank account, a PromptPay number, or both."""
+    digits = account_number.replace("-", "").replace(" ", "")
+    if digits and not (digits.isdigit() and 10 <= len(digits) <= 15):
+        raise ShopError(_l("An account number has 10 to 15 digits."), field="bank_account_number")
+    if digits and not (bank_name.strip() and account_name.strip()):
+        raise ShopError(_l("Name the bank and the account holder too."), field="bank_name")
+    promptpay = promptpay_id.replace("-", "").replace(" ", "")
+    if promptpay and not (promptpay.isdigit() and len(promptpay) in (10, 13)):
+        raise ShopError(_l("A PromptPay number is a 10-digit phone number or a 13-digit ID "
+                           "number."), field="promptpay_id")
+    shop.bank_name, shop.bank_account_name = bank_name.strip()[:60], account_name.strip()[:100]
+    shop.bank_account_number, shop.promptpay_id = digits, promptpay
+    db.session.flush()
+
+
 def _member_by_email(email, field="email"):
     email = normalise_email(email)
     user = db.session.scalar(select(User).where(User.email == email))

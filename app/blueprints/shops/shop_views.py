@@ -115,6 +115,11 @@ def edit_shop(slug):
             shop_services.update_shop(shop, name=form.name.data,
                                       description=form.description.data or "",
                                       logo_key=stored.key if stored else None, now=utcnow())
+            shop_services.set_payment_details(
+                shop, bank_name=form.bank_name.data or "",
+                account_name=form.bank_account_name.data or "",
+                account_number=form.bank_account_number.data or "",
+                promptpay_id=form.promptpay_id.data or "")
             db.session.commit()
         except UploadRejected as error:
             db.session.rollback()
