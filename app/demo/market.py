@@ -61,7 +61,9 @@ def load_market(now):
         owner = _seller(email, name, password, now)
         shop = Shop(owner_id=owner.id, name=shop_name, slug=slug, description=about, plan=plan,
                     status="open", created_at=now - timedelta(days=rng.randint(30, 400)),
-                    updated_at=now)
+                    updated_at=now, bank_name="ธนาคารตัวอย่าง", bank_account_name=shop_name,
+                    bank_account_number=f"{rng.randint(10**9, 10**10 - 1)}",
+                    promptpay_id=f"08{rng.randint(10**7, 10**8 - 1)}")
         db.session.add(shop)
         db.session.flush()
         leaves = _leaf_categories(top)
