@@ -60,9 +60,7 @@ def _apply_prohibited_check(listing, values):
     if verdict.action == "hold":
         listing.status = "held"
         listing.hold_reason = ", ".join(verdict.groups("en"))
-    elif listing.status == "held":
-        listing.status = "active" if listing.quantity > 0 else "sold_out"
-        listing.hold_reason = ""
+    # A held listing stays held when edited: only a moderator's decision releases it.
 
 
 def create_listing(shop, author, fields, *, now):

@@ -16,6 +16,7 @@ from app.blueprints.shops.errors import ShopError
 from app.blueprints.shops.message_forms import (
     MAX_MESSAGE_LENGTH, MESSAGE_REQUIRED, MESSAGE_TOO_LONG, normalise_newlines)
 from app.blueprints.shops.visibility import managed_shop_ids
+from app.blueprints.shops.shop_services import check_not_frozen
 from app.extensions import db
 from app.urls import external_url
 from app.mail import queue_mail
@@ -97,6 +98,7 @@ def open_conversation(listing, buyer, now):
 
 def post_message(conversation, sender, body, now):
     """Add ``sender``'s message; the sender's side has now read everything up to it."""
+    check_not_frozen("messages")  # SHOP-9
     side = side_of(sender, conversation)
     if side is None:
         raise ShopError(_l("Only the buyer and the shop can write in this conversation."))

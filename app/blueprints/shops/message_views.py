@@ -7,7 +7,9 @@ Without JavaScript the forms post normally and redirect (Post/Redirect/Get).
 from functools import wraps
 
 from flask import abort, make_response, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy import select
 
 from app.blueprints.accounts.views import show_error
 from app.blueprints.shops import bp
@@ -15,10 +17,11 @@ from app.blueprints.shops import message_services as services
 from app.blueprints.shops.errors import ShopError
 from app.blueprints.shops.listing_views import visible_listing_or_404
 from app.blueprints.shops.message_forms import MessageForm
+from app.blueprints.shops.visibility import visible_listings
 from app.database import begin_immediate, utcnow
 from app.extensions import db, login_manager
 from app.htmx import wants_fragment
-from app.models import Conversation
+from app.models import Conversation, Listing
 from app.permissions import can_manage_listings, can_moderate, is_member
 from app.urls import safe_next
 
@@ -52,9 +55,11 @@ def _fragment(template, status=200, **context):
 
 def _page(conversation, listing, side, form, messages, status=200):
     """The conversation page (also the empty one before the first message)."""
+    show_listing = side != "buyer" or listing.id in _visible_ids([listing.id])
     response = make_response(render_template(
         "shops/messages/conversation.html", conversation=conversation, listing=listing,
-        shop=listing.shop, side=side, form=form, messages=messages,
+        show_listing=show_listing, shop=listing.shop, side=side, form=form, messages=messages,
+        listing_title=listing.title if show_listing else _l("A listing you can no longer see"),
         cursor=messages[-1].id if messages else 0, action=_form_action(conversation, listing),
         live=conversation is not None), status)
     response.headers.add("Vary", "HX-Request")
@@ -127,7 +132,17 @@ def inbox():
     rows = services.inbox(current_user, offset=(page - 1) * INBOX_PAGE_SIZE,
                           limit=INBOX_PAGE_SIZE)
     return render_template("shops/messages/inbox.html", rows=rows, page=page,
-                           pages=max(1, -(-total // INBOX_PAGE_SIZE)))
+                           pages=max(1, -(-total // INBOX_PAGE_SIZE)),
+                           visible=_visible_ids([row.conversation.listing_id for row in rows]))
+
+
+def _visible_ids(listing_ids):
+    """Which of these listings the reader may still see (RANK-1, ACC-3): a buyer who lost
+    access (an 18+ or restricted rating, a hold) no longer sees the listing's details."""
+    if not listing_ids:
+        return set()
+    return set(db.session.scalars(select(Listing.id).where(
+        Listing.id.in_(listing_ids), visible_listings(current_user, utcnow()))))
 
 
 def _readable_conversation_or_403(conversation_id):

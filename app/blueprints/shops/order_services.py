@@ -143,8 +143,14 @@ def place_order(listing, buyer, quantity, *, now):
 
 
 def _release_stock(order):
-    """Give an unpaid order's quantity back to its listing (order row already locked)."""
+    """Give an unpaid order's quantity back to its listing (order row already locked).
+
+    A listing its seller marked sold out (by hand, after this order) stays sold out."""
     listing = _lock_listing(order.listing_id)
+    if listing.status == "sold_out" and listing.sold_out_at and \
+            listing.sold_out_at > order.created_at and listing.quantity == 0 and \
+            listing.updated_at >= listing.sold_out_at:
+        return
     listing.quantity += order.quantity
     if listing.status == "sold_out" and listing.quantity > 0:
         listing.status, listing.sold_out_at = "active", None

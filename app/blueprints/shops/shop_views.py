@@ -15,7 +15,7 @@ from app.blueprints.shops.visibility import visible_listings
 from app.database import utcnow
 from app.extensions import db
 from app.forms import EmptyForm
-from app.models import Listing, Shop
+from app.models import Listing, ListingPhoto, Shop
 from app.models.shops import PLANS
 from app.permissions import can_run_shop, is_admin
 from app.uploads import UploadRejected, send_image, store_image
@@ -115,11 +115,12 @@ def edit_shop(slug):
             shop_services.update_shop(shop, name=form.name.data,
                                       description=form.description.data or "",
                                       logo_key=stored.key if stored else None, now=utcnow())
-            shop_services.set_payment_details(
-                shop, bank_name=form.bank_name.data or "",
-                account_name=form.bank_account_name.data or "",
-                account_number=form.bank_account_number.data or "",
-                promptpay_id=form.promptpay_id.data or "")
+            if shop.owner_id == current_user.id:  # where buyers pay: the owner's word only
+                shop_services.set_payment_details(
+                    shop, bank_name=form.bank_name.data or "",
+                    account_name=form.bank_account_name.data or "",
+                    account_number=form.bank_account_number.data or "",
+                    promptpay_id=form.promptpay_id.data or "")
             db.session.commit()
         except UploadRejected as error:
             db.session.rollback()
@@ -234,5 +235,20 @@ def set_plan(slug):
 
 @bp.route("/media/<key>/<size>.jpg")
 def photo(key, size):
-    """A public image (listing photos, shop logos): re-encoded JPEG under a random name."""
-    return send_image(key, size)
+    """An image of a listing (photo or certificate) to those who may see the listing
+    (RANK-1, ACC-3), or a shop's logo to everyone. Re-encoded JPEG under a random name."""
+    if not key.isalnum() or len(key) > 64:
+        abort(404)
+    if db.session.scalar(select(Shop.id).where(Shop.logo_key == key)) is not None:
+        return send_image(key, size)
+    listing_id = db.session.scalar(select(ListingPhoto.listing_id).where(ListingPhoto.key == key))
+    if listing_id is None:
+        listing_id = db.session.scalar(select(Listing.id).where(
+            Listing.certificate_photo_key == key))
+    if listing_id is None or db.session.scalar(select(Listing.id).where(
+            Listing.id == listing_id, visible_listings(current_user, utcnow()))) is None:
+        abort(404)
+    response = send_image(key, size, max_age=3600)
+    response.cache_control.public = False
+    response.cache_control.private = True  # browsers only: a listing can become hidden
+    return response
