@@ -79,13 +79,22 @@ def test_files_stay_when_the_transaction_commits(app):
     assert len(stored_files(app)) == 2
 
 
-def test_photos_are_served_as_jpeg_with_nosniff(app, client):
+def test_photos_are_served_as_jpeg_with_nosniff(app, client, make_listing):
+    from app.database import utcnow
+    from app.models import ListingPhoto
+
     stored = store_image(jpeg())
+    listing = make_listing()
+    db.session.add(ListingPhoto(listing_id=listing.id, position=0, key=stored.key,
+                                width=stored.width, height=stored.height, created_at=utcnow()))
+    db.session.commit()
     response = client.get(f"/media/{stored.key}/thumb.jpg")
     assert response.status_code == 200
     assert response.mimetype == "image/jpeg"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "private" in response.headers["Cache-Control"]
     assert client.get(f"/media/{stored.key}/huge.jpg").status_code == 404
+    assert client.get(f"/media/{store_image(jpeg()).key}/thumb.jpg").status_code == 404
     assert client.get("/media/..%2f..%2fsecret_key/thumb.jpg").status_code == 404
     delete_image(stored.key)
     assert client.get(f"/media/{stored.key}/thumb.jpg").status_code == 404
