@@ -150,15 +150,10 @@ def _match(terms, fts_table, id_column, columns, weights):
 
 # --- listings and shops ----------------------------------------------------------------------
 
-def category_with_descendants(category_id):
-    """``category_id`` and the ids of every category below it."""
-    return with_descendants(category_id)
-
-
 def _listing_filters(category_id, min_price_satang, max_price_satang, condition, shop_id):
     conditions = []
     if category_id is not None:
-        conditions.append(Listing.category_id.in_(category_with_descendants(category_id)))
+        conditions.append(Listing.category_id.in_(with_descendants(category_id)))
     if min_price_satang is not None:
         conditions.append(Listing.price_satang >= min_price_satang)
     if max_price_satang is not None:

@@ -147,13 +147,21 @@ def _release_stock(order):
 
     A listing its seller marked sold out (by hand, after this order) stays sold out."""
     listing = _lock_listing(order.listing_id)
-    if listing.status == "sold_out" and listing.sold_out_at and \
-            listing.sold_out_at > order.created_at and listing.quantity == 0 and \
-            listing.updated_at >= listing.sold_out_at:
+    if _sold_out_by_seller_since(listing, order):
         return
     listing.quantity += order.quantity
     if listing.status == "sold_out" and listing.quantity > 0:
         listing.status, listing.sold_out_at = "active", None
+
+
+def _sold_out_by_seller_since(listing, order):
+    """True when the seller marked the listing sold out after ``order`` was placed.
+
+    An order that takes the last item sets ``sold_out_at`` but not ``updated_at``; the
+    seller's "mark sold out" (or an edit to quantity 0) sets both to the same moment."""
+    return (listing.status == "sold_out" and listing.quantity == 0
+            and listing.sold_out_at is not None and listing.sold_out_at > order.created_at
+            and listing.updated_at >= listing.sold_out_at)
 
 
 def cancel_order(order, buyer, *, now):
