@@ -15,9 +15,11 @@ def create_app(config=None):
     from app.blueprints.accounts.login import init_login
     from app.cli import register_cli
     from app.database import register_engine_hooks
+    from app.devices import init_devices
     from app.errors import register_error_handlers
     from app.extensions import babel, csrf, db, limiter, migrate
     from app.i18n import register_filters, select_locale
+    from app.live import init_live
     from app.permissions import register_permissions
     from app.security import init_security
     from app.templating import register_template_helpers
@@ -37,9 +39,12 @@ def create_app(config=None):
     init_security(app)
     init_traffic_log(app)
     init_page_cache(app)
+    init_devices(app)
+    init_live(app)
 
     from app.blueprints.accounts import bp as accounts_bp
     from app.blueprints.admin import bp as admin_bp
+    from app.blueprints.auctions import bp as auctions_bp
     from app.blueprints.main import bp as main_bp
     from app.blueprints.search import bp as search_bp
     from app.blueprints.shops import bp as shops_bp
@@ -49,6 +54,7 @@ def create_app(config=None):
     app.register_blueprint(admin_bp)
     app.register_blueprint(search_bp)
     app.register_blueprint(shops_bp)
+    app.register_blueprint(auctions_bp)
 
     register_error_handlers(app)
     register_filters(app)

@@ -81,6 +81,10 @@ class Config:
         self.MAX_CONTENT_LENGTH = _int("MAX_UPLOAD_MB", 64) * 1024 * 1024
         # Browse/search/shop pages are kept this long for visitors who are not logged in.
         self.PAGE_CACHE_SECONDS = _int("PAGE_CACHE_SECONDS", 5)
+        # Live auction pages (AUC-2): a ping this often; a stream ends (and the browser
+        # reconnects) after this long, so no worker thread is held forever.
+        self.LIVE_PING_SECONDS = _int("LIVE_PING_SECONDS", 5)
+        self.LIVE_STREAM_SECONDS = _int("LIVE_STREAM_SECONDS", 300)
         self.MAX_IMAGE_MB = _int("MAX_IMAGE_MB", 10)
         self.UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
 
@@ -167,6 +171,8 @@ class TestConfig(Config):  # noqa: D101
         self.SITE_URL = "http://localhost"
         self.MAIL_DELIVERY = "inline"
         self.PAGE_CACHE_SECONDS = 0
+        self.REDIS_URL = ""  # the in-process event bus; tests of Redis pass REDIS_URL
+        self.LIVE_PING_SECONDS = 1
         for key, value in overrides.items():
             setattr(self, key, value)
         if "TRAFFIC_RETENTION_DAYS" in overrides:

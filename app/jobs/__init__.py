@@ -51,7 +51,31 @@ def expire_orders(app, now):
     return count
 
 
+def settle_auctions(app, now):
+    """Close ended auctions: sale record, winner and seller told (AUC-7)."""
+    from app.blueprints.auctions.jobs import settle_due
+
+    return settle_due(now)
+
+
+def remind_auction_watchers(app, now):
+    """Tell watchers that an auction ends within the hour (AUC-10)."""
+    from app.blueprints.auctions.jobs import remind_ending
+
+    return remind_ending(now)
+
+
+def default_feedback(app, now):
+    """Record a positive rating where none was given within 30 days (AUC-11)."""
+    from app.blueprints.auctions.sales import record_default_feedback
+
+    return record_default_feedback(now)
+
+
 JOBS = {
+    "settle-auctions": settle_auctions,
+    "remind-auction-watchers": remind_auction_watchers,
+    "default-feedback": default_feedback,
     "deliver-mail": deliver_mail,
     "purge-sessions": purge_sessions,
     "purge-traffic": purge_traffic,

@@ -1,9 +1,12 @@
 """All models, one module per domain; importing this package registers them on the metadata."""
 from app.models.accounts import LoginBlock, LoginFailure, LoginSession, PasswordResetToken, User
+from app.models.auctions import (
+    Auction, AuctionPhoto, AuctionWatch, Bid, BidFlag, Feedback, Sale)
 from app.models.listings import (
     Category, Listing, ListingActivity, ListingPhoto, ProhibitedTerm, Watch)
 from app.models.mail import EmailMessage
 from app.models.messages import Conversation, Message
+from app.models.notifications import Notification
 from app.models.orders import Order, Review
 from app.models.shops import Follow, FrozenSection, Shop, ShopCircle, ShopStaff
 from app.models.traffic import TrafficLogEntry
@@ -14,4 +17,6 @@ __all__ = [
     "Shop", "ShopStaff", "ShopCircle", "Follow", "FrozenSection",
     "Category", "Listing", "ListingPhoto", "ProhibitedTerm", "Watch", "ListingActivity",
     "Order", "Review", "Conversation", "Message",
+    "Auction", "AuctionPhoto", "Bid", "BidFlag", "AuctionWatch", "Sale", "Feedback",
+    "Notification",
 ]

@@ -12,7 +12,11 @@ class User(db.Model):
     """A member account. E-mail is stored lower-cased so it is unique whatever the letter case."""
 
     __tablename__ = "users"
-    __table_args__ = (CheckConstraint("role IN ('member', 'moderator', 'admin')", name="role"),)
+    __table_args__ = (
+        CheckConstraint("role IN ('member', 'moderator', 'admin')", name="role"),
+        CheckConstraint("auction_rights IN ('active', 'suspended', 'revoked')",
+                        name="auction_rights"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(db.String(254), unique=True)
@@ -28,6 +32,9 @@ class User(db.Model):
     created_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     updated_at = mapped_column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
     last_login_at = mapped_column(UTCDateTime, nullable=True)
+    # Starting auctions (AUC-1, AUC-4): moderation suspends or revokes it.
+    auction_rights: Mapped[str] = mapped_column(db.String(16), default="active",
+                                                server_default="active")
 
     # Set per request by the session loader; Flask-Login stores it as the user's id.
     _session_token = None
@@ -66,6 +73,8 @@ class LoginSession(db.Model):
     expires_at = mapped_column(UTCDateTime, nullable=False)
     ip: Mapped[str] = mapped_column(db.String(45))
     user_agent: Mapped[str] = mapped_column(db.String(255), default="")
+    # The browser's device cookie, for shill signals (AUC-12).
+    device: Mapped[str] = mapped_column(db.String(64), default="", server_default="")
 
     user = relationship(User, lazy="joined")
 

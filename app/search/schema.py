@@ -1,9 +1,9 @@
 """Names of the database objects that back search, which the models do not describe.
 
-SQLite: FTS5 tables ``listing_search`` and ``shop_search`` (plus FTS5's shadow tables),
-kept in step with their tables by triggers. PostgreSQL: pg_trgm GIN indexes ``ix_*_trgm``.
+SQLite: FTS5 tables ``listing_search``, ``shop_search`` and ``auction_search`` (plus FTS5's
+shadow tables), kept in step with their tables by triggers. PostgreSQL: pg_trgm GIN indexes ``ix_*_trgm``.
 """
-SEARCH_TABLE_PREFIXES = ("listing_search", "shop_search")
+SEARCH_TABLE_PREFIXES = ("listing_search", "shop_search", "auction_search")
 
 
 def is_search_object(name, type_):

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("accounts", __name__)
 
-from app.blueprints.accounts import views  # noqa: E402,F401  (registers the routes)
+from app.blueprints.accounts import notification_views, views  # noqa: E402,F401  (routes)

@@ -7,6 +7,7 @@ from flask_login import login_user, logout_user
 from app.blueprints.accounts import sessions
 from app.database import utcnow
 from app.extensions import db, login_manager
+from app.devices import device_id
 from app.net import client_ip
 
 SESSION_TOKEN_KEY = "_user_id"  # where Flask-Login keeps get_id(); for us, the session token
@@ -55,7 +56,8 @@ def load_current_user():
 def log_in(user, remember):
     """Start a fresh session for ``user``: the old cookie's contents are discarded (ACC-1)."""
     token = sessions.start_session(user, remember=remember, ip=client_ip(),
-                                   user_agent=request.user_agent.string or "", now=utcnow())
+                                   user_agent=request.user_agent.string or "", now=utcnow(),
+                                   device=device_id())
     session.clear()
     session.permanent = bool(remember)
     user._session_token = token

@@ -19,7 +19,7 @@ def token_hash(token):
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def start_session(user, *, remember, ip, user_agent, now):
+def start_session(user, *, remember, ip, user_agent, now, device=""):
     """Create a session for ``user`` and return the token the browser keeps."""
     token = secrets.token_urlsafe(32)
     config = current_app.config
@@ -27,7 +27,8 @@ def start_session(user, *, remember, ip, user_agent, now):
                 else timedelta(hours=config["SESSION_IDLE_HOURS"]))
     db.session.add(LoginSession(
         token_hash=token_hash(token), user_id=user.id, remember=remember, created_at=now,
-        last_seen_at=now, expires_at=now + lifetime, ip=ip[:45], user_agent=user_agent[:255]))
+        last_seen_at=now, expires_at=now + lifetime, ip=ip[:45], user_agent=user_agent[:255],
+        device=device[:64]))
     db.session.flush()
     return token
 

@@ -1,0 +1,28 @@
+"""A member's notifications (outbid, won, ending soon, ...), newest first."""
+from flask import redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from app import notifications
+from app.blueprints.accounts import bp
+from app.database import utcnow
+from app.extensions import db
+from app.forms import EmptyForm
+
+
+@bp.route("/notifications")
+@login_required
+def notifications_page():
+    """The member's latest notices; unread ones are marked."""
+    return render_template("accounts/notifications.html",
+                           notices=notifications.recent(current_user),
+                           texts=notifications.TEXTS)
+
+
+@bp.route("/notifications/read", methods=["POST"])
+@login_required
+def mark_notifications_read():
+    """Mark every notice as read."""
+    if EmptyForm().validate_on_submit():
+        notifications.mark_all_read(current_user, utcnow())
+        db.session.commit()
+    return redirect(url_for("accounts.notifications_page"))

@@ -1,0 +1,173 @@
+"""An auction's page, its live panel (SSE stream and polling fallback), watching, photos and
+the seller's early end."""
+import time
+
+from flask import (Response, abort, current_app, flash, redirect, render_template, request,
+                   stream_with_context, url_for)
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from app.blueprints.accounts.errors import AccountError
+from app.blueprints.auctions import bp, lifecycle, queries, sales
+from app.blueprints.auctions.bidding import lock_auction
+from app.blueprints.auctions.forms import BidForm
+from app.blueprints.auctions.panel import fresh_panel, render_panel
+from app.blueprints.auctions.state import (buy_now_available, minimum_bid, phase,
+                                           seller_may_end)
+from app.blueprints.auctions.watching import toggle_watch
+from app.database import utcnow
+from app.extensions import db
+from app.forms import EmptyForm
+from app.htmx import render_page_or_fragment, wants_fragment
+from app.live import bus
+from app.models import Auction, AuctionPhoto
+from app.money import satang_to_input
+from app.permissions import is_member
+from app.uploads import send_image
+
+
+def auction_or_404(auction_id):
+    """The auction, or 404."""
+    return db.get_or_404(Auction, auction_id)
+
+
+def _viewer():
+    return current_user.id if is_member(current_user) else None
+
+
+def page_context(auction, now, form=None):
+    """What the auction page shows around the live panel."""
+    viewer = _viewer()
+    bid = viewer is not None and queries.has_bid(viewer, auction.id)
+    if form is None:
+        form = BidForm(formdata=None)
+        form.amount.data = satang_to_input(minimum_bid(auction))
+    return dict(
+        auction=auction, now=now, form=form, phase=phase(auction, now),
+        panel=render_panel(auction, viewer, bid, now),
+        watching=viewer is not None and queries.is_watching(viewer, auction.id),
+        my_max=queries.my_maximum(viewer, auction.id) if bid else None,
+        buy_now=buy_now_available(auction, now), may_end=seller_may_end(auction, now),
+        seller_score=sales.feedback_score(auction.seller_id))
+
+
+@bp.route("/<int:auction_id>")
+def auction(auction_id):
+    """An auction's page: photos, description, the live bid panel and the bid form."""
+    auction = auction_or_404(auction_id)
+    return render_template("auctions/auction.html", **page_context(auction, utcnow()))
+
+
+@bp.route("/<int:auction_id>/panel")
+def panel(auction_id):
+    """The live panel alone: what pages poll when server-sent events are unavailable."""
+    auction = auction_or_404(auction_id)
+    if not wants_fragment():
+        return redirect(url_for("auctions.auction", auction_id=auction.id))
+    viewer = _viewer()
+    html = render_panel(auction, viewer, viewer is not None and queries.has_bid(viewer,
+                                                                                auction.id))
+    response = current_app.make_response(html)
+    response.headers["Cache-Control"] = "no-store"
+    response.headers.add("Vary", "HX-Request")
+    return response
+
+
+def _event(name, data):
+    lines = "".join(f"data: {line}\n" for line in data.splitlines() or [""])
+    return f"event: {name}\n{lines}\n"
+
+
+@bp.route("/<int:auction_id>/live")
+def live(auction_id):
+    """Server-sent events for one auction's page (AUC-2): the rendered panel after every
+    change, a ping at once and every few seconds. The stream holds no database connection
+    while it waits, and ends after ``LIVE_STREAM_SECONDS`` (the browser reconnects)."""
+    auction = auction_or_404(auction_id)
+    viewer = _viewer()
+    seen = request.args.get("v", type=int)
+    bid = viewer is not None and queries.has_bid(viewer, auction.id)
+    db.session.remove()
+    config = current_app.config
+    ping, lifetime = config["LIVE_PING_SECONDS"], config["LIVE_STREAM_SECONDS"]
+
+    def stream():
+        nonlocal bid
+        subscription = bus().subscribe(f"auction:{auction_id}")
+        try:
+            yield ": connected\nretry: 2000\n\n"
+            # A change between rendering the page and subscribing is sent at once.
+            current = db.session.scalar(db.select(Auction.version).where(
+                Auction.id == auction_id))
+            db.session.remove()
+            if seen is not None and seen != current:
+                yield _event("update", fresh_panel(auction_id, viewer, bid) or "")
+            deadline = time.monotonic() + lifetime
+            while time.monotonic() < deadline:
+                message = subscription.get(timeout=ping)
+                if message is None:
+                    yield ": ping\n\n"
+                    continue
+                if viewer is not None and message.get("leader") == viewer:
+                    bid = True
+                html = fresh_panel(auction_id, viewer, bid)
+                if html is not None:
+                    yield _event("update", html)
+        finally:
+            subscription.close()
+
+    response = Response(stream_with_context(stream()), mimetype="text/event-stream")
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Accel-Buffering"] = "no"
+    return response
+
+
+@bp.route("/<int:auction_id>/watch", methods=["POST"])
+@login_required
+def watch(auction_id):
+    """Watch or stop watching an auction (AUC-10); the button swaps itself under htmx."""
+    auction = auction_or_404(auction_id)
+    if EmptyForm().validate_on_submit():
+        toggle_watch(current_user, auction, utcnow())
+        db.session.commit()
+    if wants_fragment():
+        return render_template("auctions/_watch_button.html", auction=auction,
+                               watching=queries.is_watching(current_user.id, auction.id))
+    return redirect(url_for("auctions.auction", auction_id=auction.id))
+
+
+@bp.route("/<int:auction_id>/end", methods=["POST"])
+@login_required
+def end(auction_id):
+    """The seller ends the auction early, only while the reserve is not met (AUC-8)."""
+    auction = lock_auction(auction_id)
+    if auction is None:
+        abort(404)
+    if auction.seller_id != current_user.id:
+        abort(403)
+    if EmptyForm().validate_on_submit():
+        try:
+            lifecycle.end_early(auction, now=utcnow())
+            db.session.commit()
+            flash(_l("Your auction has ended."), "success")
+        except AccountError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+    return redirect(url_for("auctions.auction", auction_id=auction_id))
+
+
+@bp.route("/media/<key>/<size>.jpg")
+def photo(key, size):
+    """A photo of an auctioned item (auctions are public)."""
+    if not key.isalnum() or len(key) > 64:
+        abort(404)
+    if db.session.scalar(db.select(AuctionPhoto.id).where(AuctionPhoto.key == key)) is None:
+        abort(404)
+    return send_image(key, size, max_age=3600)
+
+
+def render_auction_page(auction, form, status):
+    """The auction page (or, under htmx, the bid box) with ``form`` as typed."""
+    context = page_context(auction, utcnow(), form=form)
+    return render_page_or_fragment("auctions/auction.html", "auctions/_bid_box.html",
+                                   http_status=status, **context)

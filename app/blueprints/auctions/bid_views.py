@@ -1,0 +1,114 @@
+"""Bidding and buying now, each in two steps: the confirmation says exactly what will happen,
+then the bid is placed (AUC-6, AUC-8, AUC-9)."""
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from app.blueprints.accounts.errors import AccountError
+from app.blueprints.auctions import bidding, bp, engine
+from app.blueprints.auctions.auction_views import auction_or_404, render_auction_page
+from app.blueprints.auctions.forms import BidForm
+from app.blueprints.auctions.state import bidding_state
+from app.database import utcnow
+from app.devices import device_id
+from app.extensions import db
+from app.forms import EmptyForm
+from app.htmx import render_page_or_fragment, wants_fragment
+from app.models import Auction
+from app.money import parse_baht
+from app.net import client_ip
+
+
+def _amount(form):
+    try:
+        return parse_baht(form.amount.data)
+    except ValueError:
+        form.amount.errors = list(form.amount.errors) + [
+            str(_l("Please enter an amount in baht, for example 1500 or 1,500."))]
+        return None
+
+
+def _check(auction, amount, proxy, now):
+    """Run the rules without placing anything: the refusal, or None."""
+    refusal = bidding.bidder_refusal(auction, current_user, now)
+    if refusal is not None:
+        return refusal
+    try:
+        engine.place(bidding_state(auction), current_user.id, amount, proxy=proxy)
+    except engine.BidRefused as error:
+        return AccountError(bidding.refusal_message(error), field="amount")
+    return None
+
+
+def _refused(auction, form, error):
+    from app.blueprints.accounts.views import show_error
+
+    show_error(form, error)
+    return render_auction_page(auction, form, 422)
+
+
+@bp.route("/<int:auction_id>/bid", methods=["POST"])
+@login_required
+def bid(auction_id):
+    """First post: the confirmation step. Second post (``confirmed``): the bid itself."""
+    auction = auction_or_404(auction_id)
+    form = BidForm()
+    if not form.validate_on_submit():
+        return render_auction_page(auction, form, 422)
+    amount = _amount(form)
+    if amount is None:
+        return render_auction_page(auction, form, 422)
+    proxy, now = form.mode.data != "direct", utcnow()
+    error = _check(auction, amount, proxy, now)
+    if error is not None:
+        return _refused(auction, form, error)
+    if form.confirmed.data != "yes" or form.version.data != str(auction.version):
+        # Confirmed against a state that has moved on: show the new state and ask again.
+        changed = form.confirmed.data == "yes"
+        form.version.data, form.confirmed.data = str(auction.version), "yes"
+        return render_page_or_fragment(
+            "auctions/confirm_bid.html", "auctions/_bid_confirm.html", form=form,
+            auction=auction, amount=amount, proxy=proxy, changed=changed,
+            leading=auction.leader_id == current_user.id)
+    try:
+        auction, rows = bidding.place_bid(auction.id, current_user, amount, proxy=proxy, now=now,
+                                          ip=client_ip(), device=device_id())
+        db.session.commit()
+    except AccountError as error:
+        db.session.rollback()
+        return _refused(db.session.get(Auction, auction_id), form, error)
+    leading = auction.leader_id == current_user.id
+    if leading:
+        flash(_l("Your bid is in: you are the highest bidder."), "success")
+    else:
+        flash(_l("Your bid is in, but another bidder's earlier maximum is higher: you have "
+                 "been outbid."), "warning")
+    if wants_fragment():
+        return render_auction_page(auction, None, 200)
+    return redirect(url_for("auctions.auction", auction_id=auction.id))
+
+
+@bp.route("/<int:auction_id>/buy-now", methods=["POST"])
+@login_required
+def buy_now(auction_id):
+    """Buy at the buy-now price after a confirmation; the auction ends at once (AUC-8)."""
+    auction = auction_or_404(auction_id)
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        abort(400)
+    now = utcnow()
+    if request.form.get("confirmed") != "yes":
+        refusal = bidding.bidder_refusal(auction, current_user, now)
+        if refusal is not None:
+            flash(refusal.message, "error")
+            return redirect(url_for("auctions.auction", auction_id=auction.id))
+        return render_template("auctions/confirm_buy_now.html", auction=auction, form=form)
+    try:
+        bidding.buy_now(auction.id, current_user, now=now, ip=client_ip(), device=device_id())
+        db.session.commit()
+        flash(_l("You bought it. The seller will be in touch about payment and delivery."),
+              "success")
+    except AccountError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    return redirect(url_for("auctions.auction", auction_id=auction_id))

@@ -1,0 +1,152 @@
+"""Placing bids and buying now: one transaction that locks the auction row (AUC-6).
+
+PostgreSQL: ``SELECT ... FOR UPDATE`` on the auction; SQLite: the request's transaction is
+``BEGIN IMMEDIATE`` (one writer at a time). Either way every bid sees the state the previous
+one left, so none is lost or counted twice, and the clock check happens under the lock, so no
+bid is taken after the end (AUC-7).
+"""
+from datetime import timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from app.blueprints.auctions import engine, shill
+from app.blueprints.auctions.errors import BidNotAccepted
+from app.blueprints.auctions.state import bidding_state, phase, store_state
+from app.database import begin_immediate
+from app.extensions import db
+from app.i18n import format_baht
+from app.live import publish_after_commit
+from app.models import Auction, Bid
+from app.notifications import notify_id
+
+EXTENSION_WINDOW = timedelta(minutes=5)
+RESERVE_WINDOW = timedelta(hours=1)
+
+PHASE_REFUSALS = {
+    "scheduled": _l("This auction has not started yet."),
+    "ended": _l("This auction has ended; no more bids are taken."),
+    "halted": _l("This auction carries a STOP sign: no bids or purchases until it is lifted."),
+}
+
+
+def lock_auction(auction_id):
+    """The auction, re-read and locked for the rest of the transaction (None if absent)."""
+    begin_immediate(db.session)
+    return db.session.get(Auction, auction_id, with_for_update=True, populate_existing=True)
+
+
+def refusal_message(error):
+    """The member-facing sentence for an engine refusal."""
+    amount = format_baht(error.amount) if error.amount is not None else ""
+    return {
+        "too_low": _l("Your bid must be at least %(amount)s.", amount=amount),
+        "too_high": _l("Bids above %(amount)s are not taken.", amount=amount),
+        "already_leading": _l("You are already the highest bidder. To bid more, raise your "
+                              "maximum instead."),
+        "max_not_higher": _l("Your new maximum must be higher than your current maximum of "
+                             "%(amount)s.", amount=amount),
+        "no_buy_now": _l("Buy-now is no longer available on this auction."),
+    }[error.code]
+
+
+def bidder_refusal(auction, user, now):
+    """Why ``user`` may not bid on ``auction`` now (a :class:`BidNotAccepted`), or None."""
+    current = phase(auction, now)
+    if current != "open":
+        return BidNotAccepted(PHASE_REFUSALS[current])
+    if user.id == auction.seller_id:
+        return BidNotAccepted(_l("You cannot bid on your own auction."))
+    if shill.works_for_seller(user.id, auction.seller_id):
+        return BidNotAccepted(_l("Staff of the seller's shop cannot bid on the seller's "
+                                 "auctions."))
+    return None
+
+
+def _record(auction, outcome, *, now, ip, device):
+    sequence = db.session.scalar(select(func.coalesce(func.max(Bid.sequence), 0))
+                                 .where(Bid.auction_id == auction.id))
+    rows = []
+    for line in outcome.lines:
+        sequence += 1
+        rows.append(Bid(auction_id=auction.id, sequence=sequence, bidder_id=line.bidder,
+                        amount_satang=line.amount, max_satang=line.max_amount, kind=line.kind,
+                        created_at=now, ip=ip if line.kind != "auto" else "",
+                        device=device if line.kind != "auto" else ""))
+    db.session.add_all(rows)
+    db.session.flush()
+    return rows
+
+
+def _apply_clock_rules(auction, old_price, now):
+    """Reserve first met with over an hour left: end in an hour. A bid that raises the price
+    in the last five minutes: end five minutes after it (AUC-8)."""
+    if (auction.reserve_satang is not None and auction.reserve_met_at is None
+            and auction.current_price_satang >= auction.reserve_satang):
+        auction.reserve_met_at = now
+        if auction.ends_at - now > RESERVE_WINDOW:
+            auction.ends_at = now + RESERVE_WINDOW
+    if auction.current_price_satang > old_price and auction.ends_at - now < EXTENSION_WINDOW:
+        auction.ends_at = now + EXTENSION_WINDOW
+
+
+def _announce(auction, outcome, bidder_id, now):
+    previous = outcome.previous_leader
+    if outcome.leader_changed and previous is not None and previous != bidder_id:
+        notify_id(previous, "outbid", auction=auction, amount=auction.current_price_satang,
+                  now=now)
+    publish_after_commit(f"auction:{auction.id}", {
+        "version": auction.version, "leader": auction.leader_id, "ends_at":
+        auction.ends_at.isoformat()})
+
+
+def place_bid(auction_id, bidder, amount, *, proxy, now, ip="", device=""):
+    """Bid ``amount`` satang on the auction (a hidden maximum when ``proxy``).
+
+    Returns ``(auction, rows)``; raises :class:`BidNotAccepted` with the reason, having
+    changed nothing."""
+    auction = lock_auction(auction_id)
+    if auction is None:
+        raise BidNotAccepted(_l("This auction does not exist."))
+    refusal = bidder_refusal(auction, bidder, now)
+    if refusal is not None:
+        raise refusal
+    try:
+        outcome = engine.place(bidding_state(auction), bidder.id, amount, proxy=proxy)
+    except engine.BidRefused as error:
+        raise BidNotAccepted(refusal_message(error), field="amount") from None
+    old_price = auction.current_price_satang
+    store_state(auction, outcome.state)
+    _apply_clock_rules(auction, old_price, now)
+    auction.version += 1
+    rows = _record(auction, outcome, now=now, ip=ip, device=device)
+    own = [row for row in rows if row.bidder_id == bidder.id and row.kind != "auto"]
+    if own:
+        shill.flag_if_seller_like(auction, own[0], now)
+    _announce(auction, outcome, bidder.id, now)
+    return auction, rows
+
+
+def buy_now(auction_id, buyer, *, now, ip="", device=""):
+    """Buy at the buy-now price: the auction ends at once and the sale starts (AUC-8)."""
+    from app.blueprints.auctions.lifecycle import settle
+
+    auction = lock_auction(auction_id)
+    if auction is None:
+        raise BidNotAccepted(_l("This auction does not exist."))
+    refusal = bidder_refusal(auction, buyer, now)
+    if refusal is not None:
+        raise refusal
+    try:
+        outcome = engine.buy_now(bidding_state(auction), buyer.id)
+    except engine.BidRefused as error:
+        raise BidNotAccepted(refusal_message(error)) from None
+    store_state(auction, outcome.state)
+    auction.ends_at = now
+    auction.ended_early = "buy_now"
+    auction.version += 1
+    rows = _record(auction, outcome, now=now, ip=ip, device=device)
+    shill.flag_if_seller_like(auction, rows[0], now)
+    _announce(auction, outcome, buyer.id, now)
+    settle(auction, now)
+    return auction

@@ -1,0 +1,47 @@
+"""The auction board (open auctions ending soonest, newly listed, by category, found by Thai
+words), ended auctions, and a member's bids and auctions (AUC-10)."""
+from flask import render_template, request
+from flask_login import current_user, login_required
+
+from app.blueprints.auctions import bp, queries
+from app.blueprints.auctions.forms import SearchForm
+from app.search.auctions import match_auction_ids
+from app.blueprints.shops.categories import category_tree, with_descendants
+from app.database import utcnow
+from app.htmx import render_page_or_fragment
+from app.urls import int_arg
+
+SORTS = ("ending", "new")
+
+
+@bp.route("/")
+def board():
+    """Open auctions: ending soonest first by default, or newly listed; by category; by
+    words. Results update as you type (htmx)."""
+    now = utcnow()
+    form = SearchForm(request.args)
+    sort = request.args.get("sort") if request.args.get("sort") in SORTS else "ending"
+    category_id = int_arg("category")
+    page = max(int_arg("page") or 1, 1)
+    query = (form.q.data or "").strip()[:100]
+    ids = match_auction_ids(query) if query else None
+    rows = queries.board(now, sort=sort, ids=ids, offset=(page - 1) * queries.PAGE_SIZE,
+                         category_ids=with_descendants(category_id) if category_id else None)
+    more = len(rows) > queries.PAGE_SIZE
+    context = dict(form=form, auctions=rows[:queries.PAGE_SIZE], more=more, page_number=page,
+                   sort=sort, category_id=category_id, query=query, now=now,
+                   categories=category_tree(),
+                   ended=queries.recently_ended(now) if page == 1 and not query else [])
+    return render_page_or_fragment("auctions/board.html", "auctions/_results.html", **context)
+
+
+@bp.route("/mine")
+@login_required
+def my_bids():
+    """My bids: auctions I am bidding on, won and lost; auctions I sell; my watchlist."""
+    now = utcnow()
+    active, won, lost = queries.my_bids(current_user.id, now)
+    return render_template("auctions/mine.html", now=now, active=active, won=won, lost=lost,
+                           selling=queries.my_auctions(current_user.id),
+                           watched=queries.watched(current_user.id),
+                           sales=queries.my_sales(current_user.id))

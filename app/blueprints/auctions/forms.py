@@ -1,0 +1,71 @@
+"""Auction forms: shapes and lengths only; the rules live in the services."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf.file import MultipleFileField
+from wtforms import HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional
+
+from app.blueprints.accounts.forms import REQUIRED, TOO_LONG
+from app.forms import TalatForm
+
+DURATIONS = (1, 3, 5, 7, 10, 14, 21, 30)
+MONEY = [Optional(), Length(max=20, message=TOO_LONG)]
+
+
+class AuctionForm(TalatForm):
+    """Start an auction (AUC-1, AUC-8)."""
+
+    title = StringField(_l("Title"), validators=[DataRequired(REQUIRED),
+                                                 Length(max=120, message=TOO_LONG)])
+    description = TextAreaField(_l("Description"), validators=[
+        Optional(), Length(max=5000, message=TOO_LONG)])
+    category_id = SelectField(_l("Category"), coerce=int, validate_choice=False)
+    starting_price = StringField(_l("Starting price (baht)"), validators=[
+        DataRequired(REQUIRED), Length(max=20, message=TOO_LONG)])
+    min_increment = StringField(_l("Minimum increment (baht)"), validators=[
+        DataRequired(REQUIRED), Length(max=20, message=TOO_LONG)])
+    reserve = StringField(_l("Reserve price (baht, optional, hidden from bidders)"),
+                          validators=MONEY)
+    buy_now = StringField(_l("Buy-now price (baht, optional)"), validators=MONEY)
+    starts_at = StringField(_l("Start (Bangkok time; leave empty to start now)"),
+                            validators=[Optional(), Length(max=20, message=TOO_LONG)])
+    duration_days = SelectField(_l("Duration"), coerce=int, default=7, choices=[
+        SelectChoice(days, _l("%(n)d days", n=days) if days > 1 else _l("1 day"))
+        for days in DURATIONS])
+    ends_at = StringField(_l("Or an exact end (Bangkok time)"),
+                          validators=[Optional(), Length(max=20, message=TOO_LONG)])
+    photos = MultipleFileField(_l("Photos (up to 10)"))
+
+
+class BidForm(TalatForm):
+    """A bid: a direct amount or a hidden maximum (AUC-9). ``version`` is the state the
+    bidder saw on the confirmation step."""
+
+    amount = StringField(_l("Your bid (baht)"), validators=[
+        DataRequired(REQUIRED), Length(max=20, message=TOO_LONG)])
+    mode = RadioField(_l("How to bid"), default="proxy", choices=[
+        ("proxy", _l("Maximum bid: the system bids for me, one increment at a time, up to "
+                     "this amount")),
+        ("direct", _l("Exact bid: bid exactly this amount"))])
+    version = HiddenField()
+    confirmed = HiddenField()
+
+
+class FeedbackForm(TalatForm):
+    """Rate the other party of a sale (AUC-11)."""
+
+    rating = RadioField(_l("Rating"), choices=[
+        ("positive", _l("Positive")), ("neutral", _l("Neutral")),
+        ("negative", _l("Negative"))], validators=[DataRequired(REQUIRED)])
+    comment = TextAreaField(_l("Comment"), validators=[
+        Optional(), Length(max=500, message=TOO_LONG)])
+
+
+class SearchForm(TalatForm):
+    """The board's search and filters (GET, no CSRF)."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Search auctions"), validators=[Optional(), Length(max=100)])
+    category = IntegerField(validators=[Optional()])

@@ -1,0 +1,158 @@
+"""Starting, ending and settling auctions (AUC-1, AUC-4, AUC-7, AUC-8)."""
+from datetime import timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from app.blueprints.auctions import engine
+from app.blueprints.auctions.errors import AuctionError
+from app.blueprints.auctions.state import bidding_state, phase, seller_may_end
+from app.blueprints.shops.prohibited import check_text
+from app.blueprints.shops.shop_services import check_not_frozen
+from app.extensions import db
+from app.i18n import current_language, format_baht
+from app.live import publish_after_commit
+from app.models import Auction, Bid, Category, Sale
+from app.notifications import notify, notify_id
+
+MIN_DURATION = timedelta(days=1)
+MAX_DURATION = timedelta(days=30)
+MAX_SCHEDULE_AHEAD = timedelta(days=30)
+MAX_INCREMENT_SATANG = 1_000_000 * engine.BAHT
+
+
+def rights_refusal(user):
+    """Why ``user`` may not start auctions (AUC-1, AUC-4), or None."""
+    if user.auction_rights == "suspended":
+        return AuctionError(_l("Your auction rights are suspended after repeated FAKE signs. "
+                               "You may ask the moderators to restore them."))
+    if user.auction_rights == "revoked":
+        return AuctionError(_l("Your auction rights have been revoked permanently."))
+    return None
+
+
+def _clean_text(fields):
+    title = " ".join((fields.get("title") or "").split())
+    if not 3 <= len(title) <= 120:
+        raise AuctionError(_l("A title has 3 to 120 characters."), field="title")
+    description = (fields.get("description") or "").strip()
+    if len(description) > 5000:
+        raise AuctionError(_l("The description may be at most 5,000 characters."),
+                           field="description")
+    category = db.session.get(Category, fields.get("category_id") or 0)
+    if category is None:
+        raise AuctionError(_l("Please choose a category."), field="category_id")
+    verdict = check_text(title, description)
+    if verdict.action is not None:
+        groups = ", ".join(verdict.groups(current_language()))
+        raise AuctionError(_l("This item cannot be auctioned on Talat: it matches the "
+                              "prohibited goods list (%(groups)s).", groups=groups),
+                           field="title")
+    return title, description, category
+
+
+def _clean_prices(fields):
+    start = fields.get("starting_price_satang")
+    if not isinstance(start, int) or not 0 < start <= engine.MAX_BID_SATANG:
+        raise AuctionError(_l("Please enter a starting price above zero."),
+                           field="starting_price")
+    step = fields.get("min_increment_satang")
+    if not isinstance(step, int) or not 0 < step <= MAX_INCREMENT_SATANG:
+        raise AuctionError(_l("Please enter a minimum increment above zero."),
+                           field="min_increment")
+    reserve = fields.get("reserve_satang")
+    if reserve is not None and not start < reserve <= engine.MAX_BID_SATANG:
+        raise AuctionError(_l("A reserve price must be higher than the starting price."),
+                           field="reserve")
+    buy_now = fields.get("buy_now_satang")
+    floor = max(start, reserve or 0)
+    if buy_now is not None and not floor < buy_now <= engine.MAX_BID_SATANG:
+        raise AuctionError(_l("A buy-now price must be higher than %(amount)s (the starting "
+                              "price and the reserve).", amount=format_baht(floor)),
+                           field="buy_now")
+    return start, step, reserve, buy_now
+
+
+def _clean_times(fields, now):
+    starts_at = fields.get("starts_at") or now
+    if starts_at < now - timedelta(minutes=5) or starts_at > now + MAX_SCHEDULE_AHEAD:
+        raise AuctionError(_l("The start must be between now and 30 days ahead."),
+                           field="starts_at")
+    starts_at = max(starts_at, now)
+    if fields.get("ends_at"):
+        ends_at = fields["ends_at"]
+    else:
+        days = fields.get("duration_days")
+        if not isinstance(days, int):
+            raise AuctionError(_l("Choose how long the auction runs."), field="duration_days")
+        ends_at = starts_at + timedelta(days=days)
+    if not MIN_DURATION <= ends_at - starts_at <= MAX_DURATION:
+        raise AuctionError(_l("An auction runs from 1 to 30 days."), field="ends_at")
+    return starts_at, ends_at
+
+
+def create_auction(seller, fields, *, now, ip="", device=""):
+    """Start (or schedule) an auction for ``seller`` (AUC-1)."""
+    refusal = rights_refusal(seller)
+    if refusal is not None:
+        raise refusal
+    check_not_frozen("auctions")
+    title, description, category = _clean_text(fields)
+    start, step, reserve, buy_now = _clean_prices(fields)
+    starts_at, ends_at = _clean_times(fields, now)
+    auction = Auction(
+        seller_id=seller.id, category_id=category.id, title=title, description=description,
+        starting_price_satang=start, min_increment_satang=step, reserve_satang=reserve,
+        buy_now_satang=buy_now, starts_at=starts_at, ends_at=ends_at, planned_end_at=ends_at,
+        current_price_satang=start, bid_count=0, version=0, created_at=now,
+        created_ip=ip[:45], created_device=device[:64])
+    db.session.add(auction)
+    db.session.flush()
+    return auction
+
+
+def end_early(auction, *, now):
+    """The seller ends the auction now; allowed only while the reserve is not met (AUC-8).
+    The caller has locked the auction and checked that the user is its seller."""
+    if not seller_may_end(auction, now):
+        if phase(auction, now) == "ended":
+            raise AuctionError(_l("This auction has already ended."))
+        raise AuctionError(_l("The reserve has been met: the auction must run to its end."))
+    if auction.starts_at > now:
+        auction.starts_at = now
+    auction.ends_at = now
+    auction.ended_early = "seller"
+    auction.version += 1
+    publish_after_commit(f"auction:{auction.id}", {"version": auction.version})
+    settle(auction, now)
+
+
+def settle(auction, now):
+    """Close an ended auction once: record the sale and tell winner, seller and the other
+    bidders (AUC-7). Returns the :class:`Sale`, or None (no sale, not ended, or settled
+    before)."""
+    if auction.settled_at is not None or now < auction.ends_at:
+        return None
+    auction.settled_at = now
+    state = bidding_state(auction)
+    sale = None
+    seller = auction.seller
+    if auction.leader_id is not None and engine.reserve_met(state):
+        auction.winner_id = auction.leader_id
+        sale = Sale(auction_id=auction.id, buyer_id=auction.leader_id, seller_id=seller.id,
+                    price_satang=auction.current_price_satang, created_at=now,
+                    last_progress_at=now, step="awaiting_payment")
+        db.session.add(sale)
+        notify_id(auction.leader_id, "won", auction=auction,
+                  amount=auction.current_price_satang, now=now)
+        notify(seller, "sold", auction=auction, amount=auction.current_price_satang, now=now)
+    else:
+        notify(seller, "unsold", auction=auction, now=now)
+    losers = db.session.scalars(select(Bid.bidder_id).distinct().where(
+        Bid.auction_id == auction.id, Bid.bidder_id != (auction.winner_id or 0))).all()
+    for loser in losers:
+        notify_id(loser, "lost", auction=auction, now=now, email=False)
+    auction.version += 1
+    db.session.flush()
+    publish_after_commit(f"auction:{auction.id}", {"version": auction.version})
+    return sale

@@ -1,0 +1,103 @@
+"""Read side of the auction board: the board lists, an auction's history, my bids."""
+from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from app.blueprints.auctions.state import effective_winner
+from app.extensions import db
+from app.models import Auction, AuctionPhoto, AuctionWatch, Bid, Sale, User
+
+HISTORY_LINES = 15
+PAGE_SIZE = 24
+
+
+def history(auction_id, limit=HISTORY_LINES):
+    """The newest visible lines of the bid history with bidders' names (hidden maximum
+    raises are left out)."""
+    return db.session.execute(
+        select(Bid.sequence, Bid.amount_satang, Bid.kind, Bid.created_at, Bid.bidder_id,
+               User.display_name)
+        .join(User, User.id == Bid.bidder_id)
+        .where(Bid.auction_id == auction_id, Bid.kind != "raise")
+        .order_by(Bid.sequence.desc()).limit(limit)).all()
+
+
+def bidder_count(auction_id):
+    """How many members have bid."""
+    return db.session.scalar(select(func.count(func.distinct(Bid.bidder_id)))
+                             .where(Bid.auction_id == auction_id)) or 0
+
+
+def has_bid(user_id, auction_id):
+    """Whether the member has bid on the auction."""
+    return db.session.scalar(select(exists().where(
+        Bid.auction_id == auction_id, Bid.bidder_id == user_id))) is True
+
+
+def my_maximum(user_id, auction_id):
+    """The member's own highest maximum on the auction (shown to them only)."""
+    return db.session.scalar(select(func.max(Bid.max_satang)).where(
+        Bid.auction_id == auction_id, Bid.bidder_id == user_id))
+
+
+def is_watching(user_id, auction_id):
+    """Whether the member watches the auction."""
+    return db.session.scalar(select(AuctionWatch.id).where(
+        AuctionWatch.user_id == user_id, AuctionWatch.auction_id == auction_id)) is not None
+
+
+def _cards(query):
+    return db.session.scalars(query.options(
+        selectinload(Auction.photos.and_(AuctionPhoto.position == 0)),
+        selectinload(Auction.seller))).all()
+
+
+def board(now, *, sort="ending", category_ids=None, ids=None, offset=0, limit=PAGE_SIZE):
+    """Open auctions: ending soonest first, or newest first; by category; among ``ids`` (a
+    search's matches) when given. Auctions with a STOP sign stay listed, marked."""
+    query = select(Auction).where(Auction.starts_at <= now, Auction.ends_at > now)
+    if category_ids:
+        query = query.where(Auction.category_id.in_(category_ids))
+    if ids is not None:
+        query = query.where(Auction.id.in_(ids))
+    order = (Auction.ends_at, Auction.id) if sort == "ending" else \
+        (Auction.starts_at.desc(), Auction.id.desc())
+    return _cards(query.order_by(*order).offset(offset).limit(limit + 1))
+
+
+def recently_ended(now, limit=12):
+    """Ended auctions stay viewable: the latest to end."""
+    return _cards(select(Auction).where(Auction.ends_at <= now)
+                  .order_by(Auction.ends_at.desc(), Auction.id.desc()).limit(limit))
+
+
+def my_bids(user_id, now):
+    """The member's auctions by state: active (still running), won and lost."""
+    bid_on = select(Bid.auction_id).where(Bid.bidder_id == user_id).distinct()
+    auctions = _cards(select(Auction).where(Auction.id.in_(bid_on))
+                      .order_by(Auction.ends_at.desc()).limit(200))
+    active = [a for a in auctions if a.ends_at > now]
+    ended = [a for a in auctions if a.ends_at <= now]
+    won = [a for a in ended if effective_winner(a) == user_id]
+    lost = [a for a in ended if a not in won]
+    active.sort(key=lambda a: a.ends_at)
+    return active, won, lost
+
+
+def my_auctions(user_id):
+    """The auctions a member is selling, newest first."""
+    return _cards(select(Auction).where(Auction.seller_id == user_id)
+                  .order_by(Auction.created_at.desc()).limit(200))
+
+
+def my_sales(user_id):
+    """Sales where the member is buyer or seller, newest first."""
+    return db.session.scalars(select(Sale).where(or_(
+        Sale.buyer_id == user_id, Sale.seller_id == user_id))
+        .options(selectinload(Sale.auction)).order_by(Sale.created_at.desc())).all()
+
+
+def watched(user_id):
+    """Auctions the member watches, ending soonest first."""
+    return _cards(select(Auction).join(AuctionWatch, and_(
+        AuctionWatch.auction_id == Auction.id, AuctionWatch.user_id == user_id))
+        .order_by(Auction.ends_at))

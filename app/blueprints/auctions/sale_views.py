@@ -1,0 +1,76 @@
+"""A sale after the hammer: its steps and the two parties' feedback (AUC-7, AUC-11)."""
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from app.blueprints.accounts.errors import AccountError
+from app.blueprints.accounts.views import show_error
+from app.blueprints.auctions import bp, sales
+from app.blueprints.auctions.forms import FeedbackForm
+from app.database import utcnow
+from app.extensions import db
+from app.forms import EmptyForm
+from app.models import Sale
+from app.permissions import can_moderate
+
+
+def _sale_or_403(sale_id):
+    sale = db.get_or_404(Sale, sale_id)
+    if sales.role_in(current_user, sale) is None and not can_moderate(current_user):
+        abort(403)
+    return sale
+
+
+def _page(sale, form, status=200):
+    role = sales.role_in(current_user, sale)
+    now = utcnow()
+    return render_template(
+        "auctions/sale.html", sale=sale, role=role, form=form, now=now,
+        can_advance=sales.can_advance(current_user, sale),
+        given=sales.feedback_given(sale, current_user.id) if role else None,
+        received=sales.feedback_given(sale, sale.seller_id if role == "buyer" else
+                                      sale.buyer_id) if role else None,
+        negative_from=sales.negative_allowed_at(sale)), status
+
+
+@bp.route("/sales/<int:sale_id>")
+@login_required
+def sale(sale_id):
+    """The sale page: price, parties, steps, feedback."""
+    sale = _sale_or_403(sale_id)
+    return _page(sale, FeedbackForm(formdata=None))
+
+
+@bp.route("/sales/<int:sale_id>/next", methods=["POST"])
+@login_required
+def advance(sale_id):
+    """Take the next step of the sale: paid, shipped, received."""
+    sale = _sale_or_403(sale_id)
+    if EmptyForm().validate_on_submit():
+        try:
+            sales.advance(sale, current_user, now=utcnow())
+            db.session.commit()
+            flash(_l("Thank you: the sale has moved on."), "success")
+        except AccountError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+    return redirect(url_for("auctions.sale", sale_id=sale.id))
+
+
+@bp.route("/sales/<int:sale_id>/feedback", methods=["POST"])
+@login_required
+def feedback(sale_id):
+    """Rate the other party once (AUC-11)."""
+    sale = _sale_or_403(sale_id)
+    form = FeedbackForm()
+    if form.validate_on_submit():
+        try:
+            sales.leave_feedback(sale, current_user, form.rating.data, form.comment.data,
+                                 now=utcnow())
+            db.session.commit()
+            flash(_l("Thank you for your feedback."), "success")
+            return redirect(url_for("auctions.sale", sale_id=sale.id))
+        except AccountError as error:
+            db.session.rollback()
+            show_error(form, error)
+    return _page(sale, form, 422)

@@ -1,0 +1,141 @@
+"""After the hammer: the sale's steps and the two parties' feedback (AUC-7, AUC-11)."""
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import case, func, select
+
+from app.blueprints.auctions.errors import AuctionError
+from app.database import begin_immediate
+from app.extensions import db
+from app.models import Feedback, Sale
+from app.permissions import is_member
+
+FEEDBACK_DEFAULT_AFTER = timedelta(days=30)
+NEGATIVE_AFTER_STALL = timedelta(days=3)
+MAX_COMMENT = 500
+
+# step → (who moves it on, the next step)
+NEXT_STEP = {
+    "awaiting_payment": ("buyer", "paid"),
+    "paid": ("seller", "shipped"),
+    "shipped": ("buyer", "completed"),
+}
+
+
+def role_in(user, sale):
+    """"buyer", "seller" or None."""
+    if not is_member(user):
+        return None
+    if user.id == sale.buyer_id:
+        return "buyer"
+    if user.id == sale.seller_id:
+        return "seller"
+    return None
+
+
+def can_advance(user, sale):
+    """Whether ``user`` is the party who takes the sale's next step."""
+    step = NEXT_STEP.get(sale.step)
+    return step is not None and role_in(user, sale) == step[0]
+
+
+def advance(sale, user, *, now):
+    """Take the sale's next step (paid, shipped, received); each step counts as progress."""
+    if not can_advance(user, sale):
+        raise AuctionError(_l("This step is not yours to take at this stage of the sale."))
+    sale.step = NEXT_STEP[sale.step][1]
+    sale.last_progress_at = now
+    db.session.flush()
+
+
+def feedback_given(sale, user_id):
+    """The feedback ``user_id`` gave on ``sale``, if any."""
+    return db.session.scalar(select(Feedback).where(Feedback.sale_id == sale.id,
+                                                    Feedback.from_user_id == user_id))
+
+
+def negative_allowed_at(sale):
+    """A negative rating needs 3 days without progress on the deal (AUC-11)."""
+    return sale.last_progress_at + NEGATIVE_AFTER_STALL
+
+
+def leave_feedback(sale, user, rating, comment, *, now):
+    """Rate the other party once: positive, neutral or negative (AUC-11)."""
+    role = role_in(user, sale)
+    if role is None:
+        raise AuctionError(_l("Only the buyer and the seller rate a sale."))
+    if rating not in ("positive", "neutral", "negative"):
+        raise AuctionError(_l("Please choose a rating."), field="rating")
+    if feedback_given(sale, user.id) is not None:
+        raise AuctionError(_l("You have already rated this sale."))
+    if rating == "negative" and now < negative_allowed_at(sale):
+        raise AuctionError(_l("A negative rating can be given only after 3 days without "
+                              "progress on the deal."), field="rating")
+    comment = " ".join((comment or "").split())
+    if len(comment) > MAX_COMMENT:
+        raise AuctionError(_l("A comment has at most %(n)d characters.", n=MAX_COMMENT),
+                           field="comment")
+    other = sale.seller_id if role == "buyer" else sale.buyer_id
+    feedback = Feedback(sale_id=sale.id, from_user_id=user.id, to_user_id=other, rating=rating,
+                        comment=comment, automatic=False, created_at=now)
+    db.session.add(feedback)
+    db.session.flush()
+    return feedback
+
+
+def record_default_feedback(now):
+    """Job: a rating not given within 30 days is recorded as positive (AUC-11)."""
+    cutoff = now - FEEDBACK_DEFAULT_AFTER
+    sale_ids = db.session.scalars(select(Sale.id).where(Sale.created_at <= cutoff)
+                                  .order_by(Sale.id)).all()
+    count = 0
+    for sale_id in sale_ids:
+        begin_immediate(db.session)
+        sale = db.session.get(Sale, sale_id, with_for_update=True, populate_existing=True)
+        given = set(db.session.scalars(select(Feedback.from_user_id)
+                                       .where(Feedback.sale_id == sale.id)))
+        for giver, receiver in ((sale.buyer_id, sale.seller_id),
+                                (sale.seller_id, sale.buyer_id)):
+            if giver not in given:
+                db.session.add(Feedback(sale_id=sale.id, from_user_id=giver,
+                                        to_user_id=receiver, rating="positive", comment="",
+                                        automatic=True, created_at=now))
+                count += 1
+        db.session.commit()
+    return count
+
+
+@dataclass(frozen=True)
+class Score:
+    """A member's feedback: the score is positives minus negatives."""
+
+    positive: int
+    neutral: int
+    negative: int
+
+    @property
+    def score(self):
+        return self.positive - self.negative
+
+    @property
+    def percent_positive(self):
+        rated = self.positive + self.negative
+        return None if rated == 0 else round(100 * self.positive / rated, 1)
+
+
+def feedback_score(user_id):
+    """Counts of the ratings ``user_id`` has received."""
+    row = db.session.execute(select(
+        func.sum(case((Feedback.rating == "positive", 1), else_=0)),
+        func.sum(case((Feedback.rating == "neutral", 1), else_=0)),
+        func.sum(case((Feedback.rating == "negative", 1), else_=0)),
+    ).where(Feedback.to_user_id == user_id)).one()
+    return Score(*(int(v or 0) for v in row))
+
+
+def received_feedback(user_id, limit=20):
+    """The latest ratings ``user_id`` received."""
+    return db.session.scalars(select(Feedback).where(Feedback.to_user_id == user_id)
+                              .order_by(Feedback.id.desc()).limit(limit)).all()
+

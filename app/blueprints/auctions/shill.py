@@ -1,0 +1,49 @@
+"""Shill signals (AUC-12): the seller's shop staff may not bid; a bid from the seller's IP
+address or device is taken but flagged for moderators (open :class:`BidFlag` rows are the
+moderation queue's hook)."""
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import BidFlag, LoginSession, Shop, ShopStaff
+
+
+def works_for_seller(user_id, seller_id):
+    """Whether ``user_id`` is staff of a shop the seller owns."""
+    return db.session.scalar(
+        select(ShopStaff.id).join(Shop, Shop.id == ShopStaff.shop_id)
+        .where(Shop.owner_id == seller_id, ShopStaff.user_id == user_id).limit(1)) is not None
+
+
+def seller_fingerprint(auction, now):
+    """The addresses and devices the seller is known by: where the auction was started from
+    and the seller's live log-in sessions."""
+    ips, devices = {auction.created_ip}, {auction.created_device}
+    rows = db.session.execute(select(LoginSession.ip, LoginSession.device).where(
+        LoginSession.user_id == auction.seller_id, LoginSession.expires_at > now)).all()
+    for ip, device in rows:
+        ips.add(ip)
+        devices.add(device)
+    ips.discard("")
+    devices.discard("")
+    return ips, devices
+
+
+def flag_if_seller_like(auction, bid, now):
+    """Flag ``bid`` when it comes from the seller's IP address or device; returns the
+    reasons."""
+    ips, devices = seller_fingerprint(auction, now)
+    reasons = []
+    if bid.ip and bid.ip in ips:
+        reasons.append("same_ip")
+    if bid.device and bid.device in devices:
+        reasons.append("same_device")
+    for reason in reasons:
+        db.session.add(BidFlag(bid_id=bid.id, auction_id=auction.id, reason=reason,
+                               created_at=now))
+    return reasons
+
+
+def open_flags(limit=100):
+    """Flags no moderator has dealt with yet, oldest first."""
+    return db.session.scalars(select(BidFlag).where(BidFlag.resolved_at.is_(None))
+                              .order_by(BidFlag.created_at, BidFlag.id).limit(limit)).all()

@@ -1,0 +1,126 @@
+"""Starting an auction (AUC-1, AUC-8): the form, its photos, and what the seller sees when
+auction rights are suspended (AUC-4)."""
+from datetime import datetime, timezone
+
+from flask import flash, redirect, render_template, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from app.blueprints.accounts.errors import AccountError
+from app.blueprints.accounts.views import show_error
+from app.blueprints.auctions import bp, lifecycle
+from app.blueprints.auctions.errors import AuctionError
+from app.blueprints.auctions.forms import AuctionForm
+from app.blueprints.shops.listing_views import category_choices
+from app.database import utcnow
+from app.devices import device_id
+from app.extensions import db
+from app.i18n import BANGKOK
+from app.models import AuctionPhoto
+from app.money import parse_baht
+from app.net import client_ip
+from app.uploads import UploadRejected, store_image
+
+MAX_PHOTOS = 10
+LOCAL_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M")
+
+
+def parse_local_time(text):
+    """A Bangkok wall-clock time from a datetime-local field, as UTC; None if empty.
+    Buddhist-era years (2569) are understood."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    for fmt in LOCAL_FORMATS:
+        try:
+            moment = datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+        if moment.year > 2400:
+            moment = moment.replace(year=moment.year - 543)
+        return moment.replace(tzinfo=BANGKOK).astimezone(timezone.utc)
+    raise ValueError(text)
+
+
+def _money(form, name, required):
+    field = getattr(form, name)
+    if not (field.data or "").strip():
+        if required:
+            field.errors = list(field.errors) + [str(_l("This field is required."))]
+            raise ValueError(name)
+        return None
+    try:
+        return parse_baht(field.data)
+    except ValueError:
+        field.errors = list(field.errors) + [
+            str(_l("Please enter an amount in baht, for example 1500 or 1,500."))]
+        raise
+
+
+def _values(form):
+    """The form in the service's terms; bad money or times are put on the form (ValueError)."""
+    failed = False
+    values = dict(title=form.title.data, description=form.description.data,
+                  category_id=form.category_id.data, duration_days=form.duration_days.data)
+    for name, key, required in (("starting_price", "starting_price_satang", True),
+                                ("min_increment", "min_increment_satang", True),
+                                ("reserve", "reserve_satang", False),
+                                ("buy_now", "buy_now_satang", False)):
+        try:
+            values[key] = _money(form, name, required)
+        except ValueError:
+            failed = True
+    for name in ("starts_at", "ends_at"):
+        try:
+            values[name] = parse_local_time(getattr(form, name).data)
+        except ValueError:
+            getattr(form, name).errors = list(getattr(form, name).errors) + [
+                str(_l("Please give a date and time, for example 2569-12-01 20:00."))]
+            failed = True
+    if failed:
+        raise ValueError("form")
+    return values
+
+
+def _store_photos(form, auction, now):
+    uploads = [u for u in (form.photos.data or []) if u and u.filename]
+    if len(uploads) > MAX_PHOTOS:
+        raise AuctionError(_l("An auction has at most %(n)d photos.", n=MAX_PHOTOS),
+                           field="photos")
+    for position, upload in enumerate(uploads):
+        stored = store_image(upload.read(), session=db.session)
+        db.session.add(AuctionPhoto(auction_id=auction.id, position=position, key=stored.key,
+                                    width=stored.width, height=stored.height, created_at=now))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new_auction():
+    """Start an auction: title, description, photos, prices, start and end (AUC-1)."""
+    form = AuctionForm()
+    form.category_id.choices = category_choices()
+    refusal = lifecycle.rights_refusal(current_user)
+    if form.validate_on_submit() and refusal is None:
+        try:
+            values = _values(form)
+        except ValueError:
+            values = None
+        if values is not None:
+            now = utcnow()
+            try:
+                auction = lifecycle.create_auction(current_user, values, now=now,
+                                                   ip=client_ip(), device=device_id())
+                _store_photos(form, auction, now)
+                db.session.commit()
+            except UploadRejected as error:
+                db.session.rollback()
+                form.photos.errors = [str(error.message)]
+            except AccountError as error:
+                db.session.rollback()
+                show_error(form, error)
+            else:
+                flash(_l("Your auction is on the board.") if auction.starts_at <= now else
+                      _l("Your auction is scheduled."), "success")
+                return redirect(url_for("auctions.auction", auction_id=auction.id))
+    status = 422 if form.is_submitted() else 200
+    return render_template("auctions/new.html", form=form, refusal=refusal), status

@@ -1,0 +1,83 @@
+"""An auction's state as the clock and the rules have it, read off its row."""
+from app.blueprints.auctions import engine
+
+AUTHENTIC = "authentic"
+
+
+def bidding_state(auction):
+    """The engine's view of ``auction``."""
+    return engine.State(
+        starting_price=auction.starting_price_satang,
+        seller_increment=auction.min_increment_satang,
+        price=auction.current_price_satang,
+        bid_count=auction.bid_count,
+        leader=auction.leader_id,
+        leader_max=auction.leader_max_satang,
+        reserve=auction.reserve_satang,
+        buy_now=auction.buy_now_satang,
+    )
+
+
+def store_state(auction, state):
+    """Write the engine's state back onto the row."""
+    auction.current_price_satang = state.price
+    auction.bid_count = state.bid_count
+    auction.leader_id = state.leader
+    auction.leader_max_satang = state.leader_max
+
+
+def is_halted(auction):
+    """A STOP sign other than AUTHENTIC halts every transaction (AUC-3)."""
+    return auction.stop_sign is not None and auction.stop_sign != AUTHENTIC
+
+
+def phase(auction, now):
+    """"scheduled", "open", "halted" or "ended": the clock decides, not a job (AUC-7)."""
+    if now >= auction.ends_at:
+        return "ended"
+    if now < auction.starts_at:
+        return "scheduled"
+    if is_halted(auction):
+        return "halted"
+    return "open"
+
+
+def reserve_met(auction):
+    """Whether the hidden reserve is met (shown as yes/no, never as a figure; AUC-9)."""
+    return engine.reserve_met(bidding_state(auction))
+
+
+def has_reserve(auction):
+    """Whether the seller set a reserve."""
+    return auction.reserve_satang is not None
+
+
+def buy_now_available(auction, now):
+    """Buy-now is offered while the auction is open and no bid has met the reserve (AUC-8)."""
+    return phase(auction, now) == "open" and engine.buy_now_available(bidding_state(auction))
+
+
+def minimum_bid(auction):
+    """The least the next bidder may bid."""
+    return engine.minimum_bid(bidding_state(auction))
+
+
+def seller_may_end(auction, now):
+    """The seller may end early only while the reserve is not met (AUC-8)."""
+    return phase(auction, now) in ("scheduled", "open", "halted") and not reserve_met(auction)
+
+
+def mask_name(name):
+    """A bidder's display name as the public sees it: first and last letter (AUC-2)."""
+    if not name:
+        return "***"
+    if len(name) <= 2:
+        return name[0] + "***"
+    return f"{name[0]}***{name[-1]}"
+
+
+def effective_winner(auction):
+    """Who wins (or won) once the clock ends the auction: the leader if the reserve is met."""
+    if auction.settled_at is not None:
+        return auction.winner_id
+    return auction.leader_id if reserve_met(auction) else None

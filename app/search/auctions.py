@@ -1,0 +1,22 @@
+"""Auction search: the same trigram matching as listings (app/search/service.py), over
+auction titles and descriptions."""
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Auction
+from app.search.service import RESULT_LIMIT, _match, query_terms
+
+
+def match_auction_ids(query, limit=RESULT_LIMIT):
+    """Ids of auctions matching every word of ``query`` (best matches first), at most
+    ``limit``; an empty list for an empty query."""
+    terms = query_terms(query)
+    if not terms:
+        return []
+    match = _match(terms, "auction_search", Auction.id, [Auction.title, Auction.description],
+                   (10.0, 1.0))
+    statement = select(Auction.id)
+    if match.hits is not None:
+        statement = statement.join(match.hits, match.hits.c.id == Auction.id)
+    statement = statement.where(*match.conditions).order_by(*match.relevance).limit(limit)
+    return list(db.session.scalars(statement))
