@@ -403,3 +403,24 @@ def test_counting_stops_at_the_result_limit(client, make_shop, make_listing, mon
     assert short.more and "พระสมเด็จ 0" not in [x.title for x in short.items]
     client.set_cookie("lang", "en")
     assert "Listings found: more than 3" in client.get("/search?q=สมเด็จ").get_data(as_text=True)
+
+
+def test_a_broad_search_ranks_its_newest_matches_and_pages_stay_whole(app, make_shop,
+                                                                      make_listing, monkeypatch):
+    """When more than RESULT_LIMIT listings match, relevance ranks the newest RANK_CANDIDATES
+    visible ones: every page that can be reached is full and no listing shows twice; a hidden
+    listing takes no candidate's place (RANK-1)."""
+    monkeypatch.setattr(service, "RESULT_LIMIT", 3)
+    monkeypatch.setattr(service, "RANK_CANDIDATES", 3)
+    shop = make_shop()
+    for n in range(5):
+        make_listing(shop=shop, title=f"พระสมเด็จ {n}")
+    make_listing(shop=shop, title="พระสมเด็จ 18+", content_rating="adult")
+    db.session.commit()
+    first = search_listings("สมเด็จ", viewer=VISITOR, now=utcnow(), per_page=2)
+    second = search_listings("สมเด็จ", viewer=VISITOR, now=utcnow(), per_page=2, page=2)
+    assert (first.total, first.more, first.pages) == (3, True, 2)
+    titles = [x.title for x in first.items + second.items]
+    assert sorted(titles) == ["พระสมเด็จ 2", "พระสมเด็จ 3", "พระสมเด็จ 4"]
+    card = first.items[0]
+    assert card.shop_name == shop.name and card.photo_key is None

@@ -8,6 +8,13 @@ no trigram; they are matched with LIKE, and a query made only of such terms look
 newest ``RESULT_LIMIT`` matching listings only. Counting also stops at ``RESULT_LIMIT``, so a
 broad search costs one scan, not two ("more than 1,000 found").
 
+Ranking by relevance costs time for every match (bm25 on SQLite, word similarity on
+PostgreSQL), and a broad Thai word such as "สมเด็จ" matches a tenth of the market. When more
+than ``RESULT_LIMIT`` visible listings match, relevance therefore ranks the newest
+``RANK_CANDIDATES`` of them, which are more than anyone can page through; the other sort orders
+still sort every match. A page of results is a list of :class:`ListingCard`, read with only the
+columns a card shows, its shops' names and first photos in one query each.
+
 Every listing query applies :func:`visible_listings` (RANK-1, ACC-3); closed shops and their
 listings never appear. Pure service: no ``request``, no commits.
 """
@@ -17,20 +24,36 @@ from dataclasses import dataclass
 
 from sqlalchemy import (
     Text, and_, case, cast, column, func, literal_column, or_, select, table, union)
-from sqlalchemy.orm import selectinload
 
 from app.blueprints.shops.categories import category_tree as cached_tree
 from app.blueprints.shops.categories import with_descendants
 from app.blueprints.shops.visibility import visible_listings
 from app.extensions import db
-from app.models import Listing, Shop
+from app.models import Listing, ListingPhoto, Shop
 
 MAX_QUERY_LENGTH = 100
 MAX_TERMS = 8
 TRIGRAM = 3
 RESULT_LIMIT = 1000
+#: How many of the newest visible matches a broad search ranks by relevance (at least
+#: ``RESULT_LIMIT``, so every page that can be reached is ranked).
+RANK_CANDIDATES = 1000
 MAX_PER_PAGE = 100
 SORTS = ("relevance", "price_asc", "price_desc", "newest")
+
+
+@dataclass(frozen=True, slots=True)
+class ListingCard:
+    """What a result card shows of a listing: plain data, no lazy loading."""
+
+    id: int
+    title: str
+    price_satang: int
+    condition: str
+    status: str
+    content_rating: str
+    shop_name: str
+    photo_key: str | None
 
 
 @dataclass(frozen=True)
@@ -100,6 +123,7 @@ class _Match:
     conditions: list
     relevance: list
     short_only: bool = False
+    newest_first: object = None
 
 
 def _title_first(terms, title):
@@ -107,20 +131,25 @@ def _title_first(terms, title):
     return [case((and_(*(_contains(t, [title]) for t in terms)), 0), else_=1)]
 
 
-def _match_sqlite(terms, fts_table, columns, weights):
-    """FTS5 trigram MATCH for long terms (ranked by bm25, title weighted), LIKE for short."""
+def _match_sqlite(terms, fts_table, columns, weights, min_id=None):
+    """FTS5 trigram MATCH for long terms (ranked by bm25, title weighted), LIKE for short.
+    ``min_id`` keeps rowids from there up inside the FTS query, so bm25 runs on those only."""
     long_terms = [t for t in terms if len(t) >= TRIGRAM]
     short = [_contains(t, columns) for t in terms if len(t) < TRIGRAM]
     if not long_terms:
         return _Match(None, short, _title_first(terms, columns[0]), short_only=True)
     name = literal_column(fts_table)
     fts = table(fts_table, column("rowid"))
+    found = [name.op("MATCH")(" ".join(fts5_phrase(t) for t in long_terms))]
+    if min_id is not None:
+        found.append(fts.c.rowid >= min_id)
     hits = (select(fts.c.rowid.label("id"),
                    func.bm25(name, *(literal_column(repr(float(w))) for w in weights))
                    .label("rank"))
-            .where(name.op("MATCH")(" ".join(fts5_phrase(t) for t in long_terms)))
+            .where(*found)
             .subquery(f"{fts_table}_hits"))
-    return _Match(hits, short, [hits.c.rank.asc()])
+    # Newest first by the FTS rowid: FTS5 walks its index backwards instead of sorting.
+    return _Match(hits, short, [hits.c.rank.asc()], newest_first=hits.c.id.desc())
 
 
 def _match_postgresql(terms, id_column, columns):
@@ -141,11 +170,14 @@ def _match_postgresql(terms, id_column, columns):
     return _Match(None, conditions + short, [relevance.desc()])
 
 
-def _match(terms, fts_table, id_column, columns, weights):
-    """The dialect's way of matching ``terms`` against ``columns``."""
+def _match(terms, fts_table, id_column, columns, weights, min_id=None):
+    """The dialect's way of matching ``terms`` against ``columns`` (from ``min_id`` up)."""
     if db.session.get_bind().dialect.name == "sqlite":
-        return _match_sqlite(terms, fts_table, columns, weights)
-    return _match_postgresql(terms, id_column, columns)
+        return _match_sqlite(terms, fts_table, columns, weights, min_id)
+    match = _match_postgresql(terms, id_column, columns)
+    if min_id is not None:
+        match.conditions.append(id_column >= min_id)
+    return match
 
 
 # --- listings and shops ----------------------------------------------------------------------
@@ -176,13 +208,57 @@ def _listing_order(sort, relevance):
     return newest
 
 
+def _listing_matches(terms, conditions, min_id=None):
+    """``SELECT listings.id`` of the listings matching ``terms`` and ``conditions``, with the
+    relevance ORDER BY and the cheapest newest-first order for this dialect."""
+    statement = select(Listing.id)
+    if not terms:
+        return statement.where(*conditions), [], Listing.id.desc(), False
+    match = _match(terms, "listing_search", Listing.id, (Listing.title, Listing.description),
+                   weights=(10.0, 1.0), min_id=min_id)
+    conditions = [*conditions, *match.conditions]
+    if match.hits is not None:
+        statement = statement.join(match.hits, match.hits.c.id == Listing.id)
+    if match.short_only:  # no trigram to look up: a bounded scan of the newest matches
+        newest = (select(Listing.id).where(*conditions)
+                  .order_by(Listing.id.desc()).limit(RESULT_LIMIT + 1))
+        conditions = [Listing.id.in_(newest)]
+    newest_first = match.newest_first if match.newest_first is not None else Listing.id.desc()
+    return statement.where(*conditions), match.relevance, newest_first, match.short_only
+
+
+CARD_COLUMNS = (Listing.id, Listing.title, Listing.price_satang, Listing.condition,
+                Listing.status, Listing.content_rating, Listing.shop_id)
+
+
+def _cards(rows):
+    """:class:`ListingCard` for each row of ``CARD_COLUMNS``, in order: the shops' names and
+    each listing's first photo are read in one query each."""
+    if not rows:
+        return []
+    listing_ids = [row.id for row in rows]
+    shop_names = dict(db.session.execute(
+        select(Shop.id, Shop.name).where(Shop.id.in_({row.shop_id for row in rows}))).all())
+    first_photo = {}
+    for listing_id, key in db.session.execute(
+            select(ListingPhoto.listing_id, ListingPhoto.key)
+            .where(ListingPhoto.listing_id.in_(listing_ids))
+            .order_by(ListingPhoto.listing_id, ListingPhoto.position, ListingPhoto.id)):
+        first_photo.setdefault(listing_id, key)
+    return [ListingCard(row.id, row.title, row.price_satang, row.condition, row.status,
+                        row.content_rating, shop_names.get(row.shop_id, ""),
+                        first_photo.get(row.id)) for row in rows]
+
+
 def search_listings(query, *, viewer, now, category_id=None, min_price_satang=None,
                     max_price_satang=None, condition=None, shop_id=None, sort="relevance",
                     page=1, per_page=24):
-    """Listings ``viewer`` may see that match ``query`` and the filters, one page of them.
+    """Listings ``viewer`` may see that match ``query`` and the filters, one page of
+    :class:`ListingCard`.
 
     An empty query lists the newest visible listings. ``category_id`` includes the category's
-    descendants. Relevance falls back to newest when there is no query.
+    descendants. Relevance falls back to newest when there is no query; when more than
+    ``RESULT_LIMIT`` listings match, it ranks the newest ``RANK_CANDIDATES`` of them.
     """
     if sort not in SORTS:
         raise ValueError(f"unknown sort {sort!r}")
@@ -190,33 +266,29 @@ def search_listings(query, *, viewer, now, category_id=None, min_price_satang=No
     conditions = [visible_listings(viewer, now),  # closed shops' listings included
                   *_listing_filters(category_id, min_price_satang, max_price_satang,
                                     condition, shop_id)]
-    statement = select(Listing)
-    relevance = []
     terms = query_terms(query)
-    if terms:
-        match = _match(terms, "listing_search", Listing.id,
-                       (Listing.title, Listing.description), weights=(10.0, 1.0))
-        conditions += match.conditions
-        relevance = match.relevance
-        if match.hits is not None:
-            statement = statement.join(match.hits, match.hits.c.id == Listing.id)
-        if match.short_only:  # no trigram to look up: a bounded scan of the newest matches
-            newest = (select(Listing.id).where(*conditions)
-                      .order_by(Listing.id.desc()).limit(RESULT_LIMIT + 1))
-            conditions = [Listing.id.in_(newest)]
-    statement = statement.where(*conditions)
-
-    counted = db.session.scalar(select(func.count()).select_from(
-        statement.with_only_columns(Listing.id).limit(RESULT_LIMIT + 1).subquery()))
+    statement, relevance, newest_first, bounded = _listing_matches(terms, conditions)
+    if terms and not bounded:
+        # One walk through the matches, newest first, counts them (up to the limit) and finds
+        # where the newest candidates end; a broad search ranks those only.
+        candidates = max(RANK_CANDIDATES, RESULT_LIMIT)
+        newest = db.session.scalars(statement.order_by(newest_first).limit(candidates + 1)).all()
+        counted = len(newest)
+        if sort == "relevance" and counted > RESULT_LIMIT and counted >= candidates:
+            statement, relevance, _, _ = _listing_matches(terms, conditions,
+                                                          min_id=newest[candidates - 1])
+    else:
+        counted = db.session.scalar(select(func.count()).select_from(
+            statement.limit(RESULT_LIMIT + 1).subquery()))
     total = min(counted, RESULT_LIMIT)
     pages = max(1, math.ceil(total / per_page))
     page = max(1, min(int(page), pages))
-    items = db.session.scalars(
-        statement.options(selectinload(Listing.shop), selectinload(Listing.photos))
+    rows = db.session.execute(
+        statement.with_only_columns(*CARD_COLUMNS)
         .order_by(*_listing_order(sort, relevance))
         .offset((page - 1) * per_page).limit(per_page)).all()
-    return ResultPage(items=list(items), total=total, page=page, pages=pages, per_page=per_page,
-                      more=counted > RESULT_LIMIT)
+    return ResultPage(items=_cards(rows), total=total, page=page, pages=pages,
+                      per_page=per_page, more=counted > RESULT_LIMIT)
 
 
 def search_shops(query, *, limit=6):

@@ -44,9 +44,9 @@ class BidForm(TalatForm):
     amount = StringField(_l("Your bid (baht)"), validators=[
         DataRequired(REQUIRED), Length(max=20, message=TOO_LONG)])
     mode = RadioField(_l("How to bid"), default="proxy", choices=[
-        ("proxy", _l("Maximum bid: the system bids for me, one increment at a time, up to "
-                     "this amount")),
-        ("direct", _l("Exact bid: bid exactly this amount"))])
+        SelectChoice("proxy", _l("Maximum bid: the system bids for me, one increment at a "
+                                 "time, up to this amount")),
+        SelectChoice("direct", _l("Exact bid: bid exactly this amount"))])
     version = HiddenField()
     confirmed = HiddenField()
 
@@ -55,8 +55,8 @@ class FeedbackForm(TalatForm):
     """Rate the other party of a sale (AUC-11)."""
 
     rating = RadioField(_l("Rating"), choices=[
-        ("positive", _l("Positive")), ("neutral", _l("Neutral")),
-        ("negative", _l("Negative"))], validators=[DataRequired(REQUIRED)])
+        SelectChoice("positive", _l("Positive")), SelectChoice("neutral", _l("Neutral")),
+        SelectChoice("negative", _l("Negative"))], validators=[DataRequired(REQUIRED)])
     comment = TextAreaField(_l("Comment"), validators=[
         Optional(), Length(max=500, message=TOO_LONG)])
 

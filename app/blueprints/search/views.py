@@ -40,4 +40,5 @@ def results():
         "search/results.html", "search/_results.html", http_status=200 if valid else 422,
         form=form, found=found, shops=shops, shop=shop, search_args=search_args,
         all_shops_url=url_for("search.results", **all_shops_args),
-        condition_labels=CONDITION_LABELS)
+        # Translated once here rather than once per card.
+        condition_labels={key: str(label) for key, label in CONDITION_LABELS.items()})

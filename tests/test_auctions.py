@@ -1,0 +1,525 @@
+"""The auction board through its pages and services: starting auctions (AUC-1, AUC-4, AUC-8),
+bidding with a confirmation step (AUC-6, AUC-9), the clock (AUC-7, AUC-8), STOP signs
+(AUC-3), shill signals (AUC-12), watching and notifications (AUC-10)."""
+from datetime import timedelta
+from types import SimpleNamespace
+
+import pytest
+from sqlalchemy import func, select
+
+from app.blueprints.auctions import bidding, lifecycle
+from app.blueprints.auctions.errors import BidNotAccepted
+from app.database import utcnow
+from app.extensions import db
+from app.jobs import JOBS
+from app.models import (
+    Auction, AuctionPhoto, Bid, BidFlag, Category, EmailMessage, FrozenSection, Notification,
+    Sale, ShopStaff)
+from tests.conftest import csrf_from, post_form
+from tests.images import jpeg, upload
+
+BAHT = 100
+HTMX = {"HX-Request": "true"}
+SCRIPT = "<script>alert(1)</script>"
+
+
+@pytest.fixture
+def client_for(app, login):
+    """A logged-in test client (English pages) for a member."""
+
+    def _client(user):
+        client = app.test_client()
+        client.set_cookie("lang", "en")
+        if user is not None:
+            login(user.email, target=client)
+        return client
+
+    return _client
+
+
+def category_id(slug="phra-somdet"):
+    return db.session.scalar(select(Category.id).where(Category.slug == slug))
+
+
+@pytest.fixture
+def make_auction(make_member):
+    """Start an auction through the service (open now, 7 days, ฿100 start, ฿10 steps)."""
+
+    def _make(seller=None, now=None, **fields):
+        seller = seller or make_member()
+        values = dict(title="พระสมเด็จวัดระฆัง พิมพ์ใหญ่", description="องค์สวย",
+                      category_id=category_id(), starting_price_satang=100 * BAHT,
+                      min_increment_satang=10 * BAHT, duration_days=7)
+        values.update(fields)
+        auction = lifecycle.create_auction(seller, values, now=now or utcnow(),
+                                           ip=values.pop("ip", ""))
+        db.session.commit()
+        return auction
+
+    return _make
+
+
+@pytest.fixture
+def board(make_member, make_auction, client_for):
+    """A seller's open auction and two bidders with their clients."""
+    seller, alice, bob = (make_member(display_name=n) for n in ("Seller", "Alice", "Bobby"))
+    auction = make_auction(seller=seller)
+    return SimpleNamespace(seller=seller, alice=alice, bob=bob, auction=auction,
+                           seller_client=client_for(seller), alice_client=client_for(alice),
+                           bob_client=client_for(bob))
+
+
+def bid(client, auction, amount, mode="proxy", confirm=True, headers=None):
+    """Bid the way a member does: the form, the confirmation step, then the bid."""
+    url = f"/auctions/{auction.id}"
+    token = csrf_from(client.get(url).get_data(as_text=True))
+    data = {"csrf_token": token, "amount": str(amount), "mode": mode}
+    first = client.post(f"{url}/bid", data=data, headers=headers or {})
+    if not confirm or first.status_code != 200:
+        return first
+    page = first.get_data(as_text=True)
+    version = page.split('name="version" type="hidden" value="')[1].split('"')[0] \
+        if 'name="version" type="hidden" value="' in page else \
+        page.split('id="version" name="version" type="hidden" value="')[1].split('"')[0]
+    return client.post(f"{url}/bid", data={**data, "version": version, "confirmed": "yes"},
+                       headers=headers or {})
+
+
+def fresh(auction):
+    return db.session.get(Auction, auction.id, populate_existing=True)
+
+
+def end_now(auction):
+    """Move an auction's whole run into the past, as if the clock had run out."""
+    auction = fresh(auction)
+    auction.starts_at = utcnow() - timedelta(days=2)
+    auction.ends_at = utcnow() - timedelta(seconds=1)
+    db.session.commit()
+    return auction
+
+
+# --- starting an auction ----------------------------------------------------------------------
+
+def auction_form(**fields):
+    data = {"title": "พระผงสุพรรณ", "description": "", "category_id": str(category_id()),
+            "starting_price": "500", "min_increment": "20", "reserve": "", "buy_now": "",
+            "starts_at": "", "duration_days": "7", "ends_at": ""}
+    data.update(fields)
+    return data
+
+
+def test_a_member_starts_an_auction_with_photos_auc_1(app, make_member, client_for):
+    """AUC-1: title, description, photos, starting price, increment, end, reserve, buy-now."""
+    client = client_for(make_member())
+    data = auction_form(reserve="2,000", buy_now="5000")
+    data["photos"] = [upload(jpeg(), "a.jpg"), upload(jpeg(), "b.jpg")]
+    page = client.get("/auctions/new")
+    response = client.post("/auctions/new", data={**data, "csrf_token": csrf_from(
+        page.get_data(as_text=True))}, content_type="multipart/form-data")
+    assert response.status_code == 302
+    auction = db.session.scalar(select(Auction))
+    assert (auction.starting_price_satang, auction.min_increment_satang) == (50000, 2000)
+    assert (auction.reserve_satang, auction.buy_now_satang) == (200000, 500000)
+    assert auction.ends_at - auction.starts_at == timedelta(days=7)
+    assert db.session.scalar(select(func.count(AuctionPhoto.id))) == 2
+    page = client.get(response.location).get_data(as_text=True)
+    assert "พระผงสุพรรณ" in page and "Reserve not met yet" in page
+    assert "2,000" not in page  # the reserve itself stays hidden (AUC-9)
+    key = db.session.scalar(select(AuctionPhoto.key))
+    assert client.get(f"/auctions/media/{key}/thumb.jpg").status_code == 200
+
+
+@pytest.mark.parametrize("fields, field_error", [
+    ({"duration_days": "0"}, "1 to 30 days"),
+    ({"ends_at": "2020-01-01 10:00"}, "1 to 30 days"),
+    ({"starts_at": "2020-01-01 10:00"}, "between now"),
+    ({"starts_at": "tomorrow"}, "date and time"),
+    ({"starting_price": "abc"}, "amount in baht"),
+    ({"reserve": "100"}, "higher than the starting price"),
+    ({"buy_now": "600", "reserve": "1000"}, "buy-now price must be higher"),
+    ({"title": "x"}, "3 to 120"),
+])
+def test_bad_auction_forms_keep_what_was_typed_auc_8(make_member, client_for, fields,
+                                                     field_error):
+    """AUC-8: 1 to 30 days; prices that make sense; nothing typed is lost."""
+    client = client_for(make_member())
+    data = auction_form(description=SCRIPT, **fields)
+    response = post_form(client, "/auctions/new", data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert field_error in html
+    assert SCRIPT not in html and "&lt;script&gt;" in html
+    assert db.session.scalar(select(func.count(Auction.id))) == 0
+
+
+def test_an_explicit_end_over_30_days_is_refused_auc_8(make_member, client_for):
+    end = (utcnow() + timedelta(days=40)).strftime("%Y-%m-%d %H:%M")
+    response = post_form(client_for(make_member()), "/auctions/new", auction_form(ends_at=end))
+    assert response.status_code == 422 and "1 to 30 days" in response.get_data(as_text=True)
+
+
+def test_a_scheduled_auction_takes_no_bid_before_it_starts_auc_8(board, make_auction):
+    start = utcnow() + timedelta(days=1)
+    auction = make_auction(seller=board.seller, starts_at=start)
+    with pytest.raises(BidNotAccepted, match="not started"):
+        bidding.place_bid(auction.id, board.alice, 200 * BAHT, proxy=True, now=utcnow())
+    db.session.rollback()
+
+
+@pytest.mark.parametrize("rights", ["suspended", "revoked"])
+def test_members_without_auction_rights_cannot_start_auctions_auc_4(make_member, client_for,
+                                                                     rights):
+    """AUC-4 / AUC-1: suspended (after 3 FAKE signs) or revoked rights: no new auctions."""
+    member = make_member()
+    member.auction_rights = rights
+    db.session.commit()
+    client = client_for(member)
+    page = client.get("/auctions/new").get_data(as_text=True)
+    assert "auction rights" in page and 'name="title"' not in page
+    response = post_form(client, "/auctions/new", auction_form(), form_url="/account")
+    assert response.status_code == 422 and "auction rights" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Auction.id))) == 0
+
+
+def test_a_frozen_auction_board_refuses_new_auctions_shop_9(make_member, client_for):
+    """SHOP-9: the auction board can be frozen like the other sections."""
+    db.session.add(FrozenSection(section="auctions", notice_th="ปิดชั่วคราว",
+                                 notice_en="Closed for maintenance", frozen_at=utcnow()))
+    db.session.commit()
+    response = post_form(client_for(make_member()), "/auctions/new", auction_form())
+    assert response.status_code == 422 and "Closed for maintenance" in response.get_data(
+        as_text=True)
+
+
+def test_prohibited_goods_cannot_be_auctioned_shop_4(make_member, client_for):
+    """SHOP-4 on the auction board: any match of the prohibited list is refused (an auction
+    cannot wait for a moderator the way a listing can), naming the group."""
+    response = post_form(client_for(make_member()), "/auctions/new",
+                         auction_form(title="ปืนโบราณ"))
+    assert response.status_code == 422
+    assert "Illegal weapons" in response.get_data(as_text=True)
+
+
+def test_only_members_start_auctions(client):
+    assert client.get("/auctions/new").status_code == 302
+
+
+# --- bidding ----------------------------------------------------------------------------------
+
+def test_bidding_shows_what_will_happen_before_placing_the_bid_auc_9(board):
+    """AUC-9: the confirmation step says what a maximum does; nothing is placed until then."""
+    response = bid(board.alice_client, board.auction, 500, confirm=False)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "You set a maximum of ฿500" in html and "one increment at a time" in html
+    assert db.session.scalar(select(func.count(Bid.id))) == 0
+    assert bid(board.alice_client, board.auction, 500).status_code == 302
+    auction = fresh(board.auction)
+    assert (auction.leader_id, auction.current_price_satang) == (board.alice.id, 100 * BAHT)
+
+
+def test_proxy_outbids_and_the_page_never_shows_a_maximum_auc_9(board):
+    """AUC-9: the system bids for Alice up to her hidden maximum; nobody sees it but her."""
+    bid(board.alice_client, board.auction, 1234)
+    response = bid(board.bob_client, board.auction, 300)
+    assert response.status_code == 302
+    auction = fresh(board.auction)
+    assert (auction.leader_id, auction.current_price_satang) == (board.alice.id, 310 * BAHT)
+    bob_page = board.bob_client.get(f"/auctions/{auction.id}").get_data(as_text=True)
+    assert "1,234" not in bob_page and "You have been outbid" in bob_page
+    assert "A***e" in bob_page  # the leader's name is masked (AUC-2)
+    alice_page = board.alice_client.get(f"/auctions/{auction.id}").get_data(as_text=True)
+    assert "You are the highest bidder" in alice_page and "฿1,234" in alice_page
+
+
+def test_the_seller_cannot_bid_on_their_own_auction_auc_6(board):
+    response = bid(board.seller_client, board.auction, 500, confirm=False)
+    assert response.status_code == 422
+    with pytest.raises(BidNotAccepted, match="your own auction"):
+        bidding.place_bid(board.auction.id, board.seller, 500 * BAHT, proxy=True, now=utcnow())
+    db.session.rollback()
+
+
+def test_a_bid_below_the_increment_is_refused_with_the_minimum_auc_6(board):
+    bid(board.alice_client, board.auction, 100, mode="direct")
+    response = bid(board.bob_client, board.auction, 105, mode="direct")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "at least ฿110" in html
+    assert 'value="105"' in html  # what was typed stays
+    assert fresh(board.auction).bid_count == 1
+
+
+@pytest.mark.parametrize("amount", ["", "abc", "-5", "1e9", "99999999999", SCRIPT, "0"])
+def test_hostile_amounts_are_refused_cleanly_auc_6(board, amount):
+    response = bid(board.alice_client, board.auction, amount, confirm=False)
+    assert response.status_code == 422
+    assert SCRIPT not in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Bid.id))) == 0
+
+
+def test_a_bid_after_the_end_is_refused_even_if_no_job_ran_auc_7(board):
+    """AUC-7: the clock decides; an auction past its end takes no bid."""
+    auction = end_now(board.auction)
+    with pytest.raises(BidNotAccepted, match="has ended"):
+        bidding.place_bid(auction.id, board.alice, 500 * BAHT, proxy=True, now=utcnow())
+    db.session.rollback()
+    assert bid(board.alice_client, auction, 500, confirm=False).status_code == 422
+
+
+def test_a_stop_sign_halts_bids_and_buy_now_auc_3(board, make_auction):
+    """AUC-3: any sign but AUTHENTIC halts the auction; AUTHENTIC does not."""
+    auction = fresh(board.auction)
+    auction.stop_sign = "fake"
+    db.session.commit()
+    with pytest.raises(BidNotAccepted, match="STOP sign"):
+        bidding.place_bid(auction.id, board.alice, 500 * BAHT, proxy=True, now=utcnow())
+    db.session.rollback()
+    page = board.alice_client.get(f"/auctions/{auction.id}").get_data(as_text=True)
+    assert "STOP sign halts this auction" in page
+    with_buy_now = make_auction(seller=board.seller, buy_now_satang=900 * BAHT)
+    with_buy_now.stop_sign = "under_review"
+    db.session.commit()
+    with pytest.raises(BidNotAccepted):
+        bidding.buy_now(with_buy_now.id, board.alice, now=utcnow())
+    db.session.rollback()
+    auction.stop_sign = "authentic"
+    db.session.commit()
+    bidding.place_bid(auction.id, board.alice, 500 * BAHT, proxy=True, now=utcnow())
+    db.session.commit()
+
+
+# --- the clock (AUC-8) ------------------------------------------------------------------------
+
+def test_a_late_bid_that_raises_the_price_extends_the_end_auc_8(board):
+    """AUC-8: a price-raising bid in the last 5 minutes moves the end to 5 minutes after it,
+    as often as it happens."""
+    auction = fresh(board.auction)
+    now = utcnow()
+    auction.ends_at = now + timedelta(minutes=2)
+    db.session.commit()
+    bidding.place_bid(auction.id, board.alice, 200 * BAHT, proxy=False, now=now)
+    db.session.commit()
+    assert fresh(auction).ends_at == now + timedelta(minutes=5)
+    later = now + timedelta(minutes=4)
+    bidding.place_bid(auction.id, board.bob, 300 * BAHT, proxy=False, now=later)
+    db.session.commit()
+    assert fresh(auction).ends_at == later + timedelta(minutes=5)
+
+
+def test_raising_a_hidden_maximum_does_not_extend_the_end_auc_8(board):
+    auction = fresh(board.auction)
+    now = utcnow()
+    auction.ends_at = now + timedelta(minutes=2)
+    db.session.commit()
+    bidding.place_bid(auction.id, board.alice, 200 * BAHT, proxy=True, now=now)
+    db.session.commit()
+    end = fresh(auction).ends_at
+    bidding.place_bid(auction.id, board.alice, 900 * BAHT, proxy=True,
+                      now=now + timedelta(minutes=1))
+    db.session.commit()
+    assert fresh(auction).ends_at == end
+
+
+def test_reserve_first_met_with_over_an_hour_left_ends_in_an_hour_auc_8(board, make_auction):
+    auction = make_auction(seller=board.seller, reserve_satang=1_000 * BAHT)
+    now = utcnow()
+    bidding.place_bid(auction.id, board.alice, 500 * BAHT, proxy=True, now=now)
+    db.session.commit()
+    assert fresh(auction).ends_at > now + timedelta(days=6)
+    bidding.place_bid(auction.id, board.bob, 2_000 * BAHT, proxy=True, now=now)
+    db.session.commit()
+    auction = fresh(auction)
+    assert auction.current_price_satang == 1_000 * BAHT and auction.reserve_met_at == now
+    assert auction.ends_at == now + timedelta(hours=1)
+
+
+def test_buy_now_ends_the_auction_at_once_and_starts_the_sale_auc_8(board, make_auction):
+    auction = make_auction(seller=board.seller, buy_now_satang=900 * BAHT)
+    page = board.alice_client.get(f"/auctions/{auction.id}").get_data(as_text=True)
+    assert "Buy now for ฿900" in page
+    client = board.alice_client
+    token = csrf_from(page)
+    confirm = client.post(f"/auctions/{auction.id}/buy-now", data={"csrf_token": token})
+    assert confirm.status_code == 200 and "cannot be undone" in confirm.get_data(as_text=True)
+    assert fresh(auction).winner_id is None
+    done = client.post(f"/auctions/{auction.id}/buy-now",
+                       data={"csrf_token": token, "confirmed": "yes"})
+    assert done.status_code == 302
+    auction = fresh(auction)
+    assert auction.ended_early == "buy_now" and auction.winner_id == board.alice.id
+    sale = db.session.scalar(select(Sale))
+    assert (sale.buyer_id, sale.price_satang) == (board.alice.id, 900 * BAHT)
+    with pytest.raises(BidNotAccepted):
+        bidding.place_bid(auction.id, board.bob, 2_000 * BAHT, proxy=True, now=utcnow())
+    db.session.rollback()
+
+
+def test_buy_now_disappears_after_the_first_bid_without_reserve_auc_8(board, make_auction):
+    auction = make_auction(seller=board.seller, buy_now_satang=900 * BAHT)
+    bid(board.bob_client, auction, 100)
+    page = board.alice_client.get(f"/auctions/{auction.id}").get_data(as_text=True)
+    assert "Buy now for" not in page
+    with pytest.raises(BidNotAccepted, match="no longer available"):
+        bidding.buy_now(auction.id, board.alice, now=utcnow())
+    db.session.rollback()
+
+
+def test_the_seller_ends_early_only_while_the_reserve_is_unmet_auc_8(board, make_auction):
+    auction = make_auction(seller=board.seller, reserve_satang=1_000 * BAHT)
+    bid(board.alice_client, auction, 500)
+    page = board.seller_client.get(f"/auctions/{auction.id}").get_data(as_text=True)
+    assert "End the auction now" in page
+    response = post_form(board.seller_client, f"/auctions/{auction.id}/end", {},
+                         form_url=f"/auctions/{auction.id}")
+    assert response.status_code == 302
+    auction = fresh(auction)
+    assert auction.ended_early == "seller" and auction.settled_at is not None
+    assert db.session.scalar(select(func.count(Sale.id))) == 0
+    met = make_auction(seller=board.seller, reserve_satang=200 * BAHT)
+    bid(board.alice_client, met, 500)
+    assert "End the auction now" not in board.seller_client.get(
+        f"/auctions/{met.id}").get_data(as_text=True)
+    token = csrf_from(board.seller_client.get(f"/auctions/{met.id}").get_data(as_text=True))
+    board.seller_client.post(f"/auctions/{met.id}/end", data={"csrf_token": token})
+    assert fresh(met).ended_early is None
+
+
+def test_only_the_seller_may_end_an_auction_auc_8(board):
+    response = post_form(board.alice_client, f"/auctions/{board.auction.id}/end", {},
+                         form_url=f"/auctions/{board.auction.id}")
+    assert response.status_code == 403
+    assert fresh(board.auction).ended_early is None
+
+
+# --- settlement, notifications, watching (AUC-7, AUC-10) --------------------------------------
+
+def test_settling_records_the_sale_and_tells_winner_and_seller_once_auc_7(app, board):
+    """AUC-7: winner and seller are notified (in-app and e-mail) and a sale record starts;
+    running the job again changes nothing."""
+    bid(board.alice_client, board.auction, 300)
+    bid(board.bob_client, board.auction, 200)
+    later = fresh(board.auction).ends_at + timedelta(seconds=1)
+    assert JOBS["settle-auctions"](app, later) == 1
+    assert JOBS["settle-auctions"](app, later) == 0
+    sale = db.session.scalar(select(Sale))
+    assert (sale.buyer_id, sale.seller_id, sale.price_satang) == (
+        board.alice.id, board.seller.id, 210 * BAHT)
+    kinds = {(n.user_id, n.kind) for n in db.session.scalars(select(Notification))}
+    assert {(board.alice.id, "won"), (board.seller.id, "sold"), (board.bob.id, "lost")} <= kinds
+    subjects = [m.subject for m in db.session.scalars(select(EmailMessage))]
+    assert any("won" in s.lower() or "ชนะ" in s for s in subjects)
+
+
+def test_an_auction_without_bids_or_below_reserve_ends_unsold_auc_7(app, board, make_auction):
+    below = make_auction(seller=board.seller, reserve_satang=5_000 * BAHT)
+    bid(board.alice_client, below, 300)
+    later = fresh(below).ends_at + timedelta(seconds=1)
+    JOBS["settle-auctions"](app, later)
+    assert db.session.scalar(select(func.count(Sale.id))) == 0
+    assert fresh(below).winner_id is None
+    unsold = db.session.scalars(select(Notification).where(Notification.kind == "unsold")).all()
+    assert {n.auction_id for n in unsold} == {below.id, board.auction.id}
+
+
+def test_the_outbid_leader_is_told_auc_10(board):
+    """AUC-10: outbid notices reach the member who lost the lead."""
+    bid(board.alice_client, board.auction, 200)
+    bid(board.bob_client, board.auction, 500)
+    notice = db.session.scalar(select(Notification).where(Notification.kind == "outbid"))
+    assert notice.user_id == board.alice.id
+    page = board.alice_client.get("/notifications").get_data(as_text=True)
+    assert "You have been outbid" in page and "พระสมเด็จวัดระฆัง" in page
+
+
+def test_watchers_are_told_once_when_an_auction_is_about_to_end_auc_10(app, board):
+    url = f"/auctions/{board.auction.id}/watch"
+    response = post_form(board.alice_client, url, {}, form_url=f"/auctions/{board.auction.id}",
+                         headers=HTMX)
+    assert "★" in response.get_data(as_text=True) and "<html" not in response.get_data(
+        as_text=True)
+    soon = fresh(board.auction).ends_at - timedelta(minutes=30)
+    assert JOBS["remind-auction-watchers"](app, soon) == 1
+    assert JOBS["remind-auction-watchers"](app, soon) == 0
+    assert db.session.scalar(select(Notification.user_id).where(
+        Notification.kind == "ending_soon")) == board.alice.id
+
+
+def test_my_bids_lists_active_won_and_lost_auc_10(app, board, make_auction):
+    other = make_auction(seller=board.seller, title="เหรียญหลวงพ่อคูณ")
+    bid(board.alice_client, board.auction, 300)
+    bid(board.alice_client, other, 200)
+    bid(board.bob_client, other, 900)
+    page = board.alice_client.get("/auctions/mine").get_data(as_text=True)
+    bidding_now = page.split("Bidding now")[1].split("Won")[0]
+    assert "พระสมเด็จ" in bidding_now and "เหรียญหลวงพ่อคูณ" in bidding_now
+    for auction in (board.auction, other):
+        end_now(auction)
+    page = board.alice_client.get("/auctions/mine").get_data(as_text=True)
+    won = page.split(">Won<")[1].split(">Lost<")[0]
+    lost = page.split(">Lost<")[1].split(">Watching<")[0]
+    assert "พระสมเด็จ" in won and "เหรียญหลวงพ่อคูณ" in lost
+
+
+# --- shill signals (AUC-12) -------------------------------------------------------------------
+
+def test_staff_of_the_sellers_shop_cannot_bid_auc_12(board, make_shop):
+    shop = make_shop(owner=board.seller)
+    db.session.add(ShopStaff(shop_id=shop.id, user_id=board.bob.id))
+    db.session.commit()
+    response = bid(board.bob_client, board.auction, 500, confirm=False)
+    assert response.status_code == 422 and "Staff of the seller" in response.get_data(
+        as_text=True)
+
+
+def test_a_bid_from_the_sellers_address_is_taken_but_flagged_auc_12(board, make_auction):
+    auction = make_auction(seller=board.seller, ip="203.0.113.9")
+    bidding.place_bid(auction.id, board.alice, 500 * BAHT, proxy=True, now=utcnow(),
+                      ip="203.0.113.9", device="d" * 32)
+    db.session.commit()
+    flag = db.session.scalar(select(BidFlag))
+    assert flag.reason == "same_ip" and flag.resolved_at is None
+    assert fresh(auction).leader_id == board.alice.id  # allowed, only flagged
+
+
+def test_a_bid_from_the_sellers_device_is_flagged_auc_12(board):
+    """The seller logged in from this browser (device cookie); a bid from it is flagged."""
+    client = board.seller_client
+    device = client.get_cookie("talat_device")
+    assert device is not None  # set at log-in
+    bidding.place_bid(board.auction.id, board.alice, 500 * BAHT, proxy=True, now=utcnow(),
+                      ip="198.51.100.7", device=device.value)
+    db.session.commit()
+    assert db.session.scalar(select(BidFlag.reason)) == "same_device"
+
+
+# --- the board --------------------------------------------------------------------------------
+
+def test_the_board_lists_open_auctions_ending_soonest_and_finds_thai_words(board, make_auction,
+                                                                          client):
+    """The board: ending soonest first, newest first, search by Thai words; ended auctions
+    stay viewable."""
+    later = make_auction(seller=board.seller, title="ตะกรุดหลวงปู่", duration_days=10)
+    ended = end_now(make_auction(seller=board.seller, title="เหรียญเก่า", duration_days=1))
+    page = client.get("/auctions/").get_data(as_text=True)
+    results = page.split('id="auction-results"')[1].split("Recently ended")[0]
+    assert results.index("พระสมเด็จ") < results.index("ตะกรุดหลวงปู่")
+    assert "เหรียญเก่า" not in results and "เหรียญเก่า" in page
+    newest = client.get("/auctions/?sort=new").get_data(as_text=True).split(
+        'id="auction-results"')[1]
+    assert newest.index("ตะกรุดหลวงปู่") < newest.index("พระสมเด็จ")
+    found = client.get("/auctions/?q=สมเด็จ", headers=HTMX).get_data(as_text=True)
+    assert "พระสมเด็จ" in found and "ตะกรุด" not in found and "<html" not in found
+    assert client.get(f"/auctions/{ended.id}").status_code == 200
+
+
+def test_the_board_escapes_titles_and_survives_hostile_queries(board, make_auction, client):
+    make_auction(seller=board.seller, title=f"พระ {SCRIPT}")
+    for query in (SCRIPT, "'; DROP TABLE auctions; --", '"', "%", "\x00", "ก" * 500):
+        response = client.get("/auctions/", query_string={"q": query})
+        assert response.status_code == 200
+        assert SCRIPT not in response.get_data(as_text=True)
+
+
+def test_an_unknown_auction_is_404(client):
+    assert client.get("/auctions/999999").status_code == 404
+    assert client.get("/auctions/99999999999999999999").status_code == 404
