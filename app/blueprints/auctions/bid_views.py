@@ -71,7 +71,8 @@ def bid(auction_id):
             auction=auction, amount=amount, proxy=proxy, changed=changed,
             leading=auction.leader_id == current_user.id)
     try:
-        auction, rows = bidding.place_bid(auction.id, current_user, amount, proxy=proxy, now=now,
+        # The clock is read under the auction's lock, not here (AUC-7).
+        auction, rows = bidding.place_bid(auction.id, current_user, amount, proxy=proxy,
                                           ip=client_ip(), device=device_id())
         db.session.commit()
     except AccountError as error:
@@ -104,7 +105,7 @@ def buy_now(auction_id):
             return redirect(url_for("auctions.auction", auction_id=auction.id))
         return render_template("auctions/confirm_buy_now.html", auction=auction, form=form)
     try:
-        bidding.buy_now(auction.id, current_user, now=now, ip=client_ip(), device=device_id())
+        bidding.buy_now(auction.id, current_user, ip=client_ip(), device=device_id())
         db.session.commit()
         flash(_l("You bought it. The seller will be in touch about payment and delivery."),
               "success")

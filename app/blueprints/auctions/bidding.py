@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from app.blueprints.auctions import engine, shill
 from app.blueprints.auctions.errors import BidNotAccepted
 from app.blueprints.auctions.state import bidding_state, phase, store_state
-from app.database import begin_immediate
+from app.database import begin_immediate, utcnow
 from app.extensions import db
 from app.i18n import format_baht
 from app.live import publish_after_commit
@@ -52,7 +52,7 @@ def refusal_message(error):
 
 def bidder_refusal(auction, user, now):
     """Why ``user`` may not bid on ``auction`` now (a :class:`BidNotAccepted`), or None."""
-    current = phase(auction, now)
+    current = "ended" if auction.settled_at is not None else phase(auction, now)
     if current != "open":
         return BidNotAccepted(PHASE_REFUSALS[current])
     if user.id == auction.seller_id:
@@ -100,12 +100,15 @@ def _announce(auction, outcome, bidder_id, now):
         auction.ends_at.isoformat()})
 
 
-def place_bid(auction_id, bidder, amount, *, proxy, now, ip="", device=""):
+def place_bid(auction_id, bidder, amount, *, proxy, now=None, ip="", device=""):
     """Bid ``amount`` satang on the auction (a hidden maximum when ``proxy``).
 
+    Without ``now`` the clock is read once the row is locked: a bid that waited for the lock
+    while the end passed is refused, and bid times follow the order of the history (AUC-7).
     Returns ``(auction, rows)``; raises :class:`BidNotAccepted` with the reason, having
     changed nothing."""
     auction = lock_auction(auction_id)
+    now = utcnow() if now is None else now
     if auction is None:
         raise BidNotAccepted(_l("This auction does not exist."))
     refusal = bidder_refusal(auction, bidder, now)
@@ -127,11 +130,13 @@ def place_bid(auction_id, bidder, amount, *, proxy, now, ip="", device=""):
     return auction, rows
 
 
-def buy_now(auction_id, buyer, *, now, ip="", device=""):
-    """Buy at the buy-now price: the auction ends at once and the sale starts (AUC-8)."""
+def buy_now(auction_id, buyer, *, now=None, ip="", device=""):
+    """Buy at the buy-now price: the auction ends at once and the sale starts (AUC-8).
+    Without ``now`` the clock is read once the row is locked, as for a bid."""
     from app.blueprints.auctions.lifecycle import settle
 
     auction = lock_auction(auction_id)
+    now = utcnow() if now is None else now
     if auction is None:
         raise BidNotAccepted(_l("This auction does not exist."))
     refusal = bidder_refusal(auction, buyer, now)
