@@ -7,6 +7,7 @@ process receives every event and hands it to the local subscribers, so a thousan
 cost one Redis connection, not a thousand.
 """
 import json
+import os
 import threading
 from collections import defaultdict
 
@@ -75,6 +76,8 @@ class LocalHub:
 class InProcessBus:
     """Events reach the subscribers of this process only: right for one process."""
 
+    cross_process = False
+
     def __init__(self):
         self.hub = LocalHub()
 
@@ -84,29 +87,68 @@ class InProcessBus:
     def subscribe(self, channel):
         return self.hub.subscribe(channel)
 
+    def close(self):
+        """Nothing to stop."""
+
+
+class StreamSlots:
+    """A per-process cap on open live streams. Under gthread workers each open stream holds
+    a thread; past the cap a page is told to poll instead, so the threads left over keep
+    serving ordinary requests. ``limit`` None means no cap."""
+
+    def __init__(self, limit):
+        self.limit = limit
+        self._lock = threading.Lock()
+        self.open = 0
+
+    def acquire(self):
+        """Take a slot; False when all are taken."""
+        with self._lock:
+            if self.limit is not None and self.open >= self.limit:
+                return False
+            self.open += 1
+            return True
+
+    def release(self):
+        with self._lock:
+            self.open = max(0, self.open - 1)
+
 
 class RedisBus:
-    """Events go through Redis pub/sub to every process that listens."""
+    """Events go through Redis pub/sub to every process that listens.
 
-    def __init__(self, url):
+    Pub/sub ignores Redis database numbers, so channels carry a prefix naming the database
+    (``talat:<db>:``): two sites sharing one Redis on different databases never hear each
+    other."""
+
+    cross_process = True
+
+    def __init__(self, url, prefix=None):
         import redis
 
         self._redis = redis.Redis.from_url(url)
+        db_number = self._redis.connection_pool.connection_kwargs.get("db", 0)
+        self.prefix = prefix or f"{PREFIX}{db_number}:"
         self.hub = LocalHub()
         self._listener = None
         self._pid = None
         self._lock = threading.Lock()
+        self._stopped = threading.Event()
 
     def publish(self, channel, payload):
-        self._redis.publish(PREFIX + channel, json.dumps(payload))
+        self._redis.publish(self.prefix + channel, json.dumps(payload))
 
     def subscribe(self, channel):
         self._ensure_listener()
         return self.hub.subscribe(channel)
 
-    def _ensure_listener(self):
-        import os
+    def close(self):
+        """Stop this process's listener (tests; a worker simply exits)."""
+        self._stopped.set()
+        if self._listener is not None:
+            self._listener.join(timeout=5)
 
+    def _ensure_listener(self):
         with self._lock:
             # A forked worker has no listener thread of its own yet (threads do not survive
             # fork): start one per process.
@@ -118,21 +160,29 @@ class RedisBus:
             self._listener = threading.Thread(target=self._listen, args=(ready,),
                                               name="talat-live-redis", daemon=True)
             self._listener.start()
-            ready.wait(5)
+        # Wait until Redis confirms the subscription, so no event published after this
+        # returns is missed (bounded: without Redis the page polls instead).
+        ready.wait(5)
 
     def _listen(self, ready):
-        import time
-
-        while True:
+        while not self._stopped.is_set():
+            pubsub = self._redis.pubsub()
             try:
-                pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
-                pubsub.psubscribe(PREFIX + "*")
-                ready.set()
-                for message in pubsub.listen():
-                    if message.get("type") != "pmessage":
+                pubsub.psubscribe(self.prefix + "*")
+                while not self._stopped.is_set():
+                    message = pubsub.get_message(timeout=1.0)
+                    if message is None:
                         continue
-                    channel = message["channel"].decode()[len(PREFIX):]
-                    self.hub.dispatch(channel, json.loads(message["data"]))
+                    if message.get("type") == "psubscribe":
+                        ready.set()
+                    elif message.get("type") == "pmessage":
+                        channel = message["channel"].decode()[len(self.prefix):]
+                        self.hub.dispatch(channel, json.loads(message["data"]))
             except Exception:  # Redis went away: wait and listen again; pages poll meanwhile
                 ready.set()
-                time.sleep(1)
+                self._stopped.wait(1)
+            finally:
+                try:
+                    pubsub.close()
+                except Exception:  # noqa: BLE001 (closing a broken connection)
+                    pass

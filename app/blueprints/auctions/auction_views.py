@@ -19,7 +19,7 @@ from app.database import utcnow
 from app.extensions import db
 from app.forms import EmptyForm
 from app.htmx import render_page_or_fragment, wants_fragment
-from app.live import bus
+from app.live import bus, stream_slots
 from app.models import Auction, AuctionPhoto
 from app.money import satang_to_input
 from app.permissions import is_member
@@ -73,6 +73,21 @@ def panel(auction_id):
     return response
 
 
+def _current_version(auction_id):
+    """The auction's version, read without keeping a database connection."""
+    try:
+        return db.session.scalar(db.select(Auction.version).where(Auction.id == auction_id))
+    finally:
+        db.session.remove()
+
+
+def _has_bid(viewer, auction_id):
+    try:
+        return queries.has_bid(viewer, auction_id)
+    finally:
+        db.session.remove()
+
+
 def _event(name, data):
     lines = "".join(f"data: {line}\n" for line in data.splitlines() or [""])
     return f"event: {name}\n{lines}\n"
@@ -82,7 +97,26 @@ def _event(name, data):
 def live(auction_id):
     """Server-sent events for one auction's page (AUC-2): the rendered panel after every
     change, a ping at once and every few seconds. The stream holds no database connection
-    while it waits, and ends after ``LIVE_STREAM_SECONDS`` (the browser reconnects)."""
+    while it waits, and ends after ``LIVE_STREAM_SECONDS`` (the browser reconnects).
+
+    Each open stream holds a worker thread: past ``LIVE_MAX_STREAMS`` in this process the
+    answer is an empty 204 at once, and the page keeps polling the panel instead."""
+    slots = stream_slots()
+    if not slots.acquire():
+        db.session.remove()
+        response = current_app.response_class(status=204)
+        response.headers["Cache-Control"] = "no-store"
+        return response
+    try:
+        response = _live_response(auction_id)
+    except BaseException:
+        slots.release()
+        raise
+    response.call_on_close(slots.release)
+    return response
+
+
+def _live_response(auction_id):
     auction = auction_or_404(auction_id)
     viewer = _viewer()
     seen = request.args.get("v", type=int)
@@ -91,27 +125,42 @@ def live(auction_id):
     config = current_app.config
     ping, lifetime = config["LIVE_PING_SECONDS"], config["LIVE_STREAM_SECONDS"]
 
+    events = bus()
+    # Without Redis, a bid taken by another gunicorn worker never reaches this process's bus:
+    # the stream then also looks at the auction's version every second (one indexed read).
+    local_only = not getattr(events, "cross_process", False)
+    check = min(ping, 1) if local_only else ping
+
     def stream():
         nonlocal bid
-        subscription = bus().subscribe(f"auction:{auction_id}")
+        subscription = events.subscribe(f"auction:{auction_id}")
         try:
             yield ": connected\nretry: 2000\n\n"
             # A change between rendering the page and subscribing is sent at once.
-            current = db.session.scalar(db.select(Auction.version).where(
-                Auction.id == auction_id))
-            db.session.remove()
-            if seen is not None and seen != current:
+            known = _current_version(auction_id)
+            if seen is not None and seen != known:
                 yield _event("update", fresh_panel(auction_id, viewer, bid) or "")
             deadline = time.monotonic() + lifetime
+            quiet_since = time.monotonic()
             while time.monotonic() < deadline:
-                message = subscription.get(timeout=ping)
+                message = subscription.get(timeout=check)
                 if message is None:
-                    yield ": ping\n\n"
-                    continue
-                if viewer is not None and message.get("leader") == viewer:
-                    bid = True
+                    if local_only:
+                        version = _current_version(auction_id)
+                        if version != known:
+                            message = {"version": version}
+                    if message is None:
+                        if time.monotonic() - quiet_since >= ping - 0.05:
+                            quiet_since = time.monotonic()
+                            yield ": ping\n\n"
+                        continue
+                known = message.get("version", known)
+                if viewer is not None and not bid:
+                    # Their own bid (leading, or outbid at once by a hidden maximum).
+                    bid = message.get("leader") == viewer or _has_bid(viewer, auction_id)
                 html = fresh_panel(auction_id, viewer, bid)
                 if html is not None:
+                    quiet_since = time.monotonic()
                     yield _event("update", html)
         finally:
             subscription.close()

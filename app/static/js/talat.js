@@ -73,11 +73,105 @@
     });
   }
 
+  // Auction countdowns (AUC-2, AUC-8): every second, each [data-countdown="ISO end"] shows the
+  // time left by the server's clock. The offset between the server's clock and this device's
+  // comes from the newest [data-server-now] the server rendered into the panel.
+  var COUNTDOWN_TEXT = {
+    th: { left: function (d, clock) { return "เหลือ " + (d ? d + " วัน " : "") + clock; },
+          ended: "ปิดประมูลแล้ว" },
+    en: { left: function (d, clock) { return (d ? d + " d " : "") + clock + " left"; },
+          ended: "Ended" }
+  };
+  var serverOffset = 0;  // server clock minus this device's clock, in milliseconds
+
+  function readServerClock(root) {
+    var marks = (root || document).querySelectorAll("[data-server-now]");
+    if (!marks.length && root && root !== document) { marks = document.querySelectorAll("[data-server-now]"); }
+    if (!marks.length) { return; }
+    var server = Date.parse(marks[marks.length - 1].getAttribute("data-server-now"));
+    if (!isNaN(server)) { serverOffset = server - Date.now(); }
+  }
+
+  function countdownText(msLeft) {
+    var lang = (document.documentElement.lang || "th").slice(0, 2).toLowerCase();
+    var words = COUNTDOWN_TEXT[lang] || COUNTDOWN_TEXT.th;
+    if (msLeft <= 0) { return words.ended; }
+    var total = Math.floor(msLeft / 1000);
+    var days = Math.floor(total / 86400);
+    function two(n) { return n < 10 ? "0" + n : String(n); }
+    var clock = two(Math.floor(total % 86400 / 3600)) + ":" + two(Math.floor(total % 3600 / 60)) +
+      ":" + two(total % 60);
+    return words.left(days, clock);
+  }
+
+  function tickCountdowns() {
+    var now = Date.now() + serverOffset;
+    document.querySelectorAll("[data-countdown]").forEach(function (el) {
+      var end = Date.parse(el.getAttribute("data-countdown"));
+      if (isNaN(end)) { return; }
+      var left = end - now;
+      var text = countdownText(left);
+      if (el.textContent !== text) { el.textContent = text; }
+      el.classList.toggle("countdown--ended", left <= 0);
+      el.classList.toggle("countdown--soon", left > 0 && left < 5 * 60 * 1000);
+      if (left <= 0 && !el.hasAttribute("data-countdown-done")) {
+        el.setAttribute("data-countdown-done", "");
+        refreshAfterEnd(el);
+      }
+    });
+  }
+
+  // When the clock runs out, fetch the panel once so the page shows the outcome (no event is
+  // published when an auction simply reaches its end).
+  function refreshAfterEnd(el) {
+    var live = el.closest("[data-poll-fallback][hx-get]");
+    if (!live || !window.htmx) { return; }
+    window.setTimeout(function () {
+      live.__talatForcePoll = true;
+      window.htmx.ajax("GET", live.getAttribute("hx-get"), { source: live, target: live, swap: "innerHTML" });
+    }, 1500);
+  }
+
+  // Live panels poll (hx-trigger="every 3s") only while their server-sent-events stream is not
+  // open: a stream that errs or closes (a proxy without SSE, a full server answering 204)
+  // leaves the polling to keep the page current; an open stream cancels the polls.
+  function setUpPollFallback(el) {
+    if (el.__talatPollFallback) { return; }
+    el.__talatPollFallback = true;
+    el.__talatSseOpen = false;
+    function mark(open) {
+      return function (event) { if (event.target === el) { el.__talatSseOpen = open; } };
+    }
+    el.addEventListener("htmx:sseOpen", mark(true));
+    el.addEventListener("htmx:sseError", mark(false));
+    el.addEventListener("htmx:sseClose", mark(false));
+    el.addEventListener("htmx:beforeRequest", function (event) {
+      if (event.detail.elt !== el) { return; }
+      if (el.__talatForcePoll) { el.__talatForcePoll = false; return; }
+      if (el.__talatSseOpen) { event.preventDefault(); }
+    });
+  }
+
   function setUp(root) {
     root.querySelectorAll("form[data-age-check]").forEach(setUpAgeCheck);
     root.querySelectorAll("form[data-upload-progress]").forEach(setUpUploadProgress);
+    root.querySelectorAll("[data-poll-fallback]").forEach(setUpPollFallback);
   }
 
-  document.addEventListener("DOMContentLoaded", function () { setUp(document); });
-  document.addEventListener("htmx:afterSwap", function (event) { setUp(event.detail.elt); });
+  function afterLiveSwap(root) {
+    readServerClock(root && root.querySelectorAll ? root : document);
+    tickCountdowns();
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    setUp(document);
+    readServerClock(document);
+    tickCountdowns();
+    window.setInterval(tickCountdowns, 1000);
+  });
+  document.addEventListener("htmx:afterSwap", function (event) {
+    setUp(event.detail.elt);
+    afterLiveSwap(event.detail.elt);
+  });
+  document.addEventListener("htmx:sseMessage", function (event) { afterLiveSwap(event.target); });
 })();

@@ -1,0 +1,382 @@
+"""Live auction pages (AUC-2): the event bus (in-process and Redis, across processes), the SSE
+stream (ping at once, the rendered panel after a bid, catching up on a stale version, letting
+go of its subscription, the per-process cap) and the polled panel fragment."""
+import os
+import queue
+import threading
+import time
+import uuid
+
+import pytest
+import redis as redis_lib
+from flask.testing import FlaskClient
+
+from app.blueprints.auctions import bidding, lifecycle, panel
+from app.database import utcnow
+from app.extensions import db
+from app.live.bus import InProcessBus, RedisBus
+from app.models import Auction, Category, User
+from tests.conftest import unavailable
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+BAHT = 100
+HTMX = {"HX-Request": "true"}
+
+
+@pytest.fixture(autouse=True)
+def fresh_panels():
+    """Rendered panels are cached by auction id and version, which repeat from test to test
+    once the tables are emptied."""
+    panel.clear_cache()
+    yield
+    panel.clear_cache()
+
+
+@pytest.fixture
+def redis_url():
+    """The test Redis, or a skip (a failure with REQUIRE_REDIS=1)."""
+    try:
+        redis_lib.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+    except redis_lib.RedisError as error:
+        unavailable("REQUIRE_REDIS", f"Redis not reachable at {REDIS_URL}: {error}")
+    return REDIS_URL
+
+
+def unique_prefix():
+    """Channels of this test only: pub/sub is shared by everyone using the Redis server."""
+    return f"talat-test-{uuid.uuid4().hex}:"
+
+
+@pytest.fixture
+def make_auction(make_member):
+    """An open auction started through the service: ฿100 start, ฿10 steps, 7 days."""
+
+    def _make(seller=None):
+        seller = seller or make_member()
+        category = db.session.scalar(db.select(Category.id).where(Category.slug == "phra-somdet"))
+        auction = lifecycle.create_auction(seller, dict(
+            title="พระสมเด็จวัดระฆัง พิมพ์ใหญ่", description="", category_id=category,
+            starting_price_satang=100 * BAHT, min_increment_satang=10 * BAHT,
+            duration_days=7), now=utcnow())
+        db.session.commit()
+        return auction
+
+    return _make
+
+
+def bid(auction_id, bidder, baht):
+    """A direct bid through the service, committed (so the event is published)."""
+    bidding.place_bid(auction_id, bidder, baht * BAHT, proxy=False, now=utcnow())
+    db.session.commit()
+
+
+class StreamReader:
+    """Opens and reads a streamed response in a thread of its own, as a gunicorn thread does
+    (the request context lives in that thread), so a test can wait for the next event with a
+    timeout while it bids from the main thread."""
+
+    def __init__(self, client, url):
+        self.chunks = queue.Queue()
+        self._stop = threading.Event()
+        self._opened = queue.Queue()
+        self._thread = threading.Thread(target=self._read, args=(client, url), daemon=True)
+        self._thread.start()
+        self.response = self._opened.get(timeout=10)
+        if isinstance(self.response, BaseException):
+            raise self.response
+
+    def _read(self, client, url):
+        try:
+            response = FlaskClient.open(client, url, buffered=False)
+        except BaseException as error:  # noqa: BLE001 (reported to the test)
+            self._opened.put(error)
+            return
+        self._opened.put(response)
+        try:
+            for chunk in response.response:
+                self.chunks.put(chunk.decode())
+                if self._stop.is_set():
+                    break
+            else:
+                self.chunks.put(None)
+        except Exception as error:  # noqa: BLE001 (reported to the test)
+            self.chunks.put(error)
+        finally:
+            response.close()
+
+    def next_chunk(self, timeout=5.0):
+        chunk = self.chunks.get(timeout=timeout)
+        if isinstance(chunk, Exception):
+            raise chunk
+        return chunk
+
+    def next_update(self, timeout=5.0):
+        """The data of the next ``update`` event, skipping pings."""
+        deadline = time.monotonic() + timeout
+        while True:
+            chunk = self.next_chunk(max(0.01, deadline - time.monotonic()))
+            assert chunk is not None, "the stream ended"
+            if chunk.startswith("event: update"):
+                return "".join(line[len("data: "):] + "\n" for line in chunk.splitlines()
+                               if line.startswith("data: "))
+
+    def disconnect(self):
+        """What the server sees when the browser goes: the response is closed (after the
+        next ping lets the reader look up)."""
+        self._stop.set()
+        self._thread.join(timeout=5)
+        assert not self._thread.is_alive()
+
+
+def open_stream(client, auction_id, version=None):
+    url = f"/auctions/{auction_id}/live" + (f"?v={version}" if version is not None else "")
+    stream = StreamReader(client, url)
+    assert stream.response.status_code == 200
+    assert stream.response.mimetype == "text/event-stream"
+    return stream
+
+
+# The bus ------------------------------------------------------------------------------------
+
+def wait_for(subscription, timeout=5.0):
+    message = subscription.get(timeout=timeout)
+    assert message is not None, "no event arrived"
+    return message
+
+
+def test_in_process_bus_delivers_to_each_subscriber_of_the_channel_auc_2():
+    """Every subscriber of a channel gets the event; other channels hear nothing."""
+    bus = InProcessBus()
+    first, second = bus.subscribe("auction:1"), bus.subscribe("auction:1")
+    other = bus.subscribe("auction:2")
+    bus.publish("auction:1", {"version": 3})
+    assert wait_for(first) == {"version": 3}
+    assert wait_for(second) == {"version": 3}
+    assert other.get(timeout=0.05) is None
+    for subscription in (first, second, other):
+        subscription.close()
+    assert bus.hub.count() == 0
+
+
+def test_a_busy_subscriber_gets_only_the_latest_event_auc_2():
+    """A page re-renders the current state, so events that pile up coalesce into the newest."""
+    bus = InProcessBus()
+    subscription = bus.subscribe("auction:1")
+    for version in (1, 2, 3):
+        bus.publish("auction:1", {"version": version})
+    assert wait_for(subscription) == {"version": 3}
+    assert subscription.get(timeout=0.05) is None
+    subscription.close()
+
+
+@pytest.mark.redis
+def test_redis_bus_delivers_to_subscribers_auc_2(redis_url):
+    """With Redis, a subscriber of the publishing process gets the event through Redis."""
+    bus = RedisBus(redis_url, prefix=unique_prefix())
+    try:
+        subscription = bus.subscribe("auction:7")
+        bus.publish("auction:7", {"version": 1, "leader": 5})
+        assert wait_for(subscription) == {"version": 1, "leader": 5}
+        subscription.close()
+    finally:
+        bus.close()
+
+
+@pytest.mark.redis
+def test_two_processes_on_redis_see_each_others_events_auc_2(redis_url):
+    """Two buses stand for two gunicorn workers: an event published by either reaches the
+    subscribers of both, each through its one listener connection."""
+    prefix = unique_prefix()
+    worker_a, worker_b = RedisBus(redis_url, prefix=prefix), RedisBus(redis_url, prefix=prefix)
+    try:
+        on_a = [worker_a.subscribe("auction:9") for _ in range(3)]
+        on_b = worker_b.subscribe("auction:9")
+        worker_a.publish("auction:9", {"version": 1})
+        assert wait_for(on_b) == {"version": 1}
+        assert all(wait_for(s) == {"version": 1} for s in on_a)
+        worker_b.publish("auction:9", {"version": 2})
+        assert wait_for(on_a[0]) == {"version": 2}
+        assert wait_for(on_b) == {"version": 2}
+        stranger = RedisBus(redis_url, prefix=unique_prefix())  # another site on this Redis
+        try:
+            heard = stranger.subscribe("auction:9")
+            worker_a.publish("auction:9", {"version": 3})
+            assert wait_for(on_b) == {"version": 3}
+            assert heard.get(timeout=0.3) is None
+        finally:
+            stranger.close()
+    finally:
+        worker_a.close()
+        worker_b.close()
+
+
+# The SSE stream and the panel -----------------------------------------------------------------
+
+def test_live_stream_pings_at_once_then_sends_the_panel_after_a_bid_auc_2(
+        app, client, make_member, make_auction):
+    """The stream opens with a comment (proxies flush it), then an ``update`` event carrying
+    the rendered panel with the new price follows a committed bid."""
+    auction = make_auction()
+    bidder = make_member(display_name="Somchai")
+    stream = open_stream(client, auction.id, version=auction.version)
+    try:
+        assert stream.next_chunk().startswith(": connected")
+        started = time.monotonic()
+        bid(auction.id, bidder, 150)
+        panel = stream.next_update()
+        assert time.monotonic() - started < 1.0
+        assert "฿150" in panel and "data-price" in panel
+        assert "<html" not in panel
+    finally:
+        stream.disconnect()
+
+
+def test_live_stream_pings_while_nothing_happens_auc_2(app, client, make_auction):
+    """With no bids the stream keeps talking (``LIVE_PING_SECONDS``, 1 s in tests)."""
+    auction = make_auction()
+    stream = open_stream(client, auction.id, version=auction.version)
+    try:
+        assert stream.next_chunk().startswith(": connected")
+        assert stream.next_chunk(timeout=3) == ": ping\n\n"
+    finally:
+        stream.disconnect()
+
+
+def test_stale_version_gets_an_update_at_once_auc_2(app, client, make_member, make_auction):
+    """A page rendered before the latest bid (``?v=`` older than the auction's version) is
+    brought up to date as soon as its stream opens."""
+    auction = make_auction()
+    seen = auction.version
+    bid(auction.id, make_member(), 120)
+    stream = open_stream(client, auction.id, version=seen)
+    try:
+        assert stream.next_chunk().startswith(": connected")
+        assert "฿120" in stream.next_update(timeout=2)
+    finally:
+        stream.disconnect()
+
+
+def test_stream_lets_go_of_its_subscription_and_slot_on_disconnect_auc_2(
+        app, client, make_auction):
+    """When the browser goes away, the stream unsubscribes and frees its slot."""
+    auction = make_auction()
+    hub = app.extensions["talat_bus"].hub
+    slots = app.extensions["talat_stream_slots"]
+    stream = open_stream(client, auction.id, version=auction.version)
+    assert stream.next_chunk().startswith(": connected")
+    assert hub.count(f"auction:{auction.id}") == 1
+    assert slots.open == 1
+    stream.disconnect()
+    assert hub.count() == 0
+    assert slots.open == 0
+
+
+def test_streams_above_the_cap_are_told_to_poll_auc_2(make_app, make_member):
+    """Past ``LIVE_MAX_STREAMS`` open streams in a process, ``/live`` answers 204 at once (the
+    page keeps polling the panel); a freed slot serves the next page."""
+    app = make_app(LIVE_MAX_STREAMS=1)
+    with app.app_context():
+        category = db.session.scalar(db.select(Category.id).where(Category.slug == "phra-somdet"))
+        auction = lifecycle.create_auction(make_member(), dict(
+            title="พระรอด", description="", category_id=category,
+            starting_price_satang=100 * BAHT, min_increment_satang=10 * BAHT,
+            duration_days=7), now=utcnow())
+        db.session.commit()
+        client = app.test_client()
+        first = open_stream(client, auction.id)
+        assert first.next_chunk().startswith(": connected")
+        started = time.monotonic()
+        refused = client.get(f"/auctions/{auction.id}/live")
+        assert refused.status_code == 204
+        assert time.monotonic() - started < 0.5
+        first.disconnect()
+        again = open_stream(client, auction.id)
+        assert again.next_chunk().startswith(": connected")
+        again.disconnect()
+
+
+def test_live_stream_of_a_missing_auction_is_404_and_frees_its_slot_auc_2(app, client):
+    """A stream that fails before streaming gives its slot back."""
+    assert client.get("/auctions/999999/live").status_code == 404
+    assert app.extensions["talat_stream_slots"].open == 0
+
+
+def test_panel_is_a_fragment_under_htmx_and_a_redirect_otherwise_auc_2(
+        app, client, make_member, make_auction):
+    """The polled panel: a fragment (never a whole page) with the current price for htmx,
+    not cached, varying on HX-Request; a plain visit goes to the auction's page."""
+    auction = make_auction()
+    bid(auction.id, make_member(), 130)
+    fragment = client.get(f"/auctions/{auction.id}/panel", headers=HTMX)
+    assert fragment.status_code == 200
+    html = fragment.get_data(as_text=True)
+    assert "<html" not in html and "<body" not in html
+    assert "฿130" in html and "data-countdown" in html and "data-server-now" in html
+    assert fragment.headers["Cache-Control"] == "no-store"
+    assert "HX-Request" in fragment.headers["Vary"]
+    plain = client.get(f"/auctions/{auction.id}/panel")
+    assert plain.status_code == 302
+    assert plain.headers["Location"].endswith(f"/auctions/{auction.id}")
+
+
+@pytest.mark.redis
+def test_bid_on_one_worker_reaches_a_stream_on_another_through_redis_auc_2(
+        make_app, make_member, redis_url):
+    """Two apps on Redis stand for two gunicorn workers: a bid committed on one reaches the
+    page whose stream is held by the other, well within a second."""
+    prefix = unique_prefix()
+    streaming = make_app(REDIS_URL=redis_url, LIVE_CHANNEL_PREFIX=prefix)
+    bidding_app = make_app(REDIS_URL=redis_url, LIVE_CHANNEL_PREFIX=prefix)
+    try:
+        with bidding_app.app_context():
+            category = db.session.scalar(
+                db.select(Category.id).where(Category.slug == "phra-somdet"))
+            auction = lifecycle.create_auction(make_member(), dict(
+                title="พระนางพญา", description="", category_id=category,
+                starting_price_satang=100 * BAHT, min_increment_satang=10 * BAHT,
+                duration_days=7), now=utcnow())
+            db.session.commit()
+            auction_id, version = auction.id, auction.version
+            bidder_id = make_member().id
+        with streaming.app_context():
+            stream = open_stream(streaming.test_client(), auction_id, version=version)
+            try:
+                assert stream.next_chunk().startswith(": connected")
+                with bidding_app.app_context():
+                    started = time.monotonic()
+                    bid(auction_id, db.session.get(User, bidder_id), 140)
+                assert "฿140" in stream.next_update()
+                assert time.monotonic() - started < 1.0
+            finally:
+                stream.disconnect()
+    finally:
+        streaming.extensions["talat_bus"].close()
+        bidding_app.extensions["talat_bus"].close()
+    with bidding_app.app_context():
+        assert db.session.get(Auction, auction_id).current_price_satang == 140 * BAHT
+
+
+def test_without_redis_a_bid_on_another_worker_still_reaches_the_page_auc_2(
+        make_app, make_member):
+    """Two apps without Redis stand for two workers of ``make run``: their in-process buses
+    cannot hear each other, so the stream also checks the auction's version every second."""
+    streaming, bidding_app = make_app(), make_app()
+    with bidding_app.app_context():
+        category = db.session.scalar(db.select(Category.id).where(Category.slug == "phra-somdet"))
+        auction = lifecycle.create_auction(make_member(), dict(
+            title="พระผงสุพรรณ", description="", category_id=category,
+            starting_price_satang=100 * BAHT, min_increment_satang=10 * BAHT,
+            duration_days=7), now=utcnow())
+        db.session.commit()
+        auction_id, version, bidder_id = auction.id, auction.version, make_member().id
+    with streaming.app_context():
+        stream = open_stream(streaming.test_client(), auction_id, version=version)
+        try:
+            assert stream.next_chunk().startswith(": connected")
+            with bidding_app.app_context():
+                started = time.monotonic()
+                bid(auction_id, db.session.get(User, bidder_id), 160)
+            assert "฿160" in stream.next_update(timeout=3)
+            assert time.monotonic() - started < 2.0
+        finally:
+            stream.disconnect()
