@@ -73,7 +73,12 @@ def load_demo():
 
     shops = load_market(utcnow())
     db.session.commit()
-    click.echo(f"Demo data: {created} account(s) and {shops} shop(s) created.")
+    from app.demo.auctions import load_auctions
+
+    auctions = load_auctions(utcnow())
+    db.session.commit()
+    click.echo(f"Demo data: {created} account(s), {shops} shop(s) and {auctions} auction(s) "
+               "created.")
     for email, _name, role, password in DEMO_ACCOUNTS:
         click.echo(f"  {role:<10} {email:<24} {password}")
 

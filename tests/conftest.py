@@ -253,3 +253,56 @@ def make_listing(make_shop):
         return listing
 
     return _make
+
+
+# --- auctions ---------------------------------------------------------------------------------
+
+@pytest.fixture
+def client_for(app, login):
+    """A logged-in test client (English pages) for a member; ``None`` for a visitor."""
+
+    def _client(user):
+        client = app.test_client()
+        client.set_cookie("lang", "en")
+        if user is not None:
+            login(user.email, target=client)
+        return client
+
+    return _client
+
+
+def category_id(slug="phra-somdet"):
+    """The id of a seeded category."""
+    from app.models import Category
+
+    return db.session.scalar(sa.select(Category.id).where(Category.slug == slug))
+
+
+@pytest.fixture
+def make_auction(make_member):
+    """Start an auction through the service (open now, 7 days, ฿100 start, ฿10 steps)."""
+    from app.blueprints.auctions import lifecycle
+
+    def _make(seller=None, now=None, ip="", **fields):
+        seller = seller or make_member()
+        values = dict(title="พระสมเด็จวัดระฆัง พิมพ์ใหญ่", description="องค์สวย",
+                      category_id=category_id(), starting_price_satang=10_000,
+                      min_increment_satang=1_000, duration_days=7)
+        values.update(fields)
+        auction = lifecycle.create_auction(seller, values, now=now or utcnow(), ip=ip)
+        db.session.commit()
+        return auction
+
+    return _make
+
+
+@pytest.fixture
+def board(make_member, make_auction, client_for):
+    """A seller's open auction and two bidders (Alice, Bobby) with logged-in clients."""
+    from types import SimpleNamespace
+
+    seller, alice, bob = (make_member(display_name=n) for n in ("Seller", "Alice", "Bobby"))
+    auction = make_auction(seller=seller)
+    return SimpleNamespace(seller=seller, alice=alice, bob=bob, auction=auction,
+                           seller_client=client_for(seller), alice_client=client_for(alice),
+                           bob_client=client_for(bob))

@@ -4,6 +4,7 @@ feedback score on member pages."""
 from datetime import timedelta
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from app.blueprints.auctions import bidding, sales
@@ -13,9 +14,15 @@ from app.extensions import db
 from app.jobs import JOBS
 from app.models import Auction, Feedback, Sale
 from tests.conftest import post_form
-from tests.test_auctions import board, client_for, make_auction  # noqa: F401  (fixtures)
 
 BAHT = 100
+
+
+@pytest.fixture(autouse=True)
+def english(app):
+    """Service errors raised outside a request are read in English here."""
+    with force_locale("en"):
+        yield
 
 
 @pytest.fixture

@@ -2,71 +2,31 @@
 bidding with a confirmation step (AUC-6, AUC-9), the clock (AUC-7, AUC-8), STOP signs
 (AUC-3), shill signals (AUC-12), watching and notifications (AUC-10)."""
 from datetime import timedelta
-from types import SimpleNamespace
-
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
-from app.blueprints.auctions import bidding, lifecycle
+from app.blueprints.auctions import bidding
 from app.blueprints.auctions.errors import BidNotAccepted
 from app.database import utcnow
 from app.extensions import db
 from app.jobs import JOBS
 from app.models import (
-    Auction, AuctionPhoto, Bid, BidFlag, Category, EmailMessage, FrozenSection, Notification,
+    Auction, AuctionPhoto, Bid, BidFlag, EmailMessage, FrozenSection, Notification,
     Sale, ShopStaff)
-from tests.conftest import csrf_from, post_form
+from tests.conftest import category_id, csrf_from, post_form
 from tests.images import jpeg, upload
 
 BAHT = 100
+
+
+@pytest.fixture(autouse=True)
+def english(app):
+    """Service errors raised outside a request are read in English here."""
+    with force_locale("en"):
+        yield
 HTMX = {"HX-Request": "true"}
 SCRIPT = "<script>alert(1)</script>"
-
-
-@pytest.fixture
-def client_for(app, login):
-    """A logged-in test client (English pages) for a member."""
-
-    def _client(user):
-        client = app.test_client()
-        client.set_cookie("lang", "en")
-        if user is not None:
-            login(user.email, target=client)
-        return client
-
-    return _client
-
-
-def category_id(slug="phra-somdet"):
-    return db.session.scalar(select(Category.id).where(Category.slug == slug))
-
-
-@pytest.fixture
-def make_auction(make_member):
-    """Start an auction through the service (open now, 7 days, ฿100 start, ฿10 steps)."""
-
-    def _make(seller=None, now=None, **fields):
-        seller = seller or make_member()
-        values = dict(title="พระสมเด็จวัดระฆัง พิมพ์ใหญ่", description="องค์สวย",
-                      category_id=category_id(), starting_price_satang=100 * BAHT,
-                      min_increment_satang=10 * BAHT, duration_days=7)
-        values.update(fields)
-        auction = lifecycle.create_auction(seller, values, now=now or utcnow(),
-                                           ip=values.pop("ip", ""))
-        db.session.commit()
-        return auction
-
-    return _make
-
-
-@pytest.fixture
-def board(make_member, make_auction, client_for):
-    """A seller's open auction and two bidders with their clients."""
-    seller, alice, bob = (make_member(display_name=n) for n in ("Seller", "Alice", "Bobby"))
-    auction = make_auction(seller=seller)
-    return SimpleNamespace(seller=seller, alice=alice, bob=bob, auction=auction,
-                           seller_client=client_for(seller), alice_client=client_for(alice),
-                           bob_client=client_for(bob))
 
 
 def bid(client, auction, amount, mode="proxy", confirm=True, headers=None):
@@ -498,8 +458,9 @@ def test_the_board_lists_open_auctions_ending_soonest_and_finds_thai_words(board
                                                                           client):
     """The board: ending soonest first, newest first, search by Thai words; ended auctions
     stay viewable."""
-    later = make_auction(seller=board.seller, title="ตะกรุดหลวงปู่", duration_days=10)
+    make_auction(seller=board.seller, title="ตะกรุดหลวงปู่", duration_days=10)
     ended = end_now(make_auction(seller=board.seller, title="เหรียญเก่า", duration_days=1))
+    client.set_cookie("lang", "en")
     page = client.get("/auctions/").get_data(as_text=True)
     results = page.split('id="auction-results"')[1].split("Recently ended")[0]
     assert results.index("พระสมเด็จ") < results.index("ตะกรุดหลวงปู่")

@@ -4,16 +4,16 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Auction
-from app.search.service import RESULT_LIMIT, _match, query_terms
+from app.search import service  # the module, not its names: it imports the blueprints
 
 
-def match_auction_ids(query, limit=RESULT_LIMIT):
+def match_auction_ids(query, limit=1000):
     """Ids of auctions matching every word of ``query`` (best matches first), at most
     ``limit``; an empty list for an empty query."""
-    terms = query_terms(query)
+    terms = service.query_terms(query)
     if not terms:
         return []
-    match = _match(terms, "auction_search", Auction.id, [Auction.title, Auction.description],
+    match = service._match(terms, "auction_search", Auction.id, [Auction.title, Auction.description],
                    (10.0, 1.0))
     statement = select(Auction.id)
     if match.hits is not None:

@@ -191,14 +191,12 @@ def change_password():
                            user=current_user), 422
 
 
-from app.blueprints.auctions.template_helpers import FEEDBACK_LABELS  # noqa: E402
-
-
 @bp.route("/members/<int:user_id>")
 def member(user_id):
     """A member's public page: display name, membership date and auction feedback (ACC-2,
     AUC-11)."""
     from app.blueprints.auctions import sales
+    from app.blueprints.auctions.template_helpers import FEEDBACK_LABELS
 
     member = db.get_or_404(User, user_id)
     return render_template("accounts/member.html", member=member,
