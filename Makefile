@@ -13,7 +13,9 @@ run: install translations migrate demo
 	@echo ""
 	@echo "Talat is running at http://127.0.0.1:$(PORT)  (Ctrl+C to stop)"
 	@echo ""
-	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
+	@# The scheduled jobs (settle auctions, deliver mail, expire orders, ...) run every minute
+	@# beside the web server and stop with it.
+	trap 'kill 0' EXIT; $(FLASK) jobs loop --every 60 & $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
 test: install-dev translations
 	bash scripts/install-test-deps.sh

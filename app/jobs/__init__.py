@@ -85,13 +85,38 @@ JOBS = {
 jobs_cli = AppGroup("jobs", help="Scheduled jobs.")
 
 
+def run_jobs(app, names, echo=click.echo):
+    """Run the named jobs once each; a failing job is reported and the others still run."""
+    for name in names:
+        if name not in JOBS:
+            raise click.BadParameter(f"unknown job {name!r}; known: {', '.join(JOBS)}")
+    for name in names:
+        try:
+            result = JOBS[name](app, utcnow())
+        except Exception as error:  # one job's failure must not stop the schedule
+            db.session.rollback()
+            app.logger.exception("job %s failed", name)
+            echo(f"{name}: failed ({error.__class__.__name__})")
+        else:
+            echo(f"{name}: {result}")
+
+
 @jobs_cli.command("run")
 @click.argument("names", nargs=-1)
 def run_command(names):
     """Run the named jobs (all of them by default) once."""
+    run_jobs(current_app._get_current_object(), list(names or JOBS))
+
+
+@jobs_cli.command("loop")
+@click.option("--every", type=int, default=60, show_default=True, help="Seconds between runs.")
+def loop_command(every):
+    """Run every job again and again, ``--every`` seconds apart: the schedule for a machine
+    without cron (``make run`` starts it next to the web server)."""
+    import time
+
     app = current_app._get_current_object()
-    for name in names or JOBS:
-        if name not in JOBS:
-            raise click.BadParameter(f"unknown job {name!r}; known: {', '.join(JOBS)}")
-        result = JOBS[name](app, utcnow())
-        click.echo(f"{name}: {result}")
+    while True:
+        run_jobs(app, list(JOBS), echo=lambda line: None)
+        db.session.remove()
+        time.sleep(max(every, 1))
