@@ -46,3 +46,17 @@ def test_jobs_run_all_and_are_repeatable(runner):
         result = runner.invoke(args=["jobs", "run"])
         assert result.exit_code == 0, result.output
         assert "deliver-mail" in result.output and "purge-traffic" in result.output
+
+
+def test_one_failing_job_does_not_stop_the_others(app, runner, monkeypatch):
+    """The schedule goes on when one job fails; the failure is reported."""
+    from app import jobs
+
+    def broken(app, now):
+        raise RuntimeError("boom")
+
+    monkeypatch.setitem(jobs.JOBS, "expire-orders", broken)
+    result = runner.invoke(args=["jobs", "run"])
+    assert "expire-orders: failed (RuntimeError)" in result.output
+    assert "purge-traffic: 0" in result.output
+    assert runner.invoke(args=["jobs", "run", "no-such-job"]).exit_code != 0
