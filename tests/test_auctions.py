@@ -484,3 +484,16 @@ def test_the_board_escapes_titles_and_survives_hostile_queries(board, make_aucti
 def test_an_unknown_auction_is_404(client):
     assert client.get("/auctions/999999").status_code == 404
     assert client.get("/auctions/99999999999999999999").status_code == 404
+
+
+def test_the_header_counts_unread_notices_and_reading_clears_them_auc_10(board):
+    bid(board.alice_client, board.auction, 200)
+    bid(board.bob_client, board.auction, 500)
+    page = board.alice_client.get("/auctions/").get_data(as_text=True)
+    assert 'Notifications <span class="badge">1</span>' in page
+    post_form(board.alice_client, "/notifications/read", {}, form_url="/notifications")
+    page = board.alice_client.get("/auctions/").get_data(as_text=True)
+    assert 'Notifications <span class="badge">' not in page
+    # Nobody reads another member's notices: the page only ever lists one's own.
+    assert "You have been outbid" not in board.bob_client.get("/notifications").get_data(
+        as_text=True)

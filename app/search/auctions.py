@@ -13,8 +13,8 @@ def match_auction_ids(query, limit=1000):
     terms = service.query_terms(query)
     if not terms:
         return []
-    match = service._match(terms, "auction_search", Auction.id, [Auction.title, Auction.description],
-                   (10.0, 1.0))
+    match = service._match(terms, "auction_search", Auction.id,
+                           [Auction.title, Auction.description], (10.0, 1.0))
     statement = select(Auction.id)
     if match.hits is not None:
         statement = statement.join(match.hits, match.hits.c.id == Auction.id)

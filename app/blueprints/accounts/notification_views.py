@@ -9,6 +9,12 @@ from app.extensions import db
 from app.forms import EmptyForm
 
 
+@bp.app_template_global("unread_notice_count")
+def unread_notice_count():
+    """Unread notices of the member viewing the page (the header shows the number)."""
+    return notifications.unread_count(current_user) if current_user.is_authenticated else 0
+
+
 @bp.route("/notifications")
 @login_required
 def notifications_page():
