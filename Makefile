@@ -54,5 +54,9 @@ extract-messages: install
 bench: install-dev translations
 	$(BIN)/python bench/browse_search.py
 
+.PHONY: bench-auction-page
+bench-auction-page: install-dev translations
+	$(BIN)/python bench/auction_page.py
+
 clean:
 	rm -rf $(VENV) instance .pytest_cache

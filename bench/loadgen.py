@@ -6,12 +6,14 @@ import time
 from urllib.parse import urlsplit
 
 
-def run(url, *, threads=8, seconds=10.0):
-    """Hit ``url`` from ``threads`` keep-alive clients for ``seconds``; return figures."""
+def run(url, *, threads=8, seconds=10.0, headers=None):
+    """Hit ``url`` from ``threads`` keep-alive clients for ``seconds`` (sending ``headers``,
+    e.g. a session cookie or ``HX-Request``, with every request); return figures."""
     parts = urlsplit(url)
     path = parts.path + (f"?{parts.query}" if parts.query else "")
     latencies, errors = [], [0]
     lock = threading.Lock()
+    headers = dict(headers or {})
     stop = time.monotonic() + seconds
 
     def client():
@@ -20,7 +22,7 @@ def run(url, *, threads=8, seconds=10.0):
         while time.monotonic() < stop:
             started = time.perf_counter()
             try:
-                connection.request("GET", path)
+                connection.request("GET", path, headers=headers)
                 response = connection.getresponse()
                 response.read()
                 if response.status != 200:
