@@ -1,6 +1,6 @@
 """A few seconds of page caching for visitors who are not logged in.
 
-Browse, search, shop and ranking pages look the same to every visitor in one language, and
+Browse, search, shop, ranking and auction pages look the same to every visitor in one language, and
 they are what scrapers and crowds hit hardest. Their rendered HTML is kept for
 ``PAGE_CACHE_SECONDS`` per (language, URL, fragment or page). Members always get fresh pages.
 
@@ -17,8 +17,10 @@ from flask_wtf.csrf import generate_csrf
 from app.htmx import wants_fragment
 from app.i18n import current_language
 
+# Auction pages are safe to keep a few seconds: their live panel connects with the version
+# it was rendered at and is sent the current state at once if that has moved on.
 CACHED_ENDPOINTS = frozenset({"main.home", "search.results", "shops.index", "shops.shop",
-                              "shops.ranking_lists"})
+                              "shops.ranking_lists", "auctions.board", "auctions.auction"})
 MAX_ENTRIES = 512
 PLACEHOLDER = "\x00csrf\x00"
 

@@ -69,3 +69,35 @@ def test_a_page_with_a_flashed_message_is_not_kept(cached_app, make_member, logi
     shown = client.get("/")
     assert "X-Page-Cache" not in shown.headers
     assert cached_app.test_client().get("/").headers["X-Page-Cache"] == "miss"
+
+
+def test_a_kept_auction_page_catches_up_through_its_live_panel_auc_2(cached_app, make_member):
+    """AUC-2 with the visitors' cache: a kept auction page carries the version it was
+    rendered at, so its live stream sends the current state at once after a newer bid
+    (that the stream does so is tested in tests/test_live.py)."""
+    from app.blueprints.auctions import bidding, lifecycle
+    from app.database import utcnow
+    from app.extensions import db
+    from tests.conftest import category_id
+
+    with cached_app.app_context():
+        seller, bidder = make_member(), make_member()
+        auction = lifecycle.create_auction(seller, dict(
+            title="พระรอด กรุวัดมหาวัน", category_id=category_id(), duration_days=3,
+            starting_price_satang=10_000, min_increment_satang=1_000), now=utcnow())
+        db.session.commit()
+        auction_id, bidder_id = auction.id, bidder.id
+    url = f"/auctions/{auction_id}"
+    first = cached_app.test_client().get(url)
+    assert first.headers["X-Page-Cache"] == "miss" and f"{url}/live?v=0" in first.get_data(
+        as_text=True)
+    with cached_app.app_context():
+        from app.models import User
+
+        bidding.place_bid(auction_id, db.session.get(User, bidder_id), 20_000,
+                          proxy=False, now=utcnow())
+        db.session.commit()
+    kept = cached_app.test_client().get(url)
+    assert kept.headers["X-Page-Cache"] == "hit" and f"{url}/live?v=0" in kept.get_data(
+        as_text=True)
+    # The stream answering ?v=0 with the current panel at once: tests/test_live.py.
