@@ -7,7 +7,7 @@ FLASK := FLASK_APP=wsgi $(BIN)/flask
 PORT ?= 8000
 export PORT
 
-.PHONY: run test install install-dev translations migrate demo extract-messages bench clean
+.PHONY: run test install install-dev translations migrate demo extract-messages bench bench-fanout clean
 
 run: install translations migrate demo
 	@echo ""
@@ -53,6 +53,10 @@ extract-messages: install
 
 bench: install-dev translations
 	$(BIN)/python bench/browse_search.py
+
+# 1,000 SSE watchers on one auction (needs Redis at BENCH_REDIS_URL, default db 14).
+bench-fanout: install-dev translations
+	$(BIN)/python bench/fanout.py
 
 .PHONY: bench-auction-page
 bench-auction-page: install-dev translations

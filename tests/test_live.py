@@ -11,7 +11,7 @@ import pytest
 import redis as redis_lib
 from flask.testing import FlaskClient
 
-from app.blueprints.auctions import bidding, lifecycle, panel
+from app.blueprints.auctions import auction_views, bidding, lifecycle, panel
 from app.database import utcnow
 from app.extensions import db
 from app.live.bus import InProcessBus, RedisBus
@@ -28,8 +28,10 @@ def fresh_panels():
     """Rendered panels are cached by auction id and version, which repeat from test to test
     once the tables are emptied."""
     panel.clear_cache()
+    auction_views.clear_shared_panels()
     yield
     panel.clear_cache()
+    auction_views.clear_shared_panels()
 
 
 @pytest.fixture

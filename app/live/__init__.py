@@ -23,7 +23,8 @@ def init_live(app):
     """Give the app its event bus (Redis pub/sub with ``REDIS_URL``, else in-process) and its
     cap on open live streams."""
     url = app.config.get("REDIS_URL")
-    prefix = app.config.get("LIVE_CHANNEL_PREFIX")
+    # Channels are prefixed per Redis database unless ``LIVE_CHANNEL_PREFIX`` says otherwise.
+    prefix = app.config.get("LIVE_CHANNEL_PREFIX") or os.environ.get("LIVE_CHANNEL_PREFIX")
     app.extensions["talat_bus"] = RedisBus(url, prefix=prefix) if url else InProcessBus()
     app.extensions["talat_stream_slots"] = StreamSlots(_stream_limit(app))
 

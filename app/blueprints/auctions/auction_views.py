@@ -1,5 +1,6 @@
 """An auction's page, its live panel (SSE stream and polling fallback), watching, photos and
 the seller's early end."""
+import threading
 import time
 
 from flask import (Response, abort, current_app, flash, redirect, render_template, request,
@@ -19,6 +20,7 @@ from app.database import utcnow
 from app.extensions import db
 from app.forms import EmptyForm
 from app.htmx import render_page_or_fragment, wants_fragment
+from app.i18n import current_language
 from app.live import bus, stream_slots
 from app.models import Auction, AuctionPhoto
 from app.money import satang_to_input
@@ -71,6 +73,63 @@ def panel(auction_id):
     response.headers["Cache-Control"] = "no-store"
     response.headers.add("Vary", "HX-Request")
     return response
+
+
+class _Rendered:
+    """One auction's panels at one version, in this process."""
+
+    def __init__(self, version):
+        self.version, self.lock = version, threading.Lock()
+        self.leader, self.panels = None, {}
+        self.loaded = False
+
+
+_rendered = {}
+_rendered_lock = threading.Lock()
+
+
+def shared_panel(auction_id, version, viewer, bid):
+    """The panel after change ``version``, read and rendered once in this process for each
+    language and kind of viewer (no bid, the leader, another bidder) however many streams
+    wait on it: a thousand open pages cost a handful of reads and renders per bid, not a
+    thousand. None if the auction is gone."""
+    if version is None:
+        return fresh_panel(auction_id, viewer, bid)
+    with _rendered_lock:
+        entry = _rendered.get(auction_id)
+        if entry is None or entry.version < version:
+            if len(_rendered) > 1024:
+                _rendered.clear()
+            entry = _rendered[auction_id] = _Rendered(version)
+    with entry.lock:
+        try:
+            if not entry.loaded:
+                auction = db.session.get(Auction, auction_id, populate_existing=True)
+                if auction is None:
+                    return None
+                entry.leader, entry.loaded = auction.leader_id, True
+            if viewer is None or not bid:
+                kind, as_viewer, as_bidder = "none", None, False
+            elif viewer == entry.leader:
+                kind, as_viewer, as_bidder = "leader", entry.leader, True
+            else:
+                kind, as_viewer, as_bidder = "other", 0, True  # 0: no member's id
+            key = (current_language(), kind)
+            html = entry.panels.get(key)
+            if html is None:
+                html = fresh_panel(auction_id, as_viewer, as_bidder)
+                if html is None:
+                    return None
+                entry.panels[key] = html
+            return html
+        finally:
+            db.session.remove()
+
+
+def clear_shared_panels():
+    """Forget the panels streams share (tests)."""
+    with _rendered_lock:
+        _rendered.clear()
 
 
 def _current_version(auction_id):
@@ -158,7 +217,7 @@ def _live_response(auction_id):
                 if viewer is not None and not bid:
                     # Their own bid (leading, or outbid at once by a hidden maximum).
                     bid = message.get("leader") == viewer or _has_bid(viewer, auction_id)
-                html = fresh_panel(auction_id, viewer, bid)
+                html = shared_panel(auction_id, message.get("version"), viewer, bid)
                 if html is not None:
                     quiet_since = time.monotonic()
                     yield _event("update", html)

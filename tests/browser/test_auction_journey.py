@@ -1,0 +1,161 @@
+"""Live bidding in real browsers (AUC-2, AUC-8): one auction open in two Chromium pages as two
+members; a bid placed in one (through the confirmation step) shows in the other without a
+reload, and a last-minute bid moves the end time that both pages count down to.
+
+The seller and the auctions are written straight into the live server's database (an
+auction ending in two minutes cannot be started through the form, which asks for 1–30 days).
+"""
+import json
+import re
+import subprocess
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import DESKTOP, REPO_ROOT, VENV_BIN
+from tests.browser.steps import sign_up
+
+pytestmark = pytest.mark.browser
+
+#: Run in the live server's environment: a seller and an open auction, ending in ``minutes``
+#: minutes when given (else in seven days). Prints the auction's id.
+CREATE_AUCTION = """
+import sys
+from datetime import date, timedelta
+from app import create_app
+from app.blueprints.accounts.services import register_member
+from app.blueprints.auctions import lifecycle
+from app.database import utcnow
+from app.extensions import db
+from app.models import Category, User
+
+title, minutes = sys.argv[1], int(sys.argv[2])
+app = create_app()
+with app.app_context():
+    seller = db.session.scalar(db.select(User).where(User.email == "seller@talat.example"))
+    if seller is None:
+        seller = register_member(email="seller@talat.example", password="kite-mango-river-42",
+                                 display_name="Seller Somsak", birth_date=date(1970, 1, 1),
+                                 now=utcnow())
+    category = db.session.scalar(db.select(Category.id).where(Category.slug == "phra-somdet"))
+    now = utcnow()
+    auction = lifecycle.create_auction(seller, dict(
+        title=title, description="", category_id=category, starting_price_satang=10000,
+        min_increment_satang=1000, duration_days=7), now=now)
+    if minutes:
+        auction.ends_at = auction.planned_end_at = now + timedelta(minutes=minutes)
+    db.session.commit()
+    print(auction.id)
+"""
+
+#: Recorded on every page: CSP violations and whether the live stream is open.
+RECORD = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolations.push(`${event.violatedDirective} blocked ${event.blockedURI || "inline"}`);
+});
+document.addEventListener("htmx:sseOpen", () => {
+  document.documentElement.setAttribute("data-test-sse-open", "");
+});
+"""
+
+
+def create_auction(env, title, minutes=0):
+    """An open auction in the live server's database; its id."""
+    result = subprocess.run([str(VENV_BIN / "python"), "-c", CREATE_AUCTION, title, str(minutes)],
+                            cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120)
+    if result.returncode != 0:
+        pytest.fail(f"could not create the auction:\n{result.stdout}\n{result.stderr}")
+    return int(result.stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture
+def members(browser, live_server):
+    """Two members, each signed up and logged in in a browser context of their own, with
+    console errors and CSP violations recorded."""
+    problems, pages, contexts = [], {}, []
+    for name in ("Alice", "Bobby"):
+        context = browser.new_context(viewport=DESKTOP, locale="th-TH",
+                                      timezone_id="Asia/Bangkok")
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        page = context.new_page()
+        page.add_init_script(RECORD)
+        page.on("console", lambda message, who=name: message.type == "error" and problems.append(
+            f"{who} console: {message.text}"))
+        page.on("pageerror", lambda error, who=name: problems.append(f"{who} script: {error}"))
+        sign_up(page, live_server, f"{name.lower()}@talat.example", name)
+        pages[name] = page
+    yield pages, problems
+    for context in contexts:
+        context.close()
+
+
+def open_live(page, url):
+    """Open an auction page and wait until its live stream is connected."""
+    page.goto(url)
+    # (wait_for_function would evaluate a string, which the page's CSP rightly forbids)
+    expect(page.locator("html[data-test-sse-open]")).to_have_count(1)
+    page.evaluate("window.__notReloaded = true")
+
+
+def bid_with_confirmation(page, baht):
+    """Bid exactly ``baht`` through the form and its confirmation step."""
+    page.fill("#bid-box input[name=amount]", str(baht))
+    page.check("#bid-box input[name=mode][value=direct]")
+    page.click("#bid-box button[type=submit]")
+    expect(page.locator("#bid-box.bid-box--confirm")).to_be_visible()
+    page.click("#bid-box.bid-box--confirm button[type=submit]")
+    expect(page.locator("#bid-box.bid-box--confirm")).to_have_count(0)
+
+
+def csp_violations(pages):
+    return [f"{who} CSP: {v}" for who, page in pages.items()
+            for v in page.evaluate("window.__cspViolations")]
+
+
+def test_bid_in_one_browser_updates_the_other_and_a_late_bid_extends_the_end_auc_2_auc_8(
+        members, live_server, live_env):
+    """Alice bids; Bobby's open page shows the new price, leader and count without a reload.
+    Then on an auction with two minutes left, Bobby's bid moves the end to five minutes after
+    it, and Alice's page shows the new end time and counts down to it."""
+    pages, problems = members
+    alice, bobby = pages["Alice"], pages["Bobby"]
+
+    first = create_auction(live_env, "พระสมเด็จวัดระฆัง พิมพ์ใหญ่")
+    url = f"{live_server}/auctions/{first}"
+    for page in (alice, bobby):
+        open_live(page, url)
+    expect(bobby.locator("[data-price]")).to_have_text("฿100")
+    expect(bobby.locator(".countdown")).to_have_text(re.compile(r"^เหลือ [67] วัน \d\d:\d\d:\d\d$"))
+
+    bid_with_confirmation(alice, 150)
+    expect(bobby.locator("[data-price]")).to_have_text("฿150")
+    expect(bobby.locator("[data-leader]")).to_have_text("A***e")
+    expect(bobby.locator("[data-bid-count]")).to_contain_text("1")
+    expect(alice.locator("[data-bid-status=leading]")).to_be_visible()
+    assert bobby.evaluate("window.__notReloaded") is True
+
+    # AUC-8: a bid that raises the price with under five minutes left ends five minutes on.
+    late = create_auction(live_env, "พระรอด วัดมหาวัน", minutes=2)
+    url = f"{live_server}/auctions/{late}"
+    for page in (alice, bobby):
+        open_live(page, url)
+    ends = alice.locator("time[data-ends-at]")
+    before_text, before = ends.text_content(), ends.get_attribute("datetime")
+    expect(alice.locator(".countdown")).to_have_text(re.compile(r"^เหลือ 00:0[12]:\d\d$"))
+    bid_at = datetime.now(timezone.utc)
+    bid_with_confirmation(bobby, 200)
+    expect(alice.locator("[data-price]")).to_have_text("฿200")
+    expect(ends).not_to_have_attribute("datetime", before)
+    new_end = datetime.fromisoformat(ends.get_attribute("datetime"))
+    assert abs(new_end - (bid_at + timedelta(minutes=5))) < timedelta(seconds=30)
+    assert ends.text_content() != before_text
+    expect(alice.locator(".countdown")).to_have_text(re.compile(r"^เหลือ 00:0[45]:\d\d$"))
+    expect(alice.locator("[data-extended]")).to_be_visible()
+    expect(bobby.locator("[data-bid-status=leading]")).to_be_visible()
+    assert alice.evaluate("window.__notReloaded") is True
+
+    problems += csp_violations(pages)
+    assert problems == [], json.dumps(problems, ensure_ascii=False, indent=1)
