@@ -51,34 +51,45 @@ def _refused(auction, form, error):
 @login_required
 def bid(auction_id):
     """First post: the confirmation step. Second post (``confirmed``): the bid itself."""
-    auction = auction_or_404(auction_id)
     form = BidForm()
     if not form.validate_on_submit():
-        return render_auction_page(auction, form, 422)
+        return render_auction_page(auction_or_404(auction_id), form, 422)
     amount = _amount(form)
     if amount is None:
-        return render_auction_page(auction, form, 422)
-    proxy, now = form.mode.data != "direct", utcnow()
-    error = _check(auction, amount, proxy, now)
+        return render_auction_page(auction_or_404(auction_id), form, 422)
+    proxy = form.mode.data != "direct"
+    if form.confirmed.data == "yes":
+        # Straight to the lock: the rules run there, once, against the state the bidder
+        # confirmed; the clock is read there too (AUC-7).
+        auction = bidding.lock_auction(auction_id)
+        if auction is None:
+            abort(404)
+        if form.version.data == str(auction.version):
+            return _place(auction, form, amount, proxy)
+        db.session.rollback()  # the state moved on: let go of the lock and ask again
+    auction = auction_or_404(auction_id)
+    error = _check(auction, amount, proxy, utcnow())
     if error is not None:
         return _refused(auction, form, error)
-    if form.confirmed.data != "yes" or form.version.data != str(auction.version):
-        # Confirmed against a state that has moved on: show the new state and ask again.
-        changed = form.confirmed.data == "yes"
-        form.version.data, form.confirmed.data = str(auction.version), "yes"
-        return render_page_or_fragment(
-            "auctions/confirm_bid.html", "auctions/_bid_confirm.html", form=form,
-            auction=auction, amount=amount, proxy=proxy, changed=changed,
-            leading=auction.leader_id == current_user.id)
+    changed = form.confirmed.data == "yes"
+    form.version.data, form.confirmed.data = str(auction.version), "yes"
+    return render_page_or_fragment(
+        "auctions/confirm_bid.html", "auctions/_bid_confirm.html", form=form,
+        auction=auction, amount=amount, proxy=proxy, changed=changed,
+        leading=auction.leader_id == current_user.id)
+
+
+def _place(auction, form, amount, proxy):
+    """Place the confirmed bid on the locked ``auction`` and commit."""
+    auction_id, bidder_id = auction.id, current_user.id
     try:
-        # The clock is read under the auction's lock, not here (AUC-7).
-        auction, rows = bidding.place_bid(auction.id, current_user, amount, proxy=proxy,
-                                          ip=client_ip(), device=device_id())
+        bidding.place_locked_bid(auction, current_user, amount, proxy=proxy, ip=client_ip(),
+                                 device=device_id())
+        leading = auction.leader_id == bidder_id
         db.session.commit()
     except AccountError as error:
         db.session.rollback()
         return _refused(db.session.get(Auction, auction_id), form, error)
-    leading = auction.leader_id == current_user.id
     if leading:
         flash(_l("Your bid is in: you are the highest bidder."), "success")
     else:
@@ -86,7 +97,7 @@ def bid(auction_id):
                  "been outbid."), "warning")
     if wants_fragment():
         return render_auction_page(auction, None, 200)
-    return redirect(url_for("auctions.auction", auction_id=auction.id))
+    return redirect(url_for("auctions.auction", auction_id=auction_id))
 
 
 @bp.route("/<int:auction_id>/buy-now", methods=["POST"])

@@ -108,9 +108,16 @@ def place_bid(auction_id, bidder, amount, *, proxy, now=None, ip="", device=""):
     Returns ``(auction, rows)``; raises :class:`BidNotAccepted` with the reason, having
     changed nothing."""
     auction = lock_auction(auction_id)
-    now = utcnow() if now is None else now
     if auction is None:
         raise BidNotAccepted(_l("This auction does not exist."))
+    return auction, place_locked_bid(auction, bidder, amount, proxy=proxy, now=now, ip=ip,
+                                     device=device)
+
+
+def place_locked_bid(auction, bidder, amount, *, proxy, now=None, ip="", device=""):
+    """:func:`place_bid` on an auction the caller has just locked with :func:`lock_auction`
+    in this transaction; returns the history rows added."""
+    now = utcnow() if now is None else now
     refusal = bidder_refusal(auction, bidder, now)
     if refusal is not None:
         raise refusal
@@ -127,7 +134,7 @@ def place_bid(auction_id, bidder, amount, *, proxy, now=None, ip="", device=""):
     if own:
         shill.flag_if_seller_like(auction, own[0], now)
     _announce(auction, outcome, bidder.id, now)
-    return auction, rows
+    return rows
 
 
 def buy_now(auction_id, buyer, *, now=None, ip="", device=""):
