@@ -135,6 +135,12 @@ def make_app(database_url, tmp_path):
 
     views.clear()  # view counts gathered in memory belong to this test's database
     clear_cache()
+    # Rendered auction panels are kept by auction id and version, which repeat once the
+    # tables are emptied: forget them with the test's data.
+    from app.blueprints.auctions import auction_views, panel
+
+    panel.clear_cache()
+    auction_views.clear_shared_panels()
     if built:
         with built[0].app_context():
             _empty_all_tables(database_url)

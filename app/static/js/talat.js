@@ -92,15 +92,23 @@
     if (!isNaN(server)) { serverOffset = server - Date.now(); }
   }
 
-  function countdownText(msLeft) {
+  // The words come from the page (data-text-left "… {time} …", data-text-days "{days} …",
+  // data-text-ended), translated by the server; COUNTDOWN_TEXT is only a fallback.
+  function countdownText(el, msLeft) {
     var lang = (document.documentElement.lang || "th").slice(0, 2).toLowerCase();
     var words = COUNTDOWN_TEXT[lang] || COUNTDOWN_TEXT.th;
-    if (msLeft <= 0) { return words.ended; }
+    var leftText = el.getAttribute("data-text-left");
+    var daysText = el.getAttribute("data-text-days");
+    if (msLeft <= 0) { return el.getAttribute("data-text-ended") || words.ended; }
     var total = Math.floor(msLeft / 1000);
     var days = Math.floor(total / 86400);
     function two(n) { return n < 10 ? "0" + n : String(n); }
     var clock = two(Math.floor(total % 86400 / 3600)) + ":" + two(Math.floor(total % 3600 / 60)) +
       ":" + two(total % 60);
+    if (leftText && daysText) {
+      var time = (days ? daysText.replace("{days}", days) + " " : "") + clock;
+      return leftText.replace("{time}", time);
+    }
     return words.left(days, clock);
   }
 
@@ -110,7 +118,7 @@
       var end = Date.parse(el.getAttribute("data-countdown"));
       if (isNaN(end)) { return; }
       var left = end - now;
-      var text = countdownText(left);
+      var text = countdownText(el, left);
       if (el.textContent !== text) { el.textContent = text; }
       el.classList.toggle("countdown--ended", left <= 0);
       el.classList.toggle("countdown--soon", left > 0 && left < 5 * 60 * 1000);
