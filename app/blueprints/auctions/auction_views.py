@@ -23,6 +23,8 @@ from app.htmx import render_page_or_fragment, wants_fragment
 from app.i18n import current_language
 from app.live import bus, stream_slots
 from app.models import Auction, AuctionPhoto
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 from app.money import satang_to_input
 from app.permissions import is_member
 from app.uploads import send_image
@@ -56,7 +58,11 @@ def page_context(auction, now, form=None):
 @bp.route("/<int:auction_id>")
 def auction(auction_id):
     """An auction's page: photos, description, the live bid panel and the bid form."""
-    auction = auction_or_404(auction_id)
+    auction = db.session.scalar(select(Auction).where(Auction.id == auction_id).options(
+        joinedload(Auction.category), joinedload(Auction.seller), joinedload(Auction.leader),
+        selectinload(Auction.photos)))
+    if auction is None:
+        abort(404)
     return render_template("auctions/auction.html", **page_context(auction, utcnow()))
 
 
