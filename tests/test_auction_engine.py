@@ -18,13 +18,17 @@ class Reference:
 
     Leader: the highest maximum, the earliest on a tie. Price: the starting price; at least
     one increment above the runner-up's maximum, never above the leader's; at least every
-    exact (direct) bid taken; the reserve when the leader's maximum reaches it."""
+    exact (direct) bid taken; the reserve when the leader's maximum reaches it. The leader
+    raising their own maximum moves the price only to the reserve: until the next challenger,
+    the price is worked out with the maximum they had before raising (AUC-9: a raise is never
+    revealed)."""
 
     def __init__(self, start, step, reserve):
         self.start, self.step, self.reserve = start, step, reserve
         self.maxima = {}  # bidder -> (maximum, order placed)
         self.direct = []
         self.placed = 0
+        self.cap = None  # the leader's maximum before their own raises, until challenged
 
     def leader(self):
         if not self.maxima:
@@ -40,7 +44,8 @@ class Reference:
         others = [m for b, (m, _) in self.maxima.items() if b != leader]
         if others:
             second = max(others)
-            price = max(price, min(top, second + engine.increment(second, self.step)))
+            capped = top if self.cap is None else min(top, self.cap)
+            price = max(price, min(capped, second + engine.increment(second, self.step)))
         if self.direct:
             price = max(price, max(self.direct))
         if self.reserve is not None and top >= self.reserve:
@@ -61,11 +66,14 @@ class Reference:
             if not proxy or amount <= self.maxima[bidder][0]:
                 return False
             # Any later challenger comes after the leader's first maximum anyway.
+            if self.cap is None:
+                self.cap = self.maxima[bidder][0]
             self.maxima[bidder] = (amount, self.maxima[bidder][1])
             return True
         if amount < self.minimum():
             return False
         self.placed += 1
+        self.cap = None
         self.maxima[bidder] = (amount, self.placed)
         if not proxy:
             self.direct.append(amount)

@@ -6,13 +6,14 @@ from sqlalchemy import select
 
 from app.blueprints.auctions import engine
 from app.blueprints.auctions.errors import AuctionError
-from app.blueprints.auctions.state import bidding_state, phase, seller_may_end
+from app.blueprints.auctions.state import bidding_state, is_halted, phase, seller_may_end
 from app.blueprints.shops.prohibited import check_text
 from app.blueprints.shops.shop_services import check_not_frozen
 from app.extensions import db
 from app.i18n import current_language, format_baht
 from app.live import publish_after_commit
 from app.models import Auction, Bid, Category, Sale
+from app.urls import MAX_ID
 from app.notifications import notify, notify_id
 
 MIN_DURATION = timedelta(days=1)
@@ -39,7 +40,10 @@ def _clean_text(fields):
     if len(description) > 5000:
         raise AuctionError(_l("The description may be at most 5,000 characters."),
                            field="description")
-    category = db.session.get(Category, fields.get("category_id") or 0)
+    category_id = fields.get("category_id")
+    # A forged huge id would overflow SQLite's integers: it names no category anyway.
+    category = db.session.get(Category, category_id) \
+        if isinstance(category_id, int) and 0 < category_id <= MAX_ID else None
     if category is None:
         raise AuctionError(_l("Please choose a category."), field="category_id")
     verdict = check_text(title, description)
@@ -130,14 +134,15 @@ def end_early(auction, *, now):
 def settle(auction, now):
     """Close an ended auction once: record the sale and tell winner, seller and the other
     bidders (AUC-7). Returns the :class:`Sale`, or None (no sale, not ended, or settled
-    before)."""
+    before). An auction under a STOP sign other than AUTHENTIC ends without a sale: the sign
+    halts every transaction (AUC-3)."""
     if auction.settled_at is not None or now < auction.ends_at:
         return None
     auction.settled_at = now
     state = bidding_state(auction)
     sale = None
     seller = auction.seller
-    if auction.leader_id is not None and engine.reserve_met(state):
+    if auction.leader_id is not None and engine.reserve_met(state) and not is_halted(auction):
         auction.winner_id = auction.leader_id
         sale = Sale(auction_id=auction.id, buyer_id=auction.leader_id, seller_id=seller.id,
                     price_satang=auction.current_price_satang, created_at=now,
@@ -148,8 +153,10 @@ def settle(auction, now):
         notify(seller, "sold", auction=auction, amount=auction.current_price_satang, now=now)
     else:
         notify(seller, "unsold", auction=auction, now=now)
+    # "Another bidder won it" is only true when someone did (AUC-10).
     losers = db.session.scalars(select(Bid.bidder_id).distinct().where(
-        Bid.auction_id == auction.id, Bid.bidder_id != (auction.winner_id or 0))).all()
+        Bid.auction_id == auction.id, Bid.bidder_id != auction.winner_id)).all() \
+        if auction.winner_id is not None else []
     for loser in losers:
         notify_id(loser, "lost", auction=auction, now=now, email=False)
     auction.version += 1

@@ -7,7 +7,7 @@ from app.blueprints.accounts.errors import AccountError
 from app.blueprints.accounts.views import show_error
 from app.blueprints.auctions import bp, sales
 from app.blueprints.auctions.forms import FeedbackForm
-from app.database import utcnow
+from app.database import begin_immediate, utcnow
 from app.extensions import db
 from app.forms import EmptyForm
 from app.models import Sale
@@ -61,6 +61,7 @@ def advance(sale_id):
 @login_required
 def feedback(sale_id):
     """Rate the other party once (AUC-11)."""
+    begin_immediate(db.session)  # one writer at a time: a double submit rates once
     sale = _sale_or_403(sale_id)
     form = FeedbackForm()
     if form.validate_on_submit():

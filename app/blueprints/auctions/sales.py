@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select
+from sqlalchemy.exc import IntegrityError
 
 from app.blueprints.auctions.errors import AuctionError
 from app.database import begin_immediate
@@ -61,7 +62,10 @@ def negative_allowed_at(sale):
 
 
 def leave_feedback(sale, user, rating, comment, *, now):
-    """Rate the other party once: positive, neutral or negative (AUC-11)."""
+    """Rate the other party once: positive, neutral or negative (AUC-11). The sale is locked
+    first (on SQLite the caller starts the transaction with ``begin_immediate``), so a double
+    submit or the 30-day job cannot slip a second rating in between."""
+    sale = db.session.get(Sale, sale.id, with_for_update=True, populate_existing=True)
     role = role_in(user, sale)
     if role is None:
         raise AuctionError(_l("Only the buyer and the seller rate a sale."))
@@ -79,8 +83,11 @@ def leave_feedback(sale, user, rating, comment, *, now):
     other = sale.seller_id if role == "buyer" else sale.buyer_id
     feedback = Feedback(sale_id=sale.id, from_user_id=user.id, to_user_id=other, rating=rating,
                         comment=comment, automatic=False, created_at=now)
-    db.session.add(feedback)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(feedback)
+    except IntegrityError:  # rated in the meantime (uq_feedback_sale_from)
+        raise AuctionError(_l("You have already rated this sale.")) from None
     return feedback
 
 

@@ -38,7 +38,10 @@ def parse_local_time(text):
             continue
         if moment.year > 2400:
             moment = moment.replace(year=moment.year - 543)
-        return moment.replace(tzinfo=BANGKOK).astimezone(timezone.utc)
+        try:
+            return moment.replace(tzinfo=BANGKOK).astimezone(timezone.utc)
+        except OverflowError:  # the first hours of year 1: no date an auction can use
+            break
     raise ValueError(text)
 
 

@@ -77,7 +77,8 @@ def mask_name(name):
 
 
 def effective_winner(auction):
-    """Who wins (or won) once the clock ends the auction: the leader if the reserve is met."""
+    """Who wins (or won) once the clock ends the auction: the leader if the reserve is met
+    and no STOP sign halts the auction (AUC-3)."""
     if auction.settled_at is not None:
         return auction.winner_id
-    return auction.leader_id if reserve_met(auction) else None
+    return auction.leader_id if reserve_met(auction) and not is_halted(auction) else None

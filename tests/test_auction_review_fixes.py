@@ -1,0 +1,112 @@
+"""Fixes from an attacker's review of the auction board: STOP signs at settlement (AUC-3),
+"another bidder won it" only when someone won (AUC-7, AUC-10), hostile auction forms
+(AUC-1, AUC-8), one rating per party even under a double submit (AUC-11)."""
+from datetime import timedelta
+
+import pytest
+from flask_babel import force_locale
+from sqlalchemy import func, select
+
+from app.blueprints.auctions import bidding, sales
+from app.database import utcnow
+from app.extensions import db
+from app.jobs import JOBS
+from app.models import Auction, Feedback, Notification, Sale
+from tests.conftest import post_form
+from tests.test_auctions import auction_form, bid, fresh
+
+BAHT = 100
+
+
+@pytest.fixture(autouse=True)
+def english(app):
+    with force_locale("en"):
+        yield
+
+
+def _halted_with_winning_bid(board, sign):
+    bidding.place_bid(board.auction.id, board.alice, 300 * BAHT, proxy=True)
+    db.session.commit()
+    auction = fresh(board.auction)
+    auction.stop_sign = sign
+    db.session.commit()
+    return auction
+
+
+def test_an_auction_under_a_stop_sign_ends_without_a_sale_auc_3(app, board):
+    """AUC-3: a STOP sign (other than AUTHENTIC) halts every transaction, so the clock running
+    out does not turn the leader into a buyer."""
+    auction = _halted_with_winning_bid(board, "fake")
+    later = auction.ends_at + timedelta(seconds=1)
+    assert JOBS["settle-auctions"](app, later) == 1
+    assert db.session.scalar(select(func.count(Sale.id))) == 0
+    assert fresh(auction).winner_id is None
+    kinds = {(n.user_id, n.kind) for n in db.session.scalars(select(Notification))}
+    assert (board.alice.id, "won") not in kinds
+    assert (board.seller.id, "unsold") in kinds
+
+
+def test_an_ended_halted_auction_names_no_winner_before_settlement_auc_3(board):
+    """AUC-3: past its end but not yet settled, a halted auction does not say "Sold"."""
+    auction = _halted_with_winning_bid(board, "under_review")
+    auction.starts_at = utcnow() - timedelta(days=2)
+    auction.ends_at = utcnow() - timedelta(seconds=1)
+    db.session.commit()
+    page = board.alice_client.get(f"/auctions/{auction.id}").get_data(as_text=True)
+    assert "Sold for" not in page and "You won this auction" not in page
+    assert "Ended without a sale" in page
+
+
+def test_an_authentic_sign_still_settles_into_a_sale_auc_3(app, board):
+    auction = _halted_with_winning_bid(board, "authentic")
+    JOBS["settle-auctions"](app, auction.ends_at + timedelta(seconds=1))
+    assert db.session.scalar(select(Sale.buyer_id)) == board.alice.id
+
+
+def test_bidders_are_not_told_another_won_an_unsold_auction_auc_7_auc_10(app, board,
+                                                                          make_auction):
+    """AUC-7/AUC-10: below the reserve nobody won; "another bidder won it" would be false."""
+    below = make_auction(seller=board.seller, reserve_satang=5_000 * BAHT)
+    bid(board.alice_client, below, 300)
+    JOBS["settle-auctions"](app, fresh(below).ends_at + timedelta(seconds=1))
+    lost = db.session.scalars(select(Notification).where(
+        Notification.kind == "lost", Notification.auction_id == below.id)).all()
+    assert lost == []
+
+
+@pytest.mark.parametrize("fields", [
+    {"category_id": "99999999999999999999"},
+    {"category_id": "2147483648"},
+    {"ends_at": "0001-01-01T00:00"},
+    {"starts_at": "0001-01-01 03:00"},
+])
+def test_hostile_auction_forms_are_refused_not_500_auc_1_auc_8(make_member, client_for,
+                                                               fields):
+    """AUC-1/AUC-8: a forged huge category id or a date in year 1 is a form error."""
+    client = client_for(make_member())
+    response = post_form(client, "/auctions/new", auction_form(**fields))
+    assert response.status_code == 422
+    assert db.session.scalar(select(func.count(Auction.id))) == 0
+
+
+def _sale(app, board):
+    bid(board.alice_client, board.auction, 300)
+    JOBS["settle-auctions"](app, fresh(board.auction).ends_at + timedelta(seconds=1))
+    return db.session.scalar(select(Sale))
+
+
+def test_a_rating_sent_twice_at_once_is_refused_not_500_auc_11(app, board, monkeypatch):
+    """AUC-11: each party rates once. Two submits racing past the "already rated" check (as
+    a double click does) end with one rating and a clean refusal, not a server error."""
+    sale = _sale(app, board)
+    url = f"/auctions/sales/{sale.id}"
+    assert post_form(board.alice_client, f"{url}/feedback", {"rating": "positive"},
+                     form_url=url).status_code == 302
+    monkeypatch.setattr(sales, "feedback_given", lambda sale, user_id: None)
+    response = post_form(board.alice_client, f"{url}/feedback", {"rating": "neutral"},
+                         form_url=url)
+    assert response.status_code == 422
+    assert "already rated" in response.get_data(as_text=True)
+    ratings = db.session.scalars(select(Feedback.rating).where(
+        Feedback.from_user_id == board.alice.id)).all()
+    assert ratings == ["positive"]
