@@ -110,3 +110,18 @@ def test_a_rating_sent_twice_at_once_is_refused_not_500_auc_11(app, board, monke
     ratings = db.session.scalars(select(Feedback.rating).where(
         Feedback.from_user_id == board.alice.id)).all()
     assert ratings == ["positive"]
+
+
+@pytest.mark.parametrize("buy_now", [None, 900 * BAHT])
+def test_no_buy_now_confirmation_when_buy_now_is_gone_auc_8(board, make_auction, buy_now):
+    """AUC-8: buy-now disappears at the first bid without a reserve; the confirmation step
+    must not offer it (nor offer it on an auction that never had one)."""
+    auction = make_auction(seller=board.seller, buy_now_satang=buy_now)
+    if buy_now:
+        bid(board.alice_client, auction, 200)
+    url = f"/auctions/{auction.id}"
+    response = post_form(board.bob_client, f"{url}/buy-now", {}, form_url=url)
+    assert response.status_code == 302
+    page = board.bob_client.get(url).get_data(as_text=True)
+    assert "Buy-now is no longer available" in page
+    assert db.session.scalar(select(func.count(Sale.id))) == 0

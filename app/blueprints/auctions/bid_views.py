@@ -111,6 +111,9 @@ def buy_now(auction_id):
     now = utcnow()
     if request.form.get("confirmed") != "yes":
         refusal = bidding.bidder_refusal(auction, current_user, now)
+        if refusal is None and not engine.buy_now_available(bidding_state(auction)):
+            # No confirmation page offering a purchase the next step would refuse (AUC-8).
+            refusal = AccountError(bidding.refusal_message(engine.BidRefused("no_buy_now")))
         if refusal is not None:
             flash(refusal.message, "error")
             return redirect(url_for("auctions.auction", auction_id=auction.id))
