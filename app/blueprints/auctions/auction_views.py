@@ -24,6 +24,7 @@ from app.i18n import current_language
 from app.live import bus, stream_slots
 from app.models import Auction, AuctionPhoto
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 from app.money import satang_to_input
 from app.permissions import is_member
@@ -242,8 +243,11 @@ def watch(auction_id):
     """Watch or stop watching an auction (AUC-10); the button swaps itself under htmx."""
     auction = auction_or_404(auction_id)
     if EmptyForm().validate_on_submit():
-        toggle_watch(current_user, auction, utcnow())
-        db.session.commit()
+        try:
+            toggle_watch(current_user, auction, utcnow())
+            db.session.commit()
+        except IntegrityError:  # a double click: the other request made it a watch already
+            db.session.rollback()
     if wants_fragment():
         return render_template("auctions/_watch_button.html", auction=auction,
                                watching=queries.is_watching(current_user.id, auction.id))
