@@ -1,21 +1,22 @@
 """Bidding and buying now, each in two steps: the confirmation says exactly what will happen,
 then the bid is placed (AUC-6, AUC-8, AUC-9)."""
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from app.blueprints.accounts.errors import AccountError
-from app.blueprints.auctions import bidding, bp, engine
+from app.blueprints.auctions import bidding, bp, engine, queries
 from app.blueprints.auctions.auction_views import auction_or_404, render_auction_page
 from app.blueprints.auctions.forms import BidForm
-from app.blueprints.auctions.state import bidding_state
+from app.blueprints.auctions.state import (bidding_state, buy_now_available, minimum_bid,
+                                           phase)
 from app.database import utcnow
 from app.devices import device_id
 from app.extensions import db
 from app.forms import EmptyForm
 from app.htmx import render_page_or_fragment, wants_fragment
 from app.models import Auction
-from app.money import parse_baht
+from app.money import parse_baht, satang_to_input
 from app.net import client_ip
 
 
@@ -44,7 +45,24 @@ def _refused(auction, form, error):
     from app.blueprints.accounts.views import show_error
 
     show_error(form, error)
-    return render_auction_page(auction, form, 422)
+    return _bid_box(auction, form, 422)
+
+
+def _bid_box(auction, form, status):
+    """The bid box alone under htmx, computing only what it shows (the live panel updates
+    itself); the whole auction page otherwise."""
+    if not wants_fragment():
+        return render_auction_page(auction, form, status)
+    now = utcnow()
+    if form is None:
+        form = BidForm(formdata=None)
+        form.amount.data = satang_to_input(minimum_bid(auction))
+    response = make_response(render_template(
+        "auctions/_bid_box.html", auction=auction, form=form, phase=phase(auction, now),
+        my_max=queries.my_maximum(current_user.id, auction.id),
+        buy_now=buy_now_available(auction, now)), status)
+    response.headers.add("Vary", "HX-Request")
+    return response
 
 
 @bp.route("/<int:auction_id>/bid", methods=["POST"])
@@ -53,10 +71,10 @@ def bid(auction_id):
     """First post: the confirmation step. Second post (``confirmed``): the bid itself."""
     form = BidForm()
     if not form.validate_on_submit():
-        return render_auction_page(auction_or_404(auction_id), form, 422)
+        return _bid_box(auction_or_404(auction_id), form, 422)
     amount = _amount(form)
     if amount is None:
-        return render_auction_page(auction_or_404(auction_id), form, 422)
+        return _bid_box(auction_or_404(auction_id), form, 422)
     proxy = form.mode.data != "direct"
     if form.confirmed.data == "yes":
         # Straight to the lock: the rules run there, once, against the state the bidder
@@ -96,7 +114,7 @@ def _place(auction, form, amount, proxy):
         flash(_l("Your bid is in, but another bidder's earlier maximum is higher: you have "
                  "been outbid."), "warning")
     if wants_fragment():
-        return render_auction_page(auction, None, 200)
+        return _bid_box(auction, None, 200)
     return redirect(url_for("auctions.auction", auction_id=auction_id))
 
 
