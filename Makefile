@@ -62,5 +62,11 @@ bench-fanout: install-dev translations
 bench-auction-page: install-dev translations
 	$(BIN)/python bench/auction_page.py
 
+# 64 bidders on one auction and on 100 auctions, PostgreSQL at BENCH_POSTGRES_URL (a database
+# it creates and drops); prints bids/s, p50/p99 and checks that no bid was lost.
+.PHONY: bench-bids
+bench-bids: install-dev translations
+	$(BIN)/python bench/bids.py
+
 clean:
 	rm -rf $(VENV) instance .pytest_cache
