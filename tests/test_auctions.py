@@ -1,6 +1,7 @@
 """The auction board through its pages and services: starting auctions (AUC-1, AUC-4, AUC-8),
 bidding with a confirmation step (AUC-6, AUC-9), the clock (AUC-7, AUC-8), STOP signs
 (AUC-3), shill signals (AUC-12), watching and notifications (AUC-10)."""
+import re
 from datetime import timedelta
 import pytest
 from flask_babel import force_locale
@@ -41,7 +42,9 @@ def bid(client, auction, amount, mode="proxy", confirm=True, headers=None):
     version = page.split('name="version" type="hidden" value="')[1].split('"')[0] \
         if 'name="version" type="hidden" value="' in page else \
         page.split('id="version" name="version" type="hidden" value="')[1].split('"')[0]
-    return client.post(f"{url}/bid", data={**data, "version": version, "confirmed": "yes"},
+    leading = "1" if 'name="leading" type="hidden" value="1"' in page else "0"
+    return client.post(f"{url}/bid", data={**data, "version": version, "confirmed": "yes",
+                                           "leading": leading},
                        headers=headers or {})
 
 
@@ -497,3 +500,44 @@ def test_the_header_counts_unread_notices_and_reading_clears_them_auc_10(board):
     # Nobody reads another member's notices: the page only ever lists one's own.
     assert "You have been outbid" not in board.bob_client.get("/notifications").get_data(
         as_text=True)
+
+
+def confirmation(client, auction, amount, mode="proxy"):
+    """The hidden fields of the confirmation step for a bid (not yet placed)."""
+    url = f"/auctions/{auction.id}"
+    token = csrf_from(client.get(url).get_data(as_text=True))
+    data = {"csrf_token": token, "amount": str(amount), "mode": mode}
+    page = client.post(f"{url}/bid", data=data).get_data(as_text=True)
+    fields = dict(re.findall(r'name="(version|leading)" type="hidden" value="([^"]*)"', page))
+    return {**data, **fields, "confirmed": "yes"}
+
+
+def test_a_confirmed_bid_stands_when_others_bid_meanwhile_auc_9(board):
+    """AUC-9: what the confirmation said (you set a maximum; the system bids for you) still
+    holds after another bid, so the bid is placed without asking again."""
+    confirmed = confirmation(board.alice_client, board.auction, 900)
+    bid(board.bob_client, board.auction, 300)
+    response = board.alice_client.post(f"/auctions/{board.auction.id}/bid", data=confirmed)
+    assert response.status_code == 302
+    auction = fresh(board.auction)
+    assert (auction.leader_id, auction.current_price_satang) == (board.alice.id, 310 * BAHT)
+
+
+def test_a_confirmation_that_no_longer_holds_is_asked_again_auc_9(board):
+    """AUC-9: Alice confirmed raising her maximum as the leader; Bobby took the lead before
+    she sent it, so she sees what her bid does now instead of a bid she did not confirm."""
+    bid(board.alice_client, board.auction, 200)
+    confirmed = confirmation(board.alice_client, board.auction, 400)
+    assert confirmed["leading"] == "1"
+    bid(board.bob_client, board.auction, 1000)
+    response = board.alice_client.post(f"/auctions/{board.auction.id}/bid", data=confirmed)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "The auction changed while you were deciding" in html
+    assert fresh(board.auction).leader_id == board.bob.id
+
+
+def test_a_confirmed_bid_that_became_too_low_is_refused_with_the_minimum_auc_6(board):
+    confirmed = confirmation(board.alice_client, board.auction, 150, mode="direct")
+    bid(board.bob_client, board.auction, 400, mode="direct")
+    response = board.alice_client.post(f"/auctions/{board.auction.id}/bid", data=confirmed)
+    assert response.status_code == 422 and "at least ฿410" in response.get_data(as_text=True)

@@ -82,19 +82,25 @@ def bid(auction_id):
         auction = bidding.lock_auction(auction_id)
         if auction is None:
             abort(404)
-        if form.version.data == str(auction.version):
+        # Other bids since the confirmation do not matter as long as what it said still
+        # holds: the same bidder is (or is not) the leader; the rules run again on the
+        # current state. Otherwise let go of the lock and ask again.
+        shown_leading = form.leading.data == "1"
+        if form.version.data == str(auction.version) or \
+                shown_leading == (auction.leader_id == current_user.id):
             return _place(auction, form, amount, proxy)
-        db.session.rollback()  # the state moved on: let go of the lock and ask again
+        db.session.rollback()
     auction = auction_or_404(auction_id)
     error = _check(auction, amount, proxy, utcnow())
     if error is not None:
         return _refused(auction, form, error)
     changed = form.confirmed.data == "yes"
+    leading = auction.leader_id == current_user.id
     form.version.data, form.confirmed.data = str(auction.version), "yes"
+    form.leading.data = "1" if leading else "0"
     return render_page_or_fragment(
         "auctions/confirm_bid.html", "auctions/_bid_confirm.html", form=form,
-        auction=auction, amount=amount, proxy=proxy, changed=changed,
-        leading=auction.leader_id == current_user.id)
+        auction=auction, amount=amount, proxy=proxy, changed=changed, leading=leading)
 
 
 def _place(auction, form, amount, proxy):

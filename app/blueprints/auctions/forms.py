@@ -38,8 +38,8 @@ class AuctionForm(TalatForm):
 
 
 class BidForm(TalatForm):
-    """A bid: a direct amount or a hidden maximum (AUC-9). ``version`` is the state the
-    bidder saw on the confirmation step."""
+    """A bid: a direct amount or a hidden maximum (AUC-9). ``version`` and ``leading`` are
+    the state the bidder saw on the confirmation step."""
 
     amount = StringField(_l("Your bid (baht)"), validators=[
         DataRequired(REQUIRED), Length(max=20, message=TOO_LONG)])
@@ -49,6 +49,7 @@ class BidForm(TalatForm):
         SelectChoice("direct", _l("Exact bid: bid exactly this amount"))])
     version = HiddenField()
     confirmed = HiddenField()
+    leading = HiddenField()  # whether the confirmation spoke to the leader ("1") or not
 
 
 class FeedbackForm(TalatForm):
