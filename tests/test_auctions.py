@@ -541,3 +541,26 @@ def test_a_confirmed_bid_that_became_too_low_is_refused_with_the_minimum_auc_6(b
     bid(board.bob_client, board.auction, 400, mode="direct")
     response = board.alice_client.post(f"/auctions/{board.auction.id}/bid", data=confirmed)
     assert response.status_code == 422 and "at least ฿410" in response.get_data(as_text=True)
+
+
+def test_a_bidding_war_sends_one_outbid_notice_until_it_is_read_auc_10(board, make_member,
+                                                                       client_for):
+    """AUC-10: outbid notices do not flood: one per auction until read, at the latest price."""
+    carol = make_member(display_name="Carol")
+    carol_client = client_for(carol)
+    bid(board.alice_client, board.auction, 200, mode="direct")
+    bid(board.bob_client, board.auction, 300, mode="direct")
+    bid(carol_client, board.auction, 400, mode="direct")
+    bid(board.alice_client, board.auction, 500, mode="direct")
+    bid(carol_client, board.auction, 600, mode="direct")
+    bid(board.alice_client, board.auction, 700, mode="direct")
+    alice_notices = db.session.scalars(select(Notification).where(
+        Notification.user_id == board.alice.id, Notification.kind == "outbid")).all()
+    assert len(alice_notices) == 1 and alice_notices[0].amount_satang == 600 * BAHT
+    mails = db.session.scalar(select(func.count(EmailMessage.id)).where(
+        EmailMessage.user_id == board.alice.id, EmailMessage.kind == "notice_outbid"))
+    assert mails == 1
+    post_form(board.alice_client, "/notifications/read", {}, form_url="/notifications")
+    bid(carol_client, board.auction, 800, mode="direct")
+    assert db.session.scalar(select(func.count(Notification.id)).where(
+        Notification.user_id == board.alice.id, Notification.kind == "outbid")) == 2

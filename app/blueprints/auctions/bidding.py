@@ -17,7 +17,7 @@ from app.database import begin_immediate, utcnow
 from app.extensions import db
 from app.i18n import format_baht
 from app.live import publish_after_commit
-from app.models import Auction, Bid
+from app.models import Auction, Bid, Notification
 from app.notifications import notify_id
 
 EXTENSION_WINDOW = timedelta(minutes=5)
@@ -90,11 +90,23 @@ def _apply_clock_rules(auction, old_price, now):
         auction.ends_at = now + EXTENSION_WINDOW
 
 
+def _tell_outbid(user_id, auction, now):
+    """Tell a member they lost the lead (AUC-10): one notice and one e-mail per auction until
+    they have read it, so a bidding war does not flood their inbox; the unread notice shows
+    the latest price."""
+    unread = db.session.scalar(select(Notification).where(
+        Notification.user_id == user_id, Notification.auction_id == auction.id,
+        Notification.kind == "outbid", Notification.read_at.is_(None)).limit(1))
+    if unread is not None:
+        unread.amount_satang, unread.created_at = auction.current_price_satang, now
+        return
+    notify_id(user_id, "outbid", auction=auction, amount=auction.current_price_satang, now=now)
+
+
 def _announce(auction, outcome, bidder_id, now):
     previous = outcome.previous_leader
     if outcome.leader_changed and previous is not None and previous != bidder_id:
-        notify_id(previous, "outbid", auction=auction, amount=auction.current_price_satang,
-                  now=now)
+        _tell_outbid(previous, auction, now)
     publish_after_commit(f"auction:{auction.id}", {
         "version": auction.version, "leader": auction.leader_id, "ends_at":
         auction.ends_at.isoformat()})
