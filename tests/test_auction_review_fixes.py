@@ -125,3 +125,21 @@ def test_no_buy_now_confirmation_when_buy_now_is_gone_auc_8(board, make_auction,
     page = board.bob_client.get(url).get_data(as_text=True)
     assert "Buy-now is no longer available" in page
     assert db.session.scalar(select(func.count(Sale.id))) == 0
+
+
+def test_raising_a_hidden_maximum_sends_watchers_nothing_auc_9(board):
+    """AUC-9: the maximum is never revealed — not even the fact that the leader raised it:
+    no new version, so no live update reaches other pages."""
+    from app.blueprints.auctions import bidding as bidding_service
+    from app.database import utcnow as clock
+    from app.extensions import db as database
+    from app.models import Auction as AuctionModel
+
+    bidding_service.place_bid(board.auction.id, board.alice, 20_000, proxy=True, now=clock())
+    database.session.commit()
+    before = database.session.get(AuctionModel, board.auction.id, populate_existing=True)
+    version = before.version
+    bidding_service.place_bid(board.auction.id, board.alice, 90_000, proxy=True, now=clock())
+    database.session.commit()
+    after = database.session.get(AuctionModel, board.auction.id, populate_existing=True)
+    assert after.version == version and after.leader_max_satang == 90_000

@@ -137,15 +137,20 @@ def place_locked_bid(auction, bidder, amount, *, proxy, now=None, ip="", device=
         outcome = engine.place(bidding_state(auction), bidder.id, amount, proxy=proxy)
     except engine.BidRefused as error:
         raise BidNotAccepted(refusal_message(error), field="amount") from None
-    old_price = auction.current_price_satang
+    old_price, old_end = auction.current_price_satang, auction.ends_at
     store_state(auction, outcome.state)
     _apply_clock_rules(auction, old_price, now)
-    auction.version += 1
+    # A leader quietly raising a hidden maximum changes nothing anyone else can see: no new
+    # version and no live event, so watchers cannot tell that it happened (AUC-9).
+    visible = any(line.kind != "raise" for line in outcome.lines) or auction.ends_at != old_end
+    if visible:
+        auction.version += 1
     rows = _record(auction, outcome, now=now, ip=ip, device=device)
     own = [row for row in rows if row.bidder_id == bidder.id and row.kind != "auto"]
     if own:
         shill.flag_if_seller_like(auction, own[0], now)
-    _announce(auction, outcome, bidder.id, now)
+    if visible:
+        _announce(auction, outcome, bidder.id, now)
     return rows
 
 
