@@ -21,20 +21,6 @@ SCRIPT = "<script>alert(1)</script>"
 
 
 @pytest.fixture
-def client_for(app, login):
-    """A logged-in client (English pages) for a member."""
-
-    def _client(user):
-        client = app.test_client()
-        client.set_cookie("lang", "en")
-        if user is not None:
-            login(user.email, target=client)
-        return client
-
-    return _client
-
-
-@pytest.fixture
 def market(make_member, make_shop, make_listing, client_for):
     """A Standard shop with a listing of 3 at ฿1,500, a staff member and a buyer."""
     owner, staff, buyer = (make_member(display_name=name) for name in ("Seller", "Staffer",
