@@ -24,18 +24,25 @@ TEXTS = {
 def notify(user, kind, *, auction=None, amount=None, now, email=True):
     """Record a notice for ``user`` and, if ``email``, queue the matching e-mail
     (``mail/notice_<kind>.txt``; sent after commit)."""
-    db.session.add(Notification(user_id=user.id, kind=kind, created_at=now,
-                                auction_id=auction.id if auction is not None else None,
-                                amount_satang=amount))
+    _add(user.id, kind, auction, amount, now)
     if email:
         link = external_url("auctions.auction", auction_id=auction.id) if auction else None
         queue_mail(user.email, f"notice_{kind}", user=user, auction=auction, amount=amount,
                    link=link, kind=f"notice_{kind}")
 
 
-def notify_id(user_id, kind, **kwargs):
-    """:func:`notify` for a member known by id."""
-    notify(db.session.get(User, user_id), kind, **kwargs)
+def notify_id(user_id, kind, *, auction=None, amount=None, now, email=True):
+    """:func:`notify` for a member known by id (an in-app notice alone loads no member)."""
+    if email:
+        notify(db.session.get(User, user_id), kind, auction=auction, amount=amount, now=now)
+        return
+    _add(user_id, kind, auction, amount, now)
+
+
+def _add(user_id, kind, auction, amount, now):
+    db.session.add(Notification(user_id=user_id, kind=kind, created_at=now,
+                                auction_id=auction.id if auction is not None else None,
+                                amount_satang=amount))
 
 
 def unread_count(user):

@@ -30,9 +30,12 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def wait(url, timeout=60):
+def wait(url, server=None, timeout=60):
+    """Until ``url`` answers 200; stop at once if the ``server`` process has exited."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
+        if server is not None and server.poll() is not None:
+            raise SystemExit(f"gunicorn exited with {server.returncode}")
         try:
             with urllib.request.urlopen(url, timeout=5) as response:
                 if response.status == 200:

@@ -7,7 +7,7 @@ import pytest
 from flask_babel import force_locale
 from sqlalchemy import func, select
 
-from app.blueprints.auctions import bidding
+from app.blueprints.auctions import bidding, shill
 from app.blueprints.auctions.errors import BidNotAccepted
 from app.database import utcnow
 from app.extensions import db
@@ -441,6 +441,7 @@ def test_a_bid_from_the_sellers_address_is_taken_but_flagged_auc_12(board, make_
     db.session.commit()
     flag = db.session.scalar(select(BidFlag))
     assert flag.reason == "same_ip" and flag.resolved_at is None
+    assert [f.id for f in shill.open_flags()] == [flag.id]  # the moderation queue's hook
     assert fresh(auction).leader_id == board.alice.id  # allowed, only flagged
 
 

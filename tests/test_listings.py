@@ -81,6 +81,7 @@ def test_bad_prices_are_refused_and_input_kept_shop_3(seller, price):
                                           ("quantity", "-1"), ("quantity", "many"),
                                           ("condition", "mint"), ("content_rating", "xxx"),
                                           ("category_id", "0"), ("category_id", "999999"),
+                                          ("category_id", "99999999999999999999"),
                                           ("description", "x" * 5001),
                                           ("certificate_number", "A1")])
 def test_bad_listing_fields_are_refused_shop_3(seller, field, value):

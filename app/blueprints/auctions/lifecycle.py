@@ -7,13 +7,13 @@ from sqlalchemy import select
 from app.blueprints.auctions import engine
 from app.blueprints.auctions.errors import AuctionError
 from app.blueprints.auctions.state import bidding_state, is_halted, phase, seller_may_end
+from app.blueprints.shops.listing_services import clean_item_text
 from app.blueprints.shops.prohibited import check_text
 from app.blueprints.shops.shop_services import check_not_frozen
 from app.extensions import db
 from app.i18n import current_language, format_baht
 from app.live import publish_after_commit
-from app.models import Auction, Bid, Category, Sale
-from app.urls import MAX_ID
+from app.models import Auction, Bid, Sale
 from app.notifications import notify, notify_id
 
 MIN_DURATION = timedelta(days=1)
@@ -33,19 +33,7 @@ def rights_refusal(user):
 
 
 def _clean_text(fields):
-    title = " ".join((fields.get("title") or "").split())
-    if not 3 <= len(title) <= 120:
-        raise AuctionError(_l("A title has 3 to 120 characters."), field="title")
-    description = (fields.get("description") or "").strip()
-    if len(description) > 5000:
-        raise AuctionError(_l("The description may be at most 5,000 characters."),
-                           field="description")
-    category_id = fields.get("category_id")
-    # A forged huge id would overflow SQLite's integers: it names no category anyway.
-    category = db.session.get(Category, category_id) \
-        if isinstance(category_id, int) and 0 < category_id <= MAX_ID else None
-    if category is None:
-        raise AuctionError(_l("Please choose a category."), field="category_id")
+    title, description, category = clean_item_text(fields, error=AuctionError)
     verdict = check_text(title, description)
     if verdict.action is not None:
         groups = ", ".join(verdict.groups(current_language()))

@@ -47,11 +47,6 @@ def reserve_met(auction):
     return engine.reserve_met(bidding_state(auction))
 
 
-def has_reserve(auction):
-    """Whether the seller set a reserve."""
-    return auction.reserve_satang is not None
-
-
 def buy_now_available(auction, now):
     """Buy-now is offered while the auction is open and no bid has met the reserve (AUC-8)."""
     return phase(auction, now) == "open" and engine.buy_now_available(bidding_state(auction))

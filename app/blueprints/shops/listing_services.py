@@ -11,23 +11,35 @@ from app.i18n import current_language
 from app.models import Category, Listing, ListingPhoto
 from app.models.listings import CONDITIONS, CONTENT_RATINGS
 from app.uploads import delete_image
+from app.urls import MAX_ID
 
 MAX_PHOTOS = 10
 MAX_QUANTITY = 9999
 LOCKED_STATUSES = ("fake",)
 
 
-def _clean(fields):
+def clean_item_text(fields, error=ShopError):
+    """The title, description and category of something offered (a listing, an auction):
+    whitespace tidied, lengths checked, the category looked up. Raises ``error`` naming the
+    field."""
     title = " ".join((fields.get("title") or "").split())
     if not 3 <= len(title) <= 120:
-        raise ShopError(_l("A title has 3 to 120 characters."), field="title")
+        raise error(_l("A title has 3 to 120 characters."), field="title")
     description = (fields.get("description") or "").strip()
     if len(description) > 5000:
-        raise ShopError(_l("The description may be at most 5,000 characters."),
-                        field="description")
-    category = db.session.get(Category, fields.get("category_id") or 0)
+        raise error(_l("The description may be at most 5,000 characters."),
+                    field="description")
+    category_id = fields.get("category_id")
+    # A forged huge id would overflow SQLite's integers: it names no category anyway.
+    category = db.session.get(Category, category_id) \
+        if isinstance(category_id, int) and 0 < category_id <= MAX_ID else None
     if category is None:
-        raise ShopError(_l("Please choose a category."), field="category_id")
+        raise error(_l("Please choose a category."), field="category_id")
+    return title, description, category
+
+
+def _clean(fields):
+    title, description, category = clean_item_text(fields)
     price = fields.get("price_satang")
     if not isinstance(price, int) or price <= 0:
         raise ShopError(_l("Please enter a price above zero."), field="price")
