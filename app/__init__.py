@@ -45,6 +45,8 @@ def create_app(config=None):
     from app.blueprints.accounts import bp as accounts_bp
     from app.blueprints.admin import bp as admin_bp
     from app.blueprints.auctions import bp as auctions_bp
+    from app.blueprints.boards import bp as boards_bp
+    from app.blueprints.moderation import bp as moderation_bp
     from app.blueprints.main import bp as main_bp
     from app.blueprints.search import bp as search_bp
     from app.blueprints.shops import bp as shops_bp
@@ -55,6 +57,8 @@ def create_app(config=None):
     app.register_blueprint(search_bp)
     app.register_blueprint(shops_bp)
     app.register_blueprint(auctions_bp)
+    app.register_blueprint(moderation_bp)
+    app.register_blueprint(boards_bp)
 
     register_error_handlers(app)
     register_filters(app)

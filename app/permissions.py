@@ -21,6 +21,24 @@ def is_admin(user):
     return is_member(user) and user.role == "admin"
 
 
+def is_suspended(user, now=None):
+    """A suspension running or the account closed (ACC-5): no bidding, selling or posting."""
+    if not is_member(user):
+        return False
+    if user.closed_at is not None:
+        return True
+    if user.suspended_until is None:
+        return False
+    from app.database import utcnow
+
+    return user.suspended_until > (now or utcnow())
+
+
+def can_act(user, now=None):
+    """A member who may bid, sell and post: logged in and not suspended (ACC-5)."""
+    return is_member(user) and not is_suspended(user, now)
+
+
 def can_run_shop(user, shop):
     """The shop's owner (and admins) manage its details, plan requests and staff (SHOP-1)."""
     return is_member(user) and (shop.owner_id == user.id or is_admin(user))
@@ -61,5 +79,6 @@ def require(predicate):
 def register_permissions(app):
     """Expose the predicates to templates."""
     app.jinja_env.globals.update(can_moderate=can_moderate, is_admin=is_admin,
+                                 is_suspended=is_suspended, can_act=can_act,
                                  can_run_shop=can_run_shop,
                                  can_manage_listings=can_manage_listings)

@@ -2,10 +2,14 @@
 from app.models.accounts import LoginBlock, LoginFailure, LoginSession, PasswordResetToken, User
 from app.models.auctions import (
     Auction, AuctionPhoto, AuctionWatch, Bid, BidFlag, Feedback, Sale)
+from app.models.boards import BoardPost
 from app.models.listings import (
     Category, Listing, ListingActivity, ListingPhoto, ProhibitedTerm, Watch)
 from app.models.mail import EmailMessage
 from app.models.messages import Conversation, Message
+from app.models.moderation import (
+    Appeal, AuditEntry, EvidenceFile, Explanation, LiftRequest, Report, ReviewItem, Sanction,
+    StopSign, Strike)
 from app.models.notifications import Notification
 from app.models.orders import Order, Review
 from app.models.shops import Follow, FrozenSection, Shop, ShopCircle, ShopStaff
@@ -19,4 +23,6 @@ __all__ = [
     "Order", "Review", "Conversation", "Message",
     "Auction", "AuctionPhoto", "Bid", "BidFlag", "AuctionWatch", "Sale", "Feedback",
     "Notification",
+    "StopSign", "Strike", "ReviewItem", "Report", "Explanation", "EvidenceFile", "LiftRequest",
+    "Sanction", "Appeal", "AuditEntry", "BoardPost",
 ]

@@ -35,6 +35,10 @@ class User(db.Model):
     # Starting auctions (AUC-1, AUC-4): moderation suspends or revokes it.
     auction_rights: Mapped[str] = mapped_column(db.String(16), default="active",
                                                 server_default="active")
+    # ACC-5: a suspension (until this time) or a permanent closure bars bidding, selling and
+    # posting; browsing stays possible. Kept on the member so every action checks it cheaply.
+    suspended_until = mapped_column(UTCDateTime, nullable=True)
+    closed_at = mapped_column(UTCDateTime, nullable=True)
 
     # Set per request by the session loader; Flask-Login stores it as the user's id.
     _session_token = None

@@ -1,6 +1,7 @@
 """Listings, their photos and categories, the prohibited list, watching and activity counts
 (SHOP-3, SHOP-4, RANK-1, RANK-2)."""
 from sqlalchemy import BigInteger, CheckConstraint, Index, UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.database import UTCDateTime, utcnow
@@ -62,6 +63,10 @@ class Listing(db.Model):
     content_rating: Mapped[str] = mapped_column(db.String(16), default="general")
     status: Mapped[str] = mapped_column(db.String(16), default="active")
     hold_reason: Mapped[str] = mapped_column(db.String(300), default="")
+    # The current STOP sign's kind, if any (moderation sets it; SHOP-7), for lists and search.
+    stop_sign: Mapped[str | None] = mapped_column(db.String(24))
+    # A moderator set the content rating: the seller's edits no longer change it.
+    rating_locked: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
     certificate_issuer: Mapped[str] = mapped_column(db.String(120), default="")
     certificate_number: Mapped[str] = mapped_column(db.String(60), default="")
     certificate_photo_key: Mapped[str | None] = mapped_column(db.String(64))

@@ -22,6 +22,11 @@ class Notification(db.Model):
     auction_id: Mapped[int | None] = mapped_column(db.ForeignKey("auctions.id",
                                                                  ondelete="CASCADE"))
     amount_satang: Mapped[int | None] = mapped_column(BigInteger)
+    # Notices about something other than an auction (a sign, a sanction, a strike): what it
+    # is about and the facts to show, as JSON text.
+    target_type: Mapped[str | None] = mapped_column(db.String(16))
+    target_id: Mapped[int | None] = mapped_column()
+    data: Mapped[str] = mapped_column(db.Text, default="{}", server_default="{}")
     created_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     read_at = mapped_column(UTCDateTime, nullable=True)
 

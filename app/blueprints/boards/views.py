@@ -1,0 +1,1 @@
+"""Board pages (filled in by the signs work)."""

@@ -1,0 +1,218 @@
+"""The review queue's core (MOD-7): raising items, claiming them, deciding them.
+
+Every domain raises items here (``open_item``) and registers what a moderator can do with
+each kind (``register_action``). Deciding an item runs the action's handler, closes the item,
+writes the audit entry (MOD-10) and tells every open queue page that the queue changed.
+"""
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from app.blueprints.moderation import audit
+from app.blueprints.moderation.errors import ModerationError
+from app.extensions import db
+from app.live import publish_after_commit
+from app.models import ReviewItem
+
+#: How long a claim keeps other moderators off an item.
+CLAIM_MINUTES = 10
+#: The live channel every queue page listens on.
+QUEUE_CHANNEL = "moderation:queue"
+
+KIND_LABELS = {
+    "report": _l("Reports"),
+    "prohibited_hold": _l("Prohibited-goods holds"),
+    "shill_flag": _l("Shill-bid flags"),
+    "explanation": _l("Explanations"),
+    "lift_request": _l("Lift requests"),
+    "appeal": _l("Appeals"),
+    "shop_fakes": _l("Shops with fakes"),
+    "strike_revoke": _l("Six strikes"),
+    "reinstatement": _l("Reinstatement requests"),
+    "complaint": _l("Complaints"),
+}
+
+
+@dataclass
+class Action:
+    """Something a moderator can do with an item of one kind.
+
+    ``handler(item, moderator, form, now=..., ip=...)`` applies the effects through the
+    domains' services and returns the decision note; it raises :class:`ModerationError` to
+    refuse. ``fields`` names the form fields it reads (``reason``, ``sign``, ...); ``key`` is
+    the keyboard shortcut on the queue page; ``bulk`` allows it on many items at once."""
+
+    name: str
+    label: object
+    handler: object
+    fields: tuple = ()
+    key: str = ""
+    bulk: bool = False
+    style: str = ""
+    closes: bool = True
+    extra: dict = field(default_factory=dict)
+
+
+_ACTIONS = {}
+
+
+def register_action(kind, action):
+    """Make ``action`` available on items of ``kind`` (in registration order)."""
+    _ACTIONS.setdefault(kind, [])
+    _ACTIONS[kind] = [a for a in _ACTIONS[kind] if a.name != action.name] + [action]
+    return action
+
+
+def actions_for(kind):
+    """The actions a moderator can take on an item of ``kind``."""
+    return list(_ACTIONS.get(kind, ()))
+
+
+def find_action(kind, name):
+    """The action ``name`` on ``kind``, or a refusal."""
+    for action in _ACTIONS.get(kind, ()):
+        if action.name == name:
+            return action
+    raise ModerationError(_l("That action is not available for this item."))
+
+
+def queue_changed():
+    """Tell every open queue page, after commit, that counts and rows may have changed."""
+    publish_after_commit(QUEUE_CHANNEL, "changed")
+
+
+def open_item_for(kind, target_type, target_id):
+    """The open item of ``kind`` on the target, if any."""
+    return db.session.scalar(select(ReviewItem).where(
+        ReviewItem.kind == kind, ReviewItem.target_type == target_type,
+        ReviewItem.target_id == target_id, ReviewItem.status == "open"))
+
+
+def open_item(kind, target_type, target_id, *, now, subject_user_id=None, source_id=None,
+              summary="", report=False, excluded_moderator_id=None):
+    """Raise an item, or return the open one already on this target (at most one open item
+    per kind and target). ``report=True`` counts one more report on it."""
+    item = open_item_for(kind, target_type, target_id)
+    if item is None:
+        item = ReviewItem(kind=kind, target_type=target_type, target_id=target_id,
+                          subject_user_id=subject_user_id, source_id=source_id,
+                          summary=(summary or "")[:300], created_at=now, updated_at=now,
+                          excluded_moderator_id=excluded_moderator_id,
+                          report_count=1 if report else 0)
+        try:
+            with db.session.begin_nested():
+                db.session.add(item)
+                db.session.flush()
+        except IntegrityError:
+            # Another request raised it at the same moment: count on theirs.
+            item = open_item_for(kind, target_type, target_id)
+            if item is None:
+                raise
+            if report:
+                _count_report(item, now)
+    else:
+        if report:
+            _count_report(item, now)
+        elif source_id is not None:
+            item.source_id = source_id
+            item.updated_at = now
+    queue_changed()
+    return item
+
+
+def _count_report(item, now):
+    db.session.execute(update(ReviewItem).where(ReviewItem.id == item.id).values(
+        report_count=ReviewItem.report_count + 1, updated_at=now))
+    db.session.refresh(item)
+
+
+def claim_holder(item, now):
+    """The moderator id whose claim on ``item`` is still running, or None."""
+    if item.claimed_by_id and item.claimed_until and item.claimed_until > now:
+        return item.claimed_by_id
+    return None
+
+
+def check_may_work(item, moderator, now):
+    """Refuse when the item is closed, claimed by someone else, or barred to this moderator
+    (the one who sanctioned may not decide the appeal: MOD-9)."""
+    if item.status != "open":
+        raise ModerationError(_l("This item has already been decided."))
+    holder = claim_holder(item, now)
+    if holder is not None and holder != moderator.id:
+        raise ModerationError(_l("Another moderator is working on this item."))
+    if item.excluded_moderator_id == moderator.id:
+        raise ModerationError(_l("You took the decision under appeal; another moderator "
+                                 "must decide this appeal."))
+
+
+def claim(item, moderator, *, now, ip=""):
+    """Claim ``item`` for ``CLAIM_MINUTES`` so other moderators leave it alone."""
+    check_may_work(item, moderator, now)
+    before = {"claimed_by_id": item.claimed_by_id}
+    item.claimed_by_id = moderator.id
+    item.claimed_until = now + timedelta(minutes=CLAIM_MINUTES)
+    audit.record(moderator, "queue.claim", "review_item", item.id, before=before,
+                 after={"claimed_by_id": moderator.id}, now=now, ip=ip)
+    queue_changed()
+
+
+def release(item, moderator, *, now, ip=""):
+    """Give up a claim (only its holder can)."""
+    if item.claimed_by_id != moderator.id:
+        return
+    item.claimed_by_id = None
+    item.claimed_until = None
+    audit.record(moderator, "queue.release", "review_item", item.id,
+                 before={"claimed_by_id": moderator.id}, after={"claimed_by_id": None},
+                 now=now, ip=ip)
+    queue_changed()
+
+
+def close_item(item, moderator, decision, note="", *, now, ip=""):
+    """Mark ``item`` done with ``decision`` and write the audit entry."""
+    before = {"status": item.status, "decision": item.decision}
+    item.status = "done"
+    item.decision = decision
+    item.decision_note = note or ""
+    item.decided_by_id = moderator.id if moderator is not None else None
+    item.decided_at = now
+    item.updated_at = now
+    item.claimed_by_id = None
+    item.claimed_until = None
+    audit.record(moderator, f"queue.{decision}", "review_item", item.id, before=before,
+                 after={"status": "done", "decision": decision}, note=note, now=now, ip=ip)
+    queue_changed()
+
+
+def decide(item, moderator, action_name, form, *, now, ip=""):
+    """Run ``action_name`` on ``item`` with the submitted ``form`` values; returns the note.
+    Everything happens in the caller's transaction; nothing is committed here."""
+    check_may_work(item, moderator, now)
+    action = find_action(item.kind, action_name)
+    note = action.handler(item, moderator, form, now=now, ip=ip) or ""
+    if action.closes and item.status == "open":
+        close_item(item, moderator, action.name, note, now=now, ip=ip)
+    return note
+
+
+def close_open_items(target_type, target_id, moderator, decision, *, now, kinds=None, ip=""):
+    """Close every open item on a target (say, after the target was dealt with elsewhere)."""
+    query = select(ReviewItem).where(ReviewItem.target_type == target_type,
+                                     ReviewItem.target_id == target_id,
+                                     ReviewItem.status == "open")
+    if kinds:
+        query = query.where(ReviewItem.kind.in_(kinds))
+    for item in db.session.scalars(query).all():
+        close_item(item, moderator, decision, now=now, ip=ip)
+
+
+def open_counts():
+    """``{kind: number of open items}`` for the navigation."""
+    rows = db.session.execute(select(ReviewItem.kind, func.count(ReviewItem.id))
+                              .where(ReviewItem.status == "open")
+                              .group_by(ReviewItem.kind)).all()
+    return {kind: count for kind, count in rows}
