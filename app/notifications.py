@@ -3,6 +3,8 @@
 A notification stores its kind and facts; :data:`TEXTS` turns them into a sentence in the
 reader's language when shown, so switching language changes old notices too.
 """
+import json
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
@@ -19,6 +21,83 @@ TEXTS = {
     "unsold": _l("Your auction “%(title)s” ended without a sale."),
     "lost": _l("“%(title)s” ended; another bidder won it."),
 }
+
+
+#: Code values in a notice's facts shown as words: ``{"sign": {"fake": _l("FAKE"), ...}}``.
+#: Domains register their labels with :func:`register_labels`.
+LABELS = {}
+#: Where a notice about a target links to: ``{"sign": callable(target_id) -> url}``.
+LINKS = {}
+
+
+def register_labels(field, labels):
+    """Show the code values of ``field`` in a notice's facts as these (translated) words."""
+    LABELS[field] = labels
+
+
+def register_link(target_type, make_url):
+    """Link notices about ``target_type`` to ``make_url(target_id)``."""
+    LINKS[target_type] = make_url
+
+
+def notify_about(user, kind, *, target_type, target_id, facts, now, email=True):
+    """A notice about something other than an auction (a sign, a strike, a sanction): ``facts``
+    is a dict of strings filled into ``TEXTS[kind]`` when shown (code values listed in
+    :data:`LABELS` are shown as words). With ``email``, the same sentence and a link are
+    mailed (``mail/notice_about.txt``)."""
+    db.session.add(Notification(user_id=user.id, kind=kind, created_at=now,
+                                target_type=target_type, target_id=target_id,
+                                data=json.dumps(facts, ensure_ascii=False, default=str)))
+    if email:
+        note = Notification(kind=kind, target_type=target_type, target_id=target_id,
+                            data=json.dumps(facts, ensure_ascii=False, default=str))
+        queue_mail(user.email, "notice_about", user=user, notice=note, kind=f"notice_{kind}",
+                   link=notice_link(note, external=True))
+
+
+def notice_facts(notice):
+    """The facts of a notice, code values turned into words in the reader's language."""
+    try:
+        facts = json.loads(notice.data or "{}")
+    except ValueError:
+        facts = {}
+    shown = {}
+    for key, value in facts.items():
+        labels = LABELS.get(key)
+        shown[key] = str(labels.get(value, value)) if labels else value
+    return shown
+
+
+def notice_text(notice):
+    """The notice as a sentence in the reader's language."""
+    text = TEXTS.get(notice.kind)
+    if text is None:
+        return ""
+    facts = notice_facts(notice)
+    if notice.auction_id:
+        from app.i18n import format_baht
+
+        facts.setdefault("title", notice.auction.title)
+        facts.setdefault("amount", format_baht(notice.amount_satang)
+                         if notice.amount_satang is not None else "")
+    try:
+        return str(text) % facts
+    except (KeyError, TypeError, ValueError):
+        return str(text)
+
+
+def notice_link(notice, external=False):
+    """Where the notice leads: its auction, or the page of what it is about."""
+    from flask import url_for
+
+    if notice.auction_id:
+        if external:
+            return external_url("auctions.auction", auction_id=notice.auction_id)
+        return url_for("auctions.auction", auction_id=notice.auction_id)
+    make_url = LINKS.get(notice.target_type or "")
+    if make_url is None:
+        return None
+    return make_url(notice.target_id, external=external)
 
 
 def notify(user, kind, *, auction=None, amount=None, now, email=True):

@@ -15,13 +15,16 @@ def unread_notice_count():
     return notifications.unread_count(current_user) if current_user.is_authenticated else 0
 
 
+bp.add_app_template_global(notifications.notice_text, "notice_text")
+bp.add_app_template_global(notifications.notice_link, "notice_link")
+
+
 @bp.route("/notifications")
 @login_required
 def notifications_page():
     """The member's latest notices; unread ones are marked."""
     return render_template("accounts/notifications.html",
-                           notices=notifications.recent(current_user),
-                           texts=notifications.TEXTS)
+                           notices=notifications.recent(current_user))
 
 
 @bp.route("/notifications/read", methods=["POST"])
