@@ -143,3 +143,17 @@ def test_raising_a_hidden_maximum_sends_watchers_nothing_auc_9(board):
     database.session.commit()
     after = database.session.get(AuctionModel, board.auction.id, populate_existing=True)
     assert after.version == version and after.leader_max_satang == 90_000
+
+
+def test_watchers_of_a_halted_auction_get_no_ending_reminder_auc_3_auc_10(app, board):
+    """A STOP-signed auction takes no bids (AUC-3), so "ends within the hour" would mislead."""
+    from app.blueprints.auctions.watching import toggle_watch
+
+    toggle_watch(board.alice, board.auction, utcnow())
+    auction = db.session.get(Auction, board.auction.id)
+    auction.stop_sign = "under_review"
+    db.session.commit()
+    soon = auction.ends_at - timedelta(minutes=30)
+    assert JOBS["remind-auction-watchers"](app, soon) == 0
+    assert db.session.scalar(select(Notification.id).where(
+        Notification.kind == "ending_soon")) is None

@@ -2,10 +2,11 @@
 default feedback. Each is idempotent and commits one short transaction per item."""
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from app.blueprints.auctions.bidding import lock_auction
 from app.blueprints.auctions.lifecycle import settle
+from app.blueprints.auctions.state import AUTHENTIC
 from app.database import begin_immediate
 from app.extensions import db
 from app.models import Auction, AuctionWatch
@@ -39,7 +40,9 @@ def remind_ending(now):
         select(AuctionWatch.id).join(Auction, Auction.id == AuctionWatch.auction_id).where(
             AuctionWatch.ending_notified_at.is_(None), Auction.settled_at.is_(None),
             Auction.ends_at > now, Auction.ends_at <= now + ENDING_SOON,
-            Auction.starts_at <= now)).scalars().all()
+            Auction.starts_at <= now,
+            # A halted auction (any STOP sign but AUTHENTIC, AUC-3) takes no bids: no reminder.
+            or_(Auction.stop_sign.is_(None), Auction.stop_sign == AUTHENTIC))).scalars().all()
     count = 0
     for watch_id in rows:
         begin_immediate(db.session)
