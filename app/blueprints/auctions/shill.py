@@ -40,7 +40,30 @@ def flag_if_seller_like(auction, bid, now):
     for reason in reasons:
         db.session.add(BidFlag(bid_id=bid.id, auction_id=auction.id, reason=reason,
                                created_at=now))
+    if reasons:
+        from app.blueprints.moderation import queue
+
+        queue.open_item("shill_flag", "auction", auction.id, now=now,
+                        subject_user_id=auction.seller_id, source_id=bid.id,
+                        summary=", ".join(reasons))
     return reasons
+
+
+def auction_flags(auction_id, *, open_only=True):
+    """The shill flags on one auction, oldest first."""
+    query = select(BidFlag).where(BidFlag.auction_id == auction_id)
+    if open_only:
+        query = query.where(BidFlag.resolved_at.is_(None))
+    return db.session.scalars(query.order_by(BidFlag.created_at, BidFlag.id)).all()
+
+
+def resolve_flags(auction_id, moderator, *, now):
+    """A moderator dealt with the auction's open flags; returns how many were resolved."""
+    flags = auction_flags(auction_id)
+    for flag in flags:
+        flag.resolved_at, flag.resolved_by_id = now, moderator.id
+    db.session.flush()
+    return len(flags)
 
 
 def open_flags(limit=100):

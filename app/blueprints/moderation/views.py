@@ -1,2 +1,3 @@
-"""Moderation pages (the queue views are added by the queue work)."""
+"""Moderation pages, split by sub-area into the modules imported here."""
 from app.blueprints.moderation import audit, queue  # noqa: F401
+from app.blueprints.moderation import audit_views, hold_actions, queue_live, queue_views  # noqa: E402,F401,I001

@@ -8,7 +8,7 @@ from app.blueprints.shops.prohibited import check_text
 from app.blueprints.shops.shop_services import check_not_frozen
 from app.extensions import db
 from app.i18n import current_language
-from app.models import Category, Listing, ListingPhoto
+from app.models import Category, Listing, ListingPhoto, Shop
 from app.models.listings import CONDITIONS, CONTENT_RATINGS
 from app.uploads import delete_image
 from app.urls import MAX_ID
@@ -89,6 +89,7 @@ def create_listing(shop, author, fields, *, now):
     _apply_prohibited_check(listing, values)
     db.session.add(listing)
     db.session.flush()
+    _raise_hold_item(listing, now)
     return listing
 
 
@@ -110,6 +111,39 @@ def update_listing(listing, fields, *, now):
         listing.status = "active" if listing.quantity > 0 else "sold_out"
         listing.sold_out_at = now if listing.quantity == 0 else None
     _apply_prohibited_check(listing, values)
+    db.session.flush()
+    _raise_hold_item(listing, now)
+
+
+def _raise_hold_item(listing, now):
+    """A held listing waits in the moderators' queue (MOD-7); editing it again counts on
+    the same item."""
+    if listing.status != "held":
+        return
+    from app.blueprints.moderation import queue
+
+    owner_id = db.session.scalar(select(Shop.owner_id).where(Shop.id == listing.shop_id))
+    queue.open_item("prohibited_hold", "listing", listing.id, now=now, subject_user_id=owner_id,
+                    summary=listing.hold_reason)
+
+
+def release_hold(listing, *, now):
+    """A moderator approved a held listing: it goes on sale (or shows sold out)."""
+    if listing.status != "held":
+        raise ShopError(_l("This listing is not held."))
+    listing.status = "active" if listing.quantity > 0 else "sold_out"
+    listing.sold_out_at = None if listing.quantity > 0 else now
+    listing.updated_at = now
+    db.session.flush()
+
+
+def refuse_hold(listing, reason, *, now):
+    """A moderator refused a held listing: it stays off sale, hidden, with the reason."""
+    if listing.status != "held":
+        raise ShopError(_l("This listing is not held."))
+    listing.status = "hidden"
+    listing.hold_reason = (reason or listing.hold_reason or "")[:300]
+    listing.updated_at = now
     db.session.flush()
 
 

@@ -1,0 +1,199 @@
+"""The review queue page (MOD-7): every kind of item on one page, filtered and paged, each row
+decided in place under htmx; claims; bulk actions for spam waves; counts per kind kept live.
+Every change goes through ``queue.decide``/``claim``/``release``, which write the audit log
+(MOD-10)."""
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.blueprints.accounts.errors import AccountError
+from app.blueprints.moderation import bp, queue, queue_data
+from app.blueprints.moderation.queue_live import counts_context
+from app.database import utcnow
+from app.extensions import db
+from app.forms import EmptyForm
+from app.htmx import wants_fragment
+from app.models import ReviewItem
+from app.net import client_ip
+from app.permissions import can_moderate, require
+
+#: Most items one bulk action may touch.
+BULK_MAX = 200
+
+
+@bp.app_template_global()
+def queue_open_total():
+    """Open review items, for the moderators' "Queue (N)" link."""
+    return sum(queue.open_counts().values())
+
+
+def _page_context(filters, now):
+    items, following = queue_data.page_of_items(filters, now)
+    return dict(rows=queue_data.load_rows(items), filters=filters, following=following,
+                ages=queue_data.AGES, now=now,
+                actions_for=queue.actions_for, **counts_context())
+
+
+@bp.route("/queue", endpoint="queue")
+@require(can_moderate)
+def queue_page():
+    """The queue: oldest open items first; filters by kind, status and age; 50 a page."""
+    now = utcnow()
+    filters = queue_data.Filters.from_args(request.args)
+    context = _page_context(filters, now)
+    template = "moderation/_rows.html" if wants_fragment() else "moderation/queue.html"
+    response = make_response(render_template(template, **context))
+    response.headers.add("Vary", "HX-Request")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _item_or_404(item_id, lock=False):
+    query = select(ReviewItem).where(ReviewItem.id == item_id)
+    if lock:
+        query = query.with_for_update()
+    item = db.session.scalar(query)
+    if item is None:
+        abort(404)
+    return item
+
+
+def _row_response(item, *, error="", note="", status=200):
+    """The item's row partial (htmx), or back to the queue with a message (plain forms)."""
+    if not wants_fragment():
+        if error:
+            flash(error, "error")
+        elif note:
+            flash(note, "success")
+        return redirect(_back())
+    row = queue_data.load_row(item)
+    row.error, row.note = error, note
+    response = make_response(render_template(
+        "moderation/_row.html", row=row, now=utcnow(), actions_for=queue.actions_for,
+        kinds=queue.KIND_LABELS), status)
+    response.headers.add("Vary", "HX-Request")
+    return response
+
+
+def _form_values():
+    return {k: v for k, v in request.form.items() if k not in ("csrf_token", "action", "next")}
+
+
+@bp.route("/items/<int:item_id>/decide", methods=["POST"])
+@require(can_moderate)
+def decide(item_id):
+    """Apply one action to one item; the answer is the row in its decided state, or the row
+    with the refusal (422)."""
+    item = _item_or_404(item_id, lock=True)
+    if not EmptyForm().validate_on_submit():
+        return _row_response(item, error=_("The form expired; please try again."), status=422)
+    try:
+        note = queue.decide(item, current_user, request.form.get("action", ""), _form_values(),
+                            now=utcnow(), ip=client_ip())
+        db.session.commit()
+    except AccountError as error:
+        db.session.rollback()
+        return _row_response(_item_or_404(item_id), error=str(error), status=422)
+    return _row_response(item, note=note or _("Done."))
+
+
+@bp.route("/items/<int:item_id>/<any(claim, release):verb>", methods=["POST"])
+@require(can_moderate)
+def claim(item_id, verb):
+    """Claim an item for ``queue.CLAIM_MINUTES``, or give the claim up."""
+    item = _item_or_404(item_id, lock=True)
+    if not EmptyForm().validate_on_submit():
+        return _row_response(item, error=_("The form expired; please try again."), status=422)
+    try:
+        if verb == "claim":
+            queue.claim(item, current_user, now=utcnow(), ip=client_ip())
+        else:
+            queue.release(item, current_user, now=utcnow(), ip=client_ip())
+        db.session.commit()
+    except AccountError as error:
+        db.session.rollback()
+        return _row_response(_item_or_404(item_id), error=str(error), status=422)
+    return _row_response(item)
+
+
+@bp.route("/queue/bulk", methods=["POST"])
+@require(can_moderate)
+def bulk():
+    """Apply one bulk action to the selected items (a spam wave). Items that refuse are
+    skipped and left as they were; the moderator is told how many were done and skipped."""
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    ids = [int(v) for v in request.form.getlist("item") if v.isdigit()][:BULK_MAX]
+    name = request.form.get("action", "")
+    now, ip = utcnow(), client_ip()
+    done = skipped = 0
+    items = db.session.scalars(select(ReviewItem).where(ReviewItem.id.in_(ids))
+                               .order_by(ReviewItem.id)).all() if ids else []
+    for item in items:
+        action = next((a for a in queue.actions_for(item.kind) if a.name == name), None)
+        if action is None or not action.bulk:
+            skipped += 1
+            continue
+        try:
+            with db.session.begin_nested():
+                queue.decide(item, current_user, name, _form_values(), now=now, ip=ip)
+            done += 1
+        except AccountError:
+            skipped += 1
+    db.session.commit()
+    skipped += len(ids) - len(items)
+    message = _("%(done)d items done, %(skipped)d skipped.", done=done, skipped=skipped)
+    if wants_fragment():
+        filters = queue_data.Filters.from_args(request.args)
+        context = _page_context(filters, utcnow())
+        return render_template("moderation/_rows.html", bulk_message=message, **context)
+    flash(message, "success" if done else "error")
+    return redirect(_back())
+
+
+def _back():
+    """The queue page the plain form came from (only a local queue address)."""
+    target = request.form.get("next", "")
+    if target.startswith("/moderation/queue") and "//" not in target:
+        return target
+    return url_for("moderation.queue")
+
+
+def _label(module, name, code):
+    """``code`` as a word from another moderation module's labels, or the code itself."""
+    try:
+        labels = getattr(__import__(f"app.blueprints.moderation.{module}", fromlist=[name]),
+                         name)
+    except (ImportError, AttributeError):
+        return code
+    return labels.get(code, code)
+
+
+@bp.app_template_global()
+def sign_label(kind):
+    """A STOP sign's name in the reader's language."""
+    return _label("signs", "SIGN_LABELS", kind)
+
+
+@bp.app_template_global()
+def sanction_label(kind):
+    """A sanction's name in the reader's language."""
+    return _label("sanctions", "SANCTION_LABELS", kind)
+
+
+@bp.app_template_global()
+def report_reason_label(reason):
+    """A report reason in the reader's language."""
+    return _label("reports", "REPORT_REASON_LABELS", reason)
+
+
+FIELD_LABELS = {"reason": _l("Reason"), "note": _l("Note"), "sign": _l("Sign"),
+                "kind": _l("Kind"), "days": _l("Days"), "display_name": _l("New name")}
+
+
+@bp.app_template_global()
+def field_label(name):
+    """The label of an action's form field."""
+    return FIELD_LABELS.get(name, name.replace("_", " "))
