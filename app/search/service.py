@@ -54,6 +54,7 @@ class ListingCard:
     content_rating: str
     shop_name: str
     photo_key: str | None
+    stop_sign: str | None = None
 
 
 @dataclass(frozen=True)
@@ -228,7 +229,7 @@ def _listing_matches(terms, conditions, min_id=None):
 
 
 CARD_COLUMNS = (Listing.id, Listing.title, Listing.price_satang, Listing.condition,
-                Listing.status, Listing.content_rating, Listing.shop_id)
+                Listing.status, Listing.content_rating, Listing.shop_id, Listing.stop_sign)
 
 
 def _cards(rows):
@@ -247,7 +248,7 @@ def _cards(rows):
         first_photo.setdefault(listing_id, key)
     return [ListingCard(row.id, row.title, row.price_satang, row.condition, row.status,
                         row.content_rating, shop_names.get(row.shop_id, ""),
-                        first_photo.get(row.id)) for row in rows]
+                        first_photo.get(row.id), row.stop_sign) for row in rows]
 
 
 def search_listings(query, *, viewer, now, category_id=None, min_price_satang=None,

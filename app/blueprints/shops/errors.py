@@ -16,3 +16,8 @@ class SectionFrozen(ShopError):
 
 class ListingRefused(ShopError):
     """The listing matches the prohibited-goods list (SHOP-4)."""
+
+
+class SignBlocksEdit(ShopError):
+    """A STOP sign keeps the shop from changing (any sign) or deleting (FAKE) a listing
+    (SHOP-7)."""

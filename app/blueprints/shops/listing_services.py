@@ -3,7 +3,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app.blueprints.shops import plans
-from app.blueprints.shops.errors import ListingRefused, ShopError
+from app.blueprints.shops.errors import ListingRefused, ShopError, SignBlocksEdit
 from app.blueprints.shops.prohibited import check_text
 from app.blueprints.shops.shop_services import check_not_frozen
 from app.extensions import db
@@ -93,17 +93,59 @@ def create_listing(shop, author, fields, *, now):
     return listing
 
 
+def edit_refusal(listing):
+    """Why the shop may not change ``listing`` now (SHOP-7), or None."""
+    if listing.status in LOCKED_STATUSES or listing.stop_sign == "fake":
+        return _l("A listing signed FAKE can be neither changed nor deleted by its shop. You "
+                  "may explain or, after 7 days, ask for the sign to be lifted.")
+    if listing.stop_sign:
+        return _l("A listing with a STOP sign cannot be changed while the sign is up. You may "
+                  "send the moderators an explanation.")
+    if listing.status == "deleted":
+        return _l("This listing was deleted.")
+    return None
+
+
 def _check_editable(listing):
-    if listing.status in LOCKED_STATUSES:
-        raise ShopError(_l("A listing signed FAKE can no longer be changed by its shop."))
+    refusal = edit_refusal(listing)
+    if refusal is not None:
+        raise SignBlocksEdit(refusal)
+
+
+def _check_deletable(listing):
+    """Only a FAKE sign keeps the shop from deleting a listing (SHOP-7)."""
+    if listing.status in LOCKED_STATUSES or listing.stop_sign == "fake":
+        raise SignBlocksEdit(edit_refusal(listing))
     if listing.status == "deleted":
         raise ShopError(_l("This listing was deleted."))
+
+
+def apply_sign(listing, kind, now, *, restore_status=""):
+    """Moderation hangs (``kind``) or takes down (None) a STOP sign on ``listing`` (SHOP-7).
+    FAKE makes the listing "fake"; when FAKE goes, the status it had (``restore_status``)
+    comes back. Returns the status before."""
+    before = listing.status
+    listing.stop_sign = kind
+    if kind == "fake" and listing.status != "fake":
+        listing.status = "fake"
+    elif kind != "fake" and listing.status == "fake":
+        status = restore_status if restore_status in ("active", "sold_out", "held",
+                                                      "hidden") else "active"
+        if status in ("active", "sold_out"):
+            status = "active" if listing.quantity > 0 else "sold_out"
+        listing.status = status
+    listing.updated_at = now
+    db.session.flush()
+    return before
 
 
 def update_listing(listing, fields, *, now):
     """Change a listing; the prohibited check runs again."""
     _check_editable(listing)
     values = _clean(fields)
+    if listing.rating_locked:
+        # A moderator set who may see it: the seller's edit keeps that rating.
+        values["content_rating"] = listing.content_rating
     for name, value in values.items():
         setattr(listing, name, value)
     listing.updated_at = now
@@ -149,15 +191,16 @@ def refuse_hold(listing, reason, *, now):
 
 def mark_sold_out(listing, *, now):
     """Mark a listing sold out: it stays visible as sold, with no stock."""
-    _check_editable(listing)
+    _check_deletable(listing)
     listing.quantity, listing.status, listing.sold_out_at, listing.updated_at = 0, "sold_out", \
         now, now
     db.session.flush()
 
 
 def delete_listing(listing, *, now):
-    """Delete a listing (kept for the orders that refer to it, never shown again)."""
-    _check_editable(listing)
+    """Delete a listing (kept for the orders that refer to it, never shown again); a FAKE
+    sign forbids it (SHOP-7)."""
+    _check_deletable(listing)
     listing.status, listing.updated_at = "deleted", now
     db.session.flush()
 
@@ -215,8 +258,9 @@ def remove_photo(listing, photo_id):
 
 def set_content_rating(listing, rating, *, now):
     """A moderator changes who may see a listing (RANK-1: the seller sets it, moderators can
-    change it)."""
+    change it). The rating is then locked: the seller's edits no longer change it."""
     if rating not in CONTENT_RATINGS:
         raise ShopError(_l("Please choose who may see this listing."), field="content_rating")
     listing.content_rating, listing.updated_at = rating, now
+    listing.rating_locked = True
     db.session.flush()

@@ -166,9 +166,25 @@
     root.querySelectorAll("[data-poll-fallback]").forEach(setUpPollFallback);
   }
 
+  // The bid form follows the live panel (AUC-3): when a STOP sign halts the auction (or the
+  // clock ends it) the form goes at once; when bidding opens again the bid box is fetched anew.
+  function syncBidBox() {
+    var figures = document.querySelector("#bid-panel [data-phase]");
+    var box = document.getElementById("bid-box");
+    if (!figures || !box) { return; }
+    var phase = figures.getAttribute("data-phase");
+    var before = box.getAttribute("data-live-phase") || phase;
+    box.setAttribute("data-live-phase", phase);
+    box.querySelectorAll("form").forEach(function (form) { form.hidden = phase !== "open"; });
+    if (phase === "open" && before !== "open" && window.htmx) {
+      window.htmx.ajax("GET", window.location.pathname, { target: "#bid-box", select: "#bid-box", swap: "outerHTML" });
+    }
+  }
+
   function afterLiveSwap(root) {
     readServerClock(root && root.querySelectorAll ? root : document);
     tickCountdowns();
+    syncBidBox();
   }
 
   document.addEventListener("DOMContentLoaded", function () {

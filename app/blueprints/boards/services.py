@@ -1,0 +1,64 @@
+"""Posting to and reading the public boards (AUC-5, SHOP-7, MOD-3).
+
+Moderation posts here through :func:`post`; the board pages read through :func:`page_of`.
+"""
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import BoardPost
+from app.models.boards import BOARDS
+
+BOARD_LABELS = {
+    "fake-auctions": _l("Fake reports from auctions"),
+    "fake-shops": _l("Fake reports from shops"),
+    "lift-requests": _l("STOP lift requests"),
+}
+BOARD_ABOUT = {
+    "fake-auctions": _l("Auctions our moderators signed FAKE, posted automatically with the "
+                        "reason."),
+    "fake-shops": _l("Shop listings our moderators signed FAKE, posted automatically with the "
+                     "reason."),
+    "lift-requests": _l("Owners asking for a FAKE sign to be lifted, seven days or more after "
+                        "it was hung. Moderators decide."),
+}
+PER_PAGE = 20
+
+
+def post(board, title, body="", *, author=None, target_type=None, target_id=None,
+         sign_id=None, now):
+    """Add a post to ``board``; ``author`` None means the system wrote it."""
+    if board not in BOARDS:
+        raise ValueError(board)
+    entry = BoardPost(board=board, author_id=author.id if author is not None else None,
+                      title=(title or "")[:200], body=body or "", target_type=target_type,
+                      target_id=target_id, sign_id=sign_id, created_at=now)
+    db.session.add(entry)
+    db.session.flush()
+    return entry
+
+
+def page_of(board, page=1):
+    """``(posts, pages)``: one page of the board's visible posts, newest first."""
+    visible = (BoardPost.board == board, BoardPost.hidden_at.is_(None))
+    total = db.session.scalar(select(func.count(BoardPost.id)).where(*visible)) or 0
+    pages = max(1, -(-total // PER_PAGE))
+    page = min(max(1, page), pages)
+    posts = db.session.scalars(select(BoardPost).where(*visible)
+                               .order_by(BoardPost.created_at.desc(), BoardPost.id.desc())
+                               .offset((page - 1) * PER_PAGE).limit(PER_PAGE)).all()
+    return posts, page, pages
+
+
+def counts():
+    """``{board: number of visible posts}``."""
+    rows = db.session.execute(select(BoardPost.board, func.count(BoardPost.id))
+                              .where(BoardPost.hidden_at.is_(None))
+                              .group_by(BoardPost.board)).all()
+    return {board: count for board, count in rows}
+
+
+def visible_post(post_id):
+    """The post if it exists and is not hidden, else None."""
+    entry = db.session.get(BoardPost, post_id)
+    return entry if entry is not None and entry.hidden_at is None else None

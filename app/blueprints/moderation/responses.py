@@ -1,0 +1,191 @@
+"""Owners answer a sign: an explanation with evidence (MOD-4) and, for FAKE, a lift request
+on the public board "STOP lift requests" from 7 days after the sign was hung (MOD-3). Both
+become review items on the sign; moderators replace it with AUTHENTIC, lift it or keep it.
+
+Evidence is a re-encoded image (``app.uploads``, private folder) or a checked PDF stored
+privately under a random name; only the owner and moderators are served it.
+"""
+import secrets
+from datetime import timedelta
+
+from flask_babel import lazy_gettext as _l
+
+from app.blueprints.boards import services as boards
+from app.blueprints.moderation import queue, signs
+from app.blueprints.moderation.errors import ModerationError
+from app.blueprints.moderation.sign_texts import REASON_TEMPLATES
+from app.database import after_rollback
+from app.extensions import db
+from app.i18n import format_datetime
+from app.models import EvidenceFile, Explanation, LiftRequest, StopSign
+from app.notifications import notify_about
+from app.uploads import UploadRejected, store_image, upload_root
+
+LIFT_AFTER = timedelta(days=7)
+MAX_FILES = 5
+PDF_MAX_MB = 10
+PRIVATE = "private"
+
+
+def _check_owner(sign, user):
+    if sign.owner_id != user.id:
+        raise ModerationError(_l("Only the owner of the item can answer this sign."))
+    if sign.ended_at is not None:
+        raise ModerationError(_l("This sign is no longer up."))
+
+
+def _clean_body(body, low, high):
+    body = (body or "").strip()
+    if not low <= len(body) <= high:
+        raise ModerationError(_l("Write %(low)d to %(high)d characters.", low=low, high=high),
+                              field="body")
+    return body
+
+
+def pdf_path(key):
+    """Where a stored evidence PDF lives (private folder)."""
+    if not key.isalnum():
+        raise ValueError("bad key")
+    return upload_root(PRIVATE) / "evidence" / key[:2] / f"{key}.pdf"
+
+
+def store_pdf(data, session=None):
+    """Check that ``data`` is a PDF of at most ``PDF_MAX_MB`` and store it; returns its key.
+    The file goes again if the transaction rolls back."""
+    if len(data) > PDF_MAX_MB * 1024 * 1024:
+        raise UploadRejected(_l("A PDF may be at most %(mb)d MB.", mb=PDF_MAX_MB))
+    if not data.startswith(b"%PDF-") or b"%%EOF" not in data[-2048:]:
+        raise UploadRejected(_l("This file is not a PDF we can accept."))
+    key = secrets.token_hex(16)
+    path = pdf_path(key)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    if session is not None:
+        after_rollback(session, lambda: path.unlink(missing_ok=True))
+    return key
+
+
+def _store(name, data):
+    """Store one evidence file as an image or a PDF; returns ``(key, media)``."""
+    if data.startswith(b"%PDF-"):
+        return store_pdf(data, session=db.session), "pdf"
+    return store_image(data, kind=PRIVATE, session=db.session).key, "image"
+
+
+def submit_explanation(sign, author, body, files=(), *, now):
+    """The owner disagrees with ``sign`` and says why, with evidence files ``[(name, bytes)]``
+    (MOD-4). Raises :class:`ModerationError` or ``UploadRejected``."""
+    _check_owner(sign, author)
+    body = _clean_body(body, 10, 5000)
+    files = [(name, data) for name, data in files if data]
+    if len(files) > MAX_FILES:
+        raise ModerationError(_l("Send at most %(n)d files.", n=MAX_FILES), field="files")
+    explanation = Explanation(sign_id=sign.id, author_id=author.id, body=body, created_at=now)
+    db.session.add(explanation)
+    db.session.flush()
+    for name, data in files:
+        key, media = _store(name, data)
+        db.session.add(EvidenceFile(explanation_id=explanation.id, key=key, media=media,
+                                    original_name=(name or "")[:200], created_at=now))
+    db.session.flush()
+    queue.open_item("explanation", "sign", sign.id, now=now, subject_user_id=author.id,
+                    source_id=explanation.id, summary=body[:300])
+    return explanation
+
+
+def lift_possible_at(sign):
+    """When the owner may first ask to lift a FAKE sign (MOD-3)."""
+    return sign.hung_at + LIFT_AFTER
+
+
+def lift_refusal(sign, now):
+    """Why a lift request on ``sign`` is not possible now, or None (MOD-3)."""
+    if sign.kind != signs.FAKE:
+        return _l("Only a FAKE sign is lifted on request; for this sign, send an explanation.")
+    if now < lift_possible_at(sign):
+        return _l("A lift request is possible from %(date)s (Bangkok time), 7 days after the "
+                  "sign was hung.", date=format_datetime(lift_possible_at(sign)))
+    if queue.open_item_for("lift_request", "sign", sign.id) is not None:
+        return _l("Your lift request is already waiting for the moderators.")
+    return None
+
+
+def file_lift_request(sign, author, body, *, now):
+    """The owner asks to lift a FAKE sign on the board "STOP lift requests" (MOD-3)."""
+    _check_owner(sign, author)
+    refusal = lift_refusal(sign, now)
+    if refusal is not None:
+        raise ModerationError(refusal)
+    body = _clean_body(body, 10, 3000)
+    item, _owner = signs.load_target(sign.target_type, sign.target_id)
+    post = boards.post("lift-requests", item.title, body, author=author,
+                       target_type=sign.target_type, target_id=sign.target_id,
+                       sign_id=sign.id, now=now)
+    request = LiftRequest(sign_id=sign.id, author_id=author.id, board_post_id=post.id,
+                          body=body, created_at=now)
+    db.session.add(request)
+    db.session.flush()
+    queue.open_item("lift_request", "sign", sign.id, now=now, subject_user_id=author.id,
+                    source_id=request.id, summary=body[:300])
+    return request
+
+
+def _sign_of(item):
+    sign = db.session.get(StopSign, item.target_id)
+    if sign is None or sign.ended_at is not None:
+        raise ModerationError(_l("This sign is no longer up."))
+    return sign
+
+
+def _reason(form, default):
+    return (form.get("reason") or "").strip() or str(default)
+
+
+def _record(item, decision):
+    if item.kind == "lift_request" and item.source_id:
+        request = db.session.get(LiftRequest, item.source_id)
+        if request is not None:
+            request.decision = decision
+
+
+def _authentic(item, moderator, form, *, now, ip=""):
+    sign = _sign_of(item)
+    reason = _reason(form, REASON_TEMPLATES["authentic"][0])
+    queue.close_item(item, moderator, "authentic", reason, now=now, ip=ip)
+    _record(item, "authentic")
+    signs.hang_sign(sign.target_type, sign.target_id, signs.AUTHENTIC, moderator, reason,
+                    now=now, ip=ip, decision_basis=form.get("decision_basis", ""),
+                    expert_body=form.get("expert_body", ""),
+                    expert_verdict=form.get("expert_verdict", ""))
+    return reason
+
+
+def _lift(item, moderator, form, *, now, ip=""):
+    sign = _sign_of(item)
+    reason = _reason(form, _l("Lifted after the owner's response."))
+    queue.close_item(item, moderator, "lift", reason, now=now, ip=ip)
+    _record(item, "lifted")
+    signs.end_sign(sign, moderator, reason, now=now, ip=ip,
+                   decision_basis=form.get("decision_basis", ""))
+    return reason
+
+
+def _keep(item, moderator, form, *, now, ip=""):
+    sign = _sign_of(item)
+    reason = _reason(form, _l("The moderators keep the sign."))
+    _record(item, "kept")
+    target, _owner = signs.load_target(sign.target_type, sign.target_id)
+    notify_about(sign.owner, "response_decided", target_type="sign", target_id=sign.id,
+                 facts={"response": item.kind, "title": target.title, "note": reason},
+                 now=now)
+    return reason
+
+
+for _kind in ("explanation", "lift_request"):
+    queue.register_action(_kind, queue.Action(
+        "authentic", _l("Replace with AUTHENTIC"), _authentic, fields=("reason",), key="a",
+        style="primary"))
+    queue.register_action(_kind, queue.Action(
+        "lift", _l("Lift the sign"), _lift, fields=("reason",), key="l"))
+    queue.register_action(_kind, queue.Action(
+        "keep", _l("Keep the sign"), _keep, fields=("reason",), key="k"))

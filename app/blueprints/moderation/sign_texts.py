@@ -1,0 +1,95 @@
+"""The words of STOP signs in both languages (MOD-1): each kind's name, what it means, what
+the owner can do, the reasons moderators start from, and the notices about signs and
+strikes."""
+from flask_babel import lazy_gettext as _l
+
+from app.notifications import TEXTS, register_labels
+
+SIGN_LABELS = {
+    "under_review": _l("UNDER REVIEW"),
+    "rule_violation": _l("RULE VIOLATION"),
+    "incorrect_info": _l("INCORRECT INFORMATION"),
+    "non_standard_print": _l("NON-STANDARD PRINT"),
+    "fake": _l("FAKE"),
+    "authentic": _l("AUTHENTIC"),
+}
+
+SIGN_MEANINGS = {
+    "under_review": _l("Moderators are looking into this item. Until they conclude, it cannot "
+                       "be changed and an auction takes no bids."),
+    "rule_violation": _l("This item breaks the site's rules. It cannot be changed and an "
+                         "auction takes no bids."),
+    "incorrect_info": _l("The description of this item is not correct. It cannot be changed "
+                         "while the sign is up and an auction takes no bids."),
+    "non_standard_print": _l("This item is not of the standard print (pim) it claims. It "
+                             "cannot be changed and an auction takes no bids."),
+    "fake": _l("Moderators found this item to be fake. It is listed on the public board of "
+               "fake reports, cannot be changed or deleted, and an auction takes no bids."),
+    "authentic": _l("Moderators checked this item and found it authentic."),
+}
+
+OWNER_CAN = {
+    "fake": _l("The owner may send an explanation with evidence, and may ask for the sign to "
+               "be lifted from 7 days after it was hung."),
+    "authentic": _l("Nothing to do: the item may not be changed while the sign is up."),
+}
+OWNER_CAN_DEFAULT = _l("The owner may send the moderators an explanation with evidence.")
+
+#: Reasons a moderator starts from, per kind (the text stays editable).
+REASON_TEMPLATES = {
+    "under_review": [_l("Members reported this item; moderators are checking it."),
+                     _l("The photos and the description do not match; moderators are "
+                        "checking.")],
+    "rule_violation": [_l("This item is prohibited goods (SHOP-4)."),
+                       _l("The listing breaks the site's rules on descriptions and photos.")],
+    "incorrect_info": [_l("The temple, year or master stated does not match the item."),
+                       _l("The photos are not of the item offered.")],
+    "non_standard_print": [_l("The print (pim) does not match the standard print of this "
+                              "batch."),
+                           _l("The size and details differ from the standard print.")],
+    "fake": [_l("Moderators compared the item with authentic pieces: it is a copy."),
+             _l("The expert body's verdict: not authentic.")],
+    "authentic": [_l("Moderators checked the item and found it authentic."),
+                  _l("The expert body's verdict: authentic.")],
+}
+
+DECISION_BASIS_LABELS = {
+    "": _l("Moderators' own finding"),
+    "expert": _l("An outside expert body's verdict (prevails)"),
+    "site_final": _l("The site's final decision"),
+}
+
+
+def owner_can(kind):
+    """What the owner of an item under a sign of ``kind`` can do."""
+    return OWNER_CAN.get(kind, OWNER_CAN_DEFAULT)
+
+
+TEXTS.update({
+    "sign_hung": _l("A %(sign)s sign was hung on your item “%(title)s”: %(reason)s "
+                    "Open the item to see what it means and what you can do."),
+    "sign_replaced": _l("The %(old)s sign on your item “%(title)s” was replaced by "
+                        "%(sign)s: %(reason)s Open the item to see what you can do."),
+    "sign_ended": _l("The %(sign)s sign on your item “%(title)s” was taken down: %(reason)s"),
+    "strike": _l("The FAKE sign on “%(title)s” is a strike against you: you now have "
+                 "%(count)s. At 3 strikes your auction rights are suspended; at 6 they may be "
+                 "revoked."),
+    "strike_withdrawn": _l("The strike for “%(title)s” was withdrawn: you now have "
+                           "%(count)s."),
+    "rights_suspended": _l("Your auction rights are suspended: %(count)s of your items were "
+                           "signed FAKE, and 3 strikes suspend them (AUC-4). You may ask the "
+                           "moderators to restore them from your moderation record."),
+    "rights_restored": _l("Your auction rights are restored: %(note)s"),
+    "rights_refused": _l("Your request to restore your auction rights was refused: %(note)s"),
+    "rights_revoked": _l("Your auction rights are revoked permanently after %(count)s "
+                         "strikes: %(note)s"),
+    "shop_closed": _l("Your shop “%(name)s” was closed permanently: more than 3 of its "
+                      "listings were signed FAKE (SHOP-8). %(note)s"),
+    "response_decided": _l("Moderators decided on your %(response)s about “%(title)s”: "
+                           "%(note)s"),
+})
+
+register_labels("sign", SIGN_LABELS)
+register_labels("old", SIGN_LABELS)
+register_labels("response", {"explanation": _l("explanation"),
+                             "lift_request": _l("lift request")})
