@@ -302,3 +302,23 @@ def test_rows_load_in_a_fixed_number_of_queries_mod_7(app, make_shop, make_membe
     small = count_queries(2)
     assert 4 <= small <= 12
     assert count_queries(18) == small
+
+
+def test_counts_stream_live_after_a_change_mod_7(app, mod_client, make_member):
+    """The queue's counts arrive on the stream at once, and again after an item is raised."""
+    from tests.test_live import StreamReader
+
+    stream = StreamReader(mod_client, "/moderation/queue/live")
+    try:
+        assert stream.response.mimetype == "text/event-stream"
+        assert stream.next_chunk().startswith(": connected")
+        first = stream.next_chunk()
+        assert first.startswith("event: counts") and 'data-count="all">0<' in first
+        queue.open_item("report", "user", make_member().id, now=utcnow(), report=True)
+        db.session.commit()
+        chunk = stream.next_chunk()
+        while not chunk.startswith("event: counts"):
+            chunk = stream.next_chunk()
+        assert 'data-count="all">1<' in chunk and 'data-count="report">1<' in chunk
+    finally:
+        stream.disconnect()
