@@ -249,3 +249,23 @@ def set_language(user, locale):
     if locale in current_app.config["LANGUAGES"]:
         user.locale = locale
         db.session.flush()
+
+
+def set_restrictions(user, *, suspended_until, closed_at, now):
+    """Set a member's suspension end and closure (ACC-5); moderation's sanctions call this."""
+    user.suspended_until, user.closed_at = suspended_until, closed_at
+    user.updated_at = now
+    db.session.flush()
+
+
+def rename_member(user, new_name, *, now):
+    """A moderator renames an inappropriate display name (ACC-2); the new name is checked and
+    kept unique exactly as at registration."""
+    display_name = clean_display_name(new_name)
+    key = display_name_key(display_name)
+    if key != user.display_name_key and db.session.scalar(
+            select(User.id).where(User.display_name_key == key)):
+        raise DisplayNameTaken()
+    user.display_name, user.display_name_key, user.updated_at = display_name, key, now
+    db.session.flush()
+    return user

@@ -52,6 +52,11 @@ def refusal_message(error):
 
 def bidder_refusal(auction, user, now):
     """Why ``user`` may not bid on ``auction`` now (a :class:`BidNotAccepted`), or None."""
+    from app.blueprints.moderation.enforcement import suspension_refusal
+
+    suspended = suspension_refusal(user, now)  # ACC-5
+    if suspended is not None:
+        return suspended
     current = "ended" if auction.settled_at is not None else phase(auction, now)
     if current != "open":
         return BidNotAccepted(PHASE_REFUSALS[current])

@@ -85,6 +85,9 @@ def _clean_times(fields, now):
 
 def create_auction(seller, fields, *, now, ip="", device=""):
     """Start (or schedule) an auction for ``seller`` (AUC-1)."""
+    from app.blueprints.moderation.enforcement import check_can_act
+
+    check_can_act(seller, now)  # ACC-5
     refusal = rights_refusal(seller)
     if refusal is not None:
         raise refusal

@@ -77,6 +77,9 @@ def _apply_prohibited_check(listing, values):
 
 def create_listing(shop, author, fields, *, now):
     """Post a listing for ``shop`` (SHOP-3), within the plan (SHOP-2) and the rules (SHOP-4)."""
+    from app.blueprints.moderation.enforcement import check_can_act
+
+    check_can_act(author, now)  # ACC-5
     check_not_frozen("listings")
     if shop.status != "open":
         raise ShopError(_l("This shop is closed."))
@@ -139,8 +142,13 @@ def apply_sign(listing, kind, now, *, restore_status=""):
     return before
 
 
-def update_listing(listing, fields, *, now):
-    """Change a listing; the prohibited check runs again."""
+def update_listing(listing, fields, *, now, editor=None):
+    """Change a listing; the prohibited check runs again. A suspended ``editor`` is refused
+    (ACC-5)."""
+    if editor is not None:
+        from app.blueprints.moderation.enforcement import check_can_act
+
+        check_can_act(editor, now)
     _check_editable(listing)
     values = _clean(fields)
     if listing.rating_locked:

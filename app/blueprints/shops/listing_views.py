@@ -149,7 +149,7 @@ def edit_listing(listing_id):
     form.category_id.choices = category_choices()
     if form.validate_on_submit():
         def update(values, now):
-            listing_services.update_listing(listing, values, now=now)
+            listing_services.update_listing(listing, values, now=now, editor=current_user)
             return listing
 
         if _save(form, update) is not None:

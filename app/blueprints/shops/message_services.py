@@ -98,6 +98,9 @@ def open_conversation(listing, buyer, now):
 
 def post_message(conversation, sender, body, now):
     """Add ``sender``'s message; the sender's side has now read everything up to it."""
+    from app.blueprints.moderation.enforcement import check_can_act
+
+    check_can_act(sender, now)  # ACC-5
     check_not_frozen("messages")  # SHOP-9
     side = side_of(sender, conversation)
     if side is None:
@@ -114,6 +117,9 @@ def post_message(conversation, sender, body, now):
 def contact_seller(listing, buyer, body, now):
     """A member writes to the listing's shop: the first message starts the conversation and
     tells the shop's owner by e-mail. Returns ``(conversation, message, created)``."""
+    from app.blueprints.moderation.enforcement import check_can_act
+
+    check_can_act(buyer, now)  # ACC-5
     body = clean_body(body)
     conversation, created = open_conversation(listing, buyer, now)
     message = post_message(conversation, buyer, body, now)

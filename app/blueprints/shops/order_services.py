@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
 from app.blueprints.shops.errors import ShopError
-from app.database import after_commit
+from app.database import after_commit, utcnow
 from app.extensions import db
 from app.mail import queue_mail
 from app.models import Listing, Order, Review, Shop
@@ -100,9 +100,19 @@ def lock_order(order_id):
     return db.session.get(Order, order_id, with_for_update=True, populate_existing=True)
 
 
-def order_refusal(listing, buyer):
-    """Why ``buyer`` may not order ``listing`` (an :class:`OrderError`), or None."""
+def order_refusal(listing, buyer, now=None):
+    """Why ``buyer`` may not order ``listing`` (an :class:`OrderError`), or None. A suspended
+    buyer (ACC-5) and a shop whose owner's payouts are held (MOD-8) are refused."""
+    from app.blueprints.moderation import enforcement
+
+    now = now or utcnow()
+    suspended = enforcement.suspension_refusal(buyer, now)
+    if suspended is not None:
+        return suspended
     shop = listing.shop
+    held = enforcement.payouts_held_refusal(shop.owner_id, now)
+    if held is not None:
+        return held
     if not shop.plan_limits.buy_button:
         return OrderError(_l("This shop sells by contacting the seller; it has no Buy button."))
     if shop.status != "open":
@@ -123,7 +133,7 @@ def place_order(listing, buyer, quantity, *, now):
     units go to exactly as many buyers as there are units.
     """
     listing = _lock_listing(listing.id)
-    refusal = order_refusal(listing, buyer)
+    refusal = order_refusal(listing, buyer, now)
     if refusal is not None:
         raise refusal
     if not isinstance(quantity, int) or not 1 <= quantity <= listing.quantity:
@@ -295,3 +305,23 @@ def notify(order, template):
     owner = order.shop.owner
     for user, role in ((order.buyer, "buyer"), (owner, "seller")):
         queue_mail(user.email, template, user=user, order=order, role=role, link=link)
+
+
+def cancel_orders_of(user, *, now):
+    """Cancel every open order ``user`` placed or their shops received (a MOD-8 sanction):
+    unshipped stock goes back on sale as when a buyer cancels. Returns how many."""
+    owned = select(Shop.id).where(Shop.owner_id == user.id)
+    ids = db.session.scalars(select(Order.id).where(
+        Order.status.in_(OPEN_STATUSES),
+        (Order.buyer_id == user.id) | Order.shop_id.in_(owned)).order_by(Order.id)).all()
+    count = 0
+    for order_id in ids:
+        order = lock_order(order_id)
+        if order is None or order.status not in OPEN_STATUSES:
+            continue
+        if order.status != "shipped":
+            _release_stock(order)
+        order.status, order.closed_at = "cancelled", now
+        count += 1
+    db.session.flush()
+    return count

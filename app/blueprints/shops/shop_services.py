@@ -42,6 +42,9 @@ def clean_shop_fields(name, slug, description):
 
 def open_shop(owner, *, name, slug, description, now):
     """Open a shop on the Starter plan (SHOP-1)."""
+    from app.blueprints.moderation.enforcement import check_can_act
+
+    check_can_act(owner, now)  # ACC-5
     check_not_frozen("shops")
     name, slug, description = clean_shop_fields(name, slug, description)
     if db.session.scalar(select(Shop.id).where(Shop.slug == slug)):
@@ -193,3 +196,13 @@ def unfreeze_section(section):
 def frozen_sections():
     """Every frozen section, by name."""
     return {f.section: f for f in db.session.scalars(select(FrozenSection)).all()}
+
+
+def close_shops_of(user, now):
+    """Close every open shop of ``user`` (their account was closed: MOD-8). Returns how many."""
+    shops = db.session.scalars(select(Shop).where(Shop.owner_id == user.id,
+                                                  Shop.status == "open")).all()
+    for shop in shops:
+        shop.status, shop.updated_at = "closed", now
+    db.session.flush()
+    return len(shops)

@@ -1,0 +1,107 @@
+"""What moderation does to auctions through their own rules (MOD-8): withdrawing a member's
+bids and ending a closed member's auctions. Each locks the auction first (AUC-6)."""
+from sqlalchemy import delete, select
+
+from app.blueprints.auctions import engine
+from app.blueprints.auctions.bidding import lock_auction
+from app.blueprints.auctions.state import phase
+from app.extensions import db
+from app.live import publish_after_commit
+from app.models import Auction, Bid, BidFlag
+
+
+def _open_auction_ids(condition, now):
+    return db.session.scalars(select(Auction.id).where(
+        condition, Auction.settled_at.is_(None), Auction.ends_at > now)
+        .order_by(Auction.id)).all()
+
+
+def _replay(auction, rows):
+    """Rebuild the state from the starting price by replaying ``rows`` (the members' own
+    bids, in order) through the engine; returns the state and the history lines made."""
+    state = engine.State(starting_price=auction.starting_price_satang,
+                         seller_increment=auction.min_increment_satang,
+                         price=auction.starting_price_satang, reserve=auction.reserve_satang,
+                         buy_now=auction.buy_now_satang)
+    made = []
+    for row in rows:
+        maximum = row.max_satang or row.amount_satang
+        proxy = row.kind == "raise" or maximum != row.amount_satang
+        try:
+            outcome = engine.place(state, row.bidder_id, maximum, proxy=proxy)
+        except engine.BidRefused as error:
+            if error.code != "already_leading":
+                continue  # a maximum already beaten by the bidder's own: nothing to replay
+            outcome = engine.place(state, row.bidder_id, maximum, proxy=True)
+        state = outcome.state
+        made += [(line, row) for line in outcome.lines]
+    return state, made
+
+
+def withdraw_bids_on(auction, bidder_id, now):
+    """Withdraw every bid of ``bidder_id`` on the locked, open ``auction``: the history is
+    rebuilt from the other members' bids with the engine's replay, so price and leader are
+    what they would have been without them. Returns True when something changed."""
+    rows = db.session.scalars(select(Bid).where(Bid.auction_id == auction.id)
+                              .order_by(Bid.sequence)).all()
+    if not any(row.bidder_id == bidder_id for row in rows):
+        return False
+    kept = [row for row in rows if row.bidder_id != bidder_id and row.kind in ("bid", "raise")]
+    state, made = _replay(auction, kept)
+    copies = [dict(bidder_id=line.bidder, amount_satang=line.amount,
+                   max_satang=line.max_amount, kind=line.kind, created_at=row.created_at,
+                   ip=row.ip if line.kind != "auto" else "",
+                   device=row.device if line.kind != "auto" else "") for line, row in made]
+    ids = [row.id for row in rows]
+    db.session.flush()
+    db.session.execute(delete(BidFlag).where(BidFlag.bid_id.in_(ids)),
+                       execution_options={"synchronize_session": False})
+    db.session.execute(delete(Bid).where(Bid.auction_id == auction.id),
+                       execution_options={"synchronize_session": False})
+    for row in rows:
+        db.session.expunge(row)
+    db.session.add_all(Bid(auction_id=auction.id, sequence=n, **values)
+                       for n, values in enumerate(copies, start=1))
+    auction.current_price_satang, auction.bid_count = state.price, state.bid_count
+    auction.leader_id, auction.leader_max_satang = state.leader, state.leader_max
+    if auction.reserve_satang is not None and state.price < auction.reserve_satang:
+        auction.reserve_met_at = None
+    auction.version += 1
+    db.session.flush()
+    publish_after_commit(f"auction:{auction.id}", {
+        "version": auction.version, "leader": auction.leader_id,
+        "ends_at": auction.ends_at.isoformat()})
+    return True
+
+
+def withdraw_bids_of(bidder_id, now):
+    """Withdraw the member's bids on every open auction (MOD-8 "cancel all open bids").
+    Returns how many auctions changed."""
+    changed = 0
+    for auction_id in _open_auction_ids(
+            Auction.id.in_(select(Bid.auction_id).where(Bid.bidder_id == bidder_id)), now):
+        auction = lock_auction(auction_id)
+        if auction is not None and phase(auction, now) in ("open", "halted", "scheduled") \
+                and auction.settled_at is None and withdraw_bids_on(auction, bidder_id, now):
+            changed += 1
+    return changed
+
+
+def end_auctions_of(seller_id, now):
+    """End the closed member's running auctions at once, without a sale (MOD-8 "permanent
+    closure"). Returns how many."""
+    ended = 0
+    for auction_id in _open_auction_ids(Auction.seller_id == seller_id, now):
+        auction = lock_auction(auction_id)
+        if auction is None or auction.settled_at is not None or auction.ends_at <= now:
+            continue
+        if auction.starts_at > now:
+            auction.starts_at = now
+        auction.ends_at = now
+        auction.ended_early = "moderation"
+        auction.settled_at = now  # settled with no sale: the seller's account is closed
+        auction.version += 1
+        publish_after_commit(f"auction:{auction.id}", {"version": auction.version})
+        ended += 1
+    db.session.flush()
+    return ended

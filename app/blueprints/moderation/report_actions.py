@@ -1,0 +1,92 @@
+"""What a moderator can do with a review item of kind 'report' (MOD-11): dismiss it, hang a
+STOP sign on the reported listing or auction, sanction the member it is about (MOD-8), or hide
+a reported board post. Registered on the queue when the blueprint loads."""
+from datetime import timedelta
+
+from flask_babel import lazy_gettext as _l
+
+from app.blueprints.moderation import audit
+from app.blueprints.moderation.errors import ModerationError
+from app.blueprints.moderation.queue import Action, register_action
+from app.extensions import db
+from app.models import BoardPost, User
+
+SANCTION_FIELDS = ("kind", "rule", "facts", "days", "fine", "limits")
+
+
+def _int(value, field, message):
+    text = str(value or "").strip().replace(",", "")
+    if not text:
+        return None
+    try:
+        number = int(text)
+    except ValueError:
+        raise ModerationError(message, field=field) from None
+    if number < 0 or number > 10**11:
+        raise ModerationError(message, field=field)
+    return number
+
+
+def sanction_values(form, now):
+    """The :func:`sanctions.impose` keywords from a submitted form (days, fine in baht)."""
+    days = _int(form.get("days"), "days", _l("Give the duration as a number of days."))
+    fine = _int(form.get("fine"), "fine", _l("Give the fine in whole baht."))
+    return dict(rule=form.get("rule", ""), facts=form.get("facts", ""),
+                ends_at=now + timedelta(days=days) if days else None,
+                fine_satang=fine * 100 if fine else None, limits=form.get("limits", ""))
+
+
+def _dismiss(item, moderator, form, *, now, ip):
+    return (form.get("reason") or "").strip()[:500] or "dismissed"
+
+
+def _sign(item, moderator, form, *, now, ip):
+    from app.blueprints.moderation import signs
+
+    if item.target_type not in ("listing", "auction"):
+        raise ModerationError(_l("Signs hang only on listings and auctions."))
+    sign = signs.hang_sign(item.target_type, item.target_id, form.get("sign", ""), moderator,
+                           form.get("reason", ""), now=now, ip=ip)
+    return f"sign {sign.kind}"
+
+
+def _sanction(item, moderator, form, *, now, ip):
+    from app.blueprints.moderation.sanctions import impose
+
+    user = db.session.get(User, item.subject_user_id) if item.subject_user_id else None
+    if user is None:
+        raise ModerationError(_l("This report is not about a member who can be sanctioned."))
+    sanction = impose(user, form.get("kind", ""), moderator, now=now, ip=ip,
+                      **sanction_values(form, now))
+    return f"sanction {sanction.kind} #{sanction.id}"
+
+
+def _warn(item, moderator, form, *, now, ip):
+    return _sanction(item, moderator, {**form, "kind": "warning"}, now=now, ip=ip)
+
+
+def _hide(item, moderator, form, *, now, ip):
+    from app.blueprints.boards.hiding import hide_post
+
+    if item.target_type != "board_post":
+        raise ModerationError(_l("Only board posts can be hidden here."))
+    post = db.session.get(BoardPost, item.target_id)
+    if post is None:
+        raise ModerationError(_l("This post no longer exists."))
+    if hide_post(post, now):
+        audit.record(moderator, "board_post.hide", "board_post", post.id,
+                     before={"hidden_at": None}, after={"hidden_at": now},
+                     note=form.get("reason", ""), now=now, ip=ip)
+    return "post hidden"
+
+
+register_action("report", Action("dismiss", _l("Dismiss"), _dismiss, fields=("reason",),
+                                 key="d", bulk=True))
+register_action("report", Action("sign", _l("Hang a sign"), _sign, fields=("sign", "reason"),
+                                 key="s", extra={"targets": ("listing", "auction")}))
+register_action("report", Action("warn", _l("Warn the member"), _warn,
+                                 fields=("rule", "facts"), key="w"))
+register_action("report", Action("sanction", _l("Sanction the member"), _sanction,
+                                 fields=SANCTION_FIELDS, style="danger"))
+register_action("report", Action("hide", _l("Hide the post"), _hide, fields=("reason",),
+                                 key="h", extra={"targets": ("board_post",)}))
