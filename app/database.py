@@ -122,6 +122,10 @@ def _note_write(session, _flush_context):
 
 @event.listens_for(Session, "after_commit")
 def _run_effects(session):
+    if session.in_nested_transaction():
+        # A savepoint was released (``begin_nested``): the real commit is still to come, and
+        # mail, live events and files must wait for it.
+        return
     session.info.pop("talat_wrote", None)
     session.info.pop("talat_undo", None)
     effects = session.info.pop("talat_effects", [])

@@ -55,6 +55,7 @@ class ListingCard:
     shop_name: str
     photo_key: str | None
     stop_sign: str | None = None
+    stop_sign: str | None = None
 
 
 @dataclass(frozen=True)

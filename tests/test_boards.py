@@ -1,0 +1,70 @@
+"""The public boards (AUC-5, SHOP-7, MOD-3): the index, one board newest first with paging,
+one post; hidden posts stay hidden; hostile text is escaped."""
+from datetime import timedelta
+
+import pytest
+
+from app.blueprints.boards import services
+from app.database import utcnow
+from app.extensions import db
+
+SCRIPT = "<script>alert(1)</script>"
+
+
+def add(board, title, minutes_ago=0, **kwargs):
+    post = services.post(board, title, kwargs.pop("body", "body"),
+                         now=utcnow() - timedelta(minutes=minutes_ago), **kwargs)
+    db.session.commit()
+    return post
+
+
+def test_index_lists_the_three_boards_with_counts_auc_5(client, app):
+    """AUC-5, SHOP-7, MOD-3: the boards are public, reachable from the footer."""
+    add("fake-auctions", "One")
+    page = client.get("/boards/", headers={"Accept-Language": "en"})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    for board in ("fake-auctions", "fake-shops", "lift-requests"):
+        assert f"/boards/{board}" in html
+    assert 'href="/boards/"' in client.get("/").get_data(as_text=True)
+
+
+def test_board_is_newest_first_with_paging_auc_5(client, app):
+    """AUC-5: posts newest first, 20 a page."""
+    for n in range(25):
+        add("fake-shops", f"Post number {n:02d}", minutes_ago=100 - n)
+    first = client.get("/boards/fake-shops").get_data(as_text=True)
+    assert first.index("Post number 24") < first.index("Post number 10")
+    assert "Post number 04" not in first and "page=2" in first
+    second = client.get("/boards/fake-shops?page=2").get_data(as_text=True)
+    assert "Post number 04" in second and "Post number 24" not in second
+    assert client.get("/boards/fake-shops?page=99").status_code == 200
+
+
+def test_post_page_links_the_item_and_escapes_text_shop_7(client, app, make_listing):
+    """SHOP-7: a post cites its item; user text is escaped."""
+    listing = make_listing()
+    post = add("fake-shops", SCRIPT, body=SCRIPT, target_type="listing",
+               target_id=listing.id)
+    html = client.get(f"/boards/posts/{post.id}").get_data(as_text=True)
+    assert SCRIPT not in html and "&lt;script&gt;" in html
+    assert f"/listings/{listing.id}" in html
+    board = client.get("/boards/fake-shops").get_data(as_text=True)
+    assert SCRIPT not in board
+
+
+def test_hidden_posts_and_unknown_boards_are_not_found(client, app):
+    """A hidden post leaves the board; an unknown board is 404."""
+    post = add("lift-requests", "Hidden one")
+    post.hidden_at = utcnow()
+    db.session.commit()
+    assert client.get(f"/boards/posts/{post.id}").status_code == 404
+    assert "Hidden one" not in client.get("/boards/lift-requests").get_data(as_text=True)
+    assert client.get("/boards/announcements").status_code == 404
+    assert client.get("/boards/posts/99999999").status_code == 404
+
+
+def test_unknown_board_is_refused_by_the_service(app):
+    """Only the three boards exist."""
+    with pytest.raises(ValueError):
+        services.post("gossip", "x", now=utcnow())

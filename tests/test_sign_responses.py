@@ -1,0 +1,171 @@
+"""Owners answer signs: explanations with evidence (MOD-4), lift requests after 7 days on the
+public board (MOD-3), and the moderators' decisions on them from the queue."""
+from datetime import timedelta
+
+import pytest
+from flask_babel import force_locale
+from sqlalchemy import select
+
+from app.blueprints.moderation import queue, responses, signs
+from app.blueprints.moderation.errors import ModerationError
+from app.database import utcnow
+from app.extensions import db
+from app.models import (BoardPost, EvidenceFile, LiftRequest, Listing, Notification,
+                        ReviewItem, StopSign)
+from tests.conftest import post_form
+from tests.images import jpeg, upload
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture(autouse=True)
+def english(app):
+    """Service errors raised outside a request are read in English here."""
+    with force_locale("en"):
+        yield
+
+
+@pytest.fixture
+def signed(make_member, make_listing):
+    """A listing signed FAKE eight days ago, its owner and the moderator."""
+    moderator = make_member(display_name="Mod", role="moderator")
+    listing = make_listing()
+    sign = signs.hang_sign("listing", listing.id, "fake", moderator, "A copy.",
+                           now=utcnow() - timedelta(days=8))
+    db.session.commit()
+    return sign, listing, listing.shop.owner, moderator
+
+
+def test_owner_explains_with_photo_and_pdf_mod_4(signed, client_for, make_member):
+    """MOD-4: an explanation with a photo and a PDF becomes an 'explanation' review item; the
+    files are served to the owner and moderators only, with nosniff."""
+    sign, listing, owner, moderator = signed
+    client = client_for(owner)
+    page = client.get(f"/moderation/signs/{sign.id}/explain").get_data(as_text=True)
+    assert "A copy." in page
+    response = post_form(client, f"/moderation/signs/{sign.id}/explain", {
+        "body": "Here is the certificate and a close photo.",
+        "files": [upload(jpeg(), "close.jpg"), upload(PDF, "cert.pdf")]},
+        content_type="multipart/form-data")
+    assert response.status_code == 302
+    item = db.session.scalar(select(ReviewItem).where(ReviewItem.kind == "explanation"))
+    assert (item.target_type, item.target_id, item.subject_user_id) == ("sign", sign.id,
+                                                                        owner.id)
+    files = db.session.scalars(select(EvidenceFile).order_by(EvidenceFile.id)).all()
+    assert [f.media for f in files] == ["image", "pdf"]
+    image, pdf = files
+    got = client.get(f"/moderation/evidence/{pdf.key}")
+    assert got.status_code == 200 and got.mimetype == "application/pdf"
+    assert got.headers["X-Content-Type-Options"] == "nosniff"
+    assert client.get(f"/moderation/evidence/{image.key}/thumb.jpg").mimetype == "image/jpeg"
+    assert client_for(moderator).get(f"/moderation/evidence/{pdf.key}").status_code == 200
+    assert client_for(make_member()).get(f"/moderation/evidence/{pdf.key}").status_code == 404
+    assert client_for(None).get(f"/moderation/evidence/{pdf.key}").status_code == 302
+
+
+def test_a_fake_pdf_is_refused_mod_4(signed, client_for):
+    """MOD-4: evidence is a real image or a checked PDF; anything else is refused."""
+    sign, _listing, owner, _moderator = signed
+    response = post_form(client_for(owner), f"/moderation/signs/{sign.id}/explain", {
+        "body": "Please look at this file.",
+        "files": [upload(b"%PDF-<html><script>alert(1)</script>", "x.pdf")]},
+        content_type="multipart/form-data")
+    assert response.status_code == 422 and "not a PDF" in response.get_data(as_text=True)
+    assert db.session.scalar(select(ReviewItem)) is None
+
+
+def test_only_the_owner_answers_a_sign_mod_4(signed, client_for, make_member):
+    """MOD-3, MOD-4: other members get 403 on the response forms."""
+    sign, _listing, _owner, _moderator = signed
+    other = client_for(make_member())
+    assert other.get(f"/moderation/signs/{sign.id}/explain").status_code == 403
+    assert other.get(f"/moderation/signs/{sign.id}/lift").status_code == 403
+
+
+def test_moderators_replace_with_authentic_after_an_explanation_mod_4(signed):
+    """MOD-4: finding the item authentic replaces the sign with AUTHENTIC; the strike goes."""
+    sign, listing, owner, moderator = signed
+    responses.submit_explanation(sign, owner, "It is genuine, see the photos.", now=utcnow())
+    db.session.commit()
+    item = queue.open_item_for("explanation", "sign", sign.id)
+    queue.decide(item, moderator, "authentic", {"reason": "Checked again: genuine."},
+                 now=utcnow())
+    db.session.commit()
+    assert db.session.get(Listing, listing.id, populate_existing=True).stop_sign == "authentic"
+    assert db.session.get(ReviewItem, item.id).decision == "authentic"
+    assert signs.strike_count(owner.id) == 0
+
+
+def test_lift_request_before_seven_days_is_refused_with_the_date_mod_3(make_member,
+                                                                      make_listing,
+                                                                      client_for):
+    """MOD-3: earlier than 7 days the request is refused, saying when it becomes possible."""
+    moderator = make_member(role="moderator")
+    listing = make_listing()
+    sign = signs.hang_sign("listing", listing.id, "fake", moderator, "Copy",
+                           now=utcnow() - timedelta(days=2))
+    db.session.commit()
+    with pytest.raises(ModerationError, match="possible from"):
+        responses.file_lift_request(sign, listing.shop.owner, "Please lift it now.",
+                                    now=utcnow())
+    page = client_for(listing.shop.owner).get(f"/moderation/signs/{sign.id}/lift")
+    html = page.get_data(as_text=True)
+    assert "possible from" in html and "Bangkok" in html and 'name="body"' not in html
+
+
+def test_lift_request_is_posted_on_the_board_and_queued_mod_3(signed, client_for):
+    """MOD-3: after 7 days the request goes on "STOP lift requests", citing the item, and
+    into the queue; the moderators may lift the sign."""
+    sign, listing, owner, moderator = signed
+    response = post_form(client_for(owner), f"/moderation/signs/{sign.id}/lift",
+                         {"body": "The association certified it <b>genuine</b>."})
+    assert response.status_code == 302
+    request = db.session.scalar(select(LiftRequest))
+    post = db.session.get(BoardPost, request.board_post_id)
+    assert (post.board, post.target_type, post.target_id, post.author_id) == (
+        "lift-requests", "listing", listing.id, owner.id)
+    board = client_for(None).get("/boards/lift-requests").get_data(as_text=True)
+    assert "&lt;b&gt;genuine" in board and "<b>genuine" not in board
+    item = queue.open_item_for("lift_request", "sign", sign.id)
+    assert item.source_id == request.id
+    with pytest.raises(ModerationError, match="already waiting"):
+        responses.file_lift_request(sign, owner, "And again please.", now=utcnow())
+    queue.decide(item, moderator, "lift", {"reason": "Certificate checked."}, now=utcnow())
+    db.session.commit()
+    assert db.session.get(StopSign, sign.id).ended_at is not None
+    assert db.session.get(Listing, listing.id, populate_existing=True).status == "active"
+    assert db.session.get(LiftRequest, request.id).decision == "lifted"
+
+
+def test_lift_request_only_for_fake_mod_3(make_member, make_listing):
+    """MOD-3: other signs are answered with an explanation, not a lift request."""
+    moderator = make_member(role="moderator")
+    listing = make_listing()
+    sign = signs.hang_sign("listing", listing.id, "rule_violation", moderator, "Rules",
+                           now=utcnow() - timedelta(days=30))
+    db.session.commit()
+    with pytest.raises(ModerationError, match="Only a FAKE sign"):
+        responses.file_lift_request(sign, listing.shop.owner, "Please lift.", now=utcnow())
+
+
+def test_keeping_the_sign_tells_the_owner_mod_3(signed):
+    """MOD-3: moderators may keep the sign; the owner is told."""
+    sign, listing, owner, moderator = signed
+    responses.file_lift_request(sign, owner, "Please reconsider it.", now=utcnow())
+    db.session.commit()
+    item = queue.open_item_for("lift_request", "sign", sign.id)
+    queue.decide(item, moderator, "keep", {"reason": "Still a copy."}, now=utcnow())
+    db.session.commit()
+    assert db.session.get(StopSign, sign.id).ended_at is None
+    assert db.session.scalar(select(Notification.kind).where(
+        Notification.user_id == owner.id, Notification.kind == "response_decided"))
+
+
+def test_a_new_sign_closes_open_responses_on_the_old_one_mod_2(signed):
+    """MOD-2: when the sign is replaced, explanations about it leave the queue."""
+    sign, listing, owner, moderator = signed
+    responses.submit_explanation(sign, owner, "It is genuine, really.", now=utcnow())
+    db.session.commit()
+    signs.hang_sign("listing", listing.id, "authentic", moderator, "Genuine.", now=utcnow())
+    db.session.commit()
+    assert queue.open_item_for("explanation", "sign", sign.id) is None

@@ -1,0 +1,203 @@
+"""Strikes for FAKE signs (AUC-4): suspension at 3 with a notice and a way back, the prompt to
+revoke at 6, withdrawal when a sign is lifted; shops with more than 3 fakes (SHOP-8); the
+member's own record page."""
+import pytest
+from flask_babel import force_locale
+from sqlalchemy import select
+
+from app.blueprints.auctions import lifecycle
+from app.blueprints.auctions.errors import AuctionError
+from app.blueprints.moderation import queue, signs
+from app.database import utcnow
+from app.extensions import db
+from app.models import AuditEntry, Notification, ReviewItem, Shop, StopSign, User
+from app.notifications import notice_text
+from tests.conftest import category_id, post_form
+
+
+@pytest.fixture(autouse=True)
+def english(app):
+    """Service errors raised outside a request are read in English here."""
+    with force_locale("en"):
+        yield
+
+
+@pytest.fixture
+def moderator(make_member):
+    return make_member(display_name="Mod", role="moderator")
+
+
+def fake(auction_or_listing, moderator, target_type="auction"):
+    sign = signs.hang_sign(target_type, auction_or_listing.id, "fake", moderator, "A copy.",
+                           now=utcnow())
+    db.session.commit()
+    return sign
+
+
+def fresh_user(user):
+    return db.session.get(User, user.id, populate_existing=True)
+
+
+def decide(item, moderator, action, reason="Decided."):
+    note = queue.decide(db.session.get(ReviewItem, item.id), moderator, action,
+                        {"reason": reason}, now=utcnow())
+    db.session.commit()
+    return note
+
+
+def test_three_fakes_suspend_auction_rights_with_a_notice_auc_4(make_member, make_auction,
+                                                                 moderator):
+    """AUC-4: the third FAKE suspends auction rights at once; the notice says why and how to
+    ask for them back; a new auction is refused."""
+    seller = make_member()
+    for _ in range(2):
+        fake(make_auction(seller=seller), moderator)
+    assert fresh_user(seller).auction_rights == "active"
+    fake(make_auction(seller=seller), moderator)
+    seller = fresh_user(seller)
+    assert seller.auction_rights == "suspended" and signs.strike_count(seller.id) == 3
+    notice = db.session.scalar(select(Notification).where(
+        Notification.user_id == seller.id, Notification.kind == "rights_suspended"))
+    text = notice_text(notice)
+    assert "suspended" in text and "restore" in text
+    assert db.session.scalar(select(AuditEntry).where(
+        AuditEntry.action == "user.auction_rights")) is not None
+    with pytest.raises(AuctionError, match="suspended"):
+        lifecycle.create_auction(seller, dict(
+            title="Another amulet", description="", category_id=category_id(),
+            starting_price_satang=10_000, min_increment_satang=1_000, duration_days=7),
+            now=utcnow())
+
+
+def test_suspended_seller_asks_for_reinstatement_and_a_moderator_restores_auc_4(
+        make_member, make_auction, moderator, client_for):
+    """AUC-4: the member asks through a form; the request is a review item; restoring it
+    gives the rights back."""
+    seller = make_member()
+    for _ in range(3):
+        fake(make_auction(seller=seller), moderator)
+    client = client_for(seller)
+    record = client.get("/moderation/me").get_data(as_text=True)
+    assert "3 strikes" in record and "/moderation/reinstatement" in record
+    too_short = post_form(client, "/moderation/reinstatement", {"body": "pls"})
+    assert too_short.status_code == 422
+    response = post_form(client, "/moderation/reinstatement",
+                         {"body": "I bought them from a dealer I trusted; I will check."})
+    assert response.status_code == 302
+    item = db.session.scalar(select(ReviewItem).where(ReviewItem.kind == "reinstatement"))
+    assert item.target_id == seller.id and "dealer" in item.summary
+    again = post_form(client, "/moderation/reinstatement",
+                      {"body": "Please, I really will check every piece."})
+    assert "already waiting" in again.get_data(as_text=True)
+    decide(item, moderator, "restore", "Last chance.")
+    assert fresh_user(seller).auction_rights == "active"
+    assert db.session.scalar(select(Notification.kind).where(
+        Notification.user_id == seller.id, Notification.kind == "rights_restored"))
+
+
+def test_six_strikes_prompt_revocation_and_moderators_revoke_auc_4(make_member,
+                                                                  make_auction, moderator):
+    """AUC-4: at 6 strikes a review item asks moderators to revoke; revoking is permanent."""
+    seller = make_member()
+    auctions = [make_auction(seller=seller) for _ in range(6)]
+    for n, auction in enumerate(auctions):
+        fake(auction, moderator)
+        prompt = queue.open_item_for("strike_revoke", "user", seller.id)
+        assert (prompt is not None) == (n == 5)
+    decide(prompt, moderator, "revoke", "Six fakes.")
+    assert fresh_user(seller).auction_rights == "revoked"
+
+
+def test_keeping_after_six_strikes_changes_nothing_auc_4(make_member, make_auction,
+                                                        moderator):
+    """AUC-4: moderators may keep the rights as they are."""
+    seller = make_member()
+    for auction in [make_auction(seller=seller) for _ in range(6)]:
+        fake(auction, moderator)
+    decide(queue.open_item_for("strike_revoke", "user", seller.id), moderator, "keep")
+    assert fresh_user(seller).auction_rights == "suspended"
+
+
+def test_ending_a_fake_sign_withdraws_its_strike_auc_4(make_member, make_auction,
+                                                      moderator, client_for):
+    """AUC-4: a lifted FAKE sign no longer counts; the record shows it withdrawn."""
+    seller = make_member()
+    sign = fake(make_auction(seller=seller), moderator)
+    signs.end_sign(db.session.get(StopSign, sign.id), moderator, "Wrong call.", now=utcnow())
+    db.session.commit()
+    assert signs.strike_count(seller.id) == 0
+    page = client_for(seller).get("/moderation/me").get_data(as_text=True)
+    assert "0 strikes" in page and "withdrawn" in page
+
+
+def test_listing_fakes_count_as_strikes_too_auc_4(make_shop, make_listing, moderator):
+    """AUC-4: a FAKE listing strikes the shop's owner as well."""
+    shop = make_shop()
+    fake(make_listing(shop=shop), moderator, "listing")
+    assert signs.strike_count(shop.owner_id) == 1
+
+
+def test_shop_with_more_than_three_fakes_is_flagged_and_can_be_closed_shop_8(
+        make_shop, make_listing, moderator, client_for):
+    """SHOP-8: the fourth FAKE listing flags the shop; closing it is permanent and its
+    listings leave public pages."""
+    shop = make_shop()
+    listings = [make_listing(shop=shop) for _ in range(4)]
+    for listing in listings[:3]:
+        fake(listing, moderator, "listing")
+    assert queue.open_item_for("shop_fakes", "shop", shop.id) is None
+    fake(listings[3], moderator, "listing")
+    item = queue.open_item_for("shop_fakes", "shop", shop.id)
+    assert item is not None and item.subject_user_id == shop.owner_id
+    decide(item, moderator, "close", "Four fakes.")
+    assert db.session.get(Shop, shop.id, populate_existing=True).status == "closed"
+    assert client_for(None).get(f"/listings/{listings[0].id}").status_code == 404
+    assert db.session.scalar(select(Notification.kind).where(
+        Notification.user_id == shop.owner_id, Notification.kind == "shop_closed"))
+
+
+def test_shop_flag_can_be_kept_open_shop_8(make_shop, make_listing, moderator):
+    """SHOP-8: moderators may keep the shop open."""
+    shop = make_shop()
+    for _ in range(4):
+        fake(make_listing(shop=shop), moderator, "listing")
+    decide(queue.open_item_for("shop_fakes", "shop", shop.id), moderator, "keep")
+    assert db.session.get(Shop, shop.id, populate_existing=True).status == "open"
+
+
+def test_my_record_lists_signs_with_response_links_auc_4(make_member, make_auction,
+                                                         moderator, client_for):
+    """AUC-4, MOD-3, MOD-4: a member sees their strikes and signs and can respond."""
+    seller = make_member()
+    auction = make_auction(seller=seller, title="<b>Bold amulet</b>")
+    sign = fake(auction, moderator)
+    page = client_for(seller).get("/moderation/me").get_data(as_text=True)
+    assert "1 strike" in page and f"/moderation/signs/{sign.id}/explain" in page
+    assert f"/moderation/signs/{sign.id}/lift" in page
+    assert "<b>Bold amulet</b>" not in page and "&lt;b&gt;Bold amulet" in page
+    assert client_for(None).get("/moderation/me").status_code == 302
+
+
+def test_notices_about_signs_link_to_the_item_and_the_record(make_member, make_auction,
+                                                             moderator, client_for):
+    """The sign and strike notices read in the member's language and link somewhere useful."""
+    seller = make_member()
+    auction = make_auction(seller=seller)
+    fake(auction, moderator)
+    page = client_for(seller).get("/notifications").get_data(as_text=True)
+    assert "A FAKE sign was hung" in page and f"/auctions/{auction.id}" in page
+    assert "/moderation/me" in page
+
+
+def test_effects_wait_for_the_real_commit_not_a_savepoint(make_member):
+    """Raising a review item uses a savepoint; the notices' mail and live events queued
+    before it must still wait for the request's own commit (found with AUC-4's prompt)."""
+    from app.database import after_commit
+
+    member = make_member()
+    ran = []
+    after_commit(db.session, lambda: ran.append("effect"))
+    queue.open_item("strike_revoke", "user", member.id, now=utcnow())
+    assert ran == []
+    db.session.commit()
+    assert ran == ["effect"]
