@@ -55,7 +55,6 @@ class ListingCard:
     shop_name: str
     photo_key: str | None
     stop_sign: str | None = None
-    stop_sign: str | None = None
 
 
 @dataclass(frozen=True)

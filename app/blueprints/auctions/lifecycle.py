@@ -132,32 +132,6 @@ def set_auction_rights(user, rights):
     return before
 
 
-def set_sign(auction, kind, now):
-    """Moderation hangs (``kind``) or takes down (None) a STOP sign on ``auction``. Any sign but
-    AUTHENTIC halts it at once: no bids, no buy-now (AUC-3). The new version and the live event
-    make every open page re-render its panel, so the bid form goes there too."""
-    if auction.stop_sign == kind:
-        return
-    auction.stop_sign = kind
-    auction.version += 1
-    db.session.flush()
-    publish_after_commit(f"auction:{auction.id}", {"version": auction.version,
-                                                   "sign": kind or ""})
-
-
-AUCTION_RIGHTS = ("active", "suspended", "revoked")
-
-
-def set_auction_rights(user, rights):
-    """Suspend, revoke or restore a member's right to start auctions (AUC-4); returns the
-    rights before."""
-    if rights not in AUCTION_RIGHTS:
-        raise ValueError(rights)
-    before, user.auction_rights = user.auction_rights, rights
-    db.session.flush()
-    return before
-
-
 def end_early(auction, *, now):
     """The seller ends the auction now; allowed only while the reserve is not met (AUC-8).
     The caller has locked the auction and checked that the user is its seller."""

@@ -21,8 +21,3 @@ class ListingRefused(ShopError):
 class SignBlocksEdit(ShopError):
     """A STOP sign keeps the shop from changing (any sign) or deleting (FAKE) a listing
     (SHOP-7)."""
-
-
-class SignBlocksEdit(ShopError):
-    """A STOP sign keeps the shop from changing (any sign) or deleting (FAKE) a listing
-    (SHOP-7)."""

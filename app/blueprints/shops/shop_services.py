@@ -160,14 +160,6 @@ def close_shop(shop, now):
     return before
 
 
-def close_shop(shop, now):
-    """Close a shop permanently (SHOP-8, a moderator's decision): its listings leave every
-    public page and it takes no new ones. Returns the status before."""
-    before, shop.status, shop.updated_at = shop.status, "closed", now
-    db.session.flush()
-    return before
-
-
 def shops_of(user):
     """Shops the member owns or works for."""
     staffed = select(ShopStaff.shop_id).where(ShopStaff.user_id == user.id)
