@@ -10,6 +10,16 @@ from app.live import publish_after_commit
 from app.models import Auction, Bid, BidFlag
 
 
+def _lock(auction_id):
+    """:func:`bidding.lock_auction`, also inside a transaction that has already written (a
+    sanction recorded first): on SQLite that transaction already holds the write lock."""
+    if not (db.session.new or db.session.dirty or db.session.deleted
+            or db.session.info.get("talat_wrote")):
+        return lock_auction(auction_id)
+    db.session.flush()
+    return db.session.get(Auction, auction_id, with_for_update=True, populate_existing=True)
+
+
 def _open_auction_ids(condition, now):
     return db.session.scalars(select(Auction.id).where(
         condition, Auction.settled_at.is_(None), Auction.ends_at > now)
@@ -80,7 +90,7 @@ def withdraw_bids_of(bidder_id, now):
     changed = 0
     for auction_id in _open_auction_ids(
             Auction.id.in_(select(Bid.auction_id).where(Bid.bidder_id == bidder_id)), now):
-        auction = lock_auction(auction_id)
+        auction = _lock(auction_id)
         if auction is not None and phase(auction, now) in ("open", "halted", "scheduled") \
                 and auction.settled_at is None and withdraw_bids_on(auction, bidder_id, now):
             changed += 1
@@ -92,7 +102,7 @@ def end_auctions_of(seller_id, now):
     closure"). Returns how many."""
     ended = 0
     for auction_id in _open_auction_ids(Auction.seller_id == seller_id, now):
-        auction = lock_auction(auction_id)
+        auction = _lock(auction_id)
         if auction is None or auction.settled_at is not None or auction.ends_at <= now:
             continue
         if auction.starts_at > now:

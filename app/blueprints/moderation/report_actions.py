@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from app.blueprints.moderation import audit
 from app.blueprints.moderation.errors import ModerationError
 from app.blueprints.moderation.queue import Action, register_action
+from app.blueprints.moderation.sanctions import SANCTION_LABELS
 from app.extensions import db
 from app.models import BoardPost, User
 
@@ -82,11 +83,25 @@ def _hide(item, moderator, form, *, now, ip):
 
 register_action("report", Action("dismiss", _l("Dismiss"), _dismiss, fields=("reason",),
                                  key="d", bulk=True))
+FIELD_LABELS = {"rule": _l("Rule broken (e.g. MKT-6)"), "facts": _l("Facts"),
+                "days": _l("Days"), "fine": _l("Fine in baht"), "limits": _l("Limits")}
+
+
+def _sign_choices():
+    from app.blueprints.moderation.signs import SIGN_LABELS
+
+    return tuple(SIGN_LABELS.items())
+
+
 register_action("report", Action("sign", _l("Hang a sign"), _sign, fields=("sign", "reason"),
-                                 key="s", extra={"targets": ("listing", "auction")}))
+                                 key="s", extra={"targets": ("listing", "auction"),
+                                                 "choices": {"sign": _sign_choices()}}))
 register_action("report", Action("warn", _l("Warn the member"), _warn,
-                                 fields=("rule", "facts"), key="w"))
+                                 fields=("rule", "facts"), key="w",
+                                 extra={"labels": FIELD_LABELS}))
 register_action("report", Action("sanction", _l("Sanction the member"), _sanction,
-                                 fields=SANCTION_FIELDS, style="danger"))
+                                 fields=SANCTION_FIELDS, style="danger",
+                                 extra={"labels": FIELD_LABELS, "choices": {"kind": tuple(
+                                     SANCTION_LABELS.items())}}))
 register_action("report", Action("hide", _l("Hide the post"), _hide, fields=("reason",),
                                  key="h", extra={"targets": ("board_post",)}))

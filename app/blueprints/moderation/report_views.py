@@ -29,6 +29,8 @@ def target_url(target_type, item):
     if target_type == "user":
         return url_for("accounts.member", user_id=item.id) \
             if _has("accounts.member") else url_for("main.home")
+    if target_type == "board_post" and _has("boards.post"):
+        return url_for("boards.post", post_id=item.id)
     return url_for("main.home")
 
 

@@ -25,8 +25,8 @@ TEXTS["display_name_renamed"] = _l("A moderator changed your display name from �
                                    "“%(new)s”: %(reason)s")
 
 
-def _sanction_form(formdata=None):
-    form = SanctionForm() if formdata is None else SanctionForm(formdata=formdata)
+def _sanction_form(blank=False):
+    form = SanctionForm(formdata=None) if blank else SanctionForm()
     form.kind.choices = [SelectChoice(kind, sanctions.SANCTION_LABELS[kind])
                          for kind in SANCTION_KINDS]
     return form
@@ -39,7 +39,7 @@ def _member_page(member, status=200, sanction_form=None, rename_form=None):
         "moderation/member.html", member=member, sanctions=sanctions.sanctions_of(member.id),
         strikes=signs.strike_count(member.id), reports=reports_against(member.id),
         reason_labels=REPORT_REASON_LABELS, labels=sanctions.SANCTION_LABELS,
-        sanction_form=sanction_form or _sanction_form(formdata=False),
+        sanction_form=sanction_form or _sanction_form(blank=True),
         rename_form=rename_form or RenameForm(formdata=None), lift_form=LiftForm(formdata=None),
         now=utcnow(), is_active=sanctions.is_active, appeal_of=appeals.appeal_of), status
 

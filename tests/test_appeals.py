@@ -1,0 +1,143 @@
+"""MOD-9: a sanctioned member may appeal within 15 days of the sanction (later is refused
+with the date the window closed); the appeal goes to the queue, barred to the moderator who
+imposed the sanction; another moderator upholds or overturns it (which lifts it), and the
+member is told the result."""
+from datetime import timedelta
+from types import SimpleNamespace
+
+import pytest
+from flask_babel import force_locale
+from sqlalchemy import select
+
+from app.blueprints.moderation import queue, sanctions
+from app.blueprints.moderation.appeals import file_appeal
+from app.blueprints.moderation.errors import ModerationError
+from app.database import utcnow
+from app.extensions import db
+from app.models import Appeal, Notification, ReviewItem, Sanction, User
+from app.notifications import notice_text
+from tests.conftest import csrf_from, post_form
+
+HTMX = {"HX-Request": "true"}
+SCRIPT = "<script>alert(1)</script>"
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with force_locale("en"):
+        yield
+
+
+@pytest.fixture
+def cast(make_member, client_for):
+    member = make_member(display_name="Suspect")
+    mod1 = make_member(display_name="Mod One", role="moderator")
+    mod2 = make_member(display_name="Mod Two", role="moderator")
+    return SimpleNamespace(member=member, mod1=mod1, mod2=mod2, client=client_for(member),
+                           mod1_client=client_for(mod1), mod2_client=client_for(mod2))
+
+
+def impose(cast, kind="suspension", at=None, **kwargs):
+    at = at or utcnow()
+    if kind == "suspension":
+        kwargs.setdefault("ends_at", at + timedelta(days=30))
+    sanction = sanctions.impose(cast.member, kind, cast.mod1, rule="MKT-6",
+                                facts="Shill bids", now=at, **kwargs)
+    db.session.commit()
+    return sanction
+
+
+def appeal(cast, sanction, body="I did not do this"):
+    return post_form(cast.client, f"/moderation/me/sanctions/{sanction.id}/appeal",
+                     {"body": body}, form_url="/moderation/me/sanctions")
+
+
+def decide(client, item, action, **fields):
+    token = csrf_from(client.get("/moderation/queue").get_data(as_text=True))
+    return client.post(f"/moderation/items/{item.id}/decide", headers=HTMX,
+                       data={"csrf_token": token, "action": action, **fields})
+
+
+def fresh(obj):
+    db.session.expire_all()
+    return db.session.get(type(obj), obj.id)
+
+
+def test_an_appeal_within_15_days_goes_to_the_queue_barred_to_the_sanctioner_mod_9(cast):
+    """MOD-9: the appeal creates an Appeal and an 'appeal' review item on the sanction, which
+    the sanctioning moderator may not decide."""
+    sanction = impose(cast, at=utcnow() - timedelta(days=14))
+    assert appeal(cast, sanction).status_code == 302
+    item = queue.open_item_for("appeal", "sanction", sanction.id)
+    assert item.excluded_moderator_id == cast.mod1.id and item.subject_user_id == cast.member.id
+    assert db.session.scalar(select(Appeal)).sanction_id == sanction.id
+    page = cast.client.get("/moderation/me/sanctions").get_data(as_text=True)
+    assert "waiting for a moderator" in page
+
+    refused = decide(cast.mod1_client, item, "overturn", reason="My own call")
+    assert refused.status_code == 422
+    assert "another moderator must decide" in refused.get_data(as_text=True)
+    assert fresh(sanction).lifted_at is None
+
+
+def test_a_late_appeal_is_refused_with_the_closing_date_mod_9(cast):
+    """MOD-9: after 15 days the appeal is refused, naming when the window closed."""
+    sanction = impose(cast, "warning", at=utcnow() - timedelta(days=16))
+    page = cast.client.get("/moderation/me/sanctions").get_data(as_text=True)
+    assert "The time to appeal closed on" in page
+    response = appeal(cast, sanction)
+    assert response.status_code == 422
+    assert "closed on" in response.get_data(as_text=True)
+    assert db.session.scalar(select(Appeal)) is None
+    with pytest.raises(ModerationError):
+        file_appeal(fresh(sanction), fresh(cast.member), "late", now=utcnow())
+
+
+def test_another_moderator_overturns_and_the_suspension_ends_mod_9_acc_5(cast):
+    """MOD-9 / ACC-5: overturning lifts the sanction; the suspension ends at once; the member
+    is told and can act again."""
+    sanction = impose(cast)
+    assert fresh(cast.member).suspended_until is not None
+    appeal(cast, sanction)
+    item = queue.open_item_for("appeal", "sanction", sanction.id)
+    response = decide(cast.mod2_client, item, "overturn", reason="Different household")
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert fresh(sanction).lifted_by_id == cast.mod2.id
+    assert fresh(cast.member).suspended_until is None
+    assert db.session.scalar(select(Appeal)).decision == "overturned"
+    notice = db.session.scalar(select(Notification).where(
+        Notification.kind == "appeal_overturned"))
+    assert "Different household" in notice_text(notice)
+    assert db.session.get(ReviewItem, item.id).status == "done"
+
+
+def test_uphold_keeps_the_sanction_and_tells_the_member_mod_9(cast):
+    """MOD-9: upholding keeps the sanction and sends the reason; a second appeal is refused."""
+    sanction = impose(cast, "warning")
+    appeal(cast, sanction, SCRIPT)
+    item = queue.open_item_for("appeal", "sanction", sanction.id)
+    queue_page = cast.mod2_client.get("/moderation/queue").get_data(as_text=True)
+    assert SCRIPT not in queue_page
+    assert decide(cast.mod2_client, item, "uphold", reason="Clear evidence").status_code == 200
+    assert fresh(sanction).lifted_at is None
+    page = cast.client.get("/moderation/me/sanctions").get_data(as_text=True)
+    assert "the sanction stands" in page
+    again = appeal(cast, sanction)
+    assert again.status_code == 422 and "already appealed" in again.get_data(as_text=True)
+
+
+def test_members_cannot_appeal_others_sanctions_or_decide_appeals_mod_9(cast, make_member,
+                                                                         client_for):
+    """MOD-9: another member's sanction is a 404; members cannot use the queue."""
+    sanction = impose(cast, "warning")
+    stranger = client_for(make_member())
+    url = f"/moderation/me/sanctions/{sanction.id}/appeal"
+    response = post_form(stranger, url, {"body": "x"}, form_url="/moderation/me/sanctions")
+    assert response.status_code == 404
+    appeal(cast, sanction)
+    item = queue.open_item_for("appeal", "sanction", sanction.id)
+    token = csrf_from(cast.client.get("/moderation/me/sanctions").get_data(as_text=True))
+    assert cast.client.post(f"/moderation/items/{item.id}/decide", data={
+        "csrf_token": token, "action": "overturn", "reason": "me"}).status_code == 403
+    assert fresh(sanction).lifted_at is None
+    assert Sanction and User

@@ -1,0 +1,232 @@
+"""MOD-8: the sanction ladder with real effects (warning, cancelled transactions, withdrawn
+bids, held payouts, suspension, closure, limits, fines), each audited (MOD-10) with a notice
+stating the rule, the facts, the duration and until when to appeal (MOD-9); lifting undoes a
+suspension; ACC-2: moderators rename an inappropriate display name. Members get 403 on every
+moderator route."""
+from datetime import timedelta
+from types import SimpleNamespace
+
+import pytest
+from flask_babel import force_locale
+from sqlalchemy import select
+
+from app.blueprints.auctions import bidding
+from app.blueprints.moderation import sanctions
+from app.blueprints.moderation.errors import ModerationError
+from app.blueprints.shops import order_services
+from app.blueprints.shops.errors import ShopError
+from app.database import utcnow
+from app.extensions import db
+from app.models import (Auction, AuditEntry, Bid, Listing, Notification, Order, Sanction, Shop,
+                        User)
+from app.notifications import notice_text
+from tests.conftest import post_form
+
+SCRIPT = "<script>alert(1)</script>"
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with force_locale("en"):
+        yield
+
+
+@pytest.fixture
+def cast(make_member, client_for):
+    member = make_member(display_name="Suspect")
+    mod = make_member(display_name="Mod One", role="moderator")
+    return SimpleNamespace(member=member, mod=mod, client=client_for(member),
+                           mod_client=client_for(mod))
+
+
+def fresh(obj):
+    db.session.expire_all()
+    return db.session.get(type(obj), obj.id)
+
+
+def impose(cast, kind, **kwargs):
+    kwargs.setdefault("rule", "MKT-6")
+    kwargs.setdefault("facts", "Bid on own auction from a second account")
+    sanction = sanctions.impose(cast.member, kind, cast.mod, now=utcnow(), **kwargs)
+    db.session.commit()
+    return sanction
+
+
+def test_a_warning_is_audited_and_tells_rule_facts_and_appeal_date_mod_8_mod_9(cast):
+    """MOD-8: a warning records the sanction, one audit entry and a notice naming the rule,
+    the facts, the duration and the last day to appeal (15 days on)."""
+    sanction = impose(cast, "warning")
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "sanction.add"))
+    assert (entry.actor_id, entry.target_id) == (cast.mod.id, cast.member.id)
+    notice = db.session.scalar(select(Notification).where(
+        Notification.user_id == cast.member.id, Notification.kind == "sanction"))
+    text = notice_text(notice)
+    assert "Warning" in text and "MKT-6" in text and "second account" in text
+    assert "takes effect once" in text and "appeal until" in text
+    assert sanctions.appeal_deadline(sanction) == sanction.created_at + timedelta(days=15)
+    page = cast.client.get("/notifications").get_data(as_text=True)
+    assert f"/moderation/me/sanctions#sanction-{sanction.id}" in page
+
+
+def test_cancel_transactions_cancels_open_orders_both_ways_mod_8(cast, make_shop,
+                                                                  make_listing, make_member):
+    """MOD-8: the member's open orders as buyer and as seller are cancelled; stock returns."""
+    other = make_listing(quantity=2)
+    own_shop = make_shop(owner=cast.member)
+    own = make_listing(shop=own_shop, quantity=1)
+    buyer = make_member()
+    now = utcnow()
+    bought = order_services.place_order(other, cast.member, 1, now=now)
+    sold = order_services.place_order(own, buyer, 1, now=now)
+    db.session.commit()
+    impose(cast, "cancel_transactions")
+    assert fresh(bought).status == "cancelled" and fresh(sold).status == "cancelled"
+    assert fresh(other).quantity == 2
+    listing = fresh(own)
+    assert (listing.quantity, listing.status) == (1, "active")
+
+
+def test_cancel_bids_withdraws_them_and_replays_the_rest_mod_8(cast, board):
+    """MOD-8: the member's bids are withdrawn; price and leader are the engine's replay of the
+    remaining bids; the auction's version moves so pages refresh."""
+    auction = board.auction
+    bidding.place_bid(auction.id, board.alice, 15_000, proxy=True)
+    db.session.commit()
+    bidding.place_bid(auction.id, cast.member, 30_000, proxy=True)
+    db.session.commit()
+    before = fresh(auction)
+    assert before.leader_id == cast.member.id
+    version = before.version
+    impose(cast, "cancel_bids")
+    after = fresh(auction)
+    assert after.leader_id == board.alice.id
+    assert after.current_price_satang == 10_000 and after.leader_max_satang == 15_000
+    assert after.version > version
+    rows = db.session.scalars(select(Bid).where(Bid.auction_id == auction.id)
+                              .order_by(Bid.sequence)).all()
+    assert [r.bidder_id for r in rows] == [board.alice.id]
+    assert after.bid_count == 1
+    # Bidding goes on from the rebuilt state.
+    bidding.place_bid(auction.id, board.bob, 12_000, proxy=False)
+    db.session.commit()
+    assert fresh(auction).leader_id == board.alice.id
+
+
+def test_held_payouts_stop_orders_and_the_shop_says_why_mod_8(cast, make_shop, make_listing,
+                                                              make_member, client_for):
+    """MOD-8: while payouts are held no one can order from the member's shops; the shop
+    page says why; lifting the hold reopens ordering."""
+    shop = make_shop(owner=cast.member, slug="held-shop")
+    listing = make_listing(shop=shop, quantity=3)
+    sanction = impose(cast, "hold_payouts", ends_at=utcnow() + timedelta(days=30))
+    buyer = make_member()
+    with pytest.raises(ShopError):
+        order_services.place_order(listing, buyer, 1, now=utcnow())
+    db.session.rollback()
+    client = client_for(buyer)
+    page = client.get("/shops/held-shop").get_data(as_text=True)
+    assert "holding its payouts" in page
+    response = post_form(client, f"/listings/{listing.id}/order", {"quantity": "1"})
+    assert db.session.scalar(select(Order)) is None, response.status_code
+    sanctions.lift(fresh(sanction), cast.mod, "Paperwork arrived", now=utcnow())
+    db.session.commit()
+    assert order_services.place_order(fresh(listing), buyer, 1, now=utcnow()) is not None
+
+
+def test_suspension_needs_an_end_and_lifting_undoes_it_mod_8(cast):
+    """MOD-8: a temporary suspension must end; lifting it ends it at once and is audited."""
+    with pytest.raises(ModerationError):
+        sanctions.impose(cast.member, "suspension", cast.mod, rule="MKT-6", facts="x",
+                         now=utcnow())
+    end = utcnow() + timedelta(days=3)
+    sanction = impose(cast, "suspension", ends_at=end)
+    assert fresh(cast.member).suspended_until is not None
+    sanctions.lift(fresh(sanction), cast.mod, "Appeal accepted", now=utcnow())
+    db.session.commit()
+    assert fresh(cast.member).suspended_until is None
+    assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "sanction.lift"))
+
+
+def test_closure_closes_shops_and_ends_auctions_mod_8(cast, make_shop, make_auction):
+    """MOD-8: permanent closure closes the account, its shops and its running auctions."""
+    shop = make_shop(owner=cast.member)
+    auction = make_auction(seller=cast.member)
+    impose(cast, "closure")
+    assert fresh(cast.member).closed_at is not None
+    assert fresh(shop).status == "closed"
+    ended = fresh(auction)
+    assert ended.ended_early == "moderation" and ended.settled_at is not None
+    assert ended.winner_id is None
+
+
+def test_limits_and_fines_are_recorded_and_shown_mod_8(cast):
+    """MOD-8: limits are text shown to the member and moderators; a fine needs an amount."""
+    with pytest.raises(ModerationError):
+        sanctions.impose(cast.member, "fine", cast.mod, rule="MKT-4", facts="late",
+                         now=utcnow())
+    impose(cast, "fine", fine_satang=50_000)
+    impose(cast, "limits", limits="At most 3 auctions at a time")
+    mine = cast.client.get("/moderation/me/sanctions").get_data(as_text=True)
+    assert "At most 3 auctions at a time" in mine and "฿500" in mine
+    theirs = cast.mod_client.get(f"/moderation/members/{cast.member.id}").get_data(as_text=True)
+    assert "At most 3 auctions at a time" in theirs
+
+
+def test_moderators_impose_from_the_member_page_mod_8(cast):
+    """MOD-8: the member page form imposes a suspension; a form without facts keeps what was
+    typed and says what is missing; hostile facts are escaped."""
+    url = f"/moderation/members/{cast.member.id}"
+    refused = post_form(cast.mod_client, f"{url}/sanctions",
+                        {"kind": "suspension", "rule": "MKT-6", "facts": "", "days": "7"},
+                        form_url=url)
+    assert refused.status_code == 422 and 'value="MKT-6"' in refused.get_data(as_text=True)
+    done = post_form(cast.mod_client, f"{url}/sanctions",
+                     {"kind": "suspension", "rule": "MKT-6", "facts": SCRIPT, "days": "7"},
+                     form_url=url)
+    assert done.status_code == 302
+    assert fresh(cast.member).suspended_until > utcnow() + timedelta(days=6)
+    page = cast.mod_client.get(url).get_data(as_text=True)
+    assert SCRIPT not in page and "&lt;script&gt;" in page
+
+
+def test_members_get_403_on_moderator_routes_mod_8_acc_2(cast, make_member):
+    """MOD-8 / ACC-2: members cannot see the moderator member page nor post its forms."""
+    sanction = impose(cast, "warning")
+    other = make_member()
+    assert cast.client.get(f"/moderation/members/{other.id}").status_code == 403
+    token_page = cast.client.get("/moderation/me/sanctions").get_data(as_text=True)
+    from tests.conftest import csrf_from
+
+    token = csrf_from(token_page)
+    for url in (f"/moderation/members/{other.id}/sanctions",
+                f"/moderation/members/{other.id}/rename",
+                f"/moderation/sanctions/{sanction.id}/lift"):
+        assert cast.client.post(url, data={"csrf_token": token, "kind": "warning",
+                                           "rule": "X", "facts": "y", "reason": "z",
+                                           "display_name": "Hacker"}).status_code == 403, url
+    assert fresh(sanction).lifted_at is None
+
+
+def test_moderators_rename_an_inappropriate_display_name_acc_2(cast, make_member):
+    """ACC-2: a moderator renames a display name with a reason; names stay unique regardless of
+    letter case; an audit entry and a notice are written."""
+    make_member(display_name="Taken Name")
+    url = f"/moderation/members/{cast.member.id}"
+    taken = post_form(cast.mod_client, f"{url}/rename",
+                      {"display_name": "taken name", "reason": "Offensive"}, form_url=url)
+    assert taken.status_code == 422 and "taken" in taken.get_data(as_text=True)
+    hostile = post_form(cast.mod_client, f"{url}/rename",
+                        {"display_name": SCRIPT, "reason": "Offensive"}, form_url=url)
+    assert hostile.status_code == 422 and SCRIPT not in hostile.get_data(as_text=True)
+    done = post_form(cast.mod_client, f"{url}/rename",
+                     {"display_name": "Member 4711", "reason": "Offensive name"}, form_url=url)
+    assert done.status_code == 302
+    member = fresh(cast.member)
+    assert (member.display_name, member.display_name_key) == ("Member 4711", "member 4711")
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "user.rename"))
+    assert "Suspect" in entry.before and "Member 4711" in entry.after
+    notice = db.session.scalar(select(Notification).where(
+        Notification.kind == "display_name_renamed"))
+    assert "Offensive name" in notice_text(notice)
+    assert db.session.scalar(select(User.id).where(User.display_name == "Suspect")) is None
+    assert db.session.scalar(select(Shop.id)) is None and Listing and Auction and Sanction
