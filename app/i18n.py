@@ -4,6 +4,7 @@ The locale comes from the ``lang`` cookie, then the member's saved choice, then 
 Dates in Thai carry the Buddhist-era year (Gregorian + 543).
 """
 from datetime import date, datetime, timezone
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from babel.dates import get_month_names
@@ -54,13 +55,20 @@ def format_date(value, lang=None):
     return f"{value.day} {month} {year}"
 
 
+@lru_cache(maxsize=8)
+def _month_names(lang):
+    """Babel's abbreviated month names, looked up once per language (a queue page shows
+    hundreds of dates)."""
+    return dict(get_month_names("abbreviated", locale=lang))
+
+
 def format_datetime(value, lang=None):
     """A moment shown in Bangkok time: "22 พ.ย. 2569 11:30 น." / "22 Nov 2026, 11:30"."""
     if value is None:
         return ""
     local = to_bangkok(value)
     lang = lang or current_language()
-    month = get_month_names("abbreviated", locale=lang)[local.month]
+    month = _month_names(lang)[local.month]
     if lang == "th":
         return f"{local.day} {month} {local.year + BUDDHIST_ERA_OFFSET} {local:%H:%M} น."
     return f"{local.day} {month} {local.year}, {local:%H:%M}"

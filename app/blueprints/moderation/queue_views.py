@@ -2,10 +2,13 @@
 decided in place under htmx; claims; bulk actions for spam waves; counts per kind kept live.
 Every change goes through ``queue.decide``/``claim``/``release``, which write the audit log
 (MOD-10)."""
-from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from dataclasses import dataclass
+
+from flask import abort, flash, g, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
 
 from app.blueprints.accounts.errors import AccountError
@@ -18,6 +21,7 @@ from app.htmx import wants_fragment
 from app.models import ReviewItem
 from app.net import client_ip
 from app.permissions import can_moderate, require
+from app.templating import link_maker
 
 #: Most items one bulk action may touch.
 BULK_MAX = 200
@@ -25,15 +29,59 @@ BULK_MAX = 200
 
 @bp.app_template_global()
 def queue_open_total():
-    """Open review items, for the moderators' "Queue (N)" link."""
-    return sum(queue.open_counts().values())
+    """Open review items, for the moderators' "Queue (N)" link (counted once a request)."""
+    if g.get("queue_open_total") is None:
+        g.queue_open_total = sum(queue.open_counts().values())
+    return g.queue_open_total
+
+
+@dataclass
+class ActionView:
+    """An action as its little form shows it, translated once per page, not once per row."""
+
+    name: str
+    label: str
+    key: str
+    style: str
+    fields: list
+
+
+def _action_views(kind):
+    views = []
+    for action in queue.actions_for(kind):
+        labels = action.extra.get("labels", {})
+        choices = action.extra.get("choices", {})
+        fields = [(name, str(labels.get(name) or field_label(name)),
+                   [(value, str(text)) for value, text in choices.get(name, ())])
+                  for name in action.fields]
+        views.append(ActionView(action.name, str(action.label), action.key, action.style,
+                                fields))
+    return views
+
+
+def row_context(rows):
+    """What every row needs, computed once per page: each kind's action forms, the CSRF
+    token, link builders and the kinds' names."""
+    return dict(
+        forms={kind: _action_views(kind) for kind in {row.item.kind for row in rows}},
+        csrf=generate_csrf(), kind_names={k: str(v) for k, v in queue.KIND_LABELS.items()},
+        links=dict(decide=link_maker("moderation.decide", "item_id"),
+                   claim=link_maker("moderation.claim", "item_id", verb="claim"),
+                   release=link_maker("moderation.claim", "item_id", verb="release"),
+                   listing=link_maker("shops.listing", "listing_id"),
+                   listing_photo=link_maker("shops.photo", "key", size="thumb"),
+                   auction=link_maker("auctions.auction", "auction_id"),
+                   auction_photo=link_maker("auctions.photo", "key", size="thumb")))
 
 
 def _page_context(filters, now):
     items, following = queue_data.page_of_items(filters, now)
-    return dict(rows=queue_data.load_rows(items), filters=filters, following=following,
-                ages=queue_data.AGES, now=now,
-                actions_for=queue.actions_for, **counts_context())
+    rows = queue_data.load_rows(items)
+    counts = counts_context()
+    g.queue_open_total = counts["total"]
+    return dict(rows=rows, filters=filters, following=following, ages=queue_data.AGES,
+                now=now, actions_for=queue.actions_for, **counts,
+                **row_context(rows))
 
 
 @bp.route("/queue", endpoint="queue")
@@ -71,8 +119,7 @@ def _row_response(item, *, error="", note="", status=200):
     row = queue_data.load_row(item)
     row.error, row.note = error, note
     response = make_response(render_template(
-        "moderation/_row.html", row=row, now=utcnow(), actions_for=queue.actions_for,
-        kinds=queue.KIND_LABELS), status)
+        "moderation/_row.html", row=row, now=utcnow(), **row_context([row])), status)
     response.headers.add("Vary", "HX-Request")
     return response
 
