@@ -322,3 +322,21 @@ def test_counts_stream_live_after_a_change_mod_7(app, mod_client, make_member):
         assert 'data-count="all">1<' in chunk and 'data-count="report">1<' in chunk
     finally:
         stream.disconnect()
+
+
+def test_actions_show_only_on_the_targets_they_apply_to_mod_7(app, mod_client, make_member,
+                                                               monkeypatch):
+    """An action naming ``extra["targets"]`` is offered only on those targets, and a bulk
+    request skips items it does not apply to."""
+    calls = []
+    only_listings = queue.Action("zap", "Zap it", lambda item, *a, **k: calls.append(item.id),
+                                 key="z", bulk=True, extra={"targets": ("listing",)})
+    everywhere = queue.Action("keep", "Keep it", lambda *a, **k: "", key="k")
+    monkeypatch.setitem(queue._ACTIONS, "complaint", [only_listings, everywhere])
+    on_user = queue.open_item("complaint", "user", make_member().id, now=utcnow())
+    db.session.commit()
+    html = mod_client.get("/moderation/queue?kind=complaint").get_data(as_text=True)
+    assert "Keep it" in html and "Zap it" not in html
+    response = mod_client.post("/moderation/queue/bulk", headers=HTMX, data={
+        "csrf_token": token(mod_client), "action": "zap", "item": [str(on_user.id)]})
+    assert "0 items done, 1 skipped." in response.get_data(as_text=True) and calls == []

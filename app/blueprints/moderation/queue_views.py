@@ -44,18 +44,27 @@ class ActionView:
     key: str
     style: str
     fields: list
+    bulk: bool = False
 
 
-def _action_views(kind):
+def _applies(action, target_type):
+    """Whether ``action`` is offered on a target of this type (``extra["targets"]``)."""
+    targets = action.extra.get("targets")
+    return not targets or target_type in targets
+
+
+def _action_views(kind, target_type):
     views = []
     for action in queue.actions_for(kind):
+        if not _applies(action, target_type):
+            continue
         labels = action.extra.get("labels", {})
         choices = action.extra.get("choices", {})
         fields = [(name, str(labels.get(name) or field_label(name)),
                    [(value, str(text)) for value, text in choices.get(name, ())])
                   for name in action.fields]
         views.append(ActionView(action.name, str(action.label), action.key, action.style,
-                                fields))
+                                fields, action.bulk))
     return views
 
 
@@ -63,7 +72,8 @@ def row_context(rows):
     """What every row needs, computed once per page: each kind's action forms, the CSRF
     token, link builders and the kinds' names."""
     return dict(
-        forms={kind: _action_views(kind) for kind in {row.item.kind for row in rows}},
+        forms={f"{kind}:{target}": _action_views(kind, target)
+               for kind, target in {(row.item.kind, row.item.target_type) for row in rows}},
         csrf=generate_csrf(), kind_names={k: str(v) for k, v in queue.KIND_LABELS.items()},
         links=dict(decide=link_maker("moderation.decide", "item_id"),
                    claim=link_maker("moderation.claim", "item_id", verb="claim"),
@@ -180,7 +190,7 @@ def bulk():
                                .order_by(ReviewItem.id)).all() if ids else []
     for item in items:
         action = next((a for a in queue.actions_for(item.kind) if a.name == name), None)
-        if action is None or not action.bulk:
+        if action is None or not action.bulk or not _applies(action, item.target_type):
             skipped += 1
             continue
         try:

@@ -40,11 +40,17 @@
     return null;
   }
 
+  function send(form) {
+    if (form.requestSubmit) { form.requestSubmit(); } else { form.submit(); }
+  }
+
+  // An action with a choice (which sign, which sanction) or a required field waits for it:
+  // its first such field is focused, and Enter sends. Otherwise the action is sent at once.
   function submit(form) {
     if (!form) { return; }
-    var field = form.querySelector("input[type=text][required], select[required]");
-    if (field && !field.value) { field.focus(); return; }
-    if (form.requestSubmit) { form.requestSubmit(); } else { form.submit(); }
+    var field = form.querySelector("select, input[type=text][required], input[required]");
+    if (field && (field.tagName === "SELECT" || !field.value)) { field.focus(); return; }
+    send(form);
   }
 
   function toggleHelp() {
@@ -57,6 +63,11 @@
     var tag = event.target.tagName;
     if (tag === "INPUT" && event.target.type === "text" || tag === "TEXTAREA" || tag === "SELECT") {
       if (event.key === "Escape") { var r = current(); if (r) { focusRow(r); } }
+      var inAction = event.target.closest && event.target.closest("form.queue-action");
+      if (event.key === "Enter" && tag === "SELECT" && inAction) {
+        event.preventDefault();
+        send(inAction);
+      }
       return;
     }
     var key = event.key;
