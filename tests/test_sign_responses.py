@@ -169,3 +169,25 @@ def test_a_new_sign_closes_open_responses_on_the_old_one_mod_2(signed):
     signs.hang_sign("listing", listing.id, "authentic", moderator, "Genuine.", now=utcnow())
     db.session.commit()
     assert queue.open_item_for("explanation", "sign", sign.id) is None
+
+
+def test_expert_verdict_from_the_queue_sets_the_sign_and_prevails_mod_5(signed):
+    """MOD-5: when moderators cannot decide, the expert body's verdict, recorded on the
+    owner's explanation, sets the resulting sign; a later moderator cannot overrule it."""
+    sign, listing, owner, moderator = signed
+    responses.submit_explanation(sign, owner, "Ask the association, please.", now=utcnow())
+    db.session.commit()
+    item = queue.open_item_for("explanation", "sign", sign.id)
+    with pytest.raises(ModerationError):
+        queue.decide(item, moderator, "expert", {"sign": "authentic"}, now=utcnow())
+    db.session.rollback()
+    queue.decide(db.session.get(ReviewItem, item.id), moderator, "expert",
+                 {"sign": "authentic", "expert_body": "Amulet association",
+                  "expert_verdict": "Genuine, 2500 BE"}, now=utcnow())
+    db.session.commit()
+    current = signs.current_sign("listing", listing.id)
+    assert (current.kind, current.decision_basis, current.expert_body) == (
+        "authentic", "expert", "Amulet association")
+    assert signs.strike_count(owner.id) == 0
+    with pytest.raises(ModerationError, match="prevails"):
+        signs.hang_sign("listing", listing.id, "fake", moderator, "No", now=utcnow())

@@ -338,3 +338,46 @@ def test_moderator_rating_is_locked_against_seller_edits(moderator, make_listing
     db.session.commit()
     listing = fresh(Listing, listing.id)
     assert listing.title == "A new title" and listing.content_rating == "adult"
+
+
+def test_photo_changes_are_refused_with_the_reason_shop_7(moderator, make_listing,
+                                                         client_for):
+    """SHOP-7: moving or removing a photo of a signed listing says why instead of failing."""
+    from app.models import ListingPhoto
+
+    listing = make_listing()
+    db.session.add(ListingPhoto(listing_id=listing.id, position=0, key="a" * 32, width=10,
+                                height=10, created_at=utcnow()))
+    db.session.commit()
+    photo_id = db.session.scalar(select(ListingPhoto.id))
+    hang(listing, "under_review", moderator)
+    client = client_for(listing.shop.owner)
+    url = f"/listings/{listing.id}/photos/{photo_id}/delete"
+    response = post_form(client, url, {}, form_url=f"/listings/{listing.id}")
+    assert response.status_code == 302
+    assert "cannot be changed" in client.get(response.headers["Location"]).get_data(
+        as_text=True)
+    token = csrf_from(client.get(f"/listings/{listing.id}").get_data(as_text=True))
+    fragment = client.post(url, data={"csrf_token": token}, headers=HTMX)
+    assert fragment.status_code == 422 and "cannot be changed" in fragment.get_data(
+        as_text=True)
+    assert db.session.get(ListingPhoto, photo_id) is not None
+
+
+def test_auction_page_shows_the_sign_box_and_the_owners_links_mod_1(board, moderator,
+                                                                   client_for):
+    """MOD-1, MOD-3, MOD-4: moderators get the sign box on the auction page; the seller sees
+    the sign with the ways to answer it; bidders see what it means."""
+    assert 'id="sign-box"' in client_for(moderator).get(
+        f"/auctions/{board.auction.id}").get_data(as_text=True)
+    assert 'id="sign-box"' not in board.alice_client.get(
+        f"/auctions/{board.auction.id}").get_data(as_text=True)
+    sign = hang(board.auction, "fake", moderator, "Copy.")
+    seller_page = board.seller_client.get(f"/auctions/{board.auction.id}").get_data(
+        as_text=True)
+    assert f"/moderation/signs/{sign.id}/explain" in seller_page
+    assert f"/moderation/signs/{sign.id}/lift" in seller_page
+    bidder_page = board.alice_client.get(f"/auctions/{board.auction.id}").get_data(
+        as_text=True)
+    assert "Moderators found this item to be fake" in bidder_page
+    assert f"/moderation/signs/{sign.id}/explain" not in bidder_page

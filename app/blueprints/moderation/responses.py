@@ -12,8 +12,9 @@ from flask_babel import lazy_gettext as _l
 
 from app.blueprints.boards import services as boards
 from app.blueprints.moderation import queue, signs
+from app.blueprints.moderation.enforcement import check_can_act
 from app.blueprints.moderation.errors import ModerationError
-from app.blueprints.moderation.sign_texts import REASON_TEMPLATES
+from app.blueprints.moderation.sign_texts import REASON_TEMPLATES, SIGN_LABELS
 from app.database import after_rollback
 from app.extensions import db
 from app.i18n import format_datetime
@@ -76,6 +77,7 @@ def submit_explanation(sign, author, body, files=(), *, now):
     """The owner disagrees with ``sign`` and says why, with evidence files ``[(name, bytes)]``
     (MOD-4). Raises :class:`ModerationError` or ``UploadRejected``."""
     _check_owner(sign, author)
+    check_can_act(author, now)  # ACC-5
     body = _clean_body(body, 10, 5000)
     files = [(name, data) for name, data in files if data]
     if len(files) > MAX_FILES:
@@ -113,6 +115,7 @@ def lift_refusal(sign, now):
 def file_lift_request(sign, author, body, *, now):
     """The owner asks to lift a FAKE sign on the board "STOP lift requests" (MOD-3)."""
     _check_owner(sign, author)
+    check_can_act(author, now)  # ACC-5
     refusal = lift_refusal(sign, now)
     if refusal is not None:
         raise ModerationError(refusal)
@@ -181,6 +184,31 @@ def _keep(item, moderator, form, *, now, ip=""):
     return reason
 
 
+def _expert(item, moderator, form, *, now, ip=""):
+    """MOD-5: moderators could not decide; the outside expert body's verdict sets the sign
+    (or takes it down), and it prevails over later moderators' own findings."""
+    sign = _sign_of(item)
+    kind = form.get("sign") or ""
+    body = " ".join((form.get("expert_body") or "").split())
+    verdict = (form.get("expert_verdict") or "").strip()
+    if kind != "none" and kind not in SIGN_LABELS:
+        raise ModerationError(_l("Choose the sign the expert verdict leads to."))
+    if not (body and verdict):
+        raise ModerationError(_l("Name the expert body and write down its verdict."))
+    reason = (form.get("reason") or "").strip() or f"{body}: {verdict}"
+    queue.close_item(item, moderator, "expert", reason, now=now, ip=ip)
+    _record(item, "expert")
+    if kind == "none":
+        signs.end_sign(sign, moderator, reason, now=now, ip=ip, decision_basis="expert")
+    else:
+        signs.hang_sign(sign.target_type, sign.target_id, kind, moderator, reason, now=now,
+                        ip=ip, decision_basis="expert", expert_body=body,
+                        expert_verdict=verdict)
+    return reason
+
+
+EXPERT_CHOICES = [("none", _l("No sign"))] + list(SIGN_LABELS.items())
+
 for _kind in ("explanation", "lift_request"):
     queue.register_action(_kind, queue.Action(
         "authentic", _l("Replace with AUTHENTIC"), _authentic, fields=("reason",), key="a",
@@ -189,3 +217,9 @@ for _kind in ("explanation", "lift_request"):
         "lift", _l("Lift the sign"), _lift, fields=("reason",), key="l"))
     queue.register_action(_kind, queue.Action(
         "keep", _l("Keep the sign"), _keep, fields=("reason",), key="k"))
+    queue.register_action(_kind, queue.Action(
+        "expert", _l("Record the expert verdict (prevails)"), _expert,
+        fields=("sign", "expert_body", "expert_verdict"), key="e",
+        extra={"choices": {"sign": EXPERT_CHOICES},
+               "labels": {"expert_body": _l("Expert body"),
+                          "expert_verdict": _l("Its verdict")}}))

@@ -9,6 +9,7 @@ from app.blueprints.accounts.errors import AccountError
 from app.blueprints.accounts.views import show_error
 from app.blueprints.shops import activity, bp, listing_services, watch_services
 from app.blueprints.shops.categories import indented_choices
+from app.blueprints.shops.errors import SignBlocksEdit
 from app.blueprints.shops.forms import CONDITION_LABELS, RATING_LABELS, ListingForm, PhotoForm
 from app.blueprints.shops.shop_views import shop_by_slug
 from app.blueprints.shops.visibility import visible_listings
@@ -245,6 +246,18 @@ def photos(listing_id):
     return redirect(url_for("shops.photos", listing_id=listing_id))
 
 
+def _sign_blocks(listing_id, error):
+    """A STOP sign refused a photo change (SHOP-7): say why on the photos page."""
+    db.session.rollback()
+    if wants_fragment():
+        listing = db.session.get(Listing, listing_id)
+        form = PhotoForm(formdata=None)
+        form.photos.errors = [str(error.message)]
+        return _photos_response(listing, form, 422)
+    flash(error.message, "error")
+    return redirect(url_for("shops.photos", listing_id=listing_id))
+
+
 @bp.route("/listings/<int:listing_id>/photos/<int:photo_id>/<any(earlier, later):direction>",
           methods=["POST"])
 @login_required
@@ -255,6 +268,8 @@ def move_photo(listing_id, photo_id, direction):
         try:
             listing_services.move_photo(listing, photo_id, -1 if direction == "earlier" else 1)
             db.session.commit()
+        except SignBlocksEdit as error:
+            return _sign_blocks(listing_id, error)
         except AccountError:
             db.session.rollback()
             abort(404)
@@ -272,6 +287,8 @@ def delete_photo(listing_id, photo_id):
         try:
             listing_services.remove_photo(listing, photo_id)
             db.session.commit()
+        except SignBlocksEdit as error:
+            return _sign_blocks(listing_id, error)
         except AccountError:
             db.session.rollback()
             abort(404)
