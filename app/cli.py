@@ -77,8 +77,12 @@ def load_demo():
 
     auctions = load_auctions(utcnow())
     db.session.commit()
-    click.echo(f"Demo data: {created} account(s), {shops} shop(s) and {auctions} auction(s) "
-               "created.")
+    from app.demo.moderation import load_moderation
+
+    signs = load_moderation(utcnow())
+    db.session.commit()
+    click.echo(f"Demo data: {created} account(s), {shops} shop(s), {auctions} auction(s) and "
+               f"{signs} STOP sign(s) created.")
     for email, _name, role, password in DEMO_ACCOUNTS:
         click.echo(f"  {role:<10} {email:<24} {password}")
 
