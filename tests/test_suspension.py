@@ -8,12 +8,13 @@ import pytest
 from flask_babel import force_locale
 from sqlalchemy import func, select
 
-from app.blueprints.moderation import sanctions
+from app.blueprints.moderation import sanctions, signs
 from app.blueprints.moderation.enforcement import check_can_act
 from app.blueprints.moderation.errors import Suspended
 from app.database import utcnow
 from app.extensions import db
-from app.models import Auction, Bid, Conversation, Listing, Message, Order, Shop
+from app.models import (Auction, Bid, Conversation, Explanation, LiftRequest, Listing, Message,
+                        Order, Shop)
 from tests.conftest import category_id, post_form
 
 
@@ -32,6 +33,10 @@ def world(app, make_member, make_shop, make_listing, make_auction, client_for):
     seller = make_member(display_name="Other Seller")
     own_shop = make_shop(owner=member, plan="standard", slug="suspect-shop")
     own_listing = make_listing(shop=own_shop)
+    signed_listing = make_listing(shop=own_shop, title="พระกริ่ง")
+    sign = signs.hang_sign("listing", signed_listing.id, "fake", moderator, "A copy.",
+                           now=utcnow() - timedelta(days=8))
+    db.session.commit()
     shop = make_shop(owner=seller, plan="standard", slug="other-shop")
     listing = make_listing(shop=shop, quantity=5)
     auction = make_auction(seller=seller, buy_now_satang=900_000)
@@ -40,7 +45,7 @@ def world(app, make_member, make_shop, make_listing, make_auction, client_for):
                      form_url=f"/listings/{listing.id}").status_code in (302, 201)
     conversation = db.session.scalar(select(Conversation))
     return SimpleNamespace(member=member, moderator=moderator, seller=seller, own_shop=own_shop,
-                           own_listing=own_listing, shop=shop, listing=listing,
+                           own_listing=own_listing, shop=shop, sign=sign, listing=listing,
                            auction=auction, client=client, conversation=conversation)
 
 
@@ -115,7 +120,19 @@ def _reply(w):
     return post_form(w.client, url, {"body": "ตอบกลับ"}, form_url=url)
 
 
+def _explain(w):
+    return post_form(w.client, f"/moderation/signs/{w.sign.id}/explain",
+                     {"body": "Here is the certificate and a close photo."})
+
+
+def _lift_request(w):
+    return post_form(w.client, f"/moderation/signs/{w.sign.id}/lift",
+                     {"body": "The association certified it genuine."})
+
+
 ACTIONS = {
+    "explanation": (_explain, Explanation),
+    "lift_request": (_lift_request, LiftRequest),
     "bid": (_bid, Bid),
     "buy_now": (_buy_now, Bid),
     "start_auction": (_start_auction, Auction),
