@@ -36,8 +36,11 @@ def current_sign(target_type, target_id):
         StopSign.ended_at.is_(None)))
 
 
-def load_target(target_type, target_id):
-    """``(item, owner_id)`` for a listing or an auction that exists, or a refusal."""
+def load_target(target_type, target_id, *, lock=False):
+    """``(item, owner_id)`` for a listing or an auction that exists, or a refusal. With
+    ``lock`` an auction is re-read and locked (PostgreSQL ``FOR UPDATE``; SQLite write
+    requests are one writer already), so a bid taken at the same moment is either before the
+    sign or refused by it (AUC-3)."""
     if target_type not in SIGN_TARGETS or not isinstance(target_id, int) \
             or not 0 < target_id <= MAX_ID:
         raise ModerationError(_l("A sign hangs on a listing or an auction."))
@@ -46,7 +49,7 @@ def load_target(target_type, target_id):
         if item is None or item.status == "deleted":
             raise ModerationError(_l("This listing does not exist."))
         return item, item.shop.owner_id
-    item = db.session.get(Auction, target_id)
+    item = db.session.get(Auction, target_id, with_for_update=lock, populate_existing=lock)
     if item is None:
         raise ModerationError(_l("This auction does not exist."))
     return item, item.seller_id
@@ -117,7 +120,7 @@ def hang_sign(target_type, target_id, kind, moderator, reason, *, now, ip="",
     its effects (AUC-3, AUC-4, AUC-5, SHOP-7). Returns the new :class:`StopSign`."""
     if kind not in SIGN_KINDS:
         raise ModerationError(_l("Choose a sign."), field="kind")
-    item, owner_id = load_target(target_type, target_id)
+    item, owner_id = load_target(target_type, target_id, lock=True)
     reason = _clean_reason(reason)
     old = current_sign(target_type, target_id)
     expert_body, expert_verdict = _clean_basis(kind, item, target_type, old, decision_basis,
@@ -183,7 +186,7 @@ def end_sign(sign, moderator, reason, *, now, ip="", decision_basis=""):
             "This sign rests on the verdict of %(body)s, which prevails: take it down only on "
             "another expert verdict or as the site's final decision (MOD-5).",
             body=sign.expert_body), field="decision_basis")
-    item, _owner = load_target(sign.target_type, sign.target_id)
+    item, _owner = load_target(sign.target_type, sign.target_id, lock=True)
     sign.ended_at, sign.ended_by_id, sign.end_reason = now, moderator.id, reason
     db.session.flush()
     _apply(sign.target_type, item, None, now, restore_status=sign.status_before)
