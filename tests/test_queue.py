@@ -9,7 +9,7 @@ from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from app.blueprints.auctions import bidding
-from app.blueprints.moderation import queue, queue_data
+from app.blueprints.moderation import queue, queue_data, row_cache
 from app.blueprints.shops import listing_services
 from app.database import utcnow
 from app.extensions import db
@@ -22,6 +22,7 @@ HELD_TITLE = "พระกริ่ง บูชาปืนใหญ่ เก�
 
 @pytest.fixture(autouse=True)
 def english():
+    row_cache.clear()
     with force_locale("en"):
         yield
 
@@ -340,3 +341,36 @@ def test_actions_show_only_on_the_targets_they_apply_to_mod_7(app, mod_client, m
     response = mod_client.post("/moderation/queue/bulk", headers=HTMX, data={
         "csrf_token": token(mod_client), "action": "zap", "item": [str(on_user.id)]})
     assert "0 items done, 1 skipped." in response.get_data(as_text=True) and calls == []
+
+
+def test_reused_rows_follow_every_change_and_each_viewer_mod_7(app, mod_client, moderator,
+                                                                make_member, client_for,
+                                                                make_shop):
+    """Rendered rows are reused only while nothing they show changed: a new title, a claim
+    and its expiry, the viewer (claim or release) and each session's own CSRF token."""
+    listing = held_listing(make_shop())
+    item = db.session.scalar(select(ReviewItem))
+    assert HELD_TITLE in mod_client.get("/moderation/queue").get_data(as_text=True)
+    listing = fresh(listing)
+    listing.title = "พระกริ่ง ชื่อใหม่ ปืนใหญ่"
+    db.session.commit()
+    assert "ชื่อใหม่" in mod_client.get("/moderation/queue").get_data(as_text=True)
+
+    other_client = client_for(make_member(role="moderator", display_name="Mod Two"))
+    mod_client.post(f"/moderation/items/{item.id}/claim", headers=HTMX,
+                    data={"csrf_token": token(mod_client)})
+    mine = mod_client.get("/moderation/queue").get_data(as_text=True)
+    theirs = other_client.get("/moderation/queue").get_data(as_text=True)
+    assert "Claimed by Mod One" in mine and "data-release" in mine
+    assert "Claimed by Mod One" in theirs and "data-release" not in theirs
+    for html in (mine, theirs):
+        row = html[html.index(f'id="item-{item.id}"'):]
+        assert f'name="csrf_token" value="{csrf_from(html)}"' in row  # the session's own
+    assert csrf_from(mine) != csrf_from(theirs)
+    assert "\x00" not in mine
+
+    item = fresh(item)
+    item.claimed_until = utcnow() - timedelta(seconds=1)
+    db.session.commit()
+    theirs = other_client.get("/moderation/queue").get_data(as_text=True)
+    assert "Claimed by" not in theirs and "data-claim" in theirs

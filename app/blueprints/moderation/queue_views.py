@@ -12,7 +12,7 @@ from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
 
 from app.blueprints.accounts.errors import AccountError
-from app.blueprints.moderation import bp, queue, queue_data
+from app.blueprints.moderation import bp, queue, queue_data, row_cache
 from app.blueprints.moderation.queue_live import counts_context
 from app.database import utcnow
 from app.extensions import db
@@ -89,9 +89,11 @@ def _page_context(filters, now):
     rows = queue_data.load_rows(items)
     counts = counts_context()
     g.queue_open_total = counts["total"]
-    return dict(rows=rows, filters=filters, following=following, ages=queue_data.AGES,
-                now=now, actions_for=queue.actions_for, **counts,
-                **row_context(rows))
+    shared = row_context(rows)
+    html = row_cache.render_rows(rows, shared, viewer=current_user._get_current_object(),
+                                 now=now, csrf=shared["csrf"])
+    return dict(rows=rows, row_html=html, filters=filters, following=following,
+                ages=queue_data.AGES, now=now, **counts, **shared)
 
 
 @bp.route("/queue", endpoint="queue")
