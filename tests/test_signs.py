@@ -338,6 +338,8 @@ def test_moderator_rating_is_locked_against_seller_edits(moderator, make_listing
     db.session.commit()
     listing = fresh(Listing, listing.id)
     assert listing.title == "A new title" and listing.content_rating == "adult"
+    form = client_for(listing.shop.owner).get(f"/listings/{listing.id}/edit")
+    assert "A moderator set this" in form.get_data(as_text=True)
 
 
 def test_photo_changes_are_refused_with_the_reason_shop_7(moderator, make_listing,

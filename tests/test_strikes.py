@@ -176,6 +176,7 @@ def test_my_record_lists_signs_with_response_links_auc_4(make_member, make_aucti
     assert f"/moderation/signs/{sign.id}/lift" in page
     assert "<b>Bold amulet</b>" not in page and "&lt;b&gt;Bold amulet" in page
     assert client_for(None).get("/moderation/me").status_code == 302
+    assert "/moderation/me" in client_for(seller).get("/account").get_data(as_text=True)
 
 
 def test_notices_about_signs_link_to_the_item_and_the_record(make_member, make_auction,
