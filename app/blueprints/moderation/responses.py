@@ -13,7 +13,6 @@ from flask_babel import lazy_gettext as _l
 from app.blueprints.boards import services as boards
 from app.blueprints.moderation import queue, signs
 from app.blueprints.moderation.enforcement import check_can_act
-from app.blueprints.moderation.enforcement import check_can_act
 from app.blueprints.moderation.errors import ModerationError
 from app.blueprints.moderation.sign_texts import REASON_TEMPLATES, SIGN_LABELS
 from app.database import after_rollback
@@ -79,7 +78,6 @@ def submit_explanation(sign, author, body, files=(), *, now):
     (MOD-4). Raises :class:`ModerationError` or ``UploadRejected``."""
     _check_owner(sign, author)
     check_can_act(author, now)  # ACC-5
-    check_can_act(author, now)  # ACC-5
     body = _clean_body(body, 10, 5000)
     files = [(name, data) for name, data in files if data]
     if len(files) > MAX_FILES:
@@ -117,7 +115,6 @@ def lift_refusal(sign, now):
 def file_lift_request(sign, author, body, *, now):
     """The owner asks to lift a FAKE sign on the board "STOP lift requests" (MOD-3)."""
     _check_owner(sign, author)
-    check_can_act(author, now)  # ACC-5
     check_can_act(author, now)  # ACC-5
     refusal = lift_refusal(sign, now)
     if refusal is not None:
