@@ -14,7 +14,7 @@ from sqlalchemy import inspect
 from app.i18n import current_language
 
 CSRF_SLOT = "\x00csrf\x00"
-MAX_ROWS = 4000
+MAX_ROWS = 2000
 
 _rows = {}
 _lock = threading.Lock()
