@@ -83,7 +83,7 @@ def seed(env):
 
 
 def test_moderator_clears_five_items_with_the_keyboard_and_fake_halts_live_mod_7_auc_3(
-        browser, live_server, live_env):
+        browser, live_server, live_env, screenshot):
     seeded = seed(live_env)
     items = seeded["items"]
     assert [kind for _, kind in items] == ["report", "prohibited_hold", "prohibited_hold",
@@ -117,6 +117,8 @@ def test_moderator_clears_five_items_with_the_keyboard_and_fake_halts_live_mod_7
         expect(moderator.locator(".queue-row")).to_have_count(5)
         expect(moderator.locator("#queue-nav")).to_have_text("Queue (5)")
         rows = [moderator.locator(f"#item-{item_id}") for item_id, _ in items]
+        expect(rows[0]).to_be_focused()
+        screenshot(moderator, "moderation-queue")
         expect(rows[0]).to_be_focused()
 
         # 1. The report on the auction: s, then F picks FAKE, Tab to the reason, Enter.

@@ -98,6 +98,16 @@ class Row:
     error: str = ""
     note: str = ""
 
+    @property
+    def show_summary(self):
+        """The item's summary, unless the target already shows the same words."""
+        summary = self.item.summary
+        if not summary or self.target is None:
+            return bool(summary)
+        shown = {getattr(self.target, name, None) for name in
+                 ("title", "display_name", "name", "hold_reason")}
+        return summary not in shown
+
 
 def _by_id(model, ids, *options):
     if not ids:

@@ -248,6 +248,16 @@ def report_reason_label(reason):
     return _label("reports", "REPORT_REASON_LABELS", reason)
 
 
+SHILL_REASONS = {"same_ip": _l("A bid came from the seller's IP address"),
+                 "same_device": _l("A bid came from the seller's device")}
+
+
+@bp.app_template_global()
+def shill_reason_label(code):
+    """Why a bid was flagged (AUC-12), in the reader's language."""
+    return SHILL_REASONS.get(code, code)
+
+
 FIELD_LABELS = {"reason": _l("Reason"), "note": _l("Note"), "sign": _l("Sign"),
                 "kind": _l("Kind"), "days": _l("Days"), "display_name": _l("New name")}
 
