@@ -141,6 +141,9 @@ def make_app(database_url, tmp_path):
 
     panel.clear_cache()
     auction_views.clear_shared_panels()
+    from app.blueprints.moderation import row_cache
+
+    row_cache.clear()
     if built:
         with built[0].app_context():
             _empty_all_tables(database_url)
@@ -156,6 +159,21 @@ def app(make_app):
     app = make_app()
     with app.app_context():
         yield app
+
+
+@pytest.fixture
+def english(app):
+    """Read service errors raised outside a request in English (``usefixtures("english")``)."""
+    from flask_babel import force_locale
+
+    with force_locale("en"):
+        yield
+
+
+@pytest.fixture
+def moderator(make_member):
+    """A member with the moderator role."""
+    return make_member(display_name="Mod", role="moderator")
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
-from flask_babel import force_locale
 from sqlalchemy import select
 
 from app.blueprints.moderation import queue, sanctions
@@ -22,10 +21,7 @@ HTMX = {"HX-Request": "true"}
 SCRIPT = "<script>alert(1)</script>"
 
 
-@pytest.fixture(autouse=True)
-def english():
-    with force_locale("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ feedback score on member pages."""
 from datetime import timedelta
 
 import pytest
-from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from app.blueprints.auctions import bidding, sales
@@ -18,11 +17,7 @@ from tests.conftest import post_form
 BAHT = 100
 
 
-@pytest.fixture(autouse=True)
-def english(app):
-    """Service errors raised outside a request are read in English here."""
-    with force_locale("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@
 from datetime import timedelta
 
 import pytest
-from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from app.blueprints.auctions import bidding, sales
@@ -18,10 +17,7 @@ from tests.test_auctions import auction_form, bid, fresh
 BAHT = 100
 
 
-@pytest.fixture(autouse=True)
-def english(app):
-    with force_locale("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def _halted_with_winning_bid(board, sign):

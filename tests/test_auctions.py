@@ -4,7 +4,6 @@ bidding with a confirmation step (AUC-6, AUC-9), the clock (AUC-7, AUC-8), STOP 
 import re
 from datetime import timedelta
 import pytest
-from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from app.blueprints.auctions import bidding, shill
@@ -21,11 +20,7 @@ from tests.images import jpeg, upload
 BAHT = 100
 
 
-@pytest.fixture(autouse=True)
-def english(app):
-    """Service errors raised outside a request are read in English here."""
-    with force_locale("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")
 HTMX = {"HX-Request": "true"}
 SCRIPT = "<script>alert(1)</script>"
 

@@ -5,7 +5,6 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-from flask_babel import force_locale
 from sqlalchemy import select
 
 from app.blueprints.moderation import audit, queue
@@ -16,10 +15,7 @@ from app.models import AuditEntry
 HTMX = {"HX-Request": "true"}
 
 
-@pytest.fixture(autouse=True)
-def english():
-    with force_locale("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.fixture

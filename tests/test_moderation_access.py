@@ -2,7 +2,6 @@
 are sent to log in, members get 403, moderators work the queue but not the admin-only audit
 log, admins reach both. htmx answers are fragments, never whole pages."""
 import pytest
-from flask_babel import force_locale
 
 from app.blueprints.moderation import queue
 from app.database import utcnow
@@ -28,10 +27,7 @@ ROUTES = [
 ROLES = ["visitor", "member", "moderator", "admin"]
 
 
-@pytest.fixture(autouse=True)
-def english():
-    with force_locale("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.fixture

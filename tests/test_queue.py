@@ -5,11 +5,10 @@ the audit log (MOD-10)."""
 from datetime import timedelta
 
 import pytest
-from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from app.blueprints.auctions import bidding
-from app.blueprints.moderation import queue, queue_data, row_cache
+from app.blueprints.moderation import queue, queue_data
 from app.blueprints.shops import listing_services
 from app.database import utcnow
 from app.extensions import db
@@ -20,11 +19,7 @@ HTMX = {"HX-Request": "true"}
 HELD_TITLE = "พระกริ่ง บูชาปืนใหญ่ เก่า"
 
 
-@pytest.fixture(autouse=True)
-def english():
-    row_cache.clear()
-    with force_locale("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ reason; reports on one target collect on one open review item with a count; a se
 by the same member while it is open is refused kindly; hostile text is escaped; the queue's
 report actions (dismiss, sign, warn/sanction, hide a post) work and are audited."""
 import pytest
-from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from app.blueprints.boards import services as boards
@@ -19,10 +18,7 @@ HTMX = {"HX-Request": "true"}
 SCRIPT = "<script>alert(1)</script>"
 
 
-@pytest.fixture(autouse=True)
-def english():
-    with force_locale("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.fixture

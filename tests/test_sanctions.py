@@ -7,7 +7,6 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
-from flask_babel import force_locale
 from sqlalchemy import select
 
 from app.blueprints.auctions import bidding
@@ -25,10 +24,7 @@ from tests.conftest import post_form
 SCRIPT = "<script>alert(1)</script>"
 
 
-@pytest.fixture(autouse=True)
-def english():
-    with force_locale("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ public board (MOD-3), and the moderators' decisions on them from the queue."""
 from datetime import timedelta
 
 import pytest
-from flask_babel import force_locale
 from sqlalchemy import select
 
 from app.blueprints.moderation import queue, responses, signs
@@ -18,11 +17,7 @@ from tests.images import jpeg, upload
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-@pytest.fixture(autouse=True)
-def english(app):
-    """Service errors raised outside a request are read in English here."""
-    with force_locale("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ import json
 from datetime import timedelta
 
 import pytest
-from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from app.blueprints.auctions import bidding
@@ -25,16 +24,7 @@ HTMX = {"HX-Request": "true"}
 SCRIPT = "<script>alert(1)</script>"
 
 
-@pytest.fixture(autouse=True)
-def english(app):
-    """Service errors raised outside a request are read in English here."""
-    with force_locale("en"):
-        yield
-
-
-@pytest.fixture
-def moderator(make_member):
-    return make_member(display_name="Mod", role="moderator")
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def hang(target, kind, moderator, reason="Checked by moderators.", **kwargs):

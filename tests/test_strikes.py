@@ -2,7 +2,6 @@
 revoke at 6, withdrawal when a sign is lifted; shops with more than 3 fakes (SHOP-8); the
 member's own record page."""
 import pytest
-from flask_babel import force_locale
 from sqlalchemy import select
 
 from app.blueprints.auctions import lifecycle
@@ -15,16 +14,7 @@ from app.notifications import notice_text
 from tests.conftest import category_id, post_form
 
 
-@pytest.fixture(autouse=True)
-def english(app):
-    """Service errors raised outside a request are read in English here."""
-    with force_locale("en"):
-        yield
-
-
-@pytest.fixture
-def moderator(make_member):
-    return make_member(display_name="Mod", role="moderator")
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def fake(auction_or_listing, moderator, target_type="auction"):

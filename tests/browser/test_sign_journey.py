@@ -71,8 +71,9 @@ def test_moderator_hangs_fake_and_a_live_page_stops_bidding_at_once_auc_3(
         moderator.goto(url)
         box = moderator.locator("#sign-box")
         moderator.select_option("#sign-box select[name=kind]", "fake")
+        # The reason template follows the kind, in the site's default language (Thai).
         expect(box.locator("textarea[name=reason]")).to_have_value(
-            "Moderators compared the item with authentic pieces: it is a copy.")
+            "ผู้ดูแลเทียบกับของแท้แล้ว พบว่าเป็นของเลียนแบบ")
         box.locator("textarea[name=reason]").fill("A resin copy of a known piece.")
         box.locator("button[type=submit]").first.click()
         expect(moderator.locator(".sign-panel")).to_contain_text("A resin copy")
