@@ -20,6 +20,9 @@ TEXTS = {
     "sold": _l("Your auction “%(title)s” sold for %(amount)s."),
     "unsold": _l("Your auction “%(title)s” ended without a sale."),
     "lost": _l("“%(title)s” ended; another bidder won it."),
+    "order_cancelled_mod": _l(
+        "Order %(order)s for “%(title)s” was cancelled by the moderators because of a sanction "
+        "on the other party."),
 }
 
 

@@ -64,8 +64,8 @@ def test_a_warning_is_audited_and_tells_rule_facts_and_appeal_date_mod_8_mod_9(c
     assert f"/moderation/me/sanctions#sanction-{sanction.id}" in page
 
 
-def test_cancel_transactions_cancels_open_orders_both_ways_mod_8(cast, make_shop,
-                                                                  make_listing, make_member):
+def test_cancel_transactions_cancels_open_orders_both_ways_mod_8(cast, make_shop, make_listing,
+                                                                  make_member, client_for):
     """MOD-8: the member's open orders as buyer and as seller are cancelled; stock returns."""
     other = make_listing(quantity=2)
     own_shop = make_shop(owner=cast.member)
@@ -80,6 +80,13 @@ def test_cancel_transactions_cancels_open_orders_both_ways_mod_8(cast, make_shop
     assert fresh(other).quantity == 2
     listing = fresh(own)
     assert (listing.quantity, listing.status) == (1, "active")
+    # The people on the other side are told why, with a link to the order.
+    told = db.session.scalars(select(Notification).where(
+        Notification.kind == "order_cancelled_mod")).all()
+    assert sorted(n.user_id for n in told) == sorted([other.shop.owner_id, buyer.id])
+    assert cast.member.id not in {n.user_id for n in told}
+    page = client_for(buyer).get("/notifications").get_data(as_text=True)
+    assert f"/orders/{sold.id}" in page and "cancelled by the moderators" in page
 
 
 def test_cancel_bids_withdraws_them_and_replays_the_rest_mod_8(cast, board):

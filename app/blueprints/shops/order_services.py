@@ -322,6 +322,19 @@ def cancel_orders_of(user, *, now):
         if order.status != "shipped":
             _release_stock(order)
         order.status, order.closed_at = "cancelled", now
+        _tell_other_party(order, user, now)
         count += 1
     db.session.flush()
     return count
+
+
+def _tell_other_party(order, sanctioned, now):
+    """The buyer or seller facing a sanctioned member learns why their order was cancelled."""
+    from app.notifications import notify_about
+
+    other = order.shop.owner if order.buyer_id == sanctioned.id else order.buyer
+    if other is None or other.id == sanctioned.id:
+        return
+    notify_about(other, "order_cancelled_mod", target_type="order",
+                 target_id=order.id, facts={"title": order.listing.title,
+                                            "order": str(order.id)}, now=now)

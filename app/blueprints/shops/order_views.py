@@ -26,8 +26,10 @@ from app.extensions import db
 from app.forms import EmptyForm
 from app.htmx import render_page_or_fragment, wants_fragment
 from app.models import Order
+from app.notifications import register_link
 from app.permissions import can_manage_listings, can_moderate
 from app.uploads import UploadRejected, send_image, store_image
+from app.urls import external_url
 
 PER_PAGE = 30
 
@@ -201,3 +203,13 @@ def shop_orders(slug):
     page = max(1, request.args.get("page", 1, type=int))
     context = _order_list(select(Order).where(Order.shop_id == shop.id), page)
     return render_template("shops/orders/list.html", shop=shop, shops=[], **context)
+
+
+def _order_link(order_id, external=False):
+    """Notices about an order lead to its page."""
+    if external:
+        return external_url("shops.order", order_id=order_id)
+    return url_for("shops.order", order_id=order_id)
+
+
+register_link("order", _order_link)
