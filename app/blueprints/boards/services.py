@@ -39,7 +39,8 @@ def post(board, title, body="", *, author=None, target_type=None, target_id=None
 
 
 def page_of(board, page=1):
-    """``(posts, pages)``: one page of the board's visible posts, newest first."""
+    """``(posts, page, pages)``: one page of the board's visible posts, newest first (the
+    page number clamped to the pages there are)."""
     visible = (BoardPost.board == board, BoardPost.hidden_at.is_(None))
     total = db.session.scalar(select(func.count(BoardPost.id)).where(*visible)) or 0
     pages = max(1, -(-total // PER_PAGE))
