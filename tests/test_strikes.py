@@ -192,3 +192,22 @@ def test_effects_wait_for_the_real_commit_not_a_savepoint(make_member):
     assert ran == []
     db.session.commit()
     assert ran == ["effect"]
+
+
+def test_notices_about_shops_listings_and_members_link_to_their_pages(app, make_listing,
+                                                                      make_member):
+    """A notice about a closed shop, a refused listing or a renamed member leads to the page
+    it is about."""
+    from app.models import Notification
+    from app.notifications import notice_link
+
+    listing = make_listing()
+    member = make_member()
+    with app.test_request_context():
+        links = {target_type: notice_link(Notification(kind="x", target_type=target_type,
+                                                       target_id=target_id))
+                 for target_type, target_id in (("shop", listing.shop_id),
+                                                ("listing", listing.id), ("user", member.id))}
+        assert links == {"shop": f"/shops/{listing.shop.slug}",
+                         "listing": f"/listings/{listing.id}",
+                         "user": f"/members/{member.id}"}

@@ -14,8 +14,9 @@ from app.extensions import db, limiter
 from app.forms import EmptyForm
 from app.i18n import LANG_COOKIE, current_language
 from app.models import User
+from app.notifications import register_link
 from app.net import client_ip
-from app.urls import safe_next
+from app.urls import external_url, safe_next
 
 
 def _limit(name):
@@ -203,3 +204,13 @@ def member(user_id):
                            score=sales.feedback_score(member.id),
                            feedback=sales.received_feedback(member.id),
                            feedback_labels=FEEDBACK_LABELS)
+
+
+def _member_link(user_id, external=False):
+    """Notices about a member (a renamed display name) lead to their public page."""
+    if external:
+        return external_url("accounts.member", user_id=user_id)
+    return url_for("accounts.member", user_id=user_id)
+
+
+register_link("user", _member_link)

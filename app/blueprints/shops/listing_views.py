@@ -19,9 +19,11 @@ from app.forms import EmptyForm
 from app.htmx import render_page_or_fragment, wants_fragment
 from app.i18n import current_language
 from app.models import Listing
+from app.notifications import register_link
 from app.money import parse_baht, satang_to_input
 from app.permissions import can_manage_listings, can_moderate
 from app.uploads import UploadRejected, store_image
+from app.urls import external_url
 
 
 def category_choices():
@@ -295,3 +297,13 @@ def delete_photo(listing_id, photo_id):
     if wants_fragment():
         return _photos_response(db.session.get(Listing, listing_id))
     return redirect(url_for("shops.photos", listing_id=listing_id))
+
+
+def _listing_link(listing_id, external=False):
+    """Notices about a listing lead to its page."""
+    if external:
+        return external_url("shops.listing", listing_id=listing_id)
+    return url_for("shops.listing", listing_id=listing_id)
+
+
+register_link("listing", _listing_link)

@@ -16,10 +16,11 @@ from app.database import utcnow
 from app.extensions import db
 from app.forms import EmptyForm
 from app.models import Listing, ListingPhoto, Shop
+from app.notifications import register_link
 from app.models.shops import PLANS
 from app.permissions import can_run_shop, is_admin
 from app.uploads import UploadRejected, send_image, store_image
-from app.urls import int_arg
+from app.urls import external_url, int_arg
 
 PER_PAGE = 24
 
@@ -252,3 +253,16 @@ def photo(key, size):
     response.cache_control.public = False
     response.cache_control.private = True  # browsers only: a listing can become hidden
     return response
+
+
+def _shop_link(shop_id, external=False):
+    """Notices about a shop lead to its page."""
+    shop = db.session.get(Shop, shop_id)
+    if shop is None:
+        return None
+    if external:
+        return external_url("shops.shop", slug=shop.slug)
+    return url_for("shops.shop", slug=shop.slug)
+
+
+register_link("shop", _shop_link)
