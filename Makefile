@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 FLASK := FLASK_APP=wsgi $(BIN)/flask
 PORT ?= 8000
 export PORT
+# Test processes: each gets its own SQLite file and PostgreSQL schema; a test file stays on one.
+TEST_WORKERS ?= 2
 
 .PHONY: run test install install-dev translations migrate demo extract-messages bench bench-fanout clean
 
@@ -20,7 +22,7 @@ run: install translations migrate demo
 test: install-dev translations
 	bash scripts/install-test-deps.sh
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
