@@ -233,3 +233,20 @@ def test_moderators_rename_an_inappropriate_display_name_acc_2(cast, make_member
     assert "Offensive name" in notice_text(notice)
     assert db.session.scalar(select(User.id).where(User.display_name == "Suspect")) is None
     assert db.session.scalar(select(Shop.id)) is None and Listing and Auction and Sanction
+
+
+def test_staff_are_sanctioned_only_from_above_mod_8(cast, make_member):
+    """MOD-8: a moderator cannot sanction another moderator or an admin; an admin can
+    sanction a moderator."""
+    from app.blueprints.moderation.errors import ModerationError
+
+    other_mod = make_member(display_name="Mod Other", role="moderator")
+    admin = make_member(display_name="Chief", role="admin")
+    for target in (other_mod, admin):
+        with pytest.raises(ModerationError, match="Only an admin"):
+            sanctions.impose(target, "warning", cast.mod, rule="MOD-8", facts="x",
+                             now=utcnow())
+    db.session.rollback()
+    sanction = sanctions.impose(other_mod, "warning", admin, rule="MOD-8", facts="Rude reply",
+                                now=utcnow())
+    assert sanction.user_id == other_mod.id

@@ -169,6 +169,11 @@ def impose(user, kind, moderator, *, rule, facts, now, ends_at=None, fine_satang
 
     if moderator is not None and moderator.id == user.id:
         raise ModerationError(_l("You cannot sanction yourself."))
+    if user.role == "admin" or (user.role == "moderator" and moderator.role != "admin"):
+        # Staff answer to the level above: only an admin sanctions a moderator, and an admin
+        # is first made a member by another admin.
+        raise ModerationError(_l("Only an admin can sanction a moderator, and admins cannot "
+                                 "be sanctioned."))
     rule, facts, ends_at, fine_satang, limits = _clean(kind, rule, facts, ends_at, fine_satang,
                                                        limits, now)
     sanction = Sanction(user_id=user.id, kind=kind, rule=rule, facts=facts, starts_at=now,
