@@ -42,6 +42,9 @@ def test_buyer_orders_pays_receives_and_reviews_shop_10_shop_6(
     sign_up(buy, base, "buyer2@talat.example", "คุณหนึ่ง")
     buy.goto(listing_url)
     buy.click("a[href$='/order']")
+    # The total follows the quantity through htmx, which must be listening before we type.
+    buy.wait_for_url("**/order")
+    buy.wait_for_load_state("load")
     buy.fill("input[name=quantity]", "2")
     expect(buy.locator("#order-total")).to_contain_text("฿2,400")
     buy.click("main form button[type=submit]")
