@@ -3,8 +3,8 @@ the seller's early end."""
 import threading
 import time
 
-from flask import (Response, abort, current_app, flash, redirect, render_template, request,
-                   stream_with_context, url_for)
+from flask import (abort, current_app, flash, redirect, render_template, request,
+                   url_for)
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
@@ -22,6 +22,7 @@ from app.forms import EmptyForm
 from app.htmx import render_page_or_fragment, wants_fragment
 from app.i18n import current_language
 from app.live import bus, stream_slots
+from app.live.sse import sse_event, sse_response
 from app.models import Auction, AuctionPhoto
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -154,11 +155,6 @@ def _has_bid(viewer, auction_id):
         db.session.remove()
 
 
-def _event(name, data):
-    lines = "".join(f"data: {line}\n" for line in data.splitlines() or [""])
-    return f"event: {name}\n{lines}\n"
-
-
 @bp.route("/<int:auction_id>/live")
 def live(auction_id):
     """Server-sent events for one auction's page (AUC-2): the rendered panel after every
@@ -205,7 +201,7 @@ def _live_response(auction_id):
             # A change between rendering the page and subscribing is sent at once.
             known = _current_version(auction_id)
             if seen is not None and seen != known:
-                yield _event("update", fresh_panel(auction_id, viewer, bid) or "")
+                yield sse_event("update", fresh_panel(auction_id, viewer, bid) or "")
             deadline = time.monotonic() + lifetime
             quiet_since = time.monotonic()
             while time.monotonic() < deadline:
@@ -227,14 +223,11 @@ def _live_response(auction_id):
                 html = shared_panel(auction_id, message.get("version"), viewer, bid)
                 if html is not None:
                     quiet_since = time.monotonic()
-                    yield _event("update", html)
+                    yield sse_event("update", html)
         finally:
             subscription.close()
 
-    response = Response(stream_with_context(stream()), mimetype="text/event-stream")
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["X-Accel-Buffering"] = "no"
-    return response
+    return sse_response(stream)
 
 
 @bp.route("/<int:auction_id>/watch", methods=["POST"])

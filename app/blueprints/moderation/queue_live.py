@@ -5,11 +5,12 @@ ends after ``LIVE_STREAM_SECONDS``; past ``LIVE_MAX_STREAMS`` it answers 204 and
 polls."""
 import time
 
-from flask import Response, current_app, render_template, stream_with_context
+from flask import Response, current_app, render_template
 
 from app.blueprints.moderation import bp, queue
 from app.extensions import db
 from app.live import bus, stream_slots
+from app.live.sse import sse_event, sse_response
 from app.permissions import can_moderate, require
 
 
@@ -46,11 +47,6 @@ def queue_nav_count():
     return response
 
 
-def _event(name, data):
-    lines = "".join(f"data: {line}\n" for line in data.splitlines() or [""])
-    return f"event: {name}\n{lines}\n"
-
-
 @bp.route("/queue/live")
 @require(can_moderate)
 def queue_live():
@@ -82,7 +78,7 @@ def _live_response():
         try:
             yield ": connected\nretry: 2000\n\n"
             last = first
-            yield _event("counts", first)
+            yield sse_event("counts", first)
             deadline = time.monotonic() + lifetime
             while time.monotonic() < deadline:
                 message = subscription.get(timeout=ping)
@@ -92,13 +88,10 @@ def _live_response():
                 html = _counts_html()
                 if html != last:
                     last = html
-                    yield _event("counts", html)
+                    yield sse_event("counts", html)
                 else:
                     yield ": ping\n\n"
         finally:
             subscription.close()
 
-    response = Response(stream_with_context(stream()), mimetype="text/event-stream")
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["X-Accel-Buffering"] = "no"
-    return response
+    return sse_response(stream)
