@@ -37,6 +37,12 @@ def run(url, *, threads=8, seconds=10.0, headers=None):
             latencies.extend(mine)
             errors[0] += failed
 
+    return run_clients(client, threads, latencies, errors)
+
+
+def run_clients(client, threads, latencies, errors):
+    """Run ``client`` in ``threads`` threads (each appends its latencies in seconds to
+    ``latencies`` and its failures to ``errors[0]``); return the figures."""
     workers = [threading.Thread(target=client) for _ in range(threads)]
     began = time.monotonic()
     for worker in workers:

@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.auction_page import log_in  # noqa: E402
 from bench.browse_search import free_port, serve, show, wait  # noqa: E402
-from bench.loadgen import run  # noqa: E402
+from bench.loadgen import run, run_clients  # noqa: E402
 
 BIN = Path(sys.executable).parent
 PASSWORD = "bench-bidder-2569"
@@ -187,22 +187,7 @@ def decide_many(port, cookie, token, ids, *, threads, seconds):
             latencies.extend(mine)
             errors[0] += failed
 
-    began = time.monotonic()
-    workers = [threading.Thread(target=client) for _ in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    elapsed = time.monotonic() - began
-    latencies.sort()
-
-    def pct(p):
-        return latencies[min(len(latencies) - 1, int(p / 100 * len(latencies)))] * 1000
-
-    return {"requests": len(latencies), "errors": errors[0],
-            "rps": len(latencies) / elapsed if elapsed else 0.0,
-            "p50_ms": pct(50) if latencies else 0.0, "p95_ms": pct(95) if latencies else 0.0,
-            "p99_ms": pct(99) if latencies else 0.0}
+    return run_clients(client, threads, latencies, errors)
 
 
 def in_process(app, email, count=50):
