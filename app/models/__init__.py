@@ -3,6 +3,9 @@ from app.models.accounts import LoginBlock, LoginFailure, LoginSession, Password
 from app.models.auctions import (
     Auction, AuctionPhoto, AuctionWatch, Bid, BidFlag, Feedback, Sale)
 from app.models.boards import BoardPost
+from app.models.complaints import (
+    ComplainantRestriction, Complaint, ComplaintEvent, ComplaintEvidence, ComplaintTarget,
+    CounterStatement, SiteSetting)
 from app.models.listings import (
     Category, Listing, ListingActivity, ListingPhoto, ProhibitedTerm, Watch)
 from app.models.mail import EmailMessage
@@ -25,4 +28,6 @@ __all__ = [
     "Notification",
     "StopSign", "Strike", "ReviewItem", "Report", "Explanation", "EvidenceFile", "LiftRequest",
     "Sanction", "Appeal", "AuditEntry", "BoardPost",
+    "Complaint", "ComplaintTarget", "ComplaintEvent", "ComplaintEvidence", "CounterStatement",
+    "ComplainantRestriction", "SiteSetting",
 ]

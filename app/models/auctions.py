@@ -59,6 +59,9 @@ class Auction(db.Model):
     ended_early: Mapped[str | None] = mapped_column(db.String(16))
     # The STOP sign hung on the auction, if any (moderation sets it; AUC-3).
     stop_sign: Mapped[str | None] = mapped_column(db.String(24))
+    # Publication suspended by an upheld complaint (CMP-3): hidden from everyone but its
+    # seller and moderators, kept, and shown again if a moderator restores it.
+    hidden_at = mapped_column(UTCDateTime, nullable=True)
     settled_at = mapped_column(UTCDateTime, nullable=True)
     winner_id: Mapped[int | None] = mapped_column(db.ForeignKey("users.id"))
 

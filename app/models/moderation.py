@@ -18,7 +18,8 @@ SIGN_TARGETS = ("listing", "auction")
 REPORT_TARGETS = ("listing", "auction", "message", "board_post", "user")
 REPORT_REASONS = ("fake", "prohibited", "scam", "wrong_info", "offensive", "spam", "other")
 REVIEW_KINDS = ("report", "prohibited_hold", "shill_flag", "explanation", "lift_request",
-                "appeal", "shop_fakes", "strike_revoke", "reinstatement", "complaint")
+                "appeal", "shop_fakes", "strike_revoke", "reinstatement", "complaint",
+                "counter_statement", "ip_request")
 REVIEW_STATUSES = ("open", "done")
 SANCTION_KINDS = ("warning", "cancel_transactions", "cancel_bids", "hold_payouts", "suspension",
                   "closure", "limits", "fine")
