@@ -53,6 +53,9 @@ class Shop(db.Model):
     logo_key: Mapped[str | None] = mapped_column(db.String(64))
     plan: Mapped[str] = mapped_column(db.String(16), default="starter")
     status: Mapped[str] = mapped_column(db.String(16), default="open")
+    # Publication suspended by an upheld complaint (CMP-3): the shop page and its listings are
+    # hidden from everyone but its owner, staff and moderators until a moderator restores it.
+    hidden_at = mapped_column(UTCDateTime, nullable=True)
     # Where buyers send the money (SHOP-10); shown on an order awaiting payment.
     bank_name: Mapped[str] = mapped_column(db.String(60), default="", server_default="")
     bank_account_name: Mapped[str] = mapped_column(db.String(100), default="", server_default="")
