@@ -1,0 +1,126 @@
+"""Repeat offenders and abusive complainants (CMP-4).
+
+An owner whose pages were the subject of ``complaints.suspend_after`` upheld complaints is
+suspended through the moderation sanctions (which notify them). Complaints whose target was
+restored after a counter-statement do not count. A complainant whose complaints were rejected
+as unfounded ``complaints.restrict_after`` times may be restricted by a moderator; a restricted
+e-mail address cannot file new complaints until the restriction is lifted or runs out."""
+from datetime import timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, or_, select
+
+from app.blueprints.complaints import settings
+from app.blueprints.complaints.errors import ComplaintError
+from app.extensions import db
+from app.models import Sanction
+from app.models.complaints import ComplainantRestriction, Complaint, ComplaintTarget
+
+#: The rule a CMP-4 suspension names.
+RULE = "CMP-4"
+
+
+def _email(email):
+    return (email or "").strip().lower()
+
+
+def active_restriction(email, now):
+    """The restriction in force on ``email``, or None."""
+    return db.session.scalar(select(ComplainantRestriction).where(
+        ComplainantRestriction.email == _email(email),
+        ComplainantRestriction.lifted_at.is_(None),
+        or_(ComplainantRestriction.until.is_(None), ComplainantRestriction.until > now)))
+
+
+def check_may_complain(email, now):
+    """Refuse (:class:`ComplaintError` on ``email``) a complainant who is restricted."""
+    if active_restriction(email, now) is not None:
+        raise ComplaintError(_l(
+            "We cannot accept new complaints from this e-mail address at the moment, because "
+            "earlier complaints from it were found to be unfounded. If you think this is a "
+            "mistake, please contact us through the help centre."), field="email")
+
+
+def unfounded_count(email):
+    """How many complaints from ``email`` were rejected as unfounded."""
+    return db.session.scalar(select(func.count(Complaint.id)).where(
+        Complaint.email == _email(email), Complaint.status == "rejected",
+        Complaint.unfounded.is_(True))) or 0
+
+
+def may_restrict(email, now):
+    """Whether a moderator may restrict ``email``: enough unfounded complaints, not already
+    restricted."""
+    return (unfounded_count(email) >= settings.get_int("complaints.restrict_after")
+            and active_restriction(email, now) is None)
+
+
+def restrict(email, moderator, reason, *, now, ip="", days=None):
+    """Restrict ``email`` from filing complaints (until lifted, or for ``days``); audited."""
+    from app.blueprints.moderation import audit
+
+    email = _email(email)
+    if not may_restrict(email, now):
+        raise ComplaintError(_l("This complainant cannot be restricted: not enough complaints "
+                                "were rejected as unfounded, or a restriction is in force."))
+    reason = (reason or "").strip()[:2000]
+    until = now + timedelta(days=days) if days else None
+    row = db.session.scalar(select(ComplainantRestriction).where(
+        ComplainantRestriction.email == email))
+    if row is None:
+        row = ComplainantRestriction(email=email)
+        db.session.add(row)
+    row.reason, row.until, row.created_by_id = reason, until, moderator.id
+    row.created_at, row.lifted_at = now, None
+    db.session.flush()
+    audit.record(moderator, "complainant.restrict", "complainant_restriction", row.id,
+                 before={}, after={"email": email, "until": until}, note=reason, now=now,
+                 ip=ip)
+    return row
+
+
+def lift(restriction, moderator, *, now, ip=""):
+    """Lift a complainant restriction; audited."""
+    from app.blueprints.moderation import audit
+
+    if restriction.lifted_at is not None:
+        raise ComplaintError(_l("This restriction has already been lifted."))
+    restriction.lifted_at = now
+    audit.record(moderator, "complainant.lift", "complainant_restriction", restriction.id,
+                 before={"lifted_at": None}, after={"lifted_at": now}, now=now, ip=ip)
+    return restriction
+
+
+def upheld_count(owner_id):
+    """Distinct upheld complaints with a page of ``owner_id`` still hidden or kept hidden
+    (restored pages do not count)."""
+    return db.session.scalar(
+        select(func.count(func.distinct(ComplaintTarget.complaint_id)))
+        .join(Complaint, Complaint.id == ComplaintTarget.complaint_id)
+        .where(Complaint.status == "upheld", ComplaintTarget.owner_id == owner_id,
+               ComplaintTarget.outcome.in_(("hidden", "kept")))) or 0
+
+
+def _cmp4_running(user_id, now):
+    return db.session.scalar(select(Sanction.id).where(
+        Sanction.user_id == user_id, Sanction.kind == "suspension", Sanction.rule == RULE,
+        Sanction.lifted_at.is_(None), or_(Sanction.ends_at.is_(None), Sanction.ends_at > now))
+        .limit(1)) is not None
+
+
+def suspend_if_repeated(owner, moderator, *, now, ip=""):
+    """Suspend ``owner`` (CMP-4) once their upheld complaints reach the admin's threshold,
+    unless a CMP-4 suspension already runs or they are staff. Returns the sanction or None."""
+    from app.blueprints.moderation.sanctions import impose
+
+    if owner is None or owner.role in ("moderator", "admin") or _cmp4_running(owner.id, now):
+        return None
+    count = upheld_count(owner.id)
+    threshold = settings.get_int("complaints.suspend_after")
+    if count < threshold:
+        return None
+    days = settings.get_int("complaints.suspend_days")
+    facts = str(_l("%(count)d complaints about your pages were upheld (the limit is "
+                   "%(limit)d).", count=count, limit=threshold))
+    return impose(owner, "suspension", moderator, rule=RULE, facts=facts, now=now, ip=ip,
+                  ends_at=now + timedelta(days=days))
