@@ -1,0 +1,86 @@
+"""The complaint clock (CMP-2): a complaint is answered within 7 Thai business days.
+
+Business days are Monday to Friday that are not Thai public holidays, including the
+substitution days "in lieu" and one-off bridge holidays, as the maintained ``holidays``
+package lists them (never a hand-written list). The due moment is the end of the 7th
+business day after the filing day, in Bangkok time; it is stored in UTC.
+"""
+from datetime import date, datetime, time, timedelta, timezone
+from functools import lru_cache
+
+import holidays
+
+from app.i18n import BANGKOK, bangkok_today
+
+#: Business days a complaint has for its answer (CMP-2).
+ANSWER_DAYS = 7
+#: Complaint statuses still waiting for a decision.
+OPEN_STATUSES = ("received", "needs_info")
+
+
+@lru_cache(maxsize=16)
+def _thai_holidays(year):
+    """Thai public holidays of one year (with in-lieu days), looked up once per year."""
+    return frozenset(holidays.Thailand(years=year))
+
+
+def is_holiday(day: date) -> bool:
+    """True when ``day`` is a Thai public holiday or a substitution day for one."""
+    return day in _thai_holidays(day.year)
+
+
+def is_business_day(day: date) -> bool:
+    """A weekday that is not a Thai public holiday."""
+    return day.weekday() < 5 and not is_holiday(day)
+
+
+def add_business_days(local_date: date, n: int) -> date:
+    """The ``n``-th business day after ``local_date`` (the day itself never counts)."""
+    if n < 1:
+        raise ValueError("n must be at least 1")
+    day, counted = local_date, 0
+    while counted < n:
+        day += timedelta(days=1)
+        if is_business_day(day):
+            counted += 1
+    return day
+
+
+def _end_of_day_utc(day: date) -> datetime:
+    """23:59:59 Bangkok time on ``day``, as an aware UTC datetime."""
+    return datetime.combine(day, time(23, 59, 59), tzinfo=BANGKOK).astimezone(timezone.utc)
+
+
+def due_date(filed_at_utc: datetime) -> date:
+    """The Bangkok calendar date by which a complaint filed at ``filed_at_utc`` is answered."""
+    return add_business_days(bangkok_today(filed_at_utc), ANSWER_DAYS)
+
+
+def due_at(filed_at_utc: datetime) -> datetime:
+    """The end (23:59:59 Bangkok) of the 7th business day after the filing day, in UTC."""
+    return _end_of_day_utc(due_date(filed_at_utc))
+
+
+def _business_days_between(start: date, end: date) -> int:
+    """Business days in the half-open span (start, end]."""
+    count, day = 0, start
+    while day < end:
+        day += timedelta(days=1)
+        if is_business_day(day):
+            count += 1
+    return count
+
+
+def business_days_left(due: datetime, now: datetime) -> int:
+    """Business days left before ``due``: 0 on the due day itself, negative when late
+    (at least -1 once the due moment has passed, even over a weekend)."""
+    today = bangkok_today(now)
+    due_day = bangkok_today(due)
+    if now <= due:
+        return _business_days_between(today, due_day)
+    return -max(1, _business_days_between(due_day, today))
+
+
+def is_late(complaint, now: datetime) -> bool:
+    """An undecided complaint whose due moment has passed (CMP-2, CMP-5)."""
+    return complaint.status in OPEN_STATUSES and now > complaint.due_at
