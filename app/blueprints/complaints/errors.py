@@ -1,12 +1,7 @@
-"""Domain errors of the complaints package; a view puts the message on the form field."""
+"""Domain errors of the complaints services; messages are in the user's language."""
+from app.blueprints.accounts.errors import AccountError
 
 
-class ComplaintError(Exception):
-    """A complaint, piece of information or evidence file that cannot be accepted.
-
-    ``field`` names the form field the message belongs to (None: the form as a whole)."""
-
-    def __init__(self, message, field=None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class ComplaintError(AccountError):
+    """A complaints rule refuses the request; ``field`` names the form field, if any. An
+    :class:`AccountError`, so the review queue shows it as a refusal like any other."""
