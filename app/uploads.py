@@ -148,3 +148,83 @@ def send_image(key, size, kind="public", max_age=31536000):
     if kind == "private":
         response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+# Evidence files (explanations, complaints, police reports): a re-encoded image or a PDF.
+PDF_MAX_MB = 10
+#: How far from the end the ``%%EOF`` marker of a PDF may be (trailing newlines, padding).
+PDF_EOF_WINDOW = 2048
+
+
+def check_pdf(data):
+    """Refuse ``data`` unless it is a PDF: starts with ``%PDF-``, has ``%%EOF`` near the end,
+    and is at most ``PDF_MAX_MB``. The file is stored as sent and only ever served as a
+    download, so this is a check of kind and size, not of content."""
+    if len(data) > PDF_MAX_MB * 1024 * 1024:
+        raise UploadRejected(_l("A PDF may be at most %(mb)d MB.", mb=PDF_MAX_MB))
+    if not data.startswith(b"%PDF-") or b"%%EOF" not in data[-PDF_EOF_WINDOW:]:
+        raise UploadRejected(_l("This file is not a PDF we can accept."))
+
+
+def pdf_path(key):
+    """Where a stored evidence PDF lives (private folder)."""
+    if not key.isalnum():
+        raise ValueError("bad key")
+    return upload_root("private") / "evidence" / key[:2] / f"{key}.pdf"
+
+
+def store_pdf(data, session=None):
+    """Check that ``data`` is a PDF (:func:`check_pdf`) and store it privately; returns its
+    key. With ``session``, the file goes again if the transaction rolls back."""
+    check_pdf(data)
+    key = secrets.token_hex(16)
+    path = pdf_path(key)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    if session is not None:
+        after_rollback(session, lambda: path.unlink(missing_ok=True))
+    return key
+
+
+def store_evidence_file(data, session=None):
+    """Store one evidence file privately: a PDF as checked, anything else only if it decodes
+    as a photo (re-encoded). Returns ``(key, media)`` with media ``"pdf"`` or ``"image"``;
+    raises :class:`UploadRejected` for anything else (a script, an archive, a bomb)."""
+    if data.startswith(b"%PDF-"):
+        return store_pdf(data, session=session), "pdf"
+    if not data:
+        raise UploadRejected(_l("The file is empty."))
+    if not _looks_like_image(data):
+        raise UploadRejected(_l("Only photos (JPEG, PNG, WebP or GIF) and PDF files are "
+                                "accepted as evidence."))
+    return store_image(data, kind="private", session=session).key, "image"
+
+
+def _looks_like_image(data):
+    """False when Pillow recognises no image format at all in ``data`` (a script, an
+    archive); a recognised but damaged or oversized image is left to :func:`store_image`,
+    whose message says what is wrong with it."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with Image.open(io.BytesIO(data)):
+                return True
+    except UnidentifiedImageError:
+        return False
+    except Exception:  # noqa: BLE001 (recognised, but store_image will refuse it and say why)
+        return True
+
+
+def send_pdf(key, download_name):
+    """Serve a stored evidence PDF as a download that is never cached, or 404."""
+    try:
+        path = pdf_path(key)
+    except ValueError:
+        abort(404)
+    if not path.is_file():
+        abort(404)
+    response = send_file(path, mimetype="application/pdf", as_attachment=True,
+                         download_name=download_name)
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -2,10 +2,9 @@
 on the public board "STOP lift requests" from 7 days after the sign was hung (MOD-3). Both
 become review items on the sign; moderators replace it with AUTHENTIC, lift it or keep it.
 
-Evidence is a re-encoded image (``app.uploads``, private folder) or a checked PDF stored
-privately under a random name; only the owner and moderators are served it.
+Evidence is a re-encoded image or a checked PDF (``app.uploads.store_evidence_file``, private
+folder, random names); only the owner and moderators are served it.
 """
-import secrets
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
@@ -15,16 +14,14 @@ from app.blueprints.moderation import queue, signs
 from app.blueprints.moderation.enforcement import check_can_act
 from app.blueprints.moderation.errors import ModerationError
 from app.blueprints.moderation.sign_texts import REASON_TEMPLATES, SIGN_LABELS
-from app.database import after_rollback
 from app.extensions import db
 from app.i18n import format_datetime
 from app.models import EvidenceFile, Explanation, LiftRequest, StopSign
 from app.notifications import notify_about
-from app.uploads import UploadRejected, store_image, upload_root
+from app.uploads import pdf_path, store_evidence_file  # noqa: F401 (pdf_path: sign_views)
 
 LIFT_AFTER = timedelta(days=7)
 MAX_FILES = 5
-PDF_MAX_MB = 10
 PRIVATE = "private"
 
 
@@ -43,34 +40,9 @@ def _clean_body(body, low, high):
     return body
 
 
-def pdf_path(key):
-    """Where a stored evidence PDF lives (private folder)."""
-    if not key.isalnum():
-        raise ValueError("bad key")
-    return upload_root(PRIVATE) / "evidence" / key[:2] / f"{key}.pdf"
-
-
-def store_pdf(data, session=None):
-    """Check that ``data`` is a PDF of at most ``PDF_MAX_MB`` and store it; returns its key.
-    The file goes again if the transaction rolls back."""
-    if len(data) > PDF_MAX_MB * 1024 * 1024:
-        raise UploadRejected(_l("A PDF may be at most %(mb)d MB.", mb=PDF_MAX_MB))
-    if not data.startswith(b"%PDF-") or b"%%EOF" not in data[-2048:]:
-        raise UploadRejected(_l("This file is not a PDF we can accept."))
-    key = secrets.token_hex(16)
-    path = pdf_path(key)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-    if session is not None:
-        after_rollback(session, lambda: path.unlink(missing_ok=True))
-    return key
-
-
 def _store(name, data):
     """Store one evidence file as an image or a PDF; returns ``(key, media)``."""
-    if data.startswith(b"%PDF-"):
-        return store_pdf(data, session=db.session), "pdf"
-    return store_image(data, kind=PRIVATE, session=db.session).key, "image"
+    return store_evidence_file(data, session=db.session)
 
 
 def submit_explanation(sign, author, body, files=(), *, now):
