@@ -6,6 +6,7 @@ from app.models.boards import BoardPost
 from app.models.complaints import (
     ComplainantRestriction, Complaint, ComplaintEvent, ComplaintEvidence, ComplaintTarget,
     CounterStatement, SiteSetting)
+from app.models.ip_requests import AccountDeletion, IpRequest
 from app.models.listings import (
     Category, Listing, ListingActivity, ListingPhoto, ProhibitedTerm, Watch)
 from app.models.mail import EmailMessage
@@ -30,4 +31,5 @@ __all__ = [
     "Sanction", "Appeal", "AuditEntry", "BoardPost",
     "Complaint", "ComplaintTarget", "ComplaintEvent", "ComplaintEvidence", "CounterStatement",
     "ComplainantRestriction", "SiteSetting",
+    "IpRequest", "AccountDeletion",
 ]
