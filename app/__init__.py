@@ -46,6 +46,7 @@ def create_app(config=None):
     from app.blueprints.admin import bp as admin_bp
     from app.blueprints.auctions import bp as auctions_bp
     from app.blueprints.boards import bp as boards_bp
+    from app.blueprints.help import bp as help_bp
     from app.blueprints.moderation import bp as moderation_bp
     from app.blueprints.main import bp as main_bp
     from app.blueprints.search import bp as search_bp
@@ -59,6 +60,7 @@ def create_app(config=None):
     app.register_blueprint(auctions_bp)
     app.register_blueprint(moderation_bp)
     app.register_blueprint(boards_bp)
+    app.register_blueprint(help_bp)
 
     register_error_handlers(app)
     register_filters(app)
