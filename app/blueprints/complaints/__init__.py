@@ -1,0 +1,21 @@
+"""Complaints and takedowns (CMP-1 … CMP-5): the public form, the tracking code and status
+page, the 7-business-day clock, handling in the review queue, the owner's counter-statement,
+repeat offenders and abusive complainants.
+
+One blueprint; its views are split by sub-area into modules imported below.
+"""
+from flask import Blueprint
+
+bp = Blueprint("complaints", __name__, url_prefix="/complaints")
+
+
+@bp.context_processor
+def _labels():
+    """The complaint pages name kinds, statuses and steps in the reader's language."""
+    from app.blueprints.complaints.texts import LABELS
+
+    return {"labels": LABELS}
+
+
+from app.blueprints.complaints import intake_views, status_views  # noqa: E402,F401
+from app.blueprints.complaints import counter_views  # noqa: E402,F401

@@ -1,0 +1,40 @@
+"""Evidence files of complaints, information added later and counter-statements: at most
+``MAX_FILES`` each, stored privately (a re-encoded photo or a checked PDF, see
+``app.uploads.store_evidence_file``); a refused file is named in the message."""
+from flask_babel import lazy_gettext as _l
+
+from app.blueprints.complaints.errors import ComplaintError
+from app.extensions import db
+from app.models.complaints import ComplaintEvidence
+from app.uploads import UploadRejected, pdf_path, store_evidence_file
+
+MAX_FILES = 5
+
+
+def store_evidence(complaint, files, *, counter_statement=None, now):
+    """Store ``files`` (``[(name, bytes)]``, empty ones skipped) as evidence of ``complaint``
+    (or of its ``counter_statement``). Raises :class:`ComplaintError` on the ``files`` field;
+    files already written are removed again when the transaction rolls back."""
+    files = [(name or "", data) for name, data in files if data]
+    if len(files) > MAX_FILES:
+        raise ComplaintError(_l("Send at most %(n)d files.", n=MAX_FILES), field="files")
+    entries = []
+    for name, data in files:
+        try:
+            key, media = store_evidence_file(data, session=db.session)
+        except UploadRejected as error:
+            raise ComplaintError(_l("%(name)s: %(reason)s", name=name[:100] or "?",
+                                    reason=error.message), field="files") from None
+        entry = ComplaintEvidence(
+            complaint_id=complaint.id, key=key, media=media, original_name=name[:200],
+            counter_statement_id=counter_statement.id if counter_statement else None,
+            created_at=now)
+        db.session.add(entry)
+        entries.append(entry)
+    db.session.flush()
+    return entries
+
+
+def evidence_path(entry):
+    """Where a stored PDF of evidence lives (images are served by ``app.uploads``)."""
+    return pdf_path(entry.key)

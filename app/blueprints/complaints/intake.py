@@ -1,0 +1,149 @@
+"""Filing a complaint (CMP-1), finding it again with its code and e-mail, and adding the
+information a moderator asked for. Plain services: they take ``now``, flush, never commit.
+
+A complaint gets a tracking code such as ``TC-7K3M-Q9XD`` (letters and digits that cannot be
+mistaken for one another), a due date 7 Thai business days on (CMP-2), a ``received`` step,
+an item in the review queue and a receipt e-mail, queued in the same transaction.
+"""
+import hmac
+import re
+import secrets
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from app.blueprints.complaints import clock, repeat
+from app.blueprints.complaints.errors import ComplaintError
+from app.blueprints.complaints.evidence import store_evidence
+from app.blueprints.complaints.targets import resolve_targets
+from app.blueprints.moderation import queue
+from app.extensions import db
+from app.mail import queue_mail
+from app.models.complaints import (COMPLAINANT_ROLES, COMPLAINT_KINDS, Complaint,
+                                   ComplaintEvent, ComplaintTarget)
+from app.urls import external_url
+
+#: No 0/O, 1/I/L or U/V pairs to confuse when a code is read aloud or copied by hand.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTWXYZ"
+CODE_RE = re.compile(rf"^TC-[{CODE_ALPHABET}]{{4}}-[{CODE_ALPHABET}]{{4}}$")
+LIMITS = {"name": 120, "organisation": 160, "email": 254, "phone": 30, "description": 5000,
+          "original_url": 500, "signature": 120}
+INFO_LIMITS = (10, 5000)
+
+
+def new_code():
+    """A fresh tracking code not used by any complaint."""
+    while True:
+        chars = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+        code = f"TC-{chars[:4]}-{chars[4:]}"
+        if db.session.scalar(select(Complaint.id).where(Complaint.code == code)) is None:
+            return code
+
+
+def normalise_code(text):
+    """A code as typed (any case, spaces, without dashes) in its stored form, or ''."""
+    compact = re.sub(r"[\s-]", "", (text or "").upper())
+    if len(compact) == 10 and compact.startswith("TC"):
+        compact = compact[2:]
+    code = f"TC-{compact[:4]}-{compact[4:]}" if len(compact) == 8 else ""
+    return code if CODE_RE.match(code) else ""
+
+
+def _same_name(a, b):
+    return " ".join((a or "").split()).casefold() == " ".join((b or "").split()).casefold()
+
+
+def _clean(data):
+    """The complaint's own fields, trimmed and checked; raises :class:`ComplaintError`."""
+    values = {key: " ".join(str(data.get(key) or "").split()) for key in LIMITS}
+    values["description"] = str(data.get("description") or "").strip()
+    values["email"] = values["email"].lower()
+    for key in ("name", "email", "description", "signature"):
+        if not values[key]:
+            raise ComplaintError(_l("This field is required."), field=key)
+    for key, limit in LIMITS.items():
+        if len(values[key]) > limit:
+            raise ComplaintError(_l("This is too long."), field=key)
+    if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", values["email"]):
+        raise ComplaintError(_l("Invalid email address."), field="email")
+    if values["original_url"] and not re.match(r"^https?://", values["original_url"], re.I):
+        raise ComplaintError(_l("Give a web address starting with http:// or https://."),
+                             field="original_url")
+    if data.get("role") not in COMPLAINANT_ROLES:
+        raise ComplaintError(_l("Say whether you hold the rights or act for the holder."),
+                             field="role")
+    if data.get("kind") not in COMPLAINT_KINDS:
+        raise ComplaintError(_l("Choose what kind of problem this is."), field="kind")
+    for key in ("good_faith", "accurate"):
+        if not data.get(key):
+            raise ComplaintError(_l("You must confirm this statement to file a complaint."),
+                                 field=key)
+    if not _same_name(values["signature"], values["name"]):
+        raise ComplaintError(_l("Sign by typing your full name exactly as in the name field."),
+                             field="signature")
+    values.update(role=data["role"], kind=data["kind"], good_faith=True, accurate=True)
+    return values
+
+
+def status_link(complaint):
+    """The absolute link of the status page for e-mails (the e-mail is asked there)."""
+    return external_url("complaints.status", code=complaint.code)
+
+
+def file_complaint(data, files, *, complainant=None, now, ip="", locale="th"):
+    """File a complaint (CMP-1) from ``data`` (Complaint column names and ``urls``, a list
+    of addresses) and evidence ``files`` (``[(name, bytes)]``). Returns the complaint."""
+    values = _clean(data)
+    repeat.check_may_complain(values["email"], now)
+    targets = resolve_targets(data.get("urls") or [], viewer=complainant, now=now)
+    complaint = Complaint(code=new_code(), complainant_id=complainant.id if complainant else None,
+                          status="received", created_at=now, due_at=clock.due_at(now),
+                          ip=(ip or "")[:45], **values)
+    db.session.add(complaint)
+    db.session.flush()
+    for target in targets:
+        db.session.add(ComplaintTarget(complaint_id=complaint.id, target_type=target.target_type,
+                                       target_id=target.obj.id, url=target.url,
+                                       owner_id=target.owner_id))
+    db.session.add(ComplaintEvent(complaint_id=complaint.id, step="received", at=now))
+    store_evidence(complaint, files, now=now)
+    queue.open_item("complaint", "complaint", complaint.id, now=now,
+                    subject_user_id=targets[0].owner_id,
+                    summary=f"{complaint.code} [{complaint.kind}] {complaint.description}")
+    queue_mail(complaint.email, "complaint_receipt", locale=locale, complaint=complaint,
+               link=status_link(complaint))
+    return complaint
+
+
+def find_complaint(code, email):
+    """The complaint with this code, if ``email`` is the one it was filed with; None for an
+    unknown code and a wrong e-mail alike, so neither can be told apart."""
+    code = normalise_code(code)
+    complaint = db.session.scalar(select(Complaint).where(Complaint.code == code)) \
+        if code else None
+    given = " ".join((email or "").split()).lower().encode()
+    if complaint is None or not hmac.compare_digest(complaint.email.encode(), given):
+        return None
+    return complaint
+
+
+def add_information(complaint, text, files, *, now):
+    """The complainant answers a moderator's question with text and evidence: the complaint
+    goes back to ``received`` and into the review queue (CMP-1)."""
+    if complaint.status != "needs_info":
+        raise ComplaintError(_l("We have not asked for more information on this complaint."))
+    text = (text or "").strip()
+    low, high = INFO_LIMITS
+    if not low <= len(text) <= high:
+        raise ComplaintError(_l("Write %(low)d to %(high)d characters.", low=low, high=high),
+                             field="body")
+    store_evidence(complaint, files, now=now)
+    complaint.status = "received"
+    db.session.add(ComplaintEvent(complaint_id=complaint.id, step="info_added", note=text,
+                                  at=now))
+    first = complaint.targets[0] if complaint.targets else None
+    queue.open_item("complaint", "complaint", complaint.id, now=now,
+                    subject_user_id=first.owner_id if first else None,
+                    summary=f"{complaint.code} (+) {text}")
+    db.session.flush()
+    return complaint

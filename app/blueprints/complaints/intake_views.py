@@ -1,0 +1,87 @@
+"""The public complaint form (CMP-1), its receipt, and a member's own complaints. Thin:
+parse the form, call ``intake``, commit once, redirect or re-render with what was typed."""
+from flask import abort, current_app, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from app.blueprints.accounts.views import show_error
+from app.blueprints.complaints import access, bp, clock, intake
+from app.blueprints.complaints.errors import ComplaintError
+from app.blueprints.complaints.forms import ComplaintForm
+from app.database import utcnow
+from app.extensions import db, limiter
+from app.i18n import current_language
+from app.models.complaints import Complaint
+from app.net import client_ip
+from app.permissions import is_member
+from app.urls import text_arg
+
+FIELDS = ("name", "organisation", "email", "phone", "role", "kind", "description",
+          "original_url", "good_faith", "accurate", "signature")
+
+
+def _limit(name, default):
+    return limiter.limit(lambda: current_app.config.get(name, default), methods=["POST"])
+
+
+def _prefill(form):
+    """A member's name and e-mail; the page a "report" link came from (``?url=``)."""
+    if is_member(current_user):
+        form.name.data = current_user.display_name
+        form.email.data = current_user.email
+    url = text_arg("url", 500)
+    if url:
+        form.urls.data = url
+
+
+def uploaded_files(field):
+    """The files chosen in a file field, as ``[(name, bytes)]``."""
+    return [(upload.filename, upload.read()) for upload in (field.data or [])
+            if upload and upload.filename]
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@_limit("RATELIMIT_COMPLAINT", "10 per hour")
+def new():
+    """The complaint form, open to anyone (CMP-1)."""
+    form = ComplaintForm()
+    if request.method == "GET":
+        _prefill(form)
+    if form.validate_on_submit():
+        data = {name: getattr(form, name).data for name in FIELDS}
+        data["urls"] = (form.urls.data or "").splitlines()
+        try:
+            complaint = intake.file_complaint(
+                data, uploaded_files(form.files),
+                complainant=current_user if is_member(current_user) else None,
+                now=utcnow(), ip=client_ip(), locale=current_language())
+            db.session.commit()
+        except ComplaintError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            access.grant(complaint)
+            return redirect(url_for("complaints.receipt", code=complaint.code))
+    status = 422 if form.is_submitted() else 200
+    return render_template("complaints/new.html", form=form), status
+
+
+@bp.route("/receipt/<code>")
+def receipt(code):
+    """The tracking code and due date, right after filing (this browser only)."""
+    complaint = db.session.scalar(select(Complaint).where(
+        Complaint.code == intake.normalise_code(code)))
+    if not access.granted(complaint):
+        abort(404)
+    return render_template("complaints/receipt.html", complaint=complaint)
+
+
+@bp.route("/mine")
+@login_required
+def mine():
+    """The complaints the logged-in member filed, newest first."""
+    complaints = db.session.scalars(select(Complaint).where(
+        Complaint.complainant_id == current_user.id)
+        .order_by(Complaint.created_at.desc()).limit(200)).all()
+    return render_template("complaints/mine.html", complaints=complaints, now=utcnow(),
+                           clock=clock)

@@ -1,0 +1,117 @@
+"""Which Talat page a complaint's URL names (CMP-1): a public listing, auction or shop.
+
+A URL is parsed with the app's own URL map, never with patterns of our own, so it resolves
+exactly as the site routes it. Absolute URLs must be on the site's own host (``SITE_URL``);
+paths are taken as they are. A page the complainant could not see (hidden, closed, 18+ for a
+visitor) is "not found", as it would be in their browser.
+"""
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import RequestRedirect
+
+from app.blueprints.complaints.errors import ComplaintError
+from app.blueprints.shops.visibility import visible_listings
+from app.extensions import db
+from app.models import Auction, Listing, Shop
+
+MAX_URLS = 20
+#: Endpoint of each page a complaint may name, and the view argument holding its key.
+PAGES = {"shops.listing": ("listing", "listing_id"),
+         "auctions.auction": ("auction", "auction_id"),
+         "shops.shop": ("shop", "slug")}
+
+
+@dataclass(frozen=True)
+class Target:
+    """A resolved page: its kind, the object, its owner's id and the URL as typed."""
+
+    target_type: str
+    obj: object
+    owner_id: int
+    url: str
+
+
+def _refuse(line, url, message):
+    shown = url if len(url) <= 80 else url[:77] + "..."
+    raise ComplaintError(_l("Line %(line)d (%(url)s): %(message)s", line=line, url=shown,
+                            message=message), field="urls")
+
+
+def _site_host():
+    return (urlsplit(current_app.config["SITE_URL"]).hostname or "").lower()
+
+
+def _path_of(url, line):
+    """The path of ``url`` if it is on this site, else a refusal naming the line."""
+    parts = urlsplit(url)
+    if parts.scheme or parts.netloc:
+        if parts.scheme not in ("http", "https") or (parts.hostname or "") != _site_host():
+            _refuse(line, url, _l("this address is not on Talat (%(host)s). Give the address of "
+                             "the Talat page.", host=_site_host()))
+    elif not url.startswith("/"):
+        _refuse(line, url, _l("write the full address of the Talat page, starting with https:// "
+                         "or /."))
+    return parts.path or "/"
+
+
+def _match(path, line, url):
+    adapter = current_app.url_map.bind(_site_host() or "localhost")
+    for _attempt in range(2):  # one redirect, e.g. a missing trailing slash
+        try:
+            return adapter.match(path, method="GET")
+        except RequestRedirect as redirect:
+            path = urlsplit(redirect.new_url).path
+        except HTTPException:
+            break
+    _refuse(line, url, _l("this is not the address of a listing, an auction or a shop."))
+
+
+def _load(target_type, key, viewer, now):
+    if target_type == "listing":
+        return db.session.scalar(select(Listing).where(
+            Listing.id == key, visible_listings(viewer, now)))
+    if target_type == "auction":
+        auction = db.session.get(Auction, key)
+        return auction if auction is not None and auction.hidden_at is None else None
+    shop = db.session.scalar(select(Shop).where(Shop.slug == key))
+    return shop if shop is not None and shop.status == "open" and shop.hidden_at is None \
+        else None
+
+
+def _owner_id(target_type, obj):
+    if target_type == "listing":
+        return obj.shop.owner_id
+    return obj.seller_id if target_type == "auction" else obj.owner_id
+
+
+def resolve_target(url, *, viewer=None, now, line=1):
+    """The :class:`Target` ``url`` names, or :class:`ComplaintError` saying why not."""
+    url = (url or "").strip()
+    endpoint, args = _match(_path_of(url, line), line, url)
+    if endpoint not in PAGES:
+        _refuse(line, url, _l("this is not the address of a listing, an auction or a shop."))
+    target_type, arg = PAGES[endpoint]
+    obj = _load(target_type, args[arg], viewer, now)
+    if obj is None:
+        _refuse(line, url, _l("we cannot find this page; it may have been removed."))
+    return Target(target_type, obj, _owner_id(target_type, obj), url[:500])
+
+
+def resolve_targets(urls, *, viewer=None, now):
+    """Resolve one to ``MAX_URLS`` addresses (blank lines skipped, repeats counted once)."""
+    lines = [(n, url.strip()) for n, url in enumerate(urls, start=1) if url and url.strip()]
+    if not lines:
+        raise ComplaintError(_l("Give the address of at least one Talat page."), field="urls")
+    if len(lines) > MAX_URLS:
+        raise ComplaintError(_l("Give at most %(n)d addresses in one complaint.", n=MAX_URLS),
+                             field="urls")
+    found = {}
+    for line, url in lines:
+        target = resolve_target(url, viewer=viewer, now=now, line=line)
+        found.setdefault((target.target_type, target.obj.id), target)
+    return list(found.values())

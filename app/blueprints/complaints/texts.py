@@ -1,0 +1,35 @@
+"""Labels of a complaint's kinds, roles, statuses and steps, shared by the form, the
+status page and the review queue."""
+from flask_babel import lazy_gettext as _l
+
+KIND_LABELS = {
+    "copyright": _l("Copyright"), "trademark": _l("Trademark"),
+    "counterfeit": _l("Counterfeit goods"), "illegal_goods": _l("Illegal goods"),
+    "fraud": _l("Fraud or scam"), "privacy": _l("Privacy"), "other": _l("Other"),
+}
+ROLE_LABELS = {"holder": _l("I hold the rights"),
+               "agent": _l("I act for the rights holder")}
+STATUS_LABELS = {"received": _l("Being handled"),
+                 "needs_info": _l("Waiting for more information from you"),
+                 "upheld": _l("Upheld"), "rejected": _l("Rejected")}
+STEP_LABELS = {
+    "received": _l("Complaint received"),
+    "info_requested": _l("We asked you for more information"),
+    "info_added": _l("You added information"),
+    "upheld": _l("Complaint upheld: the page is no longer published"),
+    "rejected": _l("Complaint rejected"),
+    "counter_statement": _l("The owner of the page responded"),
+    "restored": _l("The page was published again after the owner's response"),
+    "kept_hidden": _l("The page stays unpublished after the owner's response"),
+    "overdue": _l("Our answer is late"),
+}
+TARGET_LABELS = {"listing": _l("Listing"), "auction": _l("Auction"), "shop": _l("Shop")}
+
+#: The government's online complaint centre (CMP-5), where a complainant may turn when our
+#: answer is late: its 24-hour hotline and its e-mail address.
+CENTRE_PHONE = "1212"
+CENTRE_EMAIL = "1212@mdes.go.th"
+
+#: Every label set, for the complaint pages' templates (``labels.status[...]``).
+LABELS = {"status": STATUS_LABELS, "kind": KIND_LABELS, "step": STEP_LABELS,
+          "target": TARGET_LABELS, "role": ROLE_LABELS}
