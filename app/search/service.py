@@ -300,7 +300,8 @@ def search_shops(query, *, limit=6):
         return []
     match = _match(terms, "shop_search", Shop.id, (Shop.name, Shop.description),
                    weights=(5.0, 1.0))
-    statement = select(Shop).where(Shop.status == "open", *match.conditions)
+    statement = select(Shop).where(Shop.status == "open", Shop.hidden_at.is_(None),
+                                   *match.conditions)
     if match.hits is not None:
         statement = statement.join(match.hits, match.hits.c.id == Shop.id)
     order = [*match.relevance, Shop.rating_count.desc(), Shop.id.desc()]
@@ -309,7 +310,8 @@ def search_shops(query, *, limit=6):
 
 def find_open_shop(slug):
     """The open shop with this slug, or None."""
-    return db.session.scalar(select(Shop).where(Shop.slug == slug, Shop.status == "open"))
+    return db.session.scalar(select(Shop).where(Shop.slug == slug, Shop.status == "open",
+                                                Shop.hidden_at.is_(None)))
 
 
 def category_tree():

@@ -28,13 +28,24 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 from app.money import satang_to_input
-from app.permissions import is_member
+from app.permissions import can_moderate, is_member
 from app.uploads import send_image
 
 
+def may_see(auction):
+    """An auction hidden after an upheld complaint (CMP-3) is seen only by its seller and
+    moderators; for everyone else it does not exist."""
+    return auction.hidden_at is None or (is_member(current_user) and (
+        auction.seller_id == current_user.id or can_moderate(current_user)))
+
+
 def auction_or_404(auction_id):
-    """The auction, or 404."""
-    return db.get_or_404(Auction, auction_id)
+    """The auction, or 404 (also when its publication is suspended, except for its seller and
+    moderators)."""
+    auction = db.get_or_404(Auction, auction_id)
+    if not may_see(auction):
+        abort(404)
+    return auction
 
 
 def _viewer():
@@ -63,7 +74,7 @@ def auction(auction_id):
     auction = db.session.scalar(select(Auction).where(Auction.id == auction_id).options(
         joinedload(Auction.category), joinedload(Auction.seller), joinedload(Auction.leader),
         selectinload(Auction.photos)))
-    if auction is None:
+    if auction is None or not may_see(auction):
         abort(404)
     return render_template("auctions/auction.html", **page_context(auction, utcnow()))
 

@@ -57,6 +57,9 @@ def bidder_refusal(auction, user, now):
     suspended = suspension_refusal(user, now)  # ACC-5
     if suspended is not None:
         return suspended
+    if auction.hidden_at is not None:  # CMP-3
+        return BidNotAccepted(_l("Publication of this auction is suspended after a complaint; "
+                                 "no bids are taken."))
     current = "ended" if auction.settled_at is not None else phase(auction, now)
     if current != "open":
         return BidNotAccepted(PHASE_REFUSALS[current])

@@ -54,7 +54,8 @@ def _cards(query):
 def board(now, *, sort="ending", category_ids=None, ids=None, offset=0, limit=PAGE_SIZE):
     """Open auctions: ending soonest first, or newest first; by category; among ``ids`` (a
     search's matches) when given. Auctions with a STOP sign stay listed, marked."""
-    query = select(Auction).where(Auction.starts_at <= now, Auction.ends_at > now)
+    query = select(Auction).where(Auction.starts_at <= now, Auction.ends_at > now,
+                                  Auction.hidden_at.is_(None))
     if category_ids:
         query = query.where(Auction.category_id.in_(category_ids))
     if ids is not None:
@@ -66,14 +67,14 @@ def board(now, *, sort="ending", category_ids=None, ids=None, offset=0, limit=PA
 
 def recently_ended(now, limit=12):
     """Ended auctions stay viewable: the latest to end."""
-    return _cards(select(Auction).where(Auction.ends_at <= now)
+    return _cards(select(Auction).where(Auction.ends_at <= now, Auction.hidden_at.is_(None))
                   .order_by(Auction.ends_at.desc(), Auction.id.desc()).limit(limit))
 
 
 def my_bids(user_id, now):
     """The member's auctions by state: active (still running), won and lost."""
     bid_on = select(Bid.auction_id).where(Bid.bidder_id == user_id).distinct()
-    auctions = _cards(select(Auction).where(Auction.id.in_(bid_on))
+    auctions = _cards(select(Auction).where(Auction.id.in_(bid_on), Auction.hidden_at.is_(None))
                       .order_by(Auction.ends_at.desc()).limit(200))
     active = [a for a in auctions if a.ends_at > now]
     ended = [a for a in auctions if a.ends_at <= now]
@@ -100,4 +101,4 @@ def watched(user_id):
     """Auctions the member watches, ending soonest first."""
     return _cards(select(Auction).join(AuctionWatch, and_(
         AuctionWatch.auction_id == Auction.id, AuctionWatch.user_id == user_id))
-        .order_by(Auction.ends_at))
+        .where(Auction.hidden_at.is_(None)).order_by(Auction.ends_at))

@@ -17,6 +17,9 @@ from app.models import (Appeal, Auction, BoardPost, Explanation, LiftRequest, Li
 PAGE_SIZE = 50
 AGES = (1, 3, 7)
 HISTORY = 5
+#: Targets other domains raise items on: ``{target_type: load(ids) -> {id: target}}``. A
+#: loaded target may carry ``queue_key`` (a tuple): its cached row is redrawn when it changes.
+TARGET_LOADERS = {}
 
 
 @dataclass
@@ -105,7 +108,7 @@ class Row:
         if not summary or self.target is None:
             return bool(summary)
         shown = {getattr(self.target, name, None) for name in
-                 ("title", "display_name", "name", "hold_reason")}
+                 ("title", "display_name", "name", "hold_reason", "description")}
         return summary not in shown
 
 
@@ -143,6 +146,8 @@ def _load_targets(items):
         "sign": _by_id(StopSign, wanted["sign"]),
         "sanction": _by_id(Sanction, wanted["sanction"]),
     }
+    for target_type, load in TARGET_LOADERS.items():
+        loaded[target_type] = load(wanted[target_type]) if wanted[target_type] else {}
     signs = loaded["sign"].values()
     more_listings = {s.target_id for s in signs if s.target_type == "listing"}
     more_auctions = {s.target_id for s in signs if s.target_type == "auction"}

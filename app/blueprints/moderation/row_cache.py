@@ -29,7 +29,7 @@ def _columns(obj):
 
 
 def _target_parts(target):
-    parts = [_columns(target)]
+    parts = [_columns(target), getattr(target, "queue_key", None)]
     shop = target.__dict__.get("shop") if target is not None else None
     if shop is not None:
         parts.append(_columns(shop))

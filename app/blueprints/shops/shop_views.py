@@ -18,7 +18,7 @@ from app.forms import EmptyForm
 from app.models import Listing, ListingPhoto, Shop
 from app.notifications import register_link
 from app.models.shops import PLANS
-from app.permissions import can_run_shop, is_admin
+from app.permissions import can_moderate, can_run_shop, is_admin
 from app.uploads import UploadRejected, send_image, store_image
 from app.urls import external_url, int_arg
 
@@ -45,7 +45,7 @@ def run_shop_or_403(slug):
 def index():
     """All open shops, newest first."""
     page = int_arg("page", 1, high=10_000)
-    query = select(Shop).where(Shop.status == "open")
+    query = select(Shop).where(Shop.status == "open", Shop.hidden_at.is_(None))
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     shops = db.session.scalars(query.order_by(Shop.created_at.desc(), Shop.id.desc())
                                .offset((page - 1) * PER_PAGE).limit(PER_PAGE)).all()
@@ -88,6 +88,9 @@ def shop(slug):
     if shop.status != "open" and not can_run_shop(current_user, shop) and not is_admin(
             current_user):
         abort(404)
+    if shop.hidden_at is not None and not can_run_shop(current_user, shop) and not \
+            can_moderate(current_user):
+        abort(404)  # publication suspended after an upheld complaint (CMP-3)
     page = int_arg("page", 1, high=10_000)
     query = select(Listing).where(Listing.shop_id == shop.id,
                                   visible_listings(current_user, utcnow()))

@@ -26,12 +26,14 @@ def managed_shop_ids(user):
 def visible_listings(user, now):
     """The SQL condition on :class:`Listing` for what ``user`` (or a visitor) may see.
 
-    Listings of a closed shop are seen only by moderators and the shop's own people."""
+    Listings of a closed shop, or of one hidden after an upheld complaint (CMP-3), are seen
+    only by moderators and the shop's own people."""
     if is_member(user) and can_moderate(user):
         return Listing.status.in_(STAFF_STATUSES)
     # "not in a closed shop" rather than a join: SQLite then scans listings in order instead
     # of walking them shop by shop through an index (5x faster on 100,000 listings).
-    open_shop = Listing.shop_id.not_in(select(Shop.id).where(Shop.status != "open"))
+    open_shop = Listing.shop_id.not_in(select(Shop.id).where(
+        or_(Shop.status != "open", Shop.hidden_at.is_not(None))))  # CMP-3: hidden shops
     rating = Listing.content_rating == "general"
     if is_member(user):
         adult = true() if is_adult(user, now) else false()

@@ -54,4 +54,5 @@ def followed_shops(user):
     """Open shops the member follows."""
     return db.session.scalars(
         select(Shop).join(Follow, Follow.shop_id == Shop.id)
-        .where(Follow.user_id == user.id, Shop.status == "open").order_by(Shop.name)).all()
+        .where(Follow.user_id == user.id, Shop.status == "open", Shop.hidden_at.is_(None))
+        .order_by(Shop.name)).all()

@@ -1,0 +1,86 @@
+"""The owner's answer to an upheld complaint (CMP-3): once per hidden page, a statement and
+evidence files; a moderator then restores the page or keeps it hidden, and the owner (and, on
+restore, the complainant) is told."""
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from app.blueprints.complaints import handling, outcome
+from app.blueprints.complaints.errors import ComplaintError
+from app.blueprints.moderation import audit, queue
+from app.extensions import db
+from app.models import User
+from app.models.complaints import Complaint, CounterStatement
+from app.notifications import notify_about
+
+MAX_BODY = 5000
+
+
+def statement_of(target):
+    """The counter-statement already sent about ``target``, or None."""
+    return db.session.scalar(select(CounterStatement).where(
+        CounterStatement.target_id == target.id))
+
+
+def may_counter(user, target):
+    """Only the page's owner, while it is hidden by an upheld complaint, and only once."""
+    return (user is not None and user.is_authenticated and target.owner_id == user.id
+            and target.outcome == "hidden" and statement_of(target) is None)
+
+
+def file_counter(target, author, body, files=(), *, now):
+    """Record the owner's counter-statement with its evidence and raise a queue item."""
+    if not may_counter(author, target):
+        raise ComplaintError(_l("You can answer only once, about your own page, while it is "
+                                "suspended."))
+    body = (body or "").strip()
+    if not body:
+        raise ComplaintError(_l("Write your counter-statement."), field="body")
+    if len(body) > MAX_BODY:
+        raise ComplaintError(_l("A counter-statement takes up to %(num)d characters.",
+                                num=MAX_BODY), field="body")
+    complaint = db.session.get(Complaint, target.complaint_id)
+    statement = CounterStatement(complaint_id=complaint.id, target_id=target.id,
+                                 author_id=author.id, body=body, created_at=now)
+    db.session.add(statement)
+    db.session.flush()
+    if files:
+        from app.blueprints.complaints.evidence import store_evidence
+
+        store_evidence(complaint, files, counter_statement=statement, now=now)
+    handling.add_event(complaint, "counter_statement", now=now, actor=author)
+    queue.open_item("counter_statement", "counter_statement", statement.id, now=now,
+                    subject_user_id=author.id, source_id=complaint.id, summary=body[:300])
+    return statement
+
+
+def decide(statement, moderator, decision, reason, *, now, ip=""):
+    """``restored``: the page is published again, owner and complainant told; ``kept``: it
+    stays hidden (a reason is required), the owner told."""
+    if statement.decision:
+        raise ComplaintError(_l("This counter-statement has already been decided."))
+    reason = (reason or "").strip()[:2000]
+    if decision == "kept" and not reason:
+        raise ComplaintError(_l("Give the owner the reason the page stays hidden."),
+                             field="reason")
+    complaint = db.session.get(Complaint, statement.complaint_id)
+    target = statement.target
+    owner = db.session.get(User, statement.author_id)
+    statement.decision, statement.decided_at = decision, now
+    if decision == "restored":
+        obj = handling.restore_target(target, moderator, now=now, ip=ip)
+        handling.add_event(complaint, "restored", reason, now=now, actor=moderator)
+        outcome.tell_restored(complaint, target)
+        kind = "complaint_restored"
+    else:
+        target.outcome = "kept"
+        obj = handling.target_object(target)
+        handling.add_event(complaint, "kept_hidden", reason, now=now, actor=moderator)
+        kind = "complaint_kept"
+    audit.record(moderator, f"complaint.{decision}", "counter_statement", statement.id,
+                 before={"decision": ""}, after={"decision": decision,
+                                                 "outcome": target.outcome},
+                 note=reason, now=now, ip=ip)
+    notify_about(owner, kind, target_type="complaint_target", target_id=target.id, now=now,
+                 facts={"title": handling.title_of(obj) if obj is not None else target.url,
+                        "reason": reason})
+    return statement

@@ -1,0 +1,83 @@
+"""The owner's page about a suspended page (CMP-3): why it is hidden (reason, rule), how to
+correct it, and the one counter-statement with evidence files; afterwards, its state."""
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from flask_wtf.file import MultipleFileField
+from wtforms import TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from app.blueprints.accounts.errors import AccountError
+from app.blueprints.accounts.forms import REQUIRED, TOO_LONG
+from app.blueprints.accounts.views import show_error
+from app.blueprints.complaints import bp, counter, handling
+from app.database import utcnow
+from app.extensions import db
+from app.forms import TalatForm
+from app.models.complaints import Complaint, ComplaintTarget
+from app.permissions import can_moderate
+from app.uploads import UploadRejected
+
+
+class CounterForm(TalatForm):
+    """The owner's counter-statement (CMP-3)."""
+
+    body = TextAreaField(_l("Your counter-statement"), validators=[
+        DataRequired(REQUIRED), Length(max=counter.MAX_BODY, message=TOO_LONG)])
+    files = MultipleFileField(_l("Evidence: photos or PDF files (at most 5)"))
+
+
+def _target_or_404(target_id):
+    target = db.session.get(ComplaintTarget, target_id)
+    if target is None or not target.outcome:
+        abort(404)
+    if target.owner_id != current_user.id and not can_moderate(current_user):
+        abort(404)
+    return target
+
+
+@bp.route("/pages/<int:target_id>/answer", methods=["GET", "POST"], endpoint="counter")
+@login_required
+def counter_page(target_id):
+    """The owner reads why the page is suspended and may answer once."""
+    target = _target_or_404(target_id)
+    complaint = db.session.get(Complaint, target.complaint_id)
+    form = CounterForm()
+    may_answer = counter.may_counter(current_user, target)
+    if form.is_submitted() and not may_answer:
+        abort(403)
+    if may_answer and form.validate_on_submit():
+        files = [(upload.filename, upload.read()) for upload in (form.files.data or [])
+                 if upload and upload.filename]
+        try:
+            counter.file_counter(target, current_user, form.body.data, files, now=utcnow())
+            db.session.commit()
+        except UploadRejected as error:
+            db.session.rollback()
+            form.files.errors = [str(error.message)]
+        except AccountError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            flash(_l("Your counter-statement has been sent to the moderators. We will tell "
+                     "you their decision."), "success")
+            return redirect(url_for("complaints.counter", target_id=target.id))
+    if form.is_submitted() and form.files.data and any(f and f.filename
+                                                       for f in form.files.data):
+        form.files.errors = list(form.files.errors) + [_l("Please choose your files again.")]
+    return render_template("complaints/counter.html", target=target, complaint=complaint,
+                           page=handling.target_object(target), form=form,
+                           may_answer=may_answer, statement=counter.statement_of(target)), \
+        422 if form.is_submitted() else 200
+
+
+@bp.app_template_global()
+def complaint_hold(target_type, target_id):
+    """For the banner on a suspended page (CMP-3): the complaint target hiding it, when the
+    viewer is its owner or a moderator; otherwise None."""
+    if not current_user.is_authenticated:
+        return None
+    hold = handling.hidden_notice(target_type, target_id)
+    if hold is None or (hold.owner_id != current_user.id and not can_moderate(current_user)):
+        return None
+    return hold

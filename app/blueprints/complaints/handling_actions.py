@@ -1,0 +1,174 @@
+"""What a moderator does with complaints and counter-statements in the review queue (CMP-2,
+CMP-3, CMP-4): uphold, reject, ask for more, restrict an abusive complainant; restore a page
+or keep it hidden after the owner's answer. Also what their queue rows show, loaded in a few
+batched queries (registered with ``queue_data.TARGET_LOADERS``)."""
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.blueprints.complaints import clock, counter, handling, repeat
+from app.blueprints.complaints.errors import ComplaintError
+from app.blueprints.moderation import queue_data
+from app.blueprints.moderation.queue import KIND_LABELS, Action, register_action
+from app.database import utcnow
+from app.extensions import db
+from app.models.complaints import (Complaint, ComplaintEvidence, CounterStatement)
+
+KIND_LABELS.setdefault("counter_statement", _l("Counter-statements"))
+
+COMPLAINT_KIND_LABELS = {
+    "copyright": _l("Copyright"), "trademark": _l("Trademark"),
+    "counterfeit": _l("Counterfeit goods"), "illegal_goods": _l("Illegal goods"),
+    "fraud": _l("Fraud or scam"), "privacy": _l("Privacy"), "other": _l("Other"),
+}
+ROLE_LABELS = {"holder": _l("rights holder"), "agent": _l("acting for the rights holder")}
+FIELD_LABELS = {"reason": _l("Reason (the owner and complainant read it)"),
+                "rule": _l("Rule broken (e.g. SHOP-4)"),
+                "question": _l("Question for the complainant"),
+                "unfounded": _l("Unfounded?")}
+
+
+@dataclass
+class ComplaintView:
+    """What a complaint's queue row shows besides the complaint itself."""
+
+    kind_label: str = ""
+    role_label: str = ""
+    days_left: int = 0
+    late: bool = False
+    targets: list = field(default_factory=list)   # (ComplaintTarget, object or None)
+    evidence: list = field(default_factory=list)
+    unfounded: int = 0
+    may_restrict: bool = False
+    statement: object = None                      # the counter-statement, on its rows
+
+    def key(self):
+        """What the cached row depends on beyond the complaint's own columns."""
+        return (self.days_left, self.late, self.unfounded, self.may_restrict,
+                tuple((t.id, t.outcome, getattr(o, "status", None), getattr(o, "hidden_at", None))
+                      for t, o in self.targets), tuple(e.id for e in self.evidence))
+
+
+def _views(complaints, now):
+    """Attach a :class:`ComplaintView` (``queue_view``) and ``queue_key`` to each complaint."""
+    ids = [c.id for c in complaints]
+    evidence = {}
+    for entry in db.session.scalars(select(ComplaintEvidence).where(
+            ComplaintEvidence.complaint_id.in_(ids)).order_by(ComplaintEvidence.id)).all():
+        evidence.setdefault(entry.complaint_id, []).append(entry)
+    for complaint in complaints:
+        view = ComplaintView(kind_label=str(COMPLAINT_KIND_LABELS.get(complaint.kind, "")),
+                             role_label=str(ROLE_LABELS.get(complaint.role, "")),
+                             days_left=clock.business_days_left(complaint.due_at, now),
+                             late=complaint.status == "received" and complaint.due_at < now)
+        view.targets = [(t, handling.target_object(t)) for t in complaint.targets]
+        view.evidence = evidence.get(complaint.id, [])
+        view.unfounded = repeat.unfounded_count(complaint.email)
+        view.may_restrict = repeat.may_restrict(complaint.email, now)
+        complaint.queue_view = view
+        complaint.queue_key = view.key()
+    return complaints
+
+
+def load_complaints(ids):
+    """Complaints for queue rows, by id."""
+    complaints = db.session.scalars(select(Complaint).where(Complaint.id.in_(ids)).options(
+        selectinload(Complaint.targets))).all()
+    return {c.id: c for c in _views(complaints, utcnow())}
+
+
+def load_statements(ids):
+    """Counter-statements for queue rows, by id, each with its complaint's view."""
+    statements = db.session.scalars(select(CounterStatement).where(
+        CounterStatement.id.in_(ids)).options(selectinload(CounterStatement.target))).all()
+    complaints = load_complaints({s.complaint_id for s in statements})
+    for statement in statements:
+        statement.complaint = complaints.get(statement.complaint_id)
+        statement.files = db.session.scalars(select(ComplaintEvidence).where(
+            ComplaintEvidence.counter_statement_id == statement.id)).all()
+        obj = handling.target_object(statement.target)
+        statement.target_obj = obj
+        statement.queue_key = (getattr(statement.complaint, "queue_key", None),
+                               statement.target.outcome, tuple(f.id for f in statement.files))
+    return {s.id: s for s in statements}
+
+
+queue_data.TARGET_LOADERS["complaint"] = load_complaints
+queue_data.TARGET_LOADERS["counter_statement"] = load_statements
+
+
+def _complaint(item):
+    complaint = db.session.get(Complaint, item.target_id)
+    if complaint is None:
+        raise ComplaintError(_l("This complaint no longer exists."))
+    return complaint
+
+
+def _uphold(item, moderator, form, *, now, ip=""):
+    complaint = _complaint(item)
+    handling.uphold(complaint, moderator, form.get("reason"), form.get("rule"), now=now, ip=ip)
+    return str(_l("Complaint upheld: its pages are hidden and their owners told."))
+
+
+def _reject(item, moderator, form, *, now, ip=""):
+    complaint = _complaint(item)
+    unfounded = form.get("unfounded") == "yes"
+    handling.reject(complaint, moderator, form.get("reason"), unfounded=unfounded, now=now,
+                    ip=ip)
+    return str(_l("Complaint rejected as unfounded.") if unfounded
+               else _l("Complaint rejected."))
+
+
+def _ask(item, moderator, form, *, now, ip=""):
+    handling.ask_for_more(_complaint(item), moderator, form.get("question"), now=now, ip=ip)
+    return str(_l("Question sent; the complaint comes back when the complainant answers."))
+
+
+def _restrict(item, moderator, form, *, now, ip=""):
+    complaint = _complaint(item)
+    reason = (form.get("reason") or "").strip() or str(_l("Repeated unfounded complaints."))
+    repeat.restrict(complaint.email, moderator, reason, now=now, ip=ip)
+    return str(_l("This complainant can no longer file complaints until the restriction is "
+                  "lifted."))
+
+
+def _statement(item):
+    statement = db.session.get(CounterStatement, item.target_id)
+    if statement is None:
+        raise ComplaintError(_l("This counter-statement no longer exists."))
+    return statement
+
+
+def _restore(item, moderator, form, *, now, ip=""):
+    counter.decide(_statement(item), moderator, "restored", form.get("reason"), now=now, ip=ip)
+    return str(_l("Page published again; the owner and the complainant are told."))
+
+
+def _keep(item, moderator, form, *, now, ip=""):
+    counter.decide(_statement(item), moderator, "kept", form.get("reason"), now=now, ip=ip)
+    return str(_l("Page stays hidden; the owner is told."))
+
+
+UNFOUNDED_CHOICES = (("", _l("Not unfounded")),
+                     ("yes", _l("Unfounded: counts towards restricting the complainant")))
+
+register_action("complaint", Action("uphold", _l("Uphold and hide"), _uphold,
+                                    fields=("reason", "rule"), key="u", style="danger",
+                                    extra={"labels": FIELD_LABELS}))
+register_action("complaint", Action("reject", _l("Reject"), _reject,
+                                    fields=("reason", "unfounded"), key="r",
+                                    extra={"labels": FIELD_LABELS,
+                                           "choices": {"unfounded": UNFOUNDED_CHOICES}}))
+register_action("complaint", Action("ask", _l("Ask for more"), _ask, fields=("question",),
+                                    key="m", extra={"labels": FIELD_LABELS}))
+register_action("complaint", Action("restrict", _l("Restrict the complainant"), _restrict,
+                                    fields=("reason",), closes=False,
+                                    extra={"labels": FIELD_LABELS, "restrict": True}))
+register_action("counter_statement", Action("restore", _l("Restore the page"), _restore,
+                                            fields=("reason",), key="o", style="primary",
+                                            extra={"labels": FIELD_LABELS}))
+register_action("counter_statement", Action("keep", _l("Keep hidden"), _keep,
+                                            fields=("reason",), key="k",
+                                            extra={"labels": FIELD_LABELS}))

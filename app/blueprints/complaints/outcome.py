@@ -1,0 +1,82 @@
+"""Telling the complainant (CMP-5): the decision and its reasons, a question, a restored page,
+and — once, when the due date passes undecided — that they may turn to the government's online
+complaint centre (1212). Mails are queued in the caller's transaction, sent after commit."""
+from sqlalchemy import select
+from werkzeug.routing import BuildError
+
+from app.extensions import db
+from app.models.complaints import Complaint
+
+#: The government's online complaint centre (CMP-5): hotline and e-mail.
+CENTRE_PHONE = "1212"
+CENTRE_EMAIL = "1212@mdes.go.th"
+#: Statuses still waiting for Talat's answer (``needs_info`` waits for the complainant).
+UNDECIDED = ("received",)
+
+
+def status_url(complaint):
+    """The absolute link to the complaint's status page (the e-mail is asked there)."""
+    from app.urls import external_url
+
+    for endpoint, values in (("complaints.status", {"code": complaint.code}),
+                             ("complaints.lookup", {"code": complaint.code}),
+                             ("complaints.status_lookup", {})):
+        try:
+            return external_url(endpoint, **values)
+        except BuildError:
+            continue
+    return external_url("main.home")
+
+
+def _locale(complaint):
+    user = complaint.complainant
+    return (user.locale if user is not None else None) or "th"
+
+
+def _mail(complaint, template, **context):
+    from app.mail import queue_mail
+
+    return queue_mail(complaint.email, template, locale=_locale(complaint),
+                      complaint=complaint, link=status_url(complaint), centre_phone=CENTRE_PHONE,
+                      centre_email=CENTRE_EMAIL, **context)
+
+
+def tell_complainant(complaint):
+    """The decision (upheld or rejected) and its reasons."""
+    return _mail(complaint, "complaint_outcome")
+
+
+def ask_complainant(complaint, question):
+    """A moderator's question; they answer on the status page."""
+    return _mail(complaint, "complaint_question", question=question)
+
+
+def tell_restored(complaint, target):
+    """A page the complaint had hidden is published again after the owner's answer."""
+    return _mail(complaint, "complaint_restored", target=target)
+
+
+def is_overdue(complaint, now):
+    """Past its due date without a decision (CMP-5)."""
+    return complaint.status in UNDECIDED and complaint.due_at < now
+
+
+def overdue_complaints(now, limit=500):
+    """Undecided complaints past their due date whose complainant was not told yet."""
+    return db.session.scalars(select(Complaint).where(
+        Complaint.status.in_(UNDECIDED), Complaint.due_at < now,
+        Complaint.overdue_notice_at.is_(None)).order_by(Complaint.due_at).limit(limit)).all()
+
+
+def send_overdue_notices(now):
+    """Tell each complainant once that the answer is late and where to turn (1212); an
+    ``overdue`` step shows on the status page. Returns how many were told."""
+    from app.blueprints.complaints.handling import add_event
+
+    count = 0
+    for complaint in overdue_complaints(now):
+        complaint.overdue_notice_at = now
+        add_event(complaint, "overdue", now=now)
+        _mail(complaint, "complaint_overdue")
+        count += 1
+    return count
