@@ -72,6 +72,15 @@ def default_feedback(app, now):
     return record_default_feedback(now)
 
 
+def complaint_overdue_notices(app, now):
+    """Tell complainants once when their complaint passes its due date undecided (CMP-5)."""
+    from app.blueprints.complaints.outcome import send_overdue_notices
+
+    count = send_overdue_notices(now)
+    db.session.commit()
+    return count
+
+
 JOBS = {
     "settle-auctions": settle_auctions,
     "remind-auction-watchers": remind_auction_watchers,
@@ -80,6 +89,7 @@ JOBS = {
     "purge-sessions": purge_sessions,
     "purge-traffic": purge_traffic,
     "expire-orders": expire_orders,
+    "complaint-overdue": complaint_overdue_notices,
 }
 
 jobs_cli = AppGroup("jobs", help="Scheduled jobs.")
