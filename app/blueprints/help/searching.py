@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
+from app.blueprints.help.articles import LANGUAGES
 from app.search.service import normalise_query, query_terms
 
 SNIPPET_BEFORE = 60
@@ -69,10 +70,24 @@ def snippet(text, terms):
 
 def search_articles(library, query, lang):
     """The articles that contain every term of ``query``, best first (title matches, then
-    keyword matches, then order). An empty query finds nothing."""
+    keyword matches, then order). If none in ``lang`` does, the articles in the other
+    language are searched (a Thai word typed on the English site still finds its article).
+    An empty query finds nothing."""
     terms = query_terms(normalise_query(query))
     if not terms:
         return []
+    hits = _search(library, terms, lang)
+    for other in LANGUAGES:
+        if hits:
+            break
+        if other != lang:
+            hits = [Hit(hit.article, True, hit.snippet, hit.score)
+                    for hit in _search(library, terms, other)]
+    return hits
+
+
+def _search(library, terms, lang):
+    """Every article read in ``lang`` that contains all ``terms``, best first."""
     hits = []
     for article, fell_back in library.all(lang):
         text = article.rendered().text
