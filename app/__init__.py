@@ -47,6 +47,7 @@ def create_app(config=None):
     from app.blueprints.auctions import bp as auctions_bp
     from app.blueprints.boards import bp as boards_bp
     from app.blueprints.help import bp as help_bp
+    from app.blueprints.ip_requests import bp as ip_requests_bp
     from app.blueprints.moderation import bp as moderation_bp
     from app.blueprints.main import bp as main_bp
     from app.blueprints.search import bp as search_bp
@@ -61,6 +62,7 @@ def create_app(config=None):
     app.register_blueprint(moderation_bp)
     app.register_blueprint(boards_bp)
     app.register_blueprint(help_bp)
+    app.register_blueprint(ip_requests_bp)
 
     register_error_handlers(app)
     register_filters(app)

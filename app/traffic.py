@@ -5,12 +5,13 @@ import click
 from flask import current_app, g, request
 from flask.cli import AppGroup
 from flask_login import current_user
-from sqlalchemy import delete
+from sqlalchemy import delete, or_, select
 
 from app.config import MIN_TRAFFIC_RETENTION_DAYS
 from app.database import utcnow
 from app.extensions import db
-from app.models import TrafficLogEntry
+from app.models import IpRequest, TrafficLogEntry
+from app.models.ip_requests import HOLDING_STATUSES
 from app.net import client_ip
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -75,11 +76,22 @@ def record_request(response):
     return response
 
 
+def held_member_ids():
+    """The members whose entries are held back from the purge: those named as the accused in
+    an IP-address request that is pending, or approved and not yet closed (CMP-6, ACC-6)."""
+    return select(IpRequest.accused_id).where(IpRequest.status.in_(HOLDING_STATUSES))
+
+
 def purge_traffic_log(now, retention_days):
-    """Delete entries older than the retention period, never fewer than 90 days. Returns count."""
+    """Delete entries older than the retention period, never fewer than 90 days, except the
+    entries of members under an open IP-address request (kept until it closes). Returns
+    count."""
     days = max(MIN_TRAFFIC_RETENTION_DAYS, int(retention_days))
     cutoff = now - timedelta(days=days)
-    result = db.session.execute(delete(TrafficLogEntry).where(TrafficLogEntry.at < cutoff))
+    not_held = or_(TrafficLogEntry.member_id.is_(None),
+                   TrafficLogEntry.member_id.not_in(held_member_ids()))
+    result = db.session.execute(delete(TrafficLogEntry).where(TrafficLogEntry.at < cutoff,
+                                                              not_held))
     return result.rowcount
 
 

@@ -1,0 +1,122 @@
+"""Filing an IP-address request (CMP-6): who is accused (by display name, by the link of their
+listing or auction, or both), the police report (required: a re-encoded photo or a checked PDF,
+stored privately), the case number, the police station, the incident date and what happened.
+The request becomes an ``ip_request`` item in the review queue; nothing is released yet.
+"""
+from urllib.parse import urlsplit
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import RequestRedirect
+
+from app.blueprints.accounts.services import display_name_key
+from app.blueprints.ip_requests.errors import IpRequestError
+from app.blueprints.moderation import queue
+from app.extensions import db
+from app.i18n import bangkok_today
+from app.models import Auction, IpRequest, Listing, User
+from app.uploads import store_evidence_file
+
+#: The pages a request can point at: endpoint → (target type, view argument).
+ITEM_ENDPOINTS = {"shops.listing": ("listing", "listing_id"),
+                  "auctions.auction": ("auction", "auction_id")}
+
+
+def resolve_item(url):
+    """The listing or auction a Talat link points at: ``(target_type, target, owner_id)``."""
+    parts = urlsplit((url or "").strip())
+    try:
+        endpoint, args = current_app.url_map.bind("localhost").match(parts.path or "/",
+                                                                     method="GET")
+    except (HTTPException, RequestRedirect):
+        endpoint, args = None, {}
+    if endpoint not in ITEM_ENDPOINTS:
+        raise IpRequestError(_l("This link does not lead to a listing or an auction on Talat."),
+                             field="item_url")
+    target_type, arg = ITEM_ENDPOINTS[endpoint]
+    if target_type == "listing":
+        target = db.session.get(Listing, args[arg])
+        owner_id = target.shop.owner_id if target is not None and target.shop else None
+    else:
+        target = db.session.get(Auction, args[arg])
+        owner_id = target.seller_id if target is not None else None
+    if target is None or owner_id is None:
+        raise IpRequestError(_l("We cannot find the listing or auction at this link."),
+                             field="item_url")
+    return target_type, target, owner_id
+
+
+def resolve_accused(name, item_url, requester):
+    """The accused member and the item concerned: ``(user, target_type, target_id)``."""
+    name = " ".join((name or "").split())
+    target_type, target_id, accused = "", None, None
+    if item_url and item_url.strip():
+        target_type, target, owner_id = resolve_item(item_url)
+        target_id = target.id
+        accused = db.session.get(User, owner_id)
+    if name:
+        named = db.session.scalar(select(User).where(
+            User.display_name_key == display_name_key(name)))
+        if named is None:
+            raise IpRequestError(_l("No member has this display name."), field="accused")
+        if accused is not None and accused.id != named.id:
+            raise IpRequestError(_l("The listing or auction at this link belongs to another "
+                                    "member than the one you name."), field="item_url")
+        accused = named
+    if accused is None:
+        raise IpRequestError(_l("Name the member you accuse, or give the link of their "
+                                "listing or auction."), field="accused")
+    if accused.id == requester.id:
+        raise IpRequestError(_l("You cannot ask for your own addresses."), field="accused")
+    return accused, target_type, target_id
+
+
+def _clean(value, low, high, field, label):
+    value = " ".join((value or "").split()) if field != "description" else (value or "").strip()
+    if not low <= len(value) <= high:
+        raise IpRequestError(_l("%(label)s: write %(low)d to %(high)d characters.",
+                                label=label, low=low, high=high), field=field)
+    return value
+
+
+def file_request(requester, data, report, *, now):
+    """File a request. ``data`` has ``accused``, ``item_url``, ``case_number``,
+    ``police_station``, ``incident_date`` (a date) and ``description``; ``report`` is
+    ``(filename, bytes)`` of the police report. Raises :class:`IpRequestError` or
+    ``UploadRejected``; commits nothing."""
+    accused, target_type, target_id = resolve_accused(data.get("accused"),
+                                                      data.get("item_url"), requester)
+    case_number = _clean(data.get("case_number"), 1, 60, "case_number", _l("Case number"))
+    station = _clean(data.get("police_station"), 2, 160, "police_station", _l("Police station"))
+    description = _clean(data.get("description"), 10, 5000, "description",
+                         _l("What happened"))
+    incident = data.get("incident_date")
+    if incident is None:
+        raise IpRequestError(_l("Give the date of the incident."), field="incident_date")
+    if incident > bangkok_today(now):
+        raise IpRequestError(_l("The incident date cannot be in the future."),
+                             field="incident_date")
+    name, content = report if report else ("", b"")
+    if not content:
+        raise IpRequestError(_l("Attach the police report (a photo or a PDF): without it we "
+                                "cannot accept the request."), field="police_report")
+    if db.session.scalar(select(IpRequest.id).where(
+            IpRequest.requester_id == requester.id, IpRequest.accused_id == accused.id,
+            IpRequest.status == "pending")) is not None:
+        raise IpRequestError(_l("You already have a request about this member waiting for "
+                                "the moderators."), field="accused")
+    key, media = store_evidence_file(content, session=db.session)
+    request = IpRequest(requester_id=requester.id, accused_id=accused.id,
+                        target_type=target_type, target_id=target_id, report_key=key,
+                        report_media=media, report_name=(name or "")[:200],
+                        case_number=case_number, police_station=station,
+                        incident_date=incident, description=description, status="pending",
+                        created_at=now, reason="")
+    db.session.add(request)
+    db.session.flush()
+    queue.open_item("ip_request", "ip_request", request.id, now=now,
+                    subject_user_id=accused.id, source_id=request.id,
+                    summary=f"{case_number} · {station}")
+    return request

@@ -1,0 +1,123 @@
+"""The member's pages for IP-address requests (CMP-6): the form, their requests, one request
+(with the addresses once approved, each showing audited), the police report file, and the
+moderators' "close" button. Thin: parse, call ``filing``/``decisions``, commit once."""
+from flask import abort, flash, make_response, redirect, render_template, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from app.blueprints.accounts.errors import AccountError
+from app.blueprints.accounts.views import show_error
+from app.blueprints.ip_requests import bp, decisions, filing
+from app.blueprints.ip_requests.forms import IpRequestForm
+from app.database import utcnow
+from app.extensions import db
+from app.forms import EmptyForm
+from app.models import Auction, IpRequest, Listing
+from app.net import client_ip
+from app.permissions import can_moderate, require
+from app.uploads import UploadRejected, send_image, send_pdf
+
+FILE_AGAIN = _l("Choose the police report file again: files are not kept when the form has "
+                "an error.")
+
+
+def _visible_or_404(request_id):
+    """The request, to its requester and moderators; 404 to everyone else (even the accused:
+    the request is not theirs to know about)."""
+    request = db.session.get(IpRequest, request_id)
+    if request is None or not decisions.may_see(current_user, request):
+        abort(404)
+    return request
+
+
+@bp.route("/")
+@login_required
+def mine():
+    """The requests the member filed, newest first."""
+    requests = db.session.scalars(select(IpRequest).where(
+        IpRequest.requester_id == current_user.id).order_by(IpRequest.created_at.desc())).all()
+    return render_template("ip_requests/mine.html", requests=requests)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    """File a request with the police report (required)."""
+    form = IpRequestForm()
+    if form.validate_on_submit():
+        upload = form.police_report.data
+        report = (upload.filename, upload.read()) if upload and upload.filename else None
+        data = {name: getattr(form, name).data for name in (
+            "accused", "item_url", "case_number", "police_station", "incident_date",
+            "description")}
+        try:
+            request = filing.file_request(current_user, data, report, now=utcnow())
+            db.session.commit()
+        except UploadRejected as error:
+            db.session.rollback()
+            form.police_report.errors = [str(error.message)]
+        except AccountError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            flash(_l("Your request has been sent to the moderators. We will tell you when "
+                     "they decide."), "success")
+            return redirect(url_for("ip_requests.show", request_id=request.id))
+    if form.is_submitted() and not form.police_report.errors:
+        form.police_report.errors = [str(FILE_AGAIN)]
+    status = 422 if form.is_submitted() else 200
+    return render_template("ip_requests/new.html", form=form), status
+
+
+def _item_of(request):
+    if request.target_type == "listing":
+        return db.session.get(Listing, request.target_id)
+    if request.target_type == "auction":
+        return db.session.get(Auction, request.target_id)
+    return None
+
+
+@bp.route("/<int:request_id>")
+@login_required
+def show(request_id):
+    """One request. Its addresses are shown only when it is approved and not closed, and
+    each showing is an audit entry (MOD-10)."""
+    request = _visible_or_404(request_id)
+    found = None
+    if decisions.may_see_addresses(current_user, request):
+        found = decisions.release(request, current_user, now=utcnow(), ip=client_ip())
+        db.session.commit()
+    response = make_response(render_template(
+        "ip_requests/show.html", request=request, addresses=found, item=_item_of(request),
+        close_form=EmptyForm()))
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/<int:request_id>/close", methods=["POST"])
+@require(can_moderate)
+def close(request_id):
+    """A moderator closes an approved request: the release and the traffic-log hold end."""
+    request = db.get_or_404(IpRequest, request_id)
+    if EmptyForm().validate_on_submit():
+        try:
+            decisions.close(request, current_user, now=utcnow(), ip=client_ip())
+            db.session.commit()
+        except AccountError as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
+        else:
+            flash(_l("The request is closed."), "success")
+    return redirect(url_for("ip_requests.show", request_id=request_id))
+
+
+@bp.route("/<int:request_id>/report")
+@bp.route("/<int:request_id>/report/<any(thumb, large):size>.jpg")
+@login_required
+def report(request_id, size="large"):
+    """The police report, to the requester and moderators only."""
+    request = _visible_or_404(request_id)
+    if request.report_media == "image":
+        return send_image(request.report_key, size, kind="private")
+    return send_pdf(request.report_key, f"police-report-{request.id}.pdf")

@@ -1,0 +1,253 @@
+"""CMP-6: IP-address requests. A scam victim files a request with a police report; nothing is
+released while it waits; only an approved request shows the accused's addresses (for its period
+only, each showing audited); a rejected request never does; only the requester and moderators
+see a request."""
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from app.blueprints.ip_requests import decisions, filing
+from app.blueprints.ip_requests.errors import IpRequestError
+from app.blueprints.moderation import queue
+from app.database import utcnow
+from app.extensions import db
+from app.models import AuditEntry, IpRequest, Notification, ReviewItem, TrafficLogEntry
+from app.uploads import UploadRejected
+from tests.conftest import post_form
+from tests.images import jpeg, upload
+
+pytestmark = pytest.mark.usefixtures("english")
+
+PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+HOSTILE = '<script>alert("x")</script>'
+
+
+def _log(member, ip, at):
+    db.session.add(TrafficLogEntry(at=at, member_id=member.id, ip=ip, method="POST",
+                                   action="shops.order", target="/x", status=200))
+
+
+def _data(accused, **changes):
+    data = {"accused": accused.display_name, "item_url": "", "case_number": "1234/2569",
+            "police_station": "Lumphini police station",
+            "incident_date": date.today() - timedelta(days=5),
+            "description": "I paid by transfer and nothing ever came."}
+    data.update(changes)
+    return data
+
+
+def _file(requester, accused, **changes):
+    request = filing.file_request(requester, _data(accused, **changes), ("report.pdf", PDF),
+                                  now=utcnow())
+    db.session.commit()
+    return request
+
+
+def _item(request):
+    return db.session.scalar(select(ReviewItem).where(
+        ReviewItem.kind == "ip_request", ReviewItem.target_id == request.id))
+
+
+@pytest.fixture
+def people(make_member):
+    victim = make_member(display_name="Victim")
+    scammer = make_member(display_name="Scammer")
+    return victim, scammer
+
+
+def test_cmp6_request_without_police_report_is_refused(app, people):
+    victim, scammer = people
+    with pytest.raises(IpRequestError) as refused:
+        filing.file_request(victim, _data(scammer), None, now=utcnow())
+    assert refused.value.field == "police_report"
+    assert db.session.scalar(select(IpRequest.id)) is None
+
+
+def test_cmp6_form_without_report_is_refused_and_keeps_what_was_typed(app, people, client_for):
+    victim, scammer = people
+    client = client_for(victim)
+    response = post_form(client, "/ip-requests/new", {
+        "accused": scammer.display_name, "case_number": "77/2569",
+        "police_station": "Bang Rak", "incident_date": "2026-11-01",
+        "description": "He took my money and vanished."})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Attach the police report" in html
+    assert "77/2569" in html and "Bang Rak" in html
+    assert db.session.scalar(select(IpRequest.id)) is None
+
+
+def test_cmp6_a_script_renamed_pdf_is_refused(app, people, client_for):
+    victim, scammer = people
+    response = post_form(client_for(victim), "/ip-requests/new", {
+        "accused": scammer.display_name, "case_number": "77/2569",
+        "police_station": "Bang Rak", "incident_date": "2026-11-01",
+        "description": "He took my money and vanished.",
+        "police_report": upload(b"#!/bin/sh\nrm -rf /\n", "report.pdf")},
+        content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert db.session.scalar(select(IpRequest.id)) is None
+    with pytest.raises(UploadRejected):
+        filing.file_request(victim, _data(scammer), ("r.pdf", b"<html>not a pdf</html>"),
+                            now=utcnow())
+
+
+def test_cmp6_filing_by_form_with_an_image_opens_a_queue_item(app, people, client_for,
+                                                              make_auction):
+    victim, scammer = people
+    auction = make_auction(seller=scammer)
+    response = post_form(client_for(victim), "/ip-requests/new", {
+        "accused": "", "item_url": f"http://localhost/auctions/{auction.id}",
+        "case_number": "88/2569", "police_station": "Bang Rak", "incident_date": "2026-11-01",
+        "description": "He took my money and vanished.",
+        "police_report": upload(jpeg(), "report.jpg")}, content_type="multipart/form-data")
+    assert response.status_code == 302
+    request = db.session.scalar(select(IpRequest))
+    assert (request.accused_id, request.target_type, request.target_id) == (
+        scammer.id, "auction", auction.id)
+    assert request.report_media == "image" and request.status == "pending"
+    item = _item(request)
+    assert item.status == "open" and item.subject_user_id == scammer.id
+
+
+def test_cmp6_a_link_to_another_members_item_is_refused(app, people, make_auction,
+                                                        make_member):
+    victim, scammer = people
+    other = make_auction(seller=make_member())
+    with pytest.raises(IpRequestError) as refused:
+        filing.file_request(victim, _data(scammer, item_url=f"/auctions/{other.id}"),
+                            ("r.pdf", PDF), now=utcnow())
+    assert refused.value.field == "item_url"
+    with pytest.raises(IpRequestError):
+        filing.file_request(victim, _data(victim), ("r.pdf", PDF), now=utcnow())
+
+
+def test_cmp6_pending_request_shows_no_address(app, people, client_for):
+    victim, scammer = people
+    _log(scammer, "203.0.113.7", utcnow() - timedelta(days=2))
+    request = _file(victim, scammer)
+    html = client_for(victim).get(f"/ip-requests/{request.id}").get_data(as_text=True)
+    assert "203.0.113.7" not in html
+    assert "have not decided yet" in html
+    assert db.session.scalar(select(AuditEntry.id).where(
+        AuditEntry.action == "ip_request.release")) is None
+
+
+def test_cmp6_approved_request_shows_the_period_only_and_is_audited(app, people, client_for,
+                                                                    moderator):
+    victim, scammer = people
+    now = utcnow()
+    _log(scammer, "203.0.113.7", now - timedelta(days=3))
+    _log(scammer, "203.0.113.7", now - timedelta(days=2))
+    _log(scammer, "198.51.100.9", now - timedelta(days=1))
+    _log(scammer, "192.0.2.55", now - timedelta(days=80))  # before the period
+    _log(victim, "192.0.2.99", now - timedelta(days=1))    # someone else
+    request = _file(victim, scammer)
+    queue.decide(_item(request), moderator, "approve", {"reason": ""}, now=now)
+    db.session.commit()
+    assert request.status == "approved"
+    assert request.period_from < now - timedelta(days=5)
+    shown = client_for(victim).get(f"/ip-requests/{request.id}")
+    html = shown.get_data(as_text=True)
+    assert "203.0.113.7" in html and "198.51.100.9" in html
+    assert "192.0.2.55" not in html and "192.0.2.99" not in html
+    assert "no-store" in shown.headers["Cache-Control"]
+    rows = {row[0]: row[3] for row in decisions.addresses(request)}
+    assert rows == {"203.0.113.7": 2, "198.51.100.9": 1}
+    released = db.session.scalars(select(AuditEntry).where(
+        AuditEntry.action == "ip_request.release")).all()
+    assert len(released) == 1 and released[0].actor_id == victim.id
+    assert "203.0.113.7" in released[0].after
+    client_for(moderator).get(f"/ip-requests/{request.id}")
+    assert db.session.query(AuditEntry).filter_by(action="ip_request.release").count() == 2
+    assert db.session.scalar(select(Notification).where(
+        Notification.user_id == victim.id, Notification.kind == "ip_request_approved"))
+
+
+def test_cmp6_moderator_chooses_the_period(app, people, moderator):
+    victim, scammer = people
+    now = utcnow()
+    _log(scammer, "203.0.113.7", now - timedelta(days=10))
+    _log(scammer, "198.51.100.9", now - timedelta(days=1))
+    request = _file(victim, scammer)
+    first = (now - timedelta(days=12)).date().isoformat()
+    last = (now - timedelta(days=8)).date().isoformat()
+    queue.decide(_item(request), moderator, "approve", {"first_day": first, "last_day": last},
+                 now=now)
+    assert [row[0] for row in decisions.addresses(request)] == ["203.0.113.7"]
+
+
+def test_cmp6_rejected_request_never_shows_addresses(app, people, client_for, moderator):
+    victim, scammer = people
+    _log(scammer, "203.0.113.7", utcnow() - timedelta(days=1))
+    request = _file(victim, scammer)
+    with pytest.raises(IpRequestError):  # a reason is required
+        queue.decide(_item(request), moderator, "reject", {"reason": ""}, now=utcnow())
+    queue.decide(_item(request), moderator, "reject", {"reason": HOSTILE}, now=utcnow())
+    db.session.commit()
+    html = client_for(victim).get(f"/ip-requests/{request.id}").get_data(as_text=True)
+    assert "203.0.113.7" not in html and "rejected" in html
+    assert HOSTILE not in html and "&lt;script&gt;" in html
+    with pytest.raises(IpRequestError):
+        decisions.release(request, moderator, now=utcnow())
+    assert db.session.scalar(select(Notification).where(
+        Notification.user_id == victim.id, Notification.kind == "ip_request_rejected"))
+
+
+def test_cmp6_access_to_a_request(app, people, client_for, moderator, make_member):
+    victim, scammer = people
+    _log(scammer, "203.0.113.7", utcnow() - timedelta(days=1))
+    request = _file(victim, scammer)
+    queue.decide(_item(request), moderator, "approve", {}, now=utcnow())
+    db.session.commit()
+    url, report = f"/ip-requests/{request.id}", f"/ip-requests/{request.id}/report"
+    visitor = client_for(None)
+    assert visitor.get(url).status_code == 302 and visitor.get(report).status_code == 302
+    for outsider in (make_member(), scammer):
+        client = client_for(outsider)
+        assert client.get(url).status_code == 404
+        assert client.get(report).status_code == 404
+    for allowed in (victim, moderator):
+        client = client_for(allowed)
+        assert "203.0.113.7" in client.get(url).get_data(as_text=True)
+        got = client.get(report)
+        assert got.status_code == 200 and got.headers["X-Content-Type-Options"] == "nosniff"
+    # Only moderators close; the member's attempt is refused.
+    assert post_form(client_for(victim), f"{url}/close", {}, form_url=url).status_code == 403
+
+
+def test_cmp6_closing_ends_the_release(app, people, client_for, moderator):
+    victim, scammer = people
+    _log(scammer, "203.0.113.7", utcnow() - timedelta(days=1))
+    request = _file(victim, scammer)
+    queue.decide(_item(request), moderator, "approve", {}, now=utcnow())
+    db.session.commit()
+    mod = client_for(moderator)
+    url = f"/ip-requests/{request.id}"
+    assert post_form(mod, f"{url}/close", {}, form_url=url).status_code == 302
+    db.session.refresh(request)
+    assert request.status == "closed" and request.closed_by_id == moderator.id
+    assert "203.0.113.7" not in client_for(victim).get(url).get_data(as_text=True)
+
+
+def test_cmp6_hostile_text_is_escaped_on_every_page(app, people, client_for, moderator):
+    victim, scammer = people
+    request = _file(victim, scammer, case_number=HOSTILE[:60], police_station=HOSTILE,
+                    description=HOSTILE * 2)
+    for client, url in ((client_for(victim), f"/ip-requests/{request.id}"),
+                        (client_for(victim), "/ip-requests/"),
+                        (client_for(moderator), "/moderation/queue?kind=ip_request")):
+        html = client.get(url).get_data(as_text=True)
+        assert HOSTILE not in html and "&lt;script&gt;" in html, url
+
+
+def test_cmp6_queue_row_shows_the_request_without_addresses(app, people, client_for,
+                                                            moderator):
+    victim, scammer = people
+    _log(scammer, "203.0.113.7", utcnow() - timedelta(days=1))
+    _file(victim, scammer)
+    html = client_for(moderator).get("/moderation/queue?kind=ip_request").get_data(as_text=True)
+    assert "Victim accuses Scammer" in html and "1234/2569" in html
+    assert "Approve and release the addresses" in html
+    assert "203.0.113.7" not in html
