@@ -46,6 +46,7 @@ def create_app(config=None):
     from app.blueprints.admin import bp as admin_bp
     from app.blueprints.auctions import bp as auctions_bp
     from app.blueprints.boards import bp as boards_bp
+    from app.blueprints.complaints import bp as complaints_bp
     from app.blueprints.help import bp as help_bp
     from app.blueprints.ip_requests import bp as ip_requests_bp
     from app.blueprints.moderation import bp as moderation_bp
@@ -61,6 +62,7 @@ def create_app(config=None):
     app.register_blueprint(auctions_bp)
     app.register_blueprint(moderation_bp)
     app.register_blueprint(boards_bp)
+    app.register_blueprint(complaints_bp)
     app.register_blueprint(help_bp)
     app.register_blueprint(ip_requests_bp)
 

@@ -18,4 +18,4 @@ def _labels():
 
 
 from app.blueprints.complaints import intake_views, status_views  # noqa: E402,F401
-from app.blueprints.complaints import counter_views  # noqa: E402,F401
+from app.blueprints.complaints import counter_views, restriction_views  # noqa: E402,F401
