@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from app.blueprints.complaints import clock, counter, handling, repeat
 from app.blueprints.complaints.errors import ComplaintError
+from app.blueprints.complaints.texts import KIND_LABELS as COMPLAINT_KIND_LABELS
 from app.blueprints.moderation import queue_data
 from app.blueprints.moderation.queue import KIND_LABELS, Action, register_action
 from app.database import utcnow
@@ -18,11 +19,6 @@ from app.models.complaints import (Complaint, ComplaintEvidence, CounterStatemen
 
 KIND_LABELS.setdefault("counter_statement", _l("Counter-statements"))
 
-COMPLAINT_KIND_LABELS = {
-    "copyright": _l("Copyright"), "trademark": _l("Trademark"),
-    "counterfeit": _l("Counterfeit goods"), "illegal_goods": _l("Illegal goods"),
-    "fraud": _l("Fraud or scam"), "privacy": _l("Privacy"), "other": _l("Other"),
-}
 ROLE_LABELS = {"holder": _l("rights holder"), "agent": _l("acting for the rights holder")}
 FIELD_LABELS = {"reason": _l("Reason (the owner and complainant read it)"),
                 "rule": _l("Rule broken (e.g. SHOP-4)"),

@@ -2,14 +2,10 @@
 and — once, when the due date passes undecided — that they may turn to the government's online
 complaint centre (1212). Mails are queued in the caller's transaction, sent after commit."""
 from sqlalchemy import select
-from werkzeug.routing import BuildError
 
+from app.blueprints.complaints.texts import CENTRE_EMAIL, CENTRE_PHONE
 from app.extensions import db
 from app.models.complaints import Complaint
-
-#: The government's online complaint centre (CMP-5): hotline and e-mail.
-CENTRE_PHONE = "1212"
-CENTRE_EMAIL = "1212@mdes.go.th"
 #: Statuses still waiting for Talat's answer (``needs_info`` waits for the complainant).
 UNDECIDED = ("received",)
 
@@ -18,14 +14,7 @@ def status_url(complaint):
     """The absolute link to the complaint's status page (the e-mail is asked there)."""
     from app.urls import external_url
 
-    for endpoint, values in (("complaints.status", {"code": complaint.code}),
-                             ("complaints.lookup", {"code": complaint.code}),
-                             ("complaints.status_lookup", {})):
-        try:
-            return external_url(endpoint, **values)
-        except BuildError:
-            continue
-    return external_url("main.home")
+    return external_url("complaints.status", code=complaint.code)
 
 
 def _locale(complaint):
