@@ -34,6 +34,25 @@ def purge_traffic(app, now):
     return count
 
 
+def close_ip_requests(app, now):
+    """Close approved IP-address requests whose time is up, ending the traffic-log hold on
+    the accused (CMP-6, ACC-6)."""
+    from app.blueprints.ip_requests.decisions import close_due
+
+    count = close_due(now)
+    db.session.commit()
+    return count
+
+
+def complete_account_deletions(app, now):
+    """Complete the account deletions that were waiting for open deals to settle (ACC-9)."""
+    from app.blueprints.accounts.deletion import run_waiting
+
+    count = run_waiting(now)
+    db.session.commit()
+    return count
+
+
 def expire_orders(app, now):
     """Expire unpaid orders past their deadline and release their stock (SHOP-10).
 
@@ -87,6 +106,8 @@ JOBS = {
     "default-feedback": default_feedback,
     "deliver-mail": deliver_mail,
     "purge-sessions": purge_sessions,
+    "close-ip-requests": close_ip_requests,
+    "complete-account-deletions": complete_account_deletions,
     "purge-traffic": purge_traffic,
     "expire-orders": expire_orders,
     "complaint-overdue": complaint_overdue_notices,

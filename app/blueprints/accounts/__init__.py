@@ -4,3 +4,4 @@ from flask import Blueprint
 bp = Blueprint("accounts", __name__)
 
 from app.blueprints.accounts import notification_views, views  # noqa: E402,F401  (routes)
+from app.blueprints.accounts import deletion_views  # noqa: E402,F401,I001  (ACC-9)
