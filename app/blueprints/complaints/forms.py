@@ -3,6 +3,7 @@ They check shape (required, lengths, choices); the rules live in ``intake``."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import MultipleFileField
 from wtforms import BooleanField, EmailField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, Optional
 
 from app.blueprints.accounts.forms import REQUIRED, TOO_LONG
@@ -22,6 +23,10 @@ def _email(label):
                                          Length(max=254, message=TOO_LONG)])
 
 
+def _choices(labels):
+    return [SelectChoice(value, label) for value, label in labels.items()]
+
+
 def _files():
     return MultipleFileField(_l("Evidence: photos (JPEG, PNG, WebP, GIF) or PDF files, at most "
                                 "%(n)d", n=MAX_FILES))
@@ -35,10 +40,10 @@ class ComplaintForm(TalatForm):
     organisation = _text(_l("Organisation (if any)"), 160, required=False)
     email = _email(_l("E-mail address"))
     phone = _text(_l("Phone (if any)"), 30, required=False)
-    role = RadioField(_l("You are"), choices=list(ROLE_LABELS.items()),
+    role = RadioField(_l("You are"), choices=_choices(ROLE_LABELS),
                       validators=[DataRequired(REQUIRED)])
     kind = SelectField(_l("What kind of problem is it?"),
-                       choices=[("", _l("Choose…"))] + list(KIND_LABELS.items()),
+                       choices=[SelectChoice("", _l("Choose…"))] + _choices(KIND_LABELS),
                        validators=[DataRequired(REQUIRED)])
     description = TextAreaField(_l("What is infringed or illegal, and how"), validators=[
         DataRequired(REQUIRED), Length(min=20, max=5000, message=_l(

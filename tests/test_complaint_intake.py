@@ -1,0 +1,261 @@
+"""CMP-1: anyone files a complaint on the public form: every field checked with a message,
+the Talat pages resolved through the URL map, nothing typed lost on an error, a unique
+tracking code, a receipt page and e-mail, and an item in the review queue."""
+import re
+
+import pytest
+from sqlalchemy import select
+
+from app.blueprints.complaints import intake
+from app.blueprints.complaints.errors import ComplaintError
+from app.blueprints.complaints.targets import resolve_target, resolve_targets
+from app.database import utcnow
+from app.extensions import db
+from app.models import EmailMessage, ReviewItem
+from app.models.complaints import Complaint, ComplaintEvent, ComplaintTarget
+from tests.conftest import csrf_from
+
+pytestmark = pytest.mark.usefixtures("english")
+
+HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+def form_data(url, **overrides):
+    data = {"name": "Somchai Rakdee", "organisation": "Brand Co.", "email": "Holder@Brand.example",
+            "phone": "081 234 5678", "role": "holder", "kind": "counterfeit",
+            "description": "These are fake copies of our registered amulet design.",
+            "original_url": "https://brand.example/catalogue/1", "urls": url,
+            "good_faith": "y", "accurate": "y", "signature": "  somchai   RAKDEE "}
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def post_complaint(client, data, **kwargs):
+    page = client.get("/complaints/new")
+    return client.post("/complaints/new",
+                       data={"csrf_token": csrf_from(page.get_data(as_text=True)), **data},
+                       content_type="multipart/form-data", **kwargs)
+
+
+@pytest.fixture
+def visitor(app):
+    client = app.test_client()
+    client.set_cookie("lang", "en")
+    return client
+
+
+def test_cmp1_visitor_files_a_complaint_and_gets_code_receipt_and_queue_item(
+        visitor, make_listing):
+    listing = make_listing()
+    response = post_complaint(visitor, form_data(f"http://localhost/listings/{listing.id}"))
+    assert response.status_code == 302
+    complaint = db.session.scalar(select(Complaint))
+    assert re.fullmatch(r"TC-[2-9A-HJKMNP-TW-Z]{4}-[2-9A-HJKMNP-TW-Z]{4}", complaint.code)
+    assert complaint.email == "holder@brand.example"
+    assert complaint.complainant_id is None and complaint.status == "received"
+    assert complaint.due_at > complaint.created_at
+    [target] = complaint.targets
+    assert (target.target_type, target.target_id) == ("listing", listing.id)
+    assert target.owner_id == listing.shop.owner_id
+    steps = db.session.scalars(select(ComplaintEvent.step).where(
+        ComplaintEvent.complaint_id == complaint.id)).all()
+    assert steps == ["received"]
+    item = db.session.scalar(select(ReviewItem).where(ReviewItem.kind == "complaint"))
+    assert item.target_id == complaint.id and item.status == "open"
+    assert item.subject_user_id == listing.shop.owner_id
+    mail = db.session.scalar(select(EmailMessage).where(
+        EmailMessage.to_address == "holder@brand.example"))
+    assert complaint.code in mail.subject and complaint.code in mail.body_text
+    assert f"/complaints/status?code={complaint.code}" in mail.body_text
+    # The receipt page: code, due date, status link.
+    page = visitor.get(response.headers["Location"])
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and complaint.code in html
+    assert "We will answer by" in html and "/complaints/status?code=" in html
+
+
+def test_cmp1_receipt_mail_in_thai_for_a_thai_page(app, make_listing):
+    listing = make_listing()
+    client = app.test_client()  # Thai is the default language
+    post_complaint(client, form_data(f"/listings/{listing.id}"))
+    mail = db.session.scalar(select(EmailMessage).where(
+        EmailMessage.to_address == "holder@brand.example"))
+    assert "2569" in mail.body_text or "2570" in mail.body_text  # Buddhist-era year
+
+
+def test_cmp1_auction_and_shop_pages_resolve(visitor, make_auction, make_shop):
+    auction, shop = make_auction(), make_shop()
+    urls = f"http://localhost/auctions/{auction.id}\n\n/shops/{shop.slug}?tab=x#top\n" \
+           f"/auctions/{auction.id}"
+    assert post_complaint(visitor, form_data(urls)).status_code == 302
+    targets = db.session.scalars(select(ComplaintTarget).order_by(ComplaintTarget.id)).all()
+    assert [(t.target_type, t.target_id) for t in targets] == [("auction", auction.id),
+                                                               ("shop", shop.id)]
+    assert targets[0].owner_id == auction.seller_id and targets[1].owner_id == shop.owner_id
+
+
+@pytest.mark.parametrize("url, message", [
+    ("https://evil.example/listings/1", "not on Talat"),
+    ("javascript:alert(1)", "not on Talat"),
+    ("listings/1", "full address"),
+    ("/help/", "not the address of a listing"),
+    ("/listings/999999", "cannot find this page"),
+    ("/shops/no-such-shop", "cannot find this page"),
+    ("/nowhere/at/all", "not the address of a listing"),
+])
+def test_cmp1_bad_urls_are_refused_naming_the_line(visitor, make_listing, url, message):
+    listing = make_listing()
+    response = post_complaint(visitor, form_data(f"/listings/{listing.id}\n{url}"))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Line 2" in html and message in html
+    assert db.session.scalar(select(Complaint)) is None
+
+
+@pytest.mark.parametrize("status, rating", [("hidden", "general"), ("held", "general"),
+                                            ("active", "adult"), ("deleted", "general")])
+def test_cmp1_pages_a_visitor_cannot_see_are_not_found(app, make_listing, status, rating):
+    listing = make_listing(content_rating=rating,
+                           status="active" if status == "deleted" else status)
+    if status == "deleted":
+        db.session.delete(listing)
+        db.session.commit()
+    with pytest.raises(ComplaintError) as refused:
+        resolve_target(f"/listings/{listing.id}", now=utcnow())
+    assert "cannot find" in str(refused.value.message)
+
+
+def test_cmp1_adult_listing_resolves_for_an_adult_member(app, make_listing, make_member):
+    listing = make_listing(content_rating="adult")
+    target = resolve_target(f"/listings/{listing.id}", viewer=make_member(), now=utcnow())
+    assert target.obj.id == listing.id
+
+
+def test_cmp1_hidden_auction_and_closed_shop_are_not_found(app, make_auction, make_shop):
+    auction, shop = make_auction(), make_shop()
+    auction.hidden_at = utcnow()
+    shop.status = "closed"
+    db.session.commit()
+    for url in (f"/auctions/{auction.id}", f"/shops/{shop.slug}"):
+        with pytest.raises(ComplaintError):
+            resolve_target(url, now=utcnow())
+
+
+def test_cmp1_at_most_twenty_urls(app, make_listing):
+    listing = make_listing()
+    with pytest.raises(ComplaintError) as refused:
+        resolve_targets([f"/listings/{listing.id}"] * 21, now=utcnow())
+    assert "at most 20" in str(refused.value.message)
+    assert len(resolve_targets([f"/listings/{listing.id}"] * 20, now=utcnow())) == 1
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("name", "", "This field is required."),
+    ("email", "", "This field is required."),
+    ("email", "not-an-address", "Invalid email address."),
+    ("role", None, "This field is required."),
+    ("kind", "", "This field is required."),
+    ("kind", "spam", "Not a valid choice."),
+    ("description", "short", "Write 20 to 5000 characters."),
+    ("original_url", "ftp://x", "http:// or https://"),
+    ("urls", "", "This field is required."),
+    ("good_faith", None, "You must confirm this statement"),
+    ("accurate", None, "You must confirm this statement"),
+    ("signature", "", "This field is required."),
+    ("signature", "Someone Else", "Sign by typing your full name"),
+    ("name", "x" * 121, "This is too long."),
+])
+def test_cmp1_every_field_is_checked_and_nothing_typed_is_lost(
+        visitor, make_listing, field, value, message):
+    listing = make_listing()
+    data = form_data(f"/listings/{listing.id}", **{field: value})
+    data["description"] = data.get("description", "") if field == "description" else \
+        "A long description with a <b>tag</b> kept as typed."
+    response = post_complaint(visitor, data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert message in html
+    assert "choose them again" in html
+    # What was typed comes back (escaped).
+    assert "Brand Co." in html and "081 234 5678" in html
+    if field != "description":
+        assert "A long description with a &lt;b&gt;tag&lt;/b&gt; kept as typed." in html
+    if field != "urls":
+        assert f"/listings/{listing.id}" in html
+    assert db.session.scalar(select(Complaint)) is None
+    assert db.session.scalar(select(EmailMessage).where(
+        EmailMessage.to_address == "holder@brand.example")) is None
+
+
+def test_cmp1_hostile_text_is_escaped_on_receipt_and_status(visitor, make_listing):
+    listing = make_listing()
+    response = post_complaint(visitor, form_data(
+        f"/listings/{listing.id}", name=HOSTILE[:100], signature=HOSTILE[:100],
+        organisation=HOSTILE, description=HOSTILE + " is what they sell here."))
+    assert response.status_code == 302
+    complaint = db.session.scalar(select(Complaint))
+    for url in (response.headers["Location"], f"/complaints/status?code={complaint.code}"):
+        html = visitor.get(url).get_data(as_text=True)
+        assert "<script>alert" not in html and "onerror=alert" not in html.replace(
+            "onerror=alert(1)&gt;", "")
+        assert "&lt;script&gt;" in html or url.startswith("/complaints/receipt")
+
+
+def test_cmp1_member_gets_name_and_email_prefilled_and_sees_mine(
+        client_for, make_member, make_listing):
+    member = make_member(display_name="Nok", email="nok@talat.example")
+    listing = make_listing()
+    client = client_for(member)
+    html = client.get("/complaints/new").get_data(as_text=True)
+    assert 'value="Nok"' in html and 'value="nok@talat.example"' in html
+    response = post_complaint(client, form_data(f"/listings/{listing.id}", name="Nok",
+                                                signature="nok", email="nok@talat.example"))
+    assert response.status_code == 302
+    complaint = db.session.scalar(select(Complaint))
+    assert complaint.complainant_id == member.id
+    mine = client.get("/complaints/mine").get_data(as_text=True)
+    assert complaint.code in mine
+    assert client_for(None).get("/complaints/mine").status_code == 302  # to the log-in page
+
+
+def test_cmp1_report_link_prefills_the_page_address(visitor, make_listing, make_auction,
+                                                     make_shop):
+    listing, auction, shop = make_listing(), make_auction(), make_shop()
+    for page, path in ((f"/listings/{listing.id}", f"/listings/{listing.id}"),
+                       (f"/auctions/{auction.id}", f"/auctions/{auction.id}"),
+                       (f"/shops/{shop.slug}", f"/shops/{shop.slug}")):
+        html = visitor.get(page).get_data(as_text=True)
+        assert "Report illegal content or infringement" in html, page
+        link = re.search(r'href="(/complaints/new\?url=[^"]+)"', html).group(1)
+        form = visitor.get(link.replace("&amp;", "&")).get_data(as_text=True)
+        assert f">{path}</textarea>" in form.replace("\r\n", ""), page
+
+
+def test_cmp1_footer_links_the_form(visitor):
+    html = visitor.get("/").get_data(as_text=True)
+    assert 'href="/complaints/new"' in html
+
+
+def test_cmp1_tracking_codes_are_unique_and_unambiguous(app, monkeypatch):
+    seen = {intake.new_code() for _ in range(500)}
+    assert len(seen) == 500
+    assert not any(set(code[3:].replace("-", "")) & set("01ILOUV") for code in seen)
+    # A code already taken is drawn again.
+    taken = Complaint(code="TC-2222-2222", name="n", email="e@x.example", role="holder",
+                      kind="other", description="d", signature="n", due_at=utcnow())
+    db.session.add(taken)
+    db.session.commit()
+    draws = iter("2" * 8 + "3" * 8)
+    monkeypatch.setattr(intake.secrets, "choice", lambda alphabet: next(draws))
+    assert intake.new_code() == "TC-3333-3333"
+
+
+@pytest.mark.parametrize("typed", ["tc-7k3m-q9xd", " TC 7K3M Q9XD ", "7K3MQ9XD", "TC7K3MQ9XD"])
+def test_cmp1_codes_are_read_however_typed(typed):
+    assert intake.normalise_code(typed) == "TC-7K3M-Q9XD"
+
+
+def test_cmp1_help_article_linked_near_the_title(visitor, app):
+    html = visitor.get("/complaints/new").get_data(as_text=True)
+    if "help.article" in app.view_functions:
+        assert 'href="/help/complaints"' in html
