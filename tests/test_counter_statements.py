@@ -1,0 +1,158 @@
+"""The owner's counter-statement (CMP-3): only the owner of a page hidden by an upheld complaint
+may answer, once, with evidence files; a moderator restores the page (owner and complainant
+told) or keeps it hidden (owner told). The seller cannot un-hide the page by editing it."""
+import pytest
+from sqlalchemy import select
+
+from app.blueprints.complaints import handling
+from app.blueprints.shops import listing_services
+from app.database import utcnow
+from app.extensions import db
+from app.models import Notification
+from app.models.complaints import ComplaintEvent, ComplaintEvidence, CounterStatement
+from tests.complaint_helpers import decide, fresh, item_of, mails_to, make_complaint
+from tests.conftest import category_id, csrf_from
+from tests.images import jpeg, upload
+
+pytestmark = pytest.mark.usefixtures("english")
+
+XSS = "<script>alert(1)</script>"
+
+
+@pytest.fixture
+def upheld(app, make_listing, moderator):
+    """A listing hidden by an upheld complaint, and its complaint target."""
+    listing = make_listing(title="Garuda amulet")
+    complaint = make_complaint(listing)
+    handling.uphold(complaint, moderator, "Counterfeit design.", "SHOP-4", now=utcnow())
+    db.session.commit()
+    return listing, complaint, complaint.targets[0]
+
+
+def answer_url(target):
+    return f"/complaints/pages/{target.id}/answer"
+
+
+def send(client, target, body, files=()):
+    page = client.get(answer_url(target)).get_data(as_text=True)
+    data = {"csrf_token": csrf_from(page), "body": body}
+    if files:
+        data["files"] = list(files)
+    return client.post(answer_url(target), data=data, content_type="multipart/form-data")
+
+
+def test_cmp3_the_owner_answers_once_with_evidence(upheld, client_for, moderator):
+    listing, complaint, target = upheld
+    owner = client_for(listing.shop.owner)
+    page = owner.get(answer_url(target)).get_data(as_text=True)
+    assert "Counterfeit design." in page and "SHOP-4" in page
+    response = send(owner, target, "I bought it from the maker; receipt attached.",
+                    [upload(jpeg(), "receipt.jpg")])
+    assert response.status_code == 302
+    statement = db.session.scalar(select(CounterStatement))
+    assert statement.author_id == listing.shop.owner_id and statement.target_id == target.id
+    files = db.session.scalars(select(ComplaintEvidence).where(
+        ComplaintEvidence.counter_statement_id == statement.id)).all()
+    assert [f.original_name for f in files] == ["receipt.jpg"]
+    item = item_of("counter_statement", statement.id)
+    assert item is not None and item.target_type == "counter_statement"
+    assert "counter_statement" in [e.step for e in db.session.scalars(
+        select(ComplaintEvent).where(ComplaintEvent.complaint_id == complaint.id))]
+    # Once only: the form is gone and a second post is refused.
+    page = owner.get(answer_url(target)).get_data(as_text=True)
+    assert "Send the counter-statement" not in page and "waiting for a moderator" in page
+    token = csrf_from(owner.get(f"/listings/{listing.id}").get_data(as_text=True))
+    assert owner.post(answer_url(target), data={"csrf_token": token,
+                                                "body": "again"}).status_code == 403
+    assert db.session.query(CounterStatement).count() == 1
+    # The moderators see the statement and its evidence in the queue.
+    html = client_for(moderator).get("/moderation/queue?kind=counter_statement").get_data(
+        as_text=True)
+    assert "I bought it from the maker" in html and f"/complaints/evidence/{files[0].id}" in html
+
+
+def test_cmp3_a_counter_statement_needs_text_and_keeps_what_was_typed(upheld, client_for):
+    listing, complaint, target = upheld
+    owner = client_for(listing.shop.owner)
+    response = send(owner, target, "   ")
+    assert response.status_code == 422
+    response = send(owner, target, "x" * 5001, [upload(jpeg(), "r.jpg")])
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "x" * 100 in html
+    assert "choose your files again" in html
+    assert db.session.query(CounterStatement).count() == 0
+
+
+def test_cmp3_only_the_owner_may_answer(upheld, client_for, make_member, moderator):
+    listing, complaint, target = upheld
+    other = client_for(make_member())
+    assert other.get(answer_url(target)).status_code == 404
+    token = csrf_from(other.get("/shops/new").get_data(as_text=True))
+    assert other.post(answer_url(target), data={"csrf_token": token,
+                                                "body": "Not mine"}).status_code == 404
+    assert client_for(None).get(answer_url(target)).status_code == 302  # log in first
+    assert db.session.query(CounterStatement).count() == 0
+    mod = client_for(moderator)
+    assert mod.get(answer_url(target)).status_code == 200  # moderators may read it
+    assert "Send the counter-statement" not in mod.get(answer_url(target)).get_data(
+        as_text=True)
+
+
+def test_cmp3_restore_publishes_the_page_and_tells_owner_and_complainant(upheld, client_for,
+                                                                        moderator):
+    listing, complaint, target = upheld
+    send(client_for(listing.shop.owner), target, "It is genuine.")
+    statement = db.session.scalar(select(CounterStatement))
+    mod = client_for(moderator)
+    response = decide(mod, item_of("counter_statement", statement.id), "restore",
+                      reason="The receipt shows a licensed maker.")
+    assert response.status_code == 200
+    assert fresh(listing).status == "active"
+    assert fresh(target).outcome == "restored" and fresh(target).restored_at is not None
+    assert fresh(statement).decision == "restored"
+    assert client_for(None).get(f"/listings/{listing.id}").status_code == 200
+    assert db.session.scalar(select(Notification).where(
+        Notification.user_id == listing.shop.owner_id,
+        Notification.kind == "complaint_restored")) is not None
+    assert any("published again" in m.subject for m in mails_to("holder@brand.example"))
+    steps = [e.step for e in db.session.scalars(select(ComplaintEvent).where(
+        ComplaintEvent.complaint_id == complaint.id).order_by(ComplaintEvent.id))]
+    assert steps[-2:] == ["counter_statement", "restored"]
+
+
+def test_cmp3_keep_hidden_needs_a_reason_and_tells_the_owner(upheld, client_for, moderator):
+    listing, complaint, target = upheld
+    send(client_for(listing.shop.owner), target, "It is genuine.")
+    statement = db.session.scalar(select(CounterStatement))
+    mod = client_for(moderator)
+    item = item_of("counter_statement", statement.id)
+    assert decide(mod, item, "keep", reason="").status_code == 422
+    assert decide(mod, item, "keep", reason="The receipt is for another item.").status_code \
+        == 200
+    assert fresh(listing).status == "hidden" and fresh(target).outcome == "kept"
+    notice = db.session.scalar(select(Notification).where(
+        Notification.user_id == listing.shop.owner_id, Notification.kind == "complaint_kept"))
+    assert notice is not None and "another item" in notice.data
+    page = client_for(listing.shop.owner).get(answer_url(target)).get_data(as_text=True)
+    assert "Kept hidden" in page
+
+
+def test_cmp3_the_seller_cannot_unhide_a_listing_by_editing_it(upheld):
+    listing, complaint, target = upheld
+    listing_services.update_listing(fresh(listing), dict(
+        title="Garuda amulet (corrected)", description="", category_id=category_id(),
+        price_satang=50_000, quantity=1, condition="good", content_rating="general"),
+        now=utcnow())
+    db.session.commit()
+    assert fresh(listing).status == "hidden"
+
+
+def test_cmp3_hostile_counter_statement_is_escaped(upheld, client_for, moderator):
+    listing, complaint, target = upheld
+    send(client_for(listing.shop.owner), target, XSS)
+    html = client_for(moderator).get("/moderation/queue?kind=counter_statement").get_data(
+        as_text=True)
+    assert XSS not in html and "&lt;script&gt;" in html
+    page = client_for(listing.shop.owner).get(answer_url(target)).get_data(as_text=True)
+    assert XSS not in page and "&lt;script&gt;" in page
+
