@@ -1,0 +1,195 @@
+"""CMP-1, CMP-5: the status page, reached with the tracking code and e-mail, shows each step,
+the due date and business days left, the decision and reasons, and, once our answer is late,
+the government's online complaint centre (1212). A wrong e-mail learns nothing."""
+import io
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import select
+
+from app.blueprints.complaints import intake
+from app.blueprints.complaints.errors import ComplaintError
+from app.database import utcnow
+from app.extensions import db
+from app.models import ReviewItem
+from app.models.complaints import ComplaintEvent, ComplaintEvidence
+from tests.conftest import csrf_from, post_form
+from tests.images import jpeg
+from tests.test_complaint_intake import HOSTILE
+
+pytestmark = pytest.mark.usefixtures("english")
+
+
+def visitor_of(app):
+    client = app.test_client()
+    client.set_cookie("lang", "en")
+    return client
+
+
+def file_one(listing, now=None, **fields):
+    data = {"name": "Somchai Rakdee", "email": "holder@brand.example", "role": "agent",
+            "kind": "trademark", "description": "Our registered mark is used on fakes.",
+            "good_faith": True, "accurate": True, "signature": "Somchai Rakdee",
+            "urls": [f"/listings/{listing.id}"]}
+    data.update(fields)
+    complaint = intake.file_complaint(data, [], now=now or utcnow())
+    db.session.commit()
+    return complaint
+
+
+def without_token(html):
+    return html.replace(csrf_from(html), "")
+
+
+def look_up(client, code, email):
+    return post_form(client, "/complaints/status", {"code": code, "email": email})
+
+
+def test_cmp1_lookup_with_code_and_email_shows_the_steps(app, make_listing):
+    complaint = file_one(make_listing())
+    client = visitor_of(app)
+    response = look_up(client, complaint.code.lower(), " Holder@Brand.Example ")
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"])
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert complaint.code in html and "Complaint received" in html
+    assert "Answer due by" in html and "business days left" in html
+    assert "government" not in html  # not late
+    # The session remembers the complaint: the link works without the e-mail.
+    assert "holder@brand.example" not in response.headers["Location"]
+    assert client.get(f"/complaints/status?code={complaint.code}").status_code == 200
+
+
+def test_cmp1_wrong_email_gets_the_same_answer_as_an_unknown_code(app, make_listing):
+    complaint = file_one(make_listing())
+    wrong = look_up(visitor_of(app), complaint.code, "someone@else.example")
+    unknown = look_up(visitor_of(app), "TC-2345-6789", "holder@brand.example")
+    assert wrong.status_code == unknown.status_code == 422
+    wrong_html, unknown_html = (without_token(r.get_data(as_text=True))
+                                for r in (wrong, unknown))
+    assert "We found no complaint with this tracking code" in wrong_html
+    assert wrong_html.replace("someone@else.example", "").replace(complaint.code, "") == \
+        unknown_html.replace("holder@brand.example", "").replace("TC-2345-6789", "")
+    assert "Our registered mark" not in wrong_html
+
+
+def test_cmp1_code_alone_in_the_link_shows_only_the_lookup_form(app, make_listing):
+    complaint = file_one(make_listing())
+    html = visitor_of(app).get(f"/complaints/status?code={complaint.code}").get_data(
+        as_text=True)
+    assert "Our registered mark" not in html and "Complaint received" not in html
+    assert f'value="{complaint.code}"' in html  # the code is filled in, the e-mail asked
+
+
+def test_cmp1_internal_steps_are_not_shown_and_hostile_notes_are_escaped(app, make_listing):
+    complaint = file_one(make_listing(), description=HOSTILE + " sold here, see the page.")
+    db.session.add(ComplaintEvent(complaint_id=complaint.id, step="info_requested",
+                                  note=HOSTILE, at=utcnow()))
+    db.session.add(ComplaintEvent(complaint_id=complaint.id, step="rejected",
+                                  note="staff only: repeat complainant", internal=True,
+                                  at=utcnow()))
+    db.session.commit()
+    client = visitor_of(app)
+    look_up(client, complaint.code, complaint.email)
+    html = client.get(f"/complaints/status?code={complaint.code}").get_data(as_text=True)
+    assert "staff only" not in html
+    assert "<script>alert" not in html and "&lt;script&gt;" in html
+    assert html.index("Complaint received") < html.index("We asked you for more information")
+
+
+def test_cmp5_late_complaint_points_to_the_1212_centre(app, make_listing):
+    filed = datetime(2026, 4, 10, 12, 0, tzinfo=timezone.utc)
+    complaint = file_one(make_listing(), now=filed)
+    client = visitor_of(app)
+    look_up(client, complaint.code, complaint.email)
+    html = client.get(f"/complaints/status?code={complaint.code}").get_data(as_text=True)
+    assert utcnow() > complaint.due_at
+    assert "Our answer is late." in html and "1212" in html and "1212@mdes.go.th" in html
+    assert "business days late" in html
+    # Once decided, no pointer: the decision and reasons show instead.
+    complaint.status, complaint.decided_at = "rejected", utcnow()
+    complaint.decision_reason = "The listing shows a genuine item with its certificate."
+    db.session.commit()
+    html = client.get(f"/complaints/status?code={complaint.code}").get_data(as_text=True)
+    assert "1212" not in html
+    assert "Our decision" in html and "genuine item with its certificate" in html
+
+
+def test_cmp5_upheld_decision_shows_reason_and_rule(app, make_listing):
+    complaint = file_one(make_listing())
+    complaint.status, complaint.decided_at, complaint.rule = "upheld", utcnow(), "SHOP-4"
+    complaint.decision_reason = "Counterfeit goods are prohibited."
+    db.session.commit()
+    client = visitor_of(app)
+    look_up(client, complaint.code, complaint.email)
+    html = client.get(f"/complaints/status?code={complaint.code}").get_data(as_text=True)
+    assert "Upheld" in html and "Counterfeit goods are prohibited." in html and "SHOP-4" in html
+
+
+def test_cmp1_add_information_flow(app, make_listing, moderator):
+    complaint = file_one(make_listing())
+    item = db.session.scalar(select(ReviewItem).where(ReviewItem.kind == "complaint"))
+    item.status = "done"  # a moderator asked for more and closed the item meanwhile
+    complaint.status = "needs_info"
+    db.session.add(ComplaintEvent(complaint_id=complaint.id, step="info_requested",
+                                  note="Send the trademark registration.", at=utcnow()))
+    db.session.commit()
+    client = visitor_of(app)
+    look_up(client, complaint.code, complaint.email)
+    url = f"/complaints/status?code={complaint.code}"
+    html = client.get(url).get_data(as_text=True)
+    assert "Add information" in html and "Send the trademark registration." in html
+    action = f"/complaints/status/{complaint.code}/information"
+    # Too short: refused, text kept, files to be chosen again.
+    response = client.post(action, data={"csrf_token": csrf_from(html), "body": "Too short"},
+                           content_type="multipart/form-data")
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    assert "Write 10 to 5000 characters." in body and "Too short" in body
+    assert "choose them again" in body
+    response = client.post(action, data={
+        "csrf_token": csrf_from(html), "body": "Registration no. 123456, attached.",
+        "files": [(io.BytesIO(jpeg()), "registration.jpg")]},
+        content_type="multipart/form-data")
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert complaint.status == "received"
+    steps = [e.step for e in complaint.events]
+    assert steps[-1] == "info_added"
+    assert db.session.scalar(select(ComplaintEvidence.original_name)) == "registration.jpg"
+    reopened = db.session.scalars(select(ReviewItem).where(
+        ReviewItem.kind == "complaint", ReviewItem.status == "open")).all()
+    assert len(reopened) == 1
+    html = client.get(url).get_data(as_text=True)
+    assert "You added information" in html and "Add information</h2>" not in html
+
+
+def test_cmp1_add_information_needs_access_and_a_question(app, make_listing):
+    complaint = file_one(make_listing())
+    stranger = visitor_of(app)
+    page = stranger.get("/complaints/status")
+    response = stranger.post(f"/complaints/status/{complaint.code}/information",
+                             data={"csrf_token": csrf_from(page.get_data(as_text=True)),
+                                   "body": "Let me in, I am the holder."})
+    assert response.status_code == 404
+    with pytest.raises(ComplaintError):
+        intake.add_information(complaint, "Nobody asked for this.", [], now=utcnow())
+
+
+def test_cmp2_days_left_count_business_days(app, make_listing):
+    now = utcnow()
+    complaint = file_one(make_listing(), now=now - timedelta(hours=1))
+    client = visitor_of(app)
+    look_up(client, complaint.code, complaint.email)
+    html = client.get(f"/complaints/status?code={complaint.code}").get_data(as_text=True)
+    assert "7 business days left" in html or "6 business days left" in html
+
+
+def test_cmp1_status_lookup_is_rate_limited(make_app, make_listing):
+    app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_COMPLAINT_STATUS="3 per minute")
+    with app.app_context():
+        client = visitor_of(app)
+        codes = [look_up(client, f"TC-2345-678{n}", "x@y.example").status_code
+                 for n in range(5)]
+    assert codes[:3] == [422, 422, 422] and codes[-1] == 429
