@@ -55,7 +55,7 @@ def test_cmp3_the_owner_answers_once_with_evidence(upheld, client_for, moderator
         ComplaintEvidence.counter_statement_id == statement.id)).all()
     assert [f.original_name for f in files] == ["receipt.jpg"]
     item = item_of("counter_statement", statement.id)
-    assert item is not None and item.target_type == "counter_statement"
+    assert item is not None and item.target_type == "counter"
     assert "counter_statement" in [e.step for e in db.session.scalars(
         select(ComplaintEvent).where(ComplaintEvent.complaint_id == complaint.id))]
     # Once only: the form is gone and a second post is refused.

@@ -48,7 +48,8 @@ def file_counter(target, author, body, files=(), *, now):
 
         store_evidence(complaint, files, counter_statement=statement, now=now)
     handling.add_event(complaint, "counter_statement", now=now, actor=author)
-    queue.open_item("counter_statement", "counter_statement", statement.id, now=now,
+    # Review items' target_type holds 16 characters: "counter" names a counter-statement.
+    queue.open_item("counter_statement", "counter", statement.id, now=now,
                     subject_user_id=author.id, source_id=complaint.id, summary=body[:300])
     return statement
 
@@ -76,7 +77,7 @@ def decide(statement, moderator, decision, reason, *, now, ip=""):
         obj = handling.target_object(target)
         handling.add_event(complaint, "kept_hidden", reason, now=now, actor=moderator)
         kind = "complaint_kept"
-    audit.record(moderator, f"complaint.{decision}", "counter_statement", statement.id,
+    audit.record(moderator, f"complaint.{decision}", "counter", statement.id,
                  before={"decision": ""}, after={"decision": decision,
                                                  "outcome": target.outcome},
                  note=reason, now=now, ip=ip)

@@ -92,7 +92,7 @@ def load_statements(ids):
 
 
 queue_data.TARGET_LOADERS["complaint"] = load_complaints
-queue_data.TARGET_LOADERS["counter_statement"] = load_statements
+queue_data.TARGET_LOADERS["counter"] = load_statements
 
 
 def _complaint(item):

@@ -73,7 +73,7 @@ def restrict(email, moderator, reason, *, now, ip="", days=None):
     row.reason, row.until, row.created_by_id = reason, until, moderator.id
     row.created_at, row.lifted_at = now, None
     db.session.flush()
-    audit.record(moderator, "complainant.restrict", "complainant_restriction", row.id,
+    audit.record(moderator, "complainant.restrict", "complainant", row.id,
                  before={}, after={"email": email, "until": until}, note=reason, now=now,
                  ip=ip)
     return row
@@ -86,7 +86,7 @@ def lift(restriction, moderator, *, now, ip=""):
     if restriction.lifted_at is not None:
         raise ComplaintError(_l("This restriction has already been lifted."))
     restriction.lifted_at = now
-    audit.record(moderator, "complainant.lift", "complainant_restriction", restriction.id,
+    audit.record(moderator, "complainant.lift", "complainant", restriction.id,
                  before={"lifted_at": None}, after={"lifted_at": now}, now=now, ip=ip)
     return restriction
 
