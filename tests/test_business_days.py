@@ -96,7 +96,7 @@ def test_cmp2_business_days_left_counts_down_and_goes_negative():
     assert clock.business_days_left(due, bkk(2026, 4, 28, 9, 0)) == -2
 
 
-@pytest.mark.parametrize("status, late", [("received", True), ("needs_info", True),
+@pytest.mark.parametrize("status, late", [("received", True), ("needs_info", False),
                                           ("upheld", False), ("rejected", False)])
 def test_cmp2_is_late_only_when_undecided_past_due(status, late):
     due = end_of(date(2026, 4, 24))

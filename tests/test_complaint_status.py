@@ -107,6 +107,11 @@ def test_cmp5_late_complaint_points_to_the_1212_centre(app, make_listing):
     assert utcnow() > complaint.due_at
     assert "Our answer is late." in html and "1212" in html and "1212@mdes.go.th" in html
     assert "business days late" in html
+    # While we wait for the complainant's information, our answer is not counted late.
+    complaint.status = "needs_info"
+    db.session.commit()
+    html = client.get(f"/complaints/status?code={complaint.code}").get_data(as_text=True)
+    assert "1212" not in html and "waiting for your information" in html
     # Once decided, no pointer: the decision and reasons show instead.
     complaint.status, complaint.decided_at = "rejected", utcnow()
     complaint.decision_reason = "The listing shows a genuine item with its certificate."
@@ -193,3 +198,12 @@ def test_cmp1_status_lookup_is_rate_limited(make_app, make_listing):
         codes = [look_up(client, f"TC-2345-678{n}", "x@y.example").status_code
                  for n in range(5)]
     assert codes[:3] == [422, 422, 422] and codes[-1] == 429
+
+
+def test_cmp1_complaint_form_is_rate_limited(make_app):
+    app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_COMPLAINT="2 per hour")
+    with app.app_context():
+        client = visitor_of(app)
+        codes = [post_form(client, "/complaints/new", {"name": "x"}).status_code
+                 for _ in range(3)]
+    assert codes == [422, 422, 429]

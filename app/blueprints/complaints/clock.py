@@ -14,8 +14,8 @@ from app.i18n import BANGKOK, bangkok_today
 
 #: Business days a complaint has for its answer (CMP-2).
 ANSWER_DAYS = 7
-#: Complaint statuses still waiting for a decision.
-OPEN_STATUSES = ("received", "needs_info")
+#: Complaint statuses waiting for Talat's decision (``needs_info`` waits for the complainant).
+OPEN_STATUSES = ("received",)
 
 
 @lru_cache(maxsize=16)
@@ -82,5 +82,6 @@ def business_days_left(due: datetime, now: datetime) -> int:
 
 
 def is_late(complaint, now: datetime) -> bool:
-    """An undecided complaint whose due moment has passed (CMP-2, CMP-5)."""
+    """A complaint waiting for our decision whose due moment has passed (CMP-2, CMP-5); one
+    waiting for the complainant's information is not counted late meanwhile."""
     return complaint.status in OPEN_STATUSES and now > complaint.due_at
