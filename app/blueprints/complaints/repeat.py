@@ -65,13 +65,16 @@ def restrict(email, moderator, reason, *, now, ip="", days=None):
                                 "were rejected as unfounded, or a restriction is in force."))
     reason = (reason or "").strip()[:2000]
     until = now + timedelta(days=days) if days else None
+    values = dict(reason=reason, until=until, created_by_id=moderator.id, created_at=now,
+                  lifted_at=None)
     row = db.session.scalar(select(ComplainantRestriction).where(
         ComplainantRestriction.email == email))
     if row is None:
-        row = ComplainantRestriction(email=email)
+        row = ComplainantRestriction(email=email, **values)
         db.session.add(row)
-    row.reason, row.until, row.created_by_id = reason, until, moderator.id
-    row.created_at, row.lifted_at = now, None
+    else:
+        for name, value in values.items():
+            setattr(row, name, value)
     db.session.flush()
     audit.record(moderator, "complainant.restrict", "complainant", row.id,
                  before={}, after={"email": email, "until": until}, note=reason, now=now,

@@ -1,0 +1,168 @@
+"""Repeat offenders and abusive complainants (CMP-4): the number of upheld complaints that
+suspends an owner is an admin setting (default 3, audited, admins only); reaching it suspends
+the account through the sanctions, with a notice; restored pages do not count. A complainant
+whose complaints were rejected as unfounded often enough may be restricted by a moderator, is
+then refused politely, and the restriction can be lifted (audited)."""
+import pytest
+from sqlalchemy import select
+
+from app.blueprints.complaints import handling, repeat, settings
+from app.blueprints.complaints.errors import ComplaintError
+from app.database import utcnow
+from app.extensions import db
+from app.models import AuditEntry, Notification, Sanction
+from app.models.complaints import ComplainantRestriction
+from tests.complaint_helpers import decide, fresh, item_of, make_complaint
+from tests.conftest import csrf_from, post_form
+
+pytestmark = pytest.mark.usefixtures("english")
+
+ABUSER = "troll@example.com"
+
+
+def uphold_against(listing, moderator, n=1):
+    complaints = []
+    for _ in range(n):
+        complaint = make_complaint(listing)
+        handling.uphold(complaint, moderator, "Counterfeit.", "SHOP-4", now=utcnow())
+        db.session.commit()
+        complaints.append(complaint)
+    return complaints
+
+
+def cmp4_sanctions(user):
+    return db.session.scalars(select(Sanction).where(Sanction.user_id == user.id,
+                                                     Sanction.rule == "CMP-4")).all()
+
+
+def test_cmp4_the_third_upheld_complaint_suspends_the_owner(app, make_listing, moderator):
+    listing = make_listing()
+    owner = listing.shop.owner
+    uphold_against(listing, moderator, 2)
+    assert cmp4_sanctions(owner) == []
+    uphold_against(listing, moderator)
+    sanction, = cmp4_sanctions(owner)
+    assert sanction.kind == "suspension" and sanction.ends_at is not None
+    assert (sanction.ends_at - sanction.starts_at).days == 30
+    assert fresh(owner).suspended_until is not None
+    assert db.session.scalar(select(Notification).where(
+        Notification.user_id == owner.id, Notification.kind == "sanction")) is not None
+    uphold_against(listing, moderator)  # a fourth does not stack another suspension
+    assert len(cmp4_sanctions(owner)) == 1
+
+
+def test_cmp4_restored_pages_do_not_count(app, make_listing, moderator):
+    listing = make_listing()
+    first, *_ = uphold_against(listing, moderator, 2)
+    handling.restore_target(fresh(first).targets[0], moderator, now=utcnow())
+    db.session.commit()
+    assert repeat.upheld_count(listing.shop.owner_id) == 1
+    uphold_against(listing, moderator)
+    assert cmp4_sanctions(listing.shop.owner) == []
+
+
+def test_cmp4_the_threshold_is_an_admin_setting(app, make_member, make_listing, moderator,
+                                                client_for):
+    admin = make_member(role="admin")
+    client = client_for(admin)
+    page = client.get("/admin/complaint-settings").get_data(as_text=True)
+    assert 'value="3"' in page
+    response = post_form(client, "/admin/complaint-settings",
+                         {"suspend_after": "1", "suspend_days": "7", "restrict_after": "2"})
+    assert response.status_code == 302
+    assert settings.get_int("complaints.suspend_after") == 1
+    assert settings.get_int("complaints.suspend_days") == 7
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "setting.change")
+                              .order_by(AuditEntry.id))
+    assert entry is not None and entry.actor_id == admin.id
+    listing = make_listing()
+    uphold_against(listing, moderator)
+    sanction, = cmp4_sanctions(listing.shop.owner)
+    assert (sanction.ends_at - sanction.starts_at).days == 7
+
+
+def test_cmp4_a_wrong_setting_is_refused_with_what_was_typed(app, make_member, client_for):
+    client = client_for(make_member(role="admin"))
+    response = post_form(client, "/admin/complaint-settings",
+                         {"suspend_after": "0", "suspend_days": "45", "restrict_after": "x"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and 'value="45"' in html
+    assert settings.get_int("complaints.suspend_after") == 3
+
+
+def test_cmp4_only_admins_change_the_setting(app, make_member, moderator, client_for):
+    for user in (moderator, make_member()):
+        client = client_for(user)
+        assert client.get("/admin/complaint-settings").status_code == 403
+        token = csrf_from(client.get("/shops/new").get_data(as_text=True))
+        assert client.post("/admin/complaint-settings", data={
+            "csrf_token": token, "suspend_after": "1", "suspend_days": "1",
+            "restrict_after": "1"}).status_code == 403
+    assert client_for(None).get("/admin/complaint-settings").status_code in (302, 403)
+    assert settings.get_int("complaints.suspend_after") == 3
+
+
+def reject_unfounded(listing, moderator, n):
+    for _ in range(n):
+        complaint = make_complaint(listing, email=ABUSER)
+        handling.reject(complaint, moderator, "Nothing infringes.", unfounded=True,
+                        now=utcnow())
+        db.session.commit()
+
+
+def test_cmp4_a_complainant_with_unfounded_complaints_can_be_restricted_and_lifted(
+        app, make_listing, moderator, client_for):
+    listing = make_listing()
+    mod = client_for(moderator)
+    reject_unfounded(listing, moderator, 2)
+    complaint = make_complaint(listing, email=ABUSER.upper())
+    item = item_of("complaint", complaint.id)
+    response = decide(mod, item, "restrict", reason="Bulk unfounded complaints")
+    assert response.status_code == 422  # only two unfounded so far
+    reject_unfounded(listing, moderator, 1)
+    complaint = make_complaint(listing, email=ABUSER)
+    item = item_of("complaint", complaint.id)
+    assert "may be restricted" in mod.get("/moderation/queue?kind=complaint").get_data(
+        as_text=True)
+    assert decide(mod, item, "restrict", reason="Bulk unfounded complaints").status_code == 200
+    assert item_of("complaint", complaint.id) is not None  # the complaint itself stays open
+    with pytest.raises(ComplaintError) as refused:
+        repeat.check_may_complain(" Troll@Example.com ", utcnow())
+    assert "cannot accept new complaints" in str(refused.value)
+    repeat.check_may_complain("someone@else.example", utcnow())  # others are fine
+    row = db.session.scalar(select(ComplainantRestriction))
+    page = mod.get("/complaints/restrictions").get_data(as_text=True)
+    assert ABUSER in page and "Bulk unfounded complaints" in page
+    assert post_form(mod, f"/complaints/restrictions/{row.id}/lift", {},
+                     form_url="/complaints/restrictions").status_code == 302
+    repeat.check_may_complain(ABUSER, utcnow())
+    actions = [e.action for e in db.session.scalars(select(AuditEntry))]
+    assert "complainant.restrict" in actions and "complainant.lift" in actions
+
+
+def test_cmp4_the_public_form_refuses_a_restricted_complainant(app, make_listing, moderator,
+                                                               client):
+    listing = make_listing()
+    reject_unfounded(listing, moderator, 3)
+    repeat.restrict(ABUSER, moderator, "abuse", now=utcnow())
+    db.session.commit()
+    response = post_form(client, "/complaints/new", {
+        "name": "Troll", "email": ABUSER, "role": "holder", "kind": "copyright",
+        "description": "Another one " * 5, "urls": f"http://localhost/listings/{listing.id}",
+        "good_faith": "y", "accurate": "y", "signature": "Troll"})
+    assert response.status_code == 422
+    assert "cannot accept new complaints" in response.get_data(as_text=True)
+
+
+def test_cmp4_only_moderators_see_and_lift_restrictions(app, make_member, moderator,
+                                                        client_for):
+    row = ComplainantRestriction(email=ABUSER, reason="x", created_by_id=moderator.id,
+                                 created_at=utcnow())
+    db.session.add(row)
+    db.session.commit()
+    member = client_for(make_member())
+    assert member.get("/complaints/restrictions").status_code == 403
+    token = csrf_from(member.get("/shops/new").get_data(as_text=True))
+    assert member.post(f"/complaints/restrictions/{row.id}/lift",
+                       data={"csrf_token": token}).status_code == 403
+    assert fresh(row).lifted_at is None
