@@ -322,3 +322,28 @@ def test_moderation_record_and_forms_link_their_help(app, make_member, make_shop
     register = client_for(None).get("/register").get_data(as_text=True)
     form_part = register[register.index("<form method=\"post\" action=\"/register\""):]
     assert 'href="/help/terms"' in form_part and 'href="/help/privacy"' in form_part
+
+
+def test_articles_are_read_once_and_reloaded_only_in_debug(app, tmp_path):
+    """Parsed once per process; an edited file is picked up in debug only."""
+    import os
+
+    from app.blueprints.help.articles import library
+
+    (tmp_path / "th").mkdir()
+    (tmp_path / "en").mkdir()
+    source = tmp_path / "en" / "note.md"
+    source.write_text("---\ntitle: First\n---\n## A\ntext\n", encoding="utf-8")
+    app.config["HELP_ARTICLES_DIR"] = str(tmp_path)
+    app.extensions.pop("talat_help", None)
+    try:
+        first = library()
+        assert library() is first and first.get("note", "en")[0].title == "First"
+        source.write_text("---\ntitle: Second\n---\n## A\ntext\n", encoding="utf-8")
+        os.utime(source, ns=(1, 1))  # a different modification time, whatever the clock
+        assert library() is first  # not in debug: kept
+        app.debug = True
+        assert library().get("note", "en")[0].title == "Second"
+    finally:
+        app.debug = False
+        app.extensions.pop("talat_help", None)

@@ -20,6 +20,7 @@ class Hit:
 
     article: object
     fell_back: bool
+    title: Markup
     snippet: Markup
     score: tuple
 
@@ -81,7 +82,7 @@ def search_articles(library, query, lang):
         if hits:
             break
         if other != lang:
-            hits = [Hit(hit.article, True, hit.snippet, hit.score)
+            hits = [Hit(hit.article, True, hit.title, hit.snippet, hit.score)
                     for hit in _search(library, terms, other)]
     return hits
 
@@ -99,5 +100,6 @@ def _search(library, terms, lang):
         in_title = sum(t in fields[0] for t in folded_terms)
         in_keywords = sum(t in fields[1] for t in folded_terms)
         score = (-in_title, -in_keywords, article.order, article.title)
-        hits.append(Hit(article, fell_back, snippet(article.summary + " " + text, terms), score))
+        hits.append(Hit(article, fell_back, highlight(article.title, terms),
+                        snippet(article.summary + " " + text, terms), score))
     return sorted(hits, key=lambda hit: hit.score)
