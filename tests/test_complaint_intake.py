@@ -72,6 +72,9 @@ def test_cmp1_visitor_files_a_complaint_and_gets_code_receipt_and_queue_item(
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and complaint.code in html
     assert "We will answer by" in html and "/complaints/status?code=" in html
+    # Another browser learns nothing from the receipt's address.
+    other = visitor.application.test_client()
+    assert other.get(response.headers["Location"]).status_code == 404
 
 
 def test_cmp1_receipt_mail_in_thai_for_a_thai_page(app, make_listing):
@@ -215,6 +218,10 @@ def test_cmp1_member_gets_name_and_email_prefilled_and_sees_mine(
     assert complaint.complainant_id == member.id
     mine = client.get("/complaints/mine").get_data(as_text=True)
     assert complaint.code in mine
+    # The member opens the status page from the list without typing the e-mail.
+    fresh = client_for(member)
+    status = fresh.get(f"/complaints/status?code={complaint.code}").get_data(as_text=True)
+    assert "Complaint received" in status
     assert client_for(None).get("/complaints/mine").status_code == 302  # to the log-in page
 
 
