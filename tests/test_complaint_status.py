@@ -58,7 +58,8 @@ def test_cmp1_lookup_with_code_and_email_shows_the_steps(app, make_listing):
     assert "government" not in html  # not late
     # The session remembers the complaint: the link works without the e-mail.
     assert "holder@brand.example" not in response.headers["Location"]
-    assert client.get(f"/complaints/status?code={complaint.code}").status_code == 200
+    again = client.get(f"/complaints/status?code={complaint.code}")
+    assert again.status_code == 200 and "no-store" in again.headers["Cache-Control"]
 
 
 def test_cmp1_wrong_email_gets_the_same_answer_as_an_unknown_code(app, make_listing):

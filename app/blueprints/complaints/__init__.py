@@ -17,5 +17,13 @@ def _labels():
     return {"labels": LABELS}
 
 
+@bp.after_request
+def _never_stored(response):
+    """Complaint pages carry a complainant's details and codes: no cache keeps them."""
+    if "no-store" not in response.headers.get("Cache-Control", ""):
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 from app.blueprints.complaints import intake_views, status_views  # noqa: E402,F401
 from app.blueprints.complaints import counter_views, restriction_views  # noqa: E402,F401
