@@ -15,13 +15,13 @@ from sqlalchemy import select
 from app.blueprints.complaints import clock, repeat
 from app.blueprints.complaints.errors import ComplaintError
 from app.blueprints.complaints.evidence import store_evidence
+from app.blueprints.complaints.outcome import status_url
 from app.blueprints.complaints.targets import resolve_targets
 from app.blueprints.moderation import queue
 from app.extensions import db
 from app.mail import queue_mail
 from app.models.complaints import (COMPLAINANT_ROLES, COMPLAINT_KINDS, Complaint,
                                    ComplaintEvent, ComplaintTarget)
-from app.urls import external_url
 
 #: No 0/O, 1/I/L or U/V pairs to confuse when a code is read aloud or copied by hand.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTWXYZ"
@@ -85,11 +85,6 @@ def _clean(data):
     return values
 
 
-def status_link(complaint):
-    """The absolute link of the status page for e-mails (the e-mail is asked there)."""
-    return external_url("complaints.status", code=complaint.code)
-
-
 def file_complaint(data, files, *, complainant=None, now, ip="", locale="th"):
     """File a complaint (CMP-1) from ``data`` (Complaint column names and ``urls``, a list
     of addresses) and evidence ``files`` (``[(name, bytes)]``). Returns the complaint."""
@@ -111,7 +106,7 @@ def file_complaint(data, files, *, complainant=None, now, ip="", locale="th"):
                     subject_user_id=targets[0].owner_id,
                     summary=f"{complaint.code} [{complaint.kind}] {complaint.description}")
     queue_mail(complaint.email, "complaint_receipt", locale=locale, complaint=complaint,
-               link=status_link(complaint))
+               link=status_url(complaint))
     return complaint
 
 
