@@ -249,5 +249,5 @@ def test_cmp6_queue_row_shows_the_request_without_addresses(app, people, client_
     _file(victim, scammer)
     html = client_for(moderator).get("/moderation/queue?kind=ip_request").get_data(as_text=True)
     assert "Victim accuses Scammer" in html and "1234/2569" in html
-    assert "Approve and release the addresses" in html
+    assert 'data-action="approve"' in html and 'data-action="reject"' in html
     assert "203.0.113.7" not in html

@@ -46,14 +46,13 @@ def _reject(item, moderator, form, *, now, ip=""):
 
 
 queue.register_action("ip_request", queue.Action(
-    "approve", _l("Approve and release the addresses"), _approve,
+    "approve", _l("Approve"), _approve,
     fields=("first_day", "last_day", "reason"), key="a", style="primary",
-    extra={"labels": {"first_day": _l("From (YYYY-MM-DD, default 30 days before the incident)"),
-                      "last_day": _l("To (YYYY-MM-DD, default today)"),
+    extra={"labels": {"first_day": _l("From (YYYY-MM-DD)"), "last_day": _l("To (YYYY-MM-DD)"),
                       "reason": _l("Note (optional)")}}))
 queue.register_action("ip_request", queue.Action(
     "reject", _l("Reject"), _reject, fields=("reason",), key="r",
-    extra={"labels": {"reason": _l("Reason the requester reads")}}))
+    extra={"labels": {"reason": _l("Reason")}}))
 
 
 def _request_link(request_id, external=False):

@@ -117,6 +117,5 @@ def file_request(requester, data, report, *, now):
     db.session.add(request)
     db.session.flush()
     queue.open_item("ip_request", "ip_request", request.id, now=now,
-                    subject_user_id=accused.id, source_id=request.id,
-                    summary=f"{case_number} · {station}")
+                    subject_user_id=accused.id, source_id=request.id)
     return request
