@@ -54,6 +54,7 @@ def test_every_article_renders_with_contents_help_6(app, slug, lang):
 
 
 def test_index_lists_every_article_by_section_and_has_a_search_box_help_6(app):
+    """HELP-6: the index groups every article by section and offers search."""
     response, html = page(app, "/help/", "en")
     assert response.status_code == 200
     for slug in SLUGS:
@@ -63,6 +64,7 @@ def test_index_lists_every_article_by_section_and_has_a_search_box_help_6(app):
 
 
 def test_help_is_in_the_main_navigation_and_the_footer_help_6(app):
+    """HELP-6: help, terms, privacy and the site map are one click from every page."""
     _, html = page(app, "/", "en")
     nav = html[html.index('class="site-nav"'):html.index("</nav>", html.index('class="site-nav"'))]
     assert 'href="/help/"' in nav
@@ -74,6 +76,8 @@ def test_help_is_in_the_main_navigation_and_the_footer_help_6(app):
 # --- the facts each rule asks for ---------------------------------------------------------
 
 def test_help_1_scammed_lists_evidence_police_report_ip_request_and_cybercrime_police(app):
+    """HELP-1: the evidence checklist, the police report, the IP request (CMP-6) and the
+    cybercrime police, in both languages."""
     _, th = page(app, "/help/scammed", "th")
     _, en = page(app, "/help/scammed", "en")
     for phrase in ("ชื่อผู้ขาย", "รูปสินค้า", "สลิปการโอนเงิน", "บัญชีธนาคาร", "ข้อความสนทนา",
@@ -89,6 +93,7 @@ def test_help_1_scammed_lists_evidence_police_report_ip_request_and_cybercrime_p
 
 
 def test_help_2_stop_signs_explain_every_kind_lift_after_7_days_and_explanations(app):
+    """HELP-2: every sign of MOD-1, lift requests after 7 days (MOD-3), explanations (MOD-4)."""
     _, en = page(app, "/help/stop-signs", "en")
     text = body_of(en)
     for kind in ("UNDER REVIEW", "RULE VIOLATION", "INCORRECT INFORMATION", "NON-STANDARD PRINT",
@@ -100,6 +105,8 @@ def test_help_2_stop_signs_explain_every_kind_lift_after_7_days_and_explanations
 
 
 def test_help_2_strikes_give_the_numbers_of_auc_4_shop_8_and_mod_9(app):
+    """HELP-2: strikes at 3 and 6 (AUC-4), shops over 3 FAKE listings (SHOP-8), appeals in 15
+    days (MOD-9)."""
     _, en = page(app, "/help/strikes", "en")
     text = body_of(en)
     assert "3 strikes" in text and "6 strikes" in text and "more than 3" in text
@@ -111,6 +118,7 @@ def test_help_2_strikes_give_the_numbers_of_auc_4_shop_8_and_mod_9(app):
 
 
 def test_help_3_rankings_name_the_three_ratings_and_seven_lists_rank_1_rank_2(app):
+    """HELP-3: the three content ratings (RANK-1) and the seven ranking lists (RANK-2)."""
     _, en = page(app, "/help/rankings", "en")
     text = body_of(en)
     for name in ("Everyone", "18+", "circle", "Rising", "Hits", "Best sellers", "New arrivals",
@@ -122,6 +130,7 @@ def test_help_3_rankings_name_the_three_ratings_and_seven_lists_rank_1_rank_2(ap
 
 
 def test_help_4_prohibited_goods_name_the_shop_4_groups(app):
+    """HELP-4: every prohibited group of SHOP-4, and refusal versus hold."""
     _, en = page(app, "/help/prohibited-goods", "en")
     text = body_of(en)
     for group in ("gambling", "Illegal drugs", "E-cigarettes", "Pirated media", "Counterfeits",
@@ -132,6 +141,8 @@ def test_help_4_prohibited_goods_name_the_shop_4_groups(app):
 
 
 def test_help_5_complaints_say_7_business_days_1212_tracking_and_counter_statements(app):
+    """HELP-5: how to file, what happens, 7 business days (CMP-2), 1212 when late (CMP-5),
+    tracking code and status page (CMP-1), counter-statements (CMP-3)."""
     _, en = page(app, "/help/complaints", "en")
     text = body_of(en)
     for phrase in ("7 business days", "1212", "tracking code", "counter-statement",
@@ -143,6 +154,8 @@ def test_help_5_complaints_say_7_business_days_1212_tracking_and_counter_stateme
 
 
 def test_help_6_terms_privacy_and_site_map(app):
+    """HELP-6: terms of use, privacy (traffic log kept 90 days, ACC-6; what stays after
+    deletion, ACC-9) and a site map whose every link works."""
     _, privacy = page(app, "/help/privacy", "en")
     assert "90 days" in body_of(privacy) and "delete your account" in body_of(privacy)
     _, terms = page(app, "/help/terms", "en")
