@@ -5,7 +5,8 @@ their pages, running sanctions, appeals). Until then the request waits, and the
 
 On completion the member is told by e-mail first, then the account becomes a tombstone: a
 unique dead e-mail address, the display name "deleted member #id", an unusable password, no
-guardian data, no sessions, shops closed, listings deleted, follows and watches gone. What the
+guardian data, no sessions, shops closed, listings deleted, follows, watches, notices and
+earlier e-mails gone. What the
 rules require to keep stays: the traffic log (no foreign key), complaints, the audit log,
 sanctions, orders and sales. Messages stay for the other party, signed by the tombstone.
 """
@@ -23,8 +24,8 @@ from app.blueprints.shops.errors import ShopError
 from app.extensions import db
 from app.mail import queue_mail
 from app.models import (
-    AccountDeletion, Appeal, Auction, AuctionWatch, Complaint, ComplaintTarget, Follow,
-    IpRequest, Listing, Notification, Order, PasswordResetToken, Sale, Sanction, Shop,
+    AccountDeletion, Appeal, Auction, AuctionWatch, Complaint, ComplaintTarget, EmailMessage,
+    Follow, IpRequest, Listing, Notification, Order, PasswordResetToken, Sale, Sanction, Shop,
     ShopCircle, ShopStaff, User, Watch)
 from app.models.ip_requests import HOLDING_STATUSES
 
@@ -148,7 +149,11 @@ def _close_shops_and_listings(user, now):
 
 
 def _anonymise(user, now):
-    """Tell the member, then turn the account into a tombstone (see the module docstring)."""
+    """Tell the member, then turn the account into a tombstone (see the module docstring).
+    Earlier e-mails to the member (their address, name and notices) go; one a worker is
+    sending right now is left to finish."""
+    db.session.execute(delete(EmailMessage).where(EmailMessage.user_id == user.id,
+                                                  EmailMessage.status != "sending"))
     queue_mail(user.email, "account_deleted", user=user)
     _close_shops_and_listings(user, now)
     for model in (ShopStaff, ShopCircle, Follow, Watch, AuctionWatch, Notification,
