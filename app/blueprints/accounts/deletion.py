@@ -6,9 +6,9 @@ their pages, running sanctions, appeals). Until then the request waits, and the
 On completion the member is told by e-mail first, then the account becomes a tombstone: a
 unique dead e-mail address, the display name "deleted member #id", an unusable password, no
 guardian data, no sessions, shops closed, listings deleted, follows, watches, notices and
-earlier e-mails gone. What the
-rules require to keep stays: the traffic log (no foreign key), complaints, the audit log,
-sanctions, orders and sales. Messages stay for the other party, signed by the tombstone.
+earlier e-mails gone. What the rules require to keep stays: the traffic log (no foreign key),
+complaints, the audit log, sanctions, orders and sales. Messages stay for the other party,
+signed by the tombstone.
 """
 import secrets
 from datetime import date
