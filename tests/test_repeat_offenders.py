@@ -117,14 +117,14 @@ def test_cmp4_a_complainant_with_unfounded_complaints_can_be_restricted_and_lift
     reject_unfounded(listing, moderator, 2)
     complaint = make_complaint(listing, email=ABUSER.upper())
     item = item_of("complaint", complaint.id)
-    response = decide(mod, item, "restrict", reason="Bulk unfounded complaints")
+    response = decide(mod, item, "restrict", note="Bulk unfounded complaints")
     assert response.status_code == 422  # only two unfounded so far
     reject_unfounded(listing, moderator, 1)
     complaint = make_complaint(listing, email=ABUSER)
     item = item_of("complaint", complaint.id)
     assert "may be restricted" in mod.get("/moderation/queue?kind=complaint").get_data(
         as_text=True)
-    assert decide(mod, item, "restrict", reason="Bulk unfounded complaints").status_code == 200
+    assert decide(mod, item, "restrict", note="Bulk unfounded complaints").status_code == 200
     assert item_of("complaint", complaint.id) is not None  # the complaint itself stays open
     with pytest.raises(ComplaintError) as refused:
         repeat.check_may_complain(" Troll@Example.com ", utcnow())
@@ -141,7 +141,8 @@ def test_cmp4_a_complainant_with_unfounded_complaints_can_be_restricted_and_lift
 
 
 def test_cmp4_the_public_form_refuses_a_restricted_complainant(app, make_listing, moderator,
-                                                               client):
+                                                               client_for):
+    client = client_for(None)
     listing = make_listing()
     reject_unfounded(listing, moderator, 3)
     repeat.restrict(ABUSER, moderator, "abuse", now=utcnow())

@@ -23,7 +23,11 @@ ROLE_LABELS = {"holder": _l("rights holder"), "agent": _l("acting for the rights
 FIELD_LABELS = {"reason": _l("Reason (the owner and complainant read it)"),
                 "rule": _l("Rule broken (e.g. SHOP-4)"),
                 "question": _l("Question for the complainant"),
-                "unfounded": _l("Unfounded?")}
+                "unfounded": _l("Unfounded?"),
+                "note": _l("Why (kept in the audit log)")}
+REJECT_LABELS = dict(FIELD_LABELS, reason=_l("Reason (the complainant reads it)"))
+KEEP_LABELS = dict(FIELD_LABELS, reason=_l("Reason (the owner reads it)"))
+RESTORE_LABELS = dict(FIELD_LABELS, reason=_l("Note for the owner and complainant (optional)"))
 
 
 @dataclass
@@ -124,7 +128,7 @@ def _ask(item, moderator, form, *, now, ip=""):
 
 def _restrict(item, moderator, form, *, now, ip=""):
     complaint = _complaint(item)
-    reason = (form.get("reason") or "").strip() or str(_l("Repeated unfounded complaints."))
+    reason = (form.get("note") or "").strip() or str(_l("Repeated unfounded complaints."))
     repeat.restrict(complaint.email, moderator, reason, now=now, ip=ip)
     return str(_l("This complainant can no longer file complaints until the restriction is "
                   "lifted."))
@@ -155,16 +159,16 @@ register_action("complaint", Action("uphold", _l("Uphold and hide"), _uphold,
                                     extra={"labels": FIELD_LABELS}))
 register_action("complaint", Action("reject", _l("Reject"), _reject,
                                     fields=("reason", "unfounded"), key="r",
-                                    extra={"labels": FIELD_LABELS,
+                                    extra={"labels": REJECT_LABELS,
                                            "choices": {"unfounded": UNFOUNDED_CHOICES}}))
 register_action("complaint", Action("ask", _l("Ask for more"), _ask, fields=("question",),
                                     key="m", extra={"labels": FIELD_LABELS}))
 register_action("complaint", Action("restrict", _l("Restrict the complainant"), _restrict,
-                                    fields=("reason",), closes=False,
-                                    extra={"labels": FIELD_LABELS, "restrict": True}))
+                                    fields=("note",), closes=False,
+                                    extra={"labels": FIELD_LABELS}))
 register_action("counter_statement", Action("restore", _l("Restore the page"), _restore,
                                             fields=("reason",), key="o", style="primary",
-                                            extra={"labels": FIELD_LABELS}))
+                                            extra={"labels": RESTORE_LABELS}))
 register_action("counter_statement", Action("keep", _l("Keep hidden"), _keep,
                                             fields=("reason",), key="k",
-                                            extra={"labels": FIELD_LABELS}))
+                                            extra={"labels": KEEP_LABELS}))

@@ -107,6 +107,8 @@ class Row:
         summary = self.item.summary
         if not summary or self.target is None:
             return bool(summary)
+        if getattr(self.target, "queue_key", None) is not None:
+            return False  # a target its domain draws itself (complaints) shows it already
         shown = {getattr(self.target, name, None) for name in
                  ("title", "display_name", "name", "hold_reason", "description")}
         return summary not in shown
