@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from app.blueprints.accounts import deletion
 from app.blueprints.accounts.errors import AccountError
+from app.blueprints.auctions import bidding
 from app.blueprints.ip_requests import filing
 from app.blueprints.shops import message_services, order_services
 from app.database import utcnow
@@ -123,7 +124,13 @@ def test_acc9_open_order_blocks_until_it_settles_then_the_job_completes(
 def test_acc9_running_auction_and_pending_ip_request_block(app, make_member, make_auction):
     seller = make_member(display_name="Seller")
     victim = make_member(display_name="Victim")
-    make_auction(seller=seller)
+    bidders = [make_member(display_name=name) for name in ("Early", "Later")]
+    auction = make_auction(seller=seller)
+    for bidder, amount in zip(bidders, (20_000, 30_000), strict=True):
+        bidding.place_bid(auction.id, bidder, amount, proxy=True, now=utcnow())
+        db.session.commit()
+    # Outbid or leading, a bid on a running auction holds the deletion back.
+    assert [deletion.blockers(b, utcnow()) for b in bidders] == [["auctions_bidding"]] * 2
     filing.file_request(victim, {
         "accused": "Seller", "case_number": "1/2569", "police_station": "Bang Rak",
         "incident_date": date.today(), "description": "Never sent the amulet I paid for."},

@@ -24,7 +24,7 @@ from app.blueprints.shops.errors import ShopError
 from app.extensions import db
 from app.mail import queue_mail
 from app.models import (
-    AccountDeletion, Appeal, Auction, AuctionWatch, Complaint, ComplaintTarget, EmailMessage,
+    AccountDeletion, Appeal, Auction, AuctionWatch, Bid, Complaint, ComplaintTarget, EmailMessage,
     Follow, IpRequest, Listing, Notification, Order, PasswordResetToken, Sale, Sanction, Shop,
     ShopCircle, ShopStaff, User, Watch)
 from app.models.ip_requests import HOLDING_STATUSES
@@ -39,7 +39,7 @@ BLOCKER_LABELS = {
     "orders_buying": _l("Orders you placed that are not completed or cancelled"),
     "orders_selling": _l("Orders in your shops that are not completed or cancelled"),
     "auctions_selling": _l("Your auctions that are running or not yet settled"),
-    "auctions_leading": _l("Auctions where you are the highest bidder"),
+    "auctions_bidding": _l("Running auctions you have bid on (a bid is a promise to buy)"),
     "sales": _l("Won or sold auctions whose deal is not completed"),
     "ip_requests": _l("IP-address requests by you or about you that are not closed"),
     "complaints": _l("Complaints about your pages that are still being handled"),
@@ -63,8 +63,8 @@ def blockers(user, now):
                                                  Order.status.in_(OPEN_ORDER_STATUSES)),
         "auctions_selling": select(Auction.id).where(Auction.seller_id == uid,
                                                      Auction.settled_at.is_(None)),
-        "auctions_leading": select(Auction.id).where(Auction.leader_id == uid,
-                                                     Auction.settled_at.is_(None)),
+        "auctions_bidding": select(Bid.id).join(Auction, Auction.id == Bid.auction_id).where(
+            Bid.bidder_id == uid, Auction.settled_at.is_(None)),
         "sales": select(Sale.id).where(or_(Sale.buyer_id == uid, Sale.seller_id == uid),
                                        Sale.step != "completed"),
         "ip_requests": select(IpRequest.id).where(
