@@ -58,6 +58,9 @@ def test_cmp2_queue_row_shows_due_date_business_days_left_and_late_flag(app, mak
     # The row names the complainant, the kind and links the page complained about.
     assert "Rights Holder" in new_row and "Brand Co." in new_row
     assert "Counterfeit goods" in new_row and f'href="/listings/{listing.id}"' in new_row
+    # "Late complaints only" shows the late one alone.
+    html = mod.get("/moderation/queue?late=1").get_data(as_text=True)
+    assert late.code in html and fresh_one.code not in html
 
 
 def test_cmp2_queue_row_links_the_evidence_files(app, make_listing, mod):

@@ -13,6 +13,7 @@ from app.blueprints.moderation.queue import KIND_LABELS
 from app.extensions import db
 from app.models import (Appeal, Auction, BoardPost, Explanation, LiftRequest, Listing, Message,
                         Report, ReviewItem, Sanction, Shop, StopSign, Strike, User)
+from app.models.complaints import Complaint
 
 PAGE_SIZE = 50
 AGES = (1, 3, 7)
@@ -31,6 +32,7 @@ class Filters:
     status: str = "open"
     age: int = 0
     after: str = ""
+    late: bool = False  # only complaints past their due date undecided (CMP-2)
 
     @classmethod
     def from_args(cls, args):
@@ -40,12 +42,13 @@ class Filters:
         age = args.get("age", 0, type=int) or 0
         return cls(kind=kind if kind in KIND_LABELS else "",
                    status=status if status in ("open", "done") else "open",
-                   age=age if age in AGES else 0, after=args.get("after", "")[:40])
+                   age=age if age in AGES else 0, after=args.get("after", "")[:40],
+                   late=args.get("late") == "1")
 
     def args(self, **changes):
         """The query arguments of these filters with ``changes`` (empty values left out)."""
         values = {"kind": self.kind, "status": self.status if self.status != "open" else "",
-                  "age": self.age or "", "after": self.after}
+                  "age": self.age or "", "after": self.after, "late": "1" if self.late else ""}
         values.update(changes)
         return {k: v for k, v in values.items() if v}
 
@@ -71,6 +74,9 @@ def page_of_items(filters, now):
         query = query.where(ReviewItem.kind == filters.kind)
     if filters.age:
         query = query.where(ReviewItem.created_at <= now - timedelta(days=filters.age))
+    if filters.late:
+        query = query.where(ReviewItem.kind == "complaint", ReviewItem.target_id.in_(
+            select(Complaint.id).where(Complaint.status == "received", Complaint.due_at < now)))
     cursor = _parse_cursor(filters.after) if filters.after else None
     if cursor:
         at, item_id = cursor
