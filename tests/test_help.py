@@ -360,3 +360,24 @@ def test_articles_are_read_once_and_reloaded_only_in_debug(app, tmp_path):
     finally:
         app.debug = False
         app.extensions.pop("talat_help", None)
+
+
+def test_every_link_to_an_article_names_one_that_exists():
+    """Templates (``help_url``, ``help.article``), articles (``help:``) and related lists only
+    name slugs that have an article, in both languages."""
+    from pathlib import Path
+
+    library = Library()
+    assert set(library.slugs) == set(SLUGS)
+    templates = Path(__file__).resolve().parents[1] / "app" / "templates"
+    named = set()
+    for template in templates.rglob("*.html"):
+        text = template.read_text(encoding="utf-8")
+        named |= set(re.findall(r"help_url\('([^']+)'", text))
+        named |= set(re.findall(r"help\.article', slug='([^']+)'", text))
+    for lang in ("th", "en"):
+        for slug in SLUGS:
+            article = library.get(slug, lang)[0]
+            named |= set(article.related)
+            named |= set(re.findall(r"\]\(help:([^)#]+)", article.body))
+    assert named and named <= set(SLUGS), named - set(SLUGS)
