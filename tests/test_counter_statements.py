@@ -114,7 +114,8 @@ def test_cmp3_restore_publishes_the_page_and_tells_owner_and_complainant(upheld,
     assert db.session.scalar(select(Notification).where(
         Notification.user_id == listing.shop.owner_id,
         Notification.kind == "complaint_restored")) is not None
-    assert any("published again" in m.subject for m in mails_to("holder@brand.example"))
+    told, = mails_to("holder@brand.example", "complaint_restored")
+    assert target.url in told.body_text
     steps = [e.step for e in db.session.scalars(select(ComplaintEvent).where(
         ComplaintEvent.complaint_id == complaint.id).order_by(ComplaintEvent.id))]
     assert steps[-2:] == ["counter_statement", "restored"]
@@ -156,3 +157,13 @@ def test_cmp3_hostile_counter_statement_is_escaped(upheld, client_for, moderator
     page = client_for(listing.shop.owner).get(answer_url(target)).get_data(as_text=True)
     assert XSS not in page and "&lt;script&gt;" in page
 
+
+
+def test_cmp3_the_seller_cannot_put_a_hidden_listing_back_on_show(upheld, client_for):
+    listing, complaint, target = upheld
+    owner = client_for(listing.shop.owner)
+    token = csrf_from(owner.get(f"/listings/{listing.id}").get_data(as_text=True))
+    response = owner.post(f"/listings/{listing.id}/sold-out", data={"csrf_token": token},
+                          follow_redirects=True)
+    assert "The moderators have suspended this listing" in response.get_data(as_text=True)
+    assert fresh(listing).status == "hidden"

@@ -198,8 +198,14 @@ def refuse_hold(listing, reason, *, now):
 
 
 def mark_sold_out(listing, *, now):
-    """Mark a listing sold out: it stays visible as sold, with no stock."""
+    """Mark a listing sold out: it stays visible as sold, with no stock. A listing the
+    moderators hid (a refused hold, an upheld complaint: CMP-3) stays hidden: only they
+    publish it again."""
     _check_deletable(listing)
+    if listing.status == "hidden":
+        raise ShopError(_l("The moderators have suspended this listing, so it cannot be put "
+                           "back on show. Correct it, or answer them from the notice you "
+                           "received."))
     listing.quantity, listing.status, listing.sold_out_at, listing.updated_at = 0, "sold_out", \
         now, now
     db.session.flush()
