@@ -40,7 +40,7 @@ def remind_ending(now):
         select(AuctionWatch.id).join(Auction, Auction.id == AuctionWatch.auction_id).where(
             AuctionWatch.ending_notified_at.is_(None), Auction.settled_at.is_(None),
             Auction.ends_at > now, Auction.ends_at <= now + ENDING_SOON,
-            Auction.starts_at <= now,
+            Auction.starts_at <= now, Auction.hidden_at.is_(None),  # hidden: CMP-3
             # A halted auction (any STOP sign but AUTHENTIC, AUC-3) takes no bids: no reminder.
             or_(Auction.stop_sign.is_(None), Auction.stop_sign == AUTHENTIC))).scalars().all()
     count = 0
