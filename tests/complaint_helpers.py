@@ -38,6 +38,7 @@ def make_complaint(*objs, now=None, email="holder@brand.example", name="Rights H
                           organisation=fields.pop("organisation", "Brand Co."), email=email,
                           role="holder", kind=kind, description=description,
                           good_faith=True, accurate=True, signature=name, created_at=now,
+                          locale=fields.pop("locale", "en"),
                           due_at=fields.pop("due_at", None) or clock.due_at(now), **fields)
     db.session.add(complaint)
     db.session.flush()

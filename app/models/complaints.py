@@ -58,6 +58,8 @@ class Complaint(db.Model):
     good_faith: Mapped[bool] = mapped_column(default=False)
     accurate: Mapped[bool] = mapped_column(default=False)
     signature: Mapped[str] = mapped_column(db.String(120))
+    # The language the complainant filed in: every e-mail about the complaint uses it.
+    locale: Mapped[str] = mapped_column(db.String(5), default="th", server_default="th")
     status: Mapped[str] = mapped_column(db.String(12), default="received")
     created_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     due_at = mapped_column(UTCDateTime, nullable=False)

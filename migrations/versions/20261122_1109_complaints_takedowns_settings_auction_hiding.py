@@ -58,6 +58,7 @@ def upgrade():
     sa.Column('good_faith', sa.Boolean(), nullable=False),
     sa.Column('accurate', sa.Boolean(), nullable=False),
     sa.Column('signature', sa.String(length=120), nullable=False),
+    sa.Column('locale', sa.String(length=5), server_default='th', nullable=False),
     sa.Column('status', sa.String(length=12), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('due_at', sa.DateTime(timezone=True), nullable=False),

@@ -93,7 +93,7 @@ def file_complaint(data, files, *, complainant=None, now, ip="", locale="th"):
     targets = resolve_targets(data.get("urls") or [], viewer=complainant, now=now)
     complaint = Complaint(code=new_code(), complainant_id=complainant.id if complainant else None,
                           status="received", created_at=now, due_at=clock.due_at(now),
-                          ip=(ip or "")[:45], **values)
+                          ip=(ip or "")[:45], locale=locale, **values)
     db.session.add(complaint)
     db.session.flush()
     for target in targets:

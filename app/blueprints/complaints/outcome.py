@@ -18,8 +18,8 @@ def status_url(complaint):
 
 
 def _locale(complaint):
-    user = complaint.complainant
-    return (user.locale if user is not None else None) or "th"
+    """The language the complainant filed in (a visitor has no account to say it)."""
+    return complaint.locale or "th"
 
 
 def _mail(complaint, template, **context):
