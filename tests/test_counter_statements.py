@@ -167,3 +167,18 @@ def test_cmp3_the_seller_cannot_put_a_hidden_listing_back_on_show(upheld, client
                           follow_redirects=True)
     assert "The moderators have suspended this listing" in response.get_data(as_text=True)
     assert fresh(listing).status == "hidden"
+
+
+def test_cmp3_a_listing_two_complaints_hid_comes_back_once_both_are_restored(
+        app, make_listing, moderator):
+    listing = make_listing(quantity=0, status="sold_out")
+    first, second = make_complaint(listing), make_complaint(listing)
+    for complaint in (first, second):
+        handling.uphold(complaint, moderator, "Fake", "SHOP-4", now=utcnow())
+        db.session.commit()
+    handling.restore_target(fresh(first).targets[0], moderator, now=utcnow())
+    db.session.commit()
+    assert fresh(listing).status == "hidden"  # the second complaint still hides it
+    handling.restore_target(fresh(second).targets[0], moderator, now=utcnow())
+    db.session.commit()
+    assert fresh(listing).status == "sold_out"

@@ -68,19 +68,28 @@ def _clear_page_cache():
 
 
 def _hidden_status_before(listing_id):
-    """The status a listing had before a complaint hid it (from the audit log)."""
+    """The status a listing goes back to when complaints stop hiding it: ``restore_to`` in
+    the newest ``complaint.hide`` audit entry (the status before the first of several
+    complaints hid it)."""
     entry = db.session.scalar(select(AuditEntry).where(
         AuditEntry.action == "complaint.hide", AuditEntry.target_type == "listing",
         AuditEntry.target_id == listing_id).order_by(AuditEntry.id.desc()).limit(1))
-    return audit.values(entry, "before").get("status") if entry is not None else None
+    if entry is None:
+        return None
+    return audit.values(entry, "after").get("restore_to") or audit.values(
+        entry, "before").get("status")
 
 
-def _hide(obj, target_type, now):
+def _hide(obj, target_type, now, hidden_elsewhere=False):
     if target_type == "listing":
         before = {"status": obj.status}
+        restore_to = obj.status
+        if hidden_elsewhere and obj.status == "hidden":
+            # Another upheld complaint hid it first: keep what that one will restore.
+            restore_to = _hidden_status_before(obj.id) or obj.status
         if obj.status not in ("hidden", "deleted"):
             obj.status, obj.updated_at = "hidden", now
-        return before, {"status": obj.status}
+        return before, {"status": obj.status, "restore_to": restore_to}
     before = {"hidden_at": obj.hidden_at}
     obj.hidden_at = obj.hidden_at or now
     return before, {"hidden_at": obj.hidden_at}
@@ -106,7 +115,7 @@ def hide_target(target, moderator, *, now, ip=""):
     target.outcome, target.hidden_at = "hidden", now
     if obj is None:
         return None
-    before, after = _hide(obj, target.target_type, now)
+    before, after = _hide(obj, target.target_type, now, _still_hidden_elsewhere(target))
     audit.record(moderator, "complaint.hide", target.target_type, obj.id, before=before,
                  after=after, note=f"complaint #{target.complaint_id}", now=now, ip=ip)
     _clear_page_cache()
