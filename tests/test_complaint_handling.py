@@ -137,6 +137,7 @@ def test_cmp3_uphold_hides_an_auction_from_board_page_panel_and_bids(
     auction = board.auction
     visitor = client_for(None)
     assert f"/auctions/{auction.id}" in visitor.get("/auctions/").get_data(as_text=True)
+    version = auction.version
     complaint = make_complaint(auction)
     decide(mod, item_of("complaint", complaint.id), "uphold", reason="Stolen photos.",
            rule="SHOP-4")
@@ -154,7 +155,11 @@ def test_cmp3_uphold_hides_an_auction_from_board_page_panel_and_bids(
     db.session.rollback()
     seller_page = client_for(board.seller).get(f"/auctions/{auction.id}")
     assert seller_page.status_code == 200
-    assert "Publication suspended after a complaint" in seller_page.get_data(as_text=True)
+    html = seller_page.get_data(as_text=True)
+    assert "Publication suspended after a complaint" in html
+    # The live panel (what open pages are sent) shows the auction halted.
+    assert "data-halted" in html and "suspended after a complaint: no bids" in html
+    assert fresh(auction).version == version + 1
     assert mod.get(f"/auctions/{auction.id}").status_code == 200
 
 

@@ -32,12 +32,13 @@ def is_halted(auction):
 
 
 def phase(auction, now):
-    """"scheduled", "open", "halted" or "ended": the clock decides, not a job (AUC-7)."""
+    """"scheduled", "open", "halted" or "ended": the clock decides, not a job (AUC-7). A STOP
+    sign (AUC-3) or a publication suspended after an upheld complaint (CMP-3) halts it."""
     if now >= auction.ends_at:
         return "ended"
     if now < auction.starts_at:
         return "scheduled"
-    if is_halted(auction):
+    if is_halted(auction) or auction.hidden_at is not None:
         return "halted"
     return "open"
 

@@ -67,6 +67,16 @@ def _clear_page_cache():
     after_commit(db.session, pages.clear)
 
 
+def _tell_open_pages(obj, target_type):
+    """An auction's open pages redraw their live panel (halted while hidden) after commit."""
+    if target_type != "auction":
+        return
+    from app.live import publish_after_commit
+
+    obj.version += 1
+    publish_after_commit(f"auction:{obj.id}", {"version": obj.version})
+
+
 def _hidden_status_before(listing_id):
     """The status a listing goes back to when complaints stop hiding it: ``restore_to`` in
     the newest ``complaint.hide`` audit entry (the status before the first of several
@@ -92,6 +102,7 @@ def _hide(obj, target_type, now, hidden_elsewhere=False):
         return before, {"status": obj.status, "restore_to": restore_to}
     before = {"hidden_at": obj.hidden_at}
     obj.hidden_at = obj.hidden_at or now
+    _tell_open_pages(obj, target_type)
     return before, {"hidden_at": obj.hidden_at}
 
 
@@ -106,6 +117,7 @@ def _show(obj, target_type):
         return before, {"status": obj.status}
     before = {"hidden_at": obj.hidden_at}
     obj.hidden_at = None
+    _tell_open_pages(obj, target_type)
     return before, {"hidden_at": None}
 
 
