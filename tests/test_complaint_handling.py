@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.blueprints.auctions import bidding
 from app.blueprints.auctions.errors import BidNotAccepted
-from app.blueprints.complaints import handling, intake, outcome
+from app.blueprints.complaints import handling, hiding, intake, outcome
 from app.blueprints.complaints.evidence import store_evidence
 from app.database import utcnow
 from app.extensions import db
@@ -127,7 +127,7 @@ def test_cmp3_a_sold_out_listing_comes_back_sold_out_when_restored(app, make_lis
     handling.uphold(complaint, moderator, "Fake", "SHOP-4", now=utcnow())
     db.session.commit()
     assert fresh(listing).status == "hidden"
-    handling.restore_target(fresh(complaint).targets[0], moderator, now=utcnow())
+    hiding.restore_target(fresh(complaint).targets[0], moderator, now=utcnow())
     db.session.commit()
     assert fresh(listing).status == "sold_out"
 

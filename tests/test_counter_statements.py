@@ -4,7 +4,7 @@ told) or keeps it hidden (owner told). The seller cannot un-hide the page by edi
 import pytest
 from sqlalchemy import select
 
-from app.blueprints.complaints import handling
+from app.blueprints.complaints import handling, hiding
 from app.blueprints.shops import listing_services
 from app.database import utcnow
 from app.extensions import db
@@ -176,9 +176,9 @@ def test_cmp3_a_listing_two_complaints_hid_comes_back_once_both_are_restored(
     for complaint in (first, second):
         handling.uphold(complaint, moderator, "Fake", "SHOP-4", now=utcnow())
         db.session.commit()
-    handling.restore_target(fresh(first).targets[0], moderator, now=utcnow())
+    hiding.restore_target(fresh(first).targets[0], moderator, now=utcnow())
     db.session.commit()
     assert fresh(listing).status == "hidden"  # the second complaint still hides it
-    handling.restore_target(fresh(second).targets[0], moderator, now=utcnow())
+    hiding.restore_target(fresh(second).targets[0], moderator, now=utcnow())
     db.session.commit()
     assert fresh(listing).status == "sold_out"

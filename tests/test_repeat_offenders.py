@@ -6,7 +6,7 @@ then refused politely, and the restriction can be lifted (audited)."""
 import pytest
 from sqlalchemy import select
 
-from app.blueprints.complaints import handling, repeat, settings
+from app.blueprints.complaints import handling, hiding, repeat, settings
 from app.blueprints.complaints.errors import ComplaintError
 from app.database import utcnow
 from app.extensions import db
@@ -54,7 +54,7 @@ def test_cmp4_the_third_upheld_complaint_suspends_the_owner(app, make_listing, m
 def test_cmp4_restored_pages_do_not_count(app, make_listing, moderator):
     listing = make_listing()
     first, *_ = uphold_against(listing, moderator, 2)
-    handling.restore_target(fresh(first).targets[0], moderator, now=utcnow())
+    hiding.restore_target(fresh(first).targets[0], moderator, now=utcnow())
     db.session.commit()
     assert repeat.upheld_count(listing.shop.owner_id) == 1
     uphold_against(listing, moderator)

@@ -4,7 +4,7 @@ restore, the complainant) is told."""
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from app.blueprints.complaints import handling, outcome
+from app.blueprints.complaints import handling, hiding, outcome
 from app.blueprints.complaints.errors import ComplaintError
 from app.blueprints.moderation import audit, queue
 from app.extensions import db
@@ -68,13 +68,13 @@ def decide(statement, moderator, decision, reason, *, now, ip=""):
     owner = db.session.get(User, statement.author_id)
     statement.decision, statement.decided_at = decision, now
     if decision == "restored":
-        obj = handling.restore_target(target, moderator, now=now, ip=ip)
+        obj = hiding.restore_target(target, moderator, now=now, ip=ip)
         handling.add_event(complaint, "restored", reason, now=now, actor=moderator)
         outcome.tell_restored(complaint, target)
         kind = "complaint_restored"
     else:
         target.outcome = "kept"
-        obj = handling.target_object(target)
+        obj = hiding.target_object(target)
         handling.add_event(complaint, "kept_hidden", reason, now=now, actor=moderator)
         kind = "complaint_kept"
     audit.record(moderator, f"complaint.{decision}", "counter", statement.id,
@@ -82,6 +82,6 @@ def decide(statement, moderator, decision, reason, *, now, ip=""):
                                                  "outcome": target.outcome},
                  note=reason, now=now, ip=ip)
     notify_about(owner, kind, target_type="complaint_target", target_id=target.id, now=now,
-                 facts={"title": handling.title_of(obj) if obj is not None else target.url,
+                 facts={"title": hiding.title_of(obj) if obj is not None else target.url,
                         "reason": reason})
     return statement

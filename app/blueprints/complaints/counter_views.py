@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, Length
 from app.blueprints.accounts.errors import AccountError
 from app.blueprints.accounts.forms import REQUIRED, TOO_LONG
 from app.blueprints.accounts.views import show_error
-from app.blueprints.complaints import bp, counter, handling
+from app.blueprints.complaints import bp, counter, hiding
 from app.database import utcnow
 from app.extensions import db
 from app.forms import TalatForm
@@ -66,7 +66,7 @@ def counter_page(target_id):
                                                        for f in form.files.data):
         form.files.errors = list(form.files.errors) + [_l("Please choose your files again.")]
     return render_template("complaints/counter.html", target=target, complaint=complaint,
-                           page=handling.target_object(target), form=form,
+                           page=hiding.target_object(target), form=form,
                            may_answer=may_answer, statement=counter.statement_of(target)), \
         422 if form.is_submitted() else 200
 
@@ -77,7 +77,7 @@ def complaint_hold(target_type, target_id):
     viewer is its owner or a moderator; otherwise None."""
     if not current_user.is_authenticated:
         return None
-    hold = handling.hidden_notice(target_type, target_id)
+    hold = hiding.hidden_notice(target_type, target_id)
     if hold is None or (hold.owner_id != current_user.id and not can_moderate(current_user)):
         return None
     return hold

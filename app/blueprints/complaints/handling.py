@@ -1,18 +1,17 @@
 """Deciding a complaint (CMP-3, CMP-5): uphold it (each page it names is hidden, kept, and its
 owner told why and how to answer), reject it (optionally as unfounded), or ask the complainant
-for more. Hiding and restoring a page go through here too, for the counter-statements.
+for more. Hiding and restoring the pages themselves is in ``hiding``.
 
 Services take ``now``, never commit and never read the request; e-mails are queued in the
 transaction and leave after commit."""
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
 from app.blueprints.complaints.errors import ComplaintError
+from app.blueprints.complaints.hiding import hide_target, title_of
 from app.blueprints.moderation import audit
-from app.database import after_commit
 from app.extensions import db
-from app.models import Auction, AuditEntry, Listing, Shop, User
-from app.models.complaints import ComplaintEvent, ComplaintTarget
+from app.models import User
+from app.models.complaints import ComplaintEvent
 from app.notifications import TEXTS, register_link
 
 TEXTS.update({
@@ -26,7 +25,6 @@ TEXTS.update({
         "“%(title)s” stays suspended: a moderator read your counter-statement and kept the "
         "decision. %(reason)s"),
 })
-MODELS = {"listing": Listing, "auction": Auction, "shop": Shop}
 MAX_TEXT = 2000
 
 
@@ -43,115 +41,12 @@ def _counter_link(target_id, external=False):
 register_link("complaint_target", _counter_link)
 
 
-def target_object(target):
-    """The listing, auction or shop a complaint target names (None if gone)."""
-    return db.session.get(MODELS[target.target_type], target.target_id)
-
-
-def title_of(obj):
-    """A page's name for notices."""
-    return getattr(obj, "title", None) or getattr(obj, "name", "") or ""
-
-
 def add_event(complaint, step, note="", *, now, actor=None, internal=False):
     """One step on the complaint's status page."""
     event = ComplaintEvent(complaint_id=complaint.id, step=step, note=note or "", at=now,
                            internal=internal, actor_id=actor.id if actor is not None else None)
     db.session.add(event)
     return event
-
-
-def _clear_page_cache():
-    from app.pagecache import pages
-
-    after_commit(db.session, pages.clear)
-
-
-def _tell_open_pages(obj, target_type):
-    """An auction's open pages redraw their live panel (halted while hidden) after commit."""
-    if target_type != "auction":
-        return
-    from app.live import publish_after_commit
-
-    obj.version += 1
-    publish_after_commit(f"auction:{obj.id}", {"version": obj.version})
-
-
-def _hidden_status_before(listing_id):
-    """The status a listing goes back to when complaints stop hiding it: ``restore_to`` in
-    the newest ``complaint.hide`` audit entry (the status before the first of several
-    complaints hid it)."""
-    entry = db.session.scalar(select(AuditEntry).where(
-        AuditEntry.action == "complaint.hide", AuditEntry.target_type == "listing",
-        AuditEntry.target_id == listing_id).order_by(AuditEntry.id.desc()).limit(1))
-    if entry is None:
-        return None
-    return audit.values(entry, "after").get("restore_to") or audit.values(
-        entry, "before").get("status")
-
-
-def _hide(obj, target_type, now, hidden_elsewhere=False):
-    if target_type == "listing":
-        before = {"status": obj.status}
-        restore_to = obj.status
-        if hidden_elsewhere and obj.status == "hidden":
-            # Another upheld complaint hid it first: keep what that one will restore.
-            restore_to = _hidden_status_before(obj.id) or obj.status
-        if obj.status not in ("hidden", "deleted"):
-            obj.status, obj.updated_at = "hidden", now
-        return before, {"status": obj.status, "restore_to": restore_to}
-    before = {"hidden_at": obj.hidden_at}
-    obj.hidden_at = obj.hidden_at or now
-    _tell_open_pages(obj, target_type)
-    return before, {"hidden_at": obj.hidden_at}
-
-
-def _show(obj, target_type):
-    if target_type == "listing":
-        before = {"status": obj.status}
-        previous = _hidden_status_before(obj.id) or "active"
-        if obj.status == "hidden" and previous != "hidden":
-            if previous in ("active", "sold_out"):
-                previous = "active" if obj.quantity > 0 else "sold_out"
-            obj.status = previous
-        return before, {"status": obj.status}
-    before = {"hidden_at": obj.hidden_at}
-    obj.hidden_at = None
-    _tell_open_pages(obj, target_type)
-    return before, {"hidden_at": None}
-
-
-def hide_target(target, moderator, *, now, ip=""):
-    """Suspend publication of the target's page (kept, not deleted); audited."""
-    obj = target_object(target)
-    target.outcome, target.hidden_at = "hidden", now
-    if obj is None:
-        return None
-    before, after = _hide(obj, target.target_type, now, _still_hidden_elsewhere(target))
-    audit.record(moderator, "complaint.hide", target.target_type, obj.id, before=before,
-                 after=after, note=f"complaint #{target.complaint_id}", now=now, ip=ip)
-    _clear_page_cache()
-    return obj
-
-
-def _still_hidden_elsewhere(target):
-    return db.session.scalar(select(ComplaintTarget.id).where(
-        ComplaintTarget.target_type == target.target_type,
-        ComplaintTarget.target_id == target.target_id, ComplaintTarget.id != target.id,
-        ComplaintTarget.outcome.in_(("hidden", "kept"))).limit(1)) is not None
-
-
-def restore_target(target, moderator, *, now, ip=""):
-    """Publish the page again (unless another upheld complaint still hides it); audited."""
-    obj = target_object(target)
-    target.outcome, target.restored_at = "restored", now
-    if obj is None or _still_hidden_elsewhere(target):
-        return obj
-    before, after = _show(obj, target.target_type)
-    audit.record(moderator, "complaint.restore", target.target_type, obj.id, before=before,
-                 after=after, note=f"complaint #{target.complaint_id}", now=now, ip=ip)
-    _clear_page_cache()
-    return obj
 
 
 def _text(value, field, message):
@@ -236,12 +131,3 @@ def ask_for_more(complaint, moderator, question, *, now, ip=""):
                  now=now, ip=ip)
     outcome.ask_complainant(complaint, question)
     return complaint
-
-
-def hidden_notice(target_type, target_id):
-    """For the owner's banner: the newest complaint target hiding this page, or None."""
-    return db.session.scalar(select(ComplaintTarget).where(
-        ComplaintTarget.target_type == target_type, ComplaintTarget.target_id == target_id,
-        ComplaintTarget.outcome.in_(("hidden", "kept")))
-        .order_by(ComplaintTarget.id.desc()).limit(1))
-

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from app.blueprints.complaints import clock, counter, handling, repeat
+from app.blueprints.complaints import clock, counter, handling, hiding, repeat
 from app.blueprints.complaints.errors import ComplaintError
 from app.blueprints.complaints.texts import KIND_LABELS as COMPLAINT_KIND_LABELS
 from app.blueprints.moderation import queue_data
@@ -63,7 +63,7 @@ def _views(complaints, now):
                              role_label=str(ROLE_LABELS.get(complaint.role, "")),
                              days_left=clock.business_days_left(complaint.due_at, now),
                              late=complaint.status == "received" and complaint.due_at < now)
-        view.targets = [(t, handling.target_object(t)) for t in complaint.targets]
+        view.targets = [(t, hiding.target_object(t)) for t in complaint.targets]
         view.evidence = evidence.get(complaint.id, [])
         view.unfounded = repeat.unfounded_count(complaint.email)
         view.may_restrict = repeat.may_restrict(complaint.email, now)
@@ -88,7 +88,7 @@ def load_statements(ids):
         statement.complaint = complaints.get(statement.complaint_id)
         statement.files = db.session.scalars(select(ComplaintEvidence).where(
             ComplaintEvidence.counter_statement_id == statement.id)).all()
-        obj = handling.target_object(statement.target)
+        obj = hiding.target_object(statement.target)
         statement.target_obj = obj
         statement.queue_key = (getattr(statement.complaint, "queue_key", None),
                                statement.target.outcome, tuple(f.id for f in statement.files))

@@ -1,0 +1,124 @@
+"""Suspending and restoring a complained-about page (CMP-3): a listing's status becomes
+"hidden" (the status it goes back to is kept in the audit entry), an auction's or a shop's
+``hidden_at`` is set. Kept, never deleted; every change audited; cached public pages and open
+auction pages are refreshed after commit."""
+from sqlalchemy import select
+
+from app.blueprints.moderation import audit
+from app.database import after_commit
+from app.extensions import db
+from app.models import Auction, AuditEntry, Listing, Shop
+from app.models.complaints import ComplaintTarget
+
+MODELS = {"listing": Listing, "auction": Auction, "shop": Shop}
+
+
+def target_object(target):
+    """The listing, auction or shop a complaint target names (None if gone)."""
+    return db.session.get(MODELS[target.target_type], target.target_id)
+
+
+def title_of(obj):
+    """A page's name for notices."""
+    return getattr(obj, "title", None) or getattr(obj, "name", "") or ""
+
+
+def _clear_page_cache():
+    from app.pagecache import pages
+
+    after_commit(db.session, pages.clear)
+
+
+def _tell_open_pages(obj, target_type):
+    """An auction's open pages redraw their live panel (halted while hidden) after commit."""
+    if target_type != "auction":
+        return
+    from app.live import publish_after_commit
+
+    obj.version += 1
+    publish_after_commit(f"auction:{obj.id}", {"version": obj.version})
+
+
+def _hidden_status_before(listing_id):
+    """The status a listing goes back to when complaints stop hiding it: ``restore_to`` in
+    the newest ``complaint.hide`` audit entry (the status before the first of several
+    complaints hid it)."""
+    entry = db.session.scalar(select(AuditEntry).where(
+        AuditEntry.action == "complaint.hide", AuditEntry.target_type == "listing",
+        AuditEntry.target_id == listing_id).order_by(AuditEntry.id.desc()).limit(1))
+    if entry is None:
+        return None
+    return audit.values(entry, "after").get("restore_to") or audit.values(
+        entry, "before").get("status")
+
+
+def _hide(obj, target_type, now, hidden_elsewhere=False):
+    if target_type == "listing":
+        before = {"status": obj.status}
+        restore_to = obj.status
+        if hidden_elsewhere and obj.status == "hidden":
+            # Another upheld complaint hid it first: keep what that one will restore.
+            restore_to = _hidden_status_before(obj.id) or obj.status
+        if obj.status not in ("hidden", "deleted"):
+            obj.status, obj.updated_at = "hidden", now
+        return before, {"status": obj.status, "restore_to": restore_to}
+    before = {"hidden_at": obj.hidden_at}
+    obj.hidden_at = obj.hidden_at or now
+    _tell_open_pages(obj, target_type)
+    return before, {"hidden_at": obj.hidden_at}
+
+
+def _show(obj, target_type):
+    if target_type == "listing":
+        before = {"status": obj.status}
+        previous = _hidden_status_before(obj.id) or "active"
+        if obj.status == "hidden" and previous != "hidden":
+            if previous in ("active", "sold_out"):
+                previous = "active" if obj.quantity > 0 else "sold_out"
+            obj.status = previous
+        return before, {"status": obj.status}
+    before = {"hidden_at": obj.hidden_at}
+    obj.hidden_at = None
+    _tell_open_pages(obj, target_type)
+    return before, {"hidden_at": None}
+
+
+def hide_target(target, moderator, *, now, ip=""):
+    """Suspend publication of the target's page (kept, not deleted); audited."""
+    obj = target_object(target)
+    target.outcome, target.hidden_at = "hidden", now
+    if obj is None:
+        return None
+    before, after = _hide(obj, target.target_type, now, _still_hidden_elsewhere(target))
+    audit.record(moderator, "complaint.hide", target.target_type, obj.id, before=before,
+                 after=after, note=f"complaint #{target.complaint_id}", now=now, ip=ip)
+    _clear_page_cache()
+    return obj
+
+
+def _still_hidden_elsewhere(target):
+    return db.session.scalar(select(ComplaintTarget.id).where(
+        ComplaintTarget.target_type == target.target_type,
+        ComplaintTarget.target_id == target.target_id, ComplaintTarget.id != target.id,
+        ComplaintTarget.outcome.in_(("hidden", "kept"))).limit(1)) is not None
+
+
+def restore_target(target, moderator, *, now, ip=""):
+    """Publish the page again (unless another upheld complaint still hides it); audited."""
+    obj = target_object(target)
+    target.outcome, target.restored_at = "restored", now
+    if obj is None or _still_hidden_elsewhere(target):
+        return obj
+    before, after = _show(obj, target.target_type)
+    audit.record(moderator, "complaint.restore", target.target_type, obj.id, before=before,
+                 after=after, note=f"complaint #{target.complaint_id}", now=now, ip=ip)
+    _clear_page_cache()
+    return obj
+
+
+def hidden_notice(target_type, target_id):
+    """For the owner's banner: the newest complaint target hiding this page, or None."""
+    return db.session.scalar(select(ComplaintTarget).where(
+        ComplaintTarget.target_type == target_type, ComplaintTarget.target_id == target_id,
+        ComplaintTarget.outcome.in_(("hidden", "kept")))
+        .order_by(ComplaintTarget.id.desc()).limit(1))
