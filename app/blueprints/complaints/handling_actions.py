@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from app.blueprints.complaints import clock, counter, handling, hiding, repeat
+from app.blueprints.complaints import clock, counter, handling, hiding, repeat, settings
 from app.blueprints.complaints.errors import ComplaintError
 from app.blueprints.complaints.texts import KIND_LABELS as COMPLAINT_KIND_LABELS
 from app.blueprints.moderation import queue_data
@@ -51,45 +51,65 @@ class ComplaintView:
                       for t, o in self.targets), tuple(e.id for e in self.evidence))
 
 
-def _views(complaints, now):
-    """Attach a :class:`ComplaintView` (``queue_view``) and ``queue_key`` to each complaint."""
-    ids = [c.id for c in complaints]
-    evidence = {}
+def _evidence(complaint_ids):
+    """Evidence files by complaint id, and counter-statement files by statement id."""
+    of_complaint, of_statement = {}, {}
     for entry in db.session.scalars(select(ComplaintEvidence).where(
-            ComplaintEvidence.complaint_id.in_(ids)).order_by(ComplaintEvidence.id)).all():
-        evidence.setdefault(entry.complaint_id, []).append(entry)
+            ComplaintEvidence.complaint_id.in_(complaint_ids)).order_by(ComplaintEvidence.id)):
+        if entry.counter_statement_id is None:
+            of_complaint.setdefault(entry.complaint_id, []).append(entry)
+        else:
+            of_statement.setdefault(entry.counter_statement_id, []).append(entry)
+    return of_complaint, of_statement
+
+
+def _views(complaints, now):
+    """Attach a :class:`ComplaintView` (``queue_view``) and ``queue_key`` to each complaint,
+    in a fixed number of queries however many rows. Returns the counter-statement files."""
+    evidence, statement_files = _evidence([c.id for c in complaints])
+    pages = hiding.target_objects([t for c in complaints for t in c.targets])
+    emails = {c.email for c in complaints}
+    unfounded = repeat.unfounded_counts(emails)
+    restricted = repeat.restricted(emails, now)
+    threshold = settings.get_int("complaints.restrict_after")
     for complaint in complaints:
+        count = unfounded.get(complaint.email, 0)
         view = ComplaintView(kind_label=str(COMPLAINT_KIND_LABELS.get(complaint.kind, "")),
                              role_label=str(ROLE_LABELS.get(complaint.role, "")),
                              days_left=clock.business_days_left(complaint.due_at, now),
-                             late=complaint.status == "received" and complaint.due_at < now)
-        view.targets = [(t, hiding.target_object(t)) for t in complaint.targets]
+                             late=complaint.status == "received" and complaint.due_at < now,
+                             unfounded=count,
+                             may_restrict=count >= threshold
+                             and complaint.email not in restricted)
+        view.targets = [(t, pages.get((t.target_type, t.target_id))) for t in complaint.targets]
         view.evidence = evidence.get(complaint.id, [])
-        view.unfounded = repeat.unfounded_count(complaint.email)
-        view.may_restrict = repeat.may_restrict(complaint.email, now)
         complaint.queue_view = view
         complaint.queue_key = view.key()
-    return complaints
+    return statement_files
+
+
+def _complaints(ids):
+    complaints = db.session.scalars(select(Complaint).where(Complaint.id.in_(ids)).options(
+        selectinload(Complaint.targets))).all()
+    return complaints, _views(complaints, utcnow())
 
 
 def load_complaints(ids):
     """Complaints for queue rows, by id."""
-    complaints = db.session.scalars(select(Complaint).where(Complaint.id.in_(ids)).options(
-        selectinload(Complaint.targets))).all()
-    return {c.id: c for c in _views(complaints, utcnow())}
+    complaints, _files = _complaints(ids)
+    return {c.id: c for c in complaints}
 
 
 def load_statements(ids):
-    """Counter-statements for queue rows, by id, each with its complaint's view."""
+    """Counter-statements for queue rows, by id, each with its complaint (and its view) and
+    its evidence files."""
     statements = db.session.scalars(select(CounterStatement).where(
         CounterStatement.id.in_(ids)).options(selectinload(CounterStatement.target))).all()
-    complaints = load_complaints({s.complaint_id for s in statements})
+    complaints, files = _complaints({s.complaint_id for s in statements})
+    by_id = {c.id: c for c in complaints}
     for statement in statements:
-        statement.complaint = complaints.get(statement.complaint_id)
-        statement.files = db.session.scalars(select(ComplaintEvidence).where(
-            ComplaintEvidence.counter_statement_id == statement.id)).all()
-        obj = hiding.target_object(statement.target)
-        statement.target_obj = obj
+        statement.complaint = by_id.get(statement.complaint_id)
+        statement.files = files.get(statement.id, [])
         statement.queue_key = (getattr(statement.complaint, "queue_key", None),
                                statement.target.outcome, tuple(f.id for f in statement.files))
     return {s.id: s for s in statements}

@@ -18,6 +18,19 @@ def target_object(target):
     return db.session.get(MODELS[target.target_type], target.target_id)
 
 
+def target_objects(targets):
+    """``{(target_type, id): page}`` for many complaint targets, one query per type."""
+    wanted = {}
+    for target in targets:
+        wanted.setdefault(target.target_type, set()).add(target.target_id)
+    found = {}
+    for target_type, ids in wanted.items():
+        model = MODELS[target_type]
+        for obj in db.session.scalars(select(model).where(model.id.in_(ids))):
+            found[(target_type, obj.id)] = obj
+    return found
+
+
 def title_of(obj):
     """A page's name for notices."""
     return getattr(obj, "title", None) or getattr(obj, "name", "") or ""

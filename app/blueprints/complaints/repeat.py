@@ -48,6 +48,24 @@ def unfounded_count(email):
         Complaint.unfounded.is_(True))) or 0
 
 
+def unfounded_counts(emails):
+    """``{email: complaints rejected as unfounded}`` for many addresses in one query."""
+    return dict(db.session.execute(
+        select(Complaint.email, func.count(Complaint.id))
+        .where(Complaint.email.in_({_email(e) for e in emails}),
+               Complaint.status == "rejected", Complaint.unfounded.is_(True))
+        .group_by(Complaint.email)).all()) if emails else {}
+
+
+def restricted(emails, now):
+    """Which of ``emails`` are restricted now, in one query."""
+    return set(db.session.scalars(select(ComplainantRestriction.email).where(
+        ComplainantRestriction.email.in_({_email(e) for e in emails}),
+        ComplainantRestriction.lifted_at.is_(None),
+        or_(ComplainantRestriction.until.is_(None), ComplainantRestriction.until > now)))) \
+        if emails else set()
+
+
 def may_restrict(email, now):
     """Whether a moderator may restrict ``email``: enough unfounded complaints, not already
     restricted."""
