@@ -19,8 +19,6 @@ from sqlalchemy import delete, exists, or_, select
 from app.blueprints.accounts import passwords, sessions
 from app.blueprints.accounts.errors import AccountError
 from app.blueprints.accounts.services import display_name_key
-from app.blueprints.moderation import audit
-from app.blueprints.shops.errors import ShopError
 from app.extensions import db
 from app.mail import queue_mail
 from app.models import (
@@ -135,6 +133,7 @@ def run_waiting(now):
 
 
 def _close_shops_and_listings(user, now):
+    from app.blueprints.shops.errors import ShopError
     from app.blueprints.shops.listing_services import delete_listing
     from app.blueprints.shops.shop_services import close_shops_of
 
@@ -170,5 +169,7 @@ def _anonymise(user, now):
     user.last_login_at = None
     user.closed_at = user.closed_at or now
     user.updated_at = now
+    from app.blueprints.moderation import audit  # (accounts load before moderation)
+
     audit.record(None, "account.delete", "user", user.id, after={"deleted": True}, now=now)
     db.session.flush()
