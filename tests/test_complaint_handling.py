@@ -308,7 +308,7 @@ def test_cmp3_hostile_text_is_escaped_in_the_queue_and_the_owner_banner(
     assert XSS not in html and "&lt;script&gt;" in html
     decide(mod, item_of("complaint", complaint.id), "uphold", reason=XSS, rule="<b>")
     owner = client_for(listing.shop.owner)
-    for url in (f"/listings/{listing.id}",
+    for url in (f"/listings/{listing.id}", "/notifications",
                 f"/complaints/pages/{fresh(complaint).targets[0].id}/answer"):
         page = owner.get(url).get_data(as_text=True)
         assert XSS not in page and "&lt;script&gt;" in page
