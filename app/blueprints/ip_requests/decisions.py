@@ -48,9 +48,12 @@ def default_period(request, now):
     return start, now
 
 
-def _check_pending(request):
+def _check_pending(request, moderator):
     if request.status != "pending":
         raise IpRequestError(_l("This request has already been decided."))
+    if moderator.id in (request.requester_id, request.accused_id):
+        raise IpRequestError(_l("You filed this request or it names you; another moderator "
+                                "must decide it."))
 
 
 def _notify(request, outcome, now):
@@ -62,7 +65,7 @@ def _notify(request, outcome, now):
 def approve(request, moderator, *, now, first_day=None, last_day=None, reason="", ip=""):
     """Approve: the addresses of ``first_day`` … ``last_day`` (Bangkok dates; defaults in the
     module docstring) become visible to the requester and the moderators."""
-    _check_pending(request)
+    _check_pending(request, moderator)
     start, end = default_period(request, now)
     if first_day is not None:
         start = _bangkok_start(first_day)
@@ -87,7 +90,7 @@ def approve(request, moderator, *, now, first_day=None, last_day=None, reason=""
 
 def reject(request, moderator, *, reason, now, ip=""):
     """Reject, with the reason the requester reads; nothing is ever released for it."""
-    _check_pending(request)
+    _check_pending(request, moderator)
     reason = (reason or "").strip()
     if not reason:
         raise IpRequestError(_l("Write the reason the requester will read."), field="reason")
@@ -127,13 +130,17 @@ def close_due(now):
 
 
 def may_see(user, request):
-    """Moderators and the requester see a request; nobody else (not even the accused)."""
-    return is_member(user) and (can_moderate(user) or user.id == request.requester_id)
+    """Moderators and the requester see a request; nobody else (not even the accused, be
+    they a moderator)."""
+    return is_member(user) and user.id != request.accused_id and (
+        can_moderate(user) or user.id == request.requester_id)
 
 
-def may_see_addresses(user, request):
-    """The addresses are shown only on an approved, not yet closed request."""
-    return may_see(user, request) and request.status == "approved"
+def may_see_addresses(user, request, now):
+    """The addresses are shown only on an approved request before it closes: at
+    ``closes_at`` by the clock, even if the closing job has not run yet."""
+    return (may_see(user, request) and request.status == "approved"
+            and (request.closes_at is None or now < request.closes_at))
 
 
 def addresses(request):
@@ -151,7 +158,7 @@ def addresses(request):
 
 def release(request, viewer, *, now, ip=""):
     """The addresses, for ``viewer`` who may see them, with the audit entry of this showing."""
-    if not may_see_addresses(viewer, request):
+    if not may_see_addresses(viewer, request, now):
         raise IpRequestError(_l("The addresses are not available for this request."))
     found = addresses(request)
     audit.record(viewer, "ip_request.release", "ip_request", request.id,

@@ -84,13 +84,13 @@ def show(request_id):
     """One request. Its addresses are shown only when it is approved and not closed, and
     each showing is an audit entry (MOD-10)."""
     request = _visible_or_404(request_id)
-    found = None
-    if decisions.may_see_addresses(current_user, request):
-        found = decisions.release(request, current_user, now=utcnow(), ip=client_ip())
+    found, now = None, utcnow()
+    if decisions.may_see_addresses(current_user, request, now):
+        found = decisions.release(request, current_user, now=now, ip=client_ip())
         db.session.commit()
     response = make_response(render_template(
-        "ip_requests/show.html", request=request, addresses=found, item=_item_of(request),
-        close_form=EmptyForm()))
+        "ip_requests/show.html", request=request, addresses=found, released=found is not None,
+        item=_item_of(request), close_form=EmptyForm()))
     response.headers["Cache-Control"] = "private, no-store"
     return response
 

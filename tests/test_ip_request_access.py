@@ -1,0 +1,64 @@
+"""CMP-6: who may decide and see an IP-address request, and until when. A moderator never
+decides a request they filed or that names them, the accused never sees it (moderator or
+not), and the addresses stop showing at ``closes_at`` by the clock, before the closing job
+has run."""
+from datetime import timedelta
+
+import pytest
+
+from app.blueprints.ip_requests import decisions
+from app.blueprints.ip_requests.errors import IpRequestError
+from app.blueprints.moderation import queue
+from app.database import utcnow
+from app.extensions import db
+from app.models import AuditEntry
+from tests.test_ip_requests import _file, _item, _log
+
+pytestmark = pytest.mark.usefixtures("english")
+
+
+def test_cmp6_a_moderator_cannot_decide_a_request_they_filed(app, make_member, moderator):
+    scammer = make_member(display_name="Scammer")
+    request = _file(moderator, scammer)
+    for action, form in (("approve", {}), ("reject", {"reason": "No."})):
+        with pytest.raises(IpRequestError):
+            queue.decide(_item(request), moderator, action, form, now=utcnow())
+    db.session.rollback()
+    assert request.status == "pending"
+    other = make_member(display_name="Other mod", role="moderator")
+    queue.decide(_item(request), other, "approve", {}, now=utcnow())
+    assert request.status == "approved"
+
+
+def test_cmp6_an_accused_moderator_neither_decides_nor_sees_the_request(
+        app, make_member, client_for):
+    victim = make_member(display_name="Victim")
+    accused = make_member(display_name="Bent mod", role="moderator")
+    _log(accused, "203.0.113.7", utcnow() - timedelta(days=1))
+    request = _file(victim, accused)
+    with pytest.raises(IpRequestError):
+        queue.decide(_item(request), accused, "reject", {"reason": "Nonsense."}, now=utcnow())
+    db.session.rollback()
+    assert request.status == "pending"
+    client = client_for(accused)
+    assert client.get(f"/ip-requests/{request.id}").status_code == 404
+    assert client.get(f"/ip-requests/{request.id}/report").status_code == 404
+
+
+def test_cmp6_addresses_stop_showing_at_closes_at_before_the_job_runs(
+        app, make_member, moderator, client_for):
+    victim, scammer = make_member(display_name="Victim"), make_member(display_name="Scammer")
+    _log(scammer, "203.0.113.7", utcnow() - timedelta(days=1))
+    request = _file(victim, scammer)
+    queue.decide(_item(request), moderator, "approve", {}, now=utcnow())
+    db.session.commit()
+    url = f"/ip-requests/{request.id}"
+    assert "203.0.113.7" in client_for(victim).get(url).get_data(as_text=True)
+    request.closes_at = utcnow() - timedelta(minutes=1)  # the close-ip-requests job is late
+    db.session.commit()
+    for viewer in (victim, moderator):
+        html = client_for(viewer).get(url).get_data(as_text=True)
+        assert "203.0.113.7" not in html and "no longer shown" in html
+    with pytest.raises(IpRequestError):
+        decisions.release(request, victim, now=utcnow())
+    assert db.session.query(AuditEntry).filter_by(action="ip_request.release").count() == 1
