@@ -81,8 +81,13 @@ def load_demo():
 
     signs = load_moderation(utcnow())
     db.session.commit()
-    click.echo(f"Demo data: {created} account(s), {shops} shop(s), {auctions} auction(s) and "
-               f"{signs} STOP sign(s) created.")
+    from app.demo.complaints import load_complaints
+
+    complaints, ip_requests = load_complaints(utcnow())
+    db.session.commit()
+    click.echo(f"Demo data: {created} account(s), {shops} shop(s), {auctions} auction(s), "
+               f"{signs} STOP sign(s), {complaints} complaint(s) and {ip_requests} IP-address "
+               f"request(s) created.")
     for email, _name, role, password in DEMO_ACCOUNTS:
         click.echo(f"  {role:<10} {email:<24} {password}")
 

@@ -60,3 +60,46 @@ def test_one_failing_job_does_not_stop_the_others(app, runner, monkeypatch):
     assert "expire-orders: failed (RuntimeError)" in result.output
     assert "purge-traffic: 0" in result.output
     assert runner.invoke(args=["jobs", "run", "no-such-job"]).exit_code != 0
+
+
+def test_demo_complaints_reach_the_moderator_queue_once(runner, client, login):
+    """The demo moderator finds the complaints (one LATE, CMP-2) and an IP-address request
+    with its police report in the queue; an upheld counterfeit complaint hid its listing and
+    told the owner and the complainant. Loading twice adds nothing."""
+    from app.blueprints.moderation.queue_data import Filters, page_of_items
+    from app.database import utcnow
+    from app.models import EmailMessage, IpRequest, Listing, Notification, ReviewItem
+    from app.models.complaints import Complaint, ComplaintTarget
+
+    for _ in range(2):
+        result = runner.invoke(args=["demo", "load"])
+        assert result.exit_code == 0, result.output
+    complaints = db.session.scalars(select(Complaint).order_by(Complaint.id)).all()
+    assert sorted(c.status for c in complaints) == ["received", "received", "upheld"]
+    upheld = next(c for c in complaints if c.status == "upheld")
+    target = db.session.scalar(select(ComplaintTarget).where(
+        ComplaintTarget.complaint_id == upheld.id))
+    assert target.outcome == "hidden"
+    assert db.session.get(Listing, target.target_id).status == "hidden"
+    assert db.session.scalar(select(Notification.id).where(
+        Notification.kind == "complaint_upheld", Notification.user_id == target.owner_id))
+    assert db.session.scalar(select(EmailMessage.id).where(
+        EmailMessage.to_address == upheld.email, EmailMessage.kind == "complaint_outcome"))
+    request = db.session.scalar(select(IpRequest))
+    assert request.status == "pending" and request.report_media == "image"
+    assert db.session.scalar(select(func.count(IpRequest.id))) == 1
+
+    now = utcnow()
+    open_items, _ = page_of_items(Filters(), now)
+    kinds = sorted(i.kind for i in open_items if i.kind in ("complaint", "ip_request"))
+    assert kinds == ["complaint", "complaint", "ip_request"]
+    late, _ = page_of_items(Filters(late=True), now)
+    assert len(late) == 1 and late[0].kind == "complaint"
+    assert db.session.scalar(select(func.count(ReviewItem.id)).where(
+        ReviewItem.kind == "complaint", ReviewItem.status == "done")) == 1
+
+    login("moderator@talat.example", "stop-sign-keeper-2569")
+    html = client.get("/moderation/queue?kind=complaint").get_data(as_text=True)
+    pending = [c for c in complaints if c.status == "received"]
+    assert all(c.code in html for c in pending) and html.count("data-late") == 1
+    assert "0412/2569" in client.get("/moderation/queue?kind=ip_request").get_data(as_text=True)
