@@ -62,3 +62,30 @@ def test_cmp6_addresses_stop_showing_at_closes_at_before_the_job_runs(
     with pytest.raises(IpRequestError):
         decisions.release(request, victim, now=utcnow())
     assert db.session.query(AuditEntry).filter_by(action="ip_request.release").count() == 1
+
+
+def test_cmp6_my_requests_page_loads_in_a_fixed_number_of_queries(app, make_member,
+                                                                   client_for):
+    """No N+1 on the requester's list: each row names its accused member."""
+    from sqlalchemy import event
+
+    victim = make_member(display_name="Victim")
+    client = client_for(victim)
+
+    def queries_for_page():
+        seen = []
+        listener = lambda *a, **k: seen.append(1)  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            html = client.get("/ip-requests/").get_data(as_text=True)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+        return len(seen), html
+
+    _file(victim, make_member(display_name="Scammer 0"))
+    few, _ = queries_for_page()
+    for n in range(1, 6):
+        _file(victim, make_member(display_name=f"Scammer {n}"))
+    many, html = queries_for_page()
+    assert "Scammer 5" in html and "Scammer 0" in html
+    assert many == few

@@ -5,6 +5,7 @@ from flask import abort, flash, make_response, redirect, render_template, url_fo
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from app.blueprints.accounts.errors import AccountError
 from app.blueprints.accounts.views import show_error
@@ -36,7 +37,8 @@ def _visible_or_404(request_id):
 def mine():
     """The requests the member filed, newest first."""
     requests = db.session.scalars(select(IpRequest).where(
-        IpRequest.requester_id == current_user.id).order_by(IpRequest.created_at.desc())).all()
+        IpRequest.requester_id == current_user.id).order_by(IpRequest.created_at.desc())
+        .options(selectinload(IpRequest.accused))).all()
     return render_template("ip_requests/mine.html", requests=requests)
 
 
