@@ -5,16 +5,16 @@ their pages, running sanctions, appeals). Until then the request waits, and the
 
 On completion the member is told by e-mail first, then the account becomes a tombstone: a
 unique dead e-mail address, the display name "deleted member #id", an unusable password, no
-guardian data, no sessions, shops closed, listings deleted, follows, watches, notices and
-earlier e-mails gone. What the rules require to keep stays: the traffic log (no foreign key),
-complaints, the audit log, sanctions, orders and sales. Messages stay for the other party,
-signed by the tombstone.
+guardian data, no sessions, shops closed (without their bank and PromptPay details), listings
+deleted, follows, watches, notices and earlier e-mails gone. What the rules require to keep
+stays: the traffic log (no foreign key), complaints, the audit log, sanctions, orders and
+sales. Messages stay for the other party, signed by the tombstone.
 """
 import secrets
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, exists, or_, select
+from sqlalchemy import delete, exists, or_, select, update
 
 from app.blueprints.accounts import passwords, sessions
 from app.blueprints.accounts.errors import AccountError
@@ -145,6 +145,10 @@ def _close_shops_and_listings(user, now):
         except ShopError:  # a FAKE sign keeps it as evidence; the closed shop hides it
             pass
     close_shops_of(user, now)
+    # Where buyers paid the member (their name, account and PromptPay number) is theirs;
+    # every order has settled by now, so nothing needs it any more.
+    db.session.execute(update(Shop).where(Shop.owner_id == user.id).values(
+        bank_name="", bank_account_name="", bank_account_number="", promptpay_id=""))
 
 
 def _anonymise(user, now):
