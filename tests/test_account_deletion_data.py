@@ -30,3 +30,48 @@ def test_acc9_deletion_removes_the_shops_bank_and_promptpay_details(app, make_me
             closed.promptpay_id) == ("", "", "", "")
     kept = db.session.get(Shop, other.id)
     assert (kept.bank_account_name, kept.promptpay_id) == ("Someone Else", "0899999999")
+
+
+def test_acc9_the_goodbye_mail_is_forgotten_once_delivered(app, make_member):
+    """ACC-9: the goodbye e-mail still goes to the old address, but once delivered (or, with
+    no mail server, after a week in the admin's outbox) the job deletes it with that address
+    and name; other mail stays."""
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from app.models import EmailMessage
+
+    leaving = make_member(display_name="Leaving", email="leaving@talat.example")
+    other = make_member(display_name="Staying", email="staying@talat.example")
+    deletion.request_deletion(leaving, PASSWORD, now=utcnow())
+    db.session.commit()
+
+    def goodbye():
+        return db.session.scalar(select(EmailMessage).where(
+            EmailMessage.to_address == "leaving@talat.example"))
+
+    assert goodbye().kind == "account_deleted"
+    goodbye().status = "outbox"  # no mail server: the admin reads it in the outbox
+    goodbye().delivered_at = utcnow()
+    db.session.commit()
+    deletion.run_waiting(utcnow() + timedelta(days=1))
+    db.session.commit()
+    assert goodbye() is not None  # still readable for a while
+    deletion.run_waiting(utcnow() + timedelta(days=8))
+    db.session.commit()
+    assert goodbye() is None
+    assert db.session.scalar(select(EmailMessage).where(
+        EmailMessage.to_address == "staying@talat.example")) is not None
+    # Sent through a mail server: forgotten at the next run.
+    deletion.request_deletion(other, PASSWORD, now=utcnow())
+    db.session.commit()
+    mail = db.session.scalar(select(EmailMessage).where(
+        EmailMessage.to_address == "staying@talat.example",
+        EmailMessage.kind == "account_deleted"))
+    mail.status, mail.delivered_at = "sent", utcnow()
+    db.session.commit()
+    deletion.run_waiting(utcnow())
+    db.session.commit()
+    assert db.session.scalar(select(EmailMessage).where(
+        EmailMessage.to_address == "staying@talat.example")) is None

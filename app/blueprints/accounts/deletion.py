@@ -11,10 +11,10 @@ stays: the traffic log (no foreign key), complaints, the audit log, sanctions, o
 sales. Messages stay for the other party, signed by the tombstone.
 """
 import secrets
-from datetime import date
+from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, exists, or_, select, update
+from sqlalchemy import and_, delete, exists, or_, select, update
 
 from app.blueprints.accounts import passwords, sessions
 from app.blueprints.accounts.errors import AccountError
@@ -31,6 +31,10 @@ OPEN_ORDER_STATUSES = ("awaiting_payment", "payment_submitted", "paid", "shipped
 OPEN_COMPLAINT_STATUSES = ("received", "needs_info")
 #: Stands in for the cleared birth date (the column is required); never shown.
 TOMBSTONE_BIRTH_DATE = date(1900, 1, 1)
+#: The goodbye e-mail is the last record of the old address and name: it is deleted once
+#: delivered or given up, and from the admin's outbox (no mail server) after a week.
+GOODBYE_KIND = "account_deleted"
+GOODBYE_OUTBOX_DAYS = 7
 
 #: What can hold a deletion back, in the order the page lists it.
 BLOCKER_LABELS = {
@@ -124,8 +128,19 @@ def attempt(deletion, *, now):
     return True
 
 
+def forget_goodbye_mails(now):
+    """Delete the goodbye e-mails that are done with (see :data:`GOODBYE_KIND`)."""
+    done = or_(EmailMessage.status.in_(("sent", "failed", "dropped")),
+               and_(EmailMessage.status == "outbox",
+                    EmailMessage.delivered_at < now - timedelta(days=GOODBYE_OUTBOX_DAYS)))
+    return db.session.execute(delete(EmailMessage).where(
+        EmailMessage.kind == GOODBYE_KIND, done)).rowcount
+
+
 def run_waiting(now):
-    """Job: retry every waiting request. Returns how many completed."""
+    """Job: retry every waiting request (and forget delivered goodbye e-mails). Returns how
+    many completed."""
+    forget_goodbye_mails(now)
     waiting = db.session.scalars(select(AccountDeletion).where(
         AccountDeletion.completed_at.is_(None), AccountDeletion.cancelled_at.is_(None))
         .order_by(AccountDeletion.id)).all()
