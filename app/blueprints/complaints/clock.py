@@ -81,6 +81,16 @@ def business_days_left(due: datetime, now: datetime) -> int:
     return -max(1, _business_days_between(due_day, today))
 
 
+def extended_for_wait(due: datetime, asked_at: datetime, answered_at: datetime) -> datetime:
+    """``due`` moved on by the business days the complaint waited for the complainant's
+    information (after the day we asked, up to the day they answered): that wait is not
+    ours, so it never makes our answer late."""
+    waited = _business_days_between(bangkok_today(asked_at), bangkok_today(answered_at))
+    if waited < 1:
+        return due
+    return _end_of_day_utc(add_business_days(bangkok_today(due), waited))
+
+
 def is_late(complaint, now: datetime) -> bool:
     """A complaint waiting for our decision whose due moment has passed (CMP-2, CMP-5); one
     waiting for the complainant's information is not counted late meanwhile."""

@@ -133,6 +133,11 @@ def add_information(complaint, text, files, *, now):
         raise ComplaintError(_l("Write %(low)d to %(high)d characters.", low=low, high=high),
                              field="body")
     store_evidence(complaint, files, now=now)
+    asked_at = db.session.scalar(select(ComplaintEvent.at).where(
+        ComplaintEvent.complaint_id == complaint.id, ComplaintEvent.step == "info_requested")
+        .order_by(ComplaintEvent.id.desc()).limit(1))
+    if asked_at is not None:  # CMP-2: the clock stood still while we waited for the answer
+        complaint.due_at = clock.extended_for_wait(complaint.due_at, asked_at, now)
     complaint.status = "received"
     db.session.add(ComplaintEvent(complaint_id=complaint.id, step="info_added", note=text,
                                   at=now))
