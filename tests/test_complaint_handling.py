@@ -163,6 +163,21 @@ def test_cmp3_uphold_hides_an_auction_from_board_page_panel_and_bids(
     assert mod.get(f"/auctions/{auction.id}").status_code == 200
 
 
+def test_cmp3_an_auction_still_hidden_at_its_end_makes_no_sale(app, board, moderator):
+    from app.blueprints.auctions import lifecycle
+
+    auction = board.auction
+    bidding.place_bid(auction.id, board.alice, 200_00, proxy=False, now=utcnow())
+    db.session.commit()
+    hiding_complaint = make_complaint(auction)
+    handling.uphold(hiding_complaint, moderator, "Stolen photos.", "SHOP-4", now=utcnow())
+    db.session.commit()
+    auction = fresh(auction)
+    assert lifecycle.settle(auction, auction.ends_at + days(1)) is None
+    db.session.commit()
+    assert fresh(auction).winner_id is None
+
+
 def test_cmp3_uphold_hides_a_shop_and_its_listings(app, make_listing, make_member, client_for,
                                                    mod):
     listing = make_listing(title=TITLE)

@@ -27,18 +27,19 @@ def store_state(auction, state):
 
 
 def is_halted(auction):
-    """A STOP sign other than AUTHENTIC halts every transaction (AUC-3)."""
-    return auction.stop_sign is not None and auction.stop_sign != AUTHENTIC
+    """A STOP sign other than AUTHENTIC halts every transaction (AUC-3), and so does a
+    publication suspended after an upheld complaint (CMP-3): no bids, no purchase, no sale."""
+    return (auction.stop_sign is not None and auction.stop_sign != AUTHENTIC) or \
+        auction.hidden_at is not None
 
 
 def phase(auction, now):
-    """"scheduled", "open", "halted" or "ended": the clock decides, not a job (AUC-7). A STOP
-    sign (AUC-3) or a publication suspended after an upheld complaint (CMP-3) halts it."""
+    """"scheduled", "open", "halted" or "ended": the clock decides, not a job (AUC-7)."""
     if now >= auction.ends_at:
         return "ended"
     if now < auction.starts_at:
         return "scheduled"
-    if is_halted(auction) or auction.hidden_at is not None:
+    if is_halted(auction):
         return "halted"
     return "open"
 
