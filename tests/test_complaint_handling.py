@@ -183,6 +183,8 @@ def test_cmp3_uphold_hides_a_shop_and_its_listings(app, make_listing, make_membe
     listing = make_listing(title=TITLE)
     shop = listing.shop
     visitor, other = client_for(None), client_for(make_member())
+    assert f"/shops/{shop.slug}" in visitor.get(
+        "/search", query_string={"q": shop.name}).get_data(as_text=True)
     complaint = make_complaint(shop)
     decide(mod, item_of("complaint", complaint.id), "uphold", reason="Sells fakes only.",
            rule="SHOP-8")
@@ -193,6 +195,8 @@ def test_cmp3_uphold_hides_a_shop_and_its_listings(app, make_listing, make_membe
         assert client.get(f"/listings/{listing.id}").status_code == 404
         results = client.get("/search?q=Garuda").get_data(as_text=True)
         assert f"/listings/{listing.id}" not in results
+        found = client.get("/search", query_string={"q": shop.name}).get_data(as_text=True)
+        assert f"/shops/{shop.slug}" not in found
     owner_page = client_for(shop.owner).get(f"/shops/{shop.slug}")
     assert owner_page.status_code == 200
     assert "Sells fakes only." in owner_page.get_data(as_text=True)
