@@ -197,9 +197,11 @@ def test_cmp3_uphold_hides_a_shop_and_its_listings(app, make_listing, make_membe
         assert f"/listings/{listing.id}" not in results
         found = client.get("/search", query_string={"q": shop.name}).get_data(as_text=True)
         assert f"/shops/{shop.slug}" not in found
-    owner_page = client_for(shop.owner).get(f"/shops/{shop.slug}")
-    assert owner_page.status_code == 200
-    assert "Sells fakes only." in owner_page.get_data(as_text=True)
+    owner = client_for(shop.owner)
+    for url in (f"/shops/{shop.slug}", f"/listings/{listing.id}"):
+        owner_page = owner.get(url)
+        assert owner_page.status_code == 200
+        assert "Sells fakes only." in owner_page.get_data(as_text=True)
     assert mod.get(f"/shops/{shop.slug}").status_code == 200
 
 
