@@ -182,3 +182,22 @@ def test_cmp3_a_listing_two_complaints_hid_comes_back_once_both_are_restored(
     hiding.restore_target(fresh(second).targets[0], moderator, now=utcnow())
     db.session.commit()
     assert fresh(listing).status == "sold_out"
+
+
+def test_cmp3_a_fake_sign_hung_while_hidden_keeps_the_page_hidden_until_restored(
+        upheld, client_for, moderator):
+    """CMP-3 with SHOP-7: hanging FAKE on a listing a complaint hides does not publish it
+    (FAKE makes a listing public with its sign); restoring the page shows it as FAKE."""
+    from app.blueprints.moderation import signs
+
+    listing, complaint, target = upheld
+    signs.hang_sign("listing", listing.id, "fake", moderator, "Checked by experts.",
+                    now=utcnow())
+    db.session.commit()
+    assert fresh(listing).status == "hidden" and fresh(listing).stop_sign == "fake"
+    assert client_for(None).get(f"/listings/{listing.id}").status_code == 404
+    send(client_for(listing.shop.owner), target, "It is genuine.")
+    statement = db.session.scalar(select(CounterStatement))
+    decide(client_for(moderator), item_of("counter_statement", statement.id), "restore",
+           reason="The page may show again; the FAKE sign stays.")
+    assert fresh(listing).status == "fake" and fresh(listing).stop_sign == "fake"

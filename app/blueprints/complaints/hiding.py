@@ -85,7 +85,9 @@ def _show(obj, target_type):
     if target_type == "listing":
         before = {"status": obj.status}
         previous = _hidden_status_before(obj.id) or "active"
-        if obj.status == "hidden" and previous != "hidden":
+        if obj.status == "hidden" and obj.stop_sign == "fake":
+            obj.status = "fake"  # a FAKE sign hung while it was hidden shows now
+        elif obj.status == "hidden" and previous != "hidden":
             if previous in ("active", "sold_out"):
                 previous = "active" if obj.quantity > 0 else "sold_out"
             obj.status = previous
@@ -107,6 +109,13 @@ def hide_target(target, moderator, *, now, ip=""):
                  after=after, note=f"complaint #{target.complaint_id}", now=now, ip=ip)
     _clear_page_cache()
     return obj
+
+
+def hidden_by_complaint(target_type, target_id):
+    """True while an upheld complaint keeps this page hidden."""
+    return db.session.scalar(select(ComplaintTarget.id).where(
+        ComplaintTarget.target_type == target_type, ComplaintTarget.target_id == target_id,
+        ComplaintTarget.outcome.in_(("hidden", "kept"))).limit(1)) is not None
 
 
 def _still_hidden_elsewhere(target):

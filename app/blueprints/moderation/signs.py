@@ -107,7 +107,10 @@ def _apply(target_type, item, kind, now, *, restore_status=""):
     if target_type == "auction":
         lifecycle.set_sign(item, kind, now)
         return ""
-    return listing_services.apply_sign(item, kind, now, restore_status=restore_status)
+    from app.blueprints.complaints.hiding import hidden_by_complaint
+
+    return listing_services.apply_sign(item, kind, now, restore_status=restore_status,
+                                       keep_hidden=hidden_by_complaint("listing", item.id))
 
 
 def _facts(sign, item, **more):

@@ -123,13 +123,16 @@ def _check_deletable(listing):
         raise ShopError(_l("This listing was deleted."))
 
 
-def apply_sign(listing, kind, now, *, restore_status=""):
+def apply_sign(listing, kind, now, *, restore_status="", keep_hidden=False):
     """Moderation hangs (``kind``) or takes down (None) a STOP sign on ``listing`` (SHOP-7).
     FAKE makes the listing "fake"; when FAKE goes, the status it had (``restore_status``)
-    comes back. Returns the status before."""
+    comes back. A listing an upheld complaint hides (``keep_hidden``) stays hidden: the sign
+    shows when the complaint's hiding ends. Returns the status before."""
     before = listing.status
     listing.stop_sign = kind
-    if kind == "fake" and listing.status != "fake":
+    if keep_hidden and listing.status == "hidden":
+        pass
+    elif kind == "fake" and listing.status != "fake":
         listing.status = "fake"
     elif kind != "fake" and listing.status == "fake":
         status = restore_status if restore_status in ("active", "sold_out", "held",
