@@ -20,6 +20,28 @@ from app.config import TestConfig
 from app.database import utcnow
 from app.extensions import db
 
+def _share_url_builders():
+    """Every test builds a fresh app, and werkzeug compiles two URL-builder functions for each
+    of its routes (about 1.5 ms a route, 180 ms an app). A builder depends only on the rule's
+    parsed parts and defaults, so tests reuse one per distinct rule instead of compiling it
+    again. Production builds its app once and is left as it is."""
+    from werkzeug.routing.rules import Rule
+
+    compile_builder = Rule._compile_builder
+    builders = {}
+
+    def shared(self, append_unknown=True):
+        key = (tuple(self._trace), repr(sorted((self.defaults or {}).items())),
+               append_unknown, self.rule)
+        if key not in builders:
+            builders[key] = compile_builder(self, append_unknown)
+        return builders[key]
+
+    Rule._compile_builder = shared
+
+
+_share_url_builders()
+
 # One schema per test run, so runs on the same machine never truncate each other's tables.
 PG_SCHEMA = f"talat_test_{os.getpid()}"
 POSTGRES_SERVER = os.environ.get("TEST_POSTGRES_URL",
@@ -100,8 +122,21 @@ def _empty_all_tables(url):
     tables = list(reversed(db.metadata.sorted_tables))
     with db.engine.begin() as conn:
         if conn.dialect.name == "postgresql":
-            names = ", ".join(t.name for t in tables)
-            conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            # TRUNCATE costs milliseconds a table even when empty, and a cascade from the
+            # reference tables reaches most of them: one query finds the tables with rows,
+            # which are emptied with DELETE (children first; the append-only audit log with
+            # TRUNCATE), then every sequence of the schema restarts.
+            probe = " UNION ALL ".join(
+                f"SELECT '{t.name}' WHERE EXISTS (SELECT 1 FROM {t.name})" for t in tables)
+            filled = set(conn.execute(sa.text(probe)).scalars())
+            for table in tables:
+                if table.name in filled:
+                    conn.execute(sa.text("TRUNCATE audit_log") if table.name == "audit_log"
+                                 else table.delete())
+            conn.execute(sa.text(
+                "SELECT setval(c.oid::regclass, 1, false) FROM pg_class c JOIN pg_namespace n "
+                "ON n.oid = c.relnamespace WHERE c.relkind = 'S' "
+                "AND n.nspname = current_schema()"))
         else:
             for table in tables:
                 conn.execute(table.delete())
