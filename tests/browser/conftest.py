@@ -2,11 +2,15 @@
 headless chromium through Playwright.
 
 The server is started the way users run the site (``flask db upgrade``, then
-``gunicorn -c gunicorn.conf.py wsgi:app``), once per test module. These fixtures never touch the
+``gunicorn -c gunicorn.conf.py wsgi:app``), once per test module; the migrations run once per
+test process into a template database that each module copies. The server is stopped at once
+(SIGINT): a graceful stop would wait for the open live streams. These fixtures never touch the
 ``app``/``client``/``database_url`` fixtures of ``tests/conftest.py``, so each test runs once.
 Translations are compiled beforehand by ``make translations`` (or ``make test``).
 """
 import os
+import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -75,13 +79,23 @@ def flask_command(env, *args):
     return result.stdout
 
 
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory):
+    """A SQLite database file the migrations have built, for the live servers to copy."""
+    path = tmp_path_factory.mktemp("talat-template") / "talat.sqlite3"
+    flask_command({**os.environ, "DATABASE_URL": f"sqlite:///{path}", "FLASK_APP": "wsgi",
+                   "TALAT_INSTANCE_DIR": str(path.parent / "instance")}, "db", "upgrade")
+    return path
+
+
 @pytest.fixture(scope="module")
-def live_server(request, live_env):
+def live_server(request, live_env, migrated_database):
     """Base URL of a gunicorn-served Talat on its own migrated SQLite database."""
     env = live_env
     tmp = Path(env["TALAT_INSTANCE_DIR"]).parent
     port = int(env["BIND"].rsplit(":", 1)[1])
-    flask_command(env, "db", "upgrade")
+    shutil.copyfile(migrated_database, env["DATABASE_URL"].removeprefix("sqlite:///"))
+    flask_command(env, "db", "upgrade")  # nothing to do: checks the copy is at the head
 
     log_path = tmp / "gunicorn.log"
     with open(log_path, "wb") as log:
@@ -95,7 +109,7 @@ def live_server(request, live_env):
             pytest.fail(f"{problem}\n--- gunicorn output ---\n{log_path.read_text()}")
         yield f"http://127.0.0.1:{port}"
     finally:
-        server.terminate()
+        server.send_signal(signal.SIGINT)  # quick stop
         try:
             server.wait(timeout=15)
         except subprocess.TimeoutExpired:
