@@ -23,7 +23,8 @@ import unicodedata
 from dataclasses import dataclass
 
 from sqlalchemy import (
-    Text, and_, case, cast, column, func, literal_column, or_, select, table, union)
+    Text, and_, case, cast, column, func, literal_column, or_, select, table, type_coerce,
+    union)
 
 from app.blueprints.shops.categories import category_tree as cached_tree
 from app.blueprints.shops.categories import with_descendants
@@ -106,6 +107,11 @@ def fts5_phrase(term):
     return '"' + term.replace('"', '""') + '"'
 
 
+def _fts5_query(terms):
+    """The FTS5 query for the terms of three characters or more: every one as a phrase."""
+    return " ".join(fts5_phrase(t) for t in terms if len(t) >= TRIGRAM)
+
+
 def _contains(term, columns):
     """Case-insensitive: ``term`` appears in one of ``columns``."""
     pattern = like_pattern(term)
@@ -141,7 +147,7 @@ def _match_sqlite(terms, fts_table, columns, weights, min_id=None):
         return _Match(None, short, _title_first(terms, columns[0]), short_only=True)
     name = literal_column(fts_table)
     fts = table(fts_table, column("rowid"))
-    found = [name.op("MATCH")(" ".join(fts5_phrase(t) for t in long_terms))]
+    found = [name.op("MATCH")(_fts5_query(long_terms))]
     if min_id is not None:
         found.append(fts.c.rowid >= min_id)
     hits = (select(fts.c.rowid.label("id"),
@@ -268,6 +274,8 @@ def search_listings(query, *, viewer, now, category_id=None, min_price_satang=No
                   *_listing_filters(category_id, min_price_satang, max_price_satang,
                                     condition, shop_id)]
     terms = query_terms(query)
+    if sort == "relevance" and any(len(t) >= TRIGRAM for t in terms) and _is_sqlite():
+        return _ranked_by_bm25(terms, conditions, page, per_page)
     statement, relevance, newest_first, bounded = _listing_matches(terms, conditions)
     if terms and not bounded:
         # One walk through the matches, newest first, counts them (up to the limit) and finds
@@ -290,6 +298,45 @@ def search_listings(query, *, viewer, now, category_id=None, min_price_satang=No
         .offset((page - 1) * per_page).limit(per_page)).all()
     return ResultPage(items=_cards(rows), total=total, page=page, pages=pages,
                       per_page=per_page, more=counted > RESULT_LIMIT)
+
+
+def _is_sqlite():
+    return db.session.get_bind().dialect.name == "sqlite"
+
+
+def _ranked_by_bm25(terms, conditions, page, per_page):
+    """Relevance on SQLite in one walk: the newest ``RANK_CANDIDATES`` visible matches (one
+    more to count past the limit), newest first straight from the FTS index, each with its
+    bm25 rank and creation time, are ordered here as ``_listing_order`` orders them (rank, then
+    newest, then id). A second FTS query that ranked the candidates again would pay the trigram
+    lookup and the join twice. bm25 is computed over the whole table, so a listing's rank is the
+    same whichever rows are read."""
+    match = _match_sqlite(terms, "listing_search", (Listing.title, Listing.description),
+                          weights=(10.0, 1.0))
+    fts = table("listing_search", column("rowid"))
+    name = literal_column("listing_search")
+    rank = func.bm25(name, *(literal_column(repr(w)) for w in (10.0, 1.0)))
+    candidates = max(RANK_CANDIDATES, RESULT_LIMIT)
+    # created_at as stored text: SQLite orders by that text, and so does the sort below.
+    newest = db.session.execute(
+        select(Listing.id, type_coerce(Listing.created_at, Text), rank)
+        .select_from(fts).join(Listing, Listing.id == fts.c.rowid)
+        .where(name.op("MATCH")(_fts5_query(terms)), *conditions, *match.conditions)
+        .order_by(fts.c.rowid.desc()).limit(candidates + 1)).all()
+    counted = len(newest)
+    ranked = newest[:candidates]
+    ranked.sort(key=lambda row: (row[1], row[0]), reverse=True)  # newest first, then id
+    ranked.sort(key=lambda row: row[2])  # stable: by rank, ties stay newest first
+    total = min(counted, RESULT_LIMIT)
+    pages = max(1, math.ceil(total / per_page))
+    page = max(1, min(int(page), pages))
+    ids = [row[0] for row in ranked[(page - 1) * per_page:page * per_page]]
+    rows = {}
+    if ids:
+        rows = {row.id: row for row in db.session.execute(
+            select(*CARD_COLUMNS).where(Listing.id.in_(ids)))}
+    return ResultPage(items=_cards([rows[i] for i in ids if i in rows]), total=total,
+                      page=page, pages=pages, per_page=per_page, more=counted > RESULT_LIMIT)
 
 
 def search_shops(query, *, limit=6):
