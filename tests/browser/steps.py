@@ -1,6 +1,13 @@
-"""Steps the browser journeys share: signing up, logging in, making a photo to upload."""
+"""Steps the browser journeys share: signing up, logging in, making a photo to upload, and
+seeding the live site's database with a script."""
+import json
+import subprocess
+
+import pytest
 from PIL import Image
 from playwright.sync_api import expect
+
+from tests.browser.conftest import REPO_ROOT, VENV_BIN
 
 PASSWORD = "kite-mango-river-42"
 ADMIN_PASSWORD = "lotus-temple-bell-77"
@@ -32,3 +39,32 @@ def image_file(tmp_path, name, color=(230, 230, 240), size=(600, 900)):
     path = tmp_path / name
     Image.new("RGB", size, color).save(path, "JPEG")
     return str(path)
+
+
+#: Runs before every seed script: the app's context, ``db``, ``utcnow`` and ``member()``.
+SEED_PREAMBLE = f"""
+import json
+from datetime import date, timedelta
+from app import create_app
+from app.blueprints.accounts.services import register_member
+from app.database import utcnow
+from app.extensions import db
+
+app = create_app()
+app.app_context().push()
+
+
+def member(email, name):
+    return register_member(email=email, password={PASSWORD!r}, display_name=name,
+                           birth_date=date(1980, 1, 1), now=utcnow())
+"""
+
+
+def seed(env, script):
+    """Run ``script`` (after :data:`SEED_PREAMBLE`) against the live site's database, as its
+    own process; returns the JSON object the script printed last."""
+    result = subprocess.run([str(VENV_BIN / "python"), "-c", SEED_PREAMBLE + script],
+                            cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120)
+    if result.returncode != 0:
+        pytest.fail(f"could not seed:\n{result.stdout}\n{result.stderr}")
+    return json.loads(result.stdout.strip().splitlines()[-1])

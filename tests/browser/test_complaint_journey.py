@@ -6,63 +6,41 @@ the listing; the complainant's status page shows the outcome.
 The seller, the listing and the moderator are made through the services in the live server's
 database.
 """
-import json
 import re
-import subprocess
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import DESKTOP, REPO_ROOT, VENV_BIN
-from tests.browser.steps import image_file, log_in
+from tests.browser.conftest import DESKTOP
+from tests.browser.steps import image_file, log_in, seed
 
 pytestmark = pytest.mark.browser
 
 SEED = """
-import json
-from datetime import date
-from app import create_app
-from app.blueprints.accounts.services import register_member
-from app.database import utcnow
-from app.extensions import db
 from app.models import Category, Listing, Shop
 
-PASSWORD = "kite-mango-river-42"
-app = create_app()
-with app.app_context():
-    def member(email, name):
-        return register_member(email=email, password=PASSWORD, display_name=name,
-                               birth_date=date(1980, 1, 1), now=utcnow())
-    checker = member("checker@talat.example", "Checker Noi")
-    checker.role = "moderator"
-    seller = member("seller@talat.example", "Seller Somsak")
-    db.session.commit()
-    category = db.session.scalar(db.select(Category.id).where(Category.slug == "phra-somdet"))
-    shop = Shop(owner_id=seller.id, name="Somsak Amulets", slug="somsak-amulets",
-                description="", plan="standard", created_at=utcnow(), updated_at=utcnow())
-    db.session.add(shop)
-    db.session.flush()
-    listing = Listing(shop_id=shop.id, created_by_id=seller.id, category_id=category,
-                      title="Garuda amulet copy", description="", price_satang=50000,
-                      quantity=1, content_rating="general", status="active",
-                      created_at=utcnow(), updated_at=utcnow())
-    db.session.add(listing)
-    db.session.commit()
-    print(json.dumps({"listing": listing.id}))
+checker = member("checker@talat.example", "Checker Noi")
+checker.role = "moderator"
+seller = member("seller@talat.example", "Seller Somsak")
+db.session.commit()
+category = db.session.scalar(db.select(Category.id).where(Category.slug == "phra-somdet"))
+shop = Shop(owner_id=seller.id, name="Somsak Amulets", slug="somsak-amulets",
+            description="", plan="standard", created_at=utcnow(), updated_at=utcnow())
+db.session.add(shop)
+db.session.flush()
+listing = Listing(shop_id=shop.id, created_by_id=seller.id, category_id=category,
+                  title="Garuda amulet copy", description="", price_satang=50000,
+                  quantity=1, content_rating="general", status="active",
+                  created_at=utcnow(), updated_at=utcnow())
+db.session.add(listing)
+db.session.commit()
+print(json.dumps({"listing": listing.id}))
 """
-
-
-def seed(env):
-    result = subprocess.run([str(VENV_BIN / "python"), "-c", SEED], cwd=REPO_ROOT, env=env,
-                            capture_output=True, text=True, timeout=120)
-    if result.returncode != 0:
-        pytest.fail(f"could not seed:\n{result.stdout}\n{result.stderr}")
-    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def test_a_visitor_complaint_is_upheld_and_the_listing_leaves_public_view_cmp_1_3_5(
         browser, live_server, live_env, screenshot, tmp_path):
-    listing_id = seed(live_env)["listing"]
+    listing_id = seed(live_env, SEED)["listing"]
     listing_url = f"{live_server}/listings/{listing_id}"
     problems, contexts = [], []
 

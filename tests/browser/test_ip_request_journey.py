@@ -6,63 +6,40 @@ request page then lists the seller's addresses from the traffic log.
 The seller, the moderator and the seller's traffic-log entries are made through the services
 in the live server's database.
 """
-import json
-import subprocess
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import REPO_ROOT, VENV_BIN
-from tests.browser.steps import log_in, sign_up
+from tests.browser.steps import log_in, sign_up, seed
 
 pytestmark = pytest.mark.browser
 
 SEED = """
-import json
-from datetime import date, timedelta
-from app import create_app
-from app.blueprints.accounts.services import register_member
 from app.blueprints.auctions import lifecycle
-from app.database import utcnow
-from app.extensions import db
 from app.models import Category, TrafficLogEntry
 
-PASSWORD = "kite-mango-river-42"
-app = create_app()
-with app.app_context():
-    def member(email, name):
-        return register_member(email=email, password=PASSWORD, display_name=name,
-                               birth_date=date(1980, 1, 1), now=utcnow())
-    checker = member("checker@talat.example", "Checker Noi")
-    checker.role = "moderator"
-    seller = member("seller@talat.example", "Seller Somsak")
-    db.session.commit()
-    category = db.session.scalar(db.select(Category.id).where(Category.slug == "phra-somdet"))
-    auction = lifecycle.create_auction(seller, dict(
-        title="พระสมเด็จ ไม่เคยส่ง", description="", category_id=category,
-        starting_price_satang=10000, min_increment_satang=1000, duration_days=7), now=utcnow())
-    for days, ip in ((3, "203.0.113.77"), (2, "203.0.113.77"), (1, "198.51.100.23")):
-        db.session.add(TrafficLogEntry(at=utcnow() - timedelta(days=days), member_id=seller.id,
-                                       ip=ip, method="POST", action="auctions.edit",
-                                       target="/x", status=200))
-    db.session.commit()
-    print(json.dumps({"auction": auction.id}))
+checker = member("checker@talat.example", "Checker Noi")
+checker.role = "moderator"
+seller = member("seller@talat.example", "Seller Somsak")
+db.session.commit()
+category = db.session.scalar(db.select(Category.id).where(Category.slug == "phra-somdet"))
+auction = lifecycle.create_auction(seller, dict(
+    title="พระสมเด็จ ไม่เคยส่ง", description="", category_id=category,
+    starting_price_satang=10000, min_increment_satang=1000, duration_days=7), now=utcnow())
+for days, ip in ((3, "203.0.113.77"), (2, "203.0.113.77"), (1, "198.51.100.23")):
+    db.session.add(TrafficLogEntry(at=utcnow() - timedelta(days=days), member_id=seller.id,
+                                   ip=ip, method="POST", action="auctions.edit",
+                                   target="/x", status=200))
+db.session.commit()
+print(json.dumps({"auction": auction.id}))
 """
 
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 
 
-def seed(env):
-    result = subprocess.run([str(VENV_BIN / "python"), "-c", SEED], cwd=REPO_ROOT, env=env,
-                            capture_output=True, text=True, timeout=120)
-    if result.returncode != 0:
-        pytest.fail(f"could not seed:\n{result.stdout}\n{result.stderr}")
-    return json.loads(result.stdout.strip().splitlines()[-1])
-
-
 def test_victim_files_moderator_approves_victim_sees_the_addresses_cmp_6(
         browser, live_server, live_env, page, screenshot, tmp_path):
-    seeded = seed(live_env)
+    seeded = seed(live_env, SEED)
     report = tmp_path / "police-report.pdf"
     report.write_bytes(PDF)
 

@@ -7,84 +7,62 @@ offering bidding there at once.
 The items are raised through the services in the live server's database (reports, a held
 listing, a bid from the seller's address), oldest first in the order above.
 """
-import json
-import subprocess
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import DESKTOP, REPO_ROOT, VENV_BIN
-from tests.browser.steps import log_in, sign_up
+from tests.browser.conftest import DESKTOP
+from tests.browser.steps import log_in, sign_up, seed
 
 pytestmark = pytest.mark.browser
 
 #: Run in the live server's environment: a moderator, a seller with an auction and a shop, and
 #: five queue items. Prints the ids as JSON.
 SEED = """
-import json
-from datetime import date
-from app import create_app
-from app.blueprints.accounts.services import register_member
 from app.blueprints.auctions import bidding, lifecycle
 from app.blueprints.moderation.reports import file_report
 from app.blueprints.shops import listing_services
-from app.database import utcnow
-from app.extensions import db
 from app.models import Category, ReviewItem, Shop
 
-PASSWORD = "kite-mango-river-42"
-app = create_app()
-with app.app_context():
-    def member(email, name):
-        return register_member(email=email, password=PASSWORD, display_name=name,
-                               birth_date=date(1980, 1, 1), now=utcnow())
-    checker = member("checker@talat.example", "Checker Noi")
-    checker.role = "moderator"
-    seller = member("seller@talat.example", "Seller Somsak")
-    reporter = member("reporter@talat.example", "Reporter Ratana")
-    bidder = member("bidder@talat.example", "Bidder Boon")
+checker = member("checker@talat.example", "Checker Noi")
+checker.role = "moderator"
+seller = member("seller@talat.example", "Seller Somsak")
+reporter = member("reporter@talat.example", "Reporter Ratana")
+bidder = member("bidder@talat.example", "Bidder Boon")
+db.session.commit()
+category = db.session.scalar(db.select(Category.id).where(Category.slug == "phra-somdet"))
+values = dict(description="", category_id=category, starting_price_satang=10000,
+              min_increment_satang=1000, duration_days=7)
+watched = lifecycle.create_auction(seller, dict(values, title="พระสมเด็จ องค์ที่ถูกแจ้ง"),
+                                   now=utcnow())
+db.session.commit()
+file_report(reporter, "auction", watched.id, "fake", "Looks like a copy", now=utcnow())
+db.session.commit()
+shop = Shop(owner_id=seller.id, name="Somsak Amulets", slug="somsak-amulets",
+            description="", plan="standard", created_at=utcnow(), updated_at=utcnow())
+db.session.add(shop)
+db.session.commit()
+for title in ("พระกริ่ง บูชาปืนใหญ่ เก่า", "พระกริ่ง บูชาปืนใหญ่ องค์สอง"):
+    listing_services.create_listing(shop, seller, dict(
+        title=title, description="", category_id=category, price_satang=50000,
+        quantity=1, condition="good", content_rating="general"), now=utcnow())
     db.session.commit()
-    category = db.session.scalar(db.select(Category.id).where(Category.slug == "phra-somdet"))
-    values = dict(description="", category_id=category, starting_price_satang=10000,
-                  min_increment_satang=1000, duration_days=7)
-    watched = lifecycle.create_auction(seller, dict(values, title="พระสมเด็จ องค์ที่ถูกแจ้ง"),
-                                       now=utcnow())
-    db.session.commit()
-    file_report(reporter, "auction", watched.id, "fake", "Looks like a copy", now=utcnow())
-    db.session.commit()
-    shop = Shop(owner_id=seller.id, name="Somsak Amulets", slug="somsak-amulets",
-                description="", plan="standard", created_at=utcnow(), updated_at=utcnow())
-    db.session.add(shop)
-    db.session.commit()
-    for title in ("พระกริ่ง บูชาปืนใหญ่ เก่า", "พระกริ่ง บูชาปืนใหญ่ องค์สอง"):
-        listing_services.create_listing(shop, seller, dict(
-            title=title, description="", category_id=category, price_satang=50000,
-            quantity=1, condition="good", content_rating="general"), now=utcnow())
-        db.session.commit()
-    flagged = lifecycle.create_auction(seller, dict(values, title="พระรอด ประมูลสอง"),
-                                       now=utcnow(), ip="203.0.113.9")
-    db.session.commit()
-    bidding.place_bid(flagged.id, bidder, 50000, proxy=True, now=utcnow(), ip="203.0.113.9")
-    db.session.commit()
-    file_report(reporter, "user", bidder.id, "spam", "Spams every auction", now=utcnow())
-    db.session.commit()
-    items = db.session.scalars(db.select(ReviewItem).order_by(ReviewItem.created_at,
-                                                              ReviewItem.id)).all()
-    print(json.dumps({"auction": watched.id, "items": [[i.id, i.kind] for i in items]}))
+flagged = lifecycle.create_auction(seller, dict(values, title="พระรอด ประมูลสอง"),
+                                   now=utcnow(), ip="203.0.113.9")
+db.session.commit()
+bidding.place_bid(flagged.id, bidder, 50000, proxy=True, now=utcnow(), ip="203.0.113.9")
+db.session.commit()
+file_report(reporter, "user", bidder.id, "spam", "Spams every auction", now=utcnow())
+db.session.commit()
+items = db.session.scalars(db.select(ReviewItem).order_by(ReviewItem.created_at,
+                                                          ReviewItem.id)).all()
+print(json.dumps({"auction": watched.id, "items": [[i.id, i.kind] for i in items]}))
 """
-
-
-def seed(env):
-    result = subprocess.run([str(VENV_BIN / "python"), "-c", SEED], cwd=REPO_ROOT, env=env,
-                            capture_output=True, text=True, timeout=120)
-    if result.returncode != 0:
-        pytest.fail(f"could not seed the queue:\n{result.stdout}\n{result.stderr}")
-    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def test_moderator_clears_five_items_with_the_keyboard_and_fake_halts_live_mod_7_auc_3(
         browser, live_server, live_env, screenshot):
-    seeded = seed(live_env)
+    seeded = seed(live_env, SEED)
     items = seeded["items"]
     assert [kind for _, kind in items] == ["report", "prohibited_hold", "prohibited_hold",
                                           "shill_flag", "report"]
