@@ -115,6 +115,10 @@ class Config:
         self.RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "30 per minute")
         self.RATELIMIT_SIGNUP = os.environ.get("RATELIMIT_SIGNUP", "10 per hour")
         self.RATELIMIT_RESET = os.environ.get("RATELIMIT_RESET", "10 per hour")
+        # Complaint form posts per address, and status-page lookups (against guessing codes).
+        self.RATELIMIT_COMPLAINT = os.environ.get("RATELIMIT_COMPLAINT", "10 per hour")
+        self.RATELIMIT_COMPLAINT_STATUS = os.environ.get("RATELIMIT_COMPLAINT_STATUS",
+                                                         "10 per minute;50 per hour")
         self.RATELIMIT_HEADERS_ENABLED = True
 
         # E-mail (ACC-7). Without MAIL_SERVER, mail stays in the admin's outbox.

@@ -20,8 +20,8 @@ FIELDS = ("name", "organisation", "email", "phone", "role", "kind", "description
           "original_url", "good_faith", "accurate", "signature")
 
 
-def _limit(name, default):
-    return limiter.limit(lambda: current_app.config.get(name, default), methods=["POST"])
+def _limit(name):
+    return limiter.limit(lambda: current_app.config[name], methods=["POST"])
 
 
 def _prefill(form):
@@ -41,7 +41,7 @@ def uploaded_files(field):
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@_limit("RATELIMIT_COMPLAINT", "10 per hour")
+@_limit("RATELIMIT_COMPLAINT")
 def new():
     """The complaint form, open to anyone (CMP-1)."""
     form = ComplaintForm()

@@ -43,8 +43,7 @@ def _status_page(complaint, info_form=None, status=200):
 
 
 @bp.route("/status", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config.get("RATELIMIT_COMPLAINT_STATUS",
-                                              "10 per minute;50 per hour"), methods=["POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_COMPLAINT_STATUS"], methods=["POST"])
 def status():
     """Look a complaint up by code and e-mail; show it to a browser that may see it."""
     form = StatusLookupForm()
