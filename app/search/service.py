@@ -138,6 +138,14 @@ def _title_first(terms, title):
     return [case((and_(*(_contains(t, [title]) for t in terms)), 0), else_=1)]
 
 
+def _fts_sqlite(terms, fts_table, weights):
+    """For a flat join with the FTS table (no subquery to build or to plan): the table, its
+    MATCH condition for the long terms and the bm25 rank (title weighted)."""
+    name = literal_column(fts_table)
+    rank = func.bm25(name, *(literal_column(repr(float(w))) for w in weights))
+    return table(fts_table, column("rowid")), name.op("MATCH")(_fts5_query(terms)), rank
+
+
 def _match_sqlite(terms, fts_table, columns, weights, min_id=None):
     """FTS5 trigram MATCH for long terms (ranked by bm25, title weighted), LIKE for short.
     ``min_id`` keeps rowids from there up inside the FTS query, so bm25 runs on those only."""
@@ -311,17 +319,15 @@ def _ranked_by_bm25(terms, conditions, page, per_page):
     newest, then id). A second FTS query that ranked the candidates again would pay the trigram
     lookup and the join twice. bm25 is computed over the whole table, so a listing's rank is the
     same whichever rows are read."""
-    match = _match_sqlite(terms, "listing_search", (Listing.title, Listing.description),
-                          weights=(10.0, 1.0))
-    fts = table("listing_search", column("rowid"))
-    name = literal_column("listing_search")
-    rank = func.bm25(name, *(literal_column(repr(w)) for w in (10.0, 1.0)))
+    fts, found, rank = _fts_sqlite(terms, "listing_search", weights=(10.0, 1.0))
+    short = [_contains(t, (Listing.title, Listing.description))
+             for t in terms if len(t) < TRIGRAM]
     candidates = max(RANK_CANDIDATES, RESULT_LIMIT)
     # created_at as stored text: SQLite orders by that text, and so does the sort below.
     newest = db.session.execute(
         select(Listing.id, type_coerce(Listing.created_at, Text), rank)
         .select_from(fts).join(Listing, Listing.id == fts.c.rowid)
-        .where(name.op("MATCH")(_fts5_query(terms)), *conditions, *match.conditions)
+        .where(found, *conditions, *short)
         .order_by(fts.c.rowid.desc()).limit(candidates + 1)).all()
     counted = len(newest)
     ranked = newest[:candidates]
@@ -345,6 +351,13 @@ def search_shops(query, *, limit=6):
     terms = query_terms(query)
     if not terms:
         return []
+    if any(len(t) >= TRIGRAM for t in terms) and _is_sqlite():
+        fts, found, rank = _fts_sqlite(terms, "shop_search", weights=(5.0, 1.0))
+        short = [_contains(t, (Shop.name, Shop.description)) for t in terms if len(t) < TRIGRAM]
+        return list(db.session.scalars(
+            select(Shop).select_from(fts).join(Shop, Shop.id == fts.c.rowid)
+            .where(found, Shop.status == "open", Shop.hidden_at.is_(None), *short)
+            .order_by(rank.asc(), Shop.rating_count.desc(), Shop.id.desc()).limit(limit)))
     match = _match(terms, "shop_search", Shop.id, (Shop.name, Shop.description),
                    weights=(5.0, 1.0))
     statement = select(Shop).where(Shop.status == "open", Shop.hidden_at.is_(None),
