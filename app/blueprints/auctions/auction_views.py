@@ -280,12 +280,18 @@ def end(auction_id):
 
 @bp.route("/media/<key>/<size>.jpg")
 def photo(key, size):
-    """A photo of an auctioned item (auctions are public)."""
+    """A photo of an auctioned item (auctions are public), except of one whose publication
+    is suspended after a complaint (CMP-3): only its seller and moderators see that one."""
     if not key.isalnum() or len(key) > 64:
         abort(404)
-    if db.session.scalar(db.select(AuctionPhoto.id).where(AuctionPhoto.key == key)) is None:
+    auction = db.session.scalar(select(Auction).join(
+        AuctionPhoto, AuctionPhoto.auction_id == Auction.id).where(AuctionPhoto.key == key))
+    if auction is None or not may_see(auction):
         abort(404)
-    return send_image(key, size, max_age=3600)
+    response = send_image(key, size, max_age=3600)
+    response.cache_control.public = False
+    response.cache_control.private = True  # browsers only: an auction can become hidden
+    return response
 
 
 def render_auction_page(auction, form, status):

@@ -69,7 +69,9 @@ def _apply_prohibited_check(listing, values):
         raise ListingRefused(_l("This listing cannot be posted: it looks like prohibited goods "
                                 "(%(groups)s). Please remove it, or list something else.",
                                 groups=groups))
-    if verdict.action == "hold":
+    if verdict.action == "hold" and listing.status != "hidden":
+        # A hidden listing (a refused hold, an upheld complaint: CMP-3) stays hidden: a hold
+        # released later would otherwise publish it without the moderators restoring it.
         listing.status = "held"
         listing.hold_reason = ", ".join(verdict.groups("en"))
     # A held listing stays held when edited: only a moderator's decision releases it.

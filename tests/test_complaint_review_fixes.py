@@ -1,0 +1,52 @@
+"""Review fixes for complaint handling (CMP-3): a page hidden after an upheld complaint stays
+out of public view through its photo URLs and through the seller's edits."""
+import pytest
+
+from app.blueprints.complaints import handling, hiding
+from app.blueprints.shops import listing_services
+from app.database import utcnow
+from app.extensions import db
+from app.models import AuctionPhoto
+from app.uploads import store_image
+from tests.complaint_helpers import fresh, make_complaint
+from tests.images import jpeg
+
+pytestmark = pytest.mark.usefixtures("english")
+
+
+def test_cmp3_photos_of_a_hidden_auction_are_not_served_to_the_public(
+        app, board, client_for, moderator):
+    auction = board.auction
+    key = store_image(jpeg()).key
+    db.session.add(AuctionPhoto(auction_id=auction.id, position=0, key=key, width=10,
+                                height=10))
+    db.session.commit()
+    url = f"/auctions/media/{key}/thumb.jpg"
+    visitor = client_for(None)
+    assert visitor.get(url).status_code == 200
+    handling.uphold(make_complaint(auction), moderator, "Stolen photos.", "SHOP-4",
+                    now=utcnow())
+    db.session.commit()
+    assert visitor.get(url).status_code == 404
+    assert client_for(board.alice).get(url).status_code == 404
+    seen = client_for(board.seller).get(url)
+    assert seen.status_code == 200 and "public" not in seen.headers["Cache-Control"]
+    assert client_for(moderator).get(url).status_code == 200
+
+
+def test_cmp3_editing_a_hidden_listing_into_a_hold_does_not_unhide_it(
+        app, make_listing, moderator):
+    listing = make_listing()
+    complaint = make_complaint(listing)
+    handling.uphold(complaint, moderator, "Counterfeit.", "SHOP-4", now=utcnow())
+    db.session.commit()
+    listing = fresh(listing)
+    listing_services.update_listing(listing, {
+        "title": "พระกริ่ง บูชาปืนใหญ่ เก่า", "description": "", "category_id":
+        listing.category_id, "price_satang": 50000, "quantity": 1, "condition": "good",
+        "content_rating": "general", "certificate_issuer": "", "certificate_number": ""},
+        now=utcnow())
+    db.session.commit()
+    # Held, a moderator's release of the hold would publish it: it stays hidden instead.
+    assert fresh(listing).status == "hidden"
+    assert hiding.hidden_by_complaint("listing", listing.id)
