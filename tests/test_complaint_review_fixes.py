@@ -50,3 +50,22 @@ def test_cmp3_editing_a_hidden_listing_into_a_hold_does_not_unhide_it(
     # Held, a moderator's release of the hold would publish it: it stays hidden instead.
     assert fresh(listing).status == "hidden"
     assert hiding.hidden_by_complaint("listing", listing.id)
+
+
+def test_cmp3_the_logo_of_a_hidden_shop_is_not_served_to_the_public(
+        app, make_shop, client_for, make_member, moderator):
+    shop = make_shop()
+    shop.logo_key = store_image(jpeg()).key
+    db.session.commit()
+    url = f"/media/{shop.logo_key}/thumb.jpg"
+    visitor = client_for(None)
+    assert visitor.get(url).status_code == 200
+    handling.uphold(make_complaint(shop), moderator, "Trademark in the logo.", "SHOP-4",
+                    now=utcnow())
+    db.session.commit()
+    assert fresh(shop).hidden_at is not None
+    assert visitor.get(url).status_code == 404
+    assert client_for(make_member()).get(url).status_code == 404
+    seen = client_for(shop.owner).get(url)
+    assert seen.status_code == 200 and "public" not in seen.headers["Cache-Control"]
+    assert client_for(moderator).get(url).status_code == 200

@@ -240,11 +240,21 @@ def set_plan(slug):
 @bp.route("/media/<key>/<size>.jpg")
 def photo(key, size):
     """An image of a listing (photo or certificate) to those who may see the listing
-    (RANK-1, ACC-3), or a shop's logo to everyone. Re-encoded JPEG under a random name."""
+    (RANK-1, ACC-3), or a shop's logo to everyone (but the logo of a shop hidden after an
+    upheld complaint only to its people and moderators: CMP-3). Re-encoded JPEG under a random
+    name."""
     if not key.isalnum() or len(key) > 64:
         abort(404)
-    if db.session.scalar(select(Shop.id).where(Shop.logo_key == key)) is not None:
-        return send_image(key, size)
+    shop = db.session.scalar(select(Shop).where(Shop.logo_key == key))
+    if shop is not None:
+        if shop.hidden_at is None:
+            return send_image(key, size)
+        if not can_run_shop(current_user, shop) and not can_moderate(current_user):
+            abort(404)
+        response = send_image(key, size, max_age=3600)
+        response.cache_control.public = False
+        response.cache_control.private = True
+        return response
     listing_id = db.session.scalar(select(ListingPhoto.listing_id).where(ListingPhoto.key == key))
     if listing_id is None:
         listing_id = db.session.scalar(select(Listing.id).where(
