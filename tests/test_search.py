@@ -273,6 +273,22 @@ def test_relevance_puts_title_matches_before_description_matches(app, make_listi
     assert find("สมเด็จ", sort="newest") == ["หนังสือพระเครื่อง", "พระสมเด็จวัดระฆัง"]
 
 
+def test_equally_relevant_listings_come_newest_first_then_by_id(app, make_listing):
+    """Ties in relevance (the same words) are ordered by creation time, newest first, then by
+    id, highest first, with a long and a short term alike; the page after shows the rest."""
+    now = utcnow()
+    old = make_listing(title="พระสมเด็จ", created_at=now - timedelta(days=2))
+    first = make_listing(title="พระสมเด็จ", created_at=now)
+    second = make_listing(title="พระสมเด็จ", created_at=now)
+    newer = make_listing(title="พระสมเด็จ", created_at=now + timedelta(minutes=1))
+    expected = [newer.id, second.id, first.id, old.id]
+    for query in ("สมเด็จ", "สมเด็จ พร"):
+        pages = [search_listings(query, viewer=VISITOR, now=now, per_page=3, page=page)
+                 for page in (1, 2)]
+        assert [card.id for page in pages for card in page.items] == expected
+        assert (pages[0].total, pages[0].pages, pages[1].page) == (4, 2, 2)
+
+
 def test_an_empty_query_lists_the_newest_visible_listings(app, make_listing):
     make_listing(title="เก่า").created_at = utcnow() - timedelta(days=1)
     make_listing(title="ใหม่")
