@@ -1,12 +1,16 @@
 """Review fixes for complaint handling (CMP-3): a page hidden after an upheld complaint stays
 out of public view through its photo URLs and through the seller's edits."""
+import threading
+import time
+
 import pytest
 
 from app.blueprints.complaints import handling, hiding
 from app.blueprints.shops import listing_services
 from app.database import utcnow
 from app.extensions import db
-from app.models import AuctionPhoto
+from app.models import AuctionPhoto, Listing, User
+from app.models.complaints import Complaint
 from app.uploads import store_image
 from tests.complaint_helpers import fresh, make_complaint
 from tests.images import jpeg
@@ -69,3 +73,54 @@ def test_cmp3_the_logo_of_a_hidden_shop_is_not_served_to_the_public(
     seen = client_for(shop.owner).get(url)
     assert seen.status_code == 200 and "public" not in seen.headers["Cache-Control"]
     assert client_for(moderator).get(url).status_code == 200
+
+
+def test_cmp3_a_restore_waits_for_another_complaints_uphold_on_the_same_page(
+        app, make_listing, moderator):
+    """Two moderators at once: one upholds a second complaint about a listing while another
+    restores it after the first complaint's counter-statement. The restore must see the
+    uphold (PostgreSQL; SQLite lets one writer in at a time anyway)."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("row locks: PostgreSQL")
+    listing = make_listing()
+    first, second = make_complaint(listing), make_complaint(listing)
+    handling.uphold(first, moderator, "Counterfeit.", "SHOP-4", now=utcnow())
+    db.session.commit()
+    ids = (listing.id, first.id, second.id, moderator.id)
+    upheld, restore_started = threading.Event(), threading.Event()
+    errors = []
+
+    def uphold_second():
+        try:
+            with app.app_context():
+                handling.uphold(db.session.get(Complaint, ids[2]),
+                                db.session.get(User, ids[3]), "Counterfeit too.", "SHOP-4",
+                                now=utcnow())
+                db.session.flush()
+                upheld.set()
+                restore_started.wait(5)
+                time.sleep(0.5)  # the restore runs now, and must wait for this commit
+                db.session.commit()
+        except BaseException as error:  # noqa: BLE001 (reported in the test's thread)
+            errors.append(error)
+            upheld.set()
+
+    def restore_first():
+        try:
+            with app.app_context():
+                upheld.wait(5)
+                restore_started.set()
+                target = db.session.get(Complaint, ids[1]).targets[0]
+                hiding.restore_target(target, db.session.get(User, ids[3]), now=utcnow())
+                db.session.commit()
+        except BaseException as error:  # noqa: BLE001
+            errors.append(error)
+
+    threads = [threading.Thread(target=uphold_second), threading.Thread(target=restore_first)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+    assert not errors, errors
+    db.session.expire_all()
+    assert db.session.get(Listing, ids[0]).status == "hidden"

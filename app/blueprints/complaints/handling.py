@@ -81,7 +81,8 @@ def uphold(complaint, moderator, reason, rule, *, now, ip=""):
     before = _decided(complaint, moderator, "upheld", reason, now)
     complaint.rule = rule
     owners = {}
-    for target in complaint.targets:
+    # Pages are locked in one order (hiding.target_object) so two upholds never deadlock.
+    for target in sorted(complaint.targets, key=lambda t: (t.target_type, t.target_id)):
         obj = hide_target(target, moderator, now=now, ip=ip)
         owner = db.session.get(User, target.owner_id) if target.owner_id else None
         if owner is None:

@@ -13,8 +13,13 @@ from app.models.complaints import ComplaintTarget
 MODELS = {"listing": Listing, "auction": Auction, "shop": Shop}
 
 
-def target_object(target):
-    """The listing, auction or shop a complaint target names (None if gone)."""
+def target_object(target, lock=False):
+    """The listing, auction or shop a complaint target names (None if gone). ``lock`` takes
+    its row for the transaction, so two decisions about one page (an uphold and a restore
+    from two complaints, say) run one after the other and each sees what the other did."""
+    if lock:
+        return db.session.get(MODELS[target.target_type], target.target_id,
+                              with_for_update=True, populate_existing=True)
     return db.session.get(MODELS[target.target_type], target.target_id)
 
 
@@ -100,7 +105,7 @@ def _show(obj, target_type):
 
 def hide_target(target, moderator, *, now, ip=""):
     """Suspend publication of the target's page (kept, not deleted); audited."""
-    obj = target_object(target)
+    obj = target_object(target, lock=True)
     target.outcome, target.hidden_at = "hidden", now
     if obj is None:
         return None
@@ -126,8 +131,10 @@ def _still_hidden_elsewhere(target):
 
 
 def restore_target(target, moderator, *, now, ip=""):
-    """Publish the page again (unless another upheld complaint still hides it); audited."""
-    obj = target_object(target)
+    """Publish the page again (unless another upheld complaint still hides it); audited.
+    The page's row is locked first: an uphold of another complaint about it that is not
+    committed yet is waited for, and then seen."""
+    obj = target_object(target, lock=True)
     target.outcome, target.restored_at = "restored", now
     if obj is None or _still_hidden_elsewhere(target):
         return obj
