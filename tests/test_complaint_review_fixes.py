@@ -4,12 +4,13 @@ import threading
 import time
 
 import pytest
+from sqlalchemy import select
 
 from app.blueprints.complaints import handling, hiding
 from app.blueprints.shops import listing_services
 from app.database import utcnow
 from app.extensions import db
-from app.models import AuctionPhoto, Listing, User
+from app.models import AuctionPhoto, Listing, Notification, User
 from app.models.complaints import Complaint
 from app.uploads import store_image
 from tests.complaint_helpers import fresh, make_complaint
@@ -124,3 +125,24 @@ def test_cmp3_a_restore_waits_for_another_complaints_uphold_on_the_same_page(
     assert not errors, errors
     db.session.expire_all()
     assert db.session.get(Listing, ids[0]).status == "hidden"
+
+
+def test_cmp3_restoring_a_page_another_complaint_still_hides_does_not_say_it_is_published(
+        app, make_listing, moderator):
+    from app.blueprints.complaints import counter
+
+    listing = make_listing(title="Garuda amulet")
+    first, second = make_complaint(listing), make_complaint(listing)
+    for complaint in (first, second):
+        handling.uphold(complaint, moderator, "Counterfeit.", "SHOP-4", now=utcnow())
+        db.session.commit()
+    owner = listing.shop.owner
+    statement = counter.file_counter(fresh(first).targets[0], owner, "I made it myself.",
+                                     now=utcnow())
+    db.session.commit()
+    counter.decide(statement, moderator, "restored", "", now=utcnow())
+    db.session.commit()
+    assert fresh(listing).status == "hidden"
+    kinds = set(db.session.scalars(select(Notification.kind).where(
+        Notification.user_id == owner.id)))
+    assert "complaint_restored" not in kinds and "complaint_restored_held" in kinds

@@ -71,7 +71,10 @@ def decide(statement, moderator, decision, reason, *, now, ip=""):
         obj = hiding.restore_target(target, moderator, now=now, ip=ip)
         handling.add_event(complaint, "restored", reason, now=now, actor=moderator)
         outcome.tell_restored(complaint, target)
-        kind = "complaint_restored"
+        # Another upheld complaint may still hide the page: the owner is told so, not that
+        # it is published again.
+        kind = "complaint_restored_held" if hiding.hidden_by_complaint(
+            target.target_type, target.target_id) else "complaint_restored"
     else:
         target.outcome = "kept"
         obj = hiding.target_object(target)

@@ -21,6 +21,9 @@ TEXTS.update({
         "evidence from the page this notice links to."),
     "complaint_restored": _l(
         "“%(title)s” is published again: a moderator accepted your counter-statement."),
+    "complaint_restored_held": _l(
+        "A moderator accepted your counter-statement about “%(title)s”, but it stays "
+        "suspended: another upheld complaint about it is still in force."),
     "complaint_kept": _l(
         "“%(title)s” stays suspended: a moderator read your counter-statement and kept the "
         "decision. %(reason)s"),

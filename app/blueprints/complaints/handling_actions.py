@@ -165,7 +165,12 @@ def _statement(item):
 
 
 def _restore(item, moderator, form, *, now, ip=""):
-    counter.decide(_statement(item), moderator, "restored", form.get("reason"), now=now, ip=ip)
+    statement = counter.decide(_statement(item), moderator, "restored", form.get("reason"),
+                               now=now, ip=ip)
+    target = statement.target
+    if hiding.hidden_by_complaint(target.target_type, target.target_id):
+        return str(_l("Counter-statement accepted, but another upheld complaint still hides "
+                      "the page; the owner and the complainant are told."))
     return str(_l("Page published again; the owner and the complainant are told."))
 
 
