@@ -23,6 +23,7 @@ def create_app(config=None):
     from app.permissions import register_permissions
     from app.security import init_security
     from app.templating import register_template_helpers
+    from app.forms import use_fast_html_params
     from app.pagecache import init_page_cache
     from app.traffic import init_traffic_log
     from app.urls import BoundedInt
@@ -70,6 +71,7 @@ def create_app(config=None):
     register_filters(app)
     register_permissions(app)
     register_template_helpers(app)
+    use_fast_html_params()
     register_cli(app)
     return app
 

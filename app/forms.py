@@ -1,7 +1,10 @@
 """Form base classes: WTForms' own messages go through our Thai/English catalogs, and a bare
 button (log out, lift, watch) still carries a CSRF token through :class:`EmptyForm`."""
+import wtforms.widgets
 from flask_babel import gettext, lazy_gettext as _l, ngettext
 from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
+from wtforms.widgets import core as _widgets
 
 # WTForms and Flask-WTF have no Thai catalog; these markers put their messages in ours.
 BUILTIN_MESSAGES = (
@@ -26,6 +29,30 @@ class _Translations:
 
     def ngettext(self, singular, plural, n):
         return ngettext(singular, plural, n)
+
+
+def html_params(**kwargs):
+    """WTForms' ``html_params`` with the same output (attributes sorted by name, ``data_`` and
+    ``aria_`` keys hyphenated, True bare, False left out, values escaped with quotes as
+    ``&quot;``), built with plain string operations: WTForms' ``Markup.format`` parses its
+    format string again for every attribute, which made each label and input on a page cost
+    tens of microseconds (a search page renders nine)."""
+    params = []
+    for key, value in sorted(kwargs.items()):
+        key = escape(_widgets.clean_key(key))
+        if value is True:
+            params.append(key)
+        elif value is not False:
+            params.append(f'{key}="{str(escape(value)).replace(chr(34), "&quot;")}"')
+    return Markup(" ".join(params))
+
+
+def use_fast_html_params():
+    """Install :func:`html_params` wherever WTForms' widgets and labels look it up."""
+    _widgets.html_params = html_params
+    wtforms.widgets.html_params = html_params
+    for widget in (_widgets.Input, _widgets.Button):
+        widget.html_params = staticmethod(html_params)
 
 
 _CONTROL_CHARACTERS = dict.fromkeys(
