@@ -146,3 +146,25 @@ def test_cmp3_restoring_a_page_another_complaint_still_hides_does_not_say_it_is_
     kinds = set(db.session.scalars(select(Notification.kind).where(
         Notification.user_id == owner.id)))
     assert "complaint_restored" not in kinds and "complaint_restored_held" in kinds
+
+
+def test_cmp3_a_counter_statement_sent_twice_at_once_is_kept_once_without_an_error(
+        app, make_listing, moderator, client_for, monkeypatch):
+    from app.blueprints.complaints import counter
+    from app.models.complaints import CounterStatement
+    from tests.conftest import csrf_from
+
+    listing = make_listing()
+    complaint = make_complaint(listing)
+    handling.uphold(complaint, moderator, "Counterfeit.", "SHOP-4", now=utcnow())
+    db.session.commit()
+    target = fresh(complaint).targets[0]
+    owner = client_for(listing.shop.owner)
+    url = f"/complaints/pages/{target.id}/answer"
+    token = csrf_from(owner.get(url).get_data(as_text=True))
+    assert owner.post(url, data={"csrf_token": token, "body": "First."}).status_code == 302
+    # The second request of a double click checked before the first one was saved.
+    monkeypatch.setattr(counter, "statement_of", lambda target: None)
+    response = owner.post(url, data={"csrf_token": token, "body": "Second."})
+    assert response.status_code == 302
+    assert [s.body for s in db.session.scalars(select(CounterStatement))] == ["First."]

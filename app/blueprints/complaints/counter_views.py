@@ -4,6 +4,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf.file import MultipleFileField
+from sqlalchemy.exc import IntegrityError
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
@@ -58,6 +59,11 @@ def counter_page(target_id):
         except AccountError as error:
             db.session.rollback()
             show_error(form, error)
+        except IntegrityError:
+            # The same answer sent twice at once (a double click): the first one counts.
+            db.session.rollback()
+            flash(_l("Your counter-statement had already been sent."), "error")
+            return redirect(url_for("complaints.counter", target_id=target_id))
         else:
             flash(_l("Your counter-statement has been sent to the moderators. We will tell "
                      "you their decision."), "success")
