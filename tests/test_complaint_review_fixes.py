@@ -168,3 +168,28 @@ def test_cmp3_a_counter_statement_sent_twice_at_once_is_kept_once_without_an_err
     response = owner.post(url, data={"csrf_token": token, "body": "Second."})
     assert response.status_code == 302
     assert [s.body for s in db.session.scalars(select(CounterStatement))] == ["First."]
+
+
+
+def test_cmp3_a_moderator_cannot_decide_a_complaint_about_their_own_page(
+        app, make_shop, make_listing, make_member, client_for, moderator):
+    from app.blueprints.complaints import counter
+    from tests.complaint_helpers import decide, item_of
+
+    own = make_listing(shop=make_shop(owner=moderator))
+    complaint = make_complaint(own)
+    mod = client_for(moderator)
+    response = decide(mod, item_of("complaint", complaint.id), "reject", reason="Nonsense.")
+    assert response.status_code == 422
+    assert "party to this complaint" in response.get_data(as_text=True)
+    assert fresh(complaint).status == "received"
+    # A colleague upholds it; the moderator answers as the owner but cannot restore it.
+    colleague = make_member(display_name="Colleague", role="moderator")
+    handling.uphold(fresh(complaint), colleague, "Counterfeit.", "SHOP-4", now=utcnow())
+    db.session.commit()
+    statement = counter.file_counter(fresh(complaint).targets[0], fresh(moderator),
+                                     "Mine is genuine.", now=utcnow())
+    db.session.commit()
+    response = decide(mod, item_of("counter_statement", statement.id), "restore", reason="")
+    assert response.status_code == 422
+    assert fresh(own).status == "hidden" and fresh(statement).decision == ""

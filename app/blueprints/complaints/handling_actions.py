@@ -122,21 +122,29 @@ queue_data.TARGET_LOADERS["complaint"] = load_complaints
 queue_data.TARGET_LOADERS["counter"] = load_statements
 
 
-def _complaint(item):
+PARTY = _l("You are a party to this complaint (you filed it, or a page it names is "
+            "yours); another moderator must decide it.")
+
+
+def _complaint(item, moderator):
+    """The item's complaint; refused to a moderator who filed it or owns a page it names."""
     complaint = db.session.get(Complaint, item.target_id)
     if complaint is None:
         raise ComplaintError(_l("This complaint no longer exists."))
+    if moderator.id == complaint.complainant_id or any(
+            t.owner_id == moderator.id for t in complaint.targets):
+        raise ComplaintError(PARTY)
     return complaint
 
 
 def _uphold(item, moderator, form, *, now, ip=""):
-    complaint = _complaint(item)
+    complaint = _complaint(item, moderator)
     handling.uphold(complaint, moderator, form.get("reason"), form.get("rule"), now=now, ip=ip)
     return str(_l("Complaint upheld: its pages are hidden and their owners told."))
 
 
 def _reject(item, moderator, form, *, now, ip=""):
-    complaint = _complaint(item)
+    complaint = _complaint(item, moderator)
     unfounded = form.get("unfounded") == "yes"
     handling.reject(complaint, moderator, form.get("reason"), unfounded=unfounded, now=now,
                     ip=ip)
@@ -145,28 +153,34 @@ def _reject(item, moderator, form, *, now, ip=""):
 
 
 def _ask(item, moderator, form, *, now, ip=""):
-    handling.ask_for_more(_complaint(item), moderator, form.get("question"), now=now, ip=ip)
+    handling.ask_for_more(_complaint(item, moderator), moderator, form.get("question"),
+                          now=now, ip=ip)
     return str(_l("Question sent; the complaint comes back when the complainant answers."))
 
 
 def _restrict(item, moderator, form, *, now, ip=""):
-    complaint = _complaint(item)
+    complaint = _complaint(item, moderator)
     reason = (form.get("note") or "").strip() or str(_l("Repeated unfounded complaints."))
     repeat.restrict(complaint.email, moderator, reason, now=now, ip=ip)
     return str(_l("This complainant can no longer file complaints until the restriction is "
                   "lifted."))
 
 
-def _statement(item):
+def _statement(item, moderator):
+    """The item's counter-statement; refused to a moderator who is a party to it."""
     statement = db.session.get(CounterStatement, item.target_id)
     if statement is None:
         raise ComplaintError(_l("This counter-statement no longer exists."))
+    complaint = db.session.get(Complaint, statement.complaint_id)
+    if moderator.id in (statement.author_id, complaint.complainant_id) or any(
+            t.owner_id == moderator.id for t in complaint.targets):
+        raise ComplaintError(PARTY)
     return statement
 
 
 def _restore(item, moderator, form, *, now, ip=""):
-    statement = counter.decide(_statement(item), moderator, "restored", form.get("reason"),
-                               now=now, ip=ip)
+    statement = counter.decide(_statement(item, moderator), moderator, "restored",
+                               form.get("reason"), now=now, ip=ip)
     target = statement.target
     if hiding.hidden_by_complaint(target.target_type, target.target_id):
         return str(_l("Counter-statement accepted, but another upheld complaint still hides "
@@ -175,7 +189,8 @@ def _restore(item, moderator, form, *, now, ip=""):
 
 
 def _keep(item, moderator, form, *, now, ip=""):
-    counter.decide(_statement(item), moderator, "kept", form.get("reason"), now=now, ip=ip)
+    counter.decide(_statement(item, moderator), moderator, "kept", form.get("reason"),
+                   now=now, ip=ip)
     return str(_l("Page stays hidden; the owner is told."))
 
 
