@@ -21,6 +21,7 @@ listings never appear. Pure service: no ``request``, no commits.
 import math
 import unicodedata
 from dataclasses import dataclass
+from operator import itemgetter
 
 from sqlalchemy import (
     Text, and_, case, cast, column, func, literal_column, or_, select, table, type_coerce,
@@ -324,15 +325,16 @@ def _ranked_by_bm25(terms, conditions, page, per_page):
              for t in terms if len(t) < TRIGRAM]
     candidates = max(RANK_CANDIDATES, RESULT_LIMIT)
     # created_at as stored text: SQLite orders by that text, and so does the sort below.
-    newest = db.session.execute(
+    # Plain rows through the connection: a thousand of them need no ORM processing.
+    newest = db.session.connection().execute(
         select(Listing.id, type_coerce(Listing.created_at, Text), rank)
         .select_from(fts).join(Listing, Listing.id == fts.c.rowid)
         .where(found, *conditions, *short)
         .order_by(fts.c.rowid.desc()).limit(candidates + 1)).all()
     counted = len(newest)
     ranked = newest[:candidates]
-    ranked.sort(key=lambda row: (row[1], row[0]), reverse=True)  # newest first, then id
-    ranked.sort(key=lambda row: row[2])  # stable: by rank, ties stay newest first
+    ranked.sort(key=itemgetter(1, 0), reverse=True)  # newest first, then the highest id
+    ranked.sort(key=itemgetter(2))  # stable: by rank, ties stay newest first
     total = min(counted, RESULT_LIMIT)
     pages = max(1, math.ceil(total / per_page))
     page = max(1, min(int(page), pages))
