@@ -193,3 +193,46 @@ def test_cmp3_a_moderator_cannot_decide_a_complaint_about_their_own_page(
     response = decide(mod, item_of("counter_statement", statement.id), "restore", reason="")
     assert response.status_code == 422
     assert fresh(own).status == "hidden" and fresh(statement).decision == ""
+
+
+def _restore(complaint, moderator):
+    hiding.restore_target(fresh(complaint).targets[0], moderator, now=utcnow())
+    db.session.commit()
+
+
+def test_cmp3_a_fake_sign_hung_while_hidden_and_lifted_after_the_restore_leaves_it_active(
+        app, make_listing, moderator):
+    """SHOP-7 with CMP-3: the sign remembers the status before the complaint, not "hidden"."""
+    from app.blueprints.moderation import signs
+
+    listing = make_listing()
+    complaint = make_complaint(listing)
+    handling.uphold(complaint, moderator, "Counterfeit.", "SHOP-4", now=utcnow())
+    db.session.commit()
+    sign = signs.hang_sign("listing", listing.id, "fake", moderator, "Checked by experts.",
+                           now=utcnow())
+    db.session.commit()
+    _restore(complaint, moderator)
+    assert fresh(listing).status == "fake"
+    signs.end_sign(fresh(sign), moderator, "The maker's certificate is genuine.",
+                   now=utcnow())
+    db.session.commit()
+    assert fresh(listing).status == "active"
+
+
+def test_cmp3_a_fake_sign_lifted_while_hidden_does_not_come_back_on_restore(
+        app, make_listing, moderator):
+    from app.blueprints.moderation import signs
+
+    listing = make_listing()
+    sign = signs.hang_sign("listing", listing.id, "fake", moderator, "Checked by experts.",
+                           now=utcnow())
+    db.session.commit()
+    complaint = make_complaint(listing)
+    handling.uphold(complaint, moderator, "Counterfeit.", "SHOP-4", now=utcnow())
+    db.session.commit()
+    signs.end_sign(fresh(sign), moderator, "Genuine after all.", now=utcnow())
+    db.session.commit()
+    assert fresh(listing).status == "hidden" and fresh(listing).stop_sign is None
+    _restore(complaint, moderator)
+    assert fresh(listing).status == "active"

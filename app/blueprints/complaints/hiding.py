@@ -57,7 +57,7 @@ def _tell_open_pages(obj, target_type):
     publish_after_commit(f"auction:{obj.id}", {"version": obj.version})
 
 
-def _hidden_status_before(listing_id):
+def hidden_status_before(listing_id):
     """The status a listing goes back to when complaints stop hiding it: ``restore_to`` in
     the newest ``complaint.hide`` audit entry (the status before the first of several
     complaints hid it)."""
@@ -76,7 +76,7 @@ def _hide(obj, target_type, now, hidden_elsewhere=False):
         restore_to = obj.status
         if hidden_elsewhere and obj.status == "hidden":
             # Another upheld complaint hid it first: keep what that one will restore.
-            restore_to = _hidden_status_before(obj.id) or obj.status
+            restore_to = hidden_status_before(obj.id) or obj.status
         if obj.status not in ("hidden", "deleted"):
             obj.status, obj.updated_at = "hidden", now
         return before, {"status": obj.status, "restore_to": restore_to}
@@ -89,11 +89,11 @@ def _hide(obj, target_type, now, hidden_elsewhere=False):
 def _show(obj, target_type):
     if target_type == "listing":
         before = {"status": obj.status}
-        previous = _hidden_status_before(obj.id) or "active"
+        previous = hidden_status_before(obj.id) or "active"
         if obj.status == "hidden" and obj.stop_sign == "fake":
             obj.status = "fake"  # a FAKE sign hung while it was hidden shows now
         elif obj.status == "hidden" and previous != "hidden":
-            if previous in ("active", "sold_out"):
+            if previous in ("active", "sold_out", "fake"):  # "fake": lifted while hidden
                 previous = "active" if obj.quantity > 0 else "sold_out"
             obj.status = previous
         return before, {"status": obj.status}

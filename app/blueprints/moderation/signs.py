@@ -107,10 +107,16 @@ def _apply(target_type, item, kind, now, *, restore_status=""):
     if target_type == "auction":
         lifecycle.set_sign(item, kind, now)
         return ""
-    from app.blueprints.complaints.hiding import hidden_by_complaint
+    from app.blueprints.complaints.hiding import hidden_by_complaint, hidden_status_before
 
-    return listing_services.apply_sign(item, kind, now, restore_status=restore_status,
-                                       keep_hidden=hidden_by_complaint("listing", item.id))
+    hidden = hidden_by_complaint("listing", item.id)
+    before = listing_services.apply_sign(item, kind, now, restore_status=restore_status,
+                                         keep_hidden=hidden)
+    if hidden and before == "hidden":
+        # Hidden by a complaint (CMP-3): the status the sign gives back when it ends is the
+        # one the listing had before the complaint, not "hidden" (restored meanwhile).
+        before = hidden_status_before(item.id) or before
+    return before
 
 
 def _facts(sign, item, **more):
