@@ -80,3 +80,11 @@ class TalatForm(FlaskForm):
 
 class EmptyForm(TalatForm):
     """A form with nothing but the CSRF token, for bare buttons."""
+
+
+def uploaded_files(field):
+    """The files chosen in a (multiple) file field, as ``[(name, bytes)]``; empty choices
+    left out."""
+    uploads = field.data if isinstance(field.data, list) else [field.data]
+    return [(upload.filename, upload.read()) for upload in uploads
+            if upload and getattr(upload, "filename", "")]

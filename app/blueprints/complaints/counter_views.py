@@ -14,7 +14,7 @@ from app.blueprints.accounts.views import show_error
 from app.blueprints.complaints import bp, counter, hiding
 from app.database import utcnow
 from app.extensions import db
-from app.forms import TalatForm
+from app.forms import TalatForm, uploaded_files
 from app.models.complaints import Complaint, ComplaintTarget
 from app.permissions import can_moderate
 from app.uploads import UploadRejected
@@ -48,8 +48,7 @@ def counter_page(target_id):
     if form.is_submitted() and not may_answer:
         abort(403)
     if may_answer and form.validate_on_submit():
-        files = [(upload.filename, upload.read()) for upload in (form.files.data or [])
-                 if upload and upload.filename]
+        files = uploaded_files(form.files)
         try:
             counter.file_counter(target, current_user, form.body.data, files, now=utcnow())
             db.session.commit()

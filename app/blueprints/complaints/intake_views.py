@@ -10,6 +10,7 @@ from app.blueprints.complaints.errors import ComplaintError
 from app.blueprints.complaints.forms import ComplaintForm
 from app.database import utcnow
 from app.extensions import db, limiter
+from app.forms import uploaded_files
 from app.i18n import current_language
 from app.models.complaints import Complaint
 from app.net import client_ip
@@ -32,12 +33,6 @@ def _prefill(form):
     url = text_arg("url", 500)
     if url:
         form.urls.data = url
-
-
-def uploaded_files(field):
-    """The files chosen in a file field, as ``[(name, bytes)]``."""
-    return [(upload.filename, upload.read()) for upload in (field.data or [])
-            if upload and upload.filename]
 
 
 @bp.route("/new", methods=["GET", "POST"])

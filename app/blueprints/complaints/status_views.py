@@ -13,10 +13,10 @@ from app.blueprints.accounts.views import show_error
 from app.blueprints.complaints import access, bp, clock, intake
 from app.blueprints.complaints.errors import ComplaintError
 from app.blueprints.complaints.forms import AddInformationForm, StatusLookupForm
-from app.blueprints.complaints.intake_views import uploaded_files
 from app.blueprints.complaints.texts import CENTRE_EMAIL, CENTRE_PHONE
 from app.database import utcnow
 from app.extensions import db, limiter
+from app.forms import uploaded_files
 from app.models.complaints import Complaint, ComplaintEvidence, CounterStatement
 from app.permissions import can_moderate, is_member
 from app.uploads import send_image, send_pdf

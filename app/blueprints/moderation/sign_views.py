@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from app.database import utcnow
 from app.extensions import db
+from app.forms import uploaded_files
 from app.htmx import render_page_or_fragment, wants_fragment
 from app.models import EvidenceFile, Explanation, StopSign
 from app.notifications import register_link
@@ -152,8 +153,7 @@ def explain(sign_id):
     sign = _own_sign(sign_id)
     form = ExplanationForm()
     if form.validate_on_submit():
-        files = [(upload.filename, upload.read()) for upload in (form.files.data or [])
-                 if upload and upload.filename]
+        files = uploaded_files(form.files)
         try:
             responses.submit_explanation(sign, current_user, form.body.data, files,
                                          now=utcnow())
