@@ -11,9 +11,8 @@ from app.database import utcnow
 from app.extensions import db
 from app.models import EmailMessage, ReviewItem
 from app.models.complaints import Complaint, ComplaintEvent, ComplaintTarget
-from tests.conftest import csrf_from
+from tests.queue_helpers import decide, fresh  # noqa: F401 (the complaint tests use them)
 
-HTMX = {"HX-Request": "true"}
 _codes = itertools.count(1)
 
 
@@ -59,20 +58,6 @@ def item_of(kind, target_id, status="open"):
     return db.session.scalar(select(ReviewItem).where(
         ReviewItem.kind == kind, ReviewItem.target_id == target_id,
         ReviewItem.status == status))
-
-
-def token(client):
-    return csrf_from(client.get("/moderation/queue").get_data(as_text=True))
-
-
-def decide(client, item, action, **fields):
-    return client.post(f"/moderation/items/{item.id}/decide", headers=HTMX,
-                       data={"csrf_token": token(client), "action": action, **fields})
-
-
-def fresh(obj):
-    db.session.expire_all()
-    return db.session.get(type(obj), obj.id)
 
 
 def mails_to(address, kind=None):

@@ -16,8 +16,8 @@ from app.extensions import db
 from app.models import Appeal, Notification, ReviewItem, Sanction, User
 from app.notifications import notice_text
 from tests.conftest import csrf_from, post_form
+from tests.queue_helpers import decide, fresh
 
-HTMX = {"HX-Request": "true"}
 SCRIPT = "<script>alert(1)</script>"
 
 
@@ -46,17 +46,6 @@ def impose(cast, kind="suspension", at=None, **kwargs):
 def appeal(cast, sanction, body="I did not do this"):
     return post_form(cast.client, f"/moderation/me/sanctions/{sanction.id}/appeal",
                      {"body": body}, form_url="/moderation/me/sanctions")
-
-
-def decide(client, item, action, **fields):
-    token = csrf_from(client.get("/moderation/queue").get_data(as_text=True))
-    return client.post(f"/moderation/items/{item.id}/decide", headers=HTMX,
-                       data={"csrf_token": token, "action": action, **fields})
-
-
-def fresh(obj):
-    db.session.expire_all()
-    return db.session.get(type(obj), obj.id)
 
 
 def test_an_appeal_within_15_days_goes_to_the_queue_barred_to_the_sanctioner_mod_9(cast):

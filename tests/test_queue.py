@@ -14,8 +14,8 @@ from app.database import utcnow
 from app.extensions import db
 from app.models import AuditEntry, BidFlag, Notification, ReviewItem
 from tests.conftest import category_id, csrf_from
+from tests.queue_helpers import HTMX, decide, fresh, token
 
-HTMX = {"HX-Request": "true"}
 HELD_TITLE = "พระกริ่ง บูชาปืนใหญ่ เก่า"
 
 
@@ -39,20 +39,6 @@ def held_listing(shop, now=None, title=HELD_TITLE):
         quantity=1, condition="good", content_rating="general"), now=now or utcnow())
     db.session.commit()
     return listing
-
-
-def token(client):
-    return csrf_from(client.get("/moderation/queue").get_data(as_text=True))
-
-
-def decide(client, item, action, **fields):
-    return client.post(f"/moderation/items/{item.id}/decide", headers=HTMX,
-                       data={"csrf_token": token(client), "action": action, **fields})
-
-
-def fresh(obj):
-    db.session.expire_all()
-    return db.session.get(type(obj), obj.id)
 
 
 def test_a_held_listing_raises_one_queue_item_mod_7(app, make_shop):

@@ -13,8 +13,8 @@ from app.database import utcnow
 from app.extensions import db
 from app.models import AuditEntry, BoardPost, Conversation, Message, Report, ReviewItem, Sanction
 from tests.conftest import csrf_from, post_form
+from tests.queue_helpers import HTMX, decide
 
-HTMX = {"HX-Request": "true"}
 SCRIPT = "<script>alert(1)</script>"
 
 
@@ -139,12 +139,6 @@ def test_report_form_as_htmx_fragment_and_hostile_detail_escaped_mod_11(people, 
     owner_page = people.mod_client.get(
         f"/moderation/members/{listing.shop.owner_id}").get_data(as_text=True)
     assert SCRIPT not in owner_page and "&lt;script&gt;" in owner_page
-
-
-def decide(client, item, action, **fields):
-    token = csrf_from(client.get("/moderation/queue").get_data(as_text=True))
-    return client.post(f"/moderation/items/{item.id}/decide", headers=HTMX,
-                       data={"csrf_token": token, "action": action, **fields})
 
 
 def test_queue_actions_on_reports_mod_11_mod_8(people, make_listing):
