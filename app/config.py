@@ -32,6 +32,11 @@ def _int(name, default):
     return int(value) if value not in (None, "") else default
 
 
+def _float(name, default):
+    value = os.environ.get(name)
+    return float(value) if value not in (None, "") else default
+
+
 def _secret_key(env):
     """Return SECRET_KEY from the environment, or a per-instance random key in development."""
     key = os.environ.get("SECRET_KEY")
@@ -137,7 +142,8 @@ class Config:
         # "thread": pages never wait for SMTP; "inline": deliver before the response (tests).
         self.MAIL_DELIVERY = os.environ.get("MAIL_DELIVERY", "thread")
 
-        # Traffic log (ACC-6).
+        # Traffic log (ACC-6). Entries are written in batches this often (0: each at once).
+        self.TRAFFIC_LOG_FLUSH_SECONDS = _float("TRAFFIC_LOG_FLUSH_SECONDS", 1.0)
         self.TRAFFIC_RETENTION_DAYS = max(
             MIN_TRAFFIC_RETENTION_DAYS, _int("TRAFFIC_RETENTION_DAYS", MIN_TRAFFIC_RETENTION_DAYS))
 
@@ -177,6 +183,7 @@ class TestConfig(Config):  # noqa: D101
         self.PAGE_CACHE_SECONDS = 0
         self.REDIS_URL = ""  # the in-process event bus; tests of Redis pass REDIS_URL
         self.LIVE_PING_SECONDS = 1
+        self.TRAFFIC_LOG_FLUSH_SECONDS = 0  # each entry at once; test_traffic_log tests batches
         for key, value in overrides.items():
             setattr(self, key, value)
         if "TRAFFIC_RETENTION_DAYS" in overrides:

@@ -13,6 +13,7 @@ from app.extensions import db
 from app.models import IpRequest, TrafficLogEntry
 from app.models.ip_requests import HOLDING_STATUSES
 from app.net import client_ip
+from app.traffic_writer import init_writer
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -50,30 +51,40 @@ def _target():
 def record_request(response):
     """after_request: append one entry for a state-changing request, whatever its outcome.
 
-    Anything the view left uncommitted is discarded first (it would be at teardown anyway),
-    so the entry is written even when the request failed.
+    With a batch writer (``TRAFFIC_LOG_FLUSH_SECONDS`` > 0, the default) the row is handed to
+    it; otherwise anything the view left uncommitted is discarded first (it would be at
+    teardown anyway) and the row is committed at once, even when the request failed.
     """
     if request.method in SAFE_METHODS or response.status_code == 429:
         return response  # a throttled request changed nothing; a flood must not fill the log
-    target = _target()
-    entry = TrafficLogEntry(
+    row = dict(
         at=utcnow(),
         member_id=_member_id() or g.get("traffic_member_before"),
         ip=client_ip()[:45],
         method=request.method[:8],
         action=(request.endpoint or "unknown")[:100],
-        target=target,
+        target=_target(),
         status=response.status_code,
         user_agent=(request.user_agent.string or "")[:255],
     )
+    writer = current_app.extensions.get("traffic_writer")
+    if writer is not None:
+        writer.add(row)
+        return response
     try:
         db.session.rollback()
-        db.session.add(entry)
+        db.session.add(TrafficLogEntry(**row))
         db.session.commit()
     except Exception:
         db.session.rollback()
         current_app.logger.exception("could not write the traffic log")
     return response
+
+
+def flush_traffic_log(app):
+    """Write the entries the batch writer still holds (before reading or purging the log)."""
+    writer = app.extensions.get("traffic_writer")
+    return writer.flush() if writer is not None else 0
 
 
 def held_member_ids():
@@ -106,6 +117,7 @@ def purge_command(days):
     if retention < MIN_TRAFFIC_RETENTION_DAYS:
         click.echo(f"Retention below {MIN_TRAFFIC_RETENTION_DAYS} days is not allowed; "
                    f"using {MIN_TRAFFIC_RETENTION_DAYS}.", err=True)
+    flush_traffic_log(current_app)
     count = purge_traffic_log(utcnow(), retention)
     db.session.commit()
     click.echo(f"Purged {count} traffic-log entries.")
@@ -113,6 +125,7 @@ def purge_command(days):
 
 def init_traffic_log(app):
     """Install the request hooks and the CLI group."""
+    app.extensions["traffic_writer"] = init_writer(app)
     app.before_request(remember_member)
     app.after_request(record_request)
     app.cli.add_command(traffic_cli)

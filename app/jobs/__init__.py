@@ -12,7 +12,7 @@ from app.blueprints.accounts.sessions import purge_expired_sessions
 from app.database import begin_immediate, utcnow
 from app.extensions import db
 from app.mail import deliver_pending
-from app.traffic import purge_traffic_log
+from app.traffic import flush_traffic_log, purge_traffic_log
 
 
 def deliver_mail(app, now):
@@ -29,6 +29,7 @@ def purge_sessions(app, now):
 
 def purge_traffic(app, now):
     """Apply the traffic-log retention period (ACC-6)."""
+    flush_traffic_log(app)
     count = purge_traffic_log(now, app.config["TRAFFIC_RETENTION_DAYS"])
     db.session.commit()
     return count

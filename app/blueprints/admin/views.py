@@ -1,5 +1,5 @@
 """Admin pages. Every route requires the admin role."""
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
@@ -17,6 +17,7 @@ from app.models.mail import MAIL_STATUSES
 from app.urls import int_arg, text_arg
 from app.templating import ROLE_LABELS
 from app.permissions import is_admin, require
+from app.traffic import flush_traffic_log
 
 PAGE_SIZE = 100
 
@@ -111,6 +112,8 @@ def traffic():
     """The traffic log (ACC-6), newest first, filtered by address or member."""
     ip = text_arg("ip", 45)
     member = text_arg("member", 12)
+    if flush_traffic_log(current_app):
+        db.session.commit()  # end this read snapshot (SQLite) so the entries just written show
     statement = select(TrafficLogEntry)
     if ip:
         statement = statement.where(TrafficLogEntry.ip == ip)
