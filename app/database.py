@@ -92,6 +92,18 @@ def begin_immediate(session):
     session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
 
 
+def commit_keeping_loaded(session):
+    """Commit without expiring the objects loaded in the transaction, for a response drawn
+    from exactly what it wrote (a bid's answer), saving a re-read of each of them."""
+    if isinstance(session, scoped_session):
+        session = session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
+
+
 def after_commit(session, effect):
     """Run ``effect()`` once the session's current transaction has committed.
 

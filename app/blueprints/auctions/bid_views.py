@@ -10,7 +10,7 @@ from app.blueprints.auctions.auction_views import auction_or_404, render_auction
 from app.blueprints.auctions.forms import BidForm
 from app.blueprints.auctions.state import (bidding_state, buy_now_available, minimum_bid,
                                            phase)
-from app.database import utcnow
+from app.database import commit_keeping_loaded, utcnow
 from app.devices import device_id
 from app.extensions import db
 from app.forms import EmptyForm
@@ -48,19 +48,21 @@ def _refused(auction, form, error):
     return _bid_box(auction, form, 422)
 
 
-def _bid_box(auction, form, status):
+def _bid_box(auction, form, status, my_max=None):
     """The bid box alone under htmx, computing only what it shows (the live panel updates
-    itself); the whole auction page otherwise."""
+    itself); the whole auction page otherwise. ``my_max``: the member's maximum when the
+    caller knows it (read from the bids otherwise)."""
     if not wants_fragment():
         return render_auction_page(auction, form, status)
     now = utcnow()
     if form is None:
         form = BidForm(formdata=None)
         form.amount.data = satang_to_input(minimum_bid(auction))
+    if my_max is None:
+        my_max = queries.my_maximum(current_user.id, auction.id)
     response = make_response(render_template(
         "auctions/_bid_box.html", auction=auction, form=form, phase=phase(auction, now),
-        my_max=queries.my_maximum(current_user.id, auction.id),
-        buy_now=buy_now_available(auction, now)), status)
+        my_max=my_max, buy_now=buy_now_available(auction, now)), status)
     response.headers.add("Vary", "HX-Request")
     return response
 
@@ -110,7 +112,11 @@ def _place(auction, form, amount, proxy):
         bidding.place_locked_bid(auction, current_user, amount, proxy=proxy, ip=client_ip(),
                                  device=device_id())
         leading = auction.leader_id == bidder_id
-        db.session.commit()
+        # The answer shows the state this bid left, so nothing needs reading again. The
+        # bidder's maximum is now this amount: an accepted bid is above each of their
+        # earlier maxima (a member not leading has been outbid above all of them; a leader
+        # may only raise theirs, AUC-9).
+        commit_keeping_loaded(db.session)
     except AccountError as error:
         db.session.rollback()
         return _refused(db.session.get(Auction, auction_id), form, error)
@@ -120,7 +126,7 @@ def _place(auction, form, amount, proxy):
         flash(_l("Your bid is in, but another bidder's earlier maximum is higher: you have "
                  "been outbid."), "warning")
     if wants_fragment():
-        return _bid_box(auction, None, 200)
+        return _bid_box(auction, None, 200, my_max=amount)
     return redirect(url_for("auctions.auction", auction_id=auction_id))
 
 

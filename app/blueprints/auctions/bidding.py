@@ -8,7 +8,7 @@ bid is taken after the end (AUC-7).
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from app.blueprints.auctions import engine, shill
 from app.blueprints.auctions.errors import BidNotAccepted
@@ -102,11 +102,13 @@ def _tell_outbid(user_id, auction, now):
     """Tell a member they lost the lead (AUC-10): one notice and one e-mail per auction until
     they have read it, so a bidding war does not flood their inbox; the unread notice shows
     the latest price."""
-    unread = db.session.scalar(select(Notification).where(
-        Notification.user_id == user_id, Notification.auction_id == auction.id,
-        Notification.kind == "outbid", Notification.read_at.is_(None)).limit(1))
-    if unread is not None:
-        unread.amount_satang, unread.created_at = auction.current_price_satang, now
+    refreshed = db.session.execute(
+        update(Notification).where(
+            Notification.user_id == user_id, Notification.auction_id == auction.id,
+            Notification.kind == "outbid", Notification.read_at.is_(None))
+        .values(amount_satang=auction.current_price_satang, created_at=now)
+        .execution_options(synchronize_session=False))
+    if refreshed.rowcount:
         return
     notify_id(user_id, "outbid", auction=auction, amount=auction.current_price_satang, now=now)
 
