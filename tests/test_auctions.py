@@ -190,6 +190,31 @@ def test_proxy_outbids_and_the_page_never_shows_a_maximum_auc_9(board):
     assert "You are the highest bidder" in alice_page and "฿1,234" in alice_page
 
 
+def test_the_htmx_answer_to_a_bid_shows_the_state_it_left_auc_6_auc_9(board):
+    """AUC-6, AUC-9: the bid box sent back after a bid (drawn from what the bid wrote, not
+    re-read) shows the member's own maximum and the next minimum exactly as the database has
+    them, after a direct bid, a proxy outbid by an earlier maximum, and a leader's raise."""
+    from app.blueprints.auctions import queries
+    from app.blueprints.auctions.state import minimum_bid
+    from app.i18n import format_baht
+
+    steps = ((board.alice_client, board.alice, 300, "direct"),
+             (board.bob_client, board.bob, 900, "proxy"),
+             (board.alice_client, board.alice, 500, "proxy"),   # outbid by Bobby's maximum
+             (board.bob_client, board.bob, 1500, "proxy"))      # the leader raises his
+    for client, member, amount, mode in steps:
+        response = bid(client, board.auction, amount, mode=mode, headers=HTMX)
+        html = response.get_data(as_text=True)
+        assert response.status_code == 200 and "bid-box--confirm" not in html
+        db.session.rollback()
+        auction = fresh(board.auction)
+        mine = queries.my_maximum(member.id, auction.id)
+        assert mine == amount * BAHT
+        assert f"Your maximum so far: {format_baht(mine)}" in html
+        assert f"At least {format_baht(minimum_bid(auction))}." in html
+    assert (auction.leader_id, auction.leader_max_satang) == (board.bob.id, 1500 * BAHT)
+
+
 def test_the_seller_cannot_bid_on_their_own_auction_auc_6(board):
     response = bid(board.seller_client, board.auction, 500, confirm=False)
     assert response.status_code == 422
