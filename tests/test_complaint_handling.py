@@ -120,6 +120,36 @@ def test_cmp3_uphold_hides_a_listing_everywhere_but_for_its_owner_and_moderators
     assert f"/complaints/status?code={complaint.code}" in told.body_text
 
 
+def test_cmp3_public_boards_stop_quoting_an_item_hidden_after_a_complaint(
+        app, make_listing, board, client_for, mod):
+    """CMP-3: a fake-report or lift-request post citing a listing or an auction that a
+    complaint hid shows neither the item's title nor what was written about it, on the board
+    and on the post's own page, until the page is restored; other posts are untouched."""
+    from app.blueprints.boards import services as boards
+
+    listing = make_listing(title=TITLE)
+    auction = board.auction
+    quoted = [boards.post("fake-shops", TITLE, "Says it is a genuine Garuda.",
+                          target_type="listing", target_id=listing.id, now=utcnow()),
+              boards.post("fake-auctions", auction.title, "Photos copied from a museum.",
+                          target_type="auction", target_id=auction.id, now=utcnow())]
+    other = boards.post("fake-shops", "Another shop's fake", "Unrelated.", now=utcnow())
+    db.session.commit()
+    visitor = client_for(None)
+    for target in (listing, auction):
+        decide(mod, item_of("complaint", make_complaint(target).id), "uphold",
+               reason="Counterfeit.", rule="SHOP-4")
+    for post, words in zip(quoted, (TITLE, "Photos copied"), strict=True):
+        for url in (f"/boards/{post.board}", f"/boards/posts/{post.id}"):
+            html = visitor.get(url).get_data(as_text=True)
+            assert words not in html and "An item withdrawn after a complaint" in html
+    assert "Another shop" in visitor.get("/boards/fake-shops").get_data(as_text=True)
+    assert other.id not in boards.withdrawn([other])
+    db.session.get(type(listing), listing.id).status = "active"
+    db.session.commit()
+    assert TITLE in visitor.get(f"/boards/posts/{quoted[0].id}").get_data(as_text=True)
+
+
 def test_cmp3_a_sold_out_listing_comes_back_sold_out_when_restored(app, make_listing,
                                                                   moderator):
     listing = make_listing(quantity=0, status="sold_out")

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import BoardPost
+from app.models import Auction, BoardPost, Listing
 from app.models.boards import BOARDS
 
 BOARD_LABELS = {
@@ -49,6 +49,24 @@ def page_of(board, page=1):
                                .order_by(BoardPost.created_at.desc(), BoardPost.id.desc())
                                .offset((page - 1) * PER_PAGE).limit(PER_PAGE)).all()
     return posts, page, pages
+
+
+def withdrawn(posts):
+    """The ids of the ``posts`` whose listing or auction is withdrawn from publication after
+    a complaint (CMP-3): the boards show neither its title nor what was written about it, so
+    a takedown is not undone by a post quoting the page."""
+    cited = {"listing": set(), "auction": set()}
+    for entry in posts:
+        if entry.target_type in cited:
+            cited[entry.target_type].add(entry.target_id)
+    hidden = set()
+    if cited["listing"]:
+        hidden |= {("listing", i) for i in db.session.scalars(select(Listing.id).where(
+            Listing.id.in_(cited["listing"]), Listing.status == "hidden"))}
+    if cited["auction"]:
+        hidden |= {("auction", i) for i in db.session.scalars(select(Auction.id).where(
+            Auction.id.in_(cited["auction"]), Auction.hidden_at.is_not(None)))}
+    return {entry.id for entry in posts if (entry.target_type, entry.target_id) in hidden}
 
 
 def counts():

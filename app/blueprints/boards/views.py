@@ -18,7 +18,8 @@ def board(board):
     """One board, newest first, 20 posts a page."""
     posts, page, pages = services.page_of(board, request.args.get("page", 1, type=int))
     return render_template("boards/board.html", board=board, posts=posts, page=page,
-                           pages=pages, label=services.BOARD_LABELS[board],
+                           pages=pages, withdrawn=services.withdrawn(posts),
+                           label=services.BOARD_LABELS[board],
                            about=services.BOARD_ABOUT[board])
 
 
@@ -29,4 +30,5 @@ def post(post_id):
     if entry is None:
         abort(404)
     return render_template("boards/post.html", post=entry,
+                           withdrawn=services.withdrawn([entry]),
                            label=services.BOARD_LABELS[entry.board])
