@@ -440,3 +440,31 @@ def test_a_broad_search_ranks_its_newest_matches_and_pages_stay_whole(app, make_
     assert sorted(titles) == ["พระสมเด็จ 2", "พระสมเด็จ 3", "พระสมเด็จ 4"]
     card = first.items[0]
     assert card.shop_name == shop.name and card.photo_key is None
+
+
+@pytest.mark.parametrize("sort", service.SORTS)
+def test_a_result_card_shows_its_shops_name_and_first_photo(app, make_shop, make_listing, sort):
+    """Each card carries its own shop's name and the photo first in order (position, then id),
+    whichever sort order found it; a listing without photos has none."""
+    from app.models import ListingPhoto
+
+    first_shop, second_shop = make_shop(name="ร้านแรก"), make_shop(name="ร้านสอง")
+    with_photos = make_listing(shop=first_shop, title="พระสมเด็จ มีรูป", price_satang=100)
+    make_listing(shop=second_shop, title="พระสมเด็จ ไม่มีรูป", price_satang=200)
+    for position, key in ((2, "c" * 32), (1, "b" * 32), (1, "a" * 32)):
+        db.session.add(ListingPhoto(listing_id=with_photos.id, position=position, key=key,
+                                    width=10, height=10))
+    db.session.commit()
+    cards = search_listings("สมเด็จ", viewer=VISITOR, now=utcnow(), sort=sort).items
+    shown = {card.title: (card.shop_name, card.photo_key) for card in cards}
+    assert shown == {"พระสมเด็จ มีรูป": ("ร้านแรก", "b" * 32),
+                     "พระสมเด็จ ไม่มีรูป": ("ร้านสอง", None)}
+
+
+def test_shops_found_carry_their_rating(app, make_shop):
+    """The search page shows each shop's average review score; none before the first review."""
+    rated, new = make_shop(name="ร้านสมเด็จดัง"), make_shop(name="ร้านสมเด็จใหม่")
+    rated.rating_count, rated.rating_total = 4, 18
+    db.session.commit()
+    found = {shop.name: (shop.slug, shop.rating_average) for shop in search_shops("สมเด็จ")}
+    assert found == {"ร้านสมเด็จดัง": (rated.slug, 4.5), "ร้านสมเด็จใหม่": (new.slug, None)}

@@ -12,8 +12,9 @@ Ranking by relevance costs time for every match (bm25 on SQLite, word similarity
 PostgreSQL), and a broad Thai word such as "สมเด็จ" matches a tenth of the market. When more
 than ``RESULT_LIMIT`` visible listings match, relevance therefore ranks the newest
 ``RANK_CANDIDATES`` of them, which are more than anyone can page through; the other sort orders
-still sort every match. A page of results is a list of :class:`ListingCard`, read with only the
-columns a card shows, its shops' names and first photos in one query each.
+still sort every match. A page of results is a list of :class:`ListingCard`, read in one query
+with only the columns a card shows, its shop's name and its first photo; shops found are
+:class:`ShopCard`.
 
 Every listing query applies :func:`visible_listings` (RANK-1, ACC-3); closed shops and their
 listings never appear. Pure service: no ``request``, no commits.
@@ -57,6 +58,25 @@ class ListingCard:
     shop_name: str
     photo_key: str | None
     stop_sign: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ShopCard:
+    """What the search page shows of a shop found: plain data, no lazy loading."""
+
+    id: int
+    name: str
+    slug: str
+    rating_count: int
+    rating_total: int
+
+    @property
+    def rating_average(self):
+        """Average review score, or None before the first review (as ``Shop``)."""
+        return self.rating_total / self.rating_count if self.rating_count else None
+
+
+SHOP_CARD_COLUMNS = (Shop.id, Shop.name, Shop.slug, Shop.rating_count, Shop.rating_total)
 
 
 @dataclass(frozen=True)
@@ -244,26 +264,22 @@ def _listing_matches(terms, conditions, min_id=None):
 
 
 CARD_COLUMNS = (Listing.id, Listing.title, Listing.price_satang, Listing.condition,
-                Listing.status, Listing.content_rating, Listing.shop_id, Listing.stop_sign)
+                Listing.status, Listing.content_rating, Listing.stop_sign)
 
 
-def _cards(rows):
-    """:class:`ListingCard` for each row of ``CARD_COLUMNS``, in order: the shops' names and
-    each listing's first photo are read in one query each."""
-    if not rows:
+def _cards(ids):
+    """:class:`ListingCard` for each of the listing ``ids``, in that order, read in one query:
+    each card's shop name and first photo come from small correlated subqueries, evaluated for
+    the page's rows only (the ids are one page)."""
+    if not ids:
         return []
-    listing_ids = [row.id for row in rows]
-    shop_names = dict(db.session.execute(
-        select(Shop.id, Shop.name).where(Shop.id.in_({row.shop_id for row in rows}))).all())
-    first_photo = {}
-    for listing_id, key in db.session.execute(
-            select(ListingPhoto.listing_id, ListingPhoto.key)
-            .where(ListingPhoto.listing_id.in_(listing_ids))
-            .order_by(ListingPhoto.listing_id, ListingPhoto.position, ListingPhoto.id)):
-        first_photo.setdefault(listing_id, key)
-    return [ListingCard(row.id, row.title, row.price_satang, row.condition, row.status,
-                        row.content_rating, shop_names.get(row.shop_id, ""),
-                        first_photo.get(row.id), row.stop_sign) for row in rows]
+    shop_name = select(Shop.name).where(Shop.id == Listing.shop_id).scalar_subquery()
+    first_photo = (select(ListingPhoto.key).where(ListingPhoto.listing_id == Listing.id)
+                   .order_by(ListingPhoto.position, ListingPhoto.id).limit(1).scalar_subquery())
+    rows = {row[0]: row for row in db.session.execute(
+        select(*CARD_COLUMNS, shop_name, first_photo).where(Listing.id.in_(ids)))}
+    return [ListingCard(row[0], row[1], row[2], row[3], row[4], row[5], row[7] or "", row[8],
+                        row[6]) for row in map(rows.get, ids) if row is not None]
 
 
 def search_listings(query, *, viewer, now, category_id=None, min_price_satang=None,
@@ -301,11 +317,10 @@ def search_listings(query, *, viewer, now, category_id=None, min_price_satang=No
     total = min(counted, RESULT_LIMIT)
     pages = max(1, math.ceil(total / per_page))
     page = max(1, min(int(page), pages))
-    rows = db.session.execute(
-        statement.with_only_columns(*CARD_COLUMNS)
-        .order_by(*_listing_order(sort, relevance))
+    ids = db.session.scalars(
+        statement.order_by(*_listing_order(sort, relevance))
         .offset((page - 1) * per_page).limit(per_page)).all()
-    return ResultPage(items=_cards(rows), total=total, page=page, pages=pages,
+    return ResultPage(items=_cards(ids), total=total, page=page, pages=pages,
                       per_page=per_page, more=counted > RESULT_LIMIT)
 
 
@@ -339,35 +354,33 @@ def _ranked_by_bm25(terms, conditions, page, per_page):
     pages = max(1, math.ceil(total / per_page))
     page = max(1, min(int(page), pages))
     ids = [row[0] for row in ranked[(page - 1) * per_page:page * per_page]]
-    rows = {}
-    if ids:
-        rows = {row.id: row for row in db.session.execute(
-            select(*CARD_COLUMNS).where(Listing.id.in_(ids)))}
-    return ResultPage(items=_cards([rows[i] for i in ids if i in rows]), total=total,
+    return ResultPage(items=_cards(ids), total=total,
                       page=page, pages=pages, per_page=per_page, more=counted > RESULT_LIMIT)
 
 
 def search_shops(query, *, limit=6):
-    """Open shops whose name or description matches ``query``, best first; none for an empty
-    query."""
+    """Open shops whose name or description matches ``query``, best first, as
+    :class:`ShopCard`; none for an empty query."""
     terms = query_terms(query)
     if not terms:
         return []
     if any(len(t) >= TRIGRAM for t in terms) and _is_sqlite():
         fts, found, rank = _fts_sqlite(terms, "shop_search", weights=(5.0, 1.0))
         short = [_contains(t, (Shop.name, Shop.description)) for t in terms if len(t) < TRIGRAM]
-        return list(db.session.scalars(
-            select(Shop).select_from(fts).join(Shop, Shop.id == fts.c.rowid)
-            .where(found, Shop.status == "open", Shop.hidden_at.is_(None), *short)
-            .order_by(rank.asc(), Shop.rating_count.desc(), Shop.id.desc()).limit(limit)))
-    match = _match(terms, "shop_search", Shop.id, (Shop.name, Shop.description),
-                   weights=(5.0, 1.0))
-    statement = select(Shop).where(Shop.status == "open", Shop.hidden_at.is_(None),
-                                   *match.conditions)
-    if match.hits is not None:
-        statement = statement.join(match.hits, match.hits.c.id == Shop.id)
-    order = [*match.relevance, Shop.rating_count.desc(), Shop.id.desc()]
-    return list(db.session.scalars(statement.order_by(*order).limit(limit)))
+        statement = (select(*SHOP_CARD_COLUMNS).select_from(fts)
+                     .join(Shop, Shop.id == fts.c.rowid)
+                     .where(found, Shop.status == "open", Shop.hidden_at.is_(None), *short)
+                     .order_by(rank.asc(), Shop.rating_count.desc(), Shop.id.desc()))
+    else:
+        match = _match(terms, "shop_search", Shop.id, (Shop.name, Shop.description),
+                       weights=(5.0, 1.0))
+        statement = select(*SHOP_CARD_COLUMNS).where(
+            Shop.status == "open", Shop.hidden_at.is_(None), *match.conditions)
+        if match.hits is not None:
+            statement = statement.join(match.hits, match.hits.c.id == Shop.id)
+        statement = statement.order_by(*match.relevance, Shop.rating_count.desc(),
+                                       Shop.id.desc())
+    return [ShopCard(*row) for row in db.session.execute(statement.limit(limit))]
 
 
 def find_open_shop(slug):
