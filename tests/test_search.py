@@ -468,3 +468,17 @@ def test_shops_found_carry_their_rating(app, make_shop):
     db.session.commit()
     found = {shop.name: (shop.slug, shop.rating_average) for shop in search_shops("สมเด็จ")}
     assert found == {"ร้านสมเด็จดัง": (rated.slug, 4.5), "ร้านสมเด็จใหม่": (new.slug, None)}
+
+
+def test_sqlite_connections_read_the_database_through_a_memory_map(tmp_path):
+    """A broad search reads more pages than a connection's own page cache holds; every SQLite
+    connection maps the file instead (shared by all connections through the OS)."""
+    from sqlalchemy import create_engine
+
+    from app.database import SQLITE_MMAP_BYTES, configure_sqlite
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'mapped.sqlite3'}")
+    configure_sqlite(engine)
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA mmap_size").scalar() == SQLITE_MMAP_BYTES
+    engine.dispose()
