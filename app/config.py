@@ -72,7 +72,12 @@ class Config:
         default_db = "sqlite:///" + str(INSTANCE_DIR / "talat.sqlite3")
         self.SQLALCHEMY_DATABASE_URI = normalise_database_url(
             os.environ.get("DATABASE_URL", default_db))
-        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        # Connections each worker keeps (opened only when that many requests need one at
+        # once) and may open beyond them. Too small a pool for the worker's threads opens and
+        # closes a connection per request under load: a new PostgreSQL backend each time.
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True,
+                                          "pool_size": _int("DB_POOL_SIZE", 20),
+                                          "max_overflow": _int("DB_MAX_OVERFLOW", 10)}
         self.REDIS_URL = os.environ.get("REDIS_URL", "")
 
         # Sessions and cookies. Secure is also set per request when served over HTTPS.
