@@ -20,6 +20,7 @@ def create_app(config=None):
     from app.extensions import babel, csrf, db, limiter, migrate
     from app.i18n import register_filters, select_locale
     from app.live import init_live
+    from app.mail import init_mail
     from app.permissions import register_permissions
     from app.security import init_security
     from app.templating import register_template_helpers
@@ -39,6 +40,7 @@ def create_app(config=None):
     init_login(app)
     init_security(app)
     init_traffic_log(app)
+    init_mail(app)
     init_page_cache(app)
     init_devices(app)
     init_live(app)

@@ -6,7 +6,7 @@ messages an hour (ACC-7): the rest wait in the queue for the delivery job, and o
 waited longer than ``MAIL_MAX_WAIT_HOURS`` is dropped with a record.
 """
 import smtplib
-import threading
+from contextlib import contextmanager
 from datetime import timedelta
 from email.message import EmailMessage as MimeMessage
 from email.utils import make_msgid
@@ -16,6 +16,7 @@ from flask_babel import force_locale
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from app.background import BatchWorker
 from app.database import after_commit, begin_immediate, utcnow
 from app.extensions import db
 from app.models import EmailMessage, User
@@ -51,34 +52,56 @@ def queue_mail(to_address, template, *, user=None, locale=None, kind=None, **con
     return message
 
 
+class MailSender(BatchWorker):
+    """The worker's one sender thread: messages queued while serving requests are delivered
+    together, claimed in one transaction and sent over one SMTP connection, instead of a
+    thread, two transactions and a connection each."""
+
+    name = "mail-sender"
+
+    def handle(self, message_ids):
+        deliver_batch(self.app, message_ids)
+
+
 def start_delivery(app, message_id):
-    """Deliver after commit: in a background thread while serving a request (so no page waits
-    for an SMTP server, and how long it takes reveals nothing), inline otherwise."""
-    if has_request_context() and app.config["MAIL_DELIVERY"] == "thread":
-        threading.Thread(target=deliver_message, args=(app, message_id), daemon=True).start()
+    """Deliver after commit: by the worker's sender thread while serving a request (so no page
+    waits for an SMTP server, and how long it takes reveals nothing), inline otherwise."""
+    sender = app.extensions.get("mail_sender")
+    if has_request_context() and sender is not None:
+        sender.add(message_id, wake=True)
     else:
         deliver_message(app, message_id)
 
 
+def init_mail(app):
+    """The sender thread when mail is delivered in the background (``MAIL_DELIVERY`` "thread");
+    messages it still holds at exit stay queued for the delivery job."""
+    threaded = app.config["MAIL_DELIVERY"] == "thread"
+    app.extensions["mail_sender"] = MailSender(app, 1.0) if threaded else None
+
+
 def deliver_message(app, message_id, now=None):
-    """Deliver one queued message if its account is under the hourly cap. Returns its status.
+    """Deliver one queued message if its account is under the hourly cap. Returns its status."""
+    return deliver_batch(app, [message_id], now).get(message_id)
+
+
+def deliver_batch(app, message_ids, now=None):
+    """Deliver the queued messages among ``message_ids`` whose accounts are under the hourly
+    cap. Returns ``{id: status}``.
 
     Three steps, so no database lock is held while talking to the SMTP server: claim the
-    message in a short transaction, send it with no transaction open, record the outcome.
+    messages in one short transaction, send them over one connection with no transaction
+    open, record the outcomes.
     """
     now = now or utcnow()
     with app.app_context():
-        claim = _claim(app, message_id, now)
-        if not isinstance(claim, MimeMessage):
-            return claim
-        try:
-            send_smtp(app.config, claim)
-        except (smtplib.SMTPException, OSError) as error:
-            return _record(app, message_id, error)
-        return _record(app, message_id, None)
+        statuses, claimed = _claim(app, message_ids, now)
+        if claimed:
+            statuses.update(_record(app, _send(app.config, claimed)))
+    return statuses
 
 
-def deliver_pending(app, now=None):
+def deliver_pending(app, now=None, batch=50):
     """The delivery job: retry queued messages oldest first. Returns counts by outcome."""
     now = now or utcnow()
     outcome = {}
@@ -92,79 +115,125 @@ def deliver_pending(app, now=None):
         ids = session.scalars(
             select(EmailMessage.id).where(EmailMessage.status == "queued")
             .order_by(EmailMessage.created_at, EmailMessage.id)).all()
-    for message_id in ids:
-        status = deliver_message(app, message_id, now)
-        outcome[status] = outcome.get(status, 0) + 1
+    for first in range(0, len(ids), batch):
+        for status in deliver_batch(app, ids[first:first + batch], now).values():
+            outcome[status] = outcome.get(status, 0) + 1
     return outcome
 
 
-def delivered_last_hour(session, message, now):
-    """How many messages the account (or, for mail to a non-member, the address) got in the
-    hour before ``now``."""
-    if message.user_id is not None:
-        same_recipient = EmailMessage.user_id == message.user_id
-    else:
-        same_recipient = (EmailMessage.user_id.is_(None)) & (
-            EmailMessage.to_address == message.to_address)
-    return session.scalar(
-        select(func.count(EmailMessage.id)).where(
-            same_recipient,
-            EmailMessage.status.in_(DELIVERED),
-            EmailMessage.delivered_at > now - timedelta(hours=1),
-        ))
+def _recipient(message):
+    """Whom the hourly cap counts for: the account, or for mail to a non-member the address."""
+    return ("user", message.user_id) if message.user_id is not None else (
+        "address", message.to_address)
 
 
-def _claim(app, message_id, now):
-    """Short transaction: check the cap and take the message for sending.
+def _delivered_last_hour(session, messages, now):
+    """``{recipient: messages delivered in the hour before now}`` for the messages'
+    recipients (see :func:`_recipient`), in two grouped queries."""
+    since = EmailMessage.delivered_at > now - timedelta(hours=1)
+    delivered = EmailMessage.status.in_(DELIVERED)
+    user_ids = {m.user_id for m in messages if m.user_id is not None}
+    addresses = {m.to_address for m in messages if m.user_id is None}
+    counts = {}
+    if user_ids:
+        counts.update({("user", uid): n for uid, n in session.execute(
+            select(EmailMessage.user_id, func.count(EmailMessage.id))
+            .where(EmailMessage.user_id.in_(user_ids), delivered, since)
+            .group_by(EmailMessage.user_id))})
+    if addresses:
+        counts.update({("address", address): n for address, n in session.execute(
+            select(EmailMessage.to_address, func.count(EmailMessage.id))
+            .where(EmailMessage.user_id.is_(None), EmailMessage.to_address.in_(addresses),
+                   delivered, since)
+            .group_by(EmailMessage.to_address))})
+    return counts
 
-    Returns the MIME message to send, or the message's status when there is nothing to send.
+
+def _claim(app, message_ids, now):
+    """Short transaction: check the cap and take the messages for sending.
+
+    Returns ``({id: status} for messages not to send now, [(id, MIME message)] to send)``.
     """
     config = app.config
+    statuses, claimed = {}, []
     with Session(db.engine) as session:
         begin_immediate(session)
-        message = session.get(EmailMessage, message_id)
-        if message is None or message.status != "queued":
-            return message.status if message else None
-        if message.user_id is not None:
-            # Serialise deliveries to one account so two workers cannot take the last slot.
-            session.execute(select(User.id).where(User.id == message.user_id).with_for_update())
-        if delivered_last_hour(session, message, now) >= config["MAIL_HOURLY_CAP"]:
-            if now - message.created_at > timedelta(hours=config["MAIL_MAX_WAIT_HOURS"]):
-                message.status = "dropped"
-                message.note = "dropped: hourly cap still reached after the maximum wait"
-                app.logger.warning("mail %s dropped after waiting for the hourly cap", message.id)
+        messages = session.scalars(select(EmailMessage).where(
+            EmailMessage.id.in_(set(message_ids))).order_by(EmailMessage.id)).all()
+        statuses.update({m.id: m.status for m in messages if m.status != "queued"})
+        messages = [m for m in messages if m.status == "queued"]
+        user_ids = sorted({m.user_id for m in messages if m.user_id is not None})
+        if user_ids:
+            # Serialise deliveries to one account so two workers cannot take the last slot
+            # (rows locked in id order, so two batches cannot deadlock).
+            session.execute(select(User.id).where(User.id.in_(user_ids))
+                            .order_by(User.id).with_for_update())
+        delivered = _delivered_last_hour(session, messages, now)
+        for message in messages:
+            recipient = _recipient(message)
+            if delivered.get(recipient, 0) >= config["MAIL_HOURLY_CAP"]:
+                if now - message.created_at > timedelta(hours=config["MAIL_MAX_WAIT_HOURS"]):
+                    message.status = "dropped"
+                    message.note = "dropped: hourly cap still reached after the maximum wait"
+                    app.logger.warning("mail %s dropped after waiting for the hourly cap",
+                                       message.id)
+                else:
+                    message.note = "waiting: hourly cap reached"
+                statuses[message.id] = message.status
+                continue
+            delivered[recipient] = delivered.get(recipient, 0) + 1
+            message.attempts += 1
+            message.delivered_at = now
+            if not config["MAIL_SERVER"]:
+                message.status, message.note = "outbox", ""
+                statuses[message.id] = "outbox"
+                continue
+            message.status = "sending"
+            claimed.append((message.id, _mime(config, message)))
+        session.commit()
+    return statuses, claimed
+
+
+def _send(config, claimed):
+    """Send the claimed messages over one SMTP connection. Returns ``[(id, error or None)]``;
+    once the connection fails, the rest are given that error (and retried later)."""
+    outcomes = []
+    try:
+        with smtp_connection(config) as smtp:
+            for message_id, mime in claimed:
+                try:
+                    smtp.send_message(mime)
+                except smtplib.SMTPRecipientsRefused as error:
+                    outcomes.append((message_id, error))
+                    continue
+                outcomes.append((message_id, None))
+    except (smtplib.SMTPException, OSError) as error:
+        done = {message_id for message_id, _ in outcomes}
+        outcomes += [(message_id, error) for message_id, _ in claimed if message_id not in done]
+    return outcomes
+
+
+def _record(app, outcomes):
+    """Short transaction: record how sending went. Returns ``{id: status}``."""
+    errors = dict(outcomes)
+    statuses = {}
+    with Session(db.engine) as session:
+        begin_immediate(session)
+        for message in session.scalars(select(EmailMessage).where(
+                EmailMessage.id.in_(errors)).order_by(EmailMessage.id)):
+            error = errors[message.id]
+            if error is None:
+                message.status, message.note = "sent", ""
+            elif isinstance(error, smtplib.SMTPRecipientsRefused) or (
+                    message.attempts >= app.config["MAIL_MAX_ATTEMPTS"]):
+                message.status, message.note = "failed", f"failed: {error}"[:255]
             else:
-                message.note = "waiting: hourly cap reached"
-            session.commit()
-            return message.status
-        message.attempts += 1
-        message.delivered_at = now
-        if not config["MAIL_SERVER"]:
-            message.status, message.note = "outbox", ""
-            session.commit()
-            return "outbox"
-        message.status = "sending"
-        mime = _mime(config, message)
+                message.status, message.delivered_at = "queued", None
+                message.note = f"retrying: {error}"[:255]
+                app.logger.warning("mail %s not delivered yet: %s", message.id, error)
+            statuses[message.id] = message.status
         session.commit()
-        return mime
-
-
-def _record(app, message_id, error):
-    """Short transaction: record how sending went."""
-    with Session(db.engine) as session:
-        begin_immediate(session)
-        message = session.get(EmailMessage, message_id)
-        if error is None:
-            message.status, message.note = "sent", ""
-        elif isinstance(error, smtplib.SMTPRecipientsRefused) or (
-                message.attempts >= app.config["MAIL_MAX_ATTEMPTS"]):
-            message.status, message.note = "failed", f"failed: {error}"[:255]
-        else:
-            message.status, message.delivered_at = "queued", None
-            message.note = f"retrying: {error}"[:255]
-            app.logger.warning("mail %s not delivered yet: %s", message_id, error)
-        session.commit()
-        return message.status
+    return statuses
 
 
 def _mime(config, message):
@@ -177,8 +246,9 @@ def _mime(config, message):
     return mime
 
 
-def send_smtp(config, mime):
-    """Hand one MIME message to the configured SMTP server."""
+@contextmanager
+def smtp_connection(config):
+    """A connection to the configured SMTP server, logged in when credentials are set."""
     smtp_class = smtplib.SMTP_SSL if config["MAIL_USE_SSL"] else smtplib.SMTP
     with smtp_class(config["MAIL_SERVER"], config["MAIL_PORT"],
                     timeout=config["MAIL_TIMEOUT_SECONDS"]) as smtp:
@@ -186,4 +256,4 @@ def send_smtp(config, mime):
             smtp.starttls()
         if config["MAIL_USERNAME"]:
             smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
-        smtp.send_message(mime)
+        yield smtp

@@ -69,9 +69,9 @@ def test_a_failed_write_keeps_its_entries_for_the_next_acc_6(make_app, monkeypat
 
 
 def test_pending_entries_are_bounded_oldest_dropped_first(make_app, monkeypatch):
-    """A long outage cannot exhaust memory: past MAX_PENDING the oldest entries go."""
+    """A long outage cannot exhaust memory: past max_pending the oldest entries go."""
     app, writer = batched(make_app)
-    monkeypatch.setattr(traffic_writer, "MAX_PENDING", 3)
+    monkeypatch.setattr(writer, "max_pending", 3)
     with app.app_context():
         for n in range(5):
             writer.add(dict(at=traffic_writer_now(), ip="192.0.2.1", method="POST",
