@@ -158,8 +158,11 @@ def _claim(app, message_ids, now):
     statuses, claimed = {}, []
     with Session(db.engine) as session:
         begin_immediate(session)
+        # Locked (PostgreSQL; SQLite has one writer at a time), so a message the delivery job
+        # and a sender thread both pick up is claimed once: the second sees it taken.
         messages = session.scalars(select(EmailMessage).where(
-            EmailMessage.id.in_(set(message_ids))).order_by(EmailMessage.id)).all()
+            EmailMessage.id.in_(set(message_ids))).order_by(EmailMessage.id)
+            .with_for_update()).all()
         statuses.update({m.id: m.status for m in messages if m.status != "queued"})
         messages = [m for m in messages if m.status == "queued"]
         user_ids = sorted({m.user_id for m in messages if m.user_id is not None})

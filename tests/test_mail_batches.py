@@ -12,7 +12,7 @@ from app.extensions import db
 from app.mail import deliver_batch, queue_mail
 from app.models import EmailMessage
 from tests.conftest import post_form
-from tests.test_mail import Inbox, free_port, statuses
+from tests.test_mail import Inbox, free_port, smtp_app, smtp_server, statuses  # noqa: F401 (fixtures)
 
 
 class RefusingInbox(Inbox):
@@ -107,3 +107,32 @@ def test_pages_hand_their_mail_to_the_sender_thread_acc_7(make_app, make_member)
             time.sleep(0.05)
         assert db.session.scalar(reset) == "outbox"
         assert app.extensions["mail_sender"] is not None
+
+
+def test_a_message_two_senders_take_is_claimed_once_acc_7(smtp_app, make_member):  # noqa: F811
+    """The delivery job and a worker's sender thread may both take the same queued message:
+    the second waits for the first's claim and then leaves it alone (no double e-mail)."""
+    import threading
+
+    from sqlalchemy.orm import Session
+
+    from app.database import begin_immediate
+    app, inbox = smtp_app
+    member = make_member()
+    message_id = queued(member.email, member)
+    db.session.commit()
+    inbox.messages.clear()
+    outcome = {}
+    with Session(db.engine) as first:  # the first sender, mid-claim
+        begin_immediate(first)
+        message = first.scalar(select(EmailMessage).where(EmailMessage.id == message_id)
+                               .with_for_update())
+        second = threading.Thread(
+            target=lambda: outcome.update(deliver_batch(app, [message_id])))
+        second.start()
+        time.sleep(0.5)
+        assert second.is_alive()  # waiting for the first claim
+        message.status = "sending"
+        first.commit()
+    second.join(timeout=20)
+    assert outcome == {message_id: "sending"} and inbox.messages == []
