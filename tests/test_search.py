@@ -482,3 +482,19 @@ def test_sqlite_connections_read_the_database_through_a_memory_map(tmp_path):
     with engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA mmap_size").scalar() == SQLITE_MMAP_BYTES
     engine.dispose()
+
+
+def test_visitors_share_one_prepared_search_and_members_still_see_their_own(
+        app, make_shop, make_listing):
+    """A visitor's plain search reuses one statement built per process (its words and limit
+    are bind parameters); each query still finds its own listings, and a shop owner searching
+    after visitors still finds the shop's held listing."""
+    shop = make_shop()
+    make_listing(shop=shop, title="พระสมเด็จ ใหม่")
+    make_listing(shop=shop, title="เหรียญหลวงพ่อคูณ")
+    make_listing(shop=shop, title="พระสมเด็จ รอตรวจ", status="held")
+    for _ in range(2):
+        assert find("สมเด็จ") == ["พระสมเด็จ ใหม่"]
+        assert find("หลวงพ่อ") == ["เหรียญหลวงพ่อคูณ"]
+        assert [s.name for s in search_shops("สมเด็จ")] == []
+    assert sorted(find("สมเด็จ", viewer=shop.owner)) == ["พระสมเด็จ รอตรวจ", "พระสมเด็จ ใหม่"]

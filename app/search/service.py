@@ -25,14 +25,15 @@ from dataclasses import dataclass
 from operator import itemgetter
 
 from sqlalchemy import (
-    Text, and_, case, cast, column, func, literal_column, or_, select, table, type_coerce,
-    union)
+    Text, and_, bindparam, case, cast, column, func, literal_column, or_, select, table,
+    type_coerce, union)
 
 from app.blueprints.shops.categories import category_tree as cached_tree
 from app.blueprints.shops.categories import with_descendants
 from app.blueprints.shops.visibility import visible_listings
 from app.extensions import db
 from app.models import Listing, ListingPhoto, Shop
+from app.permissions import is_member
 
 MAX_QUERY_LENGTH = 100
 MAX_TERMS = 8
@@ -159,12 +160,27 @@ def _title_first(terms, title):
     return [case((and_(*(_contains(t, [title]) for t in terms)), 0), else_=1)]
 
 
-def _fts_sqlite(terms, fts_table, weights):
+def _fts_sqlite(fts_table, weights):
     """For a flat join with the FTS table (no subquery to build or to plan): the table, its
-    MATCH condition for the long terms and the bm25 rank (title weighted)."""
+    MATCH condition (the FTS5 query text is the bind parameter ``query``, see
+    :func:`_fts5_query`) and the bm25 rank (title weighted)."""
     name = literal_column(fts_table)
     rank = func.bm25(name, *(literal_column(repr(float(w))) for w in weights))
-    return table(fts_table, column("rowid")), name.op("MATCH")(_fts5_query(terms)), rank
+    return table(fts_table, column("rowid")), name.op("MATCH")(bindparam("query")), rank
+
+
+#: Statements built once per process, by shape; their values come as bind parameters.
+_PREPARED = {}
+
+
+def _prepared(shape, build):
+    """The statement for ``shape``, built by ``build()`` the first time only. Common searches
+    then pay neither for building their statements nor for SQLAlchemy's cache key of them
+    (computed once per statement object), which cost about as much as a small query."""
+    statement = _PREPARED.get(shape)
+    if statement is None:
+        statement = _PREPARED.setdefault(shape, build())
+    return statement
 
 
 def _match_sqlite(terms, fts_table, columns, weights, min_id=None):
@@ -273,13 +289,18 @@ def _cards(ids):
     the page's rows only (the ids are one page)."""
     if not ids:
         return []
+    rows = {row[0]: row for row in db.session.execute(_prepared("cards", _cards_statement),
+                                                      {"ids": ids})}
+    return [ListingCard(row[0], row[1], row[2], row[3], row[4], row[5], row[7] or "", row[8],
+                        row[6]) for row in map(rows.get, ids) if row is not None]
+
+
+def _cards_statement():
     shop_name = select(Shop.name).where(Shop.id == Listing.shop_id).scalar_subquery()
     first_photo = (select(ListingPhoto.key).where(ListingPhoto.listing_id == Listing.id)
                    .order_by(ListingPhoto.position, ListingPhoto.id).limit(1).scalar_subquery())
-    rows = {row[0]: row for row in db.session.execute(
-        select(*CARD_COLUMNS, shop_name, first_photo).where(Listing.id.in_(ids)))}
-    return [ListingCard(row[0], row[1], row[2], row[3], row[4], row[5], row[7] or "", row[8],
-                        row[6]) for row in map(rows.get, ids) if row is not None]
+    return (select(*CARD_COLUMNS, shop_name, first_photo)
+            .where(Listing.id.in_(bindparam("ids", expanding=True))))
 
 
 def search_listings(query, *, viewer, now, category_id=None, min_price_satang=None,
@@ -295,12 +316,12 @@ def search_listings(query, *, viewer, now, category_id=None, min_price_satang=No
     if sort not in SORTS:
         raise ValueError(f"unknown sort {sort!r}")
     per_page = max(1, min(per_page, MAX_PER_PAGE))
-    conditions = [visible_listings(viewer, now),  # closed shops' listings included
-                  *_listing_filters(category_id, min_price_satang, max_price_satang,
-                                    condition, shop_id)]
+    filters = _listing_filters(category_id, min_price_satang, max_price_satang, condition,
+                               shop_id)
     terms = query_terms(query)
     if sort == "relevance" and any(len(t) >= TRIGRAM for t in terms) and _is_sqlite():
-        return _ranked_by_bm25(terms, conditions, page, per_page)
+        return _ranked_by_bm25(terms, viewer, now, filters, page, per_page)
+    conditions = [visible_listings(viewer, now), *filters]  # closed shops' listings included
     statement, relevance, newest_first, bounded = _listing_matches(terms, conditions)
     if terms and not bounded:
         # One walk through the matches, newest first, counts them (up to the limit) and finds
@@ -328,24 +349,24 @@ def _is_sqlite():
     return db.session.get_bind().dialect.name == "sqlite"
 
 
-def _ranked_by_bm25(terms, conditions, page, per_page):
+def _ranked_by_bm25(terms, viewer, now, filters, page, per_page):
     """Relevance on SQLite in one walk: the newest ``RANK_CANDIDATES`` visible matches (one
     more to count past the limit), newest first straight from the FTS index, each with its
     bm25 rank and creation time, are ordered here as ``_listing_order`` orders them (rank, then
     newest, then id). A second FTS query that ranked the candidates again would pay the trigram
     lookup and the join twice. bm25 is computed over the whole table, so a listing's rank is the
     same whichever rows are read."""
-    fts, found, rank = _fts_sqlite(terms, "listing_search", weights=(10.0, 1.0))
     short = [_contains(t, (Listing.title, Listing.description))
              for t in terms if len(t) < TRIGRAM]
+    if is_member(viewer) or filters or short:
+        statement = _newest_ranked([visible_listings(viewer, now), *filters, *short])
+    else:  # a visitor's search without filters, the commonest: one statement for all
+        statement = _prepared("visitor_ranked",
+                              lambda: _newest_ranked([visible_listings(viewer, now)]))
     candidates = max(RANK_CANDIDATES, RESULT_LIMIT)
-    # created_at as stored text: SQLite orders by that text, and so does the sort below.
     # Plain rows through the connection: a thousand of them need no ORM processing.
     newest = db.session.connection().execute(
-        select(Listing.id, type_coerce(Listing.created_at, Text), rank)
-        .select_from(fts).join(Listing, Listing.id == fts.c.rowid)
-        .where(found, *conditions, *short)
-        .order_by(fts.c.rowid.desc()).limit(candidates + 1)).all()
+        statement, {"query": _fts5_query(terms), "limit": candidates + 1}).all()
     counted = len(newest)
     ranked = newest[:candidates]
     ranked.sort(key=itemgetter(1, 0), reverse=True)  # newest first, then the highest id
@@ -358,6 +379,17 @@ def _ranked_by_bm25(terms, conditions, page, per_page):
                       page=page, pages=pages, per_page=per_page, more=counted > RESULT_LIMIT)
 
 
+def _newest_ranked(conditions):
+    """``(id, created_at, bm25 rank)`` of the newest listings matching the FTS5 query
+    ``query`` and ``conditions``, at most ``limit`` (bind parameters)."""
+    fts, found, rank = _fts_sqlite("listing_search", weights=(10.0, 1.0))
+    # created_at as stored text: SQLite orders by that text, and so does the caller's sort.
+    return (select(Listing.id, type_coerce(Listing.created_at, Text), rank)
+            .select_from(fts).join(Listing, Listing.id == fts.c.rowid)
+            .where(found, *conditions)
+            .order_by(fts.c.rowid.desc()).limit(bindparam("limit")))
+
+
 def search_shops(query, *, limit=6):
     """Open shops whose name or description matches ``query``, best first, as
     :class:`ShopCard`; none for an empty query."""
@@ -365,22 +397,31 @@ def search_shops(query, *, limit=6):
     if not terms:
         return []
     if any(len(t) >= TRIGRAM for t in terms) and _is_sqlite():
-        fts, found, rank = _fts_sqlite(terms, "shop_search", weights=(5.0, 1.0))
         short = [_contains(t, (Shop.name, Shop.description)) for t in terms if len(t) < TRIGRAM]
-        statement = (select(*SHOP_CARD_COLUMNS).select_from(fts)
-                     .join(Shop, Shop.id == fts.c.rowid)
-                     .where(found, Shop.status == "open", Shop.hidden_at.is_(None), *short)
-                     .order_by(rank.asc(), Shop.rating_count.desc(), Shop.id.desc()))
-    else:
-        match = _match(terms, "shop_search", Shop.id, (Shop.name, Shop.description),
-                       weights=(5.0, 1.0))
-        statement = select(*SHOP_CARD_COLUMNS).where(
-            Shop.status == "open", Shop.hidden_at.is_(None), *match.conditions)
-        if match.hits is not None:
-            statement = statement.join(match.hits, match.hits.c.id == Shop.id)
-        statement = statement.order_by(*match.relevance, Shop.rating_count.desc(),
-                                       Shop.id.desc())
+        if short:
+            statement = _shops_ranked(short)
+        else:
+            statement = _prepared("shops_ranked", lambda: _shops_ranked([]))
+        return [ShopCard(*row) for row in db.session.execute(
+            statement, {"query": _fts5_query(terms), "limit": limit})]
+    match = _match(terms, "shop_search", Shop.id, (Shop.name, Shop.description),
+                   weights=(5.0, 1.0))
+    statement = select(*SHOP_CARD_COLUMNS).where(
+        Shop.status == "open", Shop.hidden_at.is_(None), *match.conditions)
+    if match.hits is not None:
+        statement = statement.join(match.hits, match.hits.c.id == Shop.id)
+    statement = statement.order_by(*match.relevance, Shop.rating_count.desc(), Shop.id.desc())
     return [ShopCard(*row) for row in db.session.execute(statement.limit(limit))]
+
+
+def _shops_ranked(conditions):
+    """Open shops matching the FTS5 query ``query`` and ``conditions``, best first, at most
+    ``limit`` (bind parameters)."""
+    fts, found, rank = _fts_sqlite("shop_search", weights=(5.0, 1.0))
+    return (select(*SHOP_CARD_COLUMNS).select_from(fts).join(Shop, Shop.id == fts.c.rowid)
+            .where(found, Shop.status == "open", Shop.hidden_at.is_(None), *conditions)
+            .order_by(rank.asc(), Shop.rating_count.desc(), Shop.id.desc())
+            .limit(bindparam("limit")))
 
 
 def find_open_shop(slug):
