@@ -24,7 +24,8 @@ class BatchWorker:
         self.app = app
         self.interval = interval
         self._items = []
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # guards the pending list
+        self._flushing = threading.Lock()  # one hand-over and handling at a time
         self._wake = threading.Event()
         self._pid = None
         self._thread = None
@@ -62,16 +63,24 @@ class BatchWorker:
             self.flush()
 
     def flush(self):
-        """Handle every pending item now. Returns how many were handled."""
-        with self._lock:
-            items, self._items = self._items, []
-        if not items:
-            return 0
-        try:
-            self.handle(items)
-        except Exception:
-            log.exception("%s: %d items not handled; retrying later", self.name, len(items))
+        """Handle every pending item now; a flush already under way (the thread's, say) is
+        waited for, so whoever calls this may rely on everything added before being handled.
+        Returns how many were handled by this call."""
+        with self._flushing:
             with self._lock:
-                self._items[:0] = items
-            return 0
-        return len(items)
+                items, self._items = self._items, []
+            if not items:
+                return 0
+            try:
+                self.handle(items)
+            except Exception:
+                log.exception("%s: %d items not handled; retrying later", self.name,
+                              len(items))
+                with self._lock:
+                    self._items[:0] = items
+                    excess = len(self._items) - self.max_pending
+                    if excess > 0:
+                        del self._items[:excess]
+                        log.error("%s: %d unhandled items dropped", self.name, excess)
+                return 0
+            return len(items)

@@ -37,6 +37,21 @@ def _float(name, default):
     return float(value) if value not in (None, "") else default
 
 
+def engine_options(database_url):
+    """Pool settings: the connections each worker keeps (opened only when that many requests
+    need one at once) and may open beyond them. A pool smaller than the worker's threads opens
+    and closes a connection per request under load (a new PostgreSQL backend each time), so
+    by default it holds one per thread and two for the background threads (traffic log,
+    e-mail), at most 40; keep workers x (pool + overflow) under the database's limit."""
+    options = {"pool_pre_ping": True}
+    if database_url in ("sqlite://", "sqlite:///:memory:") or "mode=memory" in database_url:
+        return options  # one shared in-memory connection: no pool to size
+    threads = _int("GUNICORN_THREADS", 32)
+    options["pool_size"] = _int("DB_POOL_SIZE", min(threads + 2, 40))
+    options["max_overflow"] = _int("DB_MAX_OVERFLOW", 5)
+    return options
+
+
 def _secret_key(env):
     """Return SECRET_KEY from the environment, or a per-instance random key in development."""
     key = os.environ.get("SECRET_KEY")
@@ -72,12 +87,7 @@ class Config:
         default_db = "sqlite:///" + str(INSTANCE_DIR / "talat.sqlite3")
         self.SQLALCHEMY_DATABASE_URI = normalise_database_url(
             os.environ.get("DATABASE_URL", default_db))
-        # Connections each worker keeps (opened only when that many requests need one at
-        # once) and may open beyond them. Too small a pool for the worker's threads opens and
-        # closes a connection per request under load: a new PostgreSQL backend each time.
-        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True,
-                                          "pool_size": _int("DB_POOL_SIZE", 20),
-                                          "max_overflow": _int("DB_MAX_OVERFLOW", 10)}
+        self.SQLALCHEMY_ENGINE_OPTIONS = engine_options(self.SQLALCHEMY_DATABASE_URI)
         self.REDIS_URL = os.environ.get("REDIS_URL", "")
 
         # Sessions and cookies. Secure is also set per request when served over HTTPS.
@@ -177,6 +187,7 @@ class TestConfig(Config):  # noqa: D101
         super().__init__()
         self.TESTING = True
         self.SQLALCHEMY_DATABASE_URI = normalise_database_url(database_url)
+        self.SQLALCHEMY_ENGINE_OPTIONS = engine_options(self.SQLALCHEMY_DATABASE_URI)
         self.ARGON2_TIME_COST = 1
         self.ARGON2_MEMORY_COST_KIB = 1024
         self.RATELIMIT_ENABLED = False

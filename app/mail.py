@@ -6,6 +6,7 @@ messages an hour (ACC-7): the rest wait in the queue for the delivery job, and o
 waited longer than ``MAIL_MAX_WAIT_HOURS`` is dropped with a record.
 """
 import smtplib
+import time
 from contextlib import contextmanager
 from datetime import timedelta
 from email.message import EmailMessage as MimeMessage
@@ -14,6 +15,7 @@ from email.utils import make_msgid
 from flask import current_app, has_request_context, render_template
 from flask_babel import force_locale
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from app.background import BatchWorker
@@ -23,6 +25,13 @@ from app.models import EmailMessage, User
 
 DELIVERED = ("sent", "outbox", "sending")
 STALE_SENDING_MINUTES = 15
+#: Messages claimed together. Small enough that a batch sent at the slowest a relay may go
+#: without timing out (about 40 s a message) is done long before a claim counts as stale.
+BATCH = 10
+
+
+class NotAttempted(Exception):
+    """The connection broke before this message's turn: retried, not counted as an attempt."""
 
 
 def queue_mail(to_address, template, *, user=None, locale=None, kind=None, **context):
@@ -60,7 +69,8 @@ class MailSender(BatchWorker):
     name = "mail-sender"
 
     def handle(self, message_ids):
-        deliver_batch(self.app, message_ids)
+        for first in range(0, len(message_ids), BATCH):
+            deliver_batch(self.app, message_ids[first:first + BATCH])
 
 
 def start_delivery(app, message_id):
@@ -97,11 +107,19 @@ def deliver_batch(app, message_ids, now=None):
     with app.app_context():
         statuses, claimed = _claim(app, message_ids, now)
         if claimed:
-            statuses.update(_record(app, _send(app.config, claimed)))
+            outcomes = _send(app.config, claimed)
+            for attempt in range(3):  # left "sending", they would go again in 15 minutes
+                try:
+                    statuses.update(_record(app, outcomes))
+                    break
+                except OperationalError:
+                    if attempt == 2:
+                        raise
+                    time.sleep(0.5)
     return statuses
 
 
-def deliver_pending(app, now=None, batch=50):
+def deliver_pending(app, now=None, batch=BATCH):
     """The delivery job: retry queued messages oldest first. Returns counts by outcome."""
     now = now or utcnow()
     outcome = {}
@@ -162,15 +180,16 @@ def _claim(app, message_ids, now):
         # and a sender thread both pick up is claimed once: the second sees it taken.
         messages = session.scalars(select(EmailMessage).where(
             EmailMessage.id.in_(set(message_ids))).order_by(EmailMessage.id)
-            .with_for_update()).all()
+            .with_for_update(key_share=True)).all()
         statuses.update({m.id: m.status for m in messages if m.status != "queued"})
         messages = [m for m in messages if m.status == "queued"]
         user_ids = sorted({m.user_id for m in messages if m.user_id is not None})
         if user_ids:
             # Serialise deliveries to one account so two workers cannot take the last slot
-            # (rows locked in id order, so two batches cannot deadlock).
+            # (rows locked in id order, so two batches cannot deadlock; NO KEY UPDATE, so
+            # bids, notices and mail that reference the member are not held up).
             session.execute(select(User.id).where(User.id.in_(user_ids))
-                            .order_by(User.id).with_for_update())
+                            .order_by(User.id).with_for_update(key_share=True))
         delivered = _delivered_last_hour(session, messages, now)
         for message in messages:
             recipient = _recipient(message)
@@ -197,22 +216,35 @@ def _claim(app, message_ids, now):
     return statuses, claimed
 
 
+#: A message the server refuses (its address, size or content) while the connection stays up.
+REFUSED = (smtplib.SMTPRecipientsRefused, smtplib.SMTPResponseException,
+           smtplib.SMTPNotSupportedError)
+
+
 def _send(config, claimed):
-    """Send the claimed messages over one SMTP connection. Returns ``[(id, error or None)]``;
-    once the connection fails, the rest are given that error (and retried later)."""
-    outcomes = []
+    """Send the claimed messages over one SMTP connection. Returns ``[(id, error or None)]``.
+    A message the server refuses fails alone; when the server cannot be reached every
+    message has the error, and when the connection breaks midway the one being sent has it
+    and the rest are :class:`NotAttempted`."""
+    outcomes, connected = [], False
     try:
         with smtp_connection(config) as smtp:
+            connected = True
             for message_id, mime in claimed:
                 try:
                     smtp.send_message(mime)
-                except smtplib.SMTPRecipientsRefused as error:
+                except REFUSED as error:
                     outcomes.append((message_id, error))
                     continue
                 outcomes.append((message_id, None))
     except (smtplib.SMTPException, OSError) as error:
         done = {message_id for message_id, _ in outcomes}
-        outcomes += [(message_id, error) for message_id, _ in claimed if message_id not in done]
+        rest = [message_id for message_id, _ in claimed if message_id not in done]
+        if connected and rest:  # it broke midway: the first of the rest was being sent
+            outcomes.append((rest[0], error))
+            outcomes += [(message_id, NotAttempted(str(error))) for message_id in rest[1:]]
+        else:
+            outcomes += [(message_id, error) for message_id in rest]
     return outcomes
 
 
@@ -227,6 +259,10 @@ def _record(app, outcomes):
             error = errors[message.id]
             if error is None:
                 message.status, message.note = "sent", ""
+            elif isinstance(error, NotAttempted):
+                message.status, message.delivered_at = "queued", None
+                message.attempts = max(0, message.attempts - 1)
+                message.note = f"retrying: not sent, the connection broke ({error})"[:255]
             elif isinstance(error, smtplib.SMTPRecipientsRefused) or (
                     message.attempts >= app.config["MAIL_MAX_ATTEMPTS"]):
                 message.status, message.note = "failed", f"failed: {error}"[:255]

@@ -10,6 +10,7 @@ from sqlalchemy import delete, or_, select
 from app.config import MIN_TRAFFIC_RETENTION_DAYS
 from app.database import utcnow
 from app.extensions import db
+from app.forms import strip_control_characters
 from app.models import IpRequest, TrafficLogEntry
 from app.models.ip_requests import HOLDING_STATUSES
 from app.net import client_ip
@@ -60,12 +61,12 @@ def record_request(response):
     row = dict(
         at=utcnow(),
         member_id=_member_id() or g.get("traffic_member_before"),
-        ip=client_ip()[:45],
+        ip=strip_control_characters(client_ip())[:45],
         method=request.method[:8],
         action=(request.endpoint or "unknown")[:100],
-        target=_target(),
+        target=strip_control_characters(_target()),
         status=response.status_code,
-        user_agent=(request.user_agent.string or "")[:255],
+        user_agent=strip_control_characters(request.user_agent.string or "")[:255],
     )
     writer = current_app.extensions.get("traffic_writer")
     if writer is not None:

@@ -11,12 +11,16 @@ its rows for the next attempt, up to ``max_pending`` rows, beyond which the olde
 with an error in the log, so a database outage cannot exhaust memory.
 """
 import atexit
+import logging
 
 from sqlalchemy import insert
+from sqlalchemy.exc import DBAPIError
 
 from app.background import BatchWorker
 from app.extensions import db
 from app.models import TrafficLogEntry
+
+log = logging.getLogger(__name__)
 
 
 class TrafficWriter(BatchWorker):
@@ -25,8 +29,25 @@ class TrafficWriter(BatchWorker):
     name = "traffic-log"
 
     def handle(self, rows):
-        with self.app.app_context(), db.engine.begin() as connection:
-            connection.execute(insert(TrafficLogEntry), rows)
+        """One insert for the batch; if the database refuses it, row by row, so one row it
+        cannot take is dropped (and logged) instead of holding back every other."""
+        with self.app.app_context():
+            try:
+                with db.engine.begin() as connection:
+                    connection.execute(insert(TrafficLogEntry), rows)
+                return
+            except DBAPIError as error:
+                if error.connection_invalidated:
+                    raise  # the database is away: keep the rows for the next round
+            for row in rows:
+                try:
+                    with db.engine.begin() as connection:
+                        connection.execute(insert(TrafficLogEntry), [row])
+                except DBAPIError as error:
+                    if error.connection_invalidated:
+                        raise
+                    log.error("traffic log: entry dropped, the database refused it: %s %s",
+                              row.get("method"), row.get("action"))
 
 
 def init_writer(app):

@@ -92,11 +92,24 @@ def test_an_unreachable_server_leaves_the_whole_batch_queued_for_retry(make_app,
         assert all(note.startswith("retrying") for note in notes)
 
 
-def test_pages_hand_their_mail_to_the_sender_thread_acc_7(make_app, make_member):
-    """While serving a request, mail goes to the worker's sender thread after commit."""
+def test_pages_hand_their_mail_to_the_sender_thread_acc_7(make_app, make_member,
+                                                          monkeypatch):
+    """While serving a request, mail goes to the worker's sender thread after commit: it is
+    delivered from that thread, not inline in the request."""
+    import threading
+
     app = make_app(MAIL_DELIVERY="thread")
+    delivered_by = []
+    real = mail.deliver_batch
+
+    def recording(app_, ids, now=None):
+        delivered_by.append(threading.current_thread().name)
+        return real(app_, ids, now)
+
+    monkeypatch.setattr(mail, "deliver_batch", recording)
     with app.app_context():
-        member = make_member()
+        member = make_member()  # the welcome mail: outside a request, inline
+        assert delivered_by == [threading.current_thread().name]
         post_form(app.test_client(), "/password/forgot", {"email": member.email})
         reset = select(EmailMessage.status).where(EmailMessage.kind == "password_reset")
         deadline = time.monotonic() + 10
@@ -106,7 +119,7 @@ def test_pages_hand_their_mail_to_the_sender_thread_acc_7(make_app, make_member)
                 break
             time.sleep(0.05)
         assert db.session.scalar(reset) == "outbox"
-        assert app.extensions["mail_sender"] is not None
+        assert delivered_by[1:] == ["mail-sender"]
 
 
 def test_a_message_two_senders_take_is_claimed_once_acc_7(smtp_app, make_member):  # noqa: F811
@@ -136,3 +149,64 @@ def test_a_message_two_senders_take_is_claimed_once_acc_7(smtp_app, make_member)
         first.commit()
     second.join(timeout=20)
     assert outcome == {message_id: "sending"} and inbox.messages == []
+
+
+class PickyInbox(Inbox):
+    """Refuses the content of one message (a 554 after DATA), takes the rest."""
+
+    async def handle_DATA(self, server, session, envelope):
+        if b"Subject: refuse me" in envelope.content:
+            return "554 content refused"
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_a_refused_message_first_in_a_batch_fails_alone_acc_7(make_app, make_member):
+    """A message the server refuses after DATA (or for its sender) is retried on its own;
+    the messages after it in the batch are sent, not charged an attempt."""
+    inbox = PickyInbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port)
+        with app.app_context():
+            member = make_member()
+            inbox.messages.clear()
+            first = queued(member.email, member)
+            db.session.get(EmailMessage, first).subject = "refuse me"
+            rest = [queued(member.email, member, kind=f"k{i}") for i in range(2)]
+            db.session.commit()
+            outcome = deliver_batch(app, [first, *rest])
+            assert outcome == {first: "queued", rest[0]: "sent", rest[1]: "sent"}
+            assert len(inbox.messages) == 2
+    finally:
+        controller.stop()
+
+
+def test_a_connection_broken_midway_charges_only_the_message_being_sent(make_app, make_member,
+                                                                       monkeypatch):
+    app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port())
+
+    class Breaking:
+        sent = 0
+
+        def send_message(self, mime):
+            Breaking.sent += 1
+            if Breaking.sent == 2:
+                raise mail.smtplib.SMTPServerDisconnected("gone")
+
+    from contextlib import contextmanager
+
+    @contextmanager
+    def connection(config):
+        yield Breaking()
+
+    monkeypatch.setattr(mail, "smtp_connection", connection)
+    with app.app_context():
+        member = make_member()
+        ids = [queued(member.email, member, kind=f"k{i}") for i in range(3)]
+        db.session.commit()
+        Breaking.sent = 0  # the welcome mail went through it too
+        assert deliver_batch(app, ids) == {ids[0]: "sent", ids[1]: "queued", ids[2]: "queued"}
+        attempts = dict(db.session.execute(select(EmailMessage.id, EmailMessage.attempts)
+                                           .where(EmailMessage.id.in_(ids))).all())
+        assert attempts == {ids[0]: 1, ids[1]: 1, ids[2]: 0}

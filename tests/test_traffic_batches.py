@@ -102,3 +102,52 @@ def test_readers_of_the_log_see_entries_still_in_the_batch_acc_6(make_app, make_
         purge_traffic(app, traffic_writer_now())
         assert [e.action for e in entries()][-1] == "accounts.logout"
         assert writer.flush() == 0
+
+
+def test_a_row_the_database_refuses_does_not_hold_back_the_others_acc_6(make_app):
+    """A NUL in the path (PostgreSQL refuses NUL in text) is stripped; and should the database
+    still refuse one row of a batch, only that row is dropped."""
+    app, writer = batched(make_app)
+    with app.app_context():
+        client = app.test_client()
+        client.post("/x\x00y", data={})
+        client.post("/login", data={"email": "x@talat.example", "password": "y"})
+        assert writer.flush() == 2
+        assert [e.target for e in entries()] == ["/xy", "/login"]
+        good = dict(at=traffic_writer_now(), ip="192.0.2.1", method="POST", action="ok",
+                    target="/ok", status=200, user_agent="")
+        writer.add({**good, "status": None})  # NOT NULL: refused by both databases
+        writer.add(good)
+        assert writer.flush() == 2
+        assert [e.action for e in entries()] == ["unknown", "accounts.login", "ok"]
+        assert writer.flush() == 0
+
+
+def test_a_flush_waits_for_one_under_way_acc_6(make_app):
+    """Whoever flushes (the admin page, the purge) sees every entry added before, even while
+    the writer thread is in the middle of its own write."""
+    import threading
+
+    app, writer = batched(make_app)
+    started, release = threading.Event(), threading.Event()
+    real = writer.handle
+
+    def slow(rows):
+        started.set()
+        release.wait(5)
+        real(rows)
+
+    writer.handle = slow
+    with app.app_context():
+        app.test_client().post("/login", data={"email": "x@talat.example", "password": "y"})
+        first = threading.Thread(target=writer.flush)
+        first.start()
+        started.wait(5)
+        second = threading.Thread(target=writer.flush)
+        second.start()
+        second.join(0.3)
+        assert second.is_alive()  # waiting for the first write, not returning at once
+        release.set()
+        first.join(5)
+        second.join(5)
+        assert [e.action for e in entries()] == ["accounts.login"]

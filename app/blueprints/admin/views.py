@@ -112,8 +112,8 @@ def traffic():
     """The traffic log (ACC-6), newest first, filtered by address or member."""
     ip = text_arg("ip", 45)
     member = text_arg("member", 12)
-    if flush_traffic_log(current_app):
-        db.session.commit()  # end this read snapshot (SQLite) so the entries just written show
+    flush_traffic_log(current_app)
+    db.session.commit()  # end this read snapshot (SQLite), so entries just written show
     statement = select(TrafficLogEntry)
     if ip:
         statement = statement.where(TrafficLogEntry.ip == ip)
