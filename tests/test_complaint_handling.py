@@ -139,12 +139,24 @@ def test_cmp3_public_boards_stop_quoting_an_item_hidden_after_a_complaint(
     for target in (listing, auction):
         decide(mod, item_of("complaint", make_complaint(target).id), "uphold",
                reason="Counterfeit.", rule="SHOP-4")
-    for post, words in zip(quoted, (TITLE, "Photos copied"), strict=True):
+    member = client_for(board.bob)
+    for post, words in zip(quoted, ((TITLE, "genuine Garuda"),
+                                    (auction.title, "Photos copied")), strict=True):
         for url in (f"/boards/{post.board}", f"/boards/posts/{post.id}"):
             html = visitor.get(url).get_data(as_text=True)
-            assert words not in html and "An item withdrawn after a complaint" in html
+            assert "An item withdrawn after a complaint" in html
+            assert not any(word in html for word in words)
+        report = member.get(f"/moderation/report/board_post/{post.id}")
+        assert not any(word in report.get_data(as_text=True) for word in words)
     assert "Another shop" in visitor.get("/boards/fake-shops").get_data(as_text=True)
     assert other.id not in boards.withdrawn([other])
+    in_hidden_shop = make_listing(title="Bronze Naga bracelet")
+    naga = boards.post("fake-shops", "Bronze Naga bracelet", "Cast last week.",
+                       target_type="listing", target_id=in_hidden_shop.id, now=utcnow())
+    db.session.commit()
+    decide(mod, item_of("complaint", make_complaint(in_hidden_shop.shop).id), "uphold",
+           reason="Counterfeit.", rule="SHOP-4")
+    assert "Naga" not in visitor.get(f"/boards/posts/{naga.id}").get_data(as_text=True)
     db.session.get(type(listing), listing.id).status = "active"
     db.session.commit()
     assert TITLE in visitor.get(f"/boards/posts/{quoted[0].id}").get_data(as_text=True)

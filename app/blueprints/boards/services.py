@@ -3,10 +3,10 @@
 Moderation posts here through :func:`post`; the board pages read through :func:`page_of`.
 """
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from app.extensions import db
-from app.models import Auction, BoardPost, Listing
+from app.models import Auction, BoardPost, Listing, Shop
 from app.models.boards import BOARDS
 
 BOARD_LABELS = {
@@ -53,16 +53,19 @@ def page_of(board, page=1):
 
 def withdrawn(posts):
     """The ids of the ``posts`` whose listing or auction is withdrawn from publication after
-    a complaint (CMP-3): the boards show neither its title nor what was written about it, so
-    a takedown is not undone by a post quoting the page."""
+    a complaint (CMP-3; a listing also when its whole shop is): the boards show neither its
+    title nor what was written about it, so a takedown is not undone by a post quoting the
+    page."""
     cited = {"listing": set(), "auction": set()}
     for entry in posts:
         if entry.target_type in cited:
             cited[entry.target_type].add(entry.target_id)
     hidden = set()
     if cited["listing"]:
-        hidden |= {("listing", i) for i in db.session.scalars(select(Listing.id).where(
-            Listing.id.in_(cited["listing"]), Listing.status == "hidden"))}
+        hidden |= {("listing", i) for i in db.session.scalars(
+            select(Listing.id).join(Shop, Shop.id == Listing.shop_id).where(
+                Listing.id.in_(cited["listing"]),
+                or_(Listing.status == "hidden", Shop.hidden_at.is_not(None))))}
     if cited["auction"]:
         hidden |= {("auction", i) for i in db.session.scalars(select(Auction.id).where(
             Auction.id.in_(cited["auction"]), Auction.hidden_at.is_not(None)))}

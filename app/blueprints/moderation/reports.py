@@ -58,9 +58,11 @@ def _message(reporter, target_id, now):
 
 
 def _board_post(reporter, target_id, now):
+    from app.blueprints.boards.services import withdrawn
+
     post = db.session.get(BoardPost, target_id)
-    if post is None or post.hidden_at is not None:
-        return None
+    if post is None or post.hidden_at is not None or withdrawn([post]):
+        return None  # a post about a page a complaint withdrew is not shown, nor its title
     return post, post.author_id, post.title
 
 
