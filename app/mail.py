@@ -210,8 +210,14 @@ def _claim(app, message_ids, now):
                 message.status, message.note = "outbox", ""
                 statuses[message.id] = "outbox"
                 continue
+            try:
+                mime = _mime(config, message)
+            except (ValueError, TypeError) as error:  # a header no MIME message can carry
+                message.status, message.note = "failed", f"failed: {error}"[:255]
+                statuses[message.id] = "failed"
+                continue
             message.status = "sending"
-            claimed.append((message.id, _mime(config, message)))
+            claimed.append((message.id, mime))
         session.commit()
     return statuses, claimed
 
