@@ -161,3 +161,26 @@ def test_acc9_hostile_input_is_not_echoed(app, make_member, client_for):
     response = _ask(client, password='<script>alert("x")</script>')
     html = response.get_data(as_text=True)
     assert response.status_code == 422 and '<script>alert("x")' not in html
+
+
+def test_acc9_a_deleted_members_name_shows_in_the_readers_language(app, board, client_for):
+    """ACC-9: the tombstone name is stored once (in English) and shown in the reader's
+    language wherever the member is named (here, the seller on an auction page)."""
+    from flask_babel import force_locale
+
+    from app.models.accounts import TOMBSTONE_NAME
+
+    seller = db.session.get(User, board.seller.id)
+    seller.display_name = TOMBSTONE_NAME.format(id=seller.id)
+    db.session.commit()
+    assert seller._display_name == f"deleted member #{seller.id}"
+    with force_locale("th"):
+        assert seller.display_name == f"สมาชิกที่ลบบัญชีแล้ว #{seller.id}"
+    with force_locale("en"):
+        assert seller.display_name == f"deleted member #{seller.id}"
+    reader = client_for(board.bob)
+    url = f"/auctions/{board.auction.id}"
+    assert f"deleted member #{seller.id}" in reader.get(url).get_data(as_text=True)
+    reader.set_cookie("lang", "th")
+    thai = reader.get(url).get_data(as_text=True)
+    assert f"สมาชิกที่ลบบัญชีแล้ว #{seller.id}" in thai and "deleted member" not in thai

@@ -1,11 +1,24 @@
 """Members, their log-in sessions, failed log-ins and address blocks, password-reset tokens."""
+from flask_babel import gettext
 from sqlalchemy import CheckConstraint, Index
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.database import UTCDateTime, utcnow
 from app.extensions import db
 
 ROLES = ("member", "moderator", "admin")
+#: The display name a deleted account keeps (ACC-9). No member can choose it (names have no
+#: spaces or "#"), so it is recognised and shown in the reader's language.
+TOMBSTONE_NAME = "deleted member #{id}"
+
+
+def shown_name(user_id, stored):
+    """The name to show for a member whose stored display name is ``stored``: their own, or
+    for a deleted account the tombstone name translated."""
+    if stored == TOMBSTONE_NAME.format(id=user_id):
+        return gettext("deleted member #%(id)d", id=user_id)
+    return stored
 
 
 class User(db.Model):
@@ -21,7 +34,7 @@ class User(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(db.String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(db.String(255))
-    display_name: Mapped[str] = mapped_column(db.String(40))
+    _display_name: Mapped[str] = mapped_column("display_name", db.String(40))
     display_name_key: Mapped[str] = mapped_column(db.String(40), unique=True)
     birth_date = mapped_column(db.Date, nullable=False)
     guardian_name: Mapped[str | None] = mapped_column(db.String(100))
@@ -42,6 +55,21 @@ class User(db.Model):
 
     # Set per request by the session loader; Flask-Login stores it as the user's id.
     _session_token = None
+
+    @hybrid_property
+    def display_name(self):
+        """The member's name as shown (a deleted account's in the reader's language); in a
+        query, the stored name."""
+        return shown_name(self.id, self._display_name)
+
+    @display_name.inplace.setter
+    def _display_name_setter(self, value):
+        self._display_name = value
+
+    @display_name.inplace.expression
+    @classmethod
+    def _display_name_expression(cls):
+        return cls._display_name
 
     @property
     def is_authenticated(self):

@@ -25,6 +25,7 @@ from app.models import (
     AccountDeletion, Appeal, Auction, AuctionWatch, Bid, Complaint, ComplaintTarget, EmailMessage,
     Follow, IpRequest, Listing, Notification, Order, PasswordResetToken, Sale, Sanction, Shop,
     ShopCircle, ShopStaff, User, Watch)
+from app.models.accounts import TOMBSTONE_NAME
 from app.models.ip_requests import HOLDING_STATUSES
 
 OPEN_ORDER_STATUSES = ("awaiting_payment", "payment_submitted", "paid", "shipped")
@@ -178,7 +179,7 @@ def _anonymise(user, now):
                   PasswordResetToken):
         db.session.execute(delete(model).where(model.user_id == user.id))
     sessions.end_all_sessions(user)
-    name = f"deleted member #{user.id}"
+    name = TOMBSTONE_NAME.format(id=user.id)
     user.email = f"deleted-{user.id}-{secrets.token_hex(4)}@deleted.invalid"
     user.display_name, user.display_name_key = name, display_name_key(name)
     user.password_hash = "!deleted-" + secrets.token_hex(16)  # matches no password
