@@ -498,3 +498,13 @@ def test_visitors_share_one_prepared_search_and_members_still_see_their_own(
         assert find("หลวงพ่อ") == ["เหรียญหลวงพ่อคูณ"]
         assert [s.name for s in search_shops("สมเด็จ")] == []
     assert sorted(find("สมเด็จ", viewer=shop.owner)) == ["พระสมเด็จ รอตรวจ", "พระสมเด็จ ใหม่"]
+
+
+def test_a_relevance_page_past_the_end_shows_the_last_page(app, make_listing):
+    """The page is clamped as in the other sort orders, found or not."""
+    for n in range(5):
+        make_listing(title=f"พระสมเด็จ {n}")
+    last = search_listings("สมเด็จ", viewer=VISITOR, now=utcnow(), per_page=2, page=7)
+    assert (last.page, last.pages, last.total, len(last.items)) == (3, 3, 5, 1)
+    none = search_listings("ไม่มีคำนี้", viewer=VISITOR, now=utcnow(), page=4)
+    assert (none.page, none.pages, none.total, none.items, none.more) == (1, 1, 0, [], False)

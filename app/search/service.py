@@ -22,11 +22,10 @@ listings never appear. Pure service: no ``request``, no commits.
 import math
 import unicodedata
 from dataclasses import dataclass
-from operator import itemgetter
 
 from sqlalchemy import (
     Text, and_, bindparam, case, cast, column, func, literal_column, or_, select, table,
-    type_coerce, union)
+    union)
 
 from app.blueprints.shops.categories import category_tree as cached_tree
 from app.blueprints.shops.categories import with_descendants
@@ -350,44 +349,64 @@ def _is_sqlite():
 
 
 def _ranked_by_bm25(terms, viewer, now, filters, page, per_page):
-    """Relevance on SQLite in one walk: the newest ``RANK_CANDIDATES`` visible matches (one
-    more to count past the limit), newest first straight from the FTS index, each with its
-    bm25 rank and creation time, are ordered here as ``_listing_order`` orders them (rank, then
-    newest, then id). A second FTS query that ranked the candidates again would pay the trigram
-    lookup and the join twice. bm25 is computed over the whole table, so a listing's rank is the
-    same whichever rows are read."""
+    """Relevance on SQLite in one statement: a walk reads the newest ``RANK_CANDIDATES``
+    visible matches (one more to count past the limit) newest first straight from the FTS
+    index, each with its bm25 rank; SQLite orders those candidates as ``_listing_order`` does
+    (rank, then newest, then id) and returns only the page's ids with the count. bm25 is
+    computed over the whole table, so a listing's rank is the same whichever rows are read.
+
+    Only a page of rows comes back to Python, not the thousand candidates: the sqlite3 driver
+    lets go of the GIL for every row it steps through and must win it back each time, which
+    under a busy threaded worker cost far more than reading the rows."""
     short = [_contains(t, (Listing.title, Listing.description))
              for t in terms if len(t) < TRIGRAM]
     if is_member(viewer) or filters or short:
-        statement = _newest_ranked([visible_listings(viewer, now), *filters, *short])
+        statement = _ranked_page([visible_listings(viewer, now), *filters, *short])
     else:  # a visitor's search without filters, the commonest: one statement for all
         statement = _prepared("visitor_ranked",
-                              lambda: _newest_ranked([visible_listings(viewer, now)]))
+                              lambda: _ranked_page([visible_listings(viewer, now)]))
     candidates = max(RANK_CANDIDATES, RESULT_LIMIT)
-    # Plain rows through the connection: a thousand of them need no ORM processing.
-    newest = db.session.connection().execute(
-        statement, {"query": _fts5_query(terms), "limit": candidates + 1}).all()
-    counted = len(newest)
-    ranked = newest[:candidates]
-    ranked.sort(key=itemgetter(1, 0), reverse=True)  # newest first, then the highest id
-    ranked.sort(key=itemgetter(2))  # stable: by rank, ties stay newest first
+    params = {"query": _fts5_query(terms), "walk": candidates + 1, "candidates": candidates,
+              "per_page": per_page}
+    connection = db.session.connection()
+
+    def read(page):
+        return connection.execute(statement, {**params, "offset": (page - 1) * per_page}).all()
+
+    wanted = max(1, int(page))
+    page, rows = wanted, read(wanted)
+    if not rows and wanted > 1:  # past the last page (or nothing found): learn the count
+        page, rows = 1, read(1)
+    counted = rows[0][1] if rows else 0
     total = min(counted, RESULT_LIMIT)
     pages = max(1, math.ceil(total / per_page))
-    page = max(1, min(int(page), pages))
-    ids = [row[0] for row in ranked[(page - 1) * per_page:page * per_page]]
-    return ResultPage(items=_cards(ids), total=total,
+    if page != min(wanted, pages):  # the last page, as the other sort orders answer
+        page = min(wanted, pages)
+        rows = read(page)
+    return ResultPage(items=_cards([row[0] for row in rows]), total=total,
                       page=page, pages=pages, per_page=per_page, more=counted > RESULT_LIMIT)
 
 
-def _newest_ranked(conditions):
-    """``(id, created_at, bm25 rank)`` of the newest listings matching the FTS5 query
-    ``query`` and ``conditions``, at most ``limit`` (bind parameters)."""
+def _ranked_page(conditions):
+    """``(id, count)`` rows: one page (``per_page`` from ``offset``) of the newest
+    ``candidates`` listings matching the FTS5 query ``query`` and ``conditions``, best bm25
+    rank first, then newest, then highest id; ``count`` is how many the walk found, at most
+    ``walk`` (all bind parameters)."""
     fts, found, rank = _fts_sqlite("listing_search", weights=(10.0, 1.0))
-    # created_at as stored text: SQLite orders by that text, and so does the caller's sort.
-    return (select(Listing.id, type_coerce(Listing.created_at, Text), rank)
+    walk = (select(Listing.id.label("id"), Listing.created_at.label("created_at"),
+                   rank.label("rank"))
             .select_from(fts).join(Listing, Listing.id == fts.c.rowid)
             .where(found, *conditions)
-            .order_by(fts.c.rowid.desc()).limit(bindparam("limit")))
+            .order_by(fts.c.rowid.desc()).limit(bindparam("walk"))
+            .cte("walk").prefix_with("MATERIALIZED"))
+    candidates = (select(walk.c.id, walk.c.created_at, walk.c.rank)
+                  .order_by(walk.c.id.desc()).limit(bindparam("candidates"))
+                  .subquery("candidates"))
+    counted = select(func.count()).select_from(walk).scalar_subquery()
+    # created_at is compared as the stored text, newest first, as everywhere on SQLite.
+    return (select(candidates.c.id, counted)
+            .order_by(candidates.c.rank, candidates.c.created_at.desc(), candidates.c.id.desc())
+            .limit(bindparam("per_page")).offset(bindparam("offset")))
 
 
 def search_shops(query, *, limit=6):
