@@ -323,14 +323,20 @@ def search_listings(query, *, viewer, now, category_id=None, min_price_satang=No
     conditions = [visible_listings(viewer, now), *filters]  # closed shops' listings included
     statement, relevance, newest_first, bounded = _listing_matches(terms, conditions)
     if terms and not bounded:
-        # One walk through the matches, newest first, counts them (up to the limit) and finds
-        # where the newest candidates end; a broad search ranks those only.
+        # One walk through the matches, newest first, counts them (up to the limit) and, for
+        # relevance (PostgreSQL here), finds where the newest candidates end; a broad search
+        # ranks those only. Other orders count in SQL: fetching a thousand ids from SQLite
+        # would hand the GIL over once per row (see _ranked_by_bm25).
         candidates = max(RANK_CANDIDATES, RESULT_LIMIT)
-        newest = db.session.scalars(statement.order_by(newest_first).limit(candidates + 1)).all()
-        counted = len(newest)
-        if sort == "relevance" and counted > RESULT_LIMIT and counted >= candidates:
-            statement, relevance, _, _ = _listing_matches(terms, conditions,
-                                                          min_id=newest[candidates - 1])
+        newest = statement.order_by(newest_first).limit(candidates + 1)
+        if sort == "relevance":
+            newest_ids = db.session.scalars(newest).all()
+            counted = len(newest_ids)
+            if counted > RESULT_LIMIT and counted >= candidates:
+                statement, relevance, _, _ = _listing_matches(
+                    terms, conditions, min_id=newest_ids[candidates - 1])
+        else:
+            counted = db.session.scalar(select(func.count()).select_from(newest.subquery()))
     else:
         counted = db.session.scalar(select(func.count()).select_from(
             statement.limit(RESULT_LIMIT + 1).subquery()))
