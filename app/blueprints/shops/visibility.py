@@ -27,7 +27,9 @@ def visible_listings(user, now):
     """The SQL condition on :class:`Listing` for what ``user`` (or a visitor) may see.
 
     Listings of a closed shop, or of one hidden after an upheld complaint (CMP-3), are seen
-    only by moderators and the shop's own people."""
+    only by moderators and the shop's own people. The visitors' condition must stay the same
+    for every request (no ``now``, no per-request values): the search service builds its
+    visitor statement once per process (``app/search/service.py``, ``_prepared``)."""
     if is_member(user) and can_moderate(user):
         return Listing.status.in_(STAFF_STATUSES)
     # "not in a closed shop" rather than a join: SQLite then scans listings in order instead
