@@ -508,3 +508,21 @@ def test_a_relevance_page_past_the_end_shows_the_last_page(app, make_listing):
     assert (last.page, last.pages, last.total, len(last.items)) == (3, 3, 5, 1)
     none = search_listings("ไม่มีคำนี้", viewer=VISITOR, now=utcnow(), page=4)
     assert (none.page, none.pages, none.total, none.items, none.more) == (1, 1, 0, [], False)
+    huge = search_listings("สมเด็จ", viewer=VISITOR, now=utcnow(), per_page=2,
+                           page=400_000_000_000_000_000)  # beyond SQLite's integers
+    assert (huge.page, huge.pages, len(huge.items)) == (3, 3, 1)
+
+
+def test_the_visitors_visibility_carries_no_per_request_value_rank_1():
+    """RANK-1, CMP-3: search builds the visitors' statement once per process, so the visitors'
+    visibility condition must compile the same whatever the time of the request."""
+    from datetime import timedelta
+
+    from app.blueprints.shops.visibility import visible_listings
+
+    def compiled(now):
+        condition = visible_listings(VISITOR, now)
+        return str(condition.compile(compile_kwargs={"literal_binds": True}))
+
+    now = utcnow()
+    assert compiled(now) == compiled(now + timedelta(days=400))

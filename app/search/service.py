@@ -379,7 +379,9 @@ def _ranked_by_bm25(terms, viewer, now, filters, page, per_page):
     def read(page):
         return connection.execute(statement, {**params, "offset": (page - 1) * per_page}).all()
 
-    wanted = max(1, int(page))
+    # No page holds more than the candidates: beyond them, ask for the one just past (an
+    # offset from a page number of any size would not fit SQLite's integers).
+    wanted = max(1, min(int(page), math.ceil(candidates / per_page) + 1))
     page, rows = wanted, read(wanted)
     if not rows and wanted > 1:  # past the last page (or nothing found): learn the count
         page, rows = 1, read(1)
