@@ -500,6 +500,23 @@ def test_visitors_share_one_prepared_search_and_members_still_see_their_own(
     assert sorted(find("สมเด็จ", viewer=shop.owner)) == ["พระสมเด็จ รอตรวจ", "พระสมเด็จ ใหม่"]
 
 
+def test_the_shared_visitor_search_never_shows_what_only_a_member_may_see_rank_1_acc_3(
+        app, make_shop, make_listing, make_member):
+    """RANK-1, ACC-3: whoever searches first, an adult member's and a visitor's searches keep
+    their own visibility (the visitors' statement is built once per process and shared)."""
+    service._PREPARED.clear()
+    shop = make_shop(name="ร้านพระเครื่องลุงชัย")
+    make_listing(shop=shop, title="พระสมเด็จ ทั่วไป")
+    make_listing(shop=shop, title="พระสมเด็จ 18+", content_rating="adult")
+    adult = make_member(birth_date=date(1980, 1, 1))
+    for _ in range(2):
+        assert sorted(find("สมเด็จ", viewer=adult)) == ["พระสมเด็จ 18+", "พระสมเด็จ ทั่วไป"]
+        assert find("สมเด็จ") == ["พระสมเด็จ ทั่วไป"]
+    assert [s.name for s in search_shops("ลุงชัย")] == ["ร้านพระเครื่องลุงชัย"]
+    if db.session.get_bind().dialect.name == "sqlite":  # the shared statements were used
+        assert {"visitor_ranked", "shops_ranked", "cards"} <= set(service._PREPARED)
+
+
 def test_a_relevance_page_past_the_end_shows_the_last_page(app, make_listing):
     """The page is clamped as in the other sort orders, found or not."""
     for n in range(5):
