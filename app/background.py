@@ -2,8 +2,8 @@
 
 Used where doing the work inside each request would cost every request a transaction of its
 own: the traffic log (ACC-6) and e-mail delivery (ACC-7). Items are handed over with
-:meth:`BatchWorker.add`; the thread wakes every ``interval`` seconds (or at once when woken)
-and passes everything that gathered to :meth:`BatchWorker.handle`.
+the worker's ``add``; the thread wakes every ``interval`` seconds (or at once when woken)
+and passes everything that gathered to the ``handle`` function it was given.
 """
 import logging
 import os
@@ -13,26 +13,23 @@ log = logging.getLogger(__name__)
 
 
 class BatchWorker:
-    """Pending items of one process and the thread that handles them."""
+    """Pending items of one process and the thread that hands them to ``handle(items)``
+    (which raises to have them kept for the next round)."""
 
     #: Past this many pending items the oldest are dropped (logged), so an outage of what
     #: ``handle`` talks to cannot exhaust memory.
     max_pending = 50_000
-    name = "batch-worker"
 
-    def __init__(self, app, interval):
-        self.app = app
+    def __init__(self, name, interval, handle):
+        self.name = name
         self.interval = interval
+        self.handle = handle
         self._items = []
         self._lock = threading.Lock()  # guards the pending list
         self._flushing = threading.Lock()  # one hand-over and handling at a time
         self._wake = threading.Event()
         self._pid = None
         self._thread = None
-
-    def handle(self, items):
-        """Handle ``items``; raise to have them kept for the next round."""
-        raise NotImplementedError
 
     def add(self, item, wake=False):
         """Queue ``item``; never blocks on the work itself. ``wake``: handle it now rather

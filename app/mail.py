@@ -61,16 +61,12 @@ def queue_mail(to_address, template, *, user=None, locale=None, kind=None, **con
     return message
 
 
-class MailSender(BatchWorker):
-    """The worker's one sender thread: messages queued while serving requests are delivered
-    together, claimed in one transaction and sent over one SMTP connection, instead of a
-    thread, two transactions and a connection each."""
-
-    name = "mail-sender"
-
-    def handle(self, message_ids):
-        for first in range(0, len(message_ids), BATCH):
-            deliver_batch(self.app, message_ids[first:first + BATCH])
+def deliver_in_batches(app, message_ids):
+    """The worker's sender thread: messages queued while serving requests are delivered
+    ``BATCH`` at a time, each batch claimed in one transaction and sent over one SMTP
+    connection, instead of a thread, two transactions and a connection each."""
+    for first in range(0, len(message_ids), BATCH):
+        deliver_batch(app, message_ids[first:first + BATCH])
 
 
 def start_delivery(app, message_id):
@@ -87,7 +83,8 @@ def init_mail(app):
     """The sender thread when mail is delivered in the background (``MAIL_DELIVERY`` "thread");
     messages it still holds at exit stay queued for the delivery job."""
     threaded = app.config["MAIL_DELIVERY"] == "thread"
-    app.extensions["mail_sender"] = MailSender(app, 1.0) if threaded else None
+    app.extensions["mail_sender"] = BatchWorker(
+        "mail-sender", 1.0, lambda ids: deliver_in_batches(app, ids)) if threaded else None
 
 
 def deliver_message(app, message_id, now=None):

@@ -2,7 +2,7 @@
 
 Writing one row in a transaction of its own after every state-changing request cost a bid
 about a sixth of its time (a second commit, a WAL flush, the ORM's unit of work). Instead the
-request hands its row to this process's :class:`TrafficWriter`, and a background thread
+request hands its row to this process's writer (a :class:`BatchWorker`), and a background thread
 inserts what has gathered every ``TRAFFIC_LOG_FLUSH_SECONDS`` in one statement.
 
 What can be lost: rows not yet written when the process is killed outright (at most one
@@ -23,31 +23,26 @@ from app.models import TrafficLogEntry
 log = logging.getLogger(__name__)
 
 
-class TrafficWriter(BatchWorker):
-    """Pending traffic-log rows (dicts of TrafficLogEntry columns) of one process."""
-
-    name = "traffic-log"
-
-    def handle(self, rows):
-        """One insert for the batch; if the database refuses it, row by row, so one row it
-        cannot take is dropped (and logged) instead of holding back every other."""
-        with self.app.app_context():
+def write_rows(app, rows):
+    """One insert for the batch; if the database refuses it, row by row, so one row it
+    cannot take is dropped (and logged) instead of holding back every other."""
+    with app.app_context():
+        try:
+            with db.engine.begin() as connection:
+                connection.execute(insert(TrafficLogEntry), rows)
+            return
+        except DBAPIError as error:
+            if error.connection_invalidated:
+                raise  # the database is away: keep the rows for the next round
+        for row in rows:
             try:
                 with db.engine.begin() as connection:
-                    connection.execute(insert(TrafficLogEntry), rows)
-                return
+                    connection.execute(insert(TrafficLogEntry), [row])
             except DBAPIError as error:
                 if error.connection_invalidated:
-                    raise  # the database is away: keep the rows for the next round
-            for row in rows:
-                try:
-                    with db.engine.begin() as connection:
-                        connection.execute(insert(TrafficLogEntry), [row])
-                except DBAPIError as error:
-                    if error.connection_invalidated:
-                        raise
-                    log.error("traffic log: entry dropped, the database refused it: %s %s",
-                              row.get("method"), row.get("action"))
+                    raise
+                log.error("traffic log: entry dropped, the database refused it: %s %s",
+                          row.get("method"), row.get("action"))
 
 
 def init_writer(app):
@@ -55,6 +50,6 @@ def init_writer(app):
     interval = app.config.get("TRAFFIC_LOG_FLUSH_SECONDS", 0)
     if not interval or interval <= 0:
         return None
-    writer = TrafficWriter(app, interval)
+    writer = BatchWorker("traffic-log", interval, lambda rows: write_rows(app, rows))
     atexit.register(writer.flush)
     return writer

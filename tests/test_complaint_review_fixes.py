@@ -19,6 +19,22 @@ from tests.images import jpeg
 pytestmark = pytest.mark.usefixtures("english")
 
 
+def served_only_to_its_people_once_hidden(url, target, reason, moderator, *, outsiders,
+                                          insiders):
+    """The image at ``url`` is public until a complaint about ``target`` is upheld; then
+    ``outsiders`` get a 404 and ``insiders`` (owner, moderators) still see it, never from a
+    public cache."""
+    for client in outsiders:
+        assert client.get(url).status_code == 200
+    handling.uphold(make_complaint(target), moderator, reason, "SHOP-4", now=utcnow())
+    db.session.commit()
+    for client in outsiders:
+        assert client.get(url).status_code == 404
+    for client in insiders:
+        seen = client.get(url)
+        assert seen.status_code == 200 and "public" not in seen.headers["Cache-Control"]
+
+
 def test_cmp3_photos_of_a_hidden_auction_are_not_served_to_the_public(
         app, board, client_for, moderator):
     auction = board.auction
@@ -26,17 +42,10 @@ def test_cmp3_photos_of_a_hidden_auction_are_not_served_to_the_public(
     db.session.add(AuctionPhoto(auction_id=auction.id, position=0, key=key, width=10,
                                 height=10))
     db.session.commit()
-    url = f"/auctions/media/{key}/thumb.jpg"
-    visitor = client_for(None)
-    assert visitor.get(url).status_code == 200
-    handling.uphold(make_complaint(auction), moderator, "Stolen photos.", "SHOP-4",
-                    now=utcnow())
-    db.session.commit()
-    assert visitor.get(url).status_code == 404
-    assert client_for(board.alice).get(url).status_code == 404
-    seen = client_for(board.seller).get(url)
-    assert seen.status_code == 200 and "public" not in seen.headers["Cache-Control"]
-    assert client_for(moderator).get(url).status_code == 200
+    served_only_to_its_people_once_hidden(
+        f"/auctions/media/{key}/thumb.jpg", auction, "Stolen photos.", moderator,
+        outsiders=[client_for(None), client_for(board.alice)],
+        insiders=[client_for(board.seller), client_for(moderator)])
 
 
 def test_cmp3_editing_a_hidden_listing_into_a_hold_does_not_unhide_it(
@@ -62,18 +71,11 @@ def test_cmp3_the_logo_of_a_hidden_shop_is_not_served_to_the_public(
     shop = make_shop()
     shop.logo_key = store_image(jpeg()).key
     db.session.commit()
-    url = f"/media/{shop.logo_key}/thumb.jpg"
-    visitor = client_for(None)
-    assert visitor.get(url).status_code == 200
-    handling.uphold(make_complaint(shop), moderator, "Trademark in the logo.", "SHOP-4",
-                    now=utcnow())
-    db.session.commit()
+    served_only_to_its_people_once_hidden(
+        f"/media/{shop.logo_key}/thumb.jpg", shop, "Trademark in the logo.", moderator,
+        outsiders=[client_for(None), client_for(make_member())],
+        insiders=[client_for(shop.owner), client_for(moderator)])
     assert fresh(shop).hidden_at is not None
-    assert visitor.get(url).status_code == 404
-    assert client_for(make_member()).get(url).status_code == 404
-    seen = client_for(shop.owner).get(url)
-    assert seen.status_code == 200 and "public" not in seen.headers["Cache-Control"]
-    assert client_for(moderator).get(url).status_code == 200
 
 
 def test_cmp3_a_restore_waits_for_another_complaints_uphold_on_the_same_page(

@@ -81,7 +81,7 @@ def test_the_hourly_cap_holds_inside_one_batch_acc_7(app, make_member):
     assert statuses() == {"outbox": 62, "queued": 2}
 
 
-def test_an_unreachable_server_leaves_the_whole_batch_queued_for_retry(make_app, make_member):
+def test_an_unreachable_server_leaves_the_whole_batch_queued_for_retry_acc_7(make_app, make_member):
     app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port(), MAIL_TIMEOUT_SECONDS=2)
     with app.app_context():
         member = make_member()
@@ -182,7 +182,7 @@ def test_a_refused_message_first_in_a_batch_fails_alone_acc_7(make_app, make_mem
         controller.stop()
 
 
-def test_a_connection_broken_midway_charges_only_the_message_being_sent(make_app, make_member,
+def test_a_broken_connection_charges_only_the_message_being_sent_acc_7(make_app, make_member,
                                                                        monkeypatch):
     app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port())
 

@@ -182,22 +182,18 @@ def _prepared(shape, build):
     return statement
 
 
-def _match_sqlite(terms, fts_table, columns, weights, min_id=None):
-    """FTS5 trigram MATCH for long terms (ranked by bm25, title weighted), LIKE for short.
-    ``min_id`` keeps rowids from there up inside the FTS query, so bm25 runs on those only."""
+def _match_sqlite(terms, fts_table, columns, weights):
+    """FTS5 trigram MATCH for long terms (ranked by bm25, title weighted), LIKE for short."""
     long_terms = [t for t in terms if len(t) >= TRIGRAM]
     short = [_contains(t, columns) for t in terms if len(t) < TRIGRAM]
     if not long_terms:
         return _Match(None, short, _title_first(terms, columns[0]), short_only=True)
     name = literal_column(fts_table)
     fts = table(fts_table, column("rowid"))
-    found = [name.op("MATCH")(_fts5_query(long_terms))]
-    if min_id is not None:
-        found.append(fts.c.rowid >= min_id)
     hits = (select(fts.c.rowid.label("id"),
                    func.bm25(name, *(literal_column(repr(float(w))) for w in weights))
                    .label("rank"))
-            .where(*found)
+            .where(name.op("MATCH")(_fts5_query(long_terms)))
             .subquery(f"{fts_table}_hits"))
     # Newest first by the FTS rowid: FTS5 walks its index backwards instead of sorting.
     return _Match(hits, short, [hits.c.rank.asc()], newest_first=hits.c.id.desc())
@@ -222,10 +218,12 @@ def _match_postgresql(terms, id_column, columns):
 
 
 def _match(terms, fts_table, id_column, columns, weights, min_id=None):
-    """The dialect's way of matching ``terms`` against ``columns`` (from ``min_id`` up)."""
+    """The dialect's way of matching ``terms`` against ``columns`` (from ``min_id`` up: only
+    PostgreSQL relevance asks for that; SQLite ranks in :func:`_ranked_by_bm25`)."""
     if db.session.get_bind().dialect.name == "sqlite":
-        return _match_sqlite(terms, fts_table, columns, weights, min_id)
-    match = _match_postgresql(terms, id_column, columns)
+        match = _match_sqlite(terms, fts_table, columns, weights)
+    else:
+        match = _match_postgresql(terms, id_column, columns)
     if min_id is not None:
         match.conditions.append(id_column >= min_id)
     return match
