@@ -89,3 +89,29 @@ def test_cmp6_my_requests_page_loads_in_a_fixed_number_of_queries(app, make_memb
     many, html = queries_for_page()
     assert "Scammer 5" in html and "Scammer 0" in html
     assert many == few
+
+
+def test_cmp6_addresses_show_while_the_traffic_log_still_holds_entries_acc_6(
+        make_app, make_member):
+    """CMP-6, ACC-6: with the traffic log written in batches, the accused's entries the worker
+    still holds are written before the addresses are read, and the showing (an audit entry
+    written by a reading request) does not fail on SQLite because of that write."""
+    from tests.conftest import PASSWORD, post_form
+
+    app = make_app(TRAFFIC_LOG_FLUSH_SECONDS=3600)
+    with app.app_context():
+        victim, scammer = make_member(display_name="Victim"), make_member(display_name="Scammer")
+        mod = make_member(display_name="Mod", role="moderator")
+        request = _file(victim, scammer)
+        post_form(app.test_client(), "/login", {"email": scammer.email, "password": PASSWORD},
+                  environ_base={"REMOTE_ADDR": "198.51.100.99"})
+        queue.decide(_item(request), mod, "approve", {}, now=utcnow())
+        db.session.commit()
+        victim_client = app.test_client()
+        post_form(victim_client, "/login", {"email": victim.email, "password": PASSWORD})
+        writer = app.extensions["traffic_writer"]
+        assert writer._items  # the log-ins are still held, not yet in the table
+        response = victim_client.get(f"/ip-requests/{request.id}")
+        assert response.status_code == 200
+        assert "198.51.100.99" in response.get_data(as_text=True)
+        assert db.session.query(AuditEntry).filter_by(action="ip_request.release").count() == 1

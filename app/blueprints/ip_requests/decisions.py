@@ -12,7 +12,6 @@ Every showing of them is one audit entry naming what was shown (MOD-10).
 """
 from datetime import datetime, time, timedelta, timezone
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
@@ -23,7 +22,6 @@ from app.i18n import BANGKOK
 from app.models import IpRequest, TrafficLogEntry
 from app.notifications import notify_about
 from app.permissions import can_moderate, is_member
-from app.traffic import flush_traffic_log
 
 DAYS_BEFORE_INCIDENT = 30
 HOLD_DAYS = 30
@@ -147,19 +145,15 @@ def may_see_addresses(user, request, now):
 
 def addresses(request):
     """The accused's distinct addresses in the period: ``[(ip, first_seen, last_seen,
-    count)]``, most recently seen first. Entries still in the batch writer are written
-    first and read on a connection of their own (an SQLite read transaction opened earlier in
-    this request would not see them)."""
-    flush_traffic_log(current_app)
-    with db.engine.connect() as connection:
-        rows = connection.execute(
-            select(TrafficLogEntry.ip, func.min(TrafficLogEntry.at),
-                   func.max(TrafficLogEntry.at), func.count(TrafficLogEntry.id))
-            .where(TrafficLogEntry.member_id == request.accused_id,
-                   TrafficLogEntry.at >= request.period_from,
-                   TrafficLogEntry.at < request.period_to)
-            .group_by(TrafficLogEntry.ip)
-            .order_by(func.max(TrafficLogEntry.at).desc())).all()
+    count)]``, most recently seen first. The caller writes the entries its worker still
+    holds first (:func:`app.traffic.flush_traffic_log`), before this transaction begins."""
+    rows = db.session.execute(
+        select(TrafficLogEntry.ip, func.min(TrafficLogEntry.at), func.max(TrafficLogEntry.at),
+               func.count(TrafficLogEntry.id))
+        .where(TrafficLogEntry.member_id == request.accused_id,
+               TrafficLogEntry.at >= request.period_from, TrafficLogEntry.at < request.period_to)
+        .group_by(TrafficLogEntry.ip)
+        .order_by(func.max(TrafficLogEntry.at).desc())).all()
     return [tuple(row) for row in rows]
 
 

@@ -1,7 +1,7 @@
 """The member's pages for IP-address requests (CMP-6): the form, their requests, one request
 (with the addresses once approved, each showing audited), the police report file, and the
 moderators' "close" button. Thin: parse, call ``filing``/``decisions``, commit once."""
-from flask import abort, flash, make_response, redirect, render_template, url_for
+from flask import abort, current_app, flash, make_response, redirect, render_template, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -11,12 +11,13 @@ from app.blueprints.accounts.errors import AccountError
 from app.blueprints.accounts.views import show_error
 from app.blueprints.ip_requests import bp, decisions, filing
 from app.blueprints.ip_requests.forms import IpRequestForm
-from app.database import utcnow
+from app.database import begin_immediate, utcnow
 from app.extensions import db
 from app.forms import EmptyForm
 from app.models import Auction, IpRequest, Listing
 from app.net import client_ip
 from app.permissions import can_moderate, require
+from app.traffic import flush_traffic_log
 from app.uploads import UploadRejected, send_image, send_pdf
 
 FILE_AGAIN = _l("Choose the police report file again: files are not kept when the form has "
@@ -88,6 +89,11 @@ def show(request_id):
     request = _visible_or_404(request_id)
     found, now = None, utcnow()
     if decisions.may_see_addresses(current_user, request, now):
+        # Entries this worker still holds go to the log first; then this reading request
+        # writes (the audit entry) as a writer from a fresh snapshot: on SQLite a read
+        # transaction that another connection's commit overtook cannot become a writer.
+        flush_traffic_log(current_app)
+        begin_immediate(db.session)
         found = decisions.release(request, current_user, now=now, ip=client_ip())
         db.session.commit()
     response = make_response(render_template(
