@@ -41,8 +41,8 @@ def write_rows(app, rows):
             except DBAPIError as error:
                 if error.connection_invalidated:
                     raise
-                log.error("traffic log: entry dropped, the database refused it: %s %s",
-                          row.get("method"), row.get("action"))
+                log.error("traffic log: entry dropped, the database refused it: %s %s (%s)",
+                          row.get("method"), row.get("action"), error.orig)
 
 
 def init_writer(app):

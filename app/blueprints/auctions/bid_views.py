@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 
 from app.blueprints.accounts.errors import AccountError
 from app.blueprints.auctions import bidding, bp, engine, queries
-from app.blueprints.auctions.auction_views import auction_or_404, render_auction_page
+from app.blueprints.auctions.auction_views import auction_or_404, may_see, render_auction_page
 from app.blueprints.auctions.forms import BidForm
 from app.blueprints.auctions.state import (bidding_state, buy_now_available, minimum_bid,
                                            phase)
@@ -29,9 +29,9 @@ def _amount(form):
         return None
 
 
-def _check(auction, amount, proxy, now):
+def _check(auction, amount, proxy, now, staff):
     """Run the rules without placing anything: the refusal, or None."""
-    refusal = bidding.bidder_refusal(auction, current_user, now)
+    refusal = bidding.bidder_refusal(auction, current_user, now, staff=staff)
     if refusal is not None:
         return refusal
     try:
@@ -81,19 +81,24 @@ def bid(auction_id):
     if form.confirmed.data == "yes":
         # Straight to the lock: the rules run there, once, against the state the bidder
         # confirmed; the clock is read there too (AUC-7).
-        auction = bidding.lock_auction(auction_id)
-        if auction is None:
+        locked = bidding.lock_for_bid(auction_id, current_user.id, ip=client_ip(),
+                                      device=device_id())
+        if locked is None:
             abort(404)
+        auction = locked.auction
         # Other bids since the confirmation do not matter as long as what it said still
         # holds: the same bidder is (or is not) the leader; the rules run again on the
         # current state. Otherwise let go of the lock and ask again.
         shown_leading = form.leading.data == "1"
         if form.version.data == str(auction.version) or \
                 shown_leading == (auction.leader_id == current_user.id):
-            return _place(auction, form, amount, proxy)
+            return _place(locked, form, amount, proxy)
         db.session.rollback()
-    auction = auction_or_404(auction_id)
-    error = _check(auction, amount, proxy, utcnow())
+    found = bidding.auction_for_bidder(auction_id, current_user.id)
+    if found is None or not may_see(found.Auction):
+        abort(404)
+    auction = found.Auction
+    error = _check(auction, amount, proxy, utcnow(), found.staff)
     if error is not None:
         return _refused(auction, form, error)
     changed = form.confirmed.data == "yes"
@@ -105,11 +110,12 @@ def bid(auction_id):
         auction=auction, amount=amount, proxy=proxy, changed=changed, leading=leading)
 
 
-def _place(auction, form, amount, proxy):
-    """Place the confirmed bid on the locked ``auction`` and commit."""
+def _place(locked, form, amount, proxy):
+    """Place the confirmed bid on the ``locked`` auction and commit."""
+    auction = locked.auction
     auction_id, bidder_id = auction.id, current_user.id
     try:
-        bidding.place_locked_bid(auction, current_user, amount, proxy=proxy, ip=client_ip(),
+        bidding.place_locked_bid(locked, current_user, amount, proxy=proxy, ip=client_ip(),
                                  device=device_id())
         leading = auction.leader_id == bidder_id
         # The answer shows the state this bid left, so nothing needs reading again. The

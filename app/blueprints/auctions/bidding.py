@@ -5,6 +5,7 @@ PostgreSQL: ``SELECT ... FOR UPDATE`` on the auction; SQLite: the request's tran
 one left, so none is lost or counted twice, and the clock check happens under the lock, so no
 bid is taken after the end (AUC-7).
 """
+from dataclasses import dataclass
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
@@ -36,6 +37,41 @@ def lock_auction(auction_id):
     return db.session.get(Auction, auction_id, with_for_update=True, populate_existing=True)
 
 
+@dataclass(frozen=True)
+class Locked:
+    """An auction locked for a bid, with the bidder's shill signals (AUC-12) read in the
+    same statement."""
+
+    auction: Auction
+    signals: shill.Signals
+
+
+def lock_for_bid(auction_id, bidder_id, *, ip="", device="", now=None):
+    """:func:`lock_auction` for a bid by ``bidder_id`` from ``ip`` and ``device``: one
+    statement locks the row and reads the :class:`Locked` facts (None if absent).
+
+    Only facts that may be read as of the statement's start belong here: on PostgreSQL a
+    statement that waited for the lock returns the row's latest version, but its subqueries
+    still see the database as it was when the statement began (the history, for one, is read
+    after the lock; see :func:`_record`)."""
+    begin_immediate(db.session)
+    now = utcnow() if now is None else now
+    row = db.session.execute(
+        select(Auction, *shill.signal_columns(bidder_id, ip, device, now))
+        .where(Auction.id == auction_id).with_for_update(of=Auction)
+        .execution_options(populate_existing=True)).first()
+    if row is None:
+        return None
+    return Locked(row.Auction, shill.signals_from(row))
+
+
+def auction_for_bidder(auction_id, bidder_id):
+    """The auction and whether ``bidder_id`` is staff of its seller's shop, in one statement
+    (the confirmation step), or None."""
+    return db.session.execute(select(Auction, shill.staff_column(bidder_id))
+                              .where(Auction.id == auction_id)).first()
+
+
 def refusal_message(error):
     """The member-facing sentence for an engine refusal."""
     amount = format_baht(error.amount) if error.amount is not None else ""
@@ -50,8 +86,9 @@ def refusal_message(error):
     }[error.code]
 
 
-def bidder_refusal(auction, user, now):
-    """Why ``user`` may not bid on ``auction`` now (a :class:`BidNotAccepted`), or None."""
+def bidder_refusal(auction, user, now, *, staff=None):
+    """Why ``user`` may not bid on ``auction`` now (a :class:`BidNotAccepted`), or None.
+    ``staff``: whether the user works for the seller, when the caller has read it."""
     from app.blueprints.moderation.enforcement import suspension_refusal
 
     suspended = suspension_refusal(user, now)  # ACC-5
@@ -65,13 +102,16 @@ def bidder_refusal(auction, user, now):
         return BidNotAccepted(PHASE_REFUSALS[current])
     if user.id == auction.seller_id:
         return BidNotAccepted(_l("You cannot bid on your own auction."))
-    if shill.works_for_seller(user.id, auction.seller_id):
+    if staff is None:
+        staff = shill.works_for_seller(user.id, auction.seller_id)
+    if staff:
         return BidNotAccepted(_l("Staff of the seller's shop cannot bid on the seller's "
                                  "auctions."))
     return None
 
 
 def _record(auction, outcome, *, now, ip, device):
+    """Add the outcome's history lines after the last one (read under the auction's lock)."""
     sequence = db.session.scalar(select(func.coalesce(func.max(Bid.sequence), 0))
                                  .where(Bid.auction_id == auction.id))
     rows = []
@@ -129,18 +169,19 @@ def place_bid(auction_id, bidder, amount, *, proxy, now=None, ip="", device=""):
     while the end passed is refused, and bid times follow the order of the history (AUC-7).
     Returns ``(auction, rows)``; raises :class:`BidNotAccepted` with the reason, having
     changed nothing."""
-    auction = lock_auction(auction_id)
-    if auction is None:
+    locked = lock_for_bid(auction_id, bidder.id, ip=ip, device=device, now=now)
+    if locked is None:
         raise BidNotAccepted(_l("This auction does not exist."))
-    return auction, place_locked_bid(auction, bidder, amount, proxy=proxy, now=now, ip=ip,
-                                     device=device)
+    return locked.auction, place_locked_bid(locked, bidder, amount, proxy=proxy, now=now,
+                                            ip=ip, device=device)
 
 
-def place_locked_bid(auction, bidder, amount, *, proxy, now=None, ip="", device=""):
-    """:func:`place_bid` on an auction the caller has just locked with :func:`lock_auction`
-    in this transaction; returns the history rows added."""
+def place_locked_bid(locked, bidder, amount, *, proxy, now=None, ip="", device=""):
+    """:func:`place_bid` on what :func:`lock_for_bid` locked in this transaction for this
+    bidder, IP address and device; returns the history rows added."""
+    auction = locked.auction
     now = utcnow() if now is None else now
-    refusal = bidder_refusal(auction, bidder, now)
+    refusal = bidder_refusal(auction, bidder, now, staff=locked.signals.staff)
     if refusal is not None:
         raise refusal
     try:
@@ -158,7 +199,7 @@ def place_locked_bid(auction, bidder, amount, *, proxy, now=None, ip="", device=
     rows = _record(auction, outcome, now=now, ip=ip, device=device)
     own = [row for row in rows if row.bidder_id == bidder.id and row.kind != "auto"]
     if own:
-        shill.flag_if_seller_like(auction, own[0], now)
+        shill.flag_if_seller_like(auction, own[0], now, locked.signals)
     if visible:
         _announce(auction, outcome, bidder.id, now)
     return rows
@@ -169,11 +210,12 @@ def buy_now(auction_id, buyer, *, now=None, ip="", device=""):
     Without ``now`` the clock is read once the row is locked, as for a bid."""
     from app.blueprints.auctions.lifecycle import settle
 
-    auction = lock_auction(auction_id)
+    locked = lock_for_bid(auction_id, buyer.id, ip=ip, device=device, now=now)
     now = utcnow() if now is None else now
-    if auction is None:
+    if locked is None:
         raise BidNotAccepted(_l("This auction does not exist."))
-    refusal = bidder_refusal(auction, buyer, now)
+    auction = locked.auction
+    refusal = bidder_refusal(auction, buyer, now, staff=locked.signals.staff)
     if refusal is not None:
         raise refusal
     try:
@@ -185,7 +227,7 @@ def buy_now(auction_id, buyer, *, now=None, ip="", device=""):
     auction.ended_early = "buy_now"
     auction.version += 1
     rows = _record(auction, outcome, now=now, ip=ip, device=device)
-    shill.flag_if_seller_like(auction, rows[0], now)
+    shill.flag_if_seller_like(auction, rows[0], now, locked.signals)
     _announce(auction, outcome, buyer.id, now)
     settle(auction, now)
     return auction

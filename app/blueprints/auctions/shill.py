@@ -1,10 +1,12 @@
 """Shill signals (AUC-12): the seller's shop staff may not bid; a bid from the seller's IP
 address or device is taken but flagged for moderators (open :class:`BidFlag` rows are the
 moderation queue's hook)."""
-from sqlalchemy import select
+from dataclasses import dataclass
+
+from sqlalchemy import exists, literal, select
 
 from app.extensions import db
-from app.models import BidFlag, LoginSession, Shop, ShopStaff
+from app.models import Auction, BidFlag, LoginSession, Shop, ShopStaff
 
 
 def works_for_seller(user_id, seller_id):
@@ -14,28 +16,48 @@ def works_for_seller(user_id, seller_id):
         .where(Shop.owner_id == seller_id, ShopStaff.user_id == user_id).limit(1)) is not None
 
 
-def seller_fingerprint(auction, now):
-    """The addresses and devices the seller is known by: where the auction was started from
-    and the seller's live log-in sessions."""
-    ips, devices = {auction.created_ip}, {auction.created_device}
-    rows = db.session.execute(select(LoginSession.ip, LoginSession.device).where(
-        LoginSession.user_id == auction.seller_id, LoginSession.expires_at > now)).all()
-    for ip, device in rows:
-        ips.add(ip)
-        devices.add(device)
-    ips.discard("")
-    devices.discard("")
-    return ips, devices
+@dataclass(frozen=True)
+class Signals:
+    """What the shill rules know of one bidder on one auction, read with the auction row."""
+
+    staff: bool  # the bidder is staff of a shop the seller owns: refused
+    seller_ip: bool  # the bid's IP address is one of the seller's live sessions': flagged
+    seller_device: bool  # the bid's device is one of the seller's live sessions': flagged
 
 
-def flag_if_seller_like(auction, bid, now):
-    """Flag ``bid`` when it comes from the seller's IP address or device; returns the
-    reasons."""
-    ips, devices = seller_fingerprint(auction, now)
+def staff_column(bidder_id):
+    """For a statement on ``auctions``: whether ``bidder_id`` is staff of a shop the
+    auction's seller owns."""
+    return exists().where(ShopStaff.user_id == bidder_id, ShopStaff.shop_id == Shop.id,
+                          Shop.owner_id == Auction.seller_id).label("staff")
+
+
+def signal_columns(bidder_id, ip, device, now):
+    """For a statement on ``auctions``: the :class:`Signals` columns, so the bid reads them
+    in the statement that locks the auction instead of one query each."""
+    def seen(column, value, label):
+        if not value:
+            return literal(False).label(label)
+        return exists().where(LoginSession.user_id == Auction.seller_id,
+                              LoginSession.expires_at > now, column == value).label(label)
+
+    return (staff_column(bidder_id), seen(LoginSession.ip, ip, "seller_ip"),
+            seen(LoginSession.device, device, "seller_device"))
+
+
+def signals_from(row):
+    """:class:`Signals` from a row that selected :func:`signal_columns`."""
+    return Signals(bool(row.staff), bool(row.seller_ip), bool(row.seller_device))
+
+
+def flag_if_seller_like(auction, bid, now, signals):
+    """Flag ``bid`` when it comes from the seller's IP address or device (where the auction
+    was started from, or one of the seller's live log-in sessions); returns the reasons.
+    ``signals``: what :func:`signal_columns` read for this bid's IP address and device."""
     reasons = []
-    if bid.ip and bid.ip in ips:
+    if bid.ip and (signals.seller_ip or bid.ip == auction.created_ip):
         reasons.append("same_ip")
-    if bid.device and bid.device in devices:
+    if bid.device and (signals.seller_device or bid.device == auction.created_device):
         reasons.append("same_device")
     for reason in reasons:
         db.session.add(BidFlag(bid_id=bid.id, auction_id=auction.id, reason=reason,
