@@ -3,9 +3,10 @@ password reset ends them all. The browser holds only a random token; we store it
 import hashlib
 import secrets
 from datetime import timedelta
+from functools import cache
 
 from flask import current_app
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 
 from app.extensions import db
 from app.models import LoginSession
@@ -37,11 +38,16 @@ def load_session(token, now):
     """The live :class:`LoginSession` for ``token``, or None."""
     if not token or len(token) > 100:
         return None
-    login = db.session.scalar(
-        select(LoginSession).where(LoginSession.token_hash == token_hash(token)))
+    login = db.session.scalar(_by_token(), {"token_hash": token_hash(token)})
     if login is None or login.expires_at <= now:
         return None
     return login
+
+
+@cache
+def _by_token():
+    """The session lookup every member's request makes, built once per process."""
+    return select(LoginSession).where(LoginSession.token_hash == bindparam("token_hash"))
 
 
 def slide_due(login, now):

@@ -3,7 +3,7 @@ address or device is taken but flagged for moderators (open :class:`BidFlag` row
 moderation queue's hook)."""
 from dataclasses import dataclass
 
-from sqlalchemy import exists, literal, select
+from sqlalchemy import bindparam, exists, select
 
 from app.extensions import db
 from app.models import Auction, BidFlag, LoginSession, Shop, ShopStaff
@@ -25,24 +25,25 @@ class Signals:
     seller_device: bool  # the bid's device is one of the seller's live sessions': flagged
 
 
-def staff_column(bidder_id):
-    """For a statement on ``auctions``: whether ``bidder_id`` is staff of a shop the
-    auction's seller owns."""
-    return exists().where(ShopStaff.user_id == bidder_id, ShopStaff.shop_id == Shop.id,
+def staff_column():
+    """For a statement on ``auctions``: whether the member bound as ``bidder_id`` is staff of
+    a shop the auction's seller owns."""
+    return exists().where(ShopStaff.user_id == bindparam("bidder_id"),
+                          ShopStaff.shop_id == Shop.id,
                           Shop.owner_id == Auction.seller_id).label("staff")
 
 
-def signal_columns(bidder_id, ip, device, now):
-    """For a statement on ``auctions``: the :class:`Signals` columns, so the bid reads them
-    in the statement that locks the auction instead of one query each."""
-    def seen(column, value, label):
-        if not value:
-            return literal(False).label(label)
+def signal_columns():
+    """For a statement on ``auctions``: the :class:`Signals` columns of the bid bound as
+    ``bidder_id``, ``ip``, ``device`` at ``now``, so the bid reads them in the statement that
+    locks the auction instead of one query each. An empty address or device matches
+    nothing."""
+    def seen(column, name):
         return exists().where(LoginSession.user_id == Auction.seller_id,
-                              LoginSession.expires_at > now, column == value).label(label)
+                              LoginSession.expires_at > bindparam("now"),
+                              column == bindparam(name), column != "").label(f"seller_{name}")
 
-    return (staff_column(bidder_id), seen(LoginSession.ip, ip, "seller_ip"),
-            seen(LoginSession.device, device, "seller_device"))
+    return staff_column(), seen(LoginSession.ip, "ip"), seen(LoginSession.device, "device")
 
 
 def signals_from(row):
