@@ -8,8 +8,8 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from babel.dates import get_month_names
-from flask import current_app, request
-from flask_babel import get_locale
+from flask import current_app, g, request
+from flask_babel import get_locale, get_translations
 from flask_login import current_user
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
@@ -99,8 +99,38 @@ def age_on(birth_date: date, today: date) -> int:
     return years
 
 
+_translations_by_key = {}
+
+
+def current_translations():
+    """Flask-Babel's ``get_translations()`` for the request's locale, found with one lookup
+    once the locale is known (templates ask for every string they show, and the full path
+    through Flask-Babel's domain and context made that a visible part of a page's time).
+    Follows ``force_locale``, which changes the same context attribute."""
+    context = g.get("_flask_babel") if g else None
+    key = (getattr(context, "babel_domain", None), getattr(context, "babel_locale", None))
+    if None in key:
+        return get_translations()  # the first string of a request: Flask-Babel sets both
+    translations = _translations_by_key.get(key)
+    if translations is None:
+        translations = _translations_by_key[key] = get_translations()
+    return translations
+
+
+def install_template_gettext(app):
+    """Templates translate through :func:`current_translations` (same strings, same
+    catalogs as Flask-Babel's own callables)."""
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: current_translations().ugettext(s),
+        ngettext=lambda s, p, n: current_translations().ungettext(s, p, n),
+        pgettext=lambda c, s: current_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: current_translations().unpgettext(c, s, p, n),
+        newstyle=True)
+
+
 def register_filters(app):
     """Expose the formatters to templates."""
+    install_template_gettext(app)
     app.jinja_env.filters["bkk_date"] = format_date
     app.jinja_env.filters["bkk_datetime"] = format_datetime
     app.jinja_env.filters["baht"] = format_baht

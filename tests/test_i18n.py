@@ -80,3 +80,22 @@ def test_every_string_in_the_code_has_a_thai_translation(tmp_path):
     missing = sorted(str(i) for i in wanted if not translated(i))
     assert not missing, "untranslated (run `make extract-messages`, then translate):\n" + \
         "\n".join(missing)
+
+
+def test_templates_follow_the_request_language_and_force_locale(app):
+    """Templates translate through one lookup per string (app.i18n.current_translations); it
+    must still give each request its own language and follow force_locale (e-mails are
+    written in the recipient's language inside another member's request)."""
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    template = "{{ _('Place my bid') }}"
+    # Each request gets its own application context (and g), as under a real server.
+    with app.app_context(), app.test_request_context("/", headers={"Cookie": "lang=en"}):
+        assert render_template_string(template) == "Place my bid"
+        with force_locale("th"):
+            thai = render_template_string(template)
+        assert thai != "Place my bid" and thai.strip()
+        assert render_template_string(template) == "Place my bid"
+    with app.app_context(), app.test_request_context("/", headers={"Cookie": "lang=th"}):
+        assert render_template_string(template) == thai
