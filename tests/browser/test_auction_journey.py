@@ -1,6 +1,7 @@
-"""Live bidding in real browsers (AUC-2, AUC-8): one auction open in two Chromium pages as two
-members; a bid placed in one (through the confirmation step) shows in the other without a
-reload, and a last-minute bid moves the end time that both pages count down to.
+"""Live bidding in real browsers (AUC-2, AUC-8, AUC-9): one auction open in two Chromium pages
+as two members; a bid placed in one (through the confirmation shown in the page, with one
+request per bid) shows in the other without a reload, and a last-minute bid moves the end time
+that both pages count down to.
 
 The seller and the auctions are written straight into the live server's database (an
 auction ending in two minutes cannot be started through the form, which asks for 1–30 days).
@@ -100,14 +101,39 @@ def open_live(page, url):
     page.evaluate("window.__notReloaded = true")
 
 
-def bid_with_confirmation(page, baht):
-    """Bid exactly ``baht`` through the form and its confirmation step."""
-    page.fill("#bid-box input[name=amount]", str(baht))
-    page.check("#bid-box input[name=mode][value=direct]")
-    page.click("#bid-box button[type=submit]")
-    expect(page.locator("#bid-box.bid-box--confirm")).to_be_visible()
-    page.click("#bid-box.bid-box--confirm button[type=submit]")
+def watch_bid_posts(page):
+    """The bid posts ``page`` sends, as a list that grows as they go."""
+    posts = []
+    page.on("request", lambda request: request.method == "POST" and
+            request.url.split("?")[0].endswith("/bid") and posts.append(request.url))
+    return posts
+
+
+def review(page, amount, mode):
+    """Type a bid and review it: the confirmation shows in the page, focused, without asking
+    the server anything (AUC-9)."""
+    page.fill("#bid-box input[name=amount]", amount)
+    page.check(f"#bid-box input[name=mode][value={mode}]")
+    page.click("#bid-box form[data-bid-form] button[type=submit]")
+    confirmation = page.locator("#bid-box.bid-box--confirm")
+    expect(confirmation).to_be_visible()
+    expect(confirmation.locator("h2")).to_be_focused()
+    expect(page.locator("#bid-box input[name=amount]")).to_be_hidden()
+    return confirmation
+
+
+def bid_with_confirmation(page, baht, posts):
+    """Bid exactly ``baht`` through the form and the confirmation shown in the page: one
+    request, sent by "Place my bid"."""
+    before = len(posts)
+    confirmation = review(page, str(baht), "direct")
+    expect(confirmation).to_contain_text(f"฿{baht:,}")
+    page.wait_for_timeout(300)  # a request the review sent would have gone by now
+    assert len(posts) == before, "reviewing a bid must not ask the server"
+    confirmation.locator("button[data-bid-place]").click()
     expect(page.locator("#bid-box.bid-box--confirm")).to_have_count(0)
+    expect(page.locator("#bid-box input[name=amount]")).to_be_visible()
+    assert len(posts) == before + 1, posts
 
 
 def csp_violations(pages):
@@ -129,13 +155,39 @@ def test_bid_in_one_browser_updates_the_other_and_a_late_bid_extends_the_end_auc
         open_live(page, url)
     expect(bobby.locator("[data-price]")).to_have_text("฿100")
     expect(bobby.locator(".countdown")).to_have_text(re.compile(r"^เหลือ [67] วัน \d\d:\d\d:\d\d$"))
+    posts = {name: watch_bid_posts(page) for name, page in pages.items()}
 
-    bid_with_confirmation(alice, 150)
+    # AUC-9: the review says what a maximum does, with the live price, and asks nothing of
+    # the server; "Change" goes back to the form with what was typed kept.
+    confirmation = review(alice, "1,234.50", "proxy")
+    expect(confirmation).to_contain_text("฿1,234.50")
+    expect(confirmation).to_contain_text("฿100")
+    confirmation.locator("button[data-bid-change]").click()
+    expect(alice.locator("#bid-box.bid-box--confirm")).to_have_count(0)
+    expect(alice.locator("#bid-box input[name=amount]")).to_have_value("1,234.50")
+    expect(alice.locator("#bid-box input[name=amount]")).to_be_focused()
+    alice.wait_for_timeout(300)
+    assert posts["Alice"] == []
+
+    bid_with_confirmation(alice, 150, posts["Alice"])
     expect(bobby.locator("[data-price]")).to_have_text("฿150")
     expect(bobby.locator("[data-leader]")).to_have_text("A***e")
     expect(bobby.locator("[data-bid-count]")).to_contain_text("1")
     expect(alice.locator("[data-bid-status=leading]")).to_be_visible()
     assert bobby.evaluate("window.__notReloaded") is True
+
+    # AUC-6: a bid below the minimum is not confirmed in the page; the server answers with
+    # its reason in one request, and what was typed stays.
+    bobby.fill("#bid-box input[name=amount]", "120")
+    bobby.click("#bid-box form[data-bid-form] button[type=submit]")
+    expect(bobby.locator("#bid-box .field__error")).to_contain_text("฿160")
+    expect(bobby.locator("#bid-box input[name=amount]")).to_have_value("120")
+    expect(bobby.locator("#bid-box.bid-box--confirm")).to_have_count(0)
+    assert len(posts["Bobby"]) == 1
+    # (the browser logs the intended 422 answer as a failed load: that one is expected)
+    refused = [p for p in problems if p.startswith("Bobby console") and "422" in p]
+    assert len(refused) == 1, problems
+    problems.remove(refused[0])
 
     # AUC-8: a bid that raises the price with under five minutes left ends five minutes on.
     late = create_auction(live_env, "พระรอด วัดมหาวัน", minutes=2)
@@ -146,7 +198,8 @@ def test_bid_in_one_browser_updates_the_other_and_a_late_bid_extends_the_end_auc
     before_text, before = ends.text_content(), ends.get_attribute("datetime")
     expect(alice.locator(".countdown")).to_have_text(re.compile(r"^เหลือ 00:0[12]:\d\d$"))
     bid_at = datetime.now(timezone.utc)
-    bid_with_confirmation(bobby, 200)
+    bid_with_confirmation(bobby, 200, posts["Bobby"])
+    assert len(posts["Bobby"]) == 2
     expect(alice.locator("[data-price]")).to_have_text("฿200")
     expect(ends).not_to_have_attribute("datetime", before)
     new_end = datetime.fromisoformat(ends.get_attribute("datetime"))

@@ -166,6 +166,135 @@
     root.querySelectorAll("[data-poll-fallback]").forEach(setUpPollFallback);
   }
 
+  // The bid confirmation in the page (AUC-9): "Review my bid" shows what the bid will do at
+  // once, with no request; "Place my bid" sends the same form once, with confirmed=yes and the
+  // state the box was drawn with (version, leading), through htmx as before. The server places
+  // it, refuses it (422, the amount kept) or, when the bidder's lead changed meanwhile, answers
+  // with its own confirmation. An amount this script cannot read goes to the server unchanged.
+  var MAX_SATANG = 100000000 * 100;
+  var AMOUNT_MARK = "[[amount]]";
+  var PRICE_MARK = "[[price]]";
+
+  // "1,500" or "1500.50" (baht) as satang, or null when it is not plainly an amount.
+  function parseBaht(text) {
+    var match = /^([0-9][0-9,]*)(?:\.([0-9]{1,2}))?$/.exec((text || "").trim());
+    if (!match) { return null; }
+    var digits = match[1].replace(/,/g, "");
+    if (digits.length > 9) { return null; }
+    var satang = parseInt(digits, 10) * 100 + (match[2] ? parseInt((match[2] + "0").slice(0, 2), 10) : 0);
+    return satang > MAX_SATANG ? null : satang;
+  }
+
+  // As the server's format_baht: "฿1,500" or "฿1,500.50".
+  function formatBaht(satang) {
+    var baht = String(Math.floor(satang / 100)).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+    var rest = satang % 100;
+    return "\u0e3f" + baht + (rest ? "." + (rest < 10 ? "0" : "") + rest : "");
+  }
+
+  function replaceMarks(root, mark, text) {
+    var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (var node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (node.nodeValue.indexOf(mark) !== -1) { node.nodeValue = node.nodeValue.split(mark).join(text); }
+    }
+  }
+
+  // The least the next bid may be: the live panel's "at least ฿…" when it shows one (it
+  // follows other bids), else the minimum the box was drawn with.
+  function minimumBid(form) {
+    var drawn = parseInt(form.getAttribute("data-minimum-satang"), 10) || 0;
+    var live = document.querySelector("#bid-panel [data-minimum]");
+    var match = live && /\u0e3f([0-9][0-9,]*(?:\.[0-9]{2})?)/.exec(live.textContent);
+    var shown = match ? parseBaht(match[1]) : null;
+    return shown === null ? drawn : Math.max(drawn, shown);
+  }
+
+  function confirmationOpen(box) {
+    return box.querySelector("[data-bid-confirm-box]") !== null;
+  }
+
+  function showBidConfirmation(box, form, satang, placeBid) {
+    var template = box.querySelector("template[data-bid-confirm]");
+    if (!template) { return false; }
+    var shown = template.content.firstElementChild.cloneNode(true);
+    var leading = (form.querySelector("input[name=leading]") || {}).value === "1";
+    var mode = form.querySelector("input[name=mode]:checked");
+    var variant = leading ? "leading" : (mode && mode.value === "direct" ? "direct" : "proxy");
+    shown.querySelectorAll("[data-variant]").forEach(function (el) {
+      if (el.getAttribute("data-variant") !== variant) { el.remove(); }
+    });
+    var price = document.querySelector("#bid-panel [data-price]");
+    var priceText = price ? price.textContent.trim() : "";
+    var priceLine = shown.querySelector("[data-bid-price]");
+    if (/^\u0e3f[0-9,]+(\.[0-9]{2})?$/.test(priceText)) {
+      replaceMarks(priceLine, PRICE_MARK, priceText);
+    } else if (priceLine) {
+      priceLine.remove();
+    }
+    replaceMarks(shown, AMOUNT_MARK, formatBaht(satang));
+    // Everything else in the box (the form, flashes, errors) waits hidden, as typed.
+    Array.prototype.forEach.call(box.children, function (child) {
+      if (child.tagName === "TEMPLATE" || child.hidden) { return; }
+      child.hidden = true;
+      child.setAttribute("data-bid-waiting", "");
+    });
+    box.appendChild(shown);
+    box.classList.add("bid-box--confirm");
+    shown.querySelector("[data-bid-place]").addEventListener("click", function (event) {
+      event.currentTarget.disabled = true;
+      form.querySelector("input[name=confirmed]").value = "yes";
+      placeBid();
+    });
+    shown.querySelector("[data-bid-change]").addEventListener("click", function () {
+      closeBidConfirmation(box);
+      var amount = form.querySelector("input[name=amount]");
+      if (amount) { amount.focus(); }
+    });
+    shown.querySelector("h2").focus();
+    return true;
+  }
+
+  function closeBidConfirmation(box) {
+    var shown = box.querySelector("[data-bid-confirm-box]");
+    if (shown) { shown.remove(); }
+    box.classList.remove("bid-box--confirm");
+    box.querySelectorAll("[data-bid-waiting]").forEach(function (child) {
+      child.hidden = false;
+      child.removeAttribute("data-bid-waiting");
+    });
+    var confirmed = box.querySelector("form[data-bid-form] input[name=confirmed]");
+    if (confirmed) { confirmed.value = ""; }
+  }
+
+  // htmx asks before each request (htmx:confirm); the review of a bid stops there, and
+  // "Place my bid" lets the same request go on, with the form's values read afresh.
+  document.addEventListener("htmx:confirm", function (event) {
+    var form = event.detail.elt;
+    if (!form.matches || !form.matches("#bid-box > form[data-bid-form]")) { return; }
+    var confirmed = form.querySelector("input[name=confirmed]");
+    if (!confirmed || confirmed.value === "yes") { return; }
+    var amount = form.querySelector("input[name=amount]");
+    var satang = parseBaht(amount && amount.value);
+    // Not read, or below the minimum: the server answers with its reason at once.
+    if (satang === null || satang <= 0 || satang < minimumBid(form)) { return; }
+    var box = form.parentElement;
+    if (confirmationOpen(box)) { event.preventDefault(); return; }
+    var issueRequest = event.detail.issueRequest;
+    if (showBidConfirmation(box, form, satang, function () { issueRequest(true); })) {
+      event.preventDefault();
+    }
+  });
+
+  // A placing that brings no new box (the network failed, a 5xx) leaves the confirmation
+  // there to try again.
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = event.detail.elt;
+    if (!form.matches || !form.matches("#bid-box > form[data-bid-form]") || !form.isConnected) { return; }
+    var box = form.parentElement;
+    var place = box.querySelector("[data-bid-confirm-box] [data-bid-place]");
+    if (place && event.detail.failed) { place.disabled = false; }
+  });
+
   // The bid form follows the live panel (AUC-3): when a STOP sign halts the auction (or the
   // clock ends it) the form goes at once; when bidding opens again the bid box is fetched anew.
   function syncBidBox() {
@@ -175,7 +304,10 @@
     var phase = figures.getAttribute("data-phase");
     var before = box.getAttribute("data-live-phase") || phase;
     box.setAttribute("data-live-phase", phase);
-    box.querySelectorAll("form").forEach(function (form) { form.hidden = phase !== "open"; });
+    if (phase !== "open") { closeBidConfirmation(box); }
+    box.querySelectorAll("form").forEach(function (form) {
+      if (!form.hasAttribute("data-bid-waiting")) { form.hidden = phase !== "open"; }
+    });
     if (phase === "open" && before !== "open" && window.htmx) {
       window.htmx.ajax("GET", window.location.pathname, { target: "#bid-box", select: "#bid-box", swap: "outerHTML" });
     }
