@@ -14,7 +14,7 @@ from email.utils import make_msgid
 
 from flask import current_app, has_request_context, render_template
 from flask_babel import force_locale
-from sqlalchemy import func, select, update
+from sqlalchemy import func, inspect, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -54,10 +54,10 @@ def queue_mail(to_address, template, *, user=None, locale=None, kind=None, **con
         created_at=utcnow(),
     )
     db.session.add(message)
-    db.session.flush()
     app = current_app._get_current_object()
-    message_id = message.id
-    after_commit(db.session, lambda: start_delivery(app, message_id))
+    # Written with the rest of the change at commit (no flush of its own); its id is known
+    # by then, also if the commit expired the object.
+    after_commit(db.session, lambda: start_delivery(app, inspect(message).identity[0]))
     return message
 
 

@@ -48,10 +48,11 @@ def _refused(auction, form, error):
     return _bid_box(auction, form, 422)
 
 
-def _bid_box(auction, form, status, my_max=None):
+def _bid_box(auction, form, status, my_max=None, notice=None):
     """The bid box alone under htmx, computing only what it shows (the live panel updates
-    itself); the whole auction page otherwise. ``my_max``: the member's maximum when the
-    caller knows it (read from the bids otherwise)."""
+    itself); the whole auction page otherwise. ``form``: the form to show again (None: a
+    fresh one); ``my_max``: the member's maximum when the caller knows it (read from the bids
+    otherwise); ``notice``: ``(category, message)`` shown at the top of the box."""
     if not wants_fragment():
         return render_auction_page(auction, form, status)
     now = utcnow()
@@ -62,7 +63,8 @@ def _bid_box(auction, form, status, my_max=None):
         my_max = queries.my_maximum(current_user.id, auction.id)
     response = make_response(render_template(
         "auctions/_bid_box.html", auction=auction, form=form, phase=phase(auction, now),
-        my_max=my_max, buy_now=buy_now_available(auction, now)), status)
+        my_max=my_max, buy_now=buy_now_available(auction, now),
+        notices=[notice] if notice else []), status)
     response.headers.add("Vary", "HX-Request")
     return response
 
@@ -127,12 +129,16 @@ def _place(locked, form, amount, proxy):
         db.session.rollback()
         return _refused(db.session.get(Auction, auction_id), form, error)
     if leading:
-        flash(_l("Your bid is in: you are the highest bidder."), "success")
+        notice = ("success", _l("Your bid is in: you are the highest bidder."))
     else:
-        flash(_l("Your bid is in, but another bidder's earlier maximum is higher: you have "
-                 "been outbid."), "warning")
+        notice = ("warning", _l("Your bid is in, but another bidder's earlier maximum is "
+                                "higher: you have been outbid."))
     if wants_fragment():
-        return _bid_box(auction, None, 200, my_max=amount)
+        # The box comes back with the notice in it (not through the session, which would
+        # then be signed and sent again) and the same form, set for the next bid.
+        form.amount.data = satang_to_input(minimum_bid(auction))
+        return _bid_box(auction, form, 200, my_max=amount, notice=notice)
+    flash(notice[1], notice[0])
     return redirect(url_for("auctions.auction", auction_id=auction_id))
 
 

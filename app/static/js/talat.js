@@ -214,7 +214,7 @@
   }
 
   function showBidConfirmation(box, form, satang, placeBid) {
-    var template = box.querySelector("template[data-bid-confirm]");
+    var template = document.querySelector("template[data-bid-confirm]");
     if (!template) { return false; }
     var shown = template.content.firstElementChild.cloneNode(true);
     var leading = (form.querySelector("input[name=leading]") || {}).value === "1";
