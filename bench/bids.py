@@ -3,10 +3,13 @@ auction and on 100 auctions, then a check that no bid was lost. Prints figures; 
 fails nothing (a lost bid is printed as LOST and the exit status is 1).
 
 Each bidder is a real member logged in through the log-in form, with its own keep-alive
-connection, bidding the way the auction page does (htmx posts): the confirmation step, then
-the confirmed post with the hidden fields the confirmation carries (version, leading, ...),
-direct and proxy mixed. When the server asks again, the answer is the new state and the
-bidder confirms again. That is one bid attempt. The bidders share what the answers tell them
+connection, bidding the way the auction page does (htmx posts), direct and proxy mixed. With
+JavaScript (``--flow page``, the default) the page shows the confirmation itself and posts
+the confirmed bid at once, with the state its bid box showed (version, leading); without it
+(``--flow server``) the confirmation is a post of its own, then the confirmed post carries
+the hidden fields the confirmation returned. When the server asks again (the bidder's
+leading state changed), the answer is the new state and the bidder confirms again. That is
+one bid attempt. The bidders share what the answers tell them
 of each auction's price, as the page's live panel shows everyone.
 
 Two phases per scenario, each on auctions of its own:
@@ -66,8 +69,10 @@ BAHT = 100
 class Browser:
     """One member's keep-alive connection with its cookies."""
 
-    def __init__(self, port):
+    def __init__(self, port, flow="page"):
         self.port = port
+        self.flow = flow  # "page": confirmed in the page (JavaScript); "server": no JavaScript
+        self.shown = {}  # auction id: the version and leading state its bid box showed
         self.cookies = {"lang": "en"}
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
 
@@ -127,12 +132,15 @@ def new_out():
 
 
 def bid_attempt(browser, member_id, auctions, rng, least, out):
-    """One bid attempt the way the auction page does it (htmx posts): the confirmation step,
-    then the confirmed post; when the auction moved on meanwhile, confirm again (up to three
-    times). Records every confirmed post's latency and outcome and an accepted bid (auction,
-    bidder, amount, proxy). ``least``: what each auction needs as far as the bidders know,
-    shared by all of them (the page's live panel shows everyone the current price) and
-    raised from every answer."""
+    """One bid attempt the way the auction page does it (htmx posts). With JavaScript
+    (``browser.flow == "page"``, what members' browsers do) the page confirms in place and
+    posts the bid at once, with the state its bid box showed (``version``, ``leading``);
+    without it (``"server"``) the first post is the server's confirmation step. When the
+    server asks again (the auction moved on meanwhile), confirm again, up to three times.
+    Records every confirmed post's latency and outcome and an accepted bid (auction, bidder,
+    amount, proxy). ``least``: what each auction needs as far as the bidders know, shared by
+    all of them (the page's live panel shows everyone the current price) and raised from
+    every answer."""
     from app.blueprints.auctions.engine import increment
 
     auction = rng.choice(auctions)
@@ -140,6 +148,10 @@ def bid_attempt(browser, member_id, auctions, rng, least, out):
     proxy = rng.random() < 0.5
     form = {"csrf_token": browser.token, "amount": str(amount // BAHT),
             "mode": "proxy" if proxy else "direct"}
+    in_page = browser.flow == "page"
+    if in_page:
+        form.update(browser.shown.get(auction, {"version": "0", "leading": "0"}),
+                    confirmed="yes")
     for attempt in range(4):
         started = time.perf_counter()
         try:
@@ -152,7 +164,7 @@ def bid_attempt(browser, member_id, auctions, rng, least, out):
         elapsed = ended - started
         out["answered"].append(ended)
         confirming = status == 200 and "bid-box--confirm" in text
-        if attempt == 0:
+        if attempt == 0 and not in_page:
             out["outcomes"]["confirmation step" if confirming else
                            "refused at the confirmation step" if status == 422 else
                            f"HTTP {status} at the confirmation step"] += 1
@@ -163,6 +175,11 @@ def bid_attempt(browser, member_id, auctions, rng, least, out):
                     {200: "accepted", 422: "refused"}.get(status, f"HTTP {status}"))
             out["outcomes"][kind] += 1
             out["latency"].append(elapsed)
+        if in_page and not confirming:
+            # The bid box that came back is what the page shows next time.
+            shown = {k: v for k, v in hidden_fields(text).items() if k in ("version", "leading")}
+            if shown:
+                browser.shown[auction] = shown
         if status == 200 and not confirming:
             out["accepted"].append((auction, member_id, amount, proxy))
             out["accepted_latency"].append(elapsed)
@@ -542,6 +559,10 @@ def main():
                         help="more offered rates for the open-loop phase, e.g. 50,100,200: "
                              "one line per rate in the summary")
     parser.add_argument("--arrivals", choices=("poisson", "even"), default="poisson")
+    parser.add_argument("--flow", choices=("page", "server"), default="page",
+                        help="page: the bid is confirmed in the page and posted once (a "
+                             "browser with JavaScript); server: the confirmation step is a "
+                             "post of its own (without JavaScript)")
     parser.add_argument("--no-closed", action="store_true",
                         help="skip the closed-loop phase")
     args = parser.parse_args()
@@ -609,11 +630,12 @@ def main():
         baseline = serve("baseline_app:app", env, baseline_port, ROOT / "bench",
                          worker_class="sync")
         wait(f"http://127.0.0.1:{baseline_port}/")
-        browsers = [Browser(port) for _ in member_ids]
+        browsers = [Browser(port, args.flow) for _ in member_ids]
         for n, browser in enumerate(browsers, start=1):
             browser.login(f"bidder{n}@bench.example", f"/auctions/{auction_ids[0]}")
         print(f"{os.cpu_count()} cores; {args.bidders} bidders logged in; gunicorn "
               f"{args.workers} workers x {args.threads} threads (gthread); PostgreSQL; "
+              f"confirmation {'in the page' if args.flow == 'page' else 'step on the server'}; "
               f"{args.seconds:g} s per phase; open loop at "
               f"{', '.join(f'{r:g}' for r in rates)} bid attempts/s ({args.arrivals})\n")
         # The machine's speed right now: the minimal Flask page the other benchmarks use.
