@@ -41,8 +41,10 @@ def write_rows(app, rows):
             except DBAPIError as error:
                 if error.connection_invalidated:
                     raise
+                # The database's first line only: its detail can quote the row (addresses).
+                reason = (str(error.orig).splitlines() or [type(error.orig).__name__])[0]
                 log.error("traffic log: entry dropped, the database refused it: %s %s (%s)",
-                          row.get("method"), row.get("action"), error.orig)
+                          row.get("method"), row.get("action"), reason)
 
 
 def init_writer(app):

@@ -104,9 +104,10 @@ def test_readers_of_the_log_see_entries_still_in_the_batch_acc_6(make_app, make_
         assert writer.flush() == 0
 
 
-def test_a_row_the_database_refuses_does_not_hold_back_the_others_acc_6(make_app):
+def test_a_row_the_database_refuses_does_not_hold_back_the_others_acc_6(make_app, caplog):
     """A NUL in the path (PostgreSQL refuses NUL in text) is stripped; and should the database
-    still refuse one row of a batch, only that row is dropped."""
+    still refuse one row of a batch, only that row is dropped, logged with the database's
+    reason but not with the row's address (the database's detail can quote the row)."""
     app, writer = batched(make_app)
     with app.app_context():
         client = app.test_client()
@@ -120,6 +121,9 @@ def test_a_row_the_database_refuses_does_not_hold_back_the_others_acc_6(make_app
         writer.add(good)
         assert writer.flush() == 2
         assert [e.action for e in entries()] == ["unknown", "accounts.login", "ok"]
+        dropped = [r.getMessage() for r in caplog.records if "entry dropped" in r.getMessage()]
+        assert len(dropped) == 1 and "POST ok (" in dropped[0]
+        assert "null" in dropped[0].lower() and "192.0.2.1" not in dropped[0]
         assert writer.flush() == 0
 
 
