@@ -10,7 +10,7 @@ from datetime import timedelta
 from functools import cache
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 
 from app.blueprints.auctions import engine, shill
 from app.blueprints.auctions.errors import BidNotAccepted
@@ -121,20 +121,43 @@ def bidder_refusal(auction, user, now, *, staff=None):
     return None
 
 
+@dataclass(frozen=True)
+class Recorded:
+    """One line of bid history as written (the row's values and its id)."""
+
+    id: int
+    bidder_id: int
+    amount_satang: int
+    max_satang: int | None
+    kind: str
+    ip: str
+    device: str
+
+
 def _record(auction, outcome, *, now, ip, device):
-    """Add the outcome's history lines after the last one (read under the auction's lock)."""
+    """Add the outcome's history lines after the last one (read under the auction's lock),
+    in one statement without the ORM's unit of work (the lines are never changed once
+    written); returns them as :class:`Recorded`."""
     sequence = db.session.scalar(select(func.coalesce(func.max(Bid.sequence), 0))
                                  .where(Bid.auction_id == auction.id))
-    rows = []
+    values = []
     for line in outcome.lines:
         sequence += 1
-        rows.append(Bid(auction_id=auction.id, sequence=sequence, bidder_id=line.bidder,
-                        amount_satang=line.amount, max_satang=line.max_amount, kind=line.kind,
-                        created_at=now, ip=ip if line.kind != "auto" else "",
-                        device=device if line.kind != "auto" else ""))
-    db.session.add_all(rows)
-    db.session.flush()
-    return rows
+        values.append(dict(auction_id=auction.id, sequence=sequence, bidder_id=line.bidder,
+                           amount_satang=line.amount, max_satang=line.max_amount,
+                           kind=line.kind, created_at=now,
+                           ip=ip if line.kind != "auto" else "",
+                           device=device if line.kind != "auto" else ""))
+    ids = db.session.execute(_insert_bids(), values).scalars().all()
+    return [Recorded(id=row_id, bidder_id=v["bidder_id"], amount_satang=v["amount_satang"],
+                     max_satang=v["max_satang"], kind=v["kind"], ip=v["ip"],
+                     device=v["device"]) for row_id, v in zip(ids, values, strict=True)]
+
+
+@cache
+def _insert_bids():
+    bids = Bid.__table__
+    return insert(bids).returning(bids.c.id, sort_by_parameter_order=True)
 
 
 def _apply_clock_rules(auction, old_price, now):
