@@ -57,8 +57,16 @@ def queue_mail(to_address, template, *, user=None, locale=None, kind=None, **con
     app = current_app._get_current_object()
     # Written with the rest of the change at commit (no flush of its own); its id is known
     # by then, also if the commit expired the object.
-    after_commit(db.session, lambda: start_delivery(app, inspect(message).identity[0]))
+    after_commit(db.session, lambda: _deliver_if_written(app, message))
     return message
+
+
+def _deliver_if_written(app, message):
+    """After commit: deliver ``message`` if it was written (one queued inside a savepoint
+    that rolled back never was)."""
+    identity = inspect(message).identity
+    if identity is not None:
+        start_delivery(app, identity[0])
 
 
 def deliver_in_batches(app, message_ids):

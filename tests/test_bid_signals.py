@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from app.blueprints.auctions import bidding
+from app.blueprints.auctions.shill import Signals
 from app.blueprints.auctions.errors import BidNotAccepted
 from app.database import utcnow
 from app.extensions import db
@@ -75,3 +76,42 @@ def test_address_and_device_both_flag_a_buy_now_auc_12(board, make_auction):
     bidding.buy_now(auction.id, board.alice, ip="203.0.113.70", device="f" * 32)
     db.session.commit()
     assert flags() == ["same_device", "same_ip"]
+
+
+def test_signals_are_read_for_the_seller_only_and_never_for_empty_values_auc_12(board):
+    """The locking statement's own answer: another member's live session at the bid's address
+    is no signal; an empty address or device matches no session, even one that recorded
+    none."""
+    seller_session(board.bob, ip="203.0.113.80", device="b" * 32)  # not the seller
+    seller_session(board.seller, ip="", device="")
+    locked = bidding.lock_for_bid(board.auction.id, board.alice.id, ip="203.0.113.80",
+                                  device="b" * 32)
+    assert locked.signals == Signals(staff=False, seller_ip=False, seller_device=False)
+    db.session.rollback()
+    locked = bidding.lock_for_bid(board.auction.id, board.alice.id, ip="", device="")
+    assert locked.signals == Signals(staff=False, seller_ip=False, seller_device=False)
+    db.session.rollback()
+    seller_session(board.seller, ip="203.0.113.81", device="c" * 32)
+    locked = bidding.lock_for_bid(board.auction.id, board.alice.id, ip="203.0.113.81",
+                                  device="c" * 32)
+    assert locked.signals == Signals(staff=False, seller_ip=True, seller_device=True)
+    db.session.rollback()
+
+
+@pytest.mark.parametrize("headers", [HTMX, {}], ids=["htmx", "page"])
+def test_a_confirmed_bid_on_a_hidden_auction_is_a_404_cmp_3(board, headers):
+    """A bid posted straight (the page's own confirmation) on an auction whose publication
+    was suspended meanwhile shows nothing of it: 404, as the page itself answers."""
+    from app.models import Auction
+
+    url = f"/auctions/{board.auction.id}"
+    token = csrf_from(board.alice_client.get(url).get_data(as_text=True))
+    auction = db.session.get(Auction, board.auction.id)
+    auction.hidden_at = utcnow()
+    db.session.commit()
+    response = board.alice_client.post(f"{url}/bid", headers=headers, data={
+        "csrf_token": token, "amount": "500", "mode": "proxy", "confirmed": "yes",
+        "version": str(auction.version), "leading": "0"})
+    assert response.status_code == 404
+    assert auction.title not in response.get_data(as_text=True)
+    assert db.session.scalar(select(Bid.id)) is None

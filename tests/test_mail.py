@@ -148,6 +148,27 @@ def test_no_mail_is_sent_for_a_change_that_is_rolled_back(smtp_app, make_member)
     assert db.session.scalar(select(func.count(EmailMessage.id))) == 1  # the welcome mail only
 
 
+def test_mail_queued_in_a_savepoint_that_rolls_back_is_never_sent(smtp_app, make_member,
+                                                                    caplog):
+    """A decision undone inside a savepoint (bulk moderation) takes its e-mail with it; the
+    outer change still commits, and nothing fails after the commit."""
+    app, inbox = smtp_app
+    member = make_member()
+    db.session.commit()
+    inbox.messages.clear()
+    try:
+        with db.session.begin_nested():
+            queue_mail(member.email, "password_changed", user=member)
+            raise RuntimeError("decision refused")
+    except RuntimeError:
+        pass
+    queue_mail(member.email, "welcome", user=member)
+    db.session.commit()
+    assert len(inbox.messages) == 1
+    assert not [r for r in caplog.records if "effect failed" in r.getMessage()]
+    assert db.session.scalar(select(func.count(EmailMessage.id))) == 2  # welcome mails
+
+
 def test_unreachable_smtp_server_keeps_the_mail_queued_for_retry(make_app, make_member):
     app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port(), MAIL_TIMEOUT_SECONDS=2)
     with app.app_context():

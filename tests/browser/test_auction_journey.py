@@ -176,6 +176,18 @@ def test_bid_in_one_browser_updates_the_other_and_a_late_bid_extends_the_end_auc
     expect(alice.locator("[data-bid-status=leading]")).to_be_visible()
     assert bobby.evaluate("window.__notReloaded") is True
 
+    # AUC-9: the leader may only raise a hidden maximum, so an exact bid from her is not
+    # confirmed in the page: the server answers at once with the reason.
+    alice.fill("#bid-box input[name=amount]", "300")
+    alice.check("#bid-box input[name=mode][value=direct]")
+    alice.click("#bid-box form[data-bid-form] button[type=submit]")
+    expect(alice.locator("#bid-box .field__error")).to_be_visible()
+    expect(alice.locator("#bid-box.bid-box--confirm")).to_have_count(0)
+    assert len(posts["Alice"]) == 2
+    refused = [p for p in problems if p.startswith("Alice console") and "422" in p]
+    assert len(refused) == 1, problems
+    problems.remove(refused[0])
+
     # AUC-6: a bid below the minimum is not confirmed in the page; the server answers with
     # its reason in one request, and what was typed stays.
     bobby.fill("#bid-box input[name=amount]", "120")

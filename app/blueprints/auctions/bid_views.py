@@ -85,7 +85,8 @@ def bid(auction_id):
         # confirmed; the clock is read there too (AUC-7).
         locked = bidding.lock_for_bid(auction_id, current_user.id, ip=client_ip(),
                                       device=device_id())
-        if locked is None:
+        if locked is None or not may_see(locked.auction):  # CMP-3: hidden, as on the page
+            db.session.rollback()
             abort(404)
         auction = locked.auction
         # Other bids since the confirmation do not matter as long as what it said still
@@ -117,8 +118,7 @@ def _place(locked, form, amount, proxy):
     auction = locked.auction
     auction_id, bidder_id = auction.id, current_user.id
     try:
-        bidding.place_locked_bid(locked, current_user, amount, proxy=proxy, ip=client_ip(),
-                                 device=device_id())
+        bidding.place_locked_bid(locked, current_user, amount, proxy=proxy)
         leading = auction.leader_id == bidder_id
         # The answer shows the state this bid left, so nothing needs reading again. The
         # bidder's maximum is now this amount: an accepted bid is above each of their

@@ -40,11 +40,13 @@ def lock_auction(auction_id):
 
 @dataclass(frozen=True)
 class Locked:
-    """An auction locked for a bid, with the bidder's shill signals (AUC-12) read in the
-    same statement."""
+    """An auction locked for a bid from ``ip`` and ``device``, with the bidder's shill
+    signals (AUC-12) for them read in the same statement."""
 
     auction: Auction
     signals: shill.Signals
+    ip: str
+    device: str
 
 
 def lock_for_bid(auction_id, bidder_id, *, ip="", device="", now=None):
@@ -61,7 +63,7 @@ def lock_for_bid(auction_id, bidder_id, *, ip="", device="", now=None):
         auction_id=auction_id, bidder_id=bidder_id, ip=ip, device=device, now=now)).first()
     if row is None:
         return None
-    return Locked(row.Auction, shill.signals_from(row))
+    return Locked(row.Auction, shill.signals_from(row), ip, device)
 
 
 def auction_for_bidder(auction_id, bidder_id):
@@ -206,14 +208,14 @@ def place_bid(auction_id, bidder, amount, *, proxy, now=None, ip="", device=""):
     locked = lock_for_bid(auction_id, bidder.id, ip=ip, device=device, now=now)
     if locked is None:
         raise BidNotAccepted(_l("This auction does not exist."))
-    return locked.auction, place_locked_bid(locked, bidder, amount, proxy=proxy, now=now,
-                                            ip=ip, device=device)
+    return locked.auction, place_locked_bid(locked, bidder, amount, proxy=proxy, now=now)
 
 
-def place_locked_bid(locked, bidder, amount, *, proxy, now=None, ip="", device=""):
+def place_locked_bid(locked, bidder, amount, *, proxy, now=None):
     """:func:`place_bid` on what :func:`lock_for_bid` locked in this transaction for this
-    bidder, IP address and device; returns the history rows added."""
-    auction = locked.auction
+    bidder (from the IP address and device it was locked for); returns the history lines
+    added."""
+    auction, ip, device = locked.auction, locked.ip, locked.device
     now = utcnow() if now is None else now
     refusal = bidder_refusal(auction, bidder, now, staff=locked.signals.staff)
     if refusal is not None:
@@ -248,7 +250,7 @@ def buy_now(auction_id, buyer, *, now=None, ip="", device=""):
     now = utcnow() if now is None else now
     if locked is None:
         raise BidNotAccepted(_l("This auction does not exist."))
-    auction = locked.auction
+    auction, ip, device = locked.auction, locked.ip, locked.device
     refusal = bidder_refusal(auction, buyer, now, staff=locked.signals.staff)
     if refusal is not None:
         raise refusal

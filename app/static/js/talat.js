@@ -241,7 +241,9 @@
     box.appendChild(shown);
     box.classList.add("bid-box--confirm");
     shown.querySelector("[data-bid-place]").addEventListener("click", function (event) {
+      // Both buttons wait for the answer: a second review and placing would be dropped.
       event.currentTarget.disabled = true;
+      shown.querySelector("[data-bid-change]").disabled = true;
       form.querySelector("input[name=confirmed]").value = "yes";
       placeBid();
     });
@@ -256,7 +258,14 @@
 
   function closeBidConfirmation(box) {
     var shown = box.querySelector("[data-bid-confirm-box]");
+    var hadFocus = shown !== null && shown.contains(document.activeElement);
     if (shown) { shown.remove(); }
+    // Focus was in what went (a halt closed it): give it to the live panel, which says why.
+    var panel = document.getElementById("bid-panel");
+    if (hadFocus && panel) {
+      panel.setAttribute("tabindex", "-1");
+      panel.focus();
+    }
     box.classList.remove("bid-box--confirm");
     box.querySelectorAll("[data-bid-waiting]").forEach(function (child) {
       child.hidden = false;
@@ -277,6 +286,13 @@
     var satang = parseBaht(amount && amount.value);
     // Not read, or below the minimum: the server answers with its reason at once.
     if (satang === null || satang <= 0 || satang < minimumBid(form)) { return; }
+    // The leader may only raise their hidden maximum (AUC-9): an exact bid, or a maximum not
+    // above theirs, is refused, so the server says why at once instead of a confirmation.
+    if ((form.querySelector("input[name=leading]") || {}).value === "1") {
+      var mode = form.querySelector("input[name=mode]:checked");
+      var myMax = parseInt(form.getAttribute("data-my-max-satang"), 10) || 0;
+      if ((mode && mode.value === "direct") || satang <= myMax) { return; }
+    }
     var box = form.parentElement;
     if (confirmationOpen(box)) { event.preventDefault(); return; }
     var issueRequest = event.detail.issueRequest;
@@ -291,8 +307,10 @@
     var form = event.detail.elt;
     if (!form.matches || !form.matches("#bid-box > form[data-bid-form]") || !form.isConnected) { return; }
     var box = form.parentElement;
-    var place = box.querySelector("[data-bid-confirm-box] [data-bid-place]");
-    if (place && event.detail.failed) { place.disabled = false; }
+    if (!event.detail.failed) { return; }
+    box.querySelectorAll("[data-bid-confirm-box] button").forEach(function (button) {
+      button.disabled = false;
+    });
   });
 
   // The bid form follows the live panel (AUC-3): when a STOP sign halts the auction (or the
