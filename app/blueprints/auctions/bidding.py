@@ -178,15 +178,24 @@ def _tell_outbid(user_id, auction, now):
     """Tell a member they lost the lead (AUC-10): one notice and one e-mail per auction until
     they have read it, so a bidding war does not flood their inbox; the unread notice shows
     the latest price."""
-    refreshed = db.session.execute(
-        update(Notification).where(
-            Notification.user_id == user_id, Notification.auction_id == auction.id,
-            Notification.kind == "outbid", Notification.read_at.is_(None))
-        .values(amount_satang=auction.current_price_satang, created_at=now)
-        .execution_options(synchronize_session=False))
+    refreshed = db.session.execute(_refresh_outbid(), dict(
+        member=user_id, auction=auction.id, price=auction.current_price_satang, at=now))
     if refreshed.rowcount:
         return
     notify_id(user_id, "outbid", auction=auction, amount=auction.current_price_satang, now=now)
+
+
+@cache
+def _refresh_outbid():
+    """The member's unread outbid notice on the auction, brought up to date (a table
+    statement: no notice object is loaded or kept in step)."""
+    notices = Notification.__table__
+    # (bound names other than the table's column names, which UPDATE keeps for itself)
+    return (update(notices).where(
+        notices.c.user_id == bindparam("member"), notices.c.auction_id == bindparam("auction"),
+        notices.c.kind == "outbid", notices.c.read_at.is_(None))
+        .values(amount_satang=bindparam("price", type_=notices.c.amount_satang.type),
+                created_at=bindparam("at", type_=notices.c.created_at.type)))
 
 
 def _announce(auction, outcome, bidder_id, now):
