@@ -52,6 +52,9 @@ from app.extensions import db
 
 app = create_app()
 app.app_context().push()
+# Every transaction of the script starts as a writer (SQLite BEGIN IMMEDIATE): the live server
+# writes meanwhile (its traffic log, say), and a transaction that read first could not write.
+db.engine.update_execution_options(sqlite_begin="IMMEDIATE")
 
 
 def member(email, name):

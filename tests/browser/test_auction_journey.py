@@ -34,6 +34,7 @@ from app.models import Category, User
 title, minutes = sys.argv[1], int(sys.argv[2])
 app = create_app()
 with app.app_context():
+    db.engine.update_execution_options(sqlite_begin="IMMEDIATE")  # as in steps.SEED_PREAMBLE
     seller = db.session.scalar(db.select(User).where(User.email == "seller@talat.example"))
     if seller is None:
         seller = register_member(email="seller@talat.example", password="kite-mango-river-42",

@@ -24,6 +24,7 @@ from app.extensions import db
 
 app = create_app()
 with app.app_context():
+    db.engine.update_execution_options(sqlite_begin="IMMEDIATE")  # as in steps.SEED_PREAMBLE
     user = register_member(email=sys.argv[1], password="kite-mango-river-42",
                            display_name="Mali Somjai", birth_date=date(1980, 1, 1),
                            now=utcnow())
