@@ -148,3 +148,19 @@ def test_a_refused_bid_keeps_the_amount_and_draws_the_current_state_auc_6(board)
     assert box_state(html) == {"version": str(fresh(board.auction).version), "leading": "0",
                                "confirmed": ""}
     assert bids() == 0
+
+
+def test_the_leaders_box_offers_a_raise_of_their_maximum_auc_9(board):
+    """AUC-9: all a leader may do is raise their hidden maximum, so their bid box offers one
+    increment above it and says so (not the next bidder's minimum, which would be refused);
+    the page carries the maximum for the page's own check, and only to its owner."""
+    response = confirmed_in_page(board.alice_client, board.auction, 500, headers=HTMX)
+    html = response.get_data(as_text=True)
+    assert 'name="amount" required type="text" value="525"' in html  # ฿500 + ฿25 step
+    assert "You lead. To raise your hidden maximum, enter more than ฿500." in html
+    assert 'data-my-max-satang="50000"' in html
+    page = board.alice_client.get(f"/auctions/{board.auction.id}").get_data(as_text=True)
+    assert 'value="525"' in page and "enter more than ฿500" in page
+    other = board.bob_client.get(f"/auctions/{board.auction.id}").get_data(as_text=True)
+    assert 'data-my-max-satang=""' in other and "฿500" not in other.split("data-bid-form")[1]
+    assert 'name="amount" required type="text" value="110"' in other  # price ฿100 + ฿10

@@ -13,8 +13,8 @@ from app.blueprints.auctions import bp, lifecycle, queries, sales
 from app.blueprints.auctions.bidding import lock_auction
 from app.blueprints.auctions.forms import BidForm
 from app.blueprints.auctions.panel import fresh_panel, render_panel
-from app.blueprints.auctions.state import (buy_now_available, minimum_bid, phase,
-                                           seller_may_end)
+from app.blueprints.auctions.state import (buy_now_available, phase,
+                                           seller_may_end, suggested_bid)
 from app.blueprints.auctions.watching import toggle_watch
 from app.database import utcnow
 from app.extensions import db
@@ -58,7 +58,7 @@ def page_context(auction, now, form=None):
     bid = viewer is not None and queries.has_bid(viewer, auction.id)
     if form is None:
         form = BidForm(formdata=None)
-        form.amount.data = satang_to_input(minimum_bid(auction))
+        form.amount.data = satang_to_input(suggested_bid(auction, viewer))
     return dict(
         auction=auction, now=now, form=form, phase=phase(auction, now),
         panel=render_panel(auction, viewer, bid, now),

@@ -8,8 +8,8 @@ from app.blueprints.accounts.errors import AccountError
 from app.blueprints.auctions import bidding, bp, engine, queries
 from app.blueprints.auctions.auction_views import auction_or_404, may_see, render_auction_page
 from app.blueprints.auctions.forms import BidForm
-from app.blueprints.auctions.state import (bidding_state, buy_now_available, minimum_bid,
-                                           phase)
+from app.blueprints.auctions.state import (bidding_state, buy_now_available, phase,
+                                           suggested_bid)
 from app.database import commit_keeping_loaded, utcnow
 from app.devices import device_id
 from app.extensions import db
@@ -58,7 +58,7 @@ def _bid_box(auction, form, status, my_max=None, notice=None):
     now = utcnow()
     if form is None:
         form = BidForm(formdata=None)
-        form.amount.data = satang_to_input(minimum_bid(auction))
+        form.amount.data = satang_to_input(suggested_bid(auction, current_user.id))
     if my_max is None:
         my_max = queries.my_maximum(current_user.id, auction.id)
     response = make_response(render_template(
@@ -136,7 +136,7 @@ def _place(locked, form, amount, proxy):
     if wants_fragment():
         # The box comes back with the notice in it (not through the session, which would
         # then be signed and sent again) and the same form, set for the next bid.
-        form.amount.data = satang_to_input(minimum_bid(auction))
+        form.amount.data = satang_to_input(suggested_bid(auction, current_user.id))
         return _bid_box(auction, form, 200, my_max=amount, notice=notice)
     flash(notice[1], notice[0])
     return redirect(url_for("auctions.auction", auction_id=auction_id))

@@ -59,6 +59,16 @@ def minimum_bid(auction):
     return engine.minimum_bid(bidding_state(auction))
 
 
+def suggested_bid(auction, member_id):
+    """What the bid box offers ``member_id``: the least a new bidder may bid, or, to the
+    leader, one increment above their hidden maximum (all a leader may do is raise it;
+    AUC-9)."""
+    if member_id is not None and member_id == auction.leader_id and auction.leader_max_satang:
+        top = auction.leader_max_satang
+        return top + engine.increment(top, auction.min_increment_satang)
+    return minimum_bid(auction)
+
+
 def seller_may_end(auction, now):
     """The seller may end early only while the reserve is not met (AUC-8)."""
     return phase(auction, now) in ("scheduled", "open", "halted") and not reserve_met(auction)
