@@ -71,12 +71,14 @@ def _deliver_if_written(app, message):
         start_delivery(app, identity[0])
 
 
-def deliver_in_batches(app, message_ids):
-    """The worker's sender thread: messages queued while serving requests are delivered
-    ``BATCH`` at a time, each batch claimed in one transaction and sent over one SMTP
-    connection, instead of a thread, two transactions and a connection each."""
-    for first in range(0, len(message_ids), BATCH):
-        deliver_batch(app, message_ids[first:first + BATCH])
+def deliver_in_batches(app, message_ids, now=None, batch=BATCH):
+    """Deliver ``message_ids`` ``batch`` at a time, each batch claimed in one transaction
+    and sent over one SMTP connection (the sender thread's work, and the delivery job's).
+    Returns ``{id: status}``."""
+    statuses = {}
+    for first in range(0, len(message_ids), batch):
+        statuses.update(deliver_batch(app, message_ids[first:first + batch], now))
+    return statuses
 
 
 def start_delivery(app, message_id):
@@ -143,9 +145,8 @@ def deliver_pending(app, now=None, batch=BATCH):
         ids = session.scalars(
             select(EmailMessage.id).where(EmailMessage.status == "queued")
             .order_by(EmailMessage.created_at, EmailMessage.id)).all()
-    for first in range(0, len(ids), batch):
-        for status in deliver_batch(app, ids[first:first + batch], now).values():
-            outcome[status] = outcome.get(status, 0) + 1
+    for status in deliver_in_batches(app, ids, now, batch).values():
+        outcome[status] = outcome.get(status, 0) + 1
     return outcome
 
 

@@ -148,8 +148,8 @@ def test_no_mail_is_sent_for_a_change_that_is_rolled_back(smtp_app, make_member)
     assert db.session.scalar(select(func.count(EmailMessage.id))) == 1  # the welcome mail only
 
 
-def test_mail_queued_in_a_savepoint_that_rolls_back_is_never_sent(smtp_app, make_member,
-                                                                    caplog):
+def test_mail_queued_in_a_savepoint_that_rolls_back_is_never_sent_acc_7(
+        smtp_app, make_member, caplog):
     """A decision undone inside a savepoint (bulk moderation) takes its e-mail with it; the
     outer change still commits, and nothing fails after the commit."""
     app, inbox = smtp_app

@@ -68,7 +68,7 @@ def test_a_failed_write_keeps_its_entries_for_the_next_acc_6(make_app, monkeypat
         assert [e.action for e in entries()] == ["accounts.login", "accounts.logout"]
 
 
-def test_pending_entries_are_bounded_oldest_dropped_first(make_app, monkeypatch):
+def test_pending_entries_are_bounded_oldest_dropped_first_acc_6(make_app, monkeypatch):
     """A long outage cannot exhaust memory: past max_pending the oldest entries go."""
     app, writer = batched(make_app)
     monkeypatch.setattr(writer, "max_pending", 3)

@@ -159,13 +159,15 @@ def _title_first(terms, title):
     return [case((and_(*(_contains(t, [title]) for t in terms)), 0), else_=1)]
 
 
-def _fts_sqlite(fts_table, weights):
+def _fts_sqlite(fts_table, weights, query=None):
     """For a flat join with the FTS table (no subquery to build or to plan): the table, its
-    MATCH condition (the FTS5 query text is the bind parameter ``query``, see
-    :func:`_fts5_query`) and the bm25 rank (title weighted)."""
+    MATCH condition and the bm25 rank (title weighted). The FTS5 query text (see
+    :func:`_fts5_query`) is the bind parameter ``query``: given at execution for statements
+    built once, or bound here as ``query``."""
     name = literal_column(fts_table)
     rank = func.bm25(name, *(literal_column(repr(float(w))) for w in weights))
-    return table(fts_table, column("rowid")), name.op("MATCH")(bindparam("query")), rank
+    text = bindparam("query") if query is None else bindparam("query", query)
+    return table(fts_table, column("rowid")), name.op("MATCH")(text), rank
 
 
 #: Statements built once per process, by shape; their values come as bind parameters.
@@ -188,12 +190,8 @@ def _match_sqlite(terms, fts_table, columns, weights):
     short = [_contains(t, columns) for t in terms if len(t) < TRIGRAM]
     if not long_terms:
         return _Match(None, short, _title_first(terms, columns[0]), short_only=True)
-    name = literal_column(fts_table)
-    fts = table(fts_table, column("rowid"))
-    hits = (select(fts.c.rowid.label("id"),
-                   func.bm25(name, *(literal_column(repr(float(w))) for w in weights))
-                   .label("rank"))
-            .where(name.op("MATCH")(_fts5_query(long_terms)))
+    fts, found, rank = _fts_sqlite(fts_table, weights, query=_fts5_query(long_terms))
+    hits = (select(fts.c.rowid.label("id"), rank.label("rank")).where(found)
             .subquery(f"{fts_table}_hits"))
     # Newest first by the FTS rowid: FTS5 walks its index backwards instead of sorting.
     return _Match(hits, short, [hits.c.rank.asc()], newest_first=hits.c.id.desc())
@@ -432,7 +430,7 @@ def search_shops(query, *, limit=6):
     match = _match(terms, "shop_search", Shop.id, (Shop.name, Shop.description),
                    weights=(5.0, 1.0))
     statement = select(*SHOP_CARD_COLUMNS).where(
-        Shop.status == "open", Shop.hidden_at.is_(None), *match.conditions)
+        *_open_shop(), *match.conditions)
     if match.hits is not None:
         statement = statement.join(match.hits, match.hits.c.id == Shop.id)
     statement = statement.order_by(*match.relevance, Shop.rating_count.desc(), Shop.id.desc())
@@ -444,15 +442,20 @@ def _shops_ranked(conditions):
     ``limit`` (bind parameters)."""
     fts, found, rank = _fts_sqlite("shop_search", weights=(5.0, 1.0))
     return (select(*SHOP_CARD_COLUMNS).select_from(fts).join(Shop, Shop.id == fts.c.rowid)
-            .where(found, Shop.status == "open", Shop.hidden_at.is_(None), *conditions)
+            .where(found, *_open_shop(), *conditions)
             .order_by(rank.asc(), Shop.rating_count.desc(), Shop.id.desc())
             .limit(bindparam("limit")))
 
 
+def _open_shop():
+    """The conditions on :class:`Shop` for a shop anyone may find: open, and not hidden
+    after an upheld complaint (CMP-3)."""
+    return Shop.status == "open", Shop.hidden_at.is_(None)
+
+
 def find_open_shop(slug):
     """The open shop with this slug, or None."""
-    return db.session.scalar(select(Shop).where(Shop.slug == slug, Shop.status == "open",
-                                                Shop.hidden_at.is_(None)))
+    return db.session.scalar(select(Shop).where(Shop.slug == slug, *_open_shop()))
 
 
 def category_tree():
