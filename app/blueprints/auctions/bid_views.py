@@ -41,25 +41,32 @@ def _check(auction, amount, proxy, now, staff):
     return None
 
 
-def _refused(auction, form, error):
+#: ``my_max`` of :func:`_bid_box` when the caller has not read it.
+UNREAD = object()
+
+
+def _refused(auction, form, error, my_max=UNREAD):
     from app.blueprints.accounts.views import show_error
 
     show_error(form, error)
-    return _bid_box(auction, form, 422)
+    return _bid_box(auction, form, 422, my_max=my_max)
 
 
-def _bid_box(auction, form, status, my_max=None, notice=None):
+def _bid_box(auction, form, status, my_max=UNREAD, notice=None):
     """The bid box alone under htmx, computing only what it shows (the live panel updates
     itself); the whole auction page otherwise. ``form``: the form to show again (None: a
-    fresh one); ``my_max``: the member's maximum when the caller knows it (read from the bids
-    otherwise); ``notice``: ``(category, message)`` shown at the top of the box."""
+    fresh one); ``my_max``: the member's maximum (None: no bid yet) when the caller knows it
+    (read from the bids otherwise); ``notice``: ``(category, message)`` shown at the top of
+    the box."""
     if not wants_fragment():
+        if isinstance(auction, bidding.LockedAuction):
+            auction = db.session.get(Auction, auction.id)  # the whole page needs the entity
         return render_auction_page(auction, form, status)
     now = utcnow()
     if form is None:
         form = BidForm(formdata=None)
         form.amount.data = satang_to_input(suggested_bid(auction, current_user.id))
-    if my_max is None:
+    if my_max is UNREAD:
         my_max = queries.my_maximum(current_user.id, auction.id)
     response = make_response(render_template(
         "auctions/_bid_box.html", auction=auction, form=form, phase=phase(auction, now),
@@ -126,8 +133,9 @@ def _place(locked, form, amount, proxy):
         # may only raise theirs, AUC-9).
         commit_keeping_loaded(db.session)
     except AccountError as error:
+        # Refused before anything was changed: the locked row is the current state.
         db.session.rollback()
-        return _refused(db.session.get(Auction, auction_id), form, error)
+        return _refused(auction, form, error, my_max=locked.my_max)
     if leading:
         notice = ("success", _l("Your bid is in: you are the highest bidder."))
     else:

@@ -38,32 +38,54 @@ def lock_auction(auction_id):
     return db.session.get(Auction, auction_id, with_for_update=True, populate_existing=True)
 
 
+class LockedAuction:
+    """An auction row as a bid locked it: its columns (but the description) as plain
+    attributes, read and changed without the ORM (loading the row as an entity, tracking
+    its changes and flushing them cost a bid more than the statements themselves).
+    :func:`_write_back` stores what a bid changed in one UPDATE."""
+
+    __slots__ = tuple(column.key for column in Auction.__table__.c if column.key != "description")
+
+    def __init__(self, row):
+        for name in self.__slots__:
+            setattr(self, name, row[name])
+
+    def __repr__(self):
+        return f"<LockedAuction {self.id}>"
+
+
 @dataclass(frozen=True)
 class Locked:
     """An auction locked for a bid from ``ip`` and ``device``, with the bidder's shill
-    signals (AUC-12) for them read in the same statement."""
+    signals (AUC-12) for them and the bidder's own highest maximum so far (``my_max``, None
+    before their first bid; what the bid box shows them) read in the same statement."""
 
-    auction: Auction
+    auction: LockedAuction
     signals: shill.Signals
     ip: str
     device: str
+    my_max: int | None = None
 
 
 def lock_for_bid(auction_id, bidder_id, *, ip="", device="", now=None):
     """:func:`lock_auction` for a bid by ``bidder_id`` from ``ip`` and ``device``: one
-    statement locks the row and reads the :class:`Locked` facts (None if absent).
+    statement locks the row and reads the :class:`Locked` facts (None if absent). The
+    auction comes back as a :class:`LockedAuction`, not an entity.
 
     Only facts that may be read as of the statement's start belong here: on PostgreSQL a
     statement that waited for the lock returns the row's latest version, but its subqueries
     still see the database as it was when the statement began (the history, for one, is read
-    after the lock; see :func:`_record`)."""
+    after the lock; see :func:`_record`). The bidder's own maximum is one such fact: their
+    earlier bids were committed before they could post this one."""
     begin_immediate(db.session)
+    db.session.flush()  # what this transaction changed through the ORM, the lock reads too
     now = utcnow() if now is None else now
-    row = db.session.execute(_statements()["lock"], dict(
+    row = _connection().execute(_statements()["lock"], dict(
         auction_id=auction_id, bidder_id=bidder_id, ip=ip, device=device, now=now)).first()
     if row is None:
         return None
-    return Locked(row.Auction, shill.signals_from(row), ip, device)
+    return Locked(LockedAuction(row._mapping), shill.signals_from(row), ip, device,
+                  row.my_max)
 
 
 def auction_for_bidder(auction_id, bidder_id):
@@ -73,16 +95,52 @@ def auction_for_bidder(auction_id, bidder_id):
         auction_id=auction_id, bidder_id=bidder_id)).first()
 
 
+def _connection():
+    """The session's connection, for the bid path's table statements (no ORM on the way)."""
+    return db.session.connection()
+
+
 @cache
 def _statements():
-    """The two statements above, built once per process (every value is a bound parameter):
+    """The statements of a bid, built once per process (every value is a bound parameter):
     building them cost a bid about as much as running them."""
+    auctions, bids = Auction.__table__, Bid.__table__
     auction = Auction.id == bindparam("auction_id")
     return {
-        "lock": select(Auction, *shill.signal_columns()).where(auction)
-        .with_for_update(of=Auction).execution_options(populate_existing=True),
+        "lock": select(*(auctions.c[name] for name in LockedAuction.__slots__),
+                       *shill.signal_columns(),
+                       select(func.max(bids.c.max_satang))
+                       .where(bids.c.auction_id == auctions.c.id,
+                              bids.c.bidder_id == bindparam("bidder_id"))
+                       .scalar_subquery().label("my_max"))
+        .where(auctions.c.id == bindparam("auction_id")).with_for_update(of=auctions),
         "read": select(Auction, shill.staff_column()).where(auction),
+        "sequence": select(func.coalesce(func.max(bids.c.sequence), 0))
+        .where(bids.c.auction_id == bindparam("auction_id")),
+        "insert_bids": insert(bids).returning(bids.c.id, sort_by_parameter_order=True),
+        # (bound names other than the column names, which UPDATE keeps for itself)
+        "write_back": update(auctions).where(auctions.c.id == bindparam("auction_id"))
+        .values({name: bindparam(f"new_{name}", type_=auctions.c[name].type)
+                 for name in WRITTEN_BACK}),
     }
+
+
+#: What placing a bid changes on the auction row.
+WRITTEN_BACK = ("current_price_satang", "bid_count", "leader_id", "leader_max_satang",
+                "reserve_met_at", "ends_at", "version")
+
+
+def _write_back(auction):
+    """Store the bid's changes to the locked row; an entity of it that this session holds is
+    expired so that it reads them (what locking with populate_existing did before)."""
+    _connection().execute(_statements()["write_back"], dict(
+        auction_id=auction.id, **{f"new_{name}": getattr(auction, name)
+                                  for name in WRITTEN_BACK}))
+    session = db.session()
+    session.info["talat_wrote"] = True
+    held = session.identity_map.get(session.identity_key(Auction, auction.id))
+    if held is not None:
+        session.expire(held)
 
 
 def refusal_message(error):
@@ -140,8 +198,9 @@ def _record(auction, outcome, *, now, ip, device):
     """Add the outcome's history lines after the last one (read under the auction's lock),
     in one statement without the ORM's unit of work (the lines are never changed once
     written); returns them as :class:`Recorded`."""
-    sequence = db.session.scalar(select(func.coalesce(func.max(Bid.sequence), 0))
-                                 .where(Bid.auction_id == auction.id))
+    statements, connection = _statements(), _connection()
+    sequence = connection.execute(statements["sequence"],
+                                  dict(auction_id=auction.id)).scalar_one()
     values = []
     for line in outcome.lines:
         sequence += 1
@@ -150,16 +209,11 @@ def _record(auction, outcome, *, now, ip, device):
                            kind=line.kind, created_at=now,
                            ip=ip if line.kind != "auto" else "",
                            device=device if line.kind != "auto" else ""))
-    ids = db.session.execute(_insert_bids(), values).scalars().all()
+    ids = connection.execute(statements["insert_bids"], values).scalars().all()
+    db.session.info["talat_wrote"] = True
     return [Recorded(id=row_id, bidder_id=v["bidder_id"], amount_satang=v["amount_satang"],
                      max_satang=v["max_satang"], kind=v["kind"], ip=v["ip"],
                      device=v["device"]) for row_id, v in zip(ids, values, strict=True)]
-
-
-@cache
-def _insert_bids():
-    bids = Bid.__table__
-    return insert(bids).returning(bids.c.id, sort_by_parameter_order=True)
 
 
 def _apply_clock_rules(auction, old_price, now):
@@ -242,6 +296,7 @@ def place_locked_bid(locked, bidder, amount, *, proxy, now=None):
     if visible:
         auction.version += 1
     rows = _record(auction, outcome, now=now, ip=ip, device=device)
+    _write_back(auction)
     own = [row for row in rows if row.bidder_id == bidder.id and row.kind != "auto"]
     if own:
         shill.flag_if_seller_like(auction, own[0], now, locked.signals)
@@ -259,7 +314,10 @@ def buy_now(auction_id, buyer, *, now=None, ip="", device=""):
     now = utcnow() if now is None else now
     if locked is None:
         raise BidNotAccepted(_l("This auction does not exist."))
-    auction, ip, device = locked.auction, locked.ip, locked.device
+    ip, device = locked.ip, locked.device
+    # A purchase is rare and settles the sale through the ORM: the entity of the row this
+    # transaction has locked.
+    auction = db.session.get(Auction, auction_id, populate_existing=True)
     refusal = bidder_refusal(auction, buyer, now, staff=locked.signals.staff)
     if refusal is not None:
         raise refusal
