@@ -6,9 +6,6 @@ workers each open stream holds one thread of its worker for as long as the page 
 - ``GUNICORN_THREADS`` (default 32) is the number of requests, streams included, that one
   worker serves at once. A waiting stream costs little (a blocked thread, tens of KB of memory,
   no database connection), so threads are cheap; CPU is not, and it is shared by all of them.
-- ``ACTIVE_REQUESTS_PER_WORKER`` (default 2) is how many of those requests run at once; the
-  others wait for a turn without contending for Python's interpreter lock. A stream holds a
-  thread but no turn (app/request_slots.py).
 - ``LIVE_MAX_STREAMS`` caps the open streams per worker; above it ``/auctions/<id>/live``
   answers 204 at once and the page polls its panel every 3 s instead. The default leaves a
   quarter of the threads (at least 4) for ordinary requests, so a crowd watching one auction

@@ -26,7 +26,6 @@ def create_app(config=None):
     from app.templating import register_template_helpers
     from app.forms import use_fast_html_params
     from app.pagecache import init_page_cache
-    from app.request_slots import init_request_slots
     from app.traffic import init_traffic_log
     from app.urls import BoundedInt
 
@@ -76,7 +75,6 @@ def create_app(config=None):
     register_template_helpers(app)
     use_fast_html_params()
     register_cli(app)
-    init_request_slots(app)  # last: it wraps the finished app
     return app
 
 

@@ -99,9 +99,6 @@ class Config:
         self.SESSION_IDLE_HOURS = _int("SESSION_IDLE_HOURS", 12)
         self.PROXY_FIX_HOPS = _int("PROXY_FIX_HOPS", 0)
         self.MAX_CONTENT_LENGTH = _int("MAX_UPLOAD_MB", 64) * 1024 * 1024
-        # Requests one worker process runs at once, however many threads it has (0: no
-        # limit); see app/request_slots.py.
-        self.ACTIVE_REQUESTS_PER_WORKER = _int("ACTIVE_REQUESTS_PER_WORKER", 2)
         # Browse/search/shop pages are kept this long for visitors who are not logged in.
         self.PAGE_CACHE_SECONDS = _int("PAGE_CACHE_SECONDS", 5)
         # Live auction pages (AUC-2): a ping this often; a stream ends (and the browser
@@ -200,8 +197,6 @@ class TestConfig(Config):  # noqa: D101
         self.SITE_URL = "http://localhost"
         self.MAIL_DELIVERY = "inline"
         self.PAGE_CACHE_SECONDS = 0
-        # Threads of the concurrency tests all race at once (the limit has tests of its own).
-        self.ACTIVE_REQUESTS_PER_WORKER = 0
         self.REDIS_URL = ""  # the in-process event bus; tests of Redis pass REDIS_URL
         self.LIVE_PING_SECONDS = 1
         self.TRAFFIC_LOG_FLUSH_SECONDS = 0  # each entry at once; test_traffic_log tests batches
