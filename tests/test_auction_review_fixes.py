@@ -153,3 +153,48 @@ def test_watchers_of_a_halted_auction_get_no_ending_reminder_auc_3_auc_10(app, b
     assert JOBS["remind-auction-watchers"](app, soon) == 0
     assert db.session.scalar(select(Notification.id).where(
         Notification.kind == "ending_soon")) is None
+
+
+def test_a_refused_bid_shows_the_maximum_a_post_committed_while_it_waited_auc_9(app, board):
+    """AUC-9: Alice's second post (another tab) waits for the auction while her first, a
+    raise to ฿500, holds it; once that commits, the second is refused (not above ฿500) and
+    its bid box must show ฿500 as her maximum, not the ฿300 of before it waited (on
+    PostgreSQL a statement that waited for a lock sees its subqueries as of its start)."""
+    import threading
+    import time
+
+    from tests.conftest import csrf_from
+
+    bidding.place_bid(board.auction.id, board.alice, 300 * BAHT, proxy=True)
+    db.session.commit()
+    auction_id, alice_id = board.auction.id, board.alice.id
+    token = csrf_from(board.alice_client.get(f"/auctions/{auction_id}")
+                      .get_data(as_text=True))
+    version = str(fresh(board.auction).version)
+    db.session.remove()
+    raised = threading.Event()
+
+    def raise_to_500():
+        from app.models import User
+
+        with app.app_context():
+            bidding.place_bid(auction_id, db.session.get(User, alice_id), 500 * BAHT,
+                              proxy=True)
+            raised.set()
+            time.sleep(0.5)  # the other post waits for the auction meanwhile
+            db.session.commit()
+            db.session.remove()
+
+    first = threading.Thread(target=raise_to_500)
+    first.start()
+    assert raised.wait(5)
+    response = board.alice_client.post(
+        f"/auctions/{auction_id}/bid", headers={"HX-Request": "true"},
+        data=dict(csrf_token=token, amount="400", mode="proxy", confirmed="yes",
+                  version=version, leading="1"))
+    first.join(5)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "higher than your current maximum of ฿500" in page
+    assert 'data-my-max-satang="50000"' in page
+    assert "฿300" not in page

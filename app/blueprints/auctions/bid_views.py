@@ -133,9 +133,12 @@ def _place(locked, form, amount, proxy):
         # may only raise theirs, AUC-9).
         commit_keeping_loaded(db.session)
     except AccountError as error:
-        # Refused before anything was changed: the locked row is the current state.
+        # Refused before anything was changed: the locked row is the current state. The
+        # member's maximum is read again under the lock (the locking statement's may be older
+        # when another post of theirs committed while this one waited for the lock).
+        my_max = queries.my_maximum(bidder_id, auction_id)
         db.session.rollback()
-        return _refused(auction, form, error, my_max=locked.my_max)
+        return _refused(auction, form, error, my_max=my_max)
     if leading:
         notice = ("success", _l("Your bid is in: you are the highest bidder."))
     else:

@@ -57,14 +57,12 @@ class LockedAuction:
 @dataclass(frozen=True)
 class Locked:
     """An auction locked for a bid from ``ip`` and ``device``, with the bidder's shill
-    signals (AUC-12) for them and the bidder's own highest maximum so far (``my_max``, None
-    before their first bid; what the bid box shows them) read in the same statement."""
+    signals (AUC-12) for them read in the same statement."""
 
     auction: LockedAuction
     signals: shill.Signals
     ip: str
     device: str
-    my_max: int | None = None
 
 
 def lock_for_bid(auction_id, bidder_id, *, ip="", device="", now=None):
@@ -75,8 +73,7 @@ def lock_for_bid(auction_id, bidder_id, *, ip="", device="", now=None):
     Only facts that may be read as of the statement's start belong here: on PostgreSQL a
     statement that waited for the lock returns the row's latest version, but its subqueries
     still see the database as it was when the statement began (the history, for one, is read
-    after the lock; see :func:`_record`). The bidder's own maximum is one such fact: their
-    earlier bids were committed before they could post this one."""
+    after the lock; see :func:`_record`)."""
     begin_immediate(db.session)
     db.session.flush()  # what this transaction changed through the ORM, the lock reads too
     now = utcnow() if now is None else now
@@ -84,8 +81,7 @@ def lock_for_bid(auction_id, bidder_id, *, ip="", device="", now=None):
         auction_id=auction_id, bidder_id=bidder_id, ip=ip, device=device, now=now)).first()
     if row is None:
         return None
-    return Locked(LockedAuction(row._mapping), shill.signals_from(row), ip, device,
-                  row.my_max)
+    return Locked(LockedAuction(row._mapping), shill.signals_from(row), ip, device)
 
 
 def auction_for_bidder(auction_id, bidder_id):
@@ -108,11 +104,7 @@ def _statements():
     auction = Auction.id == bindparam("auction_id")
     return {
         "lock": select(*(auctions.c[name] for name in LockedAuction.__slots__),
-                       *shill.signal_columns(),
-                       select(func.max(bids.c.max_satang))
-                       .where(bids.c.auction_id == auctions.c.id,
-                              bids.c.bidder_id == bindparam("bidder_id"))
-                       .scalar_subquery().label("my_max"))
+                       *shill.signal_columns())
         .where(auctions.c.id == bindparam("auction_id")).with_for_update(of=auctions),
         "read": select(Auction, shill.staff_column()).where(auction),
         "sequence": select(func.coalesce(func.max(bids.c.sequence), 0))
@@ -266,8 +258,8 @@ def place_bid(auction_id, bidder, amount, *, proxy, now=None, ip="", device=""):
 
     Without ``now`` the clock is read once the row is locked: a bid that waited for the lock
     while the end passed is refused, and bid times follow the order of the history (AUC-7).
-    Returns ``(auction, rows)``; raises :class:`BidNotAccepted` with the reason, having
-    changed nothing."""
+    Returns ``(auction, rows)``, the auction as the :class:`LockedAuction` the bid left;
+    raises :class:`BidNotAccepted` with the reason, having changed nothing."""
     locked = lock_for_bid(auction_id, bidder.id, ip=ip, device=device, now=now)
     if locked is None:
         raise BidNotAccepted(_l("This auction does not exist."))
