@@ -112,6 +112,16 @@ def commit_keeping_loaded(session):
         session.expire_on_commit = True
 
 
+def execute_write(session, statement, params=None):
+    """Run a table statement that writes (INSERT, UPDATE) in the session's transaction, without
+    the ORM's unit of work, and note that the transaction has written (as a flush would)."""
+    if isinstance(session, scoped_session):
+        session = session()
+    result = session.execute(statement, params)
+    session.info["talat_wrote"] = True
+    return result
+
+
 def after_commit(session, effect):
     """Run ``effect()`` once the session's current transaction has committed.
 

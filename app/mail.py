@@ -8,18 +8,19 @@ waited longer than ``MAIL_MAX_WAIT_HOURS`` is dropped with a record.
 import smtplib
 import time
 from contextlib import contextmanager
+from functools import cache
 from datetime import timedelta
 from email.message import EmailMessage as MimeMessage
 from email.utils import make_msgid
 
 from flask import current_app, has_request_context, render_template
 from flask_babel import force_locale
-from sqlalchemy import func, inspect, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from app.background import BatchWorker
-from app.database import after_commit, begin_immediate, utcnow
+from app.database import after_commit, begin_immediate, execute_write, utcnow
 from app.extensions import db
 from app.models import EmailMessage, User
 
@@ -40,35 +41,30 @@ def queue_mail(to_address, template, *, user=None, locale=None, kind=None, **con
     """Add a message rendered from ``mail/<template>.txt`` in the recipient's language.
 
     The template's first line is the subject. Delivery is attempted once the current
-    transaction commits; nothing is sent for a change that is rolled back.
+    transaction commits; nothing is sent for a change that is rolled back. Returns the
+    message's id.
     """
     lang = locale or (user.locale if user is not None else None) or "th"
     with force_locale(lang):
         rendered = render_template(f"mail/{template}.txt", user=user, **context)
     subject, _, body = rendered.strip().partition("\n")
-    message = EmailMessage(
-        user_id=user.id if user is not None else None,
-        to_address=to_address,
-        subject=subject.strip()[:200],
-        body_text=body.strip() + "\n",
-        kind=(kind or template)[:40],
-        status="queued",
-        created_at=utcnow(),
-    )
-    db.session.add(message)
+    # A table INSERT (no ORM unit of work: a queued message is not changed by the request
+    # that writes it, and a bidding war mails an outbid notice with many of its bids).
+    message_id = execute_write(db.session, _insert_message(), dict(
+        user_id=user.id if user is not None else None, to_address=to_address,
+        subject=subject.strip()[:200], body_text=body.strip() + "\n",
+        kind=(kind or template)[:40], status="queued", created_at=utcnow())).scalar_one()
     app = current_app._get_current_object()
-    # Written with the rest of the change at commit (no flush of its own); its id is known
-    # by then, also if the commit expired the object.
-    after_commit(db.session, lambda: _deliver_if_written(app, message))
-    return message
+    # A message queued inside a savepoint that rolled back is gone by then: delivering an id
+    # finds nothing to claim (and an id SQLite gave again later is the same new message).
+    after_commit(db.session, lambda: start_delivery(app, message_id))
+    return message_id
 
 
-def _deliver_if_written(app, message):
-    """After commit: deliver ``message`` if it was written (one queued inside a savepoint
-    that rolled back never was)."""
-    identity = inspect(message).identity
-    if identity is not None:
-        start_delivery(app, identity[0])
+@cache
+def _insert_message():
+    table = EmailMessage.__table__
+    return insert(table).returning(table.c.id)
 
 
 def deliver_in_batches(app, message_ids, now=None, batch=BATCH):
