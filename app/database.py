@@ -3,8 +3,9 @@ and side effects that run only after a successful commit."""
 from datetime import datetime, timezone
 
 from flask import current_app, has_request_context, request
-from sqlalchemy import DateTime, event
+from sqlalchemy import DateTime, event, inspect
 from sqlalchemy.orm import Session, scoped_session
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.types import TypeDecorator
 
 
@@ -110,6 +111,26 @@ def commit_keeping_loaded(session):
         session.commit()
     finally:
         session.expire_on_commit = True
+
+
+def rollback_keeping_loaded(session, *objects):
+    """Roll back a transaction that wrote nothing, keeping what ``objects`` had loaded instead
+    of expiring it: a request that lets go of a lock and goes on answering (a bid refused or
+    asked to confirm again) would otherwise read the member again for its reply. After any
+    write (flushed or not) it is a plain rollback."""
+    if isinstance(session, scoped_session):
+        session = session()
+    wrote = session.info.get("talat_wrote") or session.new or session.dirty or session.deleted
+    kept = []
+    for obj in () if wrote else objects:
+        state = inspect(obj)
+        if state.session is session:
+            kept.append((obj, {key: state.dict[key] for key in state.mapper.column_attrs.keys()
+                               if key in state.dict}))
+    session.rollback()
+    for obj, values in kept:
+        for key, value in values.items():
+            set_committed_value(obj, key, value)
 
 
 def execute_write(session, statement, params=None):

@@ -10,7 +10,7 @@ from app.blueprints.auctions.auction_views import auction_or_404, may_see, rende
 from app.blueprints.auctions.forms import BidForm
 from app.blueprints.auctions.state import (bidding_state, buy_now_available, phase,
                                            suggested_bid)
-from app.database import commit_keeping_loaded, utcnow
+from app.database import commit_keeping_loaded, rollback_keeping_loaded, utcnow
 from app.devices import device_id
 from app.extensions import db
 from app.forms import EmptyForm
@@ -59,9 +59,7 @@ def _bid_box(auction, form, status, my_max=UNREAD, notice=None):
     (read from the bids otherwise); ``notice``: ``(category, message)`` shown at the top of
     the box."""
     if not wants_fragment():
-        if isinstance(auction, bidding.LockedAuction):
-            auction = db.session.get(Auction, auction.id)  # the whole page needs the entity
-        return render_auction_page(auction, form, status)
+        return render_auction_page(_whole(auction), form, status)
     now = utcnow()
     if form is None:
         form = BidForm(formdata=None)
@@ -98,26 +96,39 @@ def bid(auction_id):
         auction = locked.auction
         # Other bids since the confirmation do not matter as long as what it said still
         # holds: the same bidder is (or is not) the leader; the rules run again on the
-        # current state. Otherwise let go of the lock and ask again.
+        # current state. Otherwise the bidder is asked again.
         shown_leading = form.leading.data == "1"
         if form.version.data == str(auction.version) or \
                 shown_leading == (auction.leader_id == current_user.id):
             return _place(locked, form, amount, proxy)
-        db.session.rollback()
-    found = bidding.auction_for_bidder(auction_id, current_user.id)
-    if found is None or not may_see(found.Auction):
-        abort(404)
-    auction = found.Auction
-    error = _check(auction, amount, proxy, utcnow(), found.staff)
+        # The new confirmation (or the refusal) is drawn from the locked row, and the lock let
+        # go before it is rendered.
+        error = _check(auction, amount, proxy, utcnow(), locked.signals.staff)
+        rollback_keeping_loaded(db.session, current_user._get_current_object())
+        changed = True
+    else:
+        found = bidding.auction_for_bidder(auction_id, current_user.id)
+        if found is None or not may_see(found.Auction):
+            abort(404)
+        auction = found.Auction
+        error = _check(auction, amount, proxy, utcnow(), found.staff)
+        changed = False
     if error is not None:
         return _refused(auction, form, error)
-    changed = form.confirmed.data == "yes"
     leading = auction.leader_id == current_user.id
     form.version.data, form.confirmed.data = str(auction.version), "yes"
     form.leading.data = "1" if leading else "0"
     return render_page_or_fragment(
         "auctions/confirm_bid.html", "auctions/_bid_confirm.html", form=form,
-        auction=auction, amount=amount, proxy=proxy, changed=changed, leading=leading)
+        auction=_whole(auction), amount=amount, proxy=proxy, changed=changed, leading=leading)
+
+
+def _whole(auction):
+    """The auction as an entity when a whole page is rendered (a locked row has no photos,
+    seller or description); as it is for a fragment."""
+    if isinstance(auction, bidding.LockedAuction) and not wants_fragment():
+        return db.session.get(Auction, auction.id)
+    return auction
 
 
 def _place(locked, form, amount, proxy):
@@ -137,7 +148,7 @@ def _place(locked, form, amount, proxy):
         # member's maximum is read again under the lock (the locking statement's may be older
         # when another post of theirs committed while this one waited for the lock).
         my_max = queries.my_maximum(bidder_id, auction_id)
-        db.session.rollback()
+        rollback_keeping_loaded(db.session, current_user._get_current_object())
         return _refused(auction, form, error, my_max=my_max)
     if leading:
         notice = ("success", _l("Your bid is in: you are the highest bidder."))
