@@ -10,7 +10,7 @@ from datetime import timedelta
 from functools import cache
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 
 from app.blueprints.auctions import engine, shill
 from app.blueprints.auctions.errors import BidNotAccepted
@@ -72,8 +72,8 @@ def lock_for_bid(auction_id, bidder_id, *, ip="", device="", now=None):
 
     Only facts that may be read as of the statement's start belong here: on PostgreSQL a
     statement that waited for the lock returns the row's latest version, but its subqueries
-    still see the database as it was when the statement began (the history, for one, is read
-    after the lock; see :func:`_record`)."""
+    still see the database as it was when the statement began (the history's length, for
+    one, is the row's own ``history_lines``, not a count of the history)."""
     begin_immediate(db.session)
     db.session.flush()  # what this transaction changed through the ORM, the lock reads too
     now = utcnow() if now is None else now
@@ -107,8 +107,6 @@ def _statements():
                        *shill.signal_columns())
         .where(auctions.c.id == bindparam("auction_id")).with_for_update(of=auctions),
         "read": select(Auction, shill.staff_column()).where(auction),
-        "sequence": select(func.coalesce(func.max(bids.c.sequence), 0))
-        .where(bids.c.auction_id == bindparam("auction_id")),
         "insert_bids": insert(bids).returning(bids.c.id, sort_by_parameter_order=True),
         # (bound names other than the column names, which UPDATE keeps for itself)
         "write_back": update(auctions).where(auctions.c.id == bindparam("auction_id"))
@@ -119,7 +117,7 @@ def _statements():
 
 #: What placing a bid changes on the auction row.
 WRITTEN_BACK = ("current_price_satang", "bid_count", "leader_id", "leader_max_satang",
-                "reserve_met_at", "ends_at", "version")
+                "reserve_met_at", "ends_at", "version", "history_lines")
 
 
 def _write_back(auction):
@@ -187,12 +185,10 @@ class Recorded:
 
 
 def _record(auction, outcome, *, now, ip, device):
-    """Add the outcome's history lines after the last one (read under the auction's lock),
-    in one statement without the ORM's unit of work (the lines are never changed once
-    written); returns them as :class:`Recorded`."""
-    statements, connection = _statements(), _connection()
-    sequence = connection.execute(statements["sequence"],
-                                  dict(auction_id=auction.id)).scalar_one()
+    """Add the outcome's history lines after the last one (the locked row counts them), in
+    one statement without the ORM's unit of work (the lines are never changed once written);
+    returns them as :class:`Recorded`."""
+    sequence = auction.history_lines
     values = []
     for line in outcome.lines:
         sequence += 1
@@ -201,7 +197,8 @@ def _record(auction, outcome, *, now, ip, device):
                            kind=line.kind, created_at=now,
                            ip=ip if line.kind != "auto" else "",
                            device=device if line.kind != "auto" else ""))
-    ids = connection.execute(statements["insert_bids"], values).scalars().all()
+    ids = _connection().execute(_statements()["insert_bids"], values).scalars().all()
+    auction.history_lines = sequence
     db.session.info["talat_wrote"] = True
     return [Recorded(id=row_id, bidder_id=v["bidder_id"], amount_satang=v["amount_satang"],
                      max_satang=v["max_satang"], kind=v["kind"], ip=v["ip"],
