@@ -147,8 +147,10 @@ def notify_id(user_id, kind, *, auction=None, amount=None, now, email=True):
 
 @cache
 def _recipient():
-    return select(User.id, User.email, User.locale, User._display_name.label("stored_name")).where(
-        User.id == bindparam("user_id"))
+    users = User.__table__  # table columns: a plain row, without the ORM's loading
+    return select(users.c.id, users.c.email, users.c.locale,
+                  users.c.display_name.label("stored_name")).where(
+        users.c.id == bindparam("user_id"))
 
 
 @cache
