@@ -117,7 +117,10 @@ def rollback_keeping_loaded(session, *objects):
     """Roll back a transaction that wrote nothing, keeping what ``objects`` had loaded instead
     of expiring it: a request that lets go of a lock and goes on answering (a bid refused or
     asked to confirm again) would otherwise read the member again for its reply. After any
-    write (flushed or not) it is a plain rollback."""
+    write it is a plain rollback: changes pending or flushed, statements run through
+    ``session.execute`` (:func:`_note_statement_write`) and writes on the session's connection
+    that mark the session themselves (the bid path's table statements); one that marks
+    nothing would go unseen."""
     if isinstance(session, scoped_session):
         session = session()
     wrote = session.info.get("talat_wrote") or session.new or session.dirty or session.deleted
@@ -131,16 +134,6 @@ def rollback_keeping_loaded(session, *objects):
     for obj, values in kept:
         for key, value in values.items():
             set_committed_value(obj, key, value)
-
-
-def execute_write(session, statement, params=None):
-    """Run a table statement that writes (INSERT, UPDATE) in the session's transaction, without
-    the ORM's unit of work, and note that the transaction has written (as a flush would)."""
-    if isinstance(session, scoped_session):
-        session = session()
-    result = session.execute(statement, params)
-    session.info["talat_wrote"] = True
-    return result
 
 
 def after_commit(session, effect):
@@ -169,6 +162,13 @@ def after_rollback(session, undo):
 @event.listens_for(Session, "after_flush")
 def _note_write(session, _flush_context):
     session.info["talat_wrote"] = True
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _note_statement_write(state):
+    """An INSERT, UPDATE or DELETE run through ``session.execute`` writes too."""
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info["talat_wrote"] = True
 
 
 @event.listens_for(Session, "after_commit")

@@ -20,7 +20,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from app.background import BatchWorker
-from app.database import after_commit, begin_immediate, execute_write, utcnow
+from app.database import after_commit, begin_immediate, utcnow
 from app.extensions import db
 from app.models import EmailMessage, User
 
@@ -50,7 +50,7 @@ def queue_mail(to_address, template, *, user=None, locale=None, kind=None, **con
     subject, _, body = rendered.strip().partition("\n")
     # A table INSERT (no ORM unit of work: a queued message is not changed by the request
     # that writes it, and a bidding war mails an outbid notice with many of its bids).
-    message_id = execute_write(db.session, _insert_message(), dict(
+    message_id = db.session.execute(_insert_message(), dict(
         user_id=user.id if user is not None else None, to_address=to_address,
         subject=subject.strip()[:200], body_text=body.strip() + "\n",
         kind=(kind or template)[:40], status="queued", created_at=utcnow())).scalar_one()

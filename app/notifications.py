@@ -10,7 +10,6 @@ from functools import cache
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, func, insert, select, update
 
-from app.database import execute_write
 from app.extensions import db
 from app.mail import queue_mail
 from app.models import Notification, User
@@ -161,7 +160,7 @@ def _insert_notice():
 def _add(user_id, kind, auction, amount, now):
     # A table INSERT: a notice is never changed in the request that writes it, so the ORM's
     # unit of work (a third of what an outbid notice cost a bid) buys nothing.
-    execute_write(db.session, _insert_notice(), dict(
+    db.session.execute(_insert_notice(), dict(
         user_id=user_id, kind=kind, created_at=now,
         auction_id=auction.id if auction is not None else None, amount_satang=amount, data="{}"))
 

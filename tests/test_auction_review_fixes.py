@@ -1,16 +1,17 @@
 """Fixes from an attacker's review of the auction board: STOP signs at settlement (AUC-3),
 "another bidder won it" only when someone won (AUC-7, AUC-10), hostile auction forms
-(AUC-1, AUC-8), one rating per party even under a double submit (AUC-11)."""
+(AUC-1, AUC-8), one rating per party even under a double submit (AUC-11), history lines
+numbered after lines the auction's count missed (AUC-6)."""
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from app.blueprints.auctions import bidding, sales
 from app.database import utcnow
 from app.extensions import db
 from app.jobs import JOBS
-from app.models import Auction, Feedback, Notification, Sale
+from app.models import Auction, Bid, Feedback, Notification, Sale
 from tests.conftest import post_form
 from tests.test_auctions import auction_form, bid, fresh
 
@@ -198,3 +199,35 @@ def test_a_refused_bid_shows_the_maximum_a_post_committed_while_it_waited_auc_9(
     assert "higher than your current maximum of ฿500" in page
     assert 'data-my-max-satang="50000"' in page
     assert "฿300" not in page
+
+
+def test_history_lines_written_without_the_count_are_numbered_after_auc_6(board,
+                                                                         make_auction):
+    """AUC-6: a bid numbers its history from the auction's count of lines; lines written by
+    code that does not keep the count (a worker still running the code from before it, during
+    a deploy) are numbered after, not collided with, and the count is mended; buy-now too."""
+    for buy in (False, True):
+        auction = make_auction(seller=board.seller, reserve_satang=900 * BAHT,
+                               buy_now_satang=1_000 * BAHT)
+        bidding.place_bid(auction.id, board.alice, 200 * BAHT, proxy=False)
+        db.session.commit()
+        last = _history_numbers(auction.id)[-1]
+        db.session.execute(insert(Bid), dict(  # what the code before the count wrote
+            auction_id=auction.id, sequence=last + 1, bidder_id=board.bob.id,
+            amount_satang=210 * BAHT, max_satang=210 * BAHT, kind="bid", created_at=utcnow(),
+            ip="", device=""))
+        db.session.commit()
+        assert fresh(auction).history_lines == last  # behind by one
+        if buy:
+            bidding.buy_now(auction.id, board.bob)
+        else:
+            bidding.place_bid(auction.id, board.bob, 500 * BAHT, proxy=False)
+        db.session.commit()
+        numbers = _history_numbers(auction.id)
+        assert numbers == list(range(1, len(numbers) + 1)) and len(numbers) > last + 1
+        assert fresh(auction).history_lines == len(numbers)
+
+
+def _history_numbers(auction_id):
+    return db.session.scalars(select(Bid.sequence).where(Bid.auction_id == auction_id)
+                              .order_by(Bid.sequence)).all()

@@ -1,9 +1,9 @@
 """Database plumbing the bid path leans on: rolling back without re-reading the member, and
 table writes that count as writes."""
 import pytest
-from sqlalchemy import event, func, insert, inspect, select
+from sqlalchemy import event, func, insert, inspect, select, update
 
-from app.database import begin_immediate, execute_write, rollback_keeping_loaded
+from app.database import begin_immediate, rollback_keeping_loaded
 from app.extensions import db
 from app.models import Notification, User
 
@@ -46,7 +46,7 @@ def test_a_member_changed_before_the_rollback_is_restored_from_the_database(app,
 def test_a_table_write_counts_as_a_write_for_begin_immediate(app, make_member):
     member = make_member()
     db.session.commit()
-    execute_write(db.session, insert(Notification.__table__), dict(
+    db.session.execute(insert(Notification.__table__), dict(
         user_id=member.id, kind="outbid", data="{}", created_at=member.created_at))
     if db.engine.dialect.name == "sqlite":
         with pytest.raises(RuntimeError):
@@ -54,3 +54,16 @@ def test_a_table_write_counts_as_a_write_for_begin_immediate(app, make_member):
     db.session.commit()
     assert db.session.scalar(select(func.count(Notification.id)).where(
         Notification.user_id == member.id)) == 1
+
+
+def test_a_statement_write_before_the_rollback_is_not_kept(app, make_member):
+    """An UPDATE run through the session changes the loaded member without making it dirty;
+    the rollback must still undo it, not keep it."""
+    member = make_member()
+    db.session.commit()
+    stored = member.locale
+    db.session.execute(update(User).where(User.id == member.id).values(
+        locale="en" if stored == "th" else "th"))
+    assert member.locale != stored  # synchronised in memory
+    rollback_keeping_loaded(db.session, member)
+    assert member.locale == stored

@@ -10,7 +10,7 @@ from datetime import timedelta
 from functools import cache
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 
 from app.blueprints.auctions import engine, shill
 from app.blueprints.auctions.errors import BidNotAccepted
@@ -72,8 +72,11 @@ def lock_for_bid(auction_id, bidder_id, *, ip="", device="", now=None):
 
     Only facts that may be read as of the statement's start belong here: on PostgreSQL a
     statement that waited for the lock returns the row's latest version, but its subqueries
-    still see the database as it was when the statement began (the history's length, for
-    one, is the row's own ``history_lines``, not a count of the history)."""
+    still see the database as it was when the statement began. So the history's end is the
+    row's own ``history_lines``, which every writer of the history keeps; the last line's
+    number is read beside it only to mend a count that fell behind (lines written by code
+    that did not keep it, such as a worker still running the code from before the count
+    existed, during a deploy): the larger of the two is used, and written back."""
     begin_immediate(db.session)
     db.session.flush()  # what this transaction changed through the ORM, the lock reads too
     now = utcnow() if now is None else now
@@ -81,7 +84,9 @@ def lock_for_bid(auction_id, bidder_id, *, ip="", device="", now=None):
         auction_id=auction_id, bidder_id=bidder_id, ip=ip, device=device, now=now)).first()
     if row is None:
         return None
-    return Locked(LockedAuction(row._mapping), shill.signals_from(row), ip, device)
+    auction = LockedAuction(row._mapping)
+    auction.history_lines = max(auction.history_lines, row.last_sequence)
+    return Locked(auction, shill.signals_from(row), ip, device)
 
 
 def auction_for_bidder(auction_id, bidder_id):
@@ -104,7 +109,10 @@ def _statements():
     auction = Auction.id == bindparam("auction_id")
     return {
         "lock": select(*(auctions.c[name] for name in LockedAuction.__slots__),
-                       *shill.signal_columns())
+                       *shill.signal_columns(),
+                       select(func.coalesce(func.max(bids.c.sequence), 0))
+                       .where(bids.c.auction_id == auctions.c.id).scalar_subquery()
+                       .label("last_sequence"))
         .where(auctions.c.id == bindparam("auction_id")).with_for_update(of=auctions),
         "read": select(Auction, shill.staff_column()).where(auction),
         "insert_bids": insert(bids).returning(bids.c.id, sort_by_parameter_order=True),
@@ -305,8 +313,9 @@ def buy_now(auction_id, buyer, *, now=None, ip="", device=""):
         raise BidNotAccepted(_l("This auction does not exist."))
     ip, device = locked.ip, locked.device
     # A purchase is rare and settles the sale through the ORM: the entity of the row this
-    # transaction has locked.
+    # transaction has locked (numbering its history where the lock found the end).
     auction = db.session.get(Auction, auction_id, populate_existing=True)
+    auction.history_lines = locked.auction.history_lines
     refusal = bidder_refusal(auction, buyer, now, staff=locked.signals.staff)
     if refusal is not None:
         raise refusal
