@@ -72,11 +72,8 @@ def lock_for_bid(auction_id, bidder_id, *, ip="", device="", now=None):
 
     Only facts that may be read as of the statement's start belong here: on PostgreSQL a
     statement that waited for the lock returns the row's latest version, but its subqueries
-    still see the database as it was when the statement began. So the history's end is the
-    row's own ``history_lines``, which every writer of the history keeps; the last line's
-    number is read beside it only to mend a count that fell behind (lines written by code
-    that did not keep it, such as a worker still running the code from before the count
-    existed, during a deploy): the larger of the two is used, and written back."""
+    still see the database as it was when the statement began (the history, for one, is read
+    after the lock; see :func:`_record`)."""
     begin_immediate(db.session)
     db.session.flush()  # what this transaction changed through the ORM, the lock reads too
     now = utcnow() if now is None else now
@@ -84,9 +81,7 @@ def lock_for_bid(auction_id, bidder_id, *, ip="", device="", now=None):
         auction_id=auction_id, bidder_id=bidder_id, ip=ip, device=device, now=now)).first()
     if row is None:
         return None
-    auction = LockedAuction(row._mapping)
-    auction.history_lines = max(auction.history_lines, row.last_sequence)
-    return Locked(auction, shill.signals_from(row), ip, device)
+    return Locked(LockedAuction(row._mapping), shill.signals_from(row), ip, device)
 
 
 def auction_for_bidder(auction_id, bidder_id):
@@ -109,12 +104,11 @@ def _statements():
     auction = Auction.id == bindparam("auction_id")
     return {
         "lock": select(*(auctions.c[name] for name in LockedAuction.__slots__),
-                       *shill.signal_columns(),
-                       select(func.coalesce(func.max(bids.c.sequence), 0))
-                       .where(bids.c.auction_id == auctions.c.id).scalar_subquery()
-                       .label("last_sequence"))
+                       *shill.signal_columns())
         .where(auctions.c.id == bindparam("auction_id")).with_for_update(of=auctions),
         "read": select(Auction, shill.staff_column()).where(auction),
+        "sequence": select(func.coalesce(func.max(bids.c.sequence), 0))
+        .where(bids.c.auction_id == bindparam("auction_id")),
         "insert_bids": insert(bids).returning(bids.c.id, sort_by_parameter_order=True),
         # (bound names other than the column names, which UPDATE keeps for itself)
         "write_back": update(auctions).where(auctions.c.id == bindparam("auction_id"))
@@ -125,7 +119,7 @@ def _statements():
 
 #: What placing a bid changes on the auction row.
 WRITTEN_BACK = ("current_price_satang", "bid_count", "leader_id", "leader_max_satang",
-                "reserve_met_at", "ends_at", "version", "history_lines")
+                "reserve_met_at", "ends_at", "version")
 
 
 def _write_back(auction):
@@ -193,10 +187,12 @@ class Recorded:
 
 
 def _record(auction, outcome, *, now, ip, device):
-    """Add the outcome's history lines after the last one (the locked row counts them), in
-    one statement without the ORM's unit of work (the lines are never changed once written);
-    returns them as :class:`Recorded`."""
-    sequence = auction.history_lines
+    """Add the outcome's history lines after the last one (read under the auction's lock),
+    in one statement without the ORM's unit of work (the lines are never changed once
+    written); returns them as :class:`Recorded`."""
+    statements, connection = _statements(), _connection()
+    sequence = connection.execute(statements["sequence"],
+                                  dict(auction_id=auction.id)).scalar_one()
     values = []
     for line in outcome.lines:
         sequence += 1
@@ -205,8 +201,7 @@ def _record(auction, outcome, *, now, ip, device):
                            kind=line.kind, created_at=now,
                            ip=ip if line.kind != "auto" else "",
                            device=device if line.kind != "auto" else ""))
-    ids = _connection().execute(_statements()["insert_bids"], values).scalars().all()
-    auction.history_lines = sequence
+    ids = connection.execute(statements["insert_bids"], values).scalars().all()
     db.session.info["talat_wrote"] = True
     return [Recorded(id=row_id, bidder_id=v["bidder_id"], amount_satang=v["amount_satang"],
                      max_satang=v["max_satang"], kind=v["kind"], ip=v["ip"],
@@ -313,9 +308,8 @@ def buy_now(auction_id, buyer, *, now=None, ip="", device=""):
         raise BidNotAccepted(_l("This auction does not exist."))
     ip, device = locked.ip, locked.device
     # A purchase is rare and settles the sale through the ORM: the entity of the row this
-    # transaction has locked (numbering its history where the lock found the end).
+    # transaction has locked.
     auction = db.session.get(Auction, auction_id, populate_existing=True)
-    auction.history_lines = locked.auction.history_lines
     refusal = bidder_refusal(auction, buyer, now, staff=locked.signals.staff)
     if refusal is not None:
         raise refusal
