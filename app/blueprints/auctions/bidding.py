@@ -10,7 +10,7 @@ from datetime import timedelta
 from functools import cache
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 
 from app.blueprints.auctions import engine, shill
 from app.blueprints.auctions.errors import BidNotAccepted
@@ -107,8 +107,12 @@ def _statements():
                        *shill.signal_columns())
         .where(auctions.c.id == bindparam("auction_id")).with_for_update(of=auctions),
         "read": select(Auction, shill.staff_column()).where(auction),
-        "sequence": select(func.coalesce(func.max(bids.c.sequence), 0))
-        .where(bids.c.auction_id == bindparam("auction_id")),
+        # The last line's number, as "the first entry walking the index backwards" rather
+        # than max(): PostgreSQL keeps the plan of a statement prepared while the history
+        # was small, and max()'s plan then read every line of the auction under its lock.
+        "sequence": select(bids.c.sequence)
+        .where(bids.c.auction_id == bindparam("auction_id"))
+        .order_by(bids.c.sequence.desc()).limit(1),
         "insert_bids": insert(bids).returning(bids.c.id, sort_by_parameter_order=True),
         # (bound names other than the column names, which UPDATE keeps for itself)
         "write_back": update(auctions).where(auctions.c.id == bindparam("auction_id"))
@@ -192,7 +196,7 @@ def _record(auction, outcome, *, now, ip, device):
     written); returns them as :class:`Recorded`."""
     statements, connection = _statements(), _connection()
     sequence = connection.execute(statements["sequence"],
-                                  dict(auction_id=auction.id)).scalar_one()
+                                  dict(auction_id=auction.id)).scalar() or 0
     values = []
     for line in outcome.lines:
         sequence += 1
