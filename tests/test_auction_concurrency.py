@@ -114,6 +114,7 @@ def check_history(auction_id, results):
     auction = fresh_auction(auction_id)
     rows = bid_rows(auction_id)
     assert [row.sequence for row in rows] == list(range(1, len(rows) + 1))
+    assert auction.history_lines == len(rows)  # the next bid numbers on from here
     # The order of the history is the order of time: the clock is read under the lock.
     assert all(a.created_at <= b.created_at for a, b in zip(rows, rows[1:], strict=False))
 

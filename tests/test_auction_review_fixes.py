@@ -201,27 +201,65 @@ def test_a_refused_bid_shows_the_maximum_a_post_committed_while_it_waited_auc_9(
     assert "฿300" not in page
 
 
-def test_history_lines_written_by_other_code_are_numbered_after_auc_6(board, make_auction):
-    """AUC-6: a bid (and a purchase) numbers its history lines after the last line there is,
-    whoever wrote it, never colliding with one."""
-    for buy in (False, True):
-        auction = make_auction(seller=board.seller, reserve_satang=900 * BAHT,
-                               buy_now_satang=1_000 * BAHT)
-        bidding.place_bid(auction.id, board.alice, 200 * BAHT, proxy=False)
-        db.session.commit()
-        last = _history_numbers(auction.id)[-1]
-        db.session.execute(insert(Bid), dict(  # a line written other than by a bid
-            auction_id=auction.id, sequence=last + 1, bidder_id=board.bob.id,
-            amount_satang=210 * BAHT, max_satang=210 * BAHT, kind="bid", created_at=utcnow(),
-            ip="", device=""))
-        db.session.commit()
-        if buy:
-            bidding.buy_now(auction.id, board.bob)
-        else:
-            bidding.place_bid(auction.id, board.bob, 500 * BAHT, proxy=False)
-        db.session.commit()
-        numbers = _history_numbers(auction.id)
-        assert numbers == list(range(1, len(numbers) + 1)) and len(numbers) > last + 1
+def _stray_line(board, auction):
+    """A history line written the way the release before ``history_lines`` wrote one (a
+    worker still running it during a deploy): after the last line, the count left behind."""
+    last = _history_numbers(auction.id)[-1]
+    db.session.execute(insert(Bid), dict(
+        auction_id=auction.id, sequence=last + 1, bidder_id=board.bob.id,
+        amount_satang=210 * BAHT, max_satang=210 * BAHT, kind="bid", created_at=utcnow(),
+        ip="", device=""))
+    db.session.commit()
+    assert fresh(auction).history_lines == last
+    return last + 1
+
+
+def _behind_auction(board, make_auction):
+    auction = make_auction(seller=board.seller, reserve_satang=900 * BAHT,
+                           buy_now_satang=1_000 * BAHT)
+    bidding.place_bid(auction.id, board.alice, 200 * BAHT, proxy=False)
+    db.session.commit()
+    return auction, _stray_line(board, auction)
+
+
+def test_a_count_of_history_lines_left_behind_is_mended_auc_6(board, make_auction):
+    """AUC-6: a bid on an auction whose count of history lines fell behind is refused as a
+    whole (nothing half-written), the count is mended, and the bid then goes in after the
+    last line."""
+    auction, stray = _behind_auction(board, make_auction)
+    with pytest.raises(bidding.HistoryBehind):
+        bidding.place_bid(auction.id, board.bob, 500 * BAHT, proxy=False)
+    db.session.rollback()
+    bidding.mend_history_count(auction.id)
+    db.session.commit()
+    assert fresh(auction).history_lines == stray
+    bidding.place_bid(auction.id, board.bob, 500 * BAHT, proxy=False)
+    db.session.commit()
+    numbers = _history_numbers(auction.id)
+    assert numbers == list(range(1, len(numbers) + 1)) and len(numbers) > stray
+    assert fresh(auction).history_lines == len(numbers)
+
+
+@pytest.mark.parametrize("buy", [False, True])
+def test_members_bid_and_buy_on_an_auction_whose_count_fell_behind_auc_6(board, make_auction,
+                                                                         buy):
+    """AUC-6, AUC-8: the member's bid (or purchase) goes through at the first try during a
+    deploy's changeover: the site mends the count and places it."""
+    auction, stray = _behind_auction(board, make_auction)
+    if buy:
+        url = f"/auctions/{auction.id}"
+        response = post_form(board.bob_client, f"{url}/buy-now", {"confirmed": "yes"},
+                             form_url=url)
+        assert response.status_code == 302
+        assert db.session.scalar(select(func.count(Sale.id)).where(
+            Sale.auction_id == auction.id)) == 1
+    else:
+        response = bid(board.bob_client, auction, 500, mode="direct",
+                       headers={"HX-Request": "true"})
+        assert response.status_code == 200, response.get_data(as_text=True)
+    numbers = _history_numbers(auction.id)
+    assert numbers == list(range(1, len(numbers) + 1)) and len(numbers) > stray
+    assert fresh(auction).history_lines == len(numbers)
 
 
 def _history_numbers(auction_id):

@@ -108,13 +108,14 @@ def test_cancel_bids_withdraws_them_and_replays_the_rest_mod_8(cast, board):
     rows = db.session.scalars(select(Bid).where(Bid.auction_id == auction.id)
                               .order_by(Bid.sequence)).all()
     assert [r.bidder_id for r in rows] == [board.alice.id]
-    assert after.bid_count == 1
+    assert after.bid_count == 1 and after.history_lines == 1
     # Bidding goes on from the rebuilt state, numbering its lines after the rebuilt history.
     bidding.place_bid(auction.id, board.bob, 12_000, proxy=False)
     db.session.commit()
     assert fresh(auction).leader_id == board.alice.id
     assert db.session.scalars(select(Bid.sequence).where(Bid.auction_id == auction.id)
                               .order_by(Bid.sequence)).all() == [1, 2, 3]
+    assert fresh(auction).history_lines == 3
 
 
 def test_held_payouts_stop_orders_and_the_shop_says_why_mod_8(cast, make_shop, make_listing,

@@ -54,6 +54,9 @@ class Auction(db.Model):
     reserve_met_at = mapped_column(UTCDateTime, nullable=True)
     # Bumped by every change a watcher should see; live fragments are cached by it.
     version: Mapped[int] = mapped_column(default=0)
+    # Lines in the bid history (the last one's ``sequence``): a bid numbers its lines from
+    # the row it locked instead of reading the history's end.
+    history_lines: Mapped[int] = mapped_column(default=0, server_default="0")
 
     # "buy_now" or "seller" when the auction ended before its time; None when it ran out.
     ended_early: Mapped[str | None] = mapped_column(db.String(16))

@@ -74,10 +74,26 @@ def _bid_box(auction, form, status, my_max=UNREAD, notice=None):
     return response
 
 
+def _mending_history(attempt):
+    """``attempt()``; once more if the auction's count of history lines had fallen behind
+    (:class:`bidding.HistoryBehind`), after mending it."""
+    try:
+        return attempt()
+    except bidding.HistoryBehind as behind:
+        db.session.rollback()
+        bidding.mend_history_count(behind.auction_id)
+        db.session.commit()
+        return attempt()
+
+
 @bp.route("/<int:auction_id>/bid", methods=["POST"])
 @login_required
 def bid(auction_id):
     """First post: the confirmation step. Second post (``confirmed``): the bid itself."""
+    return _mending_history(lambda: _bid(auction_id))
+
+
+def _bid(auction_id):
     form = BidForm()
     if not form.validate_on_submit():
         return _bid_box(auction_or_404(auction_id), form, 422)
@@ -183,7 +199,8 @@ def buy_now(auction_id):
             return redirect(url_for("auctions.auction", auction_id=auction.id))
         return render_template("auctions/confirm_buy_now.html", auction=auction, form=form)
     try:
-        bidding.buy_now(auction.id, current_user, ip=client_ip(), device=device_id())
+        _mending_history(lambda: bidding.buy_now(auction_id, current_user, ip=client_ip(),
+                                                 device=device_id()))
         db.session.commit()
         flash(_l("You bought it. The seller will be in touch about payment and delivery."),
               "success")

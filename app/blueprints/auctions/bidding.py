@@ -10,7 +10,8 @@ from datetime import timedelta
 from functools import cache
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from app.blueprints.auctions import engine, shill
 from app.blueprints.auctions.errors import BidNotAccepted
@@ -72,8 +73,9 @@ def lock_for_bid(auction_id, bidder_id, *, ip="", device="", now=None):
 
     Only facts that may be read as of the statement's start belong here: on PostgreSQL a
     statement that waited for the lock returns the row's latest version, but its subqueries
-    still see the database as it was when the statement began (the history, for one, is read
-    after the lock; see :func:`_record`)."""
+    still see the database as it was when the statement began (the history's length, for
+    one, is the row's own ``history_lines``, not a count of the history; see
+    :class:`HistoryBehind` for lines written without it)."""
     begin_immediate(db.session)
     db.session.flush()  # what this transaction changed through the ORM, the lock reads too
     now = utcnow() if now is None else now
@@ -107,12 +109,6 @@ def _statements():
                        *shill.signal_columns())
         .where(auctions.c.id == bindparam("auction_id")).with_for_update(of=auctions),
         "read": select(Auction, shill.staff_column()).where(auction),
-        # The last line's number, as "the first entry walking the index backwards" rather
-        # than max(): PostgreSQL keeps the plan of a statement prepared while the history
-        # was small, and max()'s plan then read every line of the auction under its lock.
-        "sequence": select(bids.c.sequence)
-        .where(bids.c.auction_id == bindparam("auction_id"))
-        .order_by(bids.c.sequence.desc()).limit(1),
         "insert_bids": insert(bids).returning(bids.c.id, sort_by_parameter_order=True),
         # (bound names other than the column names, which UPDATE keeps for itself)
         "write_back": update(auctions).where(auctions.c.id == bindparam("auction_id"))
@@ -123,7 +119,7 @@ def _statements():
 
 #: What placing a bid changes on the auction row.
 WRITTEN_BACK = ("current_price_satang", "bid_count", "leader_id", "leader_max_satang",
-                "reserve_met_at", "ends_at", "version")
+                "reserve_met_at", "ends_at", "version", "history_lines")
 
 
 def _write_back(auction):
@@ -191,12 +187,10 @@ class Recorded:
 
 
 def _record(auction, outcome, *, now, ip, device):
-    """Add the outcome's history lines after the last one (read under the auction's lock),
-    in one statement without the ORM's unit of work (the lines are never changed once
-    written); returns them as :class:`Recorded`."""
-    statements, connection = _statements(), _connection()
-    sequence = connection.execute(statements["sequence"],
-                                  dict(auction_id=auction.id)).scalar() or 0
+    """Add the outcome's history lines after the last one (the locked row counts them), in
+    one statement without the ORM's unit of work (the lines are never changed once written);
+    returns them as :class:`Recorded`."""
+    sequence = auction.history_lines
     values = []
     for line in outcome.lines:
         sequence += 1
@@ -205,11 +199,43 @@ def _record(auction, outcome, *, now, ip, device):
                            kind=line.kind, created_at=now,
                            ip=ip if line.kind != "auto" else "",
                            device=device if line.kind != "auto" else ""))
-    ids = connection.execute(statements["insert_bids"], values).scalars().all()
+    try:
+        ids = _connection().execute(_statements()["insert_bids"], values).scalars().all()
+    except IntegrityError as error:
+        if _numbering_clash(error):
+            raise HistoryBehind(auction.id) from error
+        raise
+    auction.history_lines = sequence
     db.session.info["talat_wrote"] = True
     return [Recorded(id=row_id, bidder_id=v["bidder_id"], amount_satang=v["amount_satang"],
                      max_satang=v["max_satang"], kind=v["kind"], ip=v["ip"],
                      device=v["device"]) for row_id, v in zip(ids, values, strict=True)]
+
+
+class HistoryBehind(Exception):
+    """The auction's count of history lines is behind its history: lines were written by code
+    that did not keep the count (a worker of the release before it, still running during a
+    deploy). The transaction is spoilt; roll back, :func:`mend_history_count`, try again."""
+
+    def __init__(self, auction_id):
+        super().__init__(auction_id)
+        self.auction_id = auction_id
+
+
+def _numbering_clash(error):
+    """Whether ``error`` is a second history line with the same number on an auction."""
+    text = str(error.orig)
+    return "uq_bids_auction_sequence" in text or "bids.auction_id, bids.sequence" in text
+
+
+def mend_history_count(auction_id):
+    """Bring the auction's count of history lines up to its last line (after
+    :class:`HistoryBehind`; the caller commits)."""
+    bids = Bid.__table__
+    last = (select(bids.c.sequence).where(bids.c.auction_id == auction_id)
+            .order_by(bids.c.sequence.desc()).limit(1).scalar_subquery())
+    db.session.execute(update(Auction.__table__).where(Auction.__table__.c.id == auction_id)
+                       .values(history_lines=func.coalesce(last, 0)))
 
 
 def _apply_clock_rules(auction, old_price, now):

@@ -73,6 +73,7 @@ def withdraw_bids_on(auction, bidder_id, now):
     db.session.add_all(Bid(auction_id=auction.id, sequence=n, **values)
                        for n, values in enumerate(copies, start=1))
     auction.current_price_satang, auction.bid_count = state.price, state.bid_count
+    auction.history_lines = len(copies)
     auction.leader_id, auction.leader_max_satang = state.leader, state.leader_max
     if auction.reserve_satang is not None and state.price < auction.reserve_satang:
         auction.reserve_met_at = None
