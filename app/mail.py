@@ -8,10 +8,10 @@ waited longer than ``MAIL_MAX_WAIT_HOURS`` is dropped with a record.
 import smtplib
 import time
 from contextlib import contextmanager
-from functools import cache
 from datetime import timedelta
 from email.message import EmailMessage as MimeMessage
 from email.utils import make_msgid
+from functools import cache
 
 from flask import current_app, has_request_context, render_template
 from flask_babel import force_locale
