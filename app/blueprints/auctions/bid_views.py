@@ -75,25 +75,25 @@ def _bid_box(auction, form, status, my_max=UNREAD, notice=None):
 
 
 def _mending_history(attempt):
-    """``attempt()``; once more if the auction's count of history lines had fallen behind
-    (:class:`bidding.HistoryBehind`), after mending it."""
+    """``attempt(False)``; when the auction's count of history lines had fallen behind
+    (:class:`bidding.HistoryBehind`), rolled back and made again as ``attempt(True)``, which
+    mends the count under the auction's lock before numbering (no other writer of the
+    history can come in between, so it does not clash again)."""
     try:
-        return attempt()
-    except bidding.HistoryBehind as behind:
+        return attempt(False)
+    except bidding.HistoryBehind:
         db.session.rollback()
-        bidding.mend_history_count(behind.auction_id)
-        db.session.commit()
-        return attempt()
+        return attempt(True)
 
 
 @bp.route("/<int:auction_id>/bid", methods=["POST"])
 @login_required
 def bid(auction_id):
     """First post: the confirmation step. Second post (``confirmed``): the bid itself."""
-    return _mending_history(lambda: _bid(auction_id))
+    return _mending_history(lambda mend: _bid(auction_id, mend))
 
 
-def _bid(auction_id):
+def _bid(auction_id, mend_history):
     form = BidForm()
     if not form.validate_on_submit():
         return _bid_box(auction_or_404(auction_id), form, 422)
@@ -105,7 +105,7 @@ def _bid(auction_id):
         # Straight to the lock: the rules run there, once, against the state the bidder
         # confirmed; the clock is read there too (AUC-7).
         locked = bidding.lock_for_bid(auction_id, current_user.id, ip=client_ip(),
-                                      device=device_id())
+                                      device=device_id(), mend_history=mend_history)
         if locked is None or not may_see(locked.auction):  # CMP-3: hidden, as on the page
             db.session.rollback()
             abort(404)
@@ -199,8 +199,8 @@ def buy_now(auction_id):
             return redirect(url_for("auctions.auction", auction_id=auction.id))
         return render_template("auctions/confirm_buy_now.html", auction=auction, form=form)
     try:
-        _mending_history(lambda: bidding.buy_now(auction_id, current_user, ip=client_ip(),
-                                                 device=device_id()))
+        _mending_history(lambda mend: bidding.buy_now(
+            auction_id, current_user, ip=client_ip(), device=device_id(), mend_history=mend))
         db.session.commit()
         flash(_l("You bought it. The seller will be in touch about payment and delivery."),
               "success")

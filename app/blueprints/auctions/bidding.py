@@ -10,7 +10,7 @@ from datetime import timedelta
 from functools import cache
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.blueprints.auctions import engine, shill
@@ -66,7 +66,7 @@ class Locked:
     device: str
 
 
-def lock_for_bid(auction_id, bidder_id, *, ip="", device="", now=None):
+def lock_for_bid(auction_id, bidder_id, *, ip="", device="", now=None, mend_history=False):
     """:func:`lock_auction` for a bid by ``bidder_id`` from ``ip`` and ``device``: one
     statement locks the row and reads the :class:`Locked` facts (None if absent). The
     auction comes back as a :class:`LockedAuction`, not an entity.
@@ -75,7 +75,8 @@ def lock_for_bid(auction_id, bidder_id, *, ip="", device="", now=None):
     statement that waited for the lock returns the row's latest version, but its subqueries
     still see the database as it was when the statement began (the history's length, for
     one, is the row's own ``history_lines``, not a count of the history; see
-    :class:`HistoryBehind` for lines written without it)."""
+    :class:`HistoryBehind` for lines written without it). ``mend_history``: bring that count
+    up to the history's last line first, read under the lock (after :class:`HistoryBehind`)."""
     begin_immediate(db.session)
     db.session.flush()  # what this transaction changed through the ORM, the lock reads too
     now = utcnow() if now is None else now
@@ -83,7 +84,14 @@ def lock_for_bid(auction_id, bidder_id, *, ip="", device="", now=None):
         auction_id=auction_id, bidder_id=bidder_id, ip=ip, device=device, now=now)).first()
     if row is None:
         return None
-    return Locked(LockedAuction(row._mapping), shill.signals_from(row), ip, device)
+    auction = LockedAuction(row._mapping)
+    if mend_history:
+        # A statement of its own, after the lock: it sees every line committed before it,
+        # and no other writer of the history can add one while the lock is held.
+        last = _connection().execute(_statements()["last_line"],
+                                     dict(auction_id=auction_id)).scalar()
+        auction.history_lines = max(auction.history_lines, last or 0)
+    return Locked(auction, shill.signals_from(row), ip, device)
 
 
 def auction_for_bidder(auction_id, bidder_id):
@@ -109,6 +117,10 @@ def _statements():
                        *shill.signal_columns())
         .where(auctions.c.id == bindparam("auction_id")).with_for_update(of=auctions),
         "read": select(Auction, shill.staff_column()).where(auction),
+        # (walking the index backwards: max()'s plan, prepared while the history was small,
+        # read every line of the auction)
+        "last_line": select(bids.c.sequence).where(bids.c.auction_id == bindparam("auction_id"))
+        .order_by(bids.c.sequence.desc()).limit(1),
         "insert_bids": insert(bids).returning(bids.c.id, sort_by_parameter_order=True),
         # (bound names other than the column names, which UPDATE keeps for itself)
         "write_back": update(auctions).where(auctions.c.id == bindparam("auction_id"))
@@ -215,7 +227,7 @@ def _record(auction, outcome, *, now, ip, device):
 class HistoryBehind(Exception):
     """The auction's count of history lines is behind its history: lines were written by code
     that did not keep the count (a worker of the release before it, still running during a
-    deploy). The transaction is spoilt; roll back, :func:`mend_history_count`, try again."""
+    deploy). The transaction is spoilt: roll back and try again with ``mend_history``."""
 
     def __init__(self, auction_id):
         super().__init__(auction_id)
@@ -226,16 +238,6 @@ def _numbering_clash(error):
     """Whether ``error`` is a second history line with the same number on an auction."""
     text = str(error.orig)
     return "uq_bids_auction_sequence" in text or "bids.auction_id, bids.sequence" in text
-
-
-def mend_history_count(auction_id):
-    """Bring the auction's count of history lines up to its last line (after
-    :class:`HistoryBehind`; the caller commits)."""
-    bids = Bid.__table__
-    last = (select(bids.c.sequence).where(bids.c.auction_id == auction_id)
-            .order_by(bids.c.sequence.desc()).limit(1).scalar_subquery())
-    db.session.execute(update(Auction.__table__).where(Auction.__table__.c.id == auction_id)
-                       .values(history_lines=func.coalesce(last, 0)))
 
 
 def _apply_clock_rules(auction, old_price, now):
@@ -283,14 +285,16 @@ def _announce(auction, outcome, bidder_id, now):
         auction.ends_at.isoformat()})
 
 
-def place_bid(auction_id, bidder, amount, *, proxy, now=None, ip="", device=""):
+def place_bid(auction_id, bidder, amount, *, proxy, now=None, ip="", device="",
+              mend_history=False):
     """Bid ``amount`` satang on the auction (a hidden maximum when ``proxy``).
 
     Without ``now`` the clock is read once the row is locked: a bid that waited for the lock
     while the end passed is refused, and bid times follow the order of the history (AUC-7).
     Returns ``(auction, rows)``, the auction as the :class:`LockedAuction` the bid left;
     raises :class:`BidNotAccepted` with the reason, having changed nothing."""
-    locked = lock_for_bid(auction_id, bidder.id, ip=ip, device=device, now=now)
+    locked = lock_for_bid(auction_id, bidder.id, ip=ip, device=device, now=now,
+                          mend_history=mend_history)
     if locked is None:
         raise BidNotAccepted(_l("This auction does not exist."))
     return locked.auction, place_locked_bid(locked, bidder, amount, proxy=proxy, now=now)
@@ -327,19 +331,21 @@ def place_locked_bid(locked, bidder, amount, *, proxy, now=None):
     return rows
 
 
-def buy_now(auction_id, buyer, *, now=None, ip="", device=""):
+def buy_now(auction_id, buyer, *, now=None, ip="", device="", mend_history=False):
     """Buy at the buy-now price: the auction ends at once and the sale starts (AUC-8).
     Without ``now`` the clock is read once the row is locked, as for a bid."""
     from app.blueprints.auctions.lifecycle import settle
 
-    locked = lock_for_bid(auction_id, buyer.id, ip=ip, device=device, now=now)
+    locked = lock_for_bid(auction_id, buyer.id, ip=ip, device=device, now=now,
+                          mend_history=mend_history)
     now = utcnow() if now is None else now
     if locked is None:
         raise BidNotAccepted(_l("This auction does not exist."))
     ip, device = locked.ip, locked.device
     # A purchase is rare and settles the sale through the ORM: the entity of the row this
-    # transaction has locked.
+    # transaction has locked (numbering its history from the count the lock read, mended).
     auction = db.session.get(Auction, auction_id, populate_existing=True)
+    auction.history_lines = locked.auction.history_lines
     refusal = bidder_refusal(auction, buyer, now, staff=locked.signals.staff)
     if refusal is not None:
         raise refusal
