@@ -51,9 +51,9 @@ def notify_about(user, kind, *, target_type, target_id, facts, now, email=True):
     is a dict of strings filled into ``TEXTS[kind]`` when shown (code values listed in
     :data:`LABELS` are shown as words). With ``email``, the same sentence and a link are
     mailed (``mail/notice_about.txt``)."""
-    db.session.add(Notification(user_id=user.id, kind=kind, created_at=now,
-                                target_type=target_type, target_id=target_id,
-                                data=json.dumps(facts, ensure_ascii=False, default=str)))
+    db.session.execute(_insert_notice(), dict(
+        user_id=user.id, kind=kind, created_at=now, target_type=target_type,
+        target_id=target_id, data=json.dumps(facts, ensure_ascii=False, default=str)))
     if email:
         note = Notification(kind=kind, target_type=target_type, target_id=target_id,
                             data=json.dumps(facts, ensure_ascii=False, default=str))
@@ -138,7 +138,7 @@ def notify_id(user_id, kind, *, auction=None, amount=None, now, email=True):
         user = session.identity_map.get(session.identity_key(User, user_id))
         if user is None:
             row = session.execute(_recipient(), {"user_id": user_id}).one()
-            user = Recipient(row.id, row.email, row.locale, row.stored_name)
+            user = Recipient(*row)
         notify(user, kind, auction=auction, amount=amount, now=now)
         return
     _add(user_id, kind, auction, amount, now)

@@ -229,10 +229,6 @@ class HistoryBehind(Exception):
     that did not keep the count (a worker of the release before it, still running during a
     deploy). The transaction is spoilt: roll back and try again with ``mend_history``."""
 
-    def __init__(self, auction_id):
-        super().__init__(auction_id)
-        self.auction_id = auction_id
-
 
 def _numbering_clash(error):
     """Whether ``error`` is a second history line with the same number on an auction."""
