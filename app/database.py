@@ -200,7 +200,11 @@ def _drop_effects(session, previous_transaction):
 
 
 def register_engine_hooks(app, db):
-    """Attach SQLite transaction hooks to the app's engine once it exists."""
+    """Attach SQLite's transaction hooks, or PostgreSQL's connection checks, to the app's
+    engine once it exists."""
+    from app.connection_checks import check_connections
+
     with app.app_context():
         configure_sqlite(db.engine)
+        check_connections(db.engine)
 
