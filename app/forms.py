@@ -1,10 +1,12 @@
 """Form base classes: WTForms' own messages go through our Thai/English catalogs, and a bare
 button (log out, lift, watch) still carries a CSRF token through :class:`EmptyForm`."""
 import wtforms.widgets
-from flask_babel import gettext, lazy_gettext as _l, ngettext
+from flask_babel import lazy_gettext as _l, lazy_ngettext
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from wtforms.widgets import core as _widgets
+
+from app.i18n import current_translations
 
 # WTForms and Flask-WTF have no Thai catalog; these markers put their messages in ours.
 BUILTIN_MESSAGES = (
@@ -18,17 +20,30 @@ BUILTIN_MESSAGES = (
     _l("The CSRF token has expired."),
     _l("The CSRF session token is missing."),
     _l("The CSRF tokens do not match."),
+    _l("Field must be between %(min)d and %(max)d characters long."),
+    _l("Number must be at least %(min)s."),
+    _l("Number must be at most %(max)s."),
+    _l("Number must be between %(min)s and %(max)s."),
+    # (markers only, never shown as they are: WTForms fills in the numbers itself)
+    lazy_ngettext("Field must be at least %(min)d character long.",
+                  "Field must be at least %(min)d characters long.", 1),
+    lazy_ngettext("Field cannot be longer than %(max)d character.",
+                  "Field cannot be longer than %(max)d characters.", 1),
+    lazy_ngettext("Field must be exactly %(max)d character long.",
+                  "Field must be exactly %(max)d characters long.", 1),
 )
 
 
 class _Translations:
-    """Adapter that WTForms calls for its built-in messages."""
+    """Adapter that WTForms calls for its built-in messages and default labels: the
+    catalog's text, which WTForms then fills in with its own numbers (Flask-Babel's
+    ``ngettext`` filled in only ``num`` and failed on a message naming ``max``)."""
 
     def gettext(self, string):
-        return gettext(string)
+        return current_translations().ugettext(string)
 
     def ngettext(self, singular, plural, n):
-        return ngettext(singular, plural, n)
+        return current_translations().ungettext(singular, plural, n)
 
 
 def html_params(**kwargs):

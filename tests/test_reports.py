@@ -183,3 +183,22 @@ def test_a_report_can_hang_a_sign_mod_11(people, make_auction):
     from app.models import Auction
 
     assert db.session.get(Auction, auction.id).stop_sign == "under_review"
+
+
+@pytest.mark.parametrize("lang, message", [
+    ("th", "ยาวได้ไม่เกิน 1000 ตัวอักษร"),
+    ("en", "Field cannot be longer than 1000 characters."),
+])
+def test_a_detail_over_the_limit_is_refused_in_the_members_language_mod_11(
+        people, make_listing, lang, message):
+    """MOD-11: a detail longer than the form allows (the page's maxlength bypassed) gets the
+    limit in the member's language with what they wrote kept, not an error page (WTForms'
+    own length message once failed to fill in its number)."""
+    listing = make_listing()
+    people.alice_client.set_cookie("lang", lang)
+    detail = "ก" * 1001
+    response = report(people.alice_client, "listing", listing.id, detail=detail)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert message in page and detail in page
+    assert db.session.scalar(select(func.count(Report.id))) == 0
