@@ -108,12 +108,19 @@ def current_translations():
     through Flask-Babel's domain and context made that a visible part of a page's time).
     Follows ``force_locale``, which changes the same context attribute."""
     context = g.get("_flask_babel") if g else None
-    key = (getattr(context, "babel_domain", None), getattr(context, "babel_locale", None))
-    if None in key:
+    domain = getattr(context, "babel_domain", None)
+    locale = getattr(context, "babel_locale", None)
+    if domain is None or locale is None:
         return get_translations()  # the first string of a request: Flask-Babel sets both
-    translations = _translations_by_key.get(key)
+    # The request's answer, kept while its domain and locale are the same objects (identity
+    # is cheap; hashing and comparing a babel Locale on every string was not).
+    seen = getattr(context, "talat_translations", None)
+    if seen is not None and seen[0] is domain and seen[1] is locale:
+        return seen[2]
+    translations = _translations_by_key.get((domain, locale))
     if translations is None:
-        translations = _translations_by_key[key] = get_translations()
+        translations = _translations_by_key[(domain, locale)] = get_translations()
+    context.talat_translations = (domain, locale, translations)
     return translations
 
 

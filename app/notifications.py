@@ -167,8 +167,14 @@ def _add(user_id, kind, auction, amount, now):
 
 def unread_count(user):
     """How many notices ``user`` has not seen."""
-    return db.session.scalar(select(func.count(Notification.id)).where(
-        Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
+    return db.session.scalar(_unread_statement(), dict(member=user.id)) or 0
+
+
+@cache
+def _unread_statement():
+    """Built once per process: the header of every member's page shows the count."""
+    return select(func.count(Notification.id)).where(
+        Notification.user_id == bindparam("member"), Notification.read_at.is_(None))
 
 
 def recent(user, limit=50):

@@ -55,15 +55,14 @@ def _viewer():
 def page_context(auction, now, form=None):
     """What the auction page shows around the live panel."""
     viewer = _viewer()
-    bid = viewer is not None and queries.has_bid(viewer, auction.id)
+    facts = queries.viewer_facts(viewer, auction.id)
     if form is None:
         form = BidForm(formdata=None)
         form.amount.data = satang_to_input(suggested_bid(auction, viewer))
     return dict(
         auction=auction, now=now, form=form, phase=phase(auction, now),
-        panel=render_panel(auction, viewer, bid, now),
-        watching=viewer is not None and queries.is_watching(viewer, auction.id),
-        my_max=queries.my_maximum(viewer, auction.id) if bid else None,
+        panel=render_panel(auction, viewer, facts.has_bid, now),
+        watching=facts.watching, my_max=facts.my_max if facts.has_bid else None,
         buy_now=buy_now_available(auction, now), may_end=seller_may_end(auction, now),
         seller_score=sales.feedback_score(auction.seller_id))
 

@@ -1,5 +1,8 @@
 """Read side of the auction board: the board lists, an auction's history, my bids."""
-from sqlalchemy import and_, exists, func, or_, select
+from dataclasses import dataclass
+from functools import cache
+
+from sqlalchemy import and_, bindparam, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from app.blueprints.auctions.state import effective_winner
@@ -29,20 +32,59 @@ def bidder_count(auction_id):
 
 def has_bid(user_id, auction_id):
     """Whether the member has bid on the auction."""
-    return db.session.scalar(select(exists().where(
-        Bid.auction_id == auction_id, Bid.bidder_id == user_id))) is True
+    return db.session.scalar(_viewer_statements()["has_bid"],
+                             dict(member=user_id, auction=auction_id)) is True
 
 
 def my_maximum(user_id, auction_id):
     """The member's own highest maximum on the auction (shown to them only)."""
-    return db.session.scalar(select(func.max(Bid.max_satang)).where(
-        Bid.auction_id == auction_id, Bid.bidder_id == user_id))
+    return db.session.scalar(_viewer_statements()["my_max"],
+                             dict(member=user_id, auction=auction_id))
 
 
 def is_watching(user_id, auction_id):
     """Whether the member watches the auction."""
-    return db.session.scalar(select(AuctionWatch.id).where(
-        AuctionWatch.user_id == user_id, AuctionWatch.auction_id == auction_id)) is not None
+    return db.session.scalar(_viewer_statements()["watching"],
+                             dict(member=user_id, auction=auction_id)) is True
+
+
+@dataclass(frozen=True)
+class ViewerFacts:
+    """What the auction page shows one member of their own part in it."""
+
+    has_bid: bool
+    my_max: int | None
+    watching: bool
+
+
+NO_VIEWER = ViewerFacts(has_bid=False, my_max=None, watching=False)
+
+
+def viewer_facts(user_id, auction_id):
+    """:func:`has_bid`, :func:`my_maximum` and :func:`is_watching` in one statement
+    (:data:`NO_VIEWER` for a visitor, ``user_id`` None)."""
+    if user_id is None:
+        return NO_VIEWER
+    row = db.session.execute(_viewer_statements()["facts"],
+                             dict(member=user_id, auction=auction_id)).one()
+    return ViewerFacts(has_bid=row.has_bid is True, my_max=row.my_max,
+                       watching=row.watching is True)
+
+
+@cache
+def _viewer_statements():
+    """A member's facts about one auction, built once per process (every request of a member
+    on an auction page asks them; building them cost about as much as running them)."""
+    member, auction = bindparam("member"), bindparam("auction")
+    theirs = and_(Bid.auction_id == auction, Bid.bidder_id == member)
+    has_bid = exists().where(theirs)
+    my_max = select(func.max(Bid.max_satang)).where(theirs).scalar_subquery()
+    watching = exists().where(AuctionWatch.user_id == member, AuctionWatch.auction_id == auction)
+    return {
+        "has_bid": select(has_bid), "my_max": select(my_max), "watching": select(watching),
+        "facts": select(has_bid.label("has_bid"), my_max.label("my_max"),
+                        watching.label("watching")),
+    }
 
 
 def _cards(query):

@@ -1,9 +1,10 @@
 """After the hammer: the sale's steps and the two parties' feedback (AUC-7, AUC-11)."""
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cache
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, func, select
+from sqlalchemy import bindparam, case, func, select
 from sqlalchemy.exc import IntegrityError
 
 from app.blueprints.auctions.errors import AuctionError
@@ -133,12 +134,16 @@ class Score:
 
 def feedback_score(user_id):
     """Counts of the ratings ``user_id`` has received."""
-    row = db.session.execute(select(
-        func.sum(case((Feedback.rating == "positive", 1), else_=0)),
-        func.sum(case((Feedback.rating == "neutral", 1), else_=0)),
-        func.sum(case((Feedback.rating == "negative", 1), else_=0)),
-    ).where(Feedback.to_user_id == user_id)).one()
+    row = db.session.execute(_score_statement(), dict(member=user_id)).one()
     return Score(*(int(v or 0) for v in row))
+
+
+@cache
+def _score_statement():
+    """Built once per process: every auction page and member page shows a score."""
+    return select(*(func.sum(case((Feedback.rating == rating, 1), else_=0))
+                    for rating in ("positive", "neutral", "negative"))
+                  ).where(Feedback.to_user_id == bindparam("member"))
 
 
 def received_feedback(user_id, limit=20):

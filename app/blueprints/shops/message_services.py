@@ -6,16 +6,17 @@ A message is unread for a side when the other side sent it after that side's rea
 Functions here change state and flush; the view commits, and mail leaves after the commit.
 """
 from dataclasses import dataclass
+from functools import cache
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, bindparam, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from app.blueprints.shops.errors import ShopError
 from app.blueprints.shops.message_forms import (
     MAX_MESSAGE_LENGTH, MESSAGE_REQUIRED, MESSAGE_TOO_LONG, normalise_newlines)
-from app.blueprints.shops.visibility import managed_shop_ids
+from app.blueprints.shops.visibility import managed_shop_ids, shops_managed_by
 from app.blueprints.shops.shop_services import check_not_frozen
 from app.extensions import db
 from app.urls import external_url
@@ -182,20 +183,27 @@ def _unread_for(side):
                     Message.created_at > Conversation.seller_read_at))
 
 
-def _unread_for_member(user):
-    """SQL condition: unread for ``user`` as buyer, or as one of the shop's people."""
-    return or_(and_(Conversation.buyer_id == user.id, _unread_for(BUYER)),
-               and_(Conversation.buyer_id != user.id,
-                    Conversation.shop_id.in_(managed_shop_ids(user)), _unread_for(SELLER)))
+def _unread_for_member(member_id):
+    """SQL condition: unread for the member as buyer, or as one of the shop's people
+    (``member_id``: an id, or a bound parameter standing for one)."""
+    return or_(and_(Conversation.buyer_id == member_id, _unread_for(BUYER)),
+               and_(Conversation.buyer_id != member_id,
+                    Conversation.shop_id.in_(shops_managed_by(member_id)),
+                    _unread_for(SELLER)))
 
 
 def unread_total(user):
     """How many messages wait for ``user``, as a buyer and for the shops they run."""
     if not is_member(user):
         return 0
-    return db.session.scalar(
-        select(func.count(Message.id)).join(Conversation, _MESSAGE_OF_CONVERSATION)
-        .where(_unread_for_member(user))) or 0
+    return db.session.scalar(_unread_total_statement(), dict(member=user.id)) or 0
+
+
+@cache
+def _unread_total_statement():
+    """Built once per process: the header of every member's page shows the count."""
+    return (select(func.count(Message.id)).join(Conversation, _MESSAGE_OF_CONVERSATION)
+            .where(_unread_for_member(bindparam("member"))))
 
 
 def _inbox_condition(user):
@@ -228,7 +236,7 @@ def inbox(user, *, offset=0, limit=30):
     unread = dict(db.session.execute(
         select(Message.conversation_id, func.count(Message.id))
         .join(Conversation, _MESSAGE_OF_CONVERSATION)
-        .where(Message.conversation_id.in_(ids), _unread_for_member(user))
+        .where(Message.conversation_id.in_(ids), _unread_for_member(user.id))
         .group_by(Message.conversation_id)).all())
     return [InboxRow(conversation, BUYER if conversation.buyer_id == user.id else SELLER,
                      last.get(conversation.id), unread.get(conversation.id, 0))

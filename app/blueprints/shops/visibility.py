@@ -18,8 +18,13 @@ STAFF_STATUSES = PUBLIC_STATUSES + ("held", "hidden")
 
 def managed_shop_ids(user):
     """A subquery of the ids of shops ``user`` owns or works for."""
-    owned = select(Shop.id).where(Shop.owner_id == user.id)
-    staffed = select(ShopStaff.shop_id).where(ShopStaff.user_id == user.id)
+    return shops_managed_by(user.id)
+
+
+def shops_managed_by(member_id):
+    """:func:`managed_shop_ids` for a member's id, or a bound parameter standing for one."""
+    owned = select(Shop.id).where(Shop.owner_id == member_id)
+    staffed = select(ShopStaff.shop_id).where(ShopStaff.user_id == member_id)
     return owned.union(staffed)
 
 
