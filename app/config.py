@@ -43,9 +43,10 @@ def engine_options(database_url):
     and closes a connection per request under load (a new PostgreSQL backend each time), so
     by default it holds one per thread and two for the background threads (traffic log,
     e-mail), at most 40; keep workers x (pool + overflow) under the database's limit."""
-    # PostgreSQL's connections are checked at checkout without a round trip instead
-    # (app/connection_checks.py).
-    options = {"pool_pre_ping": database_url.startswith("sqlite")}
+    if database_url.startswith("sqlite"):
+        options = {"pool_pre_ping": True}
+    else:  # checked at checkout without a round trip instead (app/connection_checks.py)
+        options = {"pool_pre_ping": False, "pool_use_lifo": True}
     if database_url in ("sqlite://", "sqlite:///:memory:") or "mode=memory" in database_url:
         return options  # one shared in-memory connection: no pool to size
     threads = _int("GUNICORN_THREADS", 32)

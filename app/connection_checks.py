@@ -3,12 +3,19 @@ when there is no reason for one.
 
 SQLAlchemy's ``pool_pre_ping`` sends ``SELECT 1`` and waits for the answer on every checkout:
 one more round trip for every request, about as costly as a request's own statement. A
-connection that the server ended (a restart, ``pg_terminate_backend``, a crash) has been sent
-the server's farewell and its end of the socket, so its socket reads as ready although this
-side sent nothing: that check is one non-blocking ``poll``. Only such a connection, and one
-left idle long enough for something in between (a firewall, a NAT) to have dropped it without
-a word, is pinged the way ``pool_pre_ping`` does; one that fails the ping is replaced before
-the request sees it (the pool's own retry on :class:`~sqlalchemy.exc.DisconnectionError`).
+connection that the server ended (a restart, ``pg_terminate_backend``, a server process that
+died: its kernel closes the socket) has been sent the server's farewell or its end of the
+socket, so its socket reads as ready although this side sent nothing: that check is one
+non-blocking ``poll``. Only such a connection, and one left idle long enough for something in
+between (a firewall, a NAT) to have dropped it without a word, is pinged the way
+``pool_pre_ping`` does; one that fails the ping is replaced before the request sees it (the
+pool's own retry on :class:`~sqlalchemy.exc.DisconnectionError`).
+
+What this gives up: a connection used within the idle time whose server vanished without a
+word reaching this side (the host lost, an address moved to another machine) fails the first
+request that uses it; SQLAlchemy then drops the whole pool, so about one request a worker. The
+pool hands out the most recently returned connection first (``pool_use_lifo``), so under light
+load the same few stay warm instead of each ageing past the idle time.
 """
 import select
 import time

@@ -20,6 +20,7 @@ BUILTIN_MESSAGES = (
     _l("The CSRF token has expired."),
     _l("The CSRF session token is missing."),
     _l("The CSRF tokens do not match."),
+    _l("Invalid Choice: could not coerce."),
     _l("Field must be between %(min)d and %(max)d characters long."),
     _l("Number must be at least %(min)s."),
     _l("Number must be at most %(max)s."),

@@ -9,7 +9,8 @@ def test_the_pool_holds_a_connection_per_thread_and_background_thread(monkeypatc
     monkeypatch.delenv("DB_MAX_OVERFLOW", raising=False)
     monkeypatch.setenv("GUNICORN_THREADS", "8")
     assert engine_options("postgresql+psycopg://db/talat") == {
-        "pool_pre_ping": False, "pool_size": 10, "max_overflow": 5}  # checked without it
+        "pool_pre_ping": False, "pool_use_lifo": True,  # checked without it
+        "pool_size": 10, "max_overflow": 5}
     monkeypatch.setenv("GUNICORN_THREADS", "790")  # the 1,000-watcher setting: capped
     assert engine_options("postgresql+psycopg://db/talat")["pool_size"] == 40
     monkeypatch.setenv("DB_POOL_SIZE", "12")

@@ -202,3 +202,4 @@ def test_a_detail_over_the_limit_is_refused_in_the_members_language_mod_11(
     assert response.status_code == 422
     assert message in page and detail in page
     assert db.session.scalar(select(func.count(Report.id))) == 0
+
