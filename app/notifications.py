@@ -51,12 +51,12 @@ def notify_about(user, kind, *, target_type, target_id, facts, now, email=True):
     is a dict of strings filled into ``TEXTS[kind]`` when shown (code values listed in
     :data:`LABELS` are shown as words). With ``email``, the same sentence and a link are
     mailed (``mail/notice_about.txt``)."""
+    data = json.dumps(facts, ensure_ascii=False, default=str)
     db.session.execute(_insert_notice(), dict(
         user_id=user.id, kind=kind, created_at=now, target_type=target_type,
-        target_id=target_id, data=json.dumps(facts, ensure_ascii=False, default=str)))
+        target_id=target_id, data=data))
     if email:
-        note = Notification(kind=kind, target_type=target_type, target_id=target_id,
-                            data=json.dumps(facts, ensure_ascii=False, default=str))
+        note = Notification(kind=kind, target_type=target_type, target_id=target_id, data=data)
         queue_mail(user.email, "notice_about", user=user, notice=note, kind=f"notice_{kind}",
                    link=notice_link(note, external=True))
 

@@ -62,7 +62,7 @@ def page_context(auction, now, form=None):
     return dict(
         auction=auction, now=now, form=form, phase=phase(auction, now),
         panel=render_panel(auction, viewer, facts.has_bid, now),
-        watching=facts.watching, my_max=facts.my_max if facts.has_bid else None,
+        watching=facts.watching, my_max=facts.my_max,
         buy_now=buy_now_available(auction, now), may_end=seller_may_end(auction, now),
         seller_score=sales.feedback_score(auction.seller_id))
 

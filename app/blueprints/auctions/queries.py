@@ -53,7 +53,7 @@ class ViewerFacts:
     """What the auction page shows one member of their own part in it."""
 
     has_bid: bool
-    my_max: int | None
+    my_max: int | None  # None without a bid
     watching: bool
 
 
