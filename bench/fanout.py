@@ -1,4 +1,4 @@
-"""Benchmark: fan-out of live auction updates (AUC-2). gunicorn (2 gthread workers, Redis event
+"""Benchmark: fan-out of live auction updates (AUC-2). gunicorn (2 workers with the stream hub, Redis event
 bus) holds 1,000 open SSE streams on one auction; bids are placed and committed through the
 bidding service from this process, and every watcher's delay from "bid accepted" (the commit
 returned) to "update received" is measured. Prints p50/p95/p99 and the resident memory of
@@ -163,14 +163,17 @@ def main():
            "RATELIMIT_ENABLED": "0", "FLASK_APP": "wsgi", "BIND": f"127.0.0.1:{port}",
            "GUNICORN_ACCESS_LOG": "/dev/null", "PAGE_CACHE_SECONDS": "0",
            "LIVE_STREAM_SECONDS": "3600"}
-    # Enough threads per worker for its share of the watchers. Connections do not split
-    # evenly between workers (whichever wakes first accepts), so each worker may hold up to
-    # 1.5 times its even share; threads are started only when needed. Tune from the
-    # environment (GUNICORN_THREADS, LIVE_MAX_STREAMS, WEB_CONCURRENCY).
+    # The default worker holds every stream in its hub (app/live/hub.py): no thread each.
+    # With plain gthread (GUNICORN_WORKER_CLASS=gthread) each stream needs a thread: enough
+    # per worker for its share of the watchers. Connections do not split evenly between
+    # workers (whichever wakes first accepts), so each worker may hold up to 1.5 times its
+    # even share; threads are started only when needed. Tune from the environment
+    # (GUNICORN_THREADS, LIVE_MAX_STREAMS, WEB_CONCURRENCY).
     env.setdefault("WEB_CONCURRENCY", "2")
-    per_worker = args.watchers // int(env["WEB_CONCURRENCY"])
-    env.setdefault("LIVE_MAX_STREAMS", str(int(per_worker * 1.5) + 8))
-    env.setdefault("GUNICORN_THREADS", str(int(env["LIVE_MAX_STREAMS"]) + 32))
+    if env.get("GUNICORN_WORKER_CLASS") == "gthread":
+        per_worker = args.watchers // int(env["WEB_CONCURRENCY"])
+        env.setdefault("LIVE_MAX_STREAMS", str(int(per_worker * 1.5) + 8))
+        env.setdefault("GUNICORN_THREADS", str(int(env["LIVE_MAX_STREAMS"]) + 32))
     os.environ.update({k: env[k] for k in ("DATABASE_URL", "TALAT_INSTANCE_DIR", "REDIS_URL",
                                            "LIVE_CHANNEL_PREFIX", "RATELIMIT_ENABLED")})
     subprocess.run([str(BIN / "flask"), "db", "upgrade"], cwd=ROOT, env=env, check=True,
@@ -209,8 +212,10 @@ def main():
     try:
         wait(f"http://127.0.0.1:{port}/healthz", server)
         rss_idle, pss_idle, _ = gunicorn_rss()
-        print(f"gunicorn: {env['WEB_CONCURRENCY']} gthread workers x {env['GUNICORN_THREADS']} "
-              f"threads, LIVE_MAX_STREAMS={env['LIVE_MAX_STREAMS']}, Redis bus, "
+        print(f"gunicorn: {env['WEB_CONCURRENCY']} workers "
+              f"({env.get('GUNICORN_WORKER_CLASS', 'with the stream hub')}) x "
+              f"{env.get('GUNICORN_THREADS', 'the default')} threads, "
+              f"LIVE_MAX_STREAMS={env.get('LIVE_MAX_STREAMS', 'the default')}, Redis bus, "
               f"{'SQLite' if database_url.startswith('sqlite') else 'PostgreSQL'}")
         watchers = Watchers(port, f"/auctions/{auction_id}/live", args.watchers)
         started = time.monotonic()

@@ -22,10 +22,24 @@ class Subscription:
         self._hub, self.channel = hub, channel
         self._event = threading.Event()
         self._latest = None
+        #: Called (from the publishing thread) after each event, when set: how the stream hub
+        #: of a gunicorn worker learns that a stream it holds has something to send.
+        self.notify = None
 
     def put(self, message):
         self._latest = message
         self._event.set()
+        notify = self.notify
+        if notify is not None:
+            notify()
+
+    def pending(self):
+        """True when an event is waiting to be taken."""
+        return self._event.is_set()
+
+    def wait(self, timeout):
+        """Block until an event is waiting or ``timeout`` seconds passed (taking nothing)."""
+        return self._event.wait(timeout)
 
     def get(self, timeout):
         """The newest event since the last call, or None after ``timeout`` seconds."""

@@ -22,7 +22,7 @@ from app.forms import EmptyForm
 from app.htmx import render_page_or_fragment, wants_fragment
 from app.i18n import current_language
 from app.live import bus, stream_slots
-from app.live.sse import sse_event, sse_response
+from app.live.sse import Wait, sse_event, sse_response
 from app.models import Auction, AuctionPhoto
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -171,8 +171,9 @@ def live(auction_id):
     change, a ping at once and every few seconds. The stream holds no database connection
     while it waits, and ends after ``LIVE_STREAM_SECONDS`` (the browser reconnects).
 
-    Each open stream holds a worker thread: past ``LIVE_MAX_STREAMS`` in this process the
-    answer is an empty 204 at once, and the page keeps polling the panel instead."""
+    Past ``LIVE_MAX_STREAMS`` open streams in this process the answer is an empty 204 at
+    once, and the page keeps polling the panel instead. (Under gunicorn a waiting stream holds
+    no thread: app/live/hub.py.)"""
     slots = stream_slots()
     if not slots.acquire():
         db.session.remove()
@@ -215,7 +216,10 @@ def _live_response(auction_id):
             deadline = time.monotonic() + lifetime
             quiet_since = time.monotonic()
             while time.monotonic() < deadline:
-                message = subscription.get(timeout=check)
+                message = subscription.get(timeout=0)
+                if message is None:
+                    yield Wait(subscription, check)  # an event, or ``check`` seconds
+                    message = subscription.get(timeout=0)
                 if message is None:
                     if local_only:
                         version = _current_version(auction_id)

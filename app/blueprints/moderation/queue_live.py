@@ -10,7 +10,7 @@ from flask import Response, current_app, render_template
 from app.blueprints.moderation import bp, queue
 from app.extensions import db
 from app.live import bus, stream_slots
-from app.live.sse import sse_event, sse_response
+from app.live.sse import Wait, sse_event, sse_response
 from app.permissions import can_moderate, require
 
 
@@ -81,7 +81,10 @@ def _live_response():
             yield sse_event("counts", first)
             deadline = time.monotonic() + lifetime
             while time.monotonic() < deadline:
-                message = subscription.get(timeout=ping)
+                message = subscription.get(timeout=0)
+                if message is None:
+                    yield Wait(subscription, ping)  # a queue change, or ``ping`` seconds
+                    message = subscription.get(timeout=0)
                 if message is None and not local_only:
                     yield ": ping\n\n"
                     continue
