@@ -216,3 +216,71 @@ def test_appeals_while_suspended_only_against_the_suspension_acc_5_mod_9(world):
     taken = post_form(world.client, f"/moderation/me/sanctions/{suspension.id}/appeal",
                       {"body": "ไม่ได้ทำ"}, form_url="/moderation/me/sanctions")
     assert taken.status_code == 302
+
+
+def test_a_suspended_owner_cannot_change_the_shop_add_staff_or_photos_acc_5(
+        world, make_member):
+    """ACC-5 (found in review): the shop's details, its staff and a listing's photos were
+    still open to a suspended owner; each is refused with the suspension's end and changes
+    nothing."""
+    from io import BytesIO
+
+    from app.models import ListingPhoto, ShopStaff
+    from tests.images import jpeg
+
+    helper = make_member(email="helper@talat.example")
+    db.session.commit()
+    suspend(world)
+    slug = world.own_shop.slug
+    edit = post_form(world.client, f"/shops/{slug}/edit",
+                     {"name": "ชื่อใหม่", "description": ""})
+    staff = post_form(world.client, f"/shops/{slug}/staff", {"email": helper.email},
+                      form_url=f"/shops/{slug}/people")
+    url = f"/listings/{world.own_listing.id}/photos"
+    photo = post_form(world.client, url, {"photos": (BytesIO(jpeg()), "a.jpg")},
+                      content_type="multipart/form-data")
+    for response in (edit, staff, photo):
+        assert response.status_code == 422
+        assert "suspended until" in response.get_data(as_text=True)
+    assert db.session.get(Shop, world.own_shop.id, populate_existing=True).name != "ชื่อใหม่"
+    assert count(ShopStaff) == 0
+    assert count(ListingPhoto) == 0
+
+
+def test_nobody_orders_from_or_posts_in_a_suspended_owners_shop_acc_5(
+        world, make_member, client_for):
+    """ACC-5: a suspended member does not sell: buyers cannot order from their shop and its
+    staff cannot post in it; both work again once the suspension is lifted."""
+    from app.models import ShopStaff
+
+    buyer, clerk = make_member(display_name="Buyer"), make_member(display_name="Clerk")
+    db.session.add(ShopStaff(shop_id=world.own_shop.id, user_id=clerk.id))
+    db.session.commit()
+    sanction = suspend(world)
+    listings, orders = count(Listing), count(Order)
+    ordered = post_form(client_for(buyer), f"/listings/{world.own_listing.id}/order",
+                        {"quantity": "1"}, form_url=f"/listings/{world.own_listing.id}",
+                        follow_redirects=True)
+    assert "cannot take orders" in ordered.get_data(as_text=True)
+    posted = post_form(client_for(clerk), f"/shops/{world.own_shop.slug}/listings/new",
+                       listing_data())
+    assert posted.status_code == 422
+    assert "owner is suspended" in posted.get_data(as_text=True)
+    assert (count(Listing), count(Order)) == (listings, orders)
+
+    sanctions.lift(db.session.get(type(sanction), sanction.id), world.moderator,
+                   "Mistaken identity", now=utcnow())
+    db.session.commit()
+    post_form(client_for(buyer), f"/listings/{world.own_listing.id}/order", {"quantity": "1"},
+              form_url=f"/listings/{world.own_listing.id}")
+    post_form(client_for(clerk), f"/shops/{world.own_shop.slug}/listings/new", listing_data())
+    assert (count(Listing), count(Order)) == (listings + 1, orders + 1)
+
+
+def test_a_suspended_buyer_cannot_review_acc_5(world):
+    """ACC-5: a review is a post; the suspension is checked before anything else."""
+    from app.blueprints.shops import order_services
+
+    suspend(world)
+    with pytest.raises(Suspended):
+        order_services.leave_review(None, world.member, 5, "ดีมาก", now=utcnow())

@@ -77,11 +77,20 @@ def _apply_prohibited_check(listing, values):
     # A held listing stays held when edited: only a moderator's decision releases it.
 
 
+def check_shop_may_post(shop, member, now):
+    """A suspended member posts nothing, and nothing is posted in a suspended owner's shop,
+    by staff either: the shop is how the owner sells (ACC-5)."""
+    from app.blueprints.moderation.enforcement import check_can_act
+    from app.permissions import is_suspended
+
+    check_can_act(member, now)
+    if shop.owner_id != member.id and is_suspended(shop.owner, now):
+        raise ShopError(_l("This shop cannot post while its owner is suspended."))
+
+
 def create_listing(shop, author, fields, *, now):
     """Post a listing for ``shop`` (SHOP-3), within the plan (SHOP-2) and the rules (SHOP-4)."""
-    from app.blueprints.moderation.enforcement import check_can_act
-
-    check_can_act(author, now)  # ACC-5
+    check_shop_may_post(shop, author, now)
     check_not_frozen("listings")
     if shop.status != "open":
         raise ShopError(_l("This shop is closed."))
@@ -224,9 +233,11 @@ def delete_listing(listing, *, now):
     db.session.flush()
 
 
-def add_photo(listing, stored, *, now):
-    """Attach a stored image as the listing's last photo; at most ten."""
+def add_photo(listing, stored, *, now, by):
+    """Attach a stored image as the listing's last photo; at most ten. ``by``: the member
+    adding it (not while suspended, nor to the shop of a suspended owner: ACC-5)."""
     _check_editable(listing)
+    check_shop_may_post(listing.shop, by, now)
     count = db.session.scalar(select(func.count(ListingPhoto.id))
                               .where(ListingPhoto.listing_id == listing.id))
     if count >= MAX_PHOTOS:

@@ -72,7 +72,7 @@ def _store_uploads(form, listing, now):
     for upload in form.photos.data or []:
         if upload and upload.filename:
             stored = store_image(upload.read(), session=db.session)
-            listing_services.add_photo(listing, stored, now=now)
+            listing_services.add_photo(listing, stored, now=now, by=current_user)
 
 
 def _save(form, write):
@@ -233,7 +233,8 @@ def photos(listing_id):
             for upload in form.photos.data or []:
                 if upload and upload.filename:
                     listing_services.add_photo(
-                        listing, store_image(upload.read(), session=db.session), now=now)
+                        listing, store_image(upload.read(), session=db.session), now=now,
+                        by=current_user)
             db.session.commit()
         except UploadRejected as error:
             db.session.rollback()

@@ -102,7 +102,7 @@ def lock_order(order_id):
 
 def order_refusal(listing, buyer, now=None):
     """Why ``buyer`` may not order ``listing`` (an :class:`OrderError`), or None. A suspended
-    buyer (ACC-5) and a shop whose owner's payouts are held (MOD-8) are refused."""
+    buyer or owner (ACC-5) and a shop whose owner's payouts are held (MOD-8) are refused."""
     from app.blueprints.moderation import enforcement
 
     now = now or utcnow()
@@ -113,6 +113,8 @@ def order_refusal(listing, buyer, now=None):
     held = enforcement.payouts_held_refusal(shop.owner_id, now)
     if held is not None:
         return held
+    if enforcement.is_suspended(shop.owner, now):  # ACC-5: a suspended owner does not sell
+        return OrderError(_l("This shop cannot take orders at the moment."))
     if not shop.plan_limits.buy_button:
         return OrderError(_l("This shop sells by contacting the seller; it has no Buy button."))
     if shop.status != "open":
@@ -270,6 +272,9 @@ def confirm_receipt(order, buyer, *, now):
 def leave_review(order, buyer, rating, comment, *, now):
     """The buyer rates the shop 1–5 once per completed order (SHOP-6); the shop's totals
     change in the same transaction, with an SQL increment so no concurrent review is lost."""
+    from app.blueprints.moderation.enforcement import check_can_act
+
+    check_can_act(buyer, now)  # ACC-5: a review is a post
     _require(order, buyer, "review", now)
     if not isinstance(rating, int) or not 1 <= rating <= 5:
         raise OrderError(_l("Please choose from 1 to 5 stars."), field="rating")

@@ -56,8 +56,12 @@ def open_shop(owner, *, name, slug, description, now):
     return shop
 
 
-def update_shop(shop, *, name, description, logo_key=None, now):
-    """Change a shop's name, description and logo (the web address stays)."""
+def update_shop(shop, *, name, description, logo_key=None, now, by):
+    """Change a shop's name, description and logo (the web address stays); ``by``: the
+    member making the change (not while suspended, ACC-5)."""
+    from app.blueprints.moderation.enforcement import check_can_act
+
+    check_can_act(by, now)  # ACC-5
     name, _slug, description = clean_shop_fields(name, shop.slug, description)
     shop.name, shop.description, shop.updated_at = name, description, now
     if logo_key:
@@ -90,8 +94,12 @@ def _member_by_email(email, field="email"):
     return user
 
 
-def add_staff(shop, email):
-    """Add a member as staff; they may manage listings, not the plan or staff (SHOP-1)."""
+def add_staff(shop, email, *, by, now):
+    """Add a member as staff; they may manage listings, not the plan or staff (SHOP-1).
+    ``by``: the owner (not while suspended, ACC-5)."""
+    from app.blueprints.moderation.enforcement import check_can_act
+
+    check_can_act(by, now)  # ACC-5
     user = _member_by_email(email)
     if user.id == shop.owner_id:
         raise ShopError(_l("You own this shop already."), field="email")

@@ -118,7 +118,8 @@ def edit_shop(slug):
             stored = store_image(logo.read(), session=db.session) if logo else None
             shop_services.update_shop(shop, name=form.name.data,
                                       description=form.description.data or "",
-                                      logo_key=stored.key if stored else None, now=utcnow())
+                                      logo_key=stored.key if stored else None, now=utcnow(),
+                                      by=current_user)
             if shop.owner_id == current_user.id:  # where buyers pay: the owner's word only
                 shop_services.set_payment_details(
                     shop, bank_name=form.bank_name.data or "",
@@ -163,7 +164,8 @@ def add_staff(slug):
     form = MemberEmailForm()
     if form.validate_on_submit():
         try:
-            staff = shop_services.add_staff(shop, form.email.data)
+            staff = shop_services.add_staff(shop, form.email.data, by=current_user,
+                                            now=utcnow())
             db.session.commit()
         except AccountError as error:
             db.session.rollback()
