@@ -95,14 +95,22 @@ def _render(image, longest_side):
     return buffer.getvalue()
 
 
+def _upright(image):
+    """The image turned as its EXIF orientation says; as it is when that EXIF cannot be
+    read (a camera's or an editor's broken block is no reason to refuse the photo)."""
+    try:
+        return ImageOps.exif_transpose(image)
+    except Exception:  # noqa: BLE001 (Pillow raises many kinds for a broken EXIF block)
+        return image
+
+
 def store_image(data, kind="public", session=None):
     """Check and re-encode ``data``; write both sizes; return a :class:`StoredImage`.
 
     With ``session``, the files are removed again if that session's transaction rolls back,
     so a refused form leaves nothing half-saved.
     """
-    image = _decode(data)
-    image = ImageOps.exif_transpose(image)
+    image = _upright(_decode(data))
     if image.mode not in ("RGB", "L"):
         background = Image.new("RGB", image.size, (255, 255, 255))
         rgba = image.convert("RGBA")

@@ -1,8 +1,8 @@
-"""Benchmark: fan-out of live auction updates (AUC-2). gunicorn (2 workers with the stream hub,
-Redis event bus) holds 1,000 open SSE streams on one auction; bids are placed and committed through the
-bidding service from this process, and every watcher's delay from "bid accepted" (the commit
-returned) to "update received" is measured. Prints p50/p95/p99 and the resident memory of
-all gunicorn processes. Prints figures; passes or fails nothing.
+"""Benchmark: fan-out of live auction updates (AUC-2). gunicorn (2 workers with the stream
+hub, Redis event bus) holds 1,000 open SSE streams on one auction; bids are placed and
+committed through the bidding service from this process, and every watcher's delay from "bid
+accepted" (the commit returned) to "update received" is measured. Prints p50/p95/p99 and the
+resident memory of all gunicorn processes. Prints figures; passes or fails nothing.
 
     make bench-fanout
     .venv/bin/python bench/fanout.py --watchers 200 --bids 5      # a quicker look

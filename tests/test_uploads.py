@@ -98,3 +98,14 @@ def test_photos_are_served_as_jpeg_with_nosniff(app, client, make_listing):
     assert client.get("/media/..%2f..%2fsecret_key/thumb.jpg").status_code == 404
     delete_image(stored.key)
     assert client.get(f"/media/{stored.key}/thumb.jpg").status_code == 404
+
+
+@pytest.mark.parametrize("kind", ["PNG", "WEBP"])
+def test_a_photo_with_a_broken_exif_block_is_kept_upright_as_sent_shop_3(app, kind):
+    """SHOP-3 (found in review): a PNG or WebP whose EXIF block is not readable crashed the
+    upload (500, the form lost); the photo is stored as sent."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (500, 300), (90, 40, 10)).save(buffer, kind,
+                                                     exif=b"Exif\x00\x00not-a-tiff-header")
+    stored = store_image(buffer.getvalue())
+    assert (stored.width, stored.height) == (500, 300)
