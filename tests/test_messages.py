@@ -302,3 +302,25 @@ def test_two_first_messages_at_once_make_one_conversation_shop_5(app, market, lo
     assert db.session.scalar(select(func.count(Message.id))) == len(clients)
     assert db.session.scalar(select(func.count(EmailMessage.id)).where(
         EmailMessage.kind == "new_conversation")) == 1
+
+
+def test_page_numbers_and_cursors_past_any_id_are_harmless_shop_5(market):
+    """Found in review: a page number or message cursor past 64 bits was a 500, and an
+    answer posted with such a cursor was saved before the 500, so trying again sent it twice.
+    Lists fall back to their first page; the answer is saved once and shown."""
+    contact(market["buyer"], market["listing"], "สวัสดีครับ")
+    conversation = the_conversation()
+    huge = "99999999999999999999"
+    for url in ("/messages", "/orders", f"/shops/{market['shop'].slug}/orders"):
+        client = market["owner"]
+        assert client.get(f"{url}?page={huge}").status_code == 200, url
+    assert market["buyer"].get(f"/messages/{conversation.id}?after={huge}",
+                               headers=HTMX).status_code == 204
+    page = market["buyer"].get(f"/messages/{conversation.id}")
+    token = csrf_from(page.get_data(as_text=True))
+    response = market["buyer"].post(f"/messages/{conversation.id}", headers=HTMX, data={
+        "csrf_token": token, "body": "ส่งครั้งเดียว", "after": "9223372036854775808"})
+    assert response.status_code == 201
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count(Message.id)).where(
+        Message.body == "ส่งครั้งเดียว")) == 1

@@ -23,7 +23,7 @@ from app.extensions import db, login_manager
 from app.htmx import wants_fragment
 from app.models import Conversation, Listing
 from app.permissions import can_manage_listings, can_moderate, is_member
-from app.urls import safe_next
+from app.urls import MAX_ID, int_arg, safe_next
 
 INBOX_PAGE_SIZE = 30
 
@@ -127,7 +127,7 @@ def contact_seller(listing_id):
 @members_only
 def inbox():
     """The member's conversations as a buyer and for the shops they run, newest first."""
-    page = max(1, request.args.get("page", 1, type=int))
+    page = int_arg("page", 1)
     total = services.inbox_size(current_user)
     rows = services.inbox(current_user, offset=(page - 1) * INBOX_PAGE_SIZE,
                           limit=INBOX_PAGE_SIZE)
@@ -178,8 +178,9 @@ def conversation(conversation_id):
 
 
 def _cursor(source):
-    """The id of the newest message the page already shows (``after``), never below zero."""
-    return max(0, source.get("after", 0, type=int) or 0)
+    """The id of the newest message the page already shows (``after``), within 0 and the
+    largest id there can be."""
+    return min(max(0, source.get("after", 0, type=int) or 0), MAX_ID)
 
 
 def _new_messages(conversation, side):

@@ -29,7 +29,7 @@ from app.models import Order
 from app.notifications import register_link
 from app.permissions import can_manage_listings, can_moderate
 from app.uploads import UploadRejected, send_image, store_image
-from app.urls import external_url
+from app.urls import external_url, int_arg
 
 PER_PAGE = 30
 
@@ -187,7 +187,7 @@ def _order_list(query, page):
 @login_required
 def my_orders():
     """The member's orders as a buyer, newest first, and links to their shops' orders."""
-    page = max(1, request.args.get("page", 1, type=int))
+    page = int_arg("page", 1)
     context = _order_list(select(Order).where(Order.buyer_id == current_user.id), page)
     return render_template("shops/orders/list.html", shop=None,
                            shops=shop_services.shops_of(current_user), **context)
@@ -200,7 +200,7 @@ def shop_orders(slug):
     shop = shop_by_slug(slug)
     if not (can_manage_listings(current_user, shop) or can_moderate(current_user)):
         abort(403)
-    page = max(1, request.args.get("page", 1, type=int))
+    page = int_arg("page", 1)
     context = _order_list(select(Order).where(Order.shop_id == shop.id), page)
     return render_template("shops/orders/list.html", shop=shop, shops=[], **context)
 
