@@ -12,8 +12,8 @@ def is_member(user):
 
 
 def can_moderate(user):
-    """Moderators and admins work the review queue."""
-    return is_member(user) and user.role in ("moderator", "admin")
+    """Moderators and admins work the review queue, not while suspended themselves."""
+    return is_member(user) and user.role in ("moderator", "admin") and not is_suspended(user)
 
 
 def is_admin(user):

@@ -136,14 +136,21 @@ def claim_holder(item, now):
     return None
 
 
+#: Kinds whose decisions check every party to the case themselves.
+PARTY_CHECKED_KINDS = ("complaint", "counter")
+
+
 def check_may_work(item, moderator, now):
-    """Refuse when the item is closed, claimed by someone else, or barred to this moderator
-    (the one who sanctioned may not decide the appeal: MOD-9)."""
+    """Refuse when the item is closed, claimed by someone else, about this moderator, or
+    barred to them (the one who sanctioned may not decide the appeal: MOD-9)."""
     if item.status != "open":
         raise ModerationError(_l("This item has already been decided."))
     holder = claim_holder(item, now)
     if holder is not None and holder != moderator.id:
         raise ModerationError(_l("Another moderator is working on this item."))
+    # (Complaints name their parties more fully: complaints.handling_actions refuses them.)
+    if item.subject_user_id == moderator.id and item.kind not in PARTY_CHECKED_KINDS:
+        raise ModerationError(_l("This item is about you: another moderator must decide it."))
     if item.excluded_moderator_id == moderator.id:
         raise ModerationError(_l("You took the decision under appeal; another moderator "
                                  "must decide this appeal."))

@@ -201,6 +201,11 @@ def lift(sanction, moderator, reason, *, now, ip="", tell=True):
 
     if sanction.lifted_at is not None:
         raise ModerationError(_l("This sanction has already been lifted."))
+    if moderator.id == sanction.user_id:
+        raise ModerationError(_l("You cannot lift your own sanction: appeal it instead."))
+    if sanction.user.role in ("moderator", "admin") and moderator.role != "admin":
+        raise ModerationError(_l("Only an admin can lift a sanction on a moderator or an "
+                                 "admin."))
     reason = (reason or "").strip()
     if not reason:
         raise ModerationError(_l("Give a reason for lifting the sanction."), field="reason")

@@ -123,6 +123,13 @@ def _facts(sign, item, **more):
     return {"sign": sign.kind, "title": item.title, "reason": sign.reason, **more}
 
 
+def _check_not_own(owner_id, moderator):
+    """No moderator decides about their own listing or auction."""
+    if owner_id == moderator.id:
+        raise ModerationError(_l("This is your own item: another moderator must decide "
+                                 "about it."))
+
+
 def hang_sign(target_type, target_id, kind, moderator, reason, *, now, ip="",
               decision_basis="", expert_body="", expert_verdict=""):
     """Hang a sign of ``kind`` on the target, replacing the current one (MOD-2), and apply
@@ -130,6 +137,7 @@ def hang_sign(target_type, target_id, kind, moderator, reason, *, now, ip="",
     if kind not in SIGN_KINDS:
         raise ModerationError(_l("Choose a sign."), field="kind")
     item, owner_id = load_target(target_type, target_id, lock=True)
+    _check_not_own(owner_id, moderator)
     reason = _clean_reason(reason)
     old = current_sign(target_type, target_id)
     expert_body, expert_verdict = _clean_basis(kind, item, target_type, old, decision_basis,
@@ -189,6 +197,7 @@ def end_sign(sign, moderator, reason, *, now, ip="", decision_basis=""):
     a FAKE sign's strike is withdrawn."""
     if sign.ended_at is not None:
         raise ModerationError(_l("This sign is no longer up."))
+    _check_not_own(sign.owner_id, moderator)
     reason = _clean_reason(reason)
     if sign.decision_basis == "expert" and decision_basis not in ("expert", "site_final"):
         raise ModerationError(_l(

@@ -1,0 +1,70 @@
+"""Found in review: moderators could decide their own cases. No one decides about themselves or
+their own items (MOD-7, MOD-8, MOD-9), only an admin decides about staff, and a suspended
+moderator loses the queue until the suspension ends (ACC-5)."""
+from datetime import timedelta
+
+import pytest
+
+from app.blueprints.moderation import queue, sanctions, signs
+from app.blueprints.moderation.errors import ModerationError
+from app.database import utcnow
+from app.extensions import db
+from app.models import ReviewItem, StopSign
+from app.permissions import can_moderate
+
+pytestmark = pytest.mark.usefixtures("english")
+
+
+@pytest.fixture
+def staff(make_member):
+    admin = make_member(display_name="Chief Keeper", role="admin")
+    mod = make_member(display_name="Keeper One", role="moderator")
+    other = make_member(display_name="Keeper Two", role="moderator")
+    db.session.commit()
+    return admin, mod, other
+
+
+def suspend(user, by, days=5):
+    sanction = sanctions.impose(user, "suspension", by, rule="MOD-7", facts="Abused the queue",
+                                now=utcnow(), ends_at=utcnow() + timedelta(days=days))
+    db.session.commit()
+    return sanction
+
+
+def test_a_suspended_moderator_loses_the_queue_and_cannot_lift_their_own_sanction_mod_8_acc_5(
+        staff, client_for):
+    admin, mod, other = staff
+    sanction = suspend(mod, admin)
+    assert not can_moderate(mod)
+    assert client_for(mod).get("/moderation/queue").status_code == 403
+    with pytest.raises(ModerationError, match="own sanction"):
+        sanctions.lift(sanction, mod, "I disagree", now=utcnow())
+    with pytest.raises(ModerationError, match="Only an admin"):
+        sanctions.lift(sanction, other, "Colleague", now=utcnow())
+    sanctions.lift(sanction, admin, "Resolved", now=utcnow())
+    db.session.commit()
+    db.session.expire_all()
+    assert can_moderate(db.session.get(type(mod), mod.id))
+
+
+def test_no_moderator_works_an_item_about_themselves_mod_7(staff):
+    _admin, mod, other = staff
+    item = ReviewItem(kind="report", target_type="user", target_id=mod.id,
+                      subject_user_id=mod.id, created_at=utcnow(), summary="About Keeper One")
+    db.session.add(item)
+    db.session.commit()
+    with pytest.raises(ModerationError, match="about you"):
+        queue.check_may_work(item, mod, utcnow())
+    queue.check_may_work(item, other, utcnow())
+
+
+def test_no_moderator_signs_or_unsigns_their_own_listing_mod_2(staff, make_shop, make_listing):
+    _admin, mod, other = staff
+    listing = make_listing(shop=make_shop(owner=mod))
+    with pytest.raises(ModerationError, match="your own item"):
+        signs.hang_sign("listing", listing.id, "authentic", mod, "Mine is genuine",
+                        now=utcnow())
+    sign = signs.hang_sign("listing", listing.id, "fake", other, "A known copy.", now=utcnow())
+    db.session.commit()
+    with pytest.raises(ModerationError, match="your own item"):
+        signs.end_sign(db.session.get(StopSign, sign.id), mod, "Not fake", now=utcnow())
