@@ -8,8 +8,9 @@ threaded worker with those streams held by one hub thread instead of a request t
 - ``GUNICORN_THREADS`` (default 8) is the number of requests one worker serves at once; open
   live pages do not count. Few threads answer a bidding rush fastest on two cores (bids' p99
   was 2-3 times higher with 32; bench/README.md).
-- ``LIVE_MAX_STREAMS`` (default 2,000 a worker) caps the open streams; above it the live URL
-  answers 204 at once and the page polls its panel every 3 s instead.
+- ``LIVE_MAX_STREAMS`` (default 2,000 a worker, fewer if the open-file limit is low) caps
+  the open streams; above it the live URL answers 204 at once and the page polls its panel
+  every 3 s instead.
 - ``GUNICORN_WORKER_CLASS=gthread`` brings back a thread per stream: then the cap defaults
   to the threads less a quarter (at least 4 left for requests), and ~1,000 watchers on 2
   workers needed ``GUNICORN_THREADS=790 LIVE_MAX_STREAMS=758``.
@@ -17,6 +18,7 @@ threaded worker with those streams held by one hub thread instead of a request t
   look at their auction every second).
 """
 import os
+import resource
 
 #: gthread with live streams held apart from the request threads (app/live/hub.py).
 LIVE_WORKER = "app.live.gunicorn_worker.LiveStreamWorker"
@@ -37,7 +39,15 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # The workers (forked from this process) read the cap from the environment (app/live). A sync
 # worker would be blocked by a single stream, so it serves none and pages poll.
 if worker_class == LIVE_WORKER:
-    os.environ.setdefault("LIVE_MAX_STREAMS", "2000")
+    # Every open stream holds a socket: as many open files as the system lets this process
+    # have (the workers inherit the limit), and streams within half of them.
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = 65536 if hard == resource.RLIM_INFINITY else min(hard, 65536)
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+        soft = wanted
+    streams = 2000 if soft == resource.RLIM_INFINITY else min(2000, (soft - 100) // 2)
+    os.environ.setdefault("LIVE_MAX_STREAMS", str(max(0, streams)))
 elif worker_class == "gthread":
     os.environ.setdefault("LIVE_MAX_STREAMS", str(max(0, threads - max(4, threads // 4))))
 elif worker_class == "sync":

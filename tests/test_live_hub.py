@@ -5,6 +5,7 @@ import os
 import queue
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import threading
@@ -70,17 +71,25 @@ class Site:
     def base(self):
         return f"http://127.0.0.1:{self.port}"
 
-    def auction(self):
+    def member(self, name):
+        """A new member's id."""
         from app.blueprints.accounts.services import register_member
-        from app.blueprints.auctions import lifecycle
-        from app.models import Category
 
         with self.app.app_context():
-            now = utcnow()
-            seller, bidder = (register_member(
+            member = register_member(
                 email=f"{name}{time.monotonic_ns()}@talat.example", display_name=name,
-                password="hub-test-password-1", birth_date=date(1990, 1, 1), now=now)
-                for name in ("seller", "bidder"))
+                password="hub-test-password-1", birth_date=date(1990, 1, 1), now=utcnow())
+            db.session.commit()
+            return member.id
+
+    def auction(self):
+        from app.blueprints.auctions import lifecycle
+        from app.models import Category, User
+
+        seller_id, bidder_id = self.member("seller"), self.member("bidder")
+        with self.app.app_context():
+            now = utcnow()
+            seller, bidder = db.session.get(User, seller_id), db.session.get(User, bidder_id)
             category = db.session.scalar(db.select(Category.id).where(
                 Category.slug == "phra-somdet"))
             auction = lifecycle.create_auction(seller, dict(
@@ -251,3 +260,66 @@ def test_a_closed_page_gives_its_stream_slot_back_and_streams_end_at_their_lifet
     finally:
         for page in pages:
             page.close()
+
+
+def test_pages_reset_at_once_and_head_requests_hold_no_stream_slot_auc_2(site):
+    """Found in review: a page reset while its stream was being handed over, or a HEAD
+    request, kept its stream slot until the worker restarted; with a cap of two, six resets
+    and a HEAD later a page still gets its stream."""
+    running = site(LIVE_MAX_STREAMS="2")
+    auction_id, _ = running.auction()
+    request = (f"GET /auctions/{auction_id}/live HTTP/1.1\r\nHost: x\r\n\r\n").encode()
+    for _ in range(6):
+        sock = socket.create_connection(("127.0.0.1", running.port), timeout=5)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        sock.sendall(request)
+        sock.close()  # a reset, at once
+    with socket.create_connection(("127.0.0.1", running.port), timeout=5) as sock:
+        sock.sendall(f"HEAD /auctions/{auction_id}/live HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+        head = sock.recv(65536).decode()
+        assert head.startswith("HTTP/1.1 200")
+        assert head.endswith("\r\n\r\n"), head  # headers only, never a body
+    deadline = time.monotonic() + 5
+    while True:
+        page = Page(running, auction_id)
+        if page.status() == 200:
+            page.close()
+            break
+        page.close()
+        assert time.monotonic() < deadline, "stream slots leaked"
+        time.sleep(0.2)
+
+
+def test_pages_that_stop_reading_are_dropped_and_hold_up_nobody_auc_2(site, redis_url):
+    """Found in review: a page that stopped reading made each of its updates wait on a request
+    thread. Four such pages (tiny receive buffers, never read) and a stream of bids: pages
+    still load at once, and a page that reads gets every bid."""
+    running = site(REDIS_URL=redis_url, LIVE_CHANNEL_PREFIX=unique_prefix())
+    auction_id, bidder_id = running.auction()
+    stalled = []
+    for _ in range(4):
+        sock = socket.socket()
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1024)
+        sock.connect(("127.0.0.1", running.port))
+        sock.sendall(f"GET /auctions/{auction_id}/live HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+        stalled.append(sock)
+    reader = Page(running, auction_id)
+    try:
+        reader.wait_for(": connected")
+        bidders = (bidder_id, running.member("rival"))
+        for step in range(40):  # each an update of its own (2-3 KB): the stalled pages fill up
+            running.bid(auction_id, bidders[step % 2], 150 + step * 100)
+            time.sleep(0.05)
+        started = time.monotonic()
+        assert _get(running, "/healthz", timeout=10) == 200
+        assert time.monotonic() - started < 2
+        assert "฿4,050" in reader.wait_for("฿4,050", timeout=5)
+        for sock in stalled:  # each was dropped: what it was sent, then the end
+            sock.settimeout(5)
+            deadline = time.monotonic() + 10
+            while sock.recv(65536):
+                assert time.monotonic() < deadline, "a page that stopped reading was kept"
+    finally:
+        reader.close()
+        for sock in stalled:
+            sock.close()

@@ -14,6 +14,7 @@ import itertools
 import logging
 import selectors
 import socket
+import ssl
 import threading
 import time
 from functools import partial
@@ -24,8 +25,11 @@ from flask import g
 HUB_KEY = "talat.stream_hub"
 #: Where a live view leaves its :class:`HubStream` for the worker to hand over.
 STREAM_KEY = "talat.live_stream"
-#: Seconds a write to a page may block before the page counts as gone.
-SEND_TIMEOUT = 10.0
+
+#: Bytes the kernel may hold for one page (Linux doubles it; an update is 2-3 KB): a page
+#: further behind than that is dropped and reconnects (catching up by version), so a thousand
+#: stalled pages cannot pin megabytes each.
+SEND_BUFFER = 16 * 1024
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +50,7 @@ class HubStream:
 
     def __init__(self, chunks, context, user):
         self.chunks, self.context, self.user = chunks, context, user
-        self.sock = self.body = None
+        self.sock = self.body = self.subscription = None
         self.chunked = False
 
     def advance(self):
@@ -62,6 +66,9 @@ class HubStream:
         return "".join(sent), None
 
     def send(self, text):
+        """Write ``text`` at once or not at all: the socket does not block, and a page that
+        cannot take an event now (its connection's buffer full, tens of KB not read) is gone
+        (OSError); the browser comes back and catches up by version."""
         data = text.encode()
         if self.chunked:
             data = b"%X\r\n%s\r\n" % (len(data), data)
@@ -114,7 +121,11 @@ class StreamHub:
     def adopt(self, stream, sock, chunked, body):
         """Take ``stream`` over: its headers are sent on ``sock``; ``body`` is the response
         to close when it ends."""
-        sock.settimeout(SEND_TIMEOUT)
+        sock.setblocking(False)  # no request thread ever waits for a page (see HubStream.send)
+        try:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, SEND_BUFFER)
+        except OSError:
+            pass
         stream.sock, stream.chunked, stream.body = sock, chunked, body
         with self._lock:
             self.open += 1
@@ -192,7 +203,12 @@ class StreamHub:
             fired, self._fired = self._fired, set()
         now = time.monotonic()
         for stream, wait in arriving:
-            self._park(stream, wait, now, fired)
+            try:
+                self._park(stream, wait, now, fired)
+            except Exception:  # noqa: BLE001 (that stream ends; the others go on)
+                log.exception("parking a live stream")
+                self._unpark(stream)
+                self._submit_end(stream)
         due.extend((stream, False) for stream in fired if stream in self._parked)
         while self._timers and self._timers[0][0] <= now:
             _, ticket, stream = heapq.heappop(self._timers)
@@ -207,7 +223,7 @@ class StreamHub:
 
     def _park(self, stream, wait, now, fired):
         ticket = next(self._tickets)
-        self._parked[stream] = ticket
+        self._parked[stream] = ticket  # first: _unpark undoes whatever follows
         stream.subscription = wait.subscription
         heapq.heappush(self._timers, (now + wait.timeout, ticket, stream))
         self._selector.register(stream.sock, selectors.EVENT_READ, stream)
@@ -220,7 +236,8 @@ class StreamHub:
         """Take ``stream`` out of waiting; False if it was not waiting (already taken)."""
         if self._parked.pop(stream, None) is None:
             return False
-        stream.subscription.notify = None
+        if stream.subscription is not None:
+            stream.subscription.notify = None
         try:
             self._selector.unregister(stream.sock)
         except (KeyError, ValueError, OSError):
@@ -235,12 +252,12 @@ class StreamHub:
 
 
 def _gone(sock):
-    """Whether the page behind a waiting stream's socket went away (a browser sends nothing
-    more on an event stream: what it does send is read and dropped)."""
+    """Whether the page behind a waiting stream's (non-blocking) socket went away: a browser
+    sends nothing more on an event stream, so what it does send is read and dropped."""
     try:
-        data = sock.recv(4096, socket.MSG_DONTWAIT)
-    except (BlockingIOError, InterruptedError):
+        data = sock.recv(4096)
+    except (BlockingIOError, InterruptedError, ssl.SSLWantReadError, ssl.SSLWantWriteError):
         return False
-    except OSError:
+    except (OSError, ValueError):
         return True
     return not data
