@@ -223,5 +223,18 @@ def test_bid_in_one_browser_updates_the_other_and_a_late_bid_extends_the_end_auc
     expect(bobby.locator("[data-bid-status=leading]")).to_be_visible()
     assert alice.evaluate("window.__notReloaded") is True
 
+    # Found in review: a swap without a clock mark (the header's unread count, polled every
+    # 15 s) set the countdown back by the age of the page's last mark, so an ended auction
+    # looked open. After such a swap it keeps to the real end.
+    alice.wait_for_timeout(8_000)
+    alice.evaluate("""() => document.body.dispatchEvent(new CustomEvent("htmx:afterSwap",
+        {bubbles: true, detail: {elt: document.querySelector("header")}}))""")
+    alice.wait_for_timeout(1_200)
+    shown = re.search(r"(\d\d):(\d\d):(\d\d)", alice.locator(".countdown").text_content())
+    shown_left = int(shown[1]) * 3600 + int(shown[2]) * 60 + int(shown[3])
+    real_left = (datetime.fromisoformat(ends.get_attribute("datetime"))
+                 - datetime.now(timezone.utc)).total_seconds()
+    assert shown_left <= real_left + 2, (shown_left, real_left)
+
     problems += csp_violations(pages)
     assert problems == [], json.dumps(problems, ensure_ascii=False, indent=1)

@@ -84,9 +84,12 @@
   };
   var serverOffset = 0;  // server clock minus this device's clock, in milliseconds
 
+  // Only a mark that just arrived (in what was swapped in) says what the server's clock reads
+  // now: an older one elsewhere on the page would set the clock back by the page's age.
   function readServerClock(root) {
-    var marks = (root || document).querySelectorAll("[data-server-now]");
-    if (!marks.length && root && root !== document) { marks = document.querySelectorAll("[data-server-now]"); }
+    root = root || document;
+    var marks = Array.prototype.slice.call(root.querySelectorAll("[data-server-now]"));
+    if (root.hasAttribute && root.hasAttribute("data-server-now")) { marks.push(root); }
     if (!marks.length) { return; }
     var server = Date.parse(marks[marks.length - 1].getAttribute("data-server-now"));
     if (!isNaN(server)) { serverOffset = server - Date.now(); }
