@@ -37,9 +37,12 @@ def parse_day(text, field):
     if not text:
         return None
     try:
-        return datetime.strptime(text, "%Y-%m-%d").date()
+        day = datetime.strptime(text, "%Y-%m-%d").date()
     except ValueError:
         raise IpRequestError(_l("Write the date as YYYY-MM-DD."), field=field) from None
+    if not 2000 <= day.year <= 2100:
+        raise IpRequestError(_l("Give a date between the years 2000 and 2100."), field=field)
+    return day
 
 
 def default_period(request, now):

@@ -11,9 +11,15 @@ from app.extensions import db
 from app.htmx import render_page_or_fragment
 from app.models import AuditEntry, User
 from app.permissions import is_admin, require
+from app.urls import MAX_ID
 
 PAGE_SIZE = 50
 BANGKOK = timezone(timedelta(hours=7))
+
+
+def _id(value):
+    """An id typed in the filters, or None when it cannot be one."""
+    return value if value is not None and 0 <= value <= MAX_ID else None
 
 
 def _date(text, end=False):
@@ -30,9 +36,9 @@ def _filters(args):
     return {"actor": args.get("actor", "").strip()[:40],
             "action": args.get("action", "").strip()[:40],
             "target_type": args.get("target_type", "").strip()[:16],
-            "target_id": args.get("target_id", type=int),
+            "target_id": _id(args.get("target_id", type=int)),
             "since": args.get("since", "")[:10], "until": args.get("until", "")[:10],
-            "before": args.get("before", type=int)}
+            "before": _id(args.get("before", type=int))}
 
 
 def _query(filters):

@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from app.blueprints.moderation.queue import KIND_LABELS
 from app.extensions import db
+from app.urls import MAX_ID
 from app.models import (Appeal, Auction, BoardPost, Explanation, LiftRequest, Listing, Message,
                         Report, ReviewItem, Sanction, Shop, StopSign, Strike, User)
 from app.models.complaints import Complaint
@@ -62,6 +63,8 @@ def cursor_of(item):
 def _parse_cursor(text):
     try:
         micros, item_id = (int(part) for part in text.split("-", 1))
+        if not 0 <= item_id <= MAX_ID:
+            return None
         return datetime.fromtimestamp(micros / 1_000_000, tz=timezone.utc), item_id
     except (ValueError, OverflowError, OSError):
         return None

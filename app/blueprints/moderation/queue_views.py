@@ -16,7 +16,8 @@ from app.blueprints.moderation import bp, queue, queue_data, row_cache
 from app.blueprints.moderation.queue_live import counts_context
 from app.database import utcnow
 from app.extensions import db
-from app.forms import EmptyForm
+from app.forms import EmptyForm, strip_control_characters
+from app.urls import MAX_ID
 from app.htmx import wants_fragment
 from app.models import ReviewItem
 from app.net import client_ip
@@ -137,7 +138,9 @@ def _row_response(item, *, error="", note="", status=200):
 
 
 def _form_values():
-    return {k: v for k, v in request.form.items() if k not in ("csrf_token", "action", "next")}
+    """The action's fields as typed, without control characters (NUL, as the site's forms)."""
+    return {k: strip_control_characters(v) for k, v in request.form.items()
+            if k not in ("csrf_token", "action", "next")}
 
 
 @bp.route("/items/<int:item_id>/decide", methods=["POST"])
@@ -184,7 +187,8 @@ def bulk():
     skipped and left as they were; the moderator is told how many were done and skipped."""
     if not EmptyForm().validate_on_submit():
         abort(400)
-    ids = [int(v) for v in request.form.getlist("item") if v.isdigit()][:BULK_MAX]
+    ids = [int(v) for v in request.form.getlist("item")
+           if v.isdigit() and int(v) <= MAX_ID][:BULK_MAX]
     name = request.form.get("action", "")
     now, ip = utcnow(), client_ip()
     done = skipped = 0

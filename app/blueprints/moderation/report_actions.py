@@ -15,7 +15,7 @@ from app.models import BoardPost, User
 SANCTION_FIELDS = ("kind", "rule", "facts", "days", "fine", "limits")
 
 
-def _int(value, field, message):
+def _int(value, field, message, most):
     text = str(value or "").strip().replace(",", "")
     if not text:
         return None
@@ -23,15 +23,16 @@ def _int(value, field, message):
         number = int(text)
     except ValueError:
         raise ModerationError(message, field=field) from None
-    if number < 0 or number > 10**11:
+    if number < 0 or number > most:
         raise ModerationError(message, field=field)
     return number
 
 
 def sanction_values(form, now):
     """The :func:`sanctions.impose` keywords from a submitted form (days, fine in baht)."""
-    days = _int(form.get("days"), "days", _l("Give the duration as a number of days."))
-    fine = _int(form.get("fine"), "fine", _l("Give the fine in whole baht."))
+    days = _int(form.get("days"), "days", _l("Give the duration as a number of days, at most "
+                                              "3,650 (a closure has no end)."), 3650)
+    fine = _int(form.get("fine"), "fine", _l("Give the fine in whole baht."), 10**9)
     return dict(rule=form.get("rule", ""), facts=form.get("facts", ""),
                 ends_at=now + timedelta(days=days) if days else None,
                 fine_satang=fine * 100 if fine else None, limits=form.get("limits", ""))
