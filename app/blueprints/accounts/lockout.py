@@ -60,9 +60,14 @@ def record_failure(ip, email_tried, now):
     return block
 
 
-def lift_block(block, admin, now):
-    """End ``block`` early and forget the failures that caused it."""
+def lift_block(block, admin, now, ip=""):
+    """End ``block`` early and forget the failures that caused it (audited, MOD-10)."""
+    from app.blueprints.moderation import audit
+
     lift_blocks_for(block.ip, now, admin)
+    audit.record(admin, "login_block.lift", "login_block", block.id,
+                 before={"ip": block.ip, "blocked_until": block.blocked_until},
+                 after={"lifted_at": now}, now=now, ip=ip)
 
 
 def purge_old_records(now, keep_days=30):

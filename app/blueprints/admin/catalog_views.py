@@ -11,6 +11,7 @@ from app.blueprints.shops import prohibited, shop_services
 from app.database import utcnow
 from app.extensions import db
 from app.forms import EmptyForm
+from app.net import client_ip
 
 SECTION_LABELS = {"shops": _l("Opening shops"), "listings": _l("Posting listings"),
                   "messages": _l("Sending messages")}
@@ -23,7 +24,8 @@ def prohibited_list():
     if form.validate_on_submit():
         try:
             prohibited.add_term(form.term.data, form.action.data, form.group_th.data,
-                                form.group_en.data)
+                                form.group_en.data, by=current_user, now=utcnow(),
+                                ip=client_ip())
             db.session.commit()
         except AccountError as error:
             db.session.rollback()
@@ -40,7 +42,7 @@ def prohibited_list():
 def delete_prohibited(term_id):
     """Take a word off the list."""
     if EmptyForm().validate_on_submit():
-        prohibited.remove_term(term_id)
+        prohibited.remove_term(term_id, by=current_user, now=utcnow(), ip=client_ip())
         db.session.commit()
     return redirect(url_for("admin.prohibited_list"))
 
@@ -73,6 +75,6 @@ def freeze(section):
 def unfreeze(section):
     """Accept new posts in a section again."""
     if EmptyForm().validate_on_submit():
-        shop_services.unfreeze_section(section)
+        shop_services.unfreeze_section(section, admin=current_user, now=utcnow())
         db.session.commit()
     return redirect(url_for("admin.sections"))

@@ -8,8 +8,11 @@ from app.models import User
 from app.models.accounts import ROLES
 
 
-def set_role(user, role, *, by):
-    """Give ``user`` a role; the last admin cannot be demoted, nor can admins demote themselves."""
+def set_role(user, role, *, by, now, ip=""):
+    """Give ``user`` a role; the last admin cannot be demoted, nor can admins demote themselves.
+    Audited (MOD-10)."""
+    from app.blueprints.moderation import audit
+
     if role not in ROLES:
         raise AccountError(_l("Unknown role."))
     if user.role == "admin" and role != "admin":
@@ -18,7 +21,10 @@ def set_role(user, role, *, by):
         admins = db.session.scalar(select(func.count(User.id)).where(User.role == "admin"))
         if admins <= 1:
             raise AccountError(_l("The last admin cannot be demoted."))
-    user.role = role
+    before, user.role = user.role, role
+    if before != role:
+        audit.record(by, "user.role", "user", user.id, before={"role": before},
+                     after={"role": role}, now=now, ip=ip)
     db.session.flush()
     return user
 

@@ -11,6 +11,7 @@ from app.database import utcnow
 from app.extensions import db
 from app.forms import EmptyForm
 from app.models import EmailMessage, LoginBlock, TrafficLogEntry, User
+from app.net import client_ip
 from app.htmx import render_page_or_fragment
 from app.models.accounts import ROLES
 from app.models.mail import MAIL_STATUSES
@@ -50,7 +51,8 @@ def set_role(user_id):
     form = EmptyForm()
     if form.validate_on_submit():
         try:
-            services.set_role(user, request.form.get("role", ""), by=current_user)
+            services.set_role(user, request.form.get("role", ""), by=current_user, now=utcnow(),
+                              ip=client_ip())
             db.session.commit()
             flash(_l("The role of %(name)s is now: %(role)s.", name=user.display_name,
                      role=ROLE_LABELS[user.role]), "success")
@@ -72,7 +74,7 @@ def lift_login_block(block_id):
     """Lift a block early."""
     block = db.get_or_404(LoginBlock, block_id)
     if EmptyForm().validate_on_submit():
-        lockout.lift_block(block, current_user, utcnow())
+        lockout.lift_block(block, current_user, utcnow(), ip=client_ip())
         db.session.commit()
         flash(_l("The block on %(ip)s has been lifted.", ip=block.ip), "success")
     return redirect(url_for("admin.login_blocks"))

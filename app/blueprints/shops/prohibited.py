@@ -50,8 +50,10 @@ def check_text(*texts):
     return Verdict(None, ())
 
 
-def add_term(term, action, group_th, group_en):
-    """Admin: add a word to the prohibited list."""
+def add_term(term, action, group_th, group_en, *, by, now, ip=""):
+    """Admin: add a word to the prohibited list (audited, MOD-10)."""
+    from app.blueprints.moderation import audit
+
     from flask_babel import lazy_gettext as _l
 
     from app.blueprints.shops.errors import ShopError
@@ -67,13 +69,24 @@ def add_term(term, action, group_th, group_en):
                            group_en=group_en.strip()[:100])
     db.session.add(entry)
     db.session.flush()
+    audit.record(by, "prohibited.add", "prohibited_term", entry.id, after=_facts(entry),
+                 now=now, ip=ip)
     return entry
 
 
-def remove_term(term_id):
-    """Admin: take a word off the prohibited list."""
+def _facts(entry):
+    return {"term": entry.term, "action": entry.action, "group_th": entry.group_th,
+            "group_en": entry.group_en}
+
+
+def remove_term(term_id, *, by, now, ip=""):
+    """Admin: take a word off the prohibited list (audited, MOD-10)."""
+    from app.blueprints.moderation import audit
+
     entry = db.session.get(ProhibitedTerm, term_id)
     if entry is not None:
+        audit.record(by, "prohibited.remove", "prohibited_term", entry.id,
+                     before=_facts(entry), now=now, ip=ip)
         db.session.delete(entry)
         db.session.flush()
 

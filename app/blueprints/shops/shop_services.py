@@ -190,15 +190,27 @@ def freeze_section(section, *, notice_th, notice_en, admin, now):
     frozen.notice_th, frozen.notice_en = notice_th.strip()[:300], notice_en.strip()[:300]
     frozen.frozen_at, frozen.frozen_by_id = now, admin.id
     db.session.flush()
+    _audit_section(admin, "section.freeze", frozen,
+                   after={"section": section, "notice_th": frozen.notice_th,
+                          "notice_en": frozen.notice_en}, now=now)
     return frozen
 
 
-def unfreeze_section(section):
+def unfreeze_section(section, *, admin, now):
     """Admin: accept new posts in ``section`` again."""
     frozen = db.session.scalar(select(FrozenSection).where(FrozenSection.section == section))
     if frozen is not None:
+        _audit_section(admin, "section.unfreeze", frozen, before={"section": section},
+                       now=now)
         db.session.delete(frozen)
         db.session.flush()
+
+
+def _audit_section(admin, action, frozen, *, now, before=None, after=None):
+    """An admin's freeze or thaw in the audit log (MOD-10)."""
+    from app.blueprints.moderation import audit
+
+    audit.record(admin, action, "section", frozen.id, before=before, after=after, now=now)
 
 
 def frozen_sections():
