@@ -45,3 +45,7 @@ def test_admins_changes_are_in_the_audit_log_mod_10(make_member, client_for):
     assert '"moderator"' in role.after and '"member"' in role.before
     assert "กระดูกเสือ" in logged["prohibited.remove"].before
     assert "203.0.113.9" in logged["login_block.lift"].before
+    page = client.get("/moderation/audit")
+    assert page.status_code == 200
+    assert "login_block.lift" in page.get_data(as_text=True) or "203.0.113.9" in page.get_data(
+        as_text=True)
