@@ -355,8 +355,14 @@ def test_the_seller_ends_early_only_while_the_reserve_is_unmet_auc_8(board, make
     bid(board.alice_client, auction, 500)
     page = board.seller_client.get(f"/auctions/{auction.id}").get_data(as_text=True)
     assert "End the auction now" in page
+    # One tap asks first (found in review: it ended the auction at once, irreversibly).
     response = post_form(board.seller_client, f"/auctions/{auction.id}/end", {},
                          form_url=f"/auctions/{auction.id}")
+    assert response.status_code == 200
+    assert "without a sale" in response.get_data(as_text=True)
+    assert fresh(auction).ended_early is None
+    response = post_form(board.seller_client, f"/auctions/{auction.id}/end",
+                         {"confirmed": "yes"}, form_url=f"/auctions/{auction.id}")
     assert response.status_code == 302
     auction = fresh(auction)
     assert auction.ended_early == "seller" and auction.settled_at is not None
@@ -366,14 +372,16 @@ def test_the_seller_ends_early_only_while_the_reserve_is_unmet_auc_8(board, make
     assert "End the auction now" not in board.seller_client.get(
         f"/auctions/{met.id}").get_data(as_text=True)
     token = csrf_from(board.seller_client.get(f"/auctions/{met.id}").get_data(as_text=True))
-    board.seller_client.post(f"/auctions/{met.id}/end", data={"csrf_token": token})
+    board.seller_client.post(f"/auctions/{met.id}/end", data={"csrf_token": token,
+                                                              "confirmed": "yes"})
     assert fresh(met).ended_early is None
 
 
 def test_only_the_seller_may_end_an_auction_auc_8(board):
-    response = post_form(board.alice_client, f"/auctions/{board.auction.id}/end", {},
-                         form_url=f"/auctions/{board.auction.id}")
-    assert response.status_code == 403
+    for confirmed in ("", "yes"):
+        response = post_form(board.alice_client, f"/auctions/{board.auction.id}/end",
+                             {"confirmed": confirmed}, form_url=f"/auctions/{board.auction.id}")
+        assert response.status_code == 403
     assert fresh(board.auction).ended_early is None
 
 

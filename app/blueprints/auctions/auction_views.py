@@ -264,7 +264,15 @@ def watch(auction_id):
 @bp.route("/<int:auction_id>/end", methods=["POST"])
 @login_required
 def end(auction_id):
-    """The seller ends the auction early, only while the reserve is not met (AUC-8)."""
+    """The seller ends the auction early, only while the reserve is not met (AUC-8), after a
+    confirmation step (it cannot be undone)."""
+    if request.form.get("confirmed") != "yes":
+        auction = auction_or_404(auction_id)
+        if auction.seller_id != current_user.id:
+            abort(403)
+        if not EmptyForm().validate_on_submit():
+            abort(400)
+        return render_template("auctions/confirm_end.html", auction=auction, form=EmptyForm())
     auction = lock_auction(auction_id)
     if auction is None:
         abort(404)
