@@ -553,6 +553,9 @@ def main():
     parser.add_argument("--bidders", type=int, default=64)
     parser.add_argument("--workers", default="2")
     parser.add_argument("--threads", default="8")
+    parser.add_argument("--worker-class", default="app.live.gunicorn_worker.LiveStreamWorker",
+                        help="gunicorn worker (the production default; gthread for the plain "
+                             "threaded worker)")
     parser.add_argument("--rate", type=float, default=300.0,
                         help="offered bid attempts a second in the open-loop phase")
     parser.add_argument("--rates", default="",
@@ -616,7 +619,7 @@ def main():
 
         port = free_port()
         server = subprocess.Popen(
-            [str(BIN / "gunicorn"), "-w", args.workers, "-k", "gthread", "--threads",
+            [str(BIN / "gunicorn"), "-w", args.workers, "-k", args.worker_class, "--threads",
              args.threads, "--keep-alive", "30", "-b", f"127.0.0.1:{port}",
              "--access-logfile", "/dev/null",
              "wsgi:app"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
@@ -634,7 +637,7 @@ def main():
         for n, browser in enumerate(browsers, start=1):
             browser.login(f"bidder{n}@bench.example", f"/auctions/{auction_ids[0]}")
         print(f"{os.cpu_count()} cores; {args.bidders} bidders logged in; gunicorn "
-              f"{args.workers} workers x {args.threads} threads (gthread); PostgreSQL; "
+              f"{args.workers} workers x {args.threads} threads ({args.worker_class}); PostgreSQL; "
               f"confirmation {'in the page' if args.flow == 'page' else 'step on the server'}; "
               f"{args.seconds:g} s per phase; open loop at "
               f"{', '.join(f'{r:g}' for r in rates)} bid attempts/s ({args.arrivals})\n")
