@@ -80,6 +80,10 @@ def strip_control_characters(value):
     return value.translate(_CONTROL_CHARACTERS) if isinstance(value, str) else value
 
 
+#: An amount in baht: phones show the number keys (with the decimal point).
+BAHT_INPUT = {"inputmode": "decimal"}
+
+
 class TalatForm(FlaskForm):
     """Base for every form of the site."""
 

@@ -6,7 +6,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.blueprints.accounts.forms import REQUIRED, TOO_LONG
-from app.forms import TalatForm
+from app.forms import BAHT_INPUT, TalatForm
 
 DURATIONS = (1, 3, 5, 7, 10, 14, 21, 30)
 MONEY = [Optional(), Length(max=20, message=TOO_LONG)]
@@ -20,13 +20,15 @@ class AuctionForm(TalatForm):
     description = TextAreaField(_l("Description"), validators=[
         Optional(), Length(max=5000, message=TOO_LONG)])
     category_id = SelectField(_l("Category"), coerce=int, validate_choice=False)
-    starting_price = StringField(_l("Starting price (baht)"), validators=[
+    starting_price = StringField(_l("Starting price (baht)"), render_kw=BAHT_INPUT, validators=[
         DataRequired(REQUIRED), Length(max=20, message=TOO_LONG)])
-    min_increment = StringField(_l("Minimum increment (baht)"), validators=[
-        DataRequired(REQUIRED), Length(max=20, message=TOO_LONG)])
+    min_increment = StringField(_l("Minimum increment (baht)"), render_kw=BAHT_INPUT,
+                                validators=[DataRequired(REQUIRED),
+                                            Length(max=20, message=TOO_LONG)])
     reserve = StringField(_l("Reserve price (baht, optional, hidden from bidders)"),
+                          render_kw=BAHT_INPUT, validators=MONEY)
+    buy_now = StringField(_l("Buy-now price (baht, optional)"), render_kw=BAHT_INPUT,
                           validators=MONEY)
-    buy_now = StringField(_l("Buy-now price (baht, optional)"), validators=MONEY)
     starts_at = StringField(_l("Start (Bangkok time; leave empty to start now)"),
                             validators=[Optional(), Length(max=20, message=TOO_LONG)])
     duration_days = SelectField(_l("Duration"), coerce=int, default=7, choices=[
@@ -41,7 +43,7 @@ class BidForm(TalatForm):
     """A bid: a direct amount or a hidden maximum (AUC-9). ``version`` and ``leading`` are
     the state the bidder saw on the confirmation step."""
 
-    amount = StringField(_l("Your bid (baht)"), validators=[
+    amount = StringField(_l("Your bid (baht)"), render_kw=BAHT_INPUT, validators=[
         DataRequired(REQUIRED), Length(max=20, message=TOO_LONG)])
     mode = RadioField(_l("How to bid"), default="proxy", choices=[
         SelectChoice("proxy", _l("Maximum bid: the system bids for me, one increment at a "

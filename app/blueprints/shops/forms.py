@@ -6,7 +6,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.blueprints.accounts.forms import REQUIRED, TOO_LONG
-from app.forms import TalatForm
+from app.forms import BAHT_INPUT, TalatForm
 
 
 class ShopForm(TalatForm):
@@ -64,8 +64,8 @@ class ListingForm(TalatForm):
     description = TextAreaField(_l("Description"), validators=[
         Optional(), Length(max=5000, message=TOO_LONG)])
     category_id = SelectField(_l("Category"), coerce=int, validate_choice=False)
-    price = StringField(_l("Price (baht)"), validators=[DataRequired(REQUIRED),
-                                                        Length(max=20, message=TOO_LONG)])
+    price = StringField(_l("Price (baht)"), render_kw=BAHT_INPUT,
+                        validators=[DataRequired(REQUIRED), Length(max=20, message=TOO_LONG)])
     quantity = IntegerField(_l("Quantity"), default=1, validators=[
         Optional(),
         NumberRange(min=0, max=9999, message=_l("Quantity is a whole number from 0 to 9999."))])
