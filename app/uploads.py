@@ -26,7 +26,10 @@ KINDS = ("public", "private")
 
 
 class UploadRejected(Exception):
-    """The file is not an image we accept; ``message`` says why, in the user's language."""
+    """The file is not an image we accept; ``message`` says why, in the user's language.
+    ``field``: the form field it came from, when a form has more than one upload."""
+
+    field = None
 
     def __init__(self, message):
         super().__init__(str(message))

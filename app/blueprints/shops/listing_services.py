@@ -77,6 +77,13 @@ def _apply_prohibited_check(listing, values):
     # A held listing stays held when edited: only a moderator's decision releases it.
 
 
+def hold_groups(listing):
+    """Why ``listing`` is held, in the reader's language: the prohibited groups its text
+    matches now (the stored reason, in English for the moderators' queue, if none does)."""
+    groups = check_text(listing.title, listing.description).groups(current_language())
+    return ", ".join(str(g) for g in groups) or listing.hold_reason
+
+
 def check_shop_may_post(shop, member, now):
     """A suspended member posts nothing, and nothing is posted in a suspended owner's shop,
     by staff either: the shop is how the owner sells (ACC-5)."""

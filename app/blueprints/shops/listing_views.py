@@ -68,7 +68,12 @@ def _store_uploads(form, listing, now):
     """Store the certificate photo and the photos sent with the form."""
     certificate = form.certificate_photo.data
     if certificate:
-        listing.certificate_photo_key = store_image(certificate.read(), session=db.session).key
+        try:
+            stored = store_image(certificate.read(), session=db.session)
+        except UploadRejected as error:
+            error.field = "certificate_photo"  # said under the certificate, not the photos
+            raise
+        listing.certificate_photo_key = stored.key
     for upload in form.photos.data or []:
         if upload and upload.filename:
             stored = store_image(upload.read(), session=db.session)
@@ -90,7 +95,8 @@ def _save(form, write):
         db.session.commit()
     except UploadRejected as error:
         db.session.rollback()
-        form.photos.errors = [str(error.message)]
+        field = getattr(form, getattr(error, "field", None) or "photos")
+        field.errors = [str(error.message)]
     except AccountError as error:
         db.session.rollback()
         show_error(form, error)
@@ -120,7 +126,7 @@ def new_listing(slug):
             if listing.status == "held":
                 flash(_l("Your listing is waiting for a moderator because it may be "
                          "prohibited goods (%(groups)s). We will tell you the outcome.",
-                         groups=listing.hold_reason), "info")
+                         groups=listing_services.hold_groups(listing)), "info")
             else:
                 flash(_l("Your listing is online."), "success")
             return redirect(url_for("shops.listing", listing_id=listing.id))
@@ -136,6 +142,7 @@ def listing(listing_id):
         "shops/listing.html", listing=listing, shop=listing.shop,
         condition_labels=CONDITION_LABELS, rating_labels=RATING_LABELS,
         can_manage=can_manage_listings(current_user, listing.shop),
+        hold_groups=listing_services.hold_groups(listing) if listing.status == "held" else "",
         watching=watch_services.is_watching(current_user, listing)))
     return activity.count_view(response, listing.id, utcnow())
 
