@@ -288,26 +288,30 @@ def test_sign_shows_on_cards_search_and_auction_cards_mod_1(moderator, make_list
 
 
 def test_fake_to_authentic_restores_status_and_withdraws_strike_auc_4(moderator,
-                                                                     make_listing):
-    """AUC-4, MOD-4: replacing FAKE with AUTHENTIC withdraws its strike and restores the
-    listing (sold out stays sold out)."""
+                                                                     make_listing,
+                                                                     make_auction):
+    """AUC-4, MOD-4: replacing FAKE with AUTHENTIC withdraws its strike (an auction's) and
+    restores the listing (sold out stays sold out)."""
     listing = make_listing(quantity=0, status="sold_out")
-    fake = hang(listing, "fake", moderator)
-    assert signs.strike_count(listing.shop.owner_id) == 1
+    hang(listing, "fake", moderator)
     hang(listing, "authentic", moderator, "Genuine after all.")
-    assert signs.strike_count(listing.shop.owner_id) == 0
     assert fresh(Listing, listing.id).status == "sold_out"
+    auction = make_auction()
+    fake = hang(auction, "fake", moderator)
+    assert signs.strike_count(auction.seller_id) == 1
+    hang(auction, "authentic", moderator, "Genuine after all.")
+    assert signs.strike_count(auction.seller_id) == 0
     strike = db.session.scalar(select(Strike).where(Strike.sign_id == fake.id))
     assert strike.withdrawn_at is not None
 
 
-def test_fake_replaced_by_fake_keeps_one_strike_auc_4(moderator, make_listing):
+def test_fake_replaced_by_fake_keeps_one_strike_auc_4(moderator, make_auction):
     """AUC-4: confirming FAKE (say on an expert verdict) is not a second strike."""
-    listing = make_listing()
-    hang(listing, "fake", moderator)
-    second = hang(listing, "fake", moderator, "Confirmed.", decision_basis="expert",
+    auction = make_auction()
+    hang(auction, "fake", moderator)
+    second = hang(auction, "fake", moderator, "Confirmed.", decision_basis="expert",
                   expert_body="Association", expert_verdict="A copy")
-    assert signs.strike_count(listing.shop.owner_id) == 1
+    assert signs.strike_count(auction.seller_id) == 1
     assert db.session.scalar(select(Strike.sign_id)) == second.id
     assert db.session.scalar(select(func.count(BoardPost.id))) == 1
 

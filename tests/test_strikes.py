@@ -120,11 +120,32 @@ def test_ending_a_fake_sign_withdraws_its_strike_auc_4(make_member, make_auction
     assert "0 strikes" in page and "withdrawn" in page
 
 
-def test_listing_fakes_count_as_strikes_too_auc_4(make_shop, make_listing, moderator):
-    """AUC-4: a FAKE listing strikes the shop's owner as well."""
+def test_listing_fakes_are_no_strikes_against_auction_rights_auc_4_shop_8(
+        make_shop, make_listing, moderator):
+    """AUC-4 counts FAKE signs on auctions (found in review: listing FAKEs counted too and
+    suspended auction rights); listings count towards a shop's closure (SHOP-8) instead."""
     shop = make_shop()
-    fake(make_listing(shop=shop), moderator, "listing")
-    assert signs.strike_count(shop.owner_id) == 1
+    for _ in range(3):
+        fake(make_listing(shop=shop), moderator, "listing")
+    assert signs.strike_count(shop.owner_id) == 0
+    assert fresh_user(shop.owner).auction_rights == "active"
+
+
+def test_a_withdrawn_strike_under_three_asks_moderators_to_restore_rights_auc_4(
+        make_member, make_auction, moderator):
+    """Found in review: when a strike was withdrawn and fewer than 3 remained, the rights the
+    strikes had suspended stayed suspended with nobody told. Moderators are asked now."""
+    seller = make_member()
+    sign = fake(make_auction(seller=seller), moderator)
+    for _ in range(2):
+        fake(make_auction(seller=seller), moderator)
+    assert fresh_user(seller).auction_rights == "suspended"
+    signs.end_sign(db.session.get(StopSign, sign.id), moderator, "Wrong call.", now=utcnow())
+    db.session.commit()
+    item = db.session.scalar(select(ReviewItem).where(ReviewItem.kind == "reinstatement"))
+    assert item.subject_user_id == seller.id and "2" in item.summary
+    decide(item, moderator, "restore", "The strikes no longer hold.")
+    assert fresh_user(seller).auction_rights == "active"
 
 
 def test_shop_with_more_than_three_fakes_is_flagged_and_can_be_closed_shop_8(

@@ -136,8 +136,8 @@ def claim_holder(item, now):
     return None
 
 
-#: Kinds whose decisions check every party to the case themselves.
-PARTY_CHECKED_KINDS = ("complaint", "counter")
+#: Kinds whose decisions check every party to the case themselves (with their own words).
+PARTY_CHECKED_KINDS = ("complaint", "counter", "ip_request")
 
 
 def check_may_work(item, moderator, now):
@@ -148,7 +148,7 @@ def check_may_work(item, moderator, now):
     holder = claim_holder(item, now)
     if holder is not None and holder != moderator.id:
         raise ModerationError(_l("Another moderator is working on this item."))
-    # (Complaints name their parties more fully: complaints.handling_actions refuses them.)
+    # (Complaints and IP-address requests name their parties more fully and refuse them.)
     if item.subject_user_id == moderator.id and item.kind not in PARTY_CHECKED_KINDS:
         raise ModerationError(_l("This item is about you: another moderator must decide it."))
     if item.excluded_moderator_id == moderator.id:

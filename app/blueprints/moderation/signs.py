@@ -164,7 +164,8 @@ def hang_sign(target_type, target_id, kind, moderator, reason, *, now, ip="",
             strikes.move_strike(old, sign)
         else:
             _post_fake(target_type, item, sign, now)
-            strikes.add_strike(sign, moderator, now=now, ip=ip)
+            if target_type == "auction":  # AUC-4 (a shop's FAKE listings: SHOP-8 below)
+                strikes.add_strike(sign, moderator, now=now, ip=ip)
     elif was_fake:
         strikes.withdraw_strike(old, moderator, reason, now=now, ip=ip)
     if target_type == "listing" and kind == FAKE and not was_fake:

@@ -1,6 +1,6 @@
 """Strikes for FAKE signs and what they lead to (AUC-4, SHOP-8).
 
-One strike per FAKE sign. At 3 active strikes the owner's auction rights are suspended at
+One strike per FAKE sign on an auction. At 3 active strikes the owner's auction rights are suspended at
 once, with a notice saying why and how to ask for them back (a ``reinstatement`` review item);
 at 6 moderators are prompted to revoke them (``strike_revoke``). A shop with more than 3 FAKE
 listings is flagged for permanent closure (``shop_fakes``).
@@ -90,6 +90,13 @@ def withdraw_strike(sign, moderator, reason, *, now, ip=""):
     audit.record(moderator, "strike.withdraw", "user", sign.owner_id,
                  before={"strikes": count + 1}, after={"strikes": count, "sign_id": sign.id},
                  note=reason, now=now, ip=ip)
+    owner = sign.owner
+    if count < SUSPEND_AT and owner.auction_rights == "suspended" and \
+            queue.open_item_for("reinstatement", "user", owner.id) is None:
+        # The strikes that suspended the rights no longer add up to 3: a moderator decides
+        # whether to give them back (they may have been suspended for more than strikes).
+        queue.open_item("reinstatement", "user", owner.id, now=now, subject_user_id=owner.id,
+                        summary=f"Strikes withdrawn: {count} left; restore auction rights?")
     return strike
 
 
