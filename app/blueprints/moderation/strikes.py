@@ -1,9 +1,10 @@
 """Strikes for FAKE signs and what they lead to (AUC-4, SHOP-8).
 
-One strike per FAKE sign on an auction. At 3 active strikes the owner's auction rights are suspended at
-once, with a notice saying why and how to ask for them back (a ``reinstatement`` review item);
-at 6 moderators are prompted to revoke them (``strike_revoke``). A shop with more than 3 FAKE
-listings is flagged for permanent closure (``shop_fakes``).
+One strike per FAKE sign on an auction. At 3 active strikes the seller's auction rights are
+suspended at once, with a notice saying why and how to ask for them back (a ``reinstatement``
+review item, also raised when withdrawn strikes leave fewer than 3); at 6 moderators are
+prompted to revoke them (``strike_revoke``). A shop with more than 3 FAKE listings is flagged
+for permanent closure (``shop_fakes``).
 """
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
