@@ -3,6 +3,7 @@ one post; hidden posts stay hidden; hostile text is escaped."""
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from app.blueprints.boards import services
 from app.database import utcnow
@@ -68,3 +69,36 @@ def test_unknown_board_is_refused_by_the_service(app):
     """Only the three boards exist."""
     with pytest.raises(ValueError):
         services.post("gossip", "x", now=utcnow())
+
+
+def test_a_fake_post_says_when_the_sign_is_lifted_or_found_authentic_auc_5_mod_4(
+        client, make_member, make_auction, make_listing):
+    """Found in review: the public fake boards kept a post unchanged after moderators lifted
+    its FAKE sign or found the item AUTHENTIC. The post says so now; a FAKE confirmed by a
+    second FAKE sign stays as it was."""
+    from app.blueprints.moderation import signs
+    from app.models import BoardPost, StopSign
+
+    moderator = make_member(display_name="Keeper Four", role="moderator")
+    db.session.commit()
+    client.set_cookie("lang", "en")
+    auction, listing, kept = make_auction(), make_listing(), make_auction()
+    for target_type, item in (("auction", auction), ("listing", listing), ("auction", kept)):
+        signs.hang_sign(target_type, item.id, "fake", moderator, "A copy.", now=utcnow())
+    db.session.commit()
+    signs.hang_sign("auction", auction.id, "authentic", moderator, "Genuine.", now=utcnow())
+    lifted = db.session.scalar(select(StopSign).where(
+        StopSign.target_type == "listing", StopSign.ended_at.is_(None)))
+    signs.end_sign(lifted, moderator, "Certificate checked.", now=utcnow())
+    signs.hang_sign("auction", kept.id, "fake", moderator, "Confirmed.", now=utcnow())
+    db.session.commit()
+    posts = {(p.target_type, p.target_id): p for p in db.session.scalars(select(BoardPost))}
+    authentic = client.get(f"/boards/posts/{posts['auction', auction.id].id}").get_data(
+        as_text=True)
+    assert "found this item AUTHENTIC" in authentic
+    assert "has been taken down" in client.get(
+        f"/boards/posts/{posts['listing', listing.id].id}").get_data(as_text=True)
+    assert "Cleared" not in client.get(
+        f"/boards/posts/{posts['auction', kept.id].id}").get_data(as_text=True)
+    assert "found this item AUTHENTIC" in client.get("/boards/fake-auctions").get_data(
+        as_text=True)

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
 from app.extensions import db
-from app.models import Auction, BoardPost, Listing, Shop
+from app.models import Auction, BoardPost, Listing, Shop, StopSign
 from app.models.boards import BOARDS
 
 BOARD_LABELS = {
@@ -70,6 +70,23 @@ def withdrawn(posts):
         hidden |= {("auction", i) for i in db.session.scalars(select(Auction.id).where(
             Auction.id.in_(cited["auction"]), Auction.hidden_at.is_not(None)))}
     return {entry.id for entry in posts if (entry.target_type, entry.target_id) in hidden}
+
+
+def cleared(posts):
+    """``{post id: the sign in force now ("authentic", "under_review", ...; "" for none)}``
+    for the automatic FAKE posts among ``posts`` whose item no longer carries a FAKE sign
+    (lifted, or replaced by AUTHENTIC): the board says so beside the post, so the record of
+    the accusation does not outlive the verdict (MOD-3, MOD-4)."""
+    cited = [p for p in posts if p.sign_id is not None and p.target_type in ("listing",
+                                                                              "auction")]
+    if not cited:
+        return {}
+    current = {(s.target_type, s.target_id): s.kind for s in db.session.scalars(
+        select(StopSign).where(StopSign.ended_at.is_(None), or_(*(
+            (StopSign.target_type == p.target_type) & (StopSign.target_id == p.target_id)
+            for p in cited))))}
+    return {p.id: current.get((p.target_type, p.target_id), "") for p in cited
+            if current.get((p.target_type, p.target_id)) != "fake"}
 
 
 def counts():

@@ -19,6 +19,7 @@ def board(board):
     posts, page, pages = services.page_of(board, request.args.get("page", 1, type=int))
     return render_template("boards/board.html", board=board, posts=posts, page=page,
                            pages=pages, withdrawn=services.withdrawn(posts),
+                           cleared=services.cleared(posts),
                            label=services.BOARD_LABELS[board],
                            about=services.BOARD_ABOUT[board])
 
@@ -31,4 +32,5 @@ def post(post_id):
         abort(404)
     return render_template("boards/post.html", post=entry,
                            withdrawn=services.withdrawn([entry]),
+                           cleared=services.cleared([entry]),
                            label=services.BOARD_LABELS[entry.board])
