@@ -139,6 +139,18 @@ def _empty_all_tables(url):
                 "AND n.nspname = current_schema()"))
         else:
             for table in tables:
+                if table.name == "audit_log":
+                    # Append-only (MOD-10): its guard is set aside for the emptying alone,
+                    # inside this transaction, and put back as the migration made it.
+                    guard = conn.execute(sa.text(
+                        "SELECT sql FROM sqlite_master WHERE type = 'trigger' "
+                        "AND name = 'audit_log_no_delete'")).scalar()
+                    if guard:
+                        conn.execute(sa.text("DROP TRIGGER audit_log_no_delete"))
+                    conn.execute(table.delete())
+                    if guard:
+                        conn.execute(sa.text(guard))
+                    continue
                 conn.execute(table.delete())
             conn.execute(sa.text("INSERT INTO listing_search(listing_search) VALUES('rebuild')"))
             conn.execute(sa.text("INSERT INTO shop_search(shop_search) VALUES('rebuild')"))
