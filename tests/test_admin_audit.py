@@ -49,3 +49,20 @@ def test_admins_changes_are_in_the_audit_log_mod_10(make_member, client_for):
     assert page.status_code == 200
     assert "login_block.lift" in page.get_data(as_text=True) or "203.0.113.9" in page.get_data(
         as_text=True)
+
+
+def test_moments_in_the_audit_log_are_shown_in_bangkok_time_mod_10(make_member, client_for):
+    """Found in review: the values before and after showed UTC ("02:31:33+00:00")."""
+    from datetime import datetime, timezone
+
+    from app.blueprints.moderation import audit
+
+    admin = make_member(display_name="Chief Keeper", role="admin")
+    audit.record(admin, "test.moment", "user", admin.id,
+                 after={"hidden_at": datetime(2026, 11, 23, 2, 31, 33, tzinfo=timezone.utc)},
+                 now=utcnow())
+    db.session.commit()
+    client = client_for(admin)
+    client.set_cookie("lang", "en")
+    page = client.get("/moderation/audit").get_data(as_text=True)
+    assert "hidden_at: 23 Nov 2026, 09:31" in page and "+00:00" not in page

@@ -71,7 +71,8 @@ def audit_log():
     entries = db.session.scalars(_query(filters)).all()
     following = entries[PAGE_SIZE - 1].id if len(entries) > PAGE_SIZE else None
     entries = entries[:PAGE_SIZE]
-    rows = [(e, audit.values(e, "before"), audit.values(e, "after")) for e in entries]
+    rows = [(e, audit.shown(audit.values(e, "before")), audit.shown(audit.values(e, "after")))
+            for e in entries]
     args = {k: v for k, v in filters.items() if v not in ("", None) and k != "before"}
     return render_page_or_fragment("moderation/audit_log.html", "moderation/_audit_rows.html",
                                    rows=rows, filters=filters, following=following, args=args)
