@@ -92,10 +92,27 @@ def notice_text(notice):
         return str(text)
 
 
+#: Notices about a sale made: they lead to the sale page.
+SALE_KINDS = ("won", "sold")
+
+
+def _sale_of(auction_id):
+    from app.models import Sale
+
+    return db.session.scalar(select(Sale.id).where(Sale.auction_id == auction_id))
+
+
 def notice_link(notice, external=False):
     """Where the notice leads: its auction, or the page of what it is about."""
     from flask import url_for
 
+    if notice.auction_id and notice.kind in SALE_KINDS:
+        # A won or sold auction: the sale page, where paying, shipping and feedback happen.
+        sale_id = _sale_of(notice.auction_id)
+        if sale_id is not None:
+            if external:
+                return external_url("auctions.sale", sale_id=sale_id)
+            return url_for("auctions.sale", sale_id=sale_id)
     if notice.auction_id:
         if external:
             return external_url("auctions.auction", auction_id=notice.auction_id)

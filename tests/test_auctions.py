@@ -404,6 +404,21 @@ def test_settling_records_the_sale_and_tells_winner_and_seller_once_auc_7(app, b
     assert any("won" in s.lower() or "ชนะ" in s for s in subjects)
 
 
+def test_winner_and_seller_are_led_to_the_sale_page_auc_7(app, board):
+    """Found in review: neither party was led to the sale page (payment steps, feedback): the
+    won and sold notices and the ended auction's page lead there now, for them alone."""
+    bid(board.alice_client, board.auction, 300)
+    end_now(board.auction)
+    JOBS["settle-auctions"](app, utcnow())
+    sale = db.session.scalar(select(Sale))
+    link = f"/auctions/sales/{sale.id}"
+    for client in (board.alice_client, board.seller_client):
+        assert link in client.get(f"/auctions/{board.auction.id}").get_data(as_text=True)
+        assert link in client.get("/notifications").get_data(as_text=True)
+    assert link not in board.bob_client.get(f"/auctions/{board.auction.id}").get_data(
+        as_text=True)
+
+
 def test_an_auction_without_bids_or_below_reserve_ends_unsold_auc_7(app, board, make_auction):
     below = make_auction(seller=board.seller, reserve_satang=5_000 * BAHT)
     bid(board.alice_client, below, 300)

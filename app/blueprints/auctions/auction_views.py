@@ -23,8 +23,8 @@ from app.htmx import render_page_or_fragment, wants_fragment
 from app.i18n import current_language
 from app.live import bus, stream_slots
 from app.live.sse import Wait, sse_event, sse_response
-from app.models import Auction, AuctionPhoto
-from sqlalchemy import select
+from app.models import Auction, AuctionPhoto, Sale
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 from app.money import satang_to_input
@@ -64,7 +64,19 @@ def page_context(auction, now, form=None):
         panel=render_panel(auction, viewer, facts.has_bid, now),
         watching=facts.watching, my_max=facts.my_max,
         buy_now=buy_now_available(auction, now), may_end=seller_may_end(auction, now),
-        seller_score=sales.feedback_score(auction.seller_id))
+        seller_score=sales.feedback_score(auction.seller_id),
+        sale_id=_sale_for(auction, viewer))
+
+
+def _sale_for(auction, viewer):
+    """The sale's id when ``viewer`` bought or sold this auction (its page leads there: the
+    payment and delivery steps and the feedback live on it), else None."""
+    if viewer is None or auction.settled_at is None or viewer not in (
+            auction.seller_id, auction.leader_id):
+        return None
+    return db.session.scalar(select(Sale.id).where(Sale.auction_id == auction.id,
+                                                   or_(Sale.buyer_id == viewer,
+                                                       Sale.seller_id == viewer)))
 
 
 @bp.route("/<int:auction_id>")
