@@ -461,6 +461,11 @@ def test_my_bids_lists_active_won_and_lost_auc_10(app, board, make_auction):
     page = board.alice_client.get("/auctions/mine").get_data(as_text=True)
     bidding_now = page.split("Bidding now")[1].split("Won")[0]
     assert "พระสมเด็จ" in bidding_now and "เหรียญหลวงพ่อคูณ" in bidding_now
+    # Each card says whether the member leads (found in review: it did not).
+    cards = bidding_now.split('<article class="listing-card auction-card">')
+    leading = next(c for c in cards if "พระสมเด็จ" in c)
+    outbid = next(c for c in cards if "เหรียญหลวงพ่อคูณ" in c)
+    assert 'data-bid-status="leading"' in leading and 'data-bid-status="outbid"' in outbid
     for auction in (board.auction, other):
         end_now(auction)
     page = board.alice_client.get("/auctions/mine").get_data(as_text=True)
