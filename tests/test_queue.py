@@ -151,7 +151,7 @@ def test_approve_a_hold_in_place_returns_the_decided_row_mod_7_mod_10(mod_client
     response = decide(mod_client, item, "approve")
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in html
-    assert f'id="item-{item.id}"' in html and "Decided: approve" in html
+    assert f'id="item-{item.id}"' in html and "Decided: Approve" in html
     assert "data-open" not in html
     assert fresh(listing).status == "active"
     actions = db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
@@ -355,3 +355,17 @@ def test_reused_rows_follow_every_change_and_each_viewer_mod_7(app, mod_client, 
     db.session.commit()
     theirs = other_client.get("/moderation/queue").get_data(as_text=True)
     assert "Claimed by" not in theirs and "data-claim" in theirs
+
+
+def test_rows_name_states_and_decisions_in_the_moderators_language_mod_7(mod_client,
+                                                                         make_shop):
+    """Found in review: the Thai queue showed codes ("held", "approve") for a listing's state
+    and the decision taken."""
+    listing = held_listing(make_shop())
+    item = db.session.scalar(select(ReviewItem))
+    mod_client.set_cookie("lang", "th")
+    page = mod_client.get("/moderation/queue").get_data(as_text=True)
+    assert '<span class="badge">รอทีมงานตรวจสอบ</span>' in page
+    html = decide(mod_client, item, "approve").get_data(as_text=True)
+    decision = html.split('class="queue-row__decision">')[1].split("</p>")[0]
+    assert "approve" not in decision and fresh(listing).status == "active"

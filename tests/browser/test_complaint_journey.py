@@ -90,7 +90,7 @@ def test_a_visitor_complaint_is_upheld_and_the_listing_leaves_public_view_cmp_1_
         uphold.locator("input[name=rule]").fill("SHOP-4")
         uphold.locator("button[type=submit]").click()
         expect(moderator.locator(".queue-row", has_text=code).locator(
-            ".queue-row__decision")).to_contain_text("Decided: uphold")
+            ".queue-row__decision")).to_contain_text("Decided: Uphold and hide")
 
         # 3. The listing is gone from public view.
         response = visitor.goto(listing_url)

@@ -107,7 +107,7 @@ def test_moderator_clears_five_items_with_the_keyboard_and_fake_halts_live_mod_7
         moderator.keyboard.press("Tab")
         moderator.keyboard.type("Copy of a known fake: wrong mould lines")
         moderator.keyboard.press("Enter")
-        expect(rows[0].locator(".queue-row__decision")).to_contain_text("Decided: sign")
+        expect(rows[0].locator(".queue-row__decision")).to_contain_text("Decided: Hang a sign")
         expect(rows[1]).to_be_focused()
         # AUC-3: the watching page stops offering bidding at once, without a reload.
         expect(watcher.locator("[data-halted]")).to_be_visible(timeout=5_000)
@@ -119,8 +119,8 @@ def test_moderator_clears_five_items_with_the_keyboard_and_fake_halts_live_mod_7
         expect(rows[0]).to_be_focused()
         moderator.keyboard.press("j")
         expect(rows[1]).to_be_focused()
-        for index, key, decision in ((1, "a", "approve"), (2, "r", "refuse"),
-                                     (3, "d", "dismiss"), (4, "d", "dismiss")):
+        for index, key, decision in ((1, "a", "Approve"), (2, "r", "Refuse"),
+                                     (3, "d", "Dismiss"), (4, "d", "Dismiss")):
             expect(rows[index]).to_be_focused()
             moderator.keyboard.press(key)
             expect(rows[index].locator(".queue-row__decision")).to_contain_text(

@@ -69,6 +69,13 @@ def _action_views(kind, target_type):
     return views
 
 
+#: The states of listings and shops as queue rows show them.
+TARGET_STATUS_LABELS = {
+    "active": _l("On sale"), "sold_out": _l("Sold out"), "held": _l("Held for review"),
+    "hidden": _l("Hidden"), "fake": _l("FAKE"), "deleted": _l("Deleted"),
+    "open": _l("Open"), "closed": _l("Closed")}
+
+
 def row_context(rows):
     """What every row needs, computed once per page: each kind's action forms, the CSRF
     token, link builders and the kinds' names."""
@@ -76,6 +83,11 @@ def row_context(rows):
         forms={f"{kind}:{target}": _action_views(kind, target)
                for kind, target in {(row.item.kind, row.item.target_type) for row in rows}},
         csrf=generate_csrf(), kind_names={k: str(v) for k, v in queue.KIND_LABELS.items()},
+        # Decisions and target states by name, in the moderator's language (not codes).
+        decision_labels={(kind, action.name): str(action.label)
+                         for kind in {row.item.kind for row in rows}
+                         for action in queue.actions_for(kind)},
+        status_labels={k: str(v) for k, v in TARGET_STATUS_LABELS.items()},
         links=dict(decide=link_maker("moderation.decide", "item_id"),
                    claim=link_maker("moderation.claim", "item_id", verb="claim"),
                    release=link_maker("moderation.claim", "item_id", verb="release"),
