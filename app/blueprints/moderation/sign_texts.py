@@ -66,7 +66,7 @@ def owner_can(kind):
 
 
 TEXTS.update({
-    "sign_hung": _l("A %(sign)s sign was hung on your item “%(title)s”: %(reason)s "
+    "sign_hung": _l("Your item “%(title)s” now carries the sign %(sign)s: %(reason)s "
                     "Open the item to see what it means and what you can do."),
     "sign_replaced": _l("The %(old)s sign on your item “%(title)s” was replaced by "
                         "%(sign)s: %(reason)s Open the item to see what you can do."),
@@ -76,8 +76,8 @@ TEXTS.update({
                  "revoked."),
     "strike_withdrawn": _l("The strike for “%(title)s” was withdrawn: you now have "
                            "%(count)s."),
-    "rights_suspended": _l("Your auction rights are suspended: %(count)s of your items were "
-                           "signed FAKE, and 3 strikes suspend them (AUC-4). You may ask the "
+    "rights_suspended": _l("Your auction rights are suspended: %(count)s of your auctions "
+                           "were signed FAKE, and 3 strikes suspend them. You may ask the "
                            "moderators to restore them from your moderation record."),
     "rights_restored": _l("Your auction rights are restored: %(note)s"),
     "rights_refused": _l("Your request to restore your auction rights was refused: %(note)s"),
