@@ -197,7 +197,7 @@ def test_notices_about_signs_link_to_the_item_and_the_record(make_member, make_a
     auction = make_auction(seller=seller)
     fake(auction, moderator)
     page = client_for(seller).get("/notifications").get_data(as_text=True)
-    assert "A FAKE sign was hung" in page and f"/auctions/{auction.id}" in page
+    assert "now carries the sign FAKE" in page and f"/auctions/{auction.id}" in page
     assert "/moderation/me" in page
 
 
