@@ -39,6 +39,23 @@ def test_member_watches_a_listing_and_it_counts_as_a_watch_add_rank_2(client, ma
     assert db.session.scalar(select(Watch.id)) is None
 
 
+def test_watching_again_and_again_counts_once_rank_2(make_member, make_listing, client_for):
+    """Found in review: one member toggling the watch button 136 times pushed a listing to the
+    top of Hits and Rising. A member's watch of a listing counts once; another member's
+    counts too."""
+    listing = make_listing()
+    url = f"/listings/{listing.id}"
+    client = client_for(make_member())
+    for _ in range(6):
+        post_form(client, f"{url}/watch", {}, form_url=url)
+    assert db.session.scalar(select(Watch.id)) is None  # an even number of toggles
+    db.session.expire_all()
+    assert db.session.scalar(select(ListingActivity.watch_adds)) == 1
+    post_form(client_for(make_member()), f"{url}/watch", {}, form_url=url)
+    db.session.expire_all()
+    assert db.session.scalar(select(ListingActivity.watch_adds)) == 2
+
+
 def test_member_follows_a_shop(client, make_member, make_shop, login):
     shop = make_shop(name="ร้านที่ติดตาม")
     login(make_member().email)

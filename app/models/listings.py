@@ -129,6 +129,21 @@ class Watch(db.Model):
     created_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
 
 
+class WatchCounted(db.Model):
+    """A member's first watch of a listing, which counted as a watch-add for the rankings
+    (RANK-2): watching again after letting go counts no more (one member cannot push a listing
+    up by toggling)."""
+
+    __tablename__ = "listing_watches_counted"
+    __table_args__ = (UniqueConstraint("user_id", "listing_id",
+                                       name="uq_listing_watches_counted_pair"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(db.ForeignKey("users.id", ondelete="CASCADE"))
+    listing_id: Mapped[int] = mapped_column(db.ForeignKey("listings.id", ondelete="CASCADE"),
+                                            index=True)
+
+
 class ListingActivity(db.Model):
     """Views, watch-adds and sales of a listing per Bangkok day, for the rankings (RANK-2)."""
 

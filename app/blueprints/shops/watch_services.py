@@ -1,10 +1,11 @@
 """Watching listings and following shops."""
 from sqlalchemy import delete, select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from app.blueprints.shops import activity
 from app.blueprints.shops.visibility import visible_listings
 from app.extensions import db
-from app.models import Follow, Listing, Shop, Watch
+from app.models import Follow, Listing, Shop, Watch, WatchCounted
 
 
 def is_watching(user, listing):
@@ -14,15 +15,27 @@ def is_watching(user, listing):
 
 
 def toggle_watch(user, listing, now):
-    """Watch a listing, or stop watching it. A new watch counts for the rankings (RANK-2)."""
+    """Watch a listing, or stop watching it. A member's first watch of a listing counts for
+    the rankings (RANK-2); watching it again later does not."""
     if is_watching(user, listing):
         db.session.execute(delete(Watch).where(Watch.user_id == user.id,
                                                Watch.listing_id == listing.id))
         return False
     db.session.add(Watch(user_id=user.id, listing_id=listing.id, created_at=now))
     db.session.flush()
-    activity.record(listing.id, now, watch_adds=1)
+    if _first_watch(user.id, listing.id):
+        activity.record(listing.id, now, watch_adds=1)
     return True
+
+
+def _first_watch(user_id, listing_id):
+    """Note that the member watched the listing; True the first time only."""
+    connection = db.session.connection()
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    table = WatchCounted.__table__
+    statement = dialect.insert(table).values(user_id=user_id, listing_id=listing_id)
+    inserted = statement.on_conflict_do_nothing().returning(table.c.id)
+    return connection.execute(inserted).first() is not None
 
 
 def is_following(user, shop):
