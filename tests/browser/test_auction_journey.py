@@ -236,5 +236,14 @@ def test_bid_in_one_browser_updates_the_other_and_a_late_bid_extends_the_end_auc
                  - datetime.now(timezone.utc)).total_seconds()
     assert shown_left <= real_left + 2, (shown_left, real_left)
 
+    # Found in review: outbid by someone else, a leader's bid box still told the review and
+    # the server that they led (and said so). It is drawn anew when the panel says outbid.
+    expect(bobby.locator("#bid-box input[name=leading]")).to_have_value("1")
+    bid_with_confirmation(alice, 300, posts["Alice"])
+    expect(bobby.locator("[data-bid-status=outbid]")).to_be_visible()
+    expect(bobby.locator("#bid-box input[name=leading]")).to_have_value("0")
+    expect(bobby.locator("#bid-box")).not_to_contain_text("หากต้องการเพิ่มราคาสูงสุดที่ซ่อนไว้")
+    assert bobby.evaluate("window.__notReloaded") is True
+
     problems += csp_violations(pages)
     assert problems == [], json.dumps(problems, ensure_ascii=False, indent=1)

@@ -331,6 +331,24 @@
     });
     if (phase === "open" && before !== "open" && window.htmx) {
       window.htmx.ajax("GET", window.location.pathname, { target: "#bid-box", select: "#bid-box", swap: "outerHTML" });
+      return;
+    }
+    // The member led and someone else's bid outbid them: the box was drawn for the leader (its
+    // hint, and what the review and the server are told), so it is drawn anew, keeping an
+    // amount the member had typed. (Their own bids bring their own box.)
+    var standing = document.querySelector("#bid-panel [data-bid-status]");
+    var status = standing ? standing.getAttribute("data-bid-status") : "";
+    var statusBefore = box.getAttribute("data-live-status");
+    box.setAttribute("data-live-status", status);
+    if (phase === "open" && statusBefore === "leading" && status !== "leading" &&
+        !confirmationOpen(box) && window.htmx) {
+      var typed = box.querySelector("input[name=amount]");
+      var keep = typed && typed.value !== typed.defaultValue ? typed.value : null;
+      window.htmx.ajax("GET", window.location.pathname, { target: "#bid-box", select: "#bid-box", swap: "outerHTML" })
+        .then(function () {
+          var fresh = document.querySelector("#bid-box input[name=amount]");
+          if (keep !== null && fresh) { fresh.value = keep; }
+        });
     }
   }
 
