@@ -66,6 +66,22 @@ def unavailable(name, reason):
     pytest.skip(reason)
 
 
+#: The Redis the tests use (a database of its own; pub/sub channels carry a prefix per test).
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture
+def redis_url():
+    """The test Redis, or a skip (a failure with REQUIRE_REDIS=1)."""
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+    except redis.RedisError as error:
+        unavailable("REQUIRE_REDIS", f"Redis not reachable at {REDIS_URL}: {error}")
+    return REDIS_URL
+
+
 def _postgres_schema(action):
     engine = sa.create_engine(POSTGRES_URL)
     try:

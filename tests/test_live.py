@@ -1,14 +1,12 @@
 """Live auction pages (AUC-2): the event bus (in-process and Redis, across processes), the SSE
 stream (ping at once, the rendered panel after a bid, catching up on a stale version, letting
 go of its subscription, the per-process cap) and the polled panel fragment."""
-import os
 import queue
 import threading
 import time
 import uuid
 
 import pytest
-import redis as redis_lib
 from flask.testing import FlaskClient
 
 from app.blueprints.auctions import auction_views, bidding, lifecycle, panel
@@ -16,9 +14,7 @@ from app.database import utcnow
 from app.extensions import db
 from app.live.bus import InProcessBus, RedisBus
 from app.models import Auction, Category, User
-from tests.conftest import unavailable
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 BAHT = 100
 HTMX = {"HX-Request": "true"}
 
@@ -32,16 +28,6 @@ def fresh_panels():
     yield
     panel.clear_cache()
     auction_views.clear_shared_panels()
-
-
-@pytest.fixture
-def redis_url():
-    """The test Redis, or a skip (a failure with REQUIRE_REDIS=1)."""
-    try:
-        redis_lib.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
-    except redis_lib.RedisError as error:
-        unavailable("REQUIRE_REDIS", f"Redis not reachable at {REDIS_URL}: {error}")
-    return REDIS_URL
 
 
 def unique_prefix():

@@ -20,8 +20,7 @@ from app import create_app
 from app.config import TestConfig
 from app.database import utcnow
 from app.extensions import db
-from tests.test_live import REDIS_URL, unique_prefix
-from tests.conftest import unavailable
+from tests.test_live import unique_prefix
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent
@@ -115,18 +114,6 @@ class Site:
             self.server.wait()
         bus = self.app.extensions["talat_bus"]
         bus.close()
-
-
-@pytest.fixture
-def redis_url():
-    """The test Redis, or a skip (a failure with REQUIRE_REDIS=1)."""
-    import redis
-
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
-    except redis.RedisError as error:
-        unavailable("REQUIRE_REDIS", f"Redis not reachable at {REDIS_URL}: {error}")
-    return REDIS_URL
 
 
 @pytest.fixture
