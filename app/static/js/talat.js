@@ -27,8 +27,10 @@
     update();
   }
 
-  // Forms that upload files show a progress bar. The form is sent with XMLHttpRequest; a
-  // redirect is followed, and a page that comes back (say, with errors) replaces the content.
+  // Forms that upload files show a progress bar. The form is sent with XMLHttpRequest, which
+  // follows a redirect itself: the page it lands on (say, the new listing with its "online"
+  // message, which a second request would not show again) or a page that comes back with
+  // errors replaces the content.
   function hasFiles(form) {
     return Array.prototype.some.call(form.querySelectorAll("input[type=file]"), function (input) {
       return input.files && input.files.length > 0;
@@ -49,17 +51,23 @@
       xhr.addEventListener("load", function () {
         var target = new URL(xhr.responseURL || form.action, window.location.href);
         var sent = new URL(form.action, window.location.href);
-        if (xhr.status < 400 && target.pathname !== sent.pathname) {
-          window.location.assign(target.href);
-          return;
-        }
+        var landed = xhr.status < 400 && target.pathname !== sent.pathname;
         var page = new DOMParser().parseFromString(xhr.responseText, "text/html");
         var fresh = page.querySelector("main#content");
         var current = document.querySelector("main#content");
         if (fresh && current) {
+          if (landed) {
+            window.history.replaceState(null, "", target.href);  // (back: before the form)
+            document.title = page.title;
+            window.scrollTo(0, 0);
+          }
           current.replaceWith(fresh);
           setUp(fresh);
           if (window.htmx) { window.htmx.process(fresh); }
+          readServerClock(fresh);
+          tickCountdowns();
+        } else if (landed) {
+          window.location.assign(target.href);
         } else {
           window.location.reload();
         }
