@@ -261,6 +261,14 @@ def test_search_finds_parts_of_thai_words_help_6(app, query, slug):
     assert f"<mark>{query}</mark>" in html
 
 
+@pytest.mark.parametrize("query", ["โดนโกง", "โดนหลอก", "ถูกหลอก"])
+def test_search_knows_how_people_say_they_were_cheated_help_6(app, query):
+    """Found in review: only "ถูกโกง" found the scam guidance; "โดนโกง", "โดนหลอก" and
+    "ถูกหลอก" found nothing."""
+    response, html = page(app, "/help/search", "th", query_string={"q": query})
+    assert response.status_code == 200 and 'href="/help/scammed"' in html
+
+
 def test_search_ranks_title_matches_first_and_needs_every_word(app):
     with app.test_request_context():
         from app.blueprints.help.articles import library
