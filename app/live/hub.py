@@ -114,7 +114,6 @@ class StreamHub:
         self._timers = []  # heap of (when, ticket, stream)
         self._parked = {}  # stream -> ticket of its current wait
         self._tickets = itertools.count()
-        self.open = 0
         self._thread = threading.Thread(target=self._run, name="talat-stream-hub", daemon=True)
         self._thread.start()
 
@@ -127,8 +126,6 @@ class StreamHub:
         except OSError:
             pass
         stream.sock, stream.chunked, stream.body = sock, chunked, body
-        with self._lock:
-            self.open += 1
         self._run_step(stream)
 
     # -- on the request threads
@@ -159,9 +156,7 @@ class StreamHub:
         self._wake()
 
     def _end(self, stream, gone):
-        stream.close(gone)
-        with self._lock:
-            self.open -= 1
+        stream.close(gone)  # (the stream's slot, counted by StreamSlots, goes back here)
 
     # -- on the hub's thread
 
