@@ -20,7 +20,8 @@ from tests.browser.steps import sign_up
 pytestmark = pytest.mark.browser
 
 #: Run in the live server's environment: a seller and an open auction, ending in ``minutes``
-#: minutes when given (else in seven days). Prints the auction's id.
+#: minutes when given (else in seven days), or starting in ``start_seconds`` seconds when
+#: given (scheduled). Prints the auction's id.
 CREATE_AUCTION = """
 import sys
 from datetime import date, timedelta
@@ -31,7 +32,7 @@ from app.database import utcnow
 from app.extensions import db
 from app.models import Category, User
 
-title, minutes = sys.argv[1], int(sys.argv[2])
+title, minutes, start_seconds = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 app = create_app()
 with app.app_context():
     db.engine.update_execution_options(sqlite_begin="IMMEDIATE")  # as in steps.SEED_PREAMBLE
@@ -47,6 +48,8 @@ with app.app_context():
         min_increment_satang=1000, duration_days=7), now=now)
     if minutes:
         auction.ends_at = auction.planned_end_at = now + timedelta(minutes=minutes)
+    if start_seconds:
+        auction.starts_at = now + timedelta(seconds=start_seconds)
     db.session.commit()
     print(auction.id)
 """
@@ -63,9 +66,10 @@ document.addEventListener("htmx:sseOpen", () => {
 """
 
 
-def create_auction(env, title, minutes=0):
-    """An open auction in the live server's database; its id."""
-    result = subprocess.run([str(VENV_BIN / "python"), "-c", CREATE_AUCTION, title, str(minutes)],
+def create_auction(env, title, minutes=0, start_seconds=0):
+    """An open (or scheduled) auction in the live server's database; its id."""
+    result = subprocess.run([str(VENV_BIN / "python"), "-c", CREATE_AUCTION, title, str(minutes),
+                             str(start_seconds)],
                             cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120)
     if result.returncode != 0:
         pytest.fail(f"could not create the auction:\n{result.stdout}\n{result.stderr}")
@@ -76,8 +80,18 @@ def create_auction(env, title, minutes=0):
 def members(browser, live_server):
     """Two members, each signed up and logged in in a browser context of their own, with
     console errors and CSP violations recorded."""
+    yield from _signed_up(browser, live_server, ("Alice", "Bobby"))
+
+
+@pytest.fixture
+def member(browser, live_server):
+    """One more member (the live server lives for the module), as :func:`members`."""
+    yield from _signed_up(browser, live_server, ("Chai",))
+
+
+def _signed_up(browser, live_server, names):
     problems, pages, contexts = [], {}, []
-    for name in ("Alice", "Bobby"):
+    for name in names:
         context = browser.new_context(viewport=DESKTOP, locale="th-TH",
                                       timezone_id="Asia/Bangkok")
         context.set_default_timeout(10_000)
@@ -244,6 +258,33 @@ def test_bid_in_one_browser_updates_the_other_and_a_late_bid_extends_the_end_auc
     expect(bobby.locator("#bid-box input[name=leading]")).to_have_value("0")
     expect(bobby.locator("#bid-box")).not_to_contain_text("หากต้องการเพิ่มราคาสูงสุดที่ซ่อนไว้")
     assert bobby.evaluate("window.__notReloaded") is True
+
+    problems += csp_violations(pages)
+    assert problems == [], json.dumps(problems, ensure_ascii=False, indent=1)
+
+
+def test_a_scheduled_auction_opens_for_bidding_on_its_open_page_without_a_reload_auc_2(
+        member, live_server, live_env):
+    """Found in review: a page opened before a scheduled start showed no bid form after the
+    start until it was reloaded. It counts down to the start, then fetches the panel and the
+    bid box, and the bid goes in."""
+    pages, problems = member
+    chai = pages["Chai"]
+    scheduled = create_auction(live_env, "เหรียญหลวงพ่อคูณ รุ่นแรก", start_seconds=12)
+    open_live(chai, f"{live_server}/auctions/{scheduled}")
+    expect(chai.locator("#bid-panel [data-phase]")).to_have_attribute("data-phase", "scheduled")
+    expect(chai.locator("[data-countdown-start]")).to_have_text(
+        re.compile(r"^เริ่มใน 00:00:\d\d$"))
+    expect(chai.locator("#bid-box input[name=amount]")).to_have_count(0)
+
+    expect(chai.locator("#bid-panel [data-phase]")).to_have_attribute(
+        "data-phase", "open", timeout=25_000)
+    expect(chai.locator("#bid-box input[name=amount]")).to_be_visible()
+    expect(chai.locator(".countdown")).to_have_text(re.compile(r"^เหลือ [67] วัน"))
+    posts = watch_bid_posts(chai)
+    bid_with_confirmation(chai, 150, posts)
+    expect(chai.locator("[data-bid-status=leading]")).to_be_visible()
+    assert chai.evaluate("window.__notReloaded") is True
 
     problems += csp_violations(pages)
     assert problems == [], json.dumps(problems, ensure_ascii=False, indent=1)

@@ -131,18 +131,21 @@
       var left = end - now;
       var text = countdownText(el, left);
       if (el.textContent !== text) { el.textContent = text; }
-      el.classList.toggle("countdown--ended", left <= 0);
-      el.classList.toggle("countdown--soon", left > 0 && left < 5 * 60 * 1000);
+      if (!el.hasAttribute("data-countdown-start")) {
+        el.classList.toggle("countdown--ended", left <= 0);
+        el.classList.toggle("countdown--soon", left > 0 && left < 5 * 60 * 1000);
+      }
       if (left <= 0 && !el.hasAttribute("data-countdown-done")) {
         el.setAttribute("data-countdown-done", "");
-        refreshAfterEnd(el);
+        refreshAtPhaseChange(el);
       }
     });
   }
 
-  // When the clock runs out, fetch the panel once so the page shows the outcome (no event is
-  // published when an auction simply reaches its end).
-  function refreshAfterEnd(el) {
+  // When the clock reaches the end (or a scheduled start), fetch the panel once so the page
+  // shows the outcome (or opens bidding: syncBidBox then fetches the bid box). No event is
+  // published when an auction simply reaches its end or its start.
+  function refreshAtPhaseChange(el) {
     var live = el.closest("[data-poll-fallback][hx-get]");
     if (!live || !window.htmx) { return; }
     window.setTimeout(function () {
