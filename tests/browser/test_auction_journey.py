@@ -185,6 +185,10 @@ def test_bid_in_one_browser_updates_the_other_and_a_late_bid_extends_the_end_auc
     assert posts["Alice"] == []
 
     bid_with_confirmation(alice, 150, posts["Alice"])
+    # Found in review: the answer's box replaced the focused button and the focus fell to the
+    # top of the page; it goes to what the answer says.
+    expect(alice.locator("#bid-box .alert")).to_be_focused()
+    expect(alice.locator("#bid-box .alert")).to_contain_text("คุณเป็นผู้บิดสูงสุด")
     expect(bobby.locator("[data-price]")).to_have_text("฿150")
     expect(bobby.locator("[data-leader]")).to_have_text("A***e")
     expect(bobby.locator("[data-bid-count]")).to_contain_text("1")
@@ -209,6 +213,7 @@ def test_bid_in_one_browser_updates_the_other_and_a_late_bid_extends_the_end_auc
     bobby.click("#bid-box form[data-bid-form] button[type=submit]")
     expect(bobby.locator("#bid-box .field__error")).to_contain_text("฿160")
     expect(bobby.locator("#bid-box input[name=amount]")).to_have_value("120")
+    expect(bobby.locator("#bid-box input[name=amount]")).to_be_focused()
     expect(bobby.locator("#bid-box.bid-box--confirm")).to_have_count(0)
     assert len(posts["Bobby"]) == 1
     # (the browser logs the intended 422 answer as a failed load: that one is expected)

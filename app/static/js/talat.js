@@ -255,7 +255,9 @@
     box.appendChild(shown);
     box.classList.add("bid-box--confirm");
     shown.querySelector("[data-bid-place]").addEventListener("click", function (event) {
-      // Both buttons wait for the answer: a second review and placing would be dropped.
+      // Both buttons wait for the answer: a second review and placing would be dropped. (The
+      // focus stays in the box, on its heading, for the answer to take it on.)
+      shown.querySelector("h2").focus();
       event.currentTarget.disabled = true;
       shown.querySelector("[data-bid-change]").disabled = true;
       form.querySelector("input[name=confirmed]").value = "yes";
@@ -362,6 +364,29 @@
         });
     }
   }
+
+  // A bid box drawn anew (the answer to a bid, or fetched when the lead or the phase changed)
+  // replaces the one that held the focus: the focus goes to what the new box says first (a
+  // refused amount, then a message), else to the amount field, so keyboard and screen-reader
+  // users are not dropped at the top of the page.
+  var bidBoxHadFocus = false;
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail.target;
+    if (!target || target.id !== "bid-box") { return; }
+    bidBoxHadFocus = target.contains(document.activeElement);
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    if (!bidBoxHadFocus) { return; }
+    var box = document.getElementById("bid-box");
+    if (!box || !box.isConnected) { return; }
+    bidBoxHadFocus = false;
+    if (box.contains(document.activeElement)) { return; }
+    var next = box.querySelector("input[aria-invalid=true]") || box.querySelector(".alert") ||
+      box.querySelector("input[name=amount]");
+    if (!next) { return; }
+    if (!next.matches("input, button, a, select, textarea")) { next.setAttribute("tabindex", "-1"); }
+    next.focus();
+  });
 
   function afterLiveSwap(root) {
     readServerClock(root && root.querySelectorAll ? root : document);
