@@ -528,6 +528,18 @@ def test_the_board_lists_open_auctions_ending_soonest_and_finds_thai_words(board
     assert client.get(f"/auctions/{ended.id}").status_code == 200
 
 
+def test_the_board_finds_a_year_in_thai_or_arabic_digits(board, make_auction, client):
+    """Found in review: the board's search found "2470" but not "๒๔๗๐" (how amulet years
+    are often written)."""
+    make_auction(seller=board.seller, title="พระสมเด็จ พ.ศ. ๒๔๗๐")
+    make_auction(seller=board.seller, title="เหรียญรุ่นแรก 2517")
+    for query, title, other in (("2470", "๒๔๗๐", "2517"), ("๒๔๗๐", "๒๔๗๐", "2517"),
+                                ("๒๕๑๗", "2517", "๒๔๗๐"), ("2517", "2517", "๒๔๗๐")):
+        found = client.get("/auctions/", query_string={"q": query},
+                           headers=HTMX).get_data(as_text=True)
+        assert title in found and other not in found, query
+
+
 def test_the_board_escapes_titles_and_survives_hostile_queries(board, make_auction, client):
     make_auction(seller=board.seller, title=f"พระ {SCRIPT}")
     for query in (SCRIPT, "'; DROP TABLE auctions; --", '"', "%", "\x00", "ก" * 500):

@@ -87,6 +87,35 @@ def test_every_word_of_the_query_must_match(app, make_listing):
     assert find("สมเด็จ Nike") == []
 
 
+def test_digits_are_found_written_in_thai_or_arabic_digits(app, make_listing, make_shop):
+    """Found in review: a year written ๒๔๗๐ was not found by 2470 (nor the other way).
+    Either spelling finds both, for long terms (trigrams), short ones (LIKE), with other
+    words, and for shops."""
+    make_listing(title="พระสมเด็จ พ.ศ. ๒๔๗๐")
+    make_listing(title="เหรียญหลวงพ่อคูณ รุ่นแรก 2517", description="บล็อก ๙ ตัว")
+    make_listing(title="Nike Air Max 90")
+    for query in ("2470", "๒๔๗๐", "๒๔70", "สมเด็จ 2470", "24"):
+        assert find(query) == ["พระสมเด็จ พ.ศ. ๒๔๗๐"], query
+    for query in ("๒๕๑๗", "2517", "คูณ ๒๕๑๗", "๒๕", "9 ตัว"):
+        assert find(query) == ["เหรียญหลวงพ่อคูณ รุ่นแรก 2517"], query
+    assert find("๙๐") == ["Nike Air Max 90"]
+    assert sorted(find("๙")) == ["Nike Air Max 90", "เหรียญหลวงพ่อคูณ รุ่นแรก 2517"]
+    assert find("2471") == [] and find("๒๔๗๑") == []
+    for sort in ("newest", "price_asc"):
+        assert find("2470", sort=sort) == ["พระสมเด็จ พ.ศ. ๒๔๗๐"], sort
+    make_shop(name="ร้านพระ ๙ วัด")
+    assert [s.name for s in search_shops("9 วัด")] == ["ร้านพระ ๙ วัด"]
+    assert [s.name for s in search_shops("พระ 9")] == ["ร้านพระ ๙ วัด"]
+
+
+def test_a_term_is_spelt_both_ways_only_when_it_has_digits():
+    assert service.spellings("สมเด็จ") == ["สมเด็จ"]
+    assert service.spellings("๒๔๗๐") == ["๒๔๗๐", "2470"]
+    assert service.spellings("2470") == ["2470", "๒๔๗๐"]
+    assert service.spellings("๒๔70") == ["๒๔70", "2470", "๒๔๗๐"]
+    assert service._fts5_query(["สมเด็จ", "2470", "ab"]) == '"สมเด็จ" AND ("2470" OR "๒๔๗๐")'
+
+
 def test_shops_are_found_by_part_of_their_name(app, make_shop):
     make_shop(name="ร้านพระเครื่องบ้านสมเด็จ")
     make_shop(name="Sneaker Corner")

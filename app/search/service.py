@@ -3,7 +3,8 @@
 Both databases match trigrams, so any run of three or more characters is found inside a word:
 SQLite through the FTS5 trigram tables ``listing_search`` / ``shop_search``, PostgreSQL through
 pg_trgm GIN indexes, which serve ``ILIKE '%term%'``. A query is split on whitespace into terms
-that must all appear (in the title or the description). Terms shorter than three characters have
+that must all appear (in the title or the description); a term with digits matches them
+written in Thai or Arabic digits alike (:func:`spellings`). Terms shorter than three characters have
 no trigram; they are matched with LIKE, and a query made only of such terms looks at the
 newest ``RESULT_LIMIT`` matching listings only. Counting also stops at ``RESULT_LIMIT``, so a
 broad search costs one scan, not two ("more than 1,000 found").
@@ -116,6 +117,23 @@ def query_terms(query):
     return terms[:MAX_TERMS]
 
 
+THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙"
+_TO_ARABIC = str.maketrans(THAI_DIGITS, "0123456789")
+_TO_THAI = str.maketrans("0123456789", THAI_DIGITS)
+
+
+def spellings(term):
+    """``term`` and, when it has digits, the same with every digit Thai (๒๔๗๐) and every
+    digit Arabic (2470): years and batch numbers of amulets are written either way, and a
+    search finds both (any one spelling matches)."""
+    found = [term]
+    for digits in (_TO_ARABIC, _TO_THAI):
+        spelt = term.translate(digits)
+        if spelt not in found:
+            found.append(spelt)
+    return found
+
+
 def like_pattern(term):
     """``%term%`` with LIKE's wildcards and the escape character taken literally."""
     escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -129,14 +147,20 @@ def fts5_phrase(term):
 
 
 def _fts5_query(terms):
-    """The FTS5 query for the terms of three characters or more: every one as a phrase."""
-    return " ".join(fts5_phrase(t) for t in terms if len(t) >= TRIGRAM)
+    """The FTS5 query for the terms of three characters or more: every one as a phrase (one
+    of its :func:`spellings`)."""
+    def one_of(term):
+        phrases = [fts5_phrase(spelt) for spelt in spellings(term)]
+        return phrases[0] if len(phrases) == 1 else "(" + " OR ".join(phrases) + ")"
+
+    return " AND ".join(one_of(t) for t in terms if len(t) >= TRIGRAM)
 
 
 def _contains(term, columns):
-    """Case-insensitive: ``term`` appears in one of ``columns``."""
-    pattern = like_pattern(term)
-    return or_(*(col.ilike(pattern, escape="\\") for col in columns))
+    """Case-insensitive: ``term`` (one of its :func:`spellings`) appears in one of
+    ``columns``."""
+    return or_(*(col.ilike(like_pattern(spelt), escape="\\")
+                 for spelt in spellings(term) for col in columns))
 
 
 # --- the dialect-specific parts, side by side -------------------------------------------------
@@ -208,7 +232,8 @@ def _match_postgresql(terms, id_column, columns):
     if not long_terms:
         return _Match(None, short, _title_first(terms, columns[0]), short_only=True)
     conditions = [id_column.in_(union(*(
-        select(id_column).where(col.ilike(like_pattern(t), escape="\\")) for col in columns)))
+        select(id_column).where(col.ilike(like_pattern(spelt), escape="\\"))
+        for spelt in spellings(t) for col in columns)))
         for t in long_terms]
     # word_similarity alone: adding similarity() doubled the sorting time on Thai titles.
     relevance = func.word_similarity(cast(" ".join(terms), Text), columns[0])
