@@ -69,25 +69,101 @@ def test_watching_needs_login(client, make_listing):
     assert client.post(f"/listings/{listing.id}/watch").status_code in (302, 400)
 
 
+BROWSER = "Mozilla/5.0 (Linux; Android 14) Chrome/131.0 Mobile Safari/537.36"
+
+
+def view(client, listing, ip="203.0.113.7", agent=BROWSER, method="get"):
+    return getattr(client, method)(f"/listings/{listing.id}", headers={"User-Agent": agent},
+                                   environ_base={"REMOTE_ADDR": ip})
+
+
+def counted_views(listing):
+    db.session.commit()  # (a new snapshot on SQLite too)
+    return db.session.scalar(select(ListingActivity.views).where(
+        ListingActivity.listing_id == listing.id)) or 0
+
+
 def test_views_are_counted_in_batches_without_a_write_per_page_rank_2(app, client,
                                                                       make_listing, monkeypatch):
     """RANK-2: counting a view must not slow the page: views gather in memory and are
     written in one batch."""
     monkeypatch.setattr(activity, "FLUSH_SECONDS", 3600)
     listing = make_listing()
-    for _ in range(5):
-        client.get(f"/listings/{listing.id}")
+    for n in range(5):
+        view(client, listing, ip=f"203.0.113.{n}")
     assert db.session.scalar(select(ListingActivity.views)) is None  # nothing written yet
     assert activity.views.flush(db.engine) == 1
     db.session.commit()
     assert db.session.scalar(select(ListingActivity.views)) == 5
 
 
+def test_a_view_counts_once_a_viewer_a_day_rank_2(app, client, make_listing, make_member,
+                                                  client_for, monkeypatch):
+    """Found in review: every reload counted as a view, so one visitor could push a listing up
+    Hits and Rising by reloading it. A view now counts once a viewer (a member; else a
+    visitor's address and browser) a listing a Bangkok day, across batches and processes;
+    the shop's own people, crawlers and HEAD requests are not counted."""
+    monkeypatch.setattr(activity, "FLUSH_SECONDS", 3600)
+    listing, other = make_listing(title="ชิ้นที่หนึ่ง"), make_listing(title="ชิ้นที่สอง")
+    for _ in range(4):
+        view(client, listing)
+    view(client, other)
+    activity.views.flush(db.engine)
+    assert (counted_views(listing), counted_views(other)) == (1, 1)
+    view(client, listing)  # a later batch (or another process): seen already today
+    view(client, listing, agent=BROWSER + " Edg/131")  # another browser at that address
+    view(client, listing, ip="198.51.100.9")  # another address
+    member = client_for(make_member())
+    for _ in range(3):
+        view(member, listing, ip="198.51.100.10")
+        view(member, listing, ip="198.51.100.11")  # a member is one viewer wherever they are
+    owner = client_for(db.session.get(type(listing.shop.owner), listing.shop.owner_id))
+    view(owner, listing)
+    for agent in ("Googlebot/2.1 (+http://www.google.com/bot.html)", "facebookexternalhit/1.1",
+                  "", "python-requests/2.32"):
+        view(client, listing, ip="192.0.2.50", agent=agent)
+    view(client, listing, ip="192.0.2.51", method="head")
+    activity.views.flush(db.engine)
+    assert counted_views(listing) == 4
+
+    # The next Bangkok day, the same viewer counts again.
+    tomorrow = utcnow() + timedelta(days=1)
+    with app.test_request_context():
+        key = activity.viewer_key(None, "203.0.113.7", BROWSER, bangkok_today(tomorrow))
+    activity.views.add(listing.id, tomorrow, key)
+    activity.views.flush(db.engine)
+    db.session.commit()  # (a new snapshot on SQLite too)
+    assert db.session.scalar(select(ListingActivity.views).where(
+        ListingActivity.day == bangkok_today(tomorrow))) == 1
+
+
+def test_who_viewed_is_kept_as_a_hash_and_forgotten_after_a_day_rank_2(app, client,
+                                                                       make_listing):
+    from app.jobs import run_jobs
+    from app.models import ViewSeen
+
+    listing = make_listing()
+    view(client, listing, ip="203.0.113.7")
+    activity.views.flush(db.engine)
+    seen = db.session.scalars(select(ViewSeen)).all()
+    assert len(seen) == 1 and "203.0.113.7" not in seen[0].viewer
+    assert len(seen[0].viewer) == 32
+    today = bangkok_today(utcnow())
+    for days in (1, 2, 5):
+        db.session.add(ViewSeen(listing_id=listing.id, day=today - timedelta(days=days),
+                                viewer=f"{days:032d}"))
+    db.session.commit()
+    run_jobs(app, ["purge-views-seen"], echo=lambda line: None)
+    db.session.commit()  # (a new snapshot on SQLite too)
+    assert sorted(s.day for s in db.session.scalars(select(ViewSeen))) == [
+        today - timedelta(days=1), today]
+
+
 def test_a_due_batch_is_written_after_the_response_rank_2(app, client, make_listing,
                                                           monkeypatch):
     monkeypatch.setattr(activity, "FLUSH_SECONDS", 0)
     listing = make_listing()
-    response = client.get(f"/listings/{listing.id}")
+    response = view(client, listing)
     response.close()
     db.session.commit()
     assert db.session.scalar(select(ListingActivity.views)) == 1

@@ -35,6 +35,15 @@ def purge_traffic(app, now):
     return count
 
 
+def purge_views_seen(app, now):
+    """Forget who viewed listings on days already counted (RANK-2)."""
+    from app.blueprints.shops.activity import purge_views_seen as purge
+
+    count = purge(now)
+    db.session.commit()
+    return count
+
+
 def close_ip_requests(app, now):
     """Close approved IP-address requests whose time is up, ending the traffic-log hold on
     the accused (CMP-6, ACC-6)."""
@@ -110,6 +119,7 @@ JOBS = {
     "close-ip-requests": close_ip_requests,
     "complete-account-deletions": complete_account_deletions,
     "purge-traffic": purge_traffic,
+    "purge-views-seen": purge_views_seen,
     "expire-orders": expire_orders,
     "complaint-overdue": complaint_overdue_notices,
 }

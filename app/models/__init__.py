@@ -8,7 +8,8 @@ from app.models.complaints import (
     CounterStatement, SiteSetting)
 from app.models.ip_requests import AccountDeletion, IpRequest
 from app.models.listings import (
-    Category, Listing, ListingActivity, ListingPhoto, ProhibitedTerm, Watch, WatchCounted)
+    Category, Listing, ListingActivity, ListingPhoto, ProhibitedTerm, ViewSeen, Watch,
+    WatchCounted)
 from app.models.mail import EmailMessage
 from app.models.messages import Conversation, Message
 from app.models.moderation import (
@@ -23,7 +24,7 @@ __all__ = [
     "User", "LoginSession", "LoginFailure", "LoginBlock", "PasswordResetToken",
     "EmailMessage", "TrafficLogEntry",
     "Shop", "ShopStaff", "ShopCircle", "Follow", "FrozenSection",
-    "Category", "Listing", "ListingPhoto", "ProhibitedTerm", "Watch", "WatchCounted",
+    "Category", "Listing", "ListingPhoto", "ProhibitedTerm", "ViewSeen", "Watch", "WatchCounted",
     "ListingActivity",
     "Order", "Review", "Conversation", "Message",
     "Auction", "AuctionPhoto", "Bid", "BidFlag", "AuctionWatch", "Sale", "Feedback",

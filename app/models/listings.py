@@ -144,6 +144,21 @@ class WatchCounted(db.Model):
                                             index=True)
 
 
+class ViewSeen(db.Model):
+    """Who has viewed a listing on a Bangkok day, so that a view counts for the rankings once a
+    viewer a day (RANK-2: reloading a page does not push it up). ``viewer`` is a keyed hash
+    (a member's id, or a visitor's address and browser), never the address itself; rows are
+    deleted once their day is over (the ``purge-views-seen`` job)."""
+
+    __tablename__ = "listing_views_seen"
+    __table_args__ = (Index("ix_listing_views_seen_day", "day"),)
+
+    listing_id: Mapped[int] = mapped_column(
+        db.ForeignKey("listings.id", ondelete="CASCADE"), primary_key=True)
+    day = mapped_column(db.Date, primary_key=True)
+    viewer: Mapped[str] = mapped_column(db.String(32), primary_key=True)
+
+
 class ListingActivity(db.Model):
     """Views, watch-adds and sales of a listing per Bangkok day, for the rankings (RANK-2)."""
 

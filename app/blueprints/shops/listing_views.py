@@ -21,6 +21,7 @@ from app.i18n import current_language
 from app.models import Listing
 from app.notifications import register_link
 from app.money import parse_baht, satang_to_input
+from app.net import client_ip
 from app.permissions import can_manage_listings, can_moderate
 from app.uploads import UploadRejected, store_image
 from app.urls import external_url
@@ -138,13 +139,18 @@ def new_listing(slug):
 def listing(listing_id):
     """A listing's page."""
     listing = visible_listing_or_404(listing_id)
+    can_manage = can_manage_listings(current_user, listing.shop)
     response = make_response(render_template(
         "shops/listing.html", listing=listing, shop=listing.shop,
-        condition_labels=CONDITION_LABELS, rating_labels=RATING_LABELS,
-        can_manage=can_manage_listings(current_user, listing.shop),
+        condition_labels=CONDITION_LABELS, rating_labels=RATING_LABELS, can_manage=can_manage,
         hold_groups=listing_services.hold_groups(listing) if listing.status == "held" else "",
         watching=watch_services.is_watching(current_user, listing)))
-    return activity.count_view(response, listing.id, utcnow())
+    if can_manage or request.method != "GET":  # the shop's own views, HEAD: not counted
+        return response
+    return activity.count_view(
+        response, listing.id, utcnow(),
+        user_id=current_user.id if current_user.is_authenticated else None, ip=client_ip(),
+        user_agent=request.user_agent.string)
 
 
 @bp.route("/listings/<int:listing_id>/edit", methods=["GET", "POST"])
