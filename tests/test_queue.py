@@ -369,3 +369,25 @@ def test_rows_name_states_and_decisions_in_the_moderators_language_mod_7(mod_cli
     html = decide(mod_client, item, "approve").get_data(as_text=True)
     decision = html.split('class="queue-row__decision">')[1].split("</p>")[0]
     assert "approve" not in decision and fresh(listing).status == "active"
+
+
+def test_a_decision_keeps_only_the_moderators_own_words_mod_7(mod_client, make_shop,
+                                                              make_member, client_for):
+    """Found in review: a decision's note was the sentence the action said to the deciding
+    moderator ("Listing approved and on sale."), stored in their language and shown to every
+    other moderator so. The item keeps what the moderator typed; the decision is named in
+    each reader's language."""
+    held_listing(make_shop())
+    held_listing(make_shop(), title="พระปิดตา บูชาปืนใหญ่")
+    first, second = db.session.scalars(select(ReviewItem).order_by(ReviewItem.id)).all()
+    mod_client.set_cookie("lang", "th")
+    decide(mod_client, first, "approve")
+    decide(mod_client, second, "refuse", reason="  ชิ้นส่วน ปืน  ")
+    assert fresh(first).decision_note == ""
+    assert fresh(second).decision_note == "ชิ้นส่วน ปืน"
+    other = client_for(make_member(role="moderator"))
+    other.set_cookie("lang", "en")
+    page = other.get("/moderation/queue", query_string={"status": "done"}).get_data(
+        as_text=True)
+    assert "Decided: Approve" in page and "ชิ้นส่วน ปืน" in page
+    assert "อนุมัติ" not in page and "ขายแล้ว" not in page

@@ -85,6 +85,32 @@ def test_suspended_seller_asks_for_reinstatement_and_a_moderator_restores_auc_4(
         Notification.user_id == seller.id, Notification.kind == "rights_restored"))
 
 
+def test_a_decision_without_words_is_told_in_the_members_language_auc_4(
+        app, make_member, make_auction, moderator):
+    """Found in review: restoring rights without a note stored "Decided by the moderators."
+    in the deciding moderator's language, in the member's notice and the queue item alike.
+    The notice now says it in the reader's language; the item keeps no sentence."""
+    from flask_babel import force_locale
+
+    seller = make_member()
+    for _ in range(3):
+        fake(make_auction(seller=seller), moderator)
+    item = queue.open_item("reinstatement", "user", seller.id, now=utcnow(),
+                           subject_user_id=seller.id, summary="Please")
+    db.session.commit()
+    with app.test_request_context(), force_locale("en"):  # an English-speaking moderator
+        decide(item, moderator, "restore", reason="  ")
+    notice = db.session.scalar(select(Notification).where(
+        Notification.user_id == seller.id, Notification.kind == "rights_restored"))
+    with app.test_request_context(), force_locale("th"):
+        thai = notice_text(notice)
+    with app.test_request_context(), force_locale("en"):
+        english = notice_text(notice)
+    assert english == "Your auction rights are restored: Decided by the moderators."
+    assert "Decided" not in thai and "ผู้ดูแลตัดสินแล้ว" in thai
+    assert db.session.get(ReviewItem, item.id).decision_note == ""
+
+
 def test_six_strikes_prompt_revocation_and_moderators_revoke_auc_4(make_member,
                                                                   make_auction, moderator):
     """AUC-4: at 6 strikes a review item asks moderators to revoke; revoking is permanent."""

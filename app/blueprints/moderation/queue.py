@@ -195,15 +195,23 @@ def close_item(item, moderator, decision, note="", *, now, ip=""):
     queue_changed()
 
 
+def typed_note(form):
+    """What the moderator typed as a decision's reason or note (whitespace collapsed): the
+    note an item keeps. The decision itself is kept as a code and named in each reader's
+    language; a sentence drawn in the deciding moderator's language is never stored."""
+    return " ".join((form.get("reason") or form.get("note") or "").split())[:2000]
+
+
 def decide(item, moderator, action_name, form, *, now, ip=""):
-    """Run ``action_name`` on ``item`` with the submitted ``form`` values; returns the note.
-    Everything happens in the caller's transaction; nothing is committed here."""
+    """Run ``action_name`` on ``item`` with the submitted ``form`` values; returns what the
+    action says it did, for the moderator who decided (in their language). Everything
+    happens in the caller's transaction; nothing is committed here."""
     check_may_work(item, moderator, now)
     action = find_action(item.kind, action_name)
-    note = action.handler(item, moderator, form, now=now, ip=ip) or ""
+    said = action.handler(item, moderator, form, now=now, ip=ip) or ""
     if action.closes and item.status == "open":
-        close_item(item, moderator, action.name, note, now=now, ip=ip)
-    return note
+        close_item(item, moderator, action.name, typed_note(form), now=now, ip=ip)
+    return said
 
 
 def close_open_items(target_type, target_id, moderator, decision, *, now, kinds=None, ip=""):

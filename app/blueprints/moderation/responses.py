@@ -126,7 +126,7 @@ def _record(item, decision):
 def _authentic(item, moderator, form, *, now, ip=""):
     sign = _sign_of(item)
     reason = _reason(form, REASON_TEMPLATES["authentic"][0])
-    queue.close_item(item, moderator, "authentic", reason, now=now, ip=ip)
+    queue.close_item(item, moderator, "authentic", queue.typed_note(form), now=now, ip=ip)
     _record(item, "authentic")
     signs.hang_sign(sign.target_type, sign.target_id, signs.AUTHENTIC, moderator, reason,
                     now=now, ip=ip, decision_basis=form.get("decision_basis", ""),
@@ -138,7 +138,7 @@ def _authentic(item, moderator, form, *, now, ip=""):
 def _lift(item, moderator, form, *, now, ip=""):
     sign = _sign_of(item)
     reason = _reason(form, _l("Lifted after the owner's response."))
-    queue.close_item(item, moderator, "lift", reason, now=now, ip=ip)
+    queue.close_item(item, moderator, "lift", queue.typed_note(form), now=now, ip=ip)
     _record(item, "lifted")
     signs.end_sign(sign, moderator, reason, now=now, ip=ip,
                    decision_basis=form.get("decision_basis", ""))

@@ -90,6 +90,8 @@ TEXTS.update({
 })
 
 register_labels("sign", SIGN_LABELS)
+# A decision noted without words of the moderator's own: said in the reader's language.
+register_labels("note", {"": _l("Decided by the moderators.")})
 register_labels("old", SIGN_LABELS)
 register_labels("response", {"explanation": _l("explanation"),
                              "lift_request": _l("lift request")})

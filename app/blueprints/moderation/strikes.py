@@ -144,7 +144,7 @@ def _user(item):
 
 def _set_rights(item, moderator, rights, kind, *, now, ip, form):
     user = _user(item)
-    note = _note(form) or str(_l("Decided by the moderators."))
+    note = _note(form)  # (none typed: the notice says "decided by the moderators")
     before = lifecycle.set_auction_rights(user, rights)
     notify_about(user, kind, target_type="strike", target_id=0,
                  facts={"note": note, "count": strike_count(user.id)}, now=now)
@@ -160,7 +160,7 @@ def _restore(item, moderator, form, *, now, ip=""):
 
 def _refuse(item, moderator, form, *, now, ip=""):
     user = _user(item)
-    note = _note(form) or str(_l("Decided by the moderators."))
+    note = _note(form)  # (none typed: the notice says "decided by the moderators")
     notify_about(user, "rights_refused", target_type="strike", target_id=0,
                  facts={"note": note}, now=now)
     return note
