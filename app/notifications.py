@@ -92,45 +92,31 @@ def notice_text(notice):
         return str(text)
 
 
-#: Notices about a sale made: they lead to the sale page.
-SALE_KINDS = ("won", "sold")
-
-
-def _sale_of(auction_id):
-    from app.models import Sale
-
-    return db.session.scalar(select(Sale.id).where(Sale.auction_id == auction_id))
-
-
 def notice_link(notice, external=False):
-    """Where the notice leads: its auction, or the page of what it is about."""
+    """Where the notice leads: the page of what it is about (a won or sold auction's notice:
+    its sale, where paying, shipping and feedback happen), else its auction."""
     from flask import url_for
 
-    if notice.auction_id and notice.kind in SALE_KINDS:
-        # A won or sold auction: the sale page, where paying, shipping and feedback happen.
-        sale_id = _sale_of(notice.auction_id)
-        if sale_id is not None:
-            if external:
-                return external_url("auctions.sale", sale_id=sale_id)
-            return url_for("auctions.sale", sale_id=sale_id)
+    make_url = LINKS.get(notice.target_type or "")
+    if make_url is not None:
+        return make_url(notice.target_id, external=external)
     if notice.auction_id:
         if external:
             return external_url("auctions.auction", auction_id=notice.auction_id)
         return url_for("auctions.auction", auction_id=notice.auction_id)
-    make_url = LINKS.get(notice.target_type or "")
-    if make_url is None:
-        return None
-    return make_url(notice.target_id, external=external)
+    return None
 
 
-def notify(user, kind, *, auction=None, amount=None, now, email=True):
+def notify(user, kind, *, auction=None, amount=None, sale_id=None, now, email=True):
     """Record a notice for ``user`` and, if ``email``, queue the matching e-mail
-    (``mail/notice_<kind>.txt``; sent after commit)."""
-    _add(user.id, kind, auction, amount, now)
+    (``mail/notice_<kind>.txt``; sent after commit). ``sale_id``: the sale the notice is
+    about (won, sold), where it and the e-mail lead."""
+    _add(user.id, kind, auction, amount, now, sale_id)
     if email:
-        link = external_url("auctions.auction", auction_id=auction.id) if auction else None
+        note = Notification(kind=kind, auction_id=auction.id if auction else None,
+                            target_type="sale" if sale_id else None, target_id=sale_id)
         queue_mail(user.email, f"notice_{kind}", user=user, auction=auction, amount=amount,
-                   link=link, kind=f"notice_{kind}")
+                   link=notice_link(note, external=True), kind=f"notice_{kind}")
 
 
 @dataclass(frozen=True)
@@ -147,7 +133,7 @@ class Recipient:
         return shown_name(self.id, self.stored_name)
 
 
-def notify_id(user_id, kind, *, auction=None, amount=None, now, email=True):
+def notify_id(user_id, kind, *, auction=None, amount=None, sale_id=None, now, email=True):
     """:func:`notify` for a member known by id: an in-app notice alone reads nothing of the
     member, an e-mail only the :class:`Recipient` facts (a member already loaded is used)."""
     if email:
@@ -156,9 +142,9 @@ def notify_id(user_id, kind, *, auction=None, amount=None, now, email=True):
         if user is None:
             row = session.execute(_recipient(), {"user_id": user_id}).one()
             user = Recipient(*row)
-        notify(user, kind, auction=auction, amount=amount, now=now)
+        notify(user, kind, auction=auction, amount=amount, sale_id=sale_id, now=now)
         return
-    _add(user_id, kind, auction, amount, now)
+    _add(user_id, kind, auction, amount, now, sale_id)
 
 
 @cache
@@ -174,12 +160,13 @@ def _insert_notice():
     return insert(Notification.__table__)
 
 
-def _add(user_id, kind, auction, amount, now):
+def _add(user_id, kind, auction, amount, now, sale_id=None):
     # A table INSERT: a notice is never changed in the request that writes it, so the ORM's
     # unit of work (a third of what an outbid notice cost a bid) buys nothing.
     db.session.execute(_insert_notice(), dict(
         user_id=user_id, kind=kind, created_at=now,
-        auction_id=auction.id if auction is not None else None, amount_satang=amount, data="{}"))
+        auction_id=auction.id if auction is not None else None, amount_satang=amount, data="{}",
+        target_type="sale" if sale_id is not None else None, target_id=sale_id))
 
 
 def unread_count(user):

@@ -417,6 +417,15 @@ def test_winner_and_seller_are_led_to_the_sale_page_auc_7(app, board):
         assert link in client.get("/notifications").get_data(as_text=True)
     assert link not in board.bob_client.get(f"/auctions/{board.auction.id}").get_data(
         as_text=True)
+    # The notices name their sale (no query for each when they are shown), and so do the
+    # e-mails.
+    won_sold = db.session.scalars(select(Notification).where(
+        Notification.kind.in_(("won", "sold")))).all()
+    assert {(n.target_type, n.target_id) for n in won_sold} == {("sale", sale.id)}
+    assert len(won_sold) == 2
+    mails = db.session.scalars(select(EmailMessage).where(
+        EmailMessage.kind.in_(("notice_won", "notice_sold")))).all()
+    assert len(mails) == 2 and all(link in m.body_text for m in mails)
 
 
 def test_an_auction_without_bids_or_below_reserve_ends_unsold_auc_7(app, board, make_auction):

@@ -44,3 +44,38 @@ def test_stepping_back_one_migration_keeps_the_search_machinery(app):
                 "SELECT indexname FROM pg_indexes WHERE indexname LIKE '%trgm'")).scalars())
             wanted = {"ix_shops_name_trgm", "ix_listings_title_trgm"}
     assert wanted <= names
+
+
+def test_won_and_sold_notices_written_before_name_their_sale_after_the_upgrade(app, board):
+    """The migration that has won and sold notices name their sale fills in the notices
+    written before it (they were linked through a query each)."""
+    from sqlalchemy import select
+
+    from app.blueprints.auctions import bidding, lifecycle
+    from app.database import utcnow
+    from app.models import Auction, Notification, Sale
+
+    bidding.place_bid(board.auction.id, board.alice, 20_000, proxy=False)
+    db.session.commit()
+    auction = db.session.get(Auction, board.auction.id, populate_existing=True)
+    auction.ends_at = utcnow()
+    lifecycle.settle(auction, utcnow())
+    db.session.commit()
+    sale_id = db.session.scalar(select(Sale.id))
+
+    def targets():
+        db.session.expire_all()
+        rows = db.session.execute(select(Notification.kind, Notification.target_type,
+                                         Notification.target_id)
+                                  .where(Notification.kind.in_(("won", "sold"))))
+        result = sorted(tuple(row) for row in rows)
+        db.session.commit()
+        return result
+
+    assert targets() == [("sold", "sale", sale_id), ("won", "sale", sale_id)]
+    db.session.remove()
+    downgrade(revision="9b2f6c4e8d17")
+    assert targets() == [("sold", None, None), ("won", None, None)]
+    db.session.remove()
+    upgrade()
+    assert targets() == [("sold", "sale", sale_id), ("won", "sale", sale_id)]

@@ -165,9 +165,11 @@ def settle(auction, now):
                     price_satang=auction.current_price_satang, created_at=now,
                     last_progress_at=now, step="awaiting_payment")
         db.session.add(sale)
+        db.session.flush()  # (its id, which the notices lead to)
         notify_id(auction.leader_id, "won", auction=auction,
-                  amount=auction.current_price_satang, now=now)
-        notify(seller, "sold", auction=auction, amount=auction.current_price_satang, now=now)
+                  amount=auction.current_price_satang, sale_id=sale.id, now=now)
+        notify(seller, "sold", auction=auction, amount=auction.current_price_satang,
+               sale_id=sale.id, now=now)
     else:
         notify(seller, "unsold", auction=auction, now=now)
     # "Another bidder won it" is only true when someone did (AUC-10).

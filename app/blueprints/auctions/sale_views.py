@@ -11,7 +11,9 @@ from app.database import begin_immediate, utcnow
 from app.extensions import db
 from app.forms import EmptyForm
 from app.models import Sale
+from app.notifications import register_link
 from app.permissions import can_moderate
+from app.urls import external_url
 
 
 def _sale_or_403(sale_id):
@@ -75,3 +77,13 @@ def feedback(sale_id):
             db.session.rollback()
             show_error(form, error)
     return _page(sale, form, 422)
+
+
+def _sale_link(sale_id, external=False):
+    """Notices about a sale (won, sold) lead to its page."""
+    if external:
+        return external_url("auctions.sale", sale_id=sale_id)
+    return url_for("auctions.sale", sale_id=sale_id)
+
+
+register_link("sale", _sale_link)
