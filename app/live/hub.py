@@ -221,11 +221,20 @@ class StreamHub:
         self._parked[stream] = ticket  # first: _unpark undoes whatever follows
         stream.subscription = wait.subscription
         heapq.heappush(self._timers, (now + wait.timeout, ticket, stream))
+        if len(self._timers) > 2 * len(self._parked) + 64:
+            self._drop_stale_timers()
         self._selector.register(stream.sock, selectors.EVENT_READ, stream)
         # Told of later events first, then asked about earlier ones: none falls in between.
         wait.subscription.notify = partial(self._fire, stream)
         if wait.subscription.pending():
             fired.add(stream)
+
+    def _drop_stale_timers(self):
+        """Keep only the timers of current waits. A stream woken by an event before its
+        timeout leaves its timer behind; in a bidding rush a thousand streams would leave
+        thousands a second (each holding its stream) until their timeouts."""
+        self._timers = [timer for timer in self._timers if self._parked.get(timer[2]) == timer[1]]
+        heapq.heapify(self._timers)
 
     def _unpark(self, stream):
         """Take ``stream`` out of waiting; False if it was not waiting (already taken)."""
