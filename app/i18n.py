@@ -12,6 +12,8 @@ from flask import current_app, g, request
 from flask_babel import get_locale, get_translations
 from flask_login import current_user
 
+from app import standard_texts
+
 BANGKOK = ZoneInfo("Asia/Bangkok")
 LANG_COOKIE = "lang"
 BUDDHIST_ERA_OFFSET = 543
@@ -141,4 +143,6 @@ def register_filters(app):
     app.jinja_env.filters["bkk_date"] = format_date
     app.jinja_env.filters["bkk_datetime"] = format_datetime
     app.jinja_env.filters["baht"] = format_baht
+    # A ready-made reason (a sign's, a decision's) in the reader's language (app/standard_texts)
+    app.jinja_env.filters["standard"] = standard_texts.shown
     app.jinja_env.globals["current_language"] = current_language

@@ -137,6 +137,23 @@ def test_a_view_counts_once_a_viewer_a_day_rank_2(app, client, make_listing, mak
         ListingActivity.day == bangkok_today(tomorrow))) == 1
 
 
+def test_phones_are_not_taken_for_crawlers_rank_2(app):
+    """Found in review: any browser whose name held "bot" went uncounted, such as CUBOT
+    phones."""
+    for browser in ("Mozilla/5.0 (Linux; Android 10; CUBOT X30) AppleWebKit/537.36 (KHTML, "
+                    "like Gecko) Chrome/120.0.0.0 Mobile Safari/537.36", BROWSER,
+                    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
+                    "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1 Line/14.9.0"):
+        assert not activity.is_crawler(browser), browser
+    for crawler in ("Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
+                    "Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)",
+                    "Mozilla/5.0 (compatible; AhrefsBot/7.0; +http://ahrefs.com/robot/)",
+                    "facebookexternalhit/1.1", "Twitterbot/1.0", "WhatsApp/2.23.20.0 A",
+                    "TelegramBot (like TwitterBot)", "Slackbot-LinkExpanding 1.0",
+                    "python-requests/2.32.3", "curl/8.5.0", ""):
+        assert activity.is_crawler(crawler), crawler
+
+
 def test_who_viewed_is_kept_as_a_hash_and_forgotten_after_a_day_rank_2(app, client,
                                                                        make_listing):
     from app.jobs import run_jobs

@@ -203,3 +203,31 @@ def test_a_detail_over_the_limit_is_refused_in_the_members_language_mod_11(
     assert message in page and detail in page
     assert db.session.scalar(select(func.count(Report.id))) == 0
 
+
+
+def test_a_decision_on_a_report_leads_to_what_it_imposed_mod_10(people, make_listing):
+    """Found in review: once a decision kept only the moderator's own words, nothing tied a
+    report to the sanction or sign it produced. The decision's audit entry names them (codes,
+    not sentences), and the moderator is told what was done in their language."""
+    import json
+
+    listing = make_listing()
+    report(people.alice_client, "listing", listing.id)
+    item = open_report_item("listing", listing.id)
+    people.mod_client.set_cookie("lang", "th")
+    response = decide(people.mod_client, item, "sanction", kind="warning", rule="SHOP-4",
+                      facts="Listed a prohibited item")
+    sanction = db.session.scalar(select(Sanction))
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "queue.sanction"))
+    assert json.loads(entry.after) == {"status": "done", "decision": "sanction",
+                                       "sanction_id": sanction.id, "sanction": "warning"}
+    said = response.get_data(as_text=True).split('role="status">')[1].split("</p>")[0]
+    assert said == "ลงโทษแล้ว: ตักเตือน"
+
+    other = make_listing(title="พระผงสุพรรณ")
+    report(people.alice_client, "listing", other.id)
+    item = open_report_item("listing", other.id)
+    decide(people.mod_client, item, "sign", sign="under_review", reason="กำลังตรวจสอบ")
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "queue.sign"))
+    after = json.loads(entry.after)
+    assert after["sign"] == "under_review" and after["sign_id"] > 0

@@ -186,3 +186,50 @@ def test_expert_verdict_from_the_queue_sets_the_sign_and_prevails_mod_5(signed):
     assert signs.strike_count(owner.id) == 0
     with pytest.raises(ModerationError, match="prevails"):
         signs.hang_sign("listing", listing.id, "fake", moderator, "No", now=utcnow())
+
+
+def test_ready_made_reasons_read_in_the_readers_language_mod_1_mod_3(app, make_member,
+                                                                    make_listing, client_for):
+    """Found in review: a reason the site offers (a sign's reason template, "The moderators
+    keep the sign.") was stored in the deciding moderator's language and read so by owners and
+    the public. Stored as chosen, it now reads in each reader's language; a moderator's own
+    words read as written."""
+    from flask_babel import force_locale
+
+    from app.blueprints.moderation.sign_texts import REASON_TEMPLATES
+    from app.notifications import notice_text
+
+    moderator = make_member(display_name="Mod", role="moderator")
+    listing = make_listing()
+    with app.test_request_context(), force_locale("th"):  # a Thai moderator's template
+        template_th = str(REASON_TEMPLATES["fake"][0])
+    with app.test_request_context(), force_locale("en"):
+        template_en = str(REASON_TEMPLATES["fake"][0])
+    sign = signs.hang_sign("listing", listing.id, "fake", moderator, template_th,
+                           now=utcnow() - timedelta(days=8))
+    db.session.commit()
+    reader = client_for(make_member())
+    reader.set_cookie("lang", "en")
+    page = reader.get(f"/listings/{listing.id}").get_data(as_text=True)
+    assert template_en in page and template_th not in page
+    board = reader.get("/boards/fake-shops").get_data(as_text=True)
+    assert template_en in board and template_th not in board
+
+    owner = listing.shop.owner
+    responses.file_lift_request(sign, owner, "Please reconsider it.", now=utcnow())
+    db.session.commit()
+    item = queue.open_item_for("lift_request", "sign", sign.id)
+    with app.test_request_context(), force_locale("en"):  # an English-speaking moderator
+        queue.decide(item, moderator, "keep", {"reason": ""}, now=utcnow())
+    db.session.commit()
+    notice = db.session.scalar(select(Notification).where(
+        Notification.user_id == owner.id, Notification.kind == "response_decided"))
+    with app.test_request_context(), force_locale("th"):
+        thai = notice_text(notice)
+    assert "The moderators keep the sign." not in thai and "ผู้ดูแล" in thai
+
+    own = make_listing(title="พระนางพญา")
+    signs.hang_sign("listing", own.id, "under_review", moderator, "The moderators keep the sign "
+                    "— and my own words.", now=utcnow())
+    db.session.commit()
+    assert "my own words" in reader.get(f"/listings/{own.id}").get_data(as_text=True)

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from app.blueprints.moderation import audit
 from app.blueprints.moderation.errors import ModerationError
 from app.blueprints.moderation.queue import Action, register_action
+from app.blueprints.moderation.sign_texts import DEFAULT_REASONS
 from app.extensions import db
 from app.models import Auction, Listing, User
 from app.notifications import TEXTS, notify_about
@@ -75,8 +76,7 @@ def flags_under_review(item, moderator, form, *, now, ip=""):
     from app.blueprints.moderation.signs import hang_sign
 
     auction = _auction(item)
-    reason = (form.get("reason") or "").strip() or str(_l("Bids from the seller's address or "
-                                                         "device are being checked."))
+    reason = (form.get("reason") or "").strip() or str(DEFAULT_REASONS["flags"])
     hang_sign("auction", auction.id, "under_review", moderator, reason, now=now, ip=ip)
     resolve_flags(auction.id, moderator, now=now)
     return str(_l("UNDER REVIEW hung on the auction."))

@@ -41,8 +41,9 @@ class Action:
     """Something a moderator can do with an item of one kind.
 
     ``handler(item, moderator, form, now=..., ip=...)`` applies the effects through the
-    domains' services and returns the decision note; it raises :class:`ModerationError` to
-    refuse. ``fields`` names the form fields it reads (``reason``, ``sign``, ...); ``key`` is
+    domains' services and returns what it did: a sentence for the deciding moderator, or a
+    :class:`Done`; it raises :class:`ModerationError` to refuse. ``fields`` names the form
+    fields it reads (``reason``, ``sign``, ...); ``key`` is
     the keyboard shortcut on the queue page; ``bulk`` allows it on many items at once."""
 
     name: str
@@ -54,6 +55,16 @@ class Action:
     style: str = ""
     closes: bool = True
     extra: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Done:
+    """What an action did: ``said`` to the deciding moderator (in their language), and
+    ``made``, codes of what it produced (``{"sanction_id": 12}``), kept in the decision's
+    audit entry so the item leads to them."""
+
+    said: str = ""
+    made: dict = field(default_factory=dict)
 
 
 _ACTIONS = {}
@@ -179,8 +190,9 @@ def release(item, moderator, *, now, ip=""):
     queue_changed()
 
 
-def close_item(item, moderator, decision, note="", *, now, ip=""):
-    """Mark ``item`` done with ``decision`` and write the audit entry."""
+def close_item(item, moderator, decision, note="", *, now, ip="", made=None):
+    """Mark ``item`` done with ``decision`` and write the audit entry (with ``made``, what
+    the decision produced)."""
     before = {"status": item.status, "decision": item.decision}
     item.status = "done"
     item.decision = decision
@@ -191,7 +203,8 @@ def close_item(item, moderator, decision, note="", *, now, ip=""):
     item.claimed_by_id = None
     item.claimed_until = None
     audit.record(moderator, f"queue.{decision}", "review_item", item.id, before=before,
-                 after={"status": "done", "decision": decision}, note=note, now=now, ip=ip)
+                 after={"status": "done", "decision": decision, **(made or {})}, note=note,
+                 now=now, ip=ip)
     queue_changed()
 
 
@@ -208,10 +221,13 @@ def decide(item, moderator, action_name, form, *, now, ip=""):
     happens in the caller's transaction; nothing is committed here."""
     check_may_work(item, moderator, now)
     action = find_action(item.kind, action_name)
-    said = action.handler(item, moderator, form, now=now, ip=ip) or ""
+    done = action.handler(item, moderator, form, now=now, ip=ip) or ""
+    if not isinstance(done, Done):
+        done = Done(str(done))
     if action.closes and item.status == "open":
-        close_item(item, moderator, action.name, typed_note(form), now=now, ip=ip)
-    return said
+        close_item(item, moderator, action.name, typed_note(form), now=now, ip=ip,
+                   made=done.made)
+    return done.said
 
 
 def close_open_items(target_type, target_id, moderator, decision, *, now, kinds=None, ip=""):

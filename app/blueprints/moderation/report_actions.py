@@ -7,8 +7,9 @@ from flask_babel import lazy_gettext as _l
 
 from app.blueprints.moderation import audit
 from app.blueprints.moderation.errors import ModerationError
-from app.blueprints.moderation.queue import Action, register_action
+from app.blueprints.moderation.queue import Action, Done, register_action
 from app.blueprints.moderation.sanctions import SANCTION_LABELS
+from app.blueprints.moderation.sign_texts import SIGN_LABELS
 from app.extensions import db
 from app.models import BoardPost, User
 
@@ -39,7 +40,7 @@ def sanction_values(form, now):
 
 
 def _dismiss(item, moderator, form, *, now, ip):
-    return (form.get("reason") or "").strip()[:500] or "dismissed"
+    return str(_l("Report dismissed."))
 
 
 def _sign(item, moderator, form, *, now, ip):
@@ -49,7 +50,8 @@ def _sign(item, moderator, form, *, now, ip):
         raise ModerationError(_l("Signs hang only on listings and auctions."))
     sign = signs.hang_sign(item.target_type, item.target_id, form.get("sign", ""), moderator,
                            form.get("reason", ""), now=now, ip=ip)
-    return f"sign {sign.kind}"
+    return Done(str(_l("%(sign)s hung.", sign=SIGN_LABELS[sign.kind])),
+                {"sign_id": sign.id, "sign": sign.kind})
 
 
 def _sanction(item, moderator, form, *, now, ip):
@@ -60,7 +62,8 @@ def _sanction(item, moderator, form, *, now, ip):
         raise ModerationError(_l("This report is not about a member who can be sanctioned."))
     sanction = impose(user, form.get("kind", ""), moderator, now=now, ip=ip,
                       **sanction_values(form, now))
-    return f"sanction {sanction.kind} #{sanction.id}"
+    return Done(str(_l("%(sanction)s imposed.", sanction=SANCTION_LABELS[sanction.kind])),
+                {"sanction_id": sanction.id, "sanction": sanction.kind})
 
 
 def _warn(item, moderator, form, *, now, ip):
@@ -79,7 +82,7 @@ def _hide(item, moderator, form, *, now, ip):
         audit.record(moderator, "board_post.hide", "board_post", post.id,
                      before={"hidden_at": None}, after={"hidden_at": now},
                      note=form.get("reason", ""), now=now, ip=ip)
-    return "post hidden"
+    return Done(str(_l("Post hidden.")), {"board_post_id": post.id})
 
 
 register_action("report", Action("dismiss", _l("Dismiss"), _dismiss, fields=("reason",),
@@ -89,8 +92,6 @@ FIELD_LABELS = {"rule": _l("Rule broken (e.g. MKT-6)"), "facts": _l("Facts"),
 
 
 def _sign_choices():
-    from app.blueprints.moderation.signs import SIGN_LABELS
-
     return tuple(SIGN_LABELS.items())
 
 

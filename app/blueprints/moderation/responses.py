@@ -13,7 +13,8 @@ from app.blueprints.boards import services as boards
 from app.blueprints.moderation import queue, signs
 from app.blueprints.moderation.enforcement import check_can_act
 from app.blueprints.moderation.errors import ModerationError
-from app.blueprints.moderation.sign_texts import REASON_TEMPLATES, SIGN_LABELS
+from app.blueprints.moderation.sign_texts import (DEFAULT_REASONS, REASON_TEMPLATES,
+                                                  SIGN_LABELS)
 from app.extensions import db
 from app.i18n import format_datetime
 from app.models import EvidenceFile, Explanation, LiftRequest, StopSign
@@ -137,7 +138,7 @@ def _authentic(item, moderator, form, *, now, ip=""):
 
 def _lift(item, moderator, form, *, now, ip=""):
     sign = _sign_of(item)
-    reason = _reason(form, _l("Lifted after the owner's response."))
+    reason = _reason(form, DEFAULT_REASONS["lift"])
     queue.close_item(item, moderator, "lift", queue.typed_note(form), now=now, ip=ip)
     _record(item, "lifted")
     signs.end_sign(sign, moderator, reason, now=now, ip=ip,
@@ -147,7 +148,7 @@ def _lift(item, moderator, form, *, now, ip=""):
 
 def _keep(item, moderator, form, *, now, ip=""):
     sign = _sign_of(item)
-    reason = _reason(form, _l("The moderators keep the sign."))
+    reason = _reason(form, DEFAULT_REASONS["keep"])
     _record(item, "kept")
     target, _owner = signs.load_target(sign.target_type, sign.target_id)
     notify_about(sign.owner, "response_decided", target_type="sign", target_id=sign.id,

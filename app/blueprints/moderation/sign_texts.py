@@ -3,6 +3,7 @@ the owner can do, the reasons moderators start from, and the notices about signs
 strikes."""
 from flask_babel import lazy_gettext as _l
 
+from app import standard_texts
 from app.notifications import TEXTS, register_labels
 
 SIGN_LABELS = {
@@ -89,9 +90,21 @@ TEXTS.update({
                            "%(note)s"),
 })
 
+#: Reasons given when the moderator writes none (besides the templates above).
+DEFAULT_REASONS = {
+    "lift": _l("Lifted after the owner's response."),
+    "keep": _l("The moderators keep the sign."),
+    "decided": _l("Decided by the moderators."),
+    "flags": _l("Bids from the seller's address or device are being checked."),
+}
+standard_texts.register(*(text for texts in REASON_TEMPLATES.values() for text in texts),
+                        *DEFAULT_REASONS.values())
+
 register_labels("sign", SIGN_LABELS)
-# A decision noted without words of the moderator's own: said in the reader's language.
-register_labels("note", {"": _l("Decided by the moderators.")})
+# Ready-made reasons and notes read in the reader's language, not the deciding moderator's; a
+# decision noted without words says so in the reader's language too.
+register_labels("reason", standard_texts.StandardLabels())
+register_labels("note", standard_texts.StandardLabels(blank=DEFAULT_REASONS["decided"]))
 register_labels("old", SIGN_LABELS)
 register_labels("response", {"explanation": _l("explanation"),
                              "lift_request": _l("lift request")})

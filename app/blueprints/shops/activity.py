@@ -49,19 +49,28 @@ def record(listing_id, now, *, watch_adds=0, sales=0):
         sales=sales)])
 
 
-#: User agents of crawlers and link previews, whose fetches are not views.
-CRAWLERS = re.compile(r"bot|crawl|spider|slurp|preview|facebookexternalhit|curl|wget|python",
-                      re.IGNORECASE)
+#: User agents of crawlers, link previews and scripts, whose fetches are not views. (Names of
+#: their own, "…bot/2.1" and the like: a phone called CUBOT is a browser.)
+CRAWLERS = re.compile(
+    r"bot/|bot-|bot\.html|\bbot\b|crawl|spider|slurp|facebookexternalhit|whatsapp|"
+    r"telegrambot|preview|^curl/|^wget/|^python|^go-http-client|^java/|^okhttp",
+    re.IGNORECASE)
 
 
 def viewer_key(user_id, ip, user_agent, day):
     """Who views, as a keyed hash that changes every day: ``m<id>`` for a member, a
-    visitor's address and browser otherwise. Not reversible without the site's secret key,
-    and no use for following anyone from one day to the next."""
+    visitor's address and browser otherwise. The key is derived from the site's secret for
+    this purpose alone; without it the hash says nothing, and the rows are deleted after two
+    days (:func:`purge_views_seen`)."""
     who = f"m{user_id}" if user_id is not None else f"v{ip}|{(user_agent or '')[:256]}"
+    return hmac.new(_views_key(), f"{day.isoformat()}|{who}".encode(),
+                    hashlib.sha256).hexdigest()[:32]
+
+
+def _views_key():
     secret = current_app.config["SECRET_KEY"]
     secret = secret.encode() if isinstance(secret, str) else secret
-    return hmac.new(secret, f"{day.isoformat()}|{who}".encode(), hashlib.sha256).hexdigest()[:32]
+    return hmac.new(secret, b"talat.listing-views-seen", hashlib.sha256).digest()
 
 
 def is_crawler(user_agent):

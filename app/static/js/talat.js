@@ -373,7 +373,8 @@
   document.addEventListener("htmx:beforeSwap", function (event) {
     var target = event.detail.target;
     if (!target || target.id !== "bid-box") { return; }
-    bidBoxHadFocus = target.contains(document.activeElement);
+    // (An answer that is not swapped in, a 5xx, brings no settle to take the focus on.)
+    bidBoxHadFocus = event.detail.shouldSwap && target.contains(document.activeElement);
   });
   document.addEventListener("htmx:afterSettle", function () {
     if (!bidBoxHadFocus) { return; }
