@@ -48,14 +48,8 @@ def shown(text):
 
 
 class StandardLabels:
-    """Standard sentences as the words of a notice's fact (``register_labels``); ``blank``:
-    what an empty value says instead."""
-
-    def __init__(self, blank=None):
-        self.blank = blank
+    """Standard sentences as the words of a notice's fact (``register_labels``)."""
 
     def get(self, value, default=None):
-        if not value:
-            return default if self.blank is None else self.blank
         found = standard(value) if isinstance(value, str) else None
         return default if found is None else found

@@ -45,6 +45,57 @@ def test_cmp6_an_accused_moderator_neither_decides_nor_sees_the_request(
     assert client.get(f"/ip-requests/{request.id}/report").status_code == 404
 
 
+def test_cmp6_the_accused_moderator_finds_it_nowhere_in_the_queue(app, make_member,
+                                                                  client_for):
+    """Found in review: the accused moderator read the whole request (who accuses them, the
+    police case, the story) in their review queue, pending or decided."""
+    from tests.conftest import csrf_from
+
+    victim = make_member(display_name="Victim")
+    accused = make_member(display_name="Bent mod", role="moderator")
+    request = _file(victim, accused, description="He sold me a fake amulet and vanished.")
+    db.session.commit()
+    item = _item(request)
+    client = client_for(accused)
+    for status in ("open", "done"):
+        for kind in ("", "ip_request"):
+            page = client.get("/moderation/queue", query_string={"status": status,
+                                                                 "kind": kind})
+            assert "vanished" not in page.get_data(as_text=True), (status, kind)
+    token = csrf_from(client.get("/moderation/queue").get_data(as_text=True))
+    for path in ("decide", "claim"):
+        response = client.post(f"/moderation/items/{item.id}/{path}", headers={
+            "HX-Request": "true"}, data={"csrf_token": token, "action": "reject",
+                                         "reason": "Nonsense."})
+        assert response.status_code == 404, path
+    other = client_for(make_member(display_name="Other mod", role="moderator"))
+    assert "vanished" in other.get("/moderation/queue").get_data(as_text=True)
+
+
+def test_cmp6_the_accused_moderator_cannot_close_the_approved_request(app, make_member,
+                                                                      moderator, client_for):
+    """Found in review: once another moderator approved it, the accused moderator could close
+    the request, hiding the addresses from the requester and ending the hold on their own
+    traffic log (ACC-6)."""
+    from tests.conftest import csrf_from
+
+    victim = make_member(display_name="Victim")
+    accused = make_member(display_name="Bent mod", role="moderator")
+    request = _file(victim, accused)
+    queue.decide(_item(request), moderator, "approve", {}, now=utcnow())
+    db.session.commit()
+    with pytest.raises(IpRequestError):
+        decisions.close(request, accused, now=utcnow())
+    db.session.rollback()
+    client = client_for(accused)
+    token = csrf_from(client.get("/moderation/queue").get_data(as_text=True))
+    client.post(f"/ip-requests/{request.id}/close", data={"csrf_token": token})
+    db.session.expire_all()
+    assert request.status == "approved"
+    decisions.close(request, moderator, now=utcnow())
+    assert request.status == "closed"
+
+
 def test_cmp6_addresses_stop_showing_at_closes_at_before_the_job_runs(
         app, make_member, moderator, client_for):
     victim, scammer = make_member(display_name="Victim"), make_member(display_name="Scammer")

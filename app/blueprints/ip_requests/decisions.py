@@ -113,6 +113,9 @@ def close(request, moderator, *, now, note="", ip=""):
     no longer shown and the accused's traffic log is no longer held (ACC-6)."""
     if request.status != "approved":
         raise IpRequestError(_l("Only an approved request can be closed."))
+    if moderator is not None and moderator.id in (request.requester_id, request.accused_id):
+        raise IpRequestError(_l("You filed this request or it names you; another moderator "
+                                "must decide it."))
     request.status = "closed"
     request.closed_at = now
     request.closed_by_id = moderator.id if moderator is not None else None

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.blueprints.moderation import audit
@@ -149,6 +149,22 @@ def claim_holder(item, now):
 
 #: Kinds whose decisions check every party to the case themselves (with their own words).
 PARTY_CHECKED_KINDS = ("complaint", "counter", "ip_request")
+
+
+#: Kinds of item whose subject must not even see them: an IP-address request names the member
+#: it accuses, who must not learn of it from the queue (CMP-6), moderator or not.
+HIDDEN_FROM_SUBJECT = ("ip_request",)
+
+
+def hidden_from(item, user_id):
+    """Whether ``item`` is kept out of this moderator's sight (:data:`HIDDEN_FROM_SUBJECT`)."""
+    return item.kind in HIDDEN_FROM_SUBJECT and item.subject_user_id == user_id
+
+
+def seen_by(user_id):
+    """The condition on :class:`ReviewItem` of :func:`hidden_from`, negated, for queries."""
+    return or_(ReviewItem.kind.not_in(HIDDEN_FROM_SUBJECT), ReviewItem.subject_user_id.is_(None),
+               ReviewItem.subject_user_id != user_id)
 
 
 def check_may_work(item, moderator, now):

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
+from app.blueprints.moderation import queue
 from app.blueprints.moderation.queue import KIND_LABELS
 from app.extensions import db
 from app.urls import MAX_ID
@@ -70,9 +71,12 @@ def _parse_cursor(text):
         return None
 
 
-def page_of_items(filters, now):
-    """One page of items, oldest first, and the cursor of the next page (or "")."""
+def page_of_items(filters, now, viewer_id=None):
+    """One page of items, oldest first, and the cursor of the next page (or ""); without the
+    items kept from ``viewer_id`` (:func:`queue.hidden_from`)."""
     query = select(ReviewItem).where(ReviewItem.status == filters.status)
+    if viewer_id is not None:
+        query = query.where(queue.seen_by(viewer_id))
     if filters.kind:
         query = query.where(ReviewItem.kind == filters.kind)
     if filters.age:

@@ -98,7 +98,7 @@ def row_context(rows):
 
 
 def _page_context(filters, now):
-    items, following = queue_data.page_of_items(filters, now)
+    items, following = queue_data.page_of_items(filters, now, current_user.id)
     rows = queue_data.load_rows(items)
     counts = counts_context()
     g.queue_open_total = counts["total"]
@@ -128,7 +128,7 @@ def _item_or_404(item_id, lock=False):
     if lock:
         query = query.with_for_update()
     item = db.session.scalar(query)
-    if item is None:
+    if item is None or queue.hidden_from(item, current_user.id):
         abort(404)
     return item
 
@@ -204,8 +204,9 @@ def bulk():
     name = request.form.get("action", "")
     now, ip = utcnow(), client_ip()
     done = skipped = 0
-    items = db.session.scalars(select(ReviewItem).where(ReviewItem.id.in_(ids))
-                               .order_by(ReviewItem.id)).all() if ids else []
+    items = db.session.scalars(select(ReviewItem).where(
+        ReviewItem.id.in_(ids), queue.seen_by(current_user.id))
+        .order_by(ReviewItem.id)).all() if ids else []
     for item in items:
         action = next((a for a in queue.actions_for(item.kind) if a.name == name), None)
         if action is None or not action.bulk or not _applies(action, item.target_type):

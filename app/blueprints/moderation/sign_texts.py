@@ -101,10 +101,9 @@ standard_texts.register(*(text for texts in REASON_TEMPLATES.values() for text i
                         *DEFAULT_REASONS.values())
 
 register_labels("sign", SIGN_LABELS)
-# Ready-made reasons and notes read in the reader's language, not the deciding moderator's; a
-# decision noted without words says so in the reader's language too.
+# Ready-made reasons and notes read in the reader's language, not the deciding moderator's.
 register_labels("reason", standard_texts.StandardLabels())
-register_labels("note", standard_texts.StandardLabels(blank=DEFAULT_REASONS["decided"]))
+register_labels("note", standard_texts.StandardLabels())
 register_labels("old", SIGN_LABELS)
 register_labels("response", {"explanation": _l("explanation"),
                              "lift_request": _l("lift request")})

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from app.blueprints.auctions import lifecycle
 from app.blueprints.moderation import audit, queue
 from app.blueprints.moderation.errors import ModerationError
+from app.blueprints.moderation.sign_texts import DEFAULT_REASONS
 from app.blueprints.shops import shop_services
 from app.extensions import db
 from app.models import Auction, Listing, Shop, StopSign, Strike, User
@@ -144,7 +145,7 @@ def _user(item):
 
 def _set_rights(item, moderator, rights, kind, *, now, ip, form):
     user = _user(item)
-    note = _note(form)  # (none typed: the notice says "decided by the moderators")
+    note = _note(form) or str(DEFAULT_REASONS["decided"])  # (read in the reader's language)
     before = lifecycle.set_auction_rights(user, rights)
     notify_about(user, kind, target_type="strike", target_id=0,
                  facts={"note": note, "count": strike_count(user.id)}, now=now)
@@ -160,7 +161,7 @@ def _restore(item, moderator, form, *, now, ip=""):
 
 def _refuse(item, moderator, form, *, now, ip=""):
     user = _user(item)
-    note = _note(form)  # (none typed: the notice says "decided by the moderators")
+    note = _note(form) or str(DEFAULT_REASONS["decided"])  # (read in the reader's language)
     notify_about(user, "rights_refused", target_type="strike", target_id=0,
                  facts={"note": note}, now=now)
     return note
