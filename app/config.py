@@ -138,8 +138,11 @@ class Config:
         self.RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "30 per minute")
         self.RATELIMIT_SIGNUP = os.environ.get("RATELIMIT_SIGNUP", "10 per hour")
         self.RATELIMIT_RESET = os.environ.get("RATELIMIT_RESET", "10 per hour")
-        # Complaint form posts per address, and status-page lookups (against guessing codes).
+        # Complaints filed per address (a form refused for its errors does not count), every
+        # post of the complaint form per address, and status-page lookups (against guessing).
         self.RATELIMIT_COMPLAINT = os.environ.get("RATELIMIT_COMPLAINT", "10 per hour")
+        self.RATELIMIT_COMPLAINT_POSTS = os.environ.get("RATELIMIT_COMPLAINT_POSTS",
+                                                        "60 per hour")
         self.RATELIMIT_COMPLAINT_STATUS = os.environ.get("RATELIMIT_COMPLAINT_STATUS",
                                                          "10 per minute;50 per hour")
         self.RATELIMIT_HEADERS_ENABLED = True

@@ -1,6 +1,9 @@
 """Error pages in the visitor's language that say what happened and leak nothing."""
+import time
+
 from flask import current_app, make_response, render_template
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -18,8 +21,8 @@ MESSAGES = {
     413: (_l("The upload is too large"),
           _l("The files you sent are larger than we accept. Please send smaller files.")),
     429: (_l("Too many requests"),
-          _l("You have sent too many requests in a short time. Please wait a minute and "
-             "try again.")),
+          _l("You have sent too many requests in a short time. Please wait a while and try "
+             "again.")),
     500: (_l("Something went wrong on our side"),
           _l("We have been told about it. Please try again in a moment.")),
 }
@@ -46,12 +49,30 @@ def render_error(status, title, message):
     return response
 
 
+def wait_message():
+    """How long until the limit a request ran into lets the next one through, in words."""
+    from app.extensions import limiter
+
+    current = limiter.current_limit
+    seconds = current.reset_at - time.time() if current is not None else 0
+    if seconds <= 0:
+        return str(MESSAGES[429][1])
+    if seconds <= 90:
+        return str(_l("You have sent too many requests in a short time. Please wait a minute "
+                      "and try again."))
+    return str(ngettext("You have sent too many requests in a short time. Please try again in "
+                   "about %(num)d minute.", "You have sent too many requests in a short time. "
+                   "Please try again in about %(num)d minutes.", max(2, round(seconds / 60))))
+
+
 def handle_http_error(error):
     """Any HTTPException: our own page, never the default trace or text."""
     status = error.code or 500
     if status >= 500:
         db.session.rollback()
     title, message = MESSAGES.get(status, MESSAGES[400 if status < 500 else 500])
+    if status == 429:
+        message = wait_message()
     return render_error(status, title, message)
 
 

@@ -21,8 +21,13 @@ FIELDS = ("name", "organisation", "email", "phone", "role", "kind", "description
           "original_url", "good_faith", "accurate", "signature")
 
 
-def _limit(name):
-    return limiter.limit(lambda: current_app.config[name], methods=["POST"])
+def _limit(name, **options):
+    return limiter.limit(lambda: current_app.config[name], methods=["POST"], **options)
+
+
+def _filed(response):
+    """Whether a post of the form filed a complaint (a refused form does not count)."""
+    return response.status_code < 400
 
 
 def _prefill(form):
@@ -36,7 +41,8 @@ def _prefill(form):
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@_limit("RATELIMIT_COMPLAINT")
+@_limit("RATELIMIT_COMPLAINT", deduct_when=_filed)
+@_limit("RATELIMIT_COMPLAINT_POSTS")
 def new():
     """The complaint form, open to anyone (CMP-1)."""
     form = ComplaintForm()
@@ -59,6 +65,19 @@ def new():
             return redirect(url_for("complaints.receipt", code=complaint.code))
     status = 422 if form.is_submitted() else 200
     return render_template("complaints/new.html", form=form), status
+
+
+@bp.errorhandler(429)
+def too_many(error):
+    """Past a limit, the complaint form comes back with what was typed (not a bare error
+    page that loses it) and says how long to wait."""
+    from app.errors import handle_http_error, wait_message
+
+    if request.endpoint != "complaints.new" or request.method != "POST":
+        return handle_http_error(error)
+    form = ComplaintForm()
+    form.form_errors.append(wait_message())
+    return render_template("complaints/new.html", form=form), 429
 
 
 @bp.route("/receipt/<code>")
