@@ -264,6 +264,9 @@ def test_bid_in_one_browser_updates_the_other_and_a_late_bid_extends_the_end_auc
     # Found in review: outbid by someone else, a leader's bid box still told the review and
     # the server that they led (and said so). It is drawn anew when the panel says outbid.
     expect(bobby.locator("#bid-box input[name=leading]")).to_have_value("1")
+    # (Found in review too: a page loaded while leading, with no update since, kept the box.)
+    open_live(bobby, url)
+    expect(bobby.locator("#bid-box input[name=leading]")).to_have_value("1")
     bid_with_confirmation(alice, 300, posts["Alice"])
     expect(bobby.locator("[data-bid-status=outbid]")).to_be_visible()
     expect(bobby.locator("#bid-box input[name=leading]")).to_have_value("0")

@@ -329,6 +329,11 @@
     });
   });
 
+  function panelStatus() {
+    var standing = document.querySelector("#bid-panel [data-bid-status]");
+    return standing ? standing.getAttribute("data-bid-status") : "";
+  }
+
   // The bid form follows the live panel (AUC-3): when a STOP sign halts the auction (or the
   // clock ends it) the form goes at once; when bidding opens again the bid box is fetched anew.
   function syncBidBox() {
@@ -348,11 +353,13 @@
     }
     // The member led and someone else's bid outbid them: the box was drawn for the leader (its
     // hint, and what the review and the server are told), so it is drawn anew, keeping an
-    // amount the member had typed. (Their own bids bring their own box.)
-    var standing = document.querySelector("#bid-panel [data-bid-status]");
-    var status = standing ? standing.getAttribute("data-bid-status") : "";
-    var statusBefore = box.getAttribute("data-live-status");
-    box.setAttribute("data-live-status", status);
+    // amount the member had typed. (Their own bids bring their own box.) What the panel said
+    // last is kept on the panel, which the page loaded with: a new bid box (the answer to a
+    // bid, swapped in before the panel hears of it) says nothing of the panel.
+    var status = panelStatus();
+    var panel = document.getElementById("bid-panel");
+    var statusBefore = panel.getAttribute("data-seen-status");
+    panel.setAttribute("data-seen-status", status);
     if (phase === "open" && statusBefore === "leading" && status !== "leading" &&
         !confirmationOpen(box) && window.htmx) {
       var typed = box.querySelector("input[name=amount]");
@@ -396,6 +403,8 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
+    var panel = document.getElementById("bid-panel");
+    if (panel) { panel.setAttribute("data-seen-status", panelStatus()); }
     setUp(document);
     readServerClock(document);
     tickCountdowns();
