@@ -1,7 +1,7 @@
 """All models, one module per domain; importing this package registers them on the metadata."""
 from app.models.accounts import LoginBlock, LoginFailure, LoginSession, PasswordResetToken, User
 from app.models.auctions import (
-    Auction, AuctionPhoto, AuctionWatch, Bid, BidFlag, Feedback, Sale)
+    Auction, AuctionPhoto, AuctionWatch, Bid, BidFlag, Feedback, Sale, SaleMessage)
 from app.models.boards import BoardPost
 from app.models.complaints import (
     ComplainantRestriction, Complaint, ComplaintEvent, ComplaintEvidence, ComplaintTarget,
@@ -27,7 +27,7 @@ __all__ = [
     "Category", "Listing", "ListingPhoto", "ProhibitedTerm", "ViewSeen", "Watch", "WatchCounted",
     "ListingActivity",
     "Order", "Review", "Conversation", "Message",
-    "Auction", "AuctionPhoto", "Bid", "BidFlag", "AuctionWatch", "Sale", "Feedback",
+    "Auction", "AuctionPhoto", "Bid", "BidFlag", "AuctionWatch", "Sale", "SaleMessage", "Feedback",
     "Notification",
     "StopSign", "Strike", "ReviewItem", "Report", "Explanation", "EvidenceFile", "LiftRequest",
     "Sanction", "Appeal", "AuditEntry", "BoardPost",

@@ -192,6 +192,21 @@ class Sale(db.Model):
     seller = relationship(User, foreign_keys=[seller_id])
 
 
+class SaleMessage(db.Model):
+    """A message between the buyer and the seller of a sale (payment, address, shipping)."""
+
+    __tablename__ = "sale_messages"
+    __table_args__ = (Index("ix_sale_messages_sale", "sale_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sale_id: Mapped[int] = mapped_column(db.ForeignKey("sales.id", ondelete="CASCADE"))
+    sender_id: Mapped[int] = mapped_column(db.ForeignKey("users.id"))
+    body: Mapped[str] = mapped_column(db.Text)
+    created_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+
+    sender = relationship(User)
+
+
 class Feedback(db.Model):
     """One party's rating of the other after a sale, once each (AUC-11). ``automatic`` marks
     the positive rating recorded when none was given within the window."""

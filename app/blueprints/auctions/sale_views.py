@@ -1,15 +1,18 @@
-"""A sale after the hammer: its steps and the two parties' feedback (AUC-7, AUC-11)."""
+"""A sale after the hammer: its steps, the two parties' messages and their feedback (AUC-7,
+AUC-11)."""
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from app.blueprints.accounts.errors import AccountError
 from app.blueprints.accounts.views import show_error
-from app.blueprints.auctions import bp, sales
+from app.blueprints.auctions import bp, sale_messages, sales
 from app.blueprints.auctions.forms import FeedbackForm
+from app.blueprints.shops.message_forms import MessageForm
 from app.database import begin_immediate, utcnow
 from app.extensions import db
 from app.forms import EmptyForm
+from app.htmx import wants_fragment
 from app.models import Sale
 from app.notifications import register_link
 from app.permissions import can_moderate
@@ -23,11 +26,15 @@ def _sale_or_403(sale_id):
     return sale
 
 
-def _page(sale, form, status=200):
+def _page(sale, form, status=200, message_form=None):
     role = sales.role_in(current_user, sale)
     now = utcnow()
     return render_template(
         "auctions/sale.html", sale=sale, role=role, form=form, now=now,
+        messages=sale_messages.messages_of(sale),
+        message_form=message_form or MessageForm(formdata=None),
+        pay_to=sale_messages.payment_details(sale) if role and sale.step == "awaiting_payment"
+        else None,
         can_advance=sales.can_advance(current_user, sale),
         given=sales.feedback_given(sale, current_user.id) if role else None,
         received=sales.feedback_given(sale, sale.seller_id if role == "buyer" else
@@ -41,6 +48,35 @@ def sale(sale_id):
     """The sale page: price, parties, steps, feedback."""
     sale = _sale_or_403(sale_id)
     return _page(sale, FeedbackForm(formdata=None))
+
+
+@bp.route("/sales/<int:sale_id>/messages", methods=["POST"])
+@login_required
+def message(sale_id):
+    """Write to the other party of the sale (payment, address, shipping)."""
+    sale = _sale_or_403(sale_id)
+    form = MessageForm()
+    if form.validate_on_submit():
+        try:
+            sale_messages.post(sale, current_user, form.body.data, now=utcnow())
+            db.session.commit()
+        except AccountError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            if wants_fragment():
+                return _messages(sale, MessageForm(formdata=None))
+            return redirect(url_for("auctions.sale", sale_id=sale.id, _anchor="messages"))
+    if wants_fragment():
+        return _messages(sale, form, 422)
+    return _page(sale, FeedbackForm(formdata=None), 422, message_form=form)
+
+
+def _messages(sale, form, status=200):
+    """The messages section alone (htmx), with ``form`` (a fresh one, or as typed)."""
+    return render_template("auctions/_sale_messages.html", sale=sale,
+                           role=sales.role_in(current_user, sale),
+                           messages=sale_messages.messages_of(sale), message_form=form), status
 
 
 @bp.route("/sales/<int:sale_id>/next", methods=["POST"])
