@@ -176,6 +176,16 @@ def test_bidding_shows_what_will_happen_before_placing_the_bid_auc_9(board):
     assert (auction.leader_id, auction.current_price_satang) == (board.alice.id, 100 * BAHT)
 
 
+@pytest.mark.parametrize("name, shown", [
+    ("Alice", "A***e"), ("สมชาย ใจดี", "ส***ดี"), ("เอก", "เอ***"), ("ใจ", "ใจ***"),
+    ("น้ำ", "น้ำ***"), ("น้ำฝน", "น้ำ***น"), ("กิ่งแก้ว", "กิ่***ว"), ("Jo", "J***"), ("", "***")])
+def test_masked_names_keep_thai_vowels_and_tone_marks_with_their_letter_auc_2(name, shown):
+    """Found in review: "สมชาย ใจดี" was shown as "ส***ี", the vowel ี alone on the asterisk."""
+    from app.blueprints.auctions.state import mask_name
+
+    assert mask_name(name) == shown
+
+
 def test_proxy_outbids_and_the_page_never_shows_a_maximum_auc_9(board):
     """AUC-9: the system bids for Alice up to her hidden maximum; nobody sees it but her."""
     bid(board.alice_client, board.auction, 1234)

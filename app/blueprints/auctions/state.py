@@ -1,4 +1,6 @@
 """An auction's state as the clock and the rules have it, read off its row."""
+import unicodedata
+
 from app.blueprints.auctions import engine
 
 AUTHENTIC = "authentic"
@@ -74,13 +76,32 @@ def seller_may_end(auction, now):
     return phase(auction, now) in ("scheduled", "open", "halted") and not reserve_met(auction)
 
 
+def _letters(name):
+    """``name`` cut into what a reader sees as letters: a Thai vowel or tone mark stays with
+    its consonant (ดี, not ด and ี; น้ำ), and a leading vowel (เ แ โ ใ ไ) with the consonant
+    after it."""
+    letters = []
+    for char in name:
+        if letters and (unicodedata.category(char).startswith("M") or char == SARA_AM
+                        or letters[-1] in LEADING_VOWELS):
+            letters[-1] += char
+        else:
+            letters.append(char)
+    return letters
+
+
+LEADING_VOWELS = frozenset("เแโใไ")
+SARA_AM = "ำ"  # (a spacing vowel that still leans on its consonant)
+
+
 def mask_name(name):
     """A bidder's display name as the public sees it: first and last letter (AUC-2)."""
-    if not name:
+    letters = _letters(name or "")
+    if not letters:
         return "***"
-    if len(name) <= 2:
-        return name[0] + "***"
-    return f"{name[0]}***{name[-1]}"
+    if len(letters) <= 2:
+        return letters[0] + "***"
+    return f"{letters[0]}***{letters[-1]}"
 
 
 def effective_winner(auction):
