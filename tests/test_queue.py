@@ -391,3 +391,19 @@ def test_a_decision_keeps_only_the_moderators_own_words_mod_7(mod_client, make_s
         as_text=True)
     assert "Decided: Approve" in page and "ชิ้นส่วน ปืน" in page
     assert "อนุมัติ" not in page and "ขายแล้ว" not in page
+
+
+def test_a_held_listings_reason_is_named_in_the_moderators_language_mod_7(mod_client,
+                                                                          make_shop):
+    """Found in review: the Thai queue said why a listing was held in English ("Tobacco and
+    alcohol"), the stored reason's language."""
+    from app.blueprints.shops.prohibited import check_text
+
+    listing = held_listing(make_shop())
+    term = check_text(listing.title, listing.description).terms[0]
+    assert listing.hold_reason == term.group_en
+    mod_client.set_cookie("lang", "th")
+    page = mod_client.get("/moderation/queue").get_data(as_text=True)
+    assert term.group_th in page and term.group_en not in page
+    mod_client.set_cookie("lang", "en")
+    assert term.group_en in mod_client.get("/moderation/queue").get_data(as_text=True)

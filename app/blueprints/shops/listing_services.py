@@ -1,4 +1,5 @@
 """Listings and their photos (SHOP-3, SHOP-4, SHOP-7 as far as the owner is concerned)."""
+from flask import g
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
@@ -8,7 +9,7 @@ from app.blueprints.shops.prohibited import check_text
 from app.blueprints.shops.shop_services import check_not_frozen
 from app.extensions import db
 from app.i18n import current_language
-from app.models import Category, Listing, ListingPhoto, Shop
+from app.models import Category, Listing, ListingPhoto, ProhibitedTerm, Shop
 from app.models.listings import CONDITIONS, CONTENT_RATINGS
 from app.uploads import delete_image
 from app.urls import MAX_ID
@@ -79,9 +80,22 @@ def _apply_prohibited_check(listing, values):
 
 def hold_groups(listing):
     """Why ``listing`` is held, in the reader's language: the prohibited groups its text
-    matches now (the stored reason, in English for the moderators' queue, if none does)."""
+    matches now (else the stored reason, :func:`shown_hold_reason`)."""
     groups = check_text(listing.title, listing.description).groups(current_language())
-    return ", ".join(str(g) for g in groups) or listing.hold_reason
+    return ", ".join(str(g) for g in groups) or shown_hold_reason(listing.hold_reason)
+
+
+def shown_hold_reason(reason):
+    """A held listing's stored reason (the English names of the prohibited groups it matched)
+    in the reader's language; a name no longer on the list as stored. The names are read once
+    a request (the queue shows many held listings)."""
+    if not reason or current_language() == "en":
+        return reason
+    names = g.get("talat_group_names")
+    if names is None:
+        names = g.talat_group_names = dict(db.session.execute(
+            select(ProhibitedTerm.group_en, ProhibitedTerm.group_th).distinct()).all())
+    return ", ".join(names.get(part, part) for part in reason.split(", "))
 
 
 def check_shop_may_post(shop, member, now):

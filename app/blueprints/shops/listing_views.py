@@ -313,6 +313,12 @@ def delete_photo(listing_id, photo_id):
     return redirect(url_for("shops.photos", listing_id=listing_id))
 
 
+@bp.app_template_filter("hold_reason")
+def hold_reason_filter(reason):
+    """A held listing's stored reason in the reader's language (the moderators' queue)."""
+    return listing_services.shown_hold_reason(reason)
+
+
 def _listing_link(listing_id, external=False):
     """Notices about a listing lead to its page."""
     if external:
