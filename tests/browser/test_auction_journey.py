@@ -295,6 +295,13 @@ def test_a_scheduled_auction_opens_for_bidding_on_its_open_page_without_a_reload
         "data-phase", "open", timeout=25_000)
     expect(chai.locator("#bid-box input[name=amount]")).to_be_visible()
     expect(chai.locator(".countdown")).to_have_text(re.compile(r"^เหลือ [67] วัน"))
+    # Found in review: a button htmx swaps (watch, follow, a message form) dropped the focus
+    # to the top of the page; it stays on the new button.
+    watch = chai.locator("form[action$='/watch'] button")
+    watch.focus()
+    chai.keyboard.press("Enter")
+    expect(watch).to_have_attribute("aria-pressed", "true")
+    expect(watch).to_be_focused()
     posts = watch_bid_posts(chai)
     bid_with_confirmation(chai, 150, posts)
     expect(chai.locator("[data-bid-status=leading]")).to_be_visible()

@@ -396,6 +396,49 @@
     next.focus();
   });
 
+  // Any other part that htmx swaps while it holds the focus (a watch or follow button, a
+  // message form, a photo's buttons, an order's forms) gives the focus on to the same control
+  // of the new part: the control the same form (by its address) has, its first field with an
+  // error first; else the first control of the part around it. Nobody is dropped at the top.
+  var swapFocus = null;
+  var FOCUSABLE = "a[href], button:not([disabled]), input:not([type=hidden]):not([disabled]), " +
+    "select:not([disabled]), textarea:not([disabled])";
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail.target;
+    var active = document.activeElement;
+    swapFocus = null;
+    if (!target || target.id === "bid-box" || !event.detail.shouldSwap || !active ||
+        active === document.body || !target.contains(active)) { return; }
+    var form = active.closest("form");
+    var around = target.parentElement && target.parentElement.closest("[id]");
+    swapFocus = {
+      action: form ? form.getAttribute("action") : null,
+      name: active.getAttribute("name"), tag: active.tagName,
+      around: target.id || (around ? around.id : null)
+    };
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    var was = swapFocus;
+    swapFocus = null;
+    var active = document.activeElement;
+    if (!was || (active && active !== document.body && active.isConnected)) { return; }
+    var next = null;
+    var form = was.action && Array.prototype.find.call(document.forms, function (f) {
+      return f.getAttribute("action") === was.action;
+    });
+    if (form) {
+      next = form.querySelector("[aria-invalid=true]") || Array.prototype.find.call(
+        form.querySelectorAll(FOCUSABLE), function (el) {
+          return el.tagName === was.tag && el.getAttribute("name") === was.name;
+        }) || form.querySelector(FOCUSABLE);
+    }
+    if (!next && was.around) {
+      var part = document.getElementById(was.around);
+      next = part && part.querySelector(FOCUSABLE);
+    }
+    if (next) { next.focus(); }
+  });
+
   function afterLiveSwap(root) {
     readServerClock(root && root.querySelectorAll ? root : document);
     tickCountdowns();
