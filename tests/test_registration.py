@@ -192,3 +192,23 @@ def test_registration_without_csrf_token_is_refused(client):
 def test_wrong_types_in_checkbox_and_date_do_not_crash(client):
     response = register(client, birth_date=["1990-05-17", "x"], guardian_consent="maybe")
     assert response.status_code in (302, 422)
+
+
+def test_every_problem_of_a_sign_up_is_told_at_once_acc_1(client, make_member):
+    """Found in review: the sign-up form told one problem per submit (passwords not
+    matching, then the name, then the taken address): three round trips on a phone, with
+    the first error screens below the top. Every problem comes back at once, with a summary
+    at the top linking to each field."""
+    from tests.conftest import post_form
+
+    taken = make_member(email="taken@talat.example")
+    response = post_form(client, "/register", {
+        "email": taken.email, "display_name": "สมชาย!!", "birth_date": "1990-01-01",
+        "password": "short", "password_confirm": "different"}, form_url="/register")
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    summary = html.split('class="alert alert--error error-summary"')[1].split("</div>")[0]
+    for field in ("email", "display_name", "password", "password_confirm"):
+        assert f'href="#{field}"' in summary, field
+    assert html.count('class="field__error"') >= 4
+    assert 'value="สมชาย!!"' in html and f'value="{taken.email}"' in html

@@ -14,6 +14,14 @@ class AccountError(Exception):
             self.field = field
 
 
+class AccountErrors(AccountError):
+    """Several problems found at once (a form is told all of them in one answer)."""
+
+    def __init__(self, errors):
+        super().__init__(errors[0].message, errors[0].field)
+        self.errors = list(errors)
+
+
 class EmailTaken(AccountError):
     """Another account already uses this e-mail address, in any letter case."""
 

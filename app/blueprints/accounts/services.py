@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 
 from app.blueprints.accounts import lockout, passwords, sessions
 from app.blueprints.accounts.errors import (
-    AccountError, DisplayNameTaken, EmailTaken, InvalidCredentials, LoginBlocked,
+    AccountError, AccountErrors, DisplayNameTaken, EmailTaken, InvalidCredentials, LoginBlocked,
     ResetTokenInvalid, WrongCurrentPassword)
 from app.extensions import db
 from app.i18n import BUDDHIST_ERA_OFFSET, age_on, bangkok_today
@@ -77,40 +77,80 @@ def clean_person_name(raw, field):
     return name
 
 
+def registration_problems(*, email, password, display_name, birth_date, now,
+                          guardian_name="", guardian_email="", guardian_consent=False,
+                          staff_name=False, checked=None):
+    """Every problem of a sign-up at once, as :class:`AccountError` (none: it may go ahead);
+    a value the form could not read (``birth_date`` None) is left to the form's own message.
+    ``checked`` receives the cleaned values."""
+    checked = {} if checked is None else checked
+    problems = []
+
+    def attempt(check):
+        try:
+            return check()
+        except AccountError as error:
+            problems.append(error)
+            return None
+
+    email = attempt(lambda: normalise_email(email))
+    name = attempt(lambda: clean_display_name(display_name, allow_reserved=staff_name))
+    today = bangkok_today(now)
+    age = None
+    if birth_date is not None:
+        if birth_date.year > today.year + BUDDHIST_ERA_OFFSET - 120:
+            birth_date = _from_buddhist_era(birth_date)  # typed as 2533 instead of 1990
+        age = age_on(birth_date, today)
+        if birth_date >= today or age > MAX_AGE:
+            problems.append(AccountError(_l("Please enter your real date of birth."),
+                                         field="birth_date"))
+            age = None
+    if password:
+        attempt(lambda: passwords.check_password_policy(
+            password, email=email or "", display_name=name or display_name or ""))
+    minor = age is not None and age < ADULT_AGE
+    if minor:
+        checked["guardian_name"] = attempt(
+            lambda: clean_person_name(guardian_name or "", "guardian_name"))
+        try:
+            checked["guardian_email"] = normalise_email(guardian_email or "")
+        except AccountError:
+            problems.append(AccountError(
+                _l("Please enter your parent or guardian's e-mail address."),
+                field="guardian_email"))
+        else:
+            if checked["guardian_email"] == email:
+                problems.append(AccountError(_l("Your guardian's e-mail address must be their "
+                                                "own, not yours."), field="guardian_email"))
+        if not guardian_consent:
+            problems.append(AccountError(_l("Members under 18 need their parent or guardian's "
+                                            "consent to register."), field="guardian_consent"))
+    if email and db.session.scalar(select(User.id).where(User.email == email)):
+        problems.append(EmailTaken())
+    if name and db.session.scalar(select(User.id).where(
+            User.display_name_key == display_name_key(name))):
+        problems.append(DisplayNameTaken())
+    checked.update(email=email, name=name, birth_date=birth_date, minor=minor)
+    return problems
+
+
 def register_member(*, email, password, display_name, birth_date, now, locale="th",
                     guardian_name="", guardian_email="", guardian_consent=False,
                     staff_name=False):
     """Create a member account (ACC-1, ACC-3). Under 18 needs a guardian's consent.
 
-    ``staff_name`` allows a reserved display name (only the CLI creates staff accounts)."""
-    email = normalise_email(email)
-    display_name = clean_display_name(display_name, allow_reserved=staff_name)
-    today = bangkok_today(now)
-    if birth_date.year > today.year + BUDDHIST_ERA_OFFSET - 120:
-        birth_date = _from_buddhist_era(birth_date)  # typed as 2533 instead of 1990
-    age = age_on(birth_date, today)
-    if birth_date >= today or age > MAX_AGE:
-        raise AccountError(_l("Please enter your real date of birth."), field="birth_date")
-    passwords.check_password_policy(password, email=email, display_name=display_name)
-    minor = age < ADULT_AGE
-    if minor:
-        guardian_name = clean_person_name(guardian_name or "", "guardian_name")
-        try:
-            guardian_email = normalise_email(guardian_email or "")
-        except AccountError:
-            raise AccountError(_l("Please enter your parent or guardian's e-mail address."),
-                               field="guardian_email") from None
-        if guardian_email == email:
-            raise AccountError(_l("Your guardian's e-mail address must be their own, "
-                                  "not yours."), field="guardian_email")
-        if not guardian_consent:
-            raise AccountError(_l("Members under 18 need their parent or guardian's consent "
-                                  "to register."), field="guardian_consent")
-    if db.session.scalar(select(User.id).where(User.email == email)):
-        raise EmailTaken()
-    if db.session.scalar(select(User.id).where(
-            User.display_name_key == display_name_key(display_name))):
-        raise DisplayNameTaken()
+    ``staff_name`` allows a reserved display name (only the CLI creates staff accounts).
+    Raises :class:`AccountErrors` with every problem found (see :func:`registration_problems`)."""
+    checked = {}
+    problems = registration_problems(
+        email=email, password=password, display_name=display_name, birth_date=birth_date,
+        guardian_name=guardian_name, guardian_email=guardian_email,
+        guardian_consent=guardian_consent, now=now, staff_name=staff_name, checked=checked)
+    if problems:
+        raise AccountErrors(problems)
+    email, display_name, birth_date = checked["email"], checked["name"], checked["birth_date"]
+    minor = checked["minor"]
+    guardian_name, guardian_email = checked.get("guardian_name"), checked.get("guardian_email")
     user = User(email=email, password_hash=passwords.hash_password(password),
                 display_name=display_name, display_name_key=display_name_key(display_name),
                 birth_date=birth_date, role="member", locale=locale, created_at=now,

@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
 from app.blueprints.accounts import bp, services
-from app.blueprints.accounts.errors import AccountError, EmailTaken, LoginBlocked
+from app.blueprints.accounts.errors import AccountError, AccountErrors, EmailTaken, LoginBlocked
 from app.blueprints.accounts.forms import (
     ChangePasswordForm, LoginForm, ProfileForm, RegisterForm, ResetPasswordForm, ResetRequestForm)
 from app.blueprints.accounts.login import current_token, log_in, log_out
@@ -24,12 +24,16 @@ def _limit(name):
 
 
 def show_error(form, error):
-    """Put a service's error on the field it concerns, or on the form as a whole."""
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = list(field.errors) + [str(error.message)]
-    else:
-        form.form_errors.append(str(error.message))
+    """Put a service's error on the field it concerns, or on the form as a whole (each of
+    them for :class:`AccountErrors`); a field keeps one message of each."""
+    for one in getattr(error, "errors", None) or [error]:
+        field = getattr(form, one.field, None) if one.field else None
+        message = str(one.message)
+        if field is not None:
+            if message not in field.errors:
+                field.errors = list(field.errors) + [message]
+        elif message not in form.form_errors:
+            form.form_errors.append(message)
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -39,14 +43,16 @@ def register():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = RegisterForm()
-    if form.validate_on_submit():
+    if form.is_submitted() and not form.validate():
+        # Whatever the form itself found, the rules' own problems are told in the same
+        # answer: one round trip, not one per mistake.
+        problems = services.registration_problems(**_registration(form), now=utcnow())
+        if problems:
+            show_error(form, AccountErrors(problems))
+    elif form.is_submitted():
         try:
-            user = services.register_member(
-                email=form.email.data, password=form.password.data,
-                display_name=form.display_name.data, birth_date=form.birth_date.data,
-                guardian_name=form.guardian_name.data, guardian_email=form.guardian_email.data,
-                guardian_consent=form.guardian_consent.data, locale=current_language(),
-                now=utcnow())
+            user = services.register_member(**_registration(form), locale=current_language(),
+                                            now=utcnow())
             log_in(user, remember=False)
             db.session.commit()
         except AccountError as error:
@@ -60,6 +66,14 @@ def register():
             return redirect(url_for("main.home"))
     status = 422 if form.is_submitted() else 200
     return render_template("accounts/register.html", form=form), status
+
+
+def _registration(form):
+    """The sign-up form's values as :func:`services.register_member` takes them."""
+    return dict(email=form.email.data or "", password=form.password.data or "",
+                display_name=form.display_name.data or "", birth_date=form.birth_date.data,
+                guardian_name=form.guardian_name.data, guardian_email=form.guardian_email.data,
+                guardian_consent=form.guardian_consent.data)
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -449,6 +449,9 @@
     var panel = document.getElementById("bid-panel");
     if (panel) { panel.setAttribute("data-seen-status", panelStatus()); }
     setUp(document);
+    // A form that came back with problems: its summary at the top is read out first.
+    var summary = document.querySelector(".error-summary");
+    if (summary && document.activeElement === document.body) { summary.focus(); }
     readServerClock(document);
     tickCountdowns();
     window.setInterval(tickCountdowns, 1000);
