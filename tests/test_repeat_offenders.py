@@ -35,30 +35,47 @@ def cmp4_sanctions(user):
                                                      Sanction.rule == "CMP-4")).all()
 
 
-def test_cmp4_the_third_upheld_complaint_suspends_the_owner(app, make_listing, moderator):
-    listing = make_listing()
-    owner = listing.shop.owner
-    uphold_against(listing, moderator, 2)
+def test_cmp4_the_third_page_with_an_upheld_complaint_suspends_the_owner(
+        app, make_listing, moderator):
+    first = make_listing()
+    owner, shop = first.shop.owner, first.shop
+    uphold_against(first, moderator)
+    uphold_against(make_listing(shop=shop), moderator)
     assert cmp4_sanctions(owner) == []
-    uphold_against(listing, moderator)
+    uphold_against(make_listing(shop=shop), moderator)
     sanction, = cmp4_sanctions(owner)
+    assert "3 of your pages" in sanction.facts
     assert sanction.kind == "suspension" and sanction.ends_at is not None
     assert (sanction.ends_at - sanction.starts_at).days == 30
     assert fresh(owner).suspended_until is not None
     assert db.session.scalar(select(Notification).where(
         Notification.user_id == owner.id, Notification.kind == "sanction")) is not None
-    uphold_against(listing, moderator)  # a fourth does not stack another suspension
+    uphold_against(make_listing(shop=shop), moderator)  # a fourth does not stack another
     assert len(cmp4_sanctions(owner)) == 1
+
+
+def test_cmp4_counts_pages_not_complaints_about_the_same_page(app, make_listing, moderator):
+    """Two upheld complaints about one listing (the same complainant twice) and one about
+    another page are two pages, not three offences: no CMP-4 suspension (seed 002: an owner
+    who repeatedly puts up infringing works)."""
+    listing = make_listing()
+    owner = listing.shop.owner
+    uphold_against(listing, moderator, 2)
+    uphold_against(make_listing(shop=listing.shop), moderator)
+    assert repeat.upheld_count(owner.id) == 2
+    assert cmp4_sanctions(owner) == [] and fresh(owner).suspended_until is None
 
 
 def test_cmp4_restored_pages_do_not_count(app, make_listing, moderator):
     listing = make_listing()
-    first, *_ = uphold_against(listing, moderator, 2)
+    shop = listing.shop
+    first, = uphold_against(listing, moderator)
+    uphold_against(make_listing(shop=shop), moderator)
     hiding.restore_target(fresh(first).targets[0], moderator, now=utcnow())
     db.session.commit()
-    assert repeat.upheld_count(listing.shop.owner_id) == 1
-    uphold_against(listing, moderator)
-    assert cmp4_sanctions(listing.shop.owner) == []
+    assert repeat.upheld_count(shop.owner_id) == 1
+    uphold_against(make_listing(shop=shop), moderator)
+    assert cmp4_sanctions(shop.owner) == []
 
 
 def test_cmp4_the_threshold_is_an_admin_setting(app, make_member, make_listing, moderator,

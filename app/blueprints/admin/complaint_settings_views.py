@@ -1,5 +1,6 @@
-"""Admin page for the complaints settings (CMP-4): how many upheld complaints suspend an owner,
-for how long, and how many unfounded complaints allow restricting a complainant. Audited."""
+"""Admin page for the complaints settings (CMP-4): how many pages with upheld complaints
+suspend an owner, for how long, and how many unfounded complaints allow restricting a
+complainant. Audited."""
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user

@@ -1,13 +1,15 @@
 """Repeat offenders and abusive complainants (CMP-4).
 
-An owner whose pages were the subject of ``complaints.suspend_after`` upheld complaints is
-suspended through the moderation sanctions (which notify them). Complaints whose target was
-restored after a counter-statement do not count. A complainant whose complaints were rejected
+An owner with ``complaints.suspend_after`` distinct pages suspended by upheld complaints is
+suspended through the moderation sanctions (which notify them): pages are counted, not
+complaints, so complaints repeated about one page make one offence. Pages restored after a
+counter-statement do not count. A complainant whose complaints were rejected
 as unfounded ``complaints.restrict_after`` times may be restricted by a moderator; a restricted
 e-mail address cannot file new complaints until the restriction is lifted or runs out."""
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import func, or_, select
 
 from app.blueprints.complaints import settings
@@ -113,13 +115,15 @@ def lift(restriction, moderator, *, now, ip=""):
 
 
 def upheld_count(owner_id):
-    """Distinct upheld complaints with a page of ``owner_id`` still hidden or kept hidden
-    (restored pages do not count)."""
-    return db.session.scalar(
-        select(func.count(func.distinct(ComplaintTarget.complaint_id)))
-        .join(Complaint, Complaint.id == ComplaintTarget.complaint_id)
-        .where(Complaint.status == "upheld", ComplaintTarget.owner_id == owner_id,
-               ComplaintTarget.outcome.in_(("hidden", "kept")))) or 0
+    """How many distinct pages of ``owner_id`` an upheld complaint still hides or keeps
+    hidden. Several complaints about one page (the same complainant twice, or many rights
+    holders about one listing) are one offence; restored pages do not count."""
+    pages = (select(ComplaintTarget.target_type, ComplaintTarget.target_id)
+             .join(Complaint, Complaint.id == ComplaintTarget.complaint_id)
+             .where(Complaint.status == "upheld", ComplaintTarget.owner_id == owner_id,
+                    ComplaintTarget.outcome.in_(("hidden", "kept")))
+             .distinct().subquery())
+    return db.session.scalar(select(func.count()).select_from(pages)) or 0
 
 
 def _cmp4_running(user_id, now):
@@ -130,8 +134,9 @@ def _cmp4_running(user_id, now):
 
 
 def suspend_if_repeated(owner, moderator, *, now, ip=""):
-    """Suspend ``owner`` (CMP-4) once their upheld complaints reach the admin's threshold,
-    unless a CMP-4 suspension already runs or they are staff. Returns the sanction or None."""
+    """Suspend ``owner`` (CMP-4) once their pages with upheld complaints reach the admin's
+    threshold, unless a CMP-4 suspension already runs or they are staff. Returns the sanction
+    or None."""
     from app.blueprints.moderation.sanctions import impose
 
     if owner is None or owner.role in ("moderator", "admin") or _cmp4_running(owner.id, now):
@@ -141,7 +146,8 @@ def suspend_if_repeated(owner, moderator, *, now, ip=""):
     if count < threshold:
         return None
     days = settings.get_int("complaints.suspend_days")
-    facts = str(_l("%(count)d complaints about your pages were upheld (the limit is "
-                   "%(limit)d).", count=count, limit=threshold))
+    facts = ngettext("%(num)d of your pages was suspended after upheld complaints (the limit "
+                     "is %(limit)d pages).", "%(num)d of your pages were suspended after "
+                     "upheld complaints (the limit is %(limit)d pages).", count, limit=threshold)
     return impose(owner, "suspension", moderator, rule=RULE, facts=facts, now=now, ip=ip,
                   ends_at=now + timedelta(days=days))

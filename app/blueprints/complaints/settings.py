@@ -9,7 +9,7 @@ from app.models.complaints import SiteSetting
 #: ``key: (default, lowest, highest, label)``
 SETTINGS = {
     "complaints.suspend_after": (3, 1, 100, _l(
-        "Upheld complaints against one owner that suspend the account (CMP-4)")),
+        "Pages of one owner with upheld complaints that suspend the account (CMP-4)")),
     "complaints.suspend_days": (30, 1, 365, _l(
         "Days an account is suspended for repeated upheld complaints")),
     "complaints.restrict_after": (3, 1, 100, _l(
