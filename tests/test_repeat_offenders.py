@@ -10,7 +10,7 @@ from app.blueprints.complaints import handling, hiding, repeat, settings
 from app.blueprints.complaints.errors import ComplaintError
 from app.database import utcnow
 from app.extensions import db
-from app.models import AuditEntry, Notification, Sanction
+from app.models import AuditEntry, Listing, Notification, Sanction
 from app.models.complaints import ComplainantRestriction
 from tests.complaint_helpers import decide, fresh, item_of, make_complaint
 from tests.conftest import csrf_from, post_form
@@ -184,3 +184,70 @@ def test_cmp4_only_moderators_see_and_lift_restrictions(app, make_member, modera
     assert member.post(f"/complaints/restrictions/{row.id}/lift",
                        data={"csrf_token": token}).status_code == 403
     assert fresh(row).lifted_at is None
+
+
+def suspended_for_three_pages(make_listing, moderator):
+    """An owner suspended (CMP-4) for three pages hidden by upheld complaints, and those
+    complaints."""
+    first = make_listing()
+    complaints = uphold_against(first, moderator)
+    for _ in range(2):
+        complaints += uphold_against(make_listing(shop=first.shop), moderator)
+    owner = first.shop.owner
+    assert len(cmp4_sanctions(owner)) == 1 and fresh(owner).suspended_until is not None
+    return owner, complaints
+
+
+def accept_counter_statement(complaint, owner, moderator):
+    from app.blueprints.complaints import counter
+
+    statement = counter.file_counter(fresh(complaint).targets[0], fresh(owner),
+                                     "I made it myself; the design is mine.", now=utcnow())
+    db.session.commit()
+    counter.decide(statement, moderator, "restored", "", now=utcnow())
+    db.session.commit()
+    return statement
+
+
+def test_cmp4_the_suspension_is_lifted_when_restored_pages_fall_under_the_limit(
+        app, make_listing, moderator, client_for):
+    """A page restored after the owner's counter-statement no longer counts; when the pages
+    left fall under the limit, the CMP-4 suspension they caused is lifted (audited) and the
+    owner told, instead of running on with nobody deciding it."""
+    owner, complaints = suspended_for_three_pages(make_listing, moderator)
+    accept_counter_statement(complaints[0], owner, moderator)
+    sanction, = cmp4_sanctions(owner)
+    assert sanction.lifted_at is not None and sanction.lifted_by_id == moderator.id
+    assert fresh(owner).suspended_until is None
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "sanction.lift"))
+    assert entry is not None and entry.target_id == sanction.id
+    notice = db.session.scalar(select(Notification).where(
+        Notification.user_id == owner.id, Notification.kind == "sanction_lifted"))
+    assert notice is not None
+    page = client_for(owner).get("/notifications").get_data(as_text=True)
+    assert "no longer reach the limit" in page
+
+
+def test_cmp4_the_suspension_stays_while_the_pages_left_still_reach_the_limit(
+        app, make_listing, moderator):
+    owner, complaints = suspended_for_three_pages(make_listing, moderator)
+    shop = db.session.get(Listing, complaints[0].targets[0].target_id).shop
+    uphold_against(make_listing(shop=shop), moderator)  # a fourth page
+    accept_counter_statement(complaints[0], owner, moderator)  # three left: still the limit
+    sanction, = cmp4_sanctions(owner)
+    assert sanction.lifted_at is None and fresh(owner).suspended_until is not None
+
+
+def test_cmp4_the_moderator_restoring_the_page_reads_that_the_suspension_is_lifted(
+        app, make_listing, moderator, client_for):
+    from app.blueprints.complaints import counter
+
+    owner, complaints = suspended_for_three_pages(make_listing, moderator)
+    statement = counter.file_counter(fresh(complaints[0]).targets[0], fresh(owner),
+                                     "The design is mine.", now=utcnow())
+    db.session.commit()
+    response = decide(client_for(moderator), item_of("counter_statement", statement.id),
+                      "restore", reason="")
+    assert response.status_code == 200
+    assert "CMP-4 suspension is lifted" in response.get_data(as_text=True)
+    assert fresh(owner).suspended_until is None

@@ -1,10 +1,10 @@
 """The owner's answer to an upheld complaint (CMP-3): once per hidden page, a statement and
 evidence files; a moderator then restores the page or keeps it hidden, and the owner (and, on
-restore, the complainant) is told."""
+restore, the complainant) is told. A restore may end the owner's CMP-4 suspension."""
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from app.blueprints.complaints import handling, hiding, outcome
+from app.blueprints.complaints import handling, hiding, outcome, repeat
 from app.blueprints.complaints.errors import ComplaintError
 from app.blueprints.moderation import audit, queue
 from app.extensions import db
@@ -87,4 +87,8 @@ def decide(statement, moderator, decision, reason, *, now, ip=""):
     notify_about(owner, kind, target_type="complaint_target", target_id=target.id, now=now,
                  facts={"title": hiding.title_of(obj) if obj is not None else target.url,
                         "reason": reason})
+    if decision == "restored":
+        # CMP-4: the restored page no longer counts; a suspension it helped cause may end.
+        db.session.flush()
+        statement.lifted = repeat.lift_if_no_longer_repeated(owner, moderator, now=now, ip=ip)
     return statement

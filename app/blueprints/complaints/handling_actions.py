@@ -183,9 +183,14 @@ def _restore(item, moderator, form, *, now, ip=""):
                                form.get("reason"), now=now, ip=ip)
     target = statement.target
     if hiding.hidden_by_complaint(target.target_type, target.target_id):
-        return str(_l("Counter-statement accepted, but another upheld complaint still hides "
+        said = str(_l("Counter-statement accepted, but another upheld complaint still hides "
                       "the page; the owner and the complainant are told."))
-    return str(_l("Page published again; the owner and the complainant are told."))
+    else:
+        said = str(_l("Page published again; the owner and the complainant are told."))
+    if getattr(statement, "lifted", None):
+        said += " " + str(_l("The owner's pages no longer reach the limit: their CMP-4 "
+                             "suspension is lifted, and they are told."))
+    return said
 
 
 def _keep(item, moderator, form, *, now, ip=""):

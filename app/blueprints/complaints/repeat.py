@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy import func, or_, select
 
+from app import standard_texts
 from app.blueprints.complaints import settings
 from app.blueprints.complaints.errors import ComplaintError
 from app.extensions import db
@@ -20,6 +21,11 @@ from app.models.complaints import ComplainantRestriction, Complaint, ComplaintTa
 
 #: The rule a CMP-4 suspension names.
 RULE = "CMP-4"
+#: Why a CMP-4 suspension is lifted when restored pages take the count under the limit (read
+#: in the owner's language).
+LIFTED = _l("The pages behind this suspension no longer reach the limit: a moderator accepted "
+            "your counter-statement and the page no longer counts.")
+standard_texts.register(LIFTED)
 
 
 def _email(email):
@@ -127,10 +133,9 @@ def upheld_count(owner_id):
 
 
 def _cmp4_running(user_id, now):
-    return db.session.scalar(select(Sanction.id).where(
+    return select(Sanction).where(
         Sanction.user_id == user_id, Sanction.kind == "suspension", Sanction.rule == RULE,
         Sanction.lifted_at.is_(None), or_(Sanction.ends_at.is_(None), Sanction.ends_at > now))
-        .limit(1)) is not None
 
 
 def suspend_if_repeated(owner, moderator, *, now, ip=""):
@@ -139,7 +144,8 @@ def suspend_if_repeated(owner, moderator, *, now, ip=""):
     or None."""
     from app.blueprints.moderation.sanctions import impose
 
-    if owner is None or owner.role in ("moderator", "admin") or _cmp4_running(owner.id, now):
+    if owner is None or owner.role in ("moderator", "admin") or db.session.scalar(
+            _cmp4_running(owner.id, now).limit(1)) is not None:
         return None
     count = upheld_count(owner.id)
     threshold = settings.get_int("complaints.suspend_after")
@@ -151,3 +157,19 @@ def suspend_if_repeated(owner, moderator, *, now, ip=""):
                      "upheld complaints (the limit is %(limit)d pages).", count, limit=threshold)
     return impose(owner, "suspension", moderator, rule=RULE, facts=facts, now=now, ip=ip,
                   ends_at=now + timedelta(days=days))
+
+
+def lift_if_no_longer_repeated(owner, moderator, *, now, ip=""):
+    """Lift ``owner``'s running CMP-4 suspension once pages restored after their
+    counter-statements take the count under the threshold: the suspension was imposed by the
+    count alone, so it ends with it (audited, the owner notified). Returns what was lifted."""
+    from app.blueprints.moderation.sanctions import lift
+
+    if owner is None or owner.role in ("moderator", "admin"):
+        return []
+    running = db.session.scalars(_cmp4_running(owner.id, now)).all()
+    if not running or upheld_count(owner.id) >= settings.get_int("complaints.suspend_after"):
+        return []
+    for sanction in running:
+        lift(sanction, moderator, str(LIFTED), now=now, ip=ip)
+    return running
