@@ -239,3 +239,45 @@ def test_cmp3_a_fake_sign_lifted_while_hidden_does_not_come_back_on_restore(
     assert fresh(listing).status == "hidden" and fresh(listing).stop_sign is None
     _restore(complaint, moderator)
     assert fresh(listing).status == "active"
+
+
+def test_cmp5_a_restore_while_another_complaint_hides_the_page_tells_the_complainant_so(
+        app, make_listing, moderator, client_for):
+    """CMP-5: the complainant whose complaint's counter-statement was accepted while another
+    upheld complaint still hides the page is told just that, by e-mail and on the status
+    page, not that the page is published again; the owner's page about it says so too."""
+    from app.blueprints.complaints import access, counter, intake
+    from app.models.complaints import ComplaintEvent
+    from tests.complaint_helpers import mails_to
+
+    listing = make_listing(title="Garuda amulet")
+    first = make_complaint(listing, email="first@brand.example")
+    first.code = intake.new_code()  # a real code, for its status page
+    second = make_complaint(listing, email="second@brand.example")
+    for complaint in (first, second):
+        handling.uphold(complaint, moderator, "Counterfeit.", "SHOP-4", now=utcnow())
+        db.session.commit()
+    owner = listing.shop.owner
+    target = fresh(first).targets[0]
+    statement = counter.file_counter(target, owner, "I made it myself.", now=utcnow())
+    db.session.commit()
+    counter.decide(statement, moderator, "restored", "", now=utcnow())
+    db.session.commit()
+    assert fresh(listing).status == "hidden"
+    assert mails_to("first@brand.example", "complaint_restored") == []
+    told, = mails_to("first@brand.example", "complaint_restored_held")
+    assert "published again" not in told.subject + told.body_text
+    assert "stays suspended" in told.body_text and target.url in told.body_text
+    assert [e.step for e in db.session.scalars(select(ComplaintEvent).where(
+        ComplaintEvent.complaint_id == first.id).order_by(ComplaintEvent.id))][-1] \
+        == "restored_held"
+    complainant = client_for(None)
+    with complainant.session_transaction() as session:
+        session[access.SESSION_KEY] = [first.id]
+    page = complainant.get(f"/complaints/status?code={first.code}").get_data(as_text=True)
+    assert "published again" not in page and "stays unpublished" in page
+    page = client_for(owner).get(f"/complaints/pages/{target.id}/answer").get_data(
+        as_text=True)
+    assert "published again" not in page and "stays suspended" in page
+    assert mails_to("second@brand.example", "complaint_restored") == []
+    assert mails_to("second@brand.example", "complaint_restored_held") == []

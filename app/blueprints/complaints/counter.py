@@ -69,12 +69,13 @@ def decide(statement, moderator, decision, reason, *, now, ip=""):
     statement.decision, statement.decided_at = decision, now
     if decision == "restored":
         obj = hiding.restore_target(target, moderator, now=now, ip=ip)
-        handling.add_event(complaint, "restored", reason, now=now, actor=moderator)
-        outcome.tell_restored(complaint, target)
-        # Another upheld complaint may still hide the page: the owner is told so, not that
-        # it is published again.
-        kind = "complaint_restored_held" if hiding.hidden_by_complaint(
-            target.target_type, target.target_id) else "complaint_restored"
+        # Another upheld complaint may still hide the page: owner and complainant are told
+        # so, not that it is published again (CMP-5).
+        held = hiding.hidden_by_complaint(target.target_type, target.target_id)
+        handling.add_event(complaint, "restored_held" if held else "restored", reason, now=now,
+                           actor=moderator)
+        outcome.tell_restored(complaint, target, held=held)
+        kind = "complaint_restored_held" if held else "complaint_restored"
     else:
         target.outcome = "kept"
         obj = hiding.target_object(target)

@@ -72,7 +72,9 @@ def counter_page(target_id):
         form.files.errors = list(form.files.errors) + [_l("Please choose your files again.")]
     return render_template("complaints/counter.html", target=target, complaint=complaint,
                            page=hiding.target_object(target), form=form,
-                           may_answer=may_answer, statement=counter.statement_of(target)), \
+                           may_answer=may_answer, statement=counter.statement_of(target),
+                           held=target.outcome == "restored" and hiding.hidden_by_complaint(
+                               target.target_type, target.target_id)), \
         422 if form.is_submitted() else 200
 
 

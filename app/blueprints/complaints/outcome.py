@@ -1,4 +1,5 @@
-"""Telling the complainant (CMP-5): the decision and its reasons, a question, a restored page,
+"""Telling the complainant (CMP-5): the decision and its reasons, a question, a restored page
+(or an accepted answer about a page another complaint still hides),
 and — once, when the due date passes undecided — that they may turn to the government's online
 complaint centre (1212). Mails are queued in the caller's transaction, sent after commit."""
 from sqlalchemy import select
@@ -40,9 +41,11 @@ def ask_complainant(complaint, question):
     return _mail(complaint, "complaint_question", question=question)
 
 
-def tell_restored(complaint, target):
-    """A page the complaint had hidden is published again after the owner's answer."""
-    return _mail(complaint, "complaint_restored", target=target)
+def tell_restored(complaint, target, *, held=False):
+    """The owner's answer about a page the complaint had hidden was accepted: the page is
+    published again, or, ``held`` by another upheld complaint, stays suspended for now."""
+    return _mail(complaint, "complaint_restored_held" if held else "complaint_restored",
+                 target=target)
 
 
 def is_overdue(complaint, now):

@@ -20,6 +20,8 @@ STEP_LABELS = {
     "rejected": _l("Complaint rejected"),
     "counter_statement": _l("The owner of the page responded"),
     "restored": _l("The page was published again after the owner's response"),
+    "restored_held": _l("The owner's response was accepted, but the page stays unpublished "
+                        "for now: another upheld complaint about it is still in force"),
     "kept_hidden": _l("The page stays unpublished after the owner's response"),
     "overdue": _l("Our answer is late"),
 }
