@@ -54,20 +54,37 @@ def test_cmp1_photo_and_pdf_are_accepted_and_stored_privately(app, make_listing)
     ("bomb.png", decompression_bomb(), "too large in pixels"),
     ("big.jpg", jpeg() + b"\0" * (50 * 1024 * 1024), "larger than 10 MB"),
     ("huge.pdf", PDF[:-7] + b"\0" * (11 * 1024 * 1024) + b"\n%%EOF\n", "at most 10 MB"),
-    ("empty.jpg", b"", None),
+    ("empty.jpg", b"", "The file is empty"),
 ])
 def test_cmp1_hostile_files_are_refused_with_a_clear_message(app, make_listing, name, content,
                                                              message):
     client = visitor_of(app)
     response = file_with(client, make_listing(), [("photo.jpg", jpeg()), (name, content)])
-    if message is None:  # an empty file input is simply no file
-        assert response.status_code == 302
-        return
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert message in html and name in html
     assert "choose them again" in html
     assert db.session.scalar(select(Complaint)) is None
+    assert db.session.scalar(select(ComplaintEvidence)) is None
+
+
+def test_cmp1_an_empty_evidence_file_is_refused_by_name_keeping_what_was_typed(
+        app, make_listing):
+    """A chosen file of 0 bytes is not silently dropped while the complaint is filed: the
+    form comes back naming it, with what was typed."""
+    client = visitor_of(app)
+    response = file_with(client, make_listing(), [("receipt.jpg", b"")])
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "receipt.jpg: The file is empty." in html
+    assert form_data("/x")["description"] in html
+    assert db.session.scalar(select(Complaint)) is None
+
+
+def test_cmp1_a_file_input_left_empty_is_no_file(app, make_listing):
+    """A browser sends an unused file input as a part without a name: that is no file."""
+    client = visitor_of(app)
+    assert file_with(client, make_listing(), [("", b"")]).status_code == 302
     assert db.session.scalar(select(ComplaintEvidence)) is None
 
 

@@ -12,10 +12,12 @@ MAX_FILES = 5
 
 
 def store_evidence(complaint, files, *, counter_statement=None, now):
-    """Store ``files`` (``[(name, bytes)]``, empty ones skipped) as evidence of ``complaint``
-    (or of its ``counter_statement``). Raises :class:`ComplaintError` on the ``files`` field;
-    files already written are removed again when the transaction rolls back."""
-    files = [(name or "", data) for name, data in files if data]
+    """Store ``files`` (``[(name, bytes)]``; a file input left unused, with neither name nor
+    content, is skipped) as evidence of ``complaint`` (or of its ``counter_statement``). A
+    chosen file that is empty is refused like any other, by name. Raises
+    :class:`ComplaintError` on the ``files`` field; files already written are removed again
+    when the transaction rolls back."""
+    files = [(name or "", data or b"") for name, data in files if name or data]
     if len(files) > MAX_FILES:
         raise ComplaintError(_l("Send at most %(n)d files.", n=MAX_FILES), field="files")
     entries = []
