@@ -279,6 +279,30 @@ def test_cmp3_uphold_needs_a_reason_and_a_rule(app, make_listing, mod):
     assert item_of("complaint", complaint.id) is not None
 
 
+def test_cmp3_a_rule_longer_than_the_column_is_refused_keeping_what_was_typed(
+        app, make_listing, mod):
+    """The rule broken is stored in 16 characters: a longer one was cut ("SHOP-4 and copyr")
+    and shown so to owner and complainant. It is refused with a clear message, the row keeps
+    what was typed, and the input says how long a rule may be."""
+    listing = make_listing()
+    complaint = make_complaint(listing)
+    item = item_of("complaint", complaint.id)
+    page = mod.get("/moderation/queue?kind=complaint").get_data(as_text=True)
+    assert 'name="rule" maxlength="16"' in page
+    response = decide(mod, item, "uphold", reason="Copies our catalogue photos.",
+                      rule="SHOP-4 and copyright law section 27")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "at most 16 characters" in html
+    assert 'value="SHOP-4 and copyright law section 27"' in html
+    assert 'value="Copies our catalogue photos."' in html
+    assert fresh(complaint).status == "received" and fresh(complaint).rule == ""
+    assert fresh(listing).status == "active"
+    response = decide(mod, item, "uphold", reason="Copies our catalogue photos.",
+                      rule="SHOP-4")
+    assert response.status_code == 200 and fresh(complaint).rule == "SHOP-4"
+
+
 # --- reject and ask for more ---------------------------------------------------------------------
 
 def test_cmp5_reject_tells_the_complainant_the_reasons(app, make_listing, mod):

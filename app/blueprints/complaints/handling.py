@@ -29,6 +29,8 @@ TEXTS.update({
         "decision. %(reason)s"),
 })
 MAX_TEXT = 2000
+#: The rule broken is stored in this many characters (``Complaint.rule``, ``Sanction.rule``).
+MAX_RULE = 16
 
 
 def _counter_link(target_id, external=False):
@@ -80,7 +82,11 @@ def uphold(complaint, moderator, reason, rule, *, now, ip=""):
 
     _check_open(complaint)
     reason = _text(reason, "reason", _l("Give the reason the owner and complainant will read."))
-    rule = _text(rule, "rule", _l("Name the rule the content breaks (for example SHOP-4)."))[:16]
+    rule = _text(rule, "rule", _l("Name the rule the content breaks (for example SHOP-4)."))
+    if len(rule) > MAX_RULE:
+        raise ComplaintError(_l("Name the rule by its code, in at most %(num)d characters (for "
+                                "example SHOP-4); explain the rest in the reason.",
+                                num=MAX_RULE), field="rule")
     before = _decided(complaint, moderator, "upheld", reason, now)
     complaint.rule = rule
     owners = {}

@@ -204,7 +204,9 @@ UNFOUNDED_CHOICES = (("", _l("Not unfounded")),
 
 register_action("complaint", Action("uphold", _l("Uphold and hide"), _uphold,
                                     fields=("reason", "rule"), key="u", style="danger",
-                                    extra={"labels": FIELD_LABELS}))
+                                    extra={"labels": FIELD_LABELS, "maxlength": {
+                                        "reason": handling.MAX_TEXT,
+                                        "rule": handling.MAX_RULE}}))
 register_action("complaint", Action("reject", _l("Reject"), _reject,
                                     fields=("reason", "unfounded"), key="r",
                                     extra={"labels": REJECT_LABELS,

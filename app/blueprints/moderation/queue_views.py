@@ -46,6 +46,7 @@ class ActionView:
     style: str
     fields: list
     bulk: bool = False
+    maxlength: dict = None
 
 
 def _applies(action, target_type):
@@ -65,7 +66,7 @@ def _action_views(kind, target_type):
                    [(value, str(text)) for value, text in choices.get(name, ())])
                   for name in action.fields]
         views.append(ActionView(action.name, str(action.label), action.key, action.style,
-                                fields, action.bulk))
+                                fields, action.bulk, action.extra.get("maxlength", {})))
     return views
 
 
@@ -133,8 +134,9 @@ def _item_or_404(item_id, lock=False):
     return item
 
 
-def _row_response(item, *, error="", note="", status=200):
-    """The item's row partial (htmx), or back to the queue with a message (plain forms)."""
+def _row_response(item, *, error="", note="", status=200, typed=None):
+    """The item's row partial (htmx), or back to the queue with a message (plain forms).
+    ``typed``: the refused action's name and fields, shown again in its form."""
     if not wants_fragment():
         if error:
             flash(error, "error")
@@ -144,7 +146,8 @@ def _row_response(item, *, error="", note="", status=200):
     row = queue_data.load_row(item)
     row.error, row.note = error, note
     response = make_response(render_template(
-        "moderation/_row.html", row=row, now=utcnow(), **row_context([row])), status)
+        "moderation/_row.html", row=row, now=utcnow(), typed=typed, **row_context([row])),
+        status)
     response.headers.add("Vary", "HX-Request")
     return response
 
@@ -169,7 +172,8 @@ def decide(item_id):
         db.session.commit()
     except AccountError as error:
         db.session.rollback()
-        return _row_response(_item_or_404(item_id), error=str(error), status=422)
+        return _row_response(_item_or_404(item_id), error=str(error), status=422,
+                             typed=(request.form.get("action", ""), _form_values()))
     return _row_response(item, note=note or _("Done."))
 
 
