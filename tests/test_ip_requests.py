@@ -111,6 +111,38 @@ def test_cmp6_filing_by_form_with_an_image_opens_a_queue_item(app, people, clien
     assert item.status == "open" and item.subject_user_id == scammer.id
 
 
+@pytest.mark.parametrize("url", ["ftp://attacker.example/listings/{id}?x=1",
+                                 "https://evil.example/listings/{id}",
+                                 "//evil.example/listings/{id}",
+                                 "javascript://localhost/listings/{id}",
+                                 "listings/{id}"])
+def test_cmp6_an_item_link_not_on_talat_is_refused(app, people, make_listing, make_shop,
+                                                   client_for, url):
+    """The item link must be a Talat address, checked as the complaint form checks its
+    pages: another host or scheme naming a listing's path is not that listing."""
+    victim, scammer = people
+    listing = make_listing(shop=make_shop(owner=scammer))
+    typed = url.format(id=listing.id)
+    with pytest.raises(IpRequestError) as refused:
+        filing.file_request(victim, _data(scammer, item_url=typed), ("r.pdf", PDF),
+                            now=utcnow())
+    assert refused.value.field == "item_url"
+    response = post_form(client_for(victim), "/ip-requests/new", {
+        "accused": "", "item_url": typed, "case_number": "88/2569",
+        "police_station": "Bang Rak", "incident_date": "2026-11-01",
+        "description": "He took my money and vanished.",
+        "police_report": upload(PDF, "report.pdf")}, content_type="multipart/form-data")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "Talat" in html
+    assert db.session.scalar(select(IpRequest.id)) is None
+    # The same listing by its Talat address, full or as a path, is accepted.
+    for good in (f"http://localhost/listings/{listing.id}", f"/listings/{listing.id}"):
+        request = filing.file_request(victim, _data(scammer, item_url=good), ("r.pdf", PDF),
+                                      now=utcnow())
+        assert (request.target_type, request.target_id) == ("listing", listing.id)
+        db.session.rollback()
+
+
 def test_cmp6_a_link_to_another_members_item_is_refused(app, people, make_auction,
                                                         make_member):
     victim, scammer = people

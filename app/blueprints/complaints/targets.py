@@ -46,17 +46,37 @@ def _site_host():
     return (urlsplit(current_app.config["SITE_URL"]).hostname or "").lower()
 
 
-def _path_of(url, line):
-    """The path of ``url`` if it is on this site, else a refusal naming the line."""
+class NotOnTalat(ValueError):
+    """An address that is not a Talat page's: ``message`` says why, for the person who typed
+    it (lower-case, to follow the address it is about)."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+def site_path(url):
+    """The path of ``url`` when it is an address on this site (http or https on the site's own
+    host, or a path starting with ``/``); else :class:`NotOnTalat`. Also used by forms other
+    than the complaint form that take a Talat link (CMP-6)."""
+    url = (url or "").strip()
     parts = urlsplit(url)
     if parts.scheme or parts.netloc:
         if parts.scheme not in ("http", "https") or (parts.hostname or "") != _site_host():
-            _refuse(line, url, _l("this address is not on Talat (%(host)s). Give the address of "
-                             "the Talat page.", host=_site_host()))
+            raise NotOnTalat(_l("this address is not on Talat (%(host)s). Give the address of "
+                                "the Talat page.", host=_site_host()))
     elif not url.startswith("/"):
-        _refuse(line, url, _l("write the full address of the Talat page, starting with https:// "
-                         "or /."))
+        raise NotOnTalat(_l("write the full address of the Talat page, starting with https:// "
+                            "or /."))
     return parts.path or "/"
+
+
+def _path_of(url, line):
+    """The path of ``url`` if it is on this site, else a refusal naming the line."""
+    try:
+        return site_path(url)
+    except NotOnTalat as error:
+        _refuse(line, url, error.message)
 
 
 def _match(path, line, url):

@@ -3,8 +3,6 @@ listing or auction, or both), the police report (required: a re-encoded photo or
 stored privately), the case number, the police station, the incident date and what happened.
 The request becomes an ``ip_request`` item in the review queue; nothing is released yet.
 """
-from urllib.parse import urlsplit
-
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -12,6 +10,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
 from app.blueprints.accounts.services import display_name_key
+from app.blueprints.complaints.targets import NotOnTalat, site_path
 from app.blueprints.ip_requests.errors import IpRequestError
 from app.blueprints.moderation import queue
 from app.extensions import db
@@ -25,11 +24,18 @@ ITEM_ENDPOINTS = {"shops.listing": ("listing", "listing_id"),
 
 
 def resolve_item(url):
-    """The listing or auction a Talat link points at: ``(target_type, target, owner_id)``."""
-    parts = urlsplit((url or "").strip())
+    """The listing or auction a Talat link points at: ``(target_type, target, owner_id)``.
+    The link must be a Talat address, checked as the complaint form checks its pages (another
+    host or scheme is refused, whatever its path)."""
+    url = (url or "").strip()
     try:
-        endpoint, args = current_app.url_map.bind("localhost").match(parts.path or "/",
-                                                                     method="GET")
+        path = site_path(url)
+    except NotOnTalat as error:
+        shown = url if len(url) <= 80 else url[:77] + "..."
+        raise IpRequestError(_l("%(name)s: %(reason)s", name=shown, reason=error.message),
+                             field="item_url") from None
+    try:
+        endpoint, args = current_app.url_map.bind("localhost").match(path, method="GET")
     except (HTTPException, RequestRedirect):
         endpoint, args = None, {}
     if endpoint not in ITEM_ENDPOINTS:
