@@ -2,7 +2,7 @@
 upheld complaint keeps the page hidden (step ``restored_held``, CMP-5)
 
 Revision ID: 7e3b9c1d5a42
-Revises: 4d8a1f7c2e93
+Revises: 6c3e9a2b5f40
 Create Date: 2026-11-23 07:00:00+00:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '7e3b9c1d5a42'
-down_revision = '4d8a1f7c2e93'
+down_revision = '6c3e9a2b5f40'
 branch_labels = None
 depends_on = None
 
