@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Category, Listing, ListingPhoto, ProhibitedTerm, ShopCircle
-from tests.conftest import post_form
+from tests.conftest import csrf_from, post_form
 from tests.images import jpeg, upload
 
 
@@ -156,9 +156,30 @@ def test_seller_edits_marks_sold_out_and_deletes_shop_3(seller, make_listing):
     refreshed = db.session.get(Listing, listing.id)
     assert (refreshed.status, refreshed.quantity) == ("sold_out", 0)
     assert refreshed.sold_out_at is not None
-    post_form(client, f"{url}/delete", {}, form_url=url)
+    post_form(client, f"{url}/delete", {"confirmed": "yes"}, form_url=url)
     assert db.session.get(Listing, listing.id).status == "deleted"
     assert client.get(url).status_code == 404
+
+
+def test_deleting_a_listing_asks_for_confirmation_first_shop_3(seller, make_listing):
+    """SHOP-3: one tap on Delete only opens a confirmation page (it works without
+    JavaScript); the listing goes only when that page's button is pressed."""
+    client, shop = seller
+    listing = make_listing(shop=shop)
+    url = f"/listings/{listing.id}"
+    page = client.get(url).get_data(as_text=True)
+    assert f'action="{url}/delete"' in page
+    asked = post_form(client, f"{url}/delete", {}, form_url=url)
+    assert asked.status_code == 200
+    body = asked.get_data(as_text=True)
+    assert "This cannot be undone" in body and 'name="confirmed" value="yes"' in body
+    assert f'href="{url}"' in body  # a way back that keeps the listing
+    assert "<script>" not in body and "style=" not in body
+    assert db.session.get(Listing, listing.id).status == "active"
+    done = client.post(f"{url}/delete", data={"csrf_token": csrf_from(body),
+                                              "confirmed": "yes"})
+    assert done.status_code == 302 and done.headers["Location"] == f"/shops/{shop.slug}"
+    assert db.session.get(Listing, listing.id).status == "deleted"
 
 
 def test_fake_listing_cannot_be_edited_or_deleted_by_its_owner_shop_7(seller, make_listing):

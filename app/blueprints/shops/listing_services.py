@@ -147,6 +147,15 @@ def _check_editable(listing):
         raise SignBlocksEdit(refusal)
 
 
+def delete_refusal(listing):
+    """Why the shop may not delete ``listing`` (only a FAKE sign forbids it, SHOP-7), or
+    None: the confirmation step is offered only for a deletion that can happen."""
+    if listing.status in LOCKED_STATUSES or listing.stop_sign == "fake" \
+            or listing.status == "deleted":
+        return edit_refusal(listing)
+    return None
+
+
 def _check_deletable(listing):
     """Only a FAKE sign keeps the shop from deleting a listing (SHOP-7)."""
     if listing.status in LOCKED_STATUSES or listing.stop_sign == "fake":

@@ -201,7 +201,15 @@ def sold_out(listing_id):
 @bp.route("/listings/<int:listing_id>/delete", methods=["POST"])
 @login_required
 def delete(listing_id):
-    """Delete the listing."""
+    """Delete the listing, after a confirmation page: it cannot be undone. A deletion the
+    rules refuse (SHOP-7) is refused at once, with no confirmation."""
+    if request.form.get("confirmed") != "yes":
+        listing = managed_listing_or_403(listing_id)
+        if listing_services.delete_refusal(listing) is None:
+            if not EmptyForm().validate_on_submit():
+                abort(400)
+            return render_template("shops/confirm_delete.html", listing=listing,
+                                   form=EmptyForm())
     listing = _listing_action(listing_id, listing_services.delete_listing,
                               _l("The listing has been deleted."))
     return redirect(url_for("shops.shop", slug=listing.shop.slug))
