@@ -1,5 +1,7 @@
 """Listings (SHOP-3), the prohibited list (SHOP-4), who sees what (RANK-1, ACC-3)."""
+import re
 from datetime import date
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -207,12 +209,51 @@ def test_photos_are_added_reordered_and_removed(seller, make_listing, app):
     assert fragment.status_code == 200 and "<html" not in fragment.get_data(as_text=True)
     order = db.session.scalars(select(ListingPhoto.id).order_by(ListingPhoto.position)).all()
     assert order == [first, third, second]
-    post_form(client, f"{url}/{first}/delete", {}, form_url=url)
+    post_form(client, f"{url}/{first}/delete", {"confirmed": "yes"}, form_url=url)
     order = db.session.scalars(select(ListingPhoto.id).order_by(ListingPhoto.position)).all()
     assert order == [third, second]
     from pathlib import Path
 
     assert len(list(Path(app.config["UPLOAD_DIR"]).rglob("*.jpg"))) == 4
+
+
+def test_removing_a_photo_asks_for_confirmation_first_shop_3(seller, make_listing):
+    """SHOP-3: one tap on Remove does not delete the photo: without JavaScript a confirmation
+    page asks first; under htmx the browser asks (hx-confirm) and the form then says so."""
+    client, shop = seller
+    listing = make_listing(shop=shop)
+    url = f"/listings/{listing.id}/photos"
+    post_form(client, url, {"photos": [upload(jpeg()), upload(jpeg(), "b.jpg")]},
+              content_type="multipart/form-data")
+    first, second = db.session.scalars(
+        select(ListingPhoto.id).order_by(ListingPhoto.position)).all()
+    panel = client.get(url).get_data(as_text=True)
+    remove_form = re.search(r'<form[^>]*action="%s/%d/delete"[^>]*>' % (url, first), panel)
+    assert remove_form and "hx-confirm=" in remove_form.group(0)
+    assert """hx-vals='{"confirmed": "yes"}'""" in remove_form.group(0)
+
+    asked = post_form(client, f"{url}/{first}/delete", {}, form_url=url)
+    body = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and "This cannot be undone" in body
+    assert 'name="confirmed" value="yes"' in body and f'href="{url}"' in body
+    assert "<script>" not in body and "style=" not in body
+    assert db.session.scalars(select(ListingPhoto.id).order_by(ListingPhoto.position)).all() \
+        == [first, second]
+    assert client.post(f"{url}/{second}/delete",
+                       data={"csrf_token": csrf_from(body)}).status_code == 200  # asks too
+    assert post_form(client, f"{url}/99999/delete", {}, form_url=url).status_code == 404
+
+    fragment = client.post(f"{url}/{first}/delete", headers={"HX-Request": "true"}, data={
+        "csrf_token": csrf_from(body), "confirmed": "yes"})
+    assert fragment.status_code == 200 and "<html" not in fragment.get_data(as_text=True)
+    assert db.session.scalars(select(ListingPhoto.id)).all() == [second]
+
+
+def test_photo_buttons_are_a_comfortable_tap_size():
+    """The move and remove buttons on the photos page are about 44 px high on phones."""
+    css = (Path(__file__).resolve().parent.parent / "app/static/css/talat.css").read_text()
+    rule = re.search(r"\.photo-list__actions \.btn\s*\{([^}]*)\}", css)
+    assert rule and re.search(r"min-height:\s*2\.75rem", rule.group(1))
 
 
 def test_at_most_ten_photos_shop_3(seller, make_listing):

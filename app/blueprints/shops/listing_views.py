@@ -305,8 +305,19 @@ def move_photo(listing_id, photo_id, direction):
 @bp.route("/listings/<int:listing_id>/photos/<int:photo_id>/delete", methods=["POST"])
 @login_required
 def delete_photo(listing_id, photo_id):
-    """Remove a photo."""
+    """Remove a photo, after a confirmation: a page without JavaScript, the browser's own
+    question under htmx (the form then sends ``confirmed``). A removal the rules refuse
+    (SHOP-7) says why at once."""
     listing = managed_listing_or_403(listing_id)
+    if request.form.get("confirmed") != "yes" and \
+            listing_services.edit_refusal(listing) is None:
+        photo = next((p for p in listing.photos if p.id == photo_id), None)
+        if photo is None:
+            abort(404)
+        if not EmptyForm().validate_on_submit():
+            abort(400)
+        return render_template("shops/confirm_remove_photo.html", listing=listing,
+                               photo=photo, form=EmptyForm())
     if EmptyForm().validate_on_submit():
         try:
             listing_services.remove_photo(listing, photo_id)
