@@ -97,6 +97,13 @@ class TalatForm(FlaskForm):
             filters.append(strip_control_characters)
             return unbound_field.bind(form=form, filters=filters, **options)
 
+        def render_field(self, field, render_kw):
+            """The CSRF token is drawn without an id: a page holds many forms (log out, the
+            language switch, bare buttons), and an id must be unique on the page."""
+            if field.type == "CSRFTokenField":
+                render_kw = {**render_kw, "id": False}
+            return super().render_field(field, render_kw)
+
 
 class EmptyForm(TalatForm):
     """A form with nothing but the CSRF token, for bare buttons."""

@@ -1,6 +1,7 @@
 """Listings (SHOP-3), the prohibited list (SHOP-4), who sees what (RANK-1, ACC-3)."""
 import re
 from datetime import date
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -355,3 +356,47 @@ def test_a_bad_certificate_photo_is_named_under_the_certificate_shop_3(seller):
     assert 'id="certificate_photo-error-1"' in page
     assert 'id="photos-error-1"' not in page
     assert db.session.scalar(select(func.count(Listing.id))) == 0
+
+
+class _Ids(HTMLParser):
+    """Every id on a page, and each label's ``for``."""
+
+    def __init__(self):
+        super().__init__()
+        self.ids, self.labels, self.tags = [], [], {}
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if "id" in attrs:
+            self.ids.append(attrs["id"])
+            self.tags[attrs["id"]] = (tag, attrs)
+        if tag == "label" and "for" in attrs:
+            self.labels.append(attrs["for"])
+
+
+def page_ids(html):
+    parser = _Ids()
+    parser.feed(html)
+    return parser
+
+
+def test_the_add_photos_label_names_the_file_field_and_ids_are_unique(seller, make_listing):
+    """SHOP-3: on the photos page the "Add photos" label points at the file field (tapping
+    it opens the picker), and no id is used twice, the photo panel's included."""
+    client, shop = seller
+    listing = make_listing(shop=shop)
+    url = f"/listings/{listing.id}/photos"
+    post_form(client, url, {"photos": [upload(jpeg()), upload(jpeg(), "b.jpg")]},
+              content_type="multipart/form-data")
+    for html in (client.get(url).get_data(as_text=True),
+                 client.get(url, headers={"HX-Request": "true"}).get_data(as_text=True)):
+        found = page_ids(html)
+        assert len(found.ids) == len(set(found.ids)), sorted(found.ids)
+        assert found.labels
+        for target in found.labels:
+            tag, attrs = found.tags[target]
+            assert tag in ("input", "select", "textarea")
+        tag, attrs = found.tags["photos"]
+        assert tag == "input" and attrs["type"] == "file" and attrs["name"] == "photos"
+        panel = re.search(r'<section id="([^"]+)"[^>]*photos-panel', html).group(1)
+        assert f'hx-target="#{panel}"' in html
