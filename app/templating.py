@@ -2,8 +2,9 @@
 links built in bulk for long lists."""
 import re
 
-from flask import current_app, url_for
+from flask import current_app, request, url_for
 from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import HTTPException
 
 from app.forms import EmptyForm
 
@@ -62,6 +63,17 @@ def link_maker(endpoint, name, **values):
     return link
 
 
+def files_were_sent():
+    """True when this request carried at least one chosen file: a form that comes back with
+    errors then asks for the files again, as browsers do not keep them."""
+    if request.method != "POST":
+        return False
+    try:
+        return any(upload.filename for _name, upload in request.files.items(multi=True))
+    except HTTPException:  # a body refused (413) has no files to speak of
+        return False
+
+
 def csrf_only_form():
     """An empty form for rendering a bare button's CSRF field; it never reads the request
     body, so error pages render even when the body was refused (413)."""
@@ -72,5 +84,6 @@ def register_template_helpers(app):
     """Add the helpers to the Jinja globals."""
     app.jinja_env.globals.update(empty_form=csrf_only_form, navigation=navigation,
                                  has_endpoint=has_endpoint, link_maker=link_maker,
+                                 files_were_sent=files_were_sent,
                                  role_labels=ROLE_LABELS,
                                  mail_status_labels=MAIL_STATUS_LABELS)

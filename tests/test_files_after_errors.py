@@ -1,0 +1,80 @@
+"""Found in review: browsers do not keep chosen files when a form comes back with errors, and
+the photos of a new listing or auction, or an order's payment slip, vanished without a word.
+Such a form now says to choose them again, when files had been sent (SHOP-3, AUC-1, SHOP-10).
+"""
+import pytest
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Order
+from tests.conftest import category_id, post_form
+from tests.images import jpeg, upload
+
+pytestmark = pytest.mark.usefixtures("english")
+
+AGAIN = "Please choose them again"
+
+
+def listing_form(**fields):
+    return {"title": "พระสมเด็จวัดระฆัง พิมพ์ใหญ่", "category_id": str(category_id()),
+            "price": "1,500", "quantity": "1", "condition": "good", "content_rating": "general",
+            "description": "", "certificate_issuer": "", "certificate_number": "", **fields}
+
+
+def auction_form(**fields):
+    return {"title": "พระผงสุพรรณ", "description": "", "category_id": str(category_id()),
+            "starting_price": "500", "min_increment": "20", "reserve": "", "buy_now": "",
+            "starts_at": "", "duration_days": "7", "ends_at": "", **fields}
+
+
+def test_a_refused_new_listing_asks_for_its_photos_again_shop_3(make_member, make_shop,
+                                                                client_for):
+    """SHOP-3: a listing refused for its price, photos chosen: asked to choose them again;
+    the same error with no photo chosen says nothing about files."""
+    owner = make_member()
+    shop = make_shop(owner=owner)
+    client = client_for(owner)
+    url = f"/shops/{shop.slug}/listings/new"
+    refused = post_form(client, url, listing_form(price="a lot", photos=[upload(jpeg())]),
+                        content_type="multipart/form-data")
+    assert refused.status_code == 422
+    page = refused.get_data(as_text=True)
+    assert AGAIN in page and "data-files-again" in page
+    no_files = post_form(client, url, listing_form(price="a lot"),
+                         content_type="multipart/form-data")
+    assert no_files.status_code == 422 and "data-files-again" not in no_files.get_data(
+        as_text=True)
+    assert "data-files-again" not in client.get(url).get_data(as_text=True)
+
+
+def test_a_refused_new_auction_asks_for_its_photos_again_auc_1(make_member, client_for):
+    """AUC-1: an auction refused for a missing starting price, photos chosen: asked again."""
+    client = client_for(make_member())
+    refused = post_form(client, "/auctions/new", auction_form(
+        starting_price="", photos=[upload(jpeg(), "a.jpg"), upload(jpeg(), "b.jpg")]),
+        content_type="multipart/form-data")
+    assert refused.status_code == 422 and AGAIN in refused.get_data(as_text=True)
+    no_files = post_form(client, "/auctions/new", auction_form(starting_price=""),
+                         content_type="multipart/form-data")
+    assert no_files.status_code == 422 and AGAIN not in no_files.get_data(as_text=True)
+
+
+def test_a_refused_payment_asks_for_the_slip_again_shop_10(make_member, make_shop,
+                                                          make_listing, client_for):
+    """SHOP-10: a slip sent without saying how one paid comes back asking for the slip again,
+    on the page and in the htmx panel."""
+    shop = make_shop(owner=make_member(), plan="standard")
+    listing = make_listing(shop=shop)
+    buyer = client_for(make_member())
+    post_form(buyer, f"/listings/{listing.id}/order", {"quantity": "1"})
+    order = db.session.scalar(select(Order))
+    url = f"/orders/{order.id}/pay"
+    for headers in ({}, {"HX-Request": "true"}):
+        refused = post_form(buyer, url, {"slip": upload(jpeg())}, form_url=f"/orders/{order.id}",
+                            content_type="multipart/form-data", headers=headers)
+        page = refused.get_data(as_text=True)
+        assert refused.status_code == 422 and "choose the photo of the slip again" in page
+    no_file = post_form(buyer, url, {"method": "promptpay"}, form_url=f"/orders/{order.id}",
+                        content_type="multipart/form-data")
+    assert no_file.status_code == 422 and "slip again" not in no_file.get_data(as_text=True)
+    assert db.session.get(Order, order.id).status == "awaiting_payment"
