@@ -141,6 +141,32 @@ def test_report_form_as_htmx_fragment_and_hostile_detail_escaped_mod_11(people, 
     assert SCRIPT not in owner_page and "&lt;script&gt;" in owner_page
 
 
+@pytest.mark.parametrize("target", ["auction", "listing"])
+def test_a_report_sent_by_htmx_is_answered_with_the_thanks_alone_mod_11(
+        people, make_auction, make_listing, target):
+    """MOD-11 (found in review): sent from the form under htmx, a report is answered with the
+    thanks that replace the form, not a whole page (header, footer, a second bid form) inside
+    it; the thanks show once, not again on the next page. Without htmx: a redirect."""
+    item = make_auction() if target == "auction" else make_listing()
+    url = f"/moderation/report/{target}/{item.id}"
+    form = people.alice_client.get(url).get_data(as_text=True)
+    assert 'hx-target="this"' in form and 'hx-swap="outerHTML"' in form
+    answer = people.alice_client.post(url, headers=HTMX, data={
+        "csrf_token": csrf_from(form), "reason": "scam", "detail": ""})
+    body = answer.get_data(as_text=True)
+    assert answer.status_code == 200 and "HX-Request" in answer.headers.get("Vary", "")
+    assert "<html" not in body and "<header" not in body and "<footer" not in body
+    assert "<form" not in body and 'id="report-form"' in body
+    assert body.count("Your report has been sent") == 1
+    back = f"/auctions/{item.id}" if target == "auction" else f"/listings/{item.id}"
+    assert f'href="{back}"' in body
+    assert open_report_item(target, item.id).report_count == 1
+    page = people.alice_client.get(back).get_data(as_text=True)
+    assert "Your report has been sent" not in page  # not shown a second time
+    again = report(people.bob_client, target, item.id, "spam")  # no htmx: a redirect
+    assert again.status_code == 302 and again.headers["Location"] == back
+
+
 def test_queue_actions_on_reports_mod_11_mod_8(people, make_listing):
     """MOD-11 / MOD-8: dismiss closes the item; sanction the member imposes through impose and
     is audited; a board post report can hide the post."""

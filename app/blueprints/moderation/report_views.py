@@ -1,6 +1,7 @@
 """The report form (MOD-11): GET shows it (whole page or htmx fragment), POST files the
-report and redirects back to what was reported; errors keep what was typed."""
-from flask import abort, flash, redirect, request, url_for
+report and redirects back to what was reported, or under htmx answers with the thanks that
+replace the form; errors keep what was typed."""
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
@@ -13,7 +14,7 @@ from app.blueprints.moderation.reports import (REPORT_REASON_LABELS, TARGET_LABE
 from app.blueprints.moderation.sanction_forms import ReportForm
 from app.database import utcnow
 from app.extensions import db
-from app.htmx import render_page_or_fragment
+from app.htmx import render_page_or_fragment, wants_fragment
 from app.models.moderation import REPORT_REASONS, REPORT_TARGETS
 
 
@@ -65,6 +66,11 @@ def report(target_type, target_id):
             db.session.rollback()
             show_error(form, error)
         else:
+            if wants_fragment():  # the form gives way to the thanks, in place
+                response = make_response(render_template(
+                    "moderation/_report_sent.html", title=title, back=back))
+                response.headers.add("Vary", "HX-Request")
+                return response
             flash(_l("Thank you. Your report has been sent to the moderators."), "success")
             return redirect(back)
     if form.is_submitted():
