@@ -2,6 +2,8 @@
 reason; reports on one target collect on one open review item with a count; a second report
 by the same member while it is open is refused kindly; hostile text is escaped; the queue's
 report actions (dismiss, sign, warn/sanction, hide a post) work and are audited."""
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -165,6 +167,27 @@ def test_a_report_sent_by_htmx_is_answered_with_the_thanks_alone_mod_11(
     assert "Your report has been sent" not in page  # not shown a second time
     again = report(people.bob_client, target, item.id, "spam")  # no htmx: a redirect
     assert again.status_code == 302 and again.headers["Location"] == back
+
+
+def test_the_reason_starts_empty_and_must_be_chosen_mod_11(people, make_auction):
+    """MOD-11 (found in review): the reason list started on "Fake or counterfeit item", so a
+    member who did not change it filed a FAKE report. It starts on an empty "Choose…" that
+    must be changed, with a clear error, and nothing is filed until then."""
+    auction = make_auction()
+    url = f"/moderation/report/auction/{auction.id}"
+    page = people.alice_client.get(url).get_data(as_text=True)
+    select_ = re.search(r'<select id="reason"[^>]*>(.*?)</select>', page, re.S).group(1)
+    options = re.findall(r'<option value="([^"]*)"( selected)?>([^<]*)</option>', select_)
+    assert options[0] == ("", "", "Choose…")
+    assert not any(selected for _value, selected, _label in options)
+    refused = report(people.alice_client, "auction", auction.id, reason="", detail="ดูแปลกๆ")
+    body = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "Please choose the reason for your report." in body
+    assert "ดูแปลกๆ" in body  # what was typed is kept
+    assert open_report_item("auction", auction.id) is None
+    assert db.session.scalar(select(func.count(Report.id))) == 0
+    assert report(people.alice_client, "auction", auction.id, reason="scam").status_code == 302
+    assert db.session.scalar(select(Report.reason)) == "scam"
 
 
 def test_queue_actions_on_reports_mod_11_mod_8(people, make_listing):

@@ -54,8 +54,9 @@ def report(target_type, target_id):
         abort(404)
     back = target_url(target_type, item)
     form = ReportForm()
-    form.reason.choices = [SelectChoice(code, REPORT_REASON_LABELS[code])
-                           for code in REPORT_REASONS]
+    # No reason is picked for the member: the list starts on "Choose…", which must be changed.
+    form.reason.choices = [SelectChoice("", _l("Choose…"))] + [
+        SelectChoice(code, REPORT_REASON_LABELS[code]) for code in REPORT_REASONS]
     status = 200
     if form.validate_on_submit():
         try:

@@ -10,7 +10,8 @@ from app.forms import TalatForm
 class ReportForm(TalatForm):
     """Report something: a reason from the list and an optional detail."""
 
-    reason = SelectField(_l("Reason"), validators=[DataRequired()])
+    reason = SelectField(_l("Reason"), validators=[
+        DataRequired(_l("Please choose the reason for your report."))])
     detail = TextAreaField(_l("Anything the moderators should know (optional)"),
                            validators=[Optional(), Length(max=1000)],
                            render_kw={"rows": 4, "maxlength": 1000})
