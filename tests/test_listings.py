@@ -132,6 +132,42 @@ def test_uncertain_matches_are_held_for_a_moderator_shop_4(app, seller, make_mem
     assert group_th in page and "Illegal weapons" not in page
 
 
+@pytest.mark.parametrize("text, action", [
+    # Found in review: "สุรา" (liquor) matched inside the province สุราษฎร์ธานี.
+    ("พระบรมธาตุไชยา รุ่นแรก จ.สุราษฎร์ธานี", None),
+    ("ของดีเมืองสุราษฎร์ สุราษฏร์ธานี", None),
+    ("สุราขาว ขวดสะสม จากสุราษฎร์ธานี", "hold"),
+    ("ขายสุรา", "hold"),
+    ("น้ำมันพราย กลิ่นจันทน์หอม", None),
+    ("เกล็ดตัวลิ่น", "hold"),
+    ("หนังสือแฮร์รี่ พอตเตอร์ ปกแข็ง", None),
+    ("พอตใช้แล้วทิ้ง", "hold"),
+    ("ตู้ยาบ้านไม้สัก ของเก่า", None),
+    ("ยาบ้า", "refuse"),
+    ("ตู้ยาบ้านเก่า แถมยาบ้า", "refuse"),
+    ("ว่านงาช้าง กระถางใหญ่", None),
+    ("งาช้างแกะสลัก", "hold"),
+    ("ตลาดพระย่านพลุกพล่าน", None),
+    ("พลุ ดอกไม้ไฟ", "hold"),
+])
+def test_common_words_holding_a_prohibited_term_do_not_match_shop_4(app, text, action):
+    """SHOP-4 (found in review): a province, a smell, a book or a house plant whose Thai name
+    merely contains a prohibited term is not held, and the term itself still matches."""
+    from app.blueprints.shops.prohibited import check_text
+
+    assert check_text(text).action == action
+
+
+def test_a_listing_from_surat_thani_is_online_not_held_shop_4(seller):
+    """SHOP-4: "จ.สุราษฎร์ธานี" in the title or "เมืองสุราษฎร์" in the description does not
+    hold the listing as tobacco and alcohol."""
+    client, shop = seller
+    response = post_listing(client, shop, title="พระบรมธาตุไชยา รุ่นแรก จ.สุราษฎร์ธานี",
+                            description="ของดีเมืองสุราษฎร์ กลิ่นว่านหอม")
+    assert response.status_code == 302
+    assert db.session.scalar(select(Listing.status)) == "active"
+
+
 def test_latin_terms_match_whole_words_only_shop_4(seller):
     client, shop = seller
     assert post_listing(client, shop, title="Gundam figure vaporwave").status_code == 302

@@ -1,8 +1,10 @@
 """The prohibited-goods check (SHOP-4).
 
-Thai terms match anywhere in the text (Thai has no spaces between words); Latin terms match
-whole words, case-insensitively, so "gun" does not catch "Gundam". A ``refuse`` match refuses
-the listing; a ``hold`` match, where the words are ambiguous, holds it for a moderator.
+Thai terms match anywhere in the text (Thai has no spaces between words), except inside the
+common words of :data:`HARMLESS_WORDS` that merely contain them ("สุรา", liquor, inside the
+province "สุราษฎร์ธานี"); Latin terms match whole words, case-insensitively, so "gun" does not
+catch "Gundam". A ``refuse`` match refuses the listing; a ``hold`` match, where the words are
+ambiguous, holds it for a moderator.
 """
 import re
 from dataclasses import dataclass
@@ -13,6 +15,28 @@ from app.extensions import db
 from app.models import ProhibitedTerm
 
 _LATIN = re.compile(r"[A-Za-z]")
+
+#: Common Thai words (or their stems) that contain a prohibited term but mean something else:
+#: place names, names, amulet and collectors' vocabulary. Before a term is looked for, the
+#: words on this list that contain it are blanked out, so the term still matches on its own
+#: next to them ("สุราขาว จ.สุราษฎร์ธานี" is held; "จ.สุราษฎร์ธานี" alone is not).
+HARMLESS_WORDS = (
+    "สุราษ",       # สุราษฎร์ธานี (also spelt สุราษฏร์), ของดีเมืองสุราษฎร์: not สุรา (liquor)
+    "สุรางค",      # the names สุรางค์, สุรางคนา
+    "อสุรา",       # a demon (ท้าวอสุรา, ราหูอสุรา)
+    "กลิ่น",        # smell, scent (กลิ่นหอม, น้ำมันกลิ่นจันทน์): not ลิ่น (pangolin)
+    "พอตเตอร์",    # Potter (แฮร์รี่ พอตเตอร์ books): not พอต (a vape pod)
+    "พอตเตอรี่",   # pottery
+    "ยาบ้าน",      # home remedies, a medicine cabinet (ตู้ยาบ้าน): not ยาบ้า (methamphetamine)
+    "ยาบ้าง",      # "some medicine"
+    "พลุก",        # พลุกพล่าน (bustling): not พลุ (fireworks)
+    "พลุ่ง",        # พลุ่งพล่าน (surging)
+    "ว่านงาช้าง",  # a house plant (Sansevieria), sold with amulet herbs: not ivory
+)
+
+
+def _harmless_containing(word):
+    return [harmless for harmless in HARMLESS_WORDS if word in harmless and word != harmless]
 
 
 @dataclass(frozen=True)
@@ -34,6 +58,8 @@ def _matches(term, text, lowered):
         return False
     if _LATIN.search(word):
         return re.search(r"(?<![a-z0-9])" + re.escape(word) + r"(?![a-z0-9])", lowered) is not None
+    for harmless in _harmless_containing(word):
+        text = text.replace(harmless, " ")
     return word in text
 
 
