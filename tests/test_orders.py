@@ -192,6 +192,18 @@ def test_hostile_quantities_are_refused_shop_10(market, quantity):
     assert db.session.get(Listing, m.listing.id).quantity == 3
 
 
+def test_ordering_more_than_the_last_one_says_so_plainly_shop_10(market):
+    """Found in review: ordering 2 of the last one said "Please order from 1 to 1."."""
+    listing = db.session.get(Listing, market.listing.id)
+    listing.quantity = 1
+    db.session.commit()
+    market.buyer_client.set_cookie("lang", "en")
+    response = place(market.buyer_client, listing, "2")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "Only one is left: please order 1." in html
+    assert "from 1 to 1" not in html
+
+
 @pytest.mark.parametrize("number", [SCRIPT, "12", "x" * 61, "AB#123456", ""])
 def test_bad_tracking_numbers_are_refused_and_never_echoed_raw_shop_10(market, number):
     order = order_at(market, "paid")

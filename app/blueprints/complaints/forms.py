@@ -2,7 +2,8 @@
 They check shape (required, lengths, choices); the rules live in ``intake``."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import MultipleFileField
-from wtforms import BooleanField, EmailField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import (BooleanField, EmailField, RadioField, SelectField, StringField, TelField,
+                     TextAreaField)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, Optional
 
@@ -39,7 +40,9 @@ class ComplaintForm(TalatForm):
     name = _text(_l("Your full name"), 120)
     organisation = _text(_l("Organisation (if any)"), 160, required=False)
     email = _email(_l("E-mail address"))
-    phone = _text(_l("Phone (if any)"), 30, required=False)
+    phone = TelField(_l("Phone (if any)"),  # (type=tel: phones show their number pad)
+                     validators=[Optional(), Length(max=30, message=TOO_LONG)],
+                     render_kw={"autocomplete": "tel"})
     role = RadioField(_l("You are"), choices=_choices(ROLE_LABELS),
                       validators=[DataRequired(REQUIRED)])
     kind = SelectField(_l("What kind of problem is it?"),

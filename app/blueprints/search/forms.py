@@ -24,7 +24,15 @@ class WholeBahtField(IntegerField):
     def process_formdata(self, valuelist):
         if valuelist:
             valuelist = [valuelist[0].replace(",", "").replace("฿", "").strip()]
-        super().process_formdata(valuelist)
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            raise ValueError(PRICE_RANGE) from None
+
+    def post_validate(self, form, validation_stopped):
+        """One message for one mistake (the reading and the range said the same thing)."""
+        self.errors = list(dict.fromkeys(str(error) for error in self.errors))
 
 
 def _price_field(label):

@@ -139,6 +139,8 @@ def place_order(listing, buyer, quantity, *, now):
     if refusal is not None:
         raise refusal
     if not isinstance(quantity, int) or not 1 <= quantity <= listing.quantity:
+        if listing.quantity == 1:  # ("from 1 to 1" read oddly)
+            raise OrderError(_l("Only one is left: please order 1."), field="quantity")
         raise OrderError(_l("Please order from 1 to %(n)d.", n=listing.quantity),
                          field="quantity")
     listing.quantity -= quantity
