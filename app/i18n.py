@@ -64,16 +64,18 @@ def _month_names(lang):
     return dict(get_month_names("abbreviated", locale=lang))
 
 
-def format_datetime(value, lang=None):
-    """A moment shown in Bangkok time: "22 พ.ย. 2569 11:30 น." / "22 Nov 2026, 11:30"."""
+def format_datetime(value, lang=None, seconds=False):
+    """A moment shown in Bangkok time: "22 พ.ย. 2569 11:30 น." / "22 Nov 2026, 11:30" (with
+    ``seconds``, 11:30:05)."""
     if value is None:
         return ""
     local = to_bangkok(value)
     lang = lang or current_language()
     month = _month_names(lang)[local.month]
+    clock = f"{local:%H:%M:%S}" if seconds else f"{local:%H:%M}"
     if lang == "th":
-        return f"{local.day} {month} {local.year + BUDDHIST_ERA_OFFSET} {local:%H:%M} น."
-    return f"{local.day} {month} {local.year}, {local:%H:%M}"
+        return f"{local.day} {month} {local.year + BUDDHIST_ERA_OFFSET} {clock} น."
+    return f"{local.day} {month} {local.year}, {clock}"
 
 
 def format_baht(satang):

@@ -186,6 +186,24 @@ def test_masked_names_keep_thai_vowels_and_tone_marks_with_their_letter_auc_2(na
     assert mask_name(name) == shown
 
 
+def test_an_end_moved_by_less_than_a_minute_is_shown_to_the_second_auc_8(board, client):
+    """Found in review: "Extended …; first planned for 12:33" beside a new end of 12:33 said
+    nothing; when both fall in one minute they are shown to the second."""
+    auction = fresh(board.auction)
+    planned = auction.planned_end_at.replace(second=10, microsecond=0)
+    auction.planned_end_at, auction.ends_at = planned, planned + timedelta(seconds=30)
+    db.session.commit()
+    client.set_cookie("lang", "en")
+    html = client.get(f"/auctions/{auction.id}/panel", headers=HTMX).get_data(as_text=True)
+    shown = re.findall(r", \d\d:\d\d:(\d\d)", html)  # (as shown, not the ISO marks)
+    assert shown == ["40", "10"], shown
+    auction.ends_at = planned + timedelta(minutes=4)
+    auction.version += 1  # (as every change of the end does: panels are kept by version)
+    db.session.commit()
+    html = client.get(f"/auctions/{auction.id}/panel", headers=HTMX).get_data(as_text=True)
+    assert re.findall(r", \d\d:\d\d:\d\d", html) == []
+
+
 def test_proxy_outbids_and_the_page_never_shows_a_maximum_auc_9(board):
     """AUC-9: the system bids for Alice up to her hidden maximum; nobody sees it but her."""
     bid(board.alice_client, board.auction, 1234)
