@@ -34,3 +34,25 @@ def test_public_pages_load_without_csp_violations_or_console_errors(page, live_s
         problems += [f"{path}: CSP {v}" for v in page.evaluate("window.__cspViolations")]
 
     assert problems == []
+
+
+def test_on_a_phone_the_headers_links_and_the_forms_choices_take_a_thumb(browser, live_server):
+    """Found in review on a phone: the header's links were about 26 px high, the language
+    buttons 33 px and radio buttons 13 px. Each is now at least about 40 px high (a radio's
+    label takes the tap too), and nothing runs off the side of the screen."""
+    from tests.browser.conftest import PHONE
+
+    context = browser.new_context(viewport=PHONE, locale="th-TH", timezone_id="Asia/Bangkok",
+                                  is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(f"{live_server}/complaints/new")
+    heights = page.evaluate("""() => Array.from(document.querySelectorAll(
+        ".site-nav a, .lang-switch button")).map(el => [el.textContent.trim(),
+        el.getBoundingClientRect().height])""")
+    assert heights and all(height >= 40 for _, height in heights), heights
+    radio = page.locator("input[type=radio]").first.bounding_box()
+    assert radio["height"] >= 18 and radio["width"] >= 18, radio
+    label = page.locator(".choice-list label").first.bounding_box()
+    assert label["height"] >= 30, label
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    context.close()
