@@ -344,6 +344,9 @@ def test_cmp1_ask_for_more_waits_for_the_complainant_then_comes_back(app, make_l
     assert f"/complaints/status?code={complaint.code}" in mail.body_text
     assert decide(mod, item_of("complaint", complaint.id, status="done"), "ask",
                   question="again").status_code == 422
+    # Found in review: the moderators' queue said "Waiting for more information from you".
+    page = mod.get("/moderation/queue", query_string={"status": "done"}).get_data(as_text=True)
+    assert "from the complainant" in page and "more information from you" not in page
     intake.add_information(complaint, "Registration TH-12345.", [], now=utcnow())
     db.session.commit()
     assert fresh(complaint).status == "received"

@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 from app.blueprints.complaints import clock, counter, handling, hiding, repeat, settings
 from app.blueprints.complaints.errors import ComplaintError
 from app.blueprints.complaints.texts import KIND_LABELS as COMPLAINT_KIND_LABELS
-from app.blueprints.complaints.texts import STATUS_LABELS
+from app.blueprints.complaints.texts import STAFF_STATUS_LABELS
 from app.blueprints.moderation import queue_data
 from app.blueprints.moderation.queue import KIND_LABELS, Action, register_action
 from app.database import utcnow
@@ -78,7 +78,7 @@ def _views(complaints, now):
         count = unfounded.get(complaint.email, 0)
         view = ComplaintView(kind_label=str(COMPLAINT_KIND_LABELS.get(complaint.kind, "")),
                              role_label=str(ROLE_LABELS.get(complaint.role, "")),
-                             status_label=str(STATUS_LABELS.get(complaint.status, "")),
+                             status_label=str(STAFF_STATUS_LABELS.get(complaint.status, "")),
                              days_left=clock.business_days_left(complaint.due_at, now),
                              late=complaint.status == "received" and complaint.due_at < now,
                              unfounded=count,

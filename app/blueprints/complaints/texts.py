@@ -12,6 +12,9 @@ ROLE_LABELS = {"holder": _l("I hold the rights"),
 STATUS_LABELS = {"received": _l("Being handled"),
                  "needs_info": _l("Waiting for more information from you"),
                  "upheld": _l("Upheld"), "rejected": _l("Rejected")}
+#: The same, as the moderators read them (not addressed to the complainant).
+STAFF_STATUS_LABELS = {**STATUS_LABELS,
+                       "needs_info": _l("Waiting for more information from the complainant")}
 STEP_LABELS = {
     "received": _l("Complaint received"),
     "info_requested": _l("We asked you for more information"),
