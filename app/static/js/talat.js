@@ -37,10 +37,29 @@
     });
   }
 
+  // Files over the server's limit would bring back a bare error page in place of the form
+  // and what was typed: they are stopped here, with a word, before anything is sent.
+  function tooLarge(form) {
+    var limit = document.getElementById("upload-too-large");
+    var most = limit ? parseInt(limit.getAttribute("data-max-bytes"), 10) : 0;
+    var total = 0;
+    form.querySelectorAll("input[type=file]").forEach(function (input) {
+      Array.prototype.forEach.call(input.files || [], function (file) { total += file.size; });
+    });
+    var shown = form.querySelector("[data-upload-too-large]");
+    if (shown) { shown.remove(); }
+    if (!most || total <= most) { return false; }
+    var message = limit.content.firstElementChild.cloneNode(true);
+    form.insertBefore(message, form.firstChild);
+    message.focus();
+    return true;
+  }
+
   function setUpUploadProgress(form) {
     form.addEventListener("submit", function (event) {
       if (!window.FormData || !hasFiles(form)) { return; }
       event.preventDefault();
+      if (tooLarge(form)) { return; }
       var bar = form.querySelector("progress.upload-progress");
       var button = form.querySelector("button[type=submit]");
       var xhr = new XMLHttpRequest();
