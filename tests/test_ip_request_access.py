@@ -94,6 +94,15 @@ def test_cmp6_the_accused_moderator_cannot_close_the_approved_request(app, make_
     assert request.status == "approved"
     decisions.close(request, moderator, now=utcnow())
     assert request.status == "closed"
+    # The requester is told the addresses went early (found in review: nothing said so).
+    from sqlalchemy import select
+
+    from app.models import Notification
+    kinds = db.session.scalars(select(Notification.kind).where(
+        Notification.user_id == victim.id)).all()
+    assert "ip_request_closed" in kinds
+    # The clock's own closing is what the approval already said: no notice.
+    assert kinds.count("ip_request_closed") == 1
 
 
 def test_cmp6_addresses_stop_showing_at_closes_at_before_the_job_runs(

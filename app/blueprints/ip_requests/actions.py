@@ -20,6 +20,8 @@ TEXTS.update({
                               "the addresses are on the request page. %(note)s"),
     "ip_request_rejected": _l("Your IP-address request (police case %(case)s) was rejected. "
                               "%(note)s"),
+    "ip_request_closed": _l("A moderator closed your IP-address request (police case "
+                            "%(case)s) before its time: the addresses are no longer shown."),
 })
 
 

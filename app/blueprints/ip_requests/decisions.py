@@ -122,6 +122,8 @@ def close(request, moderator, *, now, note="", ip=""):
     audit.record(moderator, "ip_request.close", "ip_request", request.id,
                  before={"status": "approved"}, after={"status": "closed"}, note=note,
                  now=now, ip=ip)
+    if moderator is not None:  # before its time: the requester loses the addresses early
+        _notify(request, "closed", now)
     return request
 
 
