@@ -212,3 +212,18 @@ def test_every_problem_of_a_sign_up_is_told_at_once_acc_1(client, make_member):
         assert f'href="#{field}"' in summary, field
     assert html.count('class="field__error"') >= 4
     assert 'value="สมชาย!!"' in html and f'value="{taken.email}"' in html
+
+
+def test_the_service_still_refuses_an_empty_password_acc_1(app):
+    """Found in review: collecting every problem at once skipped the password policy for an
+    empty password, and the CLI and the demo (which call the service directly) would have
+    created an account with none."""
+    from datetime import date
+
+    from app.blueprints.accounts.errors import AccountError
+    from app.blueprints.accounts.services import register_member
+    from app.database import utcnow
+
+    with pytest.raises(AccountError):
+        register_member(email="nopass@talat.example", password="", display_name="No Pass",
+                        birth_date=date(1990, 1, 1), now=utcnow())

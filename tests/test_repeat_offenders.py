@@ -251,3 +251,26 @@ def test_cmp4_the_moderator_restoring_the_page_reads_that_the_suspension_is_lift
     assert response.status_code == 200
     assert "CMP-4 suspension is lifted" in response.get_data(as_text=True)
     assert fresh(owner).suspended_until is None
+
+
+def test_cmp4_a_suspension_a_moderator_imposed_by_hand_is_not_lifted_by_a_restore(
+        app, make_listing, moderator):
+    """Found in review of the automatic lift: it ended every running CMP-4 suspension, one a
+    moderator imposed by hand (their judgment, 90 days) too. Only the count's own ends with
+    the count."""
+    from datetime import timedelta
+
+    from app.blueprints.moderation.sanctions import impose
+
+    first = make_listing()
+    owner = first.shop.owner
+    complaint, = uphold_against(first, moderator)  # one page: under the limit of 3
+    now = utcnow()
+    manual = impose(fresh(owner), "suspension", moderator, rule="CMP-4",
+                    facts="Repeatedly re-uploads pirated e-books after takedowns.",
+                    now=now, ends_at=now + timedelta(days=90))
+    db.session.commit()
+    assert manual.automatic is False
+    accept_counter_statement(complaint, owner, moderator)
+    assert fresh(manual).lifted_at is None
+    assert fresh(owner).suspended_until is not None

@@ -6,6 +6,7 @@ A target is named by ``target_type`` + ``target_id`` (``listing``, ``auction``, 
 ``board_post``, ``user``, ``shop``, ``sign``, ``sanction``) so one queue can hold every kind of
 item. Times are UTC; money is satang."""
 from sqlalchemy import BigInteger, CheckConstraint, Index, text
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.database import UTCDateTime, utcnow
@@ -237,6 +238,9 @@ class Sanction(db.Model):
     lifted_at = mapped_column(UTCDateTime, nullable=True)
     lifted_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("users.id"))
     lift_reason: Mapped[str] = mapped_column(db.Text, default="", server_default="")
+    #: Imposed by a rule's count, not by a moderator's judgment (CMP-4): it ends when the
+    #: count falls back under the threshold.
+    automatic: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
 
     user = relationship(User, foreign_keys=[user_id])
     created_by = relationship(User, foreign_keys=[created_by_id])

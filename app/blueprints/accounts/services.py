@@ -105,7 +105,9 @@ def registration_problems(*, email, password, display_name, birth_date, now,
             problems.append(AccountError(_l("Please enter your real date of birth."),
                                          field="birth_date"))
             age = None
-    if password:
+    if not password:  # (the form says the same; the CLI and the demo come here directly)
+        problems.append(AccountError(_l("This field is required."), field="password"))
+    else:
         attempt(lambda: passwords.check_password_policy(
             password, email=email or "", display_name=name or display_name or ""))
     minor = age is not None and age < ADULT_AGE

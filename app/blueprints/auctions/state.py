@@ -100,7 +100,8 @@ def mask_name(name):
     if not letters:
         return "***"
     if len(letters) <= 2:
-        return letters[0] + "***"
+        # A short name would show whole (ไก่ is one letter): its first consonant alone.
+        return next((c for c in letters[0] if c not in LEADING_VOWELS), letters[0][0]) + "***"
     return f"{letters[0]}***{letters[-1]}"
 
 

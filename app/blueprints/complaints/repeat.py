@@ -156,18 +156,20 @@ def suspend_if_repeated(owner, moderator, *, now, ip=""):
                      "is %(limit)d pages).", "%(num)d of your pages were suspended after "
                      "upheld complaints (the limit is %(limit)d pages).", count, limit=threshold)
     return impose(owner, "suspension", moderator, rule=RULE, facts=facts, now=now, ip=ip,
-                  ends_at=now + timedelta(days=days))
+                  ends_at=now + timedelta(days=days), automatic=True)
 
 
 def lift_if_no_longer_repeated(owner, moderator, *, now, ip=""):
     """Lift ``owner``'s running CMP-4 suspension once pages restored after their
     counter-statements take the count under the threshold: the suspension was imposed by the
-    count alone, so it ends with it (audited, the owner notified). Returns what was lifted."""
+    count alone, so it ends with it (audited, the owner notified). One a moderator imposed by
+    hand under CMP-4 stays. Returns what was lifted."""
     from app.blueprints.moderation.sanctions import lift
 
     if owner is None or owner.role in ("moderator", "admin"):
         return []
-    running = db.session.scalars(_cmp4_running(owner.id, now)).all()
+    running = db.session.scalars(_cmp4_running(owner.id, now).where(
+        Sanction.automatic.is_(True))).all()
     if not running or upheld_count(owner.id) >= settings.get_int("complaints.suspend_after"):
         return []
     for sanction in running:

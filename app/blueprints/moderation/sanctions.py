@@ -162,8 +162,9 @@ def _duration(sanction):
 
 
 def impose(user, kind, moderator, *, rule, facts, now, ends_at=None, fine_satang=None,
-           limits="", ip=""):
+           limits="", ip="", automatic=False):
     """Impose a MOD-8 sanction on ``user`` with its effects, an audit entry and a notice.
+    ``automatic``: imposed by a rule's count (CMP-4), not a moderator's judgment.
     Raises :class:`ModerationError` for a missing rule, facts, end or amount."""
     from app.i18n import format_datetime
 
@@ -178,12 +179,13 @@ def impose(user, kind, moderator, *, rule, facts, now, ends_at=None, fine_satang
                                                        limits, now)
     sanction = Sanction(user_id=user.id, kind=kind, rule=rule, facts=facts, starts_at=now,
                         ends_at=ends_at, fine_satang=fine_satang, limits=limits,
-                        created_by_id=moderator.id, created_at=now)
+                        created_by_id=moderator.id, created_at=now, automatic=automatic)
     db.session.add(sanction)
     db.session.flush()
     effect = _apply(user, kind, now)
     audit.record(moderator, "sanction.add", "user", user.id, before={},
                  after={"sanction_id": sanction.id, "kind": kind, "rule": rule,
+                        "automatic": automatic,
                         "ends_at": ends_at, "fine_satang": fine_satang, "limits": limits,
                         "suspended_until": user.suspended_until, "closed_at": user.closed_at},
                  note=(facts + (f" [{effect}]" if effect else ""))[:2000], now=now, ip=ip)

@@ -16,23 +16,35 @@ from app.models import ProhibitedTerm
 
 _LATIN = re.compile(r"[A-Za-z]")
 
-#: Common Thai words (or their stems) that contain a prohibited term but mean something else:
-#: place names, names, amulet and collectors' vocabulary. Before a term is looked for, the
-#: words on this list that contain it are blanked out, so the term still matches on its own
-#: next to them ("สุราขาว จ.สุราษฎร์ธานี" is held; "จ.สุราษฎร์ธานี" alone is not).
+#: Common Thai words that contain a prohibited term but mean something else: place names,
+#: names, amulet and collectors' vocabulary. Before a term is looked for, the words on this
+#: list that contain it are blanked out, so the term still matches on its own next to them
+#: ("สุราขาว จ.สุราษฎร์ธานี" is held; "จ.สุราษฎร์ธานี" alone is not). Only whole, long forms:
+#: Thai runs words together, so a short stem ("ยาบ้าน") would also swallow the term followed
+#: by the next word ("ยาบ้า" + "นำเข้า"). A ``refuse`` term found only inside such a word is
+#: still held for a moderator (:func:`check_text`), never let through.
 HARMLESS_WORDS = (
-    "สุราษ",       # สุราษฎร์ธานี (also spelt สุราษฏร์), ของดีเมืองสุราษฎร์: not สุรา (liquor)
-    "สุรางค",      # the names สุรางค์, สุรางคนา
-    "อสุรา",       # a demon (ท้าวอสุรา, ราหูอสุรา)
-    "กลิ่น",        # smell, scent (กลิ่นหอม, น้ำมันกลิ่นจันทน์): not ลิ่น (pangolin)
-    "พอตเตอร์",    # Potter (แฮร์รี่ พอตเตอร์ books): not พอต (a vape pod)
-    "พอตเตอรี่",   # pottery
-    "ยาบ้าน",      # home remedies, a medicine cabinet (ตู้ยาบ้าน): not ยาบ้า (methamphetamine)
-    "ยาบ้าง",      # "some medicine"
-    "พลุก",        # พลุกพล่าน (bustling): not พลุ (fireworks)
-    "พลุ่ง",        # พลุ่งพล่าน (surging)
-    "ว่านงาช้าง",  # a house plant (Sansevieria), sold with amulet herbs: not ivory
+    "สุราษฎร์", "สุราษฏร์",  # สุราษฎร์ธานี (both spellings): not สุรา (liquor)
+    "สุรางค์",               # the names สุรางค์, สุรางค์นา
+    "ท้าวอสุรา", "ราหูอสุรา",  # demons of amulet lore (not ซื้อ + สุรา)
+    "กลิ่น",                 # smell, scent: not ลิ่น (pangolin), but see NOT_AFTER
+    "พอตเตอร์", "พอตเตอรี่",   # Potter, pottery: not พอต (a vape pod)
+    "ตู้ยาบ้าน",              # a medicine cabinet: not ยาบ้า (methamphetamine)
+    "พลุกพล่าน", "พลุ่งพล่าน",  # bustling, surging: not พลุ (fireworks)
+    "ว่านงาช้าง",             # a house plant (Sansevieria), sold with amulet herbs: not ivory
 )
+
+
+#: What must not come just before a harmless word for it to be blanked: there the letters
+#: belong to another word and the term is meant ("ลูก" + "ลิ่น", a baby pangolin, reads as
+#: ลู + "กลิ่น").
+NOT_AFTER = {"กลิ่น": ("ลู",)}
+
+
+def _blank(text, harmless):
+    before = NOT_AFTER.get(harmless, ())
+    pattern = "".join(f"(?<!{re.escape(b)})" for b in before) + re.escape(harmless)
+    return re.sub(pattern, " ", text)
 
 
 def _harmless_containing(word):
@@ -53,26 +65,36 @@ class Verdict:
 
 
 def _matches(term, text, lowered):
+    """"yes", "inside" (only inside a harmless word) or None."""
     word = term.term.strip().lower()
     if not word:
-        return False
+        return None
     if _LATIN.search(word):
-        return re.search(r"(?<![a-z0-9])" + re.escape(word) + r"(?![a-z0-9])", lowered) is not None
+        found = re.search(r"(?<![a-z0-9])" + re.escape(word) + r"(?![a-z0-9])", lowered)
+        return "yes" if found else None
+    if word not in text:
+        return None
     for harmless in _harmless_containing(word):
-        text = text.replace(harmless, " ")
-    return word in text
+        text = _blank(text, harmless)
+    return "yes" if word in text else "inside"
 
 
 def check_text(*texts):
-    """Check the given texts against the prohibited list."""
+    """Check the given texts against the prohibited list. A term found only inside a harmless
+    word counts for nothing, unless it is one that refuses: then a moderator looks (hold)."""
     text = " ".join(t for t in texts if t)
     lowered = text.lower()
-    found = [t for t in db.session.scalars(select(ProhibitedTerm)).all()
-             if _matches(t, text, lowered)]
+    found, doubtful = [], []
+    for term in db.session.scalars(select(ProhibitedTerm)).all():
+        match = _matches(term, text, lowered)
+        if match == "yes":
+            found.append(term)
+        elif match == "inside" and term.action == "refuse":
+            doubtful.append(term)
     if any(t.action == "refuse" for t in found):
         return Verdict("refuse", tuple(t for t in found if t.action == "refuse"))
-    if found:
-        return Verdict("hold", tuple(found))
+    if found or doubtful:
+        return Verdict("hold", tuple(found + doubtful))
     return Verdict(None, ())
 
 

@@ -55,6 +55,13 @@
     return true;
   }
 
+  // The same for forms htmx sends with files (an order's payment slip).
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var form = event.detail.elt;
+    if (form && form.tagName === "FORM" && form.querySelector("input[type=file]") &&
+        tooLarge(form)) { event.preventDefault(); }
+  });
+
   function setUpUploadProgress(form) {
     form.addEventListener("submit", function (event) {
       if (!window.FormData || !hasFiles(form)) { return; }
