@@ -34,6 +34,19 @@ def log_in(page, base, email, password=PASSWORD):
     expect(page.locator("header .account-menu__me")).to_be_visible()
 
 
+def open_shop_and_start_a_listing(page, base, name, slug, title, price):
+    """Open a shop through its form, then fill in a new listing's title, category and price
+    (not sent: the caller adds photos and sends)."""
+    page.goto(f"{base}/shops/new")
+    page.fill("input[name=name]", name)
+    page.fill("input[name=slug]", slug)
+    page.click("main form button[type=submit]")
+    page.goto(f"{base}/shops/{slug}/listings/new")
+    page.fill("input[name=title]", title)
+    page.select_option("select[name=category_id]", index=3)
+    page.fill("input[name=price]", price)
+
+
 def image_file(tmp_path, name, color=(230, 230, 240), size=(600, 900)):
     """A JPEG on disk to upload."""
     path = tmp_path / name

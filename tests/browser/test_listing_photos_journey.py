@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import PHONE
-from tests.browser.steps import image_file, sign_up
+from tests.browser.steps import image_file, open_shop_and_start_a_listing, sign_up
 
 pytestmark = pytest.mark.browser
 
@@ -20,14 +20,8 @@ def test_seller_removes_a_photo_and_deletes_the_listing_after_confirming_shop_3(
     page.on("pageerror", lambda error: problems.append(f"script: {error}"))
     try:
         sign_up(page, live_server, "photos@talat.example", "ร้านรูปสวย")
-        page.goto(f"{live_server}/shops/new")
-        page.fill("input[name=name]", "ร้านรูปสวย")
-        page.fill("input[name=slug]", "photo-shop")
-        page.click("main form button[type=submit]")
-        page.goto(f"{live_server}/shops/photo-shop/listings/new")
-        page.fill("input[name=title]", "เหรียญหลวงพ่อเงิน รุ่นแรก")
-        page.select_option("select[name=category_id]", index=3)
-        page.fill("input[name=price]", "1200")
+        open_shop_and_start_a_listing(page, live_server, "ร้านรูปสวย", "photo-shop",
+                                      "เหรียญหลวงพ่อเงิน รุ่นแรก", "1200")
         page.set_input_files("input[name=photos]", [
             image_file(tmp_path, "a.jpg", (200, 170, 60)), image_file(tmp_path, "b.jpg")])
         page.click("main form button[type=submit]")

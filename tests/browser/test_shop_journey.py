@@ -5,7 +5,8 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import flask_command
-from tests.browser.steps import ADMIN_PASSWORD, image_file, log_in, sign_up
+from tests.browser.steps import (ADMIN_PASSWORD, image_file, log_in, open_shop_and_start_a_listing,
+                                 sign_up)
 
 pytestmark = pytest.mark.browser
 
@@ -69,14 +70,8 @@ def test_broken_photo_is_refused_and_the_form_keeps_what_was_typed_shop_3(
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="th-TH")
     page = context.new_page()
     sign_up(page, live_server, "second@talat.example", "ร้านที่สอง")
-    page.goto(f"{live_server}/shops/new")
-    page.fill("input[name=name]", "ร้านที่สอง")
-    page.fill("input[name=slug]", "second-shop")
-    page.click("main form button[type=submit]")
-    page.goto(f"{live_server}/shops/second-shop/listings/new")
-    page.fill("input[name=title]", "เหรียญหลวงพ่อคูณ รุ่นแรก")
-    page.select_option("select[name=category_id]", index=3)
-    page.fill("input[name=price]", "900")
+    open_shop_and_start_a_listing(page, live_server, "ร้านที่สอง", "second-shop",
+                                  "เหรียญหลวงพ่อคูณ รุ่นแรก", "900")
     broken = tmp_path / "broken.jpg"
     broken.write_bytes(b"this is not a jpeg at all")
     page.set_input_files("input[name=photos]", str(broken))
