@@ -61,6 +61,9 @@ def test_cmp3_the_owner_answers_once_with_evidence(upheld, client_for, moderator
     # Once only: the form is gone and a second post is refused.
     page = owner.get(answer_url(target)).get_data(as_text=True)
     assert "Send the counter-statement" not in page and "waiting for a moderator" in page
+    # Found in review: the owner's page did not list the files they had sent.
+    assert f"/complaints/evidence/{files[0].id}" in page and "receipt.jpg" in page
+    assert owner.get(f"/complaints/evidence/{files[0].id}").status_code == 200
     token = csrf_from(owner.get(f"/listings/{listing.id}").get_data(as_text=True))
     assert owner.post(answer_url(target), data={"csrf_token": token,
                                                 "body": "again"}).status_code == 403
