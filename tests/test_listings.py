@@ -163,6 +163,36 @@ def test_common_words_holding_a_prohibited_term_do_not_match_shop_4(app, text, a
     assert check_text(text).action == action
 
 
+@pytest.mark.parametrize("text, action", [
+    # Left from review: a seller saying what the goods are NOT was refused as pirate goods.
+    ("หนังสือพระเครื่อง ของแท้ ไม่ละเมิดลิขสิทธิ์", "hold"),
+    ("ไม่ใช่งานก๊อป ไม่ใช่ เกรดมิเรอร์", "hold"),
+    ("Original DVD, not pirated", "hold"), ("no vape, no shisha", "hold"),
+    ("non-pirated software", "hold"),
+    ("ไม่มีบุหรี่ในชุดนี้", "hold"),  # a term that holds, negated, still holds
+    # Negated in one place, meant in another: refused as before
+    ("ไม่ละเมิดลิขสิทธิ์ แผ่นผี ครบชุด", "refuse"),
+    ("ยาบ้า ไม่ใช่ยาบ้า", "refuse"), ("not pirated, pirated", "refuse"),
+    # Not a negation: a word that only ends like one
+    ("ของใหม่ละเมิดลิขสิทธิ์", "refuse"), ("casino", "refuse"), ("piano casino", "refuse"),
+])
+def test_a_refusing_term_written_only_negated_is_held_not_refused_shop_4(app, text, action):
+    """SHOP-4: "ไม่ละเมิดลิขสิทธิ์" (not infringing) no longer refuses the listing as pirated
+    media; since words alone cannot tell an honest seller from a sly one, a moderator looks."""
+    from app.blueprints.shops.prohibited import check_text
+
+    assert check_text(text).action == action
+
+
+def test_a_listing_saying_it_infringes_no_copyright_waits_for_a_moderator_shop_4(seller):
+    client, shop = seller
+    response = post_listing(client, shop, title="หนังสือพระเครื่อง ฉบับพิมพ์แท้",
+                            description="ลิขสิทธิ์ถูกต้อง ไม่ละเมิดลิขสิทธิ์ครับ")
+    assert response.status_code == 302
+    listing = db.session.scalar(select(Listing))
+    assert listing.status == "held" and "Pirated media and software" in listing.hold_reason
+
+
 def test_a_meth_listing_written_next_to_a_common_word_is_refused_shop_4(seller):
     """Found in review of the first cut: "ยาบ้านำเข้า" (imported methamphetamine) read as the
     harmless "ยาบ้าน" and went online."""

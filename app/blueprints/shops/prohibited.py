@@ -4,7 +4,9 @@ Thai terms match anywhere in the text (Thai has no spaces between words), except
 common words of :data:`HARMLESS_WORDS` that merely contain them ("สุรา", liquor, inside the
 province "สุราษฎร์ธานี"); Latin terms match whole words, case-insensitively, so "gun" does not
 catch "Gundam". A ``refuse`` match refuses the listing; a ``hold`` match, where the words are
-ambiguous, holds it for a moderator.
+ambiguous, holds it for a moderator. A term that refuses but is only ever written negated
+("ไม่ละเมิดลิขสิทธิ์", not infringing; "not pirated") is held for a moderator instead: sellers
+say what their goods are not, and the words alone cannot tell an honest seller from a sly one.
 """
 import re
 from dataclasses import dataclass
@@ -41,6 +43,18 @@ HARMLESS_WORDS = (
 NOT_AFTER = {"กลิ่น": ("ลู",)}
 
 
+#: Words that negate the term right after them (spaces between allowed). Longer forms first.
+NEGATIONS_TH = ("ไม่ใช่", "ไม่ได้", "ไม่มี", "ไม่", "มิใช่", "มิได้", "ปลอด")
+NEGATIONS_LATIN = ("not", "no", "non", "never", "without")
+_NEGATED_TH = re.compile("(?:" + "|".join(NEGATIONS_TH) + r")\s*$")
+_NEGATED_LATIN = re.compile(r"(?<![a-z0-9])(?:" + "|".join(NEGATIONS_LATIN) + r")[\s-]*$")
+
+
+def _all_negated(positions, text, negated):
+    """Whether the term is negated at every one of its places in ``text``."""
+    return all(negated.search(text[max(0, start - 20):start]) for start in positions)
+
+
 def _blank(text, harmless):
     before = NOT_AFTER.get(harmless, ())
     pattern = "".join(f"(?<!{re.escape(b)})" for b in before) + re.escape(harmless)
@@ -65,23 +79,31 @@ class Verdict:
 
 
 def _matches(term, text, lowered):
-    """"yes", "inside" (only inside a harmless word) or None."""
+    """"yes", "negated" (written only after a negation), "inside" (only inside a harmless
+    word) or None."""
     word = term.term.strip().lower()
     if not word:
         return None
     if _LATIN.search(word):
-        found = re.search(r"(?<![a-z0-9])" + re.escape(word) + r"(?![a-z0-9])", lowered)
-        return "yes" if found else None
+        pattern = r"(?<![a-z0-9])" + re.escape(word) + r"(?![a-z0-9])"
+        positions = [m.start() for m in re.finditer(pattern, lowered)]
+        if not positions:
+            return None
+        return "negated" if _all_negated(positions, lowered, _NEGATED_LATIN) else "yes"
     if word not in text:
         return None
     for harmless in _harmless_containing(word):
         text = _blank(text, harmless)
-    return "yes" if word in text else "inside"
+    positions = [m.start() for m in re.finditer(re.escape(word), text)]
+    if not positions:
+        return "inside"
+    return "negated" if _all_negated(positions, text, _NEGATED_TH) else "yes"
 
 
 def check_text(*texts):
     """Check the given texts against the prohibited list. A term found only inside a harmless
-    word counts for nothing, unless it is one that refuses: then a moderator looks (hold)."""
+    word counts for nothing, unless it is one that refuses: then a moderator looks (hold). A
+    term written only negated holds, whatever its action."""
     text = " ".join(t for t in texts if t)
     lowered = text.lower()
     found, doubtful = [], []
@@ -89,7 +111,7 @@ def check_text(*texts):
         match = _matches(term, text, lowered)
         if match == "yes":
             found.append(term)
-        elif match == "inside" and term.action == "refuse":
+        elif match == "negated" or (match == "inside" and term.action == "refuse"):
             doubtful.append(term)
     if any(t.action == "refuse" for t in found):
         return Verdict("refuse", tuple(t for t in found if t.action == "refuse"))
