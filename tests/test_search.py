@@ -108,6 +108,19 @@ def test_digits_are_found_written_in_thai_or_arabic_digits(app, make_listing, ma
     assert [s.name for s in search_shops("พระ 9")] == ["ร้านพระ ๙ วัด"]
 
 
+def test_relevance_ranks_a_title_with_the_year_first_in_either_spelling(
+        app, make_listing):
+    """Left from review: on PostgreSQL relevance compared the title with the digits
+    as typed, so "2470" ranked a title holding "๒๔๗๐" no higher than one without the year."""
+    make_listing(title="พระสมเด็จ ๒๔๗๐ วัดระฆัง")
+    make_listing(title="พระสมเด็จ วัดระฆัง", description="ปี 2470")
+    make_listing(title="พระสมเด็จ 2470 บางขุนพรหม")
+    make_listing(title="พระสมเด็จ บางขุนพรหม", description="ปี ๒๔๗๐")
+    for query in ("สมเด็จ 2470", "สมเด็จ ๒๔๗๐"):
+        assert sorted(find(query)[:2]) == ["พระสมเด็จ 2470 บางขุนพรหม",
+                                           "พระสมเด็จ ๒๔๗๐ วัดระฆัง"], query
+
+
 def test_a_term_is_spelt_both_ways_only_when_it_has_digits():
     assert service.spellings("สมเด็จ") == ["สมเด็จ"]
     assert service.spellings("๒๔๗๐") == ["๒๔๗๐", "2470"]
