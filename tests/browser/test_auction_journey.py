@@ -95,6 +95,12 @@ def two_more(browser, live_server):
     yield from _signed_up(browser, live_server, ("Daeng", "Ekachai"))
 
 
+@pytest.fixture
+def one_more(browser, live_server):
+    """One more member, as :func:`members`."""
+    yield from _signed_up(browser, live_server, ("Fon",))
+
+
 def _signed_up(browser, live_server, names):
     problems, pages, contexts = [], {}, []
     for name in names:
@@ -334,5 +340,44 @@ def test_a_bid_that_failed_leaves_the_focus_where_the_member_puts_it_auc_9(two_m
     expect(daeng.locator(".breadcrumbs a").first).to_be_focused()
     # (the browser logs the intended 500 answer as a failed load)
     problems[:] = [p for p in problems if not (p.startswith("Daeng console") and "500" in p)]
+    problems += csp_violations(pages)
+    assert problems == [], json.dumps(problems, ensure_ascii=False, indent=1)
+
+
+#: Fetch the live panel now, as the page does at a phase change (the stream being open).
+FETCH_PANEL = """() => {
+  const panel = document.getElementById("bid-panel");
+  panel.__talatForcePoll = true;
+  htmx.ajax("GET", panel.getAttribute("hx-get"), {source: panel, target: panel, swap: "innerHTML"});
+}"""
+
+
+def test_the_focus_stays_on_a_button_when_a_live_update_lands_at_the_same_moment_auc_2(
+        one_more, live_server, live_env):
+    """Left from review: the focus hand-over of a swapped button (watch) was lost when another
+    part of the page (the live panel) was swapped before the button's swap had settled: the
+    member tapping "watch" while a bid came in was dropped at the top of the page."""
+    pages, problems = one_more
+    fon = pages["Fon"]
+    open_live(fon, f"{live_server}/auctions/{create_auction(live_env, 'พระรอด ทดสอบโฟกัสคู่')}")
+    held = []
+    fon.route(re.compile(r"/watch$"), lambda route: held.append(route))
+    fon.route(re.compile(r"/panel$"), lambda route: held.append(route))
+    watch = fon.locator("form[action$='/watch'] button")
+    watch.focus()
+    fon.keyboard.press("Enter")
+    fon.evaluate(FETCH_PANEL)
+    for _ in range(100):
+        if len(held) == 2:
+            break
+        fon.wait_for_timeout(50)
+    assert [r.request.url.rsplit("/", 1)[-1] for r in held] == ["watch", "panel"]
+    answers = [route.fetch() for route in held]
+    # both answers land together, the watch's first
+    for route, answer in zip(held, answers, strict=True):
+        route.fulfill(response=answer)
+    expect(watch).to_have_attribute("aria-pressed", "true")
+    fon.wait_for_timeout(300)
+    expect(watch).to_be_focused()
     problems += csp_violations(pages)
     assert problems == [], json.dumps(problems, ensure_ascii=False, indent=1)

@@ -402,18 +402,22 @@
   // replaces the one that held the focus: the focus goes to what the new box says first (a
   // refused amount, then a message), else to the amount field, so keyboard and screen-reader
   // users are not dropped at the top of the page.
-  var bidBoxHadFocus = false;
+  // Each swap is matched to its own settle by its target (the element the swap replaced), so
+  // another part swapped at the same moment (a live update) neither cancels nor takes over
+  // the hand-over.
+  var bidBoxSwapped = null;
   document.addEventListener("htmx:beforeSwap", function (event) {
     var target = event.detail.target;
     if (!target || target.id !== "bid-box") { return; }
     // (An answer that is not swapped in, a 5xx, brings no settle to take the focus on.)
-    bidBoxHadFocus = event.detail.shouldSwap && target.contains(document.activeElement);
+    bidBoxSwapped = event.detail.shouldSwap && target.contains(document.activeElement) ?
+      target : null;
   });
-  document.addEventListener("htmx:afterSettle", function () {
-    if (!bidBoxHadFocus) { return; }
+  document.addEventListener("htmx:afterSettle", function (event) {
+    if (!bidBoxSwapped || event.detail.target !== bidBoxSwapped) { return; }
+    bidBoxSwapped = null;
     var box = document.getElementById("bid-box");
     if (!box || !box.isConnected) { return; }
-    bidBoxHadFocus = false;
     if (box.contains(document.activeElement)) { return; }
     var next = box.querySelector("input[aria-invalid=true]") || box.querySelector(".alert") ||
       box.querySelector("input[name=amount]");
@@ -426,26 +430,30 @@
   // message form, a photo's buttons, an order's forms) gives the focus on to the same control
   // of the new part: the control the same form (by its address) has, its first field with an
   // error first; else the first control of the part around it. Nobody is dropped at the top.
-  var swapFocus = null;
+  var swapsHoldingFocus = [];
   var FOCUSABLE = "a[href], button:not([disabled]), input:not([type=hidden]):not([disabled]), " +
     "select:not([disabled]), textarea:not([disabled])";
   document.addEventListener("htmx:beforeSwap", function (event) {
     var target = event.detail.target;
     var active = document.activeElement;
-    swapFocus = null;
     if (!target || target.id === "bid-box" || !event.detail.shouldSwap || !active ||
         active === document.body || !target.contains(active)) { return; }
     var form = active.closest("form");
     var around = target.parentElement && target.parentElement.closest("[id]");
-    swapFocus = {
-      action: form ? form.getAttribute("action") : null,
+    swapsHoldingFocus = swapsHoldingFocus.filter(function (was) { return was.target !== target; });
+    swapsHoldingFocus.push({
+      target: target, action: form ? form.getAttribute("action") : null,
       name: active.getAttribute("name"), tag: active.tagName,
       around: target.id || (around ? around.id : null)
-    };
+    });
   });
-  document.addEventListener("htmx:afterSettle", function () {
-    var was = swapFocus;
-    swapFocus = null;
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var was = null;
+    swapsHoldingFocus = swapsHoldingFocus.filter(function (swap) {
+      if (swap.target !== event.detail.target) { return true; }
+      was = swap;
+      return false;
+    });
     var active = document.activeElement;
     if (!was || (active && active !== document.body && active.isConnected)) { return; }
     var next = null;
