@@ -64,6 +64,17 @@ def test_cmp6_request_without_police_report_is_refused(app, people):
     assert db.session.scalar(select(IpRequest.id)) is None
 
 
+@pytest.mark.parametrize("day", [date(1, 1, 5), date(1999, 12, 31)])
+def test_cmp6_a_mistyped_ancient_incident_date_is_refused(app, people, day):
+    """A year typed wrong (0001) was filed, and the moderator who approved it got a server
+    error (the period released starts 30 days before the incident: before year 1)."""
+    victim, scammer = people
+    with pytest.raises(IpRequestError) as refused:
+        _file(victim, scammer, incident_date=day)
+    assert refused.value.field == "incident_date"
+    assert "between the years 2000 and 2100" in str(refused.value.message)
+
+
 def test_cmp6_form_without_report_is_refused_and_keeps_what_was_typed(app, people, client_for):
     victim, scammer = people
     client = client_for(victim)

@@ -19,6 +19,8 @@ from app.models import Auction, IpRequest, Listing, User
 from app.uploads import store_evidence_file
 
 #: The pages a request can point at: endpoint → (target type, view argument).
+#: The earliest incident year a request may give (the period released starts 30 days before).
+FIRST_YEAR = 2000
 ITEM_ENDPOINTS = {"shops.listing": ("listing", "listing_id"),
                   "auctions.auction": ("auction", "auction_id")}
 
@@ -103,6 +105,9 @@ def file_request(requester, data, report, *, now):
         raise IpRequestError(_l("Give the date of the incident."), field="incident_date")
     if incident > bangkok_today(now):
         raise IpRequestError(_l("The incident date cannot be in the future."),
+                             field="incident_date")
+    if incident.year < FIRST_YEAR:  # a mistyped year: no log goes back that far
+        raise IpRequestError(_l("Give a date between the years 2000 and 2100."),
                              field="incident_date")
     name, content = report if report else ("", b"")
     if not content:
