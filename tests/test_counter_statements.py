@@ -65,9 +65,16 @@ def test_cmp3_the_owner_answers_once_with_evidence(upheld, client_for, moderator
     assert f"/complaints/evidence/{files[0].id}" in page and "receipt.jpg" in page
     assert owner.get(f"/complaints/evidence/{files[0].id}").status_code == 200
     token = csrf_from(owner.get(f"/listings/{listing.id}").get_data(as_text=True))
-    assert owner.post(answer_url(target), data={"csrf_token": token,
-                                                "body": "again"}).status_code == 403
+    again = owner.post(answer_url(target), data={"csrf_token": token, "body": "again"})
+    # Found in review: the owner's answer sent twice (a double tap) got "You may not do
+    # this"; it is sent back to the page, told the first one counts.
+    assert again.status_code == 302 and again.headers["Location"] == answer_url(target)
+    assert "already been sent" in owner.get(answer_url(target)).get_data(as_text=True)
     assert db.session.query(CounterStatement).count() == 1
+    stranger = client_for(moderator)  # not the owner: a moderator may read, never answer
+    token = csrf_from(stranger.get(answer_url(target)).get_data(as_text=True))
+    assert stranger.post(answer_url(target), data={"csrf_token": token,
+                                                   "body": "again"}).status_code == 403
     # The moderators see the statement and its evidence in the queue.
     html = client_for(moderator).get("/moderation/queue?kind=counter_statement").get_data(
         as_text=True)
