@@ -3,6 +3,7 @@ parse the form, call ``intake``, commit once, redirect or re-render with what wa
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 
 from app.blueprints.accounts.views import show_error
@@ -83,6 +84,21 @@ def _already_filed(complaint):
              "Its tracking code is in the receipt we e-mailed to %(email)s.",
              email=complaint.email), "info")
     return redirect(url_for("complaints.status"))
+
+
+@bp.errorhandler(CSRFError)
+def form_expired(error):
+    """The complaint form sent after its token expired (a long text written over hours on a
+    phone, a browser session that ended): it comes back as typed, with a fresh token, instead
+    of a bare error page that loses it. Nothing was filed."""
+    from app.errors import handle_csrf_error
+
+    if request.endpoint != "complaints.new" or request.method != "POST":
+        return handle_csrf_error(error)
+    form = ComplaintForm()
+    form.form_errors.append(str(_l("The form had expired, so nothing was sent. What you typed "
+                                   "is below: check it and send it again.")))
+    return render_template("complaints/new.html", form=form), 400
 
 
 @bp.errorhandler(429)
