@@ -75,6 +75,39 @@ def test_cmp6_a_mistyped_ancient_incident_date_is_refused(app, people, day):
     assert "between the years 2000 and 2100" in str(refused.value.message)
 
 
+def test_cmp6_the_same_request_sent_twice_at_once_is_filed_once(app, people):
+    """Found in review: two posts of the form at the same moment (a double tap) both passed
+    the "already waiting" check and filed two requests, two queue items (real threads)."""
+    import threading
+
+    from app.models import User
+
+    victim_id, scammer_id = (member.id for member in people)
+    barrier, outcomes = threading.Barrier(2), []
+
+    def file_one():
+        try:
+            with app.test_request_context("/ip-requests/new", method="POST"):
+                barrier.wait(5)  # (a POST's transaction writes from its start on SQLite)
+                victim, scammer = db.session.get(User, victim_id), db.session.get(User, scammer_id)
+                filing.file_request(victim, _data(scammer), ("report.pdf", PDF), now=utcnow())
+                db.session.commit()
+                outcomes.append("filed")
+        except IpRequestError:
+            outcomes.append("refused")
+        except BaseException as error:  # noqa: BLE001 (reported in the test's thread)
+            outcomes.append(error)
+
+    threads = [threading.Thread(target=file_one) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(map(str, outcomes)) == ["filed", "refused"], outcomes
+    db.session.rollback()
+    assert len(db.session.scalars(select(IpRequest.id)).all()) == 1
+
+
 def test_cmp6_form_without_report_is_refused_and_keeps_what_was_typed(app, people, client_for):
     victim, scammer = people
     client = client_for(victim)

@@ -5,7 +5,7 @@ The request becomes an ``ip_request`` item in the review queue; nothing is relea
 """
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, text
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
@@ -89,6 +89,15 @@ def _clean(value, low, high, field, label):
     return value
 
 
+def _one_filing_at_a_time(requester):
+    """A member's filings run one after the other, so the same form sent twice at once finds
+    the first request waiting (PostgreSQL: a transaction lock on the member; SQLite requests
+    that write already start as the one writer)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
+                           {"key": f"ip_request:{requester.id}"})
+
+
 def file_request(requester, data, report, *, now):
     """File a request. ``data`` has ``accused``, ``item_url``, ``case_number``,
     ``police_station``, ``incident_date`` (a date) and ``description``; ``report`` is
@@ -113,6 +122,7 @@ def file_request(requester, data, report, *, now):
     if not content:
         raise IpRequestError(_l("Attach the police report (a photo or a PDF): without it we "
                                 "cannot accept the request."), field="police_report")
+    _one_filing_at_a_time(requester)
     if db.session.scalar(select(IpRequest.id).where(
             IpRequest.requester_id == requester.id, IpRequest.accused_id == accused.id,
             IpRequest.status == "pending")) is not None:
