@@ -14,7 +14,7 @@ from app.database import utcnow
 from app.extensions import db
 from app.models import AuditEntry, IpRequest, Notification, ReviewItem, TrafficLogEntry
 from app.uploads import UploadRejected
-from tests.conftest import post_form
+from tests.conftest import csrf_from, post_form
 from tests.images import jpeg, upload
 
 pytestmark = pytest.mark.usefixtures("english")
@@ -153,6 +153,28 @@ def test_cmp6_filing_by_form_with_an_image_opens_a_queue_item(app, people, clien
     assert request.report_media == "image" and request.status == "pending"
     item = _item(request)
     assert item.status == "open" and item.subject_user_id == scammer.id
+
+
+def test_cmp6_the_form_sent_again_shows_the_request_waiting(app, people, client_for):
+    """Found in review: the form sent again after it was filed (a double tap, a re-send after a
+    slow upload) came back as an error over a form to fill in again, police report and all;
+    the request already waiting is shown, with the notice."""
+    victim, scammer = people
+    client = client_for(victim)
+    token = csrf_from(client.get("/ip-requests/new").get_data(as_text=True))
+    data = {"csrf_token": token, "accused": scammer.display_name, "case_number": "88/2569",
+            "police_station": "Bang Rak", "incident_date": "2026-11-01",
+            "description": "He took my money and vanished."}
+    first = client.post("/ip-requests/new", data={**data, "police_report": upload(PDF, "r.pdf")},
+                        content_type="multipart/form-data")
+    again = client.post("/ip-requests/new", data={**data, "police_report": upload(PDF, "r.pdf")},
+                        content_type="multipart/form-data")
+    request = db.session.scalar(select(IpRequest))
+    assert first.status_code == again.status_code == 302
+    assert again.headers["Location"] == f"/ip-requests/{request.id}"
+    assert "already have a request about this member waiting" in client.get(
+        again.headers["Location"]).get_data(as_text=True)
+    assert len(db.session.scalars(select(IpRequest.id)).all()) == 1
 
 
 @pytest.mark.parametrize("url", ["ftp://attacker.example/listings/{id}?x=1",

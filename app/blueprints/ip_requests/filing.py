@@ -11,7 +11,7 @@ from werkzeug.routing import RequestRedirect
 
 from app.blueprints.accounts.services import display_name_key
 from app.blueprints.complaints.targets import NotOnTalat, site_path
-from app.blueprints.ip_requests.errors import IpRequestError
+from app.blueprints.ip_requests.errors import AlreadyWaiting, IpRequestError
 from app.blueprints.moderation import queue
 from app.extensions import db
 from app.i18n import bangkok_today
@@ -123,11 +123,12 @@ def file_request(requester, data, report, *, now):
         raise IpRequestError(_l("Attach the police report (a photo or a PDF): without it we "
                                 "cannot accept the request."), field="police_report")
     _one_filing_at_a_time(requester)
-    if db.session.scalar(select(IpRequest.id).where(
-            IpRequest.requester_id == requester.id, IpRequest.accused_id == accused.id,
-            IpRequest.status == "pending")) is not None:
-        raise IpRequestError(_l("You already have a request about this member waiting for "
-                                "the moderators."), field="accused")
+    waiting = db.session.scalar(select(IpRequest).where(
+        IpRequest.requester_id == requester.id, IpRequest.accused_id == accused.id,
+        IpRequest.status == "pending").limit(1))
+    if waiting is not None:
+        raise AlreadyWaiting(_l("You already have a request about this member waiting for "
+                                "the moderators."), waiting)
     key, media = store_evidence_file(content, session=db.session)
     request = IpRequest(requester_id=requester.id, accused_id=accused.id,
                         target_type=target_type, target_id=target_id, report_key=key,
