@@ -248,6 +248,8 @@ def test_cmp5_complainant_told_stays_hidden_is_told_again_when_the_last_hold_lif
         session[access.SESSION_KEY] = [first.id]
     page = complainant.get(f"/complaints/status?code={first.code}").get_data(as_text=True)
     assert "published again" in page
+    released = page[page.index("no longer does"):]
+    assert fresh(first).targets[0].url in released[:released.index("</li>")]  # names the page
 
 
 def test_cmp5_a_page_restored_while_held_tells_nobody_until_the_last_hold_lifts(

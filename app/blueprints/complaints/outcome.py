@@ -59,7 +59,8 @@ def tell_released(target, *, now, actor=None):
     waiting = waiting_for_release(target)
     for other in waiting:
         other.held_by_other = False
-        add_event(other.complaint, "released", now=now, actor=actor)
+        # The page is named: a complaint may name several, each released on its own.
+        add_event(other.complaint, "released", other.url, now=now, actor=actor)
         _mail(other.complaint, "complaint_released", target=other)
     return len(waiting)
 
