@@ -266,3 +266,27 @@ def test_cmp1_help_article_linked_near_the_title(visitor, app):
     html = visitor.get("/complaints/new").get_data(as_text=True)
     if "help.article" in app.view_functions:
         assert 'href="/help/complaints"' in html
+
+
+def test_cmp1_an_expired_form_comes_back_as_typed(visitor, make_listing):
+    """Found in review: the complaint form sent after its token expired (written over hours
+    on a phone) gave a bare "The form has expired" page and lost everything typed. It comes
+    back as typed, with a fresh token and a message; nothing is filed; it can then be sent."""
+    listing = make_listing()
+    visitor.get("/complaints/new")
+    data = form_data(f"/listings/{listing.id}", description=HOSTILE + " typed over an hour")
+    response = visitor.post("/complaints/new", data={"csrf_token": "expired", **data},
+                            content_type="multipart/form-data")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "The form had expired, so nothing was sent" in html
+    assert "typed over an hour" in html and HOSTILE not in html
+    assert "choose them again" in html
+    assert db.session.scalar(select(Complaint)) is None
+    again = visitor.post("/complaints/new", data={"csrf_token": csrf_from(html), **data},
+                         content_type="multipart/form-data")
+    assert again.status_code == 302
+    # Other forms keep the site's own page for an expired token.
+    other = visitor.post("/complaints/status", data={"code": "TC-2345-6789",
+                                                     "email": "a@b.example"})
+    assert other.status_code == 400 and "The form has expired" in other.get_data(as_text=True)

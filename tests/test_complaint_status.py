@@ -13,6 +13,7 @@ from app.database import utcnow
 from app.extensions import db
 from app.models import ReviewItem
 from app.models.complaints import ComplaintEvent, ComplaintEvidence
+from tests.complaint_helpers import fresh
 from tests.conftest import csrf_from, post_form
 from tests.images import jpeg
 from tests.test_complaint_intake import HOSTILE
@@ -169,6 +170,15 @@ def test_cmp1_add_information_flow(app, make_listing, moderator):
     assert len(reopened) == 1
     html = client.get(url).get_data(as_text=True)
     assert "You added information" in html and "Add information</h2>" not in html
+    # Found in review: the same answer sent again (a double tap) came back as an error
+    # ("We have not asked for more information") over an empty "Add information" form.
+    again = client.post(action, data={"csrf_token": csrf_from(html),
+                                      "body": "Registration no. 123456, attached."},
+                        content_type="multipart/form-data")
+    assert again.status_code == 302 and again.headers["Location"] == url
+    html = client.get(url).get_data(as_text=True)
+    assert "it has reached us" in html and "Add information</h2>" not in html
+    assert [e.step for e in fresh(complaint).events].count("info_added") == 1
 
 
 def test_cmp1_add_information_needs_access_and_a_question(app, make_listing):

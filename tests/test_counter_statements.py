@@ -65,9 +65,16 @@ def test_cmp3_the_owner_answers_once_with_evidence(upheld, client_for, moderator
     assert f"/complaints/evidence/{files[0].id}" in page and "receipt.jpg" in page
     assert owner.get(f"/complaints/evidence/{files[0].id}").status_code == 200
     token = csrf_from(owner.get(f"/listings/{listing.id}").get_data(as_text=True))
-    assert owner.post(answer_url(target), data={"csrf_token": token,
-                                                "body": "again"}).status_code == 403
+    again = owner.post(answer_url(target), data={"csrf_token": token, "body": "again"})
+    # Found in review: the owner's answer sent twice (a double tap) got "You may not do
+    # this"; it is sent back to the page, told the first one counts.
+    assert again.status_code == 302 and again.headers["Location"] == answer_url(target)
+    assert "already been sent" in owner.get(answer_url(target)).get_data(as_text=True)
     assert db.session.query(CounterStatement).count() == 1
+    stranger = client_for(moderator)  # not the owner: a moderator may read, never answer
+    token = csrf_from(stranger.get(answer_url(target)).get_data(as_text=True))
+    assert stranger.post(answer_url(target), data={"csrf_token": token,
+                                                   "body": "again"}).status_code == 403
     # The moderators see the statement and its evidence in the queue.
     html = client_for(moderator).get("/moderation/queue?kind=counter_statement").get_data(
         as_text=True)
@@ -204,3 +211,62 @@ def test_cmp3_a_fake_sign_hung_while_hidden_keeps_the_page_hidden_until_restored
     decide(client_for(moderator), item_of("counter_statement", statement.id), "restore",
            reason="The page may show again; the FAKE sign stays.")
     assert fresh(listing).status == "fake" and fresh(listing).stop_sign == "fake"
+
+
+def test_cmp5_complainant_told_stays_hidden_is_told_again_when_the_last_hold_lifts(
+        app, make_listing, moderator, client_for):
+    """CMP-5: two upheld complaints hide one page. The owner's answer to the first is accepted
+    while the second still holds the page ("stays suspended for now"); when the answer to the
+    second is accepted too and the page is published, the first complainant is told so, by
+    e-mail and on the status page, once; the second gets the ordinary "published again"."""
+    from app.blueprints.complaints import access, counter, intake
+
+    listing = make_listing(title="Garuda amulet")
+    first = make_complaint(listing, email="first@brand.example", locale="th")
+    first.code = intake.new_code()
+    second = make_complaint(listing, email="second@brand.example")
+    for complaint in (first, second):
+        handling.uphold(complaint, moderator, "Counterfeit.", "SHOP-4", now=utcnow())
+        db.session.commit()
+    owner = listing.shop.owner
+    for complaint in (first, second):
+        target = fresh(complaint).targets[0]
+        statement = counter.file_counter(target, owner, "I made it myself.", now=utcnow())
+        db.session.commit()
+        counter.decide(statement, moderator, "restored", "", now=utcnow())
+        db.session.commit()
+    assert fresh(listing).status == "active"
+    told, = mails_to("first@brand.example", "complaint_released")
+    assert told.subject == f"ข้อร้องเรียน {first.code}: มีหน้าที่เผยแพร่อีกครั้ง"
+    assert fresh(first).targets[0].url in told.body_text
+    assert [e.step for e in fresh(first).events][-2:] == ["restored_held", "released"]
+    assert not fresh(first).targets[0].held_by_other
+    assert mails_to("second@brand.example", "complaint_restored") != []
+    assert mails_to("second@brand.example", "complaint_released") == []
+    complainant = client_for(None)
+    with complainant.session_transaction() as session:
+        session[access.SESSION_KEY] = [first.id]
+    page = complainant.get(f"/complaints/status?code={first.code}").get_data(as_text=True)
+    assert "published again" in page
+    released = page[page.index("no longer does"):]
+    assert fresh(first).targets[0].url in released[:released.index("</li>")]  # names the page
+
+
+def test_cmp5_a_page_restored_while_held_tells_nobody_until_the_last_hold_lifts(
+        app, make_listing, moderator):
+    """CMP-5: with three complaints holding a page, accepting the first two answers tells no
+    one that it is published; the third tells both waiting complainants."""
+    from app.blueprints.complaints import counter
+
+    listing = make_listing()
+    complaints = [make_complaint(listing, email=f"c{n}@brand.example") for n in range(3)]
+    for complaint in complaints:
+        handling.uphold(complaint, moderator, "Counterfeit.", "SHOP-4", now=utcnow())
+        db.session.commit()
+    for n, complaint in enumerate(complaints):
+        target = fresh(complaint).targets[0]
+        statement = counter.file_counter(target, listing.shop.owner, "Mine.", now=utcnow())
+        counter.decide(statement, moderator, "restored", "", now=utcnow())
+        db.session.commit()
+        released = [mails_to(f"c{k}@brand.example", "complaint_released") for k in range(3)]
+        assert [len(m) for m in released] == ([0, 0, 0] if n < 2 else [1, 1, 0])

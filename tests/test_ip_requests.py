@@ -14,7 +14,7 @@ from app.database import utcnow
 from app.extensions import db
 from app.models import AuditEntry, IpRequest, Notification, ReviewItem, TrafficLogEntry
 from app.uploads import UploadRejected
-from tests.conftest import post_form
+from tests.conftest import csrf_from, post_form
 from tests.images import jpeg, upload
 
 pytestmark = pytest.mark.usefixtures("english")
@@ -64,6 +64,50 @@ def test_cmp6_request_without_police_report_is_refused(app, people):
     assert db.session.scalar(select(IpRequest.id)) is None
 
 
+@pytest.mark.parametrize("day", [date(1, 1, 5), date(1999, 12, 31)])
+def test_cmp6_a_mistyped_ancient_incident_date_is_refused(app, people, day):
+    """A year typed wrong (0001) was filed, and the moderator who approved it got a server
+    error (the period released starts 30 days before the incident: before year 1)."""
+    victim, scammer = people
+    with pytest.raises(IpRequestError) as refused:
+        _file(victim, scammer, incident_date=day)
+    assert refused.value.field == "incident_date"
+    assert "between the years 2000 and 2100" in str(refused.value.message)
+
+
+def test_cmp6_the_same_request_sent_twice_at_once_is_filed_once(app, people):
+    """Found in review: two posts of the form at the same moment (a double tap) both passed
+    the "already waiting" check and filed two requests, two queue items (real threads)."""
+    import threading
+
+    from app.models import User
+
+    victim_id, scammer_id = (member.id for member in people)
+    barrier, outcomes = threading.Barrier(2), []
+
+    def file_one():
+        try:
+            with app.test_request_context("/ip-requests/new", method="POST"):
+                barrier.wait(5)  # (a POST's transaction writes from its start on SQLite)
+                victim, scammer = db.session.get(User, victim_id), db.session.get(User, scammer_id)
+                filing.file_request(victim, _data(scammer), ("report.pdf", PDF), now=utcnow())
+                db.session.commit()
+                outcomes.append("filed")
+        except IpRequestError:
+            outcomes.append("refused")
+        except BaseException as error:  # noqa: BLE001 (reported in the test's thread)
+            outcomes.append(error)
+
+    threads = [threading.Thread(target=file_one) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(map(str, outcomes)) == ["filed", "refused"], outcomes
+    db.session.rollback()
+    assert len(db.session.scalars(select(IpRequest.id)).all()) == 1
+
+
 def test_cmp6_form_without_report_is_refused_and_keeps_what_was_typed(app, people, client_for):
     victim, scammer = people
     client = client_for(victim)
@@ -109,6 +153,28 @@ def test_cmp6_filing_by_form_with_an_image_opens_a_queue_item(app, people, clien
     assert request.report_media == "image" and request.status == "pending"
     item = _item(request)
     assert item.status == "open" and item.subject_user_id == scammer.id
+
+
+def test_cmp6_the_form_sent_again_shows_the_request_waiting(app, people, client_for):
+    """Found in review: the form sent again after it was filed (a double tap, a re-send after a
+    slow upload) came back as an error over a form to fill in again, police report and all;
+    the request already waiting is shown, with the notice."""
+    victim, scammer = people
+    client = client_for(victim)
+    token = csrf_from(client.get("/ip-requests/new").get_data(as_text=True))
+    data = {"csrf_token": token, "accused": scammer.display_name, "case_number": "88/2569",
+            "police_station": "Bang Rak", "incident_date": "2026-11-01",
+            "description": "He took my money and vanished."}
+    first = client.post("/ip-requests/new", data={**data, "police_report": upload(PDF, "r.pdf")},
+                        content_type="multipart/form-data")
+    again = client.post("/ip-requests/new", data={**data, "police_report": upload(PDF, "r.pdf")},
+                        content_type="multipart/form-data")
+    request = db.session.scalar(select(IpRequest))
+    assert first.status_code == again.status_code == 302
+    assert again.headers["Location"] == f"/ip-requests/{request.id}"
+    assert "already have a request about this member waiting" in client.get(
+        again.headers["Location"]).get_data(as_text=True)
+    assert len(db.session.scalars(select(IpRequest.id)).all()) == 1
 
 
 @pytest.mark.parametrize("url", ["ftp://attacker.example/listings/{id}?x=1",

@@ -7,6 +7,7 @@ A complaint is answered within 7 Thai business days (``due_at``, CMP-2). Its pag
 target (kept, not deleted) until a moderator restores it after the owner's counter-statement.
 ``ComplaintEvent`` rows are the steps the status page shows, oldest first. Times are UTC."""
 from sqlalchemy import CheckConstraint, Index
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.database import UTCDateTime, utcnow
@@ -21,7 +22,8 @@ COMPLAINT_TARGETS = ("listing", "auction", "shop")
 TARGET_OUTCOMES = ("", "hidden", "kept", "restored")
 #: The steps a status page shows (CMP-1, CMP-5).
 EVENT_STEPS = ("received", "info_requested", "info_added", "upheld", "rejected",
-               "counter_statement", "restored", "kept_hidden", "overdue", "restored_held")
+               "counter_statement", "restored", "kept_hidden", "overdue", "restored_held",
+               "released")
 EVIDENCE_MEDIA = ("image", "pdf")
 
 
@@ -107,6 +109,10 @@ class ComplaintTarget(db.Model):
     outcome: Mapped[str] = mapped_column(db.String(12), default="")
     hidden_at = mapped_column(UTCDateTime, nullable=True)
     restored_at = mapped_column(UTCDateTime, nullable=True)
+    # Restored on the owner's answer while another upheld complaint still hid the page: the
+    # complainant was told it "stays suspended for now", and is told again (and this is
+    # cleared) when the last such hold lifts (CMP-5).
+    held_by_other: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
 
     complaint = relationship(Complaint, back_populates="targets")
     owner = relationship(User)

@@ -46,6 +46,11 @@ def counter_page(target_id):
     form = CounterForm()
     may_answer = counter.may_counter(current_user, target)
     if form.is_submitted() and not may_answer:
+        if target.owner_id == current_user.id and counter.statement_of(target) is not None:
+            # The answer sent again (a double tap, a re-send after a slow upload): the first
+            # one counts, and the owner is told so, not refused as if it were not theirs.
+            flash(_l("Your counter-statement had already been sent."), "info")
+            return redirect(url_for("complaints.counter", target_id=target.id))
         abort(403)
     if may_answer and form.validate_on_submit():
         files = uploaded_files(form.files)

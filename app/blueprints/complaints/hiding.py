@@ -136,13 +136,24 @@ def restore_target(target, moderator, *, now, ip=""):
     committed yet is waited for, and then seen."""
     obj = target_object(target, lock=True)
     target.outcome, target.restored_at = "restored", now
-    if obj is None or _still_hidden_elsewhere(target):
+    target.held_by_other = _still_hidden_elsewhere(target)
+    if obj is None or target.held_by_other:
         return obj
     before, after = _show(obj, target.target_type)
     audit.record(moderator, "complaint.restore", target.target_type, obj.id, before=before,
                  after=after, note=f"complaint #{target.complaint_id}", now=now, ip=ip)
     _clear_page_cache()
     return obj
+
+
+def waiting_for_release(target):
+    """The other complaint targets about ``target``'s page that were restored while a hold
+    was still in force (``held_by_other``), oldest first: their complainants wait to hear
+    that the page is published again."""
+    return db.session.scalars(select(ComplaintTarget).where(
+        ComplaintTarget.target_type == target.target_type,
+        ComplaintTarget.target_id == target.target_id, ComplaintTarget.id != target.id,
+        ComplaintTarget.held_by_other.is_(True)).order_by(ComplaintTarget.id)).all()
 
 
 def hidden_notice(target_type, target_id):

@@ -8,12 +8,13 @@ an item in the review queue and a receipt e-mail, queued in the same transaction
 import hmac
 import re
 import secrets
+from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from app.blueprints.complaints import clock, repeat
-from app.blueprints.complaints.errors import ComplaintError
+from app.blueprints.complaints.errors import AlreadyFiled, ComplaintError
 from app.blueprints.complaints.evidence import store_evidence
 from app.blueprints.complaints.outcome import status_url
 from app.blueprints.complaints.targets import resolve_targets
@@ -29,6 +30,8 @@ CODE_RE = re.compile(rf"^TC-[{CODE_ALPHABET}]{{4}}-[{CODE_ALPHABET}]{{4}}$")
 LIMITS = {"name": 120, "organisation": 160, "email": 254, "phone": 30, "description": 5000,
           "original_url": 500, "signature": 120}
 INFO_LIMITS = (10, 5000)
+#: The same complaint sent again within this time is the one already filed (CMP-1).
+RESEND_WINDOW = timedelta(minutes=30)
 
 
 def new_code():
@@ -85,12 +88,41 @@ def _clean(data):
     return values
 
 
+def _one_filing_at_a_time(email):
+    """Filings from one e-mail address run one after the other, so a form sent twice at
+    once finds the first (PostgreSQL: a transaction lock on the address; SQLite requests
+    that write already start as the one writer)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
+                           {"key": f"complaint:{email}"})
+
+
+def _already_filed(values, targets, now):
+    """The complaint filed within ``RESEND_WINDOW`` with the same e-mail, name, kind and text
+    about the same pages, or None."""
+    pages = {(target.target_type, target.obj.id) for target in targets}
+    recent = db.session.scalars(select(Complaint).where(
+        Complaint.email == values["email"], Complaint.created_at >= now - RESEND_WINDOW)
+        .order_by(Complaint.id.desc())).all()
+    for complaint in recent:
+        if (complaint.description == values["description"] and complaint.kind == values["kind"]
+                and _same_name(complaint.name, values["name"])
+                and {(t.target_type, t.target_id) for t in complaint.targets} == pages):
+            return complaint
+    return None
+
+
 def file_complaint(data, files, *, complainant=None, now, ip="", locale="th"):
     """File a complaint (CMP-1) from ``data`` (Complaint column names and ``urls``, a list
-    of addresses) and evidence ``files`` (``[(name, bytes)]``). Returns the complaint."""
+    of addresses) and evidence ``files`` (``[(name, bytes)]``). Returns the complaint; raises
+    :class:`AlreadyFiled` when the same complaint was filed moments ago (sent twice)."""
     values = _clean(data)
     repeat.check_may_complain(values["email"], now)
     targets = resolve_targets(data.get("urls") or [], viewer=complainant, now=now)
+    _one_filing_at_a_time(values["email"])
+    existing = _already_filed(values, targets, now)
+    if existing is not None:
+        raise AlreadyFiled(existing)
     complaint = Complaint(code=new_code(), complainant_id=complainant.id if complainant else None,
                           status="received", created_at=now, due_at=clock.due_at(now),
                           ip=(ip or "")[:45], locale=locale, **values)

@@ -1,12 +1,14 @@
 """The public complaint form (CMP-1), its receipt, and a member's own complaints. Thin:
 parse the form, call ``intake``, commit once, redirect or re-render with what was typed."""
-from flask import abort, current_app, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 
 from app.blueprints.accounts.views import show_error
 from app.blueprints.complaints import access, bp, clock, intake
-from app.blueprints.complaints.errors import ComplaintError
+from app.blueprints.complaints.errors import AlreadyFiled, ComplaintError
 from app.blueprints.complaints.forms import ComplaintForm
 from app.database import utcnow
 from app.extensions import db, limiter
@@ -60,11 +62,43 @@ def new():
         except ComplaintError as error:
             db.session.rollback()
             show_error(form, error)
+        except AlreadyFiled as sent:
+            db.session.rollback()
+            return _already_filed(sent.complaint)
         else:
             access.grant(complaint)
             return redirect(url_for("complaints.receipt", code=complaint.code))
     status = 422 if form.is_submitted() else 200
     return render_template("complaints/new.html", form=form), status
+
+
+def _already_filed(complaint):
+    """The form sent again (a double tap, a re-send after a slow upload): one complaint is
+    filed. This browser, if it saw the first receipt, sees it again; any other is told the
+    code is in the receipt e-mailed to the address (the code is not shown to whoever merely
+    repeats what was typed)."""
+    if access.granted(complaint):
+        flash(_l("You had already sent this complaint: here is its receipt."), "info")
+        return redirect(url_for("complaints.receipt", code=complaint.code))
+    flash(_l("This complaint had already reached us a moment ago, so it was not filed twice. "
+             "Its tracking code is in the receipt we e-mailed to %(email)s.",
+             email=complaint.email), "info")
+    return redirect(url_for("complaints.status"))
+
+
+@bp.errorhandler(CSRFError)
+def form_expired(error):
+    """The complaint form sent after its token expired (a long text written over hours on a
+    phone, a browser session that ended): it comes back as typed, with a fresh token, instead
+    of a bare error page that loses it. Nothing was filed."""
+    from app.errors import handle_csrf_error
+
+    if request.endpoint != "complaints.new" or request.method != "POST":
+        return handle_csrf_error(error)
+    form = ComplaintForm()
+    form.form_errors.append(str(_l("The form had expired, so nothing was sent. What you typed "
+                                   "is below: check it and send it again.")))
+    return render_template("complaints/new.html", form=form), 400
 
 
 @bp.errorhandler(429)

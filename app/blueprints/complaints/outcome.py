@@ -1,5 +1,6 @@
 """Telling the complainant (CMP-5): the decision and its reasons, a question, a restored page
-(or an accepted answer about a page another complaint still hides),
+(or an accepted answer about a page another complaint still hides, and later that the last such
+hold lifted),
 and — once, when the due date passes undecided — that they may turn to the government's online
 complaint centre (1212). Mails are queued in the caller's transaction, sent after commit."""
 from sqlalchemy import select
@@ -46,6 +47,22 @@ def tell_restored(complaint, target, *, held=False):
     published again, or, ``held`` by another upheld complaint, stays suspended for now."""
     return _mail(complaint, "complaint_restored_held" if held else "complaint_restored",
                  target=target)
+
+
+def tell_released(target, *, now, actor=None):
+    """The last upheld complaint holding ``target``'s page lifted and the page is published
+    again: each complainant told earlier that it "stays suspended for now" (another complaint
+    held it) is told so, by e-mail and on the status page, once. Returns how many."""
+    from app.blueprints.complaints.handling import add_event
+    from app.blueprints.complaints.hiding import waiting_for_release
+
+    waiting = waiting_for_release(target)
+    for other in waiting:
+        other.held_by_other = False
+        # The page is named: a complaint may name several, each released on its own.
+        add_event(other.complaint, "released", other.url, now=now, actor=actor)
+        _mail(other.complaint, "complaint_released", target=other)
+    return len(waiting)
 
 
 def is_overdue(complaint, now):

@@ -69,6 +69,13 @@ def add_information(code):
     if not access.granted(complaint):
         abort(404)
     form = AddInformationForm()
+    if complaint.status != "needs_info":
+        # Sent again after it was added (a double tap, a re-send after a slow upload), or a
+        # moderator decided meanwhile: the steps say where it stands; no form to fill again.
+        flash(_l("This complaint is no longer waiting for information from you: if you just "
+                 "sent it, it has reached us. The steps below show where the complaint "
+                 "stands."), "info")
+        return redirect(url_for("complaints.status", code=complaint.code))
     if form.validate_on_submit():
         try:
             intake.add_information(complaint, form.body.data, uploaded_files(form.files),

@@ -25,6 +25,8 @@ STEP_LABELS = {
     "restored": _l("The page was published again after the owner's response"),
     "restored_held": _l("The owner's response was accepted, but the page stays unpublished "
                         "for now: another upheld complaint about it is still in force"),
+    "released": _l("The other complaint that kept the page unpublished no longer does: the "
+                   "page is published again"),
     "kept_hidden": _l("The page stays unpublished after the owner's response"),
     "overdue": _l("Our answer is late"),
 }

@@ -5,13 +5,13 @@ The request becomes an ``ip_request`` item in the review queue; nothing is relea
 """
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, text
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
 from app.blueprints.accounts.services import display_name_key
 from app.blueprints.complaints.targets import NotOnTalat, site_path
-from app.blueprints.ip_requests.errors import IpRequestError
+from app.blueprints.ip_requests.errors import AlreadyWaiting, IpRequestError
 from app.blueprints.moderation import queue
 from app.extensions import db
 from app.i18n import bangkok_today
@@ -19,6 +19,8 @@ from app.models import Auction, IpRequest, Listing, User
 from app.uploads import store_evidence_file
 
 #: The pages a request can point at: endpoint → (target type, view argument).
+#: The earliest incident year a request may give (the period released starts 30 days before).
+FIRST_YEAR = 2000
 ITEM_ENDPOINTS = {"shops.listing": ("listing", "listing_id"),
                   "auctions.auction": ("auction", "auction_id")}
 
@@ -87,6 +89,15 @@ def _clean(value, low, high, field, label):
     return value
 
 
+def _one_filing_at_a_time(requester):
+    """A member's filings run one after the other, so the same form sent twice at once finds
+    the first request waiting (PostgreSQL: a transaction lock on the member; SQLite requests
+    that write already start as the one writer)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
+                           {"key": f"ip_request:{requester.id}"})
+
+
 def file_request(requester, data, report, *, now):
     """File a request. ``data`` has ``accused``, ``item_url``, ``case_number``,
     ``police_station``, ``incident_date`` (a date) and ``description``; ``report`` is
@@ -104,15 +115,20 @@ def file_request(requester, data, report, *, now):
     if incident > bangkok_today(now):
         raise IpRequestError(_l("The incident date cannot be in the future."),
                              field="incident_date")
+    if incident.year < FIRST_YEAR:  # a mistyped year: no log goes back that far
+        raise IpRequestError(_l("Give a date between the years 2000 and 2100."),
+                             field="incident_date")
     name, content = report if report else ("", b"")
     if not content:
         raise IpRequestError(_l("Attach the police report (a photo or a PDF): without it we "
                                 "cannot accept the request."), field="police_report")
-    if db.session.scalar(select(IpRequest.id).where(
-            IpRequest.requester_id == requester.id, IpRequest.accused_id == accused.id,
-            IpRequest.status == "pending")) is not None:
-        raise IpRequestError(_l("You already have a request about this member waiting for "
-                                "the moderators."), field="accused")
+    _one_filing_at_a_time(requester)
+    waiting = db.session.scalar(select(IpRequest).where(
+        IpRequest.requester_id == requester.id, IpRequest.accused_id == accused.id,
+        IpRequest.status == "pending").limit(1))
+    if waiting is not None:
+        raise AlreadyWaiting(_l("You already have a request about this member waiting for "
+                                "the moderators."), waiting)
     key, media = store_evidence_file(content, session=db.session)
     request = IpRequest(requester_id=requester.id, accused_id=accused.id,
                         target_type=target_type, target_id=target_id, report_key=key,

@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 from app.blueprints.accounts.errors import AccountError
 from app.blueprints.accounts.views import show_error
 from app.blueprints.ip_requests import bp, decisions, filing
+from app.blueprints.ip_requests.errors import AlreadyWaiting
 from app.blueprints.ip_requests.forms import IpRequestForm
 from app.database import begin_immediate, utcnow
 from app.extensions import db
@@ -60,6 +61,12 @@ def new():
         except UploadRejected as error:
             db.session.rollback()
             form.police_report.errors = [str(error.message)]
+        except AlreadyWaiting as error:
+            # Often the same form sent twice (a double tap, a re-send after a slow upload):
+            # the request waiting is shown, not an error over a form to fill in again.
+            db.session.rollback()
+            flash(error.message, "info")
+            return redirect(url_for("ip_requests.show", request_id=error.request.id))
         except AccountError as error:
             db.session.rollback()
             show_error(form, error)
