@@ -1,0 +1,131 @@
+"""Fixes from reviewing moderation as moderators, owners and visitors use it (MOD-1 … MOD-11):
+two moderators at once, what the queue row shows, hostile input."""
+import threading
+import time
+
+import pytest
+from sqlalchemy import func, select
+
+from app.blueprints.moderation import signs
+from app.database import begin_immediate, utcnow
+from app.extensions import db
+from app.models import StopSign, User
+
+HTMX = {"HX-Request": "true"}
+
+pytestmark = pytest.mark.usefixtures("english")
+
+
+def test_two_moderators_signing_one_listing_at_once_both_count_mod_2(app, make_member,
+                                                                     make_listing):
+    """MOD-2: two moderators hang a sign on one listing at the same moment. The second must
+    wait for the first and replace its sign (one current sign, both recorded), not fail on
+    the one-current-sign index with a server error (PostgreSQL let both read "no sign")."""
+    first, second = (make_member(display_name=n, role="moderator") for n in ("Mod A", "Mod B"))
+    listing = make_listing()
+    ids = (listing.id, first.id, second.id)
+    hung, started = threading.Event(), threading.Event()
+    errors = []
+
+    def hang_first():
+        try:
+            with app.app_context():
+                begin_immediate(db.session)
+                signs.hang_sign("listing", ids[0], "under_review", db.session.get(User, ids[1]),
+                                "Checking the photos.", now=utcnow())
+                db.session.flush()
+                hung.set()
+                started.wait(5)
+                time.sleep(0.5)  # the second moderator's sign is on its way now
+                db.session.commit()
+        except BaseException as error:  # noqa: BLE001 (reported in the test's thread)
+            errors.append(error)
+            hung.set()
+
+    def hang_second():
+        try:
+            with app.app_context():
+                hung.wait(5)
+                started.set()
+                begin_immediate(db.session)
+                signs.hang_sign("listing", ids[0], "incorrect_info",
+                                db.session.get(User, ids[2]), "Wrong year.", now=utcnow())
+                db.session.commit()
+        except BaseException as error:  # noqa: BLE001
+            errors.append(error)
+
+    threads = [threading.Thread(target=hang_first), threading.Thread(target=hang_second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+    assert not errors, errors
+    db.session.rollback()  # (a fresh snapshot: SQLite kept the one from before the threads)
+    current = db.session.scalars(select(StopSign).where(
+        StopSign.target_id == ids[0], StopSign.ended_at.is_(None))).all()
+    assert [s.kind for s in current] == ["incorrect_info"]
+    assert db.session.scalar(select(func.count(StopSign.id)).where(
+        StopSign.target_id == ids[0])) == 2
+
+
+def test_a_sign_taken_down_while_another_moderator_replaces_it_stays_replaced_mod_2(
+        app, make_member, make_listing):
+    """MOD-2: one moderator takes a sign down while another replaces it. Taking down the sign
+    already replaced must be refused: it used to clear the listing's sign while the new one
+    was still up (the listing free to edit, with a STOP sign on record)."""
+    from app.blueprints.moderation.errors import ModerationError
+    from app.models import Listing
+
+    first, second = (make_member(display_name=n, role="moderator") for n in ("Mod A", "Mod B"))
+    listing = make_listing()
+    old = signs.hang_sign("listing", listing.id, "under_review", first, "Checking.",
+                          now=utcnow())
+    db.session.commit()
+    ids = (listing.id, first.id, second.id, old.id)
+    replaced, loaded = threading.Event(), threading.Event()
+    errors, refused = [], []
+
+    def replace():
+        try:
+            with app.app_context():
+                begin_immediate(db.session)
+                signs.hang_sign("listing", ids[0], "incorrect_info",
+                                db.session.get(User, ids[2]), "Wrong year.", now=utcnow())
+                db.session.flush()
+                replaced.set()
+                loaded.wait(5)
+                time.sleep(0.5)  # the other moderator is taking the old sign down now
+                db.session.commit()
+        except BaseException as error:  # noqa: BLE001 (reported in the test's thread)
+            errors.append(error)
+            replaced.set()
+
+    def take_down():
+        try:
+            with app.app_context():
+                replaced.wait(5)
+                begin_immediate(db.session)
+                sign = db.session.get(StopSign, ids[3])  # as the page read it
+                loaded.set()
+                try:
+                    signs.end_sign(sign, db.session.get(User, ids[1]), "Checked: fine.",
+                                   now=utcnow())
+                    db.session.commit()
+                except ModerationError as error:
+                    db.session.rollback()
+                    refused.append(str(error))
+        except BaseException as error:  # noqa: BLE001
+            errors.append(error)
+
+    threads = [threading.Thread(target=replace), threading.Thread(target=take_down)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+    assert not errors, errors
+    db.session.rollback()
+    current = db.session.scalars(select(StopSign).where(
+        StopSign.target_id == ids[0], StopSign.ended_at.is_(None))).all()
+    assert [s.kind for s in current] == ["incorrect_info"]
+    assert db.session.get(Listing, ids[0]).stop_sign == "incorrect_info"
+    assert len(refused) == 1  # "This sign is no longer up." (in Thai: a thread of its own)
