@@ -129,3 +129,61 @@ def test_a_sign_taken_down_while_another_moderator_replaces_it_stays_replaced_mo
     assert [s.kind for s in current] == ["incorrect_info"]
     assert db.session.get(Listing, ids[0]).stop_sign == "incorrect_info"
     assert len(refused) == 1  # "This sign is no longer up." (in Thai: a thread of its own)
+
+
+def test_a_bulk_action_skips_an_item_another_moderator_is_deciding_mod_7(
+        app, make_member, make_listing, client_for):
+    """MOD-7: a moderator clears a spam wave in bulk while another decides one of its items
+    in its row. The bulk action must wait for that decision and skip the item, not decide it
+    a second time over it (two decisions, the first one's note and effects overwritten)."""
+    from app.blueprints.moderation import queue, reports
+    from app.models import AuditEntry, ReviewItem
+    from tests.queue_helpers import token
+
+    first, second = (make_member(display_name=n, role="moderator") for n in ("Mod A", "Mod B"))
+    listing = make_listing()
+    reports.file_report(make_member(), "listing", listing.id, "spam", "", now=utcnow())
+    db.session.commit()
+    item_id = db.session.scalar(select(ReviewItem.id))
+    bulk_client = client_for(second)
+    csrf = token(bulk_client)
+    decided = threading.Event()
+    errors, answers = [], []
+
+    def decide_in_row():
+        try:
+            with app.app_context():
+                begin_immediate(db.session)
+                item = db.session.scalar(select(ReviewItem).where(ReviewItem.id == item_id)
+                                         .with_for_update())
+                queue.decide(item, db.session.get(User, first.id), "dismiss",
+                             {"reason": "Not spam: a fair price."}, now=utcnow())
+                db.session.flush()
+                decided.set()
+                time.sleep(0.7)  # the bulk action is on its way now
+                db.session.commit()
+        except BaseException as error:  # noqa: BLE001 (reported in the test's thread)
+            errors.append(error)
+            decided.set()
+
+    def bulk():
+        try:
+            decided.wait(5)
+            answers.append(bulk_client.post("/moderation/queue/bulk", headers=HTMX, data={
+                "csrf_token": csrf, "action": "dismiss", "reason": "Spam wave",
+                "item": [str(item_id)]}).get_data(as_text=True))
+        except BaseException as error:  # noqa: BLE001
+            errors.append(error)
+
+    threads = [threading.Thread(target=decide_in_row), threading.Thread(target=bulk)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+    assert not errors, errors
+    db.session.rollback()
+    item = db.session.get(ReviewItem, item_id)
+    assert (item.decided_by_id, item.decision_note) == (first.id, "Not spam: a fair price.")
+    assert db.session.scalar(select(func.count(AuditEntry.id)).where(
+        AuditEntry.action == "queue.dismiss")) == 1
+    assert "0 items done, 1 skipped." in answers[0]

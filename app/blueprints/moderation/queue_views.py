@@ -208,9 +208,12 @@ def bulk():
     name = request.form.get("action", "")
     now, ip = utcnow(), client_ip()
     done = skipped = 0
+    # Locked (in id order, as every bulk action takes them) and read as they are now: a row
+    # another moderator is deciding waits for that decision, and is then skipped as decided.
     items = db.session.scalars(select(ReviewItem).where(
         ReviewItem.id.in_(ids), queue.seen_by(current_user.id))
-        .order_by(ReviewItem.id)).all() if ids else []
+        .order_by(ReviewItem.id).with_for_update()
+        .execution_options(populate_existing=True)).all() if ids else []
     for item in items:
         action = next((a for a in queue.actions_for(item.kind) if a.name == name), None)
         if action is None or not action.bulk or not _applies(action, item.target_type):
