@@ -187,3 +187,26 @@ def test_a_bulk_action_skips_an_item_another_moderator_is_deciding_mod_7(
     assert db.session.scalar(select(func.count(AuditEntry.id)).where(
         AuditEntry.action == "queue.dismiss")) == 1
     assert "0 items done, 1 skipped." in answers[0]
+
+
+SCRIPT = "<script>alert(1)</script>"
+
+
+def test_the_queue_row_shows_what_reporters_wrote_mod_7_mod_11(app, make_member, make_listing,
+                                                               client_for):
+    """MOD-7, MOD-11: a member's report says what is wrong in their own words ("the seller
+    asked me to transfer outside the site"); the row the moderator decides from showed only
+    the reason's name and count, so the words reached nobody. The row shows the newest words
+    with their reason and reporter, escaped."""
+    from app.blueprints.moderation import reports
+
+    listing = make_listing()
+    reports.file_report(make_member(display_name="Nok"), "listing", listing.id, "scam",
+                        "ผู้ขายให้โอนเงินนอกระบบ " + SCRIPT, now=utcnow())
+    reports.file_report(make_member(display_name="Lek"), "listing", listing.id, "fake", "",
+                        now=utcnow())
+    db.session.commit()
+    html = client_for(make_member(role="moderator")).get("/moderation/queue").get_data(
+        as_text=True)
+    assert "ผู้ขายให้โอนเงินนอกระบบ &lt;script&gt;" in html and SCRIPT not in html
+    assert "Scam or fraud · Nok:" in html and "Lek:" not in html
