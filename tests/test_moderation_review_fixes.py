@@ -210,3 +210,30 @@ def test_the_queue_row_shows_what_reporters_wrote_mod_7_mod_11(app, make_member,
         as_text=True)
     assert "ผู้ขายให้โอนเงินนอกระบบ &lt;script&gt;" in html and SCRIPT not in html
     assert "Scam or fraud · Nok:" in html and "Lek:" not in html
+
+
+def test_decisions_are_named_not_coded_on_queue_rows_mod_7(app, make_member, make_shop,
+                                                           client_for):
+    """MOD-7: an earlier decision of another kind on the row's target ("Reports: dismiss")
+    and an explanation closed because its sign was replaced on the item's page ("Decided:
+    sign_replaced") showed the codes, in English on Thai pages too; they read as names."""
+    from app.blueprints.moderation import queue, responses
+    from tests.test_queue import held_listing
+
+    moderator = make_member(display_name="Mod A", role="moderator")
+    listing = held_listing(make_shop())
+    report = queue.open_item("report", "listing", listing.id, now=utcnow(), report=True,
+                             subject_user_id=listing.shop.owner_id)
+    queue.decide(report, moderator, "dismiss", {"reason": ""}, now=utcnow())
+    sign = signs.hang_sign("listing", listing.id, "under_review", moderator, "Checking.",
+                           now=utcnow())
+    responses.submit_explanation(sign, listing.shop.owner, "It is a genuine old piece.",
+                                 now=utcnow())
+    signs.hang_sign("listing", listing.id, "authentic", moderator, "Genuine.", now=utcnow())
+    db.session.commit()
+    client = client_for(make_member(role="moderator"))
+    html = client.get("/moderation/queue?kind=prohibited_hold").get_data(as_text=True)
+    assert "Reports: Dismiss" in html and ": dismiss" not in html
+    html = client.get("/moderation/queue?kind=explanation&status=done").get_data(as_text=True)
+    assert "Decided: Closed: the sign was replaced by Mod A" in html
+    assert "sign_replaced" not in html

@@ -84,10 +84,9 @@ def row_context(rows):
         forms={f"{kind}:{target}": _action_views(kind, target)
                for kind, target in {(row.item.kind, row.item.target_type) for row in rows}},
         csrf=generate_csrf(), kind_names={k: str(v) for k, v in queue.KIND_LABELS.items()},
-        # Decisions and target states by name, in the moderator's language (not codes).
-        decision_labels={(kind, action.name): str(action.label)
-                         for kind in {row.item.kind for row in rows}
-                         for action in queue.actions_for(kind)},
+        # Decisions (of earlier items of any kind too) and target states by name, in the
+        # moderator's language (not codes).
+        decision_labels=queue.decision_labels(),
         status_labels={k: str(v) for k, v in TARGET_STATUS_LABELS.items()},
         links=dict(decide=link_maker("moderation.decide", "item_id"),
                    claim=link_maker("moderation.claim", "item_id", verb="claim"),
