@@ -237,3 +237,68 @@ def test_decisions_are_named_not_coded_on_queue_rows_mod_7(app, make_member, mak
     html = client.get("/moderation/queue?kind=explanation&status=done").get_data(as_text=True)
     assert "Decided: Closed: the sign was replaced by Mod A" in html
     assert "sign_replaced" not in html
+
+
+def _sanctioned_with_appeals_and_reports(make_member, make_listing, moderator, count):
+    """A member with ``count`` sanctions, each appealed, and ``count`` reports from as many
+    members on their listing."""
+    from app.blueprints.moderation import appeals, reports, sanctions
+
+    member = make_member()
+    listing = make_listing(shop=None)
+    listing.shop.owner_id = member.id
+    db.session.commit()
+    for n in range(count):
+        sanction = sanctions.impose(member, "warning", moderator, rule="SHOP-4",
+                                    facts=f"Case {n}.", now=utcnow())
+        appeals.file_appeal(sanction, member, "It was a mistake.", now=utcnow())
+        reports.file_report(make_member(), "listing", listing.id, "scam", f"Words {n}",
+                            now=utcnow())
+        db.session.commit()
+    return member
+
+
+def test_the_member_page_names_appeal_states_and_targets_in_thai_mod_8_mod_9(
+        app, make_member, make_listing, client_for):
+    """MOD-8, MOD-9: the moderators' member page showed an appeal's state and a report's
+    target as codes ('Appealed: upheld', 'listing #3'), in English on the Thai page."""
+    from app.blueprints.moderation import queue
+    from app.models import ReviewItem
+
+    moderator, other = (make_member(display_name=n, role="moderator") for n in ("Mod A", "Mod B"))
+    member = _sanctioned_with_appeals_and_reports(make_member, make_listing, moderator, 1)
+    item = db.session.scalar(select(ReviewItem).where(ReviewItem.kind == "appeal"))
+    queue.decide(item, other, "uphold", {"reason": "The facts stand."}, now=utcnow())
+    db.session.commit()
+    client = client_for(other)
+    client.set_cookie("lang", "th")
+    html = client.get(f"/moderation/members/{member.id}").get_data(as_text=True)
+    assert "ยืนตามเดิม: บทลงโทษยังมีผล" in html and ": upheld" not in html
+    assert "รายการสินค้า #" in html and "listing #" not in html
+
+
+def test_sanction_pages_load_in_a_fixed_number_of_queries_mod_8_mod_9(app, make_member,
+                                                                       make_listing,
+                                                                       client_for):
+    """MOD-8, MOD-9: the moderators' member page and the member's own sanctions page read
+    each sanction's appeal, and each report's reporter, with a query per row."""
+    from sqlalchemy import event
+
+    moderator = make_member(display_name="Mod A", role="moderator")
+
+    def queries(count):
+        member = _sanctioned_with_appeals_and_reports(make_member, make_listing, moderator,
+                                                      count)
+        pages = [(client_for(moderator), f"/moderation/members/{member.id}"),
+                 (client_for(member), "/moderation/me/sanctions")]
+        seen = []
+        listener = lambda *a, **k: seen.append(1)  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            for client, url in pages:
+                assert client.get(url).status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+        return len(seen)
+
+    assert queries(6) == queries(1)
