@@ -302,3 +302,37 @@ def test_sanction_pages_load_in_a_fixed_number_of_queries_mod_8_mod_9(app, make_
         return len(seen)
 
     assert queries(6) == queries(1)
+
+
+def test_a_sign_on_a_listing_its_shop_deleted_can_still_be_answered_and_decided_mod_4(
+        app, make_member, make_listing, client_for):
+    """MOD-4, MOD-7 (SHOP-7 lets a shop delete a listing under any sign but FAKE): once the
+    listing was deleted, the owner's explanation page answered a server error, and every
+    decision on the explanation in the queue was refused ('This listing does not exist'), so
+    the item could never leave the queue. The owner's page opens; the moderators keep or take
+    down the sign."""
+    from app.blueprints.moderation import responses
+    from app.blueprints.shops import listing_services
+    from app.models import Listing, ReviewItem
+    from tests.queue_helpers import decide
+
+    moderator = make_member(display_name="Mod A", role="moderator")
+    listings = [make_listing(), make_listing()]
+    for listing in listings:
+        sign = signs.hang_sign("listing", listing.id, "under_review", moderator, "Checking.",
+                               now=utcnow())
+        responses.submit_explanation(sign, listing.shop.owner, "It is a genuine old piece.",
+                                     now=utcnow())
+        listing_services.delete_listing(listing, now=utcnow())
+        db.session.commit()
+    owner = client_for(listings[1].shop.owner)  # (``sign``: the last one hung)
+    assert owner.get(f"/moderation/signs/{sign.id}/explain").status_code == 200
+    other = client_for(make_member(display_name="Mod B", role="moderator"))
+    items = db.session.scalars(select(ReviewItem).where(ReviewItem.kind == "explanation")
+                               .order_by(ReviewItem.id)).all()
+    for item, action in zip(items, ("keep", "lift"), strict=True):
+        assert decide(other, item, action, reason="Settled.").status_code == 200
+    db.session.rollback()
+    assert [db.session.get(ReviewItem, i.id).decision for i in items] == ["keep", "lift"]
+    assert [db.session.get(Listing, x.id).status for x in listings] == ["deleted", "deleted"]
+    assert db.session.get(Listing, listings[1].id).stop_sign is None

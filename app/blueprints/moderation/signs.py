@@ -36,19 +36,21 @@ def current_sign(target_type, target_id):
         StopSign.ended_at.is_(None)))
 
 
-def load_target(target_type, target_id, *, lock=False):
+def load_target(target_type, target_id, *, lock=False, deleted_ok=False):
     """``(item, owner_id)`` for a listing or an auction that exists, or a refusal. With
     ``lock`` the item is re-read and locked (PostgreSQL ``FOR UPDATE``; SQLite write
     requests are one writer already), so a bid taken at the same moment is either before the
     sign or refused by it (AUC-3), and a second moderator's sign waits for the first and
-    replaces it (MOD-2) instead of both finding no sign up."""
+    replaces it (MOD-2) instead of both finding no sign up. A listing its shop deleted
+    takes no new sign, but with ``deleted_ok`` the sign still on it can be answered, kept
+    or taken down (a shop may delete a listing under any sign but FAKE: SHOP-7)."""
     if target_type not in SIGN_TARGETS or not isinstance(target_id, int) \
             or not 0 < target_id <= MAX_ID:
         raise ModerationError(_l("A sign hangs on a listing or an auction."))
     if target_type == "listing":
         item = db.session.get(Listing, target_id, with_for_update=lock,
                               populate_existing=lock)
-        if item is None or item.status == "deleted":
+        if item is None or (item.status == "deleted" and not deleted_ok):
             raise ModerationError(_l("This listing does not exist."))
         return item, item.shop.owner_id
     item = db.session.get(Auction, target_id, with_for_update=lock, populate_existing=lock)
@@ -201,7 +203,7 @@ def end_sign(sign, moderator, reason, *, now, ip="", decision_basis=""):
     _check_not_own(sign.owner_id, moderator)
     # The item's lock first, then the sign as it is now: another moderator may have taken it
     # down or replaced it meanwhile, and the item must keep that moderator's sign (MOD-2).
-    item, _owner = load_target(sign.target_type, sign.target_id, lock=True)
+    item, _owner = load_target(sign.target_type, sign.target_id, lock=True, deleted_ok=True)
     db.session.refresh(sign)
     if sign.ended_at is not None:
         raise ModerationError(_l("This sign is no longer up."))
