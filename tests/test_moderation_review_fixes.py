@@ -336,3 +336,20 @@ def test_a_sign_on_a_listing_its_shop_deleted_can_still_be_answered_and_decided_
     assert [db.session.get(ReviewItem, i.id).decision for i in items] == ["keep", "lift"]
     assert [db.session.get(Listing, x.id).status for x in listings] == ["deleted", "deleted"]
     assert db.session.get(Listing, listings[1].id).stop_sign is None
+
+
+def test_every_action_key_works_on_the_queue_page_mod_7(app):
+    """MOD-7 (keyboard): 'Keep …' on explanations, lift requests, reinstatement requests,
+    six-strike prompts, shops with fakes and counter-statements showed the key k, which the
+    page keeps for 'previous item', and 'Close the shop permanently' showed c, which claims:
+    pressing the key shown on the button did something else. Keys are unique on an item and
+    never a reserved one, and registering such a key is refused."""
+    from app.blueprints.moderation import queue
+
+    for kind, actions in queue._ACTIONS.items():
+        keys = [a.key for a in actions if a.key]
+        assert len(keys) == len(set(keys)), kind
+        assert not set(keys) & set(queue.RESERVED_KEYS), kind
+    with pytest.raises(ValueError):
+        queue.register_action("report", queue.Action("odd", "Odd", lambda *a, **k: "",
+                                                     key="j"))

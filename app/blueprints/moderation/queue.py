@@ -76,10 +76,17 @@ class Done:
 
 
 _ACTIONS = {}
+#: Keys the queue page's keyboard keeps for itself (static/js/queue.js): j/k move between
+#: items, c claims, x selects for a bulk action, ? shows help. An action's key is never one.
+RESERVED_KEYS = ("j", "k", "c", "x", "?")
 
 
 def register_action(kind, action):
-    """Make ``action`` available on items of ``kind`` (in registration order)."""
+    """Make ``action`` available on items of ``kind`` (in registration order); its key
+    must be its own on the item (not another action's, nor a reserved one)."""
+    taken = {a.key for a in _ACTIONS.get(kind, ()) if a.name != action.name}
+    if action.key and (action.key in RESERVED_KEYS or action.key in taken):
+        raise ValueError(f"key {action.key!r} of {kind}.{action.name} is taken")
     _ACTIONS.setdefault(kind, [])
     _ACTIONS[kind] = [a for a in _ACTIONS[kind] if a.name != action.name] + [action]
     return action

@@ -189,7 +189,7 @@ for _kind in ("explanation", "lift_request"):
     queue.register_action(_kind, queue.Action(
         "lift", _l("Lift the sign"), _lift, fields=("reason",), key="l"))
     queue.register_action(_kind, queue.Action(
-        "keep", _l("Keep the sign"), _keep, fields=("reason",), key="k"))
+        "keep", _l("Keep the sign"), _keep, fields=("reason",), key="p"))
     queue.register_action(_kind, queue.Action(
         "expert", _l("Record the expert verdict (prevails)"), _expert,
         fields=("sign", "expert_body", "expert_verdict"), key="e",
