@@ -353,3 +353,31 @@ def test_every_action_key_works_on_the_queue_page_mod_7(app):
     with pytest.raises(ValueError):
         queue.register_action("report", queue.Action("odd", "Odd", lambda *a, **k: "",
                                                      key="j"))
+
+
+def test_the_lift_request_board_reads_its_authors_in_one_query_mod_3(app, make_member,
+                                                                     client_for):
+    """MOD-3: the public board "STOP lift requests" names each post's author, and read each
+    author with a query of their own (20 posts a page, 20 more queries)."""
+    from sqlalchemy import event
+
+    from app.blueprints.boards import services as boards
+
+    visitor = client_for(None)
+
+    def queries(count):
+        for _ in range(count):
+            boards.post("lift-requests", "พระปิดตา", "Please look again.",
+                        author=make_member(), now=utcnow())
+        db.session.commit()
+        db.session.expunge_all()
+        seen = []
+        listener = lambda *a, **k: seen.append(1)  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            assert visitor.get("/boards/lift-requests").status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+        return len(seen)
+
+    assert queries(1) == queries(6)
