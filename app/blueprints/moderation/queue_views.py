@@ -47,6 +47,7 @@ class ActionView:
     fields: list
     bulk: bool = False
     maxlength: dict = None
+    ask_first: bool = False  # its key only opens its fields (an action that cannot be undone)
 
 
 def _applies(action, target_type):
@@ -66,7 +67,8 @@ def _action_views(kind, target_type):
                    [(value, str(text)) for value, text in choices.get(name, ())])
                   for name in action.fields]
         views.append(ActionView(action.name, str(action.label), action.key, action.style,
-                                fields, action.bulk, action.extra.get("maxlength", {})))
+                                fields, action.bulk, action.extra.get("maxlength", {}),
+                                bool(action.extra.get("ask_first"))))
     return views
 
 
