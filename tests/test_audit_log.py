@@ -139,3 +139,15 @@ def test_deleting_entries_is_refused_mod_10(app, people):
         db.session.flush()
     db.session.rollback()
     assert db.session.scalar(select(sa.func.count(AuditEntry.id))) > 0
+
+
+@pytest.mark.parametrize("query", ["since=0001-01-01", "until=9999-12-31",
+                                   "since=0001-01-01&until=9999-12-31"])
+def test_dates_at_the_calendars_edge_do_not_break_the_log_mod_10(app, people, query):
+    """MOD-10: a date typed at the edge of the calendar (the first day's start in Bangkok is
+    before year 1 in UTC; the last day has no next day) filtered nothing and answered 500."""
+    admin, mod, other, client = people
+    seed(mod, other)
+    response = client.get(f"/moderation/audit?{query}")
+    assert response.status_code == 200
+    assert "<code>sign.hang</code>" in response.get_data(as_text=True)

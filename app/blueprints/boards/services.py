@@ -4,6 +4,7 @@ Moderation posts here through :func:`post`; the board pages read through :func:`
 """
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.models import Auction, BoardPost, Listing, Shop, StopSign
@@ -46,6 +47,7 @@ def page_of(board, page=1):
     pages = max(1, -(-total // PER_PAGE))
     page = min(max(1, page), pages)
     posts = db.session.scalars(select(BoardPost).where(*visible)
+                               .options(selectinload(BoardPost.author))
                                .order_by(BoardPost.created_at.desc(), BoardPost.id.desc())
                                .offset((page - 1) * PER_PAGE).limit(PER_PAGE)).all()
     return posts, page, pages

@@ -220,5 +220,5 @@ register_action("counter_statement", Action("restore", _l("Restore the page"), _
                                             fields=("reason",), key="o", style="primary",
                                             extra={"labels": RESTORE_LABELS}))
 register_action("counter_statement", Action("keep", _l("Keep hidden"), _keep,
-                                            fields=("reason",), key="k",
+                                            fields=("reason",), key="p",
                                             extra={"labels": KEEP_LABELS}))

@@ -25,6 +25,22 @@ TEXTS.update({
 })
 
 
+#: An appeal's state as moderators read it on a member's page.
+APPEAL_STATE_LABELS = {"upheld": _l("upheld: the sanction stands"),
+                       "overturned": _l("overturned: the sanction was lifted")}
+
+
+def appeals_by_sanction(sanction_ids):
+    """``{sanction id: its latest appeal}`` for a page of sanctions, in one query."""
+    if not sanction_ids:
+        return {}
+    found = {}
+    for appeal in db.session.scalars(select(Appeal).where(
+            Appeal.sanction_id.in_(sanction_ids)).order_by(Appeal.id)):
+        found[appeal.sanction_id] = appeal
+    return found
+
+
 def appeal_of(sanction_id):
     """The appeal filed against a sanction, if any."""
     return db.session.scalar(select(Appeal).where(Appeal.sanction_id == sanction_id)

@@ -26,10 +26,11 @@ def _date(text, end=False):
     """A Bangkok calendar date as the UTC instant it starts (or ends, with ``end``)."""
     try:
         day = datetime.strptime(text or "", "%Y-%m-%d").date()
-    except ValueError:
+        moment = datetime.combine(day + timedelta(days=1) if end else day, time(), BANGKOK)
+        return moment.astimezone(timezone.utc)
+    except (ValueError, OverflowError):
+        # (A date the calendar's edge cannot hold, 0001-01-01 or 9999-12-31: no bound.)
         return None
-    moment = datetime.combine(day + timedelta(days=1) if end else day, time(), BANGKOK)
-    return moment.astimezone(timezone.utc)
 
 
 def _filters(args):

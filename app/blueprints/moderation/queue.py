@@ -36,6 +36,14 @@ KIND_LABELS = {
 }
 
 
+#: Decisions the site takes itself when a case is settled elsewhere (an explanation or lift
+#: request closed because its sign was replaced or taken down on the item's page).
+SYSTEM_DECISIONS = {
+    "sign_replaced": _l("Closed: the sign was replaced"),
+    "sign_ended": _l("Closed: the sign was taken down"),
+}
+
+
 @dataclass
 class Action:
     """Something a moderator can do with an item of one kind.
@@ -68,10 +76,17 @@ class Done:
 
 
 _ACTIONS = {}
+#: Keys the queue page's keyboard keeps for itself (static/js/queue.js): j/k move between
+#: items, c claims, x selects for a bulk action, ? shows help. An action's key is never one.
+RESERVED_KEYS = ("j", "k", "c", "x", "?")
 
 
 def register_action(kind, action):
-    """Make ``action`` available on items of ``kind`` (in registration order)."""
+    """Make ``action`` available on items of ``kind`` (in registration order); its key
+    must be its own on the item (not another action's, nor a reserved one)."""
+    taken = {a.key for a in _ACTIONS.get(kind, ()) if a.name != action.name}
+    if action.key and (action.key in RESERVED_KEYS or action.key in taken):
+        raise ValueError(f"key {action.key!r} of {kind}.{action.name} is taken")
     _ACTIONS.setdefault(kind, [])
     _ACTIONS[kind] = [a for a in _ACTIONS[kind] if a.name != action.name] + [action]
     return action
@@ -80,6 +95,17 @@ def register_action(kind, action):
 def actions_for(kind):
     """The actions a moderator can take on an item of ``kind``."""
     return list(_ACTIONS.get(kind, ()))
+
+
+def decision_labels():
+    """``{(kind, decision): its name}`` for every decision an item can carry, in the
+    reader's language: the queue shows decisions by name, never by code."""
+    labels = {(kind, action.name): str(action.label)
+              for kind, actions in _ACTIONS.items() for action in actions}
+    system = {code: str(label) for code, label in SYSTEM_DECISIONS.items()}
+    labels.update({(kind, code): label for kind in KIND_LABELS for code, label in
+                   system.items()})
+    return labels
 
 
 def find_action(kind, name):

@@ -106,6 +106,7 @@ class Row:
     strike_count: int = 0
     previous: list = field(default_factory=list)
     reasons: list = field(default_factory=list)
+    details: list = field(default_factory=list)
     sign: StopSign = None
     signed: object = None
     source: object = None
@@ -195,6 +196,27 @@ def _targets_clause(model, pairs):
                  for t, ids in by_type.items()))
 
 
+def _report_details(item_ids):
+    """``{item id: [(reason, what the reporter wrote, reporter's name)]}``: the newest
+    :data:`HISTORY` reports with words on each item, in one query (MOD-11: what the
+    reporters saw is what the moderator decides on)."""
+    if not item_ids:
+        return {}
+    numbered = select(Report.review_item_id, Report.reason, Report.detail,
+                      Report.reporter_id, func.row_number().over(
+                          partition_by=Report.review_item_id,
+                          order_by=Report.id.desc()).label("n")).where(
+        Report.review_item_id.in_(item_ids), Report.detail != "").subquery()
+    found = defaultdict(list)
+    for item_id, reason, detail, name in db.session.execute(
+            select(numbered.c.review_item_id, numbered.c.reason, numbered.c.detail,
+                   User.display_name).join(User, User.id == numbered.c.reporter_id)
+            .where(numbered.c.n <= HISTORY).order_by(numbered.c.review_item_id,
+                                                     numbered.c.n)).all():
+        found[item_id].append((reason, detail, name))
+    return found
+
+
 def load_rows(items):
     """The :class:`Row` of every item, in order, in a fixed number of queries."""
     if not items:
@@ -230,6 +252,7 @@ def load_rows(items):
             .where(Report.review_item_id.in_([i.id for i in items]))
             .group_by(Report.review_item_id, Report.reason)).all():
         reasons[item_id].append((reason, count))
+    details = _report_details([i.id for i in items if i.report_count])
     sign_pairs = {p for p in pairs if p[0] in ("listing", "auction")}
     current = {}
     if sign_pairs:
@@ -245,6 +268,7 @@ def load_rows(items):
         row.previous = [p for p in previous[(item.target_type, item.target_id)]
                         if p.id != item.id][:HISTORY]
         row.reasons = sorted(reasons.get(item.id, []), key=lambda rc: -rc[1])
+        row.details = details.get(item.id, [])
         row.sign = row.sign or current.get((item.target_type, item.target_id))
         row.claimer = people.get(item.claimed_by_id)
         row.decider = people.get(item.decided_by_id)

@@ -47,6 +47,7 @@ class ActionView:
     fields: list
     bulk: bool = False
     maxlength: dict = None
+    ask_first: bool = False  # its key only opens its fields (an action that cannot be undone)
 
 
 def _applies(action, target_type):
@@ -66,7 +67,8 @@ def _action_views(kind, target_type):
                    [(value, str(text)) for value, text in choices.get(name, ())])
                   for name in action.fields]
         views.append(ActionView(action.name, str(action.label), action.key, action.style,
-                                fields, action.bulk, action.extra.get("maxlength", {})))
+                                fields, action.bulk, action.extra.get("maxlength", {}),
+                                bool(action.extra.get("ask_first"))))
     return views
 
 
@@ -84,10 +86,9 @@ def row_context(rows):
         forms={f"{kind}:{target}": _action_views(kind, target)
                for kind, target in {(row.item.kind, row.item.target_type) for row in rows}},
         csrf=generate_csrf(), kind_names={k: str(v) for k, v in queue.KIND_LABELS.items()},
-        # Decisions and target states by name, in the moderator's language (not codes).
-        decision_labels={(kind, action.name): str(action.label)
-                         for kind in {row.item.kind for row in rows}
-                         for action in queue.actions_for(kind)},
+        # Decisions (of earlier items of any kind too) and target states by name, in the
+        # moderator's language (not codes).
+        decision_labels=queue.decision_labels(),
         status_labels={k: str(v) for k, v in TARGET_STATUS_LABELS.items()},
         links=dict(decide=link_maker("moderation.decide", "item_id"),
                    claim=link_maker("moderation.claim", "item_id", verb="claim"),
@@ -208,9 +209,12 @@ def bulk():
     name = request.form.get("action", "")
     now, ip = utcnow(), client_ip()
     done = skipped = 0
+    # Locked (in id order, as every bulk action takes them) and read as they are now: a row
+    # another moderator is deciding waits for that decision, and is then skipped as decided.
     items = db.session.scalars(select(ReviewItem).where(
         ReviewItem.id.in_(ids), queue.seen_by(current_user.id))
-        .order_by(ReviewItem.id)).all() if ids else []
+        .order_by(ReviewItem.id).with_for_update()
+        .execution_options(populate_existing=True)).all() if ids else []
     for item in items:
         action = next((a for a in queue.actions_for(item.kind) if a.name == name), None)
         if action is None or not action.bulk or not _applies(action, item.target_type):

@@ -3,6 +3,7 @@
 already reported a target that is still open is told so kindly instead of counting twice."""
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from app.blueprints.moderation import queue
 from app.blueprints.moderation.errors import ModerationError
@@ -133,4 +134,5 @@ def reports_against(user_id, limit=50):
 
     return db.session.scalars(select(Report).join(
         ReviewItem, ReviewItem.id == Report.review_item_id).where(
-        ReviewItem.subject_user_id == user_id).order_by(Report.id.desc()).limit(limit)).all()
+        ReviewItem.subject_user_id == user_id).options(selectinload(Report.reporter))
+        .order_by(Report.id.desc()).limit(limit)).all()

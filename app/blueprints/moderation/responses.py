@@ -93,7 +93,7 @@ def file_lift_request(sign, author, body, *, now):
     if refusal is not None:
         raise ModerationError(refusal)
     body = _clean_body(body, 10, 3000)
-    item, _owner = signs.load_target(sign.target_type, sign.target_id)
+    item, _owner = signs.load_target(sign.target_type, sign.target_id, deleted_ok=True)
     post = boards.post("lift-requests", item.title, body, author=author,
                        target_type=sign.target_type, target_id=sign.target_id,
                        sign_id=sign.id, now=now)
@@ -150,7 +150,7 @@ def _keep(item, moderator, form, *, now, ip=""):
     sign = _sign_of(item)
     reason = _reason(form, DEFAULT_REASONS["keep"])
     _record(item, "kept")
-    target, _owner = signs.load_target(sign.target_type, sign.target_id)
+    target, _owner = signs.load_target(sign.target_type, sign.target_id, deleted_ok=True)
     notify_about(sign.owner, "response_decided", target_type="sign", target_id=sign.id,
                  facts={"response": item.kind, "title": target.title, "note": reason},
                  now=now)
@@ -189,7 +189,7 @@ for _kind in ("explanation", "lift_request"):
     queue.register_action(_kind, queue.Action(
         "lift", _l("Lift the sign"), _lift, fields=("reason",), key="l"))
     queue.register_action(_kind, queue.Action(
-        "keep", _l("Keep the sign"), _keep, fields=("reason",), key="k"))
+        "keep", _l("Keep the sign"), _keep, fields=("reason",), key="p"))
     queue.register_action(_kind, queue.Action(
         "expert", _l("Record the expert verdict (prevails)"), _expert,
         fields=("sign", "expert_body", "expert_verdict"), key="e",

@@ -49,7 +49,8 @@ def row_key(row, viewer_id, now):
     return (current_language(), viewer_id, claimed, suspended, _columns(item),
             _target_parts(row.target), _target_parts(row.signed), _columns(row.owner),
             tuple(_columns(s) for s in row.strikes), row.strike_count,
-            tuple(_columns(p) for p in row.previous), tuple(row.reasons), _columns(row.sign),
+            tuple(_columns(p) for p in row.previous), tuple(row.reasons), tuple(row.details),
+            _columns(row.sign),
             _columns(row.source), tuple(_columns(f) for f in getattr(row.source, "files", ())),
             _columns(row.claimer), _columns(row.decider))
 
@@ -60,7 +61,7 @@ def render_rows(rows, context, *, viewer, now, csrf):
     shared = dict(context, csrf=CSRF_SLOT, now=now, current_user=viewer)
     rendered = []
     for row in rows:
-        actions = tuple((a.name, a.label, a.key, a.style,
+        actions = tuple((a.name, a.label, a.key, a.style, a.ask_first,
                          tuple((n, label, tuple(c)) for n, label, c in a.fields)) for a in
                         context["forms"].get(f"{row.item.kind}:{row.item.target_type}", ()))
         key = None if row.error or row.note else (actions, row_key(row, viewer.id, now))

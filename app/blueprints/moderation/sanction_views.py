@@ -10,7 +10,8 @@ from app.blueprints.accounts.services import rename_member
 from app.blueprints.accounts.views import show_error
 from app.blueprints.moderation import appeals, audit, bp, sanctions
 from app.blueprints.moderation.report_actions import sanction_values
-from app.blueprints.moderation.reports import REPORT_REASON_LABELS, reports_against
+from app.blueprints.moderation.reports import (REPORT_REASON_LABELS, TARGET_LABELS,
+                                               reports_against)
 from app.blueprints.moderation.sanction_forms import (AppealForm, LiftForm, RenameForm,
                                                       SanctionForm)
 from app.database import begin_immediate, utcnow
@@ -35,13 +36,16 @@ def _sanction_form(blank=False):
 def _member_page(member, status=200, sanction_form=None, rename_form=None):
     from app.blueprints.moderation import signs
 
+    own = sanctions.sanctions_of(member.id)
     return render_template(
-        "moderation/member.html", member=member, sanctions=sanctions.sanctions_of(member.id),
+        "moderation/member.html", member=member, sanctions=own,
         strikes=signs.strike_count(member.id), reports=reports_against(member.id),
         reason_labels=REPORT_REASON_LABELS, labels=sanctions.SANCTION_LABELS,
+        target_labels=TARGET_LABELS, appeal_states=appeals.APPEAL_STATE_LABELS,
         sanction_form=sanction_form or _sanction_form(blank=True),
         rename_form=rename_form or RenameForm(formdata=None), lift_form=LiftForm(formdata=None),
-        now=utcnow(), is_active=sanctions.is_active, appeal_of=appeals.appeal_of), status
+        now=utcnow(), is_active=sanctions.is_active,
+        appeal_of=appeals.appeals_by_sanction([s.id for s in own]).get), status
 
 
 @bp.route("/members/<int:user_id>")
@@ -123,10 +127,12 @@ def rename(user_id):
 
 def _my_page(status=200, appeal_form=None, failed_id=None):
     now = utcnow()
+    own = sanctions.sanctions_of(current_user.id)
     return render_template(
-        "moderation/my_sanctions.html", sanctions=sanctions.sanctions_of(current_user.id),
+        "moderation/my_sanctions.html", sanctions=own,
         labels=sanctions.SANCTION_LABELS, now=now, is_active=sanctions.is_active,
-        appeal_of=appeals.appeal_of, deadline=sanctions.appeal_deadline,
+        appeal_of=appeals.appeals_by_sanction([s.id for s in own]).get,
+        deadline=sanctions.appeal_deadline,
         appeal_form=appeal_form, failed_id=failed_id,
         blank_form=AppealForm(formdata=None)), status
 

@@ -140,7 +140,7 @@ def _own_sign(sign_id):
 
 
 def _respond_page(template, sign, form, status=200):
-    item, _owner = signs.load_target(sign.target_type, sign.target_id)
+    item, _owner = signs.load_target(sign.target_type, sign.target_id, deleted_ok=True)
     return render_template(template, sign=sign, item=item, form=form, now=utcnow(),
                            item_url=signs.item_url(sign.target_type, sign.target_id),
                            lift_refusal=responses.lift_refusal(sign, utcnow())), status

@@ -36,17 +36,21 @@ def current_sign(target_type, target_id):
         StopSign.ended_at.is_(None)))
 
 
-def load_target(target_type, target_id, *, lock=False):
+def load_target(target_type, target_id, *, lock=False, deleted_ok=False):
     """``(item, owner_id)`` for a listing or an auction that exists, or a refusal. With
-    ``lock`` an auction is re-read and locked (PostgreSQL ``FOR UPDATE``; SQLite write
+    ``lock`` the item is re-read and locked (PostgreSQL ``FOR UPDATE``; SQLite write
     requests are one writer already), so a bid taken at the same moment is either before the
-    sign or refused by it (AUC-3)."""
+    sign or refused by it (AUC-3), and a second moderator's sign waits for the first and
+    replaces it (MOD-2) instead of both finding no sign up. A listing its shop deleted
+    takes no new sign, but with ``deleted_ok`` the sign still on it can be answered, kept
+    or taken down (a shop may delete a listing under any sign but FAKE: SHOP-7)."""
     if target_type not in SIGN_TARGETS or not isinstance(target_id, int) \
             or not 0 < target_id <= MAX_ID:
         raise ModerationError(_l("A sign hangs on a listing or an auction."))
     if target_type == "listing":
-        item = db.session.get(Listing, target_id)
-        if item is None or item.status == "deleted":
+        item = db.session.get(Listing, target_id, with_for_update=lock,
+                              populate_existing=lock)
+        if item is None or (item.status == "deleted" and not deleted_ok):
             raise ModerationError(_l("This listing does not exist."))
         return item, item.shop.owner_id
     item = db.session.get(Auction, target_id, with_for_update=lock, populate_existing=lock)
@@ -196,16 +200,19 @@ def _post_fake(target_type, item, sign, now):
 def end_sign(sign, moderator, reason, *, now, ip="", decision_basis=""):
     """Take ``sign`` down with nothing in its place (MOD-2, MOD-3): the item is free again and
     a FAKE sign's strike is withdrawn."""
+    _check_not_own(sign.owner_id, moderator)
+    # The item's lock first, then the sign as it is now: another moderator may have taken it
+    # down or replaced it meanwhile, and the item must keep that moderator's sign (MOD-2).
+    item, _owner = load_target(sign.target_type, sign.target_id, lock=True, deleted_ok=True)
+    db.session.refresh(sign)
     if sign.ended_at is not None:
         raise ModerationError(_l("This sign is no longer up."))
-    _check_not_own(sign.owner_id, moderator)
     reason = _clean_reason(reason)
     if sign.decision_basis == "expert" and decision_basis not in ("expert", "site_final"):
         raise ModerationError(_l(
             "This sign rests on the verdict of %(body)s, which prevails: take it down only on "
             "another expert verdict or as the site's final decision (MOD-5).",
             body=sign.expert_body), field="decision_basis")
-    item, _owner = load_target(sign.target_type, sign.target_id, lock=True)
     sign.ended_at, sign.ended_by_id, sign.end_reason = now, moderator.id, reason
     db.session.flush()
     _apply(sign.target_type, item, None, now, restore_status=sign.status_before)

@@ -192,14 +192,14 @@ queue.register_action("reinstatement", queue.Action(
     "restore", _l("Restore auction rights"), _restore, fields=("reason",), key="r",
     style="primary"))
 queue.register_action("reinstatement", queue.Action(
-    "refuse", _l("Keep them suspended"), _refuse, fields=("reason",), key="k"))
+    "refuse", _l("Keep them suspended"), _refuse, fields=("reason",), key="p"))
 queue.register_action("strike_revoke", queue.Action(
     "revoke", _l("Revoke auction rights permanently"), _revoke, fields=("reason",), key="v",
-    style="danger"))
+    style="danger", extra={"ask_first": True}))
 queue.register_action("strike_revoke", queue.Action(
-    "keep", _l("Keep as they are"), _keep, fields=("reason",), key="k"))
+    "keep", _l("Keep as they are"), _keep, fields=("reason",), key="p"))
 queue.register_action("shop_fakes", queue.Action(
-    "close", _l("Close the shop permanently"), _close_shop, fields=("reason",), key="c",
-    style="danger"))
+    "close", _l("Close the shop permanently"), _close_shop, fields=("reason",), key="q",
+    style="danger", extra={"ask_first": True}))
 queue.register_action("shop_fakes", queue.Action(
-    "keep", _l("Keep it open"), _keep, fields=("reason",), key="k"))
+    "keep", _l("Keep it open"), _keep, fields=("reason",), key="p"))

@@ -45,9 +45,15 @@
   }
 
   // An action with a choice (which sign, which sanction) or a required field waits for it:
-  // its first such field is focused, and Enter sends. Otherwise the action is sent at once.
+  // its first such field is focused, and Enter sends. So does an action that cannot be undone
+  // (data-ask-first: closing a shop, revoking rights), so a stray key press sends nothing.
+  // Otherwise the action is sent at once.
   function submit(form) {
     if (!form) { return; }
+    if (form.hasAttribute("data-ask-first")) {
+      (form.querySelector("select, input[type=text]") || form.querySelector("button")).focus();
+      return;
+    }
     var field = form.querySelector("select, input[type=text][required], input[required]");
     if (field && (field.tagName === "SELECT" || !field.value)) { field.focus(); return; }
     send(form);
