@@ -2,6 +2,7 @@
 
 Services validate, change state and flush; the view commits. ``now`` is passed in.
 """
+import re
 import secrets
 import unicodedata
 from datetime import timedelta
@@ -39,6 +40,28 @@ def normalise_email(raw):
 #: Parts of names that would pass a member off as the site or its staff (ACC-2).
 RESERVED_NAME_PARTS = ("admin", "แอดมิน", "moderator", "ผู้ดูแล", "talat official")
 RESERVED_NAMES = ("talat", "ตลาด")
+#: Digits written for the letters they look like ("m0derat0r", "4dmin"); 1 stands for i or l.
+_LOOKALIKES = (str.maketrans("013457", "oieast"), str.maketrans("013457", "oleast"))
+_SEPARATORS = re.compile(r"[ ._-]+")
+_SQUEEZED_PARTS = frozenset(part.replace(" ", "") for part in RESERVED_NAME_PARTS)
+
+
+def is_reserved_name(key):
+    """True if the name ``key`` (see :func:`display_name_key`) contains a staff word or is the
+    site's name, also when written with digits for letters or split by spaces, dots, dashes
+    or underscores ("ad min", "ตลาด.", "talat_official"). Split words count only when whole
+    words join into the staff word, so "Ahmad Minh" stays allowed."""
+    for lookalikes in _LOOKALIKES:
+        plain = key.translate(lookalikes)
+        words = [word for word in _SEPARATORS.split(plain) if word]
+        if "".join(words) in RESERVED_NAMES or any(
+                part in plain for part in RESERVED_NAME_PARTS):
+            return True
+        for start in range(len(words)):
+            for end in range(start + 2, len(words) + 1):
+                if "".join(words[start:end]) in _SQUEEZED_PARTS:
+                    return True
+    return False
 
 
 def clean_display_name(raw, allow_reserved=False):
@@ -56,8 +79,7 @@ def clean_display_name(raw, allow_reserved=False):
     if len(key) > NAME_MAX:
         raise AccountError(_l("A display name must have %(min)d to %(max)d characters.",
                               min=NAME_MIN, max=NAME_MAX), field="display_name")
-    if not allow_reserved and (key in RESERVED_NAMES or any(
-            part in key for part in RESERVED_NAME_PARTS)):
+    if not allow_reserved and is_reserved_name(key):
         raise AccountError(_l("This display name is reserved for Talat's own team. Please "
                               "choose another."), field="display_name")
     return name
@@ -272,8 +294,11 @@ def change_password(user, current_password, new_password, *, keep_token, now):
 
 
 def update_profile(user, *, display_name, locale, now):
-    """Change the member's own display name and language."""
-    display_name = clean_display_name(display_name, allow_reserved=user.role != "member")
+    """Change the member's own display name and language. A name kept as it was is not
+    refused for a reserved word the check learned later."""
+    unchanged = display_name_key(" ".join(display_name.split())) == user.display_name_key
+    display_name = clean_display_name(display_name,
+                                      allow_reserved=user.role != "member" or unchanged)
     key = display_name_key(display_name)
     if key != user.display_name_key and db.session.scalar(
             select(User.id).where(User.display_name_key == key)):
