@@ -111,3 +111,29 @@ def test_traffic_log_pages_through_older_entries(app, as_role):
     second = client.get("/admin/traffic?" + older).get_data(as_text=True)
     assert "test.action100<" in second and "test.action129<" in second
     assert "test.action99<" not in second
+
+
+def test_a_closed_or_deleted_account_is_not_made_staff(app, make_member, login):
+    """Found in review: an admin could make a deleted (anonymised) or closed account a
+    moderator or an admin, which then counted as the admin that lets the last real one be
+    demoted; a closed account keeps the member role."""
+    from datetime import timedelta
+
+    from app.blueprints.accounts import deletion
+    from app.database import utcnow
+    from app.extensions import db
+    from app.models import User
+    from tests.conftest import PASSWORD, post_form
+
+    admin, leaver = make_member(role="admin"), make_member()
+    deletion.request_deletion(leaver, PASSWORD, now=utcnow())
+    banned = make_member()
+    banned.closed_at = utcnow() - timedelta(days=1)
+    db.session.commit()
+    client = app.test_client()
+    login(admin.email, target=client)
+    for user in (leaver, banned):
+        for role in ("moderator", "admin"):
+            post_form(client, f"/admin/members/{user.id}/role", {"role": role},
+                      form_url="/admin/members")
+            assert db.session.get(User, user.id, populate_existing=True).role == "member"
