@@ -243,3 +243,12 @@ def test_staff_words_split_or_spelt_with_digits_are_still_reserved_acc_2(client,
 @pytest.mark.parametrize("name", ["Ahmad Minh", "ตลาดนัด สมชาย", "Sad Mina", "Talat Market Fan"])
 def test_ordinary_names_near_staff_words_are_accepted_acc_2(client, name):
     assert register(client, display_name=name).status_code == 302, name
+
+
+def test_a_name_of_stacked_marks_is_refused_but_thai_marks_are_fine_acc_2(client):
+    """ACC-2 (found in review): a display name of one letter under dozens of accents
+    ("zalgo" text) registered and spilled over the lines around it wherever it was shown;
+    a letter carries at most 3 marks, which every Thai syllable keeps within."""
+    response = register(client, display_name="Nok" + "\u0301" * 20)
+    assert response.status_code == 422 and count_users() == 0
+    assert register(client, display_name="น้ำผึ้ง ศักดิ์สิทธิ์").status_code == 302

@@ -25,6 +25,8 @@ from app.urls import external_url
 ADULT_AGE = 18
 MAX_AGE = 120
 NAME_MIN, NAME_MAX = 2, 40
+#: Marks (Thai vowels above and below, tone marks, accents) one letter may carry.
+MAX_MARKS = 3
 _ALLOWED_NAME_PUNCTUATION = set(" ._-")
 
 
@@ -70,11 +72,16 @@ def clean_display_name(raw, allow_reserved=False):
     if not NAME_MIN <= len(name) <= NAME_MAX:
         raise AccountError(_l("A display name must have %(min)d to %(max)d characters.",
                               min=NAME_MIN, max=NAME_MAX), field="display_name")
+    marks = 0
     for char in name:
         category = unicodedata.category(char)
         if not (category[0] in "LMN" or char in _ALLOWED_NAME_PUNCTUATION):
             raise AccountError(_l("A display name may contain only letters, digits, spaces, "
                                   "dots, dashes and underscores."), field="display_name")
+        marks = marks + 1 if category[0] == "M" else 0
+        if marks > MAX_MARKS:  # stacked accents ("zalgo") spill over the lines around them
+            raise AccountError(_l("A display name may have at most %(n)d vowel or tone marks "
+                                  "on one letter.", n=MAX_MARKS), field="display_name")
     key = display_name_key(name)
     if len(key) > NAME_MAX:
         raise AccountError(_l("A display name must have %(min)d to %(max)d characters.",
