@@ -5,6 +5,7 @@ outbox, readable by admins in the browser. Each account receives at most ``MAIL_
 messages an hour (ACC-7): the rest wait in the queue for the delivery job, and one that has
 waited longer than ``MAIL_MAX_WAIT_HOURS`` is dropped with a record.
 """
+import re
 import smtplib
 import time
 from contextlib import contextmanager
@@ -31,6 +32,18 @@ STALE_SENDING_MINUTES = 15
 BATCH = 10
 #: Seconds the sender thread gathers messages before claiming them.
 SEND_INTERVAL = 0.5
+#: A link that is a key to an account (a password reset). Once its message has left for the
+#: mail server (or been given up), the stored copy keeps the link's path but not its secret:
+#: neither an admin reading the outbox nor a copy of the database can take over the account
+#: with it (the reset token itself is stored only as a hash).
+SECRET_LINK = re.compile(r"(/password/reset/)[A-Za-z0-9_-]+")
+SECRET_MASK = r"\1[…]"
+
+
+def forget_secrets(message):
+    """Mask the secret links of a message that is done with (sent, failed or dropped)."""
+    if SECRET_LINK.search(message.body_text or ""):
+        message.body_text = SECRET_LINK.sub(SECRET_MASK, message.body_text)
 
 
 class NotAttempted(Exception):
@@ -204,6 +217,7 @@ def _claim(app, message_ids, now):
                 if now - message.created_at > timedelta(hours=config["MAIL_MAX_WAIT_HOURS"]):
                     message.status = "dropped"
                     message.note = "dropped: hourly cap still reached after the maximum wait"
+                    forget_secrets(message)
                     app.logger.warning("mail %s dropped after waiting for the hourly cap",
                                        message.id)
                 else:
@@ -221,6 +235,7 @@ def _claim(app, message_ids, now):
                 mime = _mime(config, message)
             except (ValueError, TypeError) as error:  # a header no MIME message can carry
                 message.status, message.note = "failed", f"failed: {error}"[:255]
+                forget_secrets(message)
                 statuses[message.id] = "failed"
                 continue
             message.status = "sending"
@@ -283,6 +298,8 @@ def _record(app, outcomes):
                 message.status, message.delivered_at = "queued", None
                 message.note = f"retrying: {error}"[:255]
                 app.logger.warning("mail %s not delivered yet: %s", message.id, error)
+            if message.status in ("sent", "failed"):
+                forget_secrets(message)
             statuses[message.id] = message.status
         session.commit()
     return statuses

@@ -111,3 +111,60 @@ def test_traffic_log_pages_through_older_entries(app, as_role):
     second = client.get("/admin/traffic?" + older).get_data(as_text=True)
     assert "test.action100<" in second and "test.action129<" in second
     assert "test.action99<" not in second
+
+
+def test_a_closed_or_deleted_account_is_not_made_staff(app, make_member, login):
+    """Found in review: an admin could make a deleted (anonymised) or closed account a
+    moderator or an admin, which then counted as the admin that lets the last real one be
+    demoted; a closed account keeps the member role."""
+    from datetime import timedelta
+
+    from app.blueprints.accounts import deletion
+    from app.database import utcnow
+    from app.extensions import db
+    from app.models import User
+    from tests.conftest import PASSWORD, post_form
+
+    admin, leaver = make_member(role="admin"), make_member()
+    deletion.request_deletion(leaver, PASSWORD, now=utcnow())
+    banned = make_member()
+    banned.closed_at = utcnow() - timedelta(days=1)
+    db.session.commit()
+    client = app.test_client()
+    login(admin.email, target=client)
+    for user in (leaver, banned):
+        for role in ("moderator", "admin"):
+            post_form(client, f"/admin/members/{user.id}/role", {"role": role},
+                      form_url="/admin/members")
+            assert db.session.get(User, user.id, populate_existing=True).role == "member"
+
+
+def test_two_admins_demoting_each_other_at_once_leave_one_admin(app, make_member):
+    """Found in review: two admins demoting each other at the same moment each counted the
+    other still an admin, and both changes went through, leaving the site without an admin.
+    The admins' rows are locked first (PostgreSQL; on SQLite the view takes the writer's
+    lock), so the second change waits, counts again and is refused."""
+    import threading
+
+    from sqlalchemy import text
+
+    from app.blueprints.accounts.errors import AccountError
+    from app.blueprints.admin import services
+    from app.database import utcnow
+    from app.extensions import db
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("row locks: PostgreSQL (SQLite has one writer at a time)")
+    first, second = make_member(role="admin"), make_member(role="admin")
+    with db.engine.connect() as other:  # the first admin's change, not committed yet
+        other.execute(text("UPDATE users SET role = 'member' WHERE id = :id"),
+                      {"id": second.id})
+        timer = threading.Timer(0.5, other.commit)
+        timer.start()
+        try:
+            with pytest.raises(AccountError):
+                services.set_role(first, "member", by=second, now=utcnow())
+        finally:
+            timer.join()
+            db.session.rollback()
+    assert db.session.scalar(text("SELECT count(*) FROM users WHERE role = 'admin'")) == 1

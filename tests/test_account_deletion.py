@@ -184,3 +184,24 @@ def test_acc9_a_deleted_members_name_shows_in_the_readers_language(app, board, c
     reader.set_cookie("lang", "th")
     thai = reader.get(url).get_data(as_text=True)
     assert f"สมาชิกที่ลบบัญชีแล้ว #{seller.id}" in thai and "deleted member" not in thai
+
+
+def test_acc9_the_only_admin_cannot_leave_the_site_without_an_admin(app, make_member,
+                                                                   client_for):
+    """ACC-9: a deleted admin becomes a member, so the last admin's request waits (listed on
+    the page) until another member is given the admin role; then it completes."""
+    admin = make_member(role="admin")
+    client = client_for(admin)
+    assert _ask(client).status_code == 302
+    assert db.session.get(User, admin.id).role == "admin"
+    request = db.session.scalar(select(AccountDeletion).where(
+        AccountDeletion.user_id == admin.id))
+    assert request.completed_at is None and request.blockers == "last_admin"
+    client.set_cookie("lang", "en")
+    page = client.get("/account/delete").get_data(as_text=True)
+    assert "give another member the admin role" in page.split('id="deletion-blockers"')[1]
+
+    make_member(role="admin")
+    assert deletion.run_waiting(utcnow()) == 1
+    db.session.commit()
+    assert db.session.get(User, admin.id).closed_at is not None

@@ -240,3 +240,30 @@ def test_login_discards_what_the_session_held_before_acc_1(client, make_member, 
     post_form(client, "/logout", {}, form_url="/")
     login(member.email)
     assert db.session.scalar(select(LoginSession.token_hash)) != first_token
+
+
+def test_a_form_sent_while_logged_out_comes_back_to_its_page_after_login_acc_1(
+        client, make_member, make_auction):
+    """ACC-1 (found in review): a visitor (or a member whose session had ended) who pressed a
+    button such as Watch was sent to log in with ``next`` set to the button's POST-only
+    address, and after logging in landed on a 405 "Not allowed" page; they come back to the
+    page the button was on, with or without htmx (never to another site)."""
+    from tests.conftest import csrf_from
+
+    member = make_member()
+    auction = make_auction()
+    page = f"/auctions/{auction.id}"
+    token = csrf_from(client.get(page).get_data(as_text=True))
+    plain = client.post(f"{page}/watch", data={"csrf_token": token},
+                        headers={"Referer": f"http://localhost{page}"})
+    assert plain.headers["Location"] == f"/login?next={page}"
+    htmx = client.post(f"{page}/watch", data={"csrf_token": token}, headers={
+        "HX-Request": "true", "HX-Current-URL": f"http://localhost{page}?tab=bids"})
+    assert htmx.headers["HX-Redirect"] == f"/login?next={page}?tab%3Dbids"
+    foreign = client.post(f"{page}/watch", data={"csrf_token": token},
+                          headers={"Referer": "https://evil.example/auctions/1"})
+    assert foreign.headers["Location"] == "/login"
+    response = post_form(client, plain.headers["Location"],
+                         {"email": member.email, "password": "kite-mango-river-42"})
+    assert response.headers["Location"] == page
+    assert client.get(response.headers["Location"]).status_code == 200

@@ -233,3 +233,34 @@ def test_a_send_cut_off_midway_is_retried_by_the_job(app, make_member):
     db.session.commit()
     assert deliver_pending(app) == {"outbox": 1}
     assert member.email in db.session.scalars(select(EmailMessage.to_address)).all()
+
+
+def test_a_sent_reset_link_is_not_kept_readable_in_the_outbox_acc_1(smtp_app, make_member):
+    """ACC-1: once the reset mail has gone to the mail server, neither the admins' outbox page
+    nor the stored copy holds the link's secret (an admin, or a copy of the database, could
+    otherwise take over the account); the member's own link still works."""
+    from tests.conftest import PASSWORD
+
+    app, inbox = smtp_app
+    member, admin = make_member(), make_member(role="admin")
+    inbox.messages.clear()
+    client = app.test_client()
+    post_form(client, "/password/forgot", {"email": member.email})
+    mime = email.message_from_bytes(inbox.messages[-1].content, policy=email.policy.default)
+    link = next(line for line in mime.get_content().splitlines() if "/password/reset/" in line)
+    token = link.rsplit("/", 1)[1]
+    stored = db.session.scalars(select(EmailMessage).where(
+        EmailMessage.kind == "password_reset")).one()
+    db.session.refresh(stored)
+    assert stored.status == "sent" and token not in stored.body_text
+    assert "/password/reset/" in stored.body_text
+
+    admin_client = app.test_client()
+    post_form(admin_client, "/login", {"email": admin.email, "password": PASSWORD})
+    page = admin_client.get(f"/admin/outbox/{stored.id}").get_data(as_text=True)
+    assert token not in page
+
+    response = post_form(client, f"/password/reset/{token}",
+                         {"password": "new-kite-mango-2569", "password_confirm":
+                          "new-kite-mango-2569"})
+    assert response.status_code == 302 and "/login" in response.headers["Location"]

@@ -82,3 +82,18 @@ def test_public_member_page_shows_display_name_not_email_acc_2(client, make_memb
     assert "Public Name" in page
     assert "secret@talat.example" not in page
     assert client.get("/members/999999").status_code == 404
+
+
+def test_a_kept_name_is_not_refused_for_a_reserved_word_learned_later_acc_2(
+        client, make_member, login):
+    """ACC-2: a member whose name the reserved-word check would now refuse can still change
+    their language without being made to rename."""
+    member = make_member(display_name="Adam Min")
+    member.display_name, member.display_name_key = "Ad Min", "ad min"  # (registered before)
+    db.session.commit()
+    login(member.email)
+    response = post_form(client, "/account", {"display_name": "Ad Min", "locale": "en"})
+    assert response.status_code == 302
+    assert db.session.get(User, member.id).locale == "en"
+    refused = post_form(client, "/account", {"display_name": "Moderat0r", "locale": "en"})
+    assert refused.status_code == 422

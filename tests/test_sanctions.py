@@ -253,3 +253,29 @@ def test_staff_are_sanctioned_only_from_above_mod_8(cast, make_member):
     sanction = sanctions.impose(other_mod, "warning", admin, rule="MOD-8", facts="Rude reply",
                                 now=utcnow())
     assert sanction.user_id == other_mod.id
+
+
+def test_staff_and_deleted_accounts_are_renamed_only_from_above_acc_2(cast, make_member,
+                                                                      client_for):
+    """ACC-2 (as MOD-8 for sanctions): a moderator cannot rename another moderator or an
+    admin, and nobody renames a deleted account (its name is the anonymised record); an
+    admin renames a moderator."""
+    from app.blueprints.accounts import deletion
+    from tests.conftest import PASSWORD
+
+    admin = make_member(display_name="Site Boss", role="admin")
+    other_mod = make_member(display_name="Mod Two", role="moderator")
+    leaver = make_member(display_name="Leaver")
+    deletion.request_deletion(leaver, PASSWORD, now=utcnow())
+    db.session.commit()
+    for target in (admin, other_mod, leaver):
+        url = f"/moderation/members/{target.id}"
+        before = fresh(target).display_name
+        response = post_form(cast.mod_client, f"{url}/rename",
+                             {"display_name": "Clown Face", "reason": "Because"}, form_url=url)
+        assert response.status_code == 422, target
+        assert fresh(target).display_name == before
+    url = f"/moderation/members/{other_mod.id}"
+    done = post_form(client_for(admin), f"{url}/rename",
+                     {"display_name": "Mod Three", "reason": "Asked for it"}, form_url=url)
+    assert done.status_code == 302 and fresh(other_mod).display_name == "Mod Three"

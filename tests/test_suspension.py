@@ -284,3 +284,34 @@ def test_a_suspended_buyer_cannot_review_acc_5(world):
     suspend(world)
     with pytest.raises(Suspended):
         order_services.leave_review(None, world.member, 5, "ดีมาก", now=utcnow())
+
+
+def test_a_suspended_member_cannot_rate_an_auction_sale_acc_5(app, board, moderator):
+    """ACC-5: rating the other party of an auction sale (with a public comment on their member
+    page) is a post, refused while suspended, as a shop review is; once the suspension is
+    lifted the rating goes through."""
+    from app.blueprints.auctions import bidding
+    from app.jobs import JOBS
+    from app.models import Feedback, Sale
+
+    bidding.place_bid(board.auction.id, board.alice, 50_000, proxy=False, now=utcnow())
+    db.session.commit()
+    auction = db.session.get(Auction, board.auction.id)
+    JOBS["settle-auctions"](app, auction.ends_at + timedelta(seconds=1))
+    sale = db.session.scalar(select(Sale))
+    sanction = sanctions.impose(board.alice, "suspension", moderator, rule="MKT-6",
+                                facts="Shill bidding", now=utcnow(),
+                                ends_at=utcnow() + timedelta(days=7))
+    db.session.commit()
+    url = f"/auctions/sales/{sale.id}"
+    response = post_form(board.alice_client, f"{url}/feedback",
+                         {"rating": "positive", "comment": "Great seller"}, form_url=url)
+    assert response.status_code == 422
+    assert "suspended" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Feedback.id))) == 0
+    sanctions.lift(sanction, moderator, "Appeal granted", now=utcnow())
+    db.session.commit()
+    response = post_form(board.alice_client, f"{url}/feedback",
+                         {"rating": "positive", "comment": "Great seller"}, form_url=url)
+    assert response.status_code == 302
+    assert db.session.scalar(select(func.count(Feedback.id))) == 1

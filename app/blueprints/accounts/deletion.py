@@ -48,6 +48,8 @@ BLOCKER_LABELS = {
     "complaints": _l("Complaints about your pages that are still being handled"),
     "sanctions": _l("A sanction on your account that is still running"),
     "appeals": _l("Your appeals waiting for a decision"),
+    "last_admin": _l("You are the site's only admin: give another member the admin role "
+                     "first"),
 }
 
 
@@ -81,7 +83,11 @@ def blockers(user, now):
             Sanction.ends_at.is_not(None), Sanction.ends_at > now),
         "appeals": select(Appeal.id).where(Appeal.appellant_id == uid, Appeal.decision == ""),
     }
-    return [code for code, query in checks.items() if _any(query)]
+    found = [code for code, query in checks.items() if _any(query)]
+    if user.role == "admin" and not _any(select(User.id).where(
+            User.role == "admin", User.id != uid, User.closed_at.is_(None))):
+        found.append("last_admin")  # a deleted admin becomes a member: none would be left
+    return found
 
 
 def waiting_request(user):

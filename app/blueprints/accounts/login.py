@@ -76,15 +76,32 @@ def log_out():
     session.clear()
 
 
+def return_path():
+    """Where a visitor sent to log in comes back to: the page asked for; but for a form sent
+    (a POST) or an htmx request, the page it was sent from, on this site, since the address
+    it went to answers only a POST (405 on the way back) or only a fragment."""
+    from urllib.parse import urlsplit
+
+    from app.urls import safe_next
+
+    came_from = request.headers.get("HX-Current-URL") or request.referrer or ""
+    if request.method == "GET" and (request.headers.get("HX-Request") != "true"
+                                     or not came_from):
+        return safe_next(request.full_path.rstrip("?"), None)
+    source = urlsplit(came_from)
+    if source.netloc != request.host or source.path.startswith(("/login", "/logout")):
+        return None
+    return safe_next(source.path + (f"?{source.query}" if source.query else ""), None)
+
+
 def unauthorized():
     """Visitors go to the log-in page; an htmx request is told to go there as a whole page,
     instead of getting the log-in form swapped into part of the page."""
     from flask import flash, redirect, url_for
 
     from app.htmx import wants_fragment
-    from app.urls import safe_next
 
-    target = url_for("accounts.login", next=safe_next(request.full_path.rstrip("?"), None))
+    target = url_for("accounts.login", next=return_path())
     if request.headers.get("HX-Request") == "true":
         response = current_app.response_class(status=204)
         response.headers["HX-Redirect"] = target

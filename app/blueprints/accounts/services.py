@@ -2,6 +2,7 @@
 
 Services validate, change state and flush; the view commits. ``now`` is passed in.
 """
+import re
 import secrets
 import unicodedata
 from datetime import timedelta
@@ -24,6 +25,8 @@ from app.urls import external_url
 ADULT_AGE = 18
 MAX_AGE = 120
 NAME_MIN, NAME_MAX = 2, 40
+#: Marks (Thai vowels above and below, tone marks, accents) one letter may carry.
+MAX_MARKS = 3
 _ALLOWED_NAME_PUNCTUATION = set(" ._-")
 
 
@@ -39,6 +42,28 @@ def normalise_email(raw):
 #: Parts of names that would pass a member off as the site or its staff (ACC-2).
 RESERVED_NAME_PARTS = ("admin", "แอดมิน", "moderator", "ผู้ดูแล", "talat official")
 RESERVED_NAMES = ("talat", "ตลาด")
+#: Digits written for the letters they look like ("m0derat0r", "4dmin"); 1 stands for i or l.
+_LOOKALIKES = (str.maketrans("013457", "oieast"), str.maketrans("013457", "oleast"))
+_SEPARATORS = re.compile(r"[ ._-]+")
+_SQUEEZED_PARTS = frozenset(part.replace(" ", "") for part in RESERVED_NAME_PARTS)
+
+
+def is_reserved_name(key):
+    """True if the name ``key`` (see :func:`display_name_key`) contains a staff word or is the
+    site's name, also when written with digits for letters or split by spaces, dots, dashes
+    or underscores ("ad min", "ตลาด.", "talat_official"). Split words count only when whole
+    words join into the staff word, so "Ahmad Minh" stays allowed."""
+    for lookalikes in _LOOKALIKES:
+        plain = key.translate(lookalikes)
+        words = [word for word in _SEPARATORS.split(plain) if word]
+        if "".join(words) in RESERVED_NAMES or any(
+                part in plain for part in RESERVED_NAME_PARTS):
+            return True
+        for start in range(len(words)):
+            for end in range(start + 2, len(words) + 1):
+                if "".join(words[start:end]) in _SQUEEZED_PARTS:
+                    return True
+    return False
 
 
 def clean_display_name(raw, allow_reserved=False):
@@ -47,17 +72,21 @@ def clean_display_name(raw, allow_reserved=False):
     if not NAME_MIN <= len(name) <= NAME_MAX:
         raise AccountError(_l("A display name must have %(min)d to %(max)d characters.",
                               min=NAME_MIN, max=NAME_MAX), field="display_name")
+    marks = 0
     for char in name:
         category = unicodedata.category(char)
         if not (category[0] in "LMN" or char in _ALLOWED_NAME_PUNCTUATION):
             raise AccountError(_l("A display name may contain only letters, digits, spaces, "
                                   "dots, dashes and underscores."), field="display_name")
+        marks = marks + 1 if category[0] == "M" else 0
+        if marks > MAX_MARKS:  # stacked accents ("zalgo") spill over the lines around them
+            raise AccountError(_l("A display name may have at most %(n)d vowel or tone marks "
+                                  "on one letter.", n=MAX_MARKS), field="display_name")
     key = display_name_key(name)
     if len(key) > NAME_MAX:
         raise AccountError(_l("A display name must have %(min)d to %(max)d characters.",
                               min=NAME_MIN, max=NAME_MAX), field="display_name")
-    if not allow_reserved and (key in RESERVED_NAMES or any(
-            part in key for part in RESERVED_NAME_PARTS)):
+    if not allow_reserved and is_reserved_name(key):
         raise AccountError(_l("This display name is reserved for Talat's own team. Please "
                               "choose another."), field="display_name")
     return name
@@ -272,8 +301,11 @@ def change_password(user, current_password, new_password, *, keep_token, now):
 
 
 def update_profile(user, *, display_name, locale, now):
-    """Change the member's own display name and language."""
-    display_name = clean_display_name(display_name, allow_reserved=user.role != "member")
+    """Change the member's own display name and language. A name kept as it was is not
+    refused for a reserved word the check learned later."""
+    unchanged = display_name_key(" ".join(display_name.split())) == user.display_name_key
+    display_name = clean_display_name(display_name,
+                                      allow_reserved=user.role != "member" or unchanged)
     key = display_name_key(display_name)
     if key != user.display_name_key and db.session.scalar(
             select(User.id).where(User.display_name_key == key)):
@@ -300,10 +332,17 @@ def set_restrictions(user, *, suspended_until, closed_at, now):
     db.session.flush()
 
 
-def rename_member(user, new_name, *, now):
+def rename_member(user, new_name, *, now, by=None):
     """A moderator renames an inappropriate display name (ACC-2); the new name is checked and
-    kept unique exactly as at registration."""
-    display_name = clean_display_name(new_name)
+    kept unique exactly as at registration. Like sanctions, a moderator's or an admin's name
+    is changed only by an admin (``by``); a deleted account's name stays as it is."""
+    from app.models.accounts import TOMBSTONE_NAME
+
+    if user._display_name == TOMBSTONE_NAME.format(id=user.id):
+        raise AccountError(_l("A deleted account's name cannot be changed."))
+    if by is not None and by.id != user.id and user.role != "member" and by.role != "admin":
+        raise AccountError(_l("Only an admin can rename a moderator or an admin."))
+    display_name = clean_display_name(new_name, allow_reserved=user.role != "member")
     key = display_name_key(display_name)
     if key != user.display_name_key and db.session.scalar(
             select(User.id).where(User.display_name_key == key)):

@@ -15,10 +15,18 @@ def set_role(user, role, *, by, now, ip=""):
 
     if role not in ROLES:
         raise AccountError(_l("Unknown role."))
+    if user.closed_at is not None and role != "member" and role != user.role:
+        raise AccountError(_l("A closed or deleted account cannot be given a staff role."))
     if user.role == "admin" and role != "admin":
         if user.id == by.id:
             raise AccountError(_l("You cannot remove your own admin role."))
-        admins = db.session.scalar(select(func.count(User.id)).where(User.role == "admin"))
+        # The admins' rows are locked first (PostgreSQL; the view makes SQLite's transaction a
+        # writer), so two admins demoting each other at once cannot both see another admin
+        # left and leave none.
+        db.session.execute(select(User.id).where(User.role == "admin").order_by(User.id)
+                           .with_for_update())
+        admins = db.session.scalar(select(func.count(User.id)).where(
+            User.role == "admin", User.closed_at.is_(None)))  # a closed admin cannot log in
         if admins <= 1:
             raise AccountError(_l("The last admin cannot be demoted."))
     before, user.role = user.role, role

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from app.blueprints.accounts import lockout
 from app.blueprints.accounts.errors import AccountError
 from app.blueprints.admin import bp, services
-from app.database import utcnow
+from app.database import begin_immediate, utcnow
 from app.extensions import db
 from app.forms import EmptyForm
 from app.models import EmailMessage, LoginBlock, TrafficLogEntry, User
@@ -47,9 +47,11 @@ def members():
 @bp.route("/members/<int:user_id>/role", methods=["POST"])
 def set_role(user_id):
     """Change a member's role."""
+    valid = EmptyForm().validate_on_submit()
+    if valid:
+        begin_immediate(db.session)  # one role change at a time (the last-admin check)
     user = db.get_or_404(User, user_id)
-    form = EmptyForm()
-    if form.validate_on_submit():
+    if valid:
         try:
             services.set_role(user, request.form.get("role", ""), by=current_user, now=utcnow(),
                               ip=client_ip())

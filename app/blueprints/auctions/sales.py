@@ -66,10 +66,13 @@ def leave_feedback(sale, user, rating, comment, *, now):
     """Rate the other party once: positive, neutral or negative (AUC-11). The sale is locked
     first (on SQLite the caller starts the transaction with ``begin_immediate``), so a double
     submit or the 30-day job cannot slip a second rating in between."""
+    from app.blueprints.moderation.enforcement import check_can_act  # (loaded after auctions)
+
     sale = db.session.get(Sale, sale.id, with_for_update=True, populate_existing=True)
     role = role_in(user, sale)
     if role is None:
         raise AuctionError(_l("Only the buyer and the seller rate a sale."))
+    check_can_act(user, now)  # ACC-5: a rating with its comment is a post (as a shop review)
     if rating not in ("positive", "neutral", "negative"):
         raise AuctionError(_l("Please choose a rating."), field="rating")
     if feedback_given(sale, user.id) is not None:

@@ -106,7 +106,7 @@ def rename(user_id):
     if form.validate_on_submit():
         now, old = utcnow(), member.display_name
         try:
-            rename_member(member, form.display_name.data, now=now)
+            rename_member(member, form.display_name.data, now=now, by=current_user)
             audit.record(current_user, "user.rename", "user", member.id,
                          before={"display_name": old},
                          after={"display_name": member.display_name},
