@@ -26,6 +26,16 @@ def check_not_frozen(section):
                                          "now. Everything already here stays readable."))
 
 
+def frozen_notice(section):
+    """The notice of a frozen ``section`` in the reader's language, or None while it is open:
+    forms for new posts show it before anything is typed (SHOP-9)."""
+    try:
+        check_not_frozen(section)
+    except SectionFrozen as error:
+        return error.message
+    return None
+
+
 def clean_shop_fields(name, slug, description):
     """Validate a shop's name, URL slug and description."""
     name = " ".join(name.split())

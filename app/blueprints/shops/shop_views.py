@@ -24,6 +24,8 @@ from app.urls import external_url, int_arg
 
 PER_PAGE = 24
 
+bp.add_app_template_global(shop_services.frozen_notice)
+
 
 def shop_by_slug(slug):
     """The shop at ``slug`` or 404."""
