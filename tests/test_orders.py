@@ -338,10 +338,11 @@ def test_expire_orders_is_a_scheduled_job_shop_10(runner):
     assert result.exit_code == 0 and "expire-orders: 0" in result.output
 
 
-def test_concurrent_expiry_runs_release_the_stock_once_shop_10(app, market):
+def test_concurrent_expiry_runs_release_the_stock_once_shop_10(app, market, make_member,
+                                                               client_for):
     m = market
-    for _ in range(3):
-        assert place(m.buyer_client, m.listing, "1").status_code == 302
+    for client in (m.buyer_client, client_for(make_member()), client_for(make_member())):
+        assert place(client, m.listing, "1").status_code == 302  # (one buyer's would repeat)
     later = utcnow() + timedelta(hours=25)
     barrier, results = threading.Barrier(3), []
 
@@ -458,3 +459,37 @@ def test_buyer_sees_where_to_pay_once_the_shop_gives_its_account_shop_10(app, ma
     placed = post_form(buyer_client, f"/listings/{listing.id}/order", {"quantity": "1"})
     page = buyer_client.get(placed.headers["Location"]).get_data(as_text=True)
     assert "1234567890" in page and "0812345678" in page and "ธนาคารกรุงไทย" in page
+
+
+def test_a_double_tap_on_place_the_order_places_one_order_shop_10(market):
+    """Found in review (SHOP-10): on a phone, two taps on "Place the order" sent the form
+    twice and placed two orders, reserving the stock twice and mailing both sides twice. The
+    same order sent again within seconds answers with the first."""
+    m = market
+    url = f"/listings/{m.listing.id}/order"
+    token = csrf_from(m.buyer_client.get(url).get_data(as_text=True))
+    first = m.buyer_client.post(url, data={"csrf_token": token, "quantity": "1"})
+    second = m.buyer_client.post(url, data={"csrf_token": token, "quantity": "1"})
+    assert first.status_code == second.status_code == 302
+    assert first.headers["Location"] == second.headers["Location"]
+    assert db.session.scalar(select(func.count(Order.id))) == 1
+    assert db.session.get(Listing, m.listing.id).quantity == 2
+    kinds = db.session.scalars(select(EmailMessage.kind)).all()
+    assert kinds.count("order_placed") == 2  # the buyer and the seller, once each
+
+
+def test_a_second_order_of_another_quantity_or_later_is_a_new_order_shop_10(market):
+    """SHOP-10: only the same order sent again at once is taken as a repeat."""
+    from app.blueprints.shops.order_services import REPEAT_WINDOW, place_order
+
+    m = market
+    m.listing.quantity = 10
+    db.session.commit()
+    now = utcnow()
+    first = place_order(m.listing, m.buyer, 1, now=now)
+    assert place_order(m.listing, m.buyer, 1, now=now + timedelta(seconds=5)).id == first.id
+    other = place_order(m.listing, m.buyer, 2, now=now + timedelta(seconds=5))
+    later = place_order(m.listing, m.buyer, 1, now=now + REPEAT_WINDOW)
+    db.session.commit()
+    assert len({first.id, other.id, later.id}) == 3
+    assert db.session.get(Listing, m.listing.id).quantity == 6
