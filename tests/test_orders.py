@@ -386,6 +386,32 @@ def test_ten_concurrent_buyers_get_exactly_the_three_in_stock_shop_10(
     assert (listing.quantity, listing.status) == (0, "sold_out")
 
 
+def test_one_buyers_double_tap_sent_at_once_places_one_order_shop_10(
+        app, make_member, make_shop, make_listing, client_for):
+    """SHOP-10: the two requests of a double tap arriving together (real threads) place one
+    order: the second waits for the listing's lock, then finds the first order."""
+    listing = make_listing(shop=make_shop(plan="standard"), quantity=5)
+    buyer = make_member()
+    url = f"/listings/{listing.id}/order"
+    clients = [client_for(buyer) for _ in range(2)]
+    tokens = [csrf_from(c.get(url).get_data(as_text=True)) for c in clients]
+    barrier, places = threading.Barrier(2), []
+
+    def buy(index):
+        barrier.wait()
+        response = clients[index].post(url, data={"csrf_token": tokens[index], "quantity": "1"})
+        places.append(response.headers.get("Location"))
+
+    threads = [threading.Thread(target=buy, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(set(places)) == 1 and places[0]
+    assert db.session.scalar(select(func.count(Order.id))) == 1
+    assert db.session.get(Listing, listing.id).quantity == 4
+
+
 def test_order_panel_swaps_itself_under_htmx_shop_10(market):
     m = market
     order = order_at(m, "awaiting_payment")
