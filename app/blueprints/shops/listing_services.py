@@ -333,11 +333,17 @@ def remove_photo(listing, photo_id):
     after_commit(db.session, lambda: delete_image(key))
 
 
-def set_content_rating(listing, rating, *, now):
-    """A moderator changes who may see a listing (RANK-1: the seller sets it, moderators can
-    change it). The rating is then locked: the seller's edits no longer change it."""
+def set_content_rating(listing, rating, *, now, moderator, ip=""):
+    """``moderator`` changes who may see a listing (RANK-1: the seller sets it, moderators can
+    change it), in the audit log (MOD-10). The rating is then locked: the seller's edits no
+    longer change it."""
+    from app.blueprints.moderation import audit
+
     if rating not in CONTENT_RATINGS:
         raise ShopError(_l("Please choose who may see this listing."), field="content_rating")
+    before = {"content_rating": listing.content_rating, "rating_locked": listing.rating_locked}
     listing.content_rating, listing.updated_at = rating, now
     listing.rating_locked = True
+    audit.record(moderator, "listing.content_rating", "listing", listing.id, before=before,
+                 after={"content_rating": rating, "rating_locked": True}, now=now, ip=ip)
     db.session.flush()

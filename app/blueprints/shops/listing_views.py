@@ -232,7 +232,8 @@ def change_rating(listing_id):
     if EmptyForm().validate_on_submit():
         try:
             listing_services.set_content_rating(listing, request.form.get("content_rating", ""),
-                                                now=utcnow())
+                                                now=utcnow(), moderator=current_user,
+                                                ip=client_ip())
             db.session.commit()
             flash(_l("Who may see this listing has been changed."), "success")
         except AccountError as error:
