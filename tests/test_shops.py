@@ -3,7 +3,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import FrozenSection, Listing, Shop, ShopStaff
+from app.models import AuditEntry, FrozenSection, Listing, Shop, ShopStaff
 from tests.conftest import post_form
 
 
@@ -137,6 +137,10 @@ def test_admin_sets_a_shops_plan_and_members_cannot_shop_2(app, make_member, mak
     assert post_form(member_client, url, {"plan": "premium"}, form_url="/").status_code == 403
     post_form(admin_client, url, {"plan": "premium"}, form_url=f"/shops/{shop.slug}")
     assert db.session.get(Shop, shop.id).plan == "premium"
+    # Found in review: an admin's change of what a shop may do was not in the audit log.
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "shop.plan"))
+    assert (entry.actor_id, entry.target_id) == (admin.id, shop.id)
+    assert "starter" in entry.before and "premium" in entry.after
 
 
 def test_frozen_section_refuses_new_listings_but_keeps_old_ones_visible_shop_9(
