@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Category, Listing, ListingPhoto, ProhibitedTerm, ShopCircle
+from app.models import AuditEntry, Category, Listing, ListingPhoto, ProhibitedTerm, ShopCircle
 from tests.conftest import csrf_from, post_form
 from tests.images import jpeg, upload
 
@@ -419,6 +419,11 @@ def test_moderators_change_a_listings_content_rating_and_sellers_cannot_rank_1(
     url = f"/listings/{listing.id}/content-rating"
     post_form(mod_client, url, {"content_rating": "adult"}, form_url=f"/listings/{listing.id}")
     assert db.session.get(Listing, listing.id).content_rating == "adult"
+    # Found in review (MOD-10): the change was not in the audit log.
+    entry = db.session.scalar(select(AuditEntry).where(
+        AuditEntry.action == "listing.content_rating"))
+    assert (entry.actor_id, entry.target_id) == (moderator.id, listing.id)
+    assert "general" in entry.before and "adult" in entry.after
     assert app.test_client().get(f"/listings/{listing.id}").status_code == 404
     owner_email = listing.shop.owner.email
     login(owner_email, target=seller_client)

@@ -338,10 +338,11 @@ def test_expire_orders_is_a_scheduled_job_shop_10(runner):
     assert result.exit_code == 0 and "expire-orders: 0" in result.output
 
 
-def test_concurrent_expiry_runs_release_the_stock_once_shop_10(app, market):
+def test_concurrent_expiry_runs_release_the_stock_once_shop_10(app, market, make_member,
+                                                               client_for):
     m = market
-    for _ in range(3):
-        assert place(m.buyer_client, m.listing, "1").status_code == 302
+    for client in (m.buyer_client, client_for(make_member()), client_for(make_member())):
+        assert place(client, m.listing, "1").status_code == 302  # (one buyer's would repeat)
     later = utcnow() + timedelta(hours=25)
     barrier, results = threading.Barrier(3), []
 
@@ -383,6 +384,32 @@ def test_ten_concurrent_buyers_get_exactly_the_three_in_stock_shop_10(
     assert db.session.scalar(select(func.count(Order.id))) == 3
     listing = db.session.get(Listing, listing.id)
     assert (listing.quantity, listing.status) == (0, "sold_out")
+
+
+def test_one_buyers_double_tap_sent_at_once_places_one_order_shop_10(
+        app, make_member, make_shop, make_listing, client_for):
+    """SHOP-10: the two requests of a double tap arriving together (real threads) place one
+    order: the second waits for the listing's lock, then finds the first order."""
+    listing = make_listing(shop=make_shop(plan="standard"), quantity=5)
+    buyer = make_member()
+    url = f"/listings/{listing.id}/order"
+    clients = [client_for(buyer) for _ in range(2)]
+    tokens = [csrf_from(c.get(url).get_data(as_text=True)) for c in clients]
+    barrier, places = threading.Barrier(2), []
+
+    def buy(index):
+        barrier.wait()
+        response = clients[index].post(url, data={"csrf_token": tokens[index], "quantity": "1"})
+        places.append(response.headers.get("Location"))
+
+    threads = [threading.Thread(target=buy, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(set(places)) == 1 and places[0]
+    assert db.session.scalar(select(func.count(Order.id))) == 1
+    assert db.session.get(Listing, listing.id).quantity == 4
 
 
 def test_order_panel_swaps_itself_under_htmx_shop_10(market):
@@ -458,3 +485,80 @@ def test_buyer_sees_where_to_pay_once_the_shop_gives_its_account_shop_10(app, ma
     placed = post_form(buyer_client, f"/listings/{listing.id}/order", {"quantity": "1"})
     page = buyer_client.get(placed.headers["Location"]).get_data(as_text=True)
     assert "1234567890" in page and "0812345678" in page and "ธนาคารกรุงไทย" in page
+
+
+def test_a_double_tap_on_place_the_order_places_one_order_shop_10(market):
+    """Found in review (SHOP-10): on a phone, two taps on "Place the order" sent the form
+    twice and placed two orders, reserving the stock twice and mailing both sides twice. The
+    same order sent again within seconds answers with the first."""
+    m = market
+    url = f"/listings/{m.listing.id}/order"
+    token = csrf_from(m.buyer_client.get(url).get_data(as_text=True))
+    first = m.buyer_client.post(url, data={"csrf_token": token, "quantity": "1"})
+    second = m.buyer_client.post(url, data={"csrf_token": token, "quantity": "1"})
+    assert first.status_code == second.status_code == 302
+    assert first.headers["Location"] == second.headers["Location"]
+    assert db.session.scalar(select(func.count(Order.id))) == 1
+    assert db.session.get(Listing, m.listing.id).quantity == 2
+    kinds = db.session.scalars(select(EmailMessage.kind)).all()
+    assert kinds.count("order_placed") == 2  # the buyer and the seller, once each
+
+
+def test_a_second_order_of_another_quantity_or_later_is_a_new_order_shop_10(market):
+    """SHOP-10: only the same order sent again at once is taken as a repeat."""
+    from app.blueprints.shops.order_services import REPEAT_WINDOW, place_order
+
+    m = market
+    m.listing.quantity = 10
+    db.session.commit()
+    now = utcnow()
+    first = place_order(m.listing, m.buyer, 1, now=now)
+    assert place_order(m.listing, m.buyer, 1, now=now + timedelta(seconds=5)).id == first.id
+    other = place_order(m.listing, m.buyer, 2, now=now + timedelta(seconds=5))
+    later = place_order(m.listing, m.buyer, 1, now=now + REPEAT_WINDOW)
+    db.session.commit()
+    assert len({first.id, other.id, later.id}) == 3
+    assert db.session.get(Listing, m.listing.id).quantity == 6
+
+
+def _edit_form(client, listing):
+    """The seller's edit form as opened now: its CSRF token and the quantity it holds."""
+    import re
+
+    html = client.get(f"/listings/{listing.id}/edit").get_data(as_text=True)
+    was = re.search(r'name="quantity_was"[^>]*value="(\d+)"|value="(\d+)"[^>]*name="quantity_was"',
+                    html)
+    return csrf_from(html), next((group for group in was.groups() if group), "") if was else ""
+
+
+def _save_edit(client, listing, token, quantity_was, quantity, title="พระสมเด็จ แก้ไขแล้ว"):
+    return client.post(f"/listings/{listing.id}/edit", data={
+        "csrf_token": token, "quantity_was": quantity_was, "title": title,
+        "category_id": str(listing.category_id), "price": "1500", "quantity": quantity,
+        "condition": "good", "content_rating": "general"})
+
+
+def test_an_edit_opened_before_an_order_keeps_the_stock_the_order_took_shop_10(market):
+    """Found in review (SHOP-10): the edit form holds the quantity as it was when opened; a
+    seller who fixed a typo in the title after a buyer had ordered saved the old quantity
+    back, offering the reserved item again (3 on sale with 2 in hand). The stock the order
+    took is kept; a seller who changed the quantity meanwhile is asked to check it."""
+    m = market
+    token, was = _edit_form(m.seller_client, m.listing)
+    assert place(m.buyer_client, m.listing, "1").status_code == 302
+    assert _save_edit(m.seller_client, m.listing, token, was, "3").status_code == 302
+    listing = db.session.get(Listing, m.listing.id)
+    assert (listing.title, listing.quantity) == ("พระสมเด็จ แก้ไขแล้ว", 2)
+
+    token, was = _edit_form(m.seller_client, m.listing)
+    assert place(m.buyer_client, m.listing, "2").status_code == 302  # now 0, sold out
+    response = _save_edit(m.seller_client, m.listing, token, was, "5")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "0 available now" in html
+    db.session.expire_all()
+    assert db.session.get(Listing, m.listing.id).quantity == 0
+    assert 'value="0"' in html  # the form now holds the quantity as it is
+    assert _save_edit(m.seller_client, m.listing, token, "0", "5").status_code == 302
+    db.session.expire_all()
+    listing = db.session.get(Listing, m.listing.id)
+    assert (listing.quantity, listing.status) == (5, "active")

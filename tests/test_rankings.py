@@ -241,3 +241,35 @@ def test_every_list_says_how_it_is_ranked_rank_2(app, client, key):
 
 def test_unknown_ranking_is_404(client):
     assert client.get("/rankings?list=nope").status_code == 404
+
+
+def test_the_watchlist_loads_its_photos_in_a_fixed_number_of_queries_rank_2(
+        make_member, make_listing, client_for):
+    """Found in review: the watchlist read each card's photos with a query of its own (one a
+    watched listing); 8 watched listings cost the same queries as 2."""
+    from sqlalchemy import event
+
+    from app.models import ListingPhoto
+
+    member = make_member()
+    client = client_for(member)
+
+    def queries_with(n):
+        for k in range(n):
+            listing = make_listing(title=f"พระเครื่อง {n}-{k}")
+            db.session.add(ListingPhoto(listing_id=listing.id, position=0, key=f"k{n}x{k}",
+                                        width=10, height=10, created_at=utcnow()))
+            db.session.add(Watch(user_id=member.id, listing_id=listing.id, created_at=utcnow()))
+        db.session.commit()
+        seen = []
+        listener = lambda *a, **k: seen.append(1)  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            html = client.get("/watchlist").get_data(as_text=True)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+        assert f"/media/k{n}x{n - 1}/thumb.jpg" in html
+        return len(seen)
+
+    small = queries_with(2)
+    assert queries_with(6) == small  # 8 listings watched now

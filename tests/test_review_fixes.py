@@ -55,7 +55,8 @@ def test_a_frozen_messages_section_refuses_new_messages_shop_9(app, make_member,
     db.session.commit()
     client = app.test_client()
     login(buyer.email, target=client)
-    response = post_form(client, f"/listings/{listing.id}/contact", {"body": "hello"})
+    response = post_form(client, f"/listings/{listing.id}/contact", {"body": "hello"},
+                         form_url=f"/listings/{listing.id}")
     assert response.status_code == 422
 
 

@@ -3,7 +3,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import FrozenSection, Listing, Shop, ShopStaff
+from app.models import AuditEntry, FrozenSection, Listing, Shop, ShopStaff
 from tests.conftest import post_form
 
 
@@ -137,6 +137,10 @@ def test_admin_sets_a_shops_plan_and_members_cannot_shop_2(app, make_member, mak
     assert post_form(member_client, url, {"plan": "premium"}, form_url="/").status_code == 403
     post_form(admin_client, url, {"plan": "premium"}, form_url=f"/shops/{shop.slug}")
     assert db.session.get(Shop, shop.id).plan == "premium"
+    # Found in review: an admin's change of what a shop may do was not in the audit log.
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "shop.plan"))
+    assert (entry.actor_id, entry.target_id) == (admin.id, shop.id)
+    assert "starter" in entry.before and "premium" in entry.after
 
 
 def test_frozen_section_refuses_new_listings_but_keeps_old_ones_visible_shop_9(
@@ -152,10 +156,36 @@ def test_frozen_section_refuses_new_listings_but_keeps_old_ones_visible_shop_9(
     client.set_cookie("lang", "en")
     response = post_form(client, f"/shops/{shop.slug}/listings/new", {
         "title": "New listing", "category_id": "1", "price": "100", "quantity": "1",
-        "condition": "good", "content_rating": "general"})
+        "condition": "good", "content_rating": "general"}, form_url=f"/shops/{shop.slug}")
     assert response.status_code == 422
     assert "Listings are frozen today." in response.get_data(as_text=True)
     assert client.get(f"/listings/{old.id}").status_code == 200
+
+
+def test_a_frozen_sections_notice_shows_before_anything_is_typed_shop_9(
+        make_member, make_shop, make_listing, client_for):
+    """Found in review (SHOP-9): a seller filled in a whole new listing with its photos, or a
+    buyer wrote a message, and learned only on sending that the section was frozen (the
+    photos then lost). The forms for new posts show the notice in place of the form."""
+    owner = make_member()
+    shop = make_shop(owner=owner)
+    listing = make_listing()
+    for section in ("listings", "shops", "messages"):
+        db.session.add(FrozenSection(section=section, notice_en="Frozen for a day.",
+                                     notice_th=f"งดโพสต์ใน {section} ชั่วคราว"))
+    db.session.commit()
+    client = client_for(owner)
+    client.set_cookie("lang", "th")
+    pages = {"listings": (f"/shops/{shop.slug}/listings/new", 'name="title"'),
+             "shops": ("/shops/new", 'name="slug"'),
+             "messages": (f"/listings/{listing.id}/contact", 'name="body"')}
+    for section, (url, field) in pages.items():
+        html = client.get(url).get_data(as_text=True)
+        assert f"งดโพสต์ใน {section} ชั่วคราว" in html and field not in html, section
+    db.session.execute(FrozenSection.__table__.delete())
+    db.session.commit()
+    for url, field in pages.values():
+        assert field in client.get(url).get_data(as_text=True)
 
 
 def test_shops_page_lists_open_shops(client, make_shop):

@@ -1,7 +1,7 @@
 """Shop and listing forms: shapes and lengths only; the rules live in the services."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, MultipleFileField
-from wtforms import IntegerField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
@@ -79,6 +79,8 @@ class ListingForm(TalatForm):
         Optional(), Length(max=60, message=TOO_LONG)])
     certificate_photo = FileField(_l("Photo of the certificate"))
     photos = MultipleFileField(_l("Photos (up to 10)"))
+    #: On the edit form: the quantity available when it was opened (orders change it).
+    quantity_was = HiddenField()
 
 
 class PhotoForm(TalatForm):

@@ -186,15 +186,32 @@ def apply_sign(listing, kind, now, *, restore_status="", keep_hidden=False):
     return before
 
 
+def _keep_ordered_stock(listing, values, quantity_was):
+    """The edit form says how many were available when it was opened (``quantity_was``).
+    Orders placed since then took (or gave back) stock: a seller who did not change the
+    quantity keeps the stock as the orders left it, so a reserved item is never offered
+    again (SHOP-10); one who changed it is asked to look again at the number now."""
+    if not isinstance(quantity_was, int) or listing.quantity == quantity_was:
+        return
+    if values["quantity"] == quantity_was:
+        values["quantity"] = listing.quantity
+        return
+    raise ShopError(_l("Orders have changed the quantity since you opened this form: %(n)d "
+                       "available now. Please check the quantity and save again.",
+                       n=listing.quantity), field="quantity")
+
+
 def update_listing(listing, fields, *, now, editor=None):
     """Change a listing; the prohibited check runs again. A suspended ``editor`` is refused
-    (ACC-5)."""
+    (ACC-5). The stock orders took since the form was opened is kept (``quantity_was``)."""
     if editor is not None:
         from app.blueprints.moderation.enforcement import check_can_act
 
         check_can_act(editor, now)
     _check_editable(listing)
+    db.session.refresh(listing, with_for_update=True)  # orders change its stock meanwhile
     values = _clean(fields)
+    _keep_ordered_stock(listing, values, fields.get("quantity_was"))
     if listing.rating_locked:
         # A moderator set who may see it: the seller's edit keeps that rating.
         values["content_rating"] = listing.content_rating
@@ -316,11 +333,17 @@ def remove_photo(listing, photo_id):
     after_commit(db.session, lambda: delete_image(key))
 
 
-def set_content_rating(listing, rating, *, now):
-    """A moderator changes who may see a listing (RANK-1: the seller sets it, moderators can
-    change it). The rating is then locked: the seller's edits no longer change it."""
+def set_content_rating(listing, rating, *, now, moderator, ip=""):
+    """``moderator`` changes who may see a listing (RANK-1: the seller sets it, moderators can
+    change it), in the audit log (MOD-10). The rating is then locked: the seller's edits no
+    longer change it."""
+    from app.blueprints.moderation import audit
+
     if rating not in CONTENT_RATINGS:
         raise ShopError(_l("Please choose who may see this listing."), field="content_rating")
+    before = {"content_rating": listing.content_rating, "rating_locked": listing.rating_locked}
     listing.content_rating, listing.updated_at = rating, now
     listing.rating_locked = True
+    audit.record(moderator, "listing.content_rating", "listing", listing.id, before=before,
+                 after={"content_rating": rating, "rating_locked": True}, now=now, ip=ip)
     db.session.flush()

@@ -13,7 +13,7 @@ from app.blueprints.shops.errors import SignBlocksEdit
 from app.blueprints.shops.forms import CONDITION_LABELS, RATING_LABELS, ListingForm, PhotoForm
 from app.blueprints.shops.shop_views import shop_by_slug
 from app.blueprints.shops.visibility import visible_listings
-from app.database import utcnow
+from app.database import begin_immediate, utcnow
 from app.extensions import db
 from app.forms import EmptyForm
 from app.htmx import render_page_or_fragment, wants_fragment
@@ -57,8 +57,12 @@ def _form_values(form):
         price = parse_baht(form.price.data)
     except ValueError:
         price = None
+    try:
+        quantity_was = int(form.quantity_was.data)
+    except (TypeError, ValueError):
+        quantity_was = None
     return dict(title=form.title.data, description=form.description.data,
-                category_id=form.category_id.data, price_satang=price,
+                quantity_was=quantity_was, category_id=form.category_id.data, price_satang=price,
                 quantity=form.quantity.data, condition=form.condition.data,
                 content_rating=form.content_rating.data,
                 certificate_issuer=form.certificate_issuer.data,
@@ -159,7 +163,8 @@ def edit_listing(listing_id):
     """Change a listing; its photos are managed on the same page."""
     listing = managed_listing_or_403(listing_id)
     if request.method == "GET":
-        form = ListingForm(obj=listing, price=satang_to_input(listing.price_satang))
+        form = ListingForm(obj=listing, price=satang_to_input(listing.price_satang),
+                           quantity_was=listing.quantity)
     else:
         form = ListingForm()
     form.category_id.choices = category_choices()
@@ -168,9 +173,11 @@ def edit_listing(listing_id):
             listing_services.update_listing(listing, values, now=now, editor=current_user)
             return listing
 
+        begin_immediate(db.session)  # a writer from the start: orders lock the listing too
         if _save(form, update) is not None:
             flash(_l("Your changes have been saved."), "success")
             return redirect(url_for("shops.listing", listing_id=listing.id))
+        form.quantity_was.data = db.session.get(Listing, listing_id).quantity
     status = 422 if form.is_submitted() else 200
     return render_template("shops/listing_form.html", form=form, shop=listing.shop,
                            listing=listing, photo_form=PhotoForm(formdata=None)), status
@@ -225,7 +232,8 @@ def change_rating(listing_id):
     if EmptyForm().validate_on_submit():
         try:
             listing_services.set_content_rating(listing, request.form.get("content_rating", ""),
-                                                now=utcnow())
+                                                now=utcnow(), moderator=current_user,
+                                                ip=client_ip())
             db.session.commit()
             flash(_l("Who may see this listing has been changed."), "success")
         except AccountError as error:

@@ -26,6 +26,9 @@ PAYMENT_METHODS = ("bank_transfer", "promptpay")
 CARRIERS = ("thailand_post", "kerry", "flash", "jt", "ninja_van", "best", "dhl", "other")
 OPEN_STATUSES = ("awaiting_payment", "payment_submitted", "paid", "shipped")
 TRACKING_CHARACTERS = set("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-")
+#: The same order sent again this soon is the same tap twice (or a browser's retry), not a
+#: second purchase: :func:`place_order` answers with the first.
+REPEAT_WINDOW = timedelta(seconds=30)
 
 
 class OrderError(ShopError):
@@ -132,9 +135,13 @@ def place_order(listing, buyer, quantity, *, now):
     """Order ``quantity`` of ``listing``: the stock is reserved until the order is paid for.
 
     The listing row is locked and re-read first, so concurrent orders queue and the last
-    units go to exactly as many buyers as there are units.
+    units go to exactly as many buyers as there are units. The same order sent twice within
+    ``REPEAT_WINDOW`` returns the first (a double tap), reserving nothing more.
     """
     listing = _lock_listing(listing.id)
+    repeated = _just_placed(listing, buyer, quantity, now)
+    if repeated is not None:
+        return repeated
     refusal = order_refusal(listing, buyer, now)
     if refusal is not None:
         raise refusal
@@ -154,6 +161,17 @@ def place_order(listing, buyer, quantity, *, now):
     db.session.flush()
     notify(order, "order_placed")
     return order
+
+
+def _just_placed(listing, buyer, quantity, now):
+    """The buyer's unpaid order of the same quantity of ``listing`` placed in the last
+    ``REPEAT_WINDOW``, if any: a double tap on "Place the order" sends the form twice, and
+    the second must not reserve the stock again. (The listing row is locked, so the second
+    request sees the first one's order.)"""
+    return db.session.scalar(select(Order).where(
+        Order.listing_id == listing.id, Order.buyer_id == buyer.id, Order.quantity == quantity,
+        Order.status == "awaiting_payment", Order.created_at > now - REPEAT_WINDOW,
+        Order.created_at <= now).order_by(Order.id.desc()).limit(1))
 
 
 def _release_stock(order):

@@ -26,6 +26,16 @@ def check_not_frozen(section):
                                          "now. Everything already here stays readable."))
 
 
+def frozen_notice(section):
+    """The notice of a frozen ``section`` in the reader's language, or None while it is open:
+    forms for new posts show it before anything is typed (SHOP-9)."""
+    try:
+        check_not_frozen(section)
+    except SectionFrozen as error:
+        return error.message
+    return None
+
+
 def clean_shop_fields(name, slug, description):
     """Validate a shop's name, URL slug and description."""
     name = " ".join(name.split())
@@ -152,11 +162,18 @@ def circle_of(shop):
                               .order_by(ShopCircle.id)).all()
 
 
-def set_plan(shop, plan, now):
-    """Admin: put a shop on a plan (no payments yet) (SHOP-2)."""
+def set_plan(shop, plan, now, *, admin, ip=""):
+    """``admin`` puts a shop on a plan (no payments yet) (SHOP-2), in the audit log as every
+    change an admin makes to what a member may do."""
+    from app.blueprints.moderation import audit
+
     if plan not in PLANS:
         raise ShopError(_l("Unknown plan."))
+    before = shop.plan
     shop.plan, shop.updated_at = plan, now
+    if before != plan:
+        audit.record(admin, "shop.plan", "shop", shop.id, before={"plan": before},
+                     after={"plan": plan}, now=now, ip=ip)
     db.session.flush()
 
 

@@ -16,13 +16,16 @@ from app.database import utcnow
 from app.extensions import db
 from app.forms import EmptyForm
 from app.models import Listing, ListingPhoto, Shop
-from app.notifications import register_link
 from app.models.shops import PLANS
+from app.net import client_ip
+from app.notifications import register_link
 from app.permissions import can_moderate, can_run_shop, is_admin
 from app.uploads import UploadRejected, send_image, store_image
 from app.urls import external_url, int_arg
 
 PER_PAGE = 24
+
+bp.add_app_template_global(shop_services.frozen_notice)
 
 
 def shop_by_slug(slug):
@@ -232,7 +235,8 @@ def set_plan(slug):
     form = PlanForm()
     form.plan.choices = [SelectChoice(key, PLAN_NAMES[key]) for key in PLANS]
     if form.validate_on_submit():
-        shop_services.set_plan(shop, form.plan.data, utcnow())
+        shop_services.set_plan(shop, form.plan.data, utcnow(), admin=current_user,
+                               ip=client_ip())
         db.session.commit()
         flash(_l("%(shop)s is now on the %(plan)s plan.", shop=shop.name,
                  plan=PLAN_NAMES[shop.plan]), "success")

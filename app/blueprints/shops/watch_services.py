@@ -1,6 +1,7 @@
 """Watching listings and following shops."""
 from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import selectinload
 
 from app.blueprints.shops import activity
 from app.blueprints.shops.visibility import visible_listings
@@ -56,9 +57,11 @@ def toggle_follow(user, shop, now):
 
 
 def watchlist(user, now):
-    """Listings the member watches and may still see, most recently watched first."""
+    """Listings the member watches and may still see, most recently watched first (their
+    photos read at once, not a query a card)."""
     return db.session.scalars(
         select(Listing).join(Watch, Watch.listing_id == Listing.id)
+        .options(selectinload(Listing.photos))
         .where(Watch.user_id == user.id, visible_listings(user, now))
         .order_by(Watch.created_at.desc())).all()
 

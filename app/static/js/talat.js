@@ -479,6 +479,28 @@
     syncBidBox();
   }
 
+  // A form that posts and leads to another page is sent once: on a slow phone a second tap
+  // on its button would send it again (two orders, two listings) while the first is on its
+  // way. Forms htmx or the upload script send themselves have already stopped the browser's
+  // own sending (defaultPrevented) and guard themselves. Coming back to the page (the back
+  // button) or a long wait lets the form be sent again.
+  var SENDING_MS = 10000;
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (event.defaultPrevented || !form || (form.method || "").toLowerCase() !== "post") {
+      return;
+    }
+    var now = Date.now();
+    var since = parseInt(form.getAttribute("data-sending-since") || "0", 10);
+    if (now - since < SENDING_MS) { event.preventDefault(); return; }
+    form.setAttribute("data-sending-since", String(now));
+  });
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("form[data-sending-since]").forEach(function (form) {
+      form.removeAttribute("data-sending-since");
+    });
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     var panel = document.getElementById("bid-panel");
     if (panel) { panel.setAttribute("data-seen-status", panelStatus()); }
