@@ -1,0 +1,66 @@
+"""Fixes from a review of the auction board's user flows: the sale's steps reach the other
+party (AUC-7), the 30-day default rating job (AUC-11), amounts too large for an auction
+(AUC-1)."""
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from app.blueprints.auctions import bidding
+from app.database import utcnow
+from app.extensions import db
+from app.jobs import JOBS
+from app.models import Auction, EmailMessage, Notification, Sale
+from app.notifications import notice_link, notice_text
+from tests.conftest import post_form
+
+BAHT = 100
+
+pytestmark = pytest.mark.usefixtures("english")
+
+
+@pytest.fixture
+def sale(app, board):
+    """Alice won Seller's auction at ฿500."""
+    bidding.place_bid(board.auction.id, board.alice, 500 * BAHT, proxy=False, now=utcnow())
+    db.session.commit()
+    auction = db.session.get(Auction, board.auction.id)
+    JOBS["settle-auctions"](app, auction.ends_at + timedelta(seconds=1))
+    board.sale = db.session.scalar(select(Sale))
+    return board
+
+
+def _notices(user, kind):
+    return db.session.scalars(select(Notification).where(
+        Notification.user_id == user.id, Notification.kind == kind)).all()
+
+
+def test_each_step_of_a_sale_is_told_to_the_party_whose_turn_it_is_auc_7(sale):
+    """AUC-7: the buyer's "I have paid" reaches the seller (who is to ship), the seller's "I
+    have shipped it" the buyer (who is to confirm receipt), and the receipt the seller: in the
+    site and by e-mail, each leading to the sale page. Before, nobody was told, and a seller
+    had to keep opening the sale page to learn that the buyer had paid."""
+    url = f"/auctions/sales/{sale.sale.id}"
+    steps = ((sale.alice_client, sale.seller, "sale_paid", "says they have paid for"),
+             (sale.seller_client, sale.alice, "sale_shipped", "has sent"),
+             (sale.alice_client, sale.seller, "sale_completed", "the sale is complete"))
+    for client, other, kind, words in steps:
+        assert post_form(client, f"{url}/next", {}, form_url=url).status_code == 302
+        notices = _notices(other, kind)
+        assert len(notices) == 1
+        assert words in notice_text(notices[0])
+        assert "พระสมเด็จวัดระฆัง" in notice_text(notices[0])
+        with sale.alice_client.application.test_request_context():
+            assert notice_link(notices[0]) == url
+        mail = db.session.scalars(select(EmailMessage).where(
+            EmailMessage.to_address == other.email,
+            EmailMessage.kind == f"notice_{kind}")).all()
+        assert len(mail) == 1 and url in mail[0].body_text
+    assert db.session.get(Sale, sale.sale.id, populate_existing=True).step == "completed"
+
+
+def test_a_refused_step_tells_nobody_auc_7(sale):
+    url = f"/auctions/sales/{sale.sale.id}"
+    post_form(sale.seller_client, f"{url}/next", {}, form_url=url)  # not the seller's turn
+    assert db.session.scalars(select(Notification).where(
+        Notification.kind.like("sale_%"))).all() == []
