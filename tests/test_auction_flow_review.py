@@ -64,3 +64,21 @@ def test_a_refused_step_tells_nobody_auc_7(sale):
     post_form(sale.seller_client, f"{url}/next", {}, form_url=url)  # not the seller's turn
     assert db.session.scalars(select(Notification).where(
         Notification.kind.like("sale_%"))).all() == []
+
+
+def test_the_default_rating_job_leaves_rated_sales_alone_auc_11(app, sale, monkeypatch):
+    """AUC-11: the 30-day job records a positive rating where one is missing. It locked and
+    committed every sale older than 30 days on every run (once a minute), rated or not, so
+    its write transactions grew with the site's history; a sale both parties have rated is
+    now not touched again."""
+    from app.blueprints.auctions import sales
+
+    later = sale.sale.created_at + timedelta(days=31)
+    locks = []
+    real = sales.begin_immediate
+    monkeypatch.setattr(sales, "begin_immediate", lambda session: (locks.append(1),
+                                                                   real(session)))
+    assert JOBS["default-feedback"](app, later) == 2
+    assert len(locks) == 1
+    assert JOBS["default-feedback"](app, later) == 0
+    assert len(locks) == 1  # the second run found nothing to do

@@ -109,7 +109,11 @@ def leave_feedback(sale, user, rating, comment, *, now):
 def record_default_feedback(now):
     """Job: a rating not given within 30 days is recorded as positive (AUC-11)."""
     cutoff = now - FEEDBACK_DEFAULT_AFTER
-    sale_ids = db.session.scalars(select(Sale.id).where(Sale.created_at <= cutoff)
+    # Only sales still missing a rating: a sale both parties have rated is never locked again
+    # (every old sale, once a minute, would hold the write lock ever longer).
+    rated = select(func.count(Feedback.id)).where(Feedback.sale_id == Sale.id) \
+        .correlate(Sale).scalar_subquery()
+    sale_ids = db.session.scalars(select(Sale.id).where(Sale.created_at <= cutoff, rated < 2)
                                   .order_by(Sale.id)).all()
     count = 0
     for sale_id in sale_ids:
