@@ -13,6 +13,7 @@ from app.jobs import JOBS
 from app.models import Auction, EmailMessage, Notification, Sale
 from app.notifications import notice_link, notice_text
 from tests.conftest import post_form
+from tests.test_auctions import auction_form, bid
 
 BAHT = 100
 
@@ -82,3 +83,36 @@ def test_the_default_rating_job_leaves_rated_sales_alone_auc_11(app, sale, monke
     assert len(locks) == 1
     assert JOBS["default-feedback"](app, later) == 0
     assert len(locks) == 1  # the second run found nothing to do
+
+
+@pytest.mark.parametrize("fields, message", [
+    ({"starting_price": "1,000,000,000"}, "Please enter at most ฿100,000,000."),
+    ({"reserve": "250000000"}, "Please enter at most ฿100,000,000."),
+    ({"buy_now": "99999999999"}, "Please enter at most ฿100,000,000."),
+    ({"min_increment": "5,000,000"}, "A minimum increment is at most ฿1,000,000."),
+])
+def test_an_amount_too_large_for_an_auction_says_so_auc_1(make_member, client_for, fields,
+                                                         message):
+    """AUC-1: a price typed with too many digits was answered "Please enter an amount in baht,
+    for example 1500", and an increment over ฿1,000,000 "Please enter a minimum increment
+    above zero": the seller could not tell what was wrong. Each now names the limit, with
+    what was typed kept."""
+    response = post_form(client_for(make_member()), "/auctions/new", auction_form(**fields))
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert message in page
+    assert "for example 1500" not in page and "above zero" not in page
+    assert f'value="{next(iter(fields.values()))}"' in page
+    assert db.session.scalar(select(Auction.id)) is None
+
+
+def test_a_bid_too_large_says_so_auc_6(board):
+    """AUC-6: a bid with too many digits (a finger slipping on the 0) was answered "Please
+    enter an amount in baht, for example 1500"; it now says which bids are not taken."""
+    for headers in ({}, {"HX-Request": "true"}):
+        response = bid(board.alice_client, board.auction, "10,000,000,000", confirm=False,
+                       headers=headers)
+        assert response.status_code == 422
+        page = response.get_data(as_text=True)
+        assert "Bids above ฿100,000,000 are not taken." in page
+        assert "for example 1500" not in page
