@@ -116,3 +116,23 @@ def test_a_bid_too_large_says_so_auc_6(board):
         page = response.get_data(as_text=True)
         assert "Bids above ฿100,000,000 are not taken." in page
         assert "for example 1500" not in page
+
+
+def test_a_search_finds_open_auctions_among_many_ended_ones(make_auction, make_member,
+                                                            client_for, monkeypatch):
+    """The board's search took the best matches of every auction ever (at most 1,000) and
+    only then kept the open ones: on a board with years of ended auctions of a common word
+    (สมเด็จ), the open ones fell outside the cut and the search said no open auction
+    matches. The open-now conditions now go into the search itself."""
+    from app.search import auctions as auction_search
+
+    monkeypatch.setattr(auction_search, "MATCH_LIMIT", 2)
+    seller = make_member()
+    for _ in range(3):  # better matches (the word in the title), all ended
+        make_auction(seller=seller, title="พระสมเด็จวัดระฆัง", now=utcnow() - timedelta(days=9),
+                     duration_days=1)
+    open_now = make_auction(seller=seller, title="หลวงพ่อเงิน เหรียญรุ่นแรก",
+                            description="มาพร้อมพระสมเด็จวัดระฆังอีกองค์")
+    page = client_for(None).get("/auctions/?q=สมเด็จ").get_data(as_text=True)
+    assert f'href="/auctions/{open_now.id}"' in page
+    assert "No open auction matches" not in page
