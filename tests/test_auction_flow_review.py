@@ -136,3 +136,22 @@ def test_a_search_finds_open_auctions_among_many_ended_ones(make_auction, make_m
     page = client_for(None).get("/auctions/?q=สมเด็จ").get_data(as_text=True)
     assert f'href="/auctions/{open_now.id}"' in page
     assert "No open auction matches" not in page
+
+
+def test_a_new_auction_sent_back_with_a_photo_reads_in_thai(app, client, make_member, login):
+    """AUC-1 on a Thai page: the summary of a form's problems ("Please correct 1 thing
+    below:") and the request to choose the photos again were in English, their macros
+    (templates/_macros) never having been extracted for translation."""
+    from tests.conftest import csrf_from
+    from tests.images import jpeg, upload
+
+    member = make_member()
+    login(member.email)
+    token = csrf_from(client.get("/auctions/new").get_data(as_text=True))
+    data = {**auction_form(starting_price="1000", reserve="900"), "csrf_token": token,
+            "photos": [upload(jpeg(), "a.jpg")]}
+    response = client.post("/auctions/new", data=data, content_type="multipart/form-data")
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "โปรดแก้ไข 1 รายการด้านล่าง" in page and "โปรดเลือกรูปอีกครั้ง" in page
+    assert "Please correct" not in page and "choose them again" not in page
