@@ -50,7 +50,9 @@ demo: install
 	$(FLASK) demo load
 
 extract-messages: install
-	$(BIN)/pybabel extract -F babel.cfg --ignore-dirs ".*" -k _l -k lazy_gettext -k lazy_ngettext:1,2 -o app/translations/messages.pot --no-location --sort-output --omit-header .
+	@# (--ignore-dirs: by default Babel skips directories whose names start with "_", such as
+	@# templates/_macros, and their messages would stay in English on Thai pages)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 --ignore-dirs ".*" -o app/translations/messages.pot --no-location --sort-output --omit-header .
 	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching --ignore-obsolete
 
 bench: install-dev translations

@@ -4,19 +4,26 @@ from decimal import Decimal, InvalidOperation
 
 MAX_BAHT = 100_000_000
 _AMOUNT = re.compile(r"^\d{1,9}(?:\.\d{1,2})?$")
+_DIGITS = re.compile(r"^\d+(?:\.\d{1,2})?$")
+
+
+class AmountTooLarge(ValueError):
+    """An amount of baht written correctly but above :data:`MAX_BAHT`: a typo, not a price."""
 
 
 def parse_baht(text):
     """Parse "1,500" or "1500.50" (baht) into satang; raise ValueError if it is not money."""
     cleaned = (text or "").strip().replace(",", "").replace("฿", "").replace(" ", "")
     if not _AMOUNT.match(cleaned):
+        if _DIGITS.match(cleaned):
+            raise AmountTooLarge("too large")
         raise ValueError("not an amount of baht")
     try:
         satang = int(Decimal(cleaned) * 100)
     except InvalidOperation:
         raise ValueError("not an amount of baht") from None
     if satang > MAX_BAHT * 100:
-        raise ValueError("too large")
+        raise AmountTooLarge("too large")
     return satang
 
 

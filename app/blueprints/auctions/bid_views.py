@@ -16,13 +16,17 @@ from app.extensions import db
 from app.forms import EmptyForm
 from app.htmx import render_page_or_fragment, wants_fragment
 from app.models import Auction
-from app.money import parse_baht, satang_to_input
+from app.money import AmountTooLarge, parse_baht, satang_to_input
 from app.net import client_ip
 
 
 def _amount(form):
     try:
         return parse_baht(form.amount.data)
+    except AmountTooLarge:
+        form.amount.errors = list(form.amount.errors) + [str(bidding.refusal_message(
+            engine.BidRefused("too_high", engine.MAX_BID_SATANG)))]
+        return None
     except ValueError:
         form.amount.errors = list(form.amount.errors) + [
             str(_l("Please enter an amount in baht, for example 1500 or 1,500."))]

@@ -24,7 +24,7 @@ def board():
     category_id = int_arg("category")
     page = max(int_arg("page") or 1, 1)
     query = (form.q.data or "").strip()[:100]
-    ids = match_auction_ids(query) if query else None
+    ids = match_auction_ids(query, queries.on_the_board(now)) if query else None
     rows = queries.board(now, sort=sort, ids=ids, offset=(page - 1) * queries.PAGE_SIZE,
                          category_ids=with_descendants(category_id) if category_id else None)
     more = len(rows) > queries.PAGE_SIZE

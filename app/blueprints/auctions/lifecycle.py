@@ -49,9 +49,12 @@ def _clean_prices(fields):
         raise AuctionError(_l("Please enter a starting price above zero."),
                            field="starting_price")
     step = fields.get("min_increment_satang")
-    if not isinstance(step, int) or not 0 < step <= MAX_INCREMENT_SATANG:
+    if not isinstance(step, int) or not 0 < step:
         raise AuctionError(_l("Please enter a minimum increment above zero."),
                            field="min_increment")
+    if step > MAX_INCREMENT_SATANG:
+        raise AuctionError(_l("A minimum increment is at most %(amount)s.",
+                              amount=format_baht(MAX_INCREMENT_SATANG)), field="min_increment")
     reserve = fields.get("reserve_satang")
     if reserve is not None and not start < reserve <= engine.MAX_BID_SATANG:
         raise AuctionError(_l("A reserve price must be higher than the starting price."),

@@ -93,11 +93,15 @@ def _cards(query):
         selectinload(Auction.seller))).all()
 
 
+def on_the_board(now):
+    """The conditions of an auction the board lists at ``now``: open, not hidden (CMP-3)."""
+    return (Auction.starts_at <= now, Auction.ends_at > now, Auction.hidden_at.is_(None))
+
+
 def board(now, *, sort="ending", category_ids=None, ids=None, offset=0, limit=PAGE_SIZE):
     """Open auctions: ending soonest first, or newest first; by category; among ``ids`` (a
     search's matches) when given. Auctions with a STOP sign stay listed, marked."""
-    query = select(Auction).where(Auction.starts_at <= now, Auction.ends_at > now,
-                                  Auction.hidden_at.is_(None))
+    query = select(Auction).where(*on_the_board(now))
     if category_ids:
         query = query.where(Auction.category_id.in_(category_ids))
     if ids is not None:

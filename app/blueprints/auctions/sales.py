@@ -11,6 +11,7 @@ from app.blueprints.auctions.errors import AuctionError
 from app.database import begin_immediate
 from app.extensions import db
 from app.models import Feedback, Sale
+from app.notifications import TEXTS, notify_about
 from app.permissions import is_member
 
 FEEDBACK_DEFAULT_AFTER = timedelta(days=30)
@@ -23,6 +24,15 @@ NEXT_STEP = {
     "paid": ("seller", "shipped"),
     "shipped": ("buyer", "completed"),
 }
+
+# What the other party is told when a step is taken (AUC-7): it is their turn next, or the
+# sale is done.
+TEXTS["sale_paid"] = _l("%(name)s says they have paid for “%(title)s”. Check the payment, "
+                        "then send the item and record it on the sale page.")
+TEXTS["sale_shipped"] = _l("%(name)s has sent “%(title)s”. Once it arrives, record it on the "
+                           "sale page.")
+TEXTS["sale_completed"] = _l("%(name)s has received “%(title)s”: the sale is complete. You "
+                             "can rate the buyer on the sale page.")
 
 
 def role_in(user, sale):
@@ -43,12 +53,16 @@ def can_advance(user, sale):
 
 
 def advance(sale, user, *, now):
-    """Take the sale's next step (paid, shipped, received); each step counts as progress."""
+    """Take the sale's next step (paid, shipped, received); each step counts as progress, and
+    the other party is told (in the site and by e-mail), since the next move is theirs."""
     if not can_advance(user, sale):
         raise AuctionError(_l("This step is not yours to take at this stage of the sale."))
     sale.step = NEXT_STEP[sale.step][1]
     sale.last_progress_at = now
     db.session.flush()
+    other = sale.seller if user.id == sale.buyer_id else sale.buyer
+    notify_about(other, f"sale_{sale.step}", target_type="sale", target_id=sale.id,
+                 facts={"name": user.display_name, "title": sale.auction.title}, now=now)
 
 
 def feedback_given(sale, user_id):
@@ -98,7 +112,11 @@ def leave_feedback(sale, user, rating, comment, *, now):
 def record_default_feedback(now):
     """Job: a rating not given within 30 days is recorded as positive (AUC-11)."""
     cutoff = now - FEEDBACK_DEFAULT_AFTER
-    sale_ids = db.session.scalars(select(Sale.id).where(Sale.created_at <= cutoff)
+    # Only sales still missing a rating: a sale both parties have rated is never locked again
+    # (every old sale, once a minute, would hold the write lock ever longer).
+    rated = select(func.count(Feedback.id)).where(Feedback.sale_id == Sale.id) \
+        .correlate(Sale).scalar_subquery()
+    sale_ids = db.session.scalars(select(Sale.id).where(Sale.created_at <= cutoff, rated < 2)
                                   .order_by(Sale.id)).all()
     count = 0
     for sale_id in sale_ids:

@@ -15,9 +15,9 @@ from app.blueprints.shops.listing_views import category_choices
 from app.database import utcnow
 from app.devices import device_id
 from app.extensions import db
-from app.i18n import BANGKOK
+from app.i18n import BANGKOK, format_baht
 from app.models import AuctionPhoto
-from app.money import parse_baht
+from app.money import MAX_BAHT, AmountTooLarge, parse_baht
 from app.net import client_ip
 from app.uploads import UploadRejected, store_image
 
@@ -54,6 +54,10 @@ def _money(form, name, required):
         return None
     try:
         return parse_baht(field.data)
+    except AmountTooLarge:
+        field.errors = list(field.errors) + [
+            str(_l("Please enter at most %(amount)s.", amount=format_baht(MAX_BAHT * 100)))]
+        raise
     except ValueError:
         field.errors = list(field.errors) + [
             str(_l("Please enter an amount in baht, for example 1500 or 1,500."))]

@@ -343,17 +343,63 @@
     }
   });
 
-  // A placing that brings no new box (the network failed, a 5xx) leaves the confirmation
-  // there to try again.
+  // A placing that brings no new box (the network failed, a 4xx or 5xx) leaves the
+  // confirmation there to try again.
+  // It says why: the server's own words when it answered (an expired form, too many requests,
+  // a fault on its side: its error fragment), else that the bid did not reach the site (no
+  // signal). A network failure brings no "failed" flag, only no "successful" one.
   document.addEventListener("htmx:afterRequest", function (event) {
     var form = event.detail.elt;
     if (!form.matches || !form.matches("#bid-box > form[data-bid-form]") || !form.isConnected) { return; }
     var box = form.parentElement;
-    if (!event.detail.failed) { return; }
+    if (event.detail.successful === true) { return; }
     box.querySelectorAll("[data-bid-confirm-box] button").forEach(function (button) {
       button.disabled = false;
     });
+    showBidFailure(box, form, event.detail.xhr);
   });
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var form = event.detail.elt;
+    if (!form.matches || !form.matches("#bid-box > form[data-bid-form]")) { return; }
+    form.parentElement.querySelectorAll("[data-bid-failed]").forEach(function (el) { el.remove(); });
+  });
+
+  function showBidFailure(box, form, xhr) {
+    var title = "";
+    var text = "";
+    if (xhr && xhr.status) {
+      var answer = new DOMParser().parseFromString(xhr.responseText || "", "text/html");
+      var shown = answer.querySelector(".error-page");
+      var heading = shown && shown.querySelector("h1");
+      var words = heading && heading.nextElementSibling;
+      title = heading ? heading.textContent.trim() : "";
+      text = words ? words.textContent.trim() : "";
+    }
+    if (!title && !text) {
+      text = form.getAttribute(xhr && xhr.status ? "data-text-error" : "data-text-failed") || "";
+    }
+    var alert = document.createElement("p");
+    alert.className = "alert alert--error";
+    alert.setAttribute("role", "alert");
+    alert.setAttribute("tabindex", "-1");
+    alert.setAttribute("data-bid-failed", "");
+    if (title) {
+      var strong = document.createElement("strong");
+      strong.textContent = title;
+      alert.appendChild(strong);
+      alert.appendChild(document.createTextNode(" "));
+    }
+    alert.appendChild(document.createTextNode(text));
+    var confirmation = box.querySelector("[data-bid-confirm-box]");
+    var heading2 = confirmation && confirmation.querySelector("h2");
+    if (heading2) {
+      heading2.insertAdjacentElement("afterend", alert);
+    } else {
+      box.insertBefore(alert, box.firstChild);
+    }
+    alert.focus();
+  }
 
   function panelStatus() {
     var standing = document.querySelector("#bid-panel [data-bid-status]");
