@@ -100,3 +100,25 @@ def test_templates_follow_the_request_language_and_force_locale(app):
         assert render_template_string(template) == "Place my bid"
     with app.app_context(), app.test_request_context("/", headers={"Cookie": "lang=th"}):
         assert render_template_string(template) == thai
+
+
+def test_switching_language_on_a_page_answering_a_form_returns_to_the_forms_page(
+        client, make_member, login):
+    """Found in review: after a refused form (a wrong current password, say) the browser
+    shows the POST-only address; the language switch sent the member back there and they got
+    a 405 "Not allowed" page. It returns to the page the form was on."""
+    from tests.conftest import csrf_from
+
+    member = make_member()
+    login(member.email)
+    token = csrf_from(client.get("/account").get_data(as_text=True))
+    refused = client.post("/account/password", headers={"Referer": "http://localhost/account"},
+                          data={"csrf_token": token, "current_password": "not-it-at-all",
+                                "password": "new-kite-mango-2569",
+                                "password_confirm": "new-kite-mango-2569"})
+    assert refused.status_code == 422
+    page = refused.get_data(as_text=True)
+    switch = page.split('class="lang-switch"')[1].split("</form>")[0]
+    assert 'name="next" value="/account"' in switch
+    response = post_form(client, "/language", {"lang": "en", "next": "/account"}, form_url="/")
+    assert client.get(response.headers["Location"]).status_code == 200
