@@ -186,8 +186,10 @@ def profile():
 
 @bp.route("/account/password", methods=["POST"])
 @login_required
+@_limit("RATELIMIT_LOGIN")
 def change_password():
-    """Change the password; other sessions of the member end."""
+    """Change the password; other sessions of the member end. Limited like the log-in form,
+    since a wrong current password tells whoever holds the session a guess was wrong."""
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
