@@ -183,7 +183,10 @@ def _unread_statement():
 
 def recent(user, limit=50):
     """The member's latest notices, newest first."""
+    from sqlalchemy.orm import selectinload
+
     return db.session.scalars(select(Notification).where(Notification.user_id == user.id)
+                              .options(selectinload(Notification.auction))
                               .order_by(Notification.id.desc()).limit(limit)).all()
 
 

@@ -97,3 +97,56 @@ def test_a_kept_name_is_not_refused_for_a_reserved_word_learned_later_acc_2(
     assert db.session.get(User, member.id).locale == "en"
     refused = post_form(client, "/account", {"display_name": "Moderat0r", "locale": "en"})
     assert refused.status_code == 422
+
+
+def _queries(run):
+    """How many SQL statements ``run()`` makes."""
+    from sqlalchemy import event
+
+    statements = []
+
+    def listener(*args):
+        statements.append(args[2])
+
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        run()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    return len(statements)
+
+
+def test_notifications_and_member_pages_read_a_fixed_number_of_rows_sets(
+        app, client, make_member, make_auction, login):
+    """Found in review: the notifications page loaded each notice's auction, and a member's
+    public page each rating's author, one query per row (50 notices, 20 ratings). The number
+    of queries no longer grows with the rows."""
+    from app.database import utcnow
+    from app.models import Feedback, Notification, Sale
+
+    member = make_member()
+    login(member.email)
+
+    def fill(count):
+        for _ in range(count):
+            auction = make_auction()
+            db.session.add(Notification(user_id=member.id, kind="outbid", auction_id=auction.id,
+                                        amount_satang=50_000, created_at=utcnow()))
+            sale = Sale(auction_id=auction.id, buyer_id=member.id, seller_id=auction.seller_id,
+                        price_satang=50_000, step="completed", created_at=utcnow(),
+                        last_progress_at=utcnow())
+            db.session.add(sale)
+            db.session.flush()
+            db.session.add(Feedback(sale_id=sale.id, from_user_id=auction.seller_id,
+                                    to_user_id=member.id, rating="positive", comment="ok",
+                                    automatic=False, created_at=utcnow()))
+        db.session.commit()
+
+    def pages():
+        assert client.get("/notifications").status_code == 200
+        assert client.get(f"/members/{member.id}").status_code == 200
+
+    fill(2)
+    few = _queries(pages)
+    fill(8)
+    assert _queries(pages) == few

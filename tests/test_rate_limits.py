@@ -109,3 +109,21 @@ def test_redis_storage_shares_limits_between_workers_acc_8(limited_app, database
     assert second.returncode == 0, second.stderr
     assert first_worker == [200, 200, 200]
     assert second.stdout.split() == ["200", "200", "429"]
+
+
+def test_guessing_the_current_password_is_limited_like_logging_in_acc_8(limited_app,
+                                                                         make_member, login):
+    """ACC-8 (found in review): the change-password form answers whether the current password
+    was right, and had only the general limit for members (60 a minute), so whoever held a
+    member's session (a shared phone, a kiosk) could guess it far faster than the log-in form
+    and its lockout allow. It has the log-in form's limit, as account deletion has."""
+    app = limited_app(RATELIMIT_PER_IP="1000 per minute", RATELIMIT_LOGIN="3 per minute")
+    with app.app_context():
+        member = make_member()
+        client = app.test_client()
+        login(member.email, target=client)
+        codes = [post_form(client, "/account/password", {
+            "current_password": f"guess-number-{i}", "password": "new-kite-mango-2569",
+            "password_confirm": "new-kite-mango-2569"}, form_url="/account").status_code
+            for i in range(4)]
+    assert codes == [422, 422, 422, 429]

@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 from app.blueprints.accounts import lockout, passwords, sessions
 from app.blueprints.accounts.errors import (
     AccountError, AccountErrors, DisplayNameTaken, EmailTaken, InvalidCredentials, LoginBlocked,
-    ResetTokenInvalid, WrongCurrentPassword)
+    ResetTokenInvalid, ResetTokenUsed, WrongCurrentPassword)
 from app.extensions import db
 from app.i18n import BUDDHIST_ERA_OFFSET, age_on, bangkok_today
 from app.mail import queue_mail
@@ -265,6 +265,9 @@ def find_reset_token(token, now):
         raise ResetTokenInvalid()
     reset = db.session.scalar(select(PasswordResetToken).where(
         PasswordResetToken.token_hash == sessions.token_hash(token)))
+    if reset is not None and reset.used_at is not None and \
+            reset.used_at == reset.user.updated_at:  # used by :func:`reset_password`
+        raise ResetTokenUsed()
     if reset is None or reset.used_at is not None or reset.expires_at <= now:
         raise ResetTokenInvalid()
     return reset
@@ -278,8 +281,8 @@ def reset_password(token, new_password, *, now):
     used = db.session.execute(update(PasswordResetToken).where(
         PasswordResetToken.id == reset.id, PasswordResetToken.used_at.is_(None))
         .values(used_at=now))
-    if used.rowcount != 1:  # a simultaneous request used it first
-        raise ResetTokenInvalid()
+    if used.rowcount != 1:  # a simultaneous request (the same form sent twice) used it first
+        raise ResetTokenUsed()
     user.password_hash = passwords.hash_password(new_password)
     user.updated_at = now
     sessions.end_all_sessions(user)

@@ -6,6 +6,7 @@ from functools import cache
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, case, func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from app.blueprints.auctions.errors import AuctionError
 from app.database import begin_immediate
@@ -170,5 +171,6 @@ def _score_statement():
 def received_feedback(user_id, limit=20):
     """The latest ratings ``user_id`` received."""
     return db.session.scalars(select(Feedback).where(Feedback.to_user_id == user_id)
+                              .options(selectinload(Feedback.from_user))
                               .order_by(Feedback.id.desc()).limit(limit)).all()
 
