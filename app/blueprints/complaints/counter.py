@@ -75,7 +75,7 @@ def decide(statement, moderator, decision, reason, *, now, ip=""):
         handling.add_event(complaint, "restored_held" if held else "restored", reason, now=now,
                            actor=moderator)
         outcome.tell_restored(complaint, target, held=held)
-        if obj is not None and not held:
+        if obj is not None and not held and hiding.is_published(obj, target.target_type):
             # The last hold lifted: complainants told "stays suspended for now" hear of it.
             outcome.tell_released(target, now=now, actor=moderator)
         kind = "complaint_restored_held" if held else "complaint_restored"

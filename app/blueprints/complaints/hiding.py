@@ -146,6 +146,15 @@ def restore_target(target, moderator, *, now, ip=""):
     return obj
 
 
+def is_published(obj, target_type):
+    """Whether the page is public again (a listing its owner deleted meanwhile is not)."""
+    if target_type == "listing":
+        from app.blueprints.shops.visibility import PUBLIC_STATUSES
+
+        return obj.status in PUBLIC_STATUSES
+    return obj.hidden_at is None
+
+
 def waiting_for_release(target):
     """The other complaint targets about ``target``'s page that were restored while a hold
     was still in force (``held_by_other``), oldest first: their complainants wait to hear
