@@ -381,3 +381,36 @@ def test_the_lift_request_board_reads_its_authors_in_one_query_mod_3(app, make_m
         return len(seen)
 
     assert queries(1) == queries(6)
+
+
+def test_lifting_a_sanction_closes_the_appeal_waiting_against_it_mod_9(app, make_member,
+                                                                       client_for):
+    """MOD-9: a moderator lifted a sanction from the member's page while the member's appeal
+    against it waited in the queue. The appeal stayed open, another moderator could uphold
+    it and the member read that the (lifted) sanction stands; their page said the appeal was
+    still waiting. Lifting closes the appeal as moot and says so; upholding an appeal
+    against a lifted sanction is refused."""
+    from app.blueprints.moderation import appeals, queue, sanctions
+    from app.models import Notification, ReviewItem
+
+    first, second = (make_member(display_name=n, role="moderator") for n in ("Mod A", "Mod B"))
+    member = make_member()
+    sanction = sanctions.impose(member, "warning", first, rule="SHOP-4", facts="Spam.",
+                                now=utcnow())
+    appeals.file_appeal(sanction, member, "It was a mistake.", now=utcnow())
+    db.session.commit()
+    sanctions.lift(sanction, first, "Imposed by mistake.", now=utcnow())
+    db.session.commit()
+    item = db.session.scalar(select(ReviewItem).where(ReviewItem.kind == "appeal"))
+    assert (item.status, item.decision) == ("done", "sanction_lifted")
+    html = client_for(member).get("/moderation/me/sanctions").get_data(as_text=True)
+    assert "The sanction was lifted before your appeal was decided." in html
+    html = client_for(second).get("/moderation/queue?kind=appeal&status=done").get_data(
+        as_text=True)
+    assert "Decided: Closed: the sanction was lifted" in html
+    item.status = "open"  # (as if it had been left open)
+    db.session.commit()
+    with pytest.raises(Exception, match="already been lifted"):
+        queue.decide(item, second, "uphold", {"reason": "The facts stand."}, now=utcnow())
+    db.session.rollback()
+    assert "appeal_upheld" not in set(db.session.scalars(select(Notification.kind)))
