@@ -414,3 +414,31 @@ def test_lifting_a_sanction_closes_the_appeal_waiting_against_it_mod_9(app, make
         queue.decide(item, second, "uphold", {"reason": "The facts stand."}, now=utcnow())
     db.session.rollback()
     assert "appeal_upheld" not in set(db.session.scalars(select(Notification.kind)))
+
+
+def test_the_lift_request_board_says_when_the_moderators_keep_the_sign_mod_3(
+        app, make_member, make_listing, client_for):
+    """MOD-3: the public board "STOP lift requests" said when a request's sign came down,
+    but a request the moderators refused looked unanswered for ever. The post and the board
+    say the sign stays, once decided."""
+    from datetime import timedelta
+
+    from app.blueprints.moderation import queue, responses
+    from app.models import LiftRequest
+
+    moderator = make_member(display_name="Mod A", role="moderator")
+    listing = make_listing()
+    sign = signs.hang_sign("listing", listing.id, "fake", moderator, "A copy.",
+                           now=utcnow() - timedelta(days=8))
+    request = responses.file_lift_request(sign, listing.shop.owner, "Please reconsider it.",
+                                          now=utcnow())
+    db.session.commit()
+    visitor = client_for(None)
+    kept = "Decided: the moderators keep the FAKE sign."
+    assert kept not in visitor.get("/boards/lift-requests").get_data(as_text=True)
+    item = queue.open_item_for("lift_request", "sign", sign.id)
+    queue.decide(item, moderator, "keep", {"reason": "Still a copy."}, now=utcnow())
+    db.session.commit()
+    post_id = db.session.get(LiftRequest, request.id).board_post_id
+    for url in ("/boards/lift-requests", f"/boards/posts/{post_id}"):
+        assert kept in visitor.get(url).get_data(as_text=True)
