@@ -442,3 +442,22 @@ def test_the_lift_request_board_says_when_the_moderators_keep_the_sign_mod_3(
     post_id = db.session.get(LiftRequest, request.id).board_post_id
     for url in ("/boards/lift-requests", f"/boards/posts/{post_id}"):
         assert kept in visitor.get(url).get_data(as_text=True)
+
+
+def test_a_suspended_member_cannot_ask_for_auction_rights_back_acc_5_auc_4(app, make_member):
+    """ACC-5, AUC-4: a member whose account is suspended may appeal only the suspension
+    itself; asking for suspended auction rights back was still taken (a request the
+    moderators could grant while the account stayed suspended)."""
+    from datetime import timedelta
+
+    from app.blueprints.moderation import sanctions, strikes
+    from app.blueprints.moderation.errors import Suspended
+
+    moderator = make_member(display_name="Mod A", role="moderator")
+    member = make_member()
+    member.auction_rights = "suspended"
+    sanctions.impose(member, "suspension", moderator, rule="AUC-6", facts="Shill bids.",
+                     now=utcnow(), ends_at=utcnow() + timedelta(days=7))
+    db.session.commit()
+    with pytest.raises(Suspended):
+        strikes.request_reinstatement(member, "I have learnt the rules now.", now=utcnow())
