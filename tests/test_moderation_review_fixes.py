@@ -461,3 +461,26 @@ def test_a_suspended_member_cannot_ask_for_auction_rights_back_acc_5_auc_4(app, 
     db.session.commit()
     with pytest.raises(Suspended):
         strikes.request_reinstatement(member, "I have learnt the rules now.", now=utcnow())
+
+
+def test_the_queue_row_keeps_every_word_of_an_explanation_and_an_appeal_mod_4_mod_9(
+        app, make_member, make_listing, client_for):
+    """MOD-4, MOD-7, MOD-9: an owner's explanation and a member's appeal take up to 5,000
+    characters, but the row cut them at 1,000 and nowhere showed the rest: moderators
+    decided without reading the end. The rest is one tap away (details), escaped."""
+    from app.blueprints.moderation import appeals, responses, sanctions
+
+    moderator = make_member(display_name="Mod A", role="moderator")
+    listing = make_listing()
+    sign = signs.hang_sign("listing", listing.id, "under_review", moderator, "Checking.",
+                           now=utcnow())
+    ending = " The certificate number is TH-4471 <b>."
+    responses.submit_explanation(sign, listing.shop.owner, "ก" * 2000 + ending, now=utcnow())
+    member = make_member()
+    sanction = sanctions.impose(member, "warning", moderator, rule="SHOP-4", facts="Spam.",
+                                now=utcnow())
+    appeals.file_appeal(sanction, member, "ข" * 2000 + ending, now=utcnow())
+    db.session.commit()
+    html = client_for(make_member(display_name="Mod B", role="moderator")).get(
+        "/moderation/queue").get_data(as_text=True)
+    assert html.count("The certificate number is TH-4471 &lt;b&gt;.") == 2
