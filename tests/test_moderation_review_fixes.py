@@ -484,3 +484,30 @@ def test_the_queue_row_keeps_every_word_of_an_explanation_and_an_appeal_mod_4_mo
     html = client_for(make_member(display_name="Mod B", role="moderator")).get(
         "/moderation/queue").get_data(as_text=True)
     assert html.count("The certificate number is TH-4471 &lt;b&gt;.") == 2
+
+
+def test_decided_items_come_newest_first_and_page_on_mod_7(app, make_member, client_for):
+    """MOD-7: the queue's "Done" view listed decided items oldest first, like open ones, so
+    the decisions of today were behind every decision ever taken (50 a page). They come
+    newest first; the next page goes on to older ones, none twice or missed."""
+    import re
+    from datetime import timedelta
+
+    from app.blueprints.moderation import queue, queue_data
+
+    moderator = make_member(display_name="Mod A", role="moderator")
+    start = utcnow() - timedelta(days=30)
+    ids = []
+    for n in range(queue_data.PAGE_SIZE + 5):
+        item = queue.open_item("report", "user", 10_000 + n, now=start + timedelta(hours=n),
+                               report=True)
+        queue.close_item(item, moderator, "dismiss", now=utcnow())
+        ids.append(item.id)
+    db.session.commit()
+    client = client_for(make_member(display_name="Mod B", role="moderator"))
+    html = client.get("/moderation/queue?status=done").get_data(as_text=True)
+    first = [int(i) for i in re.findall(r'id="item-(\d+)"', html)]
+    assert first == ids[::-1][:queue_data.PAGE_SIZE]
+    following = re.search(r'href="(/moderation/queue\?[^"]*after=[^"]+)"', html).group(1)
+    html = client.get(following.replace("&amp;", "&")).get_data(as_text=True)
+    assert [int(i) for i in re.findall(r'id="item-(\d+)"', html)] == ids[4::-1]
