@@ -511,3 +511,24 @@ def test_decided_items_come_newest_first_and_page_on_mod_7(app, make_member, cli
     following = re.search(r'href="(/moderation/queue\?[^"]*after=[^"]+)"', html).group(1)
     html = client.get(following.replace("&amp;", "&")).get_data(as_text=True)
     assert [int(i) for i in re.findall(r'id="item-(\d+)"', html)] == ids[4::-1]
+
+
+def test_signing_a_certified_listing_fake_from_the_queue_says_where_to_do_it_mod_6(
+        app, make_member, make_listing, client_for):
+    """MOD-6, MOD-7: FAKE on a certified listing needs an expert verdict or the site's final
+    decision 'recorded here', said the queue row's refusal, but the row has no place to
+    record either; it now says to hang the sign from the item's page. Nothing is hung."""
+    from app.blueprints.moderation import reports
+    from app.models import ReviewItem
+    from tests.queue_helpers import decide
+
+    listing = make_listing(certificate_issuer="สมาคมพระเครื่อง", certificate_number="A-12")
+    reports.file_report(make_member(), "listing", listing.id, "fake", "", now=utcnow())
+    db.session.commit()
+    item = db.session.scalar(select(ReviewItem))
+    response = decide(client_for(make_member(role="moderator")), item, "sign", sign="fake",
+                      reason="A copy.")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "which the queue cannot record" in html
+    assert "recorded here" not in html
+    assert db.session.scalar(select(func.count(StopSign.id))) == 0
