@@ -196,9 +196,11 @@ def impose(user, kind, moderator, *, rule, facts, now, ends_at=None, fine_satang
     return sanction
 
 
-def lift(sanction, moderator, reason, *, now, ip="", tell=True):
+def lift(sanction, moderator, reason, *, now, ip="", tell=True, by_appeal=False):
     """Lift ``sanction``: a suspension or closure ends at once (if no other one runs); held
-    payouts and limits stop. Cancelled orders and bids stay cancelled."""
+    payouts and limits stop. Cancelled orders and bids stay cancelled. An appeal still
+    waiting against it is closed as moot (unless ``by_appeal``: the appeal's own decision),
+    so no moderator later tells the member the lifted sanction stands (MOD-9)."""
     from app.blueprints.accounts.services import set_restrictions
 
     if sanction.lifted_at is not None:
@@ -224,7 +226,20 @@ def lift(sanction, moderator, reason, *, now, ip="", tell=True):
     audit.record(moderator, "sanction.lift", "sanction", sanction.id, before=before,
                  after={"lifted_at": now, "suspended_until": user.suspended_until,
                         "closed_at": user.closed_at}, note=reason, now=now, ip=ip)
+    if not by_appeal:
+        _close_waiting_appeal(sanction, moderator, now=now, ip=ip)
     if tell:
         notify_about(user, "sanction_lifted", target_type="sanction", target_id=sanction.id,
                      now=now, facts={"sanction": sanction.kind, "reason": reason})
     return sanction
+
+
+def _close_waiting_appeal(sanction, moderator, *, now, ip):
+    from app.blueprints.moderation import queue
+    from app.models import Appeal
+
+    for appeal in db.session.scalars(select(Appeal).where(Appeal.sanction_id == sanction.id,
+                                                          Appeal.decision == "")):
+        appeal.decision = "lifted"
+    queue.close_open_items("sanction", sanction.id, moderator, "sanction_lifted", now=now,
+                           kinds=("appeal",), ip=ip)

@@ -119,9 +119,13 @@ def check_shop_fakes(shop, *, now):
 
 
 def request_reinstatement(user, body, *, now):
-    """A member whose auction rights were suspended asks for them back (AUC-4)."""
+    """A member whose auction rights were suspended asks for them back (AUC-4); not while
+    their account is suspended or closed (ACC-5: only the suspension itself is appealed)."""
+    from app.blueprints.moderation.enforcement import check_can_act
+
     if user.auction_rights != "suspended":
         raise ModerationError(_l("Your auction rights are not suspended."))
+    check_can_act(user, now)
     body = " ".join((body or "").split())
     if not 10 <= len(body) <= 300:
         raise ModerationError(_l("Tell the moderators in 10 to 300 characters why your "
