@@ -182,7 +182,10 @@ def _restore(item, moderator, form, *, now, ip=""):
     statement = counter.decide(_statement(item, moderator), moderator, "restored",
                                form.get("reason"), now=now, ip=ip)
     target = statement.target
-    if hiding.hidden_by_complaint(target.target_type, target.target_id):
+    if getattr(statement, "gone", False):
+        said = str(_l("Counter-statement accepted, but the owner deleted the page, so it is "
+                      "not published again; the owner and the complainant are told."))
+    elif hiding.hidden_by_complaint(target.target_type, target.target_id):
         said = str(_l("Counter-statement accepted, but another upheld complaint still hides "
                       "the page; the owner and the complainant are told."))
     else:
