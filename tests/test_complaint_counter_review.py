@@ -114,3 +114,37 @@ def test_cmp5_the_gone_step_and_mail_are_in_thai(app, make_listing, moderator):
     db.session.commit()
     told, = mails_to("holder@brand.example", "complaint_restored_gone")
     assert "ลบ" in told.subject and "ลบ" in told.body_text
+
+
+def step_item(page, label):
+    """The status page's list item of the step whose label starts ``label``."""
+    start = page.index(label)
+    return page[start:page.index("</li>", start)]
+
+
+def test_cmp5_each_decision_step_names_its_page(app, make_listing, moderator, client_for):
+    """Found in review: with one complaint naming several pages, the steps "published again",
+    "accepted, but stays unpublished for now" and "stays unpublished" did not say which page
+    they were about (the newer "released" step does). Each names its page, then the reason."""
+    restored, held, kept = (make_listing(title=f"Amulet {n}") for n in range(3))
+    complaint = filed(restored, held, kept)
+    uphold(complaint, moderator)
+    uphold(filed(held, email="other@brand.example"), moderator)  # still holds ``held``
+    targets = {t.target_id: t for t in fresh(complaint).targets}
+    for listing, decision, reason in ((restored, "restored", ""),
+                                      (held, "restored", "The receipt is real."),
+                                      (kept, "kept", "The receipt is for another item.")):
+        target = targets[listing.id]
+        statement = counter.file_counter(target, listing.shop.owner, "Mine.", now=utcnow())
+        counter.decide(statement, moderator, decision, reason, now=utcnow())
+        db.session.commit()
+    assert [e.step for e in fresh(complaint).events if e.step != "counter_statement"][-3:] \
+        == ["restored", "restored_held", "kept_hidden"]
+    page = status_page(client_for, complaint)
+    urls = {listing.id: targets[listing.id].url for listing in (restored, held, kept)}
+    shown = step_item(page, "The page was published again")
+    assert urls[restored.id] in shown and urls[held.id] not in shown
+    shown = step_item(page, "but the page stays unpublished for now")
+    assert urls[held.id] in shown and "The receipt is real." in shown
+    shown = step_item(page, "The page stays unpublished")
+    assert urls[kept.id] in shown and "The receipt is for another item." in shown

@@ -54,6 +54,12 @@ def file_counter(target, author, body, files=(), *, now):
     return statement
 
 
+def _step_note(target, reason):
+    """A decision's step names its page, then the moderator's reason: a complaint may name
+    several pages, each answered and decided on its own (CMP-5)."""
+    return f"{target.url}\n{reason}" if reason else target.url
+
+
 def decide(statement, moderator, decision, reason, *, now, ip=""):
     """``restored``: the page is published again (unless another upheld complaint still
     hides it, or its owner deleted it), owner and complainant told; ``kept``: it stays hidden
@@ -79,7 +85,8 @@ def decide(statement, moderator, decision, reason, *, now, ip=""):
         if gone:
             target.held_by_other = False  # a deleted page is never released: none to wait for
         step = "restored_gone" if gone else "restored_held" if held else "restored"
-        handling.add_event(complaint, step, reason, now=now, actor=moderator)
+        handling.add_event(complaint, step, _step_note(target, reason), now=now,
+                           actor=moderator)
         outcome.tell_restored(complaint, target, held=held, gone=gone)
         if not held:
             # The last hold lifted: complainants told "stays suspended for now" hear of it
@@ -90,7 +97,8 @@ def decide(statement, moderator, decision, reason, *, now, ip=""):
     else:
         target.outcome = "kept"
         obj = hiding.target_object(target)
-        handling.add_event(complaint, "kept_hidden", reason, now=now, actor=moderator)
+        handling.add_event(complaint, "kept_hidden", _step_note(target, reason), now=now,
+                           actor=moderator)
         kind = "complaint_kept"
     audit.record(moderator, f"complaint.{decision}", "counter", statement.id,
                  before={"decision": ""}, after={"decision": decision,
