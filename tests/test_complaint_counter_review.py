@@ -148,3 +148,28 @@ def test_cmp5_each_decision_step_names_its_page(app, make_listing, moderator, cl
     assert urls[held.id] in shown and "The receipt is real." in shown
     shown = step_item(page, "The page stays unpublished")
     assert urls[kept.id] in shown and "The receipt is for another item." in shown
+
+
+def test_cmp3_the_queue_says_a_restored_page_is_still_held_by_another_complaint(
+        app, make_listing, moderator, client_for):
+    """Found in review: the moderators' queue showed a bare "restored" for a page restored on
+    its owner's answer while another upheld complaint still hides it (held_by_other). It says
+    the page is still hidden by that other complaint; once that lifts, a plain "restored"."""
+    listing = make_listing()
+    first = filed(listing)
+    second = filed(listing, email="other@brand.example")
+    uphold(first, moderator)
+    uphold(second, moderator)
+    for complaint in (first, second):
+        statement = counter.file_counter(fresh(complaint).targets[0], listing.shop.owner,
+                                         "Mine.", now=utcnow())
+        counter.decide(statement, moderator, "restored", "", now=utcnow())
+        db.session.commit()
+        html = client_for(moderator).get(
+            "/moderation/queue?kind=complaint").get_data(as_text=True)
+        row = html[html.index(first.code):]
+        row = row[:row.index("</ul>")]
+        if complaint is first:  # the second complaint still hides the page
+            assert "restored, but still hidden by another upheld complaint" in row
+        else:
+            assert "still hidden" not in row and ">restored<" in row

@@ -49,8 +49,9 @@ class ComplaintView:
     def key(self):
         """What the cached row depends on beyond the complaint's own columns."""
         return (self.days_left, self.late, self.unfounded, self.may_restrict,
-                tuple((t.id, t.outcome, getattr(o, "status", None), getattr(o, "hidden_at", None))
-                      for t, o in self.targets), tuple(e.id for e in self.evidence))
+                tuple((t.id, t.outcome, t.held_by_other, getattr(o, "status", None),
+                       getattr(o, "hidden_at", None)) for t, o in self.targets),
+                tuple(e.id for e in self.evidence))
 
 
 def _evidence(complaint_ids):
