@@ -173,3 +173,18 @@ def test_cmp3_the_queue_says_a_restored_page_is_still_held_by_another_complaint(
             assert "restored, but still hidden by another upheld complaint" in row
         else:
             assert "still hidden" not in row and ">restored<" in row
+
+
+def test_cmp3_the_owner_is_not_offered_to_edit_a_listing_they_deleted(
+        app, make_listing, moderator, client_for):
+    """Found in review: the owner's page about a hidden listing they had deleted still offered
+    "Edit the listing", which only leads to "This listing was deleted"."""
+    listing = make_listing()
+    complaint = filed(listing)
+    uphold(complaint, moderator)
+    target = fresh(complaint).targets[0]
+    owner = client_for(listing.shop.owner)
+    assert "Edit the listing" in owner.get(answer_url(target)).get_data(as_text=True)
+    delete(listing)
+    page = owner.get(answer_url(target)).get_data(as_text=True)
+    assert "Edit the listing" not in page and "Send the counter-statement" in page
