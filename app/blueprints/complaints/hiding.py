@@ -146,13 +146,10 @@ def restore_target(target, moderator, *, now, ip=""):
     return obj
 
 
-def is_published(obj, target_type):
-    """Whether the page is public again (a listing its owner deleted meanwhile is not)."""
-    if target_type == "listing":
-        from app.blueprints.shops.visibility import PUBLIC_STATUSES
-
-        return obj.status in PUBLIC_STATUSES
-    return obj.hidden_at is None
+def page_gone(target_type, obj):
+    """True when restoring the page publishes nothing: its owner deleted it (a listing's
+    "deleted" status, also left by account deletion) or it no longer exists."""
+    return obj is None or (target_type == "listing" and obj.status == "deleted")
 
 
 def waiting_for_release(target):
