@@ -136,6 +136,11 @@ def my_auctions(user_id):
                   .order_by(Auction.created_at.desc()).limit(200))
 
 
+def sale_id(auction_id):
+    """The id of the auction's sale, if it has one."""
+    return db.session.scalar(select(Sale.id).where(Sale.auction_id == auction_id))
+
+
 def my_sales(user_id):
     """Sales where the member is buyer or seller, newest first."""
     return db.session.scalars(select(Sale).where(or_(
