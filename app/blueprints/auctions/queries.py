@@ -11,6 +11,7 @@ from app.models import Auction, AuctionPhoto, AuctionWatch, Bid, Sale, User
 
 HISTORY_LINES = 15
 PAGE_SIZE = 24
+UPCOMING_SIZE = 12
 
 
 def history(auction_id, limit=HISTORY_LINES):
@@ -109,6 +110,22 @@ def board(now, *, sort="ending", category_ids=None, ids=None, offset=0, limit=PA
     order = (Auction.ends_at, Auction.id) if sort == "ending" else \
         (Auction.starts_at.desc(), Auction.id.desc())
     return _cards(query.order_by(*order).offset(offset).limit(limit + 1))
+
+
+def starting_later(now):
+    """The conditions of an auction scheduled to start after ``now``, not hidden (CMP-3)."""
+    return (Auction.starts_at > now, Auction.hidden_at.is_(None))
+
+
+def upcoming(now, *, category_ids=None, ids=None, limit=UPCOMING_SIZE):
+    """Auctions scheduled to start later, starting soonest first: the board lists them apart
+    from the open ones, so collectors can find them before bidding opens."""
+    query = select(Auction).where(*starting_later(now))
+    if category_ids:
+        query = query.where(Auction.category_id.in_(category_ids))
+    if ids is not None:
+        query = query.where(Auction.id.in_(ids))
+    return _cards(query.order_by(Auction.starts_at, Auction.id).limit(limit))
 
 
 def recently_ended(now, limit=12):

@@ -1,0 +1,54 @@
+"""Fixes from a second review of the auction board: scheduled auctions on the board (AUC-1),
+confirmed sale steps (AUC-7), the unsold notice's reason (AUC-7, AUC-8, AUC-3), hidden auctions
+(CMP-3), moderators on a sale (AUC-11), bid times to the second (AUC-8) and paged lists."""
+import re
+from datetime import timedelta
+
+import pytest
+
+from app.database import utcnow
+from app.extensions import db
+
+BAHT = 100
+
+pytestmark = pytest.mark.usefixtures("english")
+
+
+def _grid_titles(html):
+    """The card titles of the page, in order."""
+    return re.findall(r'listing-card__title">([^<]*)<', html)
+
+
+def test_auctions_starting_later_are_listed_on_the_board_auc_1(board, make_auction, client):
+    """AUC-1: an auction may be scheduled to start later. The board listed open auctions
+    only, so a scheduled one could be reached by direct link alone; it is now listed under
+    "Starting soon" with its start in Bangkok time, found by the search and the category
+    too, and the open auctions keep their ending-soonest order."""
+    now = utcnow()
+    later = make_auction(seller=board.seller, title="พระรอดลำพูน เปิดประมูลพรุ่งนี้",
+                         starts_at=now + timedelta(hours=26), duration_days=3)
+    soon_end = make_auction(seller=board.seller, title="เหรียญหลวงพ่อคูณ", duration_days=1)
+    client.set_cookie("lang", "en")
+    html = client.get("/auctions/").get_data(as_text=True)
+    assert "Starting soon" in html
+    open_part, upcoming_part = html.split("Starting soon", 1)
+    assert _grid_titles(open_part)[:2] == [soon_end.title, board.auction.title]
+    assert later.title in upcoming_part and later.title not in open_part
+    assert f"/auctions/{later.id}" in upcoming_part
+    from app.i18n import format_datetime
+    assert f"starts <time datetime=\"{later.starts_at.isoformat()}\">" \
+        f"{format_datetime(later.starts_at, 'en')}" in upcoming_part
+    found = client.get("/auctions/?q=พระรอด", headers={"HX-Request": "true"})
+    assert later.title in found.get_data(as_text=True)
+    assert "<html" not in found.get_data(as_text=True)
+    missed = client.get("/auctions/?q=เหรียญ").get_data(as_text=True)
+    assert later.title not in missed
+
+
+def test_a_hidden_scheduled_auction_is_not_listed_cmp_3(board, make_auction, client):
+    later = make_auction(seller=board.seller, title="พระปิดตา ซ่อนไว้",
+                         starts_at=utcnow() + timedelta(hours=2))
+    later.hidden_at = utcnow()
+    db.session.commit()
+    assert later.title not in client.get("/auctions/").get_data(as_text=True)
+
