@@ -5,9 +5,13 @@ import re
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
+from app.blueprints.auctions import bidding
 from app.database import utcnow
 from app.extensions import db
+from app.models import Auction, Sale
+from tests.conftest import post_form
 
 BAHT = 100
 
@@ -52,3 +56,59 @@ def test_a_hidden_scheduled_auction_is_not_listed_cmp_3(board, make_auction, cli
     db.session.commit()
     assert later.title not in client.get("/auctions/").get_data(as_text=True)
 
+
+
+@pytest.fixture
+def sale(app, board):
+    """Alice won Seller's auction at ฿500."""
+    from app.jobs import JOBS
+
+    bidding.place_bid(board.auction.id, board.alice, 500 * BAHT, proxy=False, now=utcnow())
+    db.session.commit()
+    auction = db.session.get(Auction, board.auction.id)
+    JOBS["settle-auctions"](app, auction.ends_at + timedelta(seconds=1))
+    board.sale = db.session.scalar(select(Sale))
+    return board
+
+
+def _step(sale_id):
+    return db.session.get(Sale, sale_id, populate_existing=True).step
+
+
+def test_a_sale_step_is_confirmed_before_it_is_taken_auc_7(sale):
+    """AUC-7: "I have paid", "I have shipped it" and "I have received it" took effect on one
+    tap and cannot be undone (the other party is told at once). The button now asks first:
+    without JavaScript a confirmation page, under htmx the browser's confirm."""
+    url = f"/auctions/sales/{sale.sale.id}"
+    page = sale.alice_client.get(url).get_data(as_text=True)
+    assert 'hx-confirm="Tell the seller that you have paid?' in page
+    assert """hx-vals='{"confirmed": "yes"}'""" in page
+    answer = post_form(sale.alice_client, f"{url}/next", {"step": "awaiting_payment"},
+                       form_url=url)
+    assert answer.status_code == 200
+    confirm = answer.get_data(as_text=True)
+    assert "Tell the seller that you have paid?" in confirm
+    assert 'name="confirmed" value="yes"' in confirm
+    assert _step(sale.sale.id) == "awaiting_payment"  # nothing happened yet
+    assert post_form(sale.alice_client, f"{url}/next", {"confirmed": "yes",
+                     "step": "awaiting_payment"}, form_url=url).status_code == 302
+    assert _step(sale.sale.id) == "paid"
+
+
+def test_a_stale_confirmation_takes_no_later_step_auc_7(sale):
+    """A confirmation posted twice, or from a page left open, does not take the buyer's next
+    step (receipt) once the seller has shipped."""
+    url = f"/auctions/sales/{sale.sale.id}"
+    paid = {"confirmed": "yes", "step": "awaiting_payment"}
+    post_form(sale.alice_client, f"{url}/next", paid, form_url=url)
+    post_form(sale.seller_client, f"{url}/next", {"confirmed": "yes", "step": "paid"},
+              form_url=url)
+    assert _step(sale.sale.id) == "shipped"
+    post_form(sale.alice_client, f"{url}/next", paid, form_url=url)
+    assert _step(sale.sale.id) == "shipped"
+
+
+def test_a_step_without_csrf_is_refused(sale):
+    url = f"/auctions/sales/{sale.sale.id}"
+    assert sale.alice_client.post(f"{url}/next", data={"confirmed": "yes"}).status_code == 400
+    assert _step(sale.sale.id) == "awaiting_payment"

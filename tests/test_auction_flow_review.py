@@ -46,7 +46,8 @@ def test_each_step_of_a_sale_is_told_to_the_party_whose_turn_it_is_auc_7(sale):
              (sale.seller_client, sale.alice, "sale_shipped", "has sent"),
              (sale.alice_client, sale.seller, "sale_completed", "the sale is complete"))
     for client, other, kind, words in steps:
-        assert post_form(client, f"{url}/next", {}, form_url=url).status_code == 302
+        assert post_form(client, f"{url}/next", {"confirmed": "yes"},
+                         form_url=url).status_code == 302
         notices = _notices(other, kind)
         assert len(notices) == 1
         assert words in notice_text(notices[0])
