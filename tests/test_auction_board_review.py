@@ -112,3 +112,51 @@ def test_a_step_without_csrf_is_refused(sale):
     url = f"/auctions/sales/{sale.sale.id}"
     assert sale.alice_client.post(f"{url}/next", data={"confirmed": "yes"}).status_code == 400
     assert _step(sale.sale.id) == "awaiting_payment"
+
+
+
+def _unsold_mail(seller, title):
+    from app.models import EmailMessage
+
+    mail = [one for one in db.session.scalars(select(EmailMessage).where(
+        EmailMessage.to_address == seller.email, EmailMessage.kind == "notice_unsold"))
+        if title in one.subject]
+    assert len(mail) == 1
+    return mail[0].body_text
+
+
+def _settle(app, auction):
+    from app.jobs import JOBS
+
+    JOBS["settle-auctions"](app, db.session.get(Auction, auction.id).ends_at
+                            + timedelta(seconds=1))
+
+
+@pytest.mark.parametrize("case, words", [
+    ("no_bids", "there were no bids."),
+    ("reserve", "the reserve price was not met."),
+    ("seller", "you ended it early, before the reserve was met."),
+    ("halted", "the moderators hung a STOP sign on it"),
+])
+def test_the_unsold_mail_says_why_the_auction_did_not_sell_auc_7(app, board, make_auction,
+                                                                  case, words):
+    """AUC-7, AUC-8, AUC-3: the seller's e-mail said "there were no bids, or the reserve was
+    not met" also when the seller had ended the auction early or a STOP sign had halted it;
+    it now gives the real reason."""
+    board.seller.locale = "en"
+    auction = make_auction(seller=board.seller, reserve_satang=1_000 * BAHT,
+                           title="พระผงสุพรรณ ไม่ได้ขาย")
+    if case != "no_bids":
+        bidding.place_bid(auction.id, board.alice, 500 * BAHT, proxy=False, now=utcnow())
+    if case == "halted":
+        auction.stop_sign = "under_review"
+    db.session.commit()
+    if case == "seller":
+        assert post_form(board.seller_client, f"/auctions/{auction.id}/end",
+                         {"confirmed": "yes"}, form_url=f"/auctions/{auction.id}"
+                         ).status_code == 302
+    else:
+        _settle(app, auction)
+    body = _unsold_mail(board.seller, auction.title)
+    assert words in body
+    assert "no bids, or the reserve" not in body
