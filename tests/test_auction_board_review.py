@@ -160,3 +160,22 @@ def test_the_unsold_mail_says_why_the_auction_did_not_sell_auc_7(app, board, mak
     body = _unsold_mail(board.seller, auction.title)
     assert words in body
     assert "no bids, or the reserve" not in body
+
+
+
+def test_ending_a_hidden_auction_is_not_found_for_others_cmp_3_auc_8(board):
+    """CMP-3: a hidden auction does not exist for anyone but its seller and moderators. Its
+    page answered 404, but the confirmed "end now" post answered 403, telling a member that
+    the auction exists."""
+    auction = board.auction
+    auction.hidden_at = utcnow()
+    db.session.commit()
+    token_page = "/auctions/"
+    for confirmed in ("", "yes"):
+        response = post_form(board.alice_client, f"/auctions/{auction.id}/end",
+                             {"confirmed": confirmed}, form_url=token_page)
+        assert response.status_code == 404
+    assert db.session.get(Auction, auction.id, populate_existing=True).ended_early is None
+    # The seller still may (the reserve is not met).
+    assert post_form(board.seller_client, f"/auctions/{auction.id}/end", {"confirmed": "yes"},
+                     form_url=f"/auctions/{auction.id}").status_code == 302

@@ -284,7 +284,7 @@ def end(auction_id):
             abort(400)
         return render_template("auctions/confirm_end.html", auction=auction, form=EmptyForm())
     auction = lock_auction(auction_id)
-    if auction is None:
+    if auction is None or not may_see(auction):  # hidden (CMP-3): not there, as on its page
         abort(404)
     if auction.seller_id != current_user.id:
         abort(403)
