@@ -179,3 +179,29 @@ def test_ending_a_hidden_auction_is_not_found_for_others_cmp_3_auc_8(board):
     # The seller still may (the reserve is not met).
     assert post_form(board.seller_client, f"/auctions/{auction.id}/end", {"confirmed": "yes"},
                      form_url=f"/auctions/{auction.id}").status_code == 302
+
+
+
+def test_a_moderator_posting_on_a_sale_is_told_why_not_auc_11(sale, moderator, client_for):
+    """AUC-11: moderators read a sale (a dispute) but only its parties write and rate. A
+    moderator's post of a message or a rating answered 422 with no error on the page; the
+    page now says why, and nothing is recorded."""
+    from app.models import Feedback, SaleMessage
+
+    mod = client_for(moderator)
+    url = f"/auctions/sales/{sale.sale.id}"
+    answer = post_form(mod, f"{url}/messages", {"body": "ขอดูหลักฐาน"}, form_url=url)
+    assert answer.status_code == 422
+    assert "Only the buyer and the seller can write here." in answer.get_data(as_text=True)
+    answer = post_form(mod, f"{url}/messages", {"body": "x"}, form_url=url,
+                       headers={"HX-Request": "true"})
+    assert answer.status_code == 422
+    assert "Only the buyer and the seller can write here." in answer.get_data(as_text=True)
+    answer = post_form(mod, f"{url}/feedback", {"rating": "negative", "comment": "?"},
+                       form_url=url)
+    assert answer.status_code == 422
+    assert "Only the buyer and the seller rate a sale." in answer.get_data(as_text=True)
+    answer = post_form(mod, f"{url}/feedback", {}, form_url=url)  # an empty form, too
+    assert "Only the buyer and the seller rate a sale." in answer.get_data(as_text=True)
+    assert db.session.scalars(select(SaleMessage)).all() == []
+    assert db.session.scalars(select(Feedback)).all() == []

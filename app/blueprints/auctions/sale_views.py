@@ -56,7 +56,9 @@ def message(sale_id):
     """Write to the other party of the sale (payment, address, shipping)."""
     sale = _sale_or_403(sale_id)
     form = MessageForm()
-    if form.validate_on_submit():
+    if sales.role_in(current_user, sale) is None:  # a moderator reads, and is told why not
+        form.form_errors.append(str(_l("Only the buyer and the seller can write here.")))
+    elif form.validate_on_submit():
         try:
             sale_messages.post(sale, current_user, form.body.data, now=utcnow())
             db.session.commit()
@@ -107,7 +109,9 @@ def feedback(sale_id):
     begin_immediate(db.session)  # one writer at a time: a double submit rates once
     sale = _sale_or_403(sale_id)
     form = FeedbackForm()
-    if form.validate_on_submit():
+    if sales.role_in(current_user, sale) is None:  # a moderator reads, and is told why not
+        form.form_errors.append(str(_l("Only the buyer and the seller rate a sale.")))
+    elif form.validate_on_submit():
         try:
             sales.leave_feedback(sale, current_user, form.rating.data, form.comment.data,
                                  now=utcnow())
