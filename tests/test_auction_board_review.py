@@ -205,3 +205,24 @@ def test_a_moderator_posting_on_a_sale_is_told_why_not_auc_11(sale, moderator, c
     assert "Only the buyer and the seller rate a sale." in answer.get_data(as_text=True)
     assert db.session.scalars(select(SaleMessage)).all() == []
     assert db.session.scalars(select(Feedback)).all() == []
+
+
+
+def test_bid_history_shows_times_to_the_second_in_bangkok_time_auc_8(board):
+    """AUC-8: late bids come seconds apart (and each moves the end); the history showed them
+    to the minute, so two bids in the same minute could not be told apart."""
+    from app.i18n import format_datetime
+
+    at = (utcnow() + timedelta(minutes=2)).replace(microsecond=0)
+    first = at.replace(second=7)
+    second = at.replace(second=41)
+    bidding.place_bid(board.auction.id, board.alice, 200 * BAHT, proxy=False, now=first)
+    db.session.commit()
+    bidding.place_bid(board.auction.id, board.bob, 300 * BAHT, proxy=False, now=second)
+    db.session.commit()
+    html = board.alice_client.get(f"/auctions/{board.auction.id}").get_data(as_text=True)
+    history = html.split("Bid history", 1)[1]
+    for moment in (first, second):
+        shown = format_datetime(moment, "en", seconds=True)
+        assert shown.endswith(f":{moment.second:02d}")
+        assert f">{shown}</time>" in history
