@@ -226,3 +226,58 @@ def test_bid_history_shows_times_to_the_second_in_bangkok_time_auc_8(board):
         shown = format_datetime(moment, "en", seconds=True)
         assert shown.endswith(f":{moment.second:02d}")
         assert f">{shown}</time>" in history
+
+
+def test_the_watchlist_and_the_sales_on_my_bids_are_paged_auc_10(app, board, make_auction,
+                                                                  monkeypatch):
+    """AUC-10: "My bids" listed every watched auction and every sale of the member at once,
+    with no limit (a busy collector's page grew with their whole history). Each list now
+    shows a page, with its own next and previous links."""
+    from app.blueprints.auctions import queries
+    from app.blueprints.auctions.watching import toggle_watch
+    from app.jobs import JOBS
+
+    monkeypatch.setattr(queries, "PAGE_SIZE", 2)
+    now = utcnow()
+    watched = [make_auction(seller=board.seller, title=f"เหรียญรุ่น {n}", duration_days=n)
+               for n in (1, 2, 3)]
+    for auction in watched:
+        toggle_watch(board.alice, auction, now)
+    won = [make_auction(seller=board.seller, title=f"ตะกรุด {n}") for n in range(3)]
+    db.session.commit()
+    for auction in won:
+        bidding.place_bid(auction.id, board.alice, 200 * BAHT, proxy=False, now=utcnow())
+        db.session.commit()
+    JOBS["settle-auctions"](app, now + timedelta(days=7, minutes=1))
+    assert len(db.session.scalars(select(Sale)).all()) == 3
+    first = board.alice_client.get("/auctions/mine").get_data(as_text=True)
+    watching = first.split('id="watching"', 1)[1].split('id="sales"', 1)[0]
+    assert _grid_titles(watching) == ["เหรียญรุ่น 1", "เหรียญรุ่น 2"]
+    assert "watched_page=2#watching" in watching
+    sales = first.split('id="sales"', 1)[1]
+    assert sales.count("/auctions/sales/") == 2 and "sales_page=2#sales" in sales
+    second = board.alice_client.get("/auctions/mine?watched_page=2&sales_page=2"
+                                    ).get_data(as_text=True)
+    watching = second.split('id="watching"', 1)[1].split('id="sales"', 1)[0]
+    assert _grid_titles(watching) == ["เหรียญรุ่น 3"]
+    assert "watched_page=1" in watching and "watched_page=3" not in watching
+    assert second.split('id="sales"', 1)[1].count("/auctions/sales/") == 1
+
+
+def test_the_watchlist_shows_running_auctions_before_ended_ones_auc_10(board, make_auction):
+    """Paged, the watchlist's first page went to the auctions that ended longest ago (it was
+    sorted by end alone): running auctions now come first, ending soonest, then ended ones,
+    latest first."""
+    from app.blueprints.auctions import queries
+    from app.blueprints.auctions.watching import toggle_watch
+
+    long_ago = make_auction(seller=board.seller, title="จบนานแล้ว", duration_days=1,
+                            now=utcnow() - timedelta(days=9))
+    lately = make_auction(seller=board.seller, title="เพิ่งจบ", duration_days=1,
+                          now=utcnow() - timedelta(days=2))
+    running = make_auction(seller=board.seller, title="ยังเปิดอยู่", duration_days=3)
+    for auction in (long_ago, lately, running, board.auction):
+        toggle_watch(board.alice, auction, utcnow())
+    db.session.commit()
+    shown = queries.watched(board.alice.id, utcnow())
+    assert [a.id for a in shown] == [running.id, board.auction.id, lately.id, long_ago.id]

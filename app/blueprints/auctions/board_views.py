@@ -43,10 +43,18 @@ def board():
 @bp.route("/mine")
 @login_required
 def my_bids():
-    """My bids: auctions I am bidding on, won and lost; auctions I sell; my watchlist."""
+    """My bids: auctions I am bidding on, won and lost; auctions I sell; my watchlist and my
+    sales, each paged on its own."""
     now = utcnow()
     active, won, lost = queries.my_bids(current_user.id, now)
+    size = queries.PAGE_SIZE
+    watched_page = int_arg("watched_page") or 1
+    sales_page = int_arg("sales_page") or 1
+    watched = queries.watched(current_user.id, now, offset=(watched_page - 1) * size,
+                              limit=size)
+    sales = queries.my_sales(current_user.id, offset=(sales_page - 1) * size, limit=size)
     return render_template("auctions/mine.html", now=now, active=active, won=won, lost=lost,
                            selling=queries.my_auctions(current_user.id),
-                           watched=queries.watched(current_user.id),
-                           sales=queries.my_sales(current_user.id))
+                           watched=watched[:size], watched_more=len(watched) > size,
+                           watched_page=watched_page, sales=sales[:size],
+                           sales_more=len(sales) > size, sales_page=sales_page)

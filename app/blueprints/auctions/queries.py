@@ -2,7 +2,7 @@
 from dataclasses import dataclass
 from functools import cache
 
-from sqlalchemy import and_, bindparam, exists, func, or_, select
+from sqlalchemy import and_, bindparam, case, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from app.blueprints.auctions.state import effective_winner
@@ -158,15 +158,23 @@ def sale_id(auction_id):
     return db.session.scalar(select(Sale.id).where(Sale.auction_id == auction_id))
 
 
-def my_sales(user_id):
-    """Sales where the member is buyer or seller, newest first."""
+def my_sales(user_id, *, offset=0, limit=PAGE_SIZE):
+    """Sales where the member is buyer or seller, newest first: a page of ``limit`` (and one
+    more, when there is a next page)."""
     return db.session.scalars(select(Sale).where(or_(
         Sale.buyer_id == user_id, Sale.seller_id == user_id))
-        .options(selectinload(Sale.auction)).order_by(Sale.created_at.desc())).all()
+        .options(selectinload(Sale.auction))
+        .order_by(Sale.created_at.desc(), Sale.id.desc()).offset(offset).limit(limit + 1)).all()
 
 
-def watched(user_id):
-    """Auctions the member watches, ending soonest first."""
+def watched(user_id, now, *, offset=0, limit=PAGE_SIZE):
+    """Auctions the member watches: running ones ending soonest first, then ended ones, the
+    latest first (paged, the oldest ended ones would fill the first page); a page of
+    ``limit`` (and one more, when there is a next page)."""
+    running = Auction.ends_at > now
     return _cards(select(Auction).join(AuctionWatch, and_(
         AuctionWatch.auction_id == Auction.id, AuctionWatch.user_id == user_id))
-        .where(Auction.hidden_at.is_(None)).order_by(Auction.ends_at))
+        .where(Auction.hidden_at.is_(None))
+        .order_by(case((running, 0), else_=1), case((running, Auction.ends_at)),
+                  Auction.ends_at.desc(), Auction.id)
+        .offset(offset).limit(limit + 1))
