@@ -23,8 +23,8 @@ from app.htmx import render_page_or_fragment, wants_fragment
 from app.i18n import current_language
 from app.live import bus, stream_slots
 from app.live.sse import Wait, sse_event, sse_response
-from app.models import Auction, AuctionPhoto, Sale
-from sqlalchemy import or_, select
+from app.models import Auction, AuctionPhoto
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 from app.money import satang_to_input
@@ -69,14 +69,12 @@ def page_context(auction, now, form=None):
 
 
 def _sale_for(auction, viewer):
-    """The sale's id when ``viewer`` bought or sold this auction (its page leads there: the
-    payment and delivery steps and the feedback live on it), else None."""
-    if viewer is None or auction.settled_at is None or viewer not in (
-            auction.seller_id, auction.leader_id):
+    """The sale's id when ``viewer`` sold this auction (its page leads there: the payment and
+    delivery steps and the feedback live on it), else None. The buyer's way there is in the
+    live panel, beside "You won this auction"."""
+    if viewer is None or auction.settled_at is None or viewer != auction.seller_id:
         return None
-    return db.session.scalar(select(Sale.id).where(Sale.auction_id == auction.id,
-                                                   or_(Sale.buyer_id == viewer,
-                                                       Sale.seller_id == viewer)))
+    return queries.sale_id(auction.id)
 
 
 @bp.route("/<int:auction_id>")
@@ -286,7 +284,7 @@ def end(auction_id):
             abort(400)
         return render_template("auctions/confirm_end.html", auction=auction, form=EmptyForm())
     auction = lock_auction(auction_id)
-    if auction is None:
+    if auction is None or not may_see(auction):  # hidden (CMP-3): not there, as on its page
         abort(404)
     if auction.seller_id != current_user.id:
         abort(403)

@@ -53,9 +53,13 @@ def can_advance(user, sale):
     return step is not None and role_in(user, sale) == step[0]
 
 
-def advance(sale, user, *, now):
+def advance(sale, user, *, now, step=None):
     """Take the sale's next step (paid, shipped, received); each step counts as progress, and
-    the other party is told (in the site and by e-mail), since the next move is theirs."""
+    the other party is told (in the site and by e-mail), since the next move is theirs.
+    ``step`` is the stage the member confirmed from: a stale confirmation (a form posted
+    twice, a page left open) does not take a later step."""
+    if step is not None and step != sale.step:
+        raise AuctionError(_l("The sale has moved on since: check its stage below."))
     if not can_advance(user, sale):
         raise AuctionError(_l("This step is not yours to take at this stage of the sale."))
     sale.step = NEXT_STEP[sale.step][1]
