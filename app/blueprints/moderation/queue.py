@@ -38,11 +38,12 @@ KIND_LABELS = {
 
 #: Decisions the site takes itself when a case is settled elsewhere (an explanation or lift
 #: request closed because its sign was replaced or taken down on the item's page, an appeal
-#: because its sanction was lifted).
+#: because its sanction was lifted, a "shop with fakes" because the shop was closed).
 SYSTEM_DECISIONS = {
     "sign_replaced": _l("Closed: the sign was replaced"),
     "sign_ended": _l("Closed: the sign was taken down"),
     "sanction_lifted": _l("Closed: the sanction was lifted"),
+    "shop_closed": _l("Closed: the shop was closed"),
 }
 
 
