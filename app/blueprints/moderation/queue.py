@@ -286,9 +286,11 @@ def close_open_items(target_type, target_id, moderator, decision, *, now, kinds=
         close_item(item, moderator, decision, now=now, ip=ip)
 
 
-def open_counts():
-    """``{kind: number of open items}`` for the navigation."""
+def open_counts(viewer_id):
+    """``{kind: number of open items}`` for the navigation of moderator ``viewer_id``: only
+    the items they can see (:func:`seen_by`), or the count would tell a moderator that an
+    IP-address request about them is waiting (CMP-6)."""
     rows = db.session.execute(select(ReviewItem.kind, func.count(ReviewItem.id))
-                              .where(ReviewItem.status == "open")
+                              .where(ReviewItem.status == "open", seen_by(viewer_id))
                               .group_by(ReviewItem.kind)).all()
     return {kind: count for kind, count in rows}
