@@ -3,12 +3,13 @@ public board (MOD-3), and the moderators' decisions on them from the queue."""
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.blueprints.moderation import queue, responses, signs
 from app.blueprints.moderation.errors import ModerationError
 from app.database import utcnow
 from app.extensions import db
+from app.i18n import format_datetime
 from app.models import (BoardPost, EvidenceFile, LiftRequest, Listing, Notification,
                         ReviewItem, StopSign)
 from tests.conftest import post_form
@@ -233,3 +234,34 @@ def test_ready_made_reasons_read_in_the_readers_language_mod_1_mod_3(app, make_m
                     "— and my own words.", now=utcnow())
     db.session.commit()
     assert "my own words" in reader.get(f"/listings/{own.id}").get_data(as_text=True)
+
+
+def test_a_refused_lift_request_is_not_repeated_at_once_on_the_board_mod_3(signed, client_for):
+    """MOD-3 (found in review): after the moderators keep the sign, the owner cannot post a new
+    lift request about the item at once (each is a public post on "STOP lift requests"); the
+    page says when they may ask again and points new evidence to an explanation (MOD-4)."""
+    sign, _listing, owner, moderator = signed
+    refused_on = utcnow() - timedelta(days=1)
+    responses.file_lift_request(sign, owner, "Please reconsider it.", now=refused_on)
+    item = queue.open_item_for("lift_request", "sign", sign.id)
+    queue.decide(item, moderator, "keep", {"reason": "Still a copy."}, now=refused_on)
+    db.session.commit()
+    with pytest.raises(ModerationError, match="refused your last lift request"):
+        responses.file_lift_request(sign, owner, "Please look again.", now=utcnow())
+    client = client_for(owner)
+    response = post_form(client, f"/moderation/signs/{sign.id}/lift",
+                         {"body": "Please look again, again."})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "You may ask again from" in html and "send it as an explanation" in html
+    assert f"/moderation/signs/{sign.id}/explain" in html
+    assert db.session.scalar(select(func.count(BoardPost.id)).where(
+        BoardPost.board == "lift-requests")) == 1
+    assert responses.lift_possible_at(sign) == refused_on + responses.ASK_AGAIN_AFTER
+    record = client.get("/moderation/me").get_data(as_text=True)
+    assert format_datetime(refused_on + responses.ASK_AGAIN_AFTER, "en") in record
+    later = refused_on + responses.ASK_AGAIN_AFTER
+    responses.file_lift_request(sign, owner, "A month on, please look again.", now=later)
+    db.session.commit()
+    assert db.session.scalar(select(func.count(BoardPost.id)).where(
+        BoardPost.board == "lift-requests")) == 2

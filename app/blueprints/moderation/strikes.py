@@ -184,6 +184,11 @@ def _close_shop(item, moderator, form, *, now, ip=""):
     if shop is None:
         raise ModerationError(_l("This shop no longer exists."))
     note = _note(form)
+    if shop.status == "closed":  # closed meanwhile (a closure sanction): nothing to do
+        queue.close_item(item, moderator, "shop_closed", note, now=now, ip=ip)
+        return _l("This shop was already closed; nothing changed and its owner was not told "
+                  "again.")
+    queue.close_item(item, moderator, "close", note, now=now, ip=ip)
     before = shop_services.close_shop(shop, now)
     notify_about(shop.owner, "shop_closed", target_type="shop", target_id=shop.id,
                  facts={"name": shop.name, "note": note}, now=now)
