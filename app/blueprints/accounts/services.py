@@ -332,16 +332,25 @@ def set_restrictions(user, *, suspended_until, closed_at, now):
     db.session.flush()
 
 
-def rename_member(user, new_name, *, now, by=None):
-    """A moderator renames an inappropriate display name (ACC-2); the new name is checked and
-    kept unique exactly as at registration. Like sanctions, a moderator's or an admin's name
-    is changed only by an admin (``by``); a deleted account's name stays as it is."""
+def rename_refusal(user, by=None):
+    """Why ``by`` may not rename ``user`` (a message), or None when they may: a deleted
+    account's name stays as it is, and, like sanctions, a moderator's or an admin's name is
+    changed only by an admin (or by themselves)."""
     from app.models.accounts import TOMBSTONE_NAME
 
     if user._display_name == TOMBSTONE_NAME.format(id=user.id):
-        raise AccountError(_l("A deleted account's name cannot be changed."))
+        return _l("A deleted account's name cannot be changed.")
     if by is not None and by.id != user.id and user.role != "member" and by.role != "admin":
-        raise AccountError(_l("Only an admin can rename a moderator or an admin."))
+        return _l("Only an admin can rename a moderator or an admin.")
+    return None
+
+
+def rename_member(user, new_name, *, now, by=None):
+    """A moderator renames an inappropriate display name (ACC-2); the new name is checked and
+    kept unique exactly as at registration, unless :func:`rename_refusal` says no."""
+    refusal = rename_refusal(user, by)
+    if refusal is not None:
+        raise AccountError(refusal)
     display_name = clean_display_name(new_name, allow_reserved=user.role != "member")
     key = display_name_key(display_name)
     if key != user.display_name_key and db.session.scalar(
