@@ -187,7 +187,8 @@ def profile():
 @bp.route("/account/password", methods=["POST"])
 @login_required
 def change_password():
-    """Change the password; other sessions of the member end."""
+    """Change the password; other sessions of the member end. The same form sent again (a
+    double tap) lands on the same success (the service recognises it)."""
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
