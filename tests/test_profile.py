@@ -1,4 +1,5 @@
 """The profile page: a member sees and edits their own details, nobody else's."""
+import pytest
 from sqlalchemy import select
 
 from app.extensions import db
@@ -73,6 +74,67 @@ def test_change_password_needs_the_current_one(client, make_member, login):
         "current_password": "wrong-password-1", "password": "lotus-temple-bell-77",
         "password_confirm": "lotus-temple-bell-77"}, form_url="/account")
     assert response.status_code == 422
+
+
+NEW_PASSWORD = "lotus-temple-bell-77"
+
+
+def _password_form(client):
+    """The change-password form as the profile page sends it (its CSRF token included)."""
+    from tests.conftest import csrf_from
+
+    token = csrf_from(client.get("/account").get_data(as_text=True))
+    return {"csrf_token": token, "current_password": PASSWORD, "password": NEW_PASSWORD,
+            "password_confirm": NEW_PASSWORD}
+
+
+def test_change_password_form_sent_twice_lands_on_the_same_success(app, client, make_member,
+                                                                    login):
+    """A double tap sends the form twice: the second answer is the first one's success (not
+    "current password incorrect"), and nothing is done twice (one notice e-mail)."""
+    from app.models import EmailMessage
+
+    member = make_member()
+    login(member.email)
+    form = _password_form(client)
+    first = client.post("/account/password", data=form)
+    second = client.post("/account/password", data=form)
+    assert first.status_code == second.status_code == 302
+    assert second.headers["Location"] == first.headers["Location"]
+    page = client.get("/account").get_data(as_text=True)
+    assert "incorrect" not in page and "ไม่ถูกต้อง" not in page
+    assert page.count("alert--success") >= 1
+    assert db.session.scalar(select(User.password_changed_at).where(User.id == member.id))
+    notices = db.session.scalars(select(EmailMessage).where(
+        EmailMessage.to_address == member.email, EmailMessage.kind == "password_changed")).all()
+    assert len(notices) == 1
+    assert login(member.email, password=NEW_PASSWORD, target=app.test_client()
+                 ).status_code == 302
+
+
+def test_change_password_check_is_not_weakened_by_the_repeat(client, make_member, login):
+    """Right after a change, a wrong current password is still refused unless the form's new
+    password is the one now in force; and only for a short while after the change."""
+    from datetime import timedelta
+
+    from app.blueprints.accounts import services
+    from app.database import utcnow
+
+    member = make_member()
+    login(member.email)
+    assert client.post("/account/password", data=_password_form(client)).status_code == 302
+    guess = _password_form(client)
+    guess.update(current_password="wrong-password-1", password="another-guess-12",
+                 password_confirm="another-guess-12")
+    assert client.post("/account/password", data=guess).status_code == 422
+    user = db.session.get(User, member.id)
+    with pytest.raises(services.WrongCurrentPassword):
+        services.change_password(user, "wrong-password-1", NEW_PASSWORD, keep_token=None,
+                                 now=utcnow() + timedelta(
+                                     seconds=services.PASSWORD_REPEAT_SECONDS + 1))
+    with pytest.raises(services.WrongCurrentPassword):  # never before a first change
+        services.change_password(make_member(), "wrong-password-1", PASSWORD, keep_token=None,
+                                 now=utcnow())
 
 
 def test_public_member_page_shows_display_name_not_email_acc_2(client, make_member):

@@ -96,6 +96,22 @@ def test_user_text_is_escaped_everywhere_it_is_shown(app, client, make_member, l
         assert "&lt;img src=x onerror=alert(1)&gt;" in html
 
 
+def test_a_name_in_a_flashed_message_is_escaped(app, make_member, make_shop, login):
+    """A translated notice that names a shop (any characters are allowed in a shop name) is
+    shown escaped after the redirect: the admin who sets the shop's plan gets text, not the
+    owner's markup. (Lazily translated strings count as safe HTML to Jinja.)"""
+    shop = make_shop(name='<a href="//evil.example">Log in again</a>', plan="starter")
+    admin = make_member(role="admin")
+    client = app.test_client()
+    login(admin.email, target=client)
+    url = f"/shops/{shop.slug}/plan"
+    response = post_form(client, url, {"plan": "premium"}, form_url=f"/shops/{shop.slug}",
+                         follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert "&lt;a href=&#34;//evil.example&#34;&gt;Log in again&lt;/a&gt;" in html
+    assert '<a href="//evil.example">' not in html
+
+
 @pytest.mark.parametrize("status", [400, 403, 404, 405, 413, 429, 500])
 def test_error_pages_exist_in_both_languages_and_leak_nothing(make_app, status):
     app = make_app()

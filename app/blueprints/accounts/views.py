@@ -201,7 +201,9 @@ def profile():
 @_limit("RATELIMIT_LOGIN")
 def change_password():
     """Change the password; other sessions of the member end. Limited like the log-in form,
-    since a wrong current password tells whoever holds the session a guess was wrong."""
+    since a wrong current password tells whoever holds the session a guess was wrong. The
+    same form sent again (a double tap) lands on the same success (the service recognises
+    it)."""
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
