@@ -1,6 +1,6 @@
 """The security baseline every response gets: strict headers, cookies that are Secure whenever
 the request came over HTTPS, and no caching of pages that belong to one member."""
-from flask import get_flashed_messages, request
+from flask import request
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
 
@@ -44,22 +44,11 @@ def add_security_headers(response):
     return response
 
 
-def plain_flashed_messages(with_categories=False, category_filter=()):
-    """Flashed messages as plain text, so templates escape them. A lazily translated message
-    (``_l(...)``) counts as safe HTML to Jinja (flask_babel's LazyString has ``__html__``),
-    and the session stores it as Markup, so a shop's or a member's name put into one
-    ("%(shop)s is now on the … plan.") would reach the page as HTML."""
-    messages = get_flashed_messages(with_categories, category_filter)
-    if with_categories:
-        return [(category, str(message)) for category, message in messages]
-    return [str(message) for message in messages]
-
-
 def init_security(app):
-    """Install the session interface, the proxy fix (if configured), the header hook and
-    flashed messages that templates escape."""
+    """Install the session interface, the proxy fix (if configured) and the header hook.
+    (A name put into a flashed notice is escaped by app.i18n's ``__html__`` for lazy
+    messages, before the session stores the notice as Markup.)"""
     app.session_interface = TalatSessionInterface()
-    app.jinja_env.globals["get_flashed_messages"] = plain_flashed_messages
     hops = app.config.get("PROXY_FIX_HOPS", 0)
     if hops:
         from werkzeug.middleware.proxy_fix import ProxyFix
