@@ -45,6 +45,7 @@ def _member_page(member, status=200, sanction_form=None, rename_form=None):
         sanction_form=sanction_form or _sanction_form(blank=True),
         rename_form=rename_form or RenameForm(formdata=None), lift_form=LiftForm(formdata=None),
         rename_refusal=rename_refusal(member, current_user),
+        sanction_refusal=sanctions.sanction_refusal(member, current_user),
         now=utcnow(), is_active=sanctions.is_active,
         appeal_of=appeals.appeals_by_sanction([s.id for s in own]).get), status
 

@@ -161,6 +161,17 @@ def _duration(sanction):
     return "once"
 
 
+def sanction_refusal(user, moderator):
+    """Why ``moderator`` may not sanction ``user`` (a message), or None when they may. Staff
+    answer to the level above: only an admin sanctions a moderator, and an admin is first
+    made a member by another admin."""
+    if moderator.id == user.id:
+        return _l("You cannot sanction yourself.")
+    if user.role == "admin" or (user.role == "moderator" and moderator.role != "admin"):
+        return _l("Only an admin can sanction a moderator, and admins cannot be sanctioned.")
+    return None
+
+
 def impose(user, kind, moderator, *, rule, facts, now, ends_at=None, fine_satang=None,
            limits="", ip="", automatic=False):
     """Impose a MOD-8 sanction on ``user`` with its effects, an audit entry and a notice.
@@ -168,13 +179,9 @@ def impose(user, kind, moderator, *, rule, facts, now, ends_at=None, fine_satang
     Raises :class:`ModerationError` for a missing rule, facts, end or amount."""
     from app.i18n import format_datetime
 
-    if moderator is not None and moderator.id == user.id:
-        raise ModerationError(_l("You cannot sanction yourself."))
-    if user.role == "admin" or (user.role == "moderator" and moderator.role != "admin"):
-        # Staff answer to the level above: only an admin sanctions a moderator, and an admin
-        # is first made a member by another admin.
-        raise ModerationError(_l("Only an admin can sanction a moderator, and admins cannot "
-                                 "be sanctioned."))
+    refusal = sanction_refusal(user, moderator)
+    if refusal is not None:
+        raise ModerationError(refusal)
     rule, facts, ends_at, fine_satang, limits = _clean(kind, rule, facts, ends_at, fine_satang,
                                                        limits, now)
     sanction = Sanction(user_id=user.id, kind=kind, rule=rule, facts=facts, starts_at=now,
