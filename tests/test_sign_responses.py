@@ -144,6 +144,37 @@ def test_lift_request_only_for_fake_mod_3(make_member, make_listing):
         responses.file_lift_request(sign, listing.shop.owner, "Please lift.", now=utcnow())
 
 
+@pytest.mark.parametrize("basis, says", [
+    ("expert", "rests on the verdict of Amulet association, which prevails"),
+    ("site_final", "rests on the site's final decision"),
+])
+def test_a_fake_sign_on_an_expert_verdict_is_not_lifted_on_request_mod_5(
+        basis, says, make_member, make_listing, client_for):
+    """MOD-5, MOD-6 (found in review): a FAKE sign resting on the expert body's verdict (which
+    prevails) or the site's final decision took lift requests, posted on the public board,
+    that moderators could not grant. The owner is told so, and pointed to an explanation;
+    the sign box offers no lift request."""
+    moderator = make_member(role="moderator")
+    listing = make_listing()
+    sign = signs.hang_sign("listing", listing.id, "fake", moderator, "A copy.",
+                           now=utcnow() - timedelta(days=8), decision_basis=basis,
+                           expert_body="Amulet association" if basis == "expert" else "",
+                           expert_verdict="Not genuine: the mould differs.")
+    db.session.commit()
+    owner = listing.shop.owner
+    with pytest.raises(ModerationError, match=says):
+        responses.file_lift_request(sign, owner, "Please lift it now.", now=utcnow())
+    client = client_for(owner)
+    page = client.get(f"/moderation/signs/{sign.id}/lift").get_data(as_text=True)
+    assert says in page.replace("&#39;", "'") and 'name="body"' not in page
+    assert f"/moderation/signs/{sign.id}/explain" in page
+    item_page = client.get(f"/listings/{listing.id}").get_data(as_text=True)
+    assert f"/moderation/signs/{sign.id}/lift" not in item_page
+    assert f"/moderation/signs/{sign.id}/explain" in item_page
+    assert db.session.scalar(select(func.count(BoardPost.id)).where(
+        BoardPost.board == "lift-requests")) == 0
+
+
 def test_keeping_the_sign_tells_the_owner_mod_3(signed):
     """MOD-3: moderators may keep the sign; the owner is told."""
     sign, listing, owner, moderator = signed

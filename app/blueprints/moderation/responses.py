@@ -118,6 +118,13 @@ def lift_refusal(sign, now):
     """Why a lift request on ``sign`` is not possible now, or None (MOD-3)."""
     if sign.kind != signs.FAKE:
         return _l("Only a FAKE sign is lifted on request; for this sign, send an explanation.")
+    if sign.decision_basis == "expert":
+        return _l("This FAKE sign rests on the verdict of %(body)s, which prevails: it is not "
+                  "lifted on request. If the expert body has given a new verdict, send it in an "
+                  "explanation.", body=sign.expert_body)
+    if not sign.liftable_on_request:
+        return _l("This FAKE sign rests on the site's final decision: it is not lifted on "
+                  "request. If you have new evidence, send it in an explanation.")
     if queue.open_item_for("lift_request", "sign", sign.id) is not None:
         return _l("Your lift request is already waiting for the moderators.")
     key = (sign.target_type, sign.target_id)
