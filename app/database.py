@@ -3,7 +3,7 @@ and side effects that run only after a successful commit."""
 from datetime import datetime, timezone
 
 from flask import current_app, has_request_context, request
-from sqlalchemy import DateTime, event, inspect
+from sqlalchemy import DateTime, event, inspect, text
 from sqlalchemy.orm import Session, scoped_session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.types import TypeDecorator
@@ -81,6 +81,15 @@ def _request_mode():
     if has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS"):
         return "IMMEDIATE"
     return ""
+
+
+def one_at_a_time(session, key):
+    """Until the session's transaction ends, other transactions asking with the same ``key``
+    wait: a form sent twice at once then finds what the first one wrote. PostgreSQL: a
+    transaction-level advisory lock on the key's hash. SQLite: nothing to do, since requests
+    that write start as the one writer (:func:`begin_immediate`)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": key})
 
 
 def begin_immediate(session):

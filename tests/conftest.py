@@ -7,7 +7,7 @@ connection then fails the run instead of skipping.
 import contextvars
 import os
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -393,3 +393,20 @@ def board(make_member, make_auction, client_for):
     return SimpleNamespace(seller=seller, alice=alice, bob=bob, auction=auction,
                            seller_client=client_for(seller), alice_client=client_for(alice),
                            bob_client=client_for(bob))
+
+
+@pytest.fixture
+def sale(app, board):
+    """:func:`board` after Alice won Seller's auction at ฿500 (settled by the job); the sale
+    as ``board.sale`` and its page as ``board.url``."""
+    from app.blueprints.auctions import bidding
+    from app.jobs import JOBS
+    from app.models import Auction, Sale
+
+    bidding.place_bid(board.auction.id, board.alice, 50_000, proxy=False, now=utcnow())
+    db.session.commit()
+    auction = db.session.get(Auction, board.auction.id)
+    JOBS["settle-auctions"](app, auction.ends_at + timedelta(seconds=1))
+    board.sale = db.session.scalar(sa.select(Sale))
+    board.url = f"/auctions/sales/{board.sale.id}"
+    return board

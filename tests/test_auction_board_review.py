@@ -58,17 +58,6 @@ def test_a_hidden_scheduled_auction_is_not_listed_cmp_3(board, make_auction, cli
 
 
 
-@pytest.fixture
-def sale(app, board):
-    """Alice won Seller's auction at ฿500."""
-    from app.jobs import JOBS
-
-    bidding.place_bid(board.auction.id, board.alice, 500 * BAHT, proxy=False, now=utcnow())
-    db.session.commit()
-    auction = db.session.get(Auction, board.auction.id)
-    JOBS["settle-auctions"](app, auction.ends_at + timedelta(seconds=1))
-    board.sale = db.session.scalar(select(Sale))
-    return board
 
 
 def _step(sale_id):

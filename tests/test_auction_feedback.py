@@ -6,12 +6,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from app.blueprints.auctions import bidding, sales
+from app.blueprints.auctions import sales
 from app.blueprints.auctions.errors import AuctionError
 from app.database import utcnow
 from app.extensions import db
 from app.jobs import JOBS
-from app.models import Auction, Feedback, Sale
+from app.models import Feedback, Sale
 from tests.conftest import post_form
 
 BAHT = 100
@@ -20,15 +20,6 @@ BAHT = 100
 pytestmark = pytest.mark.usefixtures("english")
 
 
-@pytest.fixture
-def sale(app, board):
-    """Alice won Seller's auction at ฿500."""
-    bidding.place_bid(board.auction.id, board.alice, 500 * BAHT, proxy=False, now=utcnow())
-    db.session.commit()
-    auction = db.session.get(Auction, board.auction.id)
-    JOBS["settle-auctions"](app, auction.ends_at + timedelta(seconds=1))
-    board.sale = db.session.scalar(select(Sale))
-    return board
 
 
 def test_buyer_and_seller_move_the_sale_along_in_turn_auc_7(sale):

@@ -6,7 +6,6 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from app.blueprints.auctions import bidding
 from app.database import utcnow
 from app.extensions import db
 from app.jobs import JOBS
@@ -20,15 +19,6 @@ BAHT = 100
 pytestmark = pytest.mark.usefixtures("english")
 
 
-@pytest.fixture
-def sale(app, board):
-    """Alice won Seller's auction at ฿500."""
-    bidding.place_bid(board.auction.id, board.alice, 500 * BAHT, proxy=False, now=utcnow())
-    db.session.commit()
-    auction = db.session.get(Auction, board.auction.id)
-    JOBS["settle-auctions"](app, auction.ends_at + timedelta(seconds=1))
-    board.sale = db.session.scalar(select(Sale))
-    return board
 
 
 def _notices(user, kind):

@@ -6,11 +6,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from app.blueprints.auctions import bidding
 from app.database import utcnow
 from app.extensions import db
-from app.jobs import JOBS
-from app.models import Auction, EmailMessage, Notification, Sale, SaleMessage
+from app.models import EmailMessage, Notification, SaleMessage
 from tests.conftest import post_form
 
 pytestmark = pytest.mark.usefixtures("english")
@@ -18,16 +16,6 @@ pytestmark = pytest.mark.usefixtures("english")
 HOSTILE = '<script>alert("x")</script>'
 
 
-@pytest.fixture
-def sale(app, board):
-    """Alice won Seller's auction at ฿500."""
-    bidding.place_bid(board.auction.id, board.alice, 50_000, proxy=False, now=utcnow())
-    db.session.commit()
-    auction = db.session.get(Auction, board.auction.id)
-    JOBS["settle-auctions"](app, auction.ends_at + timedelta(seconds=1))
-    board.sale = db.session.scalar(select(Sale))
-    board.url = f"/auctions/sales/{board.sale.id}"
-    return board
 
 
 def write(client, sale, body, **kwargs):

@@ -11,7 +11,7 @@ import secrets
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from app.blueprints.complaints import clock, repeat
 from app.blueprints.complaints.errors import AlreadyFiled, ComplaintError
@@ -19,6 +19,7 @@ from app.blueprints.complaints.evidence import store_evidence
 from app.blueprints.complaints.outcome import status_url
 from app.blueprints.complaints.targets import resolve_targets
 from app.blueprints.moderation import queue
+from app.database import one_at_a_time
 from app.extensions import db
 from app.mail import queue_mail
 from app.models.complaints import (COMPLAINANT_ROLES, COMPLAINT_KINDS, Complaint,
@@ -88,15 +89,6 @@ def _clean(data):
     return values
 
 
-def _one_filing_at_a_time(email):
-    """Filings from one e-mail address run one after the other, so a form sent twice at
-    once finds the first (PostgreSQL: a transaction lock on the address; SQLite requests
-    that write already start as the one writer)."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
-                           {"key": f"complaint:{email}"})
-
-
 def _already_filed(values, targets, now):
     """The complaint filed within ``RESEND_WINDOW`` with the same e-mail, name, kind and text
     about the same pages, or None."""
@@ -119,7 +111,9 @@ def file_complaint(data, files, *, complainant=None, now, ip="", locale="th"):
     values = _clean(data)
     repeat.check_may_complain(values["email"], now)
     targets = resolve_targets(data.get("urls") or [], viewer=complainant, now=now)
-    _one_filing_at_a_time(values["email"])
+    # Filings from one address run one after the other: a form sent twice at once finds
+    # the first.
+    one_at_a_time(db.session, f"complaint:{values['email']}")
     existing = _already_filed(values, targets, now)
     if existing is not None:
         raise AlreadyFiled(existing)

@@ -5,7 +5,7 @@ The request becomes an ``ip_request`` item in the review queue; nothing is relea
 """
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, text
+from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
@@ -13,6 +13,7 @@ from app.blueprints.accounts.services import display_name_key
 from app.blueprints.complaints.targets import NotOnTalat, site_path
 from app.blueprints.ip_requests.errors import AlreadyWaiting, IpRequestError
 from app.blueprints.moderation import queue
+from app.database import one_at_a_time
 from app.extensions import db
 from app.i18n import bangkok_today
 from app.models import Auction, IpRequest, Listing, User
@@ -89,15 +90,6 @@ def _clean(value, low, high, field, label):
     return value
 
 
-def _one_filing_at_a_time(requester):
-    """A member's filings run one after the other, so the same form sent twice at once finds
-    the first request waiting (PostgreSQL: a transaction lock on the member; SQLite requests
-    that write already start as the one writer)."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
-                           {"key": f"ip_request:{requester.id}"})
-
-
 def file_request(requester, data, report, *, now):
     """File a request. ``data`` has ``accused``, ``item_url``, ``case_number``,
     ``police_station``, ``incident_date`` (a date) and ``description``; ``report`` is
@@ -122,7 +114,9 @@ def file_request(requester, data, report, *, now):
     if not content:
         raise IpRequestError(_l("Attach the police report (a photo or a PDF): without it we "
                                 "cannot accept the request."), field="police_report")
-    _one_filing_at_a_time(requester)
+    # A member's filings run one after the other: the same form sent twice at once finds
+    # the first request waiting.
+    one_at_a_time(db.session, f"ip_request:{requester.id}")
     waiting = db.session.scalar(select(IpRequest).where(
         IpRequest.requester_id == requester.id, IpRequest.accused_id == accused.id,
         IpRequest.status == "pending").limit(1))
