@@ -20,14 +20,29 @@ def plan_lifting(shop, attribute, current):
     return None
 
 
+def lock_shop(shop):
+    """Hold the shop's row until the transaction ends, so that two posts at once cannot both
+    see room under a plan limit and both be added. PostgreSQL: SELECT ... FOR UPDATE (an
+    admin changing the plan waits too); SQLite: a POST's transaction is already the one writer
+    (BEGIN IMMEDIATE, see app.database)."""
+    db.session.refresh(shop, with_for_update=True)
+
+
 def counted_listings(shop):
     """Listings that count against the plan: every one not deleted."""
     return db.session.scalar(select(func.count(Listing.id)).where(
         Listing.shop_id == shop.id, Listing.status != "deleted"))
 
 
+def counted_staff(shop):
+    """Staff members of the shop (the owner is not one)."""
+    return db.session.scalar(select(func.count(ShopStaff.id)).where(ShopStaff.shop_id == shop.id))
+
+
 def check_listing_limit(shop):
-    """Raise :class:`PlanLimitReached` if the shop may not post another listing."""
+    """Raise :class:`PlanLimitReached` if the shop may not post another listing. Locks the
+    shop (:func:`lock_shop`) until the caller's commit."""
+    lock_shop(shop)
     limit = shop.plan_limits.max_listings
     if counted_listings(shop) < limit:
         return
@@ -43,10 +58,11 @@ def check_listing_limit(shop):
 
 
 def check_staff_limit(shop):
-    """Raise :class:`PlanLimitReached` if the shop may not add another staff member."""
+    """Raise :class:`PlanLimitReached` if the shop may not add another staff member. Locks the
+    shop (:func:`lock_shop`) until the caller's commit."""
+    lock_shop(shop)
     limit = shop.plan_limits.max_staff
-    count = db.session.scalar(select(func.count(ShopStaff.id)).where(ShopStaff.shop_id == shop.id))
-    if count < limit:
+    if counted_staff(shop) < limit:
         return
     upgrade = plan_lifting(shop, "max_staff", limit)
     if upgrade:
