@@ -45,16 +45,15 @@ def can_run_shop(user, shop):
 
 
 def can_manage_listings(user, shop):
-    """The owner and the shop's staff post and edit its listings (SHOP-1)."""
+    """The owner and the shop's staff post and edit its listings (SHOP-1); staff beyond what
+    the shop's plan allows (the newest, after a move to a smaller plan) may not (SHOP-2)."""
     if not is_member(user):
         return False
     if shop.owner_id == user.id:
         return True
-    from app.extensions import db
-    from app.models import ShopStaff
+    from app.blueprints.shops.plans import staff_within_plan
 
-    return db.session.query(ShopStaff.id).filter_by(shop_id=shop.id, user_id=user.id).first() \
-        is not None
+    return user.id in staff_within_plan(shop)
 
 
 def require(predicate):

@@ -6,10 +6,16 @@ from app.blueprints.shops.errors import PlanLimitReached
 from app.extensions import db
 from app.models import Listing, ShopStaff
 from app.models.shops import PLAN_ORDER, PLANS
+from app.notifications import TEXTS, register_labels
 
 PLAN_NAMES = {"starter": _l("Starter"), "standard": _l("Standard"),
               "professional": _l("Professional"), "premium": _l("Premium"),
               "premium_plus": _l("Premium Plus")}
+register_labels("plan", PLAN_NAMES)
+TEXTS["staff_over_plan"] = _l(
+    "Your shop “%(shop)s” is now on the %(plan)s plan, which allows %(n)s staff members. "
+    "Your %(over)s newest staff members cannot manage listings until the plan allows them "
+    "again or you remove others. See your staff page.")
 
 
 def plan_lifting(shop, attribute, current):
@@ -37,6 +43,14 @@ def counted_listings(shop):
 def counted_staff(shop):
     """Staff members of the shop (the owner is not one)."""
     return db.session.scalar(select(func.count(ShopStaff.id)).where(ShopStaff.shop_id == shop.id))
+
+
+def staff_within_plan(shop):
+    """User ids of the staff the plan allows: the ``max_staff`` added first. Staff added after
+    them (after a move to a smaller plan) may not manage listings until the plan allows them
+    again or others leave (SHOP-2)."""
+    return set(db.session.scalars(select(ShopStaff.user_id).where(ShopStaff.shop_id == shop.id)
+                                  .order_by(ShopStaff.id).limit(shop.plan_limits.max_staff)))
 
 
 def check_listing_limit(shop):

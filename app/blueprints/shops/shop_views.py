@@ -10,7 +10,7 @@ from app.blueprints.accounts.errors import AccountError
 from app.blueprints.accounts.views import show_error
 from app.blueprints.shops import bp, shop_services, watch_services
 from app.blueprints.shops.forms import MemberEmailForm, PlanForm, ShopEditForm, ShopForm
-from app.blueprints.shops.plans import PLAN_NAMES, counted_listings
+from app.blueprints.shops.plans import PLAN_NAMES, counted_listings, staff_within_plan
 from app.blueprints.shops.visibility import visible_listings
 from app.database import utcnow
 from app.extensions import db
@@ -149,7 +149,8 @@ def _people_page(shop, staff_form=None, circle_form=None, status=200):
     return render_template(
         "shops/people.html", shop=shop, staff=shop_services.staff_of(shop),
         circle=shop_services.circle_of(shop), staff_form=staff_form, circle_form=circle_form,
-        max_staff=shop.plan_limits.max_staff), status
+        max_staff=shop.plan_limits.max_staff, within_plan=staff_within_plan(shop),
+        plan_name=PLAN_NAMES[shop.plan]), status
 
 
 @bp.route("/shops/<slug>/people")
@@ -285,3 +286,16 @@ def _shop_link(shop_id, external=False):
 
 
 register_link("shop", _shop_link)
+
+
+def _staff_link(shop_id, external=False):
+    """Notices about a shop's staff lead to its staff page."""
+    shop = db.session.get(Shop, shop_id)
+    if shop is None:
+        return None
+    if external:
+        return external_url("shops.people", slug=shop.slug)
+    return url_for("shops.people", slug=shop.slug)
+
+
+register_link("shop_staff", _staff_link)
