@@ -1,7 +1,10 @@
 """A shop moved to a smaller plan (SHOP-2): staff beyond the new limit, the newest first, stop
 managing listings until the plan allows them again; the owner is told and sees who."""
+from datetime import timedelta
+
 from sqlalchemy import select
 
+from app.database import utcnow
 from app.extensions import db
 from app.models import Notification, ShopStaff
 from tests.conftest import post_form
@@ -77,3 +80,57 @@ def test_no_notice_when_the_staff_still_fit_shop_2(make_member, make_shop, clien
     move_to(client_for, make_member, shop, "standard")
     assert db.session.scalar(select(Notification).where(
         Notification.kind == "staff_over_plan")) is None
+
+
+# --- listings beyond the plan's limit ---------------------------------------------------------
+
+def shop_with_listings(make_member, make_shop, make_listing, count, plan):
+    owner = make_member(display_name="Owner")
+    shop = make_shop(owner=owner, plan=plan)
+    start = utcnow() - timedelta(days=30)
+    listings = [make_listing(shop=shop, title=f"พระเครื่อง ลำดับ {n}",
+                             created_at=start + timedelta(days=n)) for n in range(count)]
+    return owner, shop, [listing.id for listing in listings]
+
+
+def shown_to_buyers(client_for, listing_ids):
+    visitor = client_for(None)
+    return [visitor.get(f"/listings/{listing_id}").status_code == 200
+            for listing_id in listing_ids]
+
+
+def test_listings_over_a_smaller_plan_are_hidden_from_buyers_newest_first_shop_2(
+        make_member, make_shop, make_listing, client_for):
+    """SHOP-2: "Starter: up to 5 listings shown". Standard with 7 listings moved to Starter:
+    the 2 posted last leave every public page; the shop's people still see them, marked."""
+    owner, shop, ids = shop_with_listings(make_member, make_shop, make_listing, 7, "standard")
+    move_to(client_for, make_member, shop, "starter")
+    assert shown_to_buyers(client_for, ids) == [True] * 5 + [False] * 2
+    page = client_for(None).get(f"/shops/{shop.slug}").get_data(as_text=True)
+    assert "ลำดับ 4" in page and "ลำดับ 5" not in page and "ลำดับ 6" not in page
+    owner_client = client_for(owner)
+    page = owner_client.get(f"/shops/{shop.slug}").get_data(as_text=True)
+    assert "ลำดับ 6" in page and page.count("Hidden from buyers: over the plan") == 2
+    assert "Buyers do not see the 2 posted last" in page
+    assert owner_client.get(f"/listings/{ids[6]}").status_code == 200
+    notices = owner_client.get("/notifications").get_data(as_text=True)
+    assert "which shows up to 5 listings. Your 2 newest listings are hidden" in notices
+    owner_client.set_cookie("lang", "th")
+    page = owner_client.get(f"/shops/{shop.slug}").get_data(as_text=True)
+    assert page.count("ผู้ซื้อมองไม่เห็น: เกินจำนวนที่แพ็กเกจกำหนด") == 2
+
+
+def test_hidden_listings_come_back_when_room_is_made_shop_2(make_member, make_shop,
+                                                            make_listing, client_for):
+    """Deleting a shown listing shows the next one; a larger plan shows them all."""
+    from app.blueprints.shops.listing_services import delete_listing
+    from app.models import Listing
+
+    owner, shop, ids = shop_with_listings(make_member, make_shop, make_listing, 7, "standard")
+    move_to(client_for, make_member, shop, "starter")
+    delete_listing(db.session.get(Listing, ids[0]), now=utcnow())
+    db.session.commit()
+    assert shown_to_buyers(client_for, ids[1:]) == [True] * 5 + [False]
+    move_to(client_for, make_member, shop, "standard")
+    assert shown_to_buyers(client_for, ids[1:]) == [True] * 6
+

@@ -1,6 +1,6 @@
 """Plan limits (SHOP-2): checked before a listing or a staff member is added."""
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from app.blueprints.shops.errors import PlanLimitReached
 from app.extensions import db
@@ -16,6 +16,10 @@ TEXTS["staff_over_plan"] = _l(
     "Your shop “%(shop)s” is now on the %(plan)s plan, which allows %(n)s staff members. "
     "Your %(over)s newest staff members cannot manage listings until the plan allows them "
     "again or you remove others. See your staff page.")
+TEXTS["listings_over_plan"] = _l(
+    "Your shop “%(shop)s” is now on the %(plan)s plan, which shows up to %(n)s listings. Your "
+    "%(over)s newest listings are hidden from buyers until the plan has room for them again "
+    "or you delete others.")
 
 
 def plan_lifting(shop, attribute, current):
@@ -51,6 +55,33 @@ def staff_within_plan(shop):
     again or others leave (SHOP-2)."""
     return set(db.session.scalars(select(ShopStaff.user_id).where(ShopStaff.shop_id == shop.id)
                                   .order_by(ShopStaff.id).limit(shop.plan_limits.max_staff)))
+
+
+def fit_listings_to_plan(shop, now):
+    """Show buyers only as many listings as the plan allows (SHOP-2: "up to 5 listings
+    shown"): the oldest ones; those posted last are hidden (``over_plan_since``) until the
+    plan has room again, by a larger plan or by deleting others. A FAKE-signed listing stays
+    shown (SHOP-7) and takes its place. Returns how many are hidden now."""
+    lock_shop(shop)  # two deletions at once would each count the other's listing
+    rows = db.session.execute(
+        select(Listing.id, Listing.status, Listing.over_plan_since)
+        .where(Listing.shop_id == shop.id, Listing.status != "deleted")
+        .order_by(Listing.created_at, Listing.id)).all()
+    limit, hide, show = shop.plan_limits.max_listings, [], []
+    for index, (listing_id, status, since) in enumerate(rows):
+        over = index >= limit and status != "fake"
+        if over and since is None:
+            hide.append(listing_id)
+        elif not over and since is not None:
+            show.append(listing_id)
+    if hide:
+        db.session.execute(update(Listing).where(Listing.id.in_(hide))
+                           .values(over_plan_since=now))
+    if show:
+        db.session.execute(update(Listing).where(Listing.id.in_(show))
+                           .values(over_plan_since=None))
+    return sum(1 for index, (_, status, _) in enumerate(rows)
+               if index >= limit and status != "fake")
 
 
 def check_listing_limit(shop):

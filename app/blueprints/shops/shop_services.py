@@ -176,6 +176,11 @@ def set_plan(shop, plan, now, *, admin, ip=""):
         audit.record(admin, "shop.plan", "shop", shop.id, before={"plan": before},
                      after={"plan": plan}, now=now, ip=ip)
     db.session.flush()
+    hidden = plans.fit_listings_to_plan(shop, now)
+    if before != plan and hidden > 0:
+        notify_about(shop.owner, "listings_over_plan", target_type="shop", target_id=shop.id,
+                     facts={"shop": shop.name, "plan": plan,
+                            "n": shop.plan_limits.max_listings, "over": hidden}, now=now)
     over = plans.counted_staff(shop) - shop.plan_limits.max_staff
     if before != plan and over > 0:
         notify_about(shop.owner, "staff_over_plan", target_type="shop_staff", target_id=shop.id,
