@@ -56,6 +56,20 @@ def can_manage_listings(user, shop):
     return user.id in staff_within_plan(shop)
 
 
+def works_for_shop(user, shop):
+    """The owner or any staff member, paused by the plan or not: they do not buy from or write
+    to the shop as buyers."""
+    if not is_member(user):
+        return False
+    if shop.owner_id == user.id:
+        return True
+    from app.extensions import db
+    from app.models import ShopStaff
+
+    return db.session.query(ShopStaff.id).filter_by(shop_id=shop.id, user_id=user.id).first() \
+        is not None
+
+
 def require(predicate):
     """View decorator: visitors go to the log-in page; members without the right get 403."""
 

@@ -134,3 +134,15 @@ def test_hidden_listings_come_back_when_room_is_made_shop_2(make_member, make_sh
     move_to(client_for, make_member, shop, "standard")
     assert shown_to_buyers(client_for, ids[1:]) == [True] * 6
 
+
+def test_paused_staff_still_cannot_buy_from_their_own_shop_shop_2(make_member, make_shop,
+                                                                   make_listing, client_for):
+    """Paused staff are still the shop's people: no ordering from it nor writing to it as a
+    buyer (SHOP-10, SHOP-5)."""
+    from app.blueprints.shops.order_services import order_refusal
+
+    owner, shop, staff = staffed_shop(make_member, make_shop, 6, "professional")
+    move_to(client_for, make_member, shop, "standard")
+    listing = make_listing(shop=shop, quantity=3)
+    assert order_refusal(listing, staff[5]) is not None
+    assert client_for(staff[5]).get(f"/listings/{listing.id}/contact").status_code == 403

@@ -19,7 +19,7 @@ from app.database import after_commit, utcnow
 from app.extensions import db
 from app.mail import queue_mail
 from app.models import Listing, Order, Review, Shop
-from app.permissions import can_manage_listings, can_moderate, is_member
+from app.permissions import can_manage_listings, can_moderate, is_member, works_for_shop
 from app.uploads import delete_image
 
 PAYMENT_METHODS = ("bank_transfer", "promptpay")
@@ -122,7 +122,7 @@ def order_refusal(listing, buyer, now=None):
         return OrderError(_l("This shop sells by contacting the seller; it has no Buy button."))
     if shop.status != "open":
         return OrderError(_l("This shop is closed."))
-    if can_manage_listings(buyer, shop):
+    if works_for_shop(buyer, shop):
         return OrderError(_l("You cannot buy from a shop you run or work for."))
     if listing.status == "sold_out" or (listing.status == "active" and listing.quantity < 1):
         return OrderError(_l("This listing is sold out."))
