@@ -84,9 +84,9 @@ def new_shop():
     return render_template("shops/new.html", form=form), status
 
 
-@bp.route("/shops/<slug>")
-def shop(slug):
-    """A shop's page: its listings (as this visitor may see them) and its rating."""
+def shown_shop_or_404(slug):
+    """The shop if this visitor may see its page: closed shops only to their owner and admins,
+    hidden ones (CMP-3) only to their owner and moderators."""
     shop = shop_by_slug(slug)
     if shop.status != "open" and not can_run_shop(current_user, shop) and not is_admin(
             current_user):
@@ -94,6 +94,25 @@ def shop(slug):
     if shop.hidden_at is not None and not can_run_shop(current_user, shop) and not \
             can_moderate(current_user):
         abort(404)  # publication suspended after an upheld complaint (CMP-3)
+    return shop
+
+
+@bp.route("/shops/<slug>/reviews")
+def reviews(slug):
+    """All of a shop's reviews, newest first, a page at a time (SHOP-6)."""
+    from app.blueprints.shops.order_services import reviews_page
+
+    shop = shown_shop_or_404(slug)
+    page = int_arg("page", 1, high=10_000)
+    shown, pages = reviews_page(shop, page)
+    return render_template("shops/reviews.html", shop=shop, reviews=shown, page=page,
+                           pages=pages)
+
+
+@bp.route("/shops/<slug>")
+def shop(slug):
+    """A shop's page: its listings (as this visitor may see them) and its rating."""
+    shop = shown_shop_or_404(slug)
     page = int_arg("page", 1, high=10_000)
     query = select(Listing).where(Listing.shop_id == shop.id,
                                   visible_listings(current_user, utcnow()))
