@@ -51,9 +51,10 @@ demo: install
 
 extract-messages: install
 	@# (--ignore-dirs: by default Babel skips directories whose names start with "_", such as
-	@# templates/_macros, and their messages would stay in English on Thai pages)
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 --ignore-dirs ".*" -o app/translations/messages.pot --no-location --sort-output --omit-header .
-	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching --ignore-obsolete
+	@# templates/_macros, and their messages would stay in English on Thai pages; --width 100:
+	@# the width the catalogues are kept at, so an update adds only its own lines)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 --ignore-dirs ".*" --width 100 -o app/translations/messages.pot --no-location --sort-output --omit-header .
+	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching --ignore-obsolete --width 100
 
 bench: install-dev translations
 	$(BIN)/python bench/browse_search.py

@@ -135,6 +135,10 @@ class Config:
         self.RATELIMIT_PER_ACCOUNT = os.environ.get("RATELIMIT_PER_ACCOUNT", "60 per minute")
         self.RATELIMIT_PER_ACCOUNT_READ = os.environ.get("RATELIMIT_PER_ACCOUNT_READ",
                                                          "600 per minute")
+        # Listing, shop and auction images: not counted by the limits above (a page loads
+        # ~25, and one carrier address serves many phones), but by this one per address.
+        self.RATELIMIT_MEDIA_PER_IP = os.environ.get("RATELIMIT_MEDIA_PER_IP",
+                                                     "6000 per minute;100000 per hour")
         self.RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "30 per minute")
         self.RATELIMIT_SIGNUP = os.environ.get("RATELIMIT_SIGNUP", "10 per hour")
         self.RATELIMIT_RESET = os.environ.get("RATELIMIT_RESET", "10 per hour")

@@ -10,13 +10,30 @@ from zoneinfo import ZoneInfo
 from babel.dates import get_month_names
 from flask import current_app, g, request
 from flask_babel import get_locale, get_translations
+from flask_babel.speaklater import LazyString
 from flask_login import current_user
+from markupsafe import escape
 
 from app import standard_texts
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 LANG_COOKIE = "lang"
 BUDDHIST_ERA_OFFSET = 543
+
+
+def _lazy_message_as_html(message):
+    """A lazily translated message as HTML. Jinja trusts it (flask_babel gives LazyString an
+    ``__html__`` that returns the formatted text as it is): the message's own words are ours,
+    but a value put into it (``_l("%(shop)s is now on the … plan.", shop=shop.name)``) may be
+    what a member typed, so each text value is escaped before it is put in."""
+    if not message._kwargs:
+        return str(message)
+    values = {name: escape(value) if isinstance(value, str | LazyString) else value
+              for name, value in message._kwargs.items()}
+    return str(message._func(*message._args, **values))
+
+
+LazyString.__html__ = _lazy_message_as_html
 
 
 def select_locale():

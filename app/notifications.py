@@ -107,16 +107,19 @@ def notice_link(notice, external=False):
     return None
 
 
-def notify(user, kind, *, auction=None, amount=None, sale_id=None, now, email=True):
+def notify(user, kind, *, auction=None, amount=None, sale_id=None, now, email=True,
+           **mail_facts):
     """Record a notice for ``user`` and, if ``email``, queue the matching e-mail
     (``mail/notice_<kind>.txt``; sent after commit). ``sale_id``: the sale the notice is
-    about (won, sold), where it and the e-mail lead."""
+    about (won, sold), where it and the e-mail lead; ``mail_facts``: more for the e-mail
+    (why an auction did not sell)."""
     _add(user.id, kind, auction, amount, now, sale_id)
     if email:
         note = Notification(kind=kind, auction_id=auction.id if auction else None,
                             target_type="sale" if sale_id else None, target_id=sale_id)
         queue_mail(user.email, f"notice_{kind}", user=user, auction=auction, amount=amount,
-                   link=notice_link(note, external=True), kind=f"notice_{kind}")
+                   link=notice_link(note, external=True), kind=f"notice_{kind}",
+                   **mail_facts)
 
 
 @dataclass(frozen=True)
@@ -183,7 +186,10 @@ def _unread_statement():
 
 def recent(user, limit=50):
     """The member's latest notices, newest first."""
+    from sqlalchemy.orm import selectinload
+
     return db.session.scalars(select(Notification).where(Notification.user_id == user.id)
+                              .options(selectinload(Notification.auction))
                               .order_by(Notification.id.desc()).limit(limit)).all()
 
 

@@ -45,7 +45,9 @@ def add_security_headers(response):
 
 
 def init_security(app):
-    """Install the session interface, the proxy fix (if configured) and the header hook."""
+    """Install the session interface, the proxy fix (if configured) and the header hook.
+    (A name put into a flashed notice is escaped by app.i18n's ``__html__`` for lazy
+    messages, before the session stores the notice as Markup.)"""
     app.session_interface = TalatSessionInterface()
     hops = app.config.get("PROXY_FIX_HOPS", 0)
     if hops:

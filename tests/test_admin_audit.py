@@ -65,4 +65,4 @@ def test_moments_in_the_audit_log_are_shown_in_bangkok_time_mod_10(make_member, 
     client = client_for(admin)
     client.set_cookie("lang", "en")
     page = client.get("/moderation/audit").get_data(as_text=True)
-    assert "hidden_at: 23 Nov 2026, 09:31" in page and "+00:00" not in page
+    assert ">Hidden at</span>: 23 Nov 2026, 09:31" in page and "+00:00" not in page

@@ -40,7 +40,7 @@ def test_buyer_and_seller_move_the_sale_along_in_turn_auc_7(sale):
     assert response.status_code == 302
     assert db.session.get(Sale, sale.sale.id, populate_existing=True).step == "awaiting_payment"
     for client in (sale.alice_client, sale.seller_client, sale.alice_client):
-        post_form(client, f"{url}/next", {}, form_url=url)
+        post_form(client, f"{url}/next", {"confirmed": "yes"}, form_url=url)
     assert db.session.get(Sale, sale.sale.id, populate_existing=True).step == "completed"
 
 

@@ -46,7 +46,8 @@ def test_each_step_of_a_sale_is_told_to_the_party_whose_turn_it_is_auc_7(sale):
              (sale.seller_client, sale.alice, "sale_shipped", "has sent"),
              (sale.alice_client, sale.seller, "sale_completed", "the sale is complete"))
     for client, other, kind, words in steps:
-        assert post_form(client, f"{url}/next", {}, form_url=url).status_code == 302
+        assert post_form(client, f"{url}/next", {"confirmed": "yes"},
+                         form_url=url).status_code == 302
         notices = _notices(other, kind)
         assert len(notices) == 1
         assert words in notice_text(notices[0])
@@ -155,3 +156,28 @@ def test_a_new_auction_sent_back_with_a_photo_reads_in_thai(app, client, make_me
     page = response.get_data(as_text=True)
     assert "โปรดแก้ไข 1 รายการด้านล่าง" in page and "โปรดเลือกรูปอีกครั้ง" in page
     assert "Please correct" not in page and "choose them again" not in page
+
+
+def test_the_winners_live_panel_leads_to_the_sale_auc_7(app, board):
+    """AUC-7: the winner watching the end on their phone saw "You won this auction" in the
+    live panel, but the way to the sale (payment, delivery) showed only after a reload. The
+    panel the page polls (and the stream sends) now carries it, once; the other bidders' and
+    visitors' panels do not."""
+    from tests.test_auctions import end_now
+
+    bid(board.bob_client, board.auction, 200)
+    bid(board.alice_client, board.auction, 500)
+    end_now(board.auction)
+    JOBS["settle-auctions"](app, utcnow())
+    board.sale = db.session.scalar(select(Sale))
+    sale = board
+    url = f"/auctions/{sale.auction.id}"
+    link = f'href="/auctions/sales/{sale.sale.id}"'
+    panel = sale.alice_client.get(f"{url}/panel", headers={"HX-Request": "true"})
+    assert "You won this auction" in panel.get_data(as_text=True)
+    assert link in panel.get_data(as_text=True)
+    assert sale.alice_client.get(url).get_data(as_text=True).count(link) == 1
+    assert sale.seller_client.get(url).get_data(as_text=True).count(link) == 1
+    for client in (sale.bob_client,):
+        assert link not in client.get(f"{url}/panel",
+                                      headers={"HX-Request": "true"}).get_data(as_text=True)

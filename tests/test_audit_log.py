@@ -48,6 +48,27 @@ def test_admin_browses_the_log_newest_first_with_before_and_after_mod_10(app, pe
     assert "Copy of a known fake" in html and "Mod Alpha" in html
 
 
+def test_the_log_names_targets_and_fields_in_the_readers_language_mod_10(app, people):
+    """MOD-10 (found in review): the log showed target types and the fields before and after
+    as raw English codes ("review_item", "claimed_by_id"), on Thai pages too. They are named
+    in the reader's language where a name exists (the code stays in the title); an unknown
+    code is shown as it is."""
+    admin, mod, other, client = people
+    seed(mod, other)
+    english = client.get("/moderation/audit").get_data(as_text=True)
+    assert '<span title="review_item">Queue item</span> #1' in english
+    assert '<span title="claimed_by_id">Claimed by (member no.)</span>: None' in english
+    assert '<span title="user">Member</span> #9' in english
+    assert '<span title="kind">Kind</span>: warning' in english
+    assert "stop_sign: fake" in english  # no name for it: the code itself
+    client.set_cookie("lang", "th")
+    thai = client.get("/moderation/audit").get_data(as_text=True)
+    assert '<span title="review_item">เรื่องในคิวตรวจสอบ</span> #1' in thai
+    assert '<span title="auction">การประมูล</span> #7' in thai
+    assert '<span title="claimed_by_id">ผู้รับเรื่อง (เลขสมาชิก)</span>' in thai
+    assert ">Queue item<" not in thai and ">Member<" not in thai
+
+
 @pytest.mark.parametrize("query, shown, hidden", [
     ("actor=Mod+Beta", ["sanction.add"], ["sign.hang", "queue.claim"]),
     ("action=sign.", ["sign.hang"], ["sanction.add", "queue.claim"]),

@@ -229,7 +229,10 @@ def test_cmp1_complaint_form_is_rate_limited(make_app, make_listing):
                  for _ in range(3)]
         assert codes == [422, 422, 422]  # refused forms: no complaint filed, none counted
         url = f"http://localhost/listings/{listing}"
-        filed = [post_complaint(client, form_data(url)).status_code for _ in range(2)]
+        # (two different complaints: the same one sent again is not filed twice, nor counted)
+        filed = [post_complaint(client, form_data(url, description=f"Fake copies of our "
+                                                  f"registered design, page {n}.")).status_code
+                 for n in range(2)]
         assert filed == [302, 302]
         over = post_complaint(client, form_data(url, description="A third page of fakes "
                                                 "copied from our catalogue."))

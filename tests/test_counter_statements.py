@@ -270,3 +270,26 @@ def test_cmp5_a_page_restored_while_held_tells_nobody_until_the_last_hold_lifts(
         db.session.commit()
         released = [mails_to(f"c{k}@brand.example", "complaint_released") for k in range(3)]
         assert [len(m) for m in released] == ([0, 0, 0] if n < 2 else [1, 1, 0])
+
+
+def test_cmp5_no_published_again_notice_for_a_page_deleted_while_held(
+        app, make_listing, moderator):
+    """CMP-5: the owner deleted the listing while two upheld complaints hid it; when the last
+    hold lifts the page is not published, so the complainant told "stays suspended for now"
+    is not told that it is published again."""
+    from app.blueprints.complaints import counter
+
+    listing = make_listing()
+    complaints = [make_complaint(listing, email=f"d{n}@brand.example") for n in range(2)]
+    for complaint in complaints:
+        handling.uphold(complaint, moderator, "Counterfeit.", "SHOP-4", now=utcnow())
+        db.session.commit()
+    for n, complaint in enumerate(complaints):
+        if n == 1:
+            listing_services.delete_listing(fresh(listing), now=utcnow())
+        target = fresh(complaint).targets[0]
+        statement = counter.file_counter(target, listing.shop.owner, "Mine.", now=utcnow())
+        counter.decide(statement, moderator, "restored", "", now=utcnow())
+        db.session.commit()
+    assert fresh(listing).status == "deleted"
+    assert mails_to("d0@brand.example", "complaint_released") == []

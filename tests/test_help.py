@@ -104,6 +104,18 @@ def test_help_2_stop_signs_explain_every_kind_lift_after_7_days_and_explanations
     assert "7 วัน" in body_of(th) and "ส่งคำชี้แจง" in body_of(th)
 
 
+def test_help_2_stop_signs_tell_when_a_refused_lift_request_may_be_repeated(app):
+    """HELP-2, MOD-3 (found in review): after a refused lift request a new one about the same
+    item waits 30 days (responses.ASK_AGAIN_AFTER); the help says so in both languages."""
+    from app.blueprints.moderation.responses import ASK_AGAIN_AFTER
+
+    days = ASK_AGAIN_AFTER.days
+    _, en = page(app, "/help/stop-signs", "en")
+    assert f"{days} days" in body_of(en)
+    _, th = page(app, "/help/stop-signs", "th")
+    assert f"{days} วัน" in body_of(th)
+
+
 def test_help_2_strikes_give_the_numbers_of_auc_4_shop_8_and_mod_9(app):
     """HELP-2: strikes at 3 and 6 (AUC-4), shops over 3 FAKE listings (SHOP-8), appeals in 15
     days (MOD-9)."""

@@ -118,3 +118,25 @@ def test_a_long_forms_error_summary_is_thai_on_thai_pages(make_shop, client_for)
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "โปรดแก้ไข 1 รายการด้านล่าง:" in html and "Please correct" not in html
+
+
+def test_switching_language_on_a_page_answering_a_form_returns_to_the_forms_page(
+        client, make_member, login):
+    """Found in review: after a refused form (a wrong current password, say) the browser
+    shows the POST-only address; the language switch sent the member back there and they got
+    a 405 "Not allowed" page. It returns to the page the form was on."""
+    from tests.conftest import csrf_from
+
+    member = make_member()
+    login(member.email)
+    token = csrf_from(client.get("/account").get_data(as_text=True))
+    refused = client.post("/account/password", headers={"Referer": "http://localhost/account"},
+                          data={"csrf_token": token, "current_password": "not-it-at-all",
+                                "password": "new-kite-mango-2569",
+                                "password_confirm": "new-kite-mango-2569"})
+    assert refused.status_code == 422
+    page = refused.get_data(as_text=True)
+    switch = page.split('class="lang-switch"')[1].split("</form>")[0]
+    assert 'name="next" value="/account"' in switch
+    response = post_form(client, "/language", {"lang": "en", "next": "/account"}, form_url="/")
+    assert client.get(response.headers["Location"]).status_code == 200

@@ -72,6 +72,26 @@ def test_cmp6_the_accused_moderator_finds_it_nowhere_in_the_queue(app, make_memb
     assert "vanished" in other.get("/moderation/queue").get_data(as_text=True)
 
 
+def test_cmp6_the_accused_moderators_queue_counts_leave_the_request_out(app, make_member,
+                                                                        client_for):
+    """Found in review (CMP-6, MOD-7): the header's "Queue (N)" and the queue's counts
+    counted the IP-address request the accused moderator cannot see, so a count that never
+    went down told them a request about them was waiting."""
+    victim = make_member(display_name="Victim")
+    accused = make_member(display_name="Bent mod", role="moderator")
+    _file(victim, accused)
+    db.session.commit()
+    client = client_for(accused)
+    assert "Queue (0)" in client.get("/moderation/queue/nav-count").get_data(as_text=True)
+    counts = client.get("/moderation/queue/counts").get_data(as_text=True)
+    assert 'data-count="all">0<' in counts and 'data-count="ip_request"' not in counts
+    assert "Queue (0)" in client.get("/moderation/queue").get_data(as_text=True)
+    other = client_for(make_member(display_name="Other mod", role="moderator"))
+    assert "Queue (1)" in other.get("/moderation/queue/nav-count").get_data(as_text=True)
+    counts = other.get("/moderation/queue/counts").get_data(as_text=True)
+    assert 'data-count="all">1<' in counts and 'data-count="ip_request">1<' in counts
+
+
 def test_cmp6_the_accused_moderator_cannot_close_the_approved_request(app, make_member,
                                                                       moderator, client_for):
     """Found in review: once another moderator approved it, the accused moderator could close

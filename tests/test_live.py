@@ -371,3 +371,129 @@ def test_without_redis_a_bid_on_another_worker_still_reaches_the_page_auc_2(
             assert time.monotonic() - started < 2.0
         finally:
             stream.disconnect()
+
+
+# A hidden auction (CMP-3) -------------------------------------------------------------------
+
+def uphold_against(auction, moderator):
+    """A complaint about ``auction`` upheld by ``moderator``: its publication is suspended."""
+    from app.blueprints.complaints import handling
+    from tests.complaint_helpers import make_complaint
+
+    complaint = make_complaint(db.session.get(Auction, auction.id))
+    handling.uphold(complaint, db.session.get(User, moderator.id), "Counterfeit.", "CMP-3",
+                    now=utcnow())
+    db.session.commit()
+
+
+def next_event(stream, timeout=5.0):
+    """The next event (not a ping), or None once the stream has ended."""
+    deadline = time.monotonic() + timeout
+    while True:
+        chunk = stream.next_chunk(max(0.01, deadline - time.monotonic()))
+        if chunk is None or chunk.startswith("event:"):
+            return chunk
+
+
+def test_open_stream_of_a_visitor_ends_when_the_auction_is_hidden_cmp_3(
+        app, client, make_member, make_auction, moderator):
+    """CMP-3: a page opened before the complaint was upheld is told once that the auction is
+    no longer available (the figures go) and its stream ends; it hears no later change, and
+    its reconnect is refused."""
+    auction = make_auction()
+    hub = app.extensions["talat_bus"].hub
+    stream = open_stream(client, auction.id, version=auction.version)
+    assert stream.next_chunk().startswith(": connected")
+    uphold_against(auction, moderator)
+    last = next_event(stream)
+    assert last is not None and last.startswith("event: update")
+    assert "การประมูลนี้ไม่เปิดให้ชมแล้ว" in last and 'data-phase="halted"' in last
+    assert "data-price" not in last
+    assert stream.next_chunk() is None, "the stream ended"
+    stream.disconnect()
+    assert hub.count() == 0 and app.extensions["talat_stream_slots"].open == 0
+    assert client.get(f"/auctions/{auction.id}/live").status_code == 404
+
+
+def test_a_member_bidders_stream_also_ends_when_the_auction_is_hidden_cmp_3(
+        app, make_member, make_auction, moderator, client_for):
+    """CMP-3: a bidder (not the seller) loses the live panel too."""
+    auction = make_auction()
+    bidder = make_member()
+    bid(auction.id, bidder, 120)
+    auction = db.session.get(Auction, auction.id)
+    stream = open_stream(client_for(bidder), auction.id, version=auction.version)
+    assert stream.next_chunk().startswith(": connected")
+    uphold_against(auction, moderator)
+    last = next_event(stream)
+    assert "data-price" not in last and "data-hidden" in last
+    assert stream.next_chunk() is None
+    stream.disconnect()
+
+
+def test_seller_and_moderator_streams_go_on_after_the_auction_is_hidden_cmp_3(
+        app, make_member, make_auction, moderator, client_for):
+    """CMP-3: the seller and moderators still see a hidden auction, live panel included."""
+    seller = make_member()
+    auction = make_auction(seller)
+    streams = [open_stream(client_for(member), auction.id, version=auction.version)
+               for member in (seller, moderator)]
+    try:
+        for stream in streams:
+            assert stream.next_chunk().startswith(": connected")
+        uphold_against(auction, moderator)
+        for stream in streams:
+            panel = stream.next_update()
+            assert "data-price" in panel and 'data-phase="halted"' in panel
+    finally:
+        for stream in streams:
+            stream.disconnect()
+
+
+def test_a_stream_opened_as_the_auction_is_hidden_sends_no_panel_cmp_3(
+        app, client, make_auction, moderator, monkeypatch):
+    """CMP-3: hidden between the stream's check and its subscription: the stale page is told
+    the auction is gone, not sent its panel."""
+    auction = make_auction()
+    version = auction.version
+    real = auction_views._current_version
+    hidden = []
+
+    def hide_first(auction_id):
+        if not hidden:
+            hidden.append(True)
+            uphold_against(auction, moderator)
+        return real(auction_id)
+
+    monkeypatch.setattr(auction_views, "_current_version", hide_first)
+    stream = open_stream(client, auction.id, version=version)
+    assert stream.next_chunk().startswith(": connected")
+    last = next_event(stream)
+    assert "data-hidden" in last and "data-price" not in last
+    assert stream.next_chunk() is None
+    stream.disconnect()
+
+
+def test_without_redis_hiding_on_another_worker_ends_the_stream_cmp_3(make_app, make_member):
+    """CMP-3 without Redis: the stream learns of the hiding from its version check."""
+    streaming, deciding = make_app(), make_app()
+    with deciding.app_context():
+        moderator = make_member(display_name="Mod", role="moderator")
+        moderator_id = moderator.id
+        category = db.session.scalar(db.select(Category.id).where(Category.slug == "phra-somdet"))
+        auction = lifecycle.create_auction(make_member(), dict(
+            title="พระผงสุพรรณ", description="", category_id=category,
+            starting_price_satang=100 * BAHT, min_increment_satang=10 * BAHT,
+            duration_days=7), now=utcnow())
+        db.session.commit()
+        auction_id, version = auction.id, auction.version
+    with streaming.app_context():
+        stream = open_stream(streaming.test_client(), auction_id, version=version)
+        assert stream.next_chunk().startswith(": connected")
+        with deciding.app_context():
+            uphold_against(db.session.get(Auction, auction_id),
+                           db.session.get(User, moderator_id))
+        last = next_event(stream, timeout=3)
+        assert "data-hidden" in last and "data-price" not in last
+        assert stream.next_chunk() is None
+        stream.disconnect()

@@ -124,3 +124,26 @@ def test_reset_link_uses_the_site_address_not_the_host_header(client, make_membe
         EmailMessage.kind == "password_reset"))
     assert "evil.example" not in body
     assert "http://localhost/password/reset/" in body
+
+
+def test_a_reset_form_sent_twice_does_not_end_on_an_invalid_link_page_acc_1(
+        app, client, make_member, login):
+    """ACC-1 (found in review): a double tap on "Choose a new password" sent the form twice;
+    the first changed the password, the second answered "This link is invalid, expired or
+    already used", so the member believed the reset had failed. The second answer is the
+    same as the first (log in with the new password), and opening the used link later says
+    it was used to choose a new password."""
+    member = make_member()
+    ask_for_reset(client, member.email)
+    link = reset_link(member.email)
+    fields = {"password": NEW_PASSWORD, "password_confirm": NEW_PASSWORD}
+    first = post_form(client, link, fields)
+    second = post_form(client, link, fields, form_url="/password/forgot")
+    assert first.status_code == second.status_code == 302
+    assert second.headers["Location"] == "/login"
+    page = client.get(link)
+    assert page.status_code == 400
+    client.set_cookie("lang", "en")
+    assert "already been used to choose a new password" in client.get(link).get_data(
+        as_text=True)
+    assert login(member.email, password=NEW_PASSWORD, target=app.test_client()).status_code == 302

@@ -1,4 +1,5 @@
 """The profile page: a member sees and edits their own details, nobody else's."""
+import pytest
 from sqlalchemy import select
 
 from app.extensions import db
@@ -75,6 +76,67 @@ def test_change_password_needs_the_current_one(client, make_member, login):
     assert response.status_code == 422
 
 
+NEW_PASSWORD = "lotus-temple-bell-77"
+
+
+def _password_form(client):
+    """The change-password form as the profile page sends it (its CSRF token included)."""
+    from tests.conftest import csrf_from
+
+    token = csrf_from(client.get("/account").get_data(as_text=True))
+    return {"csrf_token": token, "current_password": PASSWORD, "password": NEW_PASSWORD,
+            "password_confirm": NEW_PASSWORD}
+
+
+def test_change_password_form_sent_twice_lands_on_the_same_success(app, client, make_member,
+                                                                    login):
+    """A double tap sends the form twice: the second answer is the first one's success (not
+    "current password incorrect"), and nothing is done twice (one notice e-mail)."""
+    from app.models import EmailMessage
+
+    member = make_member()
+    login(member.email)
+    form = _password_form(client)
+    first = client.post("/account/password", data=form)
+    second = client.post("/account/password", data=form)
+    assert first.status_code == second.status_code == 302
+    assert second.headers["Location"] == first.headers["Location"]
+    page = client.get("/account").get_data(as_text=True)
+    assert "incorrect" not in page and "ไม่ถูกต้อง" not in page
+    assert page.count("alert--success") >= 1
+    assert db.session.scalar(select(User.password_changed_at).where(User.id == member.id))
+    notices = db.session.scalars(select(EmailMessage).where(
+        EmailMessage.to_address == member.email, EmailMessage.kind == "password_changed")).all()
+    assert len(notices) == 1
+    assert login(member.email, password=NEW_PASSWORD, target=app.test_client()
+                 ).status_code == 302
+
+
+def test_change_password_check_is_not_weakened_by_the_repeat(client, make_member, login):
+    """Right after a change, a wrong current password is still refused unless the form's new
+    password is the one now in force; and only for a short while after the change."""
+    from datetime import timedelta
+
+    from app.blueprints.accounts import services
+    from app.database import utcnow
+
+    member = make_member()
+    login(member.email)
+    assert client.post("/account/password", data=_password_form(client)).status_code == 302
+    guess = _password_form(client)
+    guess.update(current_password="wrong-password-1", password="another-guess-12",
+                 password_confirm="another-guess-12")
+    assert client.post("/account/password", data=guess).status_code == 422
+    user = db.session.get(User, member.id)
+    with pytest.raises(services.WrongCurrentPassword):
+        services.change_password(user, "wrong-password-1", NEW_PASSWORD, keep_token=None,
+                                 now=utcnow() + timedelta(
+                                     seconds=services.PASSWORD_REPEAT_SECONDS + 1))
+    with pytest.raises(services.WrongCurrentPassword):  # never before a first change
+        services.change_password(make_member(), "wrong-password-1", PASSWORD, keep_token=None,
+                                 now=utcnow())
+
+
 def test_public_member_page_shows_display_name_not_email_acc_2(client, make_member):
     """ACC-2: the display name is public; the e-mail address is not."""
     member = make_member(email="secret@talat.example", display_name="Public Name")
@@ -97,3 +159,56 @@ def test_a_kept_name_is_not_refused_for_a_reserved_word_learned_later_acc_2(
     assert db.session.get(User, member.id).locale == "en"
     refused = post_form(client, "/account", {"display_name": "Moderat0r", "locale": "en"})
     assert refused.status_code == 422
+
+
+def _queries(run):
+    """How many SQL statements ``run()`` makes."""
+    from sqlalchemy import event
+
+    statements = []
+
+    def listener(*args):
+        statements.append(args[2])
+
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        run()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    return len(statements)
+
+
+def test_notifications_and_member_pages_read_a_fixed_number_of_rows_sets(
+        app, client, make_member, make_auction, login):
+    """Found in review: the notifications page loaded each notice's auction, and a member's
+    public page each rating's author, one query per row (50 notices, 20 ratings). The number
+    of queries no longer grows with the rows."""
+    from app.database import utcnow
+    from app.models import Feedback, Notification, Sale
+
+    member = make_member()
+    login(member.email)
+
+    def fill(count):
+        for _ in range(count):
+            auction = make_auction()
+            db.session.add(Notification(user_id=member.id, kind="outbid", auction_id=auction.id,
+                                        amount_satang=50_000, created_at=utcnow()))
+            sale = Sale(auction_id=auction.id, buyer_id=member.id, seller_id=auction.seller_id,
+                        price_satang=50_000, step="completed", created_at=utcnow(),
+                        last_progress_at=utcnow())
+            db.session.add(sale)
+            db.session.flush()
+            db.session.add(Feedback(sale_id=sale.id, from_user_id=auction.seller_id,
+                                    to_user_id=member.id, rating="positive", comment="ok",
+                                    automatic=False, created_at=utcnow()))
+        db.session.commit()
+
+    def pages():
+        assert client.get("/notifications").status_code == 200
+        assert client.get(f"/members/{member.id}").status_code == 200
+
+    fill(2)
+    few = _queries(pages)
+    fill(8)
+    assert _queries(pages) == few

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 import redis as redis_lib
 
-from tests.conftest import post_form, unavailable
+from app.extensions import db
+from tests.conftest import PASSWORD, post_form, unavailable
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
@@ -50,6 +51,57 @@ def test_health_check_and_static_files_are_not_throttled(limited_app):
     for _ in range(8):
         assert client.get("/healthz").status_code == 200
         assert client.get("/static/css/talat.css").status_code == 200
+
+
+def _photos(make_listing, make_auction):
+    """The image addresses of a listing and of an auction, as their pages load them."""
+    from app.models import AuctionPhoto, ListingPhoto
+    from app.uploads import store_image
+    from tests.images import jpeg
+
+    listing = make_listing()
+    auction = make_auction()
+    keys = [store_image(jpeg(40, 30)).key for _ in range(2)]
+    db.session.add(ListingPhoto(listing_id=listing.id, position=0, key=keys[0], width=40,
+                                height=30))
+    db.session.add(AuctionPhoto(auction_id=auction.id, position=0, key=keys[1], width=40,
+                                height=30))
+    db.session.commit()
+    return [f"/media/{keys[0]}/thumb.jpg", f"/auctions/media/{keys[1]}/thumb.jpg"]
+
+
+def test_images_do_not_count_against_the_page_limit_acc_8(limited_app, make_listing,
+                                                          make_auction, make_member):
+    """ACC-8: a search page loads ~25 images, and many phones share one carrier address; the
+    images must not use up the address's (or the member's) page limit."""
+    app = limited_app(RATELIMIT_PER_ACCOUNT_READ="5 per minute")
+    with app.app_context():
+        urls = _photos(make_listing, make_auction)
+        client = app.test_client()
+        for _ in range(15):
+            for url in urls:
+                assert client.get(url).status_code == 200, url
+        assert [client.get("/").status_code for _ in range(6)] == [200] * 5 + [429]
+        member = make_member()
+        other = app.test_client()
+        other.environ_base["REMOTE_ADDR"] = "203.0.113.9"
+        assert post_form(other, "/login", {"email": member.email, "password": PASSWORD}
+                         ).status_code == 302
+        for i in range(10):
+            assert other.get(urls[i % 2], environ_base={"REMOTE_ADDR": f"203.0.113.{10 + i}"}
+                             ).status_code == 200
+
+
+def test_an_image_flood_from_one_address_is_still_throttled_acc_8(limited_app, make_listing,
+                                                                  make_auction):
+    """ACC-8: images have a limit of their own per address."""
+    app = limited_app(RATELIMIT_MEDIA_PER_IP="4 per minute")
+    with app.app_context():
+        urls = _photos(make_listing, make_auction)
+        client = app.test_client()
+        codes = [client.get(urls[i % 2]).status_code for i in range(5)]
+        assert codes == [200] * 4 + [429]
+        assert client.get("/").status_code == 200  # pages are counted apart
 
 
 def test_state_changing_requests_are_limited_per_account_acc_8(limited_app, make_member, login):
@@ -109,3 +161,21 @@ def test_redis_storage_shares_limits_between_workers_acc_8(limited_app, database
     assert second.returncode == 0, second.stderr
     assert first_worker == [200, 200, 200]
     assert second.stdout.split() == ["200", "200", "429"]
+
+
+def test_guessing_the_current_password_is_limited_like_logging_in_acc_8(limited_app,
+                                                                         make_member, login):
+    """ACC-8 (found in review): the change-password form answers whether the current password
+    was right, and had only the general limit for members (60 a minute), so whoever held a
+    member's session (a shared phone, a kiosk) could guess it far faster than the log-in form
+    and its lockout allow. It has the log-in form's limit, as account deletion has."""
+    app = limited_app(RATELIMIT_PER_IP="1000 per minute", RATELIMIT_LOGIN="3 per minute")
+    with app.app_context():
+        member = make_member()
+        client = app.test_client()
+        login(member.email, target=client)
+        codes = [post_form(client, "/account/password", {
+            "current_password": f"guess-number-{i}", "password": "new-kite-mango-2569",
+            "password_confirm": "new-kite-mango-2569"}, form_url="/account").status_code
+            for i in range(4)]
+    assert codes == [422, 422, 422, 429]

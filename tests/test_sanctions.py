@@ -279,3 +279,60 @@ def test_staff_and_deleted_accounts_are_renamed_only_from_above_acc_2(cast, make
     done = post_form(client_for(admin), f"{url}/rename",
                      {"display_name": "Mod Three", "reason": "Asked for it"}, form_url=url)
     assert done.status_code == 302 and fresh(other_mod).display_name == "Mod Three"
+
+
+def test_rename_form_is_shown_only_where_the_rename_is_allowed_acc_2(cast, make_member,
+                                                                     client_for):
+    """ACC-2: the member page offers the rename form only for an account the viewer may
+    rename; for a moderator's or an admin's account (to a moderator) and for a deleted
+    account it says why instead of offering a form the service refuses."""
+    from app.blueprints.accounts import deletion
+    from tests.conftest import PASSWORD
+
+    admin = make_member(display_name="Site Boss", role="admin")
+    other_mod = make_member(display_name="Mod Two", role="moderator")
+    leaver = make_member(display_name="Leaver")
+    deletion.request_deletion(leaver, PASSWORD, now=utcnow())
+    db.session.commit()
+    admin_client = client_for(admin)
+
+    def page(client, target):
+        response = client.get(f"/moderation/members/{target.id}")
+        assert response.status_code == 200
+        return response.get_data(as_text=True)
+
+    for target in (admin, other_mod):
+        html = page(cast.mod_client, target)
+        assert 'id="rename-form"' not in html
+        assert "Only an admin can rename a moderator or an admin." in html
+    for client in (cast.mod_client, admin_client):
+        html = page(client, leaver)
+        assert 'id="rename-form"' not in html
+        assert "A deleted account's name cannot be changed." in html
+    assert 'id="rename-form"' in page(cast.mod_client, cast.member)
+    assert 'id="rename-form"' in page(cast.mod_client, cast.mod)
+    assert 'id="rename-form"' in page(admin_client, other_mod)
+
+
+def test_sanction_form_is_shown_only_where_the_sanction_is_allowed_mod_8(cast, make_member,
+                                                                         client_for):
+    """MOD-8 (found in review): the member page offered the sanction form for an admin, for
+    another moderator (to a moderator) and for oneself, which the service refuses; it says
+    why instead."""
+    admin = make_member(display_name="Site Boss", role="admin")
+    other_mod = make_member(display_name="Mod Two", role="moderator")
+    admin_client = client_for(admin)
+
+    def page(client, target):
+        response = client.get(f"/moderation/members/{target.id}")
+        assert response.status_code == 200
+        return response.get_data(as_text=True)
+
+    for client, target in ((cast.mod_client, admin), (cast.mod_client, other_mod),
+                           (admin_client, admin)):
+        html = page(client, target)
+        assert 'id="sanction-form"' not in html and 'id="sanction-refused"' in html
+    assert "Only an admin can sanction a moderator" in page(cast.mod_client, other_mod)
+    assert "You cannot sanction yourself." in page(cast.mod_client, cast.mod)
+    assert 'id="sanction-form"' in page(cast.mod_client, cast.member)
+    assert 'id="sanction-form"' in page(admin_client, other_mod)

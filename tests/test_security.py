@@ -96,6 +96,43 @@ def test_user_text_is_escaped_everywhere_it_is_shown(app, client, make_member, l
         assert "&lt;img src=x onerror=alert(1)&gt;" in html
 
 
+def test_a_name_in_a_flashed_message_is_escaped(app, make_member, make_shop, login):
+    """A translated notice that names a shop (any characters are allowed in a shop name) is
+    shown escaped after the redirect: the admin who sets the shop's plan gets text, not the
+    owner's markup. (Lazily translated strings count as safe HTML to Jinja.)"""
+    shop = make_shop(name='<a href="//evil.example">Log in again</a>', plan="starter")
+    admin = make_member(role="admin")
+    client = app.test_client()
+    login(admin.email, target=client)
+    url = f"/shops/{shop.slug}/plan"
+    response = post_form(client, url, {"plan": "premium"}, form_url=f"/shops/{shop.slug}",
+                         follow_redirects=True)
+    html = response.get_data(as_text=True)
+    notice = html.split('class="alert alert--success"')[1].split("</p>")[0]
+    assert "&lt;a href=&#34;//evil.example&#34;&gt;Log in again&lt;/a&gt;" in notice
+    assert '<a href="//evil.example">' not in html
+    assert "&amp;lt;" not in notice  # escaped once, not twice
+
+
+def test_a_value_put_into_a_lazy_message_is_escaped_wherever_it_is_shown(app):
+    """Found in review: a lazily translated message counts as safe HTML to Jinja, so a
+    member's words put into one reached the page as HTML wherever it was shown (a form error,
+    a notice). Its values are escaped; its own words, and numbers, are kept as they are."""
+    from flask import render_template_string
+    from flask_babel import lazy_gettext as _l
+    from flask_babel import lazy_ngettext
+    from markupsafe import Markup
+
+    with app.test_request_context("/"):
+        shown = render_template_string("{{ m }}", m=_l("Welcome, %(name)s", name='<b>"x"</b>'))
+        assert "&lt;b&gt;&#34;x&#34;&lt;/b&gt;" in shown and "<b>" not in shown
+        assert "3" in render_template_string(
+            "{{ m }}", m=lazy_ngettext("%(num)d bid", "%(num)d bids", 3))
+        ours = _l("Welcome, %(name)s", name=Markup("<b>ours</b>"))
+        assert render_template_string("{{ m }}", m=ours).count("<b>") == 1
+        assert str(_l("Welcome, %(name)s", name="<b>")).endswith("<b>")  # as text: unchanged
+
+
 @pytest.mark.parametrize("status", [400, 403, 404, 405, 413, 429, 500])
 def test_error_pages_exist_in_both_languages_and_leak_nothing(make_app, status):
     app = make_app()

@@ -3,12 +3,13 @@ public board (MOD-3), and the moderators' decisions on them from the queue."""
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.blueprints.moderation import queue, responses, signs
 from app.blueprints.moderation.errors import ModerationError
 from app.database import utcnow
 from app.extensions import db
+from app.i18n import format_datetime
 from app.models import (BoardPost, EvidenceFile, LiftRequest, Listing, Notification,
                         ReviewItem, StopSign)
 from tests.conftest import post_form
@@ -143,6 +144,37 @@ def test_lift_request_only_for_fake_mod_3(make_member, make_listing):
         responses.file_lift_request(sign, listing.shop.owner, "Please lift.", now=utcnow())
 
 
+@pytest.mark.parametrize("basis, says", [
+    ("expert", "rests on the verdict of Amulet association, which prevails"),
+    ("site_final", "rests on the site's final decision"),
+])
+def test_a_fake_sign_on_an_expert_verdict_is_not_lifted_on_request_mod_5(
+        basis, says, make_member, make_listing, client_for):
+    """MOD-5, MOD-6 (found in review): a FAKE sign resting on the expert body's verdict (which
+    prevails) or the site's final decision took lift requests, posted on the public board,
+    that moderators could not grant. The owner is told so, and pointed to an explanation;
+    the sign box offers no lift request."""
+    moderator = make_member(role="moderator")
+    listing = make_listing()
+    sign = signs.hang_sign("listing", listing.id, "fake", moderator, "A copy.",
+                           now=utcnow() - timedelta(days=8), decision_basis=basis,
+                           expert_body="Amulet association" if basis == "expert" else "",
+                           expert_verdict="Not genuine: the mould differs.")
+    db.session.commit()
+    owner = listing.shop.owner
+    with pytest.raises(ModerationError, match=says):
+        responses.file_lift_request(sign, owner, "Please lift it now.", now=utcnow())
+    client = client_for(owner)
+    page = client.get(f"/moderation/signs/{sign.id}/lift").get_data(as_text=True)
+    assert says in page.replace("&#39;", "'") and 'name="body"' not in page
+    assert f"/moderation/signs/{sign.id}/explain" in page
+    item_page = client.get(f"/listings/{listing.id}").get_data(as_text=True)
+    assert f"/moderation/signs/{sign.id}/lift" not in item_page
+    assert f"/moderation/signs/{sign.id}/explain" in item_page
+    assert db.session.scalar(select(func.count(BoardPost.id)).where(
+        BoardPost.board == "lift-requests")) == 0
+
+
 def test_keeping_the_sign_tells_the_owner_mod_3(signed):
     """MOD-3: moderators may keep the sign; the owner is told."""
     sign, listing, owner, moderator = signed
@@ -233,3 +265,34 @@ def test_ready_made_reasons_read_in_the_readers_language_mod_1_mod_3(app, make_m
                     "— and my own words.", now=utcnow())
     db.session.commit()
     assert "my own words" in reader.get(f"/listings/{own.id}").get_data(as_text=True)
+
+
+def test_a_refused_lift_request_is_not_repeated_at_once_on_the_board_mod_3(signed, client_for):
+    """MOD-3 (found in review): after the moderators keep the sign, the owner cannot post a new
+    lift request about the item at once (each is a public post on "STOP lift requests"); the
+    page says when they may ask again and points new evidence to an explanation (MOD-4)."""
+    sign, _listing, owner, moderator = signed
+    refused_on = utcnow() - timedelta(days=1)
+    responses.file_lift_request(sign, owner, "Please reconsider it.", now=refused_on)
+    item = queue.open_item_for("lift_request", "sign", sign.id)
+    queue.decide(item, moderator, "keep", {"reason": "Still a copy."}, now=refused_on)
+    db.session.commit()
+    with pytest.raises(ModerationError, match="refused your last lift request"):
+        responses.file_lift_request(sign, owner, "Please look again.", now=utcnow())
+    client = client_for(owner)
+    response = post_form(client, f"/moderation/signs/{sign.id}/lift",
+                         {"body": "Please look again, again."})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "You may ask again from" in html and "send it as an explanation" in html
+    assert f"/moderation/signs/{sign.id}/explain" in html
+    assert db.session.scalar(select(func.count(BoardPost.id)).where(
+        BoardPost.board == "lift-requests")) == 1
+    assert responses.lift_possible_at(sign) == refused_on + responses.ASK_AGAIN_AFTER
+    record = client.get("/moderation/me").get_data(as_text=True)
+    assert format_datetime(refused_on + responses.ASK_AGAIN_AFTER, "en") in record
+    later = refused_on + responses.ASK_AGAIN_AFTER
+    responses.file_lift_request(sign, owner, "A month on, please look again.", now=later)
+    db.session.commit()
+    assert db.session.scalar(select(func.count(BoardPost.id)).where(
+        BoardPost.board == "lift-requests")) == 2

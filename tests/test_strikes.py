@@ -202,6 +202,38 @@ def test_shop_flag_can_be_kept_open_shop_8(make_shop, make_listing, moderator):
     assert db.session.get(Shop, shop.id, populate_existing=True).status == "open"
 
 
+def test_a_closure_sanction_settles_the_shop_flag_and_no_shop_is_closed_twice_shop_8_mod_8(
+        make_shop, make_listing, moderator):
+    """SHOP-8, MOD-8 (found in review): closing the owner's account closes their shop, and the
+    open "shop with fakes" item leaves the queue with it; deciding "close" on a shop already
+    closed changes nothing and does not tell the owner a second time."""
+    from app.blueprints.moderation import sanctions
+    from app.blueprints.shops import shop_services
+
+    shop = make_shop()
+    for _ in range(4):
+        fake(make_listing(shop=shop), moderator, "listing")
+    item = queue.open_item_for("shop_fakes", "shop", shop.id)
+    stale = db.session.get(ReviewItem, item.id)
+    sanctions.impose(shop.owner, "closure", moderator, rule="SHOP-8", facts="Four fakes.",
+                     now=utcnow())
+    db.session.commit()
+    assert db.session.get(Shop, shop.id, populate_existing=True).status == "closed"
+    assert queue.open_item_for("shop_fakes", "shop", shop.id) is None
+    settled = db.session.get(ReviewItem, item.id, populate_existing=True)
+    assert (settled.status, settled.decision) == ("done", "shop_closed")
+    # An item raised before this fix (or in a race) is still decided without a second close.
+    stale.status, stale.decision = "open", ""
+    db.session.commit()
+    said = decide(stale, moderator, "close", "Four fakes.")
+    assert "already closed" in said
+    assert db.session.scalars(select(Notification).where(
+        Notification.user_id == shop.owner_id, Notification.kind == "shop_closed")).all() == []
+    assert db.session.scalars(select(AuditEntry).where(
+        AuditEntry.action == "shop.close")).all() == []
+    assert shop_services.close_shop(db.session.get(Shop, shop.id), utcnow()) == "closed"
+
+
 def test_my_record_lists_signs_with_response_links_auc_4(make_member, make_auction,
                                                          moderator, client_for):
     """AUC-4, MOD-3, MOD-4: a member sees their strikes and signs and can respond."""

@@ -45,6 +45,9 @@ class User(db.Model):
     created_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     updated_at = mapped_column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
     last_login_at = mapped_column(UTCDateTime, nullable=True)
+    # When the member last changed the password on the profile page: the change form sent
+    # twice (a double tap) is recognised by it (accounts.services.change_password).
+    password_changed_at = mapped_column(UTCDateTime, nullable=True)
     # Starting auctions (AUC-1, AUC-4): moderation suspends or revokes it.
     auction_rights: Mapped[str] = mapped_column(db.String(16), default="active",
                                                 server_default="active")

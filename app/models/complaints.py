@@ -23,7 +23,7 @@ TARGET_OUTCOMES = ("", "hidden", "kept", "restored")
 #: The steps a status page shows (CMP-1, CMP-5).
 EVENT_STEPS = ("received", "info_requested", "info_added", "upheld", "rejected",
                "counter_statement", "restored", "kept_hidden", "overdue", "restored_held",
-               "released")
+               "released", "restored_gone")
 EVIDENCE_MEDIA = ("image", "pdf")
 
 

@@ -74,6 +74,13 @@ class StopSign(db.Model):
     hung_by = relationship(User, foreign_keys=[hung_by_id])
     ended_by = relationship(User, foreign_keys=[ended_by_id])
 
+    @property
+    def liftable_on_request(self):
+        """A FAKE sign is lifted on request (MOD-3), unless it rests on an outside expert
+        body's verdict, which prevails (MOD-5), or on the site's final decision (MOD-6):
+        then new evidence goes in an explanation (MOD-4)."""
+        return self.kind == "fake" and self.decision_basis not in ("expert", "site_final")
+
 
 class Strike(db.Model):
     """A strike against a seller: one per FAKE sign (AUC-4). A strike is withdrawn when its

@@ -1,7 +1,7 @@
 """Listings beyond a smaller plan's limit are hidden from buyers (``over_plan_since``, SHOP-2)
 
 Revision ID: 7c3e9a1d5b20
-Revises: 4b8d2e6f0a17
+Revises: 6c5b6873aee8
 Create Date: 2026-11-23 09:00:00+00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '7c3e9a1d5b20'
-down_revision = '4b8d2e6f0a17'
+down_revision = '6c5b6873aee8'
 branch_labels = None
 depends_on = None
 

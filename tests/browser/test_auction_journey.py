@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import DESKTOP, PHONE, REPO_ROOT, VENV_BIN
-from tests.browser.steps import sign_up
+from tests.browser.steps import seed, sign_up
 
 pytestmark = pytest.mark.browser
 
@@ -433,5 +433,49 @@ def test_a_bid_the_site_did_not_take_says_why_on_the_phone_auc_2(on_a_phone, liv
                 "htmx:sendError")
     problems[:] = [p for p in problems
                    if not (p.startswith("Gift console: ") and any(e in p for e in expected))]
+    problems += csp_violations(pages)
+    assert problems == [], json.dumps(problems, ensure_ascii=False, indent=1)
+
+
+@pytest.fixture
+def another_on_a_phone(browser, live_server):
+    """One more member on a phone-sized screen, as :func:`on_a_phone`."""
+    yield from _signed_up(browser, live_server, ("Ice",), viewport=PHONE)
+
+
+def test_the_buy_now_button_hides_with_the_bid_form_auc_8(another_on_a_phone, live_server,
+                                                         live_env):
+    """Found in review (AUC-8, AUC-3): the bid box hides its forms while a bid is reviewed
+    and when a STOP sign halts the auction, but the buy-now form's own style (inline-flex)
+    overrode ``hidden``: "Buy now for ฿3,000" stayed under the thumb beside "Place my bid",
+    and stayed on a halted auction's page. It hides with the rest."""
+    pages, problems = another_on_a_phone
+    ice = pages["Ice"]
+    auction_id = create_auction(live_env, "เหรียญหลวงปู่ทวด ซื้อทันที")
+    seed(live_env, f"""
+from app.models import Auction
+auction = db.session.get(Auction, {auction_id})
+auction.buy_now_satang = 300_000
+db.session.commit()
+print(json.dumps({{}}))
+""")
+    open_live(ice, f"{live_server}/auctions/{auction_id}")
+    buy_now = ice.locator("#bid-box form[action$='/buy-now']")
+    expect(buy_now).to_be_visible()
+    confirmation = review(ice, "150", "direct")
+    expect(buy_now).to_be_hidden()
+    confirmation.locator("button[data-bid-change]").click()
+    expect(buy_now).to_be_visible()
+
+    seed(live_env, f"""
+from app.blueprints.auctions.lifecycle import set_sign
+from app.models import Auction
+set_sign(db.session.get(Auction, {auction_id}), "under_review", utcnow())
+db.session.commit()
+print(json.dumps({{}}))
+""")
+    expect(ice.locator("#bid-panel [data-phase]")).to_have_attribute("data-phase", "halted")
+    expect(buy_now).to_be_hidden()
+    expect(ice.locator("#bid-box input[name=amount]")).to_be_hidden()
     problems += csp_violations(pages)
     assert problems == [], json.dumps(problems, ensure_ascii=False, indent=1)

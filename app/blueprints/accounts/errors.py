@@ -74,6 +74,16 @@ class ResetTokenInvalid(AccountError):
                             "Please ask for a new one."))
 
 
+class ResetTokenUsed(ResetTokenInvalid):
+    """The reset link has already been used to choose a new password (a form sent twice by
+    a double tap comes here too)."""
+
+    def __init__(self):
+        AccountError.__init__(self, _l("This link has already been used to choose a new "
+                                       "password. Please log in with it, or ask for a new "
+                                       "link if you have forgotten it again."))
+
+
 class WrongCurrentPassword(AccountError):
     """Changing a password needs the current one."""
 

@@ -77,19 +77,20 @@ def log_out():
 
 
 def return_path():
-    """Where a visitor sent to log in comes back to: the page asked for; but for a form sent
-    (a POST) or an htmx request, the page it was sent from, on this site, since the address
-    it went to answers only a POST (405 on the way back) or only a fragment."""
+    """Where to come back to after logging in or switching the language: the page asked for;
+    but for a form sent (a POST) or an htmx request, the page it was sent from, on this site,
+    since the address it went to answers only a POST (405 on the way back) or only a
+    fragment."""
     from urllib.parse import urlsplit
 
+    from app.htmx import wants_fragment
     from app.urls import safe_next
 
     came_from = request.headers.get("HX-Current-URL") or request.referrer or ""
-    if request.method == "GET" and (request.headers.get("HX-Request") != "true"
-                                     or not came_from):
+    if request.method == "GET" and (not wants_fragment() or not came_from):
         return safe_next(request.full_path.rstrip("?"), None)
     source = urlsplit(came_from)
-    if source.netloc != request.host or source.path.startswith(("/login", "/logout")):
+    if source.netloc != request.host:
         return None
     return safe_next(source.path + (f"?{source.query}" if source.query else ""), None)
 
@@ -119,4 +120,5 @@ def init_login(app):
     login_manager.login_message_category = "info"
     login_manager.session_protection = None
     login_manager.unauthorized_handler(unauthorized)
+    app.jinja_env.globals["return_path"] = return_path
     app.before_request(load_current_user)

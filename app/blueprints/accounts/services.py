@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 from app.blueprints.accounts import lockout, passwords, sessions
 from app.blueprints.accounts.errors import (
     AccountError, AccountErrors, DisplayNameTaken, EmailTaken, InvalidCredentials, LoginBlocked,
-    ResetTokenInvalid, WrongCurrentPassword)
+    ResetTokenInvalid, ResetTokenUsed, WrongCurrentPassword)
 from app.extensions import db
 from app.i18n import BUDDHIST_ERA_OFFSET, age_on, bangkok_today
 from app.mail import queue_mail
@@ -265,6 +265,9 @@ def find_reset_token(token, now):
         raise ResetTokenInvalid()
     reset = db.session.scalar(select(PasswordResetToken).where(
         PasswordResetToken.token_hash == sessions.token_hash(token)))
+    if reset is not None and reset.used_at is not None and \
+            reset.used_at == reset.user.updated_at:  # used by :func:`reset_password`
+        raise ResetTokenUsed()
     if reset is None or reset.used_at is not None or reset.expires_at <= now:
         raise ResetTokenInvalid()
     return reset
@@ -278,8 +281,8 @@ def reset_password(token, new_password, *, now):
     used = db.session.execute(update(PasswordResetToken).where(
         PasswordResetToken.id == reset.id, PasswordResetToken.used_at.is_(None))
         .values(used_at=now))
-    if used.rowcount != 1:  # a simultaneous request used it first
-        raise ResetTokenInvalid()
+    if used.rowcount != 1:  # a simultaneous request (the same form sent twice) used it first
+        raise ResetTokenUsed()
     user.password_hash = passwords.hash_password(new_password)
     user.updated_at = now
     sessions.end_all_sessions(user)
@@ -288,16 +291,36 @@ def reset_password(token, new_password, *, now):
     return user
 
 
+#: How long after a password change the same change form sent again (a double tap, a
+#: re-send on a slow connection) is recognised as that change.
+PASSWORD_REPEAT_SECONDS = 120
+
+
 def change_password(user, current_password, new_password, *, keep_token, now):
-    """Change a password from the profile; every other session of the member is ended."""
+    """Change a password from the profile; every other session of the member is ended.
+
+    True when changed; False when nothing was done because this is the same form sent again
+    just after it changed the password (the "current" password it carries is then the old
+    one): the new password must be the one now in force, so only someone who knows it gets
+    that answer. (Every session older than the change but the changer's was ended by it.)"""
     if not passwords.verify_password(user.password_hash, current_password):
+        if _sent_again(user, new_password, now):
+            return False
         raise WrongCurrentPassword()
     passwords.check_password_policy(new_password, email=user.email, display_name=user.display_name)
     user.password_hash = passwords.hash_password(new_password)
-    user.updated_at = now
+    user.updated_at = user.password_changed_at = now
     sessions.end_all_sessions(user, except_token=keep_token)
     db.session.flush()
     queue_mail(user.email, "password_changed", user=user)
+    return True
+
+
+def _sent_again(user, new_password, now):
+    changed = user.password_changed_at
+    return changed is not None and \
+        timedelta(0) <= now - changed <= timedelta(seconds=PASSWORD_REPEAT_SECONDS) and \
+        bool(new_password) and passwords.verify_password(user.password_hash, new_password)
 
 
 def update_profile(user, *, display_name, locale, now):
@@ -332,16 +355,25 @@ def set_restrictions(user, *, suspended_until, closed_at, now):
     db.session.flush()
 
 
-def rename_member(user, new_name, *, now, by=None):
-    """A moderator renames an inappropriate display name (ACC-2); the new name is checked and
-    kept unique exactly as at registration. Like sanctions, a moderator's or an admin's name
-    is changed only by an admin (``by``); a deleted account's name stays as it is."""
+def rename_refusal(user, by=None):
+    """Why ``by`` may not rename ``user`` (a message), or None when they may: a deleted
+    account's name stays as it is, and, like sanctions, a moderator's or an admin's name is
+    changed only by an admin (or by themselves)."""
     from app.models.accounts import TOMBSTONE_NAME
 
     if user._display_name == TOMBSTONE_NAME.format(id=user.id):
-        raise AccountError(_l("A deleted account's name cannot be changed."))
+        return _l("A deleted account's name cannot be changed.")
     if by is not None and by.id != user.id and user.role != "member" and by.role != "admin":
-        raise AccountError(_l("Only an admin can rename a moderator or an admin."))
+        return _l("Only an admin can rename a moderator or an admin.")
+    return None
+
+
+def rename_member(user, new_name, *, now, by=None):
+    """A moderator renames an inappropriate display name (ACC-2); the new name is checked and
+    kept unique exactly as at registration, unless :func:`rename_refusal` says no."""
+    refusal = rename_refusal(user, by)
+    if refusal is not None:
+        raise AccountError(refusal)
     display_name = clean_display_name(new_name, allow_reserved=user.role != "member")
     key = display_name_key(display_name)
     if key != user.display_name_key and db.session.scalar(

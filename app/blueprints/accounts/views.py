@@ -5,7 +5,8 @@ from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
 from app.blueprints.accounts import bp, services
-from app.blueprints.accounts.errors import AccountError, AccountErrors, EmailTaken, LoginBlocked
+from app.blueprints.accounts.errors import (
+    AccountError, AccountErrors, EmailTaken, LoginBlocked, ResetTokenUsed)
 from app.blueprints.accounts.forms import (
     ChangePasswordForm, LoginForm, ProfileForm, RegisterForm, ResetPasswordForm, ResetRequestForm)
 from app.blueprints.accounts.login import current_token, log_in, log_out
@@ -140,6 +141,10 @@ def reset_password(token):
     now = utcnow()
     try:
         services.find_reset_token(token, now)
+    except ResetTokenUsed as error:
+        if request.method == "POST":  # sent twice: the first one changed it
+            return _password_reset_done()
+        return render_template("accounts/reset_invalid.html", message=error.message), 400
     except AccountError as error:
         return render_template("accounts/reset_invalid.html", message=error.message), 400
     form = ResetPasswordForm()
@@ -149,14 +154,21 @@ def reset_password(token):
             if current_user.is_authenticated:
                 log_out()
             db.session.commit()
+        except ResetTokenUsed:
+            db.session.rollback()
+            return _password_reset_done()
         except AccountError as error:
             db.session.rollback()
             show_error(form, error)
         else:
-            flash(_l("Your password has been changed. Please log in with it."), "success")
-            return redirect(url_for("accounts.login"))
+            return _password_reset_done()
     status = 422 if form.is_submitted() else 200
     return render_template("accounts/reset_password.html", form=form, token=token), status
+
+
+def _password_reset_done():
+    flash(_l("Your password has been changed. Please log in with it."), "success")
+    return redirect(url_for("accounts.login"))
 
 
 @bp.route("/account", methods=["GET", "POST"])
@@ -186,8 +198,12 @@ def profile():
 
 @bp.route("/account/password", methods=["POST"])
 @login_required
+@_limit("RATELIMIT_LOGIN")
 def change_password():
-    """Change the password; other sessions of the member end."""
+    """Change the password; other sessions of the member end. Limited like the log-in form,
+    since a wrong current password tells whoever holds the session a guess was wrong. The
+    same form sent again (a double tap) lands on the same success (the service recognises
+    it)."""
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:

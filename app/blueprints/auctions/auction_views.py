@@ -23,8 +23,8 @@ from app.htmx import render_page_or_fragment, wants_fragment
 from app.i18n import current_language
 from app.live import bus, stream_slots
 from app.live.sse import Wait, sse_event, sse_response
-from app.models import Auction, AuctionPhoto, Sale
-from sqlalchemy import or_, select
+from app.models import Auction, AuctionPhoto
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 from app.money import satang_to_input
@@ -35,8 +35,13 @@ from app.uploads import send_image
 def may_see(auction):
     """An auction hidden after an upheld complaint (CMP-3) is seen only by its seller and
     moderators; for everyone else it does not exist."""
-    return auction.hidden_at is None or (is_member(current_user) and (
-        auction.seller_id == current_user.id or can_moderate(current_user)))
+    return auction.hidden_at is None or sees_hidden(auction)
+
+
+def sees_hidden(auction):
+    """Whether the current user still sees ``auction`` while it is hidden (CMP-3)."""
+    return is_member(current_user) and (
+        auction.seller_id == current_user.id or can_moderate(current_user))
 
 
 def auction_or_404(auction_id):
@@ -69,14 +74,12 @@ def page_context(auction, now, form=None):
 
 
 def _sale_for(auction, viewer):
-    """The sale's id when ``viewer`` bought or sold this auction (its page leads there: the
-    payment and delivery steps and the feedback live on it), else None."""
-    if viewer is None or auction.settled_at is None or viewer not in (
-            auction.seller_id, auction.leader_id):
+    """The sale's id when ``viewer`` sold this auction (its page leads there: the payment and
+    delivery steps and the feedback live on it), else None. The buyer's way there is in the
+    live panel, beside "You won this auction"."""
+    if viewer is None or auction.settled_at is None or viewer != auction.seller_id:
         return None
-    return db.session.scalar(select(Sale.id).where(Sale.auction_id == auction.id,
-                                                   or_(Sale.buyer_id == viewer,
-                                                       Sale.seller_id == viewer)))
+    return queries.sale_id(auction.id)
 
 
 @bp.route("/<int:auction_id>")
@@ -111,19 +114,31 @@ class _Rendered:
     def __init__(self, version):
         self.version, self.lock = version, threading.Lock()
         self.leader, self.panels = None, {}
-        self.loaded = False
+        self.loaded = self.hidden = False
 
 
 _rendered = {}
 _rendered_lock = threading.Lock()
 
 
-def shared_panel(auction_id, version, viewer, bid):
+#: What :func:`shared_panel` answers a viewer who may no longer see the auction.
+HIDDEN = object()
+
+
+def shared_panel(auction_id, version, viewer, bid, sees_hidden=True):
     """The panel after change ``version``, read and rendered once in this process for each
     language and kind of viewer (no bid, the leader, another bidder) however many streams
     wait on it: a thousand open pages cost a handful of reads and renders per bid, not a
-    thousand. None if the auction is gone."""
+    thousand. None if the auction is gone; :data:`HIDDEN` if it is hidden (CMP-3) and the
+    viewer is not one who ``sees_hidden`` (its seller, a moderator)."""
     if version is None:
+        try:
+            hidden = db.session.scalar(select(Auction.hidden_at).where(
+                Auction.id == auction_id)) is not None
+        finally:
+            db.session.remove()
+        if hidden and not sees_hidden:
+            return HIDDEN
         return fresh_panel(auction_id, viewer, bid)
     with _rendered_lock:
         entry = _rendered.get(auction_id)
@@ -138,6 +153,9 @@ def shared_panel(auction_id, version, viewer, bid):
                 if auction is None:
                     return None
                 entry.leader, entry.loaded = auction.leader_id, True
+                entry.hidden = auction.hidden_at is not None
+            if entry.hidden and not sees_hidden:
+                return HIDDEN
             if viewer is None or not bid:
                 kind, as_viewer, as_bidder = "none", None, False
             elif viewer == entry.leader:
@@ -201,9 +219,19 @@ def live(auction_id):
     return response
 
 
+def _gone_event():
+    """The stream's last event for a viewer who may no longer see the auction: the panel
+    says so (its figures go), and the stream ends. The page's reconnects then get 404."""
+    return sse_event("update", render_template("auctions/_panel_hidden.html"))
+
+
 def _live_response(auction_id):
     auction = auction_or_404(auction_id)
     viewer = _viewer()
+    # Asked once: while the stream is open, whether the auction is hidden (CMP-3) is learnt
+    # from the read shared by every stream of the process for each change (shared_panel).
+    privileged = sees_hidden(auction)
+    connected = auction.version
     seen = request.args.get("v", type=int)
     bid = viewer is not None and queries.has_bid(viewer, auction.id)
     db.session.remove()
@@ -221,10 +249,15 @@ def _live_response(auction_id):
         subscription = events.subscribe(f"auction:{auction_id}")
         try:
             yield ": connected\nretry: 2000\n\n"
-            # A change between rendering the page and subscribing is sent at once.
+            # A change between rendering the page (or the check above) and subscribing is
+            # sent at once, unless it hid the auction from this viewer.
             known = _current_version(auction_id)
-            if seen is not None and seen != known:
-                yield sse_event("update", fresh_panel(auction_id, viewer, bid) or "")
+            if known != connected or (seen is not None and seen != known):
+                html = shared_panel(auction_id, known, viewer, bid, privileged)
+                if html is HIDDEN:
+                    yield _gone_event()
+                    return
+                yield sse_event("update", html or "")
             deadline = time.monotonic() + lifetime
             quiet_since = time.monotonic()
             while time.monotonic() < deadline:
@@ -246,7 +279,11 @@ def _live_response(auction_id):
                 if viewer is not None and not bid:
                     # Their own bid (leading, or outbid at once by a hidden maximum).
                     bid = message.get("leader") == viewer or _has_bid(viewer, auction_id)
-                html = shared_panel(auction_id, message.get("version"), viewer, bid)
+                html = shared_panel(auction_id, message.get("version"), viewer, bid,
+                                    privileged)
+                if html is HIDDEN:
+                    yield _gone_event()
+                    return
                 if html is not None:
                     quiet_since = time.monotonic()
                     yield sse_event("update", html)
@@ -286,7 +323,7 @@ def end(auction_id):
             abort(400)
         return render_template("auctions/confirm_end.html", auction=auction, form=EmptyForm())
     auction = lock_auction(auction_id)
-    if auction is None:
+    if auction is None or not may_see(auction):  # hidden (CMP-3): not there, as on its page
         abort(404)
     if auction.seller_id != current_user.id:
         abort(403)

@@ -1,5 +1,5 @@
 """The auction board (open auctions ending soonest, newly listed, by category, found by Thai
-words), ended auctions, and a member's bids and auctions (AUC-10)."""
+words), auctions starting later, ended auctions, and a member's bids and auctions (AUC-10)."""
 from flask import render_template, request
 from flask_login import current_user, login_required
 
@@ -25,12 +25,17 @@ def board():
     page = max(int_arg("page") or 1, 1)
     query = (form.q.data or "").strip()[:100]
     ids = match_auction_ids(query, queries.on_the_board(now)) if query else None
+    category_ids = with_descendants(category_id) if category_id else None
     rows = queries.board(now, sort=sort, ids=ids, offset=(page - 1) * queries.PAGE_SIZE,
-                         category_ids=with_descendants(category_id) if category_id else None)
+                         category_ids=category_ids)
+    upcoming = []
+    if page == 1:  # scheduled auctions, listed apart so open ones keep their order
+        later_ids = match_auction_ids(query, queries.starting_later(now)) if query else None
+        upcoming = queries.upcoming(now, category_ids=category_ids, ids=later_ids)
     more = len(rows) > queries.PAGE_SIZE
     context = dict(form=form, auctions=rows[:queries.PAGE_SIZE], more=more, page_number=page,
                    sort=sort, category_id=category_id, query=query, now=now,
-                   categories=category_tree(),
+                   categories=category_tree(), upcoming=upcoming,
                    ended=queries.recently_ended(now) if page == 1 and not query else [])
     return render_page_or_fragment("auctions/board.html", "auctions/_results.html", **context)
 
@@ -38,10 +43,18 @@ def board():
 @bp.route("/mine")
 @login_required
 def my_bids():
-    """My bids: auctions I am bidding on, won and lost; auctions I sell; my watchlist."""
+    """My bids: auctions I am bidding on, won and lost; auctions I sell; my watchlist and my
+    sales, each paged on its own."""
     now = utcnow()
     active, won, lost = queries.my_bids(current_user.id, now)
+    size = queries.PAGE_SIZE
+    watched_page = int_arg("watched_page") or 1
+    sales_page = int_arg("sales_page") or 1
+    watched = queries.watched(current_user.id, now, offset=(watched_page - 1) * size,
+                              limit=size)
+    sales = queries.my_sales(current_user.id, offset=(sales_page - 1) * size, limit=size)
     return render_template("auctions/mine.html", now=now, active=active, won=won, lost=lost,
                            selling=queries.my_auctions(current_user.id),
-                           watched=queries.watched(current_user.id),
-                           sales=queries.my_sales(current_user.id))
+                           watched=watched[:size], watched_more=len(watched) > size,
+                           watched_page=watched_page, sales=sales[:size],
+                           sales_more=len(sales) > size, sales_page=sales_page)

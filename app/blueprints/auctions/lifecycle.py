@@ -151,6 +151,19 @@ def end_early(auction, *, now):
     settle(auction, now)
 
 
+def unsold_reason(auction):
+    """Why an ended auction made no sale, as the seller is told: "seller" (ended early),
+    "hidden" (publication suspended, CMP-3), "halted" (a STOP sign, AUC-3), "no_bids" or
+    "reserve" (not met)."""
+    if auction.ended_early == "seller":
+        return "seller"
+    if auction.hidden_at is not None:
+        return "hidden"
+    if is_halted(auction):
+        return "halted"
+    return "no_bids" if auction.leader_id is None else "reserve"
+
+
 def settle(auction, now):
     """Close an ended auction once: record the sale and tell winner, seller and the other
     bidders (AUC-7). Returns the :class:`Sale`, or None (no sale, not ended, or settled
@@ -174,7 +187,7 @@ def settle(auction, now):
         notify(seller, "sold", auction=auction, amount=auction.current_price_satang,
                sale_id=sale.id, now=now)
     else:
-        notify(seller, "unsold", auction=auction, now=now)
+        notify(seller, "unsold", auction=auction, now=now, reason=unsold_reason(auction))
     # "Another bidder won it" is only true when someone did (AUC-10).
     losers = db.session.scalars(select(Bid.bidder_id).distinct().where(
         Bid.auction_id == auction.id, Bid.bidder_id != auction.winner_id)).all() \

@@ -45,11 +45,14 @@ def viewer_status(auction, viewer_id, has_bid, now):
 
 
 def render_panel(auction, viewer_id, has_bid, now=None):
-    """The whole panel for one viewer."""
+    """The whole panel for one viewer. The winner's part leads to the sale once it has
+    started (payment, delivery, feedback), so the page that watched the end needs no
+    reload."""
     now = now or utcnow()
     status = viewer_status(auction, viewer_id, has_bid, now)
-    return render_template("auctions/_panel_status.html", status=status, auction=auction) + \
-        _public_html(auction, now)
+    sale = queries.sale_id(auction.id) if status == "won" and auction.settled_at else None
+    return render_template("auctions/_panel_status.html", status=status, auction=auction,
+                           sale_id=sale) + _public_html(auction, now)
 
 
 def fresh_panel(auction_id, viewer_id, has_bid):

@@ -2,7 +2,7 @@
 from dataclasses import dataclass
 from functools import cache
 
-from sqlalchemy import and_, bindparam, exists, func, or_, select
+from sqlalchemy import and_, bindparam, case, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from app.blueprints.auctions.state import effective_winner
@@ -11,6 +11,7 @@ from app.models import Auction, AuctionPhoto, AuctionWatch, Bid, Sale, User
 
 HISTORY_LINES = 15
 PAGE_SIZE = 24
+UPCOMING_SIZE = 12
 
 
 def history(auction_id, limit=HISTORY_LINES):
@@ -111,6 +112,22 @@ def board(now, *, sort="ending", category_ids=None, ids=None, offset=0, limit=PA
     return _cards(query.order_by(*order).offset(offset).limit(limit + 1))
 
 
+def starting_later(now):
+    """The conditions of an auction scheduled to start after ``now``, not hidden (CMP-3)."""
+    return (Auction.starts_at > now, Auction.hidden_at.is_(None))
+
+
+def upcoming(now, *, category_ids=None, ids=None, limit=UPCOMING_SIZE):
+    """Auctions scheduled to start later, starting soonest first: the board lists them apart
+    from the open ones, so collectors can find them before bidding opens."""
+    query = select(Auction).where(*starting_later(now))
+    if category_ids:
+        query = query.where(Auction.category_id.in_(category_ids))
+    if ids is not None:
+        query = query.where(Auction.id.in_(ids))
+    return _cards(query.order_by(Auction.starts_at, Auction.id).limit(limit))
+
+
 def recently_ended(now, limit=12):
     """Ended auctions stay viewable: the latest to end."""
     return _cards(select(Auction).where(Auction.ends_at <= now, Auction.hidden_at.is_(None))
@@ -136,15 +153,28 @@ def my_auctions(user_id):
                   .order_by(Auction.created_at.desc()).limit(200))
 
 
-def my_sales(user_id):
-    """Sales where the member is buyer or seller, newest first."""
+def sale_id(auction_id):
+    """The id of the auction's sale, if it has one."""
+    return db.session.scalar(select(Sale.id).where(Sale.auction_id == auction_id))
+
+
+def my_sales(user_id, *, offset=0, limit=PAGE_SIZE):
+    """Sales where the member is buyer or seller, newest first: a page of ``limit`` (and one
+    more, when there is a next page)."""
     return db.session.scalars(select(Sale).where(or_(
         Sale.buyer_id == user_id, Sale.seller_id == user_id))
-        .options(selectinload(Sale.auction)).order_by(Sale.created_at.desc())).all()
+        .options(selectinload(Sale.auction))
+        .order_by(Sale.created_at.desc(), Sale.id.desc()).offset(offset).limit(limit + 1)).all()
 
 
-def watched(user_id):
-    """Auctions the member watches, ending soonest first."""
+def watched(user_id, now, *, offset=0, limit=PAGE_SIZE):
+    """Auctions the member watches: running ones ending soonest first, then ended ones, the
+    latest first (paged, the oldest ended ones would fill the first page); a page of
+    ``limit`` (and one more, when there is a next page)."""
+    running = Auction.ends_at > now
     return _cards(select(Auction).join(AuctionWatch, and_(
         AuctionWatch.auction_id == Auction.id, AuctionWatch.user_id == user_id))
-        .where(Auction.hidden_at.is_(None)).order_by(Auction.ends_at))
+        .where(Auction.hidden_at.is_(None))
+        .order_by(case((running, 0), else_=1), case((running, Auction.ends_at)),
+                  Auction.ends_at.desc(), Auction.id)
+        .offset(offset).limit(limit + 1))

@@ -1,6 +1,6 @@
 """A sale after the hammer: its steps, the two parties' messages and their feedback (AUC-7,
 AUC-11)."""
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
@@ -56,7 +56,9 @@ def message(sale_id):
     """Write to the other party of the sale (payment, address, shipping)."""
     sale = _sale_or_403(sale_id)
     form = MessageForm()
-    if form.validate_on_submit():
+    if sales.role_in(current_user, sale) is None:  # a moderator reads, and is told why not
+        form.form_errors.append(str(_l("Only the buyer and the seller can write here.")))
+    elif form.validate_on_submit():
         try:
             sale_messages.post(sale, current_user, form.body.data, now=utcnow())
             db.session.commit()
@@ -82,16 +84,21 @@ def _messages(sale, form, status=200):
 @bp.route("/sales/<int:sale_id>/next", methods=["POST"])
 @login_required
 def advance(sale_id):
-    """Take the next step of the sale: paid, shipped, received."""
+    """Take the next step of the sale: paid, shipped, received, after a confirmation page
+    (or the browser's confirm under htmx): a step cannot be undone. A step that is not the
+    member's to take is refused at once, with no confirmation."""
     sale = _sale_or_403(sale_id)
-    if EmptyForm().validate_on_submit():
-        try:
-            sales.advance(sale, current_user, now=utcnow())
-            db.session.commit()
-            flash(_l("Thank you: the sale has moved on."), "success")
-        except AccountError as error:
-            db.session.rollback()
-            flash(error.message, "error")
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    if request.form.get("confirmed") != "yes" and sales.can_advance(current_user, sale):
+        return render_template("auctions/confirm_sale_step.html", sale=sale, form=EmptyForm())
+    try:
+        sales.advance(sale, current_user, now=utcnow(), step=request.form.get("step"))
+        db.session.commit()
+        flash(_l("Thank you: the sale has moved on."), "success")
+    except AccountError as error:
+        db.session.rollback()
+        flash(error.message, "error")
     return redirect(url_for("auctions.sale", sale_id=sale.id))
 
 
@@ -102,7 +109,9 @@ def feedback(sale_id):
     begin_immediate(db.session)  # one writer at a time: a double submit rates once
     sale = _sale_or_403(sale_id)
     form = FeedbackForm()
-    if form.validate_on_submit():
+    if sales.role_in(current_user, sale) is None:  # a moderator reads, and is told why not
+        form.form_errors.append(str(_l("Only the buyer and the seller rate a sale.")))
+    elif form.validate_on_submit():
         try:
             sales.leave_feedback(sale, current_user, form.rating.data, form.comment.data,
                                  now=utcnow())

@@ -6,6 +6,7 @@ from functools import cache
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, case, func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from app.blueprints.auctions.errors import AuctionError
 from app.database import begin_immediate
@@ -52,9 +53,13 @@ def can_advance(user, sale):
     return step is not None and role_in(user, sale) == step[0]
 
 
-def advance(sale, user, *, now):
+def advance(sale, user, *, now, step=None):
     """Take the sale's next step (paid, shipped, received); each step counts as progress, and
-    the other party is told (in the site and by e-mail), since the next move is theirs."""
+    the other party is told (in the site and by e-mail), since the next move is theirs.
+    ``step`` is the stage the member confirmed from: a stale confirmation (a form posted
+    twice, a page left open) does not take a later step."""
+    if step is not None and step != sale.step:
+        raise AuctionError(_l("The sale has moved on since: check its stage below."))
     if not can_advance(user, sale):
         raise AuctionError(_l("This step is not yours to take at this stage of the sale."))
     sale.step = NEXT_STEP[sale.step][1]
@@ -170,5 +175,6 @@ def _score_statement():
 def received_feedback(user_id, limit=20):
     """The latest ratings ``user_id`` received."""
     return db.session.scalars(select(Feedback).where(Feedback.to_user_id == user_id)
+                              .options(selectinload(Feedback.from_user))
                               .order_by(Feedback.id.desc()).limit(limit)).all()
 

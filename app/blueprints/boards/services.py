@@ -91,6 +91,19 @@ def cleared(posts):
             if current.get((p.target_type, p.target_id)) != "fake"}
 
 
+def refused_lifts(posts):
+    """The ids of the lift requests among ``posts`` that moderators refused: the FAKE sign
+    stays (MOD-3). The board says so beside the request, as it says when a sign came down
+    (:func:`cleared`), so a request is never left looking unanswered."""
+    from app.models import LiftRequest
+
+    ids = [p.id for p in posts if p.board == "lift-requests"]
+    if not ids:
+        return set()
+    return set(db.session.scalars(select(LiftRequest.board_post_id).where(
+        LiftRequest.board_post_id.in_(ids), LiftRequest.decision.in_(("kept", "expert")))))
+
+
 def counts():
     """``{board: number of visible posts}``."""
     rows = db.session.execute(select(BoardPost.board, func.count(BoardPost.id))

@@ -20,6 +20,7 @@ def board(board):
     return render_template("boards/board.html", board=board, posts=posts, page=page,
                            pages=pages, withdrawn=services.withdrawn(posts),
                            cleared=services.cleared(posts),
+                           refused=services.refused_lifts(posts),
                            label=services.BOARD_LABELS[board],
                            about=services.BOARD_ABOUT[board])
 
@@ -33,4 +34,5 @@ def post(post_id):
     return render_template("boards/post.html", post=entry,
                            withdrawn=services.withdrawn([entry]),
                            cleared=services.cleared([entry]),
+                           refused=services.refused_lifts([entry]),
                            label=services.BOARD_LABELS[entry.board])

@@ -54,9 +54,16 @@ def file_counter(target, author, body, files=(), *, now):
     return statement
 
 
+def _step_note(target, reason):
+    """A decision's step names its page, then the moderator's reason: a complaint may name
+    several pages, each answered and decided on its own (CMP-5)."""
+    return f"{target.url}\n{reason}" if reason else target.url
+
+
 def decide(statement, moderator, decision, reason, *, now, ip=""):
-    """``restored``: the page is published again, owner and complainant told; ``kept``: it
-    stays hidden (a reason is required), the owner told."""
+    """``restored``: the page is published again (unless another upheld complaint still
+    hides it, or its owner deleted it), owner and complainant told; ``kept``: it stays hidden
+    (a reason is required), the owner told."""
     if statement.decision:
         raise ComplaintError(_l("This counter-statement has already been decided."))
     reason = (reason or "").strip()[:2000]
@@ -69,20 +76,29 @@ def decide(statement, moderator, decision, reason, *, now, ip=""):
     statement.decision, statement.decided_at = decision, now
     if decision == "restored":
         obj = hiding.restore_target(target, moderator, now=now, ip=ip)
+        # The owner deleted the page while it was hidden: nothing is published again, and
+        # owner and complainant are told that, not "published again" (CMP-5).
+        gone = statement.gone = hiding.page_gone(target.target_type, obj)
         # Another upheld complaint may still hide the page: owner and complainant are told
         # so, not that it is published again (CMP-5).
-        held = hiding.hidden_by_complaint(target.target_type, target.target_id)
-        handling.add_event(complaint, "restored_held" if held else "restored", reason, now=now,
+        held = not gone and hiding.hidden_by_complaint(target.target_type, target.target_id)
+        if gone:
+            target.held_by_other = False  # a deleted page is never released: none to wait for
+        step = "restored_gone" if gone else "restored_held" if held else "restored"
+        handling.add_event(complaint, step, _step_note(target, reason), now=now,
                            actor=moderator)
-        outcome.tell_restored(complaint, target, held=held)
-        if obj is not None and not held:
-            # The last hold lifted: complainants told "stays suspended for now" hear of it.
-            outcome.tell_released(target, now=now, actor=moderator)
-        kind = "complaint_restored_held" if held else "complaint_restored"
+        outcome.tell_restored(complaint, target, held=held, gone=gone)
+        if not held:
+            # The last hold lifted: complainants told "stays suspended for now" hear of it
+            # (that the page is published again, or that its owner deleted it).
+            outcome.tell_released(target, now=now, actor=moderator, gone=gone)
+        kind = ("complaint_restored_gone" if gone else
+                "complaint_restored_held" if held else "complaint_restored")
     else:
         target.outcome = "kept"
         obj = hiding.target_object(target)
-        handling.add_event(complaint, "kept_hidden", reason, now=now, actor=moderator)
+        handling.add_event(complaint, "kept_hidden", _step_note(target, reason), now=now,
+                           actor=moderator)
         kind = "complaint_kept"
     audit.record(moderator, f"complaint.{decision}", "counter", statement.id,
                  before={"decision": ""}, after={"decision": decision,

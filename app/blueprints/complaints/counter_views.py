@@ -75,11 +75,15 @@ def counter_page(target_id):
     if form.is_submitted() and form.files.data and any(f and f.filename
                                                        for f in form.files.data):
         form.files.errors = list(form.files.errors) + [_l("Please choose your files again.")]
+    page = hiding.target_object(target)
+    # Restored after the owner deleted the page: it stays gone, not "published again".
+    gone = target.outcome == "restored" and hiding.page_gone(target.target_type, page)
     return render_template("complaints/counter.html", target=target, complaint=complaint,
-                           page=hiding.target_object(target), form=form,
+                           page=page, form=form, gone=gone,
                            may_answer=may_answer, statement=counter.statement_of(target),
-                           held=target.outcome == "restored" and hiding.hidden_by_complaint(
-                               target.target_type, target.target_id)), \
+                           held=not gone and target.outcome == "restored"
+                           and hiding.hidden_by_complaint(target.target_type,
+                                                          target.target_id)), \
         422 if form.is_submitted() else 200
 
 

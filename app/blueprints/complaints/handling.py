@@ -24,6 +24,9 @@ TEXTS.update({
     "complaint_restored_held": _l(
         "A moderator accepted your counter-statement about “%(title)s”, but it stays "
         "suspended: another upheld complaint about it is still in force."),
+    "complaint_restored_gone": _l(
+        "A moderator accepted your counter-statement about “%(title)s”, but it is not "
+        "published again: you deleted it."),
     "complaint_kept": _l(
         "“%(title)s” stays suspended: a moderator read your counter-statement and kept the "
         "decision. %(reason)s"),

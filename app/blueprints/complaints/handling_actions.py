@@ -49,8 +49,9 @@ class ComplaintView:
     def key(self):
         """What the cached row depends on beyond the complaint's own columns."""
         return (self.days_left, self.late, self.unfounded, self.may_restrict,
-                tuple((t.id, t.outcome, getattr(o, "status", None), getattr(o, "hidden_at", None))
-                      for t, o in self.targets), tuple(e.id for e in self.evidence))
+                tuple((t.id, t.outcome, t.held_by_other, getattr(o, "status", None),
+                       getattr(o, "hidden_at", None)) for t, o in self.targets),
+                tuple(e.id for e in self.evidence))
 
 
 def _evidence(complaint_ids):
@@ -182,7 +183,10 @@ def _restore(item, moderator, form, *, now, ip=""):
     statement = counter.decide(_statement(item, moderator), moderator, "restored",
                                form.get("reason"), now=now, ip=ip)
     target = statement.target
-    if hiding.hidden_by_complaint(target.target_type, target.target_id):
+    if getattr(statement, "gone", False):
+        said = str(_l("Counter-statement accepted, but the owner deleted the page, so it is "
+                      "not published again; the owner and the complainant are told."))
+    elif hiding.hidden_by_complaint(target.target_type, target.target_id):
         said = str(_l("Counter-statement accepted, but another upheld complaint still hides "
                       "the page; the owner and the complainant are told."))
     else:

@@ -146,6 +146,12 @@ def restore_target(target, moderator, *, now, ip=""):
     return obj
 
 
+def page_gone(target_type, obj):
+    """True when restoring the page publishes nothing: its owner deleted it (a listing's
+    "deleted" status, also left by account deletion) or it no longer exists."""
+    return obj is None or (target_type == "listing" and obj.status == "deleted")
+
+
 def waiting_for_release(target):
     """The other complaint targets about ``target``'s page that were restored while a hold
     was still in force (``held_by_other``), oldest first: their complainants wait to hear

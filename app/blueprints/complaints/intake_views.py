@@ -1,6 +1,6 @@
 """The public complaint form (CMP-1), its receipt, and a member's own complaints. Thin:
 parse the form, call ``intake``, commit once, redirect or re-render with what was typed."""
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
@@ -28,8 +28,9 @@ def _limit(name, **options):
 
 
 def _filed(response):
-    """Whether a post of the form filed a complaint (a refused form does not count)."""
-    return response.status_code < 400
+    """Whether a post of the form filed a complaint: a refused form does not count, nor a
+    duplicate sent back to the first one's receipt (it filed nothing)."""
+    return response.status_code < 400 and not g.get("complaint_duplicate")
 
 
 def _prefill(form):
@@ -77,6 +78,7 @@ def _already_filed(complaint):
     filed. This browser, if it saw the first receipt, sees it again; any other is told the
     code is in the receipt e-mailed to the address (the code is not shown to whoever merely
     repeats what was typed)."""
+    g.complaint_duplicate = True  # not counted against the complaints one may file (_filed)
     if access.granted(complaint):
         flash(_l("You had already sent this complaint: here is its receipt."), "info")
         return redirect(url_for("complaints.receipt", code=complaint.code))

@@ -42,17 +42,20 @@ def ask_complainant(complaint, question):
     return _mail(complaint, "complaint_question", question=question)
 
 
-def tell_restored(complaint, target, *, held=False):
+def tell_restored(complaint, target, *, held=False, gone=False):
     """The owner's answer about a page the complaint had hidden was accepted: the page is
-    published again, or, ``held`` by another upheld complaint, stays suspended for now."""
-    return _mail(complaint, "complaint_restored_held" if held else "complaint_restored",
-                 target=target)
+    published again, or, ``held`` by another upheld complaint, stays suspended for now, or,
+    ``gone`` (its owner deleted it), is not published again."""
+    template = ("complaint_restored_gone" if gone else
+                "complaint_restored_held" if held else "complaint_restored")
+    return _mail(complaint, template, target=target)
 
 
-def tell_released(target, *, now, actor=None):
+def tell_released(target, *, now, actor=None, gone=False):
     """The last upheld complaint holding ``target``'s page lifted and the page is published
     again: each complainant told earlier that it "stays suspended for now" (another complaint
-    held it) is told so, by e-mail and on the status page, once. Returns how many."""
+    held it) is told so, by e-mail and on the status page, once. Returns how many. A page
+    its owner deleted (``gone``) is not published: they are told that instead."""
     from app.blueprints.complaints.handling import add_event
     from app.blueprints.complaints.hiding import waiting_for_release
 
@@ -60,8 +63,10 @@ def tell_released(target, *, now, actor=None):
     for other in waiting:
         other.held_by_other = False
         # The page is named: a complaint may name several, each released on its own.
-        add_event(other.complaint, "released", other.url, now=now, actor=actor)
-        _mail(other.complaint, "complaint_released", target=other)
+        add_event(other.complaint, "restored_gone" if gone else "released", other.url,
+                  now=now, actor=actor)
+        _mail(other.complaint, "complaint_restored_gone" if gone else "complaint_released",
+              target=other)
     return len(waiting)
 
 

@@ -27,6 +27,8 @@ STEP_LABELS = {
                         "for now: another upheld complaint about it is still in force"),
     "released": _l("The other complaint that kept the page unpublished no longer does: the "
                    "page is published again"),
+    "restored_gone": _l("The owner's response was accepted, but the page is not published "
+                        "again: its owner deleted it"),
     "kept_hidden": _l("The page stays unpublished after the owner's response"),
     "overdue": _l("Our answer is late"),
 }

@@ -27,7 +27,8 @@ TEXTS.update({
 
 #: An appeal's state as moderators read it on a member's page.
 APPEAL_STATE_LABELS = {"upheld": _l("upheld: the sanction stands"),
-                       "overturned": _l("overturned: the sanction was lifted")}
+                       "overturned": _l("overturned: the sanction was lifted"),
+                       "lifted": _l("not needed: the sanction was lifted meanwhile")}
 
 
 def appeals_by_sanction(sanction_ids):
@@ -100,6 +101,8 @@ def _reason(form):
 
 def _uphold(item, moderator, form, *, now, ip):
     appeal, sanction = _appeal_and_sanction(item)
+    if sanction.lifted_at is not None:
+        raise ModerationError(_l("This sanction has already been lifted."))
     reason = _reason(form)
     appeal.decision = "upheld"
     notify_about(sanction.user, "appeal_upheld", target_type="sanction",
@@ -113,7 +116,7 @@ def _overturn(item, moderator, form, *, now, ip):
     reason = _reason(form)
     appeal.decision = "overturned"
     if sanction.lifted_at is None:
-        lift(sanction, moderator, reason, now=now, ip=ip, tell=False)
+        lift(sanction, moderator, reason, now=now, ip=ip, tell=False, by_appeal=True)
     notify_about(sanction.user, "appeal_overturned", target_type="sanction",
                  target_id=sanction.id, now=now,
                  facts={"sanction": sanction.kind, "reason": reason})

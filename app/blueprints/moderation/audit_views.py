@@ -6,7 +6,7 @@ from flask import request
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 
-from app.blueprints.moderation import audit, bp
+from app.blueprints.moderation import audit, audit_words, bp
 from app.extensions import db
 from app.htmx import render_page_or_fragment
 from app.models import AuditEntry, User
@@ -75,7 +75,9 @@ def audit_log():
     rows = [(e, audit.shown(audit.values(e, "before")), audit.shown(audit.values(e, "after")))
             for e in entries]
     args = {k: v for k, v in filters.items() if v not in ("", None) and k != "before"}
+    target_names, field_names = audit_words.names()
     return render_page_or_fragment("moderation/audit_log.html", "moderation/_audit_rows.html",
-                                   rows=rows, filters=filters, following=following, args=args)
+                                   rows=rows, filters=filters, following=following, args=args,
+                                   target_names=target_names, field_names=field_names)
 
 

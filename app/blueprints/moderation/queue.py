@@ -37,10 +37,13 @@ KIND_LABELS = {
 
 
 #: Decisions the site takes itself when a case is settled elsewhere (an explanation or lift
-#: request closed because its sign was replaced or taken down on the item's page).
+#: request closed because its sign was replaced or taken down on the item's page, an appeal
+#: because its sanction was lifted, a "shop with fakes" because the shop was closed).
 SYSTEM_DECISIONS = {
     "sign_replaced": _l("Closed: the sign was replaced"),
     "sign_ended": _l("Closed: the sign was taken down"),
+    "sanction_lifted": _l("Closed: the sanction was lifted"),
+    "shop_closed": _l("Closed: the shop was closed"),
 }
 
 
@@ -283,9 +286,11 @@ def close_open_items(target_type, target_id, moderator, decision, *, now, kinds=
         close_item(item, moderator, decision, now=now, ip=ip)
 
 
-def open_counts():
-    """``{kind: number of open items}`` for the navigation."""
+def open_counts(viewer_id):
+    """``{kind: number of open items}`` for the navigation of moderator ``viewer_id``: only
+    the items they can see (:func:`seen_by`), or the count would tell a moderator that an
+    IP-address request about them is waiting (CMP-6)."""
     rows = db.session.execute(select(ReviewItem.kind, func.count(ReviewItem.id))
-                              .where(ReviewItem.status == "open")
+                              .where(ReviewItem.status == "open", seen_by(viewer_id))
                               .group_by(ReviewItem.kind)).all()
     return {kind: count for kind, count in rows}

@@ -72,8 +72,10 @@ def _parse_cursor(text):
 
 
 def page_of_items(filters, now, viewer_id=None):
-    """One page of items, oldest first, and the cursor of the next page (or ""); without the
-    items kept from ``viewer_id`` (:func:`queue.hidden_from`)."""
+    """One page of items, and the cursor of the next page (or ""); without the items kept
+    from ``viewer_id`` (:func:`queue.hidden_from`). Open items come oldest first (the
+    longest waiting are worked first); decided ones newest first, so the decisions a
+    moderator looks back on are not behind months of older ones."""
     query = select(ReviewItem).where(ReviewItem.status == filters.status)
     if viewer_id is not None:
         query = query.where(queue.seen_by(viewer_id))
@@ -84,13 +86,19 @@ def page_of_items(filters, now, viewer_id=None):
     if filters.late:
         query = query.where(ReviewItem.kind == "complaint", ReviewItem.target_id.in_(
             select(Complaint.id).where(Complaint.status == "received", Complaint.due_at < now)))
+    newest_first = filters.status == "done"
     cursor = _parse_cursor(filters.after) if filters.after else None
     if cursor:
         at, item_id = cursor
-        query = query.where(or_(ReviewItem.created_at > at,
-                                and_(ReviewItem.created_at == at, ReviewItem.id > item_id)))
-    items = db.session.scalars(query.order_by(ReviewItem.created_at, ReviewItem.id)
-                               .limit(PAGE_SIZE + 1)).all()
+        if newest_first:
+            query = query.where(or_(ReviewItem.created_at < at, and_(
+                ReviewItem.created_at == at, ReviewItem.id < item_id)))
+        else:
+            query = query.where(or_(ReviewItem.created_at > at, and_(
+                ReviewItem.created_at == at, ReviewItem.id > item_id)))
+    order = (ReviewItem.created_at.desc(), ReviewItem.id.desc()) if newest_first \
+        else (ReviewItem.created_at, ReviewItem.id)
+    items = db.session.scalars(query.order_by(*order).limit(PAGE_SIZE + 1)).all()
     following = cursor_of(items[PAGE_SIZE - 1]) if len(items) > PAGE_SIZE else ""
     return items[:PAGE_SIZE], following
 

@@ -6,6 +6,7 @@ polls."""
 import time
 
 from flask import Response, current_app, render_template
+from flask_login import current_user
 
 from app.blueprints.moderation import bp, queue
 from app.extensions import db
@@ -14,16 +15,17 @@ from app.live.sse import Wait, sse_event, sse_response
 from app.permissions import can_moderate, require
 
 
-def counts_context():
-    """``counts`` per kind (every kind listed, zero where none) and their ``total``."""
-    counts = queue.open_counts()
+def counts_context(viewer_id):
+    """``counts`` per kind (every kind listed, zero where none) and their ``total``, of the
+    items moderator ``viewer_id`` can see."""
+    counts = queue.open_counts(viewer_id)
     return dict(counts={kind: counts.get(kind, 0) for kind in queue.KIND_LABELS},
                 total=sum(counts.values()), kinds=queue.KIND_LABELS)
 
 
-def _counts_html():
+def _counts_html(viewer_id):
     try:
-        return render_template("moderation/_counts.html", **counts_context())
+        return render_template("moderation/_counts.html", **counts_context(viewer_id))
     finally:
         db.session.remove()
 
@@ -33,7 +35,7 @@ def _counts_html():
 def queue_counts():
     """The counts fragment (the polling fallback of the live stream)."""
     response = current_app.make_response(render_template("moderation/_counts.html",
-                                                         **counts_context()))
+                                                         **counts_context(current_user.id)))
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -65,7 +67,8 @@ def queue_live():
 
 
 def _live_response():
-    first = _counts_html()
+    viewer_id = current_user.id
+    first = _counts_html(viewer_id)
     config = current_app.config
     ping, lifetime = config["LIVE_PING_SECONDS"], config["LIVE_STREAM_SECONDS"]
     events = bus()
@@ -88,7 +91,7 @@ def _live_response():
                 if message is None and not local_only:
                     yield ": ping\n\n"
                     continue
-                html = _counts_html()
+                html = _counts_html(viewer_id)
                 if html != last:
                     last = html
                     yield sse_event("counts", html)

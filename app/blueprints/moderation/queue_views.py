@@ -32,7 +32,7 @@ BULK_MAX = 200
 def queue_open_total():
     """Open review items, for the moderators' "Queue (N)" link (counted once a request)."""
     if g.get("queue_open_total") is None:
-        g.queue_open_total = sum(queue.open_counts().values())
+        g.queue_open_total = sum(queue.open_counts(current_user.id).values())
     return g.queue_open_total
 
 
@@ -102,7 +102,7 @@ def row_context(rows):
 def _page_context(filters, now):
     items, following = queue_data.page_of_items(filters, now, current_user.id)
     rows = queue_data.load_rows(items)
-    counts = counts_context()
+    counts = counts_context(current_user.id)
     g.queue_open_total = counts["total"]
     shared = row_context(rows)
     html = row_cache.render_rows(rows, shared, viewer=current_user._get_current_object(),

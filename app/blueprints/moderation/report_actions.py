@@ -48,8 +48,18 @@ def _sign(item, moderator, form, *, now, ip):
 
     if item.target_type not in ("listing", "auction"):
         raise ModerationError(_l("Signs hang only on listings and auctions."))
-    sign = signs.hang_sign(item.target_type, item.target_id, form.get("sign", ""), moderator,
-                           form.get("reason", ""), now=now, ip=ip)
+    try:
+        sign = signs.hang_sign(item.target_type, item.target_id, form.get("sign", ""),
+                               moderator, form.get("reason", ""), now=now, ip=ip)
+    except ModerationError as error:
+        if error.field != "decision_basis":
+            raise
+        # The row has no place for an expert verdict or the site's final decision (MOD-5,
+        # MOD-6): the refusal says why and where to record it.
+        raise ModerationError(_l(
+            "This sign needs an outside expert body's verdict or the site's final decision "
+            "(MOD-5, MOD-6), which the queue cannot record: hang it from the item's page, "
+            "where it is written down.")) from None
     return Done(str(_l("%(sign)s hung.", sign=SIGN_LABELS[sign.kind])),
                 {"sign_id": sign.id, "sign": sign.kind})
 

@@ -8,6 +8,7 @@ folder, random names); only the owner and moderators are served it.
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
 
 from app.blueprints.boards import services as boards
 from app.blueprints.moderation import queue, signs
@@ -17,11 +18,17 @@ from app.blueprints.moderation.sign_texts import (DEFAULT_REASONS, REASON_TEMPLA
                                                   SIGN_LABELS)
 from app.extensions import db
 from app.i18n import format_datetime
-from app.models import EvidenceFile, Explanation, LiftRequest, StopSign
+from app.models import EvidenceFile, Explanation, LiftRequest, ReviewItem, StopSign
 from app.notifications import notify_about
 from app.uploads import pdf_path, store_evidence_file  # noqa: F401 (pdf_path: sign_views)
 
 LIFT_AFTER = timedelta(days=7)
+#: After moderators refuse a lift request (keep the sign, or an expert verdict), the owner may
+#: post a new one about the same item only this long after the refusal: each request is a
+#: public post, and new evidence can reach the moderators sooner as an explanation (MOD-4).
+ASK_AGAIN_AFTER = timedelta(days=30)
+#: The queue decisions that refuse a lift request.
+REFUSALS = ("keep", "expert")
 MAX_FILES = 5
 PRIVATE = "private"
 
@@ -68,21 +75,70 @@ def submit_explanation(sign, author, body, files=(), *, now):
     return explanation
 
 
+def _refused_at(pairs):
+    """``{(target_type, target_id): when a lift request about that item was last refused}``
+    for the items ``pairs``, in one query."""
+    pairs = set(pairs)
+    if not pairs:
+        return {}
+    types = {t for t, _i in pairs}
+    ids = {i for _t, i in pairs}
+    rows = db.session.execute(
+        select(StopSign.target_type, StopSign.target_id, func.max(ReviewItem.decided_at))
+        .join(StopSign, StopSign.id == ReviewItem.target_id)
+        .where(ReviewItem.kind == "lift_request", ReviewItem.target_type == "sign",
+               ReviewItem.status == "done", ReviewItem.decision.in_(REFUSALS),
+               StopSign.target_type.in_(types), StopSign.target_id.in_(ids))
+        .group_by(StopSign.target_type, StopSign.target_id)).all()
+    return {(t, i): when for t, i, when in rows if (t, i) in pairs}
+
+
+def _possible_at(sign, refused_at):
+    first = sign.hung_at + LIFT_AFTER
+    if refused_at is None:
+        return first
+    return max(first, refused_at + ASK_AGAIN_AFTER)
+
+
 def lift_possible_at(sign):
-    """When the owner may first ask to lift a FAKE sign (MOD-3)."""
-    return sign.hung_at + LIFT_AFTER
+    """When the owner may ask to lift a FAKE sign: 7 days after it was hung (MOD-3), and
+    :data:`ASK_AGAIN_AFTER` after a refused request about the same item."""
+    key = (sign.target_type, sign.target_id)
+    return _possible_at(sign, _refused_at([key]).get(key))
+
+
+def lift_dates(signs_):
+    """``{sign id: when a lift request is possible}`` for many signs, in one query."""
+    refused = _refused_at((s.target_type, s.target_id) for s in signs_)
+    return {s.id: _possible_at(s, refused.get((s.target_type, s.target_id)))
+            for s in signs_}
 
 
 def lift_refusal(sign, now):
     """Why a lift request on ``sign`` is not possible now, or None (MOD-3)."""
     if sign.kind != signs.FAKE:
         return _l("Only a FAKE sign is lifted on request; for this sign, send an explanation.")
-    if now < lift_possible_at(sign):
-        return _l("A lift request is possible from %(date)s (Bangkok time), 7 days after the "
-                  "sign was hung.", date=format_datetime(lift_possible_at(sign)))
+    if sign.decision_basis == "expert":
+        return _l("This FAKE sign rests on the verdict of %(body)s, which prevails: it is not "
+                  "lifted on request. If the expert body has given a new verdict, send it in an "
+                  "explanation.", body=sign.expert_body)
+    if not sign.liftable_on_request:
+        return _l("This FAKE sign rests on the site's final decision: it is not lifted on "
+                  "request. If you have new evidence, send it in an explanation.")
     if queue.open_item_for("lift_request", "sign", sign.id) is not None:
         return _l("Your lift request is already waiting for the moderators.")
-    return None
+    key = (sign.target_type, sign.target_id)
+    refused_at = _refused_at([key]).get(key)
+    possible_at = _possible_at(sign, refused_at)
+    if now >= possible_at:
+        return None
+    if refused_at is not None and possible_at > sign.hung_at + LIFT_AFTER:
+        return _l("The moderators refused your last lift request on this item on %(refused)s. "
+                  "You may ask again from %(date)s (Bangkok time). If you have new evidence "
+                  "before then, send it as an explanation.",
+                  refused=format_datetime(refused_at), date=format_datetime(possible_at))
+    return _l("A lift request is possible from %(date)s (Bangkok time), 7 days after the "
+              "sign was hung.", date=format_datetime(possible_at))
 
 
 def file_lift_request(sign, author, body, *, now):

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from app.blueprints.accounts.errors import AccountError
-from app.blueprints.accounts.services import rename_member
+from app.blueprints.accounts.services import rename_member, rename_refusal
 from app.blueprints.accounts.views import show_error
 from app.blueprints.moderation import appeals, audit, bp, sanctions
 from app.blueprints.moderation.report_actions import sanction_values
@@ -44,6 +44,8 @@ def _member_page(member, status=200, sanction_form=None, rename_form=None):
         target_labels=TARGET_LABELS, appeal_states=appeals.APPEAL_STATE_LABELS,
         sanction_form=sanction_form or _sanction_form(blank=True),
         rename_form=rename_form or RenameForm(formdata=None), lift_form=LiftForm(formdata=None),
+        rename_refusal=rename_refusal(member, current_user),
+        sanction_refusal=sanctions.sanction_refusal(member, current_user),
         now=utcnow(), is_active=sanctions.is_active,
         appeal_of=appeals.appeals_by_sanction([s.id for s in own]).get), status
 

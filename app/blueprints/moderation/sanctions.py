@@ -161,6 +161,17 @@ def _duration(sanction):
     return "once"
 
 
+def sanction_refusal(user, moderator):
+    """Why ``moderator`` may not sanction ``user`` (a message), or None when they may. Staff
+    answer to the level above: only an admin sanctions a moderator, and an admin is first
+    made a member by another admin."""
+    if moderator.id == user.id:
+        return _l("You cannot sanction yourself.")
+    if user.role == "admin" or (user.role == "moderator" and moderator.role != "admin"):
+        return _l("Only an admin can sanction a moderator, and admins cannot be sanctioned.")
+    return None
+
+
 def impose(user, kind, moderator, *, rule, facts, now, ends_at=None, fine_satang=None,
            limits="", ip="", automatic=False):
     """Impose a MOD-8 sanction on ``user`` with its effects, an audit entry and a notice.
@@ -168,13 +179,9 @@ def impose(user, kind, moderator, *, rule, facts, now, ends_at=None, fine_satang
     Raises :class:`ModerationError` for a missing rule, facts, end or amount."""
     from app.i18n import format_datetime
 
-    if moderator is not None and moderator.id == user.id:
-        raise ModerationError(_l("You cannot sanction yourself."))
-    if user.role == "admin" or (user.role == "moderator" and moderator.role != "admin"):
-        # Staff answer to the level above: only an admin sanctions a moderator, and an admin
-        # is first made a member by another admin.
-        raise ModerationError(_l("Only an admin can sanction a moderator, and admins cannot "
-                                 "be sanctioned."))
+    refusal = sanction_refusal(user, moderator)
+    if refusal is not None:
+        raise ModerationError(refusal)
     rule, facts, ends_at, fine_satang, limits = _clean(kind, rule, facts, ends_at, fine_satang,
                                                        limits, now)
     sanction = Sanction(user_id=user.id, kind=kind, rule=rule, facts=facts, starts_at=now,
@@ -196,9 +203,11 @@ def impose(user, kind, moderator, *, rule, facts, now, ends_at=None, fine_satang
     return sanction
 
 
-def lift(sanction, moderator, reason, *, now, ip="", tell=True):
+def lift(sanction, moderator, reason, *, now, ip="", tell=True, by_appeal=False):
     """Lift ``sanction``: a suspension or closure ends at once (if no other one runs); held
-    payouts and limits stop. Cancelled orders and bids stay cancelled."""
+    payouts and limits stop. Cancelled orders and bids stay cancelled. An appeal still
+    waiting against it is closed as moot (unless ``by_appeal``: the appeal's own decision),
+    so no moderator later tells the member the lifted sanction stands (MOD-9)."""
     from app.blueprints.accounts.services import set_restrictions
 
     if sanction.lifted_at is not None:
@@ -224,7 +233,20 @@ def lift(sanction, moderator, reason, *, now, ip="", tell=True):
     audit.record(moderator, "sanction.lift", "sanction", sanction.id, before=before,
                  after={"lifted_at": now, "suspended_until": user.suspended_until,
                         "closed_at": user.closed_at}, note=reason, now=now, ip=ip)
+    if not by_appeal:
+        _close_waiting_appeal(sanction, moderator, now=now, ip=ip)
     if tell:
         notify_about(user, "sanction_lifted", target_type="sanction", target_id=sanction.id,
                      now=now, facts={"sanction": sanction.kind, "reason": reason})
     return sanction
+
+
+def _close_waiting_appeal(sanction, moderator, *, now, ip):
+    from app.blueprints.moderation import queue
+    from app.models import Appeal
+
+    for appeal in db.session.scalars(select(Appeal).where(Appeal.sanction_id == sanction.id,
+                                                          Appeal.decision == "")):
+        appeal.decision = "lifted"
+    queue.close_open_items("sanction", sanction.id, moderator, "sanction_lifted", now=now,
+                           kinds=("appeal",), ip=ip)

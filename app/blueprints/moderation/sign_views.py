@@ -250,6 +250,8 @@ def my_record():
         pending = open_item_for("reinstatement", "user", current_user.id)
     return render_template("moderation/my_record.html", signs=own_signs,
                            titles=signs.item_titles(own_signs),
+                           lift_dates=responses.lift_dates(
+                               [s for s in own_signs if s.kind == "fake" and not s.ended_at]),
                            strikes=strikes.strikes_of(current_user.id),
                            strike_count=strikes.strike_count(current_user.id),
                            pending=pending, now=utcnow())

@@ -119,9 +119,13 @@ def check_shop_fakes(shop, *, now):
 
 
 def request_reinstatement(user, body, *, now):
-    """A member whose auction rights were suspended asks for them back (AUC-4)."""
+    """A member whose auction rights were suspended asks for them back (AUC-4); not while
+    their account is suspended or closed (ACC-5: only the suspension itself is appealed)."""
+    from app.blueprints.moderation.enforcement import check_can_act
+
     if user.auction_rights != "suspended":
         raise ModerationError(_l("Your auction rights are not suspended."))
+    check_can_act(user, now)
     body = " ".join((body or "").split())
     if not 10 <= len(body) <= 300:
         raise ModerationError(_l("Tell the moderators in 10 to 300 characters why your "
@@ -180,6 +184,11 @@ def _close_shop(item, moderator, form, *, now, ip=""):
     if shop is None:
         raise ModerationError(_l("This shop no longer exists."))
     note = _note(form)
+    if shop.status == "closed":  # closed meanwhile (a closure sanction): nothing to do
+        queue.close_item(item, moderator, "shop_closed", note, now=now, ip=ip)
+        return _l("This shop was already closed; nothing changed and its owner was not told "
+                  "again.")
+    queue.close_item(item, moderator, "close", note, now=now, ip=ip)
     before = shop_services.close_shop(shop, now)
     notify_about(shop.owner, "shop_closed", target_type="shop", target_id=shop.id,
                  facts={"name": shop.name, "note": note}, now=now)

@@ -190,10 +190,24 @@ def set_plan(shop, plan, now, *, admin, ip=""):
 
 def close_shop(shop, now):
     """Close a shop permanently (SHOP-8, a moderator's decision): its listings leave every
-    public page and it takes no new ones. Returns the status before."""
+    public page and it takes no new ones. Returns the status before; a shop already closed
+    is left as it is (``"closed"`` comes back, and the caller tells no one again)."""
+    if shop.status == "closed":
+        return "closed"
     before, shop.status, shop.updated_at = shop.status, "closed", now
     db.session.flush()
+    _settle_fakes_items([shop.id], now)
     return before
+
+
+def _settle_fakes_items(shop_ids, now):
+    """Close the open "shop with fakes" queue items of shops just closed (SHOP-8, MOD-7):
+    nothing is left to decide, and deciding "close" again would tell the owner twice."""
+    from app.blueprints.moderation import queue
+
+    for shop_id in shop_ids:
+        queue.close_open_items("shop", shop_id, None, "shop_closed", now=now,
+                               kinds=("shop_fakes",))
 
 
 def shops_of(user):
@@ -253,4 +267,5 @@ def close_shops_of(user, now):
     for shop in shops:
         shop.status, shop.updated_at = "closed", now
     db.session.flush()
+    _settle_fakes_items([shop.id for shop in shops], now)
     return len(shops)

@@ -1,0 +1,80 @@
+"""Names for the audit log's codes (MOD-10): the kinds of target and the fields an entry
+keeps before and after, in the reader's language. The log stores codes; an admin reads
+names. A code with no name here (a new one) is shown as it is."""
+from flask_babel import lazy_gettext as _l
+
+TARGET_NAMES = {
+    "user": _l("Member"),
+    "listing": _l("Listing"),
+    "auction": _l("Auction"),
+    "shop": _l("Shop"),
+    "sign": _l("Sign"),
+    "sanction": _l("Sanction"),
+    "review_item": _l("Queue item"),
+    "ip_request": _l("IP-address request"),
+    "complaint": _l("Complaint"),
+    "complainant": _l("Complainant"),
+    "counter": _l("Counter-statement"),
+    "prohibited_term": _l("Prohibited word"),
+    "board_post": _l("Board post"),
+    "section": _l("Section"),
+    "site_setting": _l("Site setting"),
+    "login_block": _l("Login block"),
+}
+
+FIELD_NAMES = {
+    "auction_rights": _l("Auction rights"),
+    "action": _l("Action"),
+    "automatic": _l("Automatic"),
+    "blocked_until": _l("Blocked until"),
+    "claimed_by_id": _l("Claimed by (member no.)"),
+    "closed_at": _l("Closed at"),
+    "closes_at": _l("Closes at"),
+    "content_rating": _l("Content rating"),
+    "decision": _l("Decision"),
+    "decision_basis": _l("Decision basis"),
+    "deleted": _l("Deleted"),
+    "display_name": _l("Display name"),
+    "email": _l("E-mail"),
+    "ends_at": _l("Ends at"),
+    "expert_body": _l("Expert body"),
+    "expert_verdict": _l("Expert verdict"),
+    "fine_satang": _l("Fine (satang)"),
+    "group_en": _l("Group (English)"),
+    "group_th": _l("Group (Thai)"),
+    "hidden_at": _l("Hidden at"),
+    "hold_reason": _l("Reason for the hold"),
+    "ip": _l("IP address"),
+    "ips": _l("IP addresses"),
+    "kind": _l("Kind"),
+    "lifted_at": _l("Lifted at"),
+    "limits": _l("Limits"),
+    "notice_en": _l("Notice (English)"),
+    "notice_th": _l("Notice (Thai)"),
+    "open_flags": _l("Open flags"),
+    "outcome": _l("Outcome"),
+    "period_from": _l("Period from"),
+    "period_to": _l("Period to"),
+    "plan": _l("Plan"),
+    "rating_locked": _l("Rating locked"),
+    "reason": _l("Reason"),
+    "role": _l("Role"),
+    "rule": _l("Rule"),
+    "sanction_id": _l("Sanction no."),
+    "section": _l("Section"),
+    "sign": _l("Sign"),
+    "sign_id": _l("Sign no."),
+    "status": _l("Status"),
+    "strikes": _l("Strikes"),
+    "suspended_until": _l("Suspended until"),
+    "term": _l("Word"),
+    "unfounded": _l("Unfounded"),
+    "until": _l("Until"),
+    "viewer": _l("Viewer"),
+}
+
+
+def names():
+    """The two tables drawn once in the reader's language, for one page of the log."""
+    return ({code: str(name) for code, name in TARGET_NAMES.items()},
+            {code: str(name) for code, name in FIELD_NAMES.items()})
