@@ -5,15 +5,29 @@ from decimal import Decimal, InvalidOperation
 MAX_BAHT = 100_000_000
 _AMOUNT = re.compile(r"^\d{1,9}(?:\.\d{1,2})?$")
 _DIGITS = re.compile(r"^\d+(?:\.\d{1,2})?$")
+# Baht as people write it: plain digits, or commas between groups of three ("12,345.50").
+_WRITTEN = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 
 
 class AmountTooLarge(ValueError):
     """An amount of baht written correctly but above :data:`MAX_BAHT`: a typo, not a price."""
 
 
+def baht_digits(text):
+    """ "฿12,345.50" as "12345.50"; ValueError if the commas are not thousands separators.
+
+    "1,50" or "1,5,0" is refused rather than read as 150: a price that silently grows a
+    hundredfold is worse than asking again.
+    """
+    cleaned = (text or "").strip().removeprefix("฿").removesuffix("฿").strip()
+    if not _WRITTEN.match(cleaned):
+        raise ValueError("not an amount of baht")
+    return cleaned.replace(",", "")
+
+
 def parse_baht(text):
     """Parse "1,500" or "1500.50" (baht) into satang; raise ValueError if it is not money."""
-    cleaned = (text or "").strip().replace(",", "").replace("฿", "").replace(" ", "")
+    cleaned = baht_digits(text)
     if not _AMOUNT.match(cleaned):
         if _DIGITS.match(cleaned):
             raise AmountTooLarge("too large")

@@ -45,7 +45,20 @@ def can_run_shop(user, shop):
 
 
 def can_manage_listings(user, shop):
-    """The owner and the shop's staff post and edit its listings (SHOP-1)."""
+    """The owner and the shop's staff post and edit its listings (SHOP-1); staff beyond what
+    the shop's plan allows (the newest, after a move to a smaller plan) may not (SHOP-2)."""
+    if not is_member(user):
+        return False
+    if shop.owner_id == user.id:
+        return True
+    from app.blueprints.shops.plans import staff_within_plan
+
+    return user.id in staff_within_plan(shop)
+
+
+def works_for_shop(user, shop):
+    """The owner or any staff member, paused by the plan or not: they do not buy from or write
+    to the shop as buyers."""
     if not is_member(user):
         return False
     if shop.owner_id == user.id:

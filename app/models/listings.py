@@ -73,6 +73,9 @@ class Listing(db.Model):
     created_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     updated_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     sold_out_at = mapped_column(UTCDateTime, nullable=True)
+    # Set while the listing is beyond its shop's plan limit (after a move to a smaller plan):
+    # hidden from buyers, still seen by the shop's people, until the plan has room (SHOP-2).
+    over_plan_since = mapped_column(UTCDateTime, nullable=True)
 
     shop = relationship(Shop)
     category = relationship(Category)

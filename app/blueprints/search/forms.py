@@ -5,6 +5,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 from app.forms import TalatForm
+from app.money import baht_digits
 from app.search.service import MAX_QUERY_LENGTH
 
 MAX_PRICE_BAHT = 100_000_000
@@ -19,12 +20,15 @@ SORT_LABELS = {"relevance": _l("Best match"), "newest": _l("Newest first"),
 
 
 class WholeBahtField(IntegerField):
-    """A whole number of baht, as people type it: "1,500" and "฿1500" both read as 1500."""
+    """A whole number of baht, as people type it: "1,500" and "฿1500" both read as 1500.
+
+    Commas must separate thousands: "1,50" is refused, not read as 150.
+    """
 
     def process_formdata(self, valuelist):
-        if valuelist:
-            valuelist = [valuelist[0].replace(",", "").replace("฿", "").strip()]
         try:
+            if valuelist and valuelist[0].strip():
+                valuelist = [baht_digits(valuelist[0])]
             super().process_formdata(valuelist)
         except ValueError:
             self.data = None

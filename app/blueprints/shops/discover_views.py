@@ -1,5 +1,5 @@
 """Finding things: rankings, watching listings, following shops, the watchlist."""
-from flask import abort, redirect, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.blueprints.shops import bp, rankings, watch_services
@@ -9,7 +9,7 @@ from app.database import utcnow
 from app.extensions import db
 from app.forms import EmptyForm
 from app.htmx import render_page_or_fragment, wants_fragment
-from app.urls import safe_next
+from app.urls import int_arg, safe_next
 
 
 @bp.route("/rankings")
@@ -57,7 +57,7 @@ def follow(slug):
 @login_required
 def watchlist():
     """The member's watched listings and followed shops."""
-    return render_page_or_fragment(
-        "shops/watchlist.html", "shops/watchlist.html",
-        listings=watch_services.watchlist(current_user, utcnow()),
-        shops=watch_services.followed_shops(current_user))
+    page = int_arg("page", 1, high=10_000)
+    listings, pages = watch_services.watchlist(current_user, utcnow(), page)
+    return render_template("shops/watchlist.html", listings=listings, page=page, pages=pages,
+                           shops=watch_services.followed_shops(current_user))

@@ -278,6 +278,7 @@ def delete_listing(listing, *, now):
     _check_deletable(listing)
     listing.status, listing.updated_at = "deleted", now
     db.session.flush()
+    plans.fit_listings_to_plan(listing.shop, now)  # a listing over the plan may show now
 
 
 def add_photo(listing, stored, *, now, by):

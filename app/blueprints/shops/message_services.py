@@ -22,7 +22,7 @@ from app.extensions import db
 from app.urls import external_url
 from app.mail import queue_mail
 from app.models import Conversation, Message
-from app.permissions import can_manage_listings, can_moderate, is_member
+from app.permissions import can_manage_listings, can_moderate, is_member, works_for_shop
 
 BUYER, SELLER = "buyer", "seller"
 _MESSAGE_OF_CONVERSATION = Conversation.id == Message.conversation_id
@@ -78,7 +78,7 @@ def open_conversation(listing, buyer, now):
     conversation: the loser of the race hits the unique constraint inside a savepoint and
     takes the winner's conversation.
     """
-    if can_manage_listings(buyer, listing.shop):
+    if works_for_shop(buyer, listing.shop):
         raise ShopError(_l("This listing belongs to your own shop. Answer buyers from your "
                            "messages instead."))
     conversation = find_conversation(listing.id, buyer.id)

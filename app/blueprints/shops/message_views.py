@@ -22,7 +22,7 @@ from app.database import begin_immediate, utcnow
 from app.extensions import db, login_manager
 from app.htmx import wants_fragment
 from app.models import Conversation, Listing
-from app.permissions import can_manage_listings, can_moderate, is_member
+from app.permissions import can_moderate, is_member, works_for_shop
 from app.urls import MAX_ID, int_arg, safe_next
 
 INBOX_PAGE_SIZE = 30
@@ -94,7 +94,7 @@ def contact_seller(listing_id):
     listing = visible_listing_or_404(listing_id)
     if not is_member(current_user):
         return login_manager.unauthorized()
-    if can_manage_listings(current_user, listing.shop):
+    if works_for_shop(current_user, listing.shop):
         abort(403)
     conversation = services.find_conversation(listing.id, current_user.id)
     if request.method == "GET" and conversation is not None:

@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
 from app.blueprints.shops.errors import ShopError
@@ -19,7 +19,7 @@ from app.database import after_commit, utcnow
 from app.extensions import db
 from app.mail import queue_mail
 from app.models import Listing, Order, Review, Shop
-from app.permissions import can_manage_listings, can_moderate, is_member
+from app.permissions import can_manage_listings, can_moderate, is_member, works_for_shop
 from app.uploads import delete_image
 
 PAYMENT_METHODS = ("bank_transfer", "promptpay")
@@ -122,7 +122,7 @@ def order_refusal(listing, buyer, now=None):
         return OrderError(_l("This shop sells by contacting the seller; it has no Buy button."))
     if shop.status != "open":
         return OrderError(_l("This shop is closed."))
-    if can_manage_listings(buyer, shop):
+    if works_for_shop(buyer, shop):
         return OrderError(_l("You cannot buy from a shop you run or work for."))
     if listing.status == "sold_out" or (listing.status == "active" and listing.quantity < 1):
         return OrderError(_l("This listing is sold out."))
@@ -316,6 +316,20 @@ def latest_reviews(shop, limit=10):
                               .options(selectinload(Review.buyer))
                               .order_by(Review.created_at.desc(), Review.id.desc())
                               .limit(limit)).all()
+
+
+#: Reviews on one page of a shop's reviews.
+REVIEWS_PER_PAGE = 20
+
+
+def reviews_page(shop, page, per_page=REVIEWS_PER_PAGE):
+    """One page of the shop's reviews, newest first, and the number of pages (SHOP-6)."""
+    total = db.session.scalar(select(func.count(Review.id)).where(Review.shop_id == shop.id))
+    reviews = db.session.scalars(select(Review).where(Review.shop_id == shop.id)
+                                 .options(selectinload(Review.buyer))
+                                 .order_by(Review.created_at.desc(), Review.id.desc())
+                                 .offset((page - 1) * per_page).limit(per_page)).all()
+    return reviews, max(1, -(-total // per_page))
 
 
 def order_link(order):

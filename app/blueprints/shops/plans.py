@@ -1,15 +1,25 @@
 """Plan limits (SHOP-2): checked before a listing or a staff member is added."""
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from app.blueprints.shops.errors import PlanLimitReached
 from app.extensions import db
 from app.models import Listing, ShopStaff
 from app.models.shops import PLAN_ORDER, PLANS
+from app.notifications import TEXTS, register_labels
 
 PLAN_NAMES = {"starter": _l("Starter"), "standard": _l("Standard"),
               "professional": _l("Professional"), "premium": _l("Premium"),
               "premium_plus": _l("Premium Plus")}
+register_labels("plan", PLAN_NAMES)
+TEXTS["staff_over_plan"] = _l(
+    "Your shop “%(shop)s” is now on the %(plan)s plan, which allows %(n)s staff members. "
+    "Your %(over)s newest staff members cannot manage listings until the plan allows them "
+    "again or you remove others. See your staff page.")
+TEXTS["listings_over_plan"] = _l(
+    "Your shop “%(shop)s” is now on the %(plan)s plan, which shows up to %(n)s listings. Your "
+    "%(over)s newest listings are hidden from buyers until the plan has room for them again "
+    "or you delete others.")
 
 
 def plan_lifting(shop, attribute, current):
@@ -20,14 +30,64 @@ def plan_lifting(shop, attribute, current):
     return None
 
 
+def lock_shop(shop):
+    """Hold the shop's row until the transaction ends, so that two posts at once cannot both
+    see room under a plan limit and both be added. PostgreSQL: SELECT ... FOR UPDATE (an
+    admin changing the plan waits too); SQLite: a POST's transaction is already the one writer
+    (BEGIN IMMEDIATE, see app.database)."""
+    db.session.refresh(shop, with_for_update=True)
+
+
 def counted_listings(shop):
     """Listings that count against the plan: every one not deleted."""
     return db.session.scalar(select(func.count(Listing.id)).where(
         Listing.shop_id == shop.id, Listing.status != "deleted"))
 
 
+def counted_staff(shop):
+    """Staff members of the shop (the owner is not one)."""
+    return db.session.scalar(select(func.count(ShopStaff.id)).where(ShopStaff.shop_id == shop.id))
+
+
+def staff_within_plan(shop):
+    """User ids of the staff the plan allows: the ``max_staff`` added first. Staff added after
+    them (after a move to a smaller plan) may not manage listings until the plan allows them
+    again or others leave (SHOP-2)."""
+    return set(db.session.scalars(select(ShopStaff.user_id).where(ShopStaff.shop_id == shop.id)
+                                  .order_by(ShopStaff.id).limit(shop.plan_limits.max_staff)))
+
+
+def fit_listings_to_plan(shop, now):
+    """Show buyers only as many listings as the plan allows (SHOP-2: "up to 5 listings
+    shown"): the oldest ones; those posted last are hidden (``over_plan_since``) until the
+    plan has room again, by a larger plan or by deleting others. A FAKE-signed listing stays
+    shown (SHOP-7) and takes its place. Returns how many are hidden now."""
+    lock_shop(shop)  # two deletions at once would each count the other's listing
+    rows = db.session.execute(
+        select(Listing.id, Listing.status, Listing.over_plan_since)
+        .where(Listing.shop_id == shop.id, Listing.status != "deleted")
+        .order_by(Listing.created_at, Listing.id)).all()
+    limit, hide, show = shop.plan_limits.max_listings, [], []
+    for index, (listing_id, status, since) in enumerate(rows):
+        over = index >= limit and status != "fake"
+        if over and since is None:
+            hide.append(listing_id)
+        elif not over and since is not None:
+            show.append(listing_id)
+    if hide:
+        db.session.execute(update(Listing).where(Listing.id.in_(hide))
+                           .values(over_plan_since=now))
+    if show:
+        db.session.execute(update(Listing).where(Listing.id.in_(show))
+                           .values(over_plan_since=None))
+    return sum(1 for index, (_, status, _) in enumerate(rows)
+               if index >= limit and status != "fake")
+
+
 def check_listing_limit(shop):
-    """Raise :class:`PlanLimitReached` if the shop may not post another listing."""
+    """Raise :class:`PlanLimitReached` if the shop may not post another listing. Locks the
+    shop (:func:`lock_shop`) until the caller's commit."""
+    lock_shop(shop)
     limit = shop.plan_limits.max_listings
     if counted_listings(shop) < limit:
         return
@@ -43,10 +103,11 @@ def check_listing_limit(shop):
 
 
 def check_staff_limit(shop):
-    """Raise :class:`PlanLimitReached` if the shop may not add another staff member."""
+    """Raise :class:`PlanLimitReached` if the shop may not add another staff member. Locks the
+    shop (:func:`lock_shop`) until the caller's commit."""
+    lock_shop(shop)
     limit = shop.plan_limits.max_staff
-    count = db.session.scalar(select(func.count(ShopStaff.id)).where(ShopStaff.shop_id == shop.id))
-    if count < limit:
+    if counted_staff(shop) < limit:
         return
     upgrade = plan_lifting(shop, "max_staff", limit)
     if upgrade:

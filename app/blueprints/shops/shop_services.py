@@ -10,6 +10,7 @@ from app.blueprints.shops.errors import SectionFrozen, ShopError
 from app.extensions import db
 from app.models import FrozenSection, Shop, ShopCircle, ShopStaff, User
 from app.models.shops import PLANS
+from app.notifications import notify_about
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{1,58}[a-z0-9])$")
 RESERVED_SLUGS = {"new", "admin", "edit", "api", "static", "search", "help", "shops", "mine"}
@@ -175,6 +176,16 @@ def set_plan(shop, plan, now, *, admin, ip=""):
         audit.record(admin, "shop.plan", "shop", shop.id, before={"plan": before},
                      after={"plan": plan}, now=now, ip=ip)
     db.session.flush()
+    hidden = plans.fit_listings_to_plan(shop, now)
+    if before != plan and hidden > 0:
+        notify_about(shop.owner, "listings_over_plan", target_type="shop", target_id=shop.id,
+                     facts={"shop": shop.name, "plan": plan,
+                            "n": shop.plan_limits.max_listings, "over": hidden}, now=now)
+    over = plans.counted_staff(shop) - shop.plan_limits.max_staff
+    if before != plan and over > 0:
+        notify_about(shop.owner, "staff_over_plan", target_type="shop_staff", target_id=shop.id,
+                     facts={"shop": shop.name, "plan": plan,
+                            "n": shop.plan_limits.max_staff, "over": over}, now=now)
 
 
 def close_shop(shop, now):

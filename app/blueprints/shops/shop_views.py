@@ -10,7 +10,7 @@ from app.blueprints.accounts.errors import AccountError
 from app.blueprints.accounts.views import show_error
 from app.blueprints.shops import bp, shop_services, watch_services
 from app.blueprints.shops.forms import MemberEmailForm, PlanForm, ShopEditForm, ShopForm
-from app.blueprints.shops.plans import PLAN_NAMES, counted_listings
+from app.blueprints.shops.plans import PLAN_NAMES, counted_listings, staff_within_plan
 from app.blueprints.shops.visibility import visible_listings
 from app.database import utcnow
 from app.extensions import db
@@ -84,9 +84,9 @@ def new_shop():
     return render_template("shops/new.html", form=form), status
 
 
-@bp.route("/shops/<slug>")
-def shop(slug):
-    """A shop's page: its listings (as this visitor may see them) and its rating."""
+def shown_shop_or_404(slug):
+    """The shop if this visitor may see its page: closed shops only to their owner and admins,
+    hidden ones (CMP-3) only to their owner and moderators."""
     shop = shop_by_slug(slug)
     if shop.status != "open" and not can_run_shop(current_user, shop) and not is_admin(
             current_user):
@@ -94,6 +94,25 @@ def shop(slug):
     if shop.hidden_at is not None and not can_run_shop(current_user, shop) and not \
             can_moderate(current_user):
         abort(404)  # publication suspended after an upheld complaint (CMP-3)
+    return shop
+
+
+@bp.route("/shops/<slug>/reviews")
+def reviews(slug):
+    """All of a shop's reviews, newest first, a page at a time (SHOP-6)."""
+    from app.blueprints.shops.order_services import reviews_page
+
+    shop = shown_shop_or_404(slug)
+    page = int_arg("page", 1, high=10_000)
+    shown, pages = reviews_page(shop, page)
+    return render_template("shops/reviews.html", shop=shop, reviews=shown, page=page,
+                           pages=pages)
+
+
+@bp.route("/shops/<slug>")
+def shop(slug):
+    """A shop's page: its listings (as this visitor may see them) and its rating."""
+    shop = shown_shop_or_404(slug)
     page = int_arg("page", 1, high=10_000)
     query = select(Listing).where(Listing.shop_id == shop.id,
                                   visible_listings(current_user, utcnow()))
@@ -149,7 +168,8 @@ def _people_page(shop, staff_form=None, circle_form=None, status=200):
     return render_template(
         "shops/people.html", shop=shop, staff=shop_services.staff_of(shop),
         circle=shop_services.circle_of(shop), staff_form=staff_form, circle_form=circle_form,
-        max_staff=shop.plan_limits.max_staff), status
+        max_staff=shop.plan_limits.max_staff, within_plan=staff_within_plan(shop),
+        plan_name=PLAN_NAMES[shop.plan]), status
 
 
 @bp.route("/shops/<slug>/people")
@@ -285,3 +305,16 @@ def _shop_link(shop_id, external=False):
 
 
 register_link("shop", _shop_link)
+
+
+def _staff_link(shop_id, external=False):
+    """Notices about a shop's staff lead to its staff page."""
+    shop = db.session.get(Shop, shop_id)
+    if shop is None:
+        return None
+    if external:
+        return external_url("shops.people", slug=shop.slug)
+    return url_for("shops.people", slug=shop.slug)
+
+
+register_link("shop_staff", _staff_link)

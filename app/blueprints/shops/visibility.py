@@ -4,7 +4,8 @@ shop page and direct URL, so no path shows what another hides.
 - general listings: everyone; adult (18+) listings: logged-in members aged 18 or more;
   restricted listings: the shop's chosen group (its circle) and the shop's own people.
 - Public statuses are active, sold out and fake (a FAKE sign stays visible with its sign);
-  held and hidden listings are seen only by the shop's people and moderators.
+  held and hidden listings are seen only by the shop's people and moderators, and so are
+  listings beyond a smaller plan's limit (SHOP-2).
 """
 from sqlalchemy import and_, false, or_, select, true
 
@@ -42,6 +43,7 @@ def visible_listings(user, now):
     open_shop = Listing.shop_id.not_in(select(Shop.id).where(
         or_(Shop.status != "open", Shop.hidden_at.is_not(None))))  # CMP-3: hidden shops
     rating = Listing.content_rating == "general"
+    within_plan = Listing.over_plan_since.is_(None)  # SHOP-2
     if is_member(user):
         adult = true() if is_adult(user, now) else false()
         in_circle = Listing.shop_id.in_(
@@ -49,6 +51,6 @@ def visible_listings(user, now):
         rating = or_(rating, and_(Listing.content_rating == "adult", adult),
                      and_(Listing.content_rating == "restricted", in_circle))
         own_shop = Listing.shop_id.in_(managed_shop_ids(user))
-        return or_(and_(Listing.status.in_(PUBLIC_STATUSES), rating, open_shop),
+        return or_(and_(Listing.status.in_(PUBLIC_STATUSES), rating, open_shop, within_plan),
                    and_(own_shop, Listing.status.in_(STAFF_STATUSES)))
-    return and_(Listing.status.in_(PUBLIC_STATUSES), rating, open_shop)
+    return and_(Listing.status.in_(PUBLIC_STATUSES), rating, open_shop, within_plan)

@@ -1,5 +1,5 @@
 """Watching listings and following shops."""
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import selectinload
 
@@ -56,14 +56,21 @@ def toggle_follow(user, shop, now):
     return True
 
 
-def watchlist(user, now):
-    """Listings the member watches and may still see, most recently watched first (their
-    photos read at once, not a query a card)."""
-    return db.session.scalars(
-        select(Listing).join(Watch, Watch.listing_id == Listing.id)
-        .options(selectinload(Listing.photos))
-        .where(Watch.user_id == user.id, visible_listings(user, now))
-        .order_by(Watch.created_at.desc())).all()
+#: Watched listings on one page of the watchlist.
+WATCHLIST_PER_PAGE = 24
+
+
+def watchlist(user, now, page=1, per_page=WATCHLIST_PER_PAGE):
+    """One page of the listings the member watches and may still see, most recently watched
+    first (their photos read at once, not a query a card), and the number of pages."""
+    watched = select(Listing).join(Watch, Watch.listing_id == Listing.id).where(
+        Watch.user_id == user.id, visible_listings(user, now))
+    total = db.session.scalar(select(func.count()).select_from(watched.subquery()))
+    listings = db.session.scalars(
+        watched.options(selectinload(Listing.photos))
+        .order_by(Watch.created_at.desc(), Watch.id.desc())
+        .offset((page - 1) * per_page).limit(per_page)).all()
+    return listings, max(1, -(-total // per_page))
 
 
 def followed_shops(user):

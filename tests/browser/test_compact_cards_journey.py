@@ -1,0 +1,48 @@
+"""On a phone, listing cards without a photo are compact (RANK-2 ranking lists).
+
+Found in review: at 375 px the ranking page was about 11,000 px long, because every card
+without a photo showed a blank square the width of the screen.
+"""
+import pytest
+
+from tests.browser.steps import seed
+
+pytestmark = pytest.mark.browser
+PHONE_375 = {"width": 375, "height": 812}
+
+
+def test_cards_without_a_photo_are_compact_on_a_phone_rank_2(browser, live_server, live_env):
+    seed(live_env, """
+from app.models import Category, Listing, Shop
+owner = member("no-photos@talat.example", "ร้านไม่มีรูป")
+shop = Shop(owner_id=owner.id, name="ร้านไม่มีรูป", slug="no-photos", plan="standard")
+db.session.add(shop)
+db.session.flush()
+category = db.session.query(Category).filter_by(slug="phra-somdet").one()
+for n in range(12):
+    db.session.add(Listing(shop_id=shop.id, created_by_id=owner.id, category_id=category.id,
+                           title=f"พระเครื่อง ไม่มีรูป {n}", description="", price_satang=150000,
+                           quantity=1, status="active", content_rating="general",
+                           condition="good", created_at=utcnow(), updated_at=utcnow()))
+db.session.commit()
+print(json.dumps({}))
+""")
+    context = browser.new_context(viewport=PHONE_375, locale="th-TH",
+                                  timezone_id="Asia/Bangkok", is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(f"{live_server}/rankings?list=new")
+    sizes = page.evaluate("""() => Array.from(document.querySelectorAll(
+        ".listing-card__img--none")).map(el => el.getBoundingClientRect().height)""")
+    assert len(sizes) >= 12, sizes
+    assert max(sizes) <= 48, sizes
+    cards = page.evaluate("""() => Array.from(document.querySelectorAll(".listing-card"))
+        .map(el => el.getBoundingClientRect().height)""")
+    assert max(cards) < 200, cards
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    # On a wide screen the placeholder keeps the photos' square, so rows stay even.
+    page.set_viewport_size({"width": 1280, "height": 800})
+    square = page.evaluate("""() => { const el = document.querySelector(
+        ".listing-card__img--none"); const r = el.getBoundingClientRect();
+        return [r.width, r.height]; }""")
+    assert abs(square[0] - square[1]) < 2, square
+    context.close()

@@ -1,0 +1,148 @@
+"""A shop moved to a smaller plan (SHOP-2): staff beyond the new limit, the newest first, stop
+managing listings until the plan allows them again; the owner is told and sees who."""
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from app.database import utcnow
+from app.extensions import db
+from app.models import Notification, ShopStaff
+from tests.conftest import post_form
+
+
+def staffed_shop(make_member, make_shop, count, plan):
+    owner = make_member(display_name="Owner")
+    shop = make_shop(owner=owner, plan=plan)
+    staff = [make_member(display_name=f"Helper {n}") for n in range(count)]
+    for member in staff:  # added in this order: Helper 0 first
+        db.session.add(ShopStaff(shop_id=shop.id, user_id=member.id))
+        db.session.commit()
+    return owner, shop, staff
+
+
+def move_to(client_for, make_member, shop, plan):
+    admin = client_for(make_member(role="admin"))
+    response = post_form(admin, f"/shops/{shop.slug}/plan", {"plan": plan},
+                         form_url=f"/shops/{shop.slug}")
+    assert response.status_code == 302
+
+
+def may_post(client_for, member, shop):
+    return client_for(member).get(f"/shops/{shop.slug}/listings/new").status_code == 200
+
+
+def test_staff_over_a_smaller_plan_stop_managing_newest_first_shop_2(
+        make_member, make_shop, client_for):
+    """SHOP-2: Professional (8 staff) with 6 staff, moved to Standard (4): Helpers 4 and 5,
+    added last, may no longer post or edit; the four added first still may."""
+    owner, shop, staff = staffed_shop(make_member, make_shop, 6, "professional")
+    assert all(may_post(client_for, member, shop) for member in staff)
+    move_to(client_for, make_member, shop, "standard")
+    assert [may_post(client_for, member, shop) for member in staff] == [True] * 4 + [False] * 2
+    assert may_post(client_for, owner, shop)
+
+
+def test_the_owner_is_told_and_sees_who_is_paused_shop_2(make_member, make_shop, client_for):
+    owner, shop, staff = staffed_shop(make_member, make_shop, 6, "professional")
+    move_to(client_for, make_member, shop, "standard")
+    notice = db.session.scalar(select(Notification).where(Notification.user_id == owner.id,
+                                                          Notification.kind == "staff_over_plan"))
+    assert notice is not None
+    owner_client = client_for(owner)
+    page = owner_client.get("/notifications").get_data(as_text=True)
+    assert "is now on the Standard plan, which allows 4 staff members" in page
+    assert f"/shops/{shop.slug}/people" in page
+    people = owner_client.get(f"/shops/{shop.slug}/people").get_data(as_text=True)
+    assert "The 2 added last cannot manage listings" in people
+    assert people.count("Paused: over the plan") == 2
+    owner_client.set_cookie("lang", "th")
+    people = owner_client.get(f"/shops/{shop.slug}/people").get_data(as_text=True)
+    assert people.count("พักสิทธิ์: เกินจำนวนที่แพ็กเกจกำหนด") == 2
+    assert "ทีมงาน 2 คนที่เพิ่มเข้ามาล่าสุดจึงจัดการประกาศขายไม่ได้" in people
+    page = owner_client.get("/notifications").get_data(as_text=True)
+    assert "ซึ่งมีทีมงานร้านได้ 4 คน" in page and "is now on" not in page
+
+
+def test_paused_staff_come_back_when_room_is_made_shop_2(make_member, make_shop, client_for):
+    """Removing an active helper lets the next one in; a larger plan lets them all in."""
+    owner, shop, staff = staffed_shop(make_member, make_shop, 6, "professional")
+    move_to(client_for, make_member, shop, "standard")
+    first = db.session.scalar(select(ShopStaff).where(ShopStaff.user_id == staff[0].id))
+    post_form(client_for(owner), f"/shops/{shop.slug}/staff/{first.id}/remove", {},
+              form_url=f"/shops/{shop.slug}/people")
+    assert [may_post(client_for, member, shop) for member in staff[1:]] == [True] * 4 + [False]
+    move_to(client_for, make_member, shop, "professional")
+    assert all(may_post(client_for, member, shop) for member in staff[1:])
+
+
+def test_no_notice_when_the_staff_still_fit_shop_2(make_member, make_shop, client_for):
+    owner, shop, _ = staffed_shop(make_member, make_shop, 4, "professional")
+    move_to(client_for, make_member, shop, "standard")
+    assert db.session.scalar(select(Notification).where(
+        Notification.kind == "staff_over_plan")) is None
+
+
+# --- listings beyond the plan's limit ---------------------------------------------------------
+
+def shop_with_listings(make_member, make_shop, make_listing, count, plan):
+    owner = make_member(display_name="Owner")
+    shop = make_shop(owner=owner, plan=plan)
+    start = utcnow() - timedelta(days=30)
+    listings = [make_listing(shop=shop, title=f"พระเครื่อง ลำดับ {n}",
+                             created_at=start + timedelta(days=n)) for n in range(count)]
+    return owner, shop, [listing.id for listing in listings]
+
+
+def shown_to_buyers(client_for, listing_ids):
+    visitor = client_for(None)
+    return [visitor.get(f"/listings/{listing_id}").status_code == 200
+            for listing_id in listing_ids]
+
+
+def test_listings_over_a_smaller_plan_are_hidden_from_buyers_newest_first_shop_2(
+        make_member, make_shop, make_listing, client_for):
+    """SHOP-2: "Starter: up to 5 listings shown". Standard with 7 listings moved to Starter:
+    the 2 posted last leave every public page; the shop's people still see them, marked."""
+    owner, shop, ids = shop_with_listings(make_member, make_shop, make_listing, 7, "standard")
+    move_to(client_for, make_member, shop, "starter")
+    assert shown_to_buyers(client_for, ids) == [True] * 5 + [False] * 2
+    page = client_for(None).get(f"/shops/{shop.slug}").get_data(as_text=True)
+    assert "ลำดับ 4" in page and "ลำดับ 5" not in page and "ลำดับ 6" not in page
+    owner_client = client_for(owner)
+    page = owner_client.get(f"/shops/{shop.slug}").get_data(as_text=True)
+    assert "ลำดับ 6" in page and page.count("Hidden from buyers: over the plan") == 2
+    assert "Buyers do not see the 2 posted last" in page
+    assert owner_client.get(f"/listings/{ids[6]}").status_code == 200
+    notices = owner_client.get("/notifications").get_data(as_text=True)
+    assert "which shows up to 5 listings. Your 2 newest listings are hidden" in notices
+    owner_client.set_cookie("lang", "th")
+    page = owner_client.get(f"/shops/{shop.slug}").get_data(as_text=True)
+    assert page.count("ผู้ซื้อมองไม่เห็น: เกินจำนวนที่แพ็กเกจกำหนด") == 2
+
+
+def test_hidden_listings_come_back_when_room_is_made_shop_2(make_member, make_shop,
+                                                            make_listing, client_for):
+    """Deleting a shown listing shows the next one; a larger plan shows them all."""
+    from app.blueprints.shops.listing_services import delete_listing
+    from app.models import Listing
+
+    owner, shop, ids = shop_with_listings(make_member, make_shop, make_listing, 7, "standard")
+    move_to(client_for, make_member, shop, "starter")
+    delete_listing(db.session.get(Listing, ids[0]), now=utcnow())
+    db.session.commit()
+    assert shown_to_buyers(client_for, ids[1:]) == [True] * 5 + [False]
+    move_to(client_for, make_member, shop, "standard")
+    assert shown_to_buyers(client_for, ids[1:]) == [True] * 6
+
+
+def test_paused_staff_still_cannot_buy_from_their_own_shop_shop_2(make_member, make_shop,
+                                                                   make_listing, client_for):
+    """Paused staff are still the shop's people: no ordering from it nor writing to it as a
+    buyer (SHOP-10, SHOP-5)."""
+    from app.blueprints.shops.order_services import order_refusal
+
+    owner, shop, staff = staffed_shop(make_member, make_shop, 6, "professional")
+    move_to(client_for, make_member, shop, "standard")
+    listing = make_listing(shop=shop, quantity=3)
+    assert order_refusal(listing, staff[5]) is not None
+    assert client_for(staff[5]).get(f"/listings/{listing.id}/contact").status_code == 403
