@@ -146,3 +146,21 @@ def test_paused_staff_still_cannot_buy_from_their_own_shop_shop_2(make_member, m
     listing = make_listing(shop=shop, quantity=3)
     assert order_refusal(listing, staff[5]) is not None
     assert client_for(staff[5]).get(f"/listings/{listing.id}/contact").status_code == 403
+
+
+def test_a_listing_over_the_plan_signed_fake_is_shown_and_hidden_again_when_lifted_shop_7(
+        make_member, make_shop, make_listing, client_for):
+    """SHOP-7, SHOP-2 (found in review): a listing hidden as over the plan that was then
+    signed FAKE stayed hidden, though a FAKE listing stays shown as a warning; when the sign
+    goes, it is over the plan again and hidden again."""
+    from app.blueprints.moderation import signs
+
+    owner, shop, ids = shop_with_listings(make_member, make_shop, make_listing, 7, "standard")
+    move_to(client_for, make_member, shop, "starter")
+    moderator = make_member(role="moderator")
+    sign = signs.hang_sign("listing", ids[6], "fake", moderator, "A copy.", now=utcnow())
+    db.session.commit()
+    assert shown_to_buyers(client_for, ids) == [True] * 5 + [False, True]
+    signs.end_sign(sign, moderator, "Checked again.", now=utcnow())
+    db.session.commit()
+    assert shown_to_buyers(client_for, ids) == [True] * 5 + [False, False]

@@ -175,6 +175,7 @@ def apply_sign(listing, kind, now, *, restore_status="", keep_hidden=False):
         pass
     elif kind == "fake" and listing.status != "fake":
         listing.status = "fake"
+        listing.over_plan_since = None  # a FAKE listing stays shown (SHOP-7), plan or not
     elif kind != "fake" and listing.status == "fake":
         status = restore_status if restore_status in ("active", "sold_out", "held",
                                                       "hidden") else "active"
@@ -183,6 +184,8 @@ def apply_sign(listing, kind, now, *, restore_status="", keep_hidden=False):
         listing.status = status
     listing.updated_at = now
     db.session.flush()
+    if before == "fake" and listing.status != "fake":
+        plans.fit_listings_to_plan(listing.shop, now)  # back within the plan's count (SHOP-2)
     return before
 
 

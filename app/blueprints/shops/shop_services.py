@@ -3,6 +3,7 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from app.blueprints.accounts.services import normalise_email
 from app.blueprints.shops import plans
@@ -136,6 +137,7 @@ def remove_staff(shop, staff_id):
 def staff_of(shop):
     """The shop's staff, oldest first."""
     return db.session.scalars(select(ShopStaff).where(ShopStaff.shop_id == shop.id)
+                              .options(selectinload(ShopStaff.user))
                               .order_by(ShopStaff.id)).all()
 
 
