@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy import text as sa_text
 
 from app.blueprints.auctions import bidding
 from app.database import utcnow
@@ -95,6 +96,55 @@ def test_a_stale_confirmation_takes_no_later_step_auc_7(sale):
     assert _step(sale.sale.id) == "shipped"
     post_form(sale.alice_client, f"{url}/next", paid, form_url=url)
     assert _step(sale.sale.id) == "shipped"
+
+
+def test_a_step_confirmed_twice_at_once_is_taken_and_told_once_auc_7(sale):
+    """Found in review (AUC-7): on PostgreSQL two confirmations arriving together (a double
+    tap on the confirmation page) both read the sale unlocked, both took the step and the
+    seller was told twice. The sale is read again locked; the second finds it moved on."""
+    import threading
+
+    from sqlalchemy import text
+
+    from app.blueprints.auctions import sales
+    from app.blueprints.auctions.errors import AuctionError
+    from app.database import begin_immediate
+    from app.models import Notification
+
+    sale_row = db.session.get(Sale, sale.sale.id)
+    with db.engine.connect() as other:  # the first confirmation, not committed yet
+        other.execute(text("UPDATE sales SET step = 'paid' WHERE id = :id"),
+                      {"id": sale_row.id})
+        timer = threading.Timer(0.5, other.commit)
+        timer.start()
+        try:
+            with pytest.raises(AuctionError, match="moved on"):
+                begin_immediate(db.session)  # as a POST request starts (SQLite: waits)
+                sales.advance(sale_row, sale.alice, now=utcnow(), step="awaiting_payment")
+        finally:
+            timer.join()
+            db.session.rollback()
+    assert _step(sale.sale.id) == "paid"
+    assert db.session.scalar(select(Notification.id).where(
+        Notification.user_id == sale.seller.id, Notification.kind == "sale_paid")) is None
+
+
+def test_the_starting_soon_list_reads_only_auctions_still_to_end_auc_1(board, make_auction):
+    """Found in review: the board's "starting soon" list read every auction ever held (no
+    index serves the start alone), on every first page of the board and every search
+    keystroke. It reads through the end's index, among auctions still to end."""
+    from app.blueprints.auctions import queries
+
+    later = make_auction(seller=board.seller, title="เหรียญ รุ่นเริ่มพรุ่งนี้")
+    later.starts_at = utcnow() + timedelta(days=1)
+    db.session.commit()
+    assert [a.id for a in queries.upcoming(utcnow())] == [later.id]
+    if db.engine.dialect.name == "sqlite":
+        statement = select(Auction.id).where(*queries.starting_later(utcnow()))
+        compiled = statement.compile(db.engine, compile_kwargs={"literal_binds": True})
+        plan = " ".join(str(row[-1]) for row in db.session.execute(
+            sa_text(f"EXPLAIN QUERY PLAN {compiled}")))
+        assert "SCAN auctions" not in plan and "ix_auctions_ends_at" in plan, plan
 
 
 def test_a_step_without_csrf_is_refused(sale):

@@ -1,6 +1,7 @@
 """Orders (SHOP-10), reviews (SHOP-6) and the Buy button only from the Standard plan (SHOP-2):
 the whole journey, who may see and do what, hostile input, htmx fragments, expiry by the clock
 and stock that never goes below zero under concurrent orders."""
+import re
 import threading
 from datetime import timedelta
 from pathlib import Path
@@ -562,3 +563,25 @@ def test_an_edit_opened_before_an_order_keeps_the_stock_the_order_took_shop_10(m
     db.session.expire_all()
     listing = db.session.get(Listing, m.listing.id)
     assert (listing.quantity, listing.status) == (5, "active")
+
+
+def test_an_edit_sent_back_with_a_problem_does_not_offer_the_reserved_stock_again_shop_10(
+        market):
+    """Found in review (SHOP-10): an edit sent back for another problem (a price mistyped)
+    refreshed the hidden count it was opened with but kept the old quantity in the box, so
+    sending it again put the item an order had taken back on sale."""
+    m = market
+    token, was = _edit_form(m.seller_client, m.listing)
+    assert place(m.buyer_client, m.listing, "1").status_code == 302
+    refused = m.seller_client.post(f"/listings/{m.listing.id}/edit", data={
+        "csrf_token": token, "quantity_was": was, "title": "พระสมเด็จ แก้ไขแล้ว",
+        "category_id": str(m.listing.category_id), "price": "1,50", "quantity": was,
+        "condition": "good", "content_rating": "general"})
+    assert refused.status_code == 422
+    html = refused.get_data(as_text=True)
+    token, left = csrf_from(html), str(int(was) - 1)
+    box = re.search(r'<input[^>]*name="quantity"[^>]*>', html).group(0)
+    assert f'value="{left}"' in box
+    assert _save_edit(m.seller_client, m.listing, token, left, left).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Listing, m.listing.id).quantity == int(left)

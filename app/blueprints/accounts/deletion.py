@@ -163,7 +163,7 @@ def _close_shops_and_listings(user, now):
     for listing in db.session.scalars(select(Listing).where(
             Listing.shop_id.in_(owned), Listing.status.in_(("active", "sold_out")))).all():
         try:
-            delete_listing(listing, now=now)
+            delete_listing(listing, now=now, refit=False)  # the shop closes: none shows
         except ShopError:  # a FAKE sign keeps it as evidence; the closed shop hides it
             pass
     close_shops_of(user, now)

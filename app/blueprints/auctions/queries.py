@@ -113,8 +113,10 @@ def board(now, *, sort="ending", category_ids=None, ids=None, offset=0, limit=PA
 
 
 def starting_later(now):
-    """The conditions of an auction scheduled to start after ``now``, not hidden (CMP-3)."""
-    return (Auction.starts_at > now, Auction.hidden_at.is_(None))
+    """The conditions of an auction scheduled to start after ``now``, not hidden (CMP-3).
+    (``ends_at > now`` follows from the start, but lets the end's index find the few
+    auctions still to end instead of reading every auction ever held.)"""
+    return (Auction.ends_at > now, Auction.starts_at > now, Auction.hidden_at.is_(None))
 
 
 def upcoming(now, *, category_ids=None, ids=None, limit=UPCOMING_SIZE):

@@ -57,7 +57,9 @@ def advance(sale, user, *, now, step=None):
     """Take the sale's next step (paid, shipped, received); each step counts as progress, and
     the other party is told (in the site and by e-mail), since the next move is theirs.
     ``step`` is the stage the member confirmed from: a stale confirmation (a form posted
-    twice, a page left open) does not take a later step."""
+    twice, a page left open) does not take a later step. The sale is read again, locked
+    (PostgreSQL): two confirmations at once take the step and tell the other party once."""
+    sale = db.session.get(Sale, sale.id, with_for_update=True, populate_existing=True)
     if step is not None and step != sale.step:
         raise AuctionError(_l("The sale has moved on since: check its stage below."))
     if not can_advance(user, sale):

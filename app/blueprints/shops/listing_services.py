@@ -275,13 +275,17 @@ def mark_sold_out(listing, *, now):
     db.session.flush()
 
 
-def delete_listing(listing, *, now):
+def delete_listing(listing, *, now, refit=True):
     """Delete a listing (kept for the orders that refer to it, never shown again); a FAKE
-    sign forbids it (SHOP-7)."""
+    sign forbids it (SHOP-7). A listing hidden as over the plan may show now (``refit``:
+    the shop's listings are fitted to the plan again, if any is hidden; a caller deleting
+    them all leaves it out)."""
     _check_deletable(listing)
     listing.status, listing.updated_at = "deleted", now
     db.session.flush()
-    plans.fit_listings_to_plan(listing.shop, now)  # a listing over the plan may show now
+    if refit and db.session.scalar(select(Listing.id).where(
+            Listing.shop_id == listing.shop_id, Listing.over_plan_since.is_not(None)).limit(1)):
+        plans.fit_listings_to_plan(listing.shop, now)
 
 
 def add_photo(listing, stored, *, now, by):

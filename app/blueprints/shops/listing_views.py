@@ -177,10 +177,19 @@ def edit_listing(listing_id):
         if _save(form, update) is not None:
             flash(_l("Your changes have been saved."), "success")
             return redirect(url_for("shops.listing", listing_id=listing.id))
-        form.quantity_was.data = db.session.get(Listing, listing_id).quantity
+        _show_current_stock(form, db.session.get(Listing, listing_id).quantity)
     status = 422 if form.is_submitted() else 200
     return render_template("shops/listing_form.html", form=form, shop=listing.shop,
                            listing=listing, photo_form=PhotoForm(formdata=None)), status
+
+
+def _show_current_stock(form, current):
+    """The edit form sent back with a problem shows the stock as it is now (orders placed
+    meanwhile took some): the hidden count it was opened with, and the quantity too if the
+    seller had left it alone, so sending it again never offers reserved items (SHOP-10)."""
+    if form.quantity.data is not None and str(form.quantity.data) == form.quantity_was.data:
+        form.quantity.data, form.quantity.raw_data = current, [str(current)]
+    form.quantity_was.data = current
 
 
 def _listing_action(listing_id, action, message):

@@ -533,7 +533,8 @@
   var SENDING_MS = 10000;
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    if (event.defaultPrevented || !form || (form.method || "").toLowerCase() !== "post") {
+    // (getAttribute: a field named "method" would stand in for form.method)
+    if (event.defaultPrevented || !form || (form.getAttribute("method") || "").toLowerCase() !== "post") {
       return;
     }
     var now = Date.now();
