@@ -147,3 +147,23 @@ def test_a_reset_form_sent_twice_does_not_end_on_an_invalid_link_page_acc_1(
     assert "already been used to choose a new password" in client.get(link).get_data(
         as_text=True)
     assert login(member.email, password=NEW_PASSWORD, target=app.test_client()).status_code == 302
+
+
+def test_a_used_link_sent_with_another_password_says_it_was_used_acc_1(
+        app, client, make_member, login):
+    """ACC-1 (found in review): any later form sent with a used link answered "Your password
+    has been changed", so a member who typed another password in a second tab believed it
+    set. Only the same form sent again moments later gets that answer; another password is
+    told the link was used, and the first password stays."""
+    member = make_member()
+    ask_for_reset(client, member.email)
+    link = reset_link(member.email)
+    assert post_form(client, link, {"password": NEW_PASSWORD,
+                                    "password_confirm": NEW_PASSWORD}).status_code == 302
+    other = "another-kite-mango-2569"
+    client.set_cookie("lang", "en")
+    second = post_form(client, link, {"password": other, "password_confirm": other},
+                       form_url="/password/forgot")
+    assert second.status_code == 400
+    assert "already been used to choose a new password" in second.get_data(as_text=True)
+    assert login(member.email, password=NEW_PASSWORD, target=app.test_client()).status_code == 302

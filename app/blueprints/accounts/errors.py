@@ -78,10 +78,11 @@ class ResetTokenUsed(ResetTokenInvalid):
     """The reset link has already been used to choose a new password (a form sent twice by
     a double tap comes here too)."""
 
-    def __init__(self):
+    def __init__(self, reset=None):
         AccountError.__init__(self, _l("This link has already been used to choose a new "
                                        "password. Please log in with it, or ask for a new "
                                        "link if you have forgotten it again."))
+        self.reset = reset
 
 
 class WrongCurrentPassword(AccountError):

@@ -267,10 +267,22 @@ def find_reset_token(token, now):
         PasswordResetToken.token_hash == sessions.token_hash(token)))
     if reset is not None and reset.used_at is not None and \
             reset.used_at == reset.user.updated_at:  # used by :func:`reset_password`
-        raise ResetTokenUsed()
+        raise ResetTokenUsed(reset)
     if reset is None or reset.used_at is not None or reset.expires_at <= now:
         raise ResetTokenInvalid()
     return reset
+
+
+def is_reset_sent_again(used, new_password, now):
+    """Whether a form sent with the already-used link (:class:`ResetTokenUsed` ``used``) is
+    the same form sent again (a double tap): moments after the change, with the password
+    the change set. Another form (a second tab, another password typed) is told the link is
+    used, not that its password was set."""
+    reset = used.reset
+    if reset is None or not new_password or \
+            (now - reset.used_at).total_seconds() > PASSWORD_REPEAT_SECONDS:
+        return False
+    return passwords.verify_password(reset.user.password_hash, new_password)
 
 
 def reset_password(token, new_password, *, now):

@@ -142,7 +142,8 @@ def reset_password(token):
     try:
         services.find_reset_token(token, now)
     except ResetTokenUsed as error:
-        if request.method == "POST":  # sent twice: the first one changed it
+        if request.method == "POST" and services.is_reset_sent_again(
+                error, request.form.get("password", ""), now):  # the first one changed it
             return _password_reset_done()
         return render_template("accounts/reset_invalid.html", message=error.message), 400
     except AccountError as error:
