@@ -5,8 +5,11 @@ from decimal import Decimal, InvalidOperation
 MAX_BAHT = 100_000_000
 _AMOUNT = re.compile(r"^\d{1,9}(?:\.\d{1,2})?$")
 _DIGITS = re.compile(r"^\d+(?:\.\d{1,2})?$")
-# Baht as people write it: plain digits, or commas between groups of three ("12,345.50").
-_WRITTEN = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+# Baht as people write it: plain digits, or commas (or spaces) between groups of three
+# ("12,345.50", "12 345.50").
+_WRITTEN = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d{1,3}(?: \d{3})+|\d+)(?:\.\d+)?$")
+#: Spaces a phone's keyboard or a pasted price may put between digit groups.
+_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " "})
 
 
 class AmountTooLarge(ValueError):
@@ -14,15 +17,17 @@ class AmountTooLarge(ValueError):
 
 
 def baht_digits(text):
-    """ "฿12,345.50" as "12345.50"; ValueError if the commas are not thousands separators.
+    """ "฿12,345.50" (or "12 345.50") as "12345.50"; ValueError if the commas or spaces
+    are not thousands separators.
 
     "1,50" or "1,5,0" is refused rather than read as 150: a price that silently grows a
     hundredfold is worse than asking again.
     """
-    cleaned = (text or "").strip().removeprefix("฿").removesuffix("฿").strip()
+    cleaned = (text or "").translate(_SPACES).strip().removeprefix("฿").removesuffix("฿")
+    cleaned = cleaned.strip()
     if not _WRITTEN.match(cleaned):
         raise ValueError("not an amount of baht")
-    return cleaned.replace(",", "")
+    return cleaned.replace(",", "").replace(" ", "")
 
 
 def parse_baht(text):
