@@ -79,3 +79,33 @@ def test_won_and_sold_notices_written_before_name_their_sale_after_the_upgrade(a
     db.session.remove()
     upgrade()
     assert targets() == [("sold", "sale", sale_id), ("won", "sale", sale_id)]
+
+
+def test_listings_over_a_plan_before_the_upgrade_are_fitted_to_it_shop_2(
+        app, make_shop, make_listing):
+    """SHOP-2 (found in review): a shop already over its plan's listing count when hiding
+    over-plan listings came in kept every listing shown; the upgrade hides those posted last
+    (a FAKE one stays shown), as a plan change does."""
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from app.database import utcnow
+    from app.models import Listing
+
+    shop = make_shop(plan="starter")
+    start = utcnow() - timedelta(days=10)
+    ids = []
+    for n in range(7):
+        listing = make_listing(shop=shop, title=f"พระ ลำดับ {n}")
+        listing.created_at = start + timedelta(hours=n)
+        ids.append(listing.id)
+    db.session.get(Listing, ids[6]).status = "fake"
+    db.session.commit()
+    db.session.remove()
+    downgrade(revision="7c3e9a1d5b20")
+    upgrade()
+    hidden = db.session.scalars(select(Listing.id).where(
+        Listing.over_plan_since.is_not(None)).order_by(Listing.id)).all()
+    assert hidden == [ids[5]]
+    db.session.commit()
