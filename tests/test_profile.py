@@ -212,3 +212,34 @@ def test_notifications_and_member_pages_read_a_fixed_number_of_rows_sets(
     few = _queries(pages)
     fill(8)
     assert _queries(pages) == few
+
+
+def test_two_password_changes_at_once_do_not_both_succeed_acc_1(app, make_member):
+    """Found in review (ACC-1): two tabs changing the password at the same moment both checked
+    the old password and both succeeded, so the member believed the first one's password
+    set while the second had replaced it. The member's row is read again under a lock, so
+    the second change waits, finds the password changed and is refused."""
+    import threading
+
+    from sqlalchemy import text
+
+    from app.blueprints.accounts import passwords, services
+    from app.database import begin_immediate, utcnow
+
+    member = make_member()
+    first_tab_hash = passwords.hash_password(NEW_PASSWORD)
+    with db.engine.connect() as other:  # the first tab's change, not committed yet
+        other.execute(text("UPDATE users SET password_hash = :hash WHERE id = :id"),
+                      {"hash": first_tab_hash, "id": member.id})
+        timer = threading.Timer(0.5, other.commit)
+        timer.start()
+        try:
+            with pytest.raises(services.WrongCurrentPassword):
+                begin_immediate(db.session)  # as a form's request does (SQLite: waits)
+                services.change_password(member, PASSWORD, "another-password-34",
+                                         keep_token=None, now=utcnow())
+        finally:
+            timer.join()
+            db.session.rollback()
+    user = db.session.get(User, member.id, populate_existing=True)
+    assert passwords.verify_password(user.password_hash, NEW_PASSWORD)

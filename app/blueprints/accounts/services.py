@@ -314,7 +314,12 @@ def change_password(user, current_password, new_password, *, keep_token, now):
     True when changed; False when nothing was done because this is the same form sent again
     just after it changed the password (the "current" password it carries is then the old
     one): the new password must be the one now in force, so only someone who knows it gets
-    that answer. (Every session older than the change but the changer's was ended by it.)"""
+    that answer. (Every session older than the change but the changer's was ended by it.)
+
+    The member's row is read again, locked, first: two forms sent at once from two tabs
+    would otherwise both check the old password and both succeed, the later one silently
+    undoing the earlier one's password."""
+    db.session.refresh(user, with_for_update=True)
     if not passwords.verify_password(user.password_hash, current_password):
         if _sent_again(user, new_password, now):
             return False
