@@ -294,27 +294,19 @@ def photo(key, size):
     return response
 
 
-def _shop_link(shop_id, external=False):
-    """Notices about a shop lead to its page."""
-    shop = db.session.get(Shop, shop_id)
-    if shop is None:
-        return None
-    if external:
-        return external_url("shops.shop", slug=shop.slug)
-    return url_for("shops.shop", slug=shop.slug)
+def _shop_page_link(endpoint):
+    """A link for notices about a shop: to the shop's page named by ``endpoint``."""
+
+    def link(shop_id, external=False):
+        shop = db.session.get(Shop, shop_id)
+        if shop is None:
+            return None
+        if external:
+            return external_url(endpoint, slug=shop.slug)
+        return url_for(endpoint, slug=shop.slug)
+
+    return link
 
 
-register_link("shop", _shop_link)
-
-
-def _staff_link(shop_id, external=False):
-    """Notices about a shop's staff lead to its staff page."""
-    shop = db.session.get(Shop, shop_id)
-    if shop is None:
-        return None
-    if external:
-        return external_url("shops.people", slug=shop.slug)
-    return url_for("shops.people", slug=shop.slug)
-
-
-register_link("shop_staff", _staff_link)
+register_link("shop", _shop_page_link("shops.shop"))  # notices about a shop: its page
+register_link("shop_staff", _shop_page_link("shops.people"))  # about its staff: the staff page
