@@ -44,7 +44,7 @@ def test_admin_browses_the_log_newest_first_with_before_and_after_mod_10(app, pe
     html = client.get("/moderation/audit").get_data(as_text=True)
     order = [html.index(f"<code>{a}</code>") for a in ("queue.claim", "sanction.add", "sign.hang")]
     assert order == sorted(order)
-    assert "stop_sign: None" in html and "stop_sign: fake" in html
+    assert '<span title="null">—</span>' in html and "stop_sign: fake" in html
     assert "Copy of a known fake" in html and "Mod Alpha" in html
 
 
@@ -57,9 +57,11 @@ def test_the_log_names_targets_and_fields_in_the_readers_language_mod_10(app, pe
     seed(mod, other)
     english = client.get("/moderation/audit").get_data(as_text=True)
     assert '<span title="review_item">Queue item</span> #1' in english
-    assert '<span title="claimed_by_id">Claimed by (member no.)</span>: None' in english
+    assert ('<span title="claimed_by_id">Claimed by (member no.)</span>: '
+            '<span title="null">—</span>') in english
     assert '<span title="user">Member</span> #9' in english
-    assert '<span title="kind">Kind</span>: warning' in english
+    assert ('<span title="kind">Kind</span>: <span title="warning">Warning</span>'
+            in english)
     assert "stop_sign: fake" in english  # no name for it: the code itself
     client.set_cookie("lang", "th")
     thai = client.get("/moderation/audit").get_data(as_text=True)

@@ -17,6 +17,14 @@ def _labels():
     return {"labels": LABELS}
 
 
+@bp.app_template_global()
+def complaint_outcome_label(code):
+    """What became of a complained-about page (hidden, kept hidden, restored), by name."""
+    from app.blueprints.complaints.texts import OUTCOME_LABELS
+
+    return OUTCOME_LABELS.get(code, code)
+
+
 @bp.after_request
 def _never_stored(response):
     """Complaint pages carry a complainant's details and codes: no cache keeps them."""

@@ -32,6 +32,8 @@ STEP_LABELS = {
     "kept_hidden": _l("The page stays unpublished after the owner's response"),
     "overdue": _l("Our answer is late"),
 }
+#: What became of a complained-about page, as moderators read it (and the audit log).
+OUTCOME_LABELS = {"hidden": _l("hidden"), "kept": _l("kept hidden"), "restored": _l("restored")}
 TARGET_LABELS = {"listing": _l("Listing"), "auction": _l("Auction"), "shop": _l("Shop")}
 
 #: The government's online complaint centre (CMP-5), where a complainant may turn when our

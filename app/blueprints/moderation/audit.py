@@ -1,8 +1,6 @@
 """The append-only audit log (MOD-10): every moderator and admin action is one entry with
 the values before and after. Entries are only ever added; nothing here updates or deletes."""
 import json
-import re
-from datetime import datetime
 
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -33,20 +31,6 @@ def values(entry, side):
         return json.loads(getattr(entry, side) or "{}")
     except ValueError:
         return {}
-
-
-#: A moment as ``record`` stores it (``str`` of an aware UTC datetime).
-_STORED_MOMENT = re.compile(r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(\.\d+)?\+00:00\Z")
-
-
-def shown(values):
-    """``values`` for people to read: moments in Bangkok time, as everywhere on the site (the
-    log keeps them in UTC)."""
-    from app.i18n import format_datetime
-
-    return {key: format_datetime(datetime.fromisoformat(value))
-            if isinstance(value, str) and _STORED_MOMENT.match(value) else value
-            for key, value in values.items()}
 
 
 def guard_append_only(session, _context, _instances):

@@ -72,8 +72,9 @@ def audit_log():
     entries = db.session.scalars(_query(filters)).all()
     following = entries[PAGE_SIZE - 1].id if len(entries) > PAGE_SIZE else None
     entries = entries[:PAGE_SIZE]
-    rows = [(e, audit.shown(audit.values(e, "before")), audit.shown(audit.values(e, "after")))
-            for e in entries]
+    words = audit_words.ValueWords(entries)
+    rows = [(e, words.values(e, audit.values(e, "before")),
+             words.values(e, audit.values(e, "after"))) for e in entries]
     args = {k: v for k, v in filters.items() if v not in ("", None) and k != "before"}
     target_names, field_names = audit_words.names()
     return render_page_or_fragment("moderation/audit_log.html", "moderation/_audit_rows.html",

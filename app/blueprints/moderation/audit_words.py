@@ -1,7 +1,14 @@
-"""Names for the audit log's codes (MOD-10): the kinds of target and the fields an entry
-keeps before and after, in the reader's language. The log stores codes; an admin reads
-names. A code with no name here (a new one) is shown as it is."""
+"""Names for the audit log's codes (MOD-10): the kinds of target, the fields an entry keeps
+before and after, and their values, in the reader's language. The log stores codes; an admin
+reads names. A code with no name (a new one) is shown as it is."""
+import json
+import re
+from datetime import datetime
+
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from app.extensions import db
 
 TARGET_NAMES = {
     "user": _l("Member"),
@@ -39,7 +46,7 @@ FIELD_NAMES = {
     "ends_at": _l("Ends at"),
     "expert_body": _l("Expert body"),
     "expert_verdict": _l("Expert verdict"),
-    "fine_satang": _l("Fine (satang)"),
+    "fine_satang": _l("Fine"),  # (shown in baht)
     "group_en": _l("Group (English)"),
     "group_th": _l("Group (Thai)"),
     "hidden_at": _l("Hidden at"),
@@ -57,6 +64,7 @@ FIELD_NAMES = {
     "period_to": _l("Period to"),
     "plan": _l("Plan"),
     "rating_locked": _l("Rating locked"),
+    "restore_to": _l("Status to restore"),
     "reason": _l("Reason"),
     "role": _l("Role"),
     "rule": _l("Rule"),
@@ -73,8 +81,112 @@ FIELD_NAMES = {
     "viewer": _l("Viewer"),
 }
 
+#: Who looked at released addresses (an IP-address request's ``viewer``) besides a role.
+REQUESTER = _l("the requester")
+YES, NO = _l("yes"), _l("no")
+#: A value that was empty (``null``): nothing, no one.
+NOTHING = "—"
+
+#: A moment as the log stores it (``str`` of an aware UTC datetime).
+_STORED_MOMENT = re.compile(r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(\.\d+)?\+00:00\Z")
+
 
 def names():
     """The two tables drawn once in the reader's language, for one page of the log."""
     return ({code: str(name) for code, name in TARGET_NAMES.items()},
             {code: str(name) for code, name in FIELD_NAMES.items()})
+
+
+def _value_names():
+    """``{(scope, field): {code: name}}``: the names the app already gives to the codes a
+    field holds, reused from where they are defined. ``scope`` is the entry's target kind or
+    action family (``sanction`` of ``sanction.add``, looked up in that order), or "" for a
+    field that means the same everywhere. (Imported here: those modules load after this
+    one.)"""
+    from app.blueprints.admin.catalog_views import SECTION_LABELS
+    from app.blueprints.admin.forms import PROHIBITED_ACTION_LABELS
+    from app.blueprints.complaints import texts as complaint_texts
+    from app.blueprints.ip_requests import STATUS_LABELS as IP_REQUEST_STATUS_LABELS
+    from app.blueprints.moderation.queue import STATUS_LABELS as ITEM_STATUS_LABELS
+    from app.blueprints.moderation.queue_views import TARGET_STATUS_LABELS
+    from app.blueprints.moderation.sanctions import SANCTION_LABELS
+    from app.blueprints.moderation.sign_texts import DECISION_BASIS_LABELS, SIGN_LABELS
+    from app.blueprints.shops.forms import RATING_LABELS
+    from app.blueprints.shops.plans import PLAN_NAMES
+    from app.templating import ROLE_LABELS
+
+    outcomes = complaint_texts.OUTCOME_LABELS
+    return {
+        ("", "sign"): SIGN_LABELS, ("", "decision_basis"): DECISION_BASIS_LABELS,
+        ("", "plan"): PLAN_NAMES, ("", "role"): ROLE_LABELS,
+        ("", "viewer"): {**ROLE_LABELS, "requester": REQUESTER},
+        ("", "content_rating"): RATING_LABELS, ("", "section"): SECTION_LABELS,
+        ("sanction", "kind"): SANCTION_LABELS,
+        ("listing", "status"): TARGET_STATUS_LABELS, ("shop", "status"): TARGET_STATUS_LABELS,
+        ("listing", "restore_to"): TARGET_STATUS_LABELS,
+        ("complaint", "status"): complaint_texts.STAFF_STATUS_LABELS,
+        ("counter", "decision"): outcomes, ("counter", "outcome"): outcomes,
+        ("ip_request", "status"): IP_REQUEST_STATUS_LABELS,
+        ("review_item", "status"): ITEM_STATUS_LABELS,
+        ("prohibited_term", "action"): PROHIBITED_ACTION_LABELS,
+    }
+
+
+def _item_kinds(entries):
+    """The kind of each queue item the page's entries are about (a decision's name depends
+    on it: "uphold" a complaint is not "uphold" an appeal), in one query."""
+    from app.models import ReviewItem
+
+    ids = {e.target_id for e in entries if e.target_type == "review_item"}
+    if not ids:
+        return {}
+    return dict(db.session.execute(
+        select(ReviewItem.id, ReviewItem.kind).where(ReviewItem.id.in_(ids))).all())
+
+
+class ValueWords:
+    """Shows the values before and after of one page of entries: codes by their names,
+    yes/no for true/false, moments in Bangkok time, satang as baht. Each value is
+    ``(text, code)``; ``code`` is what the log stores when the text names it (for a title),
+    else None. Built once per page, in the reader's language."""
+
+    def __init__(self, entries):
+        from app.blueprints.moderation.queue import decision_labels
+
+        self._names = _value_names()
+        self._decisions = decision_labels()
+        self._kinds = _item_kinds(entries)
+
+    def values(self, entry, values):
+        """``{field: (text, code)}`` for the ``values`` of ``entry`` (a dict from the log)."""
+        return {field: self.value(entry, field, value) for field, value in values.items()}
+
+    def value(self, entry, field, value):
+        from app.i18n import format_baht, format_datetime
+
+        if value is None:
+            return NOTHING, "null"
+        if isinstance(value, bool):
+            return str(YES if value else NO), json.dumps(value)
+        if isinstance(value, int) and field.endswith("_satang"):
+            return format_baht(value), str(value)
+        if isinstance(value, list):
+            return ", ".join(self.value(entry, field, v)[0] for v in value), None
+        if not isinstance(value, str):
+            return str(value), None
+        if _STORED_MOMENT.match(value):
+            # (No title: the stored UTC moment is not a code, and only confuses.)
+            return format_datetime(datetime.fromisoformat(value)), None
+        name = self._name(entry, field, value)
+        if name is None:
+            return value, None
+        return str(name), value or None  # (an empty code: no title)
+
+    def _name(self, entry, field, code):
+        if entry.target_type == "review_item" and field == "decision":
+            return self._decisions.get((self._kinds.get(entry.target_id), code))
+        for scope in (entry.target_type, entry.action.split(".", 1)[0], ""):
+            names = self._names.get((scope, field))
+            if names is not None and code in names:
+                return names[code]
+        return None

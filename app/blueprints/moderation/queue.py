@@ -35,6 +35,9 @@ KIND_LABELS = {
     "complaint": _l("Complaints"),
 }
 
+#: An item's states, as the queue's filter and the audit log name them.
+STATUS_LABELS = {"open": _l("Open"), "done": _l("Done")}
+
 
 #: Decisions the site takes itself when a case is settled elsewhere (an explanation or lift
 #: request closed because its sign was replaced or taken down on the item's page, an appeal

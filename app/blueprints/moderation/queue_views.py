@@ -108,7 +108,8 @@ def _page_context(filters, now):
     html = row_cache.render_rows(rows, shared, viewer=current_user._get_current_object(),
                                  now=now, csrf=shared["csrf"])
     return dict(rows=rows, row_html=html, filters=filters, following=following,
-                ages=queue_data.AGES, now=now, **counts, **shared)
+                ages=queue_data.AGES, now=now, item_status_labels=queue.STATUS_LABELS,
+                **counts, **shared)
 
 
 @bp.route("/queue", endpoint="queue")
