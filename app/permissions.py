@@ -70,6 +70,15 @@ def works_for_shop(user, shop):
         is not None
 
 
+def is_paused_staff(user, shop):
+    """A staff member the shop's plan no longer allows (the newest, after a move to a smaller
+    plan): still one of the shop's people for buying from it (:func:`works_for_shop`), but
+    sees the shop as buyers do and opens none of its staff pages until un-paused (SHOP-2)."""
+    if not is_member(user) or shop.owner_id == user.id:
+        return False
+    return works_for_shop(user, shop) and not can_manage_listings(user, shop)
+
+
 def require(predicate):
     """View decorator: visitors go to the log-in page; members without the right get 403."""
 
@@ -94,4 +103,5 @@ def register_permissions(app):
     app.jinja_env.globals.update(can_moderate=can_moderate, is_admin=is_admin,
                                  is_suspended=is_suspended, can_act=can_act,
                                  can_run_shop=can_run_shop,
-                                 can_manage_listings=can_manage_listings)
+                                 can_manage_listings=can_manage_listings,
+                                 is_paused_staff=is_paused_staff)

@@ -22,7 +22,7 @@ from app.models import Listing
 from app.notifications import register_link
 from app.money import parse_baht, satang_to_input
 from app.net import client_ip
-from app.permissions import can_manage_listings, can_moderate
+from app.permissions import can_manage_listings, can_moderate, works_for_shop
 from app.uploads import UploadRejected, store_image
 from app.urls import external_url
 
@@ -144,12 +144,16 @@ def listing(listing_id):
     """A listing's page."""
     listing = visible_listing_or_404(listing_id)
     can_manage = can_manage_listings(current_user, listing.shop)
+    # Staff paused by the plan (SHOP-2) see the listing as buyers do, but may not buy from or
+    # write to their own shop: no Buy or Contact button, and their views are not counted.
+    works_here = can_manage or works_for_shop(current_user, listing.shop)
     response = make_response(render_template(
         "shops/listing.html", listing=listing, shop=listing.shop,
         condition_labels=CONDITION_LABELS, rating_labels=RATING_LABELS, can_manage=can_manage,
+        works_here=works_here,
         hold_groups=listing_services.hold_groups(listing) if listing.status == "held" else "",
         watching=watch_services.is_watching(current_user, listing)))
-    if can_manage or request.method != "GET":  # the shop's own views, HEAD: not counted
+    if works_here or request.method != "GET":  # the shop's own views, HEAD: not counted
         return response
     return activity.count_view(
         response, listing.id, utcnow(),

@@ -1,7 +1,8 @@
 """Messages between a buyer and a shop about a listing (SHOP-5).
 
 A conversation joins one buyer and one shop about one listing. The shop's side is everyone who
-runs it (owner and staff): any of them reads and answers, and one read mark serves them all.
+runs it (owner and the staff its plan allows; staff paused by a smaller plan neither see nor
+answer, SHOP-2): any of them reads and answers, and one read mark serves them all.
 A message is unread for a side when the other side sent it after that side's read mark.
 Functions here change state and flush; the view commits, and mail leaves after the commit.
 """

@@ -189,14 +189,15 @@ def my_orders():
     """The member's orders as a buyer, newest first, and links to their shops' orders."""
     page = int_arg("page", 1)
     context = _order_list(select(Order).where(Order.buyer_id == current_user.id), page)
-    return render_template("shops/orders/list.html", shop=None,
-                           shops=shop_services.shops_of(current_user), **context)
+    return render_template("shops/orders/list.html", shop=None,  # paused staff: not, SHOP-2
+                           shops=shop_services.managed_shops(current_user), **context)
 
 
 @bp.route("/shops/<slug>/orders")
 @login_required
 def shop_orders(slug):
-    """A shop's orders, for its owner and staff (and moderators)."""
+    """A shop's orders, for its owner and staff (and moderators); not for staff paused by a
+    smaller plan (SHOP-2): orders carry buyers' names and payment slips."""
     shop = shop_by_slug(slug)
     if not (can_manage_listings(current_user, shop) or can_moderate(current_user)):
         abort(403)

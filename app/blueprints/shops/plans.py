@@ -1,10 +1,11 @@
 """Plan limits (SHOP-2): checked before a listing or a staff member is added."""
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import case, func, select, update
+from sqlalchemy.orm import aliased
 
 from app.blueprints.shops.errors import PlanLimitReached
 from app.extensions import db
-from app.models import Listing, ShopStaff
+from app.models import Listing, Shop, ShopStaff
 from app.models.shops import PLAN_ORDER, PLANS
 from app.notifications import TEXTS, register_labels
 
@@ -55,6 +56,21 @@ def staff_within_plan(shop):
     again or others leave (SHOP-2)."""
     return set(db.session.scalars(select(ShopStaff.user_id).where(ShopStaff.shop_id == shop.id)
                                   .order_by(ShopStaff.id).limit(shop.plan_limits.max_staff)))
+
+
+def shops_staffed_within_plan(member_id):
+    """A subquery of the ids of shops where ``member_id`` (an id, or a bound parameter standing
+    for one) is one of the staff the plan allows, the same ones as :func:`staff_within_plan`:
+    fewer staff were added before them than the plan's ``max_staff``. Paused staff are not in
+    it, so whatever only the shop's people may see is not theirs while paused (SHOP-2)."""
+    earlier = aliased(ShopStaff)
+    added_before = (select(func.count(earlier.id))
+                    .where(earlier.shop_id == ShopStaff.shop_id, earlier.id < ShopStaff.id)
+                    .scalar_subquery())
+    allowed = case({key: plan.max_staff for key, plan in PLANS.items()}, value=Shop.plan,
+                   else_=0)
+    return (select(ShopStaff.shop_id).join(Shop, Shop.id == ShopStaff.shop_id)
+            .where(ShopStaff.user_id == member_id, added_before < allowed))
 
 
 def fit_listings_to_plan(shop, now):

@@ -219,6 +219,22 @@ def shops_of(user):
         (Shop.owner_id == user.id) | Shop.id.in_(staffed)).order_by(Shop.name)).all()
 
 
+def managed_shop_ids_of(user):
+    """Ids of the shops the member owns or is staff of within the plan: the shops whose
+    listings, orders and messages they handle (staff paused by a smaller plan: not, SHOP-2)."""
+    from app.blueprints.shops.visibility import managed_shop_ids
+
+    return set(db.session.scalars(managed_shop_ids(user)))
+
+
+def managed_shops(user):
+    """The shops of :func:`managed_shop_ids_of`, by name."""
+    from app.blueprints.shops.visibility import managed_shop_ids
+
+    return db.session.scalars(select(Shop).where(Shop.id.in_(managed_shop_ids(user)))
+                              .order_by(Shop.name)).all()
+
+
 #: Sections that can be frozen (SHOP-9); later issues add their boards.
 SECTIONS = ("shops", "listings", "messages")
 

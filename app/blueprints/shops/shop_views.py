@@ -60,7 +60,8 @@ def index():
 @login_required
 def mine():
     """Shops the member owns or works for."""
-    return render_template("shops/mine.html", shops=shop_services.shops_of(current_user))
+    return render_template("shops/mine.html", shops=shop_services.shops_of(current_user),
+                           managed=shop_services.managed_shop_ids_of(current_user))
 
 
 @bp.route("/shops/new", methods=["GET", "POST"])

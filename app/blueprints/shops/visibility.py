@@ -5,12 +5,14 @@ shop page and direct URL, so no path shows what another hides.
   restricted listings: the shop's chosen group (its circle) and the shop's own people.
 - Public statuses are active, sold out and fake (a FAKE sign stays visible with its sign);
   held and hidden listings are seen only by the shop's people and moderators, and so are
-  listings beyond a smaller plan's limit (SHOP-2).
+  listings beyond a smaller plan's limit (SHOP-2). "The shop's people" are its owner and the
+  staff its plan allows; staff paused by a smaller plan see what buyers see.
 """
 from sqlalchemy import and_, false, or_, select, true
 
 from app.blueprints.accounts.services import is_adult
-from app.models import Listing, Shop, ShopCircle, ShopStaff
+from app.blueprints.shops.plans import shops_staffed_within_plan
+from app.models import Listing, Shop, ShopCircle
 from app.permissions import can_moderate, is_member
 
 PUBLIC_STATUSES = ("active", "sold_out", "fake")
@@ -18,15 +20,16 @@ STAFF_STATUSES = PUBLIC_STATUSES + ("held", "hidden")
 
 
 def managed_shop_ids(user):
-    """A subquery of the ids of shops ``user`` owns or works for."""
+    """A subquery of the ids of shops ``user`` owns or manages the listings of as staff the
+    plan allows: the SQL twin of :func:`app.permissions.can_manage_listings`. Staff paused by
+    a smaller plan are left out, so they see the shop as buyers do (SHOP-2)."""
     return shops_managed_by(user.id)
 
 
 def shops_managed_by(member_id):
     """:func:`managed_shop_ids` for a member's id, or a bound parameter standing for one."""
     owned = select(Shop.id).where(Shop.owner_id == member_id)
-    staffed = select(ShopStaff.shop_id).where(ShopStaff.user_id == member_id)
-    return owned.union(staffed)
+    return owned.union(shops_staffed_within_plan(member_id))
 
 
 def visible_listings(user, now):
