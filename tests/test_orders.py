@@ -522,6 +522,23 @@ def test_a_second_order_of_another_quantity_or_later_is_a_new_order_shop_10(mark
     assert db.session.get(Listing, m.listing.id).quantity == 6
 
 
+def test_a_double_tap_whose_twin_read_the_clock_later_is_still_one_order_shop_10(market):
+    """SHOP-10 (found when the double-tap race test failed once under load): each request of
+    a double tap reads the clock before waiting for the listing's lock, so the one that waited
+    may carry the earlier time; the first order, stamped after it, was not taken as the same
+    tap and a second order reserved the stock again."""
+    from app.blueprints.shops.order_services import place_order
+
+    m = market
+    m.listing.quantity = 10
+    db.session.commit()
+    now = utcnow()
+    first = place_order(m.listing, m.buyer, 1, now=now + timedelta(milliseconds=40))
+    assert place_order(m.listing, m.buyer, 1, now=now).id == first.id
+    db.session.commit()
+    assert db.session.get(Listing, m.listing.id).quantity == 9
+
+
 def _edit_form(client, listing):
     """The seller's edit form as opened now: its CSRF token and the quantity it holds."""
     import re

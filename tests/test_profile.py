@@ -243,3 +243,21 @@ def test_two_password_changes_at_once_do_not_both_succeed_acc_1(app, make_member
             db.session.rollback()
     user = db.session.get(User, member.id, populate_existing=True)
     assert passwords.verify_password(user.password_hash, NEW_PASSWORD)
+
+
+def test_a_double_tap_whose_twin_read_the_clock_later_is_the_same_change_acc_1(app, make_member):
+    """ACC-1: the two requests of a double tap on "Change password" read the clock before the
+    member's row is locked, so the one that waited may carry the earlier time; it is the same
+    change all the same, not "current password incorrect"."""
+    from datetime import timedelta
+
+    from app.blueprints.accounts import services
+    from app.database import utcnow
+
+    member = make_member()
+    now = utcnow()
+    assert services.change_password(member, PASSWORD, NEW_PASSWORD, keep_token=None,
+                                    now=now + timedelta(milliseconds=40))
+    db.session.commit()
+    assert services.change_password(member, PASSWORD, NEW_PASSWORD, keep_token=None,
+                                    now=now) is False

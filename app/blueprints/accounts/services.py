@@ -334,9 +334,9 @@ def change_password(user, current_password, new_password, *, keep_token, now):
 
 
 def _sent_again(user, new_password, now):
-    changed = user.password_changed_at
+    changed = user.password_changed_at  # (after ``now`` too: a tap's twin read the clock later)
     return changed is not None and \
-        timedelta(0) <= now - changed <= timedelta(seconds=PASSWORD_REPEAT_SECONDS) and \
+        now - changed <= timedelta(seconds=PASSWORD_REPEAT_SECONDS) and \
         bool(new_password) and passwords.verify_password(user.password_hash, new_password)
 
 

@@ -167,11 +167,12 @@ def _just_placed(listing, buyer, quantity, now):
     """The buyer's unpaid order of the same quantity of ``listing`` placed in the last
     ``REPEAT_WINDOW``, if any: a double tap on "Place the order" sends the form twice, and
     the second must not reserve the stock again. (The listing row is locked, so the second
-    request sees the first one's order.)"""
+    request sees the first one's order.) An order stamped after ``now`` counts too: the two
+    requests of a tap read the clock before either took the lock, in either order."""
     return db.session.scalar(select(Order).where(
         Order.listing_id == listing.id, Order.buyer_id == buyer.id, Order.quantity == quantity,
-        Order.status == "awaiting_payment", Order.created_at > now - REPEAT_WINDOW,
-        Order.created_at <= now).order_by(Order.id.desc()).limit(1))
+        Order.status == "awaiting_payment", Order.created_at > now - REPEAT_WINDOW)
+        .order_by(Order.id.desc()).limit(1))
 
 
 def _release_stock(order):
