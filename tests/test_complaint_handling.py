@@ -188,8 +188,11 @@ def test_cmp3_uphold_hides_an_auction_from_board_page_panel_and_bids(
     for client in (visitor, alice):
         assert f"/auctions/{auction.id}" not in client.get("/auctions/").get_data(as_text=True)
         assert client.get(f"/auctions/{auction.id}").status_code == 404
-        assert client.get(f"/auctions/{auction.id}/panel",
-                          headers={"HX-Request": "true"}).status_code == 404
+        # The polling page is told the auction is gone (286: no more polls), nothing of it
+        # (AUC-2; tests/test_auction_hidden_panel.py).
+        panel = client.get(f"/auctions/{auction.id}/panel", headers={"HX-Request": "true"})
+        assert panel.status_code == 286 and "data-price" not in panel.get_data(as_text=True)
+        assert client.get(f"/auctions/{auction.id}/panel").status_code == 404
         assert client.get(f"/auctions/{auction.id}/live").status_code == 404
     with pytest.raises(BidNotAccepted):
         bidding.place_bid(auction.id, board.alice, 200_00, proxy=False, now=utcnow(), ip="",

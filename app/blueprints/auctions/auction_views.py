@@ -93,18 +93,43 @@ def auction(auction_id):
     return render_template("auctions/auction.html", **page_context(auction, utcnow()))
 
 
+#: htmx stops polling an element answered with this status (and still swaps the answer in).
+STOP_POLLING = 286
+
+
 @bp.route("/<int:auction_id>/panel")
 def panel(auction_id):
-    """The live panel alone: what pages poll when server-sent events are unavailable."""
-    auction = auction_or_404(auction_id)
+    """The live panel alone: what pages poll when server-sent events are unavailable.
+
+    To a page polling an auction its viewer may no longer see (hidden, CMP-3; or gone) the
+    answer is the panel's last word (:func:`_panel_gone`), not a 404 the page would poll
+    for ever without a word to the member."""
+    auction = db.session.get(Auction, auction_id)
+    visible = auction is not None and may_see(auction)
     if not wants_fragment():
+        if not visible:
+            abort(404)
         return redirect(url_for("auctions.auction", auction_id=auction.id))
-    viewer = _viewer()
-    html = render_panel(auction, viewer, viewer is not None and queries.has_bid(viewer,
-                                                                                auction.id))
-    response = current_app.make_response(html)
+    if visible:
+        viewer = _viewer()
+        html = render_panel(auction, viewer, viewer is not None and queries.has_bid(
+            viewer, auction.id))
+        response = current_app.make_response(html)
+    else:
+        response = _panel_gone()
     response.headers["Cache-Control"] = "no-store"
     response.headers.add("Vary", "HX-Request")
+    return response
+
+
+def _panel_gone():
+    """The polled panel's last answer once the auction is hidden from the viewer (or gone):
+    says so in place of the panel and nothing of the auction (not even whether it exists).
+    Status 286 stops htmx's polling; the answer replaces the whole panel (HX-Reswap) with one
+    that neither polls nor listens to the stream, so the stream's reconnects stop too."""
+    response = current_app.make_response(
+        (render_template("auctions/_panel_gone.html"), STOP_POLLING))
+    response.headers["HX-Reswap"] = "outerHTML"
     return response
 
 

@@ -1,5 +1,7 @@
 """The auction board (open auctions ending soonest, newly listed, by category, found by Thai
 words), auctions starting later, ended auctions, and a member's bids and auctions (AUC-10)."""
+from types import SimpleNamespace
+
 from flask import render_template, request
 from flask_login import current_user, login_required
 
@@ -44,17 +46,27 @@ def board():
 @login_required
 def my_bids():
     """My bids: auctions I am bidding on, won and lost; auctions I sell; my watchlist and my
-    sales, each paged on its own."""
+    sales, each paged on its own (AUC-10): a link to one part's next page keeps the others
+    where they were."""
     now = utcnow()
-    active, won, lost = queries.my_bids(current_user.id, now)
+    context = dict(now=now)
+    for part in queries.MY_BIDS_PARTS:  # ("bidding_list": "bidding" is the cards' own flag)
+        context[f"{part}_list"] = _page(part, lambda offset, limit, part=part: queries.my_bids(
+            current_user.id, now, part, offset=offset, limit=limit))
+    context["selling"] = _page("selling", lambda offset, limit: queries.my_auctions(
+        current_user.id, offset=offset, limit=limit))
+    context["watched"] = _page("watched", lambda offset, limit: queries.watched(
+        current_user.id, now, offset=offset, limit=limit))
+    context["sales"] = _page("sales", lambda offset, limit: queries.my_sales(
+        current_user.id, offset=offset, limit=limit))
+    return render_template("auctions/mine.html", **context)
+
+
+def _page(name, fetch):
+    """Page ``<name>_page`` (from 1) of one list: its rows, that page's number and whether
+    another follows. ``fetch(offset, limit)`` answers up to ``limit`` rows and one more."""
     size = queries.PAGE_SIZE
-    watched_page = int_arg("watched_page") or 1
-    sales_page = int_arg("sales_page") or 1
-    watched = queries.watched(current_user.id, now, offset=(watched_page - 1) * size,
-                              limit=size)
-    sales = queries.my_sales(current_user.id, offset=(sales_page - 1) * size, limit=size)
-    return render_template("auctions/mine.html", now=now, active=active, won=won, lost=lost,
-                           selling=queries.my_auctions(current_user.id),
-                           watched=watched[:size], watched_more=len(watched) > size,
-                           watched_page=watched_page, sales=sales[:size],
-                           sales_more=len(sales) > size, sales_page=sales_page)
+    number = int_arg(f"{name}_page") or 1
+    rows = fetch((number - 1) * size, size)
+    return SimpleNamespace(rows=rows[:size], number=number, more=len(rows) > size,
+                           arg=f"{name}_page")

@@ -2,10 +2,10 @@
 from dataclasses import dataclass
 from functools import cache
 
-from sqlalchemy import and_, bindparam, case, exists, func, or_, select
+from sqlalchemy import and_, bindparam, case, exists, func, not_, or_, select
 from sqlalchemy.orm import selectinload
 
-from app.blueprints.auctions.state import effective_winner
+from app.blueprints.auctions.state import AUTHENTIC
 from app.extensions import db
 from app.models import Auction, AuctionPhoto, AuctionWatch, Bid, Sale, User
 
@@ -136,23 +136,48 @@ def recently_ended(now, limit=12):
                   .order_by(Auction.ends_at.desc(), Auction.id.desc()).limit(limit))
 
 
-def my_bids(user_id, now):
-    """The member's auctions by state: active (still running), won and lost."""
+#: The parts of "My bids", each paged on its own (AUC-10).
+MY_BIDS_PARTS = ("bidding", "won", "lost")
+
+
+def my_bids(user_id, now, part, *, offset=0, limit=PAGE_SIZE):
+    """One part of the member's bids (AUC-10), a page of ``limit`` (and one more, when there
+    is a next page): "bidding" on auctions still running, ending soonest first; "won" or
+    "lost" once ended, the latest to end first. Ties go by id, so pages neither repeat nor
+    skip an auction."""
     bid_on = select(Bid.auction_id).where(Bid.bidder_id == user_id).distinct()
-    auctions = _cards(select(Auction).where(Auction.id.in_(bid_on), Auction.hidden_at.is_(None))
-                      .order_by(Auction.ends_at.desc()).limit(200))
-    active = [a for a in auctions if a.ends_at > now]
-    ended = [a for a in auctions if a.ends_at <= now]
-    won = [a for a in ended if effective_winner(a) == user_id]
-    lost = [a for a in ended if a not in won]
-    active.sort(key=lambda a: a.ends_at)
-    return active, won, lost
+    query = select(Auction).where(Auction.id.in_(bid_on), Auction.hidden_at.is_(None))
+    if part == "bidding":
+        query = query.where(Auction.ends_at > now).order_by(Auction.ends_at, Auction.id)
+    else:
+        won = _won_by(user_id) == (1 if part == "won" else 0)
+        query = query.where(Auction.ends_at <= now, won).order_by(Auction.ends_at.desc(),
+                                                                   Auction.id.desc())
+    return _cards(query.offset(offset).limit(limit + 1))
 
 
-def my_auctions(user_id):
-    """The auctions a member is selling, newest first."""
+def _won_by(user_id):
+    """1 where :func:`~app.blueprints.auctions.state.effective_winner` of the auction is
+    ``user_id``, else 0 (never NULL): the same rule in SQL, so an ended auction is paged as
+    won or lost. Settled: its recorded winner; not yet: the leader, if the reserve is met
+    (without one: once bid on) and no STOP sign other than AUTHENTIC halts it, nor hiding."""
+    halted = or_(and_(Auction.stop_sign.is_not(None), Auction.stop_sign != AUTHENTIC),
+                 Auction.hidden_at.is_not(None))
+    reserve_met = or_(and_(Auction.reserve_satang.is_(None), Auction.bid_count > 0),
+                      and_(Auction.reserve_satang.is_not(None),
+                           Auction.current_price_satang >= Auction.reserve_satang))
+    won = or_(and_(Auction.settled_at.is_not(None), Auction.winner_id == user_id),
+              and_(Auction.settled_at.is_(None), Auction.leader_id == user_id, reserve_met,
+                   not_(halted)))
+    return case((won, 1), else_=0)
+
+
+def my_auctions(user_id, *, offset=0, limit=PAGE_SIZE):
+    """The auctions a member is selling, newest first (ties by id): a page of ``limit`` (and
+    one more, when there is a next page)."""
     return _cards(select(Auction).where(Auction.seller_id == user_id)
-                  .order_by(Auction.created_at.desc()).limit(200))
+                  .order_by(Auction.created_at.desc(), Auction.id.desc())
+                  .offset(offset).limit(limit + 1))
 
 
 def sale_id(auction_id):
