@@ -3,6 +3,8 @@ hidden or over-plan listings, nor its orders and messages, and the shop page tel
 The staff the plan still allows and the owner keep seeing everything."""
 from datetime import timedelta
 
+from sqlalchemy import select
+
 from app.blueprints.shops import message_services
 from app.database import utcnow
 from app.extensions import db
@@ -135,3 +137,60 @@ def test_paused_staff_are_offered_no_buy_button_on_their_own_shop_shop_2(
     assert f"/listings/{listing.id}/contact" not in page
     assert f"/listings/{listing.id}/edit" not in page
     assert db.session.get(Listing, listing.id).status == "active"
+
+
+def _agree(shop, members):
+    """For each member: may they manage the shop's listings (the permission check the edit,
+    order and message routes use) exactly when the shop is among those whose people they are
+    (the SQL condition every listing page, photo, search and inbox uses)?"""
+    from app.blueprints.shops.shop_services import managed_shop_ids_of
+    from app.permissions import can_manage_listings
+
+    db.session.expire_all()
+    return {member.display_name: (can_manage_listings(member, shop),
+                                  shop.id in managed_shop_ids_of(member))
+            for member in members}
+
+
+def test_the_staff_who_manage_are_the_staff_who_see_in_every_case_shop_2(
+        make_member, make_shop, make_listing, client_for):
+    """SHOP-1, SHOP-2: one rule decides which staff the plan allows, for managing and for
+    seeing alike: staff added at the same moment (ordered as added), one removed and added
+    again (now the newest), the owner also listed as staff (their row counts, they stay the
+    owner), a move down to no staff and back up (the paused come back)."""
+    from app.models import ShopStaff
+
+    owner, shop, staff = staffed_shop(make_member, make_shop, 5, "premium")
+    same_moment = utcnow() - timedelta(days=3)
+    db.session.add(ShopStaff(shop_id=shop.id, user_id=owner.id))
+    for row in db.session.scalars(select(ShopStaff).where(ShopStaff.shop_id == shop.id)):
+        row.added_at = same_moment
+    db.session.commit()
+    held = make_listing(shop=shop, status="held", hold_reason="Illegal weapons").id
+    people = [owner, *staff]
+
+    def check(expected_managers):
+        seen = _agree(shop, people)
+        assert all(manage == see for manage, see in seen.values()), seen
+        assert {name for name, (manage, _) in seen.items() if manage} == expected_managers
+        for member in staff:  # and the pages say the same
+            client = client_for(member)
+            status = client.get(f"/listings/{held}").status_code
+            edit = client.get(f"/listings/{held}/edit").status_code
+            assert (status, edit) in ((200, 200), (404, 403)), (member.display_name, status)
+            assert (status == 200) == (member.display_name in expected_managers)
+
+    everyone = {"Owner", "Helper 0", "Helper 1", "Helper 2", "Helper 3", "Helper 4"}
+    check(everyone)
+    move_to(client_for, make_member, shop, "standard")  # 4 staff rows: Helpers 0 to 3
+    check({"Owner", "Helper 0", "Helper 1", "Helper 2", "Helper 3"})  # Helper 4 is paused
+    first = db.session.scalar(select(ShopStaff).where(ShopStaff.user_id == staff[0].id))
+    db.session.delete(first)
+    db.session.commit()
+    db.session.add(ShopStaff(shop_id=shop.id, user_id=staff[0].id, added_at=same_moment))
+    db.session.commit()
+    check({"Owner", "Helper 1", "Helper 2", "Helper 3", "Helper 4"})  # Helper 0: newest
+    move_to(client_for, make_member, shop, "starter")
+    check({"Owner"})
+    move_to(client_for, make_member, shop, "premium_plus")
+    check(everyone)

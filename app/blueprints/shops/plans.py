@@ -50,27 +50,36 @@ def counted_staff(shop):
     return db.session.scalar(select(func.count(ShopStaff.id)).where(ShopStaff.shop_id == shop.id))
 
 
-def staff_within_plan(shop):
-    """User ids of the staff the plan allows: the ``max_staff`` added first. Staff added after
-    them (after a move to a smaller plan) may not manage listings until the plan allows them
-    again or others leave (SHOP-2)."""
-    return set(db.session.scalars(select(ShopStaff.user_id).where(ShopStaff.shop_id == shop.id)
-                                  .order_by(ShopStaff.id).limit(shop.plan_limits.max_staff)))
-
-
-def shops_staffed_within_plan(member_id):
-    """A subquery of the ids of shops where ``member_id`` (an id, or a bound parameter standing
-    for one) is one of the staff the plan allows, the same ones as :func:`staff_within_plan`:
-    fewer staff were added before them than the plan's ``max_staff``. Paused staff are not in
-    it, so whatever only the shop's people may see is not theirs while paused (SHOP-2)."""
+def _allowed_staff(column):
+    """``select(column)`` over the staff rows the shop's plan allows (SHOP-2): those with fewer
+    staff added to the same shop before them (by row id, the order they were added in) than
+    the plan's ``max_staff``. The one definition behind :func:`staff_within_plan` (who may
+    manage listings, orders and messages) and :func:`shops_staffed_within_plan` (what the
+    shop's people see), so the two never pick different staff."""
     earlier = aliased(ShopStaff)
     added_before = (select(func.count(earlier.id))
                     .where(earlier.shop_id == ShopStaff.shop_id, earlier.id < ShopStaff.id)
                     .scalar_subquery())
     allowed = case({key: plan.max_staff for key, plan in PLANS.items()}, value=Shop.plan,
                    else_=0)
-    return (select(ShopStaff.shop_id).join(Shop, Shop.id == ShopStaff.shop_id)
-            .where(ShopStaff.user_id == member_id, added_before < allowed))
+    return (select(column).join(Shop, Shop.id == ShopStaff.shop_id)
+            .where(added_before < allowed))
+
+
+def staff_within_plan(shop):
+    """User ids of the staff the plan allows: the ``max_staff`` added first. Staff added after
+    them (after a move to a smaller plan) may not manage listings until the plan allows them
+    again or others leave (SHOP-2)."""
+    return set(db.session.scalars(_allowed_staff(ShopStaff.user_id)
+                                  .where(ShopStaff.shop_id == shop.id)))
+
+
+def shops_staffed_within_plan(member_id):
+    """A subquery of the ids of shops where ``member_id`` (an id, or a bound parameter standing
+    for one) is one of the staff the plan allows, the same ones as :func:`staff_within_plan`.
+    Paused staff are not in it, so whatever only the shop's people may see is not theirs while
+    paused (SHOP-2)."""
+    return _allowed_staff(ShopStaff.shop_id).where(ShopStaff.user_id == member_id)
 
 
 def fit_listings_to_plan(shop, now):
