@@ -53,12 +53,12 @@ def test_the_owner_is_told_and_sees_who_is_paused_shop_2(make_member, make_shop,
     assert "is now on the Standard plan, which allows 4 staff members" in page
     assert f"/shops/{shop.slug}/people" in page
     people = owner_client.get(f"/shops/{shop.slug}/people").get_data(as_text=True)
-    assert "The 2 added last cannot manage listings" in people
+    assert "The 2 added last are paused: they cannot manage listings, orders or messages" in people
     assert people.count("Paused: over the plan") == 2
     owner_client.set_cookie("lang", "th")
     people = owner_client.get(f"/shops/{shop.slug}/people").get_data(as_text=True)
     assert people.count("พักสิทธิ์: เกินจำนวนที่แพ็กเกจกำหนด") == 2
-    assert "ทีมงาน 2 คนที่เพิ่มเข้ามาล่าสุดจึงจัดการประกาศขายไม่ได้" in people
+    assert "ทีมงาน 2 คนที่เพิ่มเข้ามาล่าสุดจึงถูกพักสิทธิ์ จัดการประกาศขาย คำสั่งซื้อ" in people
     page = owner_client.get("/notifications").get_data(as_text=True)
     assert "ซึ่งมีทีมงานร้านได้ 4 คน" in page and "is now on" not in page
 

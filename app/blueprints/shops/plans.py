@@ -15,8 +15,9 @@ PLAN_NAMES = {"starter": _l("Starter"), "standard": _l("Standard"),
 register_labels("plan", PLAN_NAMES)
 TEXTS["staff_over_plan"] = _l(
     "Your shop “%(shop)s” is now on the %(plan)s plan, which allows %(n)s staff members. "
-    "Your %(over)s newest staff members cannot manage listings until the plan allows them "
-    "again or you remove others. See your staff page.")
+    "Your %(over)s newest staff members are paused: they cannot manage listings, orders or "
+    "messages and see the shop as buyers do, until the plan allows them again or you remove "
+    "others. See your staff page.")
 TEXTS["listings_over_plan"] = _l(
     "Your shop “%(shop)s” is now on the %(plan)s plan, which shows up to %(n)s listings. Your "
     "%(over)s newest listings are hidden from buyers until the plan has room for them again "
