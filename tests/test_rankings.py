@@ -56,6 +56,29 @@ def test_watching_again_and_again_counts_once_rank_2(make_member, make_listing, 
     assert db.session.scalar(select(ListingActivity.watch_adds)) == 2
 
 
+def test_the_shops_own_people_watching_do_not_count_rank_2(make_member, make_shop,
+                                                            make_listing, client_for):
+    """RANK-2 (found in review): the shop's owner or staff watching its listing pushed it up
+    Hits and Rising, though their views are not counted; their watches are not either."""
+    from app.models import ShopStaff
+
+    owner = make_member()
+    shop = make_shop(owner=owner)
+    helper = make_member()
+    db.session.add(ShopStaff(shop_id=shop.id, user_id=helper.id))
+    db.session.commit()
+    listing = make_listing(shop=shop)
+    url = f"/listings/{listing.id}"
+    for member in (owner, helper):
+        post_form(client_for(member), f"{url}/watch", {}, form_url=url)
+    assert len(db.session.scalars(select(Watch.id)).all()) == 2  # they may still watch it
+    db.session.expire_all()
+    assert (db.session.scalar(select(ListingActivity.watch_adds)) or 0) == 0
+    post_form(client_for(make_member()), f"{url}/watch", {}, form_url=url)
+    db.session.expire_all()
+    assert db.session.scalar(select(ListingActivity.watch_adds)) == 1
+
+
 def test_member_follows_a_shop(client, make_member, make_shop, login):
     shop = make_shop(name="ร้านที่ติดตาม")
     login(make_member().email)

@@ -7,6 +7,7 @@ from app.blueprints.shops import activity
 from app.blueprints.shops.visibility import visible_listings
 from app.extensions import db
 from app.models import Follow, Listing, Shop, Watch, WatchCounted
+from app.permissions import works_for_shop
 
 
 def is_watching(user, listing):
@@ -17,14 +18,15 @@ def is_watching(user, listing):
 
 def toggle_watch(user, listing, now):
     """Watch a listing, or stop watching it. A member's first watch of a listing counts for
-    the rankings (RANK-2); watching it again later does not."""
+    the rankings (RANK-2); watching it again later does not, nor does a watch by the shop's
+    own people (as their views do not count)."""
     if is_watching(user, listing):
         db.session.execute(delete(Watch).where(Watch.user_id == user.id,
                                                Watch.listing_id == listing.id))
         return False
     db.session.add(Watch(user_id=user.id, listing_id=listing.id, created_at=now))
     db.session.flush()
-    if _first_watch(user.id, listing.id):
+    if not works_for_shop(user, listing.shop) and _first_watch(user.id, listing.id):
         activity.record(listing.id, now, watch_adds=1)
     return True
 
