@@ -35,6 +35,10 @@ def test_paused_staff_do_not_see_held_or_hidden_listings_shop_2(
     for listing_id in (held, hidden):
         assert client_for(paused).get(f"/listings/{listing_id}").status_code == 404
         assert client_for(None).get(f"/listings/{listing_id}").status_code == 404
+        # its manager's pages do not say it exists either (found in review: they answered 403)
+        for member in (paused, make_member()):
+            assert client_for(member).get(f"/listings/{listing_id}/edit").status_code == 404
+            assert client_for(member).get(f"/listings/{listing_id}/photos").status_code == 404
         assert client_for(active).get(f"/listings/{listing_id}").status_code == 200
         assert client_for(owner).get(f"/listings/{listing_id}").status_code == 200
 
@@ -177,7 +181,7 @@ def test_the_staff_who_manage_are_the_staff_who_see_in_every_case_shop_2(
             client = client_for(member)
             status = client.get(f"/listings/{held}").status_code
             edit = client.get(f"/listings/{held}/edit").status_code
-            assert (status, edit) in ((200, 200), (404, 403)), (member.display_name, status)
+            assert (status, edit) in ((200, 200), (404, 404)), (member.display_name, status)
             assert (status == 200) == (member.display_name in expected_managers)
 
     everyone = {"Owner", "Helper 0", "Helper 1", "Helper 2", "Helper 3", "Helper 4"}
