@@ -174,3 +174,17 @@ def test_dates_at_the_calendars_edge_do_not_break_the_log_mod_10(app, people, qu
     response = client.get(f"/moderation/audit?{query}")
     assert response.status_code == 200
     assert "<code>sign.hang</code>" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("query", ["actor=Mod+Alpha%00", "action=sign.%00",
+                                   "target_type=%00auction"])
+def test_a_nul_typed_in_a_filter_does_not_break_the_log_mod_10(app, people, query):
+    """Found in review (MOD-10): a NUL byte in a text filter of the log reached PostgreSQL,
+    which refuses it: the admin got a server error (500). Control characters are dropped, as
+    in every form of the site, and the filter applies."""
+    admin, mod, other, client = people
+    seed(mod, other)
+    response = client.get(f"/moderation/audit?{query}")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "<code>sign.hang</code>" in page and "<code>sanction.add</code>" not in page

@@ -154,3 +154,68 @@ def test_the_log_itself_keeps_the_codes_mod_10(app, logged):
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "complaint.restored"))
     assert '"outcome": "restored"' in entry.after
     assert db.session.get(CounterStatement, statement.id).decision == "restored"
+
+
+def test_a_queue_decision_names_the_sanction_it_imposed_mod_10(app, make_member, moderator,
+                                                               client_for):
+    """Found in review (MOD-10): a warning or a sanction decided on a report in the queue
+    keeps the sanction's kind in its entry; it was shown as the raw field and code ("sanction:
+    warning") on the Thai page, as was a hidden post's number."""
+    from flask_babel import force_locale, gettext
+
+    from app.blueprints.moderation import audit_words, queue
+    from app.models import ReviewItem
+
+    admin = make_member(role="admin")
+    reported = make_member(display_name="Reported Member")
+    queue.open_item("report", "user", reported.id, now=utcnow(), report=True,
+                    subject_user_id=reported.id)
+    db.session.commit()
+    item = db.session.scalar(select(ReviewItem).where(ReviewItem.target_id == reported.id))
+    assert decide(client_for(moderator), item, "warn", rule="MKT-6",
+                  facts="Rude messages.").status_code == 200
+    client = client_for(admin)
+    client.set_cookie("lang", "th")
+    row = values_of(client.get("/moderation/audit").get_data(as_text=True), "queue.warn")
+    with force_locale("th"):
+        sanction, warning = gettext("Sanction"), gettext("Warning")
+        post = audit_words.names()[1]["board_post_id"]  # (a post hidden from the queue)
+    assert f'<span title="sanction">{sanction}</span>: <span title="warning">{warning}</span>' \
+        in row
+    assert "sanction: warning" not in row
+    assert post != "Board post no." and post != "board_post_id"
+
+
+def test_auction_rights_and_site_settings_are_named_mod_10(app, make_member, moderator,
+                                                          client_for):
+    """Found in review (MOD-10): a member's auction rights revoked from the queue showed
+    "suspended" and "revoked" in English on the Thai page, and a changed site setting its
+    internal key ("complaints.suspend_after"); both are named as the app names them."""
+    from flask_babel import force_locale, gettext
+
+    from app.blueprints.complaints import settings
+    from app.blueprints.moderation import queue
+    from app.models import ReviewItem, User
+
+    admin = make_member(role="admin")
+    member = make_member(display_name="Many Strikes")
+    db.session.get(User, member.id).auction_rights = "suspended"
+    queue.open_item("strike_revoke", "user", member.id, now=utcnow(), subject_user_id=member.id)
+    db.session.commit()
+    item = db.session.scalar(select(ReviewItem).where(ReviewItem.kind == "strike_revoke"))
+    assert decide(client_for(moderator), item, "revoke",
+                  reason="Six FAKE signs.").status_code == 200
+    settings.set_int("complaints.suspend_after", 5, admin, now=utcnow())
+    db.session.commit()
+    client = client_for(admin)
+    client.set_cookie("lang", "th")
+    page = client.get("/moderation/audit").get_data(as_text=True)
+    rights = values_of(page, "user.auction_rights")
+    with force_locale("th"):
+        suspended, revoked = gettext("Suspended for now"), gettext("Revoked for good")
+        setting = str(settings.SETTINGS["complaints.suspend_after"][-1])
+    assert f'<span title="suspended">{suspended}</span>' in rights
+    assert f'<span title="revoked">{revoked}</span>' in rights
+    changed = values_of(page, "setting.change")
+    assert f'<span title="complaints.suspend_after">{setting}</span>: 3' in changed
+    assert f'<span title="complaints.suspend_after">{setting}</span>: 5' in changed

@@ -2,6 +2,7 @@
 import re
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from app.database import utcnow
@@ -166,4 +167,49 @@ def test_a_used_link_sent_with_another_password_says_it_was_used_acc_1(
                        form_url="/password/forgot")
     assert second.status_code == 400
     assert "already been used to choose a new password" in second.get_data(as_text=True)
+    assert login(member.email, password=NEW_PASSWORD, target=app.test_client()).status_code == 302
+
+
+
+@pytest.mark.parametrize("password, answer", [("another-kite-mango-2569", 400),
+                                              (NEW_PASSWORD, 302)])
+def test_a_link_used_at_the_same_moment_with_another_password_says_it_was_used_acc_1(
+        app, client, make_member, login, password, answer):
+    """ACC-1 (found in review): two tabs choosing different passwords with one link at the
+    same moment: on PostgreSQL the second waited for the first to use the link and was then
+    told "Your password has been changed" although the first one's password was set. It is
+    told the link was used, as when it comes later; the same password sent twice at once (a
+    double tap) still lands on the success."""
+    import threading
+
+    from sqlalchemy import text
+
+    from app.blueprints.accounts import passwords
+
+    member = make_member()
+    ask_for_reset(client, member.email)
+    link = reset_link(member.email)
+    client.set_cookie("lang", "en")
+    form = client.get(link).get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form).group(1)
+    reset_id = db.session.scalar(select(PasswordResetToken.id))
+    db.session.rollback()
+    now = utcnow()
+    with db.engine.connect() as first_tab:  # uses the link, not committed yet
+        first_tab.execute(text("UPDATE password_reset_tokens SET used_at = :now WHERE id = :id"),
+                          {"now": now, "id": reset_id})
+        first_tab.execute(text("UPDATE users SET password_hash = :hash, updated_at = :now "
+                               "WHERE id = :id"),
+                          {"hash": passwords.hash_password(NEW_PASSWORD), "now": now,
+                           "id": member.id})
+        timer = threading.Timer(0.5, first_tab.commit)
+        timer.start()
+        try:
+            second = client.post(link, data={"csrf_token": token, "password": password,
+                                             "password_confirm": password})
+        finally:
+            timer.join()
+    assert second.status_code == answer
+    if answer == 400:
+        assert "already been used to choose a new password" in second.get_data(as_text=True)
     assert login(member.email, password=NEW_PASSWORD, target=app.test_client()).status_code == 302

@@ -293,8 +293,8 @@ def reset_password(token, new_password, *, now):
     used = db.session.execute(update(PasswordResetToken).where(
         PasswordResetToken.id == reset.id, PasswordResetToken.used_at.is_(None))
         .values(used_at=now))
-    if used.rowcount != 1:  # a simultaneous request (the same form sent twice) used it first
-        raise ResetTokenUsed()
+    if used.rowcount != 1:  # a simultaneous request (a double tap, a second tab) used it first
+        raise ResetTokenUsed(reset)
     user.password_hash = passwords.hash_password(new_password)
     user.updated_at = now
     sessions.end_all_sessions(user)

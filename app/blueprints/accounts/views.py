@@ -155,9 +155,14 @@ def reset_password(token):
             if current_user.is_authenticated:
                 log_out()
             db.session.commit()
-        except ResetTokenUsed:
+        except ResetTokenUsed as error:
+            # Used by a request sent at the same moment: the same form sent twice (a double
+            # tap) lands on the same success; another password (a second tab) is told the
+            # link was used, as when it comes later.
             db.session.rollback()
-            return _password_reset_done()
+            if services.is_reset_sent_again(error, form.password.data, now):
+                return _password_reset_done()
+            return render_template("accounts/reset_invalid.html", message=error.message), 400
         except AccountError as error:
             db.session.rollback()
             show_error(form, error)

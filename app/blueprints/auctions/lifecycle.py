@@ -123,6 +123,9 @@ def set_sign(auction, kind, now):
 
 
 AUCTION_RIGHTS = ("active", "suspended", "revoked")
+#: A member's auction rights by name (the audit log).
+AUCTION_RIGHTS_LABELS = {"active": _l("Can start auctions"), "suspended": _l("Suspended for now"),
+                         "revoked": _l("Revoked for good")}
 
 
 def set_auction_rights(user, rights):

@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from app.blueprints.moderation import audit, audit_words, bp
 from app.extensions import db
+from app.forms import strip_control_characters
 from app.htmx import render_page_or_fragment
 from app.models import AuditEntry, User
 from app.permissions import is_admin, require
@@ -33,10 +34,14 @@ def _date(text, end=False):
         return None
 
 
+def _text(args, name, most):
+    """A filter as typed, without control characters (PostgreSQL refuses a NUL)."""
+    return strip_control_characters(args.get(name, "")).strip()[:most]
+
+
 def _filters(args):
-    return {"actor": args.get("actor", "").strip()[:40],
-            "action": args.get("action", "").strip()[:40],
-            "target_type": args.get("target_type", "").strip()[:16],
+    return {"actor": _text(args, "actor", 40), "action": _text(args, "action", 40),
+            "target_type": _text(args, "target_type", 16),
             "target_id": _id(args.get("target_id", type=int)),
             "since": args.get("since", "")[:10], "until": args.get("until", "")[:10],
             "before": _id(args.get("before", type=int))}

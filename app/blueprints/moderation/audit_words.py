@@ -35,6 +35,7 @@ FIELD_NAMES = {
     "automatic": _l("Automatic"),
     "blocked_until": _l("Blocked until"),
     "claimed_by_id": _l("Claimed by (member no.)"),
+    "board_post_id": _l("Board post no."),
     "closed_at": _l("Closed at"),
     "closes_at": _l("Closes at"),
     "content_rating": _l("Content rating"),
@@ -68,6 +69,7 @@ FIELD_NAMES = {
     "reason": _l("Reason"),
     "role": _l("Role"),
     "rule": _l("Rule"),
+    "sanction": _l("Sanction"),  # (its kind, in a queue decision's entry)
     "sanction_id": _l("Sanction no."),
     "section": _l("Section"),
     "sign": _l("Sign"),
@@ -92,9 +94,14 @@ _STORED_MOMENT = re.compile(r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(\.\d+)?\+00:00\Z
 
 
 def names():
-    """The two tables drawn once in the reader's language, for one page of the log."""
+    """The two tables drawn once in the reader's language, for one page of the log. A site
+    setting's change keeps the setting's key as its field: it is named as the settings page
+    names it."""
+    from app.blueprints.complaints.settings import SETTINGS
+
+    fields = {**FIELD_NAMES, **{key: setting[-1] for key, setting in SETTINGS.items()}}
     return ({code: str(name) for code, name in TARGET_NAMES.items()},
-            {code: str(name) for code, name in FIELD_NAMES.items()})
+            {code: str(name) for code, name in fields.items()})
 
 
 def _value_names():
@@ -105,6 +112,7 @@ def _value_names():
     one.)"""
     from app.blueprints.admin.catalog_views import SECTION_LABELS
     from app.blueprints.admin.forms import PROHIBITED_ACTION_LABELS
+    from app.blueprints.auctions.lifecycle import AUCTION_RIGHTS_LABELS
     from app.blueprints.complaints import texts as complaint_texts
     from app.blueprints.ip_requests import STATUS_LABELS as IP_REQUEST_STATUS_LABELS
     from app.blueprints.moderation.queue import STATUS_LABELS as ITEM_STATUS_LABELS
@@ -121,7 +129,8 @@ def _value_names():
         ("", "plan"): PLAN_NAMES, ("", "role"): ROLE_LABELS,
         ("", "viewer"): {**ROLE_LABELS, "requester": REQUESTER},
         ("", "content_rating"): RATING_LABELS, ("", "section"): SECTION_LABELS,
-        ("sanction", "kind"): SANCTION_LABELS,
+        ("sanction", "kind"): SANCTION_LABELS, ("review_item", "sanction"): SANCTION_LABELS,
+        ("user", "auction_rights"): AUCTION_RIGHTS_LABELS,
         ("listing", "status"): TARGET_STATUS_LABELS, ("shop", "status"): TARGET_STATUS_LABELS,
         ("listing", "restore_to"): TARGET_STATUS_LABELS,
         ("complaint", "status"): complaint_texts.STAFF_STATUS_LABELS,
