@@ -2,6 +2,7 @@
 "my auctions" lists were cut silently at 200 auctions; each is now paged on its own (newest
 first, ties by id), the other lists keeping their page."""
 import html as html_lib
+import itertools
 import re
 from datetime import timedelta
 
@@ -208,3 +209,40 @@ def test_won_and_lost_lists_follow_who_wins_by_the_rules_auc_10(board, case):
     assert (won, lost) == (([auction.id], []) if expected else ([], [auction.id]))
     assert expected == (case in ("no reserve", "reserve met", "authentic sign",
                                  "settled to me"))
+
+
+def test_the_sql_won_or_lost_rule_is_effective_winner_in_every_case_auc_10(board):
+    """AUC-10, AUC-3, AUC-7, CMP-3: ``queries._won_by`` (the SQL the won and lost lists are
+    paged by) repeats ``state.effective_winner``; pinned together over every combination of
+    what that rule reads: reserve (none, below, at, above the price), bids or none, leader
+    (none, the member, another), every sign kind (MOD-1) or none, hidden or not, and settled
+    (to nobody, the member, another) or not. A change to one that the other does not follow
+    fails here."""
+    from sqlalchemy import select
+
+    from app.blueprints.moderation.sign_texts import SIGN_LABELS
+
+    now = utcnow()
+    alice, bob = board.alice, board.bob
+    rows = []
+    for n, (reserve, bids, leader, sign, hidden, settled) in enumerate(itertools.product(
+            (None, PRICE - 10_00, PRICE, PRICE + 1), (0, 2), (None, alice.id, bob.id),
+            (None, *SIGN_LABELS), (False, True),
+            ("no", None, alice.id, bob.id))):
+        rows.append(Auction(
+            seller_id=board.seller.id, category_id=category_id(), title=f"กรณี {n}",
+            starting_price_satang=100_00, min_increment_satang=10_00,
+            starts_at=now - timedelta(days=3), ends_at=now - timedelta(hours=1),
+            planned_end_at=now - timedelta(hours=1), current_price_satang=PRICE,
+            bid_count=bids, leader_id=leader, leader_max_satang=PRICE, reserve_satang=reserve,
+            stop_sign=sign, hidden_at=now if hidden else None, version=1,
+            settled_at=None if settled == "no" else now,
+            winner_id=None if settled == "no" else settled))
+    db.session.add_all(rows)
+    db.session.commit()
+    for member in (alice.id, bob.id):
+        in_sql = dict(db.session.execute(select(Auction.id, queries._won_by(member)).where(
+            Auction.id.in_([a.id for a in rows]))).all())
+        differ = [a.title for a in rows if in_sql[a.id] != int(effective_winner(a) == member)]
+        assert differ == []
+    assert {in_sql[a.id] for a in rows} == {0, 1}

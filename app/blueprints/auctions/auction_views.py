@@ -103,32 +103,55 @@ def panel(auction_id):
 
     To a page polling an auction its viewer may no longer see (hidden, CMP-3; or gone) the
     answer is the panel's last word (:func:`_panel_gone`), not a 404 the page would poll
-    for ever without a word to the member."""
+    for ever without a word to the member. That last word asks now and then (``gone=1``)
+    whether the auction is back: 204 (nothing to swap) while it is not, the whole live panel
+    once it is published again (:func:`_panel_back`)."""
     auction = db.session.get(Auction, auction_id)
     visible = auction is not None and may_see(auction)
     if not wants_fragment():
         if not visible:
             abort(404)
         return redirect(url_for("auctions.auction", auction_id=auction.id))
-    if visible:
+    asks_if_back = request.args.get("gone") == "1"
+    if visible and asks_if_back:
+        response = _panel_back(auction)
+    elif visible:
         viewer = _viewer()
         html = render_panel(auction, viewer, viewer is not None and queries.has_bid(
             viewer, auction.id))
         response = current_app.make_response(html)
+    elif asks_if_back:
+        response = current_app.response_class(status=204)
     else:
-        response = _panel_gone()
+        response = _panel_gone(auction_id)
     response.headers["Cache-Control"] = "no-store"
     response.headers.add("Vary", "HX-Request")
     return response
 
 
-def _panel_gone():
+def _panel_gone(auction_id):
     """The polled panel's last answer once the auction is hidden from the viewer (or gone):
     says so in place of the panel and nothing of the auction (not even whether it exists).
     Status 286 stops htmx's polling; the answer replaces the whole panel (HX-Reswap) with one
-    that neither polls nor listens to the stream, so the stream's reconnects stop too."""
+    that no longer listens to the stream (so its reconnects stop too) and only asks every
+    30 seconds whether the auction is back."""
     response = current_app.make_response(
-        (render_template("auctions/_panel_gone.html"), STOP_POLLING))
+        (render_template("auctions/_panel_gone.html", auction_id=auction_id), STOP_POLLING))
+    response.headers["HX-Reswap"] = "outerHTML"
+    return response
+
+
+def _panel_back(auction):
+    """The whole live panel, as the auction page draws it, for a page whose panel had said
+    the auction was gone (CMP-3: published again after the owner's answer): it replaces that
+    panel, listens to the stream and polls again, and the bid form follows it (AUC-2)."""
+    now = utcnow()
+    viewer = _viewer()
+    html = render_template(
+        "auctions/_panel_live.html", auction=auction, phase=phase(auction, now),
+        panel=render_panel(auction, viewer, viewer is not None and queries.has_bid(
+            viewer, auction.id), now))
+    response = current_app.make_response(html)
     response.headers["HX-Reswap"] = "outerHTML"
     return response
 

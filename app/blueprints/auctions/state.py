@@ -107,7 +107,9 @@ def mask_name(name):
 
 def effective_winner(auction):
     """Who wins (or won) once the clock ends the auction: the leader if the reserve is met
-    and no STOP sign halts the auction (AUC-3)."""
+    and no STOP sign halts the auction (AUC-3). Repeated in SQL by ``queries._won_by`` (the
+    won and lost lists of "My bids" are paged by it): change both; a test pins them together
+    over every case (tests/test_auction_mine_paging.py)."""
     if auction.settled_at is not None:
         return auction.winner_id
     return auction.leader_id if reserve_met(auction) and not is_halted(auction) else None
