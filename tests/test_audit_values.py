@@ -219,3 +219,43 @@ def test_auction_rights_and_site_settings_are_named_mod_10(app, make_member, mod
     changed = values_of(page, "setting.change")
     assert f'<span title="complaints.suspend_after">{setting}</span>: 3' in changed
     assert f'<span title="complaints.suspend_after">{setting}</span>: 5' in changed
+
+
+def test_notes_the_site_writes_itself_are_read_in_the_readers_language_mod_10(
+        app, make_member, make_auction, moderator, client_for):
+    """MOD-10 (found in review): the notes the site writes itself ("automatic at 3 strikes
+    (AUC-4)" on the suspension three FAKE signs impose, "complaint #N" on a page a complaint
+    hid, "automatic" on an IP-address request closed by the clock) were English on Thai
+    pages; they are read in the reader's language, and a moderator's own words as typed."""
+    from flask_babel import force_locale, gettext
+
+    from app.blueprints.moderation import signs
+
+    seller = make_member()
+    for _ in range(3):
+        signs.hang_sign("auction", make_auction(seller=seller).id, "fake", moderator,
+                        "A copy.", now=utcnow())
+        db.session.commit()
+    complained = make_complaint(make_auction())
+    assert decide(client_for(moderator), item_of("complaint", complained.id), "uphold",
+                  reason="Counterfeit.", rule="SHOP-4").status_code == 200
+    audit.record(moderator, "ip_request.close", "ip_request", 1, note="automatic",
+                 now=utcnow())
+    audit.record(moderator, "user.rename", "user", seller.id, note="complaint #7 <b>x</b>",
+                 now=utcnow())
+    db.session.commit()
+    admin = client_for(make_member(role="admin"))
+    admin.set_cookie("lang", "th")
+    page = admin.get("/moderation/audit").get_data(as_text=True)
+    with force_locale("th"):
+        strikes = gettext("automatic at %(n)s strikes (AUC-4)", n=3)
+        complaint = gettext("complaint #%(n)s", n=complained.id)
+        automatic = gettext("automatic")
+    assert "strikes" not in strikes and "complaint" not in complaint and automatic != "automatic"
+    assert f"<td>{strikes}</td>" in page and f"<td>{complaint}</td>" in page
+    assert f"<td>{automatic}</td>" in page
+    assert "complaint #7 &lt;b&gt;x&lt;/b&gt;" in page  # typed words: as typed, escaped
+    admin.set_cookie("lang", "en")
+    page = admin.get("/moderation/audit").get_data(as_text=True)
+    assert "<td>automatic at 3 strikes (AUC-4)</td>" in page
+    assert f"<td>complaint #{complained.id}</td>" in page

@@ -111,7 +111,8 @@ def hide_target(target, moderator, *, now, ip=""):
         return None
     before, after = _hide(obj, target.target_type, now, _still_hidden_elsewhere(target))
     audit.record(moderator, "complaint.hide", target.target_type, obj.id, before=before,
-                 after=after, note=f"complaint #{target.complaint_id}", now=now, ip=ip)
+                 after=after, note=f"complaint #{target.complaint_id}",  # audit_words.note
+                 now=now, ip=ip)
     _clear_page_cache()
     return obj
 
@@ -141,7 +142,8 @@ def restore_target(target, moderator, *, now, ip=""):
         return obj
     before, after = _show(obj, target.target_type)
     audit.record(moderator, "complaint.restore", target.target_type, obj.id, before=before,
-                 after=after, note=f"complaint #{target.complaint_id}", now=now, ip=ip)
+                 after=after, note=f"complaint #{target.complaint_id}",  # audit_words.note
+                 now=now, ip=ip)
     _clear_page_cache()
     return obj
 

@@ -133,7 +133,7 @@ def close_due(now):
         IpRequest.status == "approved", IpRequest.closes_at <= now)
         .order_by(IpRequest.id)).all()
     for request in due:
-        close(request, None, now=now, note="automatic")
+        close(request, None, now=now, note="automatic")  # (audit_words.note)
     return len(due)
 
 

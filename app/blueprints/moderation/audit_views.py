@@ -84,6 +84,7 @@ def audit_log():
     target_names, field_names = audit_words.names()
     return render_page_or_fragment("moderation/audit_log.html", "moderation/_audit_rows.html",
                                    rows=rows, filters=filters, following=following, args=args,
-                                   target_names=target_names, field_names=field_names)
+                                   target_names=target_names, field_names=field_names,
+                                   note=audit_words.note)
 
 

@@ -5,6 +5,7 @@ import json
 import re
 from datetime import datetime
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -199,3 +200,25 @@ class ValueWords:
             if names is not None and code in names:
                 return names[code]
         return None
+
+
+#: Notes the site writes itself (strikes.py, complaints/hiding.py, ip_requests/decisions.py):
+#: stored in English as a code, read in the reader's language.
+_SYSTEM_NOTES = (
+    (re.compile(r"automatic\Z"), lambda: _("automatic")),
+    (re.compile(r"automatic at (\d+) strikes \(AUC-4\)\Z"),
+     lambda n: _("automatic at %(n)s strikes (AUC-4)", n=n)),
+    (re.compile(r"complaint #(\d+)\Z"), lambda n: _("complaint #%(n)s", n=n)),
+)
+
+
+def note(text):
+    """An entry's note as the reader reads it: one the site wrote itself, or a ready-made
+    reason (app/standard_texts), in their language; what a moderator typed, as typed."""
+    from app import standard_texts
+
+    for pattern, named in _SYSTEM_NOTES:
+        match = pattern.match(text or "")
+        if match:
+            return named(*match.groups())
+    return standard_texts.shown(text)

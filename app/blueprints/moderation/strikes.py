@@ -62,7 +62,8 @@ def _apply_thresholds(owner, count, strike, moderator, *, now, ip):
                      facts={"count": count}, now=now)
         audit.record(moderator, "user.auction_rights", "user", owner.id,
                      before={"auction_rights": before}, after={"auction_rights": "suspended"},
-                     note=f"automatic at {SUSPEND_AT} strikes (AUC-4)", now=now, ip=ip)
+                     note=f"automatic at {SUSPEND_AT} strikes (AUC-4)",  # audit_words.note
+                     now=now, ip=ip)
     if count >= REVOKE_PROMPT_AT and owner.auction_rights != "revoked":
         queue.open_item("strike_revoke", "user", owner.id, now=now, subject_user_id=owner.id,
                         summary=f"{owner.display_name}: {count} strikes")
