@@ -141,6 +141,10 @@ def test_paused_staff_are_offered_no_buy_button_on_their_own_shop_shop_2(
     assert f"/listings/{listing.id}/contact" not in page
     assert f"/listings/{listing.id}/edit" not in page
     assert db.session.get(Listing, listing.id).status == "active"
+    # nor a Watch button: the shop's own watches do not count for the rankings (RANK-2)
+    assert f"/listings/{listing.id}/watch" not in page
+    assert f"/listings/{listing.id}/watch" in client_for(make_member()).get(
+        f"/listings/{listing.id}").get_data(as_text=True)
 
 
 def _agree(shop, members):
