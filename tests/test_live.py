@@ -40,16 +40,21 @@ def make_auction(make_member):
     """An open auction started through the service: ฿100 start, ฿10 steps, 7 days."""
 
     def _make(seller=None):
-        seller = seller or make_member()
-        category = db.session.scalar(db.select(Category.id).where(Category.slug == "phra-somdet"))
-        auction = lifecycle.create_auction(seller, dict(
-            title="พระสมเด็จวัดระฆัง พิมพ์ใหญ่", description="", category_id=category,
-            starting_price_satang=100 * BAHT, min_increment_satang=10 * BAHT,
-            duration_days=7), now=utcnow())
-        db.session.commit()
-        return auction
+        return new_auction(seller or make_member())
 
     return _make
+
+
+def new_auction(seller, title="พระสมเด็จวัดระฆัง พิมพ์ใหญ่"):
+    """An open auction of ``seller``'s, started through the service and committed: ฿100
+    start, ฿10 steps, 7 days."""
+    category = db.session.scalar(db.select(Category.id).where(Category.slug == "phra-somdet"))
+    auction = lifecycle.create_auction(seller, dict(
+        title=title, description="", category_id=category,
+        starting_price_satang=100 * BAHT, min_increment_satang=10 * BAHT,
+        duration_days=7), now=utcnow())
+    db.session.commit()
+    return auction
 
 
 def bid(auction_id, bidder, baht):
@@ -264,12 +269,7 @@ def test_streams_above_the_cap_are_told_to_poll_auc_2(make_app, make_member):
     page keeps polling the panel); a freed slot serves the next page."""
     app = make_app(LIVE_MAX_STREAMS=1)
     with app.app_context():
-        category = db.session.scalar(db.select(Category.id).where(Category.slug == "phra-somdet"))
-        auction = lifecycle.create_auction(make_member(), dict(
-            title="พระรอด", description="", category_id=category,
-            starting_price_satang=100 * BAHT, min_increment_satang=10 * BAHT,
-            duration_days=7), now=utcnow())
-        db.session.commit()
+        auction = new_auction(make_member(), "พระรอด")
         client = app.test_client()
         first = open_stream(client, auction.id)
         assert first.next_chunk().startswith(": connected")
@@ -353,12 +353,7 @@ def test_without_redis_a_bid_on_another_worker_still_reaches_the_page_auc_2(
     cannot hear each other, so the stream also checks the auction's version every second."""
     streaming, bidding_app = make_app(), make_app()
     with bidding_app.app_context():
-        category = db.session.scalar(db.select(Category.id).where(Category.slug == "phra-somdet"))
-        auction = lifecycle.create_auction(make_member(), dict(
-            title="พระผงสุพรรณ", description="", category_id=category,
-            starting_price_satang=100 * BAHT, min_increment_satang=10 * BAHT,
-            duration_days=7), now=utcnow())
-        db.session.commit()
+        auction = new_auction(make_member(), "พระผงสุพรรณ")
         auction_id, version, bidder_id = auction.id, auction.version, make_member().id
     with streaming.app_context():
         stream = open_stream(streaming.test_client(), auction_id, version=version)
@@ -480,12 +475,7 @@ def test_without_redis_hiding_on_another_worker_ends_the_stream_cmp_3(make_app, 
     with deciding.app_context():
         moderator = make_member(display_name="Mod", role="moderator")
         moderator_id = moderator.id
-        category = db.session.scalar(db.select(Category.id).where(Category.slug == "phra-somdet"))
-        auction = lifecycle.create_auction(make_member(), dict(
-            title="พระผงสุพรรณ", description="", category_id=category,
-            starting_price_satang=100 * BAHT, min_increment_satang=10 * BAHT,
-            duration_days=7), now=utcnow())
-        db.session.commit()
+        auction = new_auction(make_member(), "พระผงสุพรรณ")
         auction_id, version = auction.id, auction.version
     with streaming.app_context():
         stream = open_stream(streaming.test_client(), auction_id, version=version)
