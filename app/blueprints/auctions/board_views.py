@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from app.blueprints.auctions import bp, queries
 from app.blueprints.auctions.forms import SearchForm
+from app.blueprints.auctions.state import taken_down_outcome
 from app.search.auctions import match_auction_ids
 from app.blueprints.shops.categories import category_tree, with_descendants
 from app.database import utcnow
@@ -59,7 +60,20 @@ def my_bids():
         current_user.id, now, offset=offset, limit=limit))
     context["sales"] = _page("sales", lambda offset, limit: queries.my_sales(
         current_user.id, offset=offset, limit=limit))
+    context["taken_down"] = _taken_down(now)
     return render_template("auctions/mine.html", **context)
+
+
+def _taken_down(now):
+    """The page of auctions the member bid on that are taken down (CMP-3), each with what
+    became of the member's part (``outcome``) and, if they bought it, the sale's id."""
+    page = _page("taken_down", lambda offset, limit: queries.taken_down(
+        current_user.id, offset=offset, limit=limit))
+    sales = queries.bought(current_user.id, [auction.id for auction in page.rows])
+    page.rows = [SimpleNamespace(auction=auction, sale_id=sales.get(auction.id),
+                                 outcome=taken_down_outcome(auction, current_user.id, now))
+                 for auction in page.rows]
+    return page
 
 
 def _page(name, fetch):

@@ -156,6 +156,27 @@ def my_bids(user_id, now, part, *, offset=0, limit=PAGE_SIZE):
     return _cards(query.offset(offset).limit(limit + 1))
 
 
+def taken_down(user_id, *, offset=0, limit=PAGE_SIZE):
+    """Auctions the member bid on whose publication is suspended after a complaint (CMP-3),
+    the latest taken down first (ties by id): the other lists leave them out, since their
+    pages are gone for everyone but the seller and moderators, and a bidder is owed a word
+    on where their bid went. A page of ``limit`` (and one more, when there is a next
+    page)."""
+    bid_on = select(Bid.auction_id).where(Bid.bidder_id == user_id).distinct()
+    return db.session.scalars(
+        select(Auction).where(Auction.id.in_(bid_on), Auction.hidden_at.is_not(None))
+        .order_by(Auction.hidden_at.desc(), Auction.id.desc())
+        .offset(offset).limit(limit + 1)).all()
+
+
+def bought(user_id, auction_ids):
+    """``{auction id: sale id}`` of the auctions among ``auction_ids`` the member bought."""
+    if not auction_ids:
+        return {}
+    return dict(db.session.execute(select(Sale.auction_id, Sale.id).where(
+        Sale.buyer_id == user_id, Sale.auction_id.in_(auction_ids))).all())
+
+
 def _won_by(user_id):
     """1 where :func:`~app.blueprints.auctions.state.effective_winner` of the auction is
     ``user_id``, else 0 (never NULL): the same rule in SQL, so an ended auction is paged as

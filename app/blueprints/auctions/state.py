@@ -46,6 +46,19 @@ def phase(auction, now):
     return "open"
 
 
+def taken_down_outcome(auction, user_id, now):
+    """What became of a bidder's part in an auction whose publication is suspended (CMP-3):
+    "waiting" (not ended: no bids while it is down, and bidding goes on if it is published
+    again before its end), "won" (settled to this bidder before it was taken down), "lost"
+    (another bidder won it) or "no_winner" (it ended while taken down, which halts it)."""
+    if now < auction.ends_at:
+        return "waiting"
+    winner = effective_winner(auction)
+    if winner is None:
+        return "no_winner"
+    return "won" if winner == user_id else "lost"
+
+
 def reserve_met(auction):
     """Whether the hidden reserve is met (shown as yes/no, never as a figure; AUC-9)."""
     return engine.reserve_met(bidding_state(auction))
