@@ -98,3 +98,23 @@ def test_admin_reads_the_traffic_log_and_members_cannot(app, make_member, login)
     page = admin_client.get(f"/admin/traffic?member={member.id}").get_data(as_text=True)
     assert "accounts.login" in page
     assert member_client.get("/admin/traffic").status_code == 403
+
+
+def test_traffic_log_filter_by_a_member_number_no_id_can_hold_is_empty_not_a_crash_acc_6(
+        client, make_member, login):
+    """Found by the route sweep: the admin's traffic log filtered by member "999999999999"
+    (any 12 digits past the largest id) answered 500 on PostgreSQL, which refuses to compare
+    an INTEGER column with a number that big; "²" (a digit to ``isdigit``, not to ``int``)
+    crashed on both databases. Both now match nobody / no filter, as other words do."""
+    admin = make_member(role="admin")
+    login(admin.email)
+    post_form(client, "/account", {"display_name": "Logged Name", "locale": "th"})
+    listed = client.get("/admin/traffic")
+    assert "accounts.profile" in listed.get_data(as_text=True)
+    for member in ("99999999999999999999", "2147483648", "²"):
+        response = client.get("/admin/traffic", query_string={"member": member})
+        assert response.status_code == 200, member
+    page = client.get("/admin/traffic", query_string={"member": "2147483648"})
+    assert "accounts.profile" not in page.get_data(as_text=True)
+    own = client.get("/admin/traffic", query_string={"member": str(admin.id)})
+    assert "accounts.profile" in own.get_data(as_text=True)

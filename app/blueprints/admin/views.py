@@ -2,7 +2,7 @@
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import false, select
 
 from app.blueprints.accounts import lockout
 from app.blueprints.accounts.errors import AccountError
@@ -15,7 +15,7 @@ from app.net import client_ip
 from app.htmx import render_page_or_fragment
 from app.models.accounts import ROLES
 from app.models.mail import MAIL_STATUSES
-from app.urls import int_arg, text_arg
+from app.urls import MAX_ID, int_arg, text_arg
 from app.templating import ROLE_LABELS
 from app.permissions import is_admin, require
 from app.traffic import flush_traffic_log
@@ -121,8 +121,11 @@ def traffic():
     statement = select(TrafficLogEntry)
     if ip:
         statement = statement.where(TrafficLogEntry.ip == ip)
-    if member.isdigit():
-        statement = statement.where(TrafficLogEntry.member_id == int(member))
+    if member.isdecimal():  # (isdigit also passes "²", which int() refuses)
+        # A number past any id matches nobody; PostgreSQL would refuse to compare it.
+        member_id = int(member)
+        statement = statement.where(TrafficLogEntry.member_id == member_id
+                                    if member_id <= MAX_ID else false())
     entries, older = _page(statement, TrafficLogEntry.id)
     return render_page_or_fragment("admin/traffic.html", "admin/_traffic_table.html",
                                    entries=entries, older=older, ip=ip, member=member)
