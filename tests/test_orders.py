@@ -488,6 +488,51 @@ def test_buyer_sees_where_to_pay_once_the_shop_gives_its_account_shop_10(app, ma
     assert "1234567890" in page and "0812345678" in page and "ธนาคารกรุงไทย" in page
 
 
+@pytest.mark.parametrize("account, promptpay, wrong", [
+    ("²²²²²²²²²²", "0812345678", "10 to 15 digits"),
+    ("1234567890", "①②③④⑤⑥⑦⑧⑨⓪", "PromptPay number"),
+    ("１２３４５６７８９０", "0812345678", "10 to 15 digits"),
+])
+def test_payment_numbers_are_plain_digits_shop_10(app, make_member, make_shop, login,
+                                                  account, promptpay, wrong):
+    """SHOP-10, found by the route sweep: a number the buyer types into a banking app is
+    plain digits; "²" or "①" passed ``str.isdigit`` and were stored for buyers to copy."""
+    from tests.conftest import post_form
+
+    owner = make_member()
+    shop = make_shop(owner=owner, plan="standard")
+    client = app.test_client()
+    login(owner.email, target=client)
+    client.set_cookie("lang", "en")
+    answer = post_form(client, f"/shops/{shop.slug}/edit", {
+        "name": shop.name, "description": "", "bank_name": "ธนาคารกรุงไทย",
+        "bank_account_name": "สมชาย ใจดี", "bank_account_number": account,
+        "promptpay_id": promptpay}, content_type="multipart/form-data")
+    assert answer.status_code == 422 and wrong in answer.get_data(as_text=True)
+    # What was typed is still in the form.
+    assert account in answer.get_data(as_text=True)
+    assert db.session.get(Shop, shop.id).bank_account_number == ""
+
+
+def test_payment_numbers_typed_in_thai_digits_are_read_shop_10(app, make_member, make_shop,
+                                                               login):
+    """SHOP-10: Thai digits are the same number; they are stored as the digits a banking
+    app takes."""
+    from tests.conftest import post_form
+
+    owner = make_member()
+    shop = make_shop(owner=owner, plan="standard")
+    client = app.test_client()
+    login(owner.email, target=client)
+    answer = post_form(client, f"/shops/{shop.slug}/edit", {
+        "name": shop.name, "description": "", "bank_name": "ธนาคารกรุงไทย",
+        "bank_account_name": "สมชาย ใจดี", "bank_account_number": "๑๒๓-๔-๕๖๗๘๙-๐",
+        "promptpay_id": "๐๘๑ ๒๓๔ ๕๖๗๘"}, content_type="multipart/form-data")
+    assert answer.status_code == 302
+    stored = db.session.get(Shop, shop.id)
+    assert (stored.bank_account_number, stored.promptpay_id) == ("1234567890", "0812345678")
+
+
 def test_a_double_tap_on_place_the_order_places_one_order_shop_10(market):
     """Found in review (SHOP-10): on a phone, two taps on "Place the order" sent the form
     twice and placed two orders, reserving the stock twice and mailing both sides twice. The

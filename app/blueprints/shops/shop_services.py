@@ -81,15 +81,31 @@ def update_shop(shop, *, name, description, logo_key=None, now, by):
     db.session.flush()
 
 
+#: Thai digits as the digits a banking app takes.
+_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+_PLAIN_DIGITS = re.compile(r"[0-9]+")
+
+
+def _number_digits(text):
+    """An account or PromptPay number as plain digits 0-9: dashes and spaces dropped, Thai
+    digits read as the same digits. Anything else is left in, so the number is refused
+    (``str.isdigit`` would take "²" or "①", which no bank does)."""
+    return text.replace("-", "").replace(" ", "").translate(_THAI_DIGITS)
+
+
+def _all_digits(text):
+    return _PLAIN_DIGITS.fullmatch(text) is not None
+
+
 def set_payment_details(shop, *, bank_name, account_name, account_number, promptpay_id):
     """Where buyers send the money (SHOP-10): a bank account, a PromptPay number, or both."""
-    digits = account_number.replace("-", "").replace(" ", "")
-    if digits and not (digits.isdigit() and 10 <= len(digits) <= 15):
+    digits = _number_digits(account_number)
+    if digits and not (_all_digits(digits) and 10 <= len(digits) <= 15):
         raise ShopError(_l("An account number has 10 to 15 digits."), field="bank_account_number")
     if digits and not (bank_name.strip() and account_name.strip()):
         raise ShopError(_l("Name the bank and the account holder too."), field="bank_name")
-    promptpay = promptpay_id.replace("-", "").replace(" ", "")
-    if promptpay and not (promptpay.isdigit() and len(promptpay) in (10, 13)):
+    promptpay = _number_digits(promptpay_id)
+    if promptpay and not (_all_digits(promptpay) and len(promptpay) in (10, 13)):
         raise ShopError(_l("A PromptPay number is a 10-digit phone number or a 13-digit ID "
                            "number."), field="promptpay_id")
     shop.bank_name, shop.bank_account_name = bank_name.strip()[:60], account_name.strip()[:100]
