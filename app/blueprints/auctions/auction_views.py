@@ -85,8 +85,9 @@ def _sale_for(auction, viewer):
 @bp.route("/<int:auction_id>")
 def auction(auction_id):
     """An auction's page: photos, description, the live bid panel and the bid form."""
+    # (The leader's name is only read when the shared panel is drawn anew: not loaded here.)
     auction = db.session.scalar(select(Auction).where(Auction.id == auction_id).options(
-        joinedload(Auction.category), joinedload(Auction.seller), joinedload(Auction.leader),
+        joinedload(Auction.category), joinedload(Auction.seller),
         selectinload(Auction.photos)))
     if auction is None or not may_see(auction):
         abort(404)
