@@ -31,6 +31,7 @@ from sqlalchemy import (
 from app.blueprints.shops.categories import category_tree as cached_tree
 from app.blueprints.shops.categories import with_descendants
 from app.blueprints.shops.visibility import visible_listings
+from app.digits import to_arabic, to_thai
 from app.extensions import db
 from app.models import Listing, ListingPhoto, Shop
 from app.permissions import is_member
@@ -117,18 +118,13 @@ def query_terms(query):
     return terms[:MAX_TERMS]
 
 
-THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙"
-_TO_ARABIC = str.maketrans(THAI_DIGITS, "0123456789")
-_TO_THAI = str.maketrans("0123456789", THAI_DIGITS)
-
-
 def spellings(term):
     """``term`` and, when it has digits, the same with every digit Thai (๒๔๗๐) and every
     digit Arabic (2470): years and batch numbers of amulets are written either way, and a
     search finds both (any one spelling matches)."""
     found = [term]
-    for digits in (_TO_ARABIC, _TO_THAI):
-        spelt = term.translate(digits)
+    for spell in (to_arabic, to_thai):
+        spelt = spell(term)
         if spelt not in found:
             found.append(spelt)
     return found

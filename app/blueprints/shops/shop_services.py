@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 from app.blueprints.accounts.services import normalise_email
 from app.blueprints.shops import plans
 from app.blueprints.shops.errors import SectionFrozen, ShopError
+from app.digits import to_arabic
 from app.extensions import db
 from app.models import FrozenSection, Shop, ShopCircle, ShopStaff, User
 from app.models.shops import PLANS
@@ -81,8 +82,6 @@ def update_shop(shop, *, name, description, logo_key=None, now, by):
     db.session.flush()
 
 
-#: Thai digits as the digits a banking app takes.
-_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 _PLAIN_DIGITS = re.compile(r"[0-9]+")
 
 
@@ -90,7 +89,7 @@ def _number_digits(text):
     """An account or PromptPay number as plain digits 0-9: dashes and spaces dropped, Thai
     digits read as the same digits. Anything else is left in, so the number is refused
     (``str.isdigit`` would take "²" or "①", which no bank does)."""
-    return text.replace("-", "").replace(" ", "").translate(_THAI_DIGITS)
+    return to_arabic(text.replace("-", "").replace(" ", ""))
 
 
 def _all_digits(text):
