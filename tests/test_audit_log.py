@@ -42,7 +42,7 @@ def test_admin_browses_the_log_newest_first_with_before_and_after_mod_10(app, pe
     admin, mod, other, client = people
     seed(mod, other)
     html = client.get("/moderation/audit").get_data(as_text=True)
-    order = [html.index(f"<code>{a}</code>") for a in ("queue.claim", "sanction.add", "sign.hang")]
+    order = [html.index(f'data-action="{a}"') for a in ("queue.claim", "sanction.add", "sign.hang")]
     assert order == sorted(order)
     assert '<span title="null">—</span>' in html and "stop_sign: fake" in html
     assert "Copy of a known fake" in html and "Mod Alpha" in html
@@ -82,9 +82,9 @@ def test_admin_filters_the_log_mod_10(app, people, query, shown, hidden):
     seed(mod, other)
     html = client.get(f"/moderation/audit?{query}").get_data(as_text=True)
     for action in shown:
-        assert f"<code>{action}</code>" in html
+        assert f'data-action="{action}"' in html
     for action in hidden:
-        assert f"<code>{action}</code>" not in html
+        assert f'data-action="{action}"' not in html
 
 
 def test_admin_filters_the_log_by_dates_mod_10(app, people):
@@ -93,10 +93,10 @@ def test_admin_filters_the_log_by_dates_mod_10(app, people):
     today = (utcnow() + timedelta(hours=7)).date()
     since = (today - timedelta(days=2)).isoformat()
     html = client.get(f"/moderation/audit?since={since}").get_data(as_text=True)
-    assert "<code>queue.claim</code>" in html and "<code>sign.hang</code>" not in html
+    assert 'data-action="queue.claim"' in html and 'data-action="sign.hang"' not in html
     until = (today - timedelta(days=2)).isoformat()
     html = client.get(f"/moderation/audit?until={until}").get_data(as_text=True)
-    assert "<code>sign.hang</code>" in html and "<code>queue.claim</code>" not in html
+    assert 'data-action="sign.hang"' in html and 'data-action="queue.claim"' not in html
 
 
 def test_audit_log_pages_by_fifty_and_htmx_gets_a_fragment_mod_10(app, people):
@@ -173,7 +173,7 @@ def test_dates_at_the_calendars_edge_do_not_break_the_log_mod_10(app, people, qu
     seed(mod, other)
     response = client.get(f"/moderation/audit?{query}")
     assert response.status_code == 200
-    assert "<code>sign.hang</code>" in response.get_data(as_text=True)
+    assert 'data-action="sign.hang"' in response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("query", ["actor=Mod+Alpha%00", "action=sign.%00",
@@ -187,4 +187,92 @@ def test_a_nul_typed_in_a_filter_does_not_break_the_log_mod_10(app, people, quer
     response = client.get(f"/moderation/audit?{query}")
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    assert "<code>sign.hang</code>" in page and "<code>sanction.add</code>" not in page
+    assert 'data-action="sign.hang"' in page and 'data-action="sanction.add"' not in page
+
+
+def test_actions_are_named_in_the_readers_language_mod_10(app, people, make_member):
+    """MOD-10 (found by the Thai-pages sweep): the Action column showed the stored code
+    ("sign.hang", "queue.uphold") on Thai pages. Each action is named, the code kept in the
+    title; a queue decision by its item's kind; an unknown code as it is, escaped."""
+    admin, mod, other, client = people
+    seed(mod, other)
+    now = utcnow()
+    item = queue.open_item("appeal", "sanction", 1, now=now)
+    db.session.flush()
+    audit.record(mod, "queue.uphold", "review_item", item.id, now=now)
+    audit.record(mod, "queue.uphold", "review_item", 999_999, now=now)  # item not found
+    audit.record(mod, "new.<b>thing</b>", "user", 1, now=now)
+    db.session.commit()
+    english = client.get("/moderation/audit").get_data(as_text=True)
+    assert '<span title="sign.hang">Sign hung</span>' in english
+    assert '<span title="sanction.add">Sanction imposed</span>' in english
+    assert '<span title="queue.claim">Queue item claimed</span>' in english
+    assert ('<span title="queue.uphold">Queue decision: Uphold the sanction</span>'
+            in english)
+    assert english.count('<span title="queue.uphold">Queue decision: ') == 2
+    assert "new.&lt;b&gt;thing&lt;/b&gt;" in english and "<b>thing" not in english
+    client.set_cookie("lang", "th")
+    thai = client.get("/moderation/audit").get_data(as_text=True)
+    assert '<span title="sign.hang">แขวนป้าย</span>' in thai
+    assert '<span title="queue.uphold">คำตัดสินในคิว: คงบทลงโทษ</span>' in thai
+    for english_name in ("Sign hung", "Sanction imposed", "Queue item claimed",
+                         "Queue decision"):
+        assert english_name not in thai
+
+
+def test_every_action_the_site_records_has_a_name_mod_10():
+    """MOD-10: every action code written in the application's source has a name in the
+    log (a new action added without one would show its code on Thai pages)."""
+    import pathlib
+    import re
+
+    from app.blueprints.moderation.audit_words import ACTION_NAMES
+
+    written = set()
+    for path in (pathlib.Path(__file__).parents[1] / "app").rglob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        written.update(re.findall(r"(?:audit\.record|_audit_section)\(\s*\w+,\s*"
+                                  r"\"([a-z_]+\.[a-z_]+)\"", source))
+        written.update(re.findall(r"\"([a-z_]+\.[a-z_]+)\" if \w+ is None else", source))
+        written.update(re.findall(r"else \"([a-z_]+\.[a-z_]+)\"", source))
+    written.update(f"complaint.{decision}" for decision in ("restored", "kept"))
+    assert len(written) > 35
+    assert not written - set(ACTION_NAMES), sorted(written - set(ACTION_NAMES))
+
+
+@pytest.mark.parametrize("query, shown, hidden", [
+    ("action=*signs", ["sign.hang"], ["sanction.add", "queue.claim", "user.role"]),
+    ("action=*members", ["user.role", "account.delete"], ["sign.hang", "sanction.add"]),
+    ("action=*review_queue", ["queue.claim", "queue.uphold"], ["sign.hang"]),
+    ("action=*nonsense", [], ["sign.hang", "user.role"]),
+])
+def test_admin_filters_by_a_group_of_actions_mod_10(app, people, query, shown, hidden):
+    """MOD-10: the Action filter offers each action by name, and each group as a whole (a
+    group may hold several families: deleting an account is a member's action)."""
+    admin, mod, other, client = people
+    seed(mod, other)
+    now = utcnow()
+    audit.record(admin, "user.role", "user", 3, now=now)
+    audit.record(None, "account.delete", "user", 4, now=now)
+    audit.record(mod, "queue.uphold", "review_item", 5, now=now)
+    db.session.commit()
+    html = client.get(f"/moderation/audit?{query}").get_data(as_text=True)
+    for action in shown:
+        assert f'data-action="{action}"' in html
+    for action in hidden:
+        assert f'data-action="{action}"' not in html
+    chosen = query.split("=", 1)[1]
+    assert f'<option value="{chosen}" selected>' in html
+
+
+def test_the_filters_offer_names_not_codes_mod_10(app, people):
+    """MOD-10: the Action and Target type filters are lists of names in the reader's
+    language, the chosen one selected."""
+    admin, mod, other, client = people
+    client.set_cookie("lang", "th")
+    html = client.get("/moderation/audit?action=sign.hang&target_type=auction").get_data(
+        as_text=True)
+    assert '<option value="sign.hang" selected>แขวนป้าย</option>' in html
+    assert '<option value="auction" selected>การประมูล</option>' in html
+    assert '<optgroup label="ป้าย STOP">' in html
+    assert 'name="action" value=' not in html  # (no free-text box of codes)

@@ -54,7 +54,9 @@ def _query(filters):
         ids = select(User.id).where(or_(User.display_name == actor, User.email == actor.lower()))
         query = query.where(AuditEntry.actor_id.in_(ids))
     if filters["action"]:
-        query = query.where(AuditEntry.action.startswith(filters["action"], autoescape=True))
+        prefixes = audit_words.group_prefixes(filters["action"]) or [filters["action"]]
+        query = query.where(or_(*(AuditEntry.action.startswith(prefix, autoescape=True)
+                                  for prefix in prefixes)))
     if filters["target_type"]:
         query = query.where(AuditEntry.target_type == filters["target_type"])
     if filters["target_id"] is not None:
@@ -85,6 +87,7 @@ def audit_log():
     return render_page_or_fragment("moderation/audit_log.html", "moderation/_audit_rows.html",
                                    rows=rows, filters=filters, following=following, args=args,
                                    target_names=target_names, field_names=field_names,
-                                   note=audit_words.note)
+                                   action_of=words.action, note=audit_words.note,
+                                   action_choices=audit_words.action_choices(filters["action"]))
 
 

@@ -30,6 +30,68 @@ TARGET_NAMES = {
     "login_block": _l("Login block"),
 }
 
+#: What each action code the log stores did, in groups as the filter offers them (a group's
+#: key names it in the address: ``action=*signs``). ``queue.<decision>`` beyond claim and
+#: release is named by the decision, which depends on the item's kind
+#: (:meth:`ValueWords.action`).
+ACTION_GROUPS = {
+    "signs": (_l("Signs"), {
+        "sign.hang": _l("Sign hung"),
+        "sign.replace": _l("Sign replaced"),
+        "sign.end": _l("Sign taken down")}),
+    "strikes": (_l("Strikes"), {
+        "strike.add": _l("Strike given"),
+        "strike.withdraw": _l("Strike withdrawn")}),
+    "sanctions": (_l("Sanctions"), {
+        "sanction.add": _l("Sanction imposed"),
+        "sanction.lift": _l("Sanction lifted")}),
+    "review_queue": (_l("Review queue"), {
+        "queue.claim": _l("Queue item claimed"),
+        "queue.release": _l("Queue item released")}),
+    "complaints": (_l("Complaints"), {
+        "complaint.ask": _l("Complainant asked for more"),
+        "complaint.uphold": _l("Complaint upheld"),
+        "complaint.reject": _l("Complaint rejected"),
+        "complaint.hide": _l("Page suspended after a complaint"),
+        "complaint.restore": _l("Suspended page published again"),
+        "complaint.restored": _l("Counter-statement accepted"),
+        "complaint.kept": _l("Counter-statement refused")}),
+    "complainants": (_l("Complainants"), {
+        "complainant.restrict": _l("Complainant restricted"),
+        "complainant.lift": _l("Complainant's restriction lifted")}),
+    "ip_requests": (_l("IP-address requests"), {
+        "ip_request.approve": _l("IP-address request approved"),
+        "ip_request.reject": _l("IP-address request rejected"),
+        "ip_request.close": _l("IP-address request closed"),
+        "ip_request.release": _l("IP addresses shown")}),
+    "members": (_l("Members"), {
+        "user.auction_rights": _l("Auction rights changed"),
+        "user.rename": _l("Display name changed"),
+        "user.role": _l("Role changed"),
+        "account.delete": _l("Account deleted")}),
+    "listings": (_l("Listings, auctions and boards"), {
+        "listing.approve_hold": _l("Held listing approved"),
+        "listing.refuse_hold": _l("Held listing refused"),
+        "listing.content_rating": _l("Content rating changed"),
+        "auction.dismiss_flags": _l("Shill flags dismissed"),
+        "board_post.hide": _l("Board post hidden")}),
+    "shops": (_l("Shops"), {
+        "shop.plan": _l("Shop plan changed"),
+        "shop.close": _l("Shop closed")}),
+    "site": (_l("Site"), {
+        "setting.change": _l("Setting changed"),
+        "section.freeze": _l("Section frozen"),
+        "section.unfreeze": _l("Section reopened"),
+        "prohibited.add": _l("Prohibited word added"),
+        "prohibited.remove": _l("Prohibited word removed"),
+        "login_block.lift": _l("Login block lifted")}),
+}
+ACTION_NAMES = {code: name for _group, actions in ACTION_GROUPS.values()
+                for code, name in actions.items()}
+#: A queue decision's name, the decision named by its item's kind.
+QUEUE_DECISION = _l("Queue decision: %(decision)s")
+EVERY_ACTION = _l("Every action of this group")
+
 FIELD_NAMES = {
     "auction_rights": _l("Auction rights"),
     "action": _l("Action"),
@@ -105,6 +167,30 @@ def names():
             {code: str(name) for code, name in fields.items()})
 
 
+def group_prefixes(chosen):
+    """The code prefixes a choice of a whole group (``*signs``) stands for, or None when
+    ``chosen`` is not one: its actions' families (``sign.``), so a queue decision, named by
+    its item, is in the review queue's group too."""
+    group = ACTION_GROUPS.get(chosen[1:]) if chosen.startswith("*") else None
+    if group is None:
+        return None
+    return sorted({code.split(".", 1)[0] + "." for code in group[1]})
+
+
+def action_choices(chosen):
+    """The filter's choices in the reader's language: ``[(group, [(value, name)])]``, each
+    group led by the choice of all of it (``*key``). ``chosen``, when it is none of them (a
+    code or prefix typed into the address), is kept as a choice of its own so the form
+    shows what the page is filtered by."""
+    groups = [(str(label), [(f"*{key}", str(EVERY_ACTION))]
+               + [(code, str(name)) for code, name in actions.items()])
+              for key, (label, actions) in ACTION_GROUPS.items()]
+    known = {value for _label, choices in groups for value, _name in choices}
+    if chosen and chosen not in known:
+        groups.insert(0, ("", [(chosen, chosen)]))
+    return groups
+
+
 def _value_names():
     """``{(scope, field): {code: name}}``: the names the app already gives to the codes a
     field holds, reused from where they are defined. ``scope`` is the entry's target kind or
@@ -166,6 +252,19 @@ class ValueWords:
         self._names = _value_names()
         self._decisions = decision_labels()
         self._kinds = _item_kinds(entries)
+
+    def action(self, entry):
+        """``(text, code)``: what ``entry`` did, named (``code`` kept for a title), or the
+        stored code itself with ``None`` when it has no name (a new one)."""
+        name = ACTION_NAMES.get(entry.action)
+        family, _dot, decision = entry.action.partition(".")
+        if name is None and family == "queue":
+            label = self._decisions.get((self._kinds.get(entry.target_id), decision))
+            if label is None:
+                label = next((text for (_kind, code), text in self._decisions.items()
+                              if code == decision), None)
+            name = QUEUE_DECISION % {"decision": label} if label is not None else None
+        return (str(name), entry.action) if name is not None else (entry.action, None)
 
     def values(self, entry, values):
         """``{field: (text, code)}`` for the ``values`` of ``entry`` (a dict from the log)."""
