@@ -1,5 +1,6 @@
 """Database plumbing shared by every domain: UTC timestamps, SQLite transaction control,
 and side effects that run only after a successful commit."""
+import weakref
 from datetime import datetime, timezone
 
 from flask import current_app, has_request_context, request
@@ -214,6 +215,14 @@ def register_engine_hooks(app, db):
     from app.connection_checks import check_connections
 
     with app.app_context():
-        configure_sqlite(db.engine)
-        check_connections(db.engine)
+        engine = db.engine
+        if engine in _HOOKED_ENGINES:  # (apps that share an engine, as the tests' do)
+            return
+        _HOOKED_ENGINES.add(engine)
+        configure_sqlite(engine)
+        check_connections(engine)
+
+
+#: Engines whose hooks are attached: once each, however many apps use one.
+_HOOKED_ENGINES = weakref.WeakSet()
 
