@@ -260,9 +260,10 @@ class ValueWords:
         family, _dot, decision = entry.action.partition(".")
         if name is None and family == "queue":
             label = self._decisions.get((self._kinds.get(entry.target_id), decision))
-            if label is None:
-                label = next((text for (_kind, code), text in self._decisions.items()
-                              if code == decision), None)
+            if label is None:  # (no such item: a name only if every kind gives the same)
+                labels = {text for (_kind, code), text in self._decisions.items()
+                          if code == decision}
+                label = labels.pop() if len(labels) == 1 else None
             name = QUEUE_DECISION % {"decision": label} if label is not None else None
         return (str(name), entry.action) if name is not None else (entry.action, None)
 
