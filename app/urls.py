@@ -25,6 +25,15 @@ def int_arg(name, default=None, low=1, high=MAX_ID):
     return value
 
 
+def parse_id(text):
+    """``text`` as an id the database can hold (1 to :data:`MAX_ID`), or None. (Not
+    ``isdigit``: it passes "²", which ``int`` refuses.)"""
+    if not text.isdecimal():
+        return None
+    value = int(text)
+    return value if 1 <= value <= MAX_ID else None
+
+
 def text_arg(name, max_length=100):
     """A text query parameter, trimmed, shortened and without control characters."""
     from app.forms import strip_control_characters

@@ -15,7 +15,7 @@ from app.net import client_ip
 from app.htmx import render_page_or_fragment
 from app.models.accounts import ROLES
 from app.models.mail import MAIL_STATUSES
-from app.urls import MAX_ID, int_arg, text_arg
+from app.urls import int_arg, parse_id, text_arg
 from app.templating import ROLE_LABELS
 from app.permissions import is_admin, require
 from app.traffic import flush_traffic_log
@@ -121,11 +121,12 @@ def traffic():
     statement = select(TrafficLogEntry)
     if ip:
         statement = statement.where(TrafficLogEntry.ip == ip)
-    if member.isdecimal():  # (isdigit also passes "²", which int() refuses)
-        # A number past any id matches nobody; PostgreSQL would refuse to compare it.
-        member_id = int(member)
+    if member.isdecimal():
+        # A number that is no id matches nobody (PostgreSQL would refuse to compare one
+        # past any id).
+        member_id = parse_id(member)
         statement = statement.where(TrafficLogEntry.member_id == member_id
-                                    if member_id <= MAX_ID else false())
+                                    if member_id is not None else false())
     entries, older = _page(statement, TrafficLogEntry.id)
     return render_page_or_fragment("admin/traffic.html", "admin/_traffic_table.html",
                                    entries=entries, older=older, ip=ip, member=member)

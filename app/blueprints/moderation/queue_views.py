@@ -17,7 +17,7 @@ from app.blueprints.moderation.queue_live import counts_context
 from app.database import utcnow
 from app.extensions import db
 from app.forms import EmptyForm, strip_control_characters
-from app.urls import MAX_ID
+from app.urls import parse_id
 from app.htmx import wants_fragment
 from app.models import ReviewItem
 from app.net import client_ip
@@ -205,8 +205,7 @@ def bulk():
     skipped and left as they were; the moderator is told how many were done and skipped."""
     if not EmptyForm().validate_on_submit():
         abort(400)
-    ids = [int(v) for v in request.form.getlist("item")
-           if v.isdecimal() and int(v) <= MAX_ID][:BULK_MAX]  # (isdigit passes "²")
+    ids = [i for i in map(parse_id, request.form.getlist("item")) if i is not None][:BULK_MAX]
     name = request.form.get("action", "")
     now, ip = utcnow(), client_ip()
     done = skipped = 0

@@ -82,9 +82,6 @@ def update_shop(shop, *, name, description, logo_key=None, now, by):
     db.session.flush()
 
 
-_PLAIN_DIGITS = re.compile(r"[0-9]+")
-
-
 def _number_digits(text):
     """An account or PromptPay number as plain digits 0-9: dashes and spaces dropped, Thai
     digits read as the same digits. Anything else is left in, so the number is refused
@@ -93,7 +90,7 @@ def _number_digits(text):
 
 
 def _all_digits(text):
-    return _PLAIN_DIGITS.fullmatch(text) is not None
+    return text.isascii() and text.isdecimal()
 
 
 def set_payment_details(shop, *, bank_name, account_name, account_number, promptpay_id):
