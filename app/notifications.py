@@ -34,11 +34,18 @@ TEXTS = {
 LABELS = {}
 #: Where a notice about a target links to: ``{"sign": callable(target_id) -> url}``.
 LINKS = {}
+#: A kind whose sentence depends on its facts: ``{"sanction": callable(facts) -> TEXTS key}``.
+VARIANTS = {}
 
 
 def register_labels(field, labels):
     """Show the code values of ``field`` in a notice's facts as these (translated) words."""
     LABELS[field] = labels
+
+
+def register_variant(kind, choose):
+    """Word notices of ``kind`` with ``TEXTS[choose(facts)]`` (facts as stored)."""
+    VARIANTS[kind] = choose
 
 
 def register_link(target_type, make_url):
@@ -76,10 +83,11 @@ def notice_facts(notice):
 
 def notice_text(notice):
     """The notice as a sentence in the reader's language."""
-    text = TEXTS.get(notice.kind)
+    facts = notice_facts(notice)
+    choose = VARIANTS.get(notice.kind)
+    text = TEXTS.get(choose(facts) if choose else notice.kind)
     if text is None:
         return ""
-    facts = notice_facts(notice)
     if notice.auction_id:
         from app.i18n import format_baht
 

@@ -65,6 +65,32 @@ def test_an_appeal_within_15_days_goes_to_the_queue_barred_to_the_sanctioner_mod
     assert fresh(sanction).lifted_at is None
 
 
+def test_the_sanctioners_queue_row_says_another_moderator_decides_instead_of_offering_buttons_mod_9(
+        cast):
+    """MOD-9, found in review: the moderator who imposed the sanction saw the decision buttons
+    on the appeal and learned only after typing a reason and pressing one that another
+    moderator must decide. Their row now says so up front, with no actions or bulk box;
+    another moderator's row has the actions. The appeal's text shows once (the summary
+    repeated it under the sanction)."""
+    body = "I did not do this: my cousin shares the phone " + "x" * 20
+    sanction = impose(cast)
+    appeal(cast, sanction, body=body)
+    item = queue.open_item_for("appeal", "sanction", sanction.id)
+
+    own = cast.mod1_client.get("/moderation/queue?kind=appeal").get_data(as_text=True)
+    row = own[own.index(f'id="item-{item.id}"'):]
+    row = row[:row.index("</article>")]
+    assert "data-barred" in row and "another moderator must decide this appeal" in row
+    assert 'name="action"' not in row and 'name="item"' not in row and "data-claim" not in row
+    assert row.count("my cousin shares the phone") == 1
+
+    other = cast.mod2_client.get("/moderation/queue?kind=appeal").get_data(as_text=True)
+    row = other[other.index(f'id="item-{item.id}"'):]
+    row = row[:row.index("</article>")]
+    assert "data-barred" not in row and 'value="overturn"' in row and 'name="item"' in row
+    assert row.count("my cousin shares the phone") == 1
+
+
 def test_a_late_appeal_is_refused_with_the_closing_date_mod_9(cast):
     """MOD-9: after 15 days the appeal is refused, naming when the window closed."""
     sanction = impose(cast, "warning", at=utcnow() - timedelta(days=16))

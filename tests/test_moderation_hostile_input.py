@@ -1,6 +1,8 @@
 """Found in review: numbers and dates past what the site can hold crashed moderators' and
 admins' pages (500), and the queue kept NUL bytes as typed. Each is refused with a message,
 or ignored where it is only a filter (MOD-7, MOD-8, MOD-10, CMP-6)."""
+from datetime import date
+
 import pytest
 from sqlalchemy import select
 
@@ -78,3 +80,20 @@ def test_an_ip_request_period_outside_the_years_the_site_can_hold_is_refused_cmp
     with pytest.raises(IpRequestError, match="2000 and 2100"):
         decisions.parse_day(day, "first_day")
     assert decisions.parse_day("2026-11-01", "first_day").year == 2026
+
+
+@pytest.mark.parametrize("typed, day", [
+    ("๒๐๒๖-๑๐-๐๑", date(2026, 10, 1)),   # Thai digits, found in review: refused before
+    ("2569-10-01", date(2026, 10, 1)),    # a Buddhist-era year
+    ("๒๕๖๗-๐๒-๒๙", date(2024, 2, 29)),    # 2567 BE is a leap year (2024), though 2567 is not
+    (" 2026-1-5 ", date(2026, 1, 5)),
+])
+def test_an_ip_request_period_takes_thai_digits_and_buddhist_years_cmp_6(typed, day):
+    assert decisions.parse_day(typed, "first_day") == day
+
+
+@pytest.mark.parametrize("typed", ["2026-02-30", "2026/10/01", "๒๐๒๖-๑๐", "2026-10-01x",
+                                   "²026-10-01", "2026-010-01"])
+def test_an_ip_request_period_not_written_as_a_date_is_refused_cmp_6(typed):
+    with pytest.raises(IpRequestError, match="YYYY-MM-DD"):
+        decisions.parse_day(typed, "first_day")

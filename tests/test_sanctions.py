@@ -59,6 +59,7 @@ def test_a_warning_is_audited_and_tells_rule_facts_and_appeal_date_mod_8_mod_9(c
     text = notice_text(notice)
     assert "Warning" in text and "MKT-6" in text and "second account" in text
     assert "takes effect once" in text and "appeal until" in text
+    assert "(-)" not in text and "()" not in text  # found in review: "Warning (-)"
     assert sanctions.appeal_deadline(sanction) == sanction.created_at + timedelta(days=15)
     page = cast.client.get("/notifications").get_data(as_text=True)
     assert f"/moderation/me/sanctions#sanction-{sanction.id}" in page
@@ -176,6 +177,22 @@ def test_limits_and_fines_are_recorded_and_shown_mod_8(cast):
     assert "At most 3 auctions at a time" in mine and "฿500" in mine
     theirs = cast.mod_client.get(f"/moderation/members/{cast.member.id}").get_data(as_text=True)
     assert "At most 3 auctions at a time" in theirs
+    notices = db.session.scalars(select(Notification).where(
+        Notification.user_id == cast.member.id, Notification.kind == "sanction")
+        .order_by(Notification.id)).all()
+    assert [notice_text(n).split(". ")[0].split(": ", 1)[1] for n in notices] == [
+        "Fine (฿500)", "Limits on the account (At most 3 auctions at a time)"]
+
+
+def test_a_notice_stored_with_no_detail_as_a_dash_reads_without_brackets_mod_8(cast):
+    """MOD-8: notices stored before the sentence without a detail existed kept "-" for it."""
+    impose(cast, "warning")
+    notice = db.session.scalar(select(Notification).where(Notification.kind == "sanction"))
+    notice.data = notice.data.replace('"detail": ""', '"detail": "-"')
+    db.session.commit()
+    assert '"detail": "-"' in notice.data
+    text = notice_text(notice)
+    assert text.startswith("A moderator imposed a sanction on your account: Warning. Rule")
 
 
 def test_moderators_impose_from_the_member_page_mod_8(cast):

@@ -376,4 +376,53 @@ def test_auction_page_shows_the_sign_box_and_the_owners_links_mod_1(board, moder
     bidder_page = board.alice_client.get(f"/auctions/{board.auction.id}").get_data(
         as_text=True)
     assert "Moderators found this item to be fake" in bidder_page
+    assert "The auction takes no bids while the sign is up." in bidder_page
     assert f"/moderation/signs/{sign.id}/explain" not in bidder_page
+
+
+def test_a_listings_sign_says_nothing_of_bids_and_the_record_counts_strikes_for_auctions_only_mod_1(
+        moderator, make_listing, client_for):
+    """MOD-1 / AUC-4, found in review: a FAKE listing's panel (and its owner's explain page)
+    said the auction takes no bids, and the owner's record said every FAKE sign on their items
+    is a strike, though only auctions' are (a shop's FAKE listings go to the moderators,
+    SHOP-8)."""
+    listing = make_listing()
+    sign = hang(listing, "fake", moderator, "Copy.")
+    owner = client_for(listing.shop.owner)
+    for url in (f"/listings/{listing.id}", f"/moderation/signs/{sign.id}/explain"):
+        page = owner.get(url).get_data(as_text=True)
+        assert "Moderators found this item to be fake" in page, url
+        assert "takes no bids" not in page, url
+    record = owner.get("/moderation/me").get_data(as_text=True)
+    assert "Each FAKE sign on one of your auctions is a strike" in record
+    assert "more than 3 listings signed FAKE" in record
+
+
+def test_changing_the_kind_keeps_the_reason_and_basis_the_moderator_typed_mod_1(
+        moderator, make_listing, client_for):
+    """MOD-1, found in review: the kind list redrew the box with the new kind's template and
+    threw away a reason the moderator had typed. A reason of their own and the basis fields
+    stay; a template's untouched text becomes the new kind's template; choosing a template
+    puts it in and shows it chosen."""
+    listing = make_listing()
+    client = client_for(moderator)
+    url = f"/moderation/signs/listing/{listing.id}"
+    typed = "Seller's photos are of a different piece " + SCRIPT
+    box = client.get(url, headers=HTMX, query_string={
+        "kind": "fake", "reason": typed, "decision_basis": "expert",
+        "expert_body": "Amulet association", "expert_verdict": "Not authentic"}).get_data(
+        as_text=True)
+    assert "Seller&#39;s photos are of a different piece &lt;script&gt;" in box
+    assert SCRIPT not in box and "it is a copy" not in box.split('name="reason"')[1][:300]
+    assert 'value="expert" selected' in box and 'value="Amulet association"' in box
+    assert "Not authentic</textarea>" in box
+
+    untouched = "Members reported this item; moderators are checking it."
+    box = client.get(url, headers=HTMX, query_string={"kind": "fake", "reason": untouched})
+    reason = box.get_data(as_text=True).split('name="reason"')[1].split("</textarea>")[0]
+    assert "it is a copy" in reason and untouched not in reason
+
+    box = client.get(url, headers=HTMX, query_string={"kind": "fake", "template": "1"})
+    html = box.get_data(as_text=True)
+    assert "not authentic.</textarea>" in html
+    assert '<option value="1" selected>' in html

@@ -10,21 +10,24 @@ moderator closes it; closing ends the release and the hold on the accused's traf
 Only moderators and the requester see a request; the addresses only while it is approved.
 Every showing of them is one audit entry naming what was shown (MOD-10).
 """
-from datetime import datetime, time, timedelta, timezone
+import re
+from datetime import date, datetime, time, timedelta, timezone
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app.blueprints.ip_requests.errors import IpRequestError
 from app.blueprints.moderation import audit
+from app.digits import to_arabic
 from app.extensions import db
-from app.i18n import BANGKOK
+from app.i18n import BANGKOK, BUDDHIST_ERA_OFFSET
 from app.models import IpRequest, TrafficLogEntry
 from app.notifications import notify_about
 from app.permissions import can_moderate, is_member
 
 DAYS_BEFORE_INCIDENT = 30
 HOLD_DAYS = 30
+DAY_RE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})", re.ASCII)
 
 
 def _bangkok_start(day):
@@ -32,12 +35,20 @@ def _bangkok_start(day):
 
 
 def parse_day(text, field):
-    """A ``YYYY-MM-DD`` date typed in the queue, or None when blank."""
-    text = (text or "").strip()
+    """A ``YYYY-MM-DD`` date typed in the queue, or None when blank. Thai digits count as
+    digits, and a Buddhist-era year (2543 and later: 2569) is taken as its Christian-era year
+    (2026)."""
+    text = to_arabic((text or "").strip())
     if not text:
         return None
+    match = DAY_RE.fullmatch(text)
+    if match is None:
+        raise IpRequestError(_l("Write the date as YYYY-MM-DD."), field=field)
+    year, month, day_of_month = (int(part) for part in match.groups())
+    if year >= 2000 + BUDDHIST_ERA_OFFSET:
+        year -= BUDDHIST_ERA_OFFSET
     try:
-        day = datetime.strptime(text, "%Y-%m-%d").date()
+        day = date(year, month, day_of_month)
     except ValueError:
         raise IpRequestError(_l("Write the date as YYYY-MM-DD."), field=field) from None
     if not 2000 <= day.year <= 2100:

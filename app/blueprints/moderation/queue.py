@@ -207,12 +207,22 @@ def check_may_work(item, moderator, now):
     holder = claim_holder(item, now)
     if holder is not None and holder != moderator.id:
         raise ModerationError(_l("Another moderator is working on this item."))
+    barred = barred_reason(item, moderator)
+    if barred is not None:
+        raise ModerationError(barred)
+
+
+def barred_reason(item, moderator):
+    """Why ``moderator`` may not work on ``item`` whoever holds it, or None: it is about them,
+    or it appeals their own decision (MOD-9). The queue row says so instead of offering the
+    actions."""
     # (Complaints and IP-address requests name their parties more fully and refuse them.)
     if item.subject_user_id == moderator.id and item.kind not in PARTY_CHECKED_KINDS:
-        raise ModerationError(_l("This item is about you: another moderator must decide it."))
+        return _l("This item is about you: another moderator must decide it.")
     if item.excluded_moderator_id == moderator.id:
-        raise ModerationError(_l("You took the decision under appeal; another moderator "
-                                 "must decide this appeal."))
+        return _l("You took the decision under appeal; another moderator must decide this "
+                  "appeal.")
+    return None
 
 
 def claim(item, moderator, *, now, ip=""):

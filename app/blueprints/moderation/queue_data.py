@@ -133,6 +133,9 @@ class Row:
             return False  # a target its domain draws itself (complaints) shows it already
         shown = {getattr(self.target, name, None) for name in
                  ("title", "display_name", "name", "hold_reason", "description")}
+        source_text = getattr(self.source, "body", None)
+        if source_text and source_text.startswith(summary):
+            return False  # the start of what the target shows in full (an appeal's text)
         return summary not in shown
 
 

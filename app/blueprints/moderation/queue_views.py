@@ -88,7 +88,7 @@ def row_context(rows):
         csrf=generate_csrf(), kind_names={k: str(v) for k, v in queue.KIND_LABELS.items()},
         # Decisions (of earlier items of any kind too) and target states by name, in the
         # moderator's language (not codes).
-        decision_labels=queue.decision_labels(),
+        decision_labels=queue.decision_labels(), barred_reason=queue.barred_reason,
         status_labels={k: str(v) for k, v in TARGET_STATUS_LABELS.items()},
         links=dict(decide=link_maker("moderation.decide", "item_id"),
                    claim=link_maker("moderation.claim", "item_id", verb="claim"),

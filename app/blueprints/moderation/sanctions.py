@@ -11,7 +11,8 @@ from app.blueprints.moderation.errors import ModerationError
 from app.extensions import db
 from app.models import Sanction
 from app.models.moderation import SANCTION_KINDS
-from app.notifications import TEXTS, notify_about, register_labels, register_link
+from app.notifications import (TEXTS, notify_about, register_labels, register_link,
+                               register_variant)
 
 SANCTION_LABELS = {
     "warning": _l("Warning"),
@@ -38,8 +39,16 @@ TEXTS.update({
     "sanction": _l("A moderator imposed a sanction on your account: %(sanction)s (%(detail)s). "
                    "Rule broken: %(rule)s. What happened: %(facts)s. Duration: %(duration)s. "
                    "You may appeal until %(appeal_until)s from your sanctions page."),
+    # A warning, suspension or closure has no amount or limits to give in brackets.
+    "sanction_bare": _l("A moderator imposed a sanction on your account: %(sanction)s. "
+                        "Rule broken: %(rule)s. What happened: %(facts)s. Duration: "
+                        "%(duration)s. You may appeal until %(appeal_until)s from your "
+                        "sanctions page."),
     "sanction_lifted": _l("Your sanction “%(sanction)s” has been lifted: %(reason)s"),
 })
+# ("-" was stored for "no detail" before there was a sentence without one.)
+register_variant("sanction", lambda facts: "sanction" if facts.get("detail") not in ("", "-")
+                 else "sanction_bare")
 register_labels("sanction", SANCTION_LABELS)
 register_labels("duration", DURATION_LABELS)
 
@@ -146,7 +155,7 @@ def _detail(sanction):
         return format_baht(sanction.fine_satang)
     if sanction.kind == "limits":
         return sanction.limits
-    return "-"
+    return ""
 
 
 def _duration(sanction):

@@ -17,17 +17,18 @@ SIGN_LABELS = {
 
 SIGN_MEANINGS = {
     "under_review": _l("Moderators are looking into this item. Until they conclude, it cannot "
-                       "be changed and an auction takes no bids."),
-    "rule_violation": _l("This item breaks the site's rules. It cannot be changed and an "
-                         "auction takes no bids."),
+                       "be changed."),
+    "rule_violation": _l("This item breaks the site's rules. It cannot be changed."),
     "incorrect_info": _l("The description of this item is not correct. It cannot be changed "
-                         "while the sign is up and an auction takes no bids."),
+                         "while the sign is up."),
     "non_standard_print": _l("This item is not of the standard print (pim) it claims. It "
-                             "cannot be changed and an auction takes no bids."),
+                             "cannot be changed."),
     "fake": _l("Moderators found this item to be fake. It is listed on the public board of "
-               "fake reports, cannot be changed or deleted, and an auction takes no bids."),
+               "fake reports and cannot be changed or deleted."),
     "authentic": _l("Moderators checked this item and found it authentic."),
 }
+#: Said besides the meaning on an auction under any sign but AUTHENTIC (AUC-3).
+SIGN_STOPS_BIDS = _l("The auction takes no bids while the sign is up.")
 
 OWNER_CAN = {
     "fake": _l("The owner may send an explanation with evidence, and may ask for the sign to "

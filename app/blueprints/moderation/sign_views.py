@@ -13,7 +13,8 @@ from app.blueprints.shops import listing_services
 from app.blueprints.moderation.sign_forms import (EndSignForm, ExplanationForm, LiftForm,
                                                   ReinstatementForm, SignForm)
 from app.blueprints.moderation.sign_texts import (DECISION_BASIS_LABELS, REASON_TEMPLATES,
-                                                  SIGN_LABELS, SIGN_MEANINGS, owner_can)
+                                                  SIGN_LABELS, SIGN_MEANINGS, SIGN_STOPS_BIDS,
+                                                  owner_can)
 from sqlalchemy import select
 
 from app.database import utcnow
@@ -30,15 +31,31 @@ def _ip():
     return (request.remote_addr or "")[:45]
 
 
-def new_sign_form(target_type, item, kind=None, template=0):
-    """A blank sign form for ``item``: the kind's first reason template filled in."""
+def new_sign_form(target_type, item, kind=None, template=0, typed=None):
+    """The sign form for ``item`` with the kind's reason template ``template`` filled in.
+    ``typed`` holds what the moderator had typed when the box is drawn again for another kind
+    or template: the basis fields are kept, and so is a reason of their own (one that is not
+    a template's text); only an empty or untouched reason takes the template."""
     form = SignForm(formdata=None)
     current = getattr(item, "stop_sign", None)
     form.kind.data = kind if kind in SIGN_LABELS else ("fake" if current == "under_review"
                                                        else "under_review")
     templates = REASON_TEMPLATES[form.kind.data]
-    form.reason.data = str(templates[template if 0 <= template < len(templates) else 0])
+    form.template_index = template if 0 <= template < len(templates) else 0
+    form.reason.data = str(templates[form.template_index])
+    typed = typed or {}
+    own_reason = (typed.get("reason") or "").strip()
+    if own_reason and own_reason not in _template_texts():
+        form.reason.data = typed["reason"]
+    for name in ("decision_basis", "expert_body", "expert_verdict"):
+        if typed.get(name):
+            form[name].data = typed[name]
     return form
+
+
+def _template_texts():
+    """Every reason template's text, in the reader's language."""
+    return {str(text).strip() for texts in REASON_TEMPLATES.values() for text in texts}
 
 
 @bp.app_template_global("current_sign")
@@ -51,6 +68,7 @@ def current_sign_global(target_type, target_id):
 def sign_words():
     """The signs' names, meanings and reason templates for every template."""
     return dict(sign_labels=SIGN_LABELS, sign_meanings=SIGN_MEANINGS, sign_owner_can=owner_can,
+                sign_stops_bids=SIGN_STOPS_BIDS,
                 reason_templates=REASON_TEMPLATES, decision_basis_labels=DECISION_BASIS_LABELS,
                 new_sign_form=new_sign_form, lift_possible_at=responses.lift_possible_at,
                 new_end_form=lambda: EndSignForm(formdata=None, prefix="end"),
@@ -89,7 +107,7 @@ def sign_box(target_type, target_id):
         abort(404)
     if request.method == "GET":
         form = new_sign_form(target_type, item, request.args.get("kind"),
-                             request.args.get("template", 0, type=int))
+                             request.args.get("template", 0, type=int), typed=request.args)
         return _box(target_type, target_id, form)
     form = SignForm()
     if form.validate_on_submit():

@@ -1,0 +1,30 @@
+"""The audit log stays as wide as the screen whatever a moderator wrote (MOD-10): found in
+review, a 2,000-character reason without a space made its note column 16,000 px wide, and the
+whole log scrolled sideways."""
+import pytest
+
+from tests.browser.conftest import DESKTOP
+from tests.browser.steps import log_in, seed
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_long_unbroken_note_wraps_inside_the_audit_log_mod_10(browser, live_server, live_env):
+    seed(live_env, """
+from app.blueprints.moderation import audit
+admin = member("audit-width-admin@talat.example", "Somchai A.")
+admin.role = "admin"
+mod = member("audit-width-mod@talat.example", "Malee K.")
+mod.role = "moderator"
+audit.record(mod, "sign.hang", "listing", 1, before={"stop_sign": None},
+             after={"stop_sign": "fake", "reason": "ร" * 2000}, note="ร" * 2000, now=utcnow())
+db.session.commit()
+print(json.dumps({}))
+""")
+    context = browser.new_context(viewport=DESKTOP, locale="th-TH", timezone_id="Asia/Bangkok")
+    page = context.new_page()
+    log_in(page, live_server, "audit-width-admin@talat.example")
+    page.goto(f"{live_server}/moderation/audit")
+    assert page.locator("td.audit-note").first.inner_text().startswith("รรร")
+    assert page.evaluate("document.documentElement.scrollWidth") <= DESKTOP["width"]
+    context.close()
