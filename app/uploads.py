@@ -201,14 +201,30 @@ def store_evidence_file(data, session=None):
     """Store one evidence file privately: a PDF as checked, anything else only if it decodes
     as a photo (re-encoded). Returns ``(key, media)`` with media ``"pdf"`` or ``"image"``;
     raises :class:`UploadRejected` for anything else (a script, an archive, a bomb)."""
-    if data.startswith(b"%PDF-"):
+    if _evidence_media(data) == "pdf":
         return store_pdf(data, session=session), "pdf"
+    return store_image(data, kind="private", session=session).key, "image"
+
+
+def check_evidence_file(data):
+    """Raise :class:`UploadRejected` as :func:`store_evidence_file` would, storing nothing:
+    a form refused for other reasons can say at once whether its file would be taken."""
+    if _evidence_media(data) == "pdf":
+        check_pdf(data)
+    else:
+        _decode(data).close()
+
+
+def _evidence_media(data):
+    """``"pdf"`` or ``"image"`` by what ``data`` looks like, or UploadRejected."""
+    if data.startswith(b"%PDF-"):
+        return "pdf"
     if not data:
         raise UploadRejected(_l("The file is empty."))
     if not _looks_like_image(data):
         raise UploadRejected(_l("Only photos (JPEG, PNG, WebP or GIF) and PDF files are "
                                 "accepted as evidence."))
-    return store_image(data, kind="private", session=session).key, "image"
+    return "image"
 
 
 def _looks_like_image(data):

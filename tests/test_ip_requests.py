@@ -137,6 +137,44 @@ def test_cmp6_a_script_renamed_pdf_is_refused(app, people, client_for):
                             now=utcnow())
 
 
+@pytest.mark.parametrize("bad_date", [False, True])
+def test_cmp6_the_form_tells_every_problem_in_one_answer(app, people, client_for, bad_date):
+    """Found in review: a form with a bad link, a future date and a program for the police
+    report took three rounds, one message each (and the file chosen again each time). Every
+    problem is now told in one answer, whether the form's own checks (a date that is not a
+    date) or only the rules refused it; what was typed stays."""
+    victim, _scammer = people
+    future = (date.today() + timedelta(days=30)).isoformat()
+    response = post_form(client_for(victim), "/ip-requests/new", {
+        "accused": "", "item_url": "https://elsewhere.example/scam",
+        "case_number": "77/2569", "police_station": "Bang Rak",
+        "incident_date": "31/31/2026" if bad_date else future,
+        "description": "He took my money and vanished.",
+        "police_report": upload(b"MZ\x90\x00 a Windows program", "report.exe")},
+        content_type="multipart/form-data")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "elsewhere.example/scam: this address is not on Talat" in html
+    assert 'id="incident_date-error-1"' in html
+    assert bad_date or "cannot be in the future" in html
+    assert "Only photos (JPEG, PNG, WebP or GIF) and PDF files" in html
+    assert "Choose the police report file again" not in html  # this one would not be taken
+    assert "77/2569" in html and "Bang Rak" in html and "vanished" in html
+    assert db.session.scalar(select(IpRequest.id)) is None
+
+
+def test_cmp6_a_good_report_on_a_refused_form_is_asked_for_again(app, people, client_for):
+    victim, scammer = people
+    response = post_form(client_for(victim), "/ip-requests/new", {
+        "accused": "Nobody By This Name", "case_number": "77/2569",
+        "police_station": "Bang Rak", "incident_date": "2026-11-01", "description": "short",
+        "police_report": upload(PDF, "report.pdf")}, content_type="multipart/form-data")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "No member has this display name" in html and "write 10 to 5000" in html
+    assert "Choose the police report file again" in html
+
+
 def test_cmp6_filing_by_form_with_an_image_opens_a_queue_item(app, people, client_for,
                                                               make_auction):
     victim, scammer = people

@@ -251,6 +251,20 @@ def test_bulk_action_applies_to_all_and_skips_refusals_mod_7(mod_client, make_sh
     assert [fresh(x).status for x in listings] == ["hidden", "hidden", "active"]
     assert db.session.scalar(select(func.count(ReviewItem.id)).where(
         ReviewItem.status == "open")) == 2
+    # Found in review: the header's "Queue (N)" kept the old total until its next poll.
+    assert 'id="queue-nav"' in html and 'hx-swap-oob="true"' in html and "Queue (2)" in html
+
+
+def test_a_bulk_action_with_nothing_ticked_says_to_tick_items_first_mod_7(mod_client,
+                                                                          make_shop):
+    """Found in review: "0 items done, 0 skipped" told the moderator nothing."""
+    held_listing(make_shop())
+    response = mod_client.post("/moderation/queue/bulk", headers=HTMX, data={
+        "csrf_token": token(mod_client), "action": "refuse", "reason": ""})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Nothing was selected: tick the items first" in html
+    assert "alert--error" in html and "0 items done" not in html
+    assert db.session.scalar(select(ReviewItem.status)) == "open"
 
 
 def test_rows_load_in_a_fixed_number_of_queries_mod_7(app, make_shop, make_member):

@@ -1,5 +1,5 @@
 """The IP-request services' refusal; an :class:`AccountError`, so forms and the queue show it."""
-from app.blueprints.accounts.errors import AccountError
+from app.blueprints.accounts.errors import AccountError, AccountErrors
 
 
 class IpRequestError(AccountError):
@@ -13,3 +13,8 @@ class AlreadyWaiting(IpRequestError):
     def __init__(self, message, request):
         super().__init__(message, field="accused")
         self.request = request
+
+
+class IpRequestProblems(IpRequestError, AccountErrors):
+    """Every rule a request breaks, found at once (``errors``); ``field`` and ``message`` are
+    the first one's."""

@@ -11,7 +11,7 @@ from werkzeug.routing import RequestRedirect
 
 from app.blueprints.accounts.services import display_name_key
 from app.blueprints.complaints.targets import NotOnTalat, site_path
-from app.blueprints.ip_requests.errors import AlreadyWaiting, IpRequestError
+from app.blueprints.ip_requests.errors import AlreadyWaiting, IpRequestError, IpRequestProblems
 from app.blueprints.moderation import queue
 from app.database import one_at_a_time
 from app.extensions import db
@@ -90,18 +90,34 @@ def _clean(value, low, high, field, label):
     return value
 
 
-def file_request(requester, data, report, *, now):
-    """File a request. ``data`` has ``accused``, ``item_url``, ``case_number``,
-    ``police_station``, ``incident_date`` (a date) and ``description``; ``report`` is
-    ``(filename, bytes)`` of the police report. Raises :class:`IpRequestError` or
-    ``UploadRejected``; commits nothing."""
-    accused, target_type, target_id = resolve_accused(data.get("accused"),
-                                                      data.get("item_url"), requester)
-    case_number = _clean(data.get("case_number"), 1, 60, "case_number", _l("Case number"))
-    station = _clean(data.get("police_station"), 2, 160, "police_station", _l("Police station"))
-    description = _clean(data.get("description"), 10, 5000, "description",
-                         _l("What happened"))
-    incident = data.get("incident_date")
+def request_problems(requester, data, report, *, now):
+    """Every rule the request breaks, as :class:`IpRequestError` s (one per field at most),
+    and the values it stands on when it breaks none: ``(problems, values)``. ``report`` is
+    ``(filename, bytes)`` or None; its content is checked by the caller."""
+    problems, values = [], {}
+
+    def check(name, rule, *args):
+        try:
+            values[name] = rule(*args)
+        except IpRequestError as error:
+            problems.append(error)
+
+    check("accused", resolve_accused, data.get("accused"), data.get("item_url"), requester)
+    check("case_number", _clean, data.get("case_number"), 1, 60, "case_number",
+          _l("Case number"))
+    check("police_station", _clean, data.get("police_station"), 2, 160, "police_station",
+          _l("Police station"))
+    check("description", _clean, data.get("description"), 10, 5000, "description",
+          _l("What happened"))
+    check("incident_date", _incident_day, data.get("incident_date"), now)
+    if not (report and report[1]):
+        problems.append(IpRequestError(_l("Attach the police report (a photo or a PDF): "
+                                          "without it we cannot accept the request."),
+                                       field="police_report"))
+    return problems, values
+
+
+def _incident_day(incident, now):
     if incident is None:
         raise IpRequestError(_l("Give the date of the incident."), field="incident_date")
     if incident > bangkok_today(now):
@@ -110,10 +126,21 @@ def file_request(requester, data, report, *, now):
     if incident.year < FIRST_YEAR:  # a mistyped year: no log goes back that far
         raise IpRequestError(_l("Give a date between the years 2000 and 2100."),
                              field="incident_date")
-    name, content = report if report else ("", b"")
-    if not content:
-        raise IpRequestError(_l("Attach the police report (a photo or a PDF): without it we "
-                                "cannot accept the request."), field="police_report")
+    return incident
+
+
+def file_request(requester, data, report, *, now):
+    """File a request. ``data`` has ``accused``, ``item_url``, ``case_number``,
+    ``police_station``, ``incident_date`` (a date) and ``description``; ``report`` is
+    ``(filename, bytes)`` of the police report. Raises :class:`IpRequestProblems` (every
+    problem at once), ``AlreadyWaiting`` or ``UploadRejected``; commits nothing."""
+    problems, values = request_problems(requester, data, report, now=now)
+    if problems:
+        raise IpRequestProblems(problems)
+    accused, target_type, target_id = values["accused"]
+    case_number, station = values["case_number"], values["police_station"]
+    description, incident = values["description"], values["incident_date"]
+    name, content = report
     # A member's filings run one after the other: the same form sent twice at once finds
     # the first request waiting.
     one_at_a_time(db.session, f"ip_request:{requester.id}")

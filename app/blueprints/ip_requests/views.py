@@ -19,7 +19,7 @@ from app.models import Auction, IpRequest, Listing
 from app.net import client_ip
 from app.permissions import can_moderate, require
 from app.traffic import flush_traffic_log
-from app.uploads import UploadRejected, send_image, send_pdf
+from app.uploads import UploadRejected, check_evidence_file, send_image, send_pdf
 
 FILE_AGAIN = _l("Choose the police report file again: files are not kept when the form has "
                 "an error.")
@@ -49,12 +49,16 @@ def mine():
 def new():
     """File a request with the police report (required)."""
     form = IpRequestForm()
-    if form.validate_on_submit():
+    shaped = form.validate_on_submit()
+    if form.is_submitted():
         upload = form.police_report.data
         report = (upload.filename, upload.read()) if upload and upload.filename else None
         data = {name: getattr(form, name).data for name in (
             "accused", "item_url", "case_number", "police_station", "incident_date",
             "description")}
+    if form.is_submitted() and not shaped:
+        _tell_every_problem(form, data, report)
+    elif shaped:
         try:
             request = filing.file_request(current_user, data, report, now=utcnow())
             db.session.commit()
@@ -70,6 +74,7 @@ def new():
         except AccountError as error:
             db.session.rollback()
             show_error(form, error)
+            _check_file(form, report)
         else:
             flash(_l("Your request has been sent to the moderators. We will tell you when "
                      "they decide."), "success")
@@ -78,6 +83,26 @@ def new():
         form.police_report.errors = [str(FILE_AGAIN)]
     status = 422 if form.is_submitted() else 200
     return render_template("ip_requests/new.html", form=form), status
+
+
+def _tell_every_problem(form, data, report):
+    """A form refused for its shapes also hears the rules' problems with the other fields
+    and whether its file would be taken: one answer for every mistake, not one per round."""
+    problems, _values = filing.request_problems(current_user, data, report, now=utcnow())
+    db.session.rollback()  # (the checks only read)
+    for problem in problems:
+        if not getattr(form, problem.field).errors:
+            show_error(form, problem)
+    _check_file(form, report)
+
+
+def _check_file(form, report):
+    """Say now whether the police report sent would be taken (it must be chosen again)."""
+    if report and not form.police_report.errors:
+        try:
+            check_evidence_file(report[1])
+        except UploadRejected as error:
+            form.police_report.errors = [str(error.message)]
 
 
 def _item_of(request):

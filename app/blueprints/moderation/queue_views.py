@@ -229,10 +229,14 @@ def bulk():
     db.session.commit()
     skipped += len(ids) - len(items)
     message = _("%(done)d items done, %(skipped)d skipped.", done=done, skipped=skipped)
+    if not ids:
+        message = _("Nothing was selected: tick the items first (or press x on each), then "
+                    "apply the action.")
     if wants_fragment():
         filters = queue_data.Filters.from_args(request.args)
         context = _page_context(filters, utcnow())
-        return render_template("moderation/_rows.html", bulk_message=message, **context)
+        return render_template("moderation/_rows.html", bulk_message=message,
+                               bulk_failed=not done, **context)
     flash(message, "success" if done else "error")
     return redirect(_back())
 
