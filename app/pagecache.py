@@ -5,7 +5,8 @@ they are what scrapers and crowds hit hardest. Their rendered HTML is kept for
 ``PAGE_CACHE_SECONDS`` per (language, URL, fragment or page). Members always get fresh pages.
 
 The only per-visitor part of such a page is its CSRF token: it is stored as a placeholder and
-each visitor gets their own on the way out. Pages that show a flashed message are never kept.
+each visitor gets their own on the way out; so is the server's clock of an auction's countdown
+(app.server_clock). Pages that show a flashed message are never kept.
 """
 import threading
 import time
@@ -16,6 +17,7 @@ from flask_wtf.csrf import generate_csrf
 
 from app.htmx import wants_fragment
 from app.i18n import current_language
+from app.server_clock import stamped, unstamped
 
 # Auction pages are safe to keep a few seconds: their live panel connects with the version
 # it was rendered at and is sent the current state at once if that has moved on.
@@ -73,8 +75,8 @@ def serve_cached():
         g.page_cache_key = _key()
         return None
     body, status, headers = hit
-    response = current_app.response_class(body.replace(PLACEHOLDER, generate_csrf()),
-                                          status=status, headers=headers)
+    response = current_app.response_class(
+        stamped(body.replace(PLACEHOLDER, generate_csrf())), status=status, headers=headers)
     response.headers["X-Page-Cache"] = "hit"
     return response
 
@@ -90,7 +92,7 @@ def keep_page(response):
     token = generate_csrf()
     headers = [(k, v) for k, v in response.headers.items() if k.lower() != "set-cookie"]
     pages.put(key, time.monotonic() + current_app.config["PAGE_CACHE_SECONDS"],
-              body.replace(token, PLACEHOLDER), response.status_code, headers)
+              unstamped(body.replace(token, PLACEHOLDER)), response.status_code, headers)
     response.headers["X-Page-Cache"] = "miss"
     return response
 

@@ -249,6 +249,47 @@ def test_stale_version_gets_an_update_at_once_auc_2(app, client, make_member, ma
         stream.disconnect()
 
 
+def test_a_kept_panel_carries_the_servers_clock_when_sent_not_when_rendered_auc_2(
+        app, client, make_member, make_auction):
+    """AUC-2 / AUC-7, found in review: the panel streams share was kept with the server's
+    clock of the moment it was rendered, so a page reconnecting minutes later (with the
+    version it was loaded at) set its countdown minutes fast, even past the end. A kept panel
+    is now stamped as it leaves, and one rendered before the end is not the panel after it."""
+    import re
+    from datetime import datetime, timedelta
+
+    auction = make_auction()
+    seen = auction.version
+    bid(auction.id, make_member(), 120)
+    version = db.session.get(Auction, auction.id, populate_existing=True).version
+
+    def mark(html):
+        return datetime.fromisoformat(re.search(r'data-server-now="([^"]+)"', html).group(1))
+
+    first = auction_views.shared_panel(auction.id, version, None, False)
+    time.sleep(0.3)
+    again = auction_views.shared_panel(auction.id, version, None, False)
+    assert "\x00" not in again and mark(again) - mark(first) >= timedelta(seconds=0.25)
+    stream = open_stream(client, auction.id, version=seen)
+    try:
+        assert stream.next_chunk().startswith(": connected")
+        update = stream.next_update(timeout=2)
+        assert abs(mark(update) - utcnow()) < timedelta(seconds=2) and "฿120" in update
+    finally:
+        stream.disconnect()
+
+    # The clock reaches the end with no change made (no new version): the kept open panel
+    # is not sent for it.
+    db.session.get(Auction, auction.id).ends_at = utcnow() + timedelta(seconds=1)
+    db.session.commit()
+    auction_views.clear_shared_panels()
+    before_end = auction_views.shared_panel(auction.id, version, None, False)
+    assert 'data-phase="open"' in before_end
+    time.sleep(1.2)
+    after_end = auction_views.shared_panel(auction.id, version, None, False)
+    assert 'data-phase="ended"' in after_end
+
+
 def test_stream_lets_go_of_its_subscription_and_slot_on_disconnect_auc_2(
         app, client, make_auction):
     """When the browser goes away, the stream unsubscribes and frees its slot."""

@@ -101,3 +101,35 @@ def test_a_kept_auction_page_catches_up_through_its_live_panel_auc_2(cached_app,
     assert kept.headers["X-Page-Cache"] == "hit" and f"{url}/live?v=0" in kept.get_data(
         as_text=True)
     # The stream answering ?v=0 with the current panel at once: tests/test_live.py.
+
+
+def test_a_kept_auction_page_tells_the_servers_clock_as_it_is_sent_auc_2(cached_app,
+                                                                        make_member):
+    """AUC-2: the countdown sets its clock by the page's server-time mark; a kept page carried
+    the moment it was rendered, putting a visitor's countdown up to the cache's age fast."""
+    import re
+    import time
+    from datetime import datetime, timedelta
+
+    from app.blueprints.auctions import lifecycle
+    from app.database import utcnow
+    from app.extensions import db
+    from tests.conftest import category_id
+
+    with cached_app.app_context():
+        auction = lifecycle.create_auction(make_member(), dict(
+            title="พระรอด กรุวัดมหาวัน", category_id=category_id(), duration_days=3,
+            starting_price_satang=10_000, min_increment_satang=1_000), now=utcnow())
+        db.session.commit()
+        url = f"/auctions/{auction.id}"
+
+    def mark(response):
+        found = re.findall(r'data-server-now="([^"]+)"', response.get_data(as_text=True))
+        assert found and "\x00" not in response.get_data(as_text=True)
+        return datetime.fromisoformat(found[-1])
+
+    first = cached_app.test_client().get(url)
+    time.sleep(0.3)
+    kept = cached_app.test_client().get(url)
+    assert (first.headers["X-Page-Cache"], kept.headers["X-Page-Cache"]) == ("miss", "hit")
+    assert mark(kept) - mark(first) >= timedelta(seconds=0.25)

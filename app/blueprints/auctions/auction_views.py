@@ -29,6 +29,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 from app.money import satang_to_input
 from app.permissions import can_moderate, is_member
+from app.server_clock import stamped, unstamped
 from app.uploads import send_image
 
 
@@ -164,6 +165,13 @@ class _Rendered:
         self.version, self.lock = version, threading.Lock()
         self.leader, self.panels = None, {}
         self.loaded = self.hidden = False
+        self.starts_at = self.ends_at = None
+
+    def clock_phase(self, now):
+        """Where the clock stands between the start and the end: a panel rendered before
+        the start or the end is not the panel after it, though no change was made."""
+        return "ended" if now >= self.ends_at else "scheduled" if now < self.starts_at \
+            else "running"
 
 
 _rendered = {}
@@ -203,6 +211,7 @@ def shared_panel(auction_id, version, viewer, bid, sees_hidden=True):
                     return None
                 entry.leader, entry.loaded = auction.leader_id, True
                 entry.hidden = auction.hidden_at is not None
+                entry.starts_at, entry.ends_at = auction.starts_at, auction.ends_at
             if entry.hidden and not sees_hidden:
                 return HIDDEN
             if viewer is None or not bid:
@@ -211,14 +220,14 @@ def shared_panel(auction_id, version, viewer, bid, sees_hidden=True):
                 kind, as_viewer, as_bidder = "leader", entry.leader, True
             else:
                 kind, as_viewer, as_bidder = "other", 0, True  # 0: no member's id
-            key = (current_language(), kind)
+            key = (current_language(), kind, entry.clock_phase(utcnow()))
             html = entry.panels.get(key)
             if html is None:
                 html = fresh_panel(auction_id, as_viewer, as_bidder)
                 if html is None:
                     return None
-                entry.panels[key] = html
-            return html
+                html = entry.panels[key] = unstamped(html)
+            return stamped(html)
         finally:
             db.session.remove()
 
