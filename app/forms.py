@@ -115,3 +115,13 @@ def uploaded_files(field):
     uploads = field.data if isinstance(field.data, list) else [field.data]
     return [(upload.filename, upload.read()) for upload in uploads
             if upload and getattr(upload, "filename", "")]
+
+
+def chosen_id(value):
+    """A select's value as an id, or None when nothing (or something forged) was chosen: the
+    service then says what to choose, in the reader's language, instead of WTForms' English
+    "Invalid Choice: could not coerce"."""
+    if isinstance(value, int):
+        return value
+    text = str(value or "").strip()
+    return int(text) if text.isascii() and text.isdecimal() and len(text) <= 18 else None

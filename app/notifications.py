@@ -22,6 +22,9 @@ TEXTS = {
     "won": _l("You won “%(title)s” at %(amount)s. Arrange payment with the seller."),
     "sold": _l("Your auction “%(title)s” sold for %(amount)s."),
     "unsold": _l("Your auction “%(title)s” ended without a sale."),
+    "reserve_met": _l("A bid of %(amount)s met the reserve of your auction “%(title)s”: it "
+                      "will sell. It now ends within the hour (later only if bids come in its "
+                      "last 5 minutes)."),
     "lost": _l("“%(title)s” ended; another bidder won it."),
     "order_cancelled_mod": _l(
         "Order %(order)s for “%(title)s” was cancelled by the moderators because of a sanction "

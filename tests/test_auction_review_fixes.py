@@ -321,10 +321,16 @@ def _history_numbers(auction_id):
 
 def test_a_tampered_choice_is_refused_in_thai_with_the_form_kept_auc_1(board):
     """AUC-1 (and every form with a numbered choice): a choice that is not a number, sent by
-    a tampered page, gets WTForms' message in the member's language, not an error page."""
+    a tampered page, gets a message in the member's language, not an error page (the
+    category: the service's "choose a category", as for none chosen; the duration: WTForms'
+    own, translated)."""
     board.alice_client.set_cookie("lang", "th")
     response = post_form(board.alice_client, "/auctions/new",
                          auction_form(category_id="not-a-number", title="พระกริ่ง ทดสอบ"))
     page = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "ตัวเลือกไม่ถูกต้อง" in page and "พระกริ่ง ทดสอบ" in page
+    assert "โปรดเลือกหมวดหมู่" in page and "พระกริ่ง ทดสอบ" in page
+    response = post_form(board.alice_client, "/auctions/new",
+                         auction_form(duration_days="seven", title="พระกริ่ง ทดสอบ"))
+    assert response.status_code == 422
+    assert "ตัวเลือกไม่ถูกต้อง" in response.get_data(as_text=True)

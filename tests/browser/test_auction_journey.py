@@ -479,3 +479,29 @@ print(json.dumps({{}}))
     expect(ice.locator("#bid-box input[name=amount]")).to_be_hidden()
     problems += csp_violations(pages)
     assert problems == [], json.dumps(problems, ensure_ascii=False, indent=1)
+
+
+@pytest.fixture
+def hong(browser, live_server):
+    """One more member, on a phone-sized screen, as :func:`members`."""
+    yield from _signed_up(browser, live_server, ("Hong",), viewport=PHONE)
+
+
+def test_the_review_step_reads_commas_as_the_server_does_auc_9(hong, live_server, live_env):
+    """AUC-9, found in review: "15,00" was reviewed as "you bid exactly ฿1,500", and placing
+    it was then refused (the server takes commas only between groups of three). The page now
+    sends what it cannot read plainly to the server, whose answer says what is wrong; "1,500"
+    is still reviewed in the page."""
+    pages, problems = hong
+    page = pages["Hong"]
+    open_live(page, f"{live_server}/auctions/{create_auction(live_env, 'พระรอด จุลภาค')}")
+    page.fill("#bid-box input[name=amount]", "15,00")
+    page.check("#bid-box input[name=mode][value=direct]")
+    page.click("#bid-box form[data-bid-form] button[type=submit]")
+    expect(page.locator("#bid-box")).to_contain_text("กรุณาใส่จำนวนเงินเป็นบาท")
+    expect(page.locator("#bid-box.bid-box--confirm")).to_have_count(0)
+    expect(page.locator("#bid-box input[name=amount]")).to_have_value("15,00")
+    confirmation = review(page, "1,500", "direct")
+    expect(confirmation).to_contain_text("฿1,500")
+    problems[:] = [p for p in problems if "422" not in p and "htmx:" not in p]
+    assert problems + csp_violations(pages) == [], json.dumps(problems, ensure_ascii=False)

@@ -379,7 +379,15 @@ def end(auction_id):
             abort(403)
         if not EmptyForm().validate_on_submit():
             abort(400)
-        return render_template("auctions/confirm_end.html", auction=auction, form=EmptyForm())
+        now = utcnow()
+        if not seller_may_end(auction, now):
+            # A page open since before the auction sold or ended still shows the button:
+            # say what happened instead of asking to confirm something no longer possible.
+            flash(_l("This auction has already ended.") if phase(auction, now) == "ended"
+                  else _l("The reserve has been met: the auction must run to its end."), "info")
+            return redirect(url_for("auctions.auction", auction_id=auction_id))
+        return render_template("auctions/confirm_end.html", auction=auction, form=EmptyForm(),
+                               phase=phase(auction, now))
     auction = lock_auction(auction_id)
     if auction is None or not may_see(auction):  # hidden (CMP-3): not there, as on its page
         abort(404)

@@ -238,14 +238,17 @@ def _numbering_clash(error):
 
 def _apply_clock_rules(auction, old_price, now):
     """Reserve first met with over an hour left: end in an hour. A bid that raises the price
-    in the last five minutes: end five minutes after it (AUC-8)."""
-    if (auction.reserve_satang is not None and auction.reserve_met_at is None
-            and auction.current_price_satang >= auction.reserve_satang):
+    in the last five minutes: end five minutes after it (AUC-8). True when this bid first met
+    the reserve."""
+    met = (auction.reserve_satang is not None and auction.reserve_met_at is None
+           and auction.current_price_satang >= auction.reserve_satang)
+    if met:
         auction.reserve_met_at = now
         if auction.ends_at - now > RESERVE_WINDOW:
             auction.ends_at = now + RESERVE_WINDOW
     if auction.current_price_satang > old_price and auction.ends_at - now < EXTENSION_WINDOW:
         auction.ends_at = now + EXTENSION_WINDOW
+    return met
 
 
 def _tell_outbid(user_id, auction, now):
@@ -311,7 +314,7 @@ def place_locked_bid(locked, bidder, amount, *, proxy, now=None):
         raise BidNotAccepted(refusal_message(error), field="amount") from None
     old_price, old_end = auction.current_price_satang, auction.ends_at
     store_state(auction, outcome.state)
-    _apply_clock_rules(auction, old_price, now)
+    reserve_met = _apply_clock_rules(auction, old_price, now)
     # A leader quietly raising a hidden maximum changes nothing anyone else can see: no new
     # version and no live event, so watchers cannot tell that it happened (AUC-9).
     visible = any(line.kind != "raise" for line in outcome.lines) or auction.ends_at != old_end
@@ -324,6 +327,10 @@ def place_locked_bid(locked, bidder, amount, *, proxy, now=None):
         shill.flag_if_seller_like(auction, own[0], now, locked.signals)
     if visible:
         _announce(auction, outcome, bidder.id, now)
+    if reserve_met:
+        # The seller learns that it will sell, and that the end has come forward (AUC-8).
+        notify_id(auction.seller_id, "reserve_met", auction=auction,
+                  amount=auction.current_price_satang, now=now)
     return rows
 
 

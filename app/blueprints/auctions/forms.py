@@ -6,7 +6,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.blueprints.accounts.forms import REQUIRED, TOO_LONG
-from app.forms import BAHT_INPUT, TalatForm
+from app.forms import BAHT_INPUT, TalatForm, chosen_id
 
 DURATIONS = (1, 3, 5, 7, 10, 14, 21, 30)
 MONEY = [Optional(), Length(max=20, message=TOO_LONG)]
@@ -19,7 +19,7 @@ class AuctionForm(TalatForm):
                                                  Length(max=120, message=TOO_LONG)])
     description = TextAreaField(_l("Description"), validators=[
         Optional(), Length(max=5000, message=TOO_LONG)])
-    category_id = SelectField(_l("Category"), coerce=int, validate_choice=False)
+    category_id = SelectField(_l("Category"), coerce=chosen_id, validate_choice=False)
     starting_price = StringField(_l("Starting price (baht)"), render_kw=BAHT_INPUT, validators=[
         DataRequired(REQUIRED), Length(max=20, message=TOO_LONG)])
     min_increment = StringField(_l("Minimum increment (baht)"), render_kw=BAHT_INPUT,
@@ -59,7 +59,8 @@ class FeedbackForm(TalatForm):
 
     rating = RadioField(_l("Rating"), choices=[
         SelectChoice("positive", _l("Positive")), SelectChoice("neutral", _l("Neutral")),
-        SelectChoice("negative", _l("Negative"))], validators=[DataRequired(REQUIRED)])
+        SelectChoice("negative", _l("Negative"))],
+        validators=[DataRequired(_l("Choose positive, neutral or negative."))])
     comment = TextAreaField(_l("Comment"), validators=[
         Optional(), Length(max=500, message=TOO_LONG)])
 

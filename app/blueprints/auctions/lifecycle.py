@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.blueprints.auctions import engine
-from app.blueprints.auctions.errors import AuctionError
+from app.blueprints.auctions.errors import AuctionError, AuctionProblems
 from app.blueprints.auctions.state import bidding_state, is_halted, phase, seller_may_end
 from app.blueprints.shops.listing_services import clean_item_text
 from app.blueprints.shops.prohibited import check_text
@@ -33,7 +33,8 @@ def rights_refusal(user):
 
 
 def _clean_text(fields):
-    title, description, category = clean_item_text(fields, error=AuctionError)
+    title, description, category = clean_item_text(fields, error=AuctionError,
+                                                   several=AuctionProblems)
     verdict = check_text(title, description)
     if verdict.action is not None:
         groups = ", ".join(verdict.groups(current_language()))
@@ -44,27 +45,34 @@ def _clean_text(fields):
 
 
 def _clean_prices(fields):
+    """The four prices, each checked: :class:`AuctionProblems` names every one that is wrong."""
+    problems = []
     start = fields.get("starting_price_satang")
     if not isinstance(start, int) or not 0 < start <= engine.MAX_BID_SATANG:
-        raise AuctionError(_l("Please enter a starting price above zero."),
-                           field="starting_price")
+        problems.append(AuctionError(_l("Please enter a starting price above zero."),
+                                     field="starting_price"))
+        start = None
     step = fields.get("min_increment_satang")
     if not isinstance(step, int) or not 0 < step:
-        raise AuctionError(_l("Please enter a minimum increment above zero."),
-                           field="min_increment")
-    if step > MAX_INCREMENT_SATANG:
-        raise AuctionError(_l("A minimum increment is at most %(amount)s.",
-                              amount=format_baht(MAX_INCREMENT_SATANG)), field="min_increment")
+        problems.append(AuctionError(_l("Please enter a minimum increment above zero."),
+                                     field="min_increment"))
+    elif step > MAX_INCREMENT_SATANG:
+        problems.append(AuctionError(_l("A minimum increment is at most %(amount)s.",
+                                        amount=format_baht(MAX_INCREMENT_SATANG)),
+                                     field="min_increment"))
     reserve = fields.get("reserve_satang")
-    if reserve is not None and not start < reserve <= engine.MAX_BID_SATANG:
-        raise AuctionError(_l("A reserve price must be higher than the starting price."),
-                           field="reserve")
+    if reserve is not None and start is not None and not start < reserve <= engine.MAX_BID_SATANG:
+        problems.append(AuctionError(_l("A reserve price must be higher than the starting "
+                                        "price."), field="reserve"))
     buy_now = fields.get("buy_now_satang")
-    floor = max(start, reserve or 0)
-    if buy_now is not None and not floor < buy_now <= engine.MAX_BID_SATANG:
-        raise AuctionError(_l("A buy-now price must be higher than %(amount)s (the starting "
-                              "price and the reserve).", amount=format_baht(floor)),
-                           field="buy_now")
+    floor = max(start or 0, reserve or 0)
+    if buy_now is not None and start is not None \
+            and not floor < buy_now <= engine.MAX_BID_SATANG:
+        problems.append(AuctionError(_l("A buy-now price must be higher than %(amount)s (the "
+                                        "starting price and the reserve).",
+                                        amount=format_baht(floor)), field="buy_now"))
+    if problems:
+        raise AuctionProblems(problems)
     return start, step, reserve, buy_now
 
 
@@ -86,6 +94,21 @@ def _clean_times(fields, now):
     return starts_at, ends_at
 
 
+def auction_problems(fields, now):
+    """Every rule the fields of a new auction break, as :class:`AuctionError` s (the text,
+    each price and the times), and what the parts that break none clean to:
+    ``(problems, {"text": ..., "prices": ..., "times": ...})``."""
+    problems, cleaned = [], {}
+    for part, clean in (("text", lambda: _clean_text(fields)),
+                        ("prices", lambda: _clean_prices(fields)),
+                        ("times", lambda: _clean_times(fields, now))):
+        try:
+            cleaned[part] = clean()
+        except AuctionError as error:
+            problems.extend(getattr(error, "errors", None) or [error])
+    return problems, cleaned
+
+
 def create_auction(seller, fields, *, now, ip="", device=""):
     """Start (or schedule) an auction for ``seller`` (AUC-1)."""
     from app.blueprints.moderation.enforcement import check_can_act
@@ -95,9 +118,12 @@ def create_auction(seller, fields, *, now, ip="", device=""):
     if refusal is not None:
         raise refusal
     check_not_frozen("auctions")
-    title, description, category = _clean_text(fields)
-    start, step, reserve, buy_now = _clean_prices(fields)
-    starts_at, ends_at = _clean_times(fields, now)
+    problems, cleaned = auction_problems(fields, now)
+    if problems:
+        raise AuctionProblems(problems)
+    title, description, category = cleaned["text"]
+    start, step, reserve, buy_now = cleaned["prices"]
+    starts_at, ends_at = cleaned["times"]
     auction = Auction(
         seller_id=seller.id, category_id=category.id, title=title, description=description,
         starting_price_satang=start, min_increment_satang=step, reserve_satang=reserve,

@@ -1,5 +1,6 @@
 """Starting an auction (AUC-1, AUC-8): the form, its photos, and what the seller sees when
 auction rights are suspended (AUC-4)."""
+import re
 from datetime import datetime, timezone
 
 from flask import flash, redirect, render_template, url_for
@@ -14,35 +15,37 @@ from app.blueprints.auctions.forms import AuctionForm
 from app.blueprints.shops.listing_views import category_choices
 from app.database import utcnow
 from app.devices import device_id
+from app.digits import to_arabic
 from app.extensions import db
-from app.i18n import BANGKOK, format_baht
+from app.i18n import BANGKOK, BUDDHIST_ERA_OFFSET, format_baht
 from app.models import AuctionPhoto
 from app.money import MAX_BAHT, AmountTooLarge, parse_baht
 from app.net import client_ip
 from app.uploads import UploadRejected, store_image
 
 MAX_PHOTOS = 10
-LOCAL_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M")
+#: A datetime-local field's value ("2026-12-01T20:00"), or the same typed with a space.
+LOCAL_TIME_RE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})[T ](\d{1,2}):(\d{2})", re.ASCII)
 
 
 def parse_local_time(text):
     """A Bangkok wall-clock time from a datetime-local field, as UTC; None if empty.
-    Buddhist-era years (2569) are understood."""
-    text = (text or "").strip()
+    Thai digits and Buddhist-era years (2569) are understood (29 February 2567 BE too: 2024
+    was a leap year)."""
+    text = to_arabic((text or "").strip())
     if not text:
         return None
-    for fmt in LOCAL_FORMATS:
-        try:
-            moment = datetime.strptime(text, fmt)
-        except ValueError:
-            continue
-        if moment.year > 2400:
-            moment = moment.replace(year=moment.year - 543)
-        try:
-            return moment.replace(tzinfo=BANGKOK).astimezone(timezone.utc)
-        except OverflowError:  # the first hours of year 1: no date an auction can use
-            break
-    raise ValueError(text)
+    match = LOCAL_TIME_RE.fullmatch(text)
+    if match is None:
+        raise ValueError(text)
+    year, month, day, hour, minute = (int(part) for part in match.groups())
+    if year > 2400:
+        year -= BUDDHIST_ERA_OFFSET
+    try:
+        moment = datetime(year, month, day, hour, minute, tzinfo=BANGKOK)
+        return moment.astimezone(timezone.utc)
+    except (ValueError, OverflowError):  # no such day, or the first hours of year 1
+        raise ValueError(text) from None
 
 
 def _money(form, name, required):
@@ -65,8 +68,9 @@ def _money(form, name, required):
 
 
 def _values(form):
-    """The form in the service's terms; bad money or times are put on the form (ValueError)."""
-    failed = False
+    """The form in the service's terms, and whether every price and time could be read:
+    ``(values, readable)``. What could not be read is None, its message put on the form."""
+    readable = True
     values = dict(title=form.title.data, description=form.description.data,
                   category_id=form.category_id.data, duration_days=form.duration_days.data)
     for name, key, required in (("starting_price", "starting_price_satang", True),
@@ -76,17 +80,15 @@ def _values(form):
         try:
             values[key] = _money(form, name, required)
         except ValueError:
-            failed = True
+            values[key], readable = None, False
     for name in ("starts_at", "ends_at"):
         try:
             values[name] = parse_local_time(getattr(form, name).data)
         except ValueError:
             getattr(form, name).errors = list(getattr(form, name).errors) + [
                 str(_l("Please give a date and time, for example 2569-12-01 20:00."))]
-            failed = True
-    if failed:
-        raise ValueError("form")
-    return values
+            values[name], readable = None, False
+    return values, readable
 
 
 def _store_photos(form, auction, now):
@@ -100,6 +102,16 @@ def _store_photos(form, auction, now):
                                     width=stored.width, height=stored.height, created_at=now))
 
 
+def _tell_rule_problems(form, values):
+    """The rules' problems with the fields the form's own checks passed (nothing is made)."""
+    problems, _cleaned = lifecycle.auction_problems(values, utcnow())
+    db.session.rollback()  # (the checks only read)
+    for problem in problems:
+        field = getattr(form, problem.field, None) if problem.field else None
+        if field is None or not field.errors:
+            show_error(form, problem)
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def new_auction():
@@ -107,10 +119,13 @@ def new_auction():
     form = AuctionForm()
     form.category_id.choices = category_choices()
     refusal = lifecycle.rights_refusal(current_user)
-    if form.validate_on_submit() and refusal is None:
-        try:
-            values = _values(form)
-        except ValueError:
+    shaped = form.validate_on_submit()
+    if form.is_submitted() and refusal is None:
+        # Every problem in one answer: the prices and times are read, and the rules checked,
+        # whatever the form's own checks found.
+        values, readable = _values(form)
+        if not (shaped and readable):
+            _tell_rule_problems(form, values)
             values = None
         if values is not None:
             now = utcnow()

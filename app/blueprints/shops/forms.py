@@ -6,7 +6,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.blueprints.accounts.forms import REQUIRED, TOO_LONG
-from app.forms import BAHT_INPUT, TalatForm
+from app.forms import BAHT_INPUT, TalatForm, chosen_id
 
 
 class ShopForm(TalatForm):
@@ -63,7 +63,7 @@ class ListingForm(TalatForm):
                                                  Length(max=120, message=TOO_LONG)])
     description = TextAreaField(_l("Description"), validators=[
         Optional(), Length(max=5000, message=TOO_LONG)])
-    category_id = SelectField(_l("Category"), coerce=int, validate_choice=False)
+    category_id = SelectField(_l("Category"), coerce=chosen_id, validate_choice=False)
     price = StringField(_l("Price (baht)"), render_kw=BAHT_INPUT,
                         validators=[DataRequired(REQUIRED), Length(max=20, message=TOO_LONG)])
     quantity = IntegerField(_l("Quantity"), default=1, validators=[

@@ -19,23 +19,26 @@ MAX_QUANTITY = 9999
 LOCKED_STATUSES = ("fake",)
 
 
-def clean_item_text(fields, error=ShopError):
+def clean_item_text(fields, error=ShopError, several=None):
     """The title, description and category of something offered (a listing, an auction):
     whitespace tidied, lengths checked, the category looked up. Raises ``error`` naming the
-    field."""
+    field, or with ``several`` (a class taking the list) every problem at once."""
+    problems = []
     title = " ".join((fields.get("title") or "").split())
     if not 3 <= len(title) <= 120:
-        raise error(_l("A title has 3 to 120 characters."), field="title")
+        problems.append(error(_l("A title has 3 to 120 characters."), field="title"))
     description = (fields.get("description") or "").strip()
     if len(description) > 5000:
-        raise error(_l("The description may be at most 5,000 characters."),
-                    field="description")
+        problems.append(error(_l("The description may be at most 5,000 characters."),
+                              field="description"))
     category_id = fields.get("category_id")
     # A forged huge id would overflow SQLite's integers: it names no category anyway.
     category = db.session.get(Category, category_id) \
         if isinstance(category_id, int) and 0 < category_id <= MAX_ID else None
     if category is None:
-        raise error(_l("Please choose a category."), field="category_id")
+        problems.append(error(_l("Please choose a category."), field="category_id"))
+    if problems:
+        raise several(problems) if several is not None and len(problems) > 1 else problems[0]
     return title, description, category
 
 

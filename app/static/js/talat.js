@@ -215,9 +215,10 @@
   var AMOUNT_MARK = "[[amount]]";
   var PRICE_MARK = "[[price]]";
 
-  // "1,500" or "1500.50" (baht) as satang, or null when it is not plainly an amount.
+  // "1,500" or "1500.50" (baht) as satang, or null when it is not plainly an amount. Commas
+  // only between groups of three, as the server reads them: "15,00" is not ฿1,500.
   function parseBaht(text) {
-    var match = /^([0-9][0-9,]*)(?:\.([0-9]{1,2}))?$/.exec((text || "").trim());
+    var match = /^([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.([0-9]{1,2}))?$/.exec((text || "").trim());
     if (!match) { return null; }
     var digits = match[1].replace(/,/g, "");
     if (digits.length > 9) { return null; }
