@@ -505,3 +505,45 @@ def test_the_review_step_reads_commas_as_the_server_does_auc_9(hong, live_server
     expect(confirmation).to_contain_text("฿1,500")
     problems[:] = [p for p in problems if "422" not in p and "htmx:" not in p]
     assert problems + csp_violations(pages) == [], json.dumps(problems, ensure_ascii=False)
+
+
+@pytest.fixture
+def jay(browser, live_server):
+    """One more member, on a phone-sized screen, as :func:`members`."""
+    yield from _signed_up(browser, live_server, ("Jay",), viewport=PHONE)
+
+
+def test_the_sellers_end_now_button_goes_when_the_auction_sells_meanwhile_auc_8(
+        jay, live_server, live_env):
+    """AUC-8, found in review: a seller's page open while a buyer used buy-now showed the sale
+    live but kept "End the auction now", whose confirmation then said the reserve was not
+    met. The button goes with the live update."""
+    pages, problems = jay
+    page = pages["Jay"]
+    made = seed(live_env, """
+from app.blueprints.auctions import lifecycle
+from app.models import Category, User
+seller = db.session.scalar(db.select(User).where(User.email == "jay@talat.example"))
+category = db.session.scalar(db.select(Category.id).where(Category.slug == "phra-somdet"))
+auction = lifecycle.create_auction(seller, dict(
+    title="พระปิดตา ขายทันที", description="", category_id=category,
+    starting_price_satang=10000, min_increment_satang=1000, duration_days=7,
+    buy_now_satang=300000), now=utcnow())
+buyer = member("buyer-jay@talat.example", "Buyer Boon")
+db.session.commit()
+print(json.dumps({"auction": auction.id, "buyer": buyer.id}))
+""")
+    open_live(page, f"{live_server}/auctions/{made['auction']}")
+    end_now = page.locator("[data-end-early] button")
+    expect(end_now).to_be_visible()
+    seed(live_env, f"""
+from app.blueprints.auctions import bidding
+from app.models import User
+bidding.buy_now({made['auction']}, db.session.get(User, {made['buyer']}), now=utcnow())
+db.session.commit()
+print(json.dumps({{}}))
+""")
+    expect(page.locator("#bid-panel [data-phase]")).to_have_attribute("data-phase", "ended")
+    expect(end_now).to_be_hidden()
+    problems += csp_violations(pages)
+    assert problems == [], json.dumps(problems, ensure_ascii=False, indent=1)

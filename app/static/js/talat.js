@@ -412,8 +412,15 @@
   function syncBidBox() {
     var figures = document.querySelector("#bid-panel [data-phase]");
     var box = document.getElementById("bid-box");
-    if (!figures || !box) { return; }
+    if (!figures) { return; }
     var phase = figures.getAttribute("data-phase");
+    // The seller's "End the auction now" goes once the auction can no longer be ended early
+    // (it ended, sold by buy-now, or its reserve was met: AUC-8), as the page drawn anew would.
+    var endEarly = document.querySelector("[data-end-early]");
+    if (endEarly && (phase === "ended" || figures.querySelector("[data-reserve=met]"))) {
+      endEarly.hidden = true;
+    }
+    if (!box) { return; }
     var before = box.getAttribute("data-live-phase") || phase;
     box.setAttribute("data-live-phase", phase);
     if (phase !== "open") { closeBidConfirmation(box); }
