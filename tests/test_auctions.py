@@ -86,6 +86,11 @@ def test_the_new_auction_form_tells_every_problem_in_one_answer_auc_1(app, make_
         assert message in html, message
     assert "องค์สวย ผิวเดิม" in html and 'value="1,50"' in html
     assert db.session.scalar(select(func.count(Auction.id))) == 0
+    # The rules now run on a form its own checks refused: a forged number of days must not
+    # overflow the end date there (found by the route sweep).
+    forged = post_form(client, "/auctions/new", auction_form(
+        title=title, duration_days="99999999999999999999"))
+    assert forged.status_code == 422 and "Not a valid choice" in forged.get_data(as_text=True)
 
 
 def test_a_member_starts_an_auction_with_photos_auc_1(app, make_member, client_for):

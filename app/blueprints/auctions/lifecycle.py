@@ -86,7 +86,8 @@ def _clean_times(fields, now):
         ends_at = fields["ends_at"]
     else:
         days = fields.get("duration_days")
-        if not isinstance(days, int):
+        # (a forged number of days would overflow the date: the rule's range is checked first)
+        if not isinstance(days, int) or not MIN_DURATION.days <= days <= MAX_DURATION.days:
             raise AuctionError(_l("Choose how long the auction runs."), field="duration_days")
         ends_at = starts_at + timedelta(days=days)
     if not MIN_DURATION <= ends_at - starts_at <= MAX_DURATION:
