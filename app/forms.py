@@ -7,6 +7,7 @@ from markupsafe import Markup, escape
 from wtforms.widgets import core as _widgets
 
 from app.i18n import current_translations
+from app.urls import parse_id
 
 # WTForms and Flask-WTF have no Thai catalog; these markers put their messages in ours.
 BUILTIN_MESSAGES = (
@@ -121,7 +122,4 @@ def chosen_id(value):
     """A select's value as an id, or None when nothing (or something forged) was chosen: the
     service then says what to choose, in the reader's language, instead of WTForms' English
     "Invalid Choice: could not coerce"."""
-    if isinstance(value, int):
-        return value
-    text = str(value or "").strip()
-    return int(text) if text.isascii() and text.isdecimal() and len(text) <= 18 else None
+    return value if isinstance(value, int) else parse_id(str(value or "").strip())

@@ -21,6 +21,11 @@ LANG_COOKIE = "lang"
 BUDDHIST_ERA_OFFSET = 543
 
 
+def christian_era_year(year):
+    """A year as a person typed it: one past 2400 is a Buddhist-era year (2569 -> 2026)."""
+    return year - BUDDHIST_ERA_OFFSET if year > 2400 else year
+
+
 def _lazy_message_as_html(message):
     """A lazily translated message as HTML. Jinja trusts it (flask_babel gives LazyString an
     ``__html__`` that returns the formatted text as it is): the message's own words are ours,

@@ -58,6 +58,18 @@ def test_each_party_rates_the_other_once_auc_11(sale):
     assert "<b>ดี</b>" not in page and "&lt;b&gt;" in page
 
 
+def test_feedback_without_a_rating_asks_for_one_auc_11(sale):
+    """AUC-11, found in review: no rating chosen showed "This field is required." under the
+    radio buttons; it now says what to choose, and the comment typed stays."""
+    url = f"/auctions/sales/{sale.sale.id}"
+    response = post_form(sale.alice_client, f"{url}/feedback", {"comment": "ส่งไวมาก"},
+                         form_url=url)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Choose positive, neutral or negative." in html and "ส่งไวมาก" in html
+    assert db.session.scalar(select(Feedback)) is None
+
+
 def test_a_negative_needs_three_days_without_progress_auc_11(sale):
     """AUC-11: a negative rating only after 3 days without progress on the deal."""
     deal = sale.sale

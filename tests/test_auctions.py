@@ -149,6 +149,11 @@ def test_a_scheduled_auction_takes_no_bid_before_it_starts_auc_8(board, make_auc
     with pytest.raises(BidNotAccepted, match="not started"):
         bidding.place_bid(auction.id, board.alice, 200 * BAHT, proxy=True, now=utcnow())
     db.session.rollback()
+    # Found in review: its page invited visitors to "be the first" to bid.
+    page = board.alice_client.get(f"/auctions/{auction.id}").get_data(as_text=True)
+    assert "No bids yet." in page and "Be the first" not in page
+    assert "Be the first" in board.alice_client.get(
+        f"/auctions/{board.auction.id}").get_data(as_text=True)
 
 
 @pytest.mark.parametrize("rights", ["suspended", "revoked"])

@@ -24,6 +24,16 @@ def _limit(name):
     return limiter.limit(lambda: current_app.config[name], methods=["POST"])
 
 
+def show_further_errors(form, problems):
+    """The rules' ``problems`` with a form its own checks refused: each on its field unless
+    those checks already flagged that field (one answer for every mistake, not one per
+    round)."""
+    for problem in problems:
+        field = getattr(form, problem.field, None) if problem.field else None
+        if field is None or not field.errors:
+            show_error(form, problem)
+
+
 def show_error(form, error):
     """Put a service's error on the field it concerns, or on the form as a whole (each of
     them for :class:`AccountErrors`); a field keeps one message of each."""

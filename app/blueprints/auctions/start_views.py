@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from app.blueprints.accounts.errors import AccountError
-from app.blueprints.accounts.views import show_error
+from app.blueprints.accounts.views import show_error, show_further_errors
 from app.blueprints.auctions import bp, lifecycle
 from app.blueprints.auctions.errors import AuctionError
 from app.blueprints.auctions.forms import AuctionForm
@@ -17,7 +17,7 @@ from app.database import utcnow
 from app.devices import device_id
 from app.digits import to_arabic
 from app.extensions import db
-from app.i18n import BANGKOK, BUDDHIST_ERA_OFFSET, format_baht
+from app.i18n import BANGKOK, christian_era_year, format_baht
 from app.models import AuctionPhoto
 from app.money import MAX_BAHT, AmountTooLarge, parse_baht
 from app.net import client_ip
@@ -39,10 +39,8 @@ def parse_local_time(text):
     if match is None:
         raise ValueError(text)
     year, month, day, hour, minute = (int(part) for part in match.groups())
-    if year > 2400:
-        year -= BUDDHIST_ERA_OFFSET
     try:
-        moment = datetime(year, month, day, hour, minute, tzinfo=BANGKOK)
+        moment = datetime(christian_era_year(year), month, day, hour, minute, tzinfo=BANGKOK)
         return moment.astimezone(timezone.utc)
     except (ValueError, OverflowError):  # no such day, or the first hours of year 1
         raise ValueError(text) from None
@@ -106,10 +104,7 @@ def _tell_rule_problems(form, values):
     """The rules' problems with the fields the form's own checks passed (nothing is made)."""
     problems, _cleaned = lifecycle.auction_problems(values, utcnow())
     db.session.rollback()  # (the checks only read)
-    for problem in problems:
-        field = getattr(form, problem.field, None) if problem.field else None
-        if field is None or not field.errors:
-            show_error(form, problem)
+    show_further_errors(form, problems)
 
 
 @bp.route("/new", methods=["GET", "POST"])

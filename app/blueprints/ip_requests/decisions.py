@@ -20,7 +20,7 @@ from app.blueprints.ip_requests.errors import IpRequestError
 from app.blueprints.moderation import audit
 from app.digits import to_arabic
 from app.extensions import db
-from app.i18n import BANGKOK, BUDDHIST_ERA_OFFSET
+from app.i18n import BANGKOK, christian_era_year
 from app.models import IpRequest, TrafficLogEntry
 from app.notifications import notify_about
 from app.permissions import can_moderate, is_member
@@ -36,8 +36,7 @@ def _bangkok_start(day):
 
 def parse_day(text, field):
     """A ``YYYY-MM-DD`` date typed in the queue, or None when blank. Thai digits count as
-    digits, and a Buddhist-era year (2543 and later: 2569) is taken as its Christian-era year
-    (2026)."""
+    digits, and a Buddhist-era year (2569) is taken as its Christian-era year (2026)."""
     text = to_arabic((text or "").strip())
     if not text:
         return None
@@ -45,10 +44,8 @@ def parse_day(text, field):
     if match is None:
         raise IpRequestError(_l("Write the date as YYYY-MM-DD."), field=field)
     year, month, day_of_month = (int(part) for part in match.groups())
-    if year >= 2000 + BUDDHIST_ERA_OFFSET:
-        year -= BUDDHIST_ERA_OFFSET
     try:
-        day = date(year, month, day_of_month)
+        day = date(christian_era_year(year), month, day_of_month)
     except ValueError:
         raise IpRequestError(_l("Write the date as YYYY-MM-DD."), field=field) from None
     if not 2000 <= day.year <= 2100:

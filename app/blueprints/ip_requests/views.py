@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.blueprints.accounts.errors import AccountError
-from app.blueprints.accounts.views import show_error
+from app.blueprints.accounts.views import show_error, show_further_errors
 from app.blueprints.ip_requests import bp, decisions, filing
 from app.blueprints.ip_requests.errors import AlreadyWaiting
 from app.blueprints.ip_requests.forms import IpRequestForm
@@ -90,9 +90,7 @@ def _tell_every_problem(form, data, report):
     and whether its file would be taken: one answer for every mistake, not one per round."""
     problems, _values = filing.request_problems(current_user, data, report, now=utcnow())
     db.session.rollback()  # (the checks only read)
-    for problem in problems:
-        if not getattr(form, problem.field).errors:
-            show_error(form, problem)
+    show_further_errors(form, problems)
     _check_file(form, report)
 
 
