@@ -12,7 +12,7 @@ from app.database import utcnow
 from app.extensions import db
 from app.jobs import JOBS
 from app.models import (
-    Auction, AuctionPhoto, Bid, BidFlag, EmailMessage, FrozenSection, Notification,
+    Auction, AuctionPhoto, Bid, BidFlag, EmailMessage, Notification,
     Sale, ShopStaff)
 from tests.conftest import category_id, csrf_from, post_form
 from tests.images import jpeg, upload
@@ -171,14 +171,28 @@ def test_members_without_auction_rights_cannot_start_auctions_auc_4(make_member,
     assert db.session.scalar(select(func.count(Auction.id))) == 0
 
 
-def test_a_frozen_auction_board_refuses_new_auctions_shop_9(make_member, client_for):
-    """SHOP-9: the auction board can be frozen like the other sections."""
-    db.session.add(FrozenSection(section="auctions", notice_th="ปิดชั่วคราว",
-                                 notice_en="Closed for maintenance", frozen_at=utcnow()))
-    db.session.commit()
-    response = post_form(client_for(make_member()), "/auctions/new", auction_form())
+def test_an_admin_freezes_and_thaws_the_auction_board_shop_9(make_member, client_for):
+    """SHOP-9: the admin's sections page freezes starting auctions like the other sections
+    (it used to offer only shops, listings and messages, so nobody could freeze the board);
+    the form says so before anything is typed, a post is refused with the notice, running
+    auctions stay readable, and thawing opens it again."""
+    admin = client_for(make_member(role="admin"))
+    assert "/admin/sections/auctions/freeze" in admin.get("/admin/sections").get_data(
+        as_text=True)
+    post_form(admin, "/admin/sections/auctions/freeze",
+              {"notice_th": "ปิดรับประมูลใหม่ชั่วคราว", "notice_en": "Closed for maintenance"},
+              form_url="/admin/sections")
+    seller = client_for(make_member())
+    assert "Closed for maintenance" in seller.get("/auctions/new").get_data(as_text=True)
+    response = post_form(seller, "/auctions/new", auction_form())
     assert response.status_code == 422 and "Closed for maintenance" in response.get_data(
         as_text=True)
+    assert db.session.scalar(select(func.count(Auction.id))) == 0
+    assert seller.get("/auctions/").status_code == 200
+
+    post_form(admin, "/admin/sections/auctions/unfreeze", {}, form_url="/admin/sections")
+    assert "Closed for maintenance" not in seller.get("/auctions/new").get_data(as_text=True)
+    assert post_form(seller, "/auctions/new", auction_form()).status_code == 302
 
 
 def test_prohibited_goods_cannot_be_auctioned_shop_4(make_member, client_for):

@@ -281,6 +281,26 @@ def test_search_knows_how_people_say_they_were_cheated_help_6(app, query):
     assert response.status_code == 200 and 'href="/help/scammed"' in html
 
 
+@pytest.mark.parametrize("query, slug, marked", [("๑๒๑๒", "complaints", "1212"),
+                                                 ("1212", "complaints", "1212"),
+                                                 ("๗ วัน", "complaints", "7")])
+def test_search_reads_thai_digits_as_arabic_help_6(app, query, slug, marked):
+    """Found in review: "1212" found the complaints article but "๑๒๑๒" and "๗ วัน" found
+    nothing; the site search reads either digits, and so does help now."""
+    response, html = page(app, "/help/search", "th", query_string={"q": query})
+    assert response.status_code == 200 and f'href="/help/{slug}"' in html
+    assert f"<mark>{marked}</mark>" in html
+
+
+def test_search_as_you_type_replaces_the_address_instead_of_a_history_entry_a_key(app):
+    """HELP-6, found in review: each pause in typing pushed a history entry, so Back stepped
+    through "ถูกโก", "ถูกโ", "ถูก"... The results replace the address instead."""
+    _, html = page(app, "/help/", "th")
+    form = html[html.index('class="search-form help-search"'):]
+    form = form[:form.index(">")]
+    assert 'hx-replace-url="true"' in form and "hx-push-url" not in form
+
+
 def test_search_ranks_title_matches_first_and_needs_every_word(app):
     with app.test_request_context():
         from app.blueprints.help.articles import library

@@ -23,7 +23,7 @@ def test_visitor_searches_help_as_they_type_and_reads_an_article(page, live_serv
     page.locator("#q").press_sequentially("โกง", delay=50)
     first = page.locator(".help-results__item").first
     first.wait_for()
-    assert page.url.endswith("/help/search?q=%E0%B9%82%E0%B8%81%E0%B8%87")  # pushed, not loaded
+    assert page.url.endswith("/help/search?q=%E0%B9%82%E0%B8%81%E0%B8%87")  # replaced
     assert page.locator(".help-results mark").first.inner_text() == "โกง"
     screenshot(page, "help-search")
 

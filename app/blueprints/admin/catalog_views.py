@@ -14,7 +14,7 @@ from app.forms import EmptyForm
 from app.net import client_ip
 
 SECTION_LABELS = {"shops": _l("Opening shops"), "listings": _l("Posting listings"),
-                  "messages": _l("Sending messages")}
+                  "messages": _l("Sending messages"), "auctions": _l("Starting auctions")}
 
 
 @bp.route("/prohibited", methods=["GET", "POST"])

@@ -1,6 +1,7 @@
 """Searching help articles (HELP-6). Thai is written without spaces, so each term of the
 query (split as the site search splits it) is matched as a substring anywhere in an article's
-title, keywords or text, case-insensitively; every term must match. Articles whose title holds
+title, keywords or text, case-insensitively and with Thai digits read as Arabic ones (๑๒๑๒ finds
+1212, as the site search does); every term must match. Articles whose title holds
 the terms come first. A snippet around the first match is returned with the matches marked,
 every piece escaped."""
 from dataclasses import dataclass
@@ -8,10 +9,17 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 
 from app.blueprints.help.articles import LANGUAGES
+from app.digits import to_arabic
 from app.search.service import normalise_query, query_terms
 
 SNIPPET_BEFORE = 60
 SNIPPET_AFTER = 140
+
+
+def _folded(text):
+    """``text`` as matched: case folded, Thai digits as Arabic (one character for one, so
+    positions found in it are positions in ``text``)."""
+    return to_arabic(text.casefold())
 
 
 @dataclass(frozen=True)
@@ -28,10 +36,10 @@ class Hit:
 def _positions(haystack, terms):
     """``[(start, end)]`` of every occurrence of any term in ``haystack`` (case-insensitive),
     overlapping ones merged."""
-    folded = haystack.casefold()
+    folded = _folded(haystack)
     spans = []
     for term in terms:
-        needle, start = term.casefold(), 0
+        needle, start = _folded(term), 0
         while needle and (found := folded.find(needle, start)) != -1:
             spans.append((found, found + len(needle)))
             start = found + len(needle)
@@ -92,9 +100,9 @@ def _search(library, terms, lang):
     hits = []
     for article, fell_back in library.all(lang):
         text = article.rendered().text
-        fields = (article.title.casefold(), " ".join(article.keywords).casefold(),
-                  article.summary.casefold(), text.casefold())
-        folded_terms = [t.casefold() for t in terms]
+        fields = (_folded(article.title), _folded(" ".join(article.keywords)),
+                  _folded(article.summary), _folded(text))
+        folded_terms = [_folded(t) for t in terms]
         if not all(any(t in f for f in fields) for t in folded_terms):
             continue
         in_title = sum(t in fields[0] for t in folded_terms)

@@ -247,8 +247,10 @@ def managed_shops(user):
                               .order_by(Shop.name)).all()
 
 
-#: Sections that can be frozen (SHOP-9); later issues add their boards.
-SECTIONS = ("shops", "listings", "messages")
+#: Sections that can be frozen (SHOP-9): opening shops, posting listings, sending messages and
+#: starting auctions. The public boards take posts only from the moderation workflow (signs,
+#: lift requests an owner has a right to), so they are not frozen here.
+SECTIONS = ("shops", "listings", "messages", "auctions")
 
 
 def freeze_section(section, *, notice_th, notice_en, admin, now):
