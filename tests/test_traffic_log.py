@@ -1,4 +1,5 @@
 """Traffic log (ACC-6): every state-changing request is recorded; kept at least 90 days."""
+import re
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -98,6 +99,19 @@ def test_admin_reads_the_traffic_log_and_members_cannot(app, make_member, login)
     page = admin_client.get(f"/admin/traffic?member={member.id}").get_data(as_text=True)
     assert "accounts.login" in page
     assert member_client.get("/admin/traffic").status_code == 403
+
+
+def test_traffic_log_rows_name_the_member_and_the_second_acc_6(app, make_member, login):
+    """ACC-6, found in review: a row showed only the member's number and the minute, weak as
+    evidence for the police (CMP-6). It names the member, gives the second and the browser."""
+    admin, member = make_member(role="admin"), make_member(display_name="Somsri Traffic")
+    admin_client = app.test_client()
+    login(admin.email, target=admin_client)
+    login(member.email, target=app.test_client())
+    page = admin_client.get(f"/admin/traffic?member={member.id}").get_data(as_text=True)
+    row = page[page.index("<tbody>"):page.index("</tbody>")]
+    assert "Somsri Traffic" in row and f"#{member.id}" in row
+    assert re.search(r"\b\d{2}:\d{2}:\d{2}\b", row)
 
 
 def test_traffic_log_filter_by_a_member_number_no_id_can_hold_is_empty_not_a_crash_acc_6(

@@ -128,5 +128,9 @@ def traffic():
         statement = statement.where(TrafficLogEntry.member_id == member_id
                                     if member_id is not None else false())
     entries, older = _page(statement, TrafficLogEntry.id)
+    ids = {entry.member_id for entry in entries if entry.member_id is not None}
+    names = dict(db.session.execute(select(User.id, User.display_name)
+                                    .where(User.id.in_(ids))).all()) if ids else {}
     return render_page_or_fragment("admin/traffic.html", "admin/_traffic_table.html",
-                                   entries=entries, older=older, ip=ip, member=member)
+                                   entries=entries, older=older, ip=ip, member=member,
+                                   names=names)
