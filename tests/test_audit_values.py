@@ -251,12 +251,13 @@ def test_notes_the_site_writes_itself_are_read_in_the_readers_language_mod_10(
         strikes = gettext("automatic at %(n)s strikes (AUC-4)", n=3)
         complaint = gettext("complaint #%(n)s", n=complained.id)
         automatic = gettext("automatic")
+        label = gettext("Note")
     assert "strikes" not in strikes and "complaint" not in complaint and automatic != "automatic"
-    assert f'<td class="audit-note">{strikes}</td>' in page
-    assert f'<td class="audit-note">{complaint}</td>' in page
-    assert f'<td class="audit-note">{automatic}</td>' in page
+    assert f'<td class="audit-note" data-label="{label}">{strikes}</td>' in page
+    assert f'<td class="audit-note" data-label="{label}">{complaint}</td>' in page
+    assert f'<td class="audit-note" data-label="{label}">{automatic}</td>' in page
     assert "complaint #7 &lt;b&gt;x&lt;/b&gt;" in page  # typed words: as typed, escaped
     admin.set_cookie("lang", "en")
     page = admin.get("/moderation/audit").get_data(as_text=True)
-    assert '<td class="audit-note">automatic at 3 strikes (AUC-4)</td>' in page
-    assert f'<td class="audit-note">complaint #{complained.id}</td>' in page
+    assert '<td class="audit-note" data-label="Note">automatic at 3 strikes (AUC-4)</td>' in page
+    assert f'<td class="audit-note" data-label="Note">complaint #{complained.id}</td>' in page
