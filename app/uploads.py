@@ -22,6 +22,11 @@ from app.database import after_rollback
 SIZES = {"thumb": 480, "large": 1600}
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
 MAX_PIXELS = 40_000_000
+#: The shortest side a photo of an item, a certificate or a payment slip may have: below it
+#: nothing can be made out (a review sent 8 x 8 px slips and photos, and they were taken).
+MIN_SIDE = 100
+#: Logos are drawn small; evidence for a complaint may be a small crop (a copied logo).
+LOGO_MIN_SIDE = 32
 KINDS = ("public", "private")
 
 
@@ -60,8 +65,9 @@ def _path(kind, key, size):
     return upload_root(kind) / key[:2] / f"{key}-{size}.jpg"
 
 
-def _decode(data):
-    """Open and fully decode ``data`` as an image, or raise UploadRejected."""
+def _decode(data, min_side=1):
+    """Open and fully decode ``data`` as an image, or raise UploadRejected (also when its
+    shorter side is under ``min_side`` pixels)."""
     limit_mb = current_app.config["MAX_IMAGE_MB"]
     if len(data) > limit_mb * 1024 * 1024:
         raise UploadRejected(_l("This photo is larger than %(mb)d MB. Please send a smaller one.",
@@ -87,6 +93,11 @@ def _decode(data):
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
         raise UploadRejected(_l("This file is not a photo we can read, or it is damaged.")) \
             from None
+    if min(image.size) < min_side:
+        raise UploadRejected(_l("This image is only %(width)d × %(height)d pixels, too small to "
+                                "make anything out. Please send one at least %(side)d pixels on "
+                                "each side.", width=image.width, height=image.height,
+                                side=min_side))
     return image
 
 
@@ -107,13 +118,14 @@ def _upright(image):
         return image
 
 
-def store_image(data, kind="public", session=None):
+def store_image(data, kind="public", session=None, min_side=MIN_SIDE):
     """Check and re-encode ``data``; write both sizes; return a :class:`StoredImage`.
+    Its shorter side must be at least ``min_side`` pixels.
 
     With ``session``, the files are removed again if that session's transaction rolls back,
     so a refused form leaves nothing half-saved.
     """
-    image = _upright(_decode(data))
+    image = _upright(_decode(data, min_side))
     if image.mode not in ("RGB", "L"):
         background = Image.new("RGB", image.size, (255, 255, 255))
         rgba = image.convert("RGBA")
@@ -203,7 +215,7 @@ def store_evidence_file(data, session=None):
     raises :class:`UploadRejected` for anything else (a script, an archive, a bomb)."""
     if _evidence_media(data) == "pdf":
         return store_pdf(data, session=session), "pdf"
-    return store_image(data, kind="private", session=session).key, "image"
+    return store_image(data, kind="private", session=session, min_side=1).key, "image"
 
 
 def check_evidence_file(data):

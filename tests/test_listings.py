@@ -342,9 +342,9 @@ def test_at_most_ten_photos_shop_3(seller, make_listing):
     client, shop = seller
     listing = make_listing(shop=shop)
     url = f"/listings/{listing.id}/photos"
-    post_form(client, url, {"photos": [upload(jpeg(60, 60), f"{i}.jpg") for i in range(10)]},
+    post_form(client, url, {"photos": [upload(jpeg(120, 120), f"{i}.jpg") for i in range(10)]},
               content_type="multipart/form-data")
-    response = post_form(client, url, {"photos": [upload(jpeg(60, 60))]},
+    response = post_form(client, url, {"photos": [upload(jpeg(120, 120))]},
                          content_type="multipart/form-data")
     assert response.status_code == 422
     assert "at most 10 photos" in response.get_data(as_text=True)

@@ -97,7 +97,7 @@ def test_paused_staff_get_no_photo_of_a_held_listing_shop_2(
     """SHOP-2: the photos of a held listing follow the listing: 404 to a paused helper."""
     owner, shop, active, paused = downgraded_shop(make_member, make_shop, client_for)
     held = make_listing(shop=shop, status="held", hold_reason="Illegal weapons")
-    stored = store_image(jpeg(40, 30))
+    stored = store_image(jpeg(120, 100))
     db.session.add(ListingPhoto(listing_id=held.id, key=stored.key, position=0,
                                 width=stored.width, height=stored.height))
     db.session.commit()

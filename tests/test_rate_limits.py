@@ -61,7 +61,7 @@ def _photos(make_listing, make_auction):
 
     listing = make_listing()
     auction = make_auction()
-    keys = [store_image(jpeg(40, 30)).key for _ in range(2)]
+    keys = [store_image(jpeg(120, 100)).key for _ in range(2)]
     db.session.add(ListingPhoto(listing_id=listing.id, position=0, key=keys[0], width=40,
                                 height=30))
     db.session.add(AuctionPhoto(auction_id=auction.id, position=0, key=keys[1], width=40,

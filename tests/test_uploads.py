@@ -109,3 +109,22 @@ def test_a_photo_with_a_broken_exif_block_is_kept_upright_as_sent_shop_3(app, ki
                                                      exif=b"Exif\x00\x00not-a-tiff-header")
     stored = store_image(buffer.getvalue())
     assert (stored.width, stored.height) == (500, 300)
+
+
+def test_a_photo_too_small_to_see_is_refused_but_a_small_logo_or_evidence_crop_is_not_shop_3(
+        app):
+    """SHOP-3 (photos validated), SHOP-10 (a readable slip): found in review, 8 x 8 px photos
+    and payment slips were taken. A photo, certificate or slip needs 100 px on its shorter
+    side; a shop's logo 32 px; evidence for a complaint may be any size (a copied logo)."""
+    from app.uploads import LOGO_MIN_SIDE, store_evidence_file
+
+    with app.test_request_context(headers={"Cookie": "lang=en"}):
+        for width, height in ((8, 8), (99, 600)):
+            with pytest.raises(UploadRejected) as refused:
+                store_image(jpeg(width, height))
+            assert (f"only {width} × {height} pixels" in str(refused.value.message)
+                    and "at least 100 pixels" in str(refused.value.message))
+        assert stored_files(app) == []
+        assert store_image(jpeg(100, 600)).width == 100
+        assert store_image(jpeg(40, 40), min_side=LOGO_MIN_SIDE).width == 40
+        assert store_evidence_file(jpeg(8, 8))[1] == "image"

@@ -20,7 +20,7 @@ from app.models.shops import PLANS
 from app.net import client_ip
 from app.notifications import register_link
 from app.permissions import can_moderate, can_run_shop, is_admin
-from app.uploads import UploadRejected, send_image, store_image
+from app.uploads import LOGO_MIN_SIDE, UploadRejected, send_image, store_image
 from app.urls import external_url, int_arg
 
 PER_PAGE = 24
@@ -138,7 +138,8 @@ def edit_shop(slug):
     if form.validate_on_submit():
         try:
             logo = form.logo.data
-            stored = store_image(logo.read(), session=db.session) if logo else None
+            stored = (store_image(logo.read(), session=db.session, min_side=LOGO_MIN_SIDE)
+                      if logo else None)
             shop_services.update_shop(shop, name=form.name.data,
                                       description=form.description.data or "",
                                       logo_key=stored.key if stored else None, now=utcnow(),
