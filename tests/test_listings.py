@@ -403,6 +403,23 @@ def test_circle_is_managed_by_the_owner_rank_1(seller, make_member):
     assert db.session.scalar(select(ShopCircle.user_id)) == member.id
 
 
+def test_adding_to_the_circle_says_what_happened_rank_1(seller, make_member):
+    """RANK-1, found in review: adding a member said nothing, adding them again said nothing,
+    and the owner could add herself. Now each gets its own message."""
+    client, shop = seller
+    member = make_member(email="friend@talat.example", display_name="Friend Nok")
+    url, people = f"/shops/{shop.slug}/circle", f"/shops/{shop.slug}/people"
+    response = post_form(client, url, {"circle-email": member.email}, form_url=people,
+                         follow_redirects=True)
+    assert "Friend Nok now sees your restricted listings." in response.get_data(as_text=True)
+    again = post_form(client, url, {"circle-email": member.email}, form_url=people)
+    assert again.status_code == 422
+    assert "already in your circle" in again.get_data(as_text=True)
+    own = post_form(client, url, {"circle-email": shop.owner.email}, form_url=people)
+    assert own.status_code == 422 and "You own this shop" in own.get_data(as_text=True)
+    assert db.session.scalars(select(ShopCircle.user_id)).all() == [member.id]
+
+
 def test_starter_shops_show_no_buy_button_shop_2(app, make_shop, make_listing):
     listing = make_listing(shop=make_shop(plan="starter"))
     html = app.test_client().get(f"/listings/{listing.id}").get_data(as_text=True)

@@ -154,12 +154,17 @@ def staff_of(shop):
 
 
 def add_to_circle(shop, email):
-    """Let a member see the shop's restricted listings (RANK-1)."""
+    """Let a member see the shop's restricted listings (RANK-1). The owner, and a member
+    already in the circle, are refused with a message saying so."""
     user = _member_by_email(email, field="circle_email")
-    if not db.session.scalar(select(ShopCircle.id).where(ShopCircle.shop_id == shop.id,
-                                                         ShopCircle.user_id == user.id)):
-        db.session.add(ShopCircle(shop_id=shop.id, user_id=user.id))
-        db.session.flush()
+    if user.id == shop.owner_id:
+        raise ShopError(_l("You own this shop: you see its restricted listings already."),
+                        field="email")
+    if db.session.scalar(select(ShopCircle.id).where(ShopCircle.shop_id == shop.id,
+                                                     ShopCircle.user_id == user.id)):
+        raise ShopError(_l("This member is already in your circle."), field="email")
+    db.session.add(ShopCircle(shop_id=shop.id, user_id=user.id))
+    db.session.flush()
     return user
 
 

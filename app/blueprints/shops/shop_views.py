@@ -225,13 +225,15 @@ def add_circle(slug):
     form = MemberEmailForm(prefix="circle")
     if form.validate_on_submit():
         try:
-            shop_services.add_to_circle(shop, form.email.data)
+            member = shop_services.add_to_circle(shop, form.email.data)
             db.session.commit()
         except AccountError as error:
             db.session.rollback()
             error.field = "email"
             show_error(form, error)
         else:
+            flash(_l("%(name)s now sees your restricted listings.", name=member.display_name),
+                  "success")
             return redirect(url_for("shops.people", slug=shop.slug))
     return _people_page(shop, circle_form=form, status=422)
 
