@@ -47,7 +47,8 @@ def clean_shop_fields(name, slug, description):
     slug = slug.strip().lower()
     if not SLUG.match(slug) or "--" in slug:
         raise ShopError(_l("The web address may use only small English letters, digits and "
-                           "dashes (3 to 60 characters)."), field="slug")
+                           "single dashes between them, 3 to 60 characters, e.g. "
+                           "baan-phra-somchai."), field="slug")
     if slug in RESERVED_SLUGS:
         raise ShopError(_l("This web address is reserved. Please choose another."), field="slug")
     return name, slug, description.strip()[:5000]
