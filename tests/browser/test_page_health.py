@@ -56,3 +56,26 @@ def test_on_a_phone_the_headers_links_and_the_forms_choices_take_a_thumb(browser
     assert label["height"] >= 30, label
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     context.close()
+
+
+def test_on_a_phone_a_members_header_keeps_log_out_and_the_language_on_one_row(
+        browser, live_server, live_env):
+    """Found in review: a member's header took about 254 px of an 844 px phone screen (an
+    admin's 288 px), Log out and the language switch each on a row of their own. They share
+    a row now, still a thumb's height each."""
+    from tests.browser.conftest import PHONE
+    from tests.browser.steps import log_in, seed
+
+    seed(live_env, 'member("header-phone@talat.example", "Kanya H.")\n'
+                   "db.session.commit()\nprint(json.dumps({}))")
+    context = browser.new_context(viewport=PHONE, locale="th-TH", timezone_id="Asia/Bangkok",
+                                  is_mobile=True, has_touch=True)
+    page = context.new_page()
+    log_in(page, live_server, "header-phone@talat.example")
+    page.goto(f"{live_server}/")
+    log_out = page.locator("header form.inline-form button").bounding_box()
+    language = page.locator("header .lang-switch").bounding_box()
+    assert abs(log_out["y"] - language["y"]) < 10, (log_out, language)
+    assert log_out["height"] >= 40 and language["height"] >= 40
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    context.close()
