@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from app.database import utcnow
 from app.extensions import db
 from app.models import EmailMessage, LoginSession, PasswordResetToken
-from tests.conftest import post_form
+from tests.conftest import PASSWORD, post_form
 
 NEW_PASSWORD = "lotus-temple-bell-77"
 
@@ -213,3 +213,44 @@ def test_a_link_used_at_the_same_moment_with_another_password_says_it_was_used_a
     if answer == 400:
         assert "already been used to choose a new password" in second.get_data(as_text=True)
     assert login(member.email, password=NEW_PASSWORD, target=app.test_client()).status_code == 302
+
+
+def test_a_password_change_cancels_every_outstanding_reset_link_acc_1(client, make_member, login):
+    """ACC-1: a reset link mailed before the member changed their password at /account no
+    longer sets a password (whoever read the mail must not undo the change)."""
+    member = make_member()
+    ask_for_reset(client, member.email)
+    link = reset_link(member.email)
+    login(member.email)
+    changed = post_form(client, "/account/password", {
+        "current_password": PASSWORD, "password": NEW_PASSWORD,
+        "password_confirm": NEW_PASSWORD}, form_url="/account")
+    assert changed.status_code == 302
+    stranger = client.application.test_client()
+    assert stranger.get(link).status_code == 400
+    response = stranger.post(link, data={"password": "another-lotus-99",
+                                         "password_confirm": "another-lotus-99"})
+    assert response.status_code == 400
+    assert db.session.scalar(select(func.count(PasswordResetToken.id)).where(
+        PasswordResetToken.used_at.is_(None))) == 0
+
+
+def test_a_completed_reset_cancels_the_other_outstanding_links_acc_1(client, make_member):
+    """ACC-1: two links alive at once (a request racing another): using one cancels the
+    other."""
+    from app.blueprints.accounts.services import request_password_reset
+
+    member = make_member()
+    ask_for_reset(client, member.email)
+    first = reset_link(member.email)
+    # A second token issued at the same moment (the cancel of the first had not committed).
+    db.session.execute(PasswordResetToken.__table__.update().values(used_at=None))
+    db.session.commit()
+    request_password_reset(member.email, now=utcnow())
+    db.session.execute(PasswordResetToken.__table__.update().values(used_at=None))
+    db.session.commit()
+    second = reset_link(member.email)
+    assert first != second
+    assert post_form(client, second, {"password": NEW_PASSWORD,
+                                      "password_confirm": NEW_PASSWORD}).status_code == 302
+    assert client.get(first).status_code == 400

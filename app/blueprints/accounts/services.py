@@ -246,9 +246,7 @@ def request_password_reset(email, *, now):
     user = db.session.scalar(select(User).where(User.email == email))
     if user is None:
         return None
-    db.session.execute(update(PasswordResetToken).where(
-        PasswordResetToken.user_id == user.id, PasswordResetToken.used_at.is_(None))
-        .values(used_at=now))
+    cancel_reset_links(user, now)
     token = secrets.token_urlsafe(32)
     minutes = current_app.config["PASSWORD_RESET_MINUTES"]
     db.session.add(PasswordResetToken(token_hash=sessions.token_hash(token), user_id=user.id,
@@ -259,6 +257,14 @@ def request_password_reset(email, *, now):
     return token
 
 
+def cancel_reset_links(user, now):
+    """Mark every outstanding reset link of ``user`` used (ACC-1): a new link, a password
+    change and a completed reset each leave no older link able to set the password."""
+    db.session.execute(update(PasswordResetToken).where(
+        PasswordResetToken.user_id == user.id, PasswordResetToken.used_at.is_(None))
+        .values(used_at=now))
+
+
 def find_reset_token(token, now):
     """The usable reset token for ``token``, or raise :class:`ResetTokenInvalid`."""
     if not token or len(token) > 100:
@@ -266,7 +272,8 @@ def find_reset_token(token, now):
     reset = db.session.scalar(select(PasswordResetToken).where(
         PasswordResetToken.token_hash == sessions.token_hash(token)))
     if reset is not None and reset.used_at is not None and \
-            reset.used_at == reset.user.updated_at:  # used by :func:`reset_password`
+            reset.used_at == reset.user.updated_at and \
+            reset.used_at != reset.user.password_changed_at:  # used by :func:`reset_password`
         raise ResetTokenUsed(reset)
     if reset is None or reset.used_at is not None or reset.expires_at <= now:
         raise ResetTokenInvalid()
@@ -295,6 +302,7 @@ def reset_password(token, new_password, *, now):
         .values(used_at=now))
     if used.rowcount != 1:  # a simultaneous request (a double tap, a second tab) used it first
         raise ResetTokenUsed(reset)
+    cancel_reset_links(user, now)  # any other link sent meanwhile
     user.password_hash = passwords.hash_password(new_password)
     user.updated_at = now
     sessions.end_all_sessions(user)
@@ -327,6 +335,7 @@ def change_password(user, current_password, new_password, *, keep_token, now):
     passwords.check_password_policy(new_password, email=user.email, display_name=user.display_name)
     user.password_hash = passwords.hash_password(new_password)
     user.updated_at = user.password_changed_at = now
+    cancel_reset_links(user, now)  # a link mailed before the change must not undo it (ACC-1)
     sessions.end_all_sessions(user, except_token=keep_token)
     db.session.flush()
     queue_mail(user.email, "password_changed", user=user)
