@@ -39,13 +39,28 @@ def remember_member():
 SENSITIVE_ARGS = ("token", "code")
 
 
+def record_refusal():
+    """A view answering 429 itself (a log-in refused during an address block, ACC-4) asks for
+    its request to be recorded: unlike a throttled flood, it is an attempt on an account."""
+    g.traffic_record_refusal = True
+
+
+def note_target_member(member_id):
+    """Name the member a request acts on (the account a log-in attempt names) in its target."""
+    g.traffic_target_member = member_id
+
+
 def _target():
-    """The request's path, with secret URL parts masked and no query string."""
+    """The request's path, with secret URL parts masked and no query string, and the member
+    it acts on when the view named one."""
     path = request.path
     for name in SENSITIVE_ARGS:
         value = (request.view_args or {}).get(name)
         if value:
             path = path.replace(str(value), "[hidden]")
+    member_id = g.get("traffic_target_member")
+    if member_id is not None:
+        path = f"{path} (member {int(member_id)})"
     return path[:500]
 
 
@@ -56,8 +71,11 @@ def record_request(response):
     it; otherwise anything the view left uncommitted is discarded first (it would be at
     teardown anyway) and the row is committed at once, even when the request failed.
     """
-    if request.method in SAFE_METHODS or response.status_code == 429:
-        return response  # a throttled request changed nothing; a flood must not fill the log
+    if request.method in SAFE_METHODS or (
+            response.status_code == 429 and not g.get("traffic_record_refusal")):
+        # A request the limiter throttled changed nothing, and a flood must not fill the log;
+        # a view's own 429 (a blocked log-in attempt) is recorded (ACC-4, ACC-6).
+        return response
     row = dict(
         at=utcnow(),
         member_id=_member_id() or g.get("traffic_member_before"),

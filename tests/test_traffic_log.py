@@ -132,3 +132,40 @@ def test_traffic_log_filter_by_a_member_number_no_id_can_hold_is_empty_not_a_cra
     assert "accounts.profile" not in page.get_data(as_text=True)
     own = client.get("/admin/traffic", query_string={"member": str(admin.id)})
     assert "accounts.profile" in own.get_data(as_text=True)
+
+
+def test_blocked_log_in_attempts_are_recorded_with_the_member_they_name_acc_6_acc_4(
+        client, make_member):
+    """ACC-6, ACC-4: the failure that creates an address block and every attempt during the
+    block (the right password too) answer 429 yet are log-in attempts on an account: the
+    traffic log keeps each, with the member the e-mail names as part of the target."""
+    member = make_member()
+    for _ in range(11):
+        post_form(client, "/login", {"email": member.email, "password": "wrong-password-00"},
+                  environ_base={"REMOTE_ADDR": "203.0.113.7"})
+    right = post_form(client, "/login", {"email": member.email.upper(),
+                                         "password": "kite-mango-river-42"},
+                      environ_base={"REMOTE_ADDR": "203.0.113.7"})
+    assert right.status_code == 429
+    unknown = post_form(client, "/login", {"email": "nobody@talat.example",
+                                           "password": "kite-mango-river-42"},
+                        environ_base={"REMOTE_ADDR": "203.0.113.7"})
+    assert unknown.status_code == 429
+    logged = entries()
+    assert [e.status for e in logged] == [422] * 10 + [429, 429, 429]
+    assert all(e.action == "accounts.login" and e.ip == "203.0.113.7" for e in logged)
+    assert {e.target for e in logged[:-1]} == {f"/login (member {member.id})"}
+    assert logged[-1].target == "/login"
+    assert all(e.member_id is None for e in logged)
+
+
+def test_a_throttled_flood_is_still_kept_out_of_the_log_acc_8(make_app):
+    """ACC-8: requests the rate limiter turns away (429) are not written: a flood must not
+    fill the log."""
+    app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_RESET="2 per hour")
+    with app.app_context():
+        client = app.test_client()
+        statuses = [post_form(client, "/password/forgot", {"email": "x@talat.example"},
+                              ).status_code for _ in range(4)]
+        assert statuses[-1] == 429
+        assert [e.status for e in entries()] == [302, 302]

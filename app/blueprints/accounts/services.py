@@ -210,15 +210,25 @@ def is_adult(user, now):
     return age_on(user.birth_date, bangkok_today(now)) >= ADULT_AGE
 
 
+def _login_email(email):
+    try:
+        return normalise_email(email)
+    except AccountError:
+        return email.strip().lower()[:254]
+
+
+def member_id_for_email(email):
+    """The id of the member a log-in form's address names, or None (for the traffic log's
+    target, ACC-6; never shown to the visitor)."""
+    return db.session.scalar(select(User.id).where(User.email == _login_email(email)))
+
+
 def authenticate(email, password, *, ip, now):
     """Return the member for these credentials, counting failures per address (ACC-4)."""
     block = lockout.active_block(ip, now)
     if block is not None:
         raise LoginBlocked(block.blocked_until)
-    try:
-        email = normalise_email(email)
-    except AccountError:
-        email = email.strip().lower()[:254]
+    email = _login_email(email)
     user = db.session.scalar(select(User).where(User.email == email))
     if user is None:
         passwords.burn_verification_time(password)

@@ -16,6 +16,7 @@ from app.forms import EmptyForm
 from app.i18n import LANG_COOKIE, current_language
 from app.models import User
 from app.notifications import register_link
+from app.traffic import note_target_member, record_refusal
 from app.net import client_ip
 from app.urls import external_url, safe_next
 
@@ -97,6 +98,7 @@ def login():
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
+        note_target_member(services.member_id_for_email(form.email.data))
         try:
             user = services.authenticate(form.email.data, form.password.data,
                                          ip=client_ip(), now=utcnow())
@@ -106,6 +108,7 @@ def login():
             db.session.commit()  # keep the failure that caused the block
             show_error(form, error)
             status = 429
+            record_refusal()  # an attempt on an account, not a flood: the log keeps it
         except AccountError as error:
             db.session.commit()  # keep the recorded failure
             show_error(form, error)
