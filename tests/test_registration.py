@@ -240,7 +240,22 @@ def test_staff_words_split_or_spelt_with_digits_are_still_reserved_acc_2(client,
     assert count_users() == 0
 
 
-@pytest.mark.parametrize("name", ["Ahmad Minh", "ตลาดนัด สมชาย", "Sad Mina", "Talat Market Fan"])
+@pytest.mark.parametrize("name", ["ทีมงานตลาด", "Talat Staff", "Talat Support", "TalatSupport",
+                                  "ทีมงาน ตลาด", "Talat Team", "Support Talat", "เจ้าหน้าที่ตลาด",
+                                  "ตลาดอย่างเป็นทางการ", "T4lat_Staff"])
+def test_the_sites_name_with_a_staff_word_is_reserved_acc_2(client, name):
+    """ACC-2 (found in review): "ทีมงานตลาด", "Talat Staff" and "Talat Support" registered;
+    the site's name beside a staff word (Thai or English, either order, joined or split) is
+    reserved with a message that says why."""
+    client.set_cookie("lang", "en")
+    response = register(client, display_name=name)
+    assert response.status_code == 422, name
+    assert "reserved for Talat&#39;s own team" in response.get_data(as_text=True)
+    assert count_users() == 0
+
+
+@pytest.mark.parametrize("name", ["Ahmad Minh", "ตลาดนัด สมชาย", "Sad Mina", "Talat Market Fan",
+                                  "ทีมงานพระเครื่อง", "Team Nok", "ตลาดน้ำ Fan"])
 def test_ordinary_names_near_staff_words_are_accepted_acc_2(client, name):
     assert register(client, display_name=name).status_code == 302, name
 

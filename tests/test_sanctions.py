@@ -353,3 +353,24 @@ def test_sanction_form_is_shown_only_where_the_sanction_is_allowed_mod_8(cast, m
     assert "You cannot sanction yourself." in page(cast.mod_client, cast.mod)
     assert 'id="sanction-form"' in page(cast.mod_client, cast.member)
     assert 'id="sanction-form"' in page(admin_client, other_mod)
+
+
+def test_a_member_cannot_set_back_a_name_a_moderator_removed_acc_2(cast):
+    """ACC-2 (found in review): a moderator's rename lasted until the member set the old name
+    again at /account. The removed name (in any letter case or spacing) is refused; other
+    names, and keeping the moderator's name while changing the language, still work."""
+    url = f"/moderation/members/{cast.member.id}"
+    assert post_form(cast.mod_client, f"{url}/rename",
+                     {"display_name": "Member 4711", "reason": "Offensive name"},
+                     form_url=url).status_code == 302
+    cast.client.set_cookie("lang", "en")
+    for name in ("Suspect", "SUSPECT", "Sus.pect"):
+        back = post_form(cast.client, "/account", {"display_name": name, "locale": "en"})
+        assert back.status_code == 422, name
+        assert "A moderator removed this name" in back.get_data(as_text=True)
+        assert fresh(cast.member).display_name == "Member 4711"
+    assert post_form(cast.client, "/account", {"display_name": "Member 4711",
+                                               "locale": "th"}).status_code == 302
+    assert post_form(cast.client, "/account", {"display_name": "Nice Name",
+                                               "locale": "th"}).status_code == 302
+    assert fresh(cast.member).display_name == "Nice Name"

@@ -2,6 +2,7 @@
 
 Services validate, change state and flush; the view commits. ``now`` is passed in.
 """
+import json
 import re
 import secrets
 import unicodedata
@@ -19,7 +20,7 @@ from app.blueprints.accounts.errors import (
 from app.extensions import db
 from app.i18n import BUDDHIST_ERA_OFFSET, age_on, bangkok_today
 from app.mail import queue_mail
-from app.models import PasswordResetToken, User
+from app.models import AuditEntry, PasswordResetToken, User
 from app.urls import external_url
 
 ADULT_AGE = 18
@@ -39,8 +40,17 @@ def normalise_email(raw):
     return result.normalized.lower()
 
 
-#: Parts of names that would pass a member off as the site or its staff (ACC-2).
-RESERVED_NAME_PARTS = ("admin", "แอดมิน", "moderator", "ผู้ดูแล", "talat official")
+#: Words that, next to the site's name, read as its staff ("Talat Support", "ทีมงานตลาด").
+_STAFF_WORDS = ("official", "staff", "support", "team", "helpdesk", "help desk", "care",
+                "ทีมงาน", "เจ้าหน้าที่", "ฝ่ายบริการ", "ฝ่ายช่วยเหลือ", "ซัพพอร์ต",
+                "อย่างเป็นทางการ")
+#: Parts of names that would pass a member off as the site or its staff (ACC-2): staff words
+#: on their own, and the site's name with a staff word on either side.
+RESERVED_NAME_PARTS = ("admin", "แอดมิน", "moderator", "ผู้ดูแล") + tuple(
+    f"{site} {word}" if site.isascii() else f"{site}{word}"
+    for site in ("talat", "ตลาด") for word in _STAFF_WORDS) + tuple(
+    f"{word} {site}" if site.isascii() else f"{word}{site}"
+    for site in ("talat", "ตลาด") for word in _STAFF_WORDS)
 RESERVED_NAMES = ("talat", "ตลาด")
 #: Digits written for the letters they look like ("m0derat0r", "4dmin"); 1 stands for i or l.
 _LOOKALIKES = (str.maketrans("013457", "oieast"), str.maketrans("013457", "oleast"))
@@ -59,6 +69,9 @@ def is_reserved_name(key):
         if "".join(words) in RESERVED_NAMES or any(
                 part in plain for part in RESERVED_NAME_PARTS):
             return True
+        if any(part in word for word in words for part in _SQUEEZED_PARTS
+               if part.startswith(("talat", "ตลาด")) or part.endswith(("talat", "ตลาด"))):
+            return True  # written as one word: "TalatSupport", "ทีมงานตลาด"
         for start in range(len(words)):
             for end in range(start + 2, len(words) + 1):
                 if "".join(words[start:end]) in _SQUEEZED_PARTS:
@@ -369,12 +382,37 @@ def update_profile(user, *, display_name, locale, now):
     if key != user.display_name_key and db.session.scalar(
             select(User.id).where(User.display_name_key == key)):
         raise DisplayNameTaken()
+    if not unchanged and _squeezed(key) in names_removed_by_moderators(user):
+        raise AccountError(_l("A moderator removed this name from your account, so you cannot "
+                              "use it again. Please choose another."), field="display_name")
     if locale not in current_app.config["LANGUAGES"]:
         raise AccountError(_l("Please choose a language from the list."), field="locale")
     user.display_name, user.display_name_key, user.locale = display_name, key, locale
     user.updated_at = now
     db.session.flush()
     return user
+
+
+def _squeezed(key):
+    """A name key without its separators: "Bad.Name" and "bad name" are the same name."""
+    return _SEPARATORS.sub("", key)
+
+
+def names_removed_by_moderators(user):
+    """The names moderators took off ``user`` (ACC-2), as squeezed keys: the member may not
+    set one of them again, or a rename would last only until the member's next visit to
+    /account. Read from the rename entries of the audit log, which is never rewritten."""
+    removed = set()
+    for before in db.session.scalars(select(AuditEntry.before).where(
+            AuditEntry.action == "user.rename", AuditEntry.target_type == "user",
+            AuditEntry.target_id == user.id)):
+        try:
+            name = json.loads(before or "{}").get("display_name")
+        except (ValueError, AttributeError):
+            continue
+        if isinstance(name, str) and name:
+            removed.add(_squeezed(display_name_key(" ".join(name.split()))))
+    return removed
 
 
 def set_language(user, locale):
