@@ -70,6 +70,24 @@ def test_weak_passwords_are_refused_with_the_reason_acc_1(client, password, reas
     assert count_users() == 0
 
 
+@pytest.mark.parametrize("password", ["๑๒๓๔๕๖๗๘๙๐", "ๅ/-ภถุึคตจ", "ๆไำพะัีรนย", "ฟหกดเ้่าสๅ", "ผปแอิืท123",
+                                      "๑๒๓๔๕6789๐", "ๆไำพะัี123"])
+def test_common_passwords_in_thai_digits_or_the_thai_layout_are_refused_acc_1(client, password):
+    """ACC-1 (found in review): "๑๒๓๔๕๖๗๘๙๐" (Thai digits) and "ๅ/-ภถุึคตจ" (1234567890 typed
+    with the Thai keyboard layout on) passed although "1234567890" is refused."""
+    client.set_cookie("lang", "en")
+    response = register(client, password=password, password_confirm=password)
+    assert response.status_code == 422, password
+    assert "too common" in response.get_data(as_text=True)
+    assert count_users() == 0
+
+
+def test_a_real_thai_passphrase_is_still_accepted_acc_1(client):
+    """ACC-1: a Thai passphrase is no common password in any reading."""
+    password = "ช้างน้อยกินกล้วย๒ลูก"
+    assert register(client, password=password, password_confirm=password).status_code == 302
+
+
 def test_same_email_in_another_letter_case_is_refused_acc_1(client, make_member):
     """ACC-1: e-mail addresses are unique whatever their letter case."""
     make_member(email="nok@talat.example")

@@ -8,8 +8,18 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from app.blueprints.accounts.errors import WeakPassword
+from app.digits import to_arabic
 
 MAX_PASSWORD_LENGTH = 200
+
+#: The Thai Kedmanee keyboard: each Thai character beside the Latin key it sits on, without
+#: and with Shift. "ๅ/-ภถุึคตจ" is 1234567890 typed with the Thai layout switched on.
+_KEDMANEE_PLAIN = ("ๅ/-ภถุึคตจขช" "ๆไำพะัีรนยบลฃ" "ฟหกดเ้่าสวง" "ผปแอิืทมใฝ",
+                   "1234567890-=" "qwertyuiop[]\\" "asdfghjkl;'" "zxcvbnm,./")
+_KEDMANEE_SHIFT = ("%+๑๒๓๔ู฿๕๖๗๘๙" "๐\"ฎฑธํ๊ณฯญฐ,ฅ" "ฤฆฏโฌ็๋ษศซ." "()ฉฮฺ์?ฒฬฦ",
+                   "~!@#$%^&*()_+" "QWERTYUIOP{}|" "ASDFGHJKL:\"" "ZXCVBNM<>?")
+_LATIN_KEYS = str.maketrans(_KEDMANEE_PLAIN[0] + _KEDMANEE_SHIFT[0],
+                            _KEDMANEE_PLAIN[1] + _KEDMANEE_SHIFT[1])
 
 
 @lru_cache(maxsize=1)
@@ -35,7 +45,8 @@ def check_password_policy(password, *, email="", display_name=""):
         raise WeakPassword(_l("Your password may be at most %(n)d characters long.",
                               n=MAX_PASSWORD_LENGTH))
     lowered = password.lower()
-    if lowered in common_passwords() or len(set(lowered)) < 4:
+    if any(form in common_passwords() or len(set(form)) < 4
+           for form in _readings(lowered)):
         raise WeakPassword(_l("This password is too common and easy to guess. "
                               "Please choose another."))
     local_part = email.split("@", 1)[0].lower()
@@ -43,6 +54,16 @@ def check_password_policy(password, *, email="", display_name=""):
             display_name and display_name.lower() == lowered):
         raise WeakPassword(_l("Your password must not contain your e-mail address or "
                               "display name."))
+
+
+def _readings(lowered):
+    """The ways a common password can hide in ``lowered``: as typed, with Thai digits read
+    as 0-9 ("๑๒๓๔๕๖๗๘๙๐"), and with Thai-layout characters read as the Latin keys they
+    sit on ("ๅ/-ภถุึคตจ", "ไนหพรก" for qwerty / "ฟหกด" for asdf)."""
+    readings = {lowered, to_arabic(lowered)}
+    if not lowered.isascii():
+        readings.add(lowered.translate(_LATIN_KEYS).lower())
+    return readings
 
 
 def hash_password(password):
