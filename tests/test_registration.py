@@ -285,3 +285,30 @@ def test_a_name_of_stacked_marks_is_refused_but_thai_marks_are_fine_acc_2(client
     response = register(client, display_name="Nok" + "\u0301" * 20)
     assert response.status_code == 422 and count_users() == 0
     assert register(client, display_name="น้ำผึ้ง ศักดิ์สิทธิ์").status_code == 302
+
+
+def test_an_empty_sign_up_says_one_thing_per_field_acc_1(client):
+    """ACC-1 (found in review): a sign-up sent with every field empty told the e-mail field
+    both "required" and "enter a valid address", the display name both "required" and "2 to
+    40 characters"; each field now says one clear thing."""
+    import re
+
+    response = post_form(client, "/register", {"email": "", "display_name": "",
+                                               "birth_date": "", "password": "",
+                                               "password_confirm": ""})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    for field in ("email", "display_name", "birth_date", "password", "password_confirm"):
+        errors = re.findall(rf'id="{field}-error-\d+"', html)
+        assert len(errors) == 1, (field, errors)
+    assert count_users() == 0
+
+
+def test_a_filled_sign_up_still_gets_the_rules_problems_with_the_forms_acc_1(client):
+    """ACC-1: the form's own refusal (passwords differ) and the rules' problems on other
+    fields (a reserved name) come in the same answer."""
+    client.set_cookie("lang", "en")
+    response = register(client, display_name="Admin", password_confirm="something-else-1")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "reserved" in html and "do not match" in html

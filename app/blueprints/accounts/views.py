@@ -6,7 +6,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.blueprints.accounts import bp, services
 from app.blueprints.accounts.errors import (
-    AccountError, AccountErrors, EmailTaken, LoginBlocked, ResetTokenUsed)
+    AccountError, EmailTaken, LoginBlocked, ResetTokenUsed)
 from app.blueprints.accounts.forms import (
     ChangePasswordForm, LoginForm, ProfileForm, RegisterForm, ResetPasswordForm, ResetRequestForm)
 from app.blueprints.accounts.login import current_token, log_in, log_out
@@ -58,9 +58,10 @@ def register():
     if form.is_submitted() and not form.validate():
         # Whatever the form itself found, the rules' own problems are told in the same
         # answer: one round trip, not one per mistake.
-        problems = services.registration_problems(**_registration(form), now=utcnow())
-        if problems:
-            show_error(form, AccountErrors(problems))
+        # (A field the form refused keeps that one message: an empty e-mail is "required",
+        # not also "not a valid address".)
+        show_further_errors(form, services.registration_problems(**_registration(form),
+                                                                 now=utcnow()))
     elif form.is_submitted():
         try:
             user = services.register_member(**_registration(form), locale=current_language(),
