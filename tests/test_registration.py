@@ -312,3 +312,24 @@ def test_a_filled_sign_up_still_gets_the_rules_problems_with_the_forms_acc_1(cli
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "reserved" in html and "do not match" in html
+
+
+@pytest.mark.parametrize("typed, born", [("2535-02-29", date(1992, 2, 29)),
+                                         ("๒๕๓๓-๐๕-๐๕", date(1990, 5, 5)),
+                                         ("2533-05-05", date(1990, 5, 5)),
+                                         ("1992-02-29", date(1992, 2, 29))])
+def test_a_buddhist_era_birth_date_is_read_as_its_christian_era_date_acc_3(client, typed, born):
+    """ACC-3 (found in review): 29 February 2535 BE (1992, a leap year) could not be entered,
+    because the day was checked against year 2535 before the era was converted; Thai digits
+    are read too."""
+    assert register(client, birth_date=typed).status_code == 302, typed
+    assert db.session.scalar(select(User.birth_date)) == born
+
+
+def test_no_such_day_is_still_refused_acc_3(client):
+    """ACC-3: 29 February 2536 BE (1993) does not exist."""
+    client.set_cookie("lang", "en")
+    response = register(client, birth_date="2536-02-29")
+    assert response.status_code == 422
+    assert "Not a valid date value" in response.get_data(as_text=True)
+    assert count_users() == 0

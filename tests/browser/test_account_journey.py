@@ -99,3 +99,18 @@ def test_guardian_section_follows_birth_date_and_is_required_under_18(page, live
     expect(guardian.locator(".field__error").first).to_be_visible()
     expect(page.locator("input[name=email]")).to_have_value("nong.ploy@talat.example")
     expect(page.locator("input[name=display_name]")).to_have_value("NongPloy")
+
+
+def test_a_buddhist_era_birth_year_reads_as_the_server_reads_it_acc_3(page, live_server):
+    """ACC-3 (found in review): an adult typing the birth year in the Buddhist era (2533, that
+    is 1990) saw the under-18 guardian section, which the server would not ask for; a BE
+    year that makes a child (15 years ago + 543) still shows it."""
+    guardian = page.locator("[data-guardian]")
+    page.goto(f"{live_server}/register")
+    page.fill("input[name=birth_date]", "2533-05-05")
+    expect(guardian).to_be_hidden()
+    child = years_ago(15)
+    page.fill("input[name=birth_date]", child.replace(year=child.year + 543).isoformat())
+    expect(guardian).to_be_visible()
+    page.fill("input[name=birth_date]", "2535-02-28")
+    expect(guardian).to_be_hidden()

@@ -1,11 +1,16 @@
 """Account forms. They check shape (required, lengths, types); the rules live in services."""
+import re
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, EmailField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, EqualTo, Length, Optional
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, StopValidation
 
 from app.blueprints.accounts.passwords import MAX_PASSWORD_LENGTH
+from app.digits import to_arabic
 from app.forms import TalatForm
+from app.i18n import christian_era_year
 
 REQUIRED = _l("This field is required.")
 TOO_LONG = _l("This is too long.")
@@ -23,13 +28,46 @@ def _new_password_fields():
     return password, confirm
 
 
+#: A date field's value ("1990-05-17"), also typed with slashes or dots.
+_DATE_RE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})", re.ASCII)
+
+
+class BirthDateField(DateField):
+    """A birth date as a person types it: Thai digits, and a Buddhist-era year read as its
+    Christian-era year (i18n.christian_era_year) before the day is checked, so 29 February
+    2535 BE (1992, a leap year) is a date although 2535 is no leap year in the other era."""
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        text = to_arabic(" ".join(valuelist).strip())
+        match = _DATE_RE.fullmatch(text)
+        if not text:
+            self.data = None
+            return
+        try:
+            if match is None:
+                raise ValueError(text)
+            year, month, day = (int(part) for part in match.groups())
+            self.data = date(christian_era_year(year), month, day)
+        except ValueError:
+            self.data = None
+            raise ValueError(self.gettext("Not a valid date value.")) from None
+
+    def pre_validate(self, form):
+        """A date that could not be read says so, not "required" (DataRequired would put its
+        own message in place of the reading's)."""
+        if self.process_errors:
+            raise StopValidation()
+
+
 class RegisterForm(TalatForm):
     """Sign-up (ACC-1, ACC-3)."""
 
     email = _email_field(_l("E-mail address"))
     display_name = StringField(_l("Display name"), validators=[
         DataRequired(REQUIRED), Length(max=40, message=TOO_LONG)])
-    birth_date = DateField(_l("Date of birth"), validators=[DataRequired(REQUIRED)])
+    birth_date = BirthDateField(_l("Date of birth"), validators=[DataRequired(REQUIRED)])
     password, password_confirm = _new_password_fields()
     guardian_name = StringField(_l("Parent or guardian's full name"),
                                 validators=[Optional(), Length(max=100, message=TOO_LONG)])

@@ -3,9 +3,25 @@
   "use strict";
 
   // Registration: show the guardian's fields only when the birth date says under 18.
+  // The date is read as the server reads it (app/i18n.py christian_era_year, the sign-up
+  // form's BirthDateField): Thai digits, and a year past 2400 is a Buddhist-era year
+  // (2533 -> 1990; 29 February 2535 is 1992's leap day).
+  var THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙";
+  var BUDDHIST_ERA_OFFSET = 543;
+
   function ageFrom(value) {
-    var born = new Date(value + "T00:00:00");
-    if (isNaN(born.getTime())) { return null; }
+    var text = String(value || "").trim().replace(/[๐-๙]/g, function (digit) {
+      return String(THAI_DIGITS.indexOf(digit));
+    });
+    var match = /^(\d{4})[-\/.](\d{1,2})[-\/.](\d{1,2})$/.exec(text);
+    if (!match) { return null; }
+    var year = parseInt(match[1], 10), month = parseInt(match[2], 10) - 1;
+    var day = parseInt(match[3], 10);
+    if (year > 2400) { year -= BUDDHIST_ERA_OFFSET; }
+    var born = new Date(year, month, day);
+    if (born.getFullYear() !== year || born.getMonth() !== month || born.getDate() !== day) {
+      return null;  // no such day
+    }
     var today = new Date();
     var age = today.getFullYear() - born.getFullYear();
     var beforeBirthday = today.getMonth() < born.getMonth() ||
