@@ -267,3 +267,45 @@ def test_a_form_sent_while_logged_out_comes_back_to_its_page_after_login_acc_1(
                          {"email": member.email, "password": "kite-mango-river-42"})
     assert response.headers["Location"] == page
     assert client.get(response.headers["Location"]).status_code == 200
+
+
+def test_an_expired_log_in_form_comes_back_filled_in_acc_1(client, make_member):
+    """ACC-1 (found in review): a log-in form left open past its token's life gave a bare
+    "form expired" page. It comes back with the e-mail kept (never the password), a fresh
+    token and a message; nothing was done, and sent again it logs in."""
+    from tests.conftest import csrf_from
+
+    member = make_member()
+    client.set_cookie("lang", "en")
+    response = client.post("/login?next=/account", data={
+        "csrf_token": "expired", "email": member.email, "password": "kite-mango-river-42"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "The form had expired, so nothing was sent" in html
+    assert f'value="{member.email}"' in html and "kite-mango-river-42" not in html
+    assert db.session.scalar(select(func.count(LoginSession.id))) == 0
+    again = client.post("/login?next=/account", data={
+        "csrf_token": csrf_from(html), "email": member.email,
+        "password": "kite-mango-river-42"})
+    assert again.status_code == 302 and again.headers["Location"] == "/account"
+
+
+def test_log_out_with_a_stale_token_offers_a_working_log_out_button_acc_1(
+        client, make_member, login):
+    """ACC-1 (found in review): log-out from a page open past the token's life showed "form
+    expired" and left the member logged in (on a shared computer). It now offers a fresh
+    log-out button that works; the stale (or forged cross-site) post itself logs nobody
+    out."""
+    from tests.conftest import csrf_from
+
+    member = make_member()
+    login(member.email)
+    response = client.post("/logout", data={"csrf_token": "expired"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "data-logout-again" in html
+    assert client.get("/account").status_code == 200  # not logged out silently
+    done = client.post("/logout", data={"csrf_token": csrf_from(html)})
+    assert done.status_code == 302
+    assert client.get("/account").status_code == 302
+    assert db.session.scalar(select(func.count(LoginSession.id))) == 0

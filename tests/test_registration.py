@@ -333,3 +333,28 @@ def test_no_such_day_is_still_refused_acc_3(client):
     assert response.status_code == 422
     assert "Not a valid date value" in response.get_data(as_text=True)
     assert count_users() == 0
+
+
+def test_an_expired_sign_up_form_comes_back_filled_in_acc_1_acc_3(client):
+    """ACC-1, ACC-3 (found in review): a sign-up form sent after its token expired lost the
+    birth date and the guardian's details; it comes back as typed (passwords excepted) with
+    a fresh token, and sent again creates the account."""
+    from tests.conftest import csrf_from
+
+    client.set_cookie("lang", "en")
+    child = years_ago(15)
+    data = {"email": "ploy@talat.example", "display_name": "Nong Ploy",
+            "birth_date": child.isoformat(), "guardian_name": "Somchai Jaidee",
+            "guardian_email": "somchai@talat.example", "guardian_consent": "y"}
+    response = client.post("/register", data={"csrf_token": "expired", "password": PASSWORD,
+                                              "password_confirm": PASSWORD, **data})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "The form had expired, so nothing was sent" in html
+    for value in ("ploy@talat.example", "Nong Ploy", child.isoformat(), "Somchai Jaidee",
+                  "somchai@talat.example"):
+        assert f'value="{value}"' in html, value
+    assert PASSWORD not in html and count_users() == 0
+    again = client.post("/register", data={"csrf_token": csrf_from(html), "password": PASSWORD,
+                                           "password_confirm": PASSWORD, **data})
+    assert again.status_code == 302 and count_users() == 1

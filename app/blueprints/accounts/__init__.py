@@ -5,3 +5,4 @@ bp = Blueprint("accounts", __name__)
 
 from app.blueprints.accounts import notification_views, views  # noqa: E402,F401  (routes)
 from app.blueprints.accounts import deletion_views  # noqa: E402,F401,I001  (ACC-9)
+from app.blueprints.accounts import stale_forms  # noqa: E402,F401,I001  (expired forms)
