@@ -261,3 +261,23 @@ def test_a_double_tap_whose_twin_read_the_clock_later_is_the_same_change_acc_1(a
     db.session.commit()
     assert services.change_password(member, PASSWORD, NEW_PASSWORD, keep_token=None,
                                     now=now) is False
+
+
+def test_change_password_fields_say_new_and_hold_the_same_length_acc_1(client, make_member,
+                                                                        login):
+    """ACC-1 (found in review): the new-password field on /account was labelled just
+    "Password" under "Current password", and only it had maxlength=200, so a long pasted
+    passphrase was cut in one field and read as "passwords do not match"."""
+    import re
+
+    member = make_member()
+    login(member.email)
+    client.set_cookie("lang", "en")
+    html = client.get("/account").get_data(as_text=True)
+    form = html.split('action="/account/password"', 1)[1].split("</form>", 1)[0]
+    assert re.search(r'<label[^>]*for="password"[^>]*>\s*New password', form), form
+    assert re.search(r'<label[^>]*for="password_confirm"[^>]*>\s*Repeat new password', form)
+    inputs = {name: tag for tag, name in re.findall(r'(<input[^>]*name="([a-z_]+)"[^>]*>)',
+                                                    form)}
+    assert 'maxlength="200"' in inputs["password"]
+    assert 'maxlength="200"' in inputs["password_confirm"]

@@ -20,11 +20,14 @@ def _email_field(label):
     return EmailField(label, validators=[DataRequired(REQUIRED), Length(max=254, message=TOO_LONG)])
 
 
-def _new_password_fields():
-    password = PasswordField(_l("Password"), validators=[
+def _new_password_fields(label=None, repeat_label=None):
+    """A new password and its repetition, both held to the same length (a long passphrase
+    pasted into both is cut nowhere, so it never reads as "do not match")."""
+    password = PasswordField(label or _l("Password"), validators=[
         DataRequired(REQUIRED), Length(max=MAX_PASSWORD_LENGTH, message=TOO_LONG)])
-    confirm = PasswordField(_l("Repeat password"), validators=[
-        DataRequired(REQUIRED), EqualTo("password", message=_l("The passwords do not match."))])
+    confirm = PasswordField(repeat_label or _l("Repeat password"), validators=[
+        DataRequired(REQUIRED), Length(max=MAX_PASSWORD_LENGTH, message=TOO_LONG),
+        EqualTo("password", message=_l("The passwords do not match."))])
     return password, confirm
 
 
@@ -94,7 +97,8 @@ class ResetRequestForm(TalatForm):
 class ResetPasswordForm(TalatForm):
     """Choose a new password with a reset link."""
 
-    password, password_confirm = _new_password_fields()
+    password, password_confirm = _new_password_fields(_l("New password"),
+                                                      _l("Repeat new password"))
 
 
 class ProfileForm(TalatForm):
@@ -111,4 +115,5 @@ class ChangePasswordForm(TalatForm):
 
     current_password = PasswordField(_l("Current password"), validators=[
         DataRequired(REQUIRED), Length(max=MAX_PASSWORD_LENGTH, message=TOO_LONG)])
-    password, password_confirm = _new_password_fields()
+    password, password_confirm = _new_password_fields(_l("New password"),
+                                                      _l("Repeat new password"))
