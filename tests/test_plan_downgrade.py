@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from app.database import utcnow
 from app.extensions import db
-from app.models import Notification, ShopStaff
+from app.models import Notification, Shop, ShopStaff
 from tests.conftest import post_form
 
 
@@ -22,7 +22,7 @@ def staffed_shop(make_member, make_shop, count, plan):
 
 def move_to(client_for, make_member, shop, plan):
     admin = client_for(make_member(role="admin"))
-    response = post_form(admin, f"/shops/{shop.slug}/plan", {"plan": plan},
+    response = post_form(admin, f"/shops/{shop.slug}/plan", {"plan": plan, "confirmed": "yes"},
                          form_url=f"/shops/{shop.slug}")
     assert response.status_code == 302
 
@@ -164,3 +164,27 @@ def test_a_listing_over_the_plan_signed_fake_is_shown_and_hidden_again_when_lift
     signs.end_sign(sign, moderator, "Checked again.", now=utcnow())
     db.session.commit()
     assert shown_to_buyers(client_for, ids) == [True] * 5 + [False, False]
+
+
+def test_a_move_that_would_hide_listings_or_pause_staff_asks_first_shop_2(
+        make_member, make_shop, make_listing, client_for):
+    """SHOP-2, found in review: the admin's plan menu on a shop's page hid listings and
+    paused staff the moment it was sent, with no word of what it would do. A smaller plan
+    now says what it will take away and waits for a confirmation; a larger one goes at once."""
+    owner, shop, staff = staffed_shop(make_member, make_shop, 6, "professional")
+    for _ in range(7):
+        make_listing(shop=shop)
+    admin = client_for(make_member(role="admin"))
+    url = f"/shops/{shop.slug}/plan"
+    asked = post_form(admin, url, {"plan": "starter"}, form_url=f"/shops/{shop.slug}")
+    html = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and "data-plan-effects" in html
+    assert "2 listings, the newest, will be hidden from buyers." in html
+    assert "6 staff members, those added last, will be paused." in html
+    assert db.session.get(Shop, shop.id).plan == "professional"
+    assert db.session.scalar(select(Notification.id)) is None
+    confirmed = post_form(admin, url, {"plan": "starter", "confirmed": "yes"},
+                          form_url=f"/shops/{shop.slug}")
+    assert confirmed.status_code == 302 and db.session.get(Shop, shop.id).plan == "starter"
+    upward = post_form(admin, url, {"plan": "premium"}, form_url=f"/shops/{shop.slug}")
+    assert upward.status_code == 302 and db.session.get(Shop, shop.id).plan == "premium"

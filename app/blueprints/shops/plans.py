@@ -143,3 +143,11 @@ def check_staff_limit(shop):
             more=PLANS[upgrade].max_staff), field="email")
     raise PlanLimitReached(_l("Your %(plan)s plan allows %(n)d staff members, the most of any "
                               "plan.", plan=PLAN_NAMES[shop.plan], n=limit), field="email")
+
+
+def effects_of_plan(shop, plan):
+    """What moving ``shop`` to ``plan`` would take away, before it is done: how many of its
+    listings would be hidden from buyers and how many staff members paused (SHOP-2)."""
+    limits = PLANS[plan]
+    return (max(0, counted_listings(shop) - limits.max_listings),
+            max(0, counted_staff(shop) - limits.max_staff))

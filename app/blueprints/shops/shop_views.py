@@ -10,7 +10,8 @@ from app.blueprints.accounts.errors import AccountError
 from app.blueprints.accounts.views import show_error
 from app.blueprints.shops import bp, shop_services, watch_services
 from app.blueprints.shops.forms import MemberEmailForm, PlanForm, ShopEditForm, ShopForm
-from app.blueprints.shops.plans import PLAN_NAMES, counted_listings, staff_within_plan
+from app.blueprints.shops.plans import (
+    PLAN_NAMES, counted_listings, effects_of_plan, staff_within_plan)
 from app.blueprints.shops.visibility import visible_listings
 from app.database import utcnow
 from app.extensions import db
@@ -259,6 +260,13 @@ def set_plan(slug):
     form = PlanForm()
     form.plan.choices = [SelectChoice(key, PLAN_NAMES[key]) for key in PLANS]
     if form.validate_on_submit():
+        hidden, paused = effects_of_plan(shop, form.plan.data)
+        if (hidden or paused) and form.plan.data != shop.plan and \
+                request.form.get("confirmed") != "yes":
+            # A smaller plan hides listings and pauses staff at once: said first, then done.
+            return render_template("shops/confirm_plan.html", shop=shop, form=form,
+                                   plan_name=PLAN_NAMES[form.plan.data], hidden=hidden,
+                                   paused=paused)
         shop_services.set_plan(shop, form.plan.data, utcnow(), admin=current_user,
                                ip=client_ip())
         db.session.commit()
