@@ -358,3 +358,30 @@ def test_an_expired_sign_up_form_comes_back_filled_in_acc_1_acc_3(client):
     again = client.post("/register", data={"csrf_token": csrf_from(html), "password": PASSWORD,
                                            "password_confirm": PASSWORD, **data})
     assert again.status_code == 302 and count_users() == 1
+
+
+def test_a_new_member_is_welcomed_once_with_a_space_before_the_name_acc_1(client, make_member,
+                                                                           login):
+    """ACC-1 (found in review): the Thai welcome read "คุณKid Four" (no space before a name
+    in Latin letters), in the message and in the e-mail; and a new member was also told
+    "ยินดีต้อนรับกลับมา" (welcome back) right under "ยินดีต้อนรับสู่ตลาด". A member who logs
+    in again is welcomed back."""
+    response = register(client, display_name="Kid Four")
+    home = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "ยินดีต้อนรับสู่ตลาด คุณ Kid Four!" in home
+    assert "ยินดีต้อนรับกลับมา" not in home
+    mail = db.session.scalar(select(EmailMessage.body_text).where(EmailMessage.kind == "welcome"))
+    assert "คุณ Kid Four" in mail and "คุณKid" not in mail
+    post_form(client, "/logout", {}, form_url="/")
+    login("nok@talat.example")
+    assert "ยินดีต้อนรับกลับมา คุณ Kid Four" in client.get("/").get_data(as_text=True)
+
+
+def test_the_terms_of_use_have_one_thai_name_everywhere(client):
+    """Found in review: the footer and the sign-up form said "ข้อกำหนดการใช้งาน" but the help
+    article was titled "ข้อตกลงการใช้งาน"."""
+    register_page = client.get("/register").get_data(as_text=True)
+    assert "ข้อกำหนดการใช้งาน" in register_page
+    article = client.get("/help/terms").get_data(as_text=True)
+    assert "ข้อกำหนดการใช้งาน" in article and "ข้อตกลงการใช้งาน" not in article
+    assert "ข้อตกลงการใช้งาน" not in client.get("/help/sitemap").get_data(as_text=True)
