@@ -140,7 +140,11 @@ class Config:
         self.RATELIMIT_MEDIA_PER_IP = os.environ.get("RATELIMIT_MEDIA_PER_IP",
                                                      "6000 per minute;100000 per hour")
         self.RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "30 per minute")
+        # Accounts created per address (a refused sign-up does not count: carrier-grade NAT
+        # puts many people behind one address), and every sign-up post per address (floods).
         self.RATELIMIT_SIGNUP = os.environ.get("RATELIMIT_SIGNUP", "10 per hour")
+        self.RATELIMIT_SIGNUP_ATTEMPTS = os.environ.get("RATELIMIT_SIGNUP_ATTEMPTS",
+                                                        "60 per hour")
         self.RATELIMIT_RESET = os.environ.get("RATELIMIT_RESET", "10 per hour")
         # Complaints filed per address (a form refused for its errors does not count), every
         # post of the complaint form per address, and status-page lookups (against guessing).

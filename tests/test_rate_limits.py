@@ -179,3 +179,55 @@ def test_guessing_the_current_password_is_limited_like_logging_in_acc_8(limited_
             "password_confirm": "new-kite-mango-2569"}, form_url="/account").status_code
             for i in range(4)]
     assert codes == [422, 422, 422, 429]
+
+
+def _sign_up(client, n, **fields):
+    data = {"email": f"person{n}@talat.example", "display_name": f"Person {n}",
+            "birth_date": "1990-05-17", "password": PASSWORD, "password_confirm": PASSWORD}
+    data.update(fields)
+    return post_form(client, "/register", data, environ_base={"REMOTE_ADDR": "198.51.100.77"})
+
+
+def test_refused_sign_ups_do_not_use_up_the_accounts_an_address_may_create_acc_8(limited_app):
+    """ACC-8 (found in review): ten sign-up posts an hour per address, refused ones counted,
+    locked out people behind a carrier's shared address after a few typos. Only created
+    accounts count against that limit; every post counts against a looser one (floods)."""
+    app = limited_app(RATELIMIT_PER_IP="1000 per minute", RATELIMIT_SIGNUP="2 per hour",
+                      RATELIMIT_SIGNUP_ATTEMPTS="6 per hour")
+    with app.app_context():
+        client = app.test_client()
+        typos = [_sign_up(client, 1, password_confirm="typo-typo-typo").status_code
+                 for _ in range(3)]
+        assert typos == [422] * 3
+        assert _sign_up(client, 1).status_code == 302
+        other = app.test_client()
+        assert _sign_up(other, 2).status_code == 302
+        third = app.test_client()
+        assert _sign_up(third, 3).status_code == 429  # two accounts created this hour
+
+
+def test_a_flood_of_refused_sign_ups_is_still_throttled_acc_8(limited_app):
+    """ACC-8: refused sign-ups (probing for taken addresses, say) count against the limit on
+    attempts, although they create nothing."""
+    app = limited_app(RATELIMIT_PER_IP="1000 per minute", RATELIMIT_SIGNUP="2 per hour",
+                      RATELIMIT_SIGNUP_ATTEMPTS="6 per hour")
+    with app.app_context():
+        client = app.test_client()
+        codes = [_sign_up(client, n, password_confirm="x").status_code for n in range(7)]
+        assert codes == [422] * 6 + [429]
+
+
+def test_a_throttled_sign_up_comes_back_as_typed_acc_8(limited_app):
+    """ACC-8 (found in review): the 429 page dropped the typed sign-up form; it now comes
+    back filled in (passwords excepted) with how long to wait."""
+    app = limited_app(RATELIMIT_PER_IP="1000 per minute", RATELIMIT_SIGNUP_ATTEMPTS="1 per hour")
+    with app.app_context():
+        client = app.test_client()
+        client.set_cookie("lang", "en")
+        _sign_up(client, 1, password_confirm="typo-typo-typo")
+        response = _sign_up(client, 1, guardian_name="Somchai Jaidee")
+        html = response.get_data(as_text=True)
+        assert response.status_code == 429 and "Retry-After" in response.headers
+        assert 'value="person1@talat.example"' in html and 'value="Somchai Jaidee"' in html
+        assert 'value="1990-05-17"' in html and PASSWORD not in html
+        assert "too many requests" in html

@@ -1,4 +1,5 @@
-"""Account forms sent after their CSRF token expired (left open overnight, a tab restored).
+"""Account forms refused before their view ran: sent after their CSRF token expired (left
+open overnight, a tab restored), or past a rate limit.
 
 A stale log-in or sign-up form comes back filled in as it was sent (passwords excepted: they
 are never written into a page) with a fresh token and a word of why, instead of an error page
@@ -56,6 +57,27 @@ def _stale_logout():
 
 STALE_FORM_ANSWERS = {"accounts.login": _stale_login, "accounts.register": _stale_register,
                       "accounts.logout": _stale_logout}
+
+
+@bp.errorhandler(429)
+def too_many(error):
+    """Past a limit, the sign-up or log-in form comes back as typed (passwords excepted) and
+    says how long to wait, not a bare page that loses it (ACC-8)."""
+    from app.errors import handle_http_error, wait_message
+
+    if request.endpoint not in ("accounts.register", "accounts.login") or \
+            request.method != "POST" or wants_fragment():
+        return handle_http_error(error)
+    if request.endpoint == "accounts.login":
+        next_url = safe_next(request.args.get("next"), url_for("main.home"))
+        form = LoginForm(formdata=_kept_input())
+        form.form_errors.append(wait_message())
+        page = render_template("accounts/login.html", form=form, next_url=next_url)
+    else:
+        form = RegisterForm(formdata=_kept_input())
+        form.form_errors.append(wait_message())
+        page = render_template("accounts/register.html", form=form)
+    return page, 429  # (Flask-Limiter adds Retry-After)
 
 
 @bp.errorhandler(CSRFError)

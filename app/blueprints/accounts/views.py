@@ -1,5 +1,5 @@
 """Account pages. Thin: parse the form, call a service, commit, redirect or re-render."""
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
@@ -21,8 +21,15 @@ from app.net import client_ip
 from app.urls import external_url, safe_next
 
 
-def _limit(name):
-    return limiter.limit(lambda: current_app.config[name], methods=["POST"])
+def _limit(name, **options):
+    return limiter.limit(lambda: current_app.config[name], methods=["POST"], **options)
+
+
+def _created_account(response):
+    """Whether a sign-up created an account: refused forms (a typo, a taken name) are not
+    counted against the accounts one address may create (many Thai mobile users share one
+    carrier address); every post still counts against the looser limit on attempts."""
+    return bool(g.get("account_created"))
 
 
 def show_further_errors(form, problems):
@@ -49,7 +56,8 @@ def show_error(form, error):
 
 
 @bp.route("/register", methods=["GET", "POST"])
-@_limit("RATELIMIT_SIGNUP")
+@_limit("RATELIMIT_SIGNUP", deduct_when=_created_account)
+@_limit("RATELIMIT_SIGNUP_ATTEMPTS")
 def register():
     """Sign up (ACC-1, ACC-3)."""
     if current_user.is_authenticated:
@@ -75,6 +83,7 @@ def register():
             db.session.rollback()
             show_error(form, EmailTaken())
         else:
+            g.account_created = True
             flash(_l("Welcome to Talat, %(name)s!", name=user.display_name), "success")
             return redirect(url_for("main.home"))
     status = 422 if form.is_submitted() else 200
