@@ -385,3 +385,91 @@ def test_the_terms_of_use_have_one_thai_name_everywhere(client):
     article = client.get("/help/terms").get_data(as_text=True)
     assert "ข้อกำหนดการใช้งาน" in article and "ข้อตกลงการใช้งาน" not in article
     assert "ข้อตกลงการใช้งาน" not in client.get("/help/sitemap").get_data(as_text=True)
+
+
+def _twin_clients(client):
+    """A second client holding the same session as ``client`` before its sign-up: the second
+    request of a double tap, sent before the first one's answer came back."""
+    from tests.conftest import csrf_from
+
+    token = csrf_from(client.get("/register").get_data(as_text=True))
+    twin = client.application.test_client()
+    twin.set_cookie("talat_session", client.get_cookie("talat_session").value)
+    return token, twin
+
+
+def test_a_double_tapped_sign_up_lands_on_the_same_welcome_acc_1(client):
+    """ACC-1 (found in review): two identical sign-up requests at once answered the second
+    with "an account with this e-mail already exists … this display name is taken" although
+    the first had just created it. The same form sent again moments later logs in to that
+    account and lands on the same welcome; one account exists."""
+    token, twin = _twin_clients(client)
+    data = {"csrf_token": token, "email": "nok@talat.example", "display_name": "Nok Collector",
+            "birth_date": "2533-05-17", "password": PASSWORD, "password_confirm": PASSWORD}
+    assert client.post("/register", data=data).status_code == 302
+    second = twin.post("/register", data=data)
+    assert second.status_code == 302, second.get_data(as_text=True)
+    assert twin.get("/account").status_code == 200
+    assert count_users() == 1
+
+
+@pytest.mark.parametrize("change", [{"password": "another-lotus-77",
+                                     "password_confirm": "another-lotus-77"},
+                                    {"display_name": "Someone Else"},
+                                    {"birth_date": "1991-05-17"}])
+def test_another_sign_up_with_a_just_used_address_is_still_refused_acc_1(client, change):
+    """ACC-1: only the same form is taken for the first: another password, name or birth date
+    with an address registered moments ago is told the address is taken, and is not logged
+    in."""
+    token, twin = _twin_clients(client)
+    data = {"csrf_token": token, "email": "nok@talat.example", "display_name": "Nok Collector",
+            "birth_date": "1990-05-17", "password": PASSWORD, "password_confirm": PASSWORD}
+    assert client.post("/register", data=data).status_code == 302
+    twin.set_cookie("lang", "en")
+    second = twin.post("/register", data={**data, **change})
+    assert second.status_code == 422
+    assert "already exists" in second.get_data(as_text=True)
+    assert twin.get("/account").status_code == 302
+    assert count_users() == 1
+
+
+def test_the_same_sign_up_sent_long_after_is_told_the_address_is_taken_acc_1(client):
+    """ACC-1: past a couple of minutes the same form is a new sign-up again: refused."""
+    token, twin = _twin_clients(client)
+    data = {"csrf_token": token, "email": "nok@talat.example", "display_name": "Nok Collector",
+            "birth_date": "1990-05-17", "password": PASSWORD, "password_confirm": PASSWORD}
+    assert client.post("/register", data=data).status_code == 302
+    db.session.execute(User.__table__.update().values(created_at=utcnow() - timedelta(hours=1)))
+    db.session.commit()
+    assert twin.post("/register", data=data).status_code == 422
+    assert twin.get("/account").status_code == 302
+
+
+def test_a_double_tap_whose_twin_is_still_writing_lands_on_the_welcome_acc_1(client):
+    """ACC-1: the twin's account not yet committed when this request checks the address (the
+    insert then waits for it and collides): still the same sign-up, not "already exists"."""
+    import threading
+
+    from app.blueprints.accounts import passwords
+
+    token, twin = _twin_clients(client)
+    now = utcnow()
+    with db.engine.connect() as other:  # the first tap's sign-up, not committed yet
+        other.execute(User.__table__.insert().values(
+            email="nok@talat.example", password_hash=passwords.hash_password(PASSWORD),
+            display_name="Nok Collector", display_name_key="nok collector",
+            birth_date=date(1990, 5, 17), role="member", locale="th", created_at=now,
+            updated_at=now, auction_rights="active"))
+        timer = threading.Timer(0.5, other.commit)
+        timer.start()
+        try:
+            db.session.rollback()  # (the test's own session holds no transaction meanwhile)
+            second = twin.post("/register", data={
+                "csrf_token": token, "email": "nok@talat.example",
+                "display_name": "Nok Collector", "birth_date": "1990-05-17",
+                "password": PASSWORD, "password_confirm": PASSWORD})
+        finally:
+            timer.join()
+    assert second.status_code == 302, second.get_data(as_text=True)[-2000:]
+    assert twin.get("/account").status_code == 200
+    assert count_users() == 1

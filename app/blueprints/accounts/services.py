@@ -211,6 +211,30 @@ def register_member(*, email, password, display_name, birth_date, now, locale="t
     return user
 
 
+#: How long after a sign-up the same sign-up form sent again (a double tap, a re-send on a
+#: slow connection) is recognised as that sign-up.
+SIGN_UP_REPEAT_SECONDS = 120
+
+
+def repeated_sign_up(*, email, password, display_name, birth_date, now, **_ignored):
+    """The account a sign-up form just created, when this is the same form sent again moments
+    later (a double tap whose twin got there first), or None. Only the same address, display
+    name and birth date with the password now in force match, so the answer (logging in)
+    goes only to someone who could log in with that password anyway."""
+    try:
+        email = normalise_email(email)
+        name_key = display_name_key(clean_display_name(display_name, allow_reserved=True))
+    except AccountError:
+        return None
+    user = db.session.scalar(select(User).where(User.email == email))
+    if user is None or user.created_at is None or not password or \
+            abs((now - user.created_at).total_seconds()) > SIGN_UP_REPEAT_SECONDS or \
+            user.display_name_key != name_key or user.birth_date != birth_date or \
+            user.closed_at is not None:
+        return None
+    return user if passwords.verify_password(user.password_hash, password) else None
+
+
 def _from_buddhist_era(value):
     try:
         return value.replace(year=value.year - BUDDHIST_ERA_OFFSET)

@@ -76,12 +76,15 @@ def register():
                                             now=utcnow())
             log_in(user, remember=False)
             db.session.commit()
-        except AccountError as error:
-            db.session.rollback()
-            show_error(form, error)
-        except IntegrityError:  # a concurrent sign-up took the address or the name
-            db.session.rollback()
-            show_error(form, EmailTaken())
+        except (AccountError, IntegrityError) as error:  # (Integrity: a concurrent sign-up
+            db.session.rollback()                        # took the address or the name)
+            repeated = services.repeated_sign_up(**_registration(form), now=utcnow())
+            if repeated is not None:  # the same form sent twice: its twin created the account
+                log_in(repeated, remember=False)
+                db.session.commit()
+                flash(_l("Welcome to Talat, %(name)s!", name=repeated.display_name), "success")
+                return redirect(url_for("main.home"))
+            show_error(form, error if isinstance(error, AccountError) else EmailTaken())
         else:
             g.account_created = True
             flash(_l("Welcome to Talat, %(name)s!", name=user.display_name), "success")
