@@ -8,7 +8,7 @@ button, so nobody leaves a shared computer still logged in. Nothing is done on a
 say-so: a forged cross-site log-in or log-out still changes nothing without a click on our
 own page.
 """
-from flask import redirect, render_template, request, url_for
+from flask import render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -33,9 +33,9 @@ def _kept_input():
 
 
 def _stale_login():
-    next_url = safe_next(request.args.get("next"), url_for("main.home"))
     if current_user.is_authenticated:
-        return redirect(next_url)
+        return None  # nothing to fill in: the site's own page
+    next_url = safe_next(request.args.get("next"), url_for("main.home"))
     form = LoginForm(formdata=_kept_input())
     form.form_errors.append(str(STALE_FORM))
     return render_template("accounts/login.html", form=form, next_url=next_url), 400
@@ -43,7 +43,7 @@ def _stale_login():
 
 def _stale_register():
     if current_user.is_authenticated:
-        return redirect(url_for("main.home"))
+        return None
     form = RegisterForm(formdata=_kept_input())
     form.form_errors.append(str(STALE_FORM))
     return render_template("accounts/register.html", form=form), 400
