@@ -377,7 +377,7 @@ def test_a_new_member_is_welcomed_once_with_a_space_before_the_name_acc_1(client
     assert "ยินดีต้อนรับกลับมา คุณ Kid Four" in client.get("/").get_data(as_text=True)
 
 
-def test_the_terms_of_use_have_one_thai_name_everywhere(client):
+def test_the_terms_of_use_have_one_thai_name_everywhere_acc_1(client):
     """Found in review: the footer and the sign-up form said "ข้อกำหนดการใช้งาน" but the help
     article was titled "ข้อตกลงการใช้งาน"."""
     register_page = client.get("/register").get_data(as_text=True)
