@@ -57,6 +57,18 @@ def is_seller(user, order):
     return can_manage_listings(user, order.shop)
 
 
+def is_shop_owner(user, order):
+    """The shop's owner: the only one who sees the shop's bank account, so the only one who
+    may say whether the money arrived (SHOP-1 gives staff the listings, SHOP-10 the payment
+    to the seller). Staff may ship: packing a paid order is their everyday work, touches no
+    money, and they see the address to send it to."""
+    return is_member(user) and order.shop.owner_id == user.id
+
+
+#: The steps on the money, for the shop's owner alone.
+PAYMENT_STEPS = ("confirm-payment", "reject-payment")
+
+
 def can_view_order(user, order):
     """Its buyer, the shop's people and moderators may see an order and its slip."""
     return is_buyer(user, order) or is_seller(user, order) or can_moderate(user)
@@ -79,8 +91,8 @@ def allowed_actions(order, user, now):
         elif status == "completed" and review_of(order) is None:
             actions.add("review")
     if is_seller(user, order):
-        if status == "payment_submitted":
-            actions |= {"confirm-payment", "reject-payment"}
+        if status == "payment_submitted" and is_shop_owner(user, order):
+            actions |= set(PAYMENT_STEPS)
         elif status == "paid":
             actions.add("ship")
     return actions
@@ -88,6 +100,9 @@ def allowed_actions(order, user, now):
 
 def _require(order, user, action, now):
     if action not in allowed_actions(order, user, now):
+        if action in PAYMENT_STEPS and is_seller(user, order) and not is_shop_owner(user, order):
+            raise OrderError(_l("Only the shop's owner can confirm or refuse a payment: the "
+                                "money goes to the owner's account."))
         if effective_status(order, now) == "expired":
             raise OrderError(_l("This order has expired: it was not paid in time."))
         raise OrderError(_l("This step is not possible at this stage of the order."))

@@ -56,6 +56,8 @@ def _order_response(order, failed=None, status=200):
         order=order, status=effective_status(order, now), now=now,
         actions=order_services.allowed_actions(order, current_user, now),
         is_buyer=order_services.is_buyer(current_user, order),
+        is_staff=(order_services.is_seller(current_user, order)
+                  and not order_services.is_shop_owner(current_user, order)),
         review=order_services.review_of(order), forms=forms,
         failed=failed[1] if failed else None, status_labels=STATUS_LABELS,
         method_labels=PAYMENT_METHOD_LABELS, carrier_labels=CARRIER_LABELS)
