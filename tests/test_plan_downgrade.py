@@ -188,3 +188,48 @@ def test_a_move_that_would_hide_listings_or_pause_staff_asks_first_shop_2(
     assert confirmed.status_code == 302 and db.session.get(Shop, shop.id).plan == "starter"
     upward = post_form(admin, url, {"plan": "premium"}, form_url=f"/shops/{shop.slug}")
     assert upward.status_code == 302 and db.session.get(Shop, shop.id).plan == "premium"
+
+
+def test_a_fake_listing_takes_no_place_in_the_plan_shop_2_shop_7(make_member, make_shop,
+                                                                  make_listing, client_for):
+    """SHOP-2, SHOP-7 (found in review): the owner may not delete a FAKE-signed listing, so it
+    held one of Starter's 5 places for good. It takes none: the owner may post again and the
+    counter says 4 of 5."""
+    from app.blueprints.moderation import signs
+    from app.blueprints.shops import plans
+
+    owner, shop, ids = shop_with_listings(make_member, make_shop, make_listing, 5, "starter")
+    signs.hang_sign("listing", ids[0], "fake", make_member(role="moderator"), "A copy.",
+                    now=utcnow())
+    db.session.commit()
+    assert plans.counted_listings(shop) == 4
+    plans.check_listing_limit(shop)  # no PlanLimitReached
+    db.session.rollback()
+    page = client_for(owner).get(f"/shops/{shop.slug}").get_data(as_text=True)
+    assert "4 of 5 listings used" in page
+
+
+def test_a_shown_listing_signed_fake_makes_room_for_a_hidden_one_shop_2_shop_7(
+        make_member, make_shop, make_listing, client_for):
+    """SHOP-2, SHOP-7: the plan-downgrade hiding counts as the limit does: a shown listing
+    signed FAKE stays shown and frees its place for the oldest hidden one."""
+    from app.blueprints.moderation import signs
+
+    owner, shop, ids = shop_with_listings(make_member, make_shop, make_listing, 7, "standard")
+    move_to(client_for, make_member, shop, "starter")
+    signs.hang_sign("listing", ids[0], "fake", make_member(role="moderator"), "A copy.",
+                    now=utcnow())
+    db.session.commit()
+    assert shown_to_buyers(client_for, ids) == [True] * 6 + [False]
+
+
+def test_the_counter_after_a_downgrade_says_how_many_are_shown_and_hidden_shop_2(
+        make_member, make_shop, make_listing, client_for):
+    """SHOP-2 (found in review): "9 of 5 listings used" after a downgrade; it now says 5 are
+    shown and 4 hidden beyond the plan."""
+    owner, shop, ids = shop_with_listings(make_member, make_shop, make_listing, 9, "standard")
+    move_to(client_for, make_member, shop, "starter")
+    page = client_for(owner).get(f"/shops/{shop.slug}").get_data(as_text=True)
+    assert "9 of 5" not in page
+    assert "5 listings shown, the most the plan allows; 4 more hidden from buyers" in page
+    assert "Buyers do not see the 4 posted last" in page

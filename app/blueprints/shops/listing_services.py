@@ -187,8 +187,9 @@ def apply_sign(listing, kind, now, *, restore_status="", keep_hidden=False):
         listing.status = status
     listing.updated_at = now
     db.session.flush()
-    if before == "fake" and listing.status != "fake":
-        plans.fit_listings_to_plan(listing.shop, now)  # back within the plan's count (SHOP-2)
+    if (before == "fake") != (listing.status == "fake"):
+        # back in the plan's count, or out of it, freeing a place (SHOP-2)
+        plans.fit_listings_to_plan(listing.shop, now)
     return before
 
 

@@ -40,10 +40,23 @@ def lock_shop(shop):
     db.session.refresh(shop, with_for_update=True)
 
 
+#: Listings that take none of the plan's places: deleted ones, and FAKE-signed ones, which
+#: the owner may not delete (SHOP-7) and buyers see only as fake reports, so they would
+#: otherwise hold a place for good. A listing held for review counts: its owner may delete it.
+UNCOUNTED_STATUSES = ("deleted", "fake")
+
+
 def counted_listings(shop):
-    """Listings that count against the plan: every one not deleted."""
+    """Listings that count against the plan: every one not deleted or signed FAKE."""
     return db.session.scalar(select(func.count(Listing.id)).where(
-        Listing.shop_id == shop.id, Listing.status != "deleted"))
+        Listing.shop_id == shop.id, Listing.status.not_in(UNCOUNTED_STATUSES)))
+
+
+def hidden_over_plan(shop):
+    """How many of the shop's listings are hidden from buyers as beyond the plan (SHOP-2)."""
+    return db.session.scalar(select(func.count(Listing.id)).where(
+        Listing.shop_id == shop.id, Listing.status.not_in(UNCOUNTED_STATUSES),
+        Listing.over_plan_since.is_not(None)))
 
 
 def counted_staff(shop):
@@ -87,15 +100,16 @@ def fit_listings_to_plan(shop, now):
     """Show buyers only as many listings as the plan allows (SHOP-2: "up to 5 listings
     shown"): the oldest ones; those posted last are hidden (``over_plan_since``) until the
     plan has room again, by a larger plan or by deleting others. A FAKE-signed listing stays
-    shown (SHOP-7) and takes its place. Returns how many are hidden now."""
+    shown (SHOP-7) and, like in :func:`counted_listings`, takes no place. Returns how many
+    are hidden now."""
     lock_shop(shop)  # two deletions at once would each count the other's listing
     rows = db.session.execute(
-        select(Listing.id, Listing.status, Listing.over_plan_since)
-        .where(Listing.shop_id == shop.id, Listing.status != "deleted")
+        select(Listing.id, Listing.over_plan_since)
+        .where(Listing.shop_id == shop.id, Listing.status.not_in(UNCOUNTED_STATUSES))
         .order_by(Listing.created_at, Listing.id)).all()
     limit, hide, show = shop.plan_limits.max_listings, [], []
-    for index, (listing_id, status, since) in enumerate(rows):
-        over = index >= limit and status != "fake"
+    for index, (listing_id, since) in enumerate(rows):
+        over = index >= limit
         if over and since is None:
             hide.append(listing_id)
         elif not over and since is not None:
@@ -106,8 +120,7 @@ def fit_listings_to_plan(shop, now):
     if show:
         db.session.execute(update(Listing).where(Listing.id.in_(show))
                            .values(over_plan_since=None))
-    return sum(1 for index, (_, status, _) in enumerate(rows)
-               if index >= limit and status != "fake")
+    return max(0, len(rows) - limit)
 
 
 def check_listing_limit(shop):

@@ -11,7 +11,7 @@ from app.blueprints.accounts.views import show_error
 from app.blueprints.shops import bp, shop_services, watch_services
 from app.blueprints.shops.forms import MemberEmailForm, PlanForm, ShopEditForm, ShopForm
 from app.blueprints.shops.plans import (
-    PLAN_NAMES, counted_listings, effects_of_plan, staff_within_plan)
+    PLAN_NAMES, counted_listings, effects_of_plan, hidden_over_plan, staff_within_plan)
 from app.blueprints.shops.visibility import visible_listings
 from app.database import utcnow
 from app.extensions import db
@@ -127,7 +127,8 @@ def shop(slug):
     return render_template("shops/shop.html", shop=shop, listings=listings, page=page,
                            following=watch_services.is_following(current_user, shop),
                            pages=max(1, -(-total // PER_PAGE)), plan_form=plan_form,
-                           plan_names=PLAN_NAMES, listing_count=counted_listings(shop))
+                           plan_names=PLAN_NAMES, listing_count=counted_listings(shop),
+                           hidden_count=hidden_over_plan(shop))
 
 
 @bp.route("/shops/<slug>/edit", methods=["GET", "POST"])
