@@ -304,6 +304,12 @@ def csrf_from(html):
     return match.group(1)
 
 
+#: A shipping address the order form accepts (SHOP-10), to post with a quantity.
+SHIP_TO = {"recipient_name": "สมศรี ใจดี", "phone": "081 234 5678",
+           "address": "99/1 ถนนสุขุมวิท แขวงคลองเตย เขตคลองเตย กรุงเทพมหานคร",
+           "postcode": "10110"}
+
+
 def post_form(client, url, data, form_url=None, **kwargs):
     """Submit a form the way a browser does: load the page, then post with its CSRF token."""
     page = client.get(form_url or url)

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Order
-from tests.conftest import category_id, post_form
+from tests.conftest import SHIP_TO, category_id, post_form
 from tests.images import jpeg, upload
 
 pytestmark = pytest.mark.usefixtures("english")
@@ -66,7 +66,7 @@ def test_a_refused_payment_asks_for_the_slip_again_shop_10(make_member, make_sho
     shop = make_shop(owner=make_member(), plan="standard")
     listing = make_listing(shop=shop)
     buyer = client_for(make_member())
-    post_form(buyer, f"/listings/{listing.id}/order", {"quantity": "1"})
+    post_form(buyer, f"/listings/{listing.id}/order", {"quantity": "1", **SHIP_TO})
     order = db.session.scalar(select(Order))
     url = f"/orders/{order.id}/pay"
     for headers in ({}, {"HX-Request": "true"}):

@@ -14,7 +14,7 @@ from app.database import utcnow
 from app.extensions import db
 from app.jobs import JOBS
 from app.models import EmailMessage, Listing, Order, Review, Shop, ShopStaff
-from tests.conftest import csrf_from, post_form
+from tests.conftest import SHIP_TO, csrf_from, post_form
 from tests.images import jpeg, upload
 
 HTMX = {"HX-Request": "true"}
@@ -35,7 +35,8 @@ def market(make_member, make_shop, make_listing, client_for):
 
 
 def place(client, listing, quantity="1", **kwargs):
-    return post_form(client, f"/listings/{listing.id}/order", {"quantity": quantity}, **kwargs)
+    return post_form(client, f"/listings/{listing.id}/order",
+                     {"quantity": quantity, **SHIP_TO}, **kwargs)
 
 
 def act(client, order_id, action, data=None, **kwargs):
@@ -373,7 +374,8 @@ def test_ten_concurrent_buyers_get_exactly_the_three_in_stock_shop_10(
 
     def buy(index):
         barrier.wait()
-        response = clients[index].post(url, data={"csrf_token": tokens[index], "quantity": "1"})
+        response = clients[index].post(url, data={"csrf_token": tokens[index], "quantity": "1",
+                                                   **SHIP_TO})
         codes.append(response.status_code)
 
     threads = [threading.Thread(target=buy, args=(i,)) for i in range(len(clients))]
@@ -400,7 +402,8 @@ def test_one_buyers_double_tap_sent_at_once_places_one_order_shop_10(
 
     def buy(index):
         barrier.wait()
-        response = clients[index].post(url, data={"csrf_token": tokens[index], "quantity": "1"})
+        response = clients[index].post(url, data={"csrf_token": tokens[index], "quantity": "1",
+                                                   **SHIP_TO})
         places.append(response.headers.get("Location"))
 
     threads = [threading.Thread(target=buy, args=(i,)) for i in range(2)]
@@ -483,7 +486,8 @@ def test_buyer_sees_where_to_pay_once_the_shop_gives_its_account_shop_10(app, ma
         "bank_account_name": "สมชาย ใจดี", "bank_account_number": "123-4-56789-0",
         "promptpay_id": "0812345678"}, content_type="multipart/form-data")
     login(buyer.email, target=buyer_client)
-    placed = post_form(buyer_client, f"/listings/{listing.id}/order", {"quantity": "1"})
+    placed = post_form(buyer_client, f"/listings/{listing.id}/order",
+                       {"quantity": "1", **SHIP_TO})
     page = buyer_client.get(placed.headers["Location"]).get_data(as_text=True)
     assert "1234567890" in page and "0812345678" in page and "ธนาคารกรุงไทย" in page
 
@@ -540,8 +544,8 @@ def test_a_double_tap_on_place_the_order_places_one_order_shop_10(market):
     m = market
     url = f"/listings/{m.listing.id}/order"
     token = csrf_from(m.buyer_client.get(url).get_data(as_text=True))
-    first = m.buyer_client.post(url, data={"csrf_token": token, "quantity": "1"})
-    second = m.buyer_client.post(url, data={"csrf_token": token, "quantity": "1"})
+    first = m.buyer_client.post(url, data={"csrf_token": token, "quantity": "1", **SHIP_TO})
+    second = m.buyer_client.post(url, data={"csrf_token": token, "quantity": "1", **SHIP_TO})
     assert first.status_code == second.status_code == 302
     assert first.headers["Location"] == second.headers["Location"]
     assert db.session.scalar(select(func.count(Order.id))) == 1

@@ -19,7 +19,7 @@ from app.extensions import db
 from app.models import (Auction, AuditEntry, Bid, Listing, Notification, Order, Sanction, Shop,
                         User)
 from app.notifications import notice_text
-from tests.conftest import post_form
+from tests.conftest import SHIP_TO, post_form
 
 SCRIPT = "<script>alert(1)</script>"
 
@@ -133,7 +133,7 @@ def test_held_payouts_stop_orders_and_the_shop_says_why_mod_8(cast, make_shop, m
     client = client_for(buyer)
     page = client.get("/shops/held-shop").get_data(as_text=True)
     assert "holding its payouts" in page
-    response = post_form(client, f"/listings/{listing.id}/order", {"quantity": "1"})
+    response = post_form(client, f"/listings/{listing.id}/order", {"quantity": "1", **SHIP_TO})
     assert db.session.scalar(select(Order)) is None, response.status_code
     sanctions.lift(fresh(sanction), cast.mod, "Paperwork arrived", now=utcnow())
     db.session.commit()

@@ -15,7 +15,7 @@ from app.database import utcnow
 from app.extensions import db
 from app.models import (Auction, Bid, Conversation, Explanation, LiftRequest, Listing, Message,
                         Order, Shop)
-from tests.conftest import category_id, post_form
+from tests.conftest import SHIP_TO, category_id, post_form
 
 
 @pytest.fixture(autouse=True)
@@ -106,7 +106,7 @@ def _edit_listing(w):
 
 
 def _order(w):
-    return post_form(w.client, f"/listings/{w.listing.id}/order", {"quantity": "1"})
+    return post_form(w.client, f"/listings/{w.listing.id}/order", {"quantity": "1", **SHIP_TO})
 
 
 def _contact(w):
@@ -259,7 +259,7 @@ def test_nobody_orders_from_or_posts_in_a_suspended_owners_shop_acc_5(
     sanction = suspend(world)
     listings, orders = count(Listing), count(Order)
     ordered = post_form(client_for(buyer), f"/listings/{world.own_listing.id}/order",
-                        {"quantity": "1"}, form_url=f"/listings/{world.own_listing.id}",
+                        {"quantity": "1", **SHIP_TO}, form_url=f"/listings/{world.own_listing.id}",
                         follow_redirects=True)
     assert "cannot take orders" in ordered.get_data(as_text=True)
     posted = post_form(client_for(clerk), f"/shops/{world.own_shop.slug}/listings/new",
@@ -271,8 +271,8 @@ def test_nobody_orders_from_or_posts_in_a_suspended_owners_shop_acc_5(
     sanctions.lift(db.session.get(type(sanction), sanction.id), world.moderator,
                    "Mistaken identity", now=utcnow())
     db.session.commit()
-    post_form(client_for(buyer), f"/listings/{world.own_listing.id}/order", {"quantity": "1"},
-              form_url=f"/listings/{world.own_listing.id}")
+    post_form(client_for(buyer), f"/listings/{world.own_listing.id}/order",
+              {"quantity": "1", **SHIP_TO}, form_url=f"/listings/{world.own_listing.id}")
     post_form(client_for(clerk), f"/shops/{world.own_shop.slug}/listings/new", listing_data())
     assert (count(Listing), count(Order)) == (listings + 1, orders + 1)
 

@@ -43,6 +43,12 @@ class Order(db.Model):
     shipped_at = mapped_column(UTCDateTime, nullable=True)
     completed_at = mapped_column(UTCDateTime, nullable=True)
     closed_at = mapped_column(UTCDateTime, nullable=True)
+    #: Where the buyer wants the parcel (SHOP-10): personal data, shown only to the buyer and
+    #: the shop's people, and cleared when the buyer deletes the account (ACC-9).
+    ship_name: Mapped[str] = mapped_column(db.String(100), default="", server_default="")
+    ship_phone: Mapped[str] = mapped_column(db.String(10), default="", server_default="")
+    ship_address: Mapped[str] = mapped_column(db.String(300), default="", server_default="")
+    ship_postcode: Mapped[str] = mapped_column(db.String(5), default="", server_default="")
 
     listing = relationship(Listing)
     shop = relationship(Shop)

@@ -47,6 +47,10 @@ def test_buyer_orders_pays_receives_and_reviews_shop_10_shop_6(
     buy.wait_for_load_state("load")
     buy.fill("input[name=quantity]", "2")
     expect(buy.locator("#order-total")).to_contain_text("฿2,400")
+    buy.fill("input[name=recipient_name]", "คุณหนึ่ง ใจดี")
+    buy.fill("input[name=phone]", "๐๘๑ ๒๓๔ ๕๖๗๘")
+    buy.fill("textarea[name=address]", "12/3 หมู่ 4 ตำบลบ้านเหล่า อำเภอเมือง จังหวัดพะเยา")
+    buy.fill("input[name=postcode]", "56000")
     buy.click("main form button[type=submit]")
     expect(buy.locator("#order-panel")).to_be_visible()
     order_url = buy.url
@@ -60,6 +64,7 @@ def test_buyer_orders_pays_receives_and_reviews_shop_10_shop_6(
     assert buy.url == order_url  # swapped in place, no navigation
 
     sell.goto(order_url)
+    expect(sell.locator(".order-panel__address")).to_contain_text("จังหวัดพะเยา")
     sell.click("form[action$='/confirm-payment'] button")
     expect(sell.locator("form[action$='/ship']")).to_be_visible()
     sell.fill("input[name=tracking_number]", "<b>x</b>")

@@ -5,10 +5,11 @@ their pages, running sanctions, appeals). Until then the request waits, and the
 
 On completion the member is told by e-mail first, then the account becomes a tombstone: a
 unique dead e-mail address, the display name "deleted member #id", an unusable password, no
-guardian data, no sessions, shops closed (without their bank and PromptPay details), listings
-deleted, follows, watches, notices and earlier e-mails gone. What the rules require to keep
-stays: the traffic log (no foreign key), complaints, the audit log, sanctions, orders and
-sales. Messages stay for the other party, signed by the tombstone.
+guardian data, no sessions, shops closed (without their bank and PromptPay details), the
+addresses their orders were sent to cleared, listings deleted, follows, watches, notices and
+earlier e-mails gone. What the rules require to keep stays: the traffic log (no foreign key),
+complaints, the audit log, sanctions, orders and sales. Messages stay for the other party,
+signed by the tombstone.
 """
 import secrets
 from datetime import date, timedelta
@@ -181,6 +182,10 @@ def _anonymise(user, now):
                                                   EmailMessage.status != "sending"))
     queue_mail(user.email, "account_deleted", user=user)
     _close_shops_and_listings(user, now)
+    # Where the member had parcels sent (name, phone, address) is theirs; every order they
+    # placed has settled by now (see :func:`blockers`), so no shop needs it any more.
+    db.session.execute(update(Order).where(Order.buyer_id == user.id).values(
+        ship_name="", ship_phone="", ship_address="", ship_postcode=""))
     for model in (ShopStaff, ShopCircle, Follow, Watch, AuctionWatch, Notification,
                   PasswordResetToken):
         db.session.execute(delete(model).where(model.user_id == user.id))

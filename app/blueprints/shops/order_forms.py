@@ -2,7 +2,8 @@
 ``order_services``. Labels for statuses, payment methods and carriers live here too."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import (
+    IntegerField, RadioField, SelectField, StringField, TelField, TextAreaField)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
@@ -35,12 +36,20 @@ STAR_CHOICES = [SelectChoice(n, str(n)) for n in range(5, 0, -1)]
 
 
 class OrderForm(TalatForm):
-    """Order a listing: how many."""
+    """Order a listing: how many, and where to send it (SHOP-10). Lengths only; the rules
+    are ``order_services.clean_shipping_address``."""
 
     quantity = IntegerField(_l("Quantity"), default=1, validators=[
         InputRequired(REQUIRED),
         NumberRange(min=1, max=MAX_QUANTITY,
                     message=_l("Quantity is a whole number from 1 to %(n)d.", n=MAX_QUANTITY))])
+    recipient_name = StringField(_l("Recipient's name"), validators=[
+        Length(max=200, message=TOO_LONG)])
+    phone = TelField(_l("Phone"), validators=[Length(max=40, message=TOO_LONG)])
+    address = TextAreaField(_l("Delivery address"), validators=[
+        Length(max=600, message=TOO_LONG)])
+    postcode = StringField(_l("Postcode"), render_kw={"inputmode": "numeric"},
+                           validators=[Length(max=20, message=TOO_LONG)])
 
 
 class PaymentForm(TalatForm):

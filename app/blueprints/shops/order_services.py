@@ -7,6 +7,8 @@ stock never goes below zero and two paths never deadlock. Whether an unpaid orde
 follows the clock (:func:`effective_status`); the job only settles what the clock decided.
 Functions take ``now``, raise :class:`OrderError` and never commit.
 """
+import re
+from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
@@ -14,8 +16,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
+from app.blueprints.accounts.errors import AccountErrors
 from app.blueprints.shops.errors import ShopError
+from app.blueprints.shops.message_forms import normalise_newlines
 from app.database import after_commit, utcnow
+from app.digits import to_arabic
 from app.extensions import db
 from app.mail import queue_mail
 from app.models import Listing, Order, Review, Shop
@@ -146,12 +151,68 @@ def order_refusal(listing, buyer, now=None):
     return None
 
 
-def place_order(listing, buyer, quantity, *, now):
+#: A Thai phone number: 0 and 8 or 9 more digits (landline 02 123 4567, mobile 081 234 5678).
+PHONE_PATTERN = re.compile(r"0[0-9]{8,9}")
+#: A Thai postcode: five digits, the first not 0 (10110 Bangkok, 50200 Chiang Mai).
+POSTCODE_PATTERN = re.compile(r"[1-9][0-9]{4}")
+MAX_RECIPIENT_NAME, MAX_ADDRESS, MIN_ADDRESS = 100, 300, 10
+
+
+@dataclass(frozen=True)
+class ShippingAddress:
+    """Where the buyer wants the parcel sent (SHOP-10), as :func:`clean_shipping_address`
+    read it."""
+
+    name: str
+    phone: str
+    address: str
+    postcode: str
+
+
+def clean_shipping_address(name, phone, address, postcode):
+    """The recipient's name, phone (0 and 9 or 10 digits; Thai digits, spaces, dashes and +66
+    read), address (house, street, subdistrict, district, province) and 5-digit postcode.
+    Every problem is told at once (:class:`AccountErrors`)."""
+    errors = []
+    name = " ".join((name or "").split())
+    if not name:
+        errors.append(OrderError(_l("Please give the name of the person who receives the "
+                                    "parcel."), field="recipient_name"))
+    elif len(name) > MAX_RECIPIENT_NAME:
+        errors.append(OrderError(_l("A name has at most %(n)d characters.",
+                                    n=MAX_RECIPIENT_NAME), field="recipient_name"))
+    phone = re.sub(r"[\s\-().]", "", to_arabic(phone or ""))
+    if phone.startswith("+66"):
+        phone = "0" + phone[3:]
+    if not PHONE_PATTERN.fullmatch(phone):
+        errors.append(OrderError(_l("Please give a Thai phone number of 9 or 10 digits starting "
+                                    "with 0, for example 081 234 5678."), field="phone"))
+    address = "\n".join(" ".join(line.split())
+                        for line in normalise_newlines(address or "").split("\n")
+                        if line.strip())
+    if len(address) < MIN_ADDRESS:
+        errors.append(OrderError(_l("Please write the full address: house number, street or "
+                                    "village, subdistrict, district and province."),
+                                 field="address"))
+    elif len(address) > MAX_ADDRESS:
+        errors.append(OrderError(_l("An address has at most %(n)d characters.",
+                                    n=MAX_ADDRESS), field="address"))
+    postcode = "".join(to_arabic(postcode or "").split())
+    if not POSTCODE_PATTERN.fullmatch(postcode):
+        errors.append(OrderError(_l("A postcode has 5 digits, for example 10110."),
+                                 field="postcode"))
+    if errors:
+        raise AccountErrors(errors)
+    return ShippingAddress(name, phone, address, postcode)
+
+
+def place_order(listing, buyer, quantity, *, now, ship_to=None):
     """Order ``quantity`` of ``listing``: the stock is reserved until the order is paid for.
 
     The listing row is locked and re-read first, so concurrent orders queue and the last
     units go to exactly as many buyers as there are units. The same order sent twice within
     ``REPEAT_WINDOW`` returns the first (a double tap), reserving nothing more.
+    ``ship_to``: the :class:`ShippingAddress` the order page asked for.
     """
     listing = _lock_listing(listing.id)
     repeated = _just_placed(listing, buyer, quantity, now)
@@ -172,6 +233,9 @@ def place_order(listing, buyer, quantity, *, now):
                   quantity=quantity, unit_price_satang=listing.price_satang,
                   total_satang=listing.price_satang * quantity, status="awaiting_payment",
                   created_at=now, expires_at=now + payment_window())
+    if ship_to is not None:
+        order.ship_name, order.ship_phone = ship_to.name, ship_to.phone
+        order.ship_address, order.ship_postcode = ship_to.address, ship_to.postcode
     db.session.add(order)
     db.session.flush()
     notify(order, "order_placed")
@@ -275,6 +339,20 @@ def reject_payment(order, seller, *, now):
     order.status, order.expires_at = "awaiting_payment", now + payment_window()
     db.session.flush()
     notify(order, "order_payment_rejected")
+
+
+def buyer_conversation(order, seller, now):
+    """The conversation between the order's buyer and the shop about the ordered listing,
+    opened if none was, so the seller can write to the buyer (SHOP-5, SHOP-10)."""
+    from app.blueprints.shops.message_services import open_conversation
+
+    if not is_seller(seller, order):
+        raise OrderError(_l("Only the shop can write to the buyer of this order."))
+    if order.listing.status == "deleted":
+        raise OrderError(_l("The listing of this order has been deleted: its conversation "
+                            "cannot be opened."))
+    conversation, _created = open_conversation(order.listing, order.buyer, now)
+    return conversation
 
 
 def clean_tracking_number(text):

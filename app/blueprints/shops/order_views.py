@@ -56,11 +56,24 @@ def _order_response(order, failed=None, status=200):
         order=order, status=effective_status(order, now), now=now,
         actions=order_services.allowed_actions(order, current_user, now),
         is_buyer=order_services.is_buyer(current_user, order),
+        is_seller=order_services.is_seller(current_user, order),
         is_staff=(order_services.is_seller(current_user, order)
                   and not order_services.is_shop_owner(current_user, order)),
         review=order_services.review_of(order), forms=forms,
         failed=failed[1] if failed else None, status_labels=STATUS_LABELS,
         method_labels=PAYMENT_METHOD_LABELS, carrier_labels=CARRIER_LABELS)
+
+
+def _shipping_address(form):
+    """The address the order form gives, or None with its problems put on the form (all of
+    them, with the quantity's, in one answer)."""
+    try:
+        return order_services.clean_shipping_address(
+            form.recipient_name.data, form.phone.data, form.address.data, form.postcode.data)
+    except AccountError as error:
+        form.validate()
+        show_error(form, error)
+        return None
 
 
 @bp.route("/listings/<int:listing_id>/order", methods=["GET", "POST"])
@@ -71,12 +84,13 @@ def new_order(listing_id):
     form = OrderForm()
     refusal = order_services.order_refusal(listing, current_user)
     status = 200
-    if form.validate_on_submit():
+    ship_to = _shipping_address(form) if form.is_submitted() else None
+    if ship_to is not None and form.validate_on_submit():
         begin_immediate(db.session)
         listing = visible_listing_or_404(listing_id)
         try:
             order = order_services.place_order(listing, current_user, form.quantity.data,
-                                               now=utcnow())
+                                               now=utcnow(), ship_to=ship_to)
             db.session.commit()
         except AccountError as error:
             db.session.rollback()
@@ -160,6 +174,27 @@ def order_action(order_id, action):
             flash(message, "success")
             return redirect(url_for("shops.order", order_id=order_id))
     return _order_response(db.session.get(Order, order_id), (action, form), 422)
+
+
+@bp.route("/orders/<int:order_id>/message-buyer", methods=["POST"])
+@login_required
+def message_buyer(order_id):
+    """The shop writes to the order's buyer: the conversation about the ordered listing,
+    opened if neither side has written yet (SHOP-5, SHOP-10)."""
+    order = _viewable_order_or_403(order_id)
+    if not order_services.is_seller(current_user, order):
+        abort(403)
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        return _order_response(order, ("message-buyer", form), 422)
+    try:
+        conversation = order_services.buyer_conversation(order, current_user, utcnow())
+        db.session.commit()
+    except AccountError as error:
+        db.session.rollback()
+        show_error(form, error)
+        return _order_response(db.session.get(Order, order_id), ("message-buyer", form), 422)
+    return redirect(url_for("shops.conversation", conversation_id=conversation.id))
 
 
 @bp.route("/orders/<int:order_id>/slip/<any(thumb, large):size>.jpg")
