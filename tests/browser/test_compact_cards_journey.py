@@ -1,7 +1,9 @@
-"""On a phone, listing cards without a photo are compact (RANK-2 ranking lists).
+"""On a phone, listing cards without a photo stay compact (RANK-2 ranking lists).
 
 Found in review: at 375 px the ranking page was about 11,000 px long, because every card
-without a photo showed a blank square the width of the screen.
+without a photo showed a blank square the width of the screen. Later found in review (SHOP-3):
+the thin band that replaced it sat beside square photos where the grid had two columns (390
+px). Cards now go two to a row on every phone, each placeholder the square of a photo.
 """
 import pytest
 
@@ -31,13 +33,13 @@ print(json.dumps({}))
                                   timezone_id="Asia/Bangkok", is_mobile=True, has_touch=True)
     page = context.new_page()
     page.goto(f"{live_server}/rankings?list=new")
-    sizes = page.evaluate("""() => Array.from(document.querySelectorAll(
-        ".listing-card__img--none")).map(el => el.getBoundingClientRect().height)""")
-    assert len(sizes) >= 12, sizes
-    assert max(sizes) <= 48, sizes
-    cards = page.evaluate("""() => Array.from(document.querySelectorAll(".listing-card"))
-        .map(el => el.getBoundingClientRect().height)""")
-    assert max(cards) < 200, cards
+    boxes = page.evaluate("""() => Array.from(document.querySelectorAll(
+        ".listing-card__img--none")).map(el => { const r = el.getBoundingClientRect();
+        return [r.left, r.top, r.width, r.height]; })""")
+    assert len(boxes) >= 12, boxes
+    assert all(abs(w - h) < 2 and w < 200 for _, _, w, h in boxes), boxes  # half-width squares
+    assert boxes[0][1] == boxes[1][1] and boxes[1][0] > boxes[0][0], boxes  # two to a row
+    assert page.evaluate("document.documentElement.scrollHeight") < 3000
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     # On a wide screen the placeholder keeps the photos' square, so rows stay even.
     page.set_viewport_size({"width": 1280, "height": 800})
