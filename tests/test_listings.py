@@ -236,7 +236,7 @@ def test_seller_edits_marks_sold_out_and_deletes_shop_3(seller, make_listing):
                                                              price="2000"))
     assert response.status_code == 302
     assert db.session.get(Listing, listing.id).price_satang == 200000
-    post_form(client, f"{url}/sold-out", {}, form_url=url)
+    post_form(client, f"{url}/sold-out", {"confirmed": "yes"}, form_url=url)
     refreshed = db.session.get(Listing, listing.id)
     assert (refreshed.status, refreshed.quantity) == ("sold_out", 0)
     assert refreshed.sold_out_at is not None
@@ -247,23 +247,50 @@ def test_seller_edits_marks_sold_out_and_deletes_shop_3(seller, make_listing):
 
 def test_deleting_a_listing_asks_for_confirmation_first_shop_3(seller, make_listing):
     """SHOP-3: one tap on Delete only opens a confirmation page (it works without
-    JavaScript); the listing goes only when that page's button is pressed."""
+    JavaScript); the listing goes only when that page's button is pressed. The page is a GET
+    (found in review: as the answer to a POST, Back asked to resubmit and reload gave 405),
+    and an unconfirmed POST is sent to it."""
     client, shop = seller
     listing = make_listing(shop=shop)
     url = f"/listings/{listing.id}"
     page = client.get(url).get_data(as_text=True)
-    assert f'action="{url}/delete"' in page
-    asked = post_form(client, f"{url}/delete", {}, form_url=url)
+    assert f'href="{url}/delete"' in page
+    asked = client.get(f"{url}/delete")
     assert asked.status_code == 200
+    assert client.get(f"{url}/delete").status_code == 200  # reload
     body = asked.get_data(as_text=True)
     assert "This cannot be undone" in body and 'name="confirmed" value="yes"' in body
     assert f'href="{url}"' in body  # a way back that keeps the listing
     assert "<script>" not in body and "style=" not in body
+    unconfirmed = post_form(client, f"{url}/delete", {}, form_url=url)
+    assert unconfirmed.status_code == 303 and unconfirmed.headers["Location"] == f"{url}/delete"
     assert db.session.get(Listing, listing.id).status == "active"
     done = client.post(f"{url}/delete", data={"csrf_token": csrf_from(body),
                                               "confirmed": "yes"})
     assert done.status_code == 302 and done.headers["Location"] == f"/shops/{shop.slug}"
     assert db.session.get(Listing, listing.id).status == "deleted"
+
+
+def test_marking_sold_out_asks_first_and_says_the_count_it_had_shop_3(seller, make_listing):
+    """SHOP-3 (found in review): "Mark sold out" set the quantity to 0 at one tap and the
+    seller had to remember the count. A GET page asks first and says how many there are;
+    the message after says it again."""
+    client, shop = seller
+    listing = make_listing(shop=shop, quantity=7)
+    url = f"/listings/{listing.id}"
+    assert f'href="{url}/sold-out"' in client.get(url).get_data(as_text=True)
+    asked = client.get(f"{url}/sold-out")
+    body = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and "has 7 available now" in body
+    assert 'name="confirmed" value="yes"' in body
+    unconfirmed = post_form(client, f"{url}/sold-out", {}, form_url=url)
+    assert unconfirmed.status_code == 303
+    assert db.session.get(Listing, listing.id).quantity == 7
+    done = post_form(client, f"{url}/sold-out", {"confirmed": "yes"}, form_url=url,
+                     follow_redirects=True)
+    assert "It had 7 available" in done.get_data(as_text=True)
+    refreshed = db.session.get(Listing, listing.id)
+    assert (refreshed.status, refreshed.quantity) == ("sold_out", 0)
 
 
 def test_fake_listing_cannot_be_edited_or_deleted_by_its_owner_shop_7(seller, make_listing):
@@ -314,7 +341,9 @@ def test_removing_a_photo_asks_for_confirmation_first_shop_3(seller, make_listin
     assert remove_form and "hx-confirm=" in remove_form.group(0)
     assert """hx-vals='{"confirmed": "yes"}'""" in remove_form.group(0)
 
-    asked = post_form(client, f"{url}/{first}/delete", {}, form_url=url)
+    unconfirmed = post_form(client, f"{url}/{first}/delete", {}, form_url=url)
+    assert unconfirmed.status_code == 303  # to the page a GET shows (Back and reload work)
+    asked = client.get(unconfirmed.headers["Location"])
     body = asked.get_data(as_text=True)
     assert asked.status_code == 200 and "This cannot be undone" in body
     assert 'name="confirmed" value="yes"' in body and f'href="{url}"' in body
@@ -322,7 +351,7 @@ def test_removing_a_photo_asks_for_confirmation_first_shop_3(seller, make_listin
     assert db.session.scalars(select(ListingPhoto.id).order_by(ListingPhoto.position)).all() \
         == [first, second]
     assert client.post(f"{url}/{second}/delete",
-                       data={"csrf_token": csrf_from(body)}).status_code == 200  # asks too
+                       data={"csrf_token": csrf_from(body)}).status_code == 303  # asks too
     assert post_form(client, f"{url}/99999/delete", {}, form_url=url).status_code == 404
 
     fragment = client.post(f"{url}/{first}/delete", headers={"HX-Request": "true"}, data={

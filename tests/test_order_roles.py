@@ -36,3 +36,21 @@ def test_staff_may_ship_a_paid_order_shop_10(market, client_for):
     assert response.status_code == 302
     db.session.refresh(order)
     assert order.status == "shipped"
+
+
+def test_paying_and_receiving_ask_before_they_go_shop_10(market):
+    """SHOP-10 (found in review): "The money has arrived" and "I have received the item"
+    close a step for good, so they ask first as cancelling does (hx-confirm; without
+    JavaScript the button still posts)."""
+    import re
+
+    m = market
+    order = order_at(m, "payment_submitted")
+    page = m.seller_client.get(f"/orders/{order.id}").get_data(as_text=True)
+    form = re.search(r'<form[^>]*action="[^"]*/confirm-payment"[^>]*>', page).group(0)
+    assert "hx-confirm=" in form and 'method="post"' in form
+    act(m.seller_client, order.id, "confirm-payment")
+    act(m.seller_client, order.id, "ship", {"carrier": "kerry", "tracking_number": "KEX123456"})
+    page = m.buyer_client.get(f"/orders/{order.id}").get_data(as_text=True)
+    form = re.search(r'<form[^>]*action="[^"]*/receive"[^>]*>', page).group(0)
+    assert "hx-confirm=" in form and 'method="post"' in form

@@ -65,6 +65,7 @@ def test_buyer_orders_pays_receives_and_reviews_shop_10_shop_6(
 
     sell.goto(order_url)
     expect(sell.locator(".order-panel__address")).to_contain_text("จังหวัดพะเยา")
+    sell.once("dialog", lambda dialog: dialog.accept())  # "Has ฿2,400 arrived?"
     sell.click("form[action$='/confirm-payment'] button")
     expect(sell.locator("form[action$='/ship']")).to_be_visible()
     sell.fill("input[name=tracking_number]", "<b>x</b>")
@@ -78,6 +79,7 @@ def test_buyer_orders_pays_receives_and_reviews_shop_10_shop_6(
     seller.close()
 
     buy.reload()
+    buy.once("dialog", lambda dialog: dialog.accept())  # "Have you received the item?"
     buy.click("form[action$='/receive'] button")
     buy.check("input[name=rating][value='5']")
     buy.fill("textarea[name=comment]", "ของแท้ แพ็คดีมาก")

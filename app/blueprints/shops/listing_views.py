@@ -212,27 +212,48 @@ def _listing_action(listing_id, action, message):
     return listing
 
 
-@bp.route("/listings/<int:listing_id>/sold-out", methods=["POST"])
+@bp.route("/listings/<int:listing_id>/sold-out", methods=["GET", "POST"])
 @login_required
 def sold_out(listing_id):
-    """Mark the listing sold out."""
-    listing = _listing_action(listing_id, listing_services.mark_sold_out,
-                              _l("The listing is marked sold out."))
+    """Mark the listing sold out, after a confirmation page (GET) that says how many are
+    available now: the quantity goes to 0, and the seller sets it again by editing. A POST
+    without ``confirmed`` (an older page) is sent to that page; one the rules refuse (a
+    hidden or FAKE listing) is refused at once."""
+    listing = managed_listing_or_403(listing_id)
+    if request.method == "GET":
+        if listing.status != "active":
+            return redirect(url_for("shops.listing", listing_id=listing.id))
+        return render_template("shops/confirm_sold_out.html", listing=listing,
+                               form=EmptyForm())
+    if request.form.get("confirmed") != "yes" and listing.status == "active":
+        if not EmptyForm().validate_on_submit():
+            abort(400)
+        return redirect(url_for("shops.sold_out", listing_id=listing.id), 303)
+    quantity_was = listing.quantity
+    listing = _listing_action(listing_id, listing_services.mark_sold_out, _l(
+        "The listing is marked sold out. It had %(n)d available: to sell again, edit the "
+        "listing and set the quantity.", n=quantity_was))
     return redirect(url_for("shops.listing", listing_id=listing.id))
 
 
-@bp.route("/listings/<int:listing_id>/delete", methods=["POST"])
+@bp.route("/listings/<int:listing_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete(listing_id):
-    """Delete the listing, after a confirmation page: it cannot be undone. A deletion the
-    rules refuse (SHOP-7) is refused at once, with no confirmation."""
-    if request.form.get("confirmed") != "yes":
-        listing = managed_listing_or_403(listing_id)
-        if listing_services.delete_refusal(listing) is None:
-            if not EmptyForm().validate_on_submit():
-                abort(400)
-            return render_template("shops/confirm_delete.html", listing=listing,
-                                   form=EmptyForm())
+    """Delete the listing, after a confirmation page: it cannot be undone. The page is a GET
+    (Back and reload work; found in review: it was the answer to a POST), its button POSTs
+    with ``confirmed`` and the deletion redirects. A deletion the rules refuse (SHOP-7) is
+    refused at once, with no confirmation."""
+    listing = managed_listing_or_403(listing_id)
+    refusal = listing_services.delete_refusal(listing)
+    if request.method == "GET":
+        if refusal is not None:
+            flash(refusal.message, "error")
+            return redirect(url_for("shops.listing", listing_id=listing.id))
+        return render_template("shops/confirm_delete.html", listing=listing, form=EmptyForm())
+    if request.form.get("confirmed") != "yes" and refusal is None:
+        if not EmptyForm().validate_on_submit():
+            abort(400)
+        return redirect(url_for("shops.delete", listing_id=listing.id), 303)
     listing = _listing_action(listing_id, listing_services.delete_listing,
                               _l("The listing has been deleted."))
     return redirect(url_for("shops.shop", slug=listing.shop.slug))
@@ -326,22 +347,27 @@ def move_photo(listing_id, photo_id, direction):
     return redirect(url_for("shops.photos", listing_id=listing_id))
 
 
-@bp.route("/listings/<int:listing_id>/photos/<int:photo_id>/delete", methods=["POST"])
+@bp.route("/listings/<int:listing_id>/photos/<int:photo_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete_photo(listing_id, photo_id):
-    """Remove a photo, after a confirmation: a page without JavaScript, the browser's own
-    question under htmx (the form then sends ``confirmed``). A removal the rules refuse
-    (SHOP-7) says why at once."""
+    """Remove a photo, after a confirmation: without JavaScript a page reached by GET (so Back
+    and reload work), under htmx the browser's own question (the form then sends
+    ``confirmed``). A removal the rules refuse (SHOP-7) says why at once."""
     listing = managed_listing_or_403(listing_id)
     if request.form.get("confirmed") != "yes" and \
             listing_services.edit_refusal(listing) is None:
         photo = next((p for p in listing.photos if p.id == photo_id), None)
         if photo is None:
             abort(404)
+        if request.method == "GET":
+            return render_template("shops/confirm_remove_photo.html", listing=listing,
+                                   photo=photo, form=EmptyForm())
         if not EmptyForm().validate_on_submit():
             abort(400)
-        return render_template("shops/confirm_remove_photo.html", listing=listing,
-                               photo=photo, form=EmptyForm())
+        return redirect(url_for("shops.delete_photo", listing_id=listing_id,
+                                photo_id=photo_id), 303)
+    if request.method == "GET":  # a sign forbids changes: the photos page says why
+        return redirect(url_for("shops.photos", listing_id=listing_id))
     if EmptyForm().validate_on_submit():
         try:
             listing_services.remove_photo(listing, photo_id)
