@@ -4,6 +4,7 @@ import wtforms.widgets
 from flask_babel import lazy_gettext as _l, lazy_ngettext
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
+from wtforms.validators import StopValidation
 from wtforms.widgets import core as _widgets
 
 from app.i18n import current_translations
@@ -123,3 +124,20 @@ def chosen_id(value):
     service then says what to choose, in the reader's language, instead of WTForms' English
     "Invalid Choice: could not coerce"."""
     return value if isinstance(value, int) else parse_id(str(value or "").strip())
+
+
+class WholeNumber:
+    """First among a number field's validators: something typed that is not a whole number
+    ("1.5") is told ``message`` alone; WTForms would add its own "Not a valid integer value"
+    beside the range's message (found in review: two messages at once)."""
+
+    field_flags = {}
+
+    def __init__(self, message):
+        self.message = message
+
+    def __call__(self, form, field):
+        typed = field.raw_data[0] if field.raw_data else ""
+        if field.process_errors and isinstance(typed, str) and typed.strip():
+            field.errors[:] = []
+            raise StopValidation(self.message)

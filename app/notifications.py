@@ -31,6 +31,10 @@ TEXTS = {
         "on the other party."),
 }
 
+#: The e-mail subject of a notice of a kind (its facts filled in as in :data:`TEXTS`); a kind
+#: without one is mailed under a general subject (``mail/notice_about.txt``).
+SUBJECTS = {}
+
 
 #: Code values in a notice's facts shown as words: ``{"sign": {"fake": _l("FAKE"), ...}}``.
 #: Domains register their labels with :func:`register_labels`.
@@ -101,6 +105,17 @@ def notice_text(notice):
         return str(text) % facts
     except (KeyError, TypeError, ValueError):
         return str(text)
+
+
+def notice_subject(notice):
+    """The e-mail subject of a notice of its kind (:data:`SUBJECTS`), or None."""
+    text = SUBJECTS.get(notice.kind)
+    if text is None:
+        return None
+    try:
+        return str(text) % notice_facts(notice)
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def notice_link(notice, external=False):

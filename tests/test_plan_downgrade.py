@@ -233,3 +233,34 @@ def test_the_counter_after_a_downgrade_says_how_many_are_shown_and_hidden_shop_2
     assert "9 of 5" not in page
     assert "5 listings shown, the most the plan allows; 4 more hidden from buyers" in page
     assert "Buyers do not see the 4 posted last" in page
+
+
+def test_staff_are_told_when_added_and_when_a_plan_pauses_them_shop_1_shop_2(
+        make_member, make_shop, client_for):
+    """SHOP-1, SHOP-2 (found in review): only the owner was told anything. A member added to
+    the staff is told; staff a smaller plan pauses, and allows again, are told too."""
+    from app.blueprints.shops import shop_services
+
+    owner, shop, staff = staffed_shop(make_member, make_shop, 5, "professional")
+    newcomer = make_member(display_name="Newcomer")
+    shop_services.add_staff(shop, newcomer.email, by=owner, now=utcnow())
+    db.session.commit()
+    notices = client_for(newcomer).get("/notifications").get_data(as_text=True)
+    assert "You have been added to the staff of the shop" in notices
+    move_to(client_for, make_member, shop, "standard")  # 4 staff: Helper 4 and Newcomer
+    kinds = {member.id: db.session.scalars(select(Notification.kind).where(
+        Notification.user_id == member.id)).all() for member in [*staff, newcomer]}
+    assert kinds[staff[0].id] == [] and kinds[staff[3].id] == []
+    assert kinds[staff[4].id] == ["staff_paused"]
+    assert sorted(kinds[newcomer.id]) == ["staff_added", "staff_paused"]
+    page = client_for(staff[4]).get("/notifications").get_data(as_text=True)
+    assert "your staff access is paused" in page
+    move_to(client_for, make_member, shop, "professional")
+    assert "staff_resumed" in db.session.scalars(select(Notification.kind).where(
+        Notification.user_id == staff[4].id)).all()
+
+
+def test_the_empty_notices_page_is_not_only_about_auctions_shop_1(make_member, client_for):
+    page = client_for(make_member()).get("/notifications").get_data(as_text=True)
+    assert "your shops and their staff, your orders" in page
+    assert "when you are outbid, when an auction you watch" not in page

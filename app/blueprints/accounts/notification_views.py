@@ -16,6 +16,7 @@ def unread_notice_count():
 
 
 bp.add_app_template_global(notifications.notice_text, "notice_text")
+bp.add_app_template_global(notifications.notice_subject, "notice_subject")
 bp.add_app_template_global(notifications.notice_link, "notice_link")
 
 

@@ -4,7 +4,7 @@ strikes."""
 from flask_babel import lazy_gettext as _l
 
 from app import standard_texts
-from app.notifications import TEXTS, register_labels
+from app.notifications import SUBJECTS, TEXTS, register_labels
 
 SIGN_LABELS = {
     "under_review": _l("UNDER REVIEW"),
@@ -67,6 +67,11 @@ def owner_can(kind):
     return OWNER_CAN.get(kind, OWNER_CAN_DEFAULT)
 
 
+SUBJECTS.update({
+    "sign_hung": _l("Your item “%(title)s” now carries the sign %(sign)s"),
+    "sign_replaced": _l("The sign on your item “%(title)s” is now %(sign)s"),
+    "sign_ended": _l("The %(sign)s sign on your item “%(title)s” was taken down"),
+})
 TEXTS.update({
     "sign_hung": _l("Your item “%(title)s” now carries the sign %(sign)s: %(reason)s "
                     "Open the item to see what it means and what you can do."),

@@ -6,7 +6,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.blueprints.accounts.forms import REQUIRED, TOO_LONG
-from app.forms import BAHT_INPUT, TalatForm, chosen_id
+from app.forms import BAHT_INPUT, TalatForm, WholeNumber, chosen_id
 
 
 class ShopForm(TalatForm):
@@ -56,6 +56,9 @@ RATING_LABELS = {"general": _l("Everyone"), "adult": _l("Adults only (18+)"),
                  "restricted": _l("Only my shop's circle")}
 
 
+LISTING_QUANTITY_RANGE = _l("Quantity is a whole number from 0 to 9999.")
+
+
 class ListingForm(TalatForm):
     """Post or edit a listing (SHOP-3)."""
 
@@ -67,8 +70,8 @@ class ListingForm(TalatForm):
     price = StringField(_l("Price (baht)"), render_kw=BAHT_INPUT,
                         validators=[DataRequired(REQUIRED), Length(max=20, message=TOO_LONG)])
     quantity = IntegerField(_l("Quantity"), default=1, validators=[
-        Optional(),
-        NumberRange(min=0, max=9999, message=_l("Quantity is a whole number from 0 to 9999."))])
+        WholeNumber(LISTING_QUANTITY_RANGE), Optional(),
+        NumberRange(min=0, max=9999, message=LISTING_QUANTITY_RANGE)])
     condition = SelectField(_l("Condition"), choices=[
         SelectChoice(key, label) for key, label in CONDITION_LABELS.items()])
     content_rating = SelectField(_l("Who may see it"), choices=[

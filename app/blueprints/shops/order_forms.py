@@ -9,7 +9,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from app.blueprints.accounts.forms import REQUIRED, TOO_LONG
 from app.blueprints.shops.listing_services import MAX_QUANTITY
-from app.forms import TalatForm
+from app.forms import TalatForm, WholeNumber
 
 STATUS_LABELS = {
     "awaiting_payment": _l("Waiting for payment"),
@@ -32,6 +32,7 @@ def carrier_label(key):
     return CARRIER_LABELS.get(key, key)
 
 
+QUANTITY_RANGE = _l("Quantity is a whole number from 1 to %(n)d.", n=MAX_QUANTITY)
 STAR_CHOICES = [SelectChoice(n, str(n)) for n in range(5, 0, -1)]
 
 
@@ -40,9 +41,8 @@ class OrderForm(TalatForm):
     are ``order_services.clean_shipping_address``."""
 
     quantity = IntegerField(_l("Quantity"), default=1, validators=[
-        InputRequired(REQUIRED),
-        NumberRange(min=1, max=MAX_QUANTITY,
-                    message=_l("Quantity is a whole number from 1 to %(n)d.", n=MAX_QUANTITY))])
+        WholeNumber(QUANTITY_RANGE), InputRequired(REQUIRED),
+        NumberRange(min=1, max=MAX_QUANTITY, message=QUANTITY_RANGE)])
     recipient_name = StringField(_l("Recipient's name"), validators=[
         Length(max=200, message=TOO_LONG)])
     phone = TelField(_l("Phone"), validators=[Length(max=40, message=TOO_LONG)])

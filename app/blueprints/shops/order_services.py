@@ -356,8 +356,9 @@ def buyer_conversation(order, seller, now):
 
 
 def clean_tracking_number(text):
-    """Upper-case letters, digits and dashes, 6 to 40 of them; spaces are dropped."""
-    value = "".join((text or "").split()).upper()
+    """Upper-case letters, digits and dashes, 6 to 40 of them; spaces are dropped and Thai
+    digits read as 0-9 (as prices are)."""
+    value = to_arabic("".join((text or "").split())).upper()
     if not 6 <= len(value) <= 40 or not set(value) <= TRACKING_CHARACTERS:
         raise OrderError(_l("A tracking number has 6 to 40 letters, digits or dashes."),
                          field="tracking_number")

@@ -18,6 +18,15 @@ TEXTS["staff_over_plan"] = _l(
     "Your %(over)s newest staff members are paused: they cannot manage listings, orders or "
     "messages and see the shop as buyers do, until the plan allows them again or you remove "
     "others. See your staff page.")
+TEXTS["staff_added"] = _l(
+    "You have been added to the staff of the shop “%(shop)s”: you can now post and edit its "
+    "listings, answer its buyers and ship its paid orders.")
+TEXTS["staff_paused"] = _l(
+    "The shop “%(shop)s” is now on the %(plan)s plan, which allows fewer staff members: your "
+    "staff access is paused, the newest staff first. You see the shop as buyers do until the "
+    "owner makes room or moves it to a larger plan.")
+TEXTS["staff_resumed"] = _l(
+    "Your staff access to the shop “%(shop)s” is back: its %(plan)s plan allows you again.")
 TEXTS["listings_over_plan"] = _l(
     "Your shop “%(shop)s” is now on the %(plan)s plan, which shows up to %(n)s listings. Your "
     "%(over)s newest listings are hidden from buyers until the plan has room for them again "
@@ -149,6 +158,11 @@ def check_staff_limit(shop):
     if counted_staff(shop) < limit:
         return
     upgrade = plan_lifting(shop, "max_staff", limit)
+    if upgrade and limit == 0:
+        raise PlanLimitReached(_l(
+            "The %(plan)s plan has no staff: only the owner runs the shop. The %(upgrade)s "
+            "plan allows %(more)d staff members.", plan=PLAN_NAMES[shop.plan],
+            upgrade=PLAN_NAMES[upgrade], more=PLANS[upgrade].max_staff), field="email")
     if upgrade:
         raise PlanLimitReached(_l(
             "Your %(plan)s plan allows %(n)d staff members. The %(upgrade)s plan allows %(more)d.",

@@ -135,6 +135,8 @@ def add_staff(shop, email, *, by, now):
     staff = ShopStaff(shop_id=shop.id, user_id=user.id)
     db.session.add(staff)
     db.session.flush()
+    notify_about(user, "staff_added", target_type="shop", target_id=shop.id,
+                 facts={"shop": shop.name}, now=now)
     return staff
 
 
@@ -191,6 +193,7 @@ def set_plan(shop, plan, now, *, admin, ip=""):
     if plan not in PLANS:
         raise ShopError(_l("Unknown plan."))
     before = shop.plan
+    allowed_before = plans.staff_within_plan(shop)
     shop.plan, shop.updated_at = plan, now
     if before != plan:
         audit.record(admin, "shop.plan", "shop", shop.id, before={"plan": before},
@@ -201,11 +204,23 @@ def set_plan(shop, plan, now, *, admin, ip=""):
         notify_about(shop.owner, "listings_over_plan", target_type="shop", target_id=shop.id,
                      facts={"shop": shop.name, "plan": plan,
                             "n": shop.plan_limits.max_listings, "over": hidden}, now=now)
+    _tell_staff_of_plan(shop, allowed_before, now)
     over = plans.counted_staff(shop) - shop.plan_limits.max_staff
     if before != plan and over > 0:
         notify_about(shop.owner, "staff_over_plan", target_type="shop_staff", target_id=shop.id,
                      facts={"shop": shop.name, "plan": plan,
                             "n": shop.plan_limits.max_staff, "over": over}, now=now)
+
+
+def _tell_staff_of_plan(shop, allowed_before, now):
+    """Staff the new plan pauses, or allows again, are told (SHOP-2), not only the owner."""
+    allowed = plans.staff_within_plan(shop)
+    changed = (allowed_before - allowed) | (allowed - allowed_before)
+    for user in db.session.scalars(select(User).where(User.id.in_(changed))
+                                   .order_by(User.id)):
+        kind = "staff_paused" if user.id in allowed_before else "staff_resumed"
+        notify_about(user, kind, target_type="shop", target_id=shop.id,
+                     facts={"shop": shop.name, "plan": shop.plan}, now=now)
 
 
 def close_shop(shop, now):
