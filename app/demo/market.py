@@ -120,7 +120,10 @@ def _make_sales(shop, buyer, rng, now):
                       tracking_number=f"EX{rng.randint(100000000, 999999999)}TH",
                       created_at=placed, expires_at=placed + timedelta(hours=24),
                       paid_at=placed + timedelta(hours=2), shipped_at=placed + timedelta(days=1),
-                      completed_at=placed + timedelta(days=3))
+                      completed_at=placed + timedelta(days=3),
+                      ship_name=buyer.display_name, ship_phone="0812345678",
+                      ship_address="99/9 ซอยสุขุมวิท 21\nแขวงคลองเตยเหนือ เขตวัฒนา กรุงเทพฯ",
+                      ship_postcode="10110")
         db.session.add(order)
         db.session.flush()
         rating = rng.choice([4, 5, 5])
