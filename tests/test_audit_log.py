@@ -211,7 +211,7 @@ def test_actions_are_named_in_the_readers_language_mod_10(app, people, make_memb
             in english)
     # An item it cannot find: "uphold" means something else for each kind, so the code.
     assert english.count('<span title="queue.uphold">Queue decision: ') == 1
-    assert '<td data-action="queue.uphold">queue.uphold</td>' in english
+    assert '<td data-label="Action" data-action="queue.uphold">queue.uphold</td>' in english
     assert "new.&lt;b&gt;thing&lt;/b&gt;" in english and "<b>thing" not in english
     client.set_cookie("lang", "th")
     thai = client.get("/moderation/audit").get_data(as_text=True)

@@ -148,7 +148,7 @@ USER_COLUMNS = {
     "auctions": ("title", "description"),
     "board_posts": ("title", "body"),
     "messages": ("body",), "sale_messages": ("body",), "reviews": ("comment",),
-    "feedback": ("comment",), "orders": ("carrier", "tracking_number"),
+    "feedback": ("comment",), "orders": ("carrier", "tracking_number", "ship_name", "ship_address"),
     "complaints": ("name", "organisation", "email", "phone", "description", "original_url",
                    "signature", "decision_reason"),
     "complaint_events": ("note",), "complaint_targets": ("url",),
