@@ -109,3 +109,37 @@ def test_listings_over_a_plan_before_the_upgrade_are_fitted_to_it_shop_2(
         Listing.over_plan_since.is_not(None)).order_by(Listing.id)).all()
     assert hidden == [ids[5]]
     db.session.commit()
+
+
+def test_listings_hidden_for_a_fake_ones_place_are_shown_after_the_upgrade_shop_2_shop_7(
+        app, make_shop, make_listing):
+    """SHOP-2, SHOP-7 (found in review): a FAKE listing took a plan place until now, so a
+    Starter shop with one FAKE and five other listings hid the fifth. The upgrade re-fits
+    shops with FAKE listings taking no place: that listing shows again, a sixth stays hidden."""
+    from datetime import timedelta
+
+    from sqlalchemy import select, update
+
+    from app.database import utcnow
+    from app.models import Listing
+
+    shop = make_shop(plan="starter")
+    start = utcnow() - timedelta(days=10)
+    ids = []
+    for n in range(7):
+        listing = make_listing(shop=shop, title=f"พระ ลำดับ {n}")
+        listing.created_at = start + timedelta(hours=n)
+        ids.append(listing.id)
+    db.session.get(Listing, ids[0]).status = "fake"
+    db.session.commit()
+    db.session.remove()
+    downgrade(revision="5b2f8c1e7a93")
+    # As the old counting left it: the FAKE one took a place, so the last two were hidden.
+    db.session.execute(update(Listing).where(Listing.id.in_(ids[5:]))
+                       .values(over_plan_since=utcnow()))
+    db.session.commit()
+    upgrade()
+    hidden = db.session.scalars(select(Listing.id).where(
+        Listing.over_plan_since.is_not(None)).order_by(Listing.id)).all()
+    assert hidden == [ids[6]]
+    db.session.commit()

@@ -273,7 +273,9 @@ def test_the_sites_name_with_a_staff_word_is_reserved_acc_2(client, name):
 
 
 @pytest.mark.parametrize("name", ["Ahmad Minh", "ตลาดนัด สมชาย", "Sad Mina", "Talat Market Fan",
-                                  "ทีมงานพระเครื่อง", "Team Nok", "ตลาดน้ำ Fan"])
+                                  "ทีมงานพระเครื่อง", "Team Nok", "ตลาดน้ำ Fan",
+                                  # found in review: "care talat" inside "Skincare Talat"
+                                  "Skincare Talat", "Steam Talat", "Skincaretalat"])
 def test_ordinary_names_near_staff_words_are_accepted_acc_2(client, name):
     assert register(client, display_name=name).status_code == 302, name
 

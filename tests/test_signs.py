@@ -427,3 +427,19 @@ def test_changing_the_kind_keeps_the_reason_and_basis_the_moderator_typed_mod_1(
     html = box.get_data(as_text=True)
     assert "not authentic.</textarea>" in html
     assert '<option value="1" selected>' in html
+
+
+def test_the_delete_page_of_a_fake_listing_says_why_instead_of_failing_shop_7(
+        moderator, make_listing, client_for):
+    """SHOP-7, found in review of the new GET confirmation page: opened for a FAKE-signed
+    listing (a sign hung while the page was open, then reloaded), it crashed (500) instead
+    of saying the listing cannot be deleted."""
+    listing = make_listing()
+    hang(listing, "fake", moderator)
+    client = client_for(listing.shop.owner)
+    response = client.get(f"/listings/{listing.id}/delete")
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/listings/{listing.id}"
+    page = client.get(f"/listings/{listing.id}").get_data(as_text=True)
+    assert "cannot be" in page
+    assert fresh(Listing, listing.id).status == "fake"

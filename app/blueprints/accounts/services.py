@@ -46,11 +46,16 @@ _STAFF_WORDS = ("official", "staff", "support", "team", "helpdesk", "help desk",
                 "อย่างเป็นทางการ")
 #: Parts of names that would pass a member off as the site or its staff (ACC-2): staff words
 #: on their own, and the site's name with a staff word on either side.
-RESERVED_NAME_PARTS = ("admin", "แอดมิน", "moderator", "ผู้ดูแล") + tuple(
+_STAFF_OF_SITE = tuple(
     f"{site} {word}" if site.isascii() else f"{site}{word}"
     for site in ("talat", "ตลาด") for word in _STAFF_WORDS) + tuple(
     f"{word} {site}" if site.isascii() else f"{word}{site}"
     for site in ("talat", "ตลาด") for word in _STAFF_WORDS)
+RESERVED_NAME_PARTS = ("admin", "แอดมิน", "moderator", "ผู้ดูแล") + _STAFF_OF_SITE
+#: The Latin ones as whole words: "Care Talat" is staff, "Skincare Talat" a shop's fan.
+_STAFF_OF_SITE_RE = re.compile("|".join(
+    rf"(?<![a-z0-9]){re.escape(part)}(?![a-z0-9])" for part in _STAFF_OF_SITE
+    if part.isascii()))
 RESERVED_NAMES = ("talat", "ตลาด")
 #: Digits written for the letters they look like ("m0derat0r", "4dmin"); 1 stands for i or l.
 _LOOKALIKES = (str.maketrans("013457", "oieast"), str.maketrans("013457", "oleast"))
@@ -66,10 +71,12 @@ def is_reserved_name(key):
     for lookalikes in _LOOKALIKES:
         plain = key.translate(lookalikes)
         words = [word for word in _SEPARATORS.split(plain) if word]
-        if "".join(words) in RESERVED_NAMES or any(
-                part in plain for part in RESERVED_NAME_PARTS):
+        if "".join(words) in RESERVED_NAMES or _STAFF_OF_SITE_RE.search(plain) or any(
+                part in plain for part in RESERVED_NAME_PARTS
+                if part not in _STAFF_OF_SITE or not part.isascii()):
             return True
-        if any(part in word for word in words for part in _SQUEEZED_PARTS
+        if any((word.startswith(part) if part.isascii() else part in word)
+               for word in words for part in _SQUEEZED_PARTS
                if part.startswith(("talat", "ตลาด")) or part.endswith(("talat", "ตลาด"))):
             return True  # written as one word: "TalatSupport", "ทีมงานตลาด"
         for start in range(len(words)):

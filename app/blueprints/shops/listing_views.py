@@ -247,7 +247,7 @@ def delete(listing_id):
     refusal = listing_services.delete_refusal(listing)
     if request.method == "GET":
         if refusal is not None:
-            flash(refusal.message, "error")
+            flash(refusal, "error")
             return redirect(url_for("shops.listing", listing_id=listing.id))
         return render_template("shops/confirm_delete.html", listing=listing, form=EmptyForm())
     if request.form.get("confirmed") != "yes" and refusal is None:
