@@ -75,6 +75,11 @@ def test_the_seller_messages_the_buyer_from_the_order_shop_10_shop_5(market, cli
                       form_url=f"/orders/{order.id}")
     assert again.headers["Location"].endswith(f"/messages/{conversation.id}")
     assert act(m.buyer_client, order.id, "message-buyer").status_code == 403
+    # Found in review: opened and never written in, it sat on top of the buyer's inbox.
+    link = f'href="/messages/{conversation.id}"'
+    assert link not in m.buyer_client.get("/messages").get_data(as_text=True)
+    post_form(m.seller_client, f"/messages/{conversation.id}", {"body": "จะส่งพรุ่งนี้ครับ"})
+    assert link in m.buyer_client.get("/messages").get_data(as_text=True)
 
 
 def test_acc9_deleting_the_account_clears_the_addresses_of_its_orders(market, make_member):

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, bindparam, func, or_, select, update
+from sqlalchemy import and_, bindparam, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -208,8 +208,12 @@ def _unread_total_statement():
 
 
 def _inbox_condition(user):
-    return or_(Conversation.buyer_id == user.id,
-               Conversation.shop_id.in_(managed_shop_ids(user)))
+    """The member's conversations (as buyer, and for the shops they run) that hold a message:
+    one a shop opened from an order ("message the buyer") and never wrote in is nobody's
+    news."""
+    return and_(or_(Conversation.buyer_id == user.id,
+                    Conversation.shop_id.in_(managed_shop_ids(user))),
+                exists().where(Message.conversation_id == Conversation.id))
 
 
 def inbox_size(user):
