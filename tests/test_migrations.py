@@ -81,17 +81,12 @@ def test_won_and_sold_notices_written_before_name_their_sale_after_the_upgrade(a
     assert targets() == [("sold", "sale", sale_id), ("won", "sale", sale_id)]
 
 
-def test_listings_over_a_plan_before_the_upgrade_are_fitted_to_it_shop_2(
-        app, make_shop, make_listing):
-    """SHOP-2 (found in review): a shop already over its plan's listing count when hiding
-    over-plan listings came in kept every listing shown; the upgrade hides those posted last
-    (a FAKE one stays shown), as a plan change does."""
+def _starter_shop_with_seven_listings(make_shop, make_listing):
+    """A Starter shop (5 places) with 7 listings posted an hour apart; their ids, oldest
+    first."""
     from datetime import timedelta
 
-    from sqlalchemy import select
-
     from app.database import utcnow
-    from app.models import Listing
 
     shop = make_shop(plan="starter")
     start = utcnow() - timedelta(days=10)
@@ -100,6 +95,20 @@ def test_listings_over_a_plan_before_the_upgrade_are_fitted_to_it_shop_2(
         listing = make_listing(shop=shop, title=f"พระ ลำดับ {n}")
         listing.created_at = start + timedelta(hours=n)
         ids.append(listing.id)
+    return ids
+
+
+def test_listings_over_a_plan_before_the_upgrade_are_fitted_to_it_shop_2(
+        app, make_shop, make_listing):
+    """SHOP-2 (found in review): a shop already over its plan's listing count when hiding
+    over-plan listings came in kept every listing shown; the upgrade hides those posted last
+    (a FAKE one stays shown), as a plan change does."""
+
+    from sqlalchemy import select
+
+    from app.models import Listing
+
+    ids = _starter_shop_with_seven_listings(make_shop, make_listing)
     db.session.get(Listing, ids[6]).status = "fake"
     db.session.commit()
     db.session.remove()
@@ -116,20 +125,13 @@ def test_listings_hidden_for_a_fake_ones_place_are_shown_after_the_upgrade_shop_
     """SHOP-2, SHOP-7 (found in review): a FAKE listing took a plan place until now, so a
     Starter shop with one FAKE and five other listings hid the fifth. The upgrade re-fits
     shops with FAKE listings taking no place: that listing shows again, a sixth stays hidden."""
-    from datetime import timedelta
 
     from sqlalchemy import select, update
 
     from app.database import utcnow
     from app.models import Listing
 
-    shop = make_shop(plan="starter")
-    start = utcnow() - timedelta(days=10)
-    ids = []
-    for n in range(7):
-        listing = make_listing(shop=shop, title=f"พระ ลำดับ {n}")
-        listing.created_at = start + timedelta(hours=n)
-        ids.append(listing.id)
+    ids = _starter_shop_with_seven_listings(make_shop, make_listing)
     db.session.get(Listing, ids[0]).status = "fake"
     db.session.commit()
     db.session.remove()

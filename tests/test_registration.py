@@ -415,6 +415,24 @@ def test_a_double_tapped_sign_up_lands_on_the_same_welcome_acc_1(client):
     assert count_users() == 1
 
 
+def test_a_double_tap_from_an_address_blocked_from_logging_in_is_not_logged_in_acc_4(client):
+    """ACC-4 (found in review): the repeated sign-up checks the password, so from an address
+    blocked after failed log-ins it must not log anyone in where the log-in form would not."""
+    from app.models import LoginBlock
+
+    token, twin = _twin_clients(client)
+    data = {"csrf_token": token, "email": "nok@talat.example", "display_name": "Nok Collector",
+            "birth_date": "1990-05-17", "password": PASSWORD, "password_confirm": PASSWORD}
+    assert client.post("/register", data=data).status_code == 302
+    db.session.add(LoginBlock(ip="127.0.0.1", blocked_until=utcnow() + timedelta(hours=1),
+                              failures=11))
+    db.session.commit()
+    second = twin.post("/register", data=data)
+    assert second.status_code == 422
+    assert twin.get("/account").status_code == 302  # not logged in
+    assert count_users() == 1
+
+
 @pytest.mark.parametrize("change", [{"password": "another-lotus-77",
                                      "password_confirm": "another-lotus-77"},
                                     {"display_name": "Someone Else"},

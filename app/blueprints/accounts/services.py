@@ -223,11 +223,14 @@ def register_member(*, email, password, display_name, birth_date, now, locale="t
 SIGN_UP_REPEAT_SECONDS = 120
 
 
-def repeated_sign_up(*, email, password, display_name, birth_date, now, **_ignored):
+def repeated_sign_up(*, email, password, display_name, birth_date, now, ip="", **_ignored):
     """The account a sign-up form just created, when this is the same form sent again moments
     later (a double tap whose twin got there first), or None. Only the same address, display
     name and birth date with the password now in force match, so the answer (logging in)
-    goes only to someone who could log in with that password anyway."""
+    goes only to someone who could log in with that password anyway; and never from an
+    address blocked from logging in (ACC-4), where the log-in form would refuse it too."""
+    if lockout.active_block(ip, now) is not None:
+        return None
     try:
         email = normalise_email(email)
         name_key = display_name_key(clean_display_name(display_name, allow_reserved=True))

@@ -78,7 +78,8 @@ def register():
             db.session.commit()
         except (AccountError, IntegrityError) as error:  # (Integrity: a concurrent sign-up
             db.session.rollback()                        # took the address or the name)
-            repeated = services.repeated_sign_up(**_registration(form), now=utcnow())
+            repeated = services.repeated_sign_up(**_registration(form), now=utcnow(),
+                                                 ip=client_ip())
             if repeated is not None:  # the same form sent twice: its twin created the account
                 log_in(repeated, remember=False)
                 db.session.commit()
