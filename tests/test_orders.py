@@ -651,3 +651,31 @@ def test_an_edit_sent_back_with_a_problem_does_not_offer_the_reserved_stock_agai
     assert _save_edit(m.seller_client, m.listing, token, left, left).status_code == 302
     db.session.expire_all()
     assert db.session.get(Listing, m.listing.id).quantity == int(left)
+
+
+def test_shop_10_timeline_dates_the_slip_and_a_refusal_drops_its_payment_method(market):
+    """SHOP-10: the order's timeline says when the slip was sent; when the seller says the
+    money has not arrived, the order no longer names a way of paying, and both people see
+    when the slip was refused, until the buyer sends another."""
+    m = market
+    order = order_at(m, "payment_submitted")
+    sent = re.compile(r"Payment slip sent</span> <time datetime=\"([^\"]+)\"")
+    page = m.seller_client.get(f"/orders/{order.id}").get_data(as_text=True)
+    assert sent.search(page) and "<dt>Payment</dt><dd>PromptPay</dd>" in page
+    assert order.slip_sent_at is not None and sent.search(page)[1] == order.slip_sent_at.isoformat()
+
+    assert act(m.seller_client, order.id, "reject-payment").status_code == 302
+    db.session.refresh(order)
+    assert order.slip_refused_at is not None and order.status == "awaiting_payment"
+    for client in (m.seller_client, m.buyer_client):
+        page = client.get(f"/orders/{order.id}").get_data(as_text=True)
+        assert "Slip refused: the money had not arrived</span> <time" in page
+        assert "Payment slip, refused on" in page
+        assert "<dt>Payment</dt>" not in page and not sent.search(page)
+
+    assert pay(m.buyer_client, order.id, method="bank_transfer").status_code == 302
+    db.session.refresh(order)
+    assert order.slip_refused_at is None
+    page = m.seller_client.get(f"/orders/{order.id}").get_data(as_text=True)
+    assert "Slip refused" not in page and "refused on" not in page
+    assert "<dt>Payment</dt><dd>Bank transfer</dd>" in page and sent.search(page)

@@ -39,6 +39,10 @@ class Order(db.Model):
     tracking_number: Mapped[str] = mapped_column(db.String(60), default="")
     created_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     expires_at = mapped_column(UTCDateTime, nullable=False)
+    #: When the buyer last sent a slip, and when the seller last said its money had not
+    #: arrived (cleared by the next slip): the order's timeline shows both.
+    slip_sent_at = mapped_column(UTCDateTime, nullable=True)
+    slip_refused_at = mapped_column(UTCDateTime, nullable=True)
     paid_at = mapped_column(UTCDateTime, nullable=True)
     shipped_at = mapped_column(UTCDateTime, nullable=True)
     completed_at = mapped_column(UTCDateTime, nullable=True)

@@ -316,6 +316,7 @@ def submit_payment(order, buyer, method, slip_key, *, now):
         raise OrderError(_l("Please add a photo of the payment slip."), field="slip")
     old_key = order.slip_key
     order.payment_method, order.slip_key, order.status = method, slip_key, "payment_submitted"
+    order.slip_sent_at, order.slip_refused_at = now, None
     db.session.flush()
     if old_key and old_key != slip_key:  # the rejected slip is no longer shown to anyone
         after_commit(db.session, lambda: delete_image(old_key, "private"))
@@ -337,6 +338,7 @@ def reject_payment(order, seller, *, now):
     """The seller did not receive the money: the buyer may pay again, with a fresh deadline."""
     _require(order, seller, "reject-payment", now)
     order.status, order.expires_at = "awaiting_payment", now + payment_window()
+    order.slip_refused_at = now
     db.session.flush()
     notify(order, "order_payment_rejected")
 
