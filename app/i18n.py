@@ -14,7 +14,7 @@ from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from markupsafe import escape
 
-from app import standard_texts
+from app import payment_numbers, standard_texts
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 LANG_COOKIE = "lang"
@@ -167,6 +167,8 @@ def register_filters(app):
     app.jinja_env.filters["bkk_date"] = format_date
     app.jinja_env.filters["bkk_datetime"] = format_datetime
     app.jinja_env.filters["baht"] = format_baht
+    app.jinja_env.filters["account_number"] = payment_numbers.account_number
+    app.jinja_env.filters["promptpay_number"] = payment_numbers.promptpay_number
     # A ready-made reason (a sign's, a decision's) in the reader's language (app/standard_texts)
     app.jinja_env.filters["standard"] = standard_texts.shown
     app.jinja_env.globals["current_language"] = current_language

@@ -93,11 +93,13 @@ def test_the_buyer_sees_the_sellers_payment_details_while_payment_is_due_auc_7(
         sale, make_shop):
     assert "How to pay" not in sale.alice_client.get(sale.url).get_data(as_text=True)
     shop = make_shop(owner=sale.seller)
-    shop.bank_name, shop.bank_account_number = "Kasikorn", "123-4-56789-0"
+    shop.bank_name, shop.bank_account_number = "Kasikorn", "1234567890"
     shop.bank_account_name, shop.promptpay_id = "Seller Somsak", "0812345678"
     db.session.commit()
     page = sale.alice_client.get(sale.url).get_data(as_text=True)
-    assert "How to pay" in page and "123-4-56789-0" in page and "0812345678" in page
+    # grouped as banks print them, each with a button that copies the bare digits
+    assert "How to pay" in page and "123-4-56789-0" in page and "081-234-5678" in page
+    assert 'data-copy="1234567890"' in page and 'data-copy="0812345678"' in page
     sale.sale.step = "paid"
     db.session.commit()
     assert "123-4-56789-0" not in sale.alice_client.get(sale.url).get_data(as_text=True)

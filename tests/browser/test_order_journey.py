@@ -1,6 +1,7 @@
 """Ordering in a real browser, through to a review (SHOP-10, SHOP-6): the buyer orders, sends
 the slip, the seller confirms and ships, the buyer confirms receipt and rates the shop. Every
-step after ordering is an htmx form that swaps the order panel in place (422 errors too)."""
+step after ordering is an htmx form that swaps the order panel in place (422 errors too). The
+shop's PromptPay number shows grouped, with a button that copies its digits."""
 import pytest
 from playwright.sync_api import expect
 
@@ -29,6 +30,9 @@ def test_buyer_orders_pays_receives_and_reviews_shop_10_shop_6(
     admin_page.select_option("select[name=plan]", "standard")
     admin_page.click("form[action$='/plan'] button[type=submit]")
     admin.close()
+    sell.goto(f"{base}/shops/auntie-sri/edit")
+    sell.fill("input[name=promptpay_id]", "๐๘๑-๒๓๔-๕๖๗๘")
+    sell.click("main form button[type=submit]")
     sell.goto(f"{base}/shops/auntie-sri/listings/new")
     sell.fill("input[name=title]", "พระผงสุพรรณ เนื้อดิน")
     sell.select_option("select[name=category_id]", index=2)
@@ -37,7 +41,8 @@ def test_buyer_orders_pays_receives_and_reviews_shop_10_shop_6(
     sell.click("main form button[type=submit]")
     listing_url = sell.url
 
-    buyer = browser.new_context(viewport={"width": 390, "height": 844}, locale="th-TH")
+    buyer = browser.new_context(viewport={"width": 390, "height": 844}, locale="th-TH",
+                                permissions=["clipboard-read", "clipboard-write"])
     buy = buyer.new_page()
     sign_up(buy, base, "buyer2@talat.example", "คุณหนึ่ง")
     buy.goto(listing_url)
@@ -56,6 +61,11 @@ def test_buyer_orders_pays_receives_and_reviews_shop_10_shop_6(
     order_url = buy.url
 
     screenshot(buy, "order-pay-th")
+    # The PromptPay number as a phone number is read, and its copy button gives the digits.
+    expect(buy.locator(".payment-details .pay-number")).to_have_text("081-234-5678")
+    buy.click(".payment-details .copy-button")
+    expect(buy.locator(".payment-details .copy-button")).to_have_text("คัดลอกแล้ว")
+    assert buy.evaluate("navigator.clipboard.readText()") == "0812345678"
     buy.check("input[name=method][value=promptpay]")
     buy.set_input_files("input[name=slip]", image_file(tmp_path, "slip.jpg"))
     buy.click("form[action$='/pay'] button[type=submit]")

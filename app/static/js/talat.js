@@ -216,7 +216,23 @@
     });
   }
 
+  // A copy button beside an account or PromptPay number: shown only where the browser can
+  // write to the clipboard; it copies the bare digits and says so for a moment.
+  function setUpCopy(button) {
+    if (!navigator.clipboard || !window.isSecureContext || button.__talatCopy) { return; }
+    button.__talatCopy = true;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var label = button.textContent;
+      navigator.clipboard.writeText(button.getAttribute("data-copy")).then(function () {
+        button.textContent = button.getAttribute("data-copied");
+        window.setTimeout(function () { button.textContent = label; }, 2000);
+      });
+    });
+  }
+
   function setUp(root) {
+    root.querySelectorAll("[data-copy]").forEach(setUpCopy);
     root.querySelectorAll("form[data-age-check]").forEach(setUpAgeCheck);
     root.querySelectorAll("form[data-upload-progress]").forEach(setUpUploadProgress);
     root.querySelectorAll("[data-poll-fallback]").forEach(setUpPollFallback);
