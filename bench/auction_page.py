@@ -9,11 +9,9 @@ passes or fails nothing.
 """
 import argparse
 import cProfile
-import http.client
 import io
 import os
 import pstats
-import re
 import subprocess
 import sys
 import tempfile
@@ -21,17 +19,15 @@ import time
 import urllib.request
 from datetime import date
 from pathlib import Path
-from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.browse_search import free_port, serve, show, wait  # noqa: E402
-from bench.loadgen import run  # noqa: E402
+from bench.loadgen import CSRF_RE, log_in, run  # noqa: E402
 
 BIN = Path(sys.executable).parent
 PASSWORD = "bench-bidder-2569"
-CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 BAHT = 100
 
 
@@ -74,35 +70,6 @@ def prepare_auction(env, bids, members):
         assert auction.bid_count == bids, auction.bid_count
         db.session.remove()
     return app, auction_id, "bidder1@bench.example"
-
-
-def log_in(port, email):
-    """Log in through the real form; returns the Cookie header of the session."""
-    cookies = {}
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-
-    def request(method, path, form=None):
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())}
-        body = None
-        if form is not None:
-            body = urlencode(form)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        connection.request(method, path, body=body, headers=headers)
-        response = connection.getresponse()
-        text = response.read().decode()
-        for header in response.headers.get_all("Set-Cookie") or []:
-            name, _, rest = header.partition("=")
-            cookies[name.strip()] = rest.split(";", 1)[0]
-        return response.status, text
-
-    _, page = request("GET", "/login")
-    token = CSRF_RE.search(page).group(1)
-    status, _ = request("POST", "/login", {"csrf_token": token, "email": email,
-                                           "password": PASSWORD})
-    connection.close()
-    if status != 302:
-        raise SystemExit(f"log-in of {email} failed (HTTP {status})")
-    return "; ".join(f"{k}={v}" for k, v in cookies.items())
 
 
 def in_process(app, auction_id, email, count=200, profile=False):
@@ -192,7 +159,7 @@ def main():
         talat, baseline = f"http://127.0.0.1:{talat_port}", f"http://127.0.0.1:{baseline_port}"
         for url in (f"{talat}/healthz", f"{baseline}/"):
             wait(url)
-        cookie = log_in(talat_port, email)
+        cookie = log_in(talat_port, email, PASSWORD)
         page, fragment = f"{talat}/auctions/{auction_id}", f"{talat}/auctions/{auction_id}/panel"
         check = urllib.request.Request(page, headers={"Cookie": cookie})
         with urllib.request.urlopen(check, timeout=30) as response:

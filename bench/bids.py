@@ -52,12 +52,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.browse_search import free_port, serve, show as show_baseline, wait  # noqa: E402
-from bench.loadgen import run as load  # noqa: E402
+from bench.loadgen import CSRF_RE, run as load  # noqa: E402
 
 BIN = Path(sys.executable).parent
 SERVER = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432")
 PASSWORD = "bench-bidder-2569"
-CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 VERSION_RE = re.compile(r'name="version" type="hidden" value="(\d+)"')
 INPUT_RE = re.compile(r"<input\b[^>]*>")
 ATTRIBUTE_RE = re.compile(r'([\w-]+)="([^"]*)"')

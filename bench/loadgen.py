@@ -1,9 +1,13 @@
-"""A small closed-loop HTTP load generator: N threads, keep-alive, for a fixed time."""
+"""A small closed-loop HTTP load generator: N threads, keep-alive, for a fixed time; and a
+log-in through the site's own form for the pages members see."""
 import http.client
+import re
 import statistics
 import threading
 import time
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
+
+CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 
 def run(url, *, threads=8, seconds=10.0, headers=None):
@@ -60,3 +64,32 @@ def run_clients(client, threads, latencies, errors):
             "p50_ms": pct(50) if latencies else 0.0, "p95_ms": pct(95) if latencies else 0.0,
             "p99_ms": pct(99) if latencies else 0.0,
             "mean_ms": statistics.fmean(latencies) * 1000 if latencies else 0.0}
+
+
+def log_in(port, email, password):
+    """Log in through the real form; returns the Cookie header of the session."""
+    cookies = {}
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+
+    def request(method, path, form=None):
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())}
+        body = None
+        if form is not None:
+            body = urlencode(form)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        connection.request(method, path, body=body, headers=headers)
+        response = connection.getresponse()
+        text = response.read().decode()
+        for header in response.headers.get_all("Set-Cookie") or []:
+            name, _, rest = header.partition("=")
+            cookies[name.strip()] = rest.split(";", 1)[0]
+        return response.status, text
+
+    _, page = request("GET", "/login")
+    token = CSRF_RE.search(page).group(1)
+    status, _ = request("POST", "/login", {"csrf_token": token, "email": email,
+                                           "password": password})
+    connection.close()
+    if status != 302:
+        raise SystemExit(f"log-in of {email} failed (HTTP {status})")
+    return "; ".join(f"{k}={v}" for k, v in cookies.items())
