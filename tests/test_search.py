@@ -253,6 +253,44 @@ def test_sold_out_listings_are_still_found(app, make_listing):
     assert find("สมเด็จ") == ["พระสมเด็จ ขายแล้ว"]
 
 
+@pytest.mark.parametrize("query", ["", "สมเด็จ", "สม", "สมเด็จ พระ"])
+@pytest.mark.parametrize("sort", ["relevance", "newest", "price_asc", "price_desc"])
+def test_listings_on_sale_come_before_sold_out_ones_on_every_page_rank_1(
+        app, make_shop, make_listing, make_member, query, sort):
+    """RANK-1: a buyer sees what can be ordered first, whatever the order asked for; sold-out
+    and FAKE-signed listings follow in that same order. Pages of 3 across the boundary give
+    every listing once (the browse, a trigram word, a short word and words of both kinds; a
+    visitor, a member and the shop's owner)."""
+    now, shop = utcnow(), make_shop()
+    made = {}
+    for n, status in enumerate(["sold_out", "active", "sold_out", "fake", "active",
+                                "sold_out", "active", "active", "sold_out"]):
+        listing = make_listing(shop=shop, title=f"พระสมเด็จ {n}", status=status,
+                               price_satang=(100 + 37 * n % 9) * 100,
+                               created_at=now - timedelta(hours=n))
+        made[listing.id] = status
+    for viewer in (VISITOR, make_member(), shop.owner):
+        whole = search_listings(query, viewer=viewer, now=now, sort=sort, per_page=24)
+        pages = [search_listings(query, viewer=viewer, now=now, sort=sort, per_page=3, page=n)
+                 for n in (1, 2, 3)]
+        ids = [card.id for page in pages for card in page.items]
+        assert ids == [card.id for card in whole.items] and sorted(ids) == sorted(made)
+        statuses = [made[i] for i in ids]
+        assert statuses[:4] == ["active"] * 4 and "active" not in statuses[4:], (viewer, statuses)
+        # (the titles are equally relevant, and a higher id is an hour older)
+        by_order = {"newest": lambda i: i, "relevance": lambda i: i,
+                    "price_asc": lambda i: (app_price(i), i),
+                    "price_desc": lambda i: (-app_price(i), i)}[sort]
+        assert ids[:4] == sorted(ids[:4], key=by_order) and ids[4:] == sorted(ids[4:],
+                                                                               key=by_order)
+
+
+def app_price(listing_id):
+    from app.models import Listing
+
+    return db.session.get(Listing, listing_id).price_satang
+
+
 def test_closed_shops_and_their_listings_are_not_found(app, make_shop, make_listing):
     shop = make_shop(name="ร้านสมเด็จเก่า")
     make_listing(shop=shop, title="พระสมเด็จวัดระฆัง")

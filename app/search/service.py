@@ -280,6 +280,34 @@ def _listing_order(sort, relevance):
     return newest
 
 
+def _not_on_sale(status):
+    """An ORDER BY key, false (first) for a listing on sale."""
+    return status != "active"
+
+
+def _on_sale_first(statement, order, offset, limit, *, walk_status_index):
+    """The ids of one page of ``statement`` (``SELECT listings.id``): listings on sale first,
+    then the sold-out and FAKE-signed ones, each part in ``order`` (RANK-1). A sold-out amulet
+    stays findable, after every one a buyer can order.
+
+    Two reads rather than one ORDER BY on the status: with "on sale" as a condition, the
+    newest-first browse walks the status and created_at index in order and stops after a page
+    (0.1 ms on 100,000 listings, against 140 ms to sort them all by status first). Words to
+    match (``walk_status_index`` false) hide the status from the index: SQLite would walk the
+    listings on sale newest first and ask the full-text index about each (200 ms for "Nike")
+    instead of reading the matches."""
+    status = Listing.status if walk_status_index else Listing.status.concat("")
+    on_sale = statement.where(status == "active")
+    ids = db.session.scalars(on_sale.order_by(*order).offset(offset).limit(limit)).all()
+    if len(ids) == limit:
+        return ids
+    # The page runs past the last listing on sale: the others follow from where they start.
+    skip = 0 if ids else offset - db.session.scalar(
+        select(func.count()).select_from(on_sale.limit(offset).subquery()))
+    rest = statement.where(status != "active").order_by(*order)
+    return ids + db.session.scalars(rest.offset(skip).limit(limit - len(ids))).all()
+
+
 def _listing_matches(terms, conditions, min_id=None):
     """``SELECT listings.id`` of the listings matching ``terms`` and ``conditions``, with the
     relevance ORDER BY and the cheapest newest-first order for this dialect."""
@@ -364,9 +392,8 @@ def search_listings(query, *, viewer, now, category_id=None, min_price_satang=No
     total = min(counted, RESULT_LIMIT)
     pages = max(1, math.ceil(total / per_page))
     page = max(1, min(int(page), pages))
-    ids = db.session.scalars(
-        statement.order_by(*_listing_order(sort, relevance))
-        .offset((page - 1) * per_page).limit(per_page)).all()
+    ids = _on_sale_first(statement, _listing_order(sort, relevance), (page - 1) * per_page,
+                         per_page, walk_status_index=not terms)
     return ResultPage(items=_cards(ids), total=total, page=page, pages=pages,
                       per_page=per_page, more=counted > RESULT_LIMIT)
 
@@ -420,21 +447,22 @@ def _ranked_page(conditions):
     """``(id, count)`` rows: one page (``per_page`` from ``offset``) of the newest
     ``candidates`` listings matching the FTS5 query ``query`` and ``conditions``, best bm25
     rank first, then newest, then highest id; ``count`` is how many the walk found, at most
-    ``walk`` (all bind parameters)."""
+    ``walk`` (all bind parameters). Listings on sale come first (RANK-1)."""
     fts, found, rank = _fts_sqlite("listing_search", weights=(10.0, 1.0))
     walk = (select(Listing.id.label("id"), Listing.created_at.label("created_at"),
-                   rank.label("rank"))
+                   rank.label("rank"), Listing.status.label("status"))
             .select_from(fts).join(Listing, Listing.id == fts.c.rowid)
             .where(found, *conditions)
             .order_by(fts.c.rowid.desc()).limit(bindparam("walk"))
             .cte("walk").prefix_with("MATERIALIZED"))
-    candidates = (select(walk.c.id, walk.c.created_at, walk.c.rank)
+    candidates = (select(walk.c.id, walk.c.created_at, walk.c.rank, walk.c.status)
                   .order_by(walk.c.id.desc()).limit(bindparam("candidates"))
                   .subquery("candidates"))
     counted = select(func.count()).select_from(walk).scalar_subquery()
     # created_at is compared as the stored text, newest first, as everywhere on SQLite.
     return (select(candidates.c.id, counted)
-            .order_by(candidates.c.rank, candidates.c.created_at.desc(), candidates.c.id.desc())
+            .order_by(_not_on_sale(candidates.c.status), candidates.c.rank,
+                      candidates.c.created_at.desc(), candidates.c.id.desc())
             .limit(bindparam("per_page")).offset(bindparam("offset")))
 
 
