@@ -255,9 +255,9 @@ def test_sold_out_listings_are_still_found(app, make_listing):
 
 @pytest.mark.parametrize("query", ["", "สมเด็จ", "สม", "สมเด็จ พระ"])
 @pytest.mark.parametrize("sort", ["relevance", "newest", "price_asc", "price_desc"])
-def test_listings_on_sale_come_before_sold_out_ones_on_every_page_rank_1(
+def test_listings_on_sale_come_before_sold_out_ones_on_every_page(
         app, make_shop, make_listing, make_member, query, sort):
-    """RANK-1: a buyer sees what can be ordered first, whatever the order asked for; sold-out
+    """A buyer sees what can be ordered first, whatever the order asked for; sold-out
     and FAKE-signed listings follow in that same order. Pages of 3 across the boundary give
     every listing once (the browse, a trigram word, a short word and words of both kinds; a
     visitor, a member and the shop's owner)."""

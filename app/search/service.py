@@ -287,7 +287,7 @@ def _not_on_sale(status):
 
 def _on_sale_first(statement, order, offset, limit, *, walk_status_index):
     """The ids of one page of ``statement`` (``SELECT listings.id``): listings on sale first,
-    then the sold-out and FAKE-signed ones, each part in ``order`` (RANK-1). A sold-out amulet
+    then the sold-out and FAKE-signed ones, each part in ``order``. A sold-out amulet
     stays findable, after every one a buyer can order.
 
     Two reads rather than one ORDER BY on the status: with "on sale" as a condition, the
@@ -447,7 +447,7 @@ def _ranked_page(conditions):
     """``(id, count)`` rows: one page (``per_page`` from ``offset``) of the newest
     ``candidates`` listings matching the FTS5 query ``query`` and ``conditions``, best bm25
     rank first, then newest, then highest id; ``count`` is how many the walk found, at most
-    ``walk`` (all bind parameters). Listings on sale come first (RANK-1)."""
+    ``walk`` (all bind parameters). Listings on sale come first."""
     fts, found, rank = _fts_sqlite("listing_search", weights=(10.0, 1.0))
     walk = (select(Listing.id.label("id"), Listing.created_at.label("created_at"),
                    rank.label("rank"), Listing.status.label("status"))
