@@ -34,9 +34,16 @@ def is_suspended(user, now=None):
     return user.suspended_until > (now or utcnow())
 
 
+def awaiting_guardian(user):
+    """A member under 18 whose parent or guardian has not yet agreed to the registration
+    (ACC-3): they may browse, not bid, buy, sell or post."""
+    return is_member(user) and bool(user.guardian_email) and user.guardian_consent_at is None
+
+
 def can_act(user, now=None):
-    """A member who may bid, sell and post: logged in and not suspended (ACC-5)."""
-    return is_member(user) and not is_suspended(user, now)
+    """A member who may bid, sell and post: logged in, not suspended (ACC-5) and, under 18,
+    with a guardian's consent (ACC-3)."""
+    return is_member(user) and not is_suspended(user, now) and not awaiting_guardian(user)
 
 
 def can_run_shop(user, shop):
@@ -102,6 +109,7 @@ def register_permissions(app):
     """Expose the predicates to templates."""
     app.jinja_env.globals.update(can_moderate=can_moderate, is_admin=is_admin,
                                  is_suspended=is_suspended, can_act=can_act,
+                                 awaiting_guardian=awaiting_guardian,
                                  can_run_shop=can_run_shop,
                                  can_manage_listings=can_manage_listings,
                                  is_paused_staff=is_paused_staff)

@@ -326,12 +326,16 @@ def make_member():
     counter = {"n": 0}
 
     def _make(email=None, display_name=None, role="member", birth_date=date(1990, 5, 17),
-              password=PASSWORD, **kwargs):
+              password=PASSWORD, guardian_agrees=True, **kwargs):
+        from app.blueprints.accounts import guardian
+
         counter["n"] += 1
         n = counter["n"]
         user = register_member(email=email or f"member{n}@talat.example",
                                display_name=display_name or f"Member {n}", password=password,
                                birth_date=birth_date, now=utcnow(), **kwargs)
+        if user.guardian_email and guardian_agrees:  # (as the guardian's link does, ACC-3)
+            guardian.agree(user, now=utcnow())
         user.role = role
         db.session.commit()
         return user

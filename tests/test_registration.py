@@ -119,17 +119,19 @@ def test_under_18_without_guardian_consent_is_refused_and_keeps_the_input_acc_3(
     assert count_users() == 0
 
 
-def test_under_18_with_guardian_consent_registers_and_tells_the_guardian_acc_3(client):
-    """ACC-3: with consent recorded, the minor is registered and the guardian e-mailed."""
+def test_under_18_registers_and_the_guardian_is_asked_to_agree_acc_3(client):
+    """ACC-3: the minor is registered, and consent waits for the guardian, who is e-mailed
+    a link to give it (tests/test_guardian_consent.py follows the link)."""
     response = register(client, birth_date=years_ago(15).isoformat(),
                         guardian_name="Somsri Jaidee", guardian_email="somsri@talat.example",
                         guardian_consent="y")
     assert response.status_code == 302
     user = db.session.scalar(select(User))
     assert user.guardian_email == "somsri@talat.example"
-    assert user.guardian_consent_at is not None
-    recipients = db.session.scalars(select(EmailMessage.to_address)).all()
-    assert "somsri@talat.example" in recipients
+    assert user.guardian_consent_at is None
+    mail = db.session.scalar(select(EmailMessage).where(
+        EmailMessage.to_address == "somsri@talat.example"))
+    assert mail.kind == "guardian_consent" and "/guardian/" in mail.body_text
 
 
 def test_guardian_email_must_not_be_the_members_own_acc_3(client):

@@ -188,7 +188,8 @@ def registration_problems(*, email, password, display_name, birth_date, now,
 def register_member(*, email, password, display_name, birth_date, now, locale="th",
                     guardian_name="", guardian_email="", guardian_consent=False,
                     staff_name=False):
-    """Create a member account (ACC-1, ACC-3). Under 18 needs a guardian's consent.
+    """Create a member account (ACC-1, ACC-3). Under 18 names a guardian, who is e-mailed a
+    link to agree; until they do, the member can browse but not act (``guardian``).
 
     ``staff_name`` allows a reserved display name (only the CLI creates staff accounts).
     Raises :class:`AccountErrors` with every problem found (see :func:`registration_problems`)."""
@@ -206,15 +207,16 @@ def register_member(*, email, password, display_name, birth_date, now, locale="t
                 display_name=display_name, display_name_key=display_name_key(display_name),
                 birth_date=birth_date, role="member", locale=locale, created_at=now,
                 updated_at=now)
-    if minor:
+    if minor:  # consent is the guardian's to give, through the link mailed to them
         user.guardian_name, user.guardian_email = guardian_name, guardian_email
-        user.guardian_consent_at = now
+        user.guardian_consent_at = None
     db.session.add(user)
     db.session.flush()
     queue_mail(user.email, "welcome", user=user)
     if minor:
-        queue_mail(guardian_email, "guardian_notice", user=user, locale=locale,
-                   guardian_name=guardian_name)
+        from app.blueprints.accounts import guardian
+
+        guardian.ask_guardian(user, now=now)
     return user
 
 

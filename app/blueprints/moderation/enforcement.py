@@ -1,10 +1,11 @@
 """ACC-5: a suspended or closed member cannot bid, sell, post or file appeals (except the
-appeal against the suspension itself) until the suspension ends or is lifted. Browsing stays
-possible. Domain services call :func:`check_can_act` before they change anything."""
+appeal against the suspension itself) until the suspension ends or is lifted; nor can a member
+under 18 before their guardian agrees (ACC-3). Browsing stays possible. Domain services call
+:func:`check_can_act` before they change anything."""
 from flask_babel import lazy_gettext as _l
 
 from app.blueprints.moderation.errors import Suspended
-from app.permissions import is_member, is_suspended
+from app.permissions import awaiting_guardian, is_member, is_suspended
 
 
 def suspension_message(user):
@@ -19,16 +20,27 @@ def suspension_message(user):
               until=format_datetime(user.suspended_until))
 
 
+def guardian_message(user):
+    """Why a member under 18 cannot act yet (ACC-3)."""
+    return _l("Your parent or guardian has not agreed to your registration yet. We e-mailed "
+              "them at %(email)s. Until they agree you can browse, but not bid, buy, sell or "
+              "post.", email=user.guardian_email)
+
+
 def check_can_act(user, now):
-    """Raise :class:`Suspended` when ``user`` is suspended or closed at ``now`` (ACC-5)."""
-    if is_member(user) and is_suspended(user, now):
-        raise Suspended(suspension_message(user))
+    """Raise :class:`Suspended` when ``user`` is suspended or closed at ``now`` (ACC-5), or
+    under 18 and still waiting for a guardian's consent (ACC-3)."""
+    refusal = suspension_refusal(user, now)
+    if refusal is not None:
+        raise refusal
 
 
 def suspension_refusal(user, now):
     """:func:`check_can_act` as a value: the :class:`Suspended` error, or None."""
     if is_member(user) and is_suspended(user, now):
         return Suspended(suspension_message(user))
+    if awaiting_guardian(user):
+        return Suspended(guardian_message(user))
     return None
 
 

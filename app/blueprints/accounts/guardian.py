@@ -1,0 +1,110 @@
+"""A guardian's consent for a member under 18 (ACC-3), given by the guardian, not claimed.
+
+The sign-up of a member under 18 names a parent or guardian and their e-mail address. The
+account exists at once, so the member can log in and browse, but it cannot bid, buy, sell or
+post (the ACC-5 gate, :func:`app.blueprints.moderation.enforcement.check_can_act`) until the
+guardian opens the link mailed to them and agrees. A guardian who does not agree has the
+account deleted (ACC-9). The link is signed, not stored: it names the member and the
+guardian's address and lasts :data:`LINK_DAYS` days; the member may have it sent again.
+"""
+from datetime import timedelta, timezone
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import func, select
+
+from app.blueprints.accounts.errors import AccountError
+from app.extensions import db
+from app.mail import queue_mail
+from app.models import AccountDeletion, EmailMessage, User
+from app.permissions import awaiting_guardian
+from app.notifications import TEXTS
+from app.urls import external_url
+
+TEXTS["guardian_agreed"] = _l("Your parent or guardian has agreed to your registration. You "
+                              "can now bid, buy, sell and post on Talat.")
+
+LINK_DAYS = 14
+MAIL_KIND = "guardian_consent"
+#: The member may have the e-mail sent again, at most this often and this many times a day.
+RESEND_MINUTES = 10
+RESENDS_A_DAY = 5
+
+
+def _serializer():
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="guardian-consent")
+
+
+def consent_link(user):
+    """The guardian's link for ``user``: it names the member and the guardian's address, so a
+    link to an earlier address stops working if the address changes."""
+    token = _serializer().dumps({"member": user.id, "guardian": user.guardian_email})
+    return external_url("accounts.guardian_consent", token=token)
+
+
+def member_for_link(token):
+    """The member a guardian's link is for, or an :class:`AccountError` saying why not."""
+    try:
+        data = _serializer().loads(token, max_age=LINK_DAYS * 86400)
+    except SignatureExpired:
+        raise AccountError(_l("This link has expired. Ask your child to send it again from "
+                              "their Talat account.")) from None
+    except BadSignature:
+        raise AccountError(_l("This link is not valid. Please open the link exactly as it "
+                              "is in the e-mail.")) from None
+    user = db.session.get(User, data.get("member")) if isinstance(data, dict) else None
+    if user is None or user.guardian_email is None or \
+            user.guardian_email != data.get("guardian"):
+        raise AccountError(_l("This account no longer exists or no longer needs your "
+                              "consent."))
+    return user
+
+
+def ask_guardian(user, *, now):
+    """E-mail the guardian the link (at sign-up, and again when the member asks)."""
+    queue_mail(user.guardian_email, MAIL_KIND, user=user, locale=user.locale,
+               guardian_name=user.guardian_name, link=consent_link(user), days=LINK_DAYS)
+
+
+def ask_again(user, *, now):
+    """The member has the e-mail sent again: not more than once every
+    :data:`RESEND_MINUTES` minutes nor :data:`RESENDS_A_DAY` times a day."""
+    if not awaiting_guardian(user):
+        raise AccountError(_l("Your parent or guardian has already agreed."))
+    sent = select(func.count(), func.max(EmailMessage.created_at)).where(
+        EmailMessage.user_id == user.id, EmailMessage.kind == MAIL_KIND,
+        EmailMessage.created_at > now - timedelta(days=1))
+    count, last = db.session.execute(sent).one()
+    if last is not None and last.tzinfo is None:  # (SQLite keeps no zone: stored in UTC)
+        last = last.replace(tzinfo=timezone.utc)
+    if count >= RESENDS_A_DAY or (last is not None and
+                                  now - last < timedelta(minutes=RESEND_MINUTES)):
+        raise AccountError(_l("The e-mail to your parent or guardian was sent a moment ago. "
+                              "Please wait %(minutes)d minutes before asking again, and check "
+                              "their spam folder.", minutes=RESEND_MINUTES))
+    ask_guardian(user, now=now)
+
+
+def agree(user, *, now):
+    """The guardian agrees: the member may now bid, buy, sell and post."""
+    if awaiting_guardian(user):
+        user.guardian_consent_at = now
+        from app.notifications import notify_about
+
+        notify_about(user, "guardian_agreed", target_type="account", target_id=user.id,
+                     facts={}, now=now)
+
+
+def refuse(user, *, now):
+    """The guardian does not agree: the account is deleted (ACC-9). Nothing can block it: the
+    member could not bid, buy or sell before consent."""
+    from app.blueprints.accounts import deletion
+
+    if not awaiting_guardian(user):
+        raise AccountError(_l("Your consent was already given. To close the account, please "
+                              "contact us."))
+    record = AccountDeletion(user_id=user.id, requested_at=now, blockers="")
+    db.session.add(record)
+    db.session.flush()
+    deletion.attempt(record, now=now)

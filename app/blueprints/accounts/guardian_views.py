@@ -1,0 +1,59 @@
+"""The guardian's consent page (ACC-3) and the member's "send it again". Thin: the rules live
+in ``guardian``."""
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from app.blueprints.accounts import bp, guardian
+from app.blueprints.accounts.errors import AccountError
+from app.database import utcnow
+from app.extensions import db, limiter
+from app.forms import EmptyForm
+from app.i18n import BUDDHIST_ERA_OFFSET
+
+
+@bp.route("/guardian/<token>", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_RESET"], methods=["POST"])
+def guardian_consent(token):
+    """A parent or guardian, usually not a member, agrees to a child's registration or not."""
+    now = utcnow()
+    try:
+        member = guardian.member_for_link(token)
+    except AccountError as error:
+        return render_template("accounts/guardian_invalid.html", message=error.message), 400
+    form = EmptyForm()
+    if form.validate_on_submit():
+        decision = request.form.get("decision")
+        try:
+            if decision == "agree":
+                guardian.agree(member, now=now)
+            elif decision == "refuse":
+                guardian.refuse(member, now=now)
+            else:
+                raise AccountError(_l("Please choose whether you agree."))
+            db.session.commit()
+        except AccountError as error:
+            db.session.rollback()
+            return render_template("accounts/guardian_consent.html", member=None, form=form,
+                                   message=error.message), 422
+        return render_template("accounts/guardian_done.html", agreed=decision == "agree")
+    return render_template(
+        "accounts/guardian_consent.html", member=member, form=form, message=None,
+        born=member.birth_date.year + BUDDHIST_ERA_OFFSET, agreed=member.guardian_consent_at)
+
+
+@bp.route("/account/guardian/resend", methods=["POST"])
+@login_required
+def resend_guardian_mail():
+    """The member under 18 has the consent e-mail sent to their guardian again."""
+    form = EmptyForm()
+    if form.validate_on_submit():
+        try:
+            guardian.ask_again(current_user, now=utcnow())
+            db.session.commit()
+            flash(_l("We have sent the e-mail to %(email)s again.",
+                     email=current_user.guardian_email), "success")
+        except AccountError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+    return redirect(url_for("accounts.profile"))

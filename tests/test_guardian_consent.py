@@ -1,0 +1,139 @@
+"""A guardian gives consent themselves (ACC-3): a member under 18 can log in and browse at
+once, but cannot bid, buy, sell or post until the parent or guardian opens the e-mailed link
+and agrees; a guardian who does not agree has the account deleted (ACC-9)."""
+import re
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from app.blueprints.accounts import guardian
+from app.database import utcnow
+from app.extensions import db
+from app.models import EmailMessage, Notification, Shop, User
+from tests.conftest import PASSWORD, post_form
+
+
+def fifteen():
+    today = date.today()
+    return date(today.year - 15, 1, 1)
+
+
+@pytest.fixture
+def child(app, make_member):
+    return make_member(email="kid@talat.example", display_name="น้องเล็ก Kid",
+                       birth_date=fifteen(), guardian_name="Somsri Jaidee",
+                       guardian_email="somsri@talat.example", guardian_consent=True,
+                       guardian_agrees=False)
+
+
+@pytest.fixture
+def client(client):
+    """The guardian's browser, reading English."""
+    client.set_cookie("lang", "en")
+    return client
+
+
+def link_path(user):
+    mail = db.session.scalar(select(EmailMessage).where(
+        EmailMessage.user_id == user.id, EmailMessage.kind == "guardian_consent")
+        .order_by(EmailMessage.id.desc()))
+    assert mail.to_address == "somsri@talat.example"
+    return re.search(r"https?://[^/\s]+(/guardian/\S+)", mail.body_text)[1]
+
+
+def open_shop(client):
+    return post_form(client, "/shops/new", {"name": "ร้านน้องเล็ก", "slug": "kid-shop"})
+
+
+def test_a_minor_waits_for_the_guardian_and_can_browse_but_not_act_acc_3(child, client_for):
+    client = client_for(child)
+    page = client.get("/").get_data(as_text=True)
+    assert "has not agreed to your registration yet" in page and "somsri@talat.example" in page
+    response = open_shop(client)
+    assert response.status_code in (403, 422)
+    assert "has not agreed to your registration yet" in response.get_data(as_text=True)
+    assert db.session.scalar(select(Shop.id)) is None
+
+
+def test_the_guardian_agrees_from_the_link_and_the_minor_may_act_acc_3(child, client_for,
+                                                                         client):
+    page = client.get(link_path(child))
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Somsri Jaidee" in html
+    assert f"born in {fifteen().year + 543}" in html
+    assert "น้องเล็ก Kid" in html
+    response = post_form(client, link_path(child), {"decision": "agree"})
+    assert response.status_code == 200 and "You have agreed" in response.get_data(as_text=True)
+    db.session.refresh(child)
+    assert child.guardian_consent_at is not None
+    notice = db.session.scalar(select(Notification).where(Notification.user_id == child.id))
+    assert notice.kind == "guardian_agreed"
+    kid = client_for(child)
+    assert "has not agreed" not in kid.get("/").get_data(as_text=True)
+    assert open_shop(kid).status_code == 302 and db.session.scalar(select(Shop.id))
+    again = client.get(link_path(child)).get_data(as_text=True)
+    assert "You have already agreed" in again and 'value="agree"' not in again
+
+
+def test_a_guardian_who_does_not_agree_has_the_account_deleted_acc_3_acc_9(child, client):
+    link = link_path(child)
+    response = post_form(client, link, {"decision": "refuse"})
+    assert response.status_code == 200
+    assert "The account has been deleted" in response.get_data(as_text=True)
+    db.session.expire_all()
+    user = db.session.get(User, child.id)
+    assert user.email.endswith("@deleted.invalid") and user.guardian_email is None
+    assert client.get(link).status_code == 400  # the link is for an account that is gone
+    login = post_form(client, "/login", {"email": "kid@talat.example", "password": PASSWORD})
+    assert login.status_code != 302
+
+
+def test_a_guardian_link_that_is_forged_expired_or_for_another_address_fails_acc_3(
+        child, client, monkeypatch):
+    good = link_path(child)
+    assert client.get(good[:-3] + "abc").status_code == 400
+    assert post_form(client, good[:-3] + "abc", {"decision": "agree"},
+                     form_url=good).status_code == 400
+    child.guardian_email = "other@talat.example"  # (an address changed since the mail)
+    db.session.commit()
+    page = client.get(good)
+    assert page.status_code == 400 and "no longer" in page.get_data(as_text=True)
+    child.guardian_email = "somsri@talat.example"
+    db.session.commit()
+    monkeypatch.setattr(guardian, "LINK_DAYS", -1)  # (any age is past it)
+    expired = client.get(good)
+    assert expired.status_code == 400 and "expired" in expired.get_data(as_text=True)
+    db.session.refresh(child)
+    assert child.guardian_consent_at is None
+
+
+def test_the_minor_can_send_the_mail_again_but_not_flood_the_guardian_acc_3(child,
+                                                                             client_for):
+    client = client_for(child)
+
+    def sent():
+        return len(db.session.scalars(select(EmailMessage.id).where(
+            EmailMessage.kind == "guardian_consent")).all())
+
+    assert sent() == 1
+    response = post_form(client, "/account/guardian/resend", {}, form_url="/account")
+    assert response.status_code == 302
+    assert "sent a moment ago" in client.get("/account").get_data(as_text=True)
+    assert sent() == 1
+    db.session.execute(EmailMessage.__table__.update().values(
+        created_at=utcnow() - timedelta(minutes=11)))
+    db.session.commit()
+    post_form(client, "/account/guardian/resend", {}, form_url="/account")
+    assert "again" in client.get("/account").get_data(as_text=True) and sent() == 2
+
+
+def test_an_adult_needs_no_guardian_and_a_minor_made_by_tests_has_consent_acc_3(app,
+        make_member):
+    adult, minor = make_member(), make_member(
+        birth_date=fifteen(), guardian_name="Somsri Jaidee",
+        guardian_email="somsri2@talat.example", guardian_consent=True)
+    from app.permissions import awaiting_guardian, can_act
+
+    assert not awaiting_guardian(adult) and can_act(adult)
+    assert not awaiting_guardian(minor) and can_act(minor)
