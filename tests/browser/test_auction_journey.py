@@ -482,6 +482,50 @@ print(json.dumps({{}}))
 
 
 @pytest.fixture
+def kaew_on_a_phone(browser, live_server):
+    """One more member on a phone-sized screen, as :func:`on_a_phone`."""
+    yield from _signed_up(browser, live_server, ("Kaew",), viewport=PHONE)
+
+
+def test_the_buy_now_button_goes_when_another_bid_meets_the_reserve_auc_8(
+        kaew_on_a_phone, live_server, live_env):
+    """Found in review (AUC-8: the buy-now option disappears once a bid meets the reserve):
+    with the auction open on a phone, another member's bid met the reserve; the live panel
+    dropped "Buy now for ฿5,000", but the button in the bid box stayed, offering a purchase
+    the server then refused. It goes with the panel's offer, without a reload."""
+    pages, problems = kaew_on_a_phone
+    kaew = pages["Kaew"]
+    auction_id = create_auction(live_env, "พระสมเด็จ ราคาขั้นต่ำ ซื้อทันที")
+    seed(live_env, f"""
+from app.models import Auction
+auction = db.session.get(Auction, {auction_id})
+auction.reserve_satang, auction.buy_now_satang = 200_000, 500_000
+db.session.commit()
+print(json.dumps({{}}))
+""")
+    open_live(kaew, f"{live_server}/auctions/{auction_id}")
+    buy_now = kaew.locator("#bid-box form[action$='/buy-now']")
+    expect(buy_now).to_be_visible()
+    expect(kaew.locator("#bid-panel [data-buy-now-price]")).to_be_visible()
+
+    seed(live_env, f"""
+from app.blueprints.auctions import bidding
+bidder = member("reserve-meets@talat.example", "Reserve Meets")
+db.session.commit()
+bidding.place_bid({auction_id}, bidder, 200_000, proxy=False, now=utcnow())
+db.session.commit()
+print(json.dumps({{}}))
+""")
+    expect(kaew.locator("#bid-panel [data-reserve]")).to_have_attribute("data-reserve", "met")
+    expect(kaew.locator("#bid-panel [data-buy-now-price]")).to_have_count(0)
+    expect(buy_now).to_have_count(0)
+    expect(kaew.locator("#bid-box input[name=amount]")).to_be_visible()
+    assert kaew.evaluate("window.__notReloaded") is True
+    problems += csp_violations(pages)
+    assert problems == [], json.dumps(problems, ensure_ascii=False, indent=1)
+
+
+@pytest.fixture
 def hong(browser, live_server):
     """One more member, on a phone-sized screen, as :func:`members`."""
     yield from _signed_up(browser, live_server, ("Hong",), viewport=PHONE)

@@ -459,6 +459,12 @@
     box.querySelectorAll("form").forEach(function (form) {
       if (!form.hasAttribute("data-bid-waiting")) { form.hidden = phase !== "open"; }
     });
+    // The buy-now offer ends for good once a bid meets the reserve (or at the first bid with
+    // no reserve, AUC-8): when the live panel no longer offers it, its button goes too,
+    // also while a bid is being reviewed (it would come back when the review closes).
+    if (phase === "open" && !figures.querySelector("[data-buy-now-price]")) {
+      box.querySelectorAll("form[data-buy-now-form]").forEach(function (form) { form.remove(); });
+    }
     if (phase === "open" && before !== "open" && window.htmx) {
       window.htmx.ajax("GET", window.location.pathname, { target: "#bid-box", select: "#bid-box", swap: "outerHTML" });
       return;
