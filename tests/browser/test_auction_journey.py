@@ -526,6 +526,59 @@ print(json.dumps({{}}))
 
 
 @pytest.fixture
+def lek_on_a_phone(browser, live_server):
+    """One more member on a phone-sized screen, as :func:`on_a_phone`."""
+    yield from _signed_up(browser, live_server, ("Lek",), viewport=PHONE)
+
+
+def test_the_suggested_bid_follows_other_members_bids_auc_2(lek_on_a_phone, live_server,
+                                                            live_env):
+    """Found in review (AUC-2, AUC-6): with an auction open on a phone, other members' bids
+    raised the price to ฿2,000 and the panel said "Next bid: at least ฿2,0xx", but the bid
+    box still said "At least ฿100" and kept ฿100 in the amount field: taking the suggestion
+    was refused. The box follows the live minimum; an amount the member typed is kept."""
+    pages, problems = lek_on_a_phone
+    lek = pages["Lek"]
+    auction_id = create_auction(live_env, "พระปิดตา หลวงพ่อแก้ว")
+    url = f"{live_server}/auctions/{auction_id}"
+    open_live(lek, url)
+    amount = lek.locator("#bid-box input[name=amount]")
+    hint = lek.locator("#bid-box .field__hint")
+    expect(amount).to_have_value("100")
+    expect(hint).to_contain_text("฿100")
+
+    def bid_elsewhere(satang, email):
+        seed(live_env, f"""
+from app.blueprints.auctions import bidding
+bidder = member("{email}", "{email.split('@')[0]}")
+db.session.commit()
+bidding.place_bid({auction_id}, bidder, {satang}, proxy=False, now=utcnow())
+db.session.commit()
+print(json.dumps({{}}))
+""")
+
+    bid_elsewhere(200_000, "follow-one@talat.example")
+    expect(lek.locator("#bid-panel [data-price]")).to_have_text("฿2,000")
+    least = re.search(r"฿([0-9,]+)", lek.locator("#bid-panel [data-minimum]").text_content())[1]
+    expect(hint).to_contain_text(f"฿{least}")
+    expect(hint).not_to_contain_text("฿100")
+    expect(amount).to_have_value(least.replace(",", ""))
+
+    # What the member typed is theirs: the next bid changes the hint, not the amount.
+    amount.fill("5,000")
+    bid_elsewhere(300_000, "follow-two@talat.example")
+    expect(lek.locator("#bid-panel [data-price]")).to_have_text("฿3,000")
+    least = re.search(r"฿([0-9,]+)", lek.locator("#bid-panel [data-minimum]").text_content())[1]
+    expect(hint).to_contain_text(f"฿{least}")
+    expect(amount).to_have_value("5,000")
+    confirmation = review(lek, "5,000", "direct")
+    expect(confirmation).to_contain_text("฿5,000")
+    assert lek.evaluate("window.__notReloaded") is True
+    problems += csp_violations(pages)
+    assert problems == [], json.dumps(problems, ensure_ascii=False, indent=1)
+
+
+@pytest.fixture
 def hong(browser, live_server):
     """One more member, on a phone-sized screen, as :func:`members`."""
     yield from _signed_up(browser, live_server, ("Hong",), viewport=PHONE)

@@ -465,6 +465,7 @@
     if (phase === "open" && !figures.querySelector("[data-buy-now-price]")) {
       box.querySelectorAll("form[data-buy-now-form]").forEach(function (form) { form.remove(); });
     }
+    followMinimum(box);
     if (phase === "open" && before !== "open" && window.htmx) {
       window.htmx.ajax("GET", window.location.pathname, { target: "#bid-box", select: "#bid-box", swap: "outerHTML" });
       return;
@@ -487,6 +488,30 @@
           var fresh = document.querySelector("#bid-box input[name=amount]");
           if (keep !== null && fresh) { fresh.value = keep; }
         });
+    }
+  }
+
+  // Other members' bids raise the least bid (AUC-2, AUC-6): a box not drawn for the leader
+  // follows the live panel, its hint ("At least ฿…") and the amount it suggested, unless the
+  // member has typed one of their own (the review and the server judge that one). Without
+  // this a member who took the suggestion was refused for a price long gone.
+  function followMinimum(box) {
+    var form = box.querySelector("form[data-bid-form]");
+    if (!form || confirmationOpen(box)) { return; }
+    var leading = form.querySelector("input[name=leading]");
+    if (leading && leading.value === "1") { return; }
+    var drawn = parseInt(form.getAttribute("data-minimum-satang"), 10) || 0;
+    var least = minimumBid(form);
+    if (least <= drawn) { return; }
+    form.setAttribute("data-minimum-satang", String(least));
+    var shown = formatBaht(least);
+    var hint = form.querySelector(".field__hint");
+    if (hint) { hint.textContent = hint.textContent.replace(/\u0e3f[0-9][0-9,]*(?:\.[0-9]{2})?/, shown); }
+    var amount = form.querySelector("input[name=amount]");
+    if (amount && amount.value === amount.defaultValue &&
+        parseBaht(amount.value.replace(/\s/g, "")) === drawn) {
+      amount.defaultValue = shown.slice(1).replace(/,/g, "");
+      amount.value = amount.defaultValue;
     }
   }
 
