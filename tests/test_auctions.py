@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from app.blueprints.auctions import bidding, shill
-from app.blueprints.auctions.errors import BidNotAccepted
+from app.blueprints.auctions import bidding, lifecycle, shill
+from app.blueprints.auctions.errors import AuctionError, BidNotAccepted
 from app.database import utcnow
 from app.extensions import db
 from app.jobs import JOBS
@@ -490,6 +490,30 @@ def test_ending_early_says_why_there_is_no_sale_and_refuses_a_sold_auction_at_on
     text = late.get_data(as_text=True)
     assert late.status_code == 200 and "This auction has already ended." in text
     assert "the reserve has not been met" not in text and fresh(sold).ended_early == "buy_now"
+
+
+@pytest.mark.parametrize("lang, told, not_told", [
+    ("en", "Bidding has begun on an auction without a reserve: it must run to its end.",
+     "The reserve has been met"),
+    ("th", "มีผู้บิดแล้ว การประมูลที่ไม่ได้ตั้งราคาขั้นต่ำที่ยอมขายต้องดำเนินไปจนปิด",
+     "ราคาถึงขั้นต่ำที่ยอมขายแล้ว")])
+def test_a_seller_without_a_reserve_is_not_told_the_reserve_was_met_auc_8(board, lang, told,
+                                                                         not_told):
+    """AUC-8, found in review: a seller whose page was open when the first bid came on an
+    auction with no reserve tapped "End the auction now" and was told "The reserve has been
+    met", about a reserve they never set. They are told the first bid binds the auction."""
+    url = f"/auctions/{board.auction.id}"
+    page = board.seller_client.get(url).get_data(as_text=True)
+    bid(board.alice_client, board.auction, 500)
+    board.seller_client.set_cookie("lang", lang)
+    answer = board.seller_client.post(f"{url}/end", data={"csrf_token": csrf_from(page)},
+                                      follow_redirects=True)
+    text = answer.get_data(as_text=True)
+    assert answer.status_code == 200 and told in text and not_told not in text
+    assert fresh(board.auction).ended_early is None
+    with pytest.raises(AuctionError, match="without a reserve"):
+        lifecycle.end_early(fresh(board.auction), now=utcnow())
+    db.session.rollback()
 
 
 def test_only_the_seller_may_end_an_auction_auc_8(board):

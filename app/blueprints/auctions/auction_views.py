@@ -380,11 +380,11 @@ def end(auction_id):
         if not EmptyForm().validate_on_submit():
             abort(400)
         now = utcnow()
-        if not seller_may_end(auction, now):
+        refusal = lifecycle.end_refusal(auction, now)
+        if refusal is not None:
             # A page open since before the auction sold or ended still shows the button:
             # say what happened instead of asking to confirm something no longer possible.
-            flash(_l("This auction has already ended.") if phase(auction, now) == "ended"
-                  else _l("The reserve has been met: the auction must run to its end."), "info")
+            flash(refusal.message, "info")
             return redirect(url_for("auctions.auction", auction_id=auction_id))
         return render_template("auctions/confirm_end.html", auction=auction, form=EmptyForm(),
                                phase=phase(auction, now))

@@ -165,13 +165,25 @@ def set_auction_rights(user, rights):
     return before
 
 
+def end_refusal(auction, now):
+    """Why the seller may not end ``auction`` early now (AUC-8), or None. An auction without
+    a reserve is not said to have met one: its first bid is what binds it."""
+    if seller_may_end(auction, now):
+        return None
+    if phase(auction, now) == "ended":
+        return AuctionError(_l("This auction has already ended."))
+    if auction.reserve_satang is None:
+        return AuctionError(_l("Bidding has begun on an auction without a reserve: it must "
+                               "run to its end."))
+    return AuctionError(_l("The reserve has been met: the auction must run to its end."))
+
+
 def end_early(auction, *, now):
     """The seller ends the auction now; allowed only while the reserve is not met (AUC-8).
     The caller has locked the auction and checked that the user is its seller."""
-    if not seller_may_end(auction, now):
-        if phase(auction, now) == "ended":
-            raise AuctionError(_l("This auction has already ended."))
-        raise AuctionError(_l("The reserve has been met: the auction must run to its end."))
+    refusal = end_refusal(auction, now)
+    if refusal is not None:
+        raise refusal
     if auction.starts_at > now:
         auction.starts_at = now
     auction.ends_at = now
