@@ -171,3 +171,25 @@ def test_the_winners_live_panel_leads_to_the_sale_auc_7(app, board):
     for client in (sale.bob_client,):
         assert link not in client.get(f"{url}/panel",
                                       headers={"HX-Request": "true"}).get_data(as_text=True)
+
+
+def test_sale_notices_are_mailed_under_a_subject_naming_the_step_and_the_item_auc_7(sale):
+    """AUC-7, found in review: the e-mails for the sale's steps (paid, sent, received) and for
+    a message about the sale all went out as "News about your account on Talat" (Thai:
+    ข่าวสารเกี่ยวกับบัญชีตลาดของคุณ), so a seller told to ship could not tell it from the
+    inbox. Each subject now says what happened, to which item, in the reader's language."""
+    url = f"/auctions/sales/{sale.sale.id}"
+    title = sale.auction.title
+    assert post_form(sale.alice_client, f"{url}/messages", {"body": "โอนแล้วนะครับ"},
+                     form_url=url).status_code == 302
+    for client in (sale.alice_client, sale.seller_client, sale.alice_client):
+        assert post_form(client, f"{url}/next", {"confirmed": "yes"},
+                         form_url=url).status_code == 302
+    subjects = {m.kind: m.subject for m in db.session.scalars(select(EmailMessage).where(
+        EmailMessage.kind.in_(["notice_sale_message", "notice_sale_paid",
+                               "notice_sale_shipped", "notice_sale_completed"])))}
+    assert subjects == {
+        "notice_sale_message": f"ข้อความใหม่เรื่องการซื้อขาย “{title}”",
+        "notice_sale_paid": f"ผู้ซื้อแจ้งว่าชำระเงินค่า “{title}” แล้ว",
+        "notice_sale_shipped": f"ส่งของแล้ว: “{title}”",
+        "notice_sale_completed": f"การซื้อขายเสร็จสมบูรณ์: “{title}”"}

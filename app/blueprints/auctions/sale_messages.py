@@ -12,9 +12,10 @@ from app.blueprints.auctions.sales import role_in
 from app.blueprints.shops.message_services import clean_body
 from app.extensions import db
 from app.models import Notification, SaleMessage, Shop
-from app.notifications import TEXTS, notify_about
+from app.notifications import SUBJECTS, TEXTS, notify_about
 
 TEXTS["sale_message"] = _l("%(name)s wrote to you about the sale of “%(title)s”.")
+SUBJECTS["sale_message"] = _l("A message about the sale of “%(title)s”")
 
 
 def messages_of(sale):

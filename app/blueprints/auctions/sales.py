@@ -12,7 +12,7 @@ from app.blueprints.auctions.errors import AuctionError
 from app.database import begin_immediate
 from app.extensions import db
 from app.models import Feedback, Sale
-from app.notifications import TEXTS, notify_about
+from app.notifications import SUBJECTS, TEXTS, notify_about
 from app.permissions import is_member
 
 FEEDBACK_DEFAULT_AFTER = timedelta(days=30)
@@ -34,6 +34,12 @@ TEXTS["sale_shipped"] = _l("%(name)s has sent “%(title)s”. Once it arrives, 
                            "sale page.")
 TEXTS["sale_completed"] = _l("%(name)s has received “%(title)s”: the sale is complete. You "
                              "can rate the buyer on the sale page.")
+# Their e-mail subjects say what happened to which sale (found in review: all three went out
+# as "News about your account on Talat", and a seller told to ship could not tell from the
+# inbox).
+SUBJECTS["sale_paid"] = _l("The buyer says they have paid for “%(title)s”")
+SUBJECTS["sale_shipped"] = _l("On its way: “%(title)s”")
+SUBJECTS["sale_completed"] = _l("Sale complete: “%(title)s”")
 
 
 def role_in(user, sale):
