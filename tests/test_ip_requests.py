@@ -387,3 +387,15 @@ def test_cmp6_queue_row_shows_the_request_without_addresses(app, people, client_
     assert "Victim accuses Scammer" in html and "1234/2569" in html
     assert 'data-action="approve"' in html and 'data-action="reject"' in html
     assert "203.0.113.7" not in html
+
+
+def test_cmp6_the_approve_key_only_opens_its_fields_on_the_queue_row(app, people, client_for,
+                                                                     moderator):
+    """CMP-6, MOD-7: approving releases the accused's addresses, which cannot be taken back,
+    so the approve form is marked ``data-ask-first``: its key focuses the period's fields and
+    Enter sends it (a stray key press released them at once, found driving the queue)."""
+    victim, scammer = people
+    _file(victim, scammer)
+    html = client_for(moderator).get("/moderation/queue?kind=ip_request").get_data(as_text=True)
+    approve = html[html.index('data-action="approve"') - 400:html.index('data-action="approve"')]
+    assert 'data-key="a"' in approve and "data-ask-first" in approve

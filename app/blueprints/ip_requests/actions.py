@@ -47,11 +47,14 @@ def _reject(item, moderator, form, *, now, ip=""):
     return request.reason
 
 
+# Releasing the addresses cannot be undone (the requester may have copied them at once), so
+# its key only opens the period's fields, as for other actions that cannot be undone; Enter
+# sends. A stray "a" on a focused row no longer releases a member's addresses (CMP-6).
 queue.register_action("ip_request", queue.Action(
     "approve", _l("Approve"), _approve,
     fields=("first_day", "last_day", "reason"), key="a", style="primary",
     extra={"labels": {"first_day": _l("From (YYYY-MM-DD)"), "last_day": _l("To (YYYY-MM-DD)"),
-                      "reason": _l("Note (optional)")}}))
+                      "reason": _l("Note (optional)")}, "ask_first": True}))
 queue.register_action("ip_request", queue.Action(
     "reject", _l("Reject"), _reject, fields=("reason",), key="r",
     extra={"labels": {"reason": _l("Reason")}}))
