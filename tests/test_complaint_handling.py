@@ -430,3 +430,21 @@ def test_cmp2_complaint_rows_load_in_a_fixed_number_of_queries(app, make_listing
 
     small = count_queries(2)
     assert count_queries(10) == small
+
+
+def test_cmp5_the_reject_choice_in_thai_never_calls_a_rejected_complaint_founded(
+        app, make_listing, mod):
+    """CMP-5: the reject form's default choice (not counted as unfounded) read "Not
+    unfounded", in Thai "มีมูล" ("well-founded") beside the Reject button: a moderator on a
+    Thai queue read it as the opposite of what rejecting says (found on the phone queue)."""
+    complaint = make_complaint(make_listing())
+    row_id = f'id="item-{item_of("complaint", complaint.id).id}"'
+    html = mod.get("/moderation/queue?kind=complaint").get_data(as_text=True)
+    row = html[html.index(row_id):]
+    assert "Filed in good faith: not counted against the complainant" in row
+    mod.set_cookie("lang", "th")
+    html = mod.get("/moderation/queue?kind=complaint").get_data(as_text=True)
+    row = html[html.index(row_id):]
+    reject = row[row.index('data-action="reject"'):]
+    reject = reject[:reject.index("</form>")]
+    assert ">มีมูล<" not in reject and "ยื่นโดยสุจริต" in reject

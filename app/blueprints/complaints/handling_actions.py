@@ -203,7 +203,8 @@ def _keep(item, moderator, form, *, now, ip=""):
     return str(_l("Page stays hidden; the owner is told."))
 
 
-UNFOUNDED_CHOICES = (("", _l("Not unfounded")),
+# The default names what it means (a double negative read, in Thai, "founded" beside Reject).
+UNFOUNDED_CHOICES = (("", _l("Filed in good faith: not counted against the complainant")),
                      ("yes", _l("Unfounded: counts towards restricting the complainant")))
 
 register_action("complaint", Action("uphold", _l("Uphold and hide"), _uphold,
