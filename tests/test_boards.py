@@ -102,3 +102,31 @@ def test_a_fake_post_says_when_the_sign_is_lifted_or_found_authentic_auc_5_mod_4
         f"/boards/posts/{posts['auction', kept.id].id}").get_data(as_text=True)
     assert "found this item AUTHENTIC" in client.get("/boards/fake-auctions").get_data(
         as_text=True)
+
+
+def test_a_fake_post_is_not_called_cleared_when_another_sign_replaced_fake_mod_2(
+        client, make_member, make_auction):
+    """MOD-2, AUC-5: a FAKE sign replaced by UNDER REVIEW (the case looked at again) or by
+    another STOP sign clears nothing, yet the public board said "Cleared: the FAKE sign on
+    this item has been taken down" in a green box (found by re-opening a FAKE case on the
+    phone). It now says what sign is up."""
+    from app.blueprints.moderation import signs
+    from app.models import BoardPost
+
+    moderator = make_member(display_name="Keeper Five", role="moderator")
+    db.session.commit()
+    client.set_cookie("lang", "en")
+    again, other = make_auction(), make_auction()
+    for item in (again, other):
+        signs.hang_sign("auction", item.id, "fake", moderator, "A copy.", now=utcnow())
+    db.session.commit()
+    signs.hang_sign("auction", again.id, "under_review", moderator, "Looking again.",
+                    now=utcnow())
+    signs.hang_sign("auction", other.id, "non_standard_print", moderator, "Real, odd print.",
+                    now=utcnow())
+    db.session.commit()
+    posts = {p.target_id: p for p in db.session.scalars(select(BoardPost))}
+    html = client.get(f"/boards/posts/{posts[again.id].id}").get_data(as_text=True)
+    assert "Cleared" not in html and "Under review again" in html
+    html = client.get(f"/boards/posts/{posts[other.id].id}").get_data(as_text=True)
+    assert "Cleared" not in html and "replaced by the sign NON-STANDARD PRINT" in html
