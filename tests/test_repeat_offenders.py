@@ -274,3 +274,27 @@ def test_cmp4_a_suspension_a_moderator_imposed_by_hand_is_not_lifted_by_a_restor
     accept_counter_statement(complaint, owner, moderator)
     assert fresh(manual).lifted_at is None
     assert fresh(owner).suspended_until is not None
+
+
+def test_cmp4_restrict_is_offered_only_on_rows_of_a_complainant_who_may_be_restricted(
+        app, make_listing, moderator, client_for):
+    """CMP-4: every complaint row offered "Restrict the complainant", which the route refuses
+    until enough complaints were rejected as unfounded (found on the phone queue: a first-time
+    complainant's row offered it, and pressing it only gave an error). Button and route agree
+    now; once the restriction is in force the button goes too."""
+    listing = make_listing()
+    mod = client_for(moderator)
+
+    def restrict_offered(complaint):
+        html = mod.get("/moderation/queue?kind=complaint").get_data(as_text=True)
+        row = html[html.index(f'id="item-{item_of("complaint", complaint.id).id}"'):]
+        return 'data-action="restrict"' in row[:row.index("</article>")]
+
+    first = make_complaint(listing, email="first@brand.example")
+    assert not restrict_offered(first)
+    reject_unfounded(listing, moderator, 3)
+    complaint = make_complaint(listing, email=ABUSER)
+    assert restrict_offered(complaint) and not restrict_offered(first)
+    item = item_of("complaint", complaint.id)
+    assert decide(mod, item, "restrict", note="Bulk unfounded complaints").status_code == 200
+    assert not restrict_offered(complaint)

@@ -167,6 +167,14 @@ def _restrict(item, moderator, form, *, now, ip=""):
                   "lifted."))
 
 
+def _may_restrict_now(complaint):
+    """Whether a complaint's row offers "Restrict the complainant": only when enough of the
+    complainant's complaints were rejected as unfounded and no restriction is in force (what
+    ``repeat.restrict`` checks), so the button is not offered where it is always refused."""
+    view = getattr(complaint, "queue_view", None)
+    return bool(view is not None and view.may_restrict)
+
+
 def _statement(item, moderator):
     """The item's counter-statement; refused to a moderator who is a party to it."""
     statement = db.session.get(CounterStatement, item.target_id)
@@ -220,7 +228,8 @@ register_action("complaint", Action("ask", _l("Ask for more"), _ask, fields=("qu
                                     key="m", extra={"labels": FIELD_LABELS}))
 register_action("complaint", Action("restrict", _l("Restrict the complainant"), _restrict,
                                     fields=("note",), closes=False,
-                                    extra={"labels": FIELD_LABELS}))
+                                    extra={"labels": FIELD_LABELS,
+                                           "offered": _may_restrict_now}))
 register_action("counter_statement", Action("restore", _l("Restore the page"), _restore,
                                             fields=("reason",), key="o", style="primary",
                                             extra={"labels": RESTORE_LABELS}))

@@ -48,6 +48,9 @@ class ActionView:
     bulk: bool = False
     maxlength: dict = None
     ask_first: bool = False  # its key only opens its fields (an action that cannot be undone)
+    #: ``offered(target) -> bool`` (``extra["offered"]``): whether a row's target takes the
+    #: action now, so the row never offers a button its route always refuses.
+    offered: object = None
 
 
 def _applies(action, target_type):
@@ -68,7 +71,8 @@ def _action_views(kind, target_type):
                   for name in action.fields]
         views.append(ActionView(action.name, str(action.label), action.key, action.style,
                                 fields, action.bulk, action.extra.get("maxlength", {}),
-                                bool(action.extra.get("ask_first"))))
+                                bool(action.extra.get("ask_first")),
+                                action.extra.get("offered")))
     return views
 
 
