@@ -152,3 +152,21 @@ def test_members_cannot_appeal_others_sanctions_or_decide_appeals_mod_9(cast, ma
         "csrf_token": token, "action": "overturn", "reason": "me"}).status_code == 403
     assert fresh(sanction).lifted_at is None
     assert Sanction and User
+
+
+def test_a_suspended_member_is_offered_an_appeal_form_only_on_the_suspension_acc_5_mod_9(
+        cast):
+    """ACC-5, MOD-9: while suspended, a member may appeal only the suspension, yet the
+    sanctions page offered the appeal form on every other sanction too, and sending it came
+    back with "You may appeal from your sanctions page" on that very page (found as the
+    member on a phone). The other sanctions now say why they wait, and until when."""
+    warning = impose(cast, kind="warning")
+    suspension = impose(cast)
+    page = cast.client.get("/moderation/me/sanctions").get_data(as_text=True)
+    assert f'action="/moderation/me/sanctions/{suspension.id}/appeal"' in page
+    assert f'action="/moderation/me/sanctions/{warning.id}/appeal"' not in page
+    assert "you can appeal only the suspension itself" in page
+    sanctions.lift(suspension, cast.mod2, "Served", now=utcnow())
+    db.session.commit()
+    page = cast.client.get("/moderation/me/sanctions").get_data(as_text=True)
+    assert f'action="/moderation/me/sanctions/{warning.id}/appeal"' in page

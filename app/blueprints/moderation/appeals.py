@@ -48,6 +48,17 @@ def appeal_of(sanction_id):
                              .order_by(Appeal.id.desc()).limit(1))
 
 
+def waits_for_suspension(sanction, member, now):
+    """True while ``member`` is suspended or closed and ``sanction`` is not the running
+    suspension (or closure) itself: ACC-5 lets them appeal only that one for now, so their
+    sanctions page offers no appeal form on the others (:func:`file_appeal` refuses it)."""
+    from app.blueprints.moderation.enforcement import suspension_refusal
+
+    if sanction.kind in RESTRICTING and is_active(sanction, now):
+        return False
+    return suspension_refusal(member, now) is not None
+
+
 def file_appeal(sanction, appellant, body, *, now):
     """File ``appellant``'s appeal against their ``sanction`` and raise it on the queue,
     barred to the moderator who imposed it. Refused after 15 days, naming the day the window

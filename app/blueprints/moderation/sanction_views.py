@@ -135,6 +135,7 @@ def _my_page(status=200, appeal_form=None, failed_id=None):
         labels=sanctions.SANCTION_LABELS, now=now, is_active=sanctions.is_active,
         appeal_of=appeals.appeals_by_sanction([s.id for s in own]).get,
         deadline=sanctions.appeal_deadline,
+        waits_for_suspension=lambda s: appeals.waits_for_suspension(s, current_user, now),
         appeal_form=appeal_form, failed_id=failed_id,
         blank_form=AppealForm(formdata=None)), status
 
