@@ -296,3 +296,22 @@ def test_a_refused_lift_request_is_not_repeated_at_once_on_the_board_mod_3(signe
     db.session.commit()
     assert db.session.scalar(select(func.count(BoardPost.id)).where(
         BoardPost.board == "lift-requests")) == 2
+
+
+def test_a_suspended_owner_is_told_instead_of_offered_explain_and_lift_forms_acc_5(
+        signed, client_for):
+    """ACC-5, MOD-3, MOD-4: a suspended owner may send neither an explanation nor a lift
+    request, yet both pages offered their forms (with evidence uploads) and refused them
+    only once filled in and sent (found as a suspended member on a phone). The pages now say
+    why and link the sanctions page, where the suspension can be appealed."""
+    from app.blueprints.moderation import sanctions
+
+    sign, _listing, owner, moderator = signed
+    sanctions.impose(owner, "suspension", moderator, rule="SHOP-4", facts="Fakes",
+                     now=utcnow(), ends_at=utcnow() + timedelta(days=3))
+    db.session.commit()
+    client = client_for(owner)
+    for page in ("explain", "lift"):
+        html = client.get(f"/moderation/signs/{sign.id}/{page}").get_data(as_text=True)
+        assert f'action="/moderation/signs/{sign.id}/{page}"' not in html, page
+        assert "Your account is suspended until" in html and "/moderation/me/sanctions" in html

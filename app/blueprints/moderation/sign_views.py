@@ -158,10 +158,16 @@ def _own_sign(sign_id):
 
 
 def _respond_page(template, sign, form, status=200):
+    """The explanation or lift-request page; a suspended owner (who may file neither: ACC-5)
+    is told so in place of a form the service would refuse after it was filled in."""
+    from app.blueprints.moderation.enforcement import suspension_refusal
+
     item, _owner = signs.load_target(sign.target_type, sign.target_id, deleted_ok=True)
-    return render_template(template, sign=sign, item=item, form=form, now=utcnow(),
+    now = utcnow()
+    return render_template(template, sign=sign, item=item, form=form, now=now,
                            item_url=signs.item_url(sign.target_type, sign.target_id),
-                           lift_refusal=responses.lift_refusal(sign, utcnow())), status
+                           lift_refusal=responses.lift_refusal(sign, now),
+                           suspended=suspension_refusal(current_user, now)), status
 
 
 @bp.route("/signs/<int:sign_id>/explain", methods=["GET", "POST"])
