@@ -290,3 +290,23 @@ def test_notices_about_shops_listings_and_members_link_to_their_pages(app, make_
         assert links == {"shop": f"/shops/{listing.shop.slug}",
                          "listing": f"/listings/{listing.id}",
                          "user": f"/members/{member.id}"}
+
+
+def test_a_suspended_account_is_told_instead_of_offered_the_reinstatement_form_auc_4_acc_5(
+        make_member, make_auction, moderator, client_for):
+    """AUC-4, ACC-5: a member whose auction rights and account are both suspended may not ask
+    for the rights back until the account suspension ends, yet the page offered the form and
+    refused it once written (found as a suspended member on a phone). It now says why."""
+    from datetime import timedelta
+
+    from app.blueprints.moderation import sanctions
+
+    seller = make_member()
+    for _ in range(3):
+        fake(make_auction(seller=seller), moderator)
+    sanctions.impose(fresh_user(seller), "suspension", moderator, rule="AUC-4",
+                     facts="Fakes", now=utcnow(), ends_at=utcnow() + timedelta(days=3))
+    db.session.commit()
+    html = client_for(seller).get("/moderation/reinstatement").get_data(as_text=True)
+    assert 'action="/moderation/reinstatement"' not in html
+    assert "Your account is suspended until" in html

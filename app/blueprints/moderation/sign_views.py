@@ -257,9 +257,12 @@ def reinstatement():
         else:
             flash(_l("Your request has been sent to the moderators."), "success")
             return redirect(url_for("moderation.my_record"))
+    from app.blueprints.moderation.enforcement import suspension_refusal
+
     status = 422 if form.is_submitted() else 200
     return render_template("moderation/reinstatement.html", form=form,
-                           strikes=strikes.strike_count(current_user.id)), status
+                           strikes=strikes.strike_count(current_user.id),
+                           suspended=suspension_refusal(current_user, utcnow())), status
 
 
 @bp.route("/me")
