@@ -310,3 +310,20 @@ def test_a_suspended_account_is_told_instead_of_offered_the_reinstatement_form_a
     html = client_for(seller).get("/moderation/reinstatement").get_data(as_text=True)
     assert 'action="/moderation/reinstatement"' not in html
     assert "Your account is suspended until" in html
+
+
+def test_the_reinstatement_page_counts_the_strikes_that_stand_after_withdrawals_auc_4(
+        make_member, make_auction, moderator, client_for):
+    """AUC-4: after two of the three FAKE signs came down, the page read "suspended because 1
+    of your auctions were signed FAKE (3 strikes suspend them)", which is not why (found as
+    the member after moderators found two items authentic). It now says the rights were
+    suspended at 3 strikes, some withdrawn since, and a moderator decides."""
+    seller = make_member()
+    signed = [fake(make_auction(seller=seller), moderator) for _ in range(3)]
+    for sign in signed[:2]:
+        signs.hang_sign("auction", sign.target_id, "authentic", moderator, "Genuine.",
+                        now=utcnow())
+    db.session.commit()
+    html = client_for(seller).get("/moderation/reinstatement").get_data(as_text=True)
+    assert "because 1 of your auctions" not in html
+    assert "suspended after 3 strikes" in html and "standing now are 1" in html
