@@ -374,3 +374,17 @@ def test_a_member_cannot_set_back_a_name_a_moderator_removed_acc_2(cast):
     assert post_form(cast.client, "/account", {"display_name": "Nice Name",
                                                "locale": "th"}).status_code == 302
     assert fresh(cast.member).display_name == "Nice Name"
+
+
+@pytest.mark.parametrize("typed, satang", [("1500", 150_000), ("1,500", 150_000),
+                                           ("฿1,500", 150_000), ("๑,๕๐๐", 150_000),
+                                           ("1500.00", 150_000), ("", None)])
+def test_a_fine_typed_in_the_queue_row_is_read_as_baht_are_written_mod_8(app, typed, satang):
+    """MOD-8: the queue row's "Fine in baht" is a text field; "฿1,500" (or "1500.00") was
+    refused with "Give the fine in whole baht." (found fining from the queue on a phone).
+    Baht are read as people write them; a fraction of a baht is still refused."""
+    from app.blueprints.moderation.report_actions import sanction_values
+
+    assert sanction_values({"fine": typed}, utcnow())["fine_satang"] == satang
+    with pytest.raises(ModerationError, match="whole baht"):
+        sanction_values({"fine": "1,500.50"}, utcnow())

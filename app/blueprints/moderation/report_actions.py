@@ -29,14 +29,30 @@ def _int(value, field, message, most):
     return number
 
 
+def _fine_satang(value):
+    """The fine typed in the queue row, in whole baht as people write it ("1500", "1,500",
+    "฿1,500", "๑,๕๐๐"), as satang; None when left empty."""
+    from app.money import parse_baht
+
+    text = str(value or "").strip()
+    if not text:
+        return None
+    try:
+        satang = parse_baht(text)
+    except ValueError:
+        satang = -1
+    if satang < 0 or satang % 100:
+        raise ModerationError(_l("Give the fine in whole baht."), field="fine")
+    return satang or None
+
+
 def sanction_values(form, now):
     """The :func:`sanctions.impose` keywords from a submitted form (days, fine in baht)."""
     days = _int(form.get("days"), "days", _l("Give the duration as a number of days, at most "
                                               "3,650 (a closure has no end)."), 3650)
-    fine = _int(form.get("fine"), "fine", _l("Give the fine in whole baht."), 10**9)
     return dict(rule=form.get("rule", ""), facts=form.get("facts", ""),
                 ends_at=now + timedelta(days=days) if days else None,
-                fine_satang=fine * 100 if fine else None, limits=form.get("limits", ""))
+                fine_satang=_fine_satang(form.get("fine")), limits=form.get("limits", ""))
 
 
 def _dismiss(item, moderator, form, *, now, ip):
