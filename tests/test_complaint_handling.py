@@ -448,3 +448,23 @@ def test_cmp5_the_reject_choice_in_thai_never_calls_a_rejected_complaint_founded
     reject = row[row.index('data-action="reject"'):]
     reject = reject[:reject.index("</form>")]
     assert ">มีมูล<" not in reject and "ยื่นโดยสุจริต" in reject
+
+
+def test_cmp3_the_keys_of_actions_that_need_words_wait_for_them_mod_7(app, make_listing, mod):
+    """CMP-3, CMP-5, MOD-7: "u" (uphold) and "m" (ask for more) sent their forms empty at once
+    and always came back refused ("Give the reason..."), with the focus lost (found driving
+    the queue with the keyboard). The fields their services require are marked required, so
+    the key focuses the first empty one (queue.js) and Enter sends it."""
+    complaint = make_complaint(make_listing())
+    row_id = f'id="item-{item_of("complaint", complaint.id).id}"'
+    html = mod.get("/moderation/queue?kind=complaint").get_data(as_text=True)
+    row = html[html.index(row_id):]
+    row = row[:row.index("</article>")]
+
+    def form(action):
+        part = row[row.index(f'data-action="{action}"'):]
+        return part[:part.index("</form>")]
+
+    assert form("uphold").count(" required") == 2
+    assert 'name="question"' in form("ask") and " required" in form("ask")
+    assert " required" in form("reject")

@@ -217,15 +217,17 @@ UNFOUNDED_CHOICES = (("", _l("Filed in good faith: not counted against the compl
 
 register_action("complaint", Action("uphold", _l("Uphold and hide"), _uphold,
                                     fields=("reason", "rule"), key="u", style="danger",
-                                    extra={"labels": FIELD_LABELS, "maxlength": {
+                                    extra={"labels": FIELD_LABELS,
+                                           "required": ("reason", "rule"), "maxlength": {
                                         "reason": handling.MAX_TEXT,
                                         "rule": handling.MAX_RULE}}))
 register_action("complaint", Action("reject", _l("Reject"), _reject,
                                     fields=("reason", "unfounded"), key="r",
-                                    extra={"labels": REJECT_LABELS,
+                                    extra={"labels": REJECT_LABELS, "required": ("reason",),
                                            "choices": {"unfounded": UNFOUNDED_CHOICES}}))
 register_action("complaint", Action("ask", _l("Ask for more"), _ask, fields=("question",),
-                                    key="m", extra={"labels": FIELD_LABELS}))
+                                    key="m", extra={"labels": FIELD_LABELS,
+                                                    "required": ("question",)}))
 register_action("complaint", Action("restrict", _l("Restrict the complainant"), _restrict,
                                     fields=("note",), closes=False,
                                     extra={"labels": FIELD_LABELS,

@@ -57,7 +57,7 @@ queue.register_action("ip_request", queue.Action(
                       "reason": _l("Note (optional)")}, "ask_first": True}))
 queue.register_action("ip_request", queue.Action(
     "reject", _l("Reject"), _reject, fields=("reason",), key="r",
-    extra={"labels": {"reason": _l("Reason")}}))
+    extra={"labels": {"reason": _l("Reason")}, "required": ("reason",)}))
 
 
 def _request_link(request_id, external=False):

@@ -51,6 +51,10 @@ class ActionView:
     #: ``offered(target) -> bool`` (``extra["offered"]``): whether a row's target takes the
     #: action now, so the row never offers a button its route always refuses.
     offered: object = None
+    #: Fields the action's service refuses empty (``extra["required"]``): rendered
+    #: ``required``, so its key focuses the first empty one instead of sending a form that
+    #: can only come back refused.
+    required: tuple = ()
 
 
 def _applies(action, target_type):
@@ -72,7 +76,8 @@ def _action_views(kind, target_type):
         views.append(ActionView(action.name, str(action.label), action.key, action.style,
                                 fields, action.bulk, action.extra.get("maxlength", {}),
                                 bool(action.extra.get("ask_first")),
-                                action.extra.get("offered")))
+                                action.extra.get("offered"),
+                                tuple(action.extra.get("required", ()))))
     return views
 
 

@@ -61,7 +61,7 @@ def render_rows(rows, context, *, viewer, now, csrf):
     shared = dict(context, csrf=CSRF_SLOT, now=now, current_user=viewer)
     rendered = []
     for row in rows:
-        actions = tuple((a.name, a.label, a.key, a.style, a.ask_first,
+        actions = tuple((a.name, a.label, a.key, a.style, a.ask_first, a.required,
                          tuple((n, label, tuple(c)) for n, label, c in a.fields)) for a in
                         context["forms"].get(f"{row.item.kind}:{row.item.target_type}", ()))
         key = None if row.error or row.note else (actions, row_key(row, viewer.id, now))
