@@ -170,3 +170,18 @@ def test_a_suspended_member_is_offered_an_appeal_form_only_on_the_suspension_acc
     db.session.commit()
     page = cast.client.get("/moderation/me/sanctions").get_data(as_text=True)
     assert f'action="/moderation/me/sanctions/{warning.id}/appeal"' in page
+
+
+def test_the_appeal_keys_wait_for_the_reason_the_member_reads_mod_7_mod_9(cast):
+    """MOD-7, MOD-9: deciding an appeal needs the reason the member reads, yet "u" and "o"
+    sent the form empty and it always came back refused. The reason field is required, so
+    the key focuses it first (as for complaints)."""
+    sanction = impose(cast)
+    assert appeal(cast, sanction).status_code == 302
+    item = queue.open_item_for("appeal", "sanction", sanction.id)
+    html = cast.mod2_client.get("/moderation/queue?kind=appeal").get_data(as_text=True)
+    row = html[html.index(f'id="item-{item.id}"'):]
+    for action in ("uphold", "overturn"):
+        form = row[row.index(f'data-action="{action}"'):]
+        form = form[:form.index("</form>")]
+        assert 'name="reason"' in form and " required" in form, action

@@ -134,7 +134,10 @@ def _overturn(item, moderator, form, *, now, ip):
     return reason
 
 
+# The member reads the reason (``_reason`` refuses it empty): the keys wait for it.
 register_action("appeal", Action("uphold", _l("Uphold the sanction"), _uphold,
-                                 fields=("reason",), key="u"))
+                                 fields=("reason",), key="u",
+                                 extra={"required": ("reason",)}))
 register_action("appeal", Action("overturn", _l("Overturn and lift"), _overturn,
-                                 fields=("reason",), key="o", style="danger"))
+                                 fields=("reason",), key="o", style="danger",
+                                 extra={"required": ("reason",)}))
