@@ -54,6 +54,25 @@ def test_an_ended_halted_auction_names_no_winner_before_settlement_auc_3(board):
     assert "Ended without a sale" in page
 
 
+def test_nobody_is_told_to_bid_again_on_a_halted_auction_auc_3(board):
+    """AUC-3 (found in review): a bidder outbid before a STOP sign went up read "You have been
+    outbid. Bid again to take the lead." under the sign that stops every bid; the leader is
+    told they still lead."""
+    bidding.place_bid(board.auction.id, board.bob, 200 * BAHT, proxy=False)
+    db.session.commit()
+    auction = _halted_with_winning_bid(board, "under_review")
+    bob = board.bob_client.get(f"/auctions/{auction.id}").get_data(as_text=True)
+    assert "A STOP sign halts this auction" in bob
+    assert "Bid again" not in bob and 'data-bid-status="outbid"' not in bob
+    alice = board.alice_client.get(f"/auctions/{auction.id}/panel",
+                                   headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "You were the highest bidder when bidding stopped" in alice
+    auction.stop_sign = None  # the sign comes down: the standing returns
+    db.session.commit()
+    assert 'data-bid-status="outbid"' in board.bob_client.get(
+        f"/auctions/{auction.id}").get_data(as_text=True)
+
+
 def test_an_authentic_sign_still_settles_into_a_sale_auc_3(app, board):
     auction = _halted_with_winning_bid(board, "authentic")
     JOBS["settle-auctions"](app, auction.ends_at + timedelta(seconds=1))

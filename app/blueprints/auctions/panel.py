@@ -36,11 +36,16 @@ def _public_html(auction, now):
 
 
 def viewer_status(auction, viewer_id, has_bid, now):
-    """"leading", "outbid", "won", "lost" or None for this viewer."""
+    """"leading", "outbid", "won", "lost", "halted_leading" or None for this viewer. While a
+    STOP sign or a complaint halts bidding (AUC-3, CMP-3) nobody is told to bid again: the
+    leader learns they still lead, the others only what the panel says of the halt."""
     if viewer_id is None or not has_bid:
         return None
-    if phase(auction, now) == "ended":
+    current = phase(auction, now)
+    if current == "ended":
         return "won" if effective_winner(auction) == viewer_id else "lost"
+    if current == "halted":
+        return "halted_leading" if auction.leader_id == viewer_id else None
     return "leading" if auction.leader_id == viewer_id else "outbid"
 
 
