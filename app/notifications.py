@@ -26,6 +26,8 @@ TEXTS = {
                       "will sell. It now ends within the hour (later only if bids come in its "
                       "last 5 minutes)."),
     "lost": _l("“%(title)s” ended; another bidder won it."),
+    "ended_unsold": _l("“%(title)s”, which you bid on, ended without a sale: nobody won it "
+                       "and nobody pays."),
     "order_cancelled_mod": _l(
         "Order %(order)s for “%(title)s” was cancelled by the moderators because of a sanction "
         "on the other party."),

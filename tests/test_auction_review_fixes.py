@@ -90,6 +90,20 @@ def test_bidders_are_not_told_another_won_an_unsold_auction_auc_7_auc_10(app, bo
     assert lost == []
 
 
+def test_bidders_learn_that_an_auction_ended_without_a_sale_auc_10(app, board, make_auction):
+    """AUC-10 (found in review): when an auction ended with no sale (reserve not met, ended
+    early, halted) its bidders heard nothing; each now learns it ended and nobody pays."""
+    below = make_auction(seller=board.seller, reserve_satang=5_000 * BAHT)
+    bid(board.alice_client, below, 300)
+    bid(board.bob_client, below, 400)
+    JOBS["settle-auctions"](app, fresh(below).ends_at + timedelta(seconds=1))
+    told = db.session.scalars(select(Notification.user_id).where(
+        Notification.kind == "ended_unsold", Notification.auction_id == below.id)).all()
+    assert sorted(told) == sorted([board.alice.id, board.bob.id])
+    page = board.bob_client.get("/notifications").get_data(as_text=True)
+    assert "ended without a sale: nobody won it and nobody pays" in page
+
+
 @pytest.mark.parametrize("fields", [
     {"category_id": "99999999999999999999"},
     {"category_id": "2147483648"},

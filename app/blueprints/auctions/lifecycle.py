@@ -2,7 +2,7 @@
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, true
 
 from app.blueprints.auctions import engine
 from app.blueprints.auctions.errors import AuctionError, AuctionProblems
@@ -230,12 +230,15 @@ def settle(auction, now):
                sale_id=sale.id, now=now)
     else:
         notify(seller, "unsold", auction=auction, now=now, reason=unsold_reason(auction))
-    # "Another bidder won it" is only true when someone did (AUC-10).
-    losers = db.session.scalars(select(Bid.bidder_id).distinct().where(
-        Bid.auction_id == auction.id, Bid.bidder_id != auction.winner_id)).all() \
-        if auction.winner_id is not None else []
-    for loser in losers:
-        notify_id(loser, "lost", auction=auction, now=now, email=False)
+    # "Another bidder won it" is only true when someone did (AUC-10); with no sale, every
+    # bidder learns the auction ended and that they owe nothing.
+    winner = auction.winner_id
+    others = db.session.scalars(select(Bid.bidder_id).distinct().where(
+        Bid.auction_id == auction.id, Bid.bidder_id != winner if winner is not None
+        else true())).all()
+    for bidder in others:
+        notify_id(bidder, "lost" if winner is not None else "ended_unsold", auction=auction,
+                  now=now, email=False)
     auction.version += 1
     db.session.flush()
     publish_after_commit(f"auction:{auction.id}", {"version": auction.version})
