@@ -109,6 +109,25 @@ def test_lift_request_before_seven_days_is_refused_with_the_date_mod_3(make_memb
     assert "possible from" in html and "Bangkok" in html and 'name="body"' not in html
 
 
+def test_a_lift_date_already_past_is_not_shown_as_a_wait_mod_3(make_member, make_listing,
+                                                                client_for):
+    """MOD-3 (found in review): the owner's record and the item page said "possible from"
+    a date already past; only a date still to come is shown."""
+    moderator, listing = make_member(role="moderator"), make_listing()
+    recent = signs.hang_sign("listing", listing.id, "fake", moderator, "Copy",
+                             now=utcnow() - timedelta(days=2))
+    db.session.commit()
+    owner = client_for(listing.shop.owner)
+    for url in ("/moderation/me", f"/listings/{listing.id}"):
+        html = owner.get(url).get_data(as_text=True)
+        assert "Ask to lift the sign" in html and "possible from" in html, url
+    recent.hung_at = utcnow() - timedelta(days=8)
+    db.session.commit()
+    for url in ("/moderation/me", f"/listings/{listing.id}"):
+        html = owner.get(url).get_data(as_text=True)
+        assert "Ask to lift the sign" in html and "possible from" not in html, url
+
+
 def test_lift_request_is_posted_on_the_board_and_queued_mod_3(signed, client_for):
     """MOD-3: after 7 days the request goes on "STOP lift requests", citing the item, and
     into the queue; the moderators may lift the sign."""

@@ -79,8 +79,8 @@ TEXTS.update({
                         "%(sign)s: %(reason)s Open the item to see what you can do."),
     "sign_ended": _l("The %(sign)s sign on your item “%(title)s” was taken down: %(reason)s"),
     "strike": _l("The FAKE sign on “%(title)s” is a strike against you: you now have "
-                 "%(count)s. At 3 strikes your auction rights are suspended; at 6 they may be "
-                 "revoked."),
+                 "%(count)s. (The rule: 3 strikes suspend auction rights; 6 may revoke "
+                 "them.)"),
     "strike_withdrawn": _l("The strike for “%(title)s” was withdrawn: you now have "
                            "%(count)s."),
     "rights_suspended": _l("Your auction rights are suspended: %(count)s of your auctions "

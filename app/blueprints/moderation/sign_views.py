@@ -71,6 +71,7 @@ def sign_words():
                 sign_stops_bids=SIGN_STOPS_BIDS,
                 reason_templates=REASON_TEMPLATES, decision_basis_labels=DECISION_BASIS_LABELS,
                 new_sign_form=new_sign_form, lift_possible_at=responses.lift_possible_at,
+                utcnow=utcnow,
                 new_end_form=lambda: EndSignForm(formdata=None, prefix="end"),
                 listing_edit_refusal=listing_services.edit_refusal)
 
