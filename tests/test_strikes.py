@@ -327,3 +327,23 @@ def test_the_reinstatement_page_counts_the_strikes_that_stand_after_withdrawals_
     html = client_for(seller).get("/moderation/reinstatement").get_data(as_text=True)
     assert "because 1 of your auctions" not in html
     assert "suspended after 3 strikes" in html and "standing now are 1" in html
+
+
+def test_a_queue_row_names_the_item_of_each_strike_auc_4_mod_7(make_member, make_auction,
+                                                                 moderator, client_for):
+    """AUC-4, MOD-7 (found in review): the owner's strike history in a queue row listed dates
+    only; each strike now says which item its FAKE sign is on."""
+    seller = make_member()
+    titles = ["พระรอด กรุวัดมหาวัน", "เหรียญหลวงพ่อคูณ <b>รุ่นแรก</b>", "ตะกรุดโทน"]
+    auctions = [make_auction(seller=seller, title=title) for title in titles]
+    other = make_auction(seller=seller, title="พระผงสุพรรณ")
+    for auction in auctions:
+        fake(auction, moderator)
+    queue.open_item("report", "auction", other.id, now=utcnow(), report=True)  # a row on them
+    db.session.commit()
+    page = client_for(moderator).get("/moderation/queue").get_data(as_text=True)
+    history = page[page.index("queue-row__history"):]
+    for title in ("พระรอด กรุวัดมหาวัน", "เหรียญหลวงพ่อคูณ &lt;b&gt;รุ่นแรก&lt;/b&gt;",
+                  "ตะกรุดโทน"):
+        assert f'<span class="queue-row__strike-item">{title}</span>' in history
+    assert "<b>รุ่นแรก</b>" not in page

@@ -111,6 +111,8 @@ class Row:
     target: object = None
     owner: User = None
     strikes: list = field(default_factory=list)
+    #: ``{strike id: title of the item its FAKE sign is on}`` for the strikes shown
+    strike_titles: dict = field(default_factory=dict)
     strike_count: int = 0
     previous: list = field(default_factory=list)
     reasons: list = field(default_factory=list)
@@ -252,6 +254,7 @@ def load_rows(items):
             Strike.user_id.in_([i for i in owner_ids if i]))
             .order_by(Strike.created_at.desc())).all():
         strikes[strike.user_id].append(strike)
+    strike_titles = _strike_titles([s for shown in strikes.values() for s in shown[:HISTORY]])
     previous = defaultdict(list)
     for done in db.session.scalars(select(ReviewItem).where(
             ReviewItem.status == "done", _targets_clause(ReviewItem, pairs))
@@ -275,6 +278,7 @@ def load_rows(items):
         owner_id = item.subject_user_id or _owner_id(item.target_type, row.target)
         row.owner = people.get(owner_id)
         row.strikes = strikes.get(owner_id, [])[:HISTORY]
+        row.strike_titles = {s.id: strike_titles.get(s.sign_id, "") for s in row.strikes}
         row.strike_count = sum(1 for s in strikes.get(owner_id, ()) if s.withdrawn_at is None)
         row.previous = [p for p in previous[(item.target_type, item.target_id)]
                         if p.id != item.id][:HISTORY]
@@ -284,6 +288,19 @@ def load_rows(items):
         row.claimer = people.get(item.claimed_by_id)
         row.decider = people.get(item.decided_by_id)
     return rows
+
+
+def _strike_titles(strikes):
+    """``{sign id: title of its item}`` for the signs of ``strikes`` (at most three queries):
+    a strike in a queue row says what it was for."""
+    from app.blueprints.moderation.signs import item_titles
+
+    if not strikes:
+        return {}
+    signs = db.session.scalars(select(StopSign).where(
+        StopSign.id.in_({s.sign_id for s in strikes}))).all()
+    titles = item_titles(signs)
+    return {sign.id: titles.get((sign.target_type, sign.target_id), "") for sign in signs}
 
 
 def load_row(item):

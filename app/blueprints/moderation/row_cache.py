@@ -48,7 +48,8 @@ def row_key(row, viewer_id, now):
     suspended = bool(row.owner is not None and is_suspended(row.owner, now))
     return (current_language(), viewer_id, claimed, suspended, _columns(item),
             _target_parts(row.target), _target_parts(row.signed), _columns(row.owner),
-            tuple(_columns(s) for s in row.strikes), row.strike_count,
+            tuple(_columns(s) for s in row.strikes), tuple(row.strike_titles.items()),
+            row.strike_count,
             tuple(_columns(p) for p in row.previous), tuple(row.reasons), tuple(row.details),
             _columns(row.sign),
             _columns(row.source), tuple(_columns(f) for f in getattr(row.source, "files", ())),
