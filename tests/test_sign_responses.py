@@ -109,6 +109,25 @@ def test_lift_request_before_seven_days_is_refused_with_the_date_mod_3(make_memb
     assert "possible from" in html and "Bangkok" in html and 'name="body"' not in html
 
 
+def test_the_owners_record_says_an_explanation_was_sent_and_whether_it_waits_mod_4(
+        signed, client_for):
+    """MOD-4 (found in review): the owner's record offered "Send an explanation" as if none
+    had been sent; it now says when one was and whether the moderators have answered."""
+    sign, _listing, owner, moderator = signed
+    client = client_for(owner)
+    assert "waiting for the moderators" not in client.get("/moderation/me").get_data(
+        as_text=True)
+    responses.submit_explanation(sign, owner, "The certificate is attached.", now=utcnow())
+    db.session.commit()
+    page = client.get("/moderation/me").get_data(as_text=True)
+    assert "is waiting for the moderators" in page and "Send another explanation" in page
+    item = queue.open_item_for("explanation", "sign", sign.id)
+    item.status = "done"
+    db.session.commit()
+    assert "the moderators have answered it" in client.get("/moderation/me").get_data(
+        as_text=True)
+
+
 def test_a_lift_date_already_past_is_not_shown_as_a_wait_mod_3(make_member, make_listing,
                                                                 client_for):
     """MOD-3 (found in review): the owner's record and the item page said "possible from"

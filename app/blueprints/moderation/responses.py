@@ -75,6 +75,22 @@ def submit_explanation(sign, author, body, files=(), *, now):
     return explanation
 
 
+def explanations_sent(signs_):
+    """``{sign id: (when the owner last explained, whether the moderators have yet to
+    decide)}`` for the signs ``signs_`` that have an explanation (MOD-4), in two queries: the
+    owner's record says what they already sent."""
+    ids = [s.id for s in signs_]
+    if not ids:
+        return {}
+    latest = dict(db.session.execute(
+        select(Explanation.sign_id, func.max(Explanation.created_at))
+        .where(Explanation.sign_id.in_(ids)).group_by(Explanation.sign_id)).all())
+    waiting = set(db.session.scalars(select(ReviewItem.target_id).where(
+        ReviewItem.kind == "explanation", ReviewItem.target_type == "sign",
+        ReviewItem.status == "open", ReviewItem.target_id.in_(ids))))
+    return {sign_id: (when, sign_id in waiting) for sign_id, when in latest.items()}
+
+
 def _refused_at(pairs):
     """``{(target_type, target_id): when a lift request about that item was last refused}``
     for the items ``pairs``, in one query."""

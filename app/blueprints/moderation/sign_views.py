@@ -280,6 +280,7 @@ def my_record():
                            titles=signs.item_titles(own_signs),
                            lift_dates=responses.lift_dates(
                                [s for s in own_signs if s.kind == "fake" and not s.ended_at]),
+                           explained=responses.explanations_sent(own_signs),
                            strikes=strikes.strikes_of(current_user.id),
                            strike_count=strikes.strike_count(current_user.id),
                            pending=pending, now=utcnow())
