@@ -20,7 +20,8 @@ def guardian_consent(token):
     try:
         member = guardian.member_for_link(token)
     except AccountError as error:
-        return render_template("accounts/guardian_invalid.html", message=error.message), 400
+        return render_template("accounts/reset_invalid.html", message=error.message,
+                               guardian_link=True), 400
     form = EmptyForm()
     if form.validate_on_submit():
         decision = request.form.get("decision")
