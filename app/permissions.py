@@ -34,16 +34,20 @@ def is_suspended(user, now=None):
     return user.suspended_until > (now or utcnow())
 
 
-def awaiting_guardian(user):
+def awaiting_guardian(user, now=None):
     """A member under 18 whose parent or guardian has not yet agreed to the registration
-    (ACC-3): they may browse, not bid, buy, sell or post."""
-    return is_member(user) and bool(user.guardian_email) and user.guardian_consent_at is None
+    (ACC-3): they may browse, not bid, buy, sell or post. Turning 18 ends the wait."""
+    if not (is_member(user) and user.guardian_email and user.guardian_consent_at is None):
+        return False
+    from app.i18n import age_on, bangkok_today
+
+    return age_on(user.birth_date, bangkok_today(now)) < 18
 
 
 def can_act(user, now=None):
     """A member who may bid, sell and post: logged in, not suspended (ACC-5) and, under 18,
     with a guardian's consent (ACC-3)."""
-    return is_member(user) and not is_suspended(user, now) and not awaiting_guardian(user)
+    return is_member(user) and not is_suspended(user, now) and not awaiting_guardian(user, now)
 
 
 def can_run_shop(user, shop):

@@ -139,3 +139,20 @@ def test_an_adult_needs_no_guardian_and_a_minor_made_by_tests_has_consent_acc_3(
 
     assert not awaiting_guardian(adult) and can_act(adult)
     assert not awaiting_guardian(minor) and can_act(minor)
+
+
+def test_turning_18_ends_the_wait_for_a_guardian_acc_3(child):
+    """ACC-3: consent is needed under 18 only; a member who turns 18 before their guardian
+    answered may act from their birthday (Bangkok date)."""
+    from datetime import datetime, timezone
+
+    from app.blueprints.moderation.enforcement import suspension_refusal
+    from app.permissions import awaiting_guardian, can_act
+
+    birthday = child.birth_date.replace(year=child.birth_date.year + 18)
+    eve = datetime(birthday.year, birthday.month, birthday.day, 16, 59,
+                   tzinfo=timezone.utc) - timedelta(days=1)
+    day = eve + timedelta(minutes=2)  # 00:01 in Bangkok on the birthday
+    assert awaiting_guardian(child, eve) and suspension_refusal(child, eve) is not None
+    assert not awaiting_guardian(child, day) and can_act(child, day)
+    assert suspension_refusal(child, day) is None

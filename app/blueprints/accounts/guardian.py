@@ -7,7 +7,7 @@ guardian opens the link mailed to them and agrees. A guardian who does not agree
 account deleted (ACC-9). The link is signed, not stored: it names the member and the
 guardian's address and lasts :data:`LINK_DAYS` days; the member may have it sent again.
 """
-from datetime import timedelta, timezone
+from datetime import timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -18,8 +18,8 @@ from app.blueprints.accounts.errors import AccountError
 from app.extensions import db
 from app.mail import queue_mail
 from app.models import AccountDeletion, EmailMessage, User
+from app.notifications import TEXTS, notify_about
 from app.permissions import awaiting_guardian
-from app.notifications import TEXTS
 from app.urls import external_url
 
 TEXTS["guardian_agreed"] = _l("Your parent or guardian has agreed to your registration. You "
@@ -70,14 +70,12 @@ def ask_guardian(user, *, now):
 def ask_again(user, *, now):
     """The member has the e-mail sent again: not more than once every
     :data:`RESEND_MINUTES` minutes nor :data:`RESENDS_A_DAY` times a day."""
-    if not awaiting_guardian(user):
+    if not awaiting_guardian(user, now):
         raise AccountError(_l("Your parent or guardian has already agreed."))
     sent = select(func.count(), func.max(EmailMessage.created_at)).where(
         EmailMessage.user_id == user.id, EmailMessage.kind == MAIL_KIND,
         EmailMessage.created_at > now - timedelta(days=1))
     count, last = db.session.execute(sent).one()
-    if last is not None and last.tzinfo is None:  # (SQLite keeps no zone: stored in UTC)
-        last = last.replace(tzinfo=timezone.utc)
     if count >= RESENDS_A_DAY or (last is not None and
                                   now - last < timedelta(minutes=RESEND_MINUTES)):
         raise AccountError(_l("The e-mail to your parent or guardian was sent a moment ago. "
@@ -88,10 +86,8 @@ def ask_again(user, *, now):
 
 def agree(user, *, now):
     """The guardian agrees: the member may now bid, buy, sell and post."""
-    if awaiting_guardian(user):
+    if awaiting_guardian(user, now):
         user.guardian_consent_at = now
-        from app.notifications import notify_about
-
         notify_about(user, "guardian_agreed", target_type="account", target_id=user.id,
                      facts={}, now=now)
 
@@ -101,7 +97,7 @@ def refuse(user, *, now):
     member could not bid, buy or sell before consent."""
     from app.blueprints.accounts import deletion
 
-    if not awaiting_guardian(user):
+    if not awaiting_guardian(user, now):
         raise AccountError(_l("Your consent was already given. To close the account, please "
                               "contact us."))
     record = AccountDeletion(user_id=user.id, requested_at=now, blockers="")

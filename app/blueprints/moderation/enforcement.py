@@ -39,7 +39,7 @@ def suspension_refusal(user, now):
     """:func:`check_can_act` as a value: the :class:`Suspended` error, or None."""
     if is_member(user) and is_suspended(user, now):
         return Suspended(suspension_message(user))
-    if awaiting_guardian(user):
+    if awaiting_guardian(user, now):
         return Suspended(guardian_message(user))
     return None
 
