@@ -9,7 +9,7 @@ from app.blueprints.accounts.errors import AccountError
 from app.database import utcnow
 from app.extensions import db, limiter
 from app.forms import EmptyForm
-from app.i18n import BUDDHIST_ERA_OFFSET
+from app.i18n import BUDDHIST_ERA_OFFSET, current_language
 
 
 @bp.route("/guardian/<token>", methods=["GET", "POST"])
@@ -38,9 +38,11 @@ def guardian_consent(token):
             return render_template("accounts/guardian_consent.html", member=None, form=form,
                                    message=error.message), 422
         return render_template("accounts/guardian_done.html", agreed=decision == "agree")
+    year = member.birth_date.year  # (the Buddhist-era year in Thai, as Thai dates read)
     return render_template(
         "accounts/guardian_consent.html", member=member, form=form, message=None,
-        born=member.birth_date.year + BUDDHIST_ERA_OFFSET, agreed=member.guardian_consent_at)
+        born=year + BUDDHIST_ERA_OFFSET if current_language() == "th" else year,
+        agreed=member.guardian_consent_at)
 
 
 @bp.route("/account/guardian/resend", methods=["POST"])
