@@ -16,6 +16,7 @@ from app.blueprints.moderation import queue_data
 from app.blueprints.moderation.queue import KIND_LABELS, Action, register_action
 from app.database import utcnow
 from app.extensions import db
+from app.models import User
 from app.models.complaints import (Complaint, ComplaintEvidence, CounterStatement)
 
 KIND_LABELS.setdefault("counter_statement", _l("Counter-statements"))
@@ -41,6 +42,7 @@ class ComplaintView:
     days_left: int = 0
     late: bool = False
     targets: list = field(default_factory=list)   # (ComplaintTarget, object or None)
+    owners: dict = field(default_factory=dict)    # {user id: User} of the pages' owners
     evidence: list = field(default_factory=list)
     unfounded: int = 0
     may_restrict: bool = False
@@ -51,6 +53,7 @@ class ComplaintView:
         return (self.days_left, self.late, self.unfounded, self.may_restrict,
                 tuple((t.id, t.outcome, t.held_by_other, getattr(o, "status", None),
                        getattr(o, "hidden_at", None)) for t, o in self.targets),
+                tuple((u.id, u.display_name) for u in self.owners.values()),
                 tuple(e.id for e in self.evidence))
 
 
@@ -71,6 +74,8 @@ def _views(complaints, now):
     in a fixed number of queries however many rows. Returns the counter-statement files."""
     evidence, statement_files = _evidence([c.id for c in complaints])
     pages = hiding.target_objects([t for c in complaints for t in c.targets])
+    people = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(
+        {t.owner_id for c in complaints for t in c.targets if t.owner_id})))}
     emails = {c.email for c in complaints}
     unfounded = repeat.unfounded_counts(emails)
     restricted = repeat.restricted(emails, now)
@@ -86,9 +91,14 @@ def _views(complaints, now):
                              may_restrict=count >= threshold
                              and complaint.email not in restricted)
         view.targets = [(t, pages.get((t.target_type, t.target_id))) for t in complaint.targets]
+        view.owners = {t.owner_id: people[t.owner_id] for t in complaint.targets
+                       if t.owner_id in people}
         view.evidence = evidence.get(complaint.id, [])
         complaint.queue_view = view
         complaint.queue_key = view.key()
+        # The row shows the record of every owner the decision acts on, not only the first
+        # page's (queue_data reads this).
+        complaint.queue_owner_ids = tuple(view.owners)
     return statement_files
 
 

@@ -104,16 +104,26 @@ def page_of_items(filters, now, viewer_id=None):
 
 
 @dataclass
+class OwnerRecord:
+    """A member a row is about, with their record: the newest strikes (each with the title
+    of the item its FAKE sign is on) and how many stand."""
+
+    user: User
+    strikes: list = field(default_factory=list)
+    #: ``{strike id: title of the item its FAKE sign is on}`` for the strikes shown
+    strike_titles: dict = field(default_factory=dict)
+    strike_count: int = 0
+
+
+@dataclass
 class Row:
     """One queue row: the item and what is shown about its target."""
 
     item: ReviewItem
     target: object = None
-    owner: User = None
-    strikes: list = field(default_factory=list)
-    #: ``{strike id: title of the item its FAKE sign is on}`` for the strikes shown
-    strike_titles: dict = field(default_factory=dict)
-    strike_count: int = 0
+    #: Whose record the row shows: the owner of its target, or each owner of the pages a
+    #: complaint names (several members, each with their own strikes).
+    owners: list = field(default_factory=list)
     previous: list = field(default_factory=list)
     reasons: list = field(default_factory=list)
     details: list = field(default_factory=list)
@@ -124,6 +134,21 @@ class Row:
     decider: User = None
     error: str = ""
     note: str = ""
+
+    @property
+    def owner(self):
+        """The (first) member the row is about, or None."""
+        return self.owners[0].user if self.owners else None
+
+    @property
+    def strikes(self):
+        """The first owner's newest strikes."""
+        return self.owners[0].strikes if self.owners else []
+
+    @property
+    def strike_count(self):
+        """How many of the first owner's strikes stand."""
+        return self.owners[0].strike_count if self.owners else 0
 
     @property
     def show_summary(self):
@@ -156,6 +181,16 @@ def _owner_id(target_type, target):
             "board_post": lambda t: t.author_id, "user": lambda t: t.id,
             "shop": lambda t: t.owner_id, "sign": lambda t: t.owner_id,
             "sanction": lambda t: t.user_id}.get(target_type, lambda t: None)(target)
+
+
+def _owner_ids(row):
+    """The members whose records ``row`` shows, in order: each owner of the pages its target
+    names (``queue_owner_ids``, a complaint's), else the item's subject or target's owner."""
+    named = getattr(row.target, "queue_owner_ids", None)
+    if named:
+        return list(named)
+    owner_id = row.item.subject_user_id or _owner_id(row.item.target_type, row.target)
+    return [owner_id] if owner_id else []
 
 
 def _load_targets(items):
@@ -245,8 +280,7 @@ def load_rows(items):
             row.signed = targets.get(target.target_type, {}).get(target.target_id)
         rows.append(row)
     pairs = {(i.target_type, i.target_id) for i in items}
-    owner_ids = {row.item.subject_user_id or _owner_id(row.item.target_type, row.target)
-                 for row in rows}
+    owner_ids = {owner_id for row in rows for owner_id in _owner_ids(row)}
     people_ids = owner_ids | {i.claimed_by_id for i in items} | {i.decided_by_id for i in items}
     people = _by_id(User, {i for i in people_ids if i})
     strikes = defaultdict(list)
@@ -275,11 +309,8 @@ def load_rows(items):
             current[(sign.target_type, sign.target_id)] = sign
     for row in rows:
         item = row.item
-        owner_id = item.subject_user_id or _owner_id(item.target_type, row.target)
-        row.owner = people.get(owner_id)
-        row.strikes = strikes.get(owner_id, [])[:HISTORY]
-        row.strike_titles = {s.id: strike_titles.get(s.sign_id, "") for s in row.strikes}
-        row.strike_count = sum(1 for s in strikes.get(owner_id, ()) if s.withdrawn_at is None)
+        row.owners = [_record(people[i], strikes.get(i, []), strike_titles)
+                      for i in _owner_ids(row) if i in people]
         row.previous = [p for p in previous[(item.target_type, item.target_id)]
                         if p.id != item.id][:HISTORY]
         row.reasons = sorted(reasons.get(item.id, []), key=lambda rc: -rc[1])
@@ -288,6 +319,13 @@ def load_rows(items):
         row.claimer = people.get(item.claimed_by_id)
         row.decider = people.get(item.decided_by_id)
     return rows
+
+
+def _record(user, strikes, strike_titles):
+    shown = strikes[:HISTORY]
+    return OwnerRecord(user=user, strikes=shown,
+                       strike_titles={s.id: strike_titles.get(s.sign_id, "") for s in shown},
+                       strike_count=sum(1 for s in strikes if s.withdrawn_at is None))
 
 
 def _strike_titles(strikes):

@@ -105,7 +105,8 @@ def row_context(rows):
                    listing=link_maker("shops.listing", "listing_id"),
                    listing_photo=link_maker("shops.photo", "key", size="thumb"),
                    auction=link_maker("auctions.auction", "auction_id"),
-                   auction_photo=link_maker("auctions.photo", "key", size="thumb")))
+                   auction_photo=link_maker("auctions.photo", "key", size="thumb"),
+                   member=link_maker("moderation.member", "user_id")))
 
 
 def _page_context(filters, now):

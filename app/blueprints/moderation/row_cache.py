@@ -1,10 +1,10 @@
 """Rendered queue rows, kept in this process (MOD-7 speed): moderators reload the same oldest
 page all day, and rendering 50 rich rows costs more than reading them. A row is reused only
 while everything it shows is unchanged: the key holds every column of every row the row
-displays (the item, its target, the owner, strikes, earlier decisions, sign, source, the
-moderators named), the reader's language, the viewer (claim or release button) and the
-moments that depend on the clock (a claim or a suspension still running). The CSRF token is
-put in after the lookup, so one rendering serves every session."""
+displays (the item, its target, each owner shown and their strikes, earlier decisions, sign,
+source, the moderators named), the reader's language, the viewer (claim or release button)
+and the moments that depend on the clock (a claim or a suspension still running). The CSRF
+token is put in after the lookup, so one rendering serves every session."""
 import threading
 
 from flask import current_app
@@ -39,17 +39,23 @@ def _target_parts(target):
     return tuple(parts)
 
 
-def row_key(row, viewer_id, now):
-    """Everything the row's HTML depends on."""
+def _owner_parts(record, now):
+    """One owner's record as the row shows it: the member (suspended now or not), their
+    strikes with what each was for, and how many stand."""
     from app.permissions import is_suspended
 
+    return (_columns(record.user), is_suspended(record.user, now),
+            tuple(_columns(s) for s in record.strikes), tuple(record.strike_titles.items()),
+            record.strike_count)
+
+
+def row_key(row, viewer_id, now):
+    """Everything the row's HTML depends on."""
     item = row.item
     claimed = bool(item.claimed_by_id and item.claimed_until and item.claimed_until > now)
-    suspended = bool(row.owner is not None and is_suspended(row.owner, now))
-    return (current_language(), viewer_id, claimed, suspended, _columns(item),
-            _target_parts(row.target), _target_parts(row.signed), _columns(row.owner),
-            tuple(_columns(s) for s in row.strikes), tuple(row.strike_titles.items()),
-            row.strike_count,
+    return (current_language(), viewer_id, claimed, _columns(item),
+            _target_parts(row.target), _target_parts(row.signed),
+            tuple(_owner_parts(record, now) for record in row.owners),
             tuple(_columns(p) for p in row.previous), tuple(row.reasons), tuple(row.details),
             _columns(row.sign),
             _columns(row.source), tuple(_columns(f) for f in getattr(row.source, "files", ())),
