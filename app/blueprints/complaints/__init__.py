@@ -12,9 +12,9 @@ bp = Blueprint("complaints", __name__, url_prefix="/complaints")
 @bp.context_processor
 def _labels():
     """The complaint pages name kinds, statuses and steps in the reader's language."""
-    from app.blueprints.complaints.texts import LABELS
+    from app.blueprints.complaints.texts import LABELS, step_label
 
-    return {"labels": LABELS}
+    return {"labels": LABELS, "step_label": step_label}
 
 
 @bp.app_template_global()

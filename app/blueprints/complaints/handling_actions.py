@@ -4,6 +4,7 @@ or keep it hidden after the owner's answer. Also what their queue rows show, loa
 batched queries (registered with ``queue_data.TARGET_LOADERS``)."""
 from dataclasses import dataclass, field
 
+from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -47,6 +48,11 @@ class ComplaintView:
     unfounded: int = 0
     may_restrict: bool = False
     statement: object = None                      # the counter-statement, on its rows
+
+    @property
+    def owner_count(self):
+        """How many members own the pages named (the decision tells each about theirs)."""
+        return len({t.owner_id for t, _page in self.targets if t.owner_id})
 
     def key(self):
         """What the cached row depends on beyond the complaint's own columns."""
@@ -148,10 +154,23 @@ def _complaint(item, moderator):
     return complaint
 
 
+def upheld_note(pages, owners):
+    """What the moderator reads after upholding: how many pages were hidden, and that each
+    owner was told about their own pages only (CMP-3)."""
+    if owners > 1:  # then there are several pages too
+        return gettext("Complaint upheld: its %(pages)d pages are hidden, and each of their "
+                       "%(owners)d owners is told about their own pages only.",
+                       pages=pages, owners=owners)
+    return ngettext("Complaint upheld: its page is hidden and its owner told.",
+                    "Complaint upheld: its %(num)d pages are hidden and their owner told.",
+                    pages)
+
+
 def _uphold(item, moderator, form, *, now, ip=""):
     complaint = _complaint(item, moderator)
     handling.uphold(complaint, moderator, form.get("reason"), form.get("rule"), now=now, ip=ip)
-    return str(_l("Complaint upheld: its pages are hidden and their owners told."))
+    return upheld_note(len(complaint.targets),
+                       len({t.owner_id for t in complaint.targets if t.owner_id}))
 
 
 def _reject(item, moderator, form, *, now, ip=""):

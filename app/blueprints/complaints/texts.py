@@ -1,6 +1,7 @@
 """Labels of a complaint's kinds, roles, statuses and steps, shared by the form, the
 status page and the review queue."""
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 KIND_LABELS = {
     "copyright": _l("Copyright"), "trademark": _l("Trademark"),
@@ -19,7 +20,6 @@ STEP_LABELS = {
     "received": _l("Complaint received"),
     "info_requested": _l("We asked you for more information"),
     "info_added": _l("You added information"),
-    "upheld": _l("Complaint upheld: the page is no longer published"),
     "rejected": _l("Complaint rejected"),
     "counter_statement": _l("The owner of the page responded"),
     "restored": _l("The page was published again after the owner's response"),
@@ -32,6 +32,17 @@ STEP_LABELS = {
     "kept_hidden": _l("The page stays unpublished after the owner's response"),
     "overdue": _l("Our answer is late"),
 }
+
+
+def step_label(step, pages=1):
+    """A step's name on the status page; an uphold says how many pages it suspended (a
+    complaint may name several, CMP-5)."""
+    if step == "upheld":
+        return ngettext("Complaint upheld: the page is no longer published",
+                        "Complaint upheld: its %(num)d pages are no longer published", pages)
+    return STEP_LABELS.get(step, step)
+
+
 #: What became of a complained-about page, as moderators read it (and the audit log).
 OUTCOME_LABELS = {"hidden": _l("hidden"), "kept": _l("kept hidden"), "restored": _l("restored")}
 TARGET_LABELS = {"listing": _l("Listing"), "auction": _l("Auction"), "shop": _l("Shop")}
