@@ -17,6 +17,7 @@ from app.extensions import db
 from app.models import Notification, Sanction
 from app.notifications import notice_text
 from tests.complaint_helpers import decide, fresh, item_of, mails_to, make_complaint
+from tests.conftest import csrf_from
 
 pytestmark = pytest.mark.usefixtures("english")
 
@@ -283,3 +284,45 @@ def test_cmp4_mod8_with_a_limit_of_one_each_owner_gets_their_own_suspension(
         assert db.session.scalar(select(Notification).where(
             Notification.user_id == owner.id, Notification.kind == "sanction")) is not None
     assert cmp4_sanctions(moderator) == [] and cmp4_sanctions(bystander) == []
+
+
+# --- CMP-3, MOD-7: a moderator who owns any page named is a party -------------------------
+
+def test_cmp3_mod7_a_moderator_owning_the_second_page_is_told_on_the_row_not_offered_actions(
+        app, make_listing, make_auction, make_member, client_for, mod):
+    """The row offered Uphold and Reject to a moderator who owns a page the complaint names
+    (any but the first) and refused them only after the moderator had typed a reason."""
+    owner_mod = make_member(role="moderator", display_name="Mod Owner")
+    complaint = make_complaint(make_listing(), make_auction(seller=owner_mod))
+    own = row_of(client_for(owner_mod).get("/moderation/queue?kind=complaint")
+                 .get_data(as_text=True), complaint)
+    assert "data-barred" in own and "You are a party to this complaint" in own
+    assert 'data-action="uphold"' not in own and "data-claim" not in own
+    other = row_of(mod.get("/moderation/queue?kind=complaint").get_data(as_text=True),
+                   complaint)
+    assert "data-barred" not in other and 'data-action="uphold"' in other
+    # The decision still refuses them (the row only says so first).
+    response = decide(client_for(owner_mod), item_of("complaint", complaint.id), "uphold",
+                      reason="Fakes.", rule="SHOP-4")
+    assert response.status_code == 422 and "You are a party" in response.get_data(as_text=True)
+
+
+def test_cmp3_mod7_the_owner_of_another_page_is_a_party_to_a_counter_statement_row(
+        app, make_listing, make_auction, make_member, client_for, moderator):
+    """A counter-statement about the first page: the moderator owning the second page of the
+    same complaint is a party to it too (the decision refuses them), so the row says so."""
+    owner_mod = make_member(role="moderator", display_name="Mod Owner")
+    listing = make_listing()
+    complaint = make_complaint(listing, make_auction(seller=owner_mod))
+    handling.uphold(fresh(complaint), moderator, "Fakes.", "SHOP-4", now=utcnow())
+    db.session.commit()
+    first = next(t for t in fresh(complaint).targets if t.target_type == "listing")
+    owner = client_for(listing.shop.owner)
+    html = owner.get(f"/complaints/pages/{first.id}/answer").get_data(as_text=True)
+    owner.post(f"/complaints/pages/{first.id}/answer",
+               data={"csrf_token": csrf_from(html), "body": "These are genuine, see receipt."})
+    html = client_for(owner_mod).get("/moderation/queue?kind=counter_statement").get_data(
+        as_text=True)
+    start = html.index("These are genuine")
+    row = html[html.rindex("<article", 0, start):html.index("</article>", start)]
+    assert "data-barred" in row and 'data-action="restore"' not in row

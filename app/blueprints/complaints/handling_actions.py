@@ -105,7 +105,16 @@ def _views(complaints, now):
         # The row shows the record of every owner the decision acts on, not only the first
         # page's (queue_data reads this).
         complaint.queue_owner_ids = tuple(view.owners)
+        _name_parties(complaint, {complaint.complainant_id}
+                      | {t.owner_id for t in complaint.targets})
     return statement_files
+
+
+def _name_parties(target, ids):
+    """The members a row's decision refuses (:data:`PARTY`): the row tells them so instead of
+    offering its actions (``queue.barred_reason``)."""
+    target.queue_party_ids = frozenset(i for i in ids if i)
+    target.queue_party_reason = PARTY
 
 
 def _complaints(ids):
@@ -130,6 +139,8 @@ def load_statements(ids):
     for statement in statements:
         statement.complaint = by_id.get(statement.complaint_id)
         statement.files = files.get(statement.id, [])
+        _name_parties(statement, {statement.author_id}
+                      | set(getattr(statement.complaint, "queue_party_ids", ())))
         statement.queue_key = (getattr(statement.complaint, "queue_key", None),
                                statement.target.outcome, tuple(f.id for f in statement.files))
     return {s.id: s for s in statements}

@@ -212,16 +212,20 @@ def check_may_work(item, moderator, now):
         raise ModerationError(barred)
 
 
-def barred_reason(item, moderator):
+def barred_reason(item, moderator, target=None):
     """Why ``moderator`` may not work on ``item`` whoever holds it, or None: it is about them,
-    or it appeals their own decision (MOD-9). The queue row says so instead of offering the
-    actions."""
+    or it appeals their own decision (MOD-9), or (``target``, the row's loaded target) they
+    are one of the parties it names (``queue_party_ids``: a complaint's complainant and every
+    page owner), whom its decision refuses with ``queue_party_reason``. The queue row says so
+    instead of offering the actions."""
     # (Complaints and IP-address requests name their parties more fully and refuse them.)
     if item.subject_user_id == moderator.id and item.kind not in PARTY_CHECKED_KINDS:
         return _l("This item is about you: another moderator must decide it.")
     if item.excluded_moderator_id == moderator.id:
         return _l("You took the decision under appeal; another moderator must decide this "
                   "appeal.")
+    if target is not None and moderator.id in getattr(target, "queue_party_ids", ()):
+        return target.queue_party_reason
     return None
 
 
