@@ -421,3 +421,17 @@ def test_every_link_to_an_article_names_one_that_exists():
             named |= set(article.related)
             named |= set(re.findall(r"\]\(help:([^)#]+)", article.body))
     assert named and named <= set(SLUGS), named - set(SLUGS)
+
+
+@pytest.mark.parametrize("lang, query, expected", [
+    ("en", "hotline", "online complaint centre, <mark>hotline</mark>"),
+    ("th", "1212", "ปัญหาออนไลน์ของรัฐ สายด่วน <mark>1212</mark>"),
+])
+def test_search_snippets_keep_the_space_where_an_article_breaks_a_line_help_6(
+        app, lang, query, expected):
+    """HELP-6: a word at the end of an article's source line was glued to the next one in the
+    search snippets ("complaint centre,hotline", "ของรัฐสายด่วน"): the line break reads as a
+    space, as it does on the article's page."""
+    _response, html = page(app, f"/help/search?q={query}", lang=lang)
+    assert expected in html
+    assert "complaintcentre" not in html and "ของรัฐสายด่วน" not in html

@@ -101,8 +101,12 @@ def _plain_text(tokens):
     lines = []
     for token in tokens:
         if token.type == "inline":
-            lines.append("".join(child.content for child in token.children or ()
-                                 if child.type in ("text", "code_inline")) or token.content)
+            # A line break inside a paragraph reads as a space (as the browser shows it):
+            # dropped, it glued the words either side ("centre,hotline").
+            lines.append("".join(" " if child.type in ("softbreak", "hardbreak")
+                                 else child.content for child in token.children or ()
+                                 if child.type in ("text", "code_inline", "softbreak",
+                                                   "hardbreak")) or token.content)
         elif token.type in ("code_block", "fence"):
             lines.append(token.content)
     return "\n".join(line.strip() for line in lines if line.strip())
