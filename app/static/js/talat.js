@@ -108,6 +108,17 @@
           if (window.htmx) { window.htmx.process(fresh); }
           readServerClock(fresh);
           tickCountdowns();
+          // A form that came back refused: on a phone the reader is still down by the
+          // button, and the problems (and the word that the files must be chosen again)
+          // are at the top of a long form. Bring them into view and read them out, as a
+          // page loaded afresh does.
+          var problems = !landed && (fresh.querySelector(".error-summary") ||
+                                     fresh.querySelector(".field--error"));
+          if (problems) {
+            problems.scrollIntoView({ block: "start" });
+            if (!problems.hasAttribute("tabindex")) { problems.setAttribute("tabindex", "-1"); }
+            problems.focus({ preventScroll: true });
+          }
         } else if (landed) {
           window.location.assign(target.href);
         } else {
