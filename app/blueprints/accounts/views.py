@@ -35,10 +35,10 @@ def _created_account(response):
 def show_further_errors(form, problems):
     """The rules' ``problems`` with a form its own checks refused: each on its field unless
     those checks already flagged that field (one answer for every mistake, not one per
-    round)."""
+    round). A field the rules find several problems with gets them all."""
+    flagged = {name for name, field in form._fields.items() if field.errors}
     for problem in problems:
-        field = getattr(form, problem.field, None) if problem.field else None
-        if field is None or not field.errors:
+        if not problem.field or problem.field not in flagged:
             show_error(form, problem)
 
 

@@ -3,10 +3,10 @@
 ``app.uploads.store_evidence_file``); a refused file is named in the message."""
 from flask_babel import lazy_gettext as _l
 
-from app.blueprints.complaints.errors import ComplaintError
+from app.blueprints.complaints.errors import ComplaintError, refuse_all
 from app.extensions import db
 from app.models.complaints import ComplaintEvidence
-from app.uploads import UploadRejected, pdf_path, store_evidence_file
+from app.uploads import UploadRejected, check_evidence_file, pdf_path, store_evidence_file
 
 MAX_FILES = 5
 
@@ -17,24 +17,58 @@ def store_evidence(complaint, files, *, counter_statement=None, now):
     chosen file that is empty is refused like any other, by name. Raises
     :class:`ComplaintError` on the ``files`` field; files already written are removed again
     when the transaction rolls back."""
-    files = [(name or "", data or b"") for name, data in files if name or data]
-    if len(files) > MAX_FILES:
-        raise ComplaintError(_l("Send at most %(n)d files.", n=MAX_FILES), field="files")
-    entries = []
-    for name, data in files:
+    files = _chosen(files)
+    _refuse_too_many(files)
+    entries, problems = [], []
+    for name, data in files:  # every refused file is named at once, not one per round
         try:
             key, media = store_evidence_file(data, session=db.session)
         except UploadRejected as error:
-            raise ComplaintError(_l("%(name)s: %(reason)s", name=name[:100] or "?",
-                                    reason=error.message), field="files") from None
+            problems.append(_refused(name, error))
+            continue
+        if problems:
+            continue
         entry = ComplaintEvidence(
             complaint_id=complaint.id, key=key, media=media, original_name=name[:200],
             counter_statement_id=counter_statement.id if counter_statement else None,
             created_at=now)
         db.session.add(entry)
         entries.append(entry)
+    refuse_all(problems)
     db.session.flush()
     return entries
+
+
+def file_problems(files):
+    """What :func:`store_evidence` would refuse in ``files``, storing nothing: a form refused
+    for other reasons says at once which files would not be taken (a :class:`ComplaintError`
+    each)."""
+    files = _chosen(files)
+    try:
+        _refuse_too_many(files)
+    except ComplaintError as error:
+        return [error]
+    problems = []
+    for name, data in files:
+        try:
+            check_evidence_file(data)
+        except UploadRejected as error:
+            problems.append(_refused(name, error))
+    return problems
+
+
+def _chosen(files):
+    return [(name or "", data or b"") for name, data in files if name or data]
+
+
+def _refuse_too_many(files):
+    if len(files) > MAX_FILES:
+        raise ComplaintError(_l("Send at most %(n)d files.", n=MAX_FILES), field="files")
+
+
+def _refused(name, error):
+    return ComplaintError(_l("%(name)s: %(reason)s", name=name[:100] or "?",
+                             reason=error.message), field="files")
 
 
 def evidence_path(entry):

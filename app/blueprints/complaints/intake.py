@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.blueprints.complaints import clock, repeat
-from app.blueprints.complaints.errors import AlreadyFiled, ComplaintError
+from app.blueprints.complaints.errors import AlreadyFiled, ComplaintError, refuse_all
 from app.blueprints.complaints.evidence import store_evidence
 from app.blueprints.complaints.outcome import status_url
 from app.blueprints.complaints.targets import resolve_targets
@@ -57,35 +57,45 @@ def _same_name(a, b):
     return " ".join((a or "").split()).casefold() == " ".join((b or "").split()).casefold()
 
 
-def _clean(data):
-    """The complaint's own fields, trimmed and checked; raises :class:`ComplaintError`."""
+def field_problems(data):
+    """The complaint's own fields, trimmed, and every problem with them (a
+    :class:`ComplaintError` each, at most one per field): ``(values, problems)``."""
     values = {key: " ".join(str(data.get(key) or "").split()) for key in LIMITS}
     values["description"] = str(data.get("description") or "").strip()
     values["email"] = values["email"].lower()
+    problems = {}
+
+    def refuse(key, message):
+        problems.setdefault(key, ComplaintError(message, field=key))
+
     for key in ("name", "email", "description", "signature"):
         if not values[key]:
-            raise ComplaintError(_l("This field is required."), field=key)
+            refuse(key, _l("This field is required."))
     for key, limit in LIMITS.items():
         if len(values[key]) > limit:
-            raise ComplaintError(_l("This is too long."), field=key)
+            refuse(key, _l("This is too long."))
     if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", values["email"]):
-        raise ComplaintError(_l("Invalid email address."), field="email")
+        refuse("email", _l("Invalid email address."))
     if values["original_url"] and not re.match(r"^https?://", values["original_url"], re.I):
-        raise ComplaintError(_l("Give a web address starting with http:// or https://."),
-                             field="original_url")
+        refuse("original_url", _l("Give a web address starting with http:// or https://."))
     if data.get("role") not in COMPLAINANT_ROLES:
-        raise ComplaintError(_l("Say whether you hold the rights or act for the holder."),
-                             field="role")
+        refuse("role", _l("Say whether you hold the rights or act for the holder."))
     if data.get("kind") not in COMPLAINT_KINDS:
-        raise ComplaintError(_l("Choose what kind of problem this is."), field="kind")
+        refuse("kind", _l("Choose what kind of problem this is."))
     for key in ("good_faith", "accurate"):
         if not data.get(key):
-            raise ComplaintError(_l("You must confirm this statement to file a complaint."),
-                                 field=key)
+            refuse(key, _l("You must confirm this statement to file a complaint."))
     if not _same_name(values["signature"], values["name"]):
-        raise ComplaintError(_l("Sign by typing your full name exactly as in the name field."),
-                             field="signature")
-    values.update(role=data["role"], kind=data["kind"], good_faith=True, accurate=True)
+        refuse("signature", _l("Sign by typing your full name exactly as in the name field."))
+    values.update(role=data.get("role"), kind=data.get("kind"), good_faith=True, accurate=True)
+    return values, list(problems.values())
+
+
+def _clean(data):
+    """The complaint's own fields, trimmed and checked; raises :class:`ComplaintError` (all
+    the problems at once)."""
+    values, problems = field_problems(data)
+    refuse_all(problems)
     return values
 
 

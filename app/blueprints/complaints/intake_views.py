@@ -6,9 +6,9 @@ from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 
-from app.blueprints.accounts.views import show_error
-from app.blueprints.complaints import access, bp, clock, intake
-from app.blueprints.complaints.errors import AlreadyFiled, ComplaintError
+from app.blueprints.accounts.views import show_error, show_further_errors
+from app.blueprints.complaints import access, bp, clock, intake, problems
+from app.blueprints.complaints.errors import AlreadyFiled, ComplaintError, ComplaintErrors
 from app.blueprints.complaints.forms import ComplaintForm
 from app.database import utcnow
 from app.extensions import db, limiter
@@ -51,18 +51,25 @@ def new():
     form = ComplaintForm()
     if request.method == "GET":
         _prefill(form)
-    if form.validate_on_submit():
+    shaped = form.validate_on_submit()
+    if form.is_submitted():
         data = {name: getattr(form, name).data for name in FIELDS}
         data["urls"] = (form.urls.data or "").splitlines()
+        files = uploaded_files(form.files)
+        complainant = current_user if is_member(current_user) else None
+    if form.is_submitted() and not shaped:
+        # The rules' problems with the fields the form's own checks let through, too.
+        show_further_errors(form, _every_problem(data, files, complainant))
+    elif shaped:
         try:
             complaint = intake.file_complaint(
-                data, uploaded_files(form.files),
-                complainant=current_user if is_member(current_user) else None,
+                data, files, complainant=complainant,
                 now=utcnow(), ip=client_ip(), locale=current_language())
             db.session.commit()
         except ComplaintError as error:
             db.session.rollback()
             show_error(form, error)
+            show_error(form, ComplaintErrors(_every_problem(data, files, complainant) or [error]))
         except AlreadyFiled as sent:
             db.session.rollback()
             return _already_filed(sent.complaint)
@@ -71,6 +78,13 @@ def new():
             return redirect(url_for("complaints.receipt", code=complaint.code))
     status = 422 if form.is_submitted() else 200
     return render_template("complaints/new.html", form=form), status
+
+
+def _every_problem(data, files, complainant):
+    """All that is wrong with the complaint sent, in one answer (the checks only read)."""
+    found = problems.complaint_problems(data, files, viewer=complainant, now=utcnow())
+    db.session.rollback()
+    return found
 
 
 def _already_filed(complaint):

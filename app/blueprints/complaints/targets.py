@@ -14,7 +14,7 @@ from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
-from app.blueprints.complaints.errors import ComplaintError
+from app.blueprints.complaints.errors import ComplaintError, refuse_all
 from app.blueprints.shops.visibility import visible_listings
 from app.extensions import db
 from app.models import Auction, Listing, Shop
@@ -123,15 +123,21 @@ def resolve_target(url, *, viewer=None, now, line=1):
 
 
 def resolve_targets(urls, *, viewer=None, now):
-    """Resolve one to ``MAX_URLS`` addresses (blank lines skipped, repeats counted once)."""
+    """Resolve one to ``MAX_URLS`` addresses (blank lines skipped, repeats counted once);
+    :class:`ComplaintError` names every line that is wrong."""
     lines = [(n, url.strip()) for n, url in enumerate(urls, start=1) if url and url.strip()]
     if not lines:
         raise ComplaintError(_l("Give the address of at least one Talat page."), field="urls")
     if len(lines) > MAX_URLS:
         raise ComplaintError(_l("Give at most %(n)d addresses in one complaint.", n=MAX_URLS),
                              field="urls")
-    found = {}
-    for line, url in lines:
-        target = resolve_target(url, viewer=viewer, now=now, line=line)
-        found.setdefault((target.target_type, target.obj.id), target)
+    found, problems = {}, []
+    for line, url in lines:  # every wrong line is named at once, not one per round
+        try:
+            target = resolve_target(url, viewer=viewer, now=now, line=line)
+        except ComplaintError as error:
+            problems.append(error)
+        else:
+            found.setdefault((target.target_type, target.obj.id), target)
+    refuse_all(problems)
     return list(found.values())
