@@ -254,3 +254,17 @@ def test_a_completed_reset_cancels_the_other_outstanding_links_acc_1(client, mak
     assert post_form(client, second, {"password": NEW_PASSWORD,
                                       "password_confirm": NEW_PASSWORD}).status_code == 302
     assert client.get(first).status_code == 400
+
+
+@pytest.mark.parametrize("typed", ["somchai@gmail", "a@b", "<script>alert(1)</script>"])
+def test_something_that_is_no_email_address_is_refused_in_thai_and_kept_acc_1(client, typed):
+    """ACC-1: a newcomer who mistypes the address ("somchai@gmail") was told a link had been
+    sent and waited for a mail that never came. No account can have such an address (sign-up
+    refuses it), so the form says so, in Thai, with what was typed kept and escaped."""
+    response = ask_for_reset(client, typed)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "โปรดกรอกอีเมลที่ถูกต้อง" in html
+    assert 'value="%s"' % typed.replace("<", "&lt;").replace(">", "&gt;") in html
+    assert "<script>alert(1)" not in html
+    assert db.session.scalar(select(func.count(EmailMessage.id))) == 0

@@ -297,11 +297,12 @@ def authenticate(email, password, *, ip, now):
 
 
 def request_password_reset(email, *, now):
-    """E-mail a single-use reset link if the address belongs to a member; silent otherwise."""
-    try:
-        email = normalise_email(email)
-    except AccountError:
-        return None
+    """E-mail a single-use reset link if the address belongs to a member; silent otherwise.
+    Something that is no e-mail address at all ("somchai@gmail", a typo) is refused with
+    :class:`AccountError`: no account can have it (sign-up refuses it alike), so saying so
+    tells nothing about who is a member, and the newcomer does not wait for a mail that
+    never comes."""
+    email = normalise_email(email)
     user = db.session.scalar(select(User).where(User.email == email))
     if user is None:
         return None

@@ -152,11 +152,16 @@ def forgot_password():
     """Ask for a reset link. The answer is the same whether or not the address is known."""
     form = ResetRequestForm()
     if form.validate_on_submit():
-        services.request_password_reset(form.email.data, now=utcnow())
-        db.session.commit()
-        flash(_l("If an account uses that address, we have sent it a link to choose a new "
-                 "password. The link works once and expires soon."), "info")
-        return redirect(url_for("accounts.login"))
+        try:
+            services.request_password_reset(form.email.data, now=utcnow())
+        except AccountError as error:  # not an e-mail address at all: said, and kept
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash(_l("If an account uses that address, we have sent it a link to choose a new "
+                     "password. The link works once and expires soon."), "info")
+            return redirect(url_for("accounts.login"))
     status = 422 if form.is_submitted() else 200
     return render_template("accounts/forgot_password.html", form=form), status
 
