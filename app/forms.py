@@ -101,9 +101,14 @@ class TalatForm(FlaskForm):
 
         def render_field(self, field, render_kw):
             """The CSRF token is drawn without an id: a page holds many forms (log out, the
-            language switch, bare buttons), and an id must be unique on the page."""
+            language switch, bare buttons), and an id must be unique on the page. A text
+            area is drawn without ``maxlength``: a browser cuts a longer pasted text at the
+            limit without a word (on a phone nobody sees the end go), so the whole text is
+            sent, and a text over the limit comes back whole with the message saying so."""
             if field.type == "CSRFTokenField":
                 render_kw = {**render_kw, "id": False}
+            elif field.type == "TextAreaField" and "maxlength" not in render_kw:
+                render_kw = {**render_kw, "maxlength": False}
             return super().render_field(field, render_kw)
 
 

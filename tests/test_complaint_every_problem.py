@@ -87,3 +87,23 @@ def test_a_right_complaint_with_good_files_is_still_filed_cmp_1(visitor, make_li
         "files": files(("photo.jpg", jpeg()))})
     assert response.status_code == 302
     assert complaints() == 1
+
+
+def test_a_long_pasted_text_is_sent_whole_and_comes_back_whole_cmp_1(app, make_listing):
+    """CMP-1: the text areas had ``maxlength``, so a browser cut a longer pasted description
+    at 5,000 characters without a word and filed the rest unseen. They are drawn without it
+    now; a text over the limit comes back whole, in Thai, saying the limit and its length."""
+    listing = make_listing()
+    thai = app.test_client()  # Thai, the default
+    page = thai.get("/complaints/new").get_data(as_text=True)
+    for name in ("description", "urls"):
+        [textarea] = [tag for tag in page.split("<textarea")[1:] if f'name="{name}"' in tag]
+        assert "maxlength" not in textarea.split(">")[0]
+    text = "ของปลอม " * 1250  # 10,000 characters
+    response = post_complaint(thai, form_data(f"http://localhost/listings/{listing.id}",
+                                              description=text))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "10000" in html and "5000" in html and "ตัวอักษร" in html
+    assert text.strip() in html
+    assert complaints() == 0

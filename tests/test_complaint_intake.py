@@ -159,7 +159,7 @@ def test_cmp1_at_most_twenty_urls(app, make_listing):
     ("role", None, "This field is required."),
     ("kind", "", "This field is required."),
     ("kind", "spam", "Not a valid choice."),
-    ("description", "short", "Write 20 to 5000 characters."),
+    ("description", "short", "Write 20 to 5000 characters: this text has 5."),
     ("original_url", "ftp://x", "http:// or https://"),
     ("urls", "", "This field is required."),
     ("good_faith", None, "You must confirm this statement"),

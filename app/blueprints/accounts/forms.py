@@ -14,6 +14,8 @@ from app.i18n import christian_era_year
 
 REQUIRED = _l("This field is required.")
 TOO_LONG = _l("This is too long.")
+#: For a text area (drawn without ``maxlength``, see ``app.forms``): the limit and how far over.
+TEXT_TOO_LONG = _l("Write at most %(max)d characters: this text has %(length)d.")
 
 
 def _email_field(label):

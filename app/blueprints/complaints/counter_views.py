@@ -9,7 +9,7 @@ from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from app.blueprints.accounts.errors import AccountError
-from app.blueprints.accounts.forms import REQUIRED, TOO_LONG
+from app.blueprints.accounts.forms import REQUIRED, TEXT_TOO_LONG
 from app.blueprints.accounts.views import show_error
 from app.blueprints.complaints import bp, counter, hiding
 from app.database import utcnow
@@ -24,7 +24,7 @@ class CounterForm(TalatForm):
     """The owner's counter-statement (CMP-3)."""
 
     body = TextAreaField(_l("Your counter-statement"), validators=[
-        DataRequired(REQUIRED), Length(max=counter.MAX_BODY, message=TOO_LONG)])
+        DataRequired(REQUIRED), Length(max=counter.MAX_BODY, message=TEXT_TOO_LONG)])
     files = MultipleFileField(_l("Evidence: photos or PDF files (at most 5)"))
 
 

@@ -7,7 +7,7 @@ from wtforms import (BooleanField, EmailField, RadioField, SelectField, StringFi
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, Optional
 
-from app.blueprints.accounts.forms import REQUIRED, TOO_LONG
+from app.blueprints.accounts.forms import REQUIRED, TEXT_TOO_LONG, TOO_LONG
 from app.blueprints.complaints.texts import KIND_LABELS, ROLE_LABELS
 from app.blueprints.complaints.evidence import MAX_FILES
 from app.blueprints.complaints.targets import MAX_URLS
@@ -50,14 +50,14 @@ class ComplaintForm(TalatForm):
                        validators=[DataRequired(REQUIRED)])
     description = TextAreaField(_l("What is infringed or illegal, and how"), validators=[
         DataRequired(REQUIRED), Length(min=20, max=5000, message=_l(
-            "Write %(min)d to %(max)d characters."))])
+            "Write %(min)d to %(max)d characters: this text has %(length)d."))])
     original_url = StringField(_l("Link to the original work or your rights (if any)"),
                                validators=[Optional(), Length(max=500, message=TOO_LONG),
                                            URL(message=_l("Give a web address starting with "
                                                           "http:// or https://."))])
     urls = TextAreaField(_l("The Talat pages concerned: one address per line, at most %(n)d",
                             n=MAX_URLS), validators=[DataRequired(REQUIRED),
-                                                     Length(max=20 * 600, message=TOO_LONG)])
+                                                     Length(max=20 * 600, message=TEXT_TOO_LONG)])
     good_faith = BooleanField(_l("I believe in good faith that the use of the material or the "
                                  "content is not authorised or is illegal."),
                               validators=[DataRequired(_l("You must confirm this statement to "
@@ -81,5 +81,5 @@ class AddInformationForm(TalatForm):
     """The complainant's answer to a moderator's question, with more evidence."""
 
     body = TextAreaField(_l("The information we asked for"), validators=[
-        DataRequired(REQUIRED), Length(max=5000, message=TOO_LONG)])
+        DataRequired(REQUIRED), Length(max=5000, message=TEXT_TOO_LONG)])
     files = _files()

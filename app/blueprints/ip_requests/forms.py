@@ -5,7 +5,7 @@ from flask_wtf.file import FileField
 from wtforms import DateField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from app.blueprints.accounts.forms import REQUIRED, TOO_LONG
+from app.blueprints.accounts.forms import REQUIRED, TEXT_TOO_LONG, TOO_LONG
 from app.forms import TalatForm
 
 
@@ -22,5 +22,5 @@ class IpRequestForm(TalatForm):
         DataRequired(REQUIRED), Length(max=160, message=TOO_LONG)])
     incident_date = DateField(_l("Date of the incident"), validators=[DataRequired(REQUIRED)])
     description = TextAreaField(_l("What happened"), validators=[
-        DataRequired(REQUIRED), Length(max=5000, message=TOO_LONG)])
+        DataRequired(REQUIRED), Length(max=5000, message=TEXT_TOO_LONG)])
     police_report = FileField(_l("The police report (a photo or a PDF; required)"))
