@@ -238,3 +238,21 @@ def test_members_cannot_edit_the_prohibited_list_or_freeze(app, make_member, log
     assert client.get("/admin/prohibited").status_code == 403
     assert post_form(client, "/admin/sections/listings/freeze", {}, form_url="/").status_code \
         == 403
+
+
+def test_a_too_long_shop_description_comes_back_whole_with_its_limit_shop_1(
+        client, make_member, login):
+    """SHOP-1: text areas are drawn without ``maxlength`` (a browser cut a longer pasted text
+    without a word), so a description over the limit reaches the form: it comes back whole,
+    and the message (in Thai) gives the limit and the text's length, not a bare "too long"."""
+    login(make_member().email)
+    page = client.get("/shops/new").get_data(as_text=True)
+    [textarea] = [tag for tag in page.split("<textarea")[1:] if 'name="description"' in tag]
+    assert "maxlength" not in textarea.split(">")[0]
+    text = "พระแท้ " * 1000  # 7,000 characters
+    response = open_shop(client, description=text)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "เขียนได้ไม่เกิน 5000 ตัวอักษร ตอนนี้ข้อความนี้มี 7000 ตัวอักษร" in html
+    assert text.strip() in html
+    assert db.session.scalar(select(Shop)) is None

@@ -5,7 +5,7 @@ from wtforms import HiddenField, IntegerField, RadioField, SelectField, StringFi
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from app.blueprints.accounts.forms import REQUIRED, TOO_LONG
+from app.blueprints.accounts.forms import REQUIRED, TEXT_TOO_LONG, TOO_LONG
 from app.forms import BAHT_INPUT, TalatForm, chosen_id
 
 DURATIONS = (1, 3, 5, 7, 10, 14, 21, 30)
@@ -18,7 +18,7 @@ class AuctionForm(TalatForm):
     title = StringField(_l("Title"), validators=[DataRequired(REQUIRED),
                                                  Length(max=120, message=TOO_LONG)])
     description = TextAreaField(_l("Description"), validators=[
-        Optional(), Length(max=5000, message=TOO_LONG)])
+        Optional(), Length(max=5000, message=TEXT_TOO_LONG)])
     category_id = SelectField(_l("Category"), coerce=chosen_id, validate_choice=False)
     starting_price = StringField(_l("Starting price (baht)"), render_kw=BAHT_INPUT, validators=[
         DataRequired(REQUIRED), Length(max=20, message=TOO_LONG)])
@@ -62,7 +62,7 @@ class FeedbackForm(TalatForm):
         SelectChoice("negative", _l("Negative"))],
         validators=[DataRequired(_l("Choose positive, neutral or negative."))])
     comment = TextAreaField(_l("Comment"), validators=[
-        Optional(), Length(max=500, message=TOO_LONG)])
+        Optional(), Length(max=500, message=TEXT_TOO_LONG)])
 
 
 class SearchForm(TalatForm):

@@ -6,7 +6,7 @@ from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from app.blueprints.accounts.forms import REQUIRED, TOO_LONG
+from app.blueprints.accounts.forms import REQUIRED, TEXT_TOO_LONG, TOO_LONG
 from app.blueprints.moderation.sign_texts import DECISION_BASIS_LABELS, SIGN_LABELS
 from app.forms import TalatForm
 
@@ -18,20 +18,20 @@ class SignForm(TalatForm):
 
     kind = SelectField(_l("Sign"), choices=[SelectChoice(k, v) for k, v in SIGN_LABELS.items()])
     reason = TextAreaField(_l("Reason (the owner and the public read it)"), validators=[
-        DataRequired(REQUIRED), Length(max=2000, message=TOO_LONG)])
+        DataRequired(REQUIRED), Length(max=2000, message=TEXT_TOO_LONG)])
     decision_basis = SelectField(_l("The decision rests on"),
                                  choices=BASES, default="")
     expert_body = StringField(_l("Expert body (e.g. the amulet association)"), validators=[
         Optional(), Length(max=160, message=TOO_LONG)])
     expert_verdict = TextAreaField(_l("Its verdict, or the site's final decision"), validators=[
-        Optional(), Length(max=2000, message=TOO_LONG)])
+        Optional(), Length(max=2000, message=TEXT_TOO_LONG)])
 
 
 class EndSignForm(TalatForm):
     """A moderator takes a sign down with nothing in its place (MOD-2)."""
 
     reason = TextAreaField(_l("Why the sign comes down"), validators=[
-        DataRequired(REQUIRED), Length(max=2000, message=TOO_LONG)])
+        DataRequired(REQUIRED), Length(max=2000, message=TEXT_TOO_LONG)])
     decision_basis = SelectField(_l("The decision rests on"),
                                  choices=BASES, default="")
 
@@ -40,7 +40,7 @@ class ExplanationForm(TalatForm):
     """The owner's explanation with evidence (MOD-4)."""
 
     body = TextAreaField(_l("Your explanation"), validators=[
-        DataRequired(REQUIRED), Length(max=5000, message=TOO_LONG)])
+        DataRequired(REQUIRED), Length(max=5000, message=TEXT_TOO_LONG)])
     files = MultipleFileField(_l("Evidence: photos or PDF files (at most 5)"))
 
 
@@ -48,11 +48,11 @@ class LiftForm(TalatForm):
     """The owner's request to lift a FAKE sign (MOD-3)."""
 
     body = TextAreaField(_l("Why the sign should be lifted (posted publicly)"), validators=[
-        DataRequired(REQUIRED), Length(max=3000, message=TOO_LONG)])
+        DataRequired(REQUIRED), Length(max=3000, message=TEXT_TOO_LONG)])
 
 
 class ReinstatementForm(TalatForm):
     """A member asks for suspended auction rights back (AUC-4)."""
 
     body = TextAreaField(_l("Why your auction rights should be restored"), validators=[
-        DataRequired(REQUIRED), Length(max=300, message=TOO_LONG)])
+        DataRequired(REQUIRED), Length(max=300, message=TEXT_TOO_LONG)])

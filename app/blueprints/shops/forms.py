@@ -5,7 +5,7 @@ from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAre
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from app.blueprints.accounts.forms import REQUIRED, TOO_LONG
+from app.blueprints.accounts.forms import REQUIRED, TEXT_TOO_LONG, TOO_LONG
 from app.forms import BAHT_INPUT, TalatForm, WholeNumber, chosen_id
 
 
@@ -17,7 +17,7 @@ class ShopForm(TalatForm):
     slug = StringField(_l("Web address"), validators=[DataRequired(REQUIRED),
                                                       Length(max=60, message=TOO_LONG)])
     description = TextAreaField(_l("About the shop"), validators=[
-        Optional(), Length(max=5000, message=TOO_LONG)])
+        Optional(), Length(max=5000, message=TEXT_TOO_LONG)])
 
 
 class ShopEditForm(TalatForm):
@@ -26,7 +26,7 @@ class ShopEditForm(TalatForm):
     name = StringField(_l("Shop name"), validators=[DataRequired(REQUIRED),
                                                     Length(max=80, message=TOO_LONG)])
     description = TextAreaField(_l("About the shop"), validators=[
-        Optional(), Length(max=5000, message=TOO_LONG)])
+        Optional(), Length(max=5000, message=TEXT_TOO_LONG)])
     logo = FileField(_l("Logo"))
     bank_name = StringField(_l("Bank"), validators=[Optional(), Length(max=60, message=TOO_LONG)])
     bank_account_name = StringField(_l("Account name"), validators=[
@@ -65,7 +65,7 @@ class ListingForm(TalatForm):
     title = StringField(_l("Title"), validators=[DataRequired(REQUIRED),
                                                  Length(max=120, message=TOO_LONG)])
     description = TextAreaField(_l("Description"), validators=[
-        Optional(), Length(max=5000, message=TOO_LONG)])
+        Optional(), Length(max=5000, message=TEXT_TOO_LONG)])
     category_id = SelectField(_l("Category"), coerce=chosen_id, validate_choice=False)
     price = StringField(_l("Price (baht)"), render_kw=BAHT_INPUT,
                         validators=[DataRequired(REQUIRED), Length(max=20, message=TOO_LONG)])

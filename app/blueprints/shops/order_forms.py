@@ -7,7 +7,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from app.blueprints.accounts.forms import REQUIRED, TOO_LONG
+from app.blueprints.accounts.forms import REQUIRED, TEXT_TOO_LONG, TOO_LONG
 from app.blueprints.shops.listing_services import MAX_QUANTITY
 from app.forms import TalatForm, WholeNumber
 
@@ -47,7 +47,7 @@ class OrderForm(TalatForm):
         Length(max=200, message=TOO_LONG)])
     phone = TelField(_l("Phone"), validators=[Length(max=40, message=TOO_LONG)])
     address = TextAreaField(_l("Delivery address"), validators=[
-        Length(max=600, message=TOO_LONG)])
+        Length(max=600, message=TEXT_TOO_LONG)])
     postcode = StringField(_l("Postcode"), render_kw={"inputmode": "numeric"},
                            validators=[Length(max=20, message=TOO_LONG)])
 
@@ -77,4 +77,4 @@ class ReviewForm(TalatForm):
     rating = RadioField(_l("Your rating"), coerce=int, choices=STAR_CHOICES,
                         validators=[InputRequired(_l("Please choose from 1 to 5 stars."))])
     comment = TextAreaField(_l("Comment (optional)"), validators=[
-        Optional(), Length(max=1000, message=TOO_LONG)])
+        Optional(), Length(max=1000, message=TEXT_TOO_LONG)])
