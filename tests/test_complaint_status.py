@@ -243,3 +243,20 @@ def test_cmp1_complaint_form_is_rate_limited(make_app, make_listing):
         assert "Please try again in about 60 minutes." in html
         # Every post counts against the higher limit, refused or not.
         assert post_form(client, "/complaints/new", {"name": "x"}).status_code == 429
+
+
+def test_cmp1_past_the_lookup_limit_the_code_and_e_mail_typed_stay(make_app):
+    """CMP-1: past the status lookup's limit a bare error page came back and the tracking code
+    and e-mail typed were gone; now the lookup form comes back as typed, in Thai, saying to
+    wait."""
+    app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_COMPLAINT_STATUS="2 per minute")
+    with app.app_context():
+        client = visitor_of(app)
+        client.set_cookie("lang", "th")
+        for _ in range(2):
+            look_up(client, "TC-2345-6789", "somchai@example.com")
+        response = look_up(client, "TC-2345-6789", "somchai@example.com")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 429
+    assert 'value="TC-2345-6789"' in html and 'value="somchai@example.com"' in html
+    assert "คุณส่งคำขอมากเกินไปในเวลาสั้น ๆ" in html

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from app.blueprints.accounts.views import show_error, show_further_errors
 from app.blueprints.complaints import access, bp, clock, intake, problems
 from app.blueprints.complaints.errors import AlreadyFiled, ComplaintError, ComplaintErrors
-from app.blueprints.complaints.forms import ComplaintForm
+from app.blueprints.complaints.forms import ComplaintForm, StatusLookupForm
 from app.database import utcnow
 from app.extensions import db, limiter
 from app.forms import uploaded_files
@@ -119,15 +119,18 @@ def form_expired(error):
 
 @bp.errorhandler(429)
 def too_many(error):
-    """Past a limit, the complaint form comes back with what was typed (not a bare error
-    page that loses it) and says how long to wait."""
+    """Past a limit, the complaint form (or the status lookup) comes back with what was typed
+    (not a bare error page that loses it) and says how long to wait."""
     from app.errors import handle_http_error, wait_message
 
-    if request.endpoint != "complaints.new" or request.method != "POST":
+    pages = {"complaints.new": (ComplaintForm, "complaints/new.html"),
+             "complaints.status": (StatusLookupForm, "complaints/lookup.html")}
+    if request.endpoint not in pages or request.method != "POST":
         return handle_http_error(error)
-    form = ComplaintForm()
+    form_class, template = pages[request.endpoint]
+    form = form_class()
     form.form_errors.append(wait_message())
-    return render_template("complaints/new.html", form=form), 429
+    return render_template(template, form=form), 429
 
 
 @bp.route("/receipt/<code>")
