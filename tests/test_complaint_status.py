@@ -260,3 +260,38 @@ def test_cmp1_past_the_lookup_limit_the_code_and_e_mail_typed_stay(make_app):
     assert response.status_code == 429
     assert 'value="TC-2345-6789"' in html and 'value="somchai@example.com"' in html
     assert "คุณส่งคำขอมากเกินไปในเวลาสั้น ๆ" in html
+
+
+def test_cmp1_an_answer_sent_after_its_form_expired_comes_back_as_typed(app, make_listing):
+    """CMP-1: the answer to a moderator's question, written over hours with the status page
+    open, was met by a bare "form expired" page once the token had expired, and the text was
+    lost. The status page comes back with the answer as typed, a fresh token and a word,
+    nothing sent; sent again, it is added."""
+    complaint = file_one(make_listing())
+    complaint.status = "needs_info"
+    db.session.add(ComplaintEvent(complaint_id=complaint.id, step="info_requested",
+                                  note="Send the trademark registration.", at=utcnow()))
+    db.session.commit()
+    client = visitor_of(app)
+    look_up(client, complaint.code, complaint.email)
+    action = f"/complaints/status/{complaint.code}/information"
+    answer = "Registration no. 123456 <b>written over an hour</b>"
+    response = client.post(action, data={"csrf_token": "expired", "body": answer},
+                           content_type="multipart/form-data")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "The form had expired, so nothing was sent" in html
+    assert "Registration no. 123456 &lt;b&gt;written over an hour&lt;/b&gt;" in html
+    assert "Send the trademark registration." in html  # the page, not a bare error
+    assert complaint.status == "needs_info"
+    again = client.post(action, data={"csrf_token": csrf_from(html), "body": answer},
+                        content_type="multipart/form-data")
+    assert again.status_code == 302
+    db.session.refresh(complaint)
+    assert complaint.status == "received"
+    # A browser that may not see the complaint gets the site's own page, nothing of it.
+    stranger = visitor_of(app)
+    refused = stranger.post(action, data={"csrf_token": "expired", "body": answer},
+                            content_type="multipart/form-data")
+    assert refused.status_code == 400 and "trademark registration" not in \
+        refused.get_data(as_text=True)

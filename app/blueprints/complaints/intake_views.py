@@ -19,6 +19,8 @@ from app.net import client_ip
 from app.permissions import is_member
 from app.urls import text_arg
 
+EXPIRED = _l("The form had expired, so nothing was sent. What you typed is below: check it "
+             "and send it again.")
 FIELDS = ("name", "organisation", "email", "phone", "role", "kind", "description",
           "original_url", "good_faith", "accurate", "signature")
 
@@ -104,16 +106,20 @@ def _already_filed(complaint):
 
 @bp.errorhandler(CSRFError)
 def form_expired(error):
-    """The complaint form sent after its token expired (a long text written over hours on a
-    phone, a browser session that ended): it comes back as typed, with a fresh token, instead
-    of a bare error page that loses it. Nothing was filed."""
+    """The complaint form (or the answer to a moderator's question) sent after its token
+    expired (a long text written over hours on a phone, a browser session that ended): it
+    comes back as typed, with a fresh token, instead of a bare error page that loses it.
+    Nothing was filed."""
+    from app.blueprints.complaints.status_views import expired_information
     from app.errors import handle_csrf_error
 
+    if request.method == "POST" and request.endpoint == "complaints.add_information":
+        return expired_information(request.view_args["code"], EXPIRED) or \
+            handle_csrf_error(error)
     if request.endpoint != "complaints.new" or request.method != "POST":
         return handle_csrf_error(error)
     form = ComplaintForm()
-    form.form_errors.append(str(_l("The form had expired, so nothing was sent. What you typed "
-                                   "is below: check it and send it again.")))
+    form.form_errors.append(str(EXPIRED))
     return render_template("complaints/new.html", form=form), 400
 
 

@@ -91,6 +91,18 @@ def add_information(code):
     return _status_page(complaint, info_form=form, status=422)
 
 
+def expired_information(code, message):
+    """The status page with the "add information" form as it was typed and ``message``, for
+    an answer sent after its form's token expired; None when this browser may not see the
+    complaint or it no longer waits for information (the site's own error page then)."""
+    complaint = _complaint_by_code(code)
+    if not access.granted(complaint) or complaint.status != "needs_info":
+        return None
+    form = AddInformationForm()
+    form.form_errors.append(str(message))
+    return _status_page(complaint, info_form=form, status=400)
+
+
 def _may_see_evidence(entry):
     if can_moderate(current_user):
         return True
