@@ -290,3 +290,14 @@ def test_cmp1_an_expired_form_comes_back_as_typed(visitor, make_listing):
     other = visitor.post("/complaints/status", data={"code": "TC-2345-6789",
                                                      "email": "a@b.example"})
     assert other.status_code == 400 and "The form has expired" in other.get_data(as_text=True)
+
+
+def test_cmp1_the_address_example_is_on_this_site(app, visitor):
+    """CMP-1: the hint under "the Talat pages concerned" gave a made-up host
+    (talat.example) whatever the site's address, and an address copied from it was refused
+    as "not on Talat". The example is on the site's own address, in Thai too."""
+    example = app.config["SITE_URL"] + "/listings/123"
+    for lang in ("en", "th"):
+        visitor.set_cookie("lang", lang)
+        html = visitor.get("/complaints/new").get_data(as_text=True)
+        assert example in html and "talat.example" not in html
