@@ -84,6 +84,10 @@ def test_cmp1_receipt_mail_in_thai_for_a_thai_page(app, make_listing):
     mail = db.session.scalar(select(EmailMessage).where(
         EmailMessage.to_address == "holder@brand.example"))
     assert "2569" in mail.body_text or "2570" in mail.body_text  # Buddhist-era year
+    # CMP-2: the date is the last day of the 7 business days, said once ("ภายใน … ภายใน"
+    # read as two deadlines).
+    assert "จะตอบภายใน 7 วันทำการ คือไม่เกินวันที่" in mail.body_text
+    assert mail.body_text.count("ภายใน") == 1
 
 
 def test_cmp1_auction_and_shop_pages_resolve(visitor, make_auction, make_shop):
