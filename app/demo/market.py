@@ -115,6 +115,7 @@ def _make_sales(shop, buyer, rng, now):
     for listing, comment in zip(listings, comments, strict=False):
         placed = now - timedelta(days=rng.randint(3, 20))
         order = Order(listing_id=listing.id, shop_id=shop.id, buyer_id=buyer.id, quantity=1,
+                      item_title=listing.title,
                       unit_price_satang=listing.price_satang, total_satang=listing.price_satang,
                       status="completed", payment_method="promptpay", carrier="ไปรษณีย์ไทย",
                       tracking_number=f"EX{rng.randint(100000000, 999999999)}TH",

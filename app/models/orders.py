@@ -53,10 +53,18 @@ class Order(db.Model):
     ship_phone: Mapped[str] = mapped_column(db.String(10), default="", server_default="")
     ship_address: Mapped[str] = mapped_column(db.String(300), default="", server_default="")
     ship_postcode: Mapped[str] = mapped_column(db.String(5), default="", server_default="")
+    #: The listing's title when it was ordered: what the buyer bought stays named as it was,
+    #: whatever the seller renames the listing to later (SHOP-10).
+    item_title: Mapped[str] = mapped_column(db.String(120), default="", server_default="")
 
     listing = relationship(Listing)
     shop = relationship(Shop)
     buyer = relationship(User)
+
+    @property
+    def title(self):
+        """What was ordered, as the listing was titled at the time."""
+        return self.item_title or self.listing.title
 
 
 class Review(db.Model):

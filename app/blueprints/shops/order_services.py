@@ -232,7 +232,7 @@ def place_order(listing, buyer, quantity, *, now, ship_to=None):
     order = Order(listing_id=listing.id, shop_id=listing.shop_id, buyer_id=buyer.id,
                   quantity=quantity, unit_price_satang=listing.price_satang,
                   total_satang=listing.price_satang * quantity, status="awaiting_payment",
-                  created_at=now, expires_at=now + payment_window())
+                  item_title=listing.title, created_at=now, expires_at=now + payment_window())
     if ship_to is not None:
         order.ship_name, order.ship_phone = ship_to.name, ship_to.phone
         order.ship_address, order.ship_postcode = ship_to.address, ship_to.postcode
@@ -472,5 +472,5 @@ def _tell_other_party(order, sanctioned, now):
     if other is None or other.id == sanctioned.id:
         return
     notify_about(other, "order_cancelled_mod", target_type="order",
-                 target_id=order.id, facts={"title": order.listing.title,
+                 target_id=order.id, facts={"title": order.title,
                                             "order": str(order.id)}, now=now)
