@@ -118,6 +118,17 @@ def _upright(image):
         return image
 
 
+def store_chosen_image(upload, session=None, **kwargs):
+    """Store one of several chosen files (a ``FileStorage``) as :func:`store_image` does. A
+    refusal names the file: "This file is not a photo" after choosing five does not say which
+    one to replace."""
+    try:
+        return store_image(upload.read(), session=session, **kwargs)
+    except UploadRejected as error:
+        raise UploadRejected(_l("%(name)s: %(reason)s", name=(upload.filename or "?")[:100],
+                                reason=error.message)) from None
+
+
 def store_image(data, kind="public", session=None, min_side=MIN_SIDE):
     """Check and re-encode ``data``; write both sizes; return a :class:`StoredImage`.
     Its shorter side must be at least ``min_side`` pixels.

@@ -21,7 +21,7 @@ from app.i18n import BANGKOK, christian_era_year, format_baht
 from app.models import AuctionPhoto
 from app.money import MAX_BAHT, AmountTooLarge, parse_baht
 from app.net import client_ip
-from app.uploads import UploadRejected, store_image
+from app.uploads import UploadRejected, store_chosen_image
 
 MAX_PHOTOS = 10
 #: A datetime-local field's value ("2026-12-01T20:00"), or the same typed with a space.
@@ -95,7 +95,7 @@ def _store_photos(form, auction, now):
         raise AuctionError(_l("An auction has at most %(n)d photos.", n=MAX_PHOTOS),
                            field="photos")
     for position, upload in enumerate(uploads):
-        stored = store_image(upload.read(), session=db.session)
+        stored = store_chosen_image(upload, session=db.session)
         db.session.add(AuctionPhoto(auction_id=auction.id, position=position, key=stored.key,
                                     width=stored.width, height=stored.height, created_at=now))
 

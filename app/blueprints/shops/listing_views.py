@@ -23,7 +23,7 @@ from app.notifications import register_link
 from app.money import parse_baht, satang_to_input
 from app.net import client_ip
 from app.permissions import can_manage_listings, can_moderate, works_for_shop
-from app.uploads import UploadRejected, store_image
+from app.uploads import UploadRejected, store_chosen_image, store_image
 from app.urls import external_url
 
 
@@ -84,7 +84,7 @@ def _store_uploads(form, listing, now):
         listing.certificate_photo_key = stored.key
     for upload in form.photos.data or []:
         if upload and upload.filename:
-            stored = store_image(upload.read(), session=db.session)
+            stored = store_chosen_image(upload, session=db.session)
             listing_services.add_photo(listing, stored, now=now, by=current_user)
 
 
@@ -299,7 +299,7 @@ def photos(listing_id):
             for upload in form.photos.data or []:
                 if upload and upload.filename:
                     listing_services.add_photo(
-                        listing, store_image(upload.read(), session=db.session), now=now,
+                        listing, store_chosen_image(upload, session=db.session), now=now,
                         by=current_user)
             db.session.commit()
         except UploadRejected as error:
