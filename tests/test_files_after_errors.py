@@ -78,3 +78,24 @@ def test_a_refused_payment_asks_for_the_slip_again_shop_10(make_member, make_sho
                         content_type="multipart/form-data")
     assert no_file.status_code == 422 and "slip again" not in no_file.get_data(as_text=True)
     assert db.session.get(Order, order.id).status == "awaiting_payment"
+
+
+def test_refused_shop_details_ask_for_the_logo_again_shop_1(make_member, make_shop, client_for):
+    """SHOP-1: the shop's details refused (no name) with a logo chosen: the page says the
+    logo was not kept, in the page's language; without a logo it says nothing about files."""
+    owner = make_member()
+    shop = make_shop(owner=owner)
+    client = client_for(owner)
+    url = f"/shops/{shop.slug}/edit"
+    refused = post_form(client, url, {"name": "", "description": "ของดี <b>แท้</b>",
+                                      "logo": upload(jpeg(), "logo.jpg")},
+                        content_type="multipart/form-data")
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert "the logo you chose was not kept" in html and "ของดี &lt;b&gt;แท้&lt;/b&gt;" in html
+    client.set_cookie("lang", "th")
+    html = post_form(client, url, {"name": "", "logo": upload(jpeg(), "logo.jpg")},
+                     content_type="multipart/form-data").get_data(as_text=True)
+    assert "โลโก้ที่คุณเลือกไว้หายไป" in html
+    plain = post_form(client, url, {"name": ""}, content_type="multipart/form-data")
+    assert plain.status_code == 422 and "data-files-again" not in plain.get_data(as_text=True)
