@@ -28,7 +28,6 @@ from sqlalchemy import (
     Text, and_, bindparam, case, cast, column, func, literal_column, or_, select, table,
     union)
 
-from app.blueprints.shops.categories import category_tree as cached_tree
 from app.blueprints.shops.categories import with_descendants
 from app.blueprints.shops.visibility import visible_listings
 from app.digits import to_arabic, to_thai
@@ -509,8 +508,3 @@ def _open_shop():
 def find_open_shop(slug):
     """The open shop with this slug, or None."""
     return db.session.scalar(select(Shop).where(Shop.slug == slug, *_open_shop()))
-
-
-def category_tree():
-    """Every category as ``(category, depth)`` in tree order, for a filter menu."""
-    return [(node, node.depth) for node in cached_tree()]

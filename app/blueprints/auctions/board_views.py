@@ -9,9 +9,10 @@ from app.blueprints.auctions import bp, queries
 from app.blueprints.auctions.forms import SearchForm
 from app.blueprints.auctions.state import taken_down_outcome
 from app.search.auctions import match_auction_ids
-from app.blueprints.shops.categories import category_tree, with_descendants
+from app.blueprints.shops.categories import grouped_choices, option_groups, with_descendants
 from app.database import utcnow
 from app.htmx import render_page_or_fragment
+from app.i18n import current_language
 from app.urls import int_arg
 
 SORTS = ("ending", "new")
@@ -38,7 +39,8 @@ def board():
     more = len(rows) > queries.PAGE_SIZE
     context = dict(form=form, auctions=rows[:queries.PAGE_SIZE], more=more, page_number=page,
                    sort=sort, category_id=category_id, query=query, now=now,
-                   categories=category_tree(), upcoming=upcoming,
+                   category_groups=option_groups(grouped_choices(current_language())),
+                   upcoming=upcoming,
                    ended=queries.recently_ended(now) if page == 1 and not query else [])
     return render_page_or_fragment("auctions/board.html", "auctions/_results.html", **context)
 

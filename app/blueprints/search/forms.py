@@ -4,6 +4,7 @@ from wtforms import HiddenField, IntegerField, SearchField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
+from app.blueprints.shops.categories import grouped_choices
 from app.forms import TalatForm
 from app.money import baht_digits
 from app.search.service import MAX_QUERY_LENGTH
@@ -68,12 +69,11 @@ class SearchForm(TalatForm):
         SelectChoice(key, label) for key, label in SORT_LABELS.items()])
     shop = HiddenField(_l("Shop"), validators=[Length(max=60, message=SHOP_NOT_FOUND)])
 
-    def __init__(self, *args, categories=(), lang="th", **kwargs):
-        """``categories``: ``(category, depth)`` pairs in tree order (see ``category_tree``)."""
+    def __init__(self, *args, lang="th", **kwargs):
+        """The category menu is the category tree, grouped, in ``lang``."""
         super().__init__(*args, **kwargs)
-        self.category.choices = [SelectChoice("", _l("All categories"))] + [
-            SelectChoice(str(category.id), "\u00a0\u00a0" * depth + category.name(lang))
-            for category, depth in categories]
+        self.category.choices = [SelectChoice("", _l("All categories"))] + grouped_choices(
+            lang, value=lambda node: str(node.id))
 
     def validate_max_price(self, field):
         """The range must not be upside down."""

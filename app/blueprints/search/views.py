@@ -17,8 +17,7 @@ SEARCH_ARGS = ("q", "category", "min_price", "max_price", "condition", "shop", "
 @bp.route("/search")
 def results():
     """Find listings (and, on the first page, shops) by words, filters and sort order."""
-    form = SearchForm(formdata=request.args, categories=service.category_tree(),
-                      lang=current_language())
+    form = SearchForm(formdata=request.args, lang=current_language())
     valid = form.validate()
     shop = None
     if valid and form.shop.data:

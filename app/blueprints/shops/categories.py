@@ -68,12 +68,41 @@ def with_descendants(category_id):
     return found
 
 
-def indented_choices(lang):
-    """Choices for a select menu: each category's id and its name, indented by depth."""
+def grouped_choices(lang, value=lambda node: node.id):
+    """Choices for a category menu: each category by its plain name (what a closed menu shows
+    once it is chosen), grouped under the path of the category it belongs to. A category with
+    sub-categories heads its own group ("Amulets › By temple") and is its first choice; a
+    category without them sits in its parent's group; a top category alone has no group.
+    Browsers and screen readers show and announce the groups (``<optgroup>``)."""
     from wtforms.fields.choices import SelectChoice
 
-    return [SelectChoice(node.id, "\u00a0\u00a0" * node.depth + node.name(lang))
-            for node in category_tree()]
+    nodes = category_tree()
+    by_id = {node.id: node for node in nodes}
+    parents = {node.parent_id for node in nodes if node.parent_id is not None}
+
+    def path(node):
+        names = []
+        while node is not None:
+            names.append(node.name(lang))
+            node = by_id.get(node.parent_id)
+        return " › ".join(reversed(names))
+
+    def group(node):
+        if node.id in parents:
+            return path(node)
+        if node.parent_id in by_id:
+            return path(by_id[node.parent_id])
+        return None
+
+    return [SelectChoice(value(node), node.name(lang), optgroup=group(node)) for node in nodes]
+
+
+def option_groups(choices):
+    """``choices`` as ``[(optgroup or None, [choice, ...]), ...]`` for a template that draws
+    its own menu."""
+    from itertools import groupby
+
+    return [(name, list(group)) for name, group in groupby(choices, key=lambda c: c.optgroup)]
 
 
 def clear_cache():

@@ -8,7 +8,7 @@ from wtforms.fields.choices import SelectChoice
 from app.blueprints.accounts.errors import AccountError
 from app.blueprints.accounts.views import show_error
 from app.blueprints.shops import activity, bp, listing_services, watch_services
-from app.blueprints.shops.categories import indented_choices
+from app.blueprints.shops.categories import grouped_choices
 from app.blueprints.shops.errors import SignBlocksEdit
 from app.blueprints.shops.forms import CONDITION_LABELS, RATING_LABELS, ListingForm, PhotoForm
 from app.blueprints.shops.shop_views import shop_by_slug
@@ -28,8 +28,8 @@ from app.urls import external_url
 
 
 def category_choices():
-    """The category tree as indented choices in the page's language."""
-    return [SelectChoice(0, _l("Choose a category"))] + indented_choices(current_language())
+    """The category tree as grouped choices in the page's language."""
+    return [SelectChoice(0, _l("Choose a category"))] + grouped_choices(current_language())
 
 
 def visible_listing_or_404(listing_id):
