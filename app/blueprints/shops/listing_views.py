@@ -7,7 +7,8 @@ from wtforms.fields.choices import SelectChoice
 
 from app.blueprints.accounts.errors import AccountError
 from app.blueprints.accounts.views import show_error
-from app.blueprints.shops import activity, bp, listing_services, watch_services
+from app.blueprints.shops import (
+    activity, bp, listing_services, order_services, watch_services)
 from app.blueprints.shops.categories import grouped_choices
 from app.blueprints.shops.errors import SignBlocksEdit
 from app.blueprints.shops.forms import CONDITION_LABELS, RATING_LABELS, ListingForm, PhotoForm
@@ -249,7 +250,8 @@ def delete(listing_id):
         if refusal is not None:
             flash(refusal, "error")
             return redirect(url_for("shops.listing", listing_id=listing.id))
-        return render_template("shops/confirm_delete.html", listing=listing, form=EmptyForm())
+        return render_template("shops/confirm_delete.html", listing=listing, form=EmptyForm(),
+                               open_orders=order_services.open_orders_of(listing, utcnow()))
     if request.form.get("confirmed") != "yes" and refusal is None:
         if not EmptyForm().validate_on_submit():
             abort(400)

@@ -407,6 +407,14 @@ def leave_review(order, buyer, rating, comment, *, now):
     return review
 
 
+def open_orders_of(listing, now):
+    """The listing's orders still under way (an unpaid one past its deadline has expired)."""
+    return db.session.scalars(select(Order).where(
+        Order.listing_id == listing.id, Order.status.in_(OPEN_STATUSES),
+        ~((Order.status == "awaiting_payment") & (Order.expires_at <= now)))
+        .order_by(Order.id)).all()
+
+
 def latest_reviews(shop, limit=10):
     """The shop's newest reviews, for its page."""
     return db.session.scalars(select(Review).where(Review.shop_id == shop.id)

@@ -1,0 +1,37 @@
+"""Deleting a listing cancels none of its orders (SHOP-10): the confirmation page says so,
+and names the orders still open, before the seller decides (found in use: a seller deleted a
+listing while a buyer's order waited for payment, and the buyer was still asked to pay)."""
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from app.database import utcnow
+from app.extensions import db
+from app.models import Order
+from tests.conftest import SHIP_TO, post_form
+
+
+def test_the_delete_page_names_the_open_orders_of_the_listing_shop_10(
+        make_member, make_shop, make_listing, client_for):
+    """SHOP-10: one open order is named (and linked) on the confirmation page, in English and
+    Thai; an expired or completed one is not; with none open, nothing is said."""
+    owner, buyer = make_member(), make_member()
+    shop = make_shop(owner=owner, plan="standard")
+    listing = make_listing(shop=shop, quantity=5)
+    seller_client, buyer_client = client_for(owner), client_for(buyer)
+    url = f"/listings/{listing.id}/delete"
+    assert "data-open-orders" not in seller_client.get(url).get_data(as_text=True)
+
+    for quantity in ("1", "2"):  # (the same order twice at once would be one tap twice)
+        assert post_form(buyer_client, f"/listings/{listing.id}/order",
+                         {"quantity": quantity, **SHIP_TO}).status_code == 302
+    kept, lapsed = db.session.scalars(select(Order).order_by(Order.id)).all()
+    lapsed.expires_at = utcnow() - timedelta(minutes=1)  # unpaid past its deadline: expired
+    db.session.commit()
+
+    html = seller_client.get(url).get_data(as_text=True)
+    assert "1 order of this listing is still open" in html
+    assert f'href="/orders/{kept.id}"' in html and f'href="/orders/{lapsed.id}"' not in html
+    seller_client.set_cookie("lang", "th")
+    html = seller_client.get(url).get_data(as_text=True)
+    assert "คำสั่งซื้อของประกาศนี้ยังค้างอยู่ 1 รายการ" in html and f"#{kept.id}" in html
