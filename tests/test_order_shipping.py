@@ -109,3 +109,18 @@ def test_order_form_has_the_address_fields_shop_10(market):
     for name in SHIP_TO:
         assert f'name="{name}"' in html
     assert place(market.buyer_client, market.listing).status_code == 302
+
+
+def test_an_overlong_address_gets_one_message_that_names_the_limit_shop_10(market):
+    """SHOP-10 (found in use): a 10,000-character address was told both "This is too long."
+    and "An address has at most 300 characters." under the field; the name the same. Each
+    field now gets the one message that names its limit; nothing is reserved."""
+    m = market
+    response = post_form(m.buyer_client, f"/listings/{m.listing.id}/order", {
+        **SHIP_TO, "quantity": "1", "recipient_name": "ส" * 500, "address": "ก" * 10_000})
+    assert response.status_code == 422
+    page = unescape(response.get_data(as_text=True))
+    assert "This is too long." not in page
+    assert page.count("An address has at most 300 characters.") == 2  # (field + summary)
+    assert page.count("A name has at most 100 characters.") == 2
+    assert db.session.scalar(select(Order)) is None

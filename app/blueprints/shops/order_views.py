@@ -72,6 +72,10 @@ def _shipping_address(form):
             form.recipient_name.data, form.phone.data, form.address.data, form.postcode.data)
     except AccountError as error:
         form.validate()
+        for one in getattr(error, "errors", None) or [error]:
+            field = getattr(form, one.field or "", None)
+            if field is not None:  # the rules' message says more than the form's "too long"
+                field.errors = []
         show_error(form, error)
         return None
 
