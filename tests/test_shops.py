@@ -119,6 +119,29 @@ def test_starter_plan_allows_five_listings_shop_2(client, make_member, make_shop
     assert db.session.scalar(select(func.count(Listing.id))) == 5
 
 
+def test_a_full_starter_shop_is_told_before_typing_a_listing_shop_2(client, make_member,
+                                                                    make_shop, make_listing,
+                                                                    login):
+    """SHOP-2 (found in use): at its five listings, the new listing page offered the whole
+    form, photos and all, and named the limit only once it was sent. It now names the limit
+    and the plan that lifts it at once, in the page's language, and offers no form; with room
+    left the form is there and nothing is said."""
+    owner = make_member()
+    shop = make_shop(owner=owner, plan="starter")
+    login(owner.email)
+    url = f"/shops/{shop.slug}/listings/new"
+    for i in range(5):
+        html = client.get(url).get_data(as_text=True)
+        assert "data-plan-full" not in html and 'name="title"' in html
+        make_listing(shop=shop, title=f"Listing number {i}")
+    html = client.get(url).get_data(as_text=True)
+    assert "data-plan-full" in html and 'name="title"' not in html
+    assert "แพ็กเกจ Starter ของคุณลงประกาศขายได้สูงสุด 5 รายการ" in html
+    client.set_cookie("lang", "en")
+    html = client.get(url).get_data(as_text=True)
+    assert "up to 5 listings" in html and "Standard plan allows 500" in html
+
+
 @pytest.mark.parametrize("plan, listings, staff", [
     ("starter", 5, 0), ("standard", 500, 4), ("professional", 2000, 8), ("premium", 5000, 15),
     ("premium_plus", 15000, 15)])

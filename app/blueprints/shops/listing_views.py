@@ -8,7 +8,7 @@ from wtforms.fields.choices import SelectChoice
 from app.blueprints.accounts.errors import AccountError
 from app.blueprints.accounts.views import show_error
 from app.blueprints.shops import (
-    activity, bp, listing_services, order_services, watch_services)
+    activity, bp, listing_services, order_services, plans, watch_services)
 from app.blueprints.shops.categories import grouped_choices
 from app.blueprints.shops.errors import SignBlocksEdit
 from app.blueprints.shops.forms import CONDITION_LABELS, RATING_LABELS, ListingForm, PhotoForm
@@ -140,7 +140,10 @@ def new_listing(slug):
                 flash(_l("Your listing is online."), "success")
             return redirect(url_for("shops.listing", listing_id=listing.id))
     status = 422 if form.is_submitted() else 200
-    return render_template("shops/listing_form.html", form=form, shop=shop, listing=None), status
+    # SHOP-2: a shop at its plan's limit is told so before anything is typed or chosen.
+    plan_full = None if form.is_submitted() else plans.listing_limit_refusal(shop)
+    return render_template("shops/listing_form.html", form=form, shop=shop, listing=None,
+                           plan_full=plan_full), status
 
 
 @bp.route("/listings/<int:listing_id>")

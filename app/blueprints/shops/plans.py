@@ -132,22 +132,29 @@ def fit_listings_to_plan(shop, now):
     return max(0, len(rows) - limit)
 
 
+def listing_limit_refusal(shop):
+    """Why the shop may post no more listings under its plan, naming the limit and the plan
+    that lifts it (SHOP-2), or None. Reads without locking: the new listing form says so
+    before anything is typed; :func:`check_listing_limit` decides."""
+    limit = shop.plan_limits.max_listings
+    if counted_listings(shop) < limit:
+        return None
+    upgrade = plan_lifting(shop, "max_listings", limit)
+    if upgrade:
+        return _l("Your %(plan)s plan allows up to %(n)d listings, and your shop has reached it. "
+                  "The %(upgrade)s plan allows %(more)d.", plan=PLAN_NAMES[shop.plan], n=limit,
+                  upgrade=PLAN_NAMES[upgrade], more=PLANS[upgrade].max_listings)
+    return _l("Your %(plan)s plan allows up to %(n)d listings, the most of any plan. Remove a "
+              "listing to add another.", plan=PLAN_NAMES[shop.plan], n=limit)
+
+
 def check_listing_limit(shop):
     """Raise :class:`PlanLimitReached` if the shop may not post another listing. Locks the
     shop (:func:`lock_shop`) until the caller's commit."""
     lock_shop(shop)
-    limit = shop.plan_limits.max_listings
-    if counted_listings(shop) < limit:
-        return
-    upgrade = plan_lifting(shop, "max_listings", limit)
-    if upgrade:
-        raise PlanLimitReached(_l(
-            "Your %(plan)s plan allows up to %(n)d listings, and your shop has reached it. "
-            "The %(upgrade)s plan allows %(more)d.", plan=PLAN_NAMES[shop.plan], n=limit,
-            upgrade=PLAN_NAMES[upgrade], more=PLANS[upgrade].max_listings))
-    raise PlanLimitReached(_l("Your %(plan)s plan allows up to %(n)d listings, the most of any "
-                              "plan. Remove a listing to add another.",
-                              plan=PLAN_NAMES[shop.plan], n=limit))
+    refusal = listing_limit_refusal(shop)
+    if refusal is not None:
+        raise PlanLimitReached(refusal)
 
 
 def check_staff_limit(shop):
