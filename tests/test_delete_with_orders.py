@@ -35,3 +35,27 @@ def test_the_delete_page_names_the_open_orders_of_the_listing_shop_10(
     seller_client.set_cookie("lang", "th")
     html = seller_client.get(url).get_data(as_text=True)
     assert "คำสั่งซื้อของประกาศนี้ยังค้างอยู่ 1 รายการ" in html and f"#{kept.id}" in html
+
+
+def test_the_buyer_is_told_before_paying_that_the_listing_was_deleted_shop_10(
+        make_member, make_shop, make_listing, client_for):
+    """SHOP-10: the order of a listing the shop deleted still asks for payment (deleting
+    cancels nothing), but now says first, in the buyer's language, that the listing is gone
+    and that the order can be cancelled; before the deletion it says nothing of the kind."""
+    owner, buyer = make_member(), make_member()
+    listing = make_listing(shop=make_shop(owner=owner, plan="standard"), quantity=2)
+    seller_client, buyer_client = client_for(owner), client_for(buyer)
+    assert post_form(buyer_client, f"/listings/{listing.id}/order",
+                     {"quantity": "1", **SHIP_TO}).status_code == 302
+    order = db.session.scalar(select(Order))
+    url = f"/orders/{order.id}"
+    assert "data-listing-deleted" not in buyer_client.get(url).get_data(as_text=True)
+    assert post_form(seller_client, f"/listings/{listing.id}/delete", {"confirmed": "yes"},
+                     form_url=f"/listings/{listing.id}/delete").status_code == 302
+    html = buyer_client.get(url).get_data(as_text=True)
+    assert "The shop has deleted this listing since you ordered it" in html
+    assert f"/orders/{order.id}/cancel" in html
+    buyer_client.set_cookie("lang", "th")
+    html = buyer_client.get(url, headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "ร้านลบประกาศขายนี้ไปแล้วหลังจากที่คุณสั่งซื้อ" in html
+    assert "data-listing-deleted" not in seller_client.get(url).get_data(as_text=True)
