@@ -64,6 +64,24 @@ def test_a_listing_price_with_misplaced_commas_is_refused_and_kept_shop_3(seller
     assert db.session.scalar(select(func.count(Listing.id))) == 0
 
 
+@pytest.mark.parametrize("lang, message", [("en", "Please enter at most ฿100,000,000."),
+                                           ("th", "โปรดใส่จำนวนไม่เกิน ฿100,000,000")])
+@pytest.mark.parametrize("price", ["200,000,000", "100000000.01", "1000000000000"])
+def test_a_listing_price_over_the_cap_names_the_cap_shop_3(seller, lang, message, price):
+    """SHOP-3 (found in use): a well-written price above ฿100,000,000 was told "Please enter
+    the price in baht, for example 1500", as if it were not a number; it now names the most a
+    price may be, in the page's language, and the price typed is kept."""
+    client, shop = seller
+    client.set_cookie("lang", lang)
+    response = post_form(client, f"/shops/{shop.slug}/listings/new", listing_form(price),
+                         content_type="multipart/form-data")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and message in html
+    assert "1500" not in html.split('id="price-error-1"')[1].split("</p>")[0]
+    assert f'value="{price}"' in html
+    assert db.session.scalar(select(func.count(Listing.id))) == 0
+
+
 @pytest.mark.parametrize("price, satang", [("12,345.50", 1234550), ("1500", 150000)])
 def test_a_listing_price_with_thousands_groups_is_taken_shop_3(seller, price, satang):
     client, shop = seller

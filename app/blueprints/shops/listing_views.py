@@ -18,10 +18,10 @@ from app.database import begin_immediate, utcnow
 from app.extensions import db
 from app.forms import EmptyForm
 from app.htmx import render_page_or_fragment, wants_fragment
-from app.i18n import current_language
+from app.i18n import current_language, format_baht
 from app.models import Listing
 from app.notifications import register_link
-from app.money import parse_baht, satang_to_input
+from app.money import MAX_BAHT, AmountTooLarge, parse_baht, satang_to_input
 from app.net import client_ip
 from app.permissions import can_manage_listings, can_moderate, works_for_shop
 from app.uploads import UploadRejected, store_chosen_image, store_image
@@ -115,8 +115,14 @@ def _save(form, write):
 
 
 def _price_error(form):
-    form.price.errors = list(form.price.errors) + [
-        str(_l("Please enter the price in baht, for example 1500 or 1,500.50."))]
+    """Say what is wrong with the price: not money, or more than any price may be."""
+    try:
+        parse_baht(form.price.data)
+    except AmountTooLarge:
+        message = _l("Please enter at most %(amount)s.", amount=format_baht(MAX_BAHT * 100))
+    except ValueError:
+        message = _l("Please enter the price in baht, for example 1500 or 1,500.50.")
+    form.price.errors = list(form.price.errors) + [str(message)]
 
 
 @bp.route("/shops/<slug>/listings/new", methods=["GET", "POST"])
