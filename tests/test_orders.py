@@ -518,6 +518,31 @@ def test_payment_numbers_are_plain_digits_shop_10(app, make_member, make_shop, l
     assert db.session.get(Shop, shop.id).bank_account_number == ""
 
 
+def test_every_problem_with_the_payment_details_is_told_at_once_shop_10(app, make_member,
+                                                                        make_shop, login):
+    """SHOP-10 (found in use): an account number of 3 digits with no bank named and a
+    PromptPay number of 3 digits took three rounds, one message each. All three are told in
+    one answer, each under its field, and everything typed is kept."""
+    from tests.conftest import post_form
+
+    owner = make_member()
+    shop = make_shop(owner=owner, plan="standard")
+    client = app.test_client()
+    login(owner.email, target=client)
+    client.set_cookie("lang", "en")
+    answer = post_form(client, f"/shops/{shop.slug}/edit", {
+        "name": shop.name, "description": "", "bank_name": "", "bank_account_name": "",
+        "bank_account_number": "123", "promptpay_id": "456"}, content_type="multipart/form-data")
+    html = answer.get_data(as_text=True)
+    assert answer.status_code == 422
+    for field, message in (("bank_account_number", "An account number has 10 to 15 digits."),
+                           ("bank_name", "Name the bank and the account holder too."),
+                           ("promptpay_id", "A PromptPay number is a 10-digit phone number")):
+        assert re.search(f'id="{field}-error-1"[^>]*>{re.escape(message)}', html), field
+    assert 'value="123"' in html and 'value="456"' in html
+    assert db.session.get(Shop, shop.id).bank_account_number == ""
+
+
 def test_payment_numbers_typed_in_thai_digits_are_read_shop_10(app, make_member, make_shop,
                                                                login):
     """SHOP-10: Thai digits are the same number; they are stored as the digits a banking

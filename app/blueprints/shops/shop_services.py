@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from app.blueprints.accounts.errors import AccountErrors
 from app.blueprints.accounts.services import normalise_email
 from app.blueprints.shops import plans
 from app.blueprints.shops.errors import SectionFrozen, ShopError
@@ -95,16 +96,22 @@ def _all_digits(text):
 
 
 def set_payment_details(shop, *, bank_name, account_name, account_number, promptpay_id):
-    """Where buyers send the money (SHOP-10): a bank account, a PromptPay number, or both."""
+    """Where buyers send the money (SHOP-10): a bank account, a PromptPay number, or both.
+    Every problem is told at once (:class:`AccountErrors`)."""
+    problems = []
     digits = _number_digits(account_number)
     if digits and not (_all_digits(digits) and 10 <= len(digits) <= 15):
-        raise ShopError(_l("An account number has 10 to 15 digits."), field="bank_account_number")
+        problems.append(ShopError(_l("An account number has 10 to 15 digits."),
+                                  field="bank_account_number"))
     if digits and not (bank_name.strip() and account_name.strip()):
-        raise ShopError(_l("Name the bank and the account holder too."), field="bank_name")
+        problems.append(ShopError(_l("Name the bank and the account holder too."),
+                                  field="bank_name"))
     promptpay = _number_digits(promptpay_id)
     if promptpay and not (_all_digits(promptpay) and len(promptpay) in (10, 13)):
-        raise ShopError(_l("A PromptPay number is a 10-digit phone number or a 13-digit ID "
-                           "number."), field="promptpay_id")
+        problems.append(ShopError(_l("A PromptPay number is a 10-digit phone number or a "
+                                     "13-digit ID number."), field="promptpay_id"))
+    if problems:
+        raise AccountErrors(problems)
     shop.bank_name, shop.bank_account_name = bank_name.strip()[:60], account_name.strip()[:100]
     shop.bank_account_number, shop.promptpay_id = digits, promptpay
     db.session.flush()
