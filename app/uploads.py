@@ -118,6 +118,21 @@ def _upright(image):
         return image
 
 
+def check_chosen_image(upload, min_side=MIN_SIDE):
+    """Why a chosen file (a ``FileStorage``) would be refused, naming it as
+    :func:`store_chosen_image` does, or None; nothing is stored. For a form refused for
+    another reason: it says at once which file to leave out next time."""
+    try:
+        upload.seek(0)  # (a form that stored some files before its refusal read them)
+        _decode(upload.read(), min_side)
+    except UploadRejected as error:
+        return _l("%(name)s: %(reason)s", name=(upload.filename or "?")[:100],
+                  reason=error.message)
+    finally:
+        upload.seek(0)
+    return None
+
+
 def store_chosen_image(upload, session=None, **kwargs):
     """Store one of several chosen files (a ``FileStorage``) as :func:`store_image` does. A
     refusal names the file: "This file is not a photo" after choosing five does not say which

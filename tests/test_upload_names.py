@@ -62,3 +62,31 @@ def test_a_refused_photo_is_named_on_the_new_auction_form_auc_1(app, make_member
     assert response.status_code == 422
     assert "ใบเสร็จ&lt;b&gt;.jpg: This file is not a photo" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count(Auction.id))) == 0
+
+
+def test_a_listing_refused_for_its_price_also_names_the_photo_it_would_refuse_shop_3(
+        app, make_member, make_shop, make_listing, client_for):
+    """SHOP-3 (found in use): a bad price and a bad photo took two rounds: the photos were
+    only looked at once the price was right, so the member chose the same bad file again. The
+    first answer now names it too, on the new and the edit form; good photos and a good
+    certificate photo add no message."""
+    owner = make_member()
+    shop = make_shop(owner=owner, plan="standard")
+    client = client_for(owner)
+    response = post_form(client, f"/shops/{shop.slug}/listings/new",
+                         listing_form(price="1,5,00", photos=chosen(),
+                                      certificate_photo=upload(jpeg(), "cert.jpg")),
+                         content_type="multipart/form-data")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Please enter the price in baht" in html
+    assert "ใบเสร็จ&lt;b&gt;.jpg: This file is not a photo we can read" in html
+    assert "front.jpg" not in html and "cert.jpg" not in html
+    assert db.session.scalar(select(func.count(Listing.id))) == 0
+
+    listing = make_listing(shop=shop)
+    response = post_form(client, f"/listings/{listing.id}/edit",
+                         listing_form(title="", certificate_photo=upload(b"", "empty.jpg")),
+                         content_type="multipart/form-data")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "empty.jpg: The file is empty." in html

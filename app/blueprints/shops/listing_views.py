@@ -1,4 +1,4 @@
-"""Listing pages: post, show, edit, sell out, delete; photos (upload, reorder, remove)."""
+"""Listing pages: post, show, edit, sell out, delete (the photos: photo_views)."""
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -10,21 +10,19 @@ from app.blueprints.accounts.views import show_error
 from app.blueprints.shops import (
     activity, bp, listing_services, order_services, plans, watch_services)
 from app.blueprints.shops.categories import grouped_choices
-from app.blueprints.shops.errors import SignBlocksEdit
 from app.blueprints.shops.forms import CONDITION_LABELS, RATING_LABELS, ListingForm, PhotoForm
 from app.blueprints.shops.shop_views import shop_by_slug
 from app.blueprints.shops.visibility import visible_listings
 from app.database import begin_immediate, utcnow
 from app.extensions import db
 from app.forms import EmptyForm
-from app.htmx import render_page_or_fragment, wants_fragment
 from app.i18n import current_language, format_baht
 from app.models import Listing
 from app.notifications import register_link
 from app.money import MAX_BAHT, AmountTooLarge, parse_baht, satang_to_input
 from app.net import client_ip
 from app.permissions import can_manage_listings, can_moderate, works_for_shop
-from app.uploads import UploadRejected, store_chosen_image, store_image
+from app.uploads import UploadRejected, check_chosen_image, store_chosen_image, store_image
 from app.urls import external_url
 
 
@@ -114,6 +112,20 @@ def _save(form, write):
     return None
 
 
+def _check_chosen_files(form):
+    """A form refused for its text also says which chosen files would be refused, so the
+    member leaves those out when choosing again (they are chosen again in any case)."""
+    for field in (form.certificate_photo, form.photos):
+        if field.errors:
+            continue
+        uploads = field.data if isinstance(field.data, list) else [field.data]
+        for upload in uploads:
+            if upload and getattr(upload, "filename", ""):
+                problem = check_chosen_image(upload)
+                if problem is not None:
+                    field.errors = list(field.errors) + [str(problem)]
+
+
 def _price_error(form):
     """Say what is wrong with the price: not money, or more than any price may be."""
     try:
@@ -145,6 +157,8 @@ def new_listing(slug):
             else:
                 flash(_l("Your listing is online."), "success")
             return redirect(url_for("shops.listing", listing_id=listing.id))
+    if form.is_submitted():
+        _check_chosen_files(form)
     status = 422 if form.is_submitted() else 200
     # SHOP-2: a shop at its plan's limit is told so before anything is typed or chosen.
     plan_full = None if form.is_submitted() else plans.listing_limit_refusal(shop)
@@ -195,6 +209,8 @@ def edit_listing(listing_id):
             flash(_l("Your changes have been saved."), "success")
             return redirect(url_for("shops.listing", listing_id=listing.id))
         _show_current_stock(form, db.session.get(Listing, listing_id).quantity)
+    if form.is_submitted():
+        _check_chosen_files(form)
     status = 422 if form.is_submitted() else 200
     return render_template("shops/listing_form.html", form=form, shop=listing.shop,
                            listing=listing, photo_form=PhotoForm(formdata=None)), status
@@ -288,109 +304,6 @@ def change_rating(listing_id):
             db.session.rollback()
             flash(error.message, "error")
     return redirect(url_for("shops.listing", listing_id=listing.id))
-
-
-def _photos_response(listing, form=None, status=200):
-    return render_page_or_fragment(
-        "shops/photos.html", "shops/_photos.html", http_status=status, listing=listing,
-        photo_form=form or PhotoForm(formdata=None))
-
-
-@bp.route("/listings/<int:listing_id>/photos", methods=["GET", "POST"])
-@login_required
-def photos(listing_id):
-    """Add photos (each re-encoded, at most ten); htmx swaps the photo panel in place."""
-    listing = managed_listing_or_403(listing_id)
-    form = PhotoForm()
-    if request.method == "GET":
-        return _photos_response(listing)
-    if form.validate_on_submit():
-        now = utcnow()
-        try:
-            for upload in form.photos.data or []:
-                if upload and upload.filename:
-                    listing_services.add_photo(
-                        listing, store_chosen_image(upload, session=db.session), now=now,
-                        by=current_user)
-            db.session.commit()
-        except UploadRejected as error:
-            db.session.rollback()
-            form.photos.errors = [str(error.message)]
-            return _photos_response(listing, form, 422)
-        except AccountError as error:
-            db.session.rollback()
-            form.photos.errors = [str(error.message)]
-            return _photos_response(listing, form, 422)
-    if wants_fragment():
-        return _photos_response(db.session.get(Listing, listing_id))
-    return redirect(url_for("shops.photos", listing_id=listing_id))
-
-
-def _sign_blocks(listing_id, error):
-    """A STOP sign refused a photo change (SHOP-7): say why on the photos page."""
-    db.session.rollback()
-    if wants_fragment():
-        listing = db.session.get(Listing, listing_id)
-        form = PhotoForm(formdata=None)
-        form.photos.errors = [str(error.message)]
-        return _photos_response(listing, form, 422)
-    flash(error.message, "error")
-    return redirect(url_for("shops.photos", listing_id=listing_id))
-
-
-@bp.route("/listings/<int:listing_id>/photos/<int:photo_id>/<any(earlier, later):direction>",
-          methods=["POST"])
-@login_required
-def move_photo(listing_id, photo_id, direction):
-    """Move a photo one place earlier or later."""
-    listing = managed_listing_or_403(listing_id)
-    if EmptyForm().validate_on_submit():
-        try:
-            listing_services.move_photo(listing, photo_id, -1 if direction == "earlier" else 1)
-            db.session.commit()
-        except SignBlocksEdit as error:
-            return _sign_blocks(listing_id, error)
-        except AccountError:
-            db.session.rollback()
-            abort(404)
-    if wants_fragment():
-        return _photos_response(db.session.get(Listing, listing_id))
-    return redirect(url_for("shops.photos", listing_id=listing_id))
-
-
-@bp.route("/listings/<int:listing_id>/photos/<int:photo_id>/delete", methods=["GET", "POST"])
-@login_required
-def delete_photo(listing_id, photo_id):
-    """Remove a photo, after a confirmation: without JavaScript a page reached by GET (so Back
-    and reload work), under htmx the browser's own question (the form then sends
-    ``confirmed``). A removal the rules refuse (SHOP-7) says why at once."""
-    listing = managed_listing_or_403(listing_id)
-    if request.form.get("confirmed") != "yes" and \
-            listing_services.edit_refusal(listing) is None:
-        photo = next((p for p in listing.photos if p.id == photo_id), None)
-        if photo is None:
-            abort(404)
-        if request.method == "GET":
-            return render_template("shops/confirm_remove_photo.html", listing=listing,
-                                   photo=photo, form=EmptyForm())
-        if not EmptyForm().validate_on_submit():
-            abort(400)
-        return redirect(url_for("shops.delete_photo", listing_id=listing_id,
-                                photo_id=photo_id), 303)
-    if request.method == "GET":  # a sign forbids changes: the photos page says why
-        return redirect(url_for("shops.photos", listing_id=listing_id))
-    if EmptyForm().validate_on_submit():
-        try:
-            listing_services.remove_photo(listing, photo_id)
-            db.session.commit()
-        except SignBlocksEdit as error:
-            return _sign_blocks(listing_id, error)
-        except AccountError:
-            db.session.rollback()
-            abort(404)
-    if wants_fragment():
-        return _photos_response(db.session.get(Listing, listing_id))
-    return redirect(url_for("shops.photos", listing_id=listing_id))
 
 
 @bp.app_template_filter("hold_reason")
