@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from app.database import utcnow
 from app.extensions import db
-from app.models import Order
+from app.models import Conversation, Message, Order
 from tests.conftest import SHIP_TO, post_form
 
 
@@ -59,3 +59,43 @@ def test_the_buyer_is_told_before_paying_that_the_listing_was_deleted_shop_10(
     html = buyer_client.get(url, headers={"HX-Request": "true"}).get_data(as_text=True)
     assert "ร้านลบประกาศขายนี้ไปแล้วหลังจากที่คุณสั่งซื้อ" in html
     assert "data-listing-deleted" not in seller_client.get(url).get_data(as_text=True)
+
+
+def test_both_sides_of_an_order_still_write_to_each_other_after_the_listing_is_deleted_shop_5(
+        make_member, make_shop, make_listing, client_for):
+    """SHOP-5, SHOP-10: deleting a listing cancels none of its orders, so the order is where
+    buyer and shop keep talking: each opens their one conversation from the order (the
+    listing's own "contact the seller" is gone with it) and both write in it; nobody else
+    may open it."""
+    owner, buyer, stranger = make_member(), make_member(), make_member()
+    listing = make_listing(shop=make_shop(owner=owner, plan="standard"), quantity=2)
+    seller_client, buyer_client = client_for(owner), client_for(buyer)
+    assert post_form(buyer_client, f"/listings/{listing.id}/order",
+                     {"quantity": "1", **SHIP_TO}).status_code == 302
+    order = db.session.scalar(select(Order))
+    url = f"/orders/{order.id}"
+    assert post_form(seller_client, f"/listings/{listing.id}/delete", {"confirmed": "yes"},
+                     form_url=f"/listings/{listing.id}/delete").status_code == 302
+
+    assert f"{url}/message-seller" in buyer_client.get(url).get_data(as_text=True)
+    asked = post_form(buyer_client, f"{url}/message-seller", {}, form_url=url)
+    assert asked.status_code == 302, asked.get_data(as_text=True)
+    conversation = db.session.scalar(select(Conversation))
+    assert asked.headers["Location"].endswith(f"/messages/{conversation.id}")
+    assert post_form(buyer_client, f"/messages/{conversation.id}",
+                     {"body": "ยังส่งของได้ไหมครับ"}).status_code in (200, 201, 302)
+
+    assert f"{url}/message-buyer" in seller_client.get(url).get_data(as_text=True)
+    answered = post_form(seller_client, f"{url}/message-buyer", {}, form_url=url)
+    assert answered.headers["Location"].endswith(f"/messages/{conversation.id}")
+    assert post_form(seller_client, f"/messages/{conversation.id}",
+                     {"body": "ส่งได้ครับ พรุ่งนี้"}).status_code in (200, 201, 302)
+    bodies = db.session.scalars(select(Message.body).order_by(Message.id)).all()
+    assert bodies == ["ยังส่งของได้ไหมครับ", "ส่งได้ครับ พรุ่งนี้"]
+
+    # Each side has its own button, and nobody else gets in.
+    assert f"{url}/message-buyer" not in buyer_client.get(url).get_data(as_text=True)
+    assert post_form(seller_client, f"{url}/message-seller", {},
+                     form_url=url).status_code == 403
+    assert post_form(client_for(stranger), f"{url}/message-seller", {},
+                     form_url=f"/orders/{order.id}").status_code == 403

@@ -345,15 +345,26 @@ def reject_payment(order, seller, *, now):
 
 def buyer_conversation(order, seller, now):
     """The conversation between the order's buyer and the shop about the ordered listing,
-    opened if none was, so the seller can write to the buyer (SHOP-5, SHOP-10)."""
+    opened if none was, so the seller can write to the buyer (SHOP-5, SHOP-10). It opens
+    whatever became of the listing since (deleted, hidden): the order still has to be paid,
+    shipped or sorted out."""
     from app.blueprints.shops.message_services import open_conversation
 
     if not is_seller(seller, order):
         raise OrderError(_l("Only the shop can write to the buyer of this order."))
-    if order.listing.status == "deleted":
-        raise OrderError(_l("The listing of this order has been deleted: its conversation "
-                            "cannot be opened."))
     conversation, _created = open_conversation(order.listing, order.buyer, now)
+    return conversation
+
+
+def seller_conversation(order, buyer, now):
+    """The same conversation opened by the order's buyer, from the order: the listing's own
+    "contact the seller" is gone once the shop deletes the listing or a moderator hides it,
+    and the buyer must still be able to ask about what they ordered (SHOP-5, SHOP-10)."""
+    from app.blueprints.shops.message_services import open_conversation
+
+    if not is_buyer(buyer, order):
+        raise OrderError(_l("Only the buyer can write to the shop about this order."))
+    conversation, _created = open_conversation(order.listing, buyer, now)
     return conversation
 
 

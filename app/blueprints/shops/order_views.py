@@ -185,19 +185,34 @@ def order_action(order_id, action):
 def message_buyer(order_id):
     """The shop writes to the order's buyer: the conversation about the ordered listing,
     opened if neither side has written yet (SHOP-5, SHOP-10)."""
+    return _open_order_conversation(order_id, "message-buyer", order_services.is_seller,
+                                    order_services.buyer_conversation)
+
+
+@bp.route("/orders/<int:order_id>/message-seller", methods=["POST"])
+@login_required
+def message_seller(order_id):
+    """The buyer writes to the shop from the order, whatever became of the listing (SHOP-5,
+    SHOP-10)."""
+    return _open_order_conversation(order_id, "message-seller", order_services.is_buyer,
+                                    order_services.seller_conversation)
+
+
+def _open_order_conversation(order_id, action, may, open_it):
+    """Open the order's conversation for ``current_user`` if ``may`` (else 403) and go there."""
     order = _viewable_order_or_403(order_id)
-    if not order_services.is_seller(current_user, order):
+    if not may(current_user, order):
         abort(403)
     form = EmptyForm()
     if not form.validate_on_submit():
-        return _order_response(order, ("message-buyer", form), 422)
+        return _order_response(order, (action, form), 422)
     try:
-        conversation = order_services.buyer_conversation(order, current_user, utcnow())
+        conversation = open_it(order, current_user, utcnow())
         db.session.commit()
     except AccountError as error:
         db.session.rollback()
         show_error(form, error)
-        return _order_response(db.session.get(Order, order_id), ("message-buyer", form), 422)
+        return _order_response(db.session.get(Order, order_id), (action, form), 422)
     return redirect(url_for("shops.conversation", conversation_id=conversation.id))
 
 
