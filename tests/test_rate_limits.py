@@ -231,3 +231,23 @@ def test_a_throttled_sign_up_comes_back_as_typed_acc_8(limited_app):
         assert 'value="person1@talat.example"' in html and 'value="Somchai Jaidee"' in html
         assert 'value="1990-05-17"' in html and PASSWORD not in html
         assert "too many requests" in html
+
+
+def test_a_throttled_password_reset_request_comes_back_as_typed_acc_8(limited_app):
+    """ACC-8 (found in review): past the forgotten-password limit the answer was the bare
+    429 page; the form now comes back with the address typed and how long to wait, in the
+    reader's language."""
+    app = limited_app(RATELIMIT_PER_IP="1000 per minute", RATELIMIT_RESET="1 per hour")
+    with app.app_context():
+        client = app.test_client()
+        client.set_cookie("lang", "en")
+        first = post_form(client, "/password/forgot", {"email": "nok@talat.example"})
+        assert first.status_code == 302
+        response = post_form(client, "/password/forgot", {"email": "nok.again@talat.example"})
+        html = response.get_data(as_text=True)
+        assert response.status_code == 429 and "Retry-After" in response.headers
+        assert 'value="nok.again@talat.example"' in html and "too many requests" in html
+        client.set_cookie("lang", "th")
+        thai = post_form(client, "/password/forgot", {"email": "nok.again@talat.example"})
+        assert thai.status_code == 429 and 'lang="th"' in thai.get_data(as_text=True)
+        assert 'value="nok.again@talat.example"' in thai.get_data(as_text=True)

@@ -15,7 +15,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.datastructures import MultiDict
 
 from app.blueprints.accounts import bp
-from app.blueprints.accounts.forms import LoginForm, RegisterForm
+from app.blueprints.accounts.forms import LoginForm, RegisterForm, ResetRequestForm
 from app.forms import EmptyForm
 from app.htmx import wants_fragment
 from app.urls import safe_next
@@ -59,25 +59,27 @@ STALE_FORM_ANSWERS = {"accounts.login": _stale_login, "accounts.register": _stal
                       "accounts.logout": _stale_logout}
 
 
+#: Forms that come back as typed past a rate limit: endpoint → (form class, template).
+LIMITED_FORMS = {"accounts.login": (LoginForm, "accounts/login.html"),
+                 "accounts.register": (RegisterForm, "accounts/register.html"),
+                 "accounts.forgot_password": (ResetRequestForm, "accounts/forgot_password.html")}
+
+
 @bp.errorhandler(429)
 def too_many(error):
-    """Past a limit, the sign-up or log-in form comes back as typed (passwords excepted) and
-    says how long to wait, not a bare page that loses it (ACC-8)."""
+    """Past a limit, the sign-up, log-in or forgotten-password form comes back as typed
+    (passwords excepted) and says how long to wait, not a bare page that loses it (ACC-8)."""
     from app.errors import handle_http_error, wait_message
 
-    if request.endpoint not in ("accounts.register", "accounts.login") or \
-            request.method != "POST" or wants_fragment():
+    if request.endpoint not in LIMITED_FORMS or request.method != "POST" or wants_fragment():
         return handle_http_error(error)
+    form_class, template = LIMITED_FORMS[request.endpoint]
+    form = form_class(formdata=_kept_input())
+    form.form_errors.append(wait_message())
+    context = {}
     if request.endpoint == "accounts.login":
-        next_url = safe_next(request.args.get("next"), url_for("main.home"))
-        form = LoginForm(formdata=_kept_input())
-        form.form_errors.append(wait_message())
-        page = render_template("accounts/login.html", form=form, next_url=next_url)
-    else:
-        form = RegisterForm(formdata=_kept_input())
-        form.form_errors.append(wait_message())
-        page = render_template("accounts/register.html", form=form)
-    return page, 429  # (Flask-Limiter adds Retry-After)
+        context["next_url"] = safe_next(request.args.get("next"), url_for("main.home"))
+    return render_template(template, form=form, **context), 429  # (Retry-After: Flask-Limiter)
 
 
 @bp.errorhandler(CSRFError)
