@@ -109,6 +109,7 @@ class Config:
         self.LIVE_PING_SECONDS = _int("LIVE_PING_SECONDS", 5)
         self.LIVE_STREAM_SECONDS = _int("LIVE_STREAM_SECONDS", 300)
         self.MAX_IMAGE_MB = _int("MAX_IMAGE_MB", 10)
+        self.MAX_PDF_MB = _int("MAX_PDF_MB", 10)
         self.UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
 
         # Language and time.

@@ -199,18 +199,19 @@ def send_image(key, size, kind="public", max_age=31536000):
     return response
 
 
-# Evidence files (explanations, complaints, police reports): a re-encoded image or a PDF.
-PDF_MAX_MB = 10
+# Evidence files (explanations, complaints, police reports): a re-encoded image or a PDF
+# of at most ``MAX_PDF_MB`` (the configuration's).
 #: How far from the end the ``%%EOF`` marker of a PDF may be (trailing newlines, padding).
 PDF_EOF_WINDOW = 2048
 
 
 def check_pdf(data):
     """Refuse ``data`` unless it is a PDF: starts with ``%PDF-``, has ``%%EOF`` near the end,
-    and is at most ``PDF_MAX_MB``. The file is stored as sent and only ever served as a
+    and is at most ``MAX_PDF_MB``. The file is stored as sent and only ever served as a
     download, so this is a check of kind and size, not of content."""
-    if len(data) > PDF_MAX_MB * 1024 * 1024:
-        raise UploadRejected(_l("A PDF may be at most %(mb)d MB.", mb=PDF_MAX_MB))
+    limit_mb = current_app.config["MAX_PDF_MB"]
+    if len(data) > limit_mb * 1024 * 1024:
+        raise UploadRejected(_l("A PDF may be at most %(mb)d MB.", mb=limit_mb))
     if not data.startswith(b"%PDF-") or b"%%EOF" not in data[-PDF_EOF_WINDOW:]:
         raise UploadRejected(_l("This file is not a PDF we can accept."))
 

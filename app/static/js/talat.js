@@ -54,18 +54,34 @@
   }
 
   // Files over the server's limit would bring back a bare error page in place of the form
-  // and what was typed: they are stopped here, with a word, before anything is sent.
+  // and what was typed: they are stopped here, with a word, before anything is sent. So is
+  // a single file over the limit of one photo or PDF, which the server would refuse only
+  // once it had come over a phone's connection; the message names it.
   function tooLarge(form) {
     var limit = document.getElementById("upload-too-large");
     var most = limit ? parseInt(limit.getAttribute("data-max-bytes"), 10) : 0;
-    var total = 0;
+    var each = document.getElementById("upload-file-too-large");
+    var total = 0, over = [];
     form.querySelectorAll("input[type=file]").forEach(function (input) {
-      Array.prototype.forEach.call(input.files || [], function (file) { total += file.size; });
+      Array.prototype.forEach.call(input.files || [], function (file) {
+        total += file.size;
+        if (!each) { return; }
+        var pdf = file.type === "application/pdf" || /\.pdf$/i.test(file.name);
+        var one = parseInt(each.getAttribute(pdf ? "data-max-pdf-bytes" : "data-max-image-bytes"), 10);
+        if (one && file.size > one) { over.push(file.name); }
+      });
     });
     var shown = form.querySelector("[data-upload-too-large]");
     if (shown) { shown.remove(); }
-    if (!most || total <= most) { return false; }
-    var message = limit.content.firstElementChild.cloneNode(true);
+    var message;
+    if (most && total > most) {
+      message = limit.content.firstElementChild.cloneNode(true);
+    } else if (over.length) {
+      message = each.content.firstElementChild.cloneNode(true);
+      message.querySelector("[data-file-names]").textContent = over.join(", ");
+    } else {
+      return false;
+    }
     form.insertBefore(message, form.firstChild);
     message.focus();
     return true;
