@@ -295,3 +295,48 @@ def test_cmp1_an_answer_sent_after_its_form_expired_comes_back_as_typed(app, mak
                             content_type="multipart/form-data")
     assert refused.status_code == 400 and "trademark registration" not in \
         refused.get_data(as_text=True)
+
+
+def test_cmp1_a_shared_computer_forgets_the_complaint_on_request(app, make_listing,
+                                                                  make_member, client_for):
+    """CMP-1 (found in review): a complaint looked up on a shared computer stayed open to the
+    next person for as long as the browser session lasted. "Forget this complaint" ends that
+    browser's access to its status page, receipt and evidence; the code and e-mail open it
+    again. The member who filed it (who sees it by account) is not offered the button."""
+    complaint = file_one(make_listing())
+    client = visitor_of(app)
+    look_up(client, complaint.code, "holder@brand.example")
+    url = f"/complaints/status?code={complaint.code}"
+    page = client.get(url).get_data(as_text=True)
+    assert f"/complaints/status/{complaint.code}/forget" in page
+    forgot = post_form(client, f"/complaints/status/{complaint.code}/forget", {}, form_url=url)
+    assert forgot.status_code == 302
+    follow = client.get(forgot.headers["Location"]).get_data(as_text=True)
+    assert f"This browser no longer shows complaint {complaint.code}" in follow
+    assert "Our registered mark" not in client.get(url).get_data(as_text=True)
+    assert client.get(f"/complaints/receipt/{complaint.code}").status_code == 404
+    # Forgetting is this browser's alone, and the code and e-mail open it again.
+    assert look_up(client, complaint.code, "holder@brand.example").status_code == 302
+    assert "Our registered mark" in client.get(url).get_data(as_text=True)
+    # Without the form's token nothing is forgotten.
+    assert client.post(f"/complaints/status/{complaint.code}/forget").status_code == 400
+    assert "Our registered mark" in client.get(url).get_data(as_text=True)
+
+    member = make_member()
+    own = file_one(make_listing(), email=member.email)
+    own.complainant_id = member.id
+    db.session.commit()
+    member_client = client_for(member)
+    html = member_client.get(f"/complaints/status?code={own.code}").get_data(as_text=True)
+    assert own.code in html and "/forget" not in html
+
+
+def test_cmp1_a_stranger_cannot_make_a_browser_forget_what_it_never_saw(app, make_listing):
+    """CMP-1: the forget address answers 404 to a browser without access, as the status page
+    does (it reveals nothing of whether the code exists)."""
+    complaint = file_one(make_listing())
+    client = visitor_of(app)
+    for code in (complaint.code, "NOSUCHCODE"):
+        response = post_form(client, f"/complaints/status/{code}/forget", {},
+                             form_url="/complaints/status")
+        assert response.status_code == 404

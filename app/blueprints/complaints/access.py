@@ -17,6 +17,22 @@ def grant(complaint):
     session[SESSION_KEY] = (ids + [complaint.id])[-REMEMBERED:]
 
 
+def remembered(complaint):
+    """True when this browser sees ``complaint`` only because its session remembers it (a
+    lookup or the filing here), not as the member who filed it or as a moderator: then
+    :func:`forget` is what ends it (on a shared computer, before walking away)."""
+    return (complaint is not None and complaint.id in session.get(SESSION_KEY, [])
+            and not (is_member(current_user) and complaint.complainant_id == current_user.id)
+            and not can_moderate(current_user))
+
+
+def forget(complaint):
+    """This browser no longer sees ``complaint`` (the code and e-mail open it again)."""
+    ids = session.get(SESSION_KEY, [])
+    if complaint.id in ids:
+        session[SESSION_KEY] = [i for i in ids if i != complaint.id]
+
+
 def granted(complaint):
     """True when this browser may see ``complaint``: looked up or filed in this session,
     filed by the logged-in member, or a moderator."""

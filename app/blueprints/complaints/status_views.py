@@ -16,7 +16,7 @@ from app.blueprints.complaints.forms import AddInformationForm, StatusLookupForm
 from app.blueprints.complaints.texts import CENTRE_EMAIL, CENTRE_PHONE
 from app.database import utcnow
 from app.extensions import db, limiter
-from app.forms import uploaded_files
+from app.forms import EmptyForm, uploaded_files
 from app.models.complaints import Complaint, ComplaintEvidence, CounterStatement
 from app.permissions import can_moderate, is_member
 from app.uploads import send_image, send_pdf
@@ -37,7 +37,7 @@ def _status_page(complaint, info_form=None, status=200):
         "complaints/status.html", complaint=complaint, steps=steps,
         days_left=clock.business_days_left(complaint.due_at, now),
         late=clock.is_late(complaint, now), centre_phone=CENTRE_PHONE,
-        centre_email=CENTRE_EMAIL,
+        centre_email=CENTRE_EMAIL, may_forget=access.remembered(complaint),
         info_form=info_form or (AddInformationForm() if complaint.status == "needs_info"
                                 else None)), status
 
@@ -60,6 +60,21 @@ def status():
         form.code.data = intake.normalise_code(request.args.get("code", "")) or None
     status = 422 if form.is_submitted() else 200
     return render_template("complaints/lookup.html", form=form), status
+
+
+@bp.route("/status/<code>/forget", methods=["POST"])
+def forget(code):
+    """This browser stops showing the complaint (a shared computer, an internet café): its
+    status page, receipt and evidence need the code and e-mail again. Nothing else changes."""
+    complaint = _complaint_by_code(code)
+    if not access.granted(complaint):
+        abort(404)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    access.forget(complaint)
+    flash(_l("This browser no longer shows complaint %(code)s. To see it again, look it up "
+             "with its tracking code and e-mail address.", code=complaint.code), "success")
+    return redirect(url_for("complaints.status"))
 
 
 @bp.route("/status/<code>/information", methods=["POST"])
