@@ -340,3 +340,15 @@ def test_cmp1_a_stranger_cannot_make_a_browser_forget_what_it_never_saw(app, mak
         response = post_form(client, f"/complaints/status/{code}/forget", {},
                              form_url="/complaints/status")
         assert response.status_code == 404
+
+
+def test_cmp1_the_status_page_names_what_was_reported_not_only_its_address(app, make_listing):
+    """CMP-1 (found in review): "What you reported" showed only "/listings/7"; it now gives
+    each page's title too (escaped: a seller wrote it)."""
+    listing = make_listing(title='พระสมเด็จ <script>alert(1)</script>')
+    complaint = file_one(listing)
+    client = visitor_of(app)
+    look_up(client, complaint.code, "holder@brand.example")
+    html = client.get(f"/complaints/status?code={complaint.code}").get_data(as_text=True)
+    assert "<strong>พระสมเด็จ &lt;script&gt;alert(1)&lt;/script&gt;</strong>" in html
+    assert f"/listings/{listing.id}</span>" in html

@@ -10,7 +10,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app.blueprints.accounts.views import show_error
-from app.blueprints.complaints import access, bp, clock, intake
+from app.blueprints.complaints import access, bp, clock, hiding, intake
 from app.blueprints.complaints.errors import ComplaintError
 from app.blueprints.complaints.forms import AddInformationForm, StatusLookupForm
 from app.blueprints.complaints.texts import CENTRE_EMAIL, CENTRE_PHONE
@@ -33,11 +33,15 @@ def _complaint_by_code(code):
 def _status_page(complaint, info_form=None, status=200):
     now = utcnow()
     steps = [event for event in complaint.events if not event.internal]
+    pages = hiding.target_objects(complaint.targets)
+    # What each reported page is called (its address alone says little), as it is called now.
+    titles = {t.id: hiding.title_of(pages.get((t.target_type, t.target_id)))
+              for t in complaint.targets}
     return render_template(
         "complaints/status.html", complaint=complaint, steps=steps,
         days_left=clock.business_days_left(complaint.due_at, now),
         late=clock.is_late(complaint, now), centre_phone=CENTRE_PHONE,
-        centre_email=CENTRE_EMAIL, may_forget=access.remembered(complaint),
+        centre_email=CENTRE_EMAIL, may_forget=access.remembered(complaint), titles=titles,
         info_form=info_form or (AddInformationForm() if complaint.status == "needs_info"
                                 else None)), status
 
