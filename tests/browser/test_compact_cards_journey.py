@@ -48,3 +48,19 @@ print(json.dumps({}))
         return [r.width, r.height]; }""")
     assert abs(square[0] - square[1]) < 2, square
     context.close()
+
+
+def test_a_grid_with_nothing_to_show_says_so_across_its_width_auc_1(browser, live_server):
+    """AUC-1 (found in review): "No open auction matches" sat in the first card's column of
+    the board's grid, a word or two a line on a desktop; it now spans the grid."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="th-TH",
+                                  timezone_id="Asia/Bangkok")
+    page = context.new_page()
+    page.goto(f"{live_server}/auctions/?q=ไม่มีทางตรงกันเลยแน่นอน")
+    grid = page.locator("#auction-results .listing-grid")
+    empty = grid.locator("> p.muted")
+    assert empty.count() == 1
+    grid_width = grid.bounding_box()["width"]
+    assert empty.bounding_box()["width"] > 0.9 * grid_width, (empty.bounding_box(), grid_width)
+    assert empty.bounding_box()["height"] < 40  # one line, not a word a line
+    context.close()
