@@ -101,6 +101,27 @@ def test_starter_plan_allows_no_staff_and_names_the_plan_that_does_shop_2(
     assert "allows 0 staff members" in html and "Standard plan allows 4" in html
 
 
+def test_the_staff_page_says_the_plan_is_full_instead_of_offering_the_form_shop_2(
+        client, make_member, make_shop, login):
+    """SHOP-2 (found in review): a Starter shop was offered "Add to staff", which could only
+    be refused; the page now names the limit and the plan that lifts it in its place, and a
+    shop with room keeps the form."""
+    owner = make_member()
+    starter = make_shop(owner=owner, plan="starter")
+    standard = make_shop(owner=owner, plan="standard")
+    login(owner.email)
+    client.set_cookie("lang", "en")
+    html = client.get(f"/shops/{starter.slug}/people").get_data(as_text=True)
+    assert "data-staff-full" in html and "Standard plan allows 4 staff members" in html
+    assert f'action="/shops/{starter.slug}/staff"' not in html
+    assert f'action="/shops/{starter.slug}/circle"' in html  # the circle has no such limit
+    html = client.get(f"/shops/{standard.slug}/people").get_data(as_text=True)
+    assert "data-staff-full" not in html and f'action="/shops/{standard.slug}/staff"' in html
+    client.set_cookie("lang", "th")
+    html = client.get(f"/shops/{starter.slug}/people").get_data(as_text=True)
+    assert "data-staff-full" in html and 'lang="th"' in html
+
+
 def test_starter_plan_allows_five_listings_shop_2(client, make_member, make_shop, make_listing,
                                                   login):
     owner = make_member()

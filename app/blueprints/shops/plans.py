@@ -157,26 +157,33 @@ def check_listing_limit(shop):
         raise PlanLimitReached(refusal)
 
 
+def staff_limit_refusal(shop):
+    """Why the shop may add no more staff under its plan, naming the limit and the plan that
+    lifts it (SHOP-2), or None. Reads without locking: the staff page says so instead of
+    offering a form that could only be refused; :func:`check_staff_limit` decides."""
+    limit = shop.plan_limits.max_staff
+    if counted_staff(shop) < limit:
+        return None
+    upgrade = plan_lifting(shop, "max_staff", limit)
+    if upgrade and limit == 0:
+        return _l("The %(plan)s plan has no staff: only the owner runs the shop. The "
+                  "%(upgrade)s plan allows %(more)d staff members.", plan=PLAN_NAMES[shop.plan],
+                  upgrade=PLAN_NAMES[upgrade], more=PLANS[upgrade].max_staff)
+    if upgrade:
+        return _l("Your %(plan)s plan allows %(n)d staff members. The %(upgrade)s plan allows "
+                  "%(more)d.", plan=PLAN_NAMES[shop.plan], n=limit, upgrade=PLAN_NAMES[upgrade],
+                  more=PLANS[upgrade].max_staff)
+    return _l("Your %(plan)s plan allows %(n)d staff members, the most of any plan.",
+              plan=PLAN_NAMES[shop.plan], n=limit)
+
+
 def check_staff_limit(shop):
     """Raise :class:`PlanLimitReached` if the shop may not add another staff member. Locks the
     shop (:func:`lock_shop`) until the caller's commit."""
     lock_shop(shop)
-    limit = shop.plan_limits.max_staff
-    if counted_staff(shop) < limit:
-        return
-    upgrade = plan_lifting(shop, "max_staff", limit)
-    if upgrade and limit == 0:
-        raise PlanLimitReached(_l(
-            "The %(plan)s plan has no staff: only the owner runs the shop. The %(upgrade)s "
-            "plan allows %(more)d staff members.", plan=PLAN_NAMES[shop.plan],
-            upgrade=PLAN_NAMES[upgrade], more=PLANS[upgrade].max_staff), field="email")
-    if upgrade:
-        raise PlanLimitReached(_l(
-            "Your %(plan)s plan allows %(n)d staff members. The %(upgrade)s plan allows %(more)d.",
-            plan=PLAN_NAMES[shop.plan], n=limit, upgrade=PLAN_NAMES[upgrade],
-            more=PLANS[upgrade].max_staff), field="email")
-    raise PlanLimitReached(_l("Your %(plan)s plan allows %(n)d staff members, the most of any "
-                              "plan.", plan=PLAN_NAMES[shop.plan], n=limit), field="email")
+    refusal = staff_limit_refusal(shop)
+    if refusal is not None:
+        raise PlanLimitReached(refusal, field="email")
 
 
 def effects_of_plan(shop, plan):

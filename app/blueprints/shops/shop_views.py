@@ -11,7 +11,8 @@ from app.blueprints.accounts.views import show_error
 from app.blueprints.shops import bp, shop_services, watch_services
 from app.blueprints.shops.forms import MemberEmailForm, PlanForm, ShopEditForm, ShopForm
 from app.blueprints.shops.plans import (
-    PLAN_NAMES, counted_listings, effects_of_plan, hidden_over_plan, staff_within_plan)
+    PLAN_NAMES, counted_listings, effects_of_plan, hidden_over_plan, staff_limit_refusal,
+    staff_within_plan)
 from app.blueprints.shops.visibility import visible_listings
 from app.database import utcnow
 from app.extensions import db
@@ -173,7 +174,9 @@ def _people_page(shop, staff_form=None, circle_form=None, status=200):
         "shops/people.html", shop=shop, staff=shop_services.staff_of(shop),
         circle=shop_services.circle_of(shop), staff_form=staff_form, circle_form=circle_form,
         max_staff=shop.plan_limits.max_staff, within_plan=staff_within_plan(shop),
-        plan_name=PLAN_NAMES[shop.plan]), status
+        plan_name=PLAN_NAMES[shop.plan],
+        # SHOP-2: at the plan's limit the page says so instead of offering the form.
+        staff_full=None if staff_form.errors else staff_limit_refusal(shop)), status
 
 
 @bp.route("/shops/<slug>/people")
