@@ -70,9 +70,16 @@ def _sign_blocks(listing_id, error):
 def move_photo(listing_id, photo_id, direction):
     """Move a photo one place earlier or later."""
     listing = managed_listing_or_403(listing_id)
+    return _change_photos(listing_id, lambda: listing_services.move_photo(
+        listing, photo_id, -1 if direction == "earlier" else 1))
+
+
+def _change_photos(listing_id, change):
+    """Make ``change`` to the photos on a valid form (a sign that forbids it says why; a photo
+    not of this listing is 404), then show the photos again: the panel under htmx."""
     if EmptyForm().validate_on_submit():
         try:
-            listing_services.move_photo(listing, photo_id, -1 if direction == "earlier" else 1)
+            change()
             db.session.commit()
         except SignBlocksEdit as error:
             return _sign_blocks(listing_id, error)
@@ -105,15 +112,4 @@ def delete_photo(listing_id, photo_id):
                                 photo_id=photo_id), 303)
     if request.method == "GET":  # a sign forbids changes: the photos page says why
         return redirect(url_for("shops.photos", listing_id=listing_id))
-    if EmptyForm().validate_on_submit():
-        try:
-            listing_services.remove_photo(listing, photo_id)
-            db.session.commit()
-        except SignBlocksEdit as error:
-            return _sign_blocks(listing_id, error)
-        except AccountError:
-            db.session.rollback()
-            abort(404)
-    if wants_fragment():
-        return _photos_response(db.session.get(Listing, listing_id))
-    return redirect(url_for("shops.photos", listing_id=listing_id))
+    return _change_photos(listing_id, lambda: listing_services.remove_photo(listing, photo_id))
