@@ -31,6 +31,9 @@ TEXTS = {
     "order_cancelled_mod": _l(
         "Order %(order)s for “%(title)s” was cancelled by the moderators because of a sanction "
         "on the other party."),
+    "order_cancelled_shop": _l(
+        "%(shop)s cancelled your order %(order)s for “%(title)s”, which you had not paid: you "
+        "owe nothing for it. The shop's reason: “%(reason)s”"),
 }
 
 #: The e-mail subject of a notice of a kind (its facts filled in as in :data:`TEXTS`); a kind

@@ -10,6 +10,8 @@ from app.models.shops import Shop
 
 ORDER_STATUSES = ("awaiting_payment", "payment_submitted", "paid", "shipped", "completed",
                   "cancelled", "expired")
+#: Who may have cancelled an order: its buyer, the shop's people, or a moderators' sanction.
+CANCELLED_BY = ("buyer", "shop", "moderation")
 
 
 class Order(db.Model):
@@ -56,6 +58,10 @@ class Order(db.Model):
     #: The listing's title when it was ordered: what the buyer bought stays named as it was,
     #: whatever the seller renames the listing to later (SHOP-10).
     item_title: Mapped[str] = mapped_column(db.String(120), default="", server_default="")
+    #: Who cancelled the order (:data:`CANCELLED_BY`; "" while it is not cancelled) and, when
+    #: the shop did, why: the buyer reads it on the order and in the e-mail (SHOP-10).
+    cancelled_by: Mapped[str] = mapped_column(db.String(12), default="", server_default="")
+    cancel_reason: Mapped[str] = mapped_column(db.String(500), default="", server_default="")
 
     listing = relationship(Listing)
     shop = relationship(Shop)

@@ -5,10 +5,13 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     IntegerField, RadioField, SelectField, StringField, TelField, TextAreaField)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.blueprints.accounts.forms import REQUIRED, TEXT_TOO_LONG, TOO_LONG
 from app.blueprints.shops.listing_services import MAX_QUANTITY
+from app.blueprints.shops.message_forms import normalise_newlines
+from app.blueprints.shops.order_cancellation import (
+    CANCEL_REASON_LENGTH, CANCEL_REASON_REQUIRED, MAX_CANCEL_REASON, MIN_CANCEL_REASON)
 from app.forms import TalatForm, WholeNumber
 
 STATUS_LABELS = {
@@ -78,3 +81,15 @@ class ReviewForm(TalatForm):
                         validators=[InputRequired(_l("Please choose from 1 to 5 stars."))])
     comment = TextAreaField(_l("Comment (optional)"), validators=[
         Optional(), Length(max=1000, message=TEXT_TOO_LONG)])
+
+
+class ShopCancelForm(TalatForm):
+    """The shop cancels an unpaid order and says why (SHOP-10); the rules are
+    ``order_cancellation.cancel_by_shop``. The text area has no ``maxlength`` (see
+    ``TalatForm``): a text over the limit comes back whole, with its length."""
+
+    reason = TextAreaField(_l("Why you cancel the order (the buyer will read this)"),
+                           filters=[normalise_newlines], render_kw={"rows": 3},
+                           validators=[DataRequired(CANCEL_REASON_REQUIRED),
+                                       Length(min=MIN_CANCEL_REASON, max=MAX_CANCEL_REASON,
+                                              message=CANCEL_REASON_LENGTH)])

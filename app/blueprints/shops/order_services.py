@@ -96,7 +96,9 @@ def allowed_actions(order, user, now):
         elif status == "completed" and review_of(order) is None:
             actions.add("review")
     if is_seller(user, order):
-        if status == "payment_submitted" and is_shop_owner(user, order):
+        if status == "awaiting_payment":
+            actions.add("shop-cancel")  # (order_cancellation: with a reason, SHOP-10)
+        elif status == "payment_submitted" and is_shop_owner(user, order):
             actions |= set(PAYMENT_STEPS)
         elif status == "paid":
             actions.add("ship")
@@ -280,7 +282,7 @@ def cancel_order(order, buyer, *, now):
     """The buyer cancels an unpaid order; the quantity goes back on sale."""
     _require(order, buyer, "cancel", now)
     _release_stock(order)
-    order.status, order.closed_at = "cancelled", now
+    order.status, order.closed_at, order.cancelled_by = "cancelled", now, "buyer"
     db.session.flush()
     notify(order, "order_cancelled")
 
@@ -454,12 +456,14 @@ def order_link(order):
     return current_app.config.get("SITE_URL", "") + path
 
 
-def notify(order, template):
-    """E-mail the buyer and the shop's owner about a step (sent after commit)."""
+def notify(order, template, **context):
+    """E-mail the buyer and the shop's owner about a step (sent after commit); ``context``:
+    more for the template."""
     link = order_link(order)
     owner = order.shop.owner
     for user, role in ((order.buyer, "buyer"), (owner, "seller")):
-        queue_mail(user.email, template, user=user, order=order, role=role, link=link)
+        queue_mail(user.email, template, user=user, order=order, role=role, link=link,
+                   **context)
 
 
 def cancel_orders_of(user, *, now):
@@ -476,7 +480,7 @@ def cancel_orders_of(user, *, now):
             continue
         if order.status != "shipped":
             _release_stock(order)
-        order.status, order.closed_at = "cancelled", now
+        order.status, order.closed_at, order.cancelled_by = "cancelled", now, "moderation"
         _tell_other_party(order, user, now)
         count += 1
     db.session.flush()

@@ -14,11 +14,11 @@ from sqlalchemy.orm import selectinload
 
 from app.blueprints.accounts.errors import AccountError
 from app.blueprints.accounts.views import show_error
-from app.blueprints.shops import bp, order_services, shop_services
+from app.blueprints.shops import bp, order_cancellation, order_services, shop_services
 from app.blueprints.shops.listing_views import visible_listing_or_404
 from app.blueprints.shops.order_forms import (
     CARRIER_LABELS, PAYMENT_METHOD_LABELS, STATUS_LABELS, OrderForm, PaymentForm, ReviewForm,
-    ShipForm, carrier_label)
+    ShipForm, ShopCancelForm, carrier_label)
 from app.blueprints.shops.order_services import OrderError, effective_status
 from app.blueprints.shops.shop_views import shop_by_slug
 from app.database import begin_immediate, utcnow
@@ -48,7 +48,7 @@ def _order_response(order, failed=None, status=200):
     """The order page, or its panel for htmx; ``failed`` is (action, form) after a refusal."""
     now = utcnow()
     forms = {"pay": PaymentForm(formdata=None), "ship": ShipForm(formdata=None),
-             "review": ReviewForm(formdata=None)}
+             "review": ReviewForm(formdata=None), "shop-cancel": ShopCancelForm(formdata=None)}
     if failed:
         forms[failed[0]] = failed[1]
     return render_page_or_fragment(
@@ -137,10 +137,16 @@ def _review(order, form, now):
                                 now=now)
 
 
+def _shop_cancel(order, form, now):
+    order_cancellation.cancel_by_shop(order, current_user, form.reason.data, now=now)
+
+
 ACTIONS = {
     "pay": (PaymentForm, _pay, _l("Your payment slip has been sent to the seller.")),
     "cancel": (EmptyForm, lambda order, form, now: order_services.cancel_order(
         order, current_user, now=now), _l("The order has been cancelled.")),
+    "shop-cancel": (ShopCancelForm, _shop_cancel,
+                    _l("The order has been cancelled and the buyer has been told why.")),
     "confirm-payment": (EmptyForm, lambda order, form, now: order_services.confirm_payment(
         order, current_user, now=now), _l("Payment confirmed. Please ship the order.")),
     "reject-payment": (EmptyForm, lambda order, form, now: order_services.reject_payment(
@@ -152,8 +158,8 @@ ACTIONS = {
 }
 
 
-@bp.route("/orders/<int:order_id>/<any(pay, cancel, 'confirm-payment', 'reject-payment', ship, "
-          "receive, review):action>", methods=["POST"])
+@bp.route("/orders/<int:order_id>/<any(pay, cancel, 'shop-cancel', 'confirm-payment', "
+          "'reject-payment', ship, receive, review):action>", methods=["POST"])
 @login_required
 def order_action(order_id, action):
     """One step of an order, taken by whoever may take it now; the order row is locked."""
