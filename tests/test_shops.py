@@ -122,6 +122,23 @@ def test_the_staff_page_says_the_plan_is_full_instead_of_offering_the_form_shop_
     assert "data-staff-full" in html and 'lang="th"' in html
 
 
+def test_each_remove_button_names_whom_it_removes_shop_1(make_member, make_shop,
+                                                         client_for):
+    """SHOP-1 (found in review): every person on the staff and circle lists had a button that
+    read "Remove" alone, so a screen reader heard "Remove, Remove, Remove"; each now says
+    whom it removes, and from which list."""
+    from tests.test_plan_downgrade import staffed_shop
+
+    owner, shop, staff = staffed_shop(make_member, make_shop, 1, "standard")
+    guest = make_member(display_name="Nok Fan")
+    client = client_for(owner)
+    post_form(client, f"/shops/{shop.slug}/circle", {"circle-email": guest.email},
+              form_url=f"/shops/{shop.slug}/people")
+    html = client.get(f"/shops/{shop.slug}/people").get_data(as_text=True)
+    assert f'aria-label="Remove {staff[0].display_name} from the staff"' in html
+    assert 'aria-label="Remove Nok Fan from the circle"' in html
+
+
 def test_starter_plan_allows_five_listings_shop_2(client, make_member, make_shop, make_listing,
                                                   login):
     owner = make_member()
