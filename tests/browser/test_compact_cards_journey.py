@@ -64,3 +64,20 @@ def test_a_grid_with_nothing_to_show_says_so_across_its_width_auc_1(browser, liv
     assert empty.bounding_box()["width"] > 0.9 * grid_width, (empty.bounding_box(), grid_width)
     assert empty.bounding_box()["height"] < 40  # one line, not a word a line
     context.close()
+
+
+def test_a_logged_in_members_desktop_header_stays_on_one_row(browser, live_server):
+    """Found in review (no rule covers layout): on a 1280 px desktop a logged-in member's
+    header put the language switch alone on a second row; the search box now gives way."""
+    from tests.browser.steps import sign_up
+
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="th-TH",
+                                  timezone_id="Asia/Bangkok")
+    page = context.new_page()
+    sign_up(page, live_server, "header-row@talat.example", "สมชาย ใจดี")
+    page.goto(f"{live_server}/auctions/")
+    tops = page.evaluate("""() => ['.search', '.account-menu', '.lang-switch'].map(s =>
+        Math.round(document.querySelector('.site-header ' + s).getBoundingClientRect().top))""")
+    assert max(tops) - min(tops) < 20, tops
+    assert page.locator(".site-header .search").bounding_box()["width"] >= 150
+    context.close()
