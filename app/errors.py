@@ -76,6 +76,21 @@ def handle_http_error(error):
     return render_error(status, title, message)
 
 
+def form_again_past_limit(error, pages, *, formdata=None, **context):
+    """Past a rate limit, the form a POST to one of ``pages`` (``{endpoint: (form class,
+    template)}``) sent comes back as it was sent (``formdata``: what of it to show again,
+    the request's by default) with how long to wait, instead of a bare page that loses what
+    was typed; any other request gets the site's own 429 page."""
+    from flask import request
+
+    if request.endpoint not in pages or request.method != "POST":
+        return handle_http_error(error)
+    form_class, template = pages[request.endpoint]
+    form = form_class() if formdata is None else form_class(formdata=formdata)
+    form.form_errors.append(wait_message())
+    return render_template(template, form=form, **context), 429  # (Retry-After: Flask-Limiter)
+
+
 def handle_csrf_error(error):
     """A missing or stale CSRF token (every POST needs one)."""
     return render_error(400, *CSRF_MESSAGE)

@@ -61,7 +61,7 @@ def member_for_link(token):
     return user
 
 
-def ask_guardian(user, *, now):
+def ask_guardian(user):
     """E-mail the guardian the link (at sign-up, and again when the member asks)."""
     queue_mail(user.guardian_email, MAIL_KIND, user=user, locale=user.locale,
                guardian_name=user.guardian_name, link=consent_link(user), days=LINK_DAYS)
@@ -81,7 +81,7 @@ def ask_again(user, *, now):
         raise AccountError(_l("The e-mail to your parent or guardian was sent a moment ago. "
                               "Please wait %(minutes)d minutes before asking again, and check "
                               "their spam folder.", minutes=RESEND_MINUTES))
-    ask_guardian(user, now=now)
+    ask_guardian(user)
 
 
 def agree(user, *, now):

@@ -216,7 +216,7 @@ def register_member(*, email, password, display_name, birth_date, now, locale="t
     if minor:
         from app.blueprints.accounts import guardian
 
-        guardian.ask_guardian(user, now=now)
+        guardian.ask_guardian(user)
     return user
 
 

@@ -69,17 +69,14 @@ LIMITED_FORMS = {"accounts.login": (LoginForm, "accounts/login.html"),
 def too_many(error):
     """Past a limit, the sign-up, log-in or forgotten-password form comes back as typed
     (passwords excepted) and says how long to wait, not a bare page that loses it (ACC-8)."""
-    from app.errors import handle_http_error, wait_message
+    from app.errors import form_again_past_limit, handle_http_error
 
-    if request.endpoint not in LIMITED_FORMS or request.method != "POST" or wants_fragment():
+    if wants_fragment():
         return handle_http_error(error)
-    form_class, template = LIMITED_FORMS[request.endpoint]
-    form = form_class(formdata=_kept_input())
-    form.form_errors.append(wait_message())
     context = {}
     if request.endpoint == "accounts.login":
         context["next_url"] = safe_next(request.args.get("next"), url_for("main.home"))
-    return render_template(template, form=form, **context), 429  # (Retry-After: Flask-Limiter)
+    return form_again_past_limit(error, LIMITED_FORMS, formdata=_kept_input(), **context)
 
 
 @bp.errorhandler(CSRFError)

@@ -127,16 +127,11 @@ def form_expired(error):
 def too_many(error):
     """Past a limit, the complaint form (or the status lookup) comes back with what was typed
     (not a bare error page that loses it) and says how long to wait."""
-    from app.errors import handle_http_error, wait_message
+    from app.errors import form_again_past_limit
 
-    pages = {"complaints.new": (ComplaintForm, "complaints/new.html"),
-             "complaints.status": (StatusLookupForm, "complaints/lookup.html")}
-    if request.endpoint not in pages or request.method != "POST":
-        return handle_http_error(error)
-    form_class, template = pages[request.endpoint]
-    form = form_class()
-    form.form_errors.append(wait_message())
-    return render_template(template, form=form), 429
+    return form_again_past_limit(error, {
+        "complaints.new": (ComplaintForm, "complaints/new.html"),
+        "complaints.status": (StatusLookupForm, "complaints/lookup.html")})
 
 
 @bp.route("/receipt/<code>")
