@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models.complaints import Complaint, ComplaintEvidence
+from app.models.complaints import Complaint, ComplaintEvidence, HeldEvidence
 from tests.images import decompression_bomb, jpeg
 from tests.test_complaint_intake import form_data, post_complaint
 
@@ -63,7 +63,9 @@ def test_cmp1_hostile_files_are_refused_with_a_clear_message(app, make_listing, 
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert message in html and name in html
-    assert "choose them again" in html
+    # The photo is kept for the next try (test_complaint_held_files.py); the refused file not.
+    assert "A file named in an error must be chosen again" in html
+    assert '> photo.jpg <span' in html and f'> {name} <span' not in html
     assert db.session.scalar(select(Complaint)) is None
     assert db.session.scalar(select(ComplaintEvidence)) is None
 
@@ -89,10 +91,14 @@ def test_cmp1_a_file_input_left_empty_is_no_file(app, make_listing):
 
 
 def test_cmp1_refused_form_leaves_no_file_behind(app, make_listing, tmp_path):
+    """A refused form stores nothing of the file it refuses; the photo it would take is
+    held for the next try (recorded, so it is deleted if unused), and nothing else."""
     client = visitor_of(app)
     file_with(client, make_listing(), [("photo.jpg", jpeg()), ("x.pdf", b"MZ\x90\0")])
     private = tmp_path / "uploads" / "private"
-    assert not private.exists() or not [p for p in private.rglob("*") if p.is_file()]
+    [held] = db.session.scalars(select(HeldEvidence.key)).all()
+    assert {p.name for p in private.rglob("*") if p.is_file()} == {
+        f"{held}-thumb.jpg", f"{held}-large.jpg"}
 
 
 def test_cmp1_at_most_five_files(app, make_listing):

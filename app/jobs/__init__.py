@@ -110,6 +110,16 @@ def complaint_overdue_notices(app, now):
     return count
 
 
+def purge_held_evidence(app, now):
+    """Delete evidence files held from refused complaint forms and not used within a day
+    (CMP-1)."""
+    from app.blueprints.complaints.held_evidence import purge
+
+    count = purge(now)
+    db.session.commit()
+    return count
+
+
 JOBS = {
     "settle-auctions": settle_auctions,
     "remind-auction-watchers": remind_auction_watchers,
@@ -122,6 +132,7 @@ JOBS = {
     "purge-views-seen": purge_views_seen,
     "expire-orders": expire_orders,
     "complaint-overdue": complaint_overdue_notices,
+    "purge-held-evidence": purge_held_evidence,
 }
 
 jobs_cli = AppGroup("jobs", help="Scheduled jobs.")

@@ -5,7 +5,7 @@ from app.models.auctions import (
 from app.models.boards import BoardPost
 from app.models.complaints import (
     ComplainantRestriction, Complaint, ComplaintEvent, ComplaintEvidence, ComplaintTarget,
-    CounterStatement, SiteSetting)
+    CounterStatement, HeldEvidence, SiteSetting)
 from app.models.ip_requests import AccountDeletion, IpRequest
 from app.models.listings import (
     Category, Listing, ListingActivity, ListingPhoto, ProhibitedTerm, ViewSeen, Watch,
@@ -31,7 +31,8 @@ __all__ = [
     "Notification",
     "StopSign", "Strike", "ReviewItem", "Report", "Explanation", "EvidenceFile", "LiftRequest",
     "Sanction", "Appeal", "AuditEntry", "BoardPost",
-    "Complaint", "ComplaintTarget", "ComplaintEvent", "ComplaintEvidence", "CounterStatement",
+    "Complaint", "ComplaintTarget", "ComplaintEvent", "ComplaintEvidence", "HeldEvidence",
+    "CounterStatement",
     "ComplainantRestriction", "SiteSetting",
     "IpRequest", "AccountDeletion",
 ]

@@ -174,6 +174,25 @@ class ComplaintEvidence(db.Model):
     created_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
 
 
+class HeldEvidence(db.Model):
+    """An evidence file sent with a complaint form that was refused for another reason: stored
+    (privately, as evidence is) and offered again on the form by ``token``, so the
+    complainant need not choose it again; it becomes a :class:`ComplaintEvidence` with the
+    same ``key`` when the complaint is filed. Unused ones are removed after a day
+    (``purge-held-evidence``). ``token`` is secret: only the page that sent the file shows it."""
+
+    __tablename__ = "held_evidence"
+    __table_args__ = (CheckConstraint(_in("media", EVIDENCE_MEDIA), name="media"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(db.String(64), unique=True)
+    key: Mapped[str] = mapped_column(db.String(64), unique=True)
+    media: Mapped[str] = mapped_column(db.String(8))
+    original_name: Mapped[str] = mapped_column(db.String(200), default="")
+    size: Mapped[int] = mapped_column(default=0)
+    created_at = mapped_column(UTCDateTime, nullable=False, default=utcnow, index=True)
+
+
 class ComplainantRestriction(db.Model):
     """A complainant (by e-mail) whose complaints were repeatedly rejected as unfounded may
     not file new ones until ``until`` (None: until lifted)."""

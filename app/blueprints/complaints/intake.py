@@ -114,9 +114,10 @@ def _already_filed(values, targets, now):
     return None
 
 
-def file_complaint(data, files, *, complainant=None, now, ip="", locale="th"):
+def file_complaint(data, files, *, complainant=None, now, ip="", locale="th", held=()):
     """File a complaint (CMP-1) from ``data`` (Complaint column names and ``urls``, a list
-    of addresses) and evidence ``files`` (``[(name, bytes)]``). Returns the complaint; raises
+    of addresses) and evidence ``files`` (``[(name, bytes)]``) with the files ``held`` from
+    an earlier try of the form (:mod:`held_evidence`). Returns the complaint; raises
     :class:`AlreadyFiled` when the same complaint was filed moments ago (sent twice)."""
     values = _clean(data)
     repeat.check_may_complain(values["email"], now)
@@ -137,7 +138,7 @@ def file_complaint(data, files, *, complainant=None, now, ip="", locale="th"):
                                        target_id=target.obj.id, url=target.url,
                                        owner_id=target.owner_id))
     db.session.add(ComplaintEvent(complaint_id=complaint.id, step="received", at=now))
-    store_evidence(complaint, files, now=now)
+    store_evidence(complaint, files, held=held, now=now)
     queue.open_item("complaint", "complaint", complaint.id, now=now,
                     subject_user_id=targets[0].owner_id,
                     summary=f"{complaint.code} [{complaint.kind}] {complaint.description}")

@@ -7,7 +7,8 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 
 from app.blueprints.accounts.views import show_error, show_further_errors
-from app.blueprints.complaints import access, bp, clock, intake, problems
+from app.blueprints.complaints import (access, bp, clock, evidence, held_evidence, intake,
+                                      problems)
 from app.blueprints.complaints.errors import AlreadyFiled, ComplaintError, ComplaintErrors
 from app.blueprints.complaints.forms import ComplaintForm, StatusLookupForm
 from app.database import utcnow
@@ -49,42 +50,63 @@ def _prefill(form):
 @_limit("RATELIMIT_COMPLAINT", deduct_when=_filed)
 @_limit("RATELIMIT_COMPLAINT_POSTS")
 def new():
-    """The complaint form, open to anyone (CMP-1)."""
+    """The complaint form, open to anyone (CMP-1). A refused form comes back as typed, with
+    the evidence files it would take held for the next try."""
     form = ComplaintForm()
     if request.method == "GET":
         _prefill(form)
+        return render_template("complaints/new.html", form=form, held=[])
     shaped = form.validate_on_submit()
-    if form.is_submitted():
-        data = {name: getattr(form, name).data for name in FIELDS}
-        data["urls"] = (form.urls.data or "").splitlines()
-        files = uploaded_files(form.files)
-        complainant = current_user if is_member(current_user) else None
-    if form.is_submitted() and not shaped:
+    data = {name: getattr(form, name).data for name in FIELDS}
+    data["urls"] = (form.urls.data or "").splitlines()
+    files = evidence.chosen(uploaded_files(form.files))
+    held = _kept()
+    complainant = current_user if is_member(current_user) else None
+    if not shaped:
         # The rules' problems with the fields the form's own checks let through, too.
-        show_further_errors(form, _every_problem(data, files, complainant))
-    elif shaped:
+        show_further_errors(form, _every_problem(data, files, complainant, held))
+    else:
         try:
             complaint = intake.file_complaint(
-                data, files, complainant=complainant,
+                data, files, complainant=complainant, held=held,
                 now=utcnow(), ip=client_ip(), locale=current_language())
             db.session.commit()
         except ComplaintError as error:
             db.session.rollback()
             show_error(form, error)
-            show_error(form, ComplaintErrors(_every_problem(data, files, complainant) or [error]))
+            show_error(form, ComplaintErrors(
+                _every_problem(data, files, complainant, held) or [error]))
         except AlreadyFiled as sent:
             db.session.rollback()
             return _already_filed(sent.complaint)
         else:
             access.grant(complaint)
             return redirect(url_for("complaints.receipt", code=complaint.code))
-    status = 422 if form.is_submitted() else 200
-    return render_template("complaints/new.html", form=form), status
+    return render_template("complaints/new.html", form=form, held=_hold(files)), 422
 
 
-def _every_problem(data, files, complainant):
+def _kept():
+    """The files held from an earlier try that the form's ticked boxes keep."""
+    return held_evidence.kept(request.form.getlist(held_evidence.FIELD), now=utcnow())
+
+
+def _hold(files):
+    """What the refused form offers again: the files it kept (read again: a complaint sent
+    at the same time may have used them), and the new ones evidence would take, stored now
+    (none when they are more than one may send: the form says so, and the complainant
+    chooses again)."""
+    held = _kept()
+    if files and not evidence.too_many(files, len(held)):
+        held = held + held_evidence.hold(files, now=utcnow())
+    offered = held_evidence.offer(held)
+    db.session.commit()
+    return offered
+
+
+def _every_problem(data, files, complainant, held):
     """All that is wrong with the complaint sent, in one answer (the checks only read)."""
-    found = problems.complaint_problems(data, files, viewer=complainant, now=utcnow())
+    found = problems.complaint_problems(data, files, viewer=complainant, held=len(held),
+                                        now=utcnow())
     db.session.rollback()
     return found
 
@@ -120,7 +142,9 @@ def form_expired(error):
         return handle_csrf_error(error)
     form = ComplaintForm()
     form.form_errors.append(str(EXPIRED))
-    return render_template("complaints/new.html", form=form), 400
+    held = held_evidence.offer(_kept())
+    db.session.rollback()
+    return render_template("complaints/new.html", form=form, held=held), 400
 
 
 @bp.errorhandler(429)

@@ -8,9 +8,10 @@ from app.blueprints.complaints.intake import field_problems
 from app.blueprints.complaints.targets import resolve_targets
 
 
-def complaint_problems(data, files, *, viewer=None, now):
+def complaint_problems(data, files, *, viewer=None, held=0, now):
     """Every :class:`ComplaintError` that :func:`intake.file_complaint` could raise for
-    ``data`` and ``files``, found by reading only (the caller rolls back)."""
+    ``data`` and ``files`` (with ``held`` files kept from an earlier try), found by reading
+    only (the caller rolls back)."""
     values, problems = field_problems(data)
     if values["email"] and not any(p.field == "email" for p in problems):
         try:
@@ -21,4 +22,4 @@ def complaint_problems(data, files, *, viewer=None, now):
         resolve_targets(data.get("urls") or [], viewer=viewer, now=now)
     except ComplaintError as error:
         problems.extend(getattr(error, "errors", None) or [error])
-    return problems + file_problems(files)
+    return problems + file_problems(files, held)
