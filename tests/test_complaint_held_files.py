@@ -15,11 +15,13 @@ from app.blueprints.complaints.errors import ComplaintError
 from app.database import utcnow
 from app.extensions import db
 from app.jobs import JOBS
-from app.models.complaints import Complaint, ComplaintEvidence, HeldEvidence
+from app.models.complaints import Complaint, ComplaintEvent, ComplaintEvidence, HeldEvidence
 from app.uploads import SIZES, _path, pdf_path
 from tests.complaint_helpers import make_complaint
+from tests.conftest import csrf_from
 from tests.images import jpeg
 from tests.test_complaint_intake import form_data, post_complaint
+from tests.test_complaint_status import file_one, look_up, visitor_of
 
 pytestmark = pytest.mark.usefixtures("english")
 
@@ -175,3 +177,29 @@ def test_held_files_not_used_within_a_day_are_deleted_cmp_1(app):
     assert JOBS["purge-held-evidence"](app, now) == 1
     assert not stored(old_key, "image") and stored(new_key, "pdf")
     assert db.session.scalars(select(HeldEvidence.key)).all() == [new_key]
+
+
+def test_the_answer_to_a_moderators_question_keeps_its_files_too_cmp_1(app, make_listing):
+    """CMP-1: the "add information" answer refused for its text keeps the photo it would
+    take; sent again with the box ticked, the photo is the complaint's evidence."""
+    complaint = file_one(make_listing())
+    complaint.status = "needs_info"
+    db.session.add(ComplaintEvent(complaint_id=complaint.id, step="info_requested",
+                                  note="Send the registration.", at=utcnow()))
+    db.session.commit()
+    client = visitor_of(app)
+    look_up(client, complaint.code, complaint.email)
+    page = client.get(f"/complaints/status?code={complaint.code}").get_data(as_text=True)
+    action = f"/complaints/status/{complaint.code}/information"
+    response = client.post(action, content_type="multipart/form-data", data={
+        "csrf_token": csrf_from(page), "body": "Too short",
+        "files": files(("registration.jpg", jpeg()))})
+    assert response.status_code == 422
+    offered = kept(response.get_data(as_text=True))
+    assert set(offered) == {"registration.jpg"}
+    response = client.post(action, content_type="multipart/form-data", data={
+        "csrf_token": csrf_from(page), "body": "Registration no. 123456, attached.",
+        held_evidence.FIELD: offered["registration.jpg"]})
+    assert response.status_code == 302
+    assert db.session.scalars(select(ComplaintEvidence.original_name).where(
+        ComplaintEvidence.complaint_id == complaint.id)).all() == ["registration.jpg"]

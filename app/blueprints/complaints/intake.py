@@ -159,9 +159,10 @@ def find_complaint(code, email):
     return complaint
 
 
-def add_information(complaint, text, files, *, now):
-    """The complainant answers a moderator's question with text and evidence: the complaint
-    goes back to ``received`` and into the review queue (CMP-1)."""
+def add_information(complaint, text, files, *, now, held=()):
+    """The complainant answers a moderator's question with text and evidence (``files``, and
+    those ``held`` from an earlier try): the complaint goes back to ``received`` and into the
+    review queue (CMP-1)."""
     if complaint.status != "needs_info":
         raise ComplaintError(_l("We have not asked for more information on this complaint."))
     text = (text or "").strip()
@@ -169,7 +170,7 @@ def add_information(complaint, text, files, *, now):
     if not low <= len(text) <= high:
         raise ComplaintError(_l("Write %(low)d to %(high)d characters.", low=low, high=high),
                              field="body")
-    store_evidence(complaint, files, now=now)
+    store_evidence(complaint, files, held=held, now=now)
     asked_at = db.session.scalar(select(ComplaintEvent.at).where(
         ComplaintEvent.complaint_id == complaint.id, ComplaintEvent.step == "info_requested")
         .order_by(ComplaintEvent.id.desc()).limit(1))

@@ -60,7 +60,7 @@ def new():
     data = {name: getattr(form, name).data for name in FIELDS}
     data["urls"] = (form.urls.data or "").splitlines()
     files = evidence.chosen(uploaded_files(form.files))
-    held = _kept()
+    held = kept_files()
     complainant = current_user if is_member(current_user) else None
     if not shaped:
         # The rules' problems with the fields the form's own checks let through, too.
@@ -82,23 +82,18 @@ def new():
         else:
             access.grant(complaint)
             return redirect(url_for("complaints.receipt", code=complaint.code))
-    return render_template("complaints/new.html", form=form, held=_hold(files)), 422
+    return render_template("complaints/new.html", form=form, held=offer_files_again(files)), 422
 
 
-def _kept():
-    """The files held from an earlier try that the form's ticked boxes keep."""
+def kept_files():
+    """The files held from an earlier try of the form that its ticked boxes keep."""
     return held_evidence.kept(request.form.getlist(held_evidence.FIELD), now=utcnow())
 
 
-def _hold(files):
-    """What the refused form offers again: the files it kept (read again: a complaint sent
-    at the same time may have used them), and the new ones evidence would take, stored now
-    (none when they are more than one may send: the form says so, and the complainant
-    chooses again)."""
-    held = _kept()
-    if files and not evidence.too_many(files, len(held)):
-        held = held + held_evidence.hold(files, now=utcnow())
-    offered = held_evidence.offer(held)
+def offer_files_again(files):
+    """The files a refused form offers again (:func:`evidence.offer_again`), committed."""
+    offered = evidence.offer_again(request.form.getlist(held_evidence.FIELD), files,
+                                   now=utcnow())
     db.session.commit()
     return offered
 
@@ -142,7 +137,7 @@ def form_expired(error):
         return handle_csrf_error(error)
     form = ComplaintForm()
     form.form_errors.append(str(EXPIRED))
-    held = held_evidence.offer(_kept())
+    held = held_evidence.offer(kept_files())
     db.session.rollback()
     return render_template("complaints/new.html", form=form, held=held), 400
 

@@ -10,9 +10,11 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app.blueprints.accounts.views import show_error
-from app.blueprints.complaints import access, bp, clock, hiding, intake
+from app.blueprints.complaints import access, bp, clock, held_evidence, hiding, intake
 from app.blueprints.complaints.errors import ComplaintError
+from app.blueprints.complaints.evidence import chosen
 from app.blueprints.complaints.forms import AddInformationForm, StatusLookupForm
+from app.blueprints.complaints.intake_views import kept_files, offer_files_again
 from app.blueprints.complaints.texts import CENTRE_EMAIL, CENTRE_PHONE
 from app.database import utcnow
 from app.extensions import db, limiter
@@ -30,7 +32,7 @@ def _complaint_by_code(code):
     return db.session.scalar(select(Complaint).where(Complaint.code == code)) if code else None
 
 
-def _status_page(complaint, info_form=None, status=200):
+def _status_page(complaint, info_form=None, status=200, held=()):
     now = utcnow()
     steps = [event for event in complaint.events if not event.internal]
     pages = hiding.target_objects(complaint.targets)
@@ -42,6 +44,7 @@ def _status_page(complaint, info_form=None, status=200):
         days_left=clock.business_days_left(complaint.due_at, now),
         late=clock.is_late(complaint, now), centre_phone=CENTRE_PHONE,
         centre_email=CENTRE_EMAIL, may_forget=access.remembered(complaint), titles=titles,
+        held=held,
         info_form=info_form or (AddInformationForm() if complaint.status == "needs_info"
                                 else None)), status
 
@@ -95,9 +98,10 @@ def add_information(code):
                  "sent it, it has reached us. The steps below show where the complaint "
                  "stands."), "info")
         return redirect(url_for("complaints.status", code=complaint.code))
+    files = chosen(uploaded_files(form.files))
     if form.validate_on_submit():
         try:
-            intake.add_information(complaint, form.body.data, uploaded_files(form.files),
+            intake.add_information(complaint, form.body.data, files, held=kept_files(),
                                    now=utcnow())
             db.session.commit()
         except ComplaintError as error:
@@ -107,7 +111,8 @@ def add_information(code):
             flash(_l("Thank you: your information has been added and the moderators will look "
                      "at your complaint again."), "success")
             return redirect(url_for("complaints.status", code=complaint.code))
-    return _status_page(complaint, info_form=form, status=422)
+    # The evidence files it would take are held for the next try, as on the complaint form.
+    return _status_page(complaint, info_form=form, status=422, held=offer_files_again(files))
 
 
 def expired_information(code, message):
@@ -119,7 +124,9 @@ def expired_information(code, message):
         return None
     form = AddInformationForm()
     form.form_errors.append(str(message))
-    return _status_page(complaint, info_form=form, status=400)
+    held = held_evidence.offer(kept_files())
+    db.session.rollback()
+    return _status_page(complaint, info_form=form, status=400, held=held)
 
 
 def _may_see_evidence(entry):
