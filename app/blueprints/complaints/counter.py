@@ -27,8 +27,9 @@ def may_counter(user, target):
             and target.outcome == "hidden" and statement_of(target) is None)
 
 
-def file_counter(target, author, body, files=(), *, now):
-    """Record the owner's counter-statement with its evidence and raise a queue item."""
+def file_counter(target, author, body, files=(), *, now, held=()):
+    """Record the owner's counter-statement with its evidence (``files``, and those ``held``
+    from an earlier try of the form) and raise a queue item."""
     if not may_counter(author, target):
         raise ComplaintError(_l("You can answer only once, about your own page, while it is "
                                 "suspended."))
@@ -43,10 +44,10 @@ def file_counter(target, author, body, files=(), *, now):
                                  author_id=author.id, body=body, created_at=now)
     db.session.add(statement)
     db.session.flush()
-    if files:
+    if files or held:
         from app.blueprints.complaints.evidence import store_evidence
 
-        store_evidence(complaint, files, counter_statement=statement, now=now)
+        store_evidence(complaint, files, counter_statement=statement, held=held, now=now)
     handling.add_event(complaint, "counter_statement", now=now, actor=author)
     # Review items' target_type holds 16 characters: "counter" names a counter-statement.
     queue.open_item("counter_statement", "counter", statement.id, now=now,

@@ -12,6 +12,8 @@ from app.blueprints.accounts.errors import AccountError
 from app.blueprints.accounts.forms import REQUIRED, TEXT_TOO_LONG
 from app.blueprints.accounts.views import show_error
 from app.blueprints.complaints import bp, counter, hiding
+from app.blueprints.complaints.evidence import chosen
+from app.blueprints.complaints.intake_views import kept_files, offer_files_again
 from app.database import utcnow
 from app.extensions import db
 from app.forms import TalatForm, uploaded_files
@@ -52,10 +54,11 @@ def counter_page(target_id):
             flash(_l("Your counter-statement had already been sent."), "info")
             return redirect(url_for("complaints.counter", target_id=target.id))
         abort(403)
+    files = chosen(uploaded_files(form.files)) if form.is_submitted() else []
     if may_answer and form.validate_on_submit():
-        files = uploaded_files(form.files)
         try:
-            counter.file_counter(target, current_user, form.body.data, files, now=utcnow())
+            counter.file_counter(target, current_user, form.body.data, files,
+                                 held=kept_files(), now=utcnow())
             db.session.commit()
         except UploadRejected as error:
             db.session.rollback()
@@ -72,14 +75,13 @@ def counter_page(target_id):
             flash(_l("Your counter-statement has been sent to the moderators. We will tell "
                      "you their decision."), "success")
             return redirect(url_for("complaints.counter", target_id=target.id))
-    if form.is_submitted() and form.files.data and any(f and f.filename
-                                                       for f in form.files.data):
-        form.files.errors = list(form.files.errors) + [_l("Please choose your files again.")]
+    # A refused answer keeps the evidence files it would take, as the complaint form does.
+    kept = offer_files_again(files) if form.is_submitted() else []
     page = hiding.target_object(target)
     # Restored after the owner deleted the page: it stays gone, not "published again".
     gone = target.outcome == "restored" and hiding.page_gone(target.target_type, page)
     return render_template("complaints/counter.html", target=target, complaint=complaint,
-                           page=page, form=form, gone=gone,
+                           page=page, form=form, gone=gone, kept=kept,
                            may_answer=may_answer, statement=counter.statement_of(target),
                            held=not gone and target.outcome == "restored"
                            and hiding.hidden_by_complaint(target.target_type,

@@ -39,7 +39,8 @@ def store_evidence(complaint, files, *, counter_statement=None, held=(), now):
         entries.append(entry)
     refuse_all(problems)
     if held:
-        entries += held_evidence.take(complaint, held, now=now)
+        entries += held_evidence.take(complaint, held, counter_statement=counter_statement,
+                                      now=now)
     db.session.flush()
     return entries
 

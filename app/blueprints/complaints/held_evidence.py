@@ -68,11 +68,14 @@ def offer(held):
     return [Offered(row.token, row.original_name, row.media, row.size) for row in held]
 
 
-def take(complaint, held, *, now):
-    """Make the ``held`` files evidence of ``complaint``: the same stored file, no copy. Each
+def take(complaint, held, *, counter_statement=None, now):
+    """Make the ``held`` files evidence of ``complaint`` (or of its ``counter_statement``):
+    the same stored file, no copy. Each
     is used once: a complaint sent twice at once with the same boxes ticked finds them gone
     (the second delete waits for the first) and is refused, not given the same file."""
-    entries = [ComplaintEvidence(complaint_id=complaint.id, key=row.key, media=row.media,
+    statement_id = counter_statement.id if counter_statement else None
+    entries = [ComplaintEvidence(complaint_id=complaint.id, counter_statement_id=statement_id,
+                                 key=row.key, media=row.media,
                                  original_name=row.original_name, created_at=now)
                for row in held]
     ids = [row.id for row in held]
