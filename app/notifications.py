@@ -34,6 +34,9 @@ TEXTS = {
     "order_cancelled_shop": _l(
         "%(shop)s cancelled your order %(order)s for “%(title)s”, which you had not paid: you "
         "owe nothing for it. The shop's reason: “%(reason)s”"),
+    "order_cancelled_staff": _l(
+        "%(name)s, of your shop's staff, cancelled order %(order)s for “%(title)s”, which had "
+        "not been paid. Their reason: “%(reason)s”"),
 }
 
 #: The e-mail subject of a notice of a kind (its facts filled in as in :data:`TEXTS`); a kind

@@ -81,6 +81,8 @@ def test_shop_10_owner_cancels_an_unpaid_order_with_a_reason_in_english(market):
     notice = db.session.scalar(select(Notification).where(
         Notification.user_id == m.buyer.id, Notification.kind == "order_cancelled_shop"))
     assert notice is not None and notice.target_id == order.id
+    assert db.session.scalar(select(Notification).where(  # the owner did it: no notice to self
+        Notification.user_id == m.owner.id, Notification.kind == "order_cancelled_staff")) is None
     notices = unescape(m.buyer_client.get("/notifications").get_data(as_text=True))
     assert REASON in notices and "owe nothing" in notices and f"/orders/{order.id}" in notices
     sent = mails("order_cancelled_by_shop")
@@ -119,6 +121,10 @@ def test_shop_10_staff_cancel_in_thai_tells_the_buyer_in_thai(market, client_for
     assert buyer_mail.subject == f"คำสั่งซื้อ #{order.id} ถูกร้านค้ายกเลิก"
     assert REASON_TH in buyer_mail.body_text and "ไม่ต้องชำระเงิน" in buyer_mail.body_text
     assert m.staff.display_name in sent[m.owner.email].body_text
+    # The owner sees it in the site as well, in their language, with who did it and why.
+    notices = thai(client_for(m.owner)).get("/notifications").get_data(as_text=True)
+    assert m.staff.display_name in notices and REASON_TH in notices
+    assert f"/orders/{order.id}" in notices
 
 
 def test_shop_10_reason_is_required_and_a_text_outside_the_limits_comes_back_whole(market):
