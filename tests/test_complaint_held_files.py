@@ -203,3 +203,22 @@ def test_the_answer_to_a_moderators_question_keeps_its_files_too_cmp_1(app, make
     assert response.status_code == 302
     assert db.session.scalars(select(ComplaintEvidence.original_name).where(
         ComplaintEvidence.complaint_id == complaint.id)).all() == ["registration.jpg"]
+
+
+def test_past_the_complaint_limit_the_kept_files_stay_offered_cmp_1(make_app, make_listing):
+    """CMP-1: past the complaints one may file, the form comes back as typed (ACC-8) and
+    with the files kept from an earlier try still ticked."""
+    listing = make_listing().id
+    db.session.commit()
+    app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_COMPLAINT="1 per hour",
+                   RATELIMIT_COMPLAINT_POSTS="6 per hour")
+    with app.app_context():
+        client = visitor_of(app)
+        url = f"http://localhost/listings/{listing}"
+        offered = kept(refused_with_files(client, url, ("a.pdf", PDF), signature="Nobody"))
+        assert post_complaint(client, form_data(url)).status_code == 302  # (a.pdf unticked)
+        over = post_complaint(client, {
+            **form_data(url, description="A second page of fakes copied from our catalogue."),
+            held_evidence.FIELD: offered["a.pdf"]})
+        assert over.status_code == 429
+        assert set(kept(over.get_data(as_text=True))) == {"a.pdf"}

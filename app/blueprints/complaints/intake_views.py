@@ -145,12 +145,14 @@ def form_expired(error):
 @bp.errorhandler(429)
 def too_many(error):
     """Past a limit, the complaint form (or the status lookup) comes back with what was typed
-    (not a bare error page that loses it) and says how long to wait."""
+    and the files kept from an earlier try (not a bare error page that loses them) and says
+    how long to wait."""
     from app.errors import form_again_past_limit
 
     return form_again_past_limit(error, {
         "complaints.new": (ComplaintForm, "complaints/new.html"),
-        "complaints.status": (StatusLookupForm, "complaints/lookup.html")})
+        "complaints.status": (StatusLookupForm, "complaints/lookup.html")},
+        held=held_evidence.offer(kept_files()))  # (files kept from an earlier try stay)
 
 
 @bp.route("/receipt/<code>")
