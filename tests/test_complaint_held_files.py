@@ -222,3 +222,17 @@ def test_past_the_complaint_limit_the_kept_files_stay_offered_cmp_1(make_app, ma
             held_evidence.FIELD: offered["a.pdf"]})
         assert over.status_code == 429
         assert set(kept(over.get_data(as_text=True))) == {"a.pdf"}
+
+
+def test_an_address_holds_only_so_many_files_cmp_1(visitor, make_listing):
+    """CMP-1: the forms are open to anyone, so one address may have at most 15 files held
+    at a time (a refused form sent again and again must not fill the disk); past that the
+    form asks for the files again, as before files were held. Other addresses still hold."""
+    url = f"http://localhost/listings/{make_listing().id}"
+    now = utcnow()
+    held_evidence.hold([(f"{n}.pdf", PDF) for n in range(15)], now=now, ip="127.0.0.1")
+    db.session.commit()
+    html = refused_with_files(visitor, url, ("a.pdf", PDF), signature="Nobody")
+    assert kept(html) == {} and "please choose them again" in html
+    assert db.session.scalar(select(func.count(HeldEvidence.id))) == 15
+    assert len(held_evidence.hold([("b.pdf", PDF)], now=now, ip="192.0.2.7")) == 1

@@ -179,10 +179,12 @@ class HeldEvidence(db.Model):
     (privately, as evidence is) and offered again on the form by ``token``, so the
     complainant need not choose it again; it becomes a :class:`ComplaintEvidence` with the
     same ``key`` when the complaint is filed. Unused ones are removed after a day
-    (``purge-held-evidence``). ``token`` is secret: only the page that sent the file shows it."""
+    (``purge-held-evidence``). ``token`` is secret: only the page that sent the file shows it.
+    ``ip``: the address it came from, which may hold only so many at a time."""
 
     __tablename__ = "held_evidence"
-    __table_args__ = (CheckConstraint(_in("media", EVIDENCE_MEDIA), name="media"),)
+    __table_args__ = (CheckConstraint(_in("media", EVIDENCE_MEDIA), name="media"),
+                      Index("ix_held_evidence_ip_created", "ip", "created_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     token: Mapped[str] = mapped_column(db.String(64), unique=True)
@@ -190,6 +192,7 @@ class HeldEvidence(db.Model):
     media: Mapped[str] = mapped_column(db.String(8))
     original_name: Mapped[str] = mapped_column(db.String(200), default="")
     size: Mapped[int] = mapped_column(default=0)
+    ip: Mapped[str] = mapped_column(db.String(45), default="")
     created_at = mapped_column(UTCDateTime, nullable=False, default=utcnow, index=True)
 
 

@@ -45,16 +45,16 @@ def store_evidence(complaint, files, *, counter_statement=None, held=(), now):
     return entries
 
 
-def offer_again(tokens, files, *, now):
+def offer_again(tokens, files, *, now, ip=""):
     """What a refused form offers again (:mod:`held_evidence`): the held files its ticked
     boxes (``tokens``) keep, read again (a form sent at the same time may have used them),
     and those of the new ``files`` evidence would take, stored now; none of the new ones when
-    they are more than one may send (the form says so; the complainant chooses again). The
-    caller commits."""
+    they are more than one may send (the form says so; the complainant chooses again) or
+    more than ``ip`` may have held. The caller commits."""
     held = held_evidence.kept(tokens, now=now)
     files = chosen(files)
     if files and not too_many(files, len(held)):
-        held = held + held_evidence.hold(files, now=now)
+        held = held + held_evidence.hold(files, now=now, ip=ip)
     return held_evidence.offer(held)
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
 from app.blueprints.complaints.errors import ComplaintError
 from app.database import after_commit
@@ -18,6 +18,9 @@ from app.models.complaints import ComplaintEvidence, HeldEvidence
 from app.uploads import UploadRejected, delete_image, pdf_path, store_evidence_file
 
 HOLD_FOR = timedelta(days=1)
+#: At most this many files held for one address at a time (three full tries of five): the
+#: forms are open to anyone, and a refused form is cheap to send again and again.
+HOLD_PER_ADDRESS = 15
 #: The form's name for the boxes that keep held files.
 FIELD = "kept_file"
 TOKEN_LENGTH = 43  # secrets.token_urlsafe(32)
@@ -35,10 +38,17 @@ def kept(tokens, *, now):
     return [by_token[token] for token in tokens if token in by_token]
 
 
-def hold(files, *, now):
+def hold(files, *, now, ip=""):
     """Store each of ``files`` (``[(name, bytes)]``, chosen ones) that evidence would take,
     and return them as new :class:`HeldEvidence` rows (the caller commits; a rollback removes
-    the stored files again). A file evidence would refuse is skipped: the form names it."""
+    the stored files again). A file evidence would refuse is skipped: the form names it.
+    None is held when ``ip`` would hold more than :data:`HOLD_PER_ADDRESS` (the form then
+    asks for the files again, as before files were held)."""
+    ip = (ip or "")[:45]
+    holding = db.session.scalar(select(func.count(HeldEvidence.id)).where(
+        HeldEvidence.ip == ip, HeldEvidence.created_at > now - HOLD_FOR))
+    if holding + len(files) > HOLD_PER_ADDRESS:
+        return []
     rows = []
     for name, data in files:
         try:
@@ -46,7 +56,8 @@ def hold(files, *, now):
         except UploadRejected:
             continue
         row = HeldEvidence(token=secrets.token_urlsafe(32), key=key, media=media,
-                           original_name=(name or "")[:200], size=len(data), created_at=now)
+                           original_name=(name or "")[:200], size=len(data), ip=ip,
+                           created_at=now)
         db.session.add(row)
         rows.append(row)
     db.session.flush()

@@ -93,7 +93,7 @@ def kept_files():
 def offer_files_again(files):
     """The files a refused form offers again (:func:`evidence.offer_again`), committed."""
     offered = evidence.offer_again(request.form.getlist(held_evidence.FIELD), files,
-                                   now=utcnow())
+                                   now=utcnow(), ip=client_ip())
     db.session.commit()
     return offered
 
