@@ -12,6 +12,8 @@ from app.models.shops import Shop
 CONDITIONS = ("new", "like_new", "good", "fair", "for_parts")
 CONTENT_RATINGS = ("general", "adult", "restricted")
 LISTING_STATUSES = ("active", "sold_out", "held", "hidden", "fake", "deleted")
+#: The statuses a seller's pause takes effect in (and may be set in): on sale or sold out.
+PAUSABLE_STATUSES = ("active", "sold_out")
 
 
 class Category(db.Model):
@@ -76,12 +78,23 @@ class Listing(db.Model):
     # Set while the listing is beyond its shop's plan limit (after a move to a smaller plan):
     # hidden from buyers, still seen by the shop's people, until the plan has room (SHOP-2).
     over_plan_since = mapped_column(UTCDateTime, nullable=True)
+    # Set while the shop has paused the listing (a holiday, a week out of stock): off every
+    # list and not for sale, its page still open. A column beside the status, not a status:
+    # a hold, a complaint's hiding or a FAKE sign change the status and give it back, and the
+    # seller's pause outlives them (app/blueprints/shops/pausing.py).
+    paused_at = mapped_column(UTCDateTime, nullable=True)
 
     shop = relationship(Shop)
     category = relationship(Category)
     created_by = relationship(User)
     photos = relationship("ListingPhoto", order_by="ListingPhoto.position",
                           cascade="all, delete-orphan", back_populates="listing")
+
+    @property
+    def is_paused(self):
+        """True while the shop's pause is in force: set, on a listing on sale or sold out (a
+        FAKE-signed one stays shown as evidence; a held or hidden one is off show anyway)."""
+        return self.paused_at is not None and self.status in PAUSABLE_STATUSES
 
 
 class ListingPhoto(db.Model):

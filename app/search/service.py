@@ -17,8 +17,9 @@ still sort every match. A page of results is a list of :class:`ListingCard`, rea
 with only the columns a card shows, its shop's name and its first photo; shops found are
 :class:`ShopCard`.
 
-Every listing query applies :func:`visible_listings` (RANK-1, ACC-3); closed shops and their
-listings never appear. Pure service: no ``request``, no commits.
+Every listing query applies :func:`listed_listings` (RANK-1, ACC-3); closed shops and their
+listings never appear, nor do listings their shops have paused. Pure service: no ``request``,
+no commits.
 """
 import math
 import unicodedata
@@ -29,7 +30,7 @@ from sqlalchemy import (
     union)
 
 from app.blueprints.shops.categories import with_descendants
-from app.blueprints.shops.visibility import visible_listings
+from app.blueprints.shops.visibility import listed_listings
 from app.digits import to_arabic, to_thai
 from app.extensions import db
 from app.models import Listing, ListingPhoto, Shop
@@ -368,7 +369,7 @@ def search_listings(query, *, viewer, now, category_id=None, min_price_satang=No
     terms = query_terms(query)
     if sort == "relevance" and any(len(t) >= TRIGRAM for t in terms) and _is_sqlite():
         return _ranked_by_bm25(terms, viewer, now, filters, page, per_page)
-    conditions = [visible_listings(viewer, now), *filters]  # closed shops' listings included
+    conditions = [listed_listings(viewer, now), *filters]  # closed shops' listings included
     statement, relevance, newest_first, bounded = _listing_matches(terms, conditions)
     if terms and not bounded:
         # One walk through the matches, newest first, counts them (up to the limit) and, for
@@ -414,10 +415,10 @@ def _ranked_by_bm25(terms, viewer, now, filters, page, per_page):
     short = [_contains(t, (Listing.title, Listing.description))
              for t in terms if len(t) < TRIGRAM]
     if is_member(viewer) or filters or short:
-        statement = _ranked_page([visible_listings(viewer, now), *filters, *short])
+        statement = _ranked_page([listed_listings(viewer, now), *filters, *short])
     else:  # a visitor's search without filters, the commonest: one statement for all
         statement = _prepared("visitor_ranked",
-                              lambda: _ranked_page([visible_listings(viewer, now)]))
+                              lambda: _ranked_page([listed_listings(viewer, now)]))
     candidates = max(RANK_CANDIDATES, RESULT_LIMIT)
     params = {"query": _fts5_query(terms), "walk": candidates + 1, "candidates": candidates,
               "per_page": per_page}

@@ -1,4 +1,5 @@
-"""Listing pages: post, show, edit, sell out, delete (the photos: photo_views)."""
+"""Listing pages: post, show, edit, sell out, pause and resume, delete (the photos:
+photo_views)."""
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -8,7 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from app.blueprints.accounts.errors import AccountError
 from app.blueprints.accounts.views import show_error
 from app.blueprints.shops import (
-    activity, bp, listing_services, order_services, plans, watch_services)
+    activity, bp, listing_services, order_services, pausing, plans, watch_services)
 from app.blueprints.shops.categories import grouped_choices
 from app.blueprints.shops.forms import CONDITION_LABELS, RATING_LABELS, ListingForm, PhotoForm
 from app.blueprints.shops.shop_views import shop_by_slug
@@ -23,7 +24,7 @@ from app.money import MAX_BAHT, AmountTooLarge, parse_baht, satang_to_input
 from app.net import client_ip
 from app.permissions import can_manage_listings, can_moderate, works_for_shop
 from app.uploads import UploadRejected, check_chosen_image, store_chosen_image, store_image
-from app.urls import external_url
+from app.urls import external_url, safe_next
 
 
 def category_choices():
@@ -260,6 +261,55 @@ def sold_out(listing_id):
         "The listing is marked sold out. It had %(n)d available: to sell again, edit the "
         "listing and set the quantity.", n=quantity_was))
     return redirect(url_for("shops.listing", listing_id=listing.id))
+
+
+bp.add_app_template_global(pausing.pause_refusal, "listing_pause_refusal")
+bp.add_app_template_global(pausing.resume_refusal, "listing_resume_refusal")
+
+
+def _pause_or_resume(listing_id, change, message):
+    """Pause or resume (``change``) at once, no confirmation: either is undone by the other
+    button, and nothing is lost in between. Back to the page the form was on (the listing's,
+    or the shop's listing management)."""
+    listing = managed_listing_or_403(listing_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        change(listing, current_user, now=utcnow())
+        db.session.commit()
+        flash(message(listing), "success")
+    except AccountError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    return redirect(safe_next(request.form.get("next"),
+                              url_for("shops.listing", listing_id=listing_id)), 303)
+
+
+@bp.route("/listings/<int:listing_id>/pause", methods=["POST"])
+@login_required
+def pause(listing_id):
+    """The shop takes a listing off sale for now (a holiday, a week without stock)."""
+    return _pause_or_resume(listing_id, pausing.pause_listing, lambda listing: _l(
+        "The listing is paused: buyers no longer find it and cannot order it. Its page, "
+        "photos and reviews are kept. Resume it when you are ready to sell again."))
+
+
+@bp.route("/listings/<int:listing_id>/resume", methods=["POST"])
+@login_required
+def resume(listing_id):
+    """The shop puts a paused listing back on sale."""
+    return _pause_or_resume(listing_id, pausing.resume_listing, _resumed_message)
+
+
+def _resumed_message(listing):
+    """What resuming did: on sale, shown as sold out, or still held or hidden by moderators."""
+    if listing.status == "active":
+        return _l("The listing is back on sale.")
+    if listing.status == "sold_out":
+        return _l("The listing is shown again, as sold out: to sell again, edit it and set "
+                  "the quantity.")
+    return _l("Your pause has ended, but the listing stays off show until the moderators "
+              "publish it again.")
 
 
 @bp.route("/listings/<int:listing_id>/delete", methods=["GET", "POST"])

@@ -127,7 +127,8 @@ def lock_order(order_id):
 
 def order_refusal(listing, buyer, now=None):
     """Why ``buyer`` may not order ``listing`` (an :class:`OrderError`), or None. A suspended
-    buyer or owner (ACC-5) and a shop whose owner's payouts are held (MOD-8) are refused."""
+    buyer or owner (ACC-5), a shop whose owner's payouts are held (MOD-8) and a listing its
+    shop has paused are refused."""
     from app.blueprints.moderation import enforcement
 
     now = now or utcnow()
@@ -146,6 +147,9 @@ def order_refusal(listing, buyer, now=None):
         return OrderError(_l("This shop is closed."))
     if works_for_shop(buyer, shop):
         return OrderError(_l("You cannot buy from a shop you run or work for."))
+    if listing.is_paused:  # the shop took it off sale for now (pausing.py)
+        return OrderError(_l("The seller has paused this listing: it cannot be ordered until "
+                             "they put it back on sale."))
     if listing.status == "sold_out" or (listing.status == "active" and listing.quantity < 1):
         return OrderError(_l("This listing is sold out."))
     if listing.status != "active":

@@ -1,7 +1,8 @@
 """Ranking lists (RANK-2), computed from recorded views, watch-adds and sales per day.
 
 Each list says in one line how it is ranked. "The current window" is the last three Bangkok
-days including today; the weekly chart looks at the last seven.
+days including today; the weekly chart looks at the last seven. A listing its shop has
+paused is on no list (:func:`listed_listings`).
 """
 from dataclasses import dataclass
 from datetime import timedelta
@@ -10,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from app.blueprints.shops.visibility import visible_listings
+from app.blueprints.shops.visibility import listed_listings
 from app.extensions import db
 from app.i18n import bangkok_today
 from app.models import Listing, ListingActivity
@@ -54,7 +55,7 @@ def _scored(viewer, now, days, score, *, extra=()):
               .where(ListingActivity.day >= since)
               .group_by(ListingActivity.listing_id).subquery())
     return (select(Listing).join(totals, totals.c.listing_id == Listing.id)
-            .where(visible_listings(viewer, now), totals.c.score > 0, *extra)
+            .where(listed_listings(viewer, now), totals.c.score > 0, *extra)
             .order_by(totals.c.score.desc(), Listing.id.desc()).limit(SIZE))
 
 
@@ -66,7 +67,7 @@ def _mixed_score():
 
 def ranked(key, viewer, now):
     """The listings of ranking ``key`` that ``viewer`` may see, best first."""
-    visible = visible_listings(viewer, now)
+    visible = listed_listings(viewer, now)
     if key == "rising":
         query = _scored(viewer, now, WINDOW_DAYS, _mixed_score(), extra=(
             Listing.created_at >= now - timedelta(days=RISING_AGE_DAYS),))

@@ -13,7 +13,7 @@ from app.blueprints.shops.forms import MemberEmailForm, PlanForm, ShopEditForm, 
 from app.blueprints.shops.plans import (
     PLAN_NAMES, counted_listings, effects_of_plan, hidden_over_plan, staff_limit_refusal,
     staff_within_plan)
-from app.blueprints.shops.visibility import visible_listings
+from app.blueprints.shops.visibility import listed_listings, visible_listings
 from app.database import utcnow
 from app.extensions import db
 from app.forms import EmptyForm
@@ -21,7 +21,7 @@ from app.models import Listing, ListingPhoto, Shop
 from app.models.shops import PLANS
 from app.net import client_ip
 from app.notifications import register_link
-from app.permissions import can_moderate, can_run_shop, is_admin
+from app.permissions import can_manage_listings, can_moderate, can_run_shop, is_admin
 from app.uploads import LOGO_MIN_SIDE, UploadRejected, send_image, store_image
 from app.urls import external_url, int_arg
 
@@ -114,11 +114,13 @@ def reviews(slug):
 
 @bp.route("/shops/<slug>")
 def shop(slug):
-    """A shop's page: its listings (as this visitor may see them) and its rating."""
+    """A shop's page: its listings (as this visitor may see them) and its rating. The shop's
+    people and moderators see its paused listings here too, badged; buyers do not."""
     shop = shown_shop_or_404(slug)
     page = int_arg("page", 1, high=10_000)
-    query = select(Listing).where(Listing.shop_id == shop.id,
-                                  visible_listings(current_user, utcnow()))
+    shown = visible_listings if can_manage_listings(current_user, shop) or can_moderate(
+        current_user) else listed_listings
+    query = select(Listing).where(Listing.shop_id == shop.id, shown(current_user, utcnow()))
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     listings = db.session.scalars(query.options(selectinload(Listing.photos))
                                   .order_by(Listing.created_at.desc(), Listing.id.desc())

@@ -7,12 +7,16 @@ shop page and direct URL, so no path shows what another hides.
   held and hidden listings are seen only by the shop's people and moderators, and so are
   listings beyond a smaller plan's limit (SHOP-2). "The shop's people" are its owner and the
   staff its plan allows; staff paused by a smaller plan see what buyers see.
+- A listing its shop has paused (``paused_at``) keeps its page: whoever may see it can open
+  it, and read that it is paused. Lists (browse, search, categories, rankings, the shop's
+  page for buyers) show only :func:`listed_listings`, which leaves paused ones out.
 """
 from sqlalchemy import and_, false, or_, select, true
 
 from app.blueprints.accounts.services import is_adult
 from app.blueprints.shops.plans import shops_staffed_within_plan
 from app.models import Listing, Shop, ShopCircle
+from app.models.listings import PAUSABLE_STATUSES
 from app.permissions import can_moderate, is_member
 
 PUBLIC_STATUSES = ("active", "sold_out", "fake")
@@ -62,3 +66,15 @@ def visible_listings(user, now):
                     or_(and_(Listing.status.in_(PUBLIC_STATUSES), rating, open_shop,
                              within_plan), own_shop))
     return and_(Listing.status.in_(PUBLIC_STATUSES), rating, open_shop, within_plan)
+
+
+#: Not paused by its shop, as :attr:`Listing.is_paused` has it: a pause counts only on a
+#: listing on sale or sold out (a FAKE-signed listing stays listed as evidence, SHOP-7).
+NOT_PAUSED = or_(Listing.paused_at.is_(None), Listing.status.not_in(PAUSABLE_STATUSES))
+
+
+def listed_listings(user, now):
+    """The SQL condition for what lists show ``user`` (browse, search, category pages,
+    rankings): :func:`visible_listings` without the listings their shops have paused. The
+    visitors' condition stays the same for every request, as there."""
+    return and_(visible_listings(user, now), NOT_PAUSED)
