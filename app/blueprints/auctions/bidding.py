@@ -10,7 +10,7 @@ from datetime import timedelta
 from functools import cache
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, func, insert, literal_column, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.blueprints.auctions import engine, shill
@@ -140,6 +140,12 @@ def _write_back(auction):
     _connection().execute(_statements()["write_back"], dict(
         auction_id=auction.id, **{f"new_{name}": getattr(auction, name)
                                   for name in WRITTEN_BACK}))
+    _expire_held(auction)
+
+
+def _expire_held(auction):
+    """An entity of the auction this session holds is expired, so that it reads what the
+    bid wrote (what locking with populate_existing did before)."""
     session = db.session()
     session.info["talat_wrote"] = True
     held = session.identity_map.get(session.identity_key(Auction, auction.id))
@@ -202,6 +208,20 @@ def _record(auction, outcome, *, now, ip, device):
     """Add the outcome's history lines after the last one (the locked row counts them), in
     one statement without the ORM's unit of work (the lines are never changed once written);
     returns them as :class:`Recorded`."""
+    return _insert_lines(auction, _lines(auction, outcome, now=now, ip=ip, device=device))
+
+
+def _insert_lines(auction, values):
+    try:
+        ids = _connection().execute(_statements()["insert_bids"], values).scalars().all()
+    except IntegrityError as error:
+        _raise_history_behind(auction, error)
+        raise
+    return _recorded(auction, ids, values)
+
+
+def _lines(auction, outcome, *, now, ip, device):
+    """The outcome's history lines as the rows to insert, numbered after the last one."""
     sequence = auction.history_lines
     values = []
     for line in outcome.lines:
@@ -211,17 +231,98 @@ def _record(auction, outcome, *, now, ip, device):
                            kind=line.kind, created_at=now,
                            ip=ip if line.kind != "auto" else "",
                            device=device if line.kind != "auto" else ""))
-    try:
-        ids = _connection().execute(_statements()["insert_bids"], values).scalars().all()
-    except IntegrityError as error:
-        if _numbering_clash(error):
-            raise HistoryBehind(auction.id) from error
-        raise
-    auction.history_lines = sequence
+    return values
+
+
+def _raise_history_behind(auction, error):
+    if _numbering_clash(error):
+        raise HistoryBehind(auction.id) from error
+
+
+def _recorded(auction, ids, values):
+    """The lines written (``ids`` in the order of ``values``), counted on the auction."""
+    if values:
+        auction.history_lines = values[-1]["sequence"]
     db.session.info["talat_wrote"] = True
     return [Recorded(id=row_id, bidder_id=v["bidder_id"], amount_satang=v["amount_satang"],
                      max_satang=v["max_satang"], kind=v["kind"], ip=v["ip"],
                      device=v["device"]) for row_id, v in zip(ids, values, strict=True)]
+
+
+#: The columns of a history line, in the order of :func:`_lines`' rows.
+LINE_COLUMNS = ("auction_id", "sequence", "bidder_id", "amount_satang", "max_satang", "kind",
+                "created_at", "ip", "device")
+
+
+def _write(auction, outcome, outbid, *, now, ip, device):
+    """Write what the bid changed: its history lines, the auction row and, when ``outbid``
+    (a member who lost the lead), that member's unread outbid notice on the auction brought
+    up to date. Returns ``(rows, refreshed)``: the :class:`Recorded` lines, and whether an
+    unread notice was refreshed (None when the caller is to do it: :func:`_announce`).
+
+    On PostgreSQL the three writes are one statement (data-modifying CTEs): the row stays
+    locked until the commit, and every round trip while it is locked is a wait for the
+    database and then for the interpreter's lock before the next, which other bids on the
+    auction queue behind. On SQLite they are separate statements in the same process."""
+    connection = _connection()
+    values = _lines(auction, outcome, now=now, ip=ip, device=device)
+    if connection.dialect.name != "postgresql" or not values:
+        rows = _insert_lines(auction, values)
+        _write_back(auction)
+        return rows, None
+    params = {f"new_{name}": getattr(auction, name) for name in WRITTEN_BACK}
+    params["new_history_lines"] = values[-1]["sequence"]
+    params["locked_auction"] = auction.id
+    for n, line in enumerate(values):
+        params.update({f"line{n}_{column}": line[column] for column in LINE_COLUMNS})
+    if outbid is not None:
+        params.update(member=outbid, outbid_auction=auction.id,
+                      price=auction.current_price_satang, at=now)
+    try:
+        written = connection.exec_driver_sql(
+            _combined_sql(connection.dialect, len(values), outbid is not None), params).all()
+    except IntegrityError as error:
+        _raise_history_behind(auction, error)
+        raise
+    ids = {row.sequence: row.id for row in written}
+    rows = _recorded(auction, [ids[line["sequence"]] for line in values], values)
+    _expire_held(auction)
+    return rows, (written[0].refreshed > 0) if outbid is not None else None
+
+
+@cache
+def _combined_sql(dialect, lines, refresh):
+    """:func:`_combined` compiled for ``dialect`` once per process: SQLAlchemy does not cache
+    the compilation of a statement with data-modifying CTEs, and compiling it cost a bid more
+    than the round trips it saves."""
+    return str(_combined(lines, refresh).compile(dialect=dialect))
+
+
+def _combined(lines, refresh):
+    """:func:`_write`'s statement for PostgreSQL, for ``lines`` history lines, refreshing an
+    outbid notice or not. (Bound names other than the columns' names, which an UPDATE takes
+    for values to set, and other than the names SQLAlchemy gives literals.)"""
+    auctions, bids, notices = Auction.__table__, Bid.__table__, Notification.__table__
+    new_lines = insert(bids).values([
+        {column: bindparam(f"line{n}_{column}", type_=bids.c[column].type)
+         for column in LINE_COLUMNS} for n in range(lines)]) \
+        .returning(bids.c.id, bids.c.sequence).cte("new_lines")
+    moved = update(auctions).where(auctions.c.id == bindparam("locked_auction")).values(
+        {name: bindparam(f"new_{name}", type_=auctions.c[name].type)
+         for name in WRITTEN_BACK}).returning(auctions.c.id).cte("moved")
+    statement = select(new_lines.c.id, new_lines.c.sequence)
+    if refresh:
+        refreshed = update(notices).where(
+            notices.c.user_id == bindparam("member"),
+            notices.c.auction_id == bindparam("outbid_auction"),
+            notices.c.kind == literal_column("'outbid'"),
+            notices.c.read_at.is_(None)).values(
+            amount_satang=bindparam("price", type_=notices.c.amount_satang.type),
+            created_at=bindparam("at", type_=notices.c.created_at.type)) \
+            .returning(notices.c.id).cte("refreshed")
+        count = select(func.count()).select_from(refreshed).scalar_subquery()
+        statement = statement.add_columns(count.label("refreshed")).add_cte(refreshed)
+    return statement.add_cte(moved)
 
 
 class HistoryBehind(Exception):
@@ -275,10 +376,23 @@ def _refresh_outbid():
                 created_at=bindparam("at", type_=notices.c.created_at.type)))
 
 
-def _announce(auction, outcome, bidder_id, now):
+def _outbid(outcome, bidder_id):
+    """The member this bid took the lead from, if any."""
     previous = outcome.previous_leader
     if outcome.leader_changed and previous is not None and previous != bidder_id:
-        _tell_outbid(previous, auction, now)
+        return previous
+    return None
+
+
+def _announce(auction, outcome, bidder_id, now, refreshed=None):
+    """Tell the member who lost the lead (``refreshed``: whether their unread notice was
+    already brought up to date, None when not tried) and every open page of the auction."""
+    outbid = _outbid(outcome, bidder_id)
+    if outbid is not None and refreshed is None:
+        _tell_outbid(outbid, auction, now)
+    elif outbid is not None and not refreshed:
+        notify_id(outbid, "outbid", auction=auction, amount=auction.current_price_satang,
+                  now=now)
     publish_after_commit(f"auction:{auction.id}", {
         "version": auction.version, "leader": auction.leader_id, "ends_at":
         auction.ends_at.isoformat()})
@@ -320,13 +434,13 @@ def place_locked_bid(locked, bidder, amount, *, proxy, now=None):
     visible = any(line.kind != "raise" for line in outcome.lines) or auction.ends_at != old_end
     if visible:
         auction.version += 1
-    rows = _record(auction, outcome, now=now, ip=ip, device=device)
-    _write_back(auction)
+    outbid = _outbid(outcome, bidder.id) if visible else None
+    rows, refreshed = _write(auction, outcome, outbid, now=now, ip=ip, device=device)
     own = [row for row in rows if row.bidder_id == bidder.id and row.kind != "auto"]
     if own:
         shill.flag_if_seller_like(auction, own[0], now, locked.signals)
     if visible:
-        _announce(auction, outcome, bidder.id, now)
+        _announce(auction, outcome, bidder.id, now, refreshed=refreshed)
     if reserve_met:
         # The seller learns that it will sell, and that the end has come forward (AUC-8).
         notify_id(auction.seller_id, "reserve_met", auction=auction,
