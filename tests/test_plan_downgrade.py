@@ -135,6 +135,24 @@ def test_hidden_listings_come_back_when_room_is_made_shop_2(make_member, make_sh
     assert shown_to_buyers(client_for, ids[1:]) == [True] * 6
 
 
+def test_a_listing_hidden_past_the_plan_cannot_be_ordered_shop_2(make_member, make_shop,
+                                                                 make_listing, client_for):
+    """SHOP-2, SHOP-10: a listing hidden from buyers past a smaller plan's limit is refused by
+    the order service itself, not only by its page being out of sight."""
+    from app.blueprints.shops.order_services import order_refusal
+    from app.models import Listing
+
+    owner, shop, ids = shop_with_listings(make_member, make_shop, make_listing, 7, "standard")
+    move_to(client_for, make_member, shop, "starter")
+    move_to(client_for, make_member, shop, "standard")  # the Buy button back, room again
+    hidden = db.session.get(Listing, ids[0])
+    hidden.over_plan_since = utcnow()  # as a plan move leaves it before room is made
+    db.session.commit()
+    refusal = order_refusal(hidden, make_member())
+    assert refusal is not None and "cannot be ordered" in str(refusal.message)
+    assert order_refusal(db.session.get(Listing, ids[1]), make_member()) is None
+
+
 def test_paused_staff_still_cannot_buy_from_their_own_shop_shop_2(make_member, make_shop,
                                                                    make_listing, client_for):
     """Paused staff are still the shop's people: no ordering from it nor writing to it as a

@@ -127,8 +127,9 @@ def lock_order(order_id):
 
 def order_refusal(listing, buyer, now=None):
     """Why ``buyer`` may not order ``listing`` (an :class:`OrderError`), or None. A suspended
-    buyer or owner (ACC-5), a shop whose owner's payouts are held (MOD-8) and a listing its
-    shop has paused are refused."""
+    buyer or owner (ACC-5), a shop whose owner's payouts are held (MOD-8), a listing beyond
+    its shop's plan (SHOP-2) and a listing its shop has paused are refused (the pages do not
+    offer them; the service refuses them whatever is sent)."""
     from app.blueprints.moderation import enforcement
 
     now = now or utcnow()
@@ -147,6 +148,8 @@ def order_refusal(listing, buyer, now=None):
         return OrderError(_l("This shop is closed."))
     if works_for_shop(buyer, shop):
         return OrderError(_l("You cannot buy from a shop you run or work for."))
+    if listing.over_plan_since is not None:  # SHOP-2: hidden from buyers past the plan
+        return OrderError(_l("This listing cannot be ordered at the moment."))
     if listing.is_paused:  # the shop took it off sale for now (pausing.py)
         return OrderError(_l("The seller has paused this listing: it cannot be ordered until "
                              "they put it back on sale."))
