@@ -136,7 +136,8 @@ def test_hidden_listings_come_back_when_room_is_made_shop_2(make_member, make_sh
 
 
 def test_a_listing_hidden_past_the_plan_cannot_be_ordered_shop_2(make_member, make_shop,
-                                                                 make_listing, client_for):
+                                                                 make_listing, client_for,
+                                                                 english):
     """SHOP-2, SHOP-10: a listing hidden from buyers past a smaller plan's limit is refused by
     the order service itself, not only by its page being out of sight."""
     from app.blueprints.shops.order_services import order_refusal
