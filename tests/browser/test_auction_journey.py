@@ -605,6 +605,38 @@ def test_the_review_step_reads_commas_as_the_server_does_auc_9(hong, live_server
 
 
 @pytest.fixture
+def mali(browser, live_server):
+    """One more member, on a phone-sized screen, as :func:`members`."""
+    yield from _signed_up(browser, live_server, ("Mali",), viewport=PHONE)
+
+
+def test_a_bid_typed_in_thai_digits_is_reviewed_in_the_page_and_kept_on_change_auc_9(
+        mali, live_server, live_env):
+    """AUC-9, found using the board on a phone: a bid typed with the Thai keyboard's digits
+    ("๑,๒๐๐", which the server reads as ฿1,200) was not read by the page, so the review came
+    from the server, whose "Change" reloaded the page: the amount and the chosen way of
+    bidding were gone. The page reads Thai digits (and "฿1,200", "1 200") as the server does:
+    the review shows in the page and "Change" gives back what was typed."""
+    pages, problems = mali
+    page = pages["Mali"]
+    posts = watch_bid_posts(page)
+    open_live(page, f"{live_server}/auctions/{create_auction(live_env, 'พระรอด เลขไทย')}")
+    for typed, shown in (("๑,๒๐๐", "฿1,200"), ("฿1,300", "฿1,300"), ("1 400.50", "฿1,400.50")):
+        confirmation = review(page, typed, "direct")
+        expect(confirmation).to_contain_text(shown)
+        confirmation.locator("button[data-bid-change]").click()
+        expect(page.locator("#bid-box input[name=amount]")).to_have_value(typed)
+        expect(page.locator("#bid-box input[name=mode][value=direct]")).to_be_checked()
+    assert posts == [], "reviewing a bid must not ask the server"
+    confirmation = review(page, "๑,๒๐๐", "direct")
+    confirmation.locator("button[data-bid-place]").click()
+    expect(page.locator("#bid-panel [data-price]")).to_have_text("฿1,200")
+    assert page.evaluate("window.__notReloaded") is True
+    problems += csp_violations(pages)
+    assert problems == [], json.dumps(problems, ensure_ascii=False, indent=1)
+
+
+@pytest.fixture
 def jay(browser, live_server):
     """One more member, on a phone-sized screen, as :func:`members`."""
     yield from _signed_up(browser, live_server, ("Jay",), viewport=PHONE)

@@ -274,12 +274,17 @@
   var AMOUNT_MARK = "[[amount]]";
   var PRICE_MARK = "[[price]]";
 
-  // "1,500" or "1500.50" (baht) as satang, or null when it is not plainly an amount. Commas
-  // only between groups of three, as the server reads them: "15,00" is not ฿1,500.
+  // "1,500" or "1500.50" (baht) as satang, or null when it is not plainly an amount. Read as
+  // the server reads it (app/money.py baht_digits): Thai digits ("๑,๒๐๐"), a "฿" before or
+  // after, commas or spaces only between groups of three: "15,00" is not ฿1,500.
   function parseBaht(text) {
-    var match = /^([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.([0-9]{1,2}))?$/.exec((text || "").trim());
+    var cleaned = String(text || "").replace(/[\u00a0\u202f\u2009]/g, " ").trim()
+      .replace(/^\u0e3f/, "").replace(/\u0e3f$/, "").trim()
+      .replace(/[๐-๙]/g, function (digit) { return String(THAI_DIGITS.indexOf(digit)); });
+    var match = /^([0-9]{1,3}(?:,[0-9]{3})+|[0-9]{1,3}(?: [0-9]{3})+|[0-9]+)(?:\.([0-9]{1,2}))?$/
+      .exec(cleaned);
     if (!match) { return null; }
-    var digits = match[1].replace(/,/g, "");
+    var digits = match[1].replace(/[, ]/g, "");
     if (digits.length > 9) { return null; }
     var satang = parseInt(digits, 10) * 100 + (match[2] ? parseInt((match[2] + "0").slice(0, 2), 10) : 0);
     return satang > MAX_SATANG ? null : satang;
