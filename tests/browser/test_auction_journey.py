@@ -637,6 +637,49 @@ def test_a_bid_typed_in_thai_digits_is_reviewed_in_the_page_and_kept_on_change_a
 
 
 @pytest.fixture
+def nok(browser, live_server):
+    """One more member, on a phone-sized screen, as :func:`members`."""
+    yield from _signed_up(browser, live_server, ("Nok",), viewport=PHONE)
+
+
+def test_the_bid_notice_goes_when_another_member_buys_now_auc_8(nok, live_server, live_env):
+    """AUC-8, found using the board on a phone: Nok bid and the box said "Your bid is in: you
+    are the highest bidder"; another member then bought it now. The live panel said the
+    auction had ended and another bidder won, while the notice below still said Nok led. The
+    notice goes when the auction ends (or halts); the panel says how it stands."""
+    pages, problems = nok
+    page = pages["Nok"]
+    auction_id = create_auction(live_env, "พระสมเด็จ ซื้อทันทีระหว่างบิด")
+    seed(live_env, f"""
+from app.models import Auction
+auction = db.session.get(Auction, {auction_id})
+auction.reserve_satang, auction.buy_now_satang = 200_000, 500_000
+db.session.commit()
+print(json.dumps({{}}))
+""")
+    open_live(page, f"{live_server}/auctions/{auction_id}")
+    confirmation = review(page, "150", "direct")
+    confirmation.locator("button[data-bid-place]").click()
+    notice = page.locator("#bid-box .alert[role=status]")
+    expect(notice).to_have_text("บันทึกการบิดแล้ว คุณเป็นผู้บิดสูงสุด")
+    seed(live_env, f"""
+from app.blueprints.auctions import bidding
+buyer = member("buys-now@talat.example", "Buys Now")
+db.session.commit()
+bidding.buy_now({auction_id}, buyer, now=utcnow())
+db.session.commit()
+print(json.dumps({{}}))
+""")
+    expect(page.locator("#bid-panel [data-phase]")).to_have_attribute("data-phase", "ended")
+    expect(page.locator("#bid-panel")).to_contain_text("ผู้ประมูลอื่นเป็นผู้ชนะ")
+    expect(notice).to_have_count(0)
+    assert "คุณเป็นผู้บิดสูงสุด" not in page.locator("#bid-box").inner_text()  # (seen text)
+    assert page.evaluate("window.__notReloaded") is True
+    problems += csp_violations(pages)
+    assert problems == [], json.dumps(problems, ensure_ascii=False, indent=1)
+
+
+@pytest.fixture
 def jay(browser, live_server):
     """One more member, on a phone-sized screen, as :func:`members`."""
     yield from _signed_up(browser, live_server, ("Jay",), viewport=PHONE)

@@ -487,7 +487,14 @@
     if (!box) { return; }
     var before = box.getAttribute("data-live-phase") || phase;
     box.setAttribute("data-live-phase", phase);
-    if (phase !== "open") { closeBidConfirmation(box); }
+    if (phase !== "open") {
+      closeBidConfirmation(box);
+      // What the box said of the member's last bid ("you are the highest bidder") no longer
+      // holds once the auction ended or halted: the panel says how it stands now.
+      box.querySelectorAll(":scope > .alert[role=status]").forEach(function (notice) {
+        notice.remove();
+      });
+    }
     box.querySelectorAll("form").forEach(function (form) {
       if (!form.hasAttribute("data-bid-waiting")) { form.hidden = phase !== "open"; }
     });
