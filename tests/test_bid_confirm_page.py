@@ -164,3 +164,28 @@ def test_the_leaders_box_offers_a_raise_of_their_maximum_auc_9(board):
     other = board.bob_client.get(f"/auctions/{board.auction.id}").get_data(as_text=True)
     assert 'data-my-max-satang=""' in other and "฿500" not in other.split("data-bid-form")[1]
     assert 'name="amount" required type="text" value="110"' in other  # price ฿100 + ฿10
+
+
+def test_change_on_the_servers_confirmation_keeps_what_was_typed_auc_9(board):
+    """AUC-9, found on a phone: "Change" on the server's confirmation (without JavaScript,
+    or when the bidder's lead changed meanwhile) led back to the auction page with the
+    suggested amount and "maximum bid" chosen: the amount typed and the way of bidding were
+    gone. It leads back with both kept."""
+    from html import unescape
+    from urllib.parse import parse_qs, urlsplit
+
+    data = bid_form(board.alice_client, board.auction, "๑,๒๐๐", "direct")
+    for headers in ({}, HTMX):
+        html = board.alice_client.post(f"/auctions/{board.auction.id}/bid", data=data,
+                                       headers=headers).get_data(as_text=True)
+        assert "You bid exactly ฿1,200." in html
+        change = unescape(re.search(r'<a class="btn" href="([^"]+)">Change</a>', html)[1])
+        assert parse_qs(urlsplit(change).query) == {"amount": ["๑,๒๐๐"], "mode": ["direct"]}
+    page = board.alice_client.get(change).get_data(as_text=True)
+    box = page.split("data-bid-form", 1)[1].split("</form>", 1)[0]
+    assert 'name="amount" required type="text" value="๑,๒๐๐"' in box
+    assert 'checked id="mode-1" name="mode" type="radio" value="direct"' in box
+    assert bids() == 0
+    # Only the member's own form takes it: a visitor's page offers no bid form at all.
+    visitor = board.seller_client.application.test_client()
+    assert "๑,๒๐๐" not in visitor.get(change).get_data(as_text=True)

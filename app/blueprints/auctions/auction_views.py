@@ -92,7 +92,21 @@ def auction(auction_id):
         selectinload(Auction.photos)))
     if auction is None or not may_see(auction):
         abort(404)
-    return render_template("auctions/auction.html", **page_context(auction, utcnow()))
+    return render_template("auctions/auction.html",
+                           **page_context(auction, utcnow(), form=_bid_as_typed()))
+
+
+def _bid_as_typed():
+    """The bid form as the member typed it when "Change" on the server's confirmation led
+    back here (``?amount=…&mode=…``), so nothing typed is lost; None otherwise."""
+    amount = request.args.get("amount")
+    if amount is None or not is_member(current_user):
+        return None
+    form = BidForm(formdata=None)
+    form.amount.data = amount[:20]
+    if request.args.get("mode") in ("proxy", "direct"):
+        form.mode.data = request.args["mode"]
+    return form
 
 
 #: htmx stops polling an element answered with this status (and still swaps the answer in).
