@@ -143,6 +143,20 @@ def test_an_explicit_end_over_30_days_is_refused_auc_8(make_member, client_for):
     assert response.status_code == 422 and "1 to 30 days" in response.get_data(as_text=True)
 
 
+def test_an_end_in_the_past_is_refused_as_past_auc_8(make_member, client_for):
+    """AUC-8, found on a phone: an end already past (last year's date typed) was refused with
+    "An auction runs from 1 to 30 days", which does not tell the seller what is wrong. The
+    refusal says the end has passed; everything typed is kept."""
+    past = (utcnow() + timedelta(hours=7) - timedelta(days=365)).strftime("%Y-%m-%d %H:%M")
+    response = post_form(client_for(make_member()), "/auctions/new",
+                         auction_form(ends_at=past, reserve="1,000.50"))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "This end has already passed. Choose an end 1 to 30 days after the start" in html
+    assert f'value="{past}"' in html and 'value="1,000.50"' in html
+    assert db.session.scalar(select(func.count(Auction.id))) == 0
+
+
 def test_a_scheduled_auction_takes_no_bid_before_it_starts_auc_8(board, make_auction):
     start = utcnow() + timedelta(days=1)
     auction = make_auction(seller=board.seller, starts_at=start)

@@ -90,6 +90,9 @@ def _clean_times(fields, now):
         if not isinstance(days, int) or not MIN_DURATION.days <= days <= MAX_DURATION.days:
             raise AuctionError(_l("Choose how long the auction runs."), field="duration_days")
         ends_at = starts_at + timedelta(days=days)
+    if ends_at <= now:  # (a year typed wrong, most often: said plainly, not as a duration)
+        raise AuctionError(_l("This end has already passed. Choose an end 1 to 30 days after "
+                              "the start (Bangkok time)."), field="ends_at")
     if not MIN_DURATION <= ends_at - starts_at <= MAX_DURATION:
         raise AuctionError(_l("An auction runs from 1 to 30 days."), field="ends_at")
     return starts_at, ends_at
