@@ -111,3 +111,18 @@ def test_member_pages_show_the_feedback_score_auc_11(sale, client):
     client.set_cookie("lang", "en")
     page = client.get(f"/members/{sale.seller.id}").get_data(as_text=True)
     assert "Feedback score" in page and "100" in page
+
+
+def test_the_share_of_positives_reads_as_people_write_it_auc_11(sale, client):
+    """AUC-11, found on an auction page on a phone: a seller with one positive rating was shown
+    "(feedback 1, 100.0% positive)". A whole share is written without ".0"; others keep one
+    decimal."""
+    sales.leave_feedback(sale.sale, sale.alice, "positive", "", now=utcnow())
+    db.session.commit()
+    client.set_cookie("lang", "en")
+    for url in (f"/members/{sale.seller.id}", f"/auctions/{sale.auction.id}"):
+        page = client.get(url).get_data(as_text=True)
+        assert "100% positive" in page and "100.0%" not in page
+    assert sales.Score(positive=2, neutral=5, negative=1).percent_positive == 66.7
+    assert sales.Score(positive=1, neutral=0, negative=1).percent_positive == 50
+    assert sales.Score(positive=0, neutral=3, negative=0).percent_positive is None

@@ -162,8 +162,13 @@ class Score:
 
     @property
     def percent_positive(self):
+        """Positives among positives and negatives, to one decimal, shown as people write a
+        share: "100" and "50", not "100.0"; "66.7"."""
         rated = self.positive + self.negative
-        return None if rated == 0 else round(100 * self.positive / rated, 1)
+        if rated == 0:
+            return None
+        share = round(100 * self.positive / rated, 1)
+        return int(share) if share.is_integer() else share
 
 
 def feedback_score(user_id):
