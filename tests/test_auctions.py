@@ -447,6 +447,25 @@ def test_buy_now_ends_the_auction_at_once_and_starts_the_sale_auc_8(board, make_
     db.session.rollback()
 
 
+def test_the_leader_bought_out_is_told_it_ended_not_to_bid_again_auc_8_auc_10(board,
+                                                                             make_auction):
+    """AUC-8, AUC-10, found reading the outbox after a buy-now on a phone: the bidder who led
+    was sent "You have been outbid ... To stay in, bid again:" with a link to an auction the
+    purchase had just ended. They are told it ended and another member won, and nothing
+    asks them to bid again."""
+    auction = make_auction(seller=board.seller, reserve_satang=800 * BAHT,
+                           buy_now_satang=900 * BAHT)
+    bidding.place_bid(auction.id, board.bob, 100 * BAHT, proxy=True, now=utcnow())
+    db.session.commit()
+    bidding.buy_now(auction.id, board.alice, now=utcnow())
+    db.session.commit()
+    kinds = db.session.scalars(select(Notification.kind).where(
+        Notification.user_id == board.bob.id, Notification.auction_id == auction.id)).all()
+    assert kinds == ["lost"]
+    assert db.session.scalar(select(func.count(EmailMessage.id)).where(
+        EmailMessage.to_address == board.bob.email, EmailMessage.kind == "notice_outbid")) == 0
+
+
 def test_buy_now_disappears_after_the_first_bid_without_reserve_auc_8(board, make_auction):
     auction = make_auction(seller=board.seller, buy_now_satang=900 * BAHT)
     bid(board.bob_client, auction, 100)

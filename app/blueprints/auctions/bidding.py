@@ -476,6 +476,10 @@ def buy_now(auction_id, buyer, *, now=None, ip="", device="", mend_history=False
     auction.version += 1
     rows = _record(auction, outcome, now=now, ip=ip, device=device)
     shill.flag_if_seller_like(auction, rows[0], now, locked.signals)
-    _announce(auction, outcome, buyer.id, now)
+    # Not _announce: the leader this displaced is not told "outbid, bid again" about an
+    # auction that has ended; settle tells every other bidder another member won (AUC-10).
+    publish_after_commit(f"auction:{auction.id}", {
+        "version": auction.version, "leader": auction.leader_id, "ends_at":
+        auction.ends_at.isoformat()})
     settle(auction, now)
     return auction
