@@ -104,6 +104,54 @@ def test_bidders_learn_that_an_auction_ended_without_a_sale_auc_10(app, board, m
     assert "ended without a sale: nobody won it and nobody pays" in page
 
 
+def test_the_auction_page_does_not_say_another_won_an_unsold_auction_auc_7_auc_10(
+        app, board, make_auction):
+    """AUC-7/AUC-10, found on a phone: an auction that ended below its reserve told the bidder
+    who led it, on its page, "This auction ended; another bidder won it", while their notice
+    said nobody won. Each bidder's panel says it ended without a sale, before the settling
+    job has run (the clock ends it) and after, and when the seller ended it early."""
+    from app.blueprints.auctions import lifecycle
+    from app.blueprints.auctions.panel import clear_cache
+
+    below = make_auction(seller=board.seller, reserve_satang=5_000 * BAHT)
+    bid(board.alice_client, below, 300)
+    bid(board.bob_client, below, 400)
+    auction = fresh(below)
+    auction.starts_at, auction.ends_at = utcnow() - timedelta(days=2), utcnow() - timedelta(
+        seconds=1)
+    db.session.commit()
+
+    def pages():
+        clear_cache()
+        return [client.get(f"/auctions/{below.id}").get_data(as_text=True)
+                for client in (board.alice_client, board.bob_client)]
+
+    for page in pages():
+        assert "ended without a sale: nobody won it, and you owe nothing" in page
+        assert "another bidder won it" not in page
+    JOBS["settle-auctions"](app, utcnow())
+    for page in pages():
+        assert 'data-bid-status="unsold"' in page and "another bidder won it" not in page
+
+    early = make_auction(seller=board.seller, reserve_satang=5_000 * BAHT)
+    bid(board.alice_client, early, 300)
+    lifecycle.end_early(fresh(early), now=utcnow())
+    db.session.commit()
+    page = board.alice_client.get(f"/auctions/{early.id}").get_data(as_text=True)
+    assert 'data-bid-status="unsold"' in page and "another bidder won it" not in page
+    # Where someone did win, the others are still told so.
+    bid(board.alice_client, board.auction, 200)
+    bid(board.bob_client, board.auction, 500)
+    auction = fresh(board.auction)
+    auction.starts_at, auction.ends_at = utcnow() - timedelta(days=2), utcnow() - timedelta(
+        seconds=1)
+    db.session.commit()
+    JOBS["settle-auctions"](app, utcnow())
+    clear_cache()
+    page = board.alice_client.get(f"/auctions/{board.auction.id}").get_data(as_text=True)
+    assert "another bidder won it" in page
+
+
 @pytest.mark.parametrize("fields", [
     {"category_id": "99999999999999999999"},
     {"category_id": "2147483648"},

@@ -36,14 +36,19 @@ def _public_html(auction, now):
 
 
 def viewer_status(auction, viewer_id, has_bid, now):
-    """"leading", "outbid", "won", "lost", "halted_leading" or None for this viewer. While a
-    STOP sign or a complaint halts bidding (AUC-3, CMP-3) nobody is told to bid again: the
-    leader learns they still lead, the others only what the panel says of the halt."""
+    """"leading", "outbid", "won", "lost", "unsold", "halted_leading" or None for this
+    viewer. While a STOP sign or a complaint halts bidding (AUC-3, CMP-3) nobody is told to
+    bid again: the leader learns they still lead, the others only what the panel says of the
+    halt. An auction that ended with no winner (reserve not met, ended early, halted) is
+    "unsold" for every bidder: nobody else won it."""
     if viewer_id is None or not has_bid:
         return None
     current = phase(auction, now)
     if current == "ended":
-        return "won" if effective_winner(auction) == viewer_id else "lost"
+        winner = effective_winner(auction)
+        if winner is None:
+            return "unsold"
+        return "won" if winner == viewer_id else "lost"
     if current == "halted":
         return "halted_leading" if auction.leader_id == viewer_id else None
     return "leading" if auction.leader_id == viewer_id else "outbid"
