@@ -114,6 +114,20 @@ def test_a_member_starts_an_auction_with_photos_auc_1(app, make_member, client_f
     assert client.get(f"/auctions/media/{key}/thumb.jpg").status_code == 200
 
 
+def test_the_photo_field_asks_a_phone_for_photos_auc_1(make_member, client_for):
+    """AUC-1, found starting an auction on a phone: the photo field accepted any file, so a
+    phone opened its file browser instead of offering the camera and the photo gallery (the
+    shop's photo form already asked for images). It asks for the image types the site takes,
+    also when the form comes back with a problem."""
+    client = client_for(make_member())
+    accept = 'accept="image/jpeg,image/png,image/webp,image/gif"'
+    page = client.get("/auctions/new").get_data(as_text=True)
+    field = re.search(r'<input[^>]*name="photos"[^>]*>', page)[0]
+    assert accept in field and "multiple" in field
+    again = post_form(client, "/auctions/new", auction_form(starting_price="abc"))
+    assert accept in re.search(r'<input[^>]*name="photos"[^>]*>', again.get_data(as_text=True))[0]
+
+
 @pytest.mark.parametrize("fields, field_error", [
     ({"duration_days": "0"}, "1 to 30 days"),
     ({"ends_at": "2020-01-01 10:00"}, "1 to 30 days"),

@@ -36,7 +36,9 @@ class AuctionForm(TalatForm):
         for days in DURATIONS])
     ends_at = StringField(_l("Or an exact end (Bangkok time)"),
                           validators=[Optional(), Length(max=20, message=TOO_LONG)])
-    photos = MultipleFileField(_l("Photos (up to 10)"))
+    # (accept: a phone offers the camera and the photo gallery, not a file browser)
+    photos = MultipleFileField(_l("Photos (up to 10)"), render_kw={
+        "accept": "image/jpeg,image/png,image/webp,image/gif"})
 
 
 class BidForm(TalatForm):
