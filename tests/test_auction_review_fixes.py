@@ -152,6 +152,32 @@ def test_the_auction_page_does_not_say_another_won_an_unsold_auction_auc_7_auc_1
     assert "another bidder won it" in page
 
 
+def test_my_lost_auctions_say_which_ended_without_a_sale_auc_7_auc_10(app, board,
+                                                                      make_auction):
+    """AUC-7/AUC-10, found on a phone: "My bids" lists under "Lost" both auctions another
+    member won and auctions nobody won (below the reserve), alike: the latter's last price
+    read as someone's purchase. Those nobody won say "Ended without a sale"."""
+    below = make_auction(seller=board.seller, title="พระรอด ไม่ถึงราคาขั้นต่ำ",
+                         reserve_satang=5_000 * BAHT)
+    bid(board.alice_client, below, 300)
+    bid(board.alice_client, board.auction, 200)
+    bid(board.bob_client, board.auction, 500)
+    for auction in (fresh(below), fresh(board.auction)):
+        auction.starts_at, auction.ends_at = utcnow() - timedelta(days=2), utcnow() - timedelta(
+            seconds=1)
+    db.session.commit()
+    page = board.alice_client.get("/auctions/mine").get_data(as_text=True)
+    lost = page.split('id="lost"', 1)[1].split("<h2", 1)[0]
+    cards = lost.split('<article class="listing-card auction-card">')[1:]
+    assert len(cards) == 2
+    by_title = {("พระรอด ไม่ถึงราคาขั้นต่ำ" in card): card for card in cards}
+    assert 'data-outcome="unsold"' in by_title[True] and "Ended without a sale." in by_title[True]
+    assert "data-outcome" not in by_title[False]
+    JOBS["settle-auctions"](app, utcnow())  # the same once settled
+    page = board.alice_client.get("/auctions/mine").get_data(as_text=True)
+    assert page.split('id="lost"', 1)[1].split("<h2", 1)[0].count('data-outcome="unsold"') == 1
+
+
 @pytest.mark.parametrize("fields", [
     {"category_id": "99999999999999999999"},
     {"category_id": "2147483648"},
