@@ -13,6 +13,7 @@ from app.blueprints.moderation.appeals import file_appeal
 from app.blueprints.moderation.errors import ModerationError
 from app.database import begin_immediate, utcnow
 from app.extensions import db
+from app.i18n import format_datetime
 from app.models import Appeal, BoardPost, LiftRequest, Sanction, StopSign, User
 
 pytestmark = pytest.mark.usefixtures("english")
@@ -95,3 +96,44 @@ def test_a_lift_request_sent_twice_at_once_is_posted_once_mod_3(app, make_member
     assert db.session.scalar(select(func.count(BoardPost.id)).where(
         BoardPost.board == "lift-requests", BoardPost.sign_id == ids[0])) == 1
     assert [type(e) for e in errors] == [ModerationError]
+
+
+def test_a_queue_row_about_a_sign_taken_down_says_when_it_came_down_mod_4_mod_7(
+        make_member, make_listing, client_for):
+    """MOD-4, MOD-7: a decided explanation shows its sign as it was; a sign no longer up said
+    only "ended" (in Thai "ปิดเมื่อ", "closed on", with no date after it)."""
+    moderator = make_member(display_name="Mod", role="moderator")
+    listing = make_listing()
+    owner = db.session.get(User, listing.shop.owner_id)
+    sign = signs.hang_sign("listing", listing.id, "incorrect_info", moderator, "Wrong year.",
+                           now=utcnow() - timedelta(days=2))
+    responses.submit_explanation(sign, owner, "The year on the certificate is right.",
+                                 now=utcnow() - timedelta(days=1))
+    ended = utcnow()
+    signs.end_sign(sign, moderator, "The year is right after all.", now=ended)
+    db.session.commit()
+    html = client_for(moderator).get("/moderation/queue?kind=explanation&status=done") \
+        .get_data(as_text=True)
+    row = html[html.index('class="queue-row'):]
+    assert f"ended {format_datetime(ended)}" in row
+
+
+def test_an_authentic_sign_is_not_shown_as_a_red_stop_badge_in_the_queue_mod_1_mod_7(
+        make_member, make_listing, client_for):
+    """MOD-1: AUTHENTIC is the positive sign; queue rows showed it in the red badge of the
+    STOP signs (beside the item it clears)."""
+    moderator = make_member(display_name="Mod", role="moderator")
+    listing = make_listing()
+    reporter = make_member(display_name="Reporter")
+    signs.hang_sign("listing", listing.id, "authentic", moderator, "Checked: authentic.",
+                    now=utcnow())
+    from app.blueprints.moderation import reports
+
+    reports.file_report(reporter, "listing", listing.id, "fake", "Looks fake to me.",
+                        now=utcnow())
+    db.session.commit()
+    html = client_for(moderator).get("/moderation/queue?kind=report").get_data(as_text=True)
+    row = html[html.index('id="item-'):]
+    badge = row[:row.index(str(signs.SIGN_LABELS["authentic"]))]
+    badge = badge[badge.rindex("<span"):]
+    assert "badge--failed" not in badge and "badge--success" in badge

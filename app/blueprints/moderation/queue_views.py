@@ -276,6 +276,12 @@ def sign_label(kind):
 
 
 @bp.app_template_global()
+def sign_badge_class(kind):
+    """The badge of a sign in a queue row: red for the STOP signs, green for AUTHENTIC."""
+    return "badge--success" if kind == "authentic" else "badge--failed"
+
+
+@bp.app_template_global()
 def sanction_label(kind):
     """A sanction's name in the reader's language."""
     return _label("sanctions", "SANCTION_LABELS", kind)
