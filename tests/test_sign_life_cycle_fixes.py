@@ -137,3 +137,25 @@ def test_an_authentic_sign_is_not_shown_as_a_red_stop_badge_in_the_queue_mod_1_m
     badge = row[:row.index(str(signs.SIGN_LABELS["authentic"]))]
     badge = badge[badge.rindex("<span"):]
     assert "badge--failed" not in badge and "badge--success" in badge
+
+
+def test_the_notice_of_a_withdrawn_strike_says_what_is_counted_auc_4(make_member, make_auction):
+    """AUC-4: when a FAKE sign comes down its strike is withdrawn and the seller told how many
+    stand. The notice (and its e-mail) ended "you now have 1." (Thai: "ตอนนี้คุณมี 1"),
+    without saying 1 what."""
+    import re
+
+    from app.models import Notification
+    from app.notifications import notice_text
+
+    moderator = make_member(display_name="Mod", role="moderator")
+    seller = make_member(display_name="Seller")
+    first, second = make_auction(seller=seller), make_auction(seller=seller)
+    signs.hang_sign("auction", first.id, "fake", moderator, "Fake.", now=utcnow())
+    sign = signs.hang_sign("auction", second.id, "fake", moderator, "Fake.", now=utcnow())
+    signs.end_sign(sign, moderator, "Authentic after all.", now=utcnow())
+    db.session.commit()
+    notice = db.session.scalar(select(Notification).where(
+        Notification.user_id == seller.id, Notification.kind == "strike_withdrawn"))
+    text = notice_text(notice)
+    assert re.search(r"\bstrikes?\b[^.]*: 1\b|\b1 strikes?\b", text, re.IGNORECASE), text

@@ -81,8 +81,8 @@ TEXTS.update({
     "strike": _l("The FAKE sign on “%(title)s” is a strike against you: you now have "
                  "%(count)s. (The rule: 3 strikes suspend auction rights; 6 may revoke "
                  "them.)"),
-    "strike_withdrawn": _l("The strike for “%(title)s” was withdrawn: you now have "
-                           "%(count)s."),
+    "strike_withdrawn": _l("The strike for “%(title)s” was withdrawn. Strikes against you "
+                           "now: %(count)s."),
     "rights_suspended": _l("Your auction rights are suspended: %(count)s of your auctions "
                            "were signed FAKE, and 3 strikes suspend them. You may ask the "
                            "moderators to restore them from your moderation record."),
