@@ -159,3 +159,34 @@ def test_the_notice_of_a_withdrawn_strike_says_what_is_counted_auc_4(make_member
         Notification.user_id == seller.id, Notification.kind == "strike_withdrawn"))
     text = notice_text(notice)
     assert re.search(r"\bstrikes?\b[^.]*: 1\b|\b1 strikes?\b", text, re.IGNORECASE), text
+
+
+def test_a_suspended_member_is_told_why_and_until_when_instead_of_the_auction_form_acc_5(
+        make_member, client_for):
+    """ACC-5: a suspended member cannot start an auction; the page showed them the whole form
+    (title, prices, photos) and refused it only once sent. It now says why and until when,
+    with the way to their sanctions (and the appeal)."""
+    moderator = make_member(display_name="Mod", role="moderator")
+    member = make_member(display_name="Suspended seller")
+    until = utcnow() + timedelta(days=3)
+    sanctions.impose(member, "suspension", moderator, rule="MKT-6", facts="Shill bids.",
+                     now=utcnow(), ends_at=until)
+    db.session.commit()
+    response = client_for(member).get("/auctions/new")
+    html = response.get_data(as_text=True)
+    main = html[html.index("<main"):]
+    assert 'name="title"' not in main
+    assert format_datetime(until) in main and "/moderation/me/sanctions" in main
+
+
+def test_a_seller_whose_auction_rights_are_suspended_is_shown_where_to_ask_back_auc_4(
+        make_member, client_for):
+    """AUC-4: the refusal on the page that starts an auction said "you may ask the moderators
+    to restore them" with no way there."""
+    member = make_member(display_name="Struck seller")
+    member.auction_rights = "suspended"
+    db.session.commit()
+    html = client_for(member).get("/auctions/new").get_data(as_text=True)
+    main = html[html.index("<main"):]
+    assert 'name="title"' not in main
+    assert 'href="/moderation/reinstatement"' in main

@@ -32,6 +32,15 @@ def rights_refusal(user):
     return None
 
 
+def start_refusal(user, now):
+    """Why ``user`` may not start an auction now, or None: their account is suspended or
+    closed (ACC-5), or their auction rights are (AUC-4). The page says so in place of a form
+    that could only be refused after it was filled in."""
+    from app.blueprints.moderation.enforcement import suspension_refusal
+
+    return suspension_refusal(user, now) or rights_refusal(user)
+
+
 def _clean_text(fields):
     title, description, category = clean_item_text(fields, error=AuctionError,
                                                    several=AuctionProblems)

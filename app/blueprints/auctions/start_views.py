@@ -113,7 +113,7 @@ def new_auction():
     """Start an auction: title, description, photos, prices, start and end (AUC-1)."""
     form = AuctionForm()
     form.category_id.choices = category_choices()
-    refusal = lifecycle.rights_refusal(current_user)
+    refusal = lifecycle.start_refusal(current_user, utcnow())
     shaped = form.validate_on_submit()
     if form.is_submitted() and refusal is None:
         # Every problem in one answer: the prices and times are read, and the rules checked,
