@@ -190,3 +190,29 @@ def test_a_seller_whose_auction_rights_are_suspended_is_shown_where_to_ask_back_
     main = html[html.index("<main"):]
     assert 'name="title"' not in main
     assert 'href="/moderation/reinstatement"' in main
+
+
+def test_an_owner_told_of_a_refused_lift_request_reads_that_the_sign_stays_mod_3(
+        make_member, make_listing):
+    """MOD-3, MOD-4: keeping the sign after a lift request or an explanation told the owner
+    only "Moderators decided on your lift request: <the moderator's note>", which did not say
+    what they decided when the note did not."""
+    from app.blueprints.moderation import queue
+    from app.models import Notification
+    from app.notifications import notice_text
+
+    moderator = make_member(display_name="Mod", role="moderator")
+    listing = make_listing()
+    owner = db.session.get(User, listing.shop.owner_id)
+    sign = signs.hang_sign("listing", listing.id, "fake", moderator, "Fake powder.",
+                           now=utcnow() - timedelta(days=8))
+    responses.file_lift_request(sign, owner, "The association certified it.", now=utcnow())
+    db.session.commit()
+    item = queue.open_item_for("lift_request", "sign", sign.id)
+    queue.decide(item, moderator, "keep", {"reason": "Send the certificate itself."},
+                 now=utcnow())
+    db.session.commit()
+    notice = db.session.scalar(select(Notification).where(
+        Notification.user_id == owner.id, Notification.kind == "response_decided"))
+    text = notice_text(notice)
+    assert "kept the sign" in text and "Send the certificate itself." in text

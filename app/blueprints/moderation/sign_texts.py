@@ -92,8 +92,8 @@ TEXTS.update({
                          "strikes: %(note)s"),
     "shop_closed": _l("Your shop “%(name)s” was closed permanently: more than 3 of its "
                       "listings were signed FAKE (SHOP-8). %(note)s"),
-    "response_decided": _l("Moderators decided on your %(response)s about “%(title)s”: "
-                           "%(note)s"),
+    "response_decided": _l("The moderators considered your %(response)s about “%(title)s” "
+                           "and kept the sign: %(note)s"),
 })
 
 #: Reasons given when the moderator writes none (besides the templates above).
