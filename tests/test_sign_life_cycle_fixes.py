@@ -216,3 +216,28 @@ def test_an_owner_told_of_a_refused_lift_request_reads_that_the_sign_stays_mod_3
         Notification.user_id == owner.id, Notification.kind == "response_decided"))
     text = notice_text(notice)
     assert "kept the sign" in text and "Send the certificate itself." in text
+
+
+def test_the_same_sign_sent_twice_is_hung_once_mod_2(make_member, make_listing, client_for):
+    """MOD-2: a double click on "Hang the sign" (found in a browser: the first answer
+    redirects under htmx and the form stays live until the page is left) hung FAKE, then
+    replaced it by the same FAKE: the owner was told twice, once that FAKE was "replaced by
+    FAKE". The same sign with the same reason leaves the first one as it is."""
+    from app.models import Notification
+    from tests.conftest import post_form
+
+    moderator = make_member(display_name="Mod", role="moderator")
+    listing = make_listing()
+    client = client_for(moderator)
+    url = f"/moderation/signs/listing/{listing.id}"
+    data = {"kind": "fake", "reason": "The powder is wrong.", "decision_basis": ""}
+    assert post_form(client, url, data, form_url=url).status_code == 302
+    assert post_form(client, url, data, form_url=url).status_code == 302
+    assert db.session.scalar(select(func.count(StopSign.id))
+                             .where(StopSign.target_id == listing.id)) == 1
+    assert db.session.scalar(select(func.count(Notification.id)).where(
+        Notification.user_id == listing.shop.owner_id,
+        Notification.kind.in_(("sign_hung", "sign_replaced")))) == 1
+    # Another reason (or kind) still replaces it (MOD-2).
+    data["reason"] = "The powder and the print are wrong."
+    assert post_form(client, url, data, form_url=url).status_code == 302

@@ -137,7 +137,8 @@ def _check_not_own(owner_id, moderator):
 def hang_sign(target_type, target_id, kind, moderator, reason, *, now, ip="",
               decision_basis="", expert_body="", expert_verdict=""):
     """Hang a sign of ``kind`` on the target, replacing the current one (MOD-2), and apply
-    its effects (AUC-3, AUC-4, AUC-5, SHOP-7). Returns the new :class:`StopSign`."""
+    its effects (AUC-3, AUC-4, AUC-5, SHOP-7). Returns the new :class:`StopSign`, or the
+    current one, unchanged, when it is the same sign with the same reason and basis."""
     if kind not in SIGN_KINDS:
         raise ModerationError(_l("Choose a sign."), field="kind")
     item, owner_id = load_target(target_type, target_id, lock=True)
@@ -146,6 +147,12 @@ def hang_sign(target_type, target_id, kind, moderator, reason, *, now, ip="",
     old = current_sign(target_type, target_id)
     expert_body, expert_verdict = _clean_basis(kind, item, target_type, old, decision_basis,
                                                expert_body, expert_verdict)
+    if old is not None and (old.kind, old.reason, old.decision_basis, old.expert_body,
+                            old.expert_verdict) == (kind, reason, decision_basis, expert_body,
+                                                    expert_verdict):
+        # The same sign sent again (a double tap on "Hang the sign", two moderators deciding
+        # alike): it is up already; replacing it by itself would only tell the owner twice.
+        return old
     if old is not None:
         old.ended_at, old.ended_by_id, old.end_reason = now, moderator.id, reason
         db.session.flush()
