@@ -241,3 +241,30 @@ def test_the_same_sign_sent_twice_is_hung_once_mod_2(make_member, make_listing, 
     # Another reason (or kind) still replaces it (MOD-2).
     data["reason"] = "The powder and the print are wrong."
     assert post_form(client, url, data, form_url=url).status_code == 302
+
+
+def test_a_sanction_notice_gives_its_dates_in_the_members_language_mod_8_mod_9(app,
+                                                                             make_member):
+    """MOD-8, MOD-9: the notice of a sanction (and its e-mail) gave the end and the last day
+    to appeal as the deciding moderator's page wrote them: a member reading Thai got
+    "ระยะเวลา: 27 Nov 2026, 15:26" from a moderator working in English."""
+    from flask_babel import force_locale
+
+    from app.models import Notification
+    from app.notifications import notice_text
+
+    moderator = make_member(display_name="Mod", role="moderator")
+    member = make_member(display_name="Member")
+    now = utcnow()
+    ends = now + timedelta(days=3)
+    with app.test_request_context(), force_locale("en"):  # a moderator working in English
+        sanction = sanctions.impose(member, "suspension", moderator, rule="MOD-11",
+                                    facts="False reports.", now=now, ends_at=ends)
+    db.session.commit()
+    notice = db.session.scalar(select(Notification).where(
+        Notification.user_id == member.id, Notification.kind == "sanction"))
+    with app.test_request_context(), force_locale("th"):
+        thai = notice_text(notice)
+        assert format_datetime(ends) in thai
+        assert format_datetime(sanctions.appeal_deadline(sanction)) in thai
+    assert str(ends.year) not in thai  # (Thai dates count Buddhist years)

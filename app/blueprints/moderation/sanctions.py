@@ -49,8 +49,34 @@ TEXTS.update({
 # ("-" was stored for "no detail" before there was a sentence without one.)
 register_variant("sanction", lambda facts: "sanction" if facts.get("detail") not in ("", "-")
                  else "sanction_bare")
+
+
+class _Moments:
+    """A notice's moments, stored as ISO text and shown in the reader's language and Bangkok
+    time (a date written in the deciding moderator's language was stored before); other
+    values through ``labels``. ``until`` words a moment as "until ..."."""
+
+    def __init__(self, labels=None, until=False):
+        self.labels, self.until = labels or {}, until
+
+    def get(self, value, default=None):
+        from datetime import datetime
+
+        from flask_babel import gettext
+
+        from app.i18n import format_datetime
+
+        try:
+            moment = datetime.fromisoformat(value)
+        except (TypeError, ValueError):
+            return self.labels.get(value, default)
+        shown = format_datetime(moment)
+        return gettext("until %(when)s", when=shown) if self.until else shown
+
+
 register_labels("sanction", SANCTION_LABELS)
-register_labels("duration", DURATION_LABELS)
+register_labels("duration", _Moments(DURATION_LABELS, until=True))
+register_labels("appeal_until", _Moments())
 
 
 def _sanction_link(sanction_id, external=False):
@@ -159,10 +185,8 @@ def _detail(sanction):
 
 
 def _duration(sanction):
-    from app.i18n import format_datetime
-
     if sanction.ends_at is not None:
-        return format_datetime(sanction.ends_at)
+        return sanction.ends_at.isoformat()  # (worded by _Moments for each reader)
     if sanction.kind == "closure":
         return "permanent"
     if sanction.kind in TIMED:
@@ -186,8 +210,6 @@ def impose(user, kind, moderator, *, rule, facts, now, ends_at=None, fine_satang
     """Impose a MOD-8 sanction on ``user`` with its effects, an audit entry and a notice.
     ``automatic``: imposed by a rule's count (CMP-4), not a moderator's judgment.
     Raises :class:`ModerationError` for a missing rule, facts, end or amount."""
-    from app.i18n import format_datetime
-
     refusal = sanction_refusal(user, moderator)
     if refusal is not None:
         raise ModerationError(refusal)
@@ -208,7 +230,7 @@ def impose(user, kind, moderator, *, rule, facts, now, ends_at=None, fine_satang
     notify_about(user, "sanction", target_type="sanction", target_id=sanction.id, now=now,
                  facts={"sanction": kind, "detail": _detail(sanction), "rule": rule,
                         "facts": facts, "duration": _duration(sanction),
-                        "appeal_until": format_datetime(appeal_deadline(sanction))})
+                        "appeal_until": appeal_deadline(sanction).isoformat()})
     return sanction
 
 
