@@ -268,3 +268,25 @@ def test_a_sanction_notice_gives_its_dates_in_the_members_language_mod_8_mod_9(a
         assert format_datetime(ends) in thai
         assert format_datetime(sanctions.appeal_deadline(sanction)) in thai
     assert str(ends.year) not in thai  # (Thai dates count Buddhist years)
+
+
+def test_the_photos_page_of_a_signed_listing_offers_no_change_it_refuses_shop_7(
+        make_member, make_listing, client_for):
+    """SHOP-7: a listing with a STOP sign cannot be changed. Its photos page said so but still
+    offered "Remove", "Move" and an upload form (files chosen, sent, then refused), as the
+    edit page once offered a Save button that always failed."""
+    from app.models import ListingPhoto
+
+    moderator = make_member(display_name="Mod", role="moderator")
+    listing = make_listing()
+    db.session.add_all([ListingPhoto(listing_id=listing.id, position=i, key=f"k{i}photo",
+                                     width=600, height=600, created_at=utcnow())
+                        for i in range(2)])
+    signs.hang_sign("listing", listing.id, "fake", moderator, "Fake powder.", now=utcnow())
+    db.session.commit()
+    owner = db.session.get(User, listing.shop.owner_id)
+    page = client_for(owner).get(f"/listings/{listing.id}/photos").get_data(as_text=True)
+    main = page[page.index("<main"):]
+    assert "data-sign-blocks-edit" in main
+    assert 'enctype="multipart/form-data"' not in main
+    assert f"/listings/{listing.id}/photos/" not in main  # no remove or move forms
