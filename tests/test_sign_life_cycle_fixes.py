@@ -290,3 +290,33 @@ def test_the_photos_page_of_a_signed_listing_offers_no_change_it_refuses_shop_7(
     assert "data-sign-blocks-edit" in main
     assert 'enctype="multipart/form-data"' not in main
     assert f"/listings/{listing.id}/photos/" not in main  # no remove or move forms
+
+
+def test_rows_the_site_raises_on_a_count_are_worded_in_the_readers_language_shop_8_auc_4(
+        make_member, make_shop, make_listing, make_auction, client_for):
+    """SHOP-8, AUC-4: a shop with more than 3 FAKE listings, six strikes and withdrawn strikes
+    raise queue items whose summary was an English sentence kept with the item ("Shop: 4 FAKE
+    listings", "Strikes withdrawn: 2 left; restore auction rights?"), shown as such on Thai
+    queue pages. The row now says what they are in the reader's language."""
+    moderator = make_member(display_name="Mod", role="moderator")
+    shop = make_shop()
+    for number in range(4):
+        listing = make_listing(shop=shop, title=f"พระผงองค์ที่ {number + 1}")
+        signs.hang_sign("listing", listing.id, "fake", moderator, "Fake.", now=utcnow())
+    seller = make_member(display_name="Seller")
+    auctions = [make_auction(seller=seller) for _ in range(6)]  # (before any strike)
+    hung = [signs.hang_sign("auction", auction.id, "fake", moderator, "Fake.", now=utcnow())
+            for auction in auctions]
+    for sign in hung[:4]:
+        signs.end_sign(sign, moderator, "Authentic after all.", now=utcnow())
+    db.session.commit()
+    client = client_for(moderator)
+    fakes = client.get("/moderation/queue?kind=shop_fakes").get_data(as_text=True)
+    assert "FAKE listings" not in fakes
+    assert "More than 3 of this shop" in fakes
+    revoke = client.get("/moderation/queue?kind=strike_revoke&status=open") \
+        .get_data(as_text=True)
+    assert ": 6 strikes" not in revoke and "revoke the auction rights permanently?" in revoke
+    back = client.get("/moderation/queue?kind=reinstatement").get_data(as_text=True)
+    assert "Strikes withdrawn:" not in back
+    assert "Strikes were withdrawn and fewer than 3 stand" in back

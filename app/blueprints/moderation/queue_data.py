@@ -154,6 +154,8 @@ class Row:
     def show_summary(self):
         """The item's summary, unless the target already shows the same words."""
         summary = self.item.summary
+        if self.item.kind in SYSTEM_SUMMARY_KINDS:
+            return False  # raised by a count, worded by the row in the reader's language
         if not summary or self.target is None:
             return bool(summary)
         if getattr(self.target, "queue_key", None) is not None:
@@ -164,6 +166,11 @@ class Row:
         if source_text and source_text.startswith(summary):
             return False  # the start of what the target shows in full (an appeal's text)
         return summary not in shown
+
+
+#: Kinds the site raises itself on a count (SHOP-8, AUC-4): their summary was a sentence in
+#: English ("Shop: 4 FAKE listings"); the row says what they are in the reader's language.
+SYSTEM_SUMMARY_KINDS = ("shop_fakes", "strike_revoke")
 
 
 def _by_id(model, ids, *options):

@@ -65,8 +65,7 @@ def _apply_thresholds(owner, count, strike, moderator, *, now, ip):
                      note=f"automatic at {SUSPEND_AT} strikes (AUC-4)",  # audit_words.note
                      now=now, ip=ip)
     if count >= REVOKE_PROMPT_AT and owner.auction_rights != "revoked":
-        queue.open_item("strike_revoke", "user", owner.id, now=now, subject_user_id=owner.id,
-                        summary=f"{owner.display_name}: {count} strikes")
+        queue.open_item("strike_revoke", "user", owner.id, now=now, subject_user_id=owner.id)
 
 
 def move_strike(old, new):
@@ -98,8 +97,9 @@ def withdraw_strike(sign, moderator, reason, *, now, ip=""):
             queue.open_item_for("reinstatement", "user", owner.id) is None:
         # The strikes that suspended the rights no longer add up to 3: a moderator decides
         # whether to give them back (they may have been suspended for more than strikes).
-        queue.open_item("reinstatement", "user", owner.id, now=now, subject_user_id=owner.id,
-                        summary=f"Strikes withdrawn: {count} left; restore auction rights?")
+        # (No summary: the row words it in the moderator's language; a member's own request
+        # carries their words.)
+        queue.open_item("reinstatement", "user", owner.id, now=now, subject_user_id=owner.id)
     return strike
 
 
@@ -115,8 +115,7 @@ def check_shop_fakes(shop, *, now):
     """Flag a shop with more than 3 FAKE listings to moderators (SHOP-8)."""
     count = fake_listing_count(shop.id)
     if count > SHOP_FAKES_OVER and shop.status == "open":
-        queue.open_item("shop_fakes", "shop", shop.id, now=now, subject_user_id=shop.owner_id,
-                        summary=f"{shop.name}: {count} FAKE listings")
+        queue.open_item("shop_fakes", "shop", shop.id, now=now, subject_user_id=shop.owner_id)
 
 
 def request_reinstatement(user, body, *, now):
