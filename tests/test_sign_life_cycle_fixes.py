@@ -320,3 +320,29 @@ def test_rows_the_site_raises_on_a_count_are_worded_in_the_readers_language_shop
     back = client.get("/moderation/queue?kind=reinstatement").get_data(as_text=True)
     assert "Strikes withdrawn:" not in back
     assert "Strikes were withdrawn and fewer than 3 stand" in back
+
+
+@pytest.mark.parametrize("basis, fields", [
+    ("site_final", {"expert_verdict": "The certificate itself is forged."}),
+    ("expert", {"expert_body": "The amulet association", "expert_verdict": "A copy."}),
+])
+def test_a_fake_sign_not_lifted_on_request_does_not_promise_a_lift_request_mod_3_mod_5_mod_6(
+        app, make_member, make_listing, client_for, basis, fields):
+    """MOD-3, MOD-5, MOD-6: a FAKE sign on an expert verdict or the site's final decision is
+    not lifted on request (its owner gets no "Ask to lift" button), yet the sign on the item
+    told the owner and the public "may ask for the sign to be lifted from 7 days after it
+    was hung"."""
+    moderator = make_member(display_name="Mod", role="moderator")
+    listing = make_listing()
+    signs.hang_sign("listing", listing.id, "fake", moderator, "Fake.", now=utcnow(),
+                    decision_basis=basis, **fields)
+    db.session.commit()
+    owner = db.session.get(User, listing.shop.owner_id)
+    visitor = app.test_client()
+    visitor.set_cookie("lang", "en")
+    for client in (client_for(owner), visitor):
+        page = client.get(f"/listings/{listing.id}").get_data(as_text=True)
+        panel = page[page.index('class="sign-panel'):]
+        panel = panel[:panel.index("</aside>")]
+        assert "from 7 days after" not in panel
+        assert "not lifted on request" in panel

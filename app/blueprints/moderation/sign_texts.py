@@ -62,8 +62,21 @@ DECISION_BASIS_LABELS = {
 }
 
 
-def owner_can(kind):
-    """What the owner of an item under a sign of ``kind`` can do."""
+#: A FAKE sign on an expert body's verdict (MOD-5) or the site's final decision (MOD-6) is not
+#: lifted on request (``StopSign.liftable_on_request``): new evidence goes in an explanation.
+OWNER_CAN_FAKE_SETTLED = {
+    "expert": _l("The owner may send an explanation with new evidence. The sign rests on an "
+                 "outside expert body's verdict, which prevails: it is not lifted on request."),
+    "site_final": _l("The owner may send an explanation with new evidence. The sign is the "
+                     "site's final decision: it is not lifted on request."),
+}
+
+
+def owner_can(kind, decision_basis=""):
+    """What the owner of an item under a sign of ``kind`` (resting on ``decision_basis``)
+    can do."""
+    if kind == "fake" and decision_basis in OWNER_CAN_FAKE_SETTLED:
+        return OWNER_CAN_FAKE_SETTLED[decision_basis]
     return OWNER_CAN.get(kind, OWNER_CAN_DEFAULT)
 
 
