@@ -346,3 +346,14 @@ def test_a_fake_sign_not_lifted_on_request_does_not_promise_a_lift_request_mod_3
         panel = panel[:panel.index("</aside>")]
         assert "from 7 days after" not in panel
         assert "not lifted on request" in panel
+
+
+def test_the_help_on_signs_says_which_fake_signs_are_not_lifted_on_request_help_2_mod_3(app):
+    """HELP-2, MOD-3: the help page on signs told every owner of a FAKE sign to wait 7 days and
+    ask to lift it, also when the sign rests on an expert verdict or the site's final decision
+    (no lift request is possible then)."""
+    for lang, words in (("en", "is not\nlifted on request"), ("th", "จะไม่ปลดตามคำขอ")):
+        client = app.test_client()
+        client.set_cookie("lang", lang)
+        page = client.get("/help/stop-signs").get_data(as_text=True)
+        assert words.replace("\n", " ") in " ".join(page.split()), lang
