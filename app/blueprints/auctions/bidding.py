@@ -393,6 +393,11 @@ def _announce(auction, outcome, bidder_id, now, refreshed=None):
     elif outbid is not None and not refreshed:
         notify_id(outbid, "outbid", auction=auction, amount=auction.current_price_satang,
                   now=now)
+    _publish(auction)
+
+
+def _publish(auction):
+    """Every open page of the auction hears of its new state once the bid commits (AUC-2)."""
     publish_after_commit(f"auction:{auction.id}", {
         "version": auction.version, "leader": auction.leader_id, "ends_at":
         auction.ends_at.isoformat()})
@@ -478,8 +483,6 @@ def buy_now(auction_id, buyer, *, now=None, ip="", device="", mend_history=False
     shill.flag_if_seller_like(auction, rows[0], now, locked.signals)
     # Not _announce: the leader this displaced is not told "outbid, bid again" about an
     # auction that has ended; settle tells every other bidder another member won (AUC-10).
-    publish_after_commit(f"auction:{auction.id}", {
-        "version": auction.version, "leader": auction.leader_id, "ends_at":
-        auction.ends_at.isoformat()})
+    _publish(auction)
     settle(auction, now)
     return auction
