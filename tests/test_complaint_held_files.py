@@ -3,7 +3,6 @@ forgets the files chosen in a file input once the page comes back with an error,
 refusal (a typo in the e-mail, a statement left unticked) made the complainant find and choose
 each photo and PDF again on their phone. The files the form would take are now stored,
 offered back as ticked boxes, and sent with the complaint when it is filed."""
-import io
 import re
 from datetime import timedelta
 
@@ -20,6 +19,8 @@ from app.uploads import SIZES, _path, pdf_path
 from tests.complaint_helpers import make_complaint
 from tests.conftest import csrf_from
 from tests.images import jpeg
+from tests.test_complaint_every_problem import files
+from tests.test_complaint_every_problem import visitor as visitor  # noqa: PLC0414 (the fixture)
 from tests.test_complaint_intake import form_data, post_complaint
 from tests.test_complaint_status import file_one, look_up, visitor_of
 
@@ -27,17 +28,6 @@ pytestmark = pytest.mark.usefixtures("english")
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 KEPT_RE = re.compile(r'name="kept_file" value="([^"]+)" checked> ([^<]+?) <span')
-
-
-@pytest.fixture
-def visitor(app):
-    client = app.test_client()
-    client.set_cookie("lang", "en")
-    return client
-
-
-def files(*named):
-    return [(io.BytesIO(data), name) for name, data in named]
 
 
 def kept(html):
