@@ -294,6 +294,23 @@ def test_proxy_outbids_and_the_page_never_shows_a_maximum_auc_9(board):
     assert "You are the highest bidder" in alice_page and "฿1,234" in alice_page
 
 
+def test_a_bid_tying_an_earlier_maximum_is_told_it_lost_the_tie_not_that_it_was_lower_auc_9(
+        board):
+    """AUC-9, found in review: a bid equal to the leader's earlier maximum loses the tie, and
+    the bid box said the other maximum was "higher". It says the maxima are the same and the
+    earlier wins a tie; a bid below a higher maximum is still told "higher"."""
+    bid(board.alice_client, board.auction, 500)
+    html = bid(board.bob_client, board.auction, 500, mode="direct",
+               headers=HTMX).get_data(as_text=True)
+    assert fresh(board.auction).leader_id == board.alice.id
+    assert "set the same maximum earlier" in html and "is higher" not in html
+    bid(board.alice_client, board.auction, 2000)  # the leader raises her maximum
+    html = bid(board.bob_client, board.auction, 700, mode="direct",
+               headers=HTMX).get_data(as_text=True)
+    assert fresh(board.auction).leader_id == board.alice.id
+    assert "earlier maximum is higher" in html and "same maximum" not in html
+
+
 def test_the_htmx_answer_to_a_bid_shows_the_state_it_left_auc_6_auc_9(board):
     """AUC-6, AUC-9: the bid box sent back after a bid (drawn from what the bid wrote, not
     re-read) shows the member's own maximum and the next minimum exactly as the database has

@@ -172,6 +172,12 @@ def _place(locked, form, amount, proxy):
         return _refused(auction, form, error, my_max=my_max)
     if leading:
         notice = ("success", _l("Your bid is in: you are the highest bidder."))
+    elif auction.current_price_satang == amount:
+        # The price rose to this amount exactly: the leader's maximum is the same, and the
+        # earlier of two equal maxima wins (AUC-9); "higher" would not be true.
+        notice = ("warning", _l("Your bid is in, but another bidder had set the same maximum "
+                                "earlier, and the earlier one wins a tie: you have been "
+                                "outbid."))
     else:
         notice = ("warning", _l("Your bid is in, but another bidder's earlier maximum is "
                                 "higher: you have been outbid."))
