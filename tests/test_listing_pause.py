@@ -445,3 +445,19 @@ def test_pausing_leaves_updated_at_and_the_quantity_alone_rank_2(shop_world):
     listing = db.session.scalar(select(Listing).where(Listing.id == w.listing.id))
     db.session.refresh(listing)
     assert (listing.updated_at, listing.quantity) == (before, 3)
+
+
+def test_the_moderators_queue_shows_a_paused_listing_as_paused(shop_world):
+    """Found in review: a reported listing its seller had paused read "On sale" in the
+    moderators' queue; its row now says the seller has paused it."""
+    from app.blueprints.moderation import queue
+
+    w = shop_world
+    queue.open_item("report", "listing", w.listing.id, now=utcnow(), report=True,
+                    subject_user_id=w.owner.id, summary="Looks like a fake")
+    db.session.commit()
+    page = w.clients["moderator"].get("/moderation/queue").get_data(as_text=True)
+    assert TITLE in page and "Paused by the seller" not in page
+    assert press(w.clients["owner"], w.listing, "pause").status_code == 303
+    page = w.clients["moderator"].get("/moderation/queue").get_data(as_text=True)
+    assert TITLE in page and "Paused by the seller" in page
