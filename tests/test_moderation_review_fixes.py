@@ -1,5 +1,6 @@
 """Fixes from reviewing moderation as moderators, owners and visitors use it (MOD-1 … MOD-11):
 two moderators at once, what the queue row shows, hostile input."""
+import re
 import threading
 import time
 
@@ -237,6 +238,29 @@ def test_decisions_are_named_not_coded_on_queue_rows_mod_7(app, make_member, mak
     html = client.get("/moderation/queue?kind=explanation&status=done").get_data(as_text=True)
     assert "Decided: Closed: the sign was replaced by Mod A" in html
     assert "sign_replaced" not in html
+
+
+def test_a_report_rows_sign_and_sanction_forms_ask_for_their_reason_first_mod_2_mod_7(
+        app, make_member, make_listing, client_for):
+    """MOD-2, MOD-7, found in review: "Hang a sign" (key s) with no reason, and a warning or
+    sanction with no rule or facts, were sent and refused by the server; those fields are
+    required in the row, so the key focuses the first empty one (as for appeals)."""
+    from app.blueprints.moderation import queue
+
+    listing = make_listing()
+    item = queue.open_item("report", "listing", listing.id, now=utcnow(), report=True,
+                           subject_user_id=listing.shop.owner_id)
+    db.session.commit()
+    html = client_for(make_member(role="moderator")).get(
+        "/moderation/queue?kind=report").get_data(as_text=True)
+    row = html[html.index(f'id="item-{item.id}"'):]
+    for action, fields in (("sign", ("reason",)), ("warn", ("rule", "facts")),
+                           ("sanction", ("rule", "facts"))):
+        form = row[row.index(f'data-action="{action}"'):]
+        form = form[:form.index("</form>")]
+        for name in fields:
+            tag = re.search(rf'<input type="text" name="{name}"[^>]*>', form).group(0)
+            assert " required" in tag, (action, name)
 
 
 def _sanctioned_with_appeals_and_reports(make_member, make_listing, moderator, count):

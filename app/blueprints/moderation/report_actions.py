@@ -121,15 +121,20 @@ def _sign_choices():
     return tuple(SIGN_LABELS.items())
 
 
+# ("required": the fields the services refuse empty, so a key focuses the first empty one
+# instead of sending the form to be refused.)
 register_action("report", Action("sign", _l("Hang a sign"), _sign, fields=("sign", "reason"),
                                  key="s", extra={"targets": ("listing", "auction"),
-                                                 "choices": {"sign": _sign_choices()}}))
+                                                 "choices": {"sign": _sign_choices()},
+                                                 "required": ("reason",)}))
 register_action("report", Action("warn", _l("Warn the member"), _warn,
                                  fields=("rule", "facts"), key="w",
-                                 extra={"labels": FIELD_LABELS}))
+                                 extra={"labels": FIELD_LABELS,
+                                        "required": ("rule", "facts")}))
 register_action("report", Action("sanction", _l("Sanction the member"), _sanction,
                                  fields=SANCTION_FIELDS, style="danger",
                                  extra={"labels": FIELD_LABELS, "choices": {"kind": tuple(
-                                     SANCTION_LABELS.items())}}))
+                                     SANCTION_LABELS.items())},
+                                        "required": ("rule", "facts")}))
 register_action("report", Action("hide", _l("Hide the post"), _hide, fields=("reason",),
                                  key="h", extra={"targets": ("board_post",)}))
