@@ -1,6 +1,6 @@
 """The public boards (AUC-5, SHOP-7, MOD-3): the index, one board newest first with paging,
 one post; hidden posts stay hidden; hostile text is escaped."""
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -130,3 +130,30 @@ def test_a_fake_post_is_not_called_cleared_when_another_sign_replaced_fake_mod_2
     assert "Cleared" not in html and "Under review again" in html
     html = client.get(f"/boards/posts/{posts[other.id].id}").get_data(as_text=True)
     assert "Cleared" not in html and "replaced by the sign NON-STANDARD PRINT" in html
+
+
+@pytest.mark.parametrize("rating", ["adult", "restricted"])
+def test_a_fake_post_hides_an_18_plus_or_restricted_listing_from_who_may_not_see_it_acc_3(
+        rating, client_for, make_member, make_listing):
+    """ACC-3, RANK-1 (found in review): the public board "Fake reports from shops" printed
+    the title and the sign's reason of an 18+ (or restricted) listing to visitors and to
+    under-18 members, though the listing's own page is 404 for them. Those readers see that
+    a post is there, not what it is about; an adult member sees an 18+ post in full."""
+    listing = make_listing(title="ADULTONLY title", content_rating=rating)
+    post = add("fake-shops", "ADULTONLY title", body="ADULTONLY reason",
+               target_type="listing", target_id=listing.id)
+    minor = make_member(birth_date=date(utcnow().year - 15, 1, 1),
+                        guardian_name="Mum", guardian_email="mum@talat.example",
+                        guardian_consent=True)
+    for reader in (None, minor):
+        reader_client = client_for(reader)
+        for url in ("/boards/fake-shops", f"/boards/posts/{post.id}"):
+            page = reader_client.get(url)
+            html = page.get_data(as_text=True)
+            assert page.status_code == 200
+            assert "ADULTONLY" not in html, (reader, url)
+            assert "A listing you may not see" in html
+    if rating == "adult":
+        adult = client_for(make_member())
+        html = adult.get(f"/boards/posts/{post.id}").get_data(as_text=True)
+        assert "ADULTONLY reason" in html and "A listing you may not see" not in html

@@ -74,6 +74,25 @@ def withdrawn(posts):
     return {entry.id for entry in posts if (entry.target_type, entry.target_id) in hidden}
 
 
+def rated_out(posts, viewer, now):
+    """The ids of the ``posts`` about a listing whose content rating (18+ or a shop's chosen
+    group) keeps it from ``viewer`` (RANK-1, ACC-3): the public boards show neither its title
+    nor what was written about it to a visitor or an under-18 member, as the listing's own
+    page does not."""
+    from app.blueprints.shops.visibility import visible_listings
+
+    cited = {p.target_id for p in posts if p.target_type == "listing"}
+    if not cited:
+        return set()
+    rated = set(db.session.scalars(select(Listing.id).where(
+        Listing.id.in_(cited), Listing.content_rating != "general")))
+    if not rated:
+        return set()
+    seen = set(db.session.scalars(select(Listing.id).where(
+        Listing.id.in_(rated), visible_listings(viewer, now))))
+    return {p.id for p in posts if p.target_type == "listing" and p.target_id in rated - seen}
+
+
 def cleared(posts):
     """``{post id: the sign in force now ("authentic", "under_review", ...; "" for none)}``
     for the automatic FAKE posts among ``posts`` whose item no longer carries a FAKE sign
