@@ -7,7 +7,7 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.blueprints.auctions import bidding
 from app.blueprints.moderation import sanctions
@@ -388,3 +388,20 @@ def test_a_fine_typed_in_the_queue_row_is_read_as_baht_are_written_mod_8(app, ty
     assert sanction_values({"fine": typed}, utcnow())["fine_satang"] == satang
     with pytest.raises(ModerationError, match="whole baht"):
         sanction_values({"fine": "1,500.50"}, utcnow())
+
+
+def test_a_rename_sent_twice_is_recorded_and_told_once_acc_2(cast):
+    """ACC-2, MOD-10 (found in review): the rename form sent twice (a double tap, a reload)
+    wrote a second audit entry and a second notice "changed your display name from “X” to
+    “X”". The second send now changes and records nothing and says so."""
+    url = f"/moderation/members/{cast.member.id}"
+    data = {"display_name": "Member 4712", "reason": "Offensive name"}
+    first = post_form(cast.mod_client, f"{url}/rename", data, form_url=url)
+    again = post_form(cast.mod_client, f"{url}/rename", data, form_url=url)
+    assert first.status_code == again.status_code == 302
+    assert db.session.scalar(select(func.count(AuditEntry.id)).where(
+        AuditEntry.action == "user.rename")) == 1
+    assert db.session.scalar(select(func.count(Notification.id)).where(
+        Notification.kind == "display_name_renamed")) == 1
+    page = cast.mod_client.get(url).get_data(as_text=True)
+    assert "already" in page and "nothing was changed" in page

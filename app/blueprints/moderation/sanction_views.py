@@ -6,9 +6,10 @@ from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from app.blueprints.accounts.errors import AccountError
-from app.blueprints.accounts.services import rename_member, rename_refusal
+from app.blueprints.accounts.services import rename_refusal
 from app.blueprints.accounts.views import show_error
-from app.blueprints.moderation import appeals, audit, bp, sanctions
+from app.blueprints.moderation import appeals, bp, sanctions
+from app.blueprints.moderation.renames import rename_display_name
 from app.blueprints.moderation.report_actions import sanction_values
 from app.blueprints.moderation.reports import (REPORT_REASON_LABELS, TARGET_LABELS,
                                                reports_against)
@@ -18,13 +19,8 @@ from app.database import begin_immediate, utcnow
 from app.extensions import db
 from app.models import Sanction, User
 from app.models.moderation import SANCTION_KINDS
-from app.notifications import TEXTS, notify_about
 from app.permissions import can_moderate, require
 from app.net import client_ip
-
-TEXTS["display_name_renamed"] = _l("A moderator changed your display name from “%(old)s” to "
-                                   "“%(new)s”: %(reason)s")
-
 
 def _sanction_form(blank=False):
     form = SanctionForm(formdata=None) if blank else SanctionForm()
@@ -106,23 +102,19 @@ def rename(user_id):
     member = db.get_or_404(User, user_id)
     form = RenameForm()
     if form.validate_on_submit():
-        now, old = utcnow(), member.display_name
         try:
-            rename_member(member, form.display_name.data, now=now, by=current_user)
-            audit.record(current_user, "user.rename", "user", member.id,
-                         before={"display_name": old},
-                         after={"display_name": member.display_name},
-                         note=form.reason.data, now=now, ip=client_ip())
-            notify_about(member, "display_name_renamed", target_type="user",
-                         target_id=member.id, now=now,
-                         facts={"old": old, "new": member.display_name,
-                                "reason": form.reason.data})
+            renamed = rename_display_name(member, form.display_name.data, form.reason.data,
+                                          moderator=current_user, now=utcnow(), ip=client_ip())
             db.session.commit()
         except AccountError as error:
             db.session.rollback()
             show_error(form, error)
         else:
-            flash(_l("The display name has been changed and the member told."), "success")
+            if renamed:
+                flash(_l("The display name has been changed and the member told."), "success")
+            else:
+                flash(_l("The member's display name is already “%(name)s”: nothing was "
+                         "changed.", name=member.display_name), "info")
             return redirect(url_for("moderation.member", user_id=user_id))
     return _member_page(db.get_or_404(User, user_id), 422, rename_form=form)
 
