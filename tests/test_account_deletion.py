@@ -205,3 +205,19 @@ def test_acc9_the_only_admin_cannot_leave_the_site_without_an_admin(app, make_me
     assert deletion.run_waiting(utcnow()) == 1
     db.session.commit()
     assert db.session.get(User, admin.id).closed_at is not None
+
+
+def test_acc9_the_page_names_each_open_order_and_auction_with_a_link(
+        app, make_member, make_listing, make_auction, client_for):
+    """ACC-9 (found in review): the deletion page listed only the kinds of things still open
+    ("Orders you placed ..."), so a member with many deals could not tell which to settle. It
+    now names each open order and auction, linked to its page."""
+    buyer = make_member(display_name="Buyer")
+    listing = make_listing(title="Phra Pidta open order")
+    order = order_services.place_order(listing, buyer, 1, now=utcnow())
+    auction = make_auction(seller=make_member(display_name="Seller"))
+    bidding.place_bid(auction.id, buyer, 20_000, proxy=True, now=utcnow())
+    db.session.commit()
+    page = client_for(buyer).get("/account/delete").get_data(as_text=True)
+    assert f'href="/orders/{order.id}"' in page and "Phra Pidta open order" in page
+    assert f'href="/auctions/{auction.id}"' in page and auction.title in page

@@ -7,6 +7,7 @@ from wtforms import BooleanField, PasswordField
 from wtforms.validators import DataRequired, Length
 
 from app.blueprints.accounts import bp, deletion
+from app.blueprints.accounts.deletion_items import SHOWN, open_items
 from app.blueprints.accounts.errors import AccountError
 from app.blueprints.accounts.forms import REQUIRED, TOO_LONG
 from app.blueprints.accounts.login import log_out
@@ -27,11 +28,12 @@ class DeleteAccountForm(TalatForm):
 
 
 def _page(form, status=200):
-    now = utcnow()
+    open_now = deletion.blockers(current_user, utcnow())
     return render_template(
         "accounts/delete.html", form=form, cancel_form=EmptyForm(formdata=None),
-        waiting=deletion.waiting_request(current_user), open_now=deletion.blockers(
-            current_user, now), labels=deletion.BLOCKER_LABELS), status
+        waiting=deletion.waiting_request(current_user), open_now=open_now,
+        items=open_items(current_user, open_now), shown=SHOWN,
+        labels=deletion.BLOCKER_LABELS), status
 
 
 @bp.route("/account/delete", methods=["GET", "POST"])
