@@ -409,6 +409,41 @@ def test_adult_listing_is_hidden_from_visitors_and_minors_by_direct_url_rank_1_a
     assert listing.title not in shop_page
 
 
+def test_an_under_18_staff_member_sees_no_18_plus_listing_of_the_shop_acc_3(
+        app, make_member, make_shop, make_listing, login):
+    """ACC-3, RANK-1 (found in review): a member under 18 on a shop's staff saw its 18+
+    listings on their page, on the shop's page and in search, and could open their edit page,
+    as "the shop's people" see everything the shop lists. Now 18+ content stays hidden from
+    them there too, and they cannot rate a listing 18+ themselves."""
+    from app.models import ShopStaff
+
+    today = date.today()
+    minor = make_member(birth_date=date(today.year - 15, 1, 1), guardian_name="Somsri Jaidee",
+                        guardian_email="guardian@talat.example", guardian_consent=True)
+    shop = make_shop()
+    db.session.add(ShopStaff(shop_id=shop.id, user_id=minor.id, added_at=shop.created_at))
+    db.session.commit()
+    adult = make_listing(shop=shop, title="ADULTONLY amulet", content_rating="adult")
+    general = make_listing(shop=shop, title="Everyone amulet")
+    client = app.test_client()
+    login(minor.email, target=client)
+    client.set_cookie("lang", "en")
+    assert client.get(f"/listings/{adult.id}").status_code == 404
+    assert client.get(f"/listings/{adult.id}/edit").status_code == 404
+    assert client.get(f"/listings/{adult.id}/photos").status_code == 404
+    assert client.get(f"/listings/{general.id}/edit").status_code == 200
+    for url in (f"/shops/{shop.slug}", "/search?q=amulet"):
+        html = client.get(url).get_data(as_text=True)
+        assert "Everyone amulet" in html and "ADULTONLY" not in html, url
+    refused = post_form(client, f"/shops/{shop.slug}/listings/new",
+                        listing_form(title="Minor's adult post", content_rating="adult"),
+                        content_type="multipart/form-data")
+    assert refused.status_code == 422
+    assert "Members under 18 cannot post listings for adults" in refused.get_data(as_text=True)
+    assert db.session.scalar(select(Listing.id).where(Listing.title == "Minor's adult post")) \
+        is None
+
+
 def test_restricted_listing_is_shown_only_to_the_shops_circle_rank_1(app, make_member,
                                                                     make_listing, login):
     """RANK-1: restricted listings only to their chosen group."""

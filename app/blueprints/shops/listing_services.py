@@ -112,6 +112,16 @@ def check_shop_may_post(shop, member, now):
         raise ShopError(_l("This shop cannot post while its owner is suspended."))
 
 
+def _check_rating_allowed(member, values, now):
+    """An under-18 member may not rate a listing 18+ (ACC-3): they may not see such a
+    listing, so they may not post one either."""
+    from app.blueprints.accounts.services import is_adult
+
+    if values["content_rating"] == "adult" and not is_adult(member, now):
+        raise ShopError(_l("Members under 18 cannot post listings for adults (18+)."),
+                        field="content_rating")
+
+
 def create_listing(shop, author, fields, *, now):
     """Post a listing for ``shop`` (SHOP-3), within the plan (SHOP-2) and the rules (SHOP-4)."""
     check_shop_may_post(shop, author, now)
@@ -119,6 +129,7 @@ def create_listing(shop, author, fields, *, now):
     if shop.status != "open":
         raise ShopError(_l("This shop is closed."))
     values = _clean(fields)
+    _check_rating_allowed(author, values, now)
     plans.check_listing_limit(shop)
     listing = Listing(shop_id=shop.id, created_by_id=author.id, created_at=now, updated_at=now,
                       status="active", **values)
@@ -218,6 +229,8 @@ def update_listing(listing, fields, *, now, editor=None):
     _check_editable(listing)
     db.session.refresh(listing, with_for_update=True)  # orders change its stock meanwhile
     values = _clean(fields)
+    if editor is not None:
+        _check_rating_allowed(editor, values, now)
     _keep_ordered_stock(listing, values, fields.get("quantity_was"))
     if listing.rating_locked:
         # A moderator set who may see it: the seller's edit keeps that rating.

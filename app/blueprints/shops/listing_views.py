@@ -44,12 +44,9 @@ def visible_listing_or_404(listing_id):
 def managed_listing_or_403(listing_id):
     """The listing if the current member manages its shop: 403 for a listing they may see but
     not manage, 404 for one they may not see (a held or hidden listing does not exist for
-    them, as on its page)."""
-    listing = db.get_or_404(Listing, listing_id)
-    if listing.status == "deleted":
-        abort(404)
+    them, as on its page; nor does an 18+ one for an under-18 member of its staff: ACC-3)."""
+    listing = visible_listing_or_404(listing_id)  # (an 18+ one to an under-18 staff member)
     if not can_manage_listings(current_user, listing.shop):
-        visible_listing_or_404(listing_id)
         abort(403)
     return listing
 

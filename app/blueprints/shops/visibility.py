@@ -1,8 +1,9 @@
 """Who may see which listing (RANK-1, ACC-3), as one SQL condition used by every list, search,
 shop page and direct URL, so no path shows what another hides.
 
-- general listings: everyone; adult (18+) listings: logged-in members aged 18 or more;
-  restricted listings: the shop's chosen group (its circle) and the shop's own people.
+- general listings: everyone; adult (18+) listings: logged-in members aged 18 or more, the
+  shop's own people too only from 18 (ACC-3); restricted listings: the shop's chosen group
+  (its circle) and the shop's own people.
 - Public statuses are active, sold out and fake (a FAKE sign stays visible with its sign);
   held and hidden listings are seen only by the shop's people and moderators, and so are
   listings beyond a smaller plan's limit (SHOP-2). "The shop's people" are its owner and the
@@ -58,6 +59,9 @@ def visible_listings(user, now):
         rating = or_(rating, and_(Listing.content_rating == "adult", adult),
                      and_(Listing.content_rating == "restricted", in_circle))
         own_shop = Listing.shop_id.in_(managed_shop_ids(user))
+        if not is_adult(user, now):
+            # ACC-3: an under-18 member on a shop's staff does not see its 18+ listings.
+            own_shop = and_(own_shop, Listing.content_rating != "adult")
         # (public or own) written as "a staff status, and then public or own": one index range
         # on status drives the scan and the OR filters rows. As an OR of the two at the top,
         # SQLite merged two index scans into a row set and sorted it: a member's newest-first
