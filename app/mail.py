@@ -38,6 +38,8 @@ SEND_INTERVAL = 0.5
 #: with it (the reset token itself is stored only as a hash).
 SECRET_LINK = re.compile(r"(/password/reset/)[A-Za-z0-9_-]+")
 SECRET_MASK = r"\1[…]"
+#: The note on a message the hourly cap holds back (ACC-7); app.mail_cap counts them.
+CAP_WAITING_NOTE = "waiting: hourly cap reached"
 
 
 def forget_secrets(message):
@@ -221,7 +223,7 @@ def _claim(app, message_ids, now):
                     app.logger.warning("mail %s dropped after waiting for the hourly cap",
                                        message.id)
                 else:
-                    message.note = "waiting: hourly cap reached"
+                    message.note = CAP_WAITING_NOTE
                 statuses[message.id] = message.status
                 continue
             delivered[recipient] = delivered.get(recipient, 0) + 1

@@ -264,3 +264,32 @@ def test_a_sent_reset_link_is_not_kept_readable_in_the_outbox_acc_1(smtp_app, ma
                          {"password": "new-kite-mango-2569", "password_confirm":
                           "new-kite-mango-2569"})
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_the_notifications_page_says_what_the_hourly_cap_holds_back_acc_7(
+        app, client, make_member, login):
+    """ACC-7: a member whose e-mails wait for the hourly cap, or were given up after waiting,
+    is told so on the notifications page, with the cap; one with none is told only the cap."""
+    member = make_member()
+    login(member.email)
+    client.set_cookie("lang", "en")
+    page = client.get("/notifications").get_data(as_text=True)
+    assert "at most 60 e-mails an hour" in page
+    assert "data-mail-waiting" not in page and "data-mail-dropped" not in page
+
+    send_notifications(member, 61)  # the welcome mail and 60 more: 2 wait
+    other = make_member()
+    send_notifications(other, 70)  # another account's waiting mail is not this member's
+    page = client.get("/notifications").get_data(as_text=True)
+    assert "2 e-mails to you are waiting" in page
+    assert "data-mail-dropped" not in page
+
+    later = utcnow() + timedelta(hours=app.config["MAIL_MAX_WAIT_HOURS"], minutes=1)
+    db.session.execute(EmailMessage.__table__.update().where(
+        EmailMessage.status == "outbox", EmailMessage.user_id == member.id)
+        .values(delivered_at=later - timedelta(minutes=5)))
+    db.session.commit()
+    deliver_pending(app, later)
+    page = client.get("/notifications").get_data(as_text=True)
+    assert "2 e-mails to you in the past 7 days were not sent" in page
+    assert "data-mail-waiting" not in page

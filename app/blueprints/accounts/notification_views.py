@@ -1,5 +1,5 @@
 """A member's notifications (outbid, won, ending soon, ...), newest first."""
-from flask import redirect, render_template, url_for
+from flask import current_app, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from app import notifications
@@ -7,6 +7,7 @@ from app.blueprints.accounts import bp
 from app.database import utcnow
 from app.extensions import db
 from app.forms import EmptyForm
+from app.mail_cap import held_back
 
 
 @bp.app_template_global("unread_notice_count")
@@ -25,7 +26,10 @@ bp.add_app_template_global(notifications.notice_link, "notice_link")
 def notifications_page():
     """The member's latest notices; unread ones are marked."""
     return render_template("accounts/notifications.html",
-                           notices=notifications.recent(current_user))
+                           notices=notifications.recent(current_user),
+                           mail=held_back(current_user.id, utcnow()),
+                           mail_cap=current_app.config["MAIL_HOURLY_CAP"],
+                           mail_wait_hours=current_app.config["MAIL_MAX_WAIT_HOURS"])
 
 
 @bp.route("/notifications/read", methods=["POST"])
