@@ -32,11 +32,11 @@ STALE_SENDING_MINUTES = 15
 BATCH = 10
 #: Seconds the sender thread gathers messages before claiming them.
 SEND_INTERVAL = 0.5
-#: A link that is a key to an account (a password reset). Once its message has left for the
-#: mail server (or been given up), the stored copy keeps the link's path but not its secret:
-#: neither an admin reading the outbox nor a copy of the database can take over the account
-#: with it (the reset token itself is stored only as a hash).
-SECRET_LINK = re.compile(r"(/password/reset/)[A-Za-z0-9_-]+")
+#: A link that is a key to an account (a password reset, a sign-up's confirmation). Once its
+#: message has left for the mail server (or been given up), the stored copy keeps the link's
+#: path but not its secret: neither an admin reading the outbox nor a copy of the database can
+#: take over the account with it (the tokens themselves are stored only as hashes).
+SECRET_LINK = re.compile(r"(/password/reset/|/register/confirm/)[A-Za-z0-9_-]+")
 SECRET_MASK = r"\1[…]"
 #: The note on a message the hourly cap holds back (ACC-7); app.mail_cap counts them.
 CAP_WAITING_NOTE = "waiting: hourly cap reached"

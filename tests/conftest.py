@@ -328,6 +328,34 @@ def post_form(client, url, data, form_url=None, **kwargs):
     return client.post(url, data={"csrf_token": token, **data}, **kwargs)
 
 
+def sign_up_link(email):
+    """The path of the newest sign-up link mailed to ``email`` (ACC-1), or None."""
+    from sqlalchemy import select
+
+    from app.models import EmailMessage
+
+    body = db.session.scalar(select(EmailMessage.body_text).where(
+        EmailMessage.to_address == email, EmailMessage.kind == "sign_up_confirm")
+        .order_by(EmailMessage.id.desc()))
+    match = re.search(r"https?://[^/\s]+(/register/confirm/\S+)", body or "")
+    return match.group(1) if match else None
+
+
+def confirm_sign_up(client, email, display_name=None):
+    """Open the link the sign-up of ``email`` was mailed and press its button, as the
+    newcomer does (ACC-1): the account opens and ``client`` is logged in to it."""
+    import html as html_module
+
+    link = sign_up_link(email)
+    assert link, f"no sign-up link was mailed to {email}"
+    page = client.get(link).get_data(as_text=True)
+    if display_name is None:
+        typed = re.search(r'<input[^>]*name="display_name"[^>]*value="([^"]*)"', page)
+        display_name = html_module.unescape(typed.group(1)) if typed else ""
+    return client.post(link, data={"csrf_token": csrf_from(page),
+                                   "display_name": display_name})
+
+
 @pytest.fixture
 def make_member():
     """Create a member through the service, in the app whose context is pushed (password:

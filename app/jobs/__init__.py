@@ -21,8 +21,11 @@ def deliver_mail(app, now):
 
 
 def purge_sessions(app, now):
-    """Delete expired log-in sessions, and failed log-ins and blocks older than 30 days."""
-    count = purge_expired_sessions(now) + purge_old_records(now)
+    """Delete expired log-in sessions and sign-up links (ACC-1), and failed log-ins and
+    blocks older than 30 days."""
+    from app.blueprints.accounts.signup import purge_expired
+
+    count = purge_expired_sessions(now) + purge_old_records(now) + purge_expired(now)
     db.session.commit()
     return count
 

@@ -1,5 +1,6 @@
 """All models, one module per domain; importing this package registers them on the metadata."""
-from app.models.accounts import LoginBlock, LoginFailure, LoginSession, PasswordResetToken, User
+from app.models.accounts import (
+    LoginBlock, LoginFailure, LoginSession, PasswordResetToken, PendingSignUp, User)
 from app.models.auctions import (
     Auction, AuctionPhoto, AuctionWatch, Bid, BidFlag, Feedback, Sale, SaleMessage)
 from app.models.boards import BoardPost
@@ -21,7 +22,7 @@ from app.models.shops import Follow, FrozenSection, Shop, ShopCircle, ShopStaff
 from app.models.traffic import TrafficLogEntry
 
 __all__ = [
-    "User", "LoginSession", "LoginFailure", "LoginBlock", "PasswordResetToken",
+    "User", "LoginSession", "LoginFailure", "LoginBlock", "PasswordResetToken", "PendingSignUp",
     "EmailMessage", "TrafficLogEntry",
     "Shop", "ShopStaff", "ShopCircle", "Follow", "FrozenSection",
     "Category", "Listing", "ListingPhoto", "ProhibitedTerm", "ViewSeen", "Watch", "WatchCounted",

@@ -157,3 +157,26 @@ class PasswordResetToken(db.Model):
     used_at = mapped_column(UTCDateTime, nullable=True)
 
     user = relationship(User)
+
+
+class PendingSignUp(db.Model):
+    """A sign-up waiting for its e-mail address to be confirmed (ACC-1). No account exists
+    until the link mailed to the address is opened, so the sign-up form answers alike
+    whether or not the address already has an account, and nobody can hold an account in
+    another person's address. Only the link's hash is stored; rows are removed once expired
+    (``purge-sessions``)."""
+
+    __tablename__ = "pending_sign_ups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(db.String(64), unique=True)
+    email: Mapped[str] = mapped_column(db.String(254), index=True)
+    password_hash: Mapped[str] = mapped_column(db.String(255))
+    display_name: Mapped[str] = mapped_column(db.String(40))
+    birth_date = mapped_column(db.Date, nullable=False)
+    guardian_name: Mapped[str | None] = mapped_column(db.String(100))
+    guardian_email: Mapped[str | None] = mapped_column(db.String(254))
+    locale: Mapped[str] = mapped_column(db.String(5), default="th")
+    created_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    expires_at = mapped_column(UTCDateTime, nullable=False, index=True)
+    used_at = mapped_column(UTCDateTime, nullable=True)

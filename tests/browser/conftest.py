@@ -107,6 +107,9 @@ def live_server(request, live_env, migrated_database):
         problem = _wait_for_health(f"http://127.0.0.1:{port}/healthz", server)
         if problem:
             pytest.fail(f"{problem}\n--- gunicorn output ---\n{log_path.read_text()}")
+        from tests.browser.steps import LIVE_ENVS  # (here: steps imports this module)
+
+        LIVE_ENVS[f"http://127.0.0.1:{port}"] = env  # for steps that read its database
         yield f"http://127.0.0.1:{port}"
     finally:
         server.send_signal(signal.SIGINT)  # quick stop

@@ -11,10 +11,14 @@ from tests.browser.conftest import REPO_ROOT, VENV_BIN
 
 PASSWORD = "kite-mango-river-42"
 ADMIN_PASSWORD = "lotus-temple-bell-77"
+#: The environment of each live server by its base URL (``conftest.live_server`` fills it),
+#: for steps that read its database: the sign-up link in its outbox (:func:`finish_sign_up`).
+LIVE_ENVS = {}
 
 
 def sign_up(page, base, email, name, birth_date="1985-02-14"):
-    """Register through the form; the member is logged in afterwards."""
+    """Register through the form and the link mailed to the address (ACC-1); the member is
+    logged in afterwards."""
     page.goto(f"{base}/register")
     page.fill("input[name=email]", email)
     page.fill("input[name=display_name]", name)
@@ -22,7 +26,26 @@ def sign_up(page, base, email, name, birth_date="1985-02-14"):
     page.fill("input[name=password]", PASSWORD)
     page.fill("input[name=password_confirm]", PASSWORD)
     page.click("main form button[type=submit]")
+    finish_sign_up(page, base, email)
     expect(page.locator("header .account-menu__me")).to_have_text(name)
+
+
+def finish_sign_up(page, base, email):
+    """After the sign-up form ("check your e-mail"): open the link the live site mailed to
+    ``email`` (read from its outbox) and press the button that opens the account."""
+    expect(page).to_have_url(f"{base}/register/sent")
+    link = seed(LIVE_ENVS[base], f"""
+import re
+from sqlalchemy import select
+from app.models import EmailMessage
+body = db.session.scalar(select(EmailMessage.body_text).where(
+    EmailMessage.to_address == {email!r}, EmailMessage.kind == "sign_up_confirm")
+    .order_by(EmailMessage.id.desc()))
+print(json.dumps({{"path": re.search(r"(/register/confirm/\\S+)", body).group(1)}}))
+""")["path"]
+    page.goto(f"{base}{link}")
+    page.click("main form button[type=submit]")
+    page.wait_for_load_state()
 
 
 def log_in(page, base, email, password=PASSWORD):

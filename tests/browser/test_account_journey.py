@@ -8,6 +8,8 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.steps import finish_sign_up
+
 pytestmark = pytest.mark.browser
 
 PASSWORD = "kite-mango-river-42"
@@ -40,8 +42,9 @@ def submit(page):
 
 
 def test_visitor_signs_up_logs_out_logs_in_and_keeps_english(page, live_server, screenshot):
-    """ACC-1: sign-up logs the new member in; logging out and in again with the same
-    credentials works; the Thai default can be switched to English, which is remembered."""
+    """ACC-1: sign-up, then the link mailed to the address, logs the new member in; logging
+    out and in again with the same credentials works; the Thai default can be switched to
+    English, which is remembered."""
     email, name = "somchai@talat.example", "Somchai42"
 
     page.goto(f"{live_server}/register")
@@ -49,6 +52,7 @@ def test_visitor_signs_up_logs_out_logs_in_and_keeps_english(page, live_server, 
     screenshot(page, "register-th")
     fill_registration(page, email, name, ADULT_BIRTH_DATE)
     submit(page)
+    finish_sign_up(page, live_server, email)
     expect(page).to_have_url(f"{live_server}/")
     expect(page.locator(HEADER_NAME)).to_have_text(name)
 

@@ -7,3 +7,4 @@ from app.blueprints.accounts import notification_views, views  # noqa: E402,F401
 from app.blueprints.accounts import deletion_views  # noqa: E402,F401,I001  (ACC-9)
 from app.blueprints.accounts import stale_forms  # noqa: E402,F401,I001  (expired forms)
 from app.blueprints.accounts import guardian_views  # noqa: E402,F401,I001  (ACC-3)
+from app.blueprints.accounts import signup_views  # noqa: E402,F401,I001  (ACC-1)

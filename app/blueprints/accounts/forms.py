@@ -119,3 +119,11 @@ class ChangePasswordForm(TalatForm):
         DataRequired(REQUIRED), Length(max=MAX_PASSWORD_LENGTH, message=TOO_LONG)])
     password, password_confirm = _new_password_fields(_l("New password"),
                                                       _l("Repeat new password"))
+
+
+class ConfirmSignUpForm(TalatForm):
+    """Open the account from the link mailed at sign-up (ACC-1); the display name can be
+    changed if someone took it meanwhile."""
+
+    display_name = StringField(_l("Display name"), validators=[
+        DataRequired(REQUIRED), Length(max=40, message=TOO_LONG)])

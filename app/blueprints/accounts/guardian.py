@@ -1,11 +1,12 @@
 """A guardian's consent for a member under 18 (ACC-3), given by the guardian, not claimed.
 
 The sign-up of a member under 18 names a parent or guardian and their e-mail address. The
-account exists at once, so the member can log in and browse, but it cannot bid, buy, sell or
-post (the ACC-5 gate, :func:`app.blueprints.moderation.enforcement.check_can_act`) until the
-guardian opens the link mailed to them and agrees. A guardian who does not agree has the
-account deleted (ACC-9). The link is signed, not stored: it names the member and the
-guardian's address and lasts :data:`LINK_DAYS` days; the member may have it sent again.
+account exists once the member's own address is confirmed (``signup``), when the guardian is
+mailed; the member can then log in and browse, but cannot bid, buy, sell or post (the ACC-5
+gate, :func:`app.blueprints.moderation.enforcement.check_can_act`) until the guardian opens
+the link mailed to them and agrees. A guardian who does not agree has the account deleted
+(ACC-9). The link is signed, not stored: it names the member and the guardian's address and
+lasts :data:`LINK_DAYS` days; the member may have it sent again.
 """
 from datetime import timedelta
 

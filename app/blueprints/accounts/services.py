@@ -200,51 +200,33 @@ def register_member(*, email, password, display_name, birth_date, now, locale="t
         guardian_consent=guardian_consent, now=now, staff_name=staff_name, checked=checked)
     if problems:
         raise AccountErrors(problems)
-    email, display_name, birth_date = checked["email"], checked["name"], checked["birth_date"]
-    minor = checked["minor"]
-    guardian_name, guardian_email = checked.get("guardian_name"), checked.get("guardian_email")
-    user = User(email=email, password_hash=passwords.hash_password(password),
+    return create_member(
+        email=checked["email"], password_hash=passwords.hash_password(password),
+        display_name=checked["name"], birth_date=checked["birth_date"], locale=locale, now=now,
+        guardian_name=checked.get("guardian_name") if checked["minor"] else None,
+        guardian_email=checked.get("guardian_email") if checked["minor"] else None)
+
+
+def create_member(*, email, password_hash, display_name, birth_date, locale, now,
+                  guardian_name=None, guardian_email=None):
+    """Add the account of values already checked (by :func:`register_member`, or by the
+    sign-up whose address was just confirmed), welcome the member and, for a member under 18
+    (``guardian_email`` given), ask the guardian to agree (ACC-3)."""
+    user = User(email=email, password_hash=password_hash,
                 display_name=display_name, display_name_key=display_name_key(display_name),
                 birth_date=birth_date, role="member", locale=locale, created_at=now,
                 updated_at=now)
-    if minor:  # consent is the guardian's to give, through the link mailed to them
+    if guardian_email:  # consent is the guardian's to give, through the link mailed to them
         user.guardian_name, user.guardian_email = guardian_name, guardian_email
         user.guardian_consent_at = None
     db.session.add(user)
     db.session.flush()
     queue_mail(user.email, "welcome", user=user)
-    if minor:
+    if guardian_email:
         from app.blueprints.accounts import guardian
 
         guardian.ask_guardian(user)
     return user
-
-
-#: How long after a sign-up the same sign-up form sent again (a double tap, a re-send on a
-#: slow connection) is recognised as that sign-up.
-SIGN_UP_REPEAT_SECONDS = 120
-
-
-def repeated_sign_up(*, email, password, display_name, birth_date, now, ip="", **_ignored):
-    """The account a sign-up form just created, when this is the same form sent again moments
-    later (a double tap whose twin got there first), or None. Only the same address, display
-    name and birth date with the password now in force match, so the answer (logging in)
-    goes only to someone who could log in with that password anyway; and never from an
-    address blocked from logging in (ACC-4), where the log-in form would refuse it too."""
-    if lockout.active_block(ip, now) is not None:
-        return None
-    try:
-        email = normalise_email(email)
-        name_key = display_name_key(clean_display_name(display_name, allow_reserved=True))
-    except AccountError:
-        return None
-    user = db.session.scalar(select(User).where(User.email == email))
-    if user is None or user.created_at is None or not password or \
-            abs((now - user.created_at).total_seconds()) > SIGN_UP_REPEAT_SECONDS or \
-            user.display_name_key != name_key or user.birth_date != birth_date or \
-            user.closed_at is not None:
-        return None
-    return user if passwords.verify_password(user.password_hash, password) else None
 
 
 def _from_buddhist_era(value):

@@ -2,9 +2,8 @@
 from flask import current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy.exc import IntegrityError
 
-from app.blueprints.accounts import bp, services
+from app.blueprints.accounts import bp, services, signup
 from app.blueprints.accounts.errors import (
     AccountError, EmailTaken, LoginBlocked, ResetTokenUsed)
 from app.blueprints.accounts.forms import (
@@ -26,9 +25,11 @@ def _limit(name, **options):
 
 
 def _created_account(response):
-    """Whether a sign-up created an account: refused forms (a typo, a taken name) are not
-    counted against the accounts one address may create (many Thai mobile users share one
-    carrier address); every post still counts against the looser limit on attempts."""
+    """Whether the form accepted a sign-up (a link or, for an address that has an account, a
+    warning was mailed; both count alike, or the limit would tell them apart): refused forms
+    (a typo, a taken name) are not counted against the sign-ups one address may make (many
+    Thai mobile users share one carrier address); every post still counts against the looser
+    limit on attempts."""
     return bool(g.get("account_created"))
 
 
@@ -59,7 +60,9 @@ def show_error(form, error):
 @_limit("RATELIMIT_SIGNUP", deduct_when=_created_account)
 @_limit("RATELIMIT_SIGNUP_ATTEMPTS")
 def register():
-    """Sign up (ACC-1, ACC-3)."""
+    """Sign up (ACC-1, ACC-3). A form without mistakes always lands on "check your e-mail",
+    whether or not its address has an account (``signup``): the page never says who is a
+    member."""
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = RegisterForm()
@@ -68,34 +71,27 @@ def register():
         # answer: one round trip, not one per mistake.
         # (A field the form refused keeps that one message: an empty e-mail is "required",
         # not also "not a valid address".)
-        show_further_errors(form, services.registration_problems(**_registration(form),
-                                                                 now=utcnow()))
+        show_further_errors(form, [problem for problem in services.registration_problems(
+            **_registration(form), now=utcnow()) if not isinstance(problem, EmailTaken)])
     elif form.is_submitted():
         try:
-            user = services.register_member(**_registration(form), locale=current_language(),
-                                            now=utcnow())
-            log_in(user, remember=False)
+            signup.request_sign_up(**_registration(form), locale=current_language(),
+                                   now=utcnow())
             db.session.commit()
-        except (AccountError, IntegrityError) as error:  # (Integrity: a concurrent sign-up
-            db.session.rollback()                        # took the address or the name)
-            repeated = services.repeated_sign_up(**_registration(form), now=utcnow(),
-                                                 ip=client_ip())
-            if repeated is not None:  # the same form sent twice: its twin created the account
-                log_in(repeated, remember=False)
-                db.session.commit()
-                flash(_l("Welcome to Talat, %(name)s!", name=repeated.display_name), "success")
-                return redirect(url_for("main.home"))
-            show_error(form, error if isinstance(error, AccountError) else EmailTaken())
+        except AccountError as error:
+            db.session.rollback()
+            show_error(form, error)
         else:
+            # Counted against the accounts an address may create whichever mail went out:
+            # counting only new addresses would let the limit tell them apart (ACC-8).
             g.account_created = True
-            flash(_l("Welcome to Talat, %(name)s!", name=user.display_name), "success")
-            return redirect(url_for("main.home"))
+            return redirect(url_for("accounts.sign_up_sent"))
     status = 422 if form.is_submitted() else 200
     return render_template("accounts/register.html", form=form), status
 
 
 def _registration(form):
-    """The sign-up form's values as :func:`services.register_member` takes them."""
+    """The sign-up form's values as :func:`signup.request_sign_up` takes them."""
     return dict(email=form.email.data or "", password=form.password.data or "",
                 display_name=form.display_name.data or "", birth_date=form.birth_date.data,
                 guardian_name=form.guardian_name.data, guardian_email=form.guardian_email.data,

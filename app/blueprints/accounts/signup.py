@@ -1,0 +1,161 @@
+"""Sign-up by confirmed address (ACC-1): the form never tells who is a member.
+
+The sign-up form answers every well-formed sign-up the same way ("check your e-mail"),
+whether or not its address already has an account, so nobody can use it to learn who
+collects on Talat. The address's owner decides what happens next:
+
+* a new address is sent a link; the account exists only once the link is opened (so nobody
+  can hold an account in someone else's address either);
+* an address that has an account is sent a warning instead: someone tried to open an
+  account with it, with links to log in and to choose a new password.
+
+Both branches hash the password and queue at most one e-mail, so neither the answer nor its
+timing tells them apart; the rate limits count both alike (``views.register``). Mistakes in
+what was typed (a malformed address, a weak password, a taken display name, which is public
+anyway) are still told at once.
+"""
+import secrets
+from datetime import timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, func, select, update
+
+from app.blueprints.accounts import passwords, sessions
+from app.blueprints.accounts.errors import AccountError, AccountErrors, DisplayNameTaken, EmailTaken
+from app.blueprints.accounts.services import (
+    clean_display_name, create_member, display_name_key, registration_problems)
+from app.extensions import db
+from app.mail import queue_mail
+from app.models import EmailMessage, PendingSignUp, User
+from app.urls import external_url
+
+#: How long the link mailed to a new address works.
+LINK_HOURS = 48
+#: Mails one address may be sent an hour by sign-ups (links or warnings): more are not
+#: sent, silently (the answer stays the same), so the form cannot flood someone's inbox.
+MAILS_AN_HOUR = 3
+#: How long after an account was made from a link the same confirmation sent again (a
+#: double tap) still lands on the welcome.
+REPEAT_SECONDS = 120
+CONFIRM_KIND = "sign_up_confirm"
+WARNING_KIND = "sign_up_taken"
+
+
+class SignUpLinkInvalid(AccountError):
+    """The link is unknown, expired, or was used (and is not a double tap, below)."""
+
+    def __init__(self):
+        super().__init__(_l("This sign-up link is invalid, expired or already used. Please "
+                            "sign up again, or log in if your account is ready."))
+
+
+class SignUpLinkJustUsed(SignUpLinkInvalid):
+    """The link made an account moments ago: the same confirmation sent twice."""
+
+    def __init__(self, user):
+        super().__init__()
+        self.user = user
+
+
+def request_sign_up(*, email, password, display_name, birth_date, now, locale="th",
+                    guardian_name="", guardian_email="", guardian_consent=False):
+    """Take a sign-up form (ACC-1, ACC-3): raise :class:`AccountErrors` for what is wrong
+    with it, as :func:`services.register_member` would, except that a taken address is never
+    one of them. Otherwise mail the address: a link to finish the sign-up, or, if it already
+    has an account, a warning to its owner. Returns None either way: the caller cannot tell
+    which happened, so neither can the visitor."""
+    checked = {}
+    problems = [problem for problem in registration_problems(
+        email=email, password=password, display_name=display_name, birth_date=birth_date,
+        guardian_name=guardian_name, guardian_email=guardian_email,
+        guardian_consent=guardian_consent, now=now, checked=checked)
+        if not isinstance(problem, EmailTaken)]
+    if problems:
+        raise AccountErrors(problems)
+    email = checked["email"]
+    password_hash = passwords.hash_password(password)  # in both branches: same time spent
+    owner = db.session.scalar(select(User).where(User.email == email))
+    if owner is not None:
+        _warn_owner(owner, now)
+        return None
+    if _recent_links(email, now) >= MAILS_AN_HOUR:
+        return None
+    token = secrets.token_urlsafe(32)
+    minor = checked["minor"]
+    db.session.add(PendingSignUp(
+        token_hash=sessions.token_hash(token), email=email, password_hash=password_hash,
+        display_name=checked["name"], birth_date=checked["birth_date"],
+        guardian_name=checked.get("guardian_name") if minor else None,
+        guardian_email=checked.get("guardian_email") if minor else None,
+        locale=locale, created_at=now, expires_at=now + timedelta(hours=LINK_HOURS)))
+    db.session.flush()
+    queue_mail(email, CONFIRM_KIND, locale=locale, hours=LINK_HOURS,
+               link=external_url("accounts.confirm_sign_up", token=token))
+    return None
+
+
+def _recent_links(email, now):
+    return db.session.scalar(select(func.count(PendingSignUp.id)).where(
+        PendingSignUp.email == email, PendingSignUp.created_at > now - timedelta(hours=1)))
+
+
+def _warn_owner(owner, now):
+    """Tell the owner of a taken address that someone tried to sign up with it (in their
+    language), at most :data:`MAILS_AN_HOUR` times an hour."""
+    sent = db.session.scalar(select(func.count(EmailMessage.id)).where(
+        EmailMessage.user_id == owner.id, EmailMessage.kind == WARNING_KIND,
+        EmailMessage.created_at > now - timedelta(hours=1)))
+    if sent >= MAILS_AN_HOUR or owner.closed_at is not None:
+        return
+    queue_mail(owner.email, WARNING_KIND, user=owner,
+               login_link=external_url("accounts.login"),
+               reset_link=external_url("accounts.forgot_password"))
+
+
+def find_pending(token, now):
+    """The sign-up a link is for, or raise :class:`SignUpLinkInvalid` (or
+    :class:`SignUpLinkJustUsed` when it made its account moments ago)."""
+    if not token or len(token) > 100:
+        raise SignUpLinkInvalid()
+    pending = db.session.scalar(select(PendingSignUp).where(
+        PendingSignUp.token_hash == sessions.token_hash(token)))
+    if pending is None or pending.expires_at <= now:
+        raise SignUpLinkInvalid()
+    if pending.used_at is not None:
+        user = db.session.scalar(select(User).where(User.email == pending.email))
+        if user is not None and user.created_at == pending.used_at and \
+                abs((now - pending.used_at).total_seconds()) <= REPEAT_SECONDS:
+            raise SignUpLinkJustUsed(user)
+        raise SignUpLinkInvalid()
+    return pending
+
+
+def confirm_sign_up(token, *, display_name, now):
+    """Open the account of the sign-up whose link this is (the address is now proven) and
+    return it. ``display_name``: the one chosen at sign-up, or another if it was taken since.
+    Every other link sent to the address stops working."""
+    pending = find_pending(token, now)
+    if db.session.scalar(select(User.id).where(User.email == pending.email)):
+        raise AccountError(_l("This e-mail address already has a Talat account. Please log in, "
+                              "or choose a new password if you have forgotten it."))
+    name = clean_display_name(display_name)
+    if db.session.scalar(select(User.id).where(User.display_name_key == display_name_key(name))):
+        raise DisplayNameTaken()
+    used = db.session.execute(update(PendingSignUp).where(
+        PendingSignUp.id == pending.id, PendingSignUp.used_at.is_(None)).values(used_at=now))
+    if used.rowcount != 1:  # a simultaneous confirmation used it first
+        raise SignUpLinkInvalid()
+    db.session.execute(update(PendingSignUp).where(
+        PendingSignUp.email == pending.email, PendingSignUp.used_at.is_(None))
+        .values(used_at=now))
+    return create_member(email=pending.email, password_hash=pending.password_hash,
+                         display_name=name, birth_date=pending.birth_date,
+                         locale=pending.locale, now=now, guardian_name=pending.guardian_name,
+                         guardian_email=pending.guardian_email)
+
+
+def purge_expired(now):
+    """Job: delete sign-ups whose link has expired (they hold a password hash, a birth date
+    and perhaps a guardian's address). Returns how many."""
+    return db.session.execute(delete(PendingSignUp).where(
+        PendingSignUp.expires_at <= now)).rowcount
