@@ -17,6 +17,8 @@ from app.forms import EmptyForm
 @bp.route("/register/sent")
 def sign_up_sent():
     """Where every accepted sign-up lands, whether or not its address had an account."""
+    if current_user.is_authenticated:  # (as the sign-up form itself does)
+        return redirect(url_for("main.home"))
     return render_template("accounts/sign_up_sent.html", hours=signup.LINK_HOURS)
 
 
