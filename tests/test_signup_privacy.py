@@ -317,3 +317,15 @@ def test_simultaneous_sign_ups_and_activations_make_one_account_acc_1(app):
     assert sorted(codes)[0] == 302 and set(codes) <= {302, 400}
     db.session.rollback()
     assert db.session.scalar(select(func.count(User.id))) == 1
+
+
+def test_without_a_mail_server_the_sent_page_says_the_message_is_in_the_outbox_acc_1(
+        make_app):
+    """ACC-1: on a site with no mail server (the demo) the "check your e-mail" page says the
+    message waits in the outbox for an administrator; with one, it does not."""
+    without = make_app(MAIL_SERVER="")
+    page = without.test_client().get("/register/sent").get_data(as_text=True)
+    assert "data-no-mail-server" in page
+    with_server = make_app(MAIL_SERVER="smtp.talat.example")
+    page = with_server.test_client().get("/register/sent").get_data(as_text=True)
+    assert "data-no-mail-server" not in page
