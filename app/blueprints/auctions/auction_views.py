@@ -71,7 +71,19 @@ def page_context(auction, now, form=None):
         watching=facts.watching, my_max=facts.my_max,
         buy_now=buy_now_available(auction, now), may_end=seller_may_end(auction, now),
         seller_score=sales.feedback_score(auction.seller_id),
-        sale_id=_sale_for(auction, viewer))
+        sale_id=_sale_for(auction, viewer), cannot_act=bid_box_refusal(auction, now))
+
+
+def bid_box_refusal(auction, now):
+    """ACC-5: the current member's suspension (with its appeal state), shown in the bid box
+    of an open auction in place of the bid and buy-now forms the services would refuse (not
+    to its seller, who has no form there); None otherwise."""
+    from app.blueprints.moderation.enforcement import suspension_refusal
+
+    if not is_member(current_user) or current_user.id == auction.seller_id or \
+            phase(auction, now) != "open":
+        return None
+    return suspension_refusal(current_user, now)
 
 
 def _sale_for(auction, viewer):

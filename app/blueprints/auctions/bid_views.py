@@ -6,7 +6,8 @@ from flask_login import current_user, login_required
 
 from app.blueprints.accounts.errors import AccountError
 from app.blueprints.auctions import bidding, bp, engine, queries
-from app.blueprints.auctions.auction_views import auction_or_404, may_see, render_auction_page
+from app.blueprints.auctions.auction_views import (auction_or_404, bid_box_refusal, may_see,
+                                                   render_auction_page)
 from app.blueprints.auctions.forms import BidForm
 from app.blueprints.auctions.state import (bidding_state, buy_now_available, phase,
                                            suggested_bid)
@@ -73,7 +74,7 @@ def _bid_box(auction, form, status, my_max=UNREAD, notice=None):
     response = make_response(render_template(
         "auctions/_bid_box.html", auction=auction, form=form, phase=phase(auction, now),
         my_max=my_max, buy_now=buy_now_available(auction, now),
-        notices=[notice] if notice else []), status)
+        notices=[notice] if notice else [], cannot_act=bid_box_refusal(auction, now)), status)
     response.headers.add("Vary", "HX-Request")
     return response
 

@@ -140,4 +140,9 @@ def new_auction():
                       _l("Your auction is scheduled."), "success")
                 return redirect(url_for("auctions.auction", auction_id=auction.id))
     status = 422 if form.is_submitted() else 200
-    return render_template("auctions/new.html", form=form, refusal=refusal), status
+    # ACC-5: a suspension is told with its appeal state, as on every page that would post.
+    from app.blueprints.moderation.errors import Suspended  # (loaded after auctions)
+
+    cannot_act = refusal if isinstance(refusal, Suspended) else None
+    return render_template("auctions/new.html", form=form, refusal=refusal,
+                           cannot_act=cannot_act), status

@@ -22,6 +22,23 @@ from app.models.moderation import SANCTION_KINDS
 from app.permissions import can_moderate, require
 from app.net import client_ip
 
+
+@bp.app_template_global()
+def current_suspension_refusal():
+    """The current member's ACC-5 refusal (with its appeal state) for the site-wide banner,
+    read once per request; None when they are not suspended or closed."""
+    from flask import g
+
+    from app.blueprints.moderation.enforcement import suspension_refusal
+    from app.permissions import is_suspended
+
+    if not is_suspended(current_user):
+        return None
+    if "talat_suspension_refusal" not in g:
+        g.talat_suspension_refusal = suspension_refusal(current_user, utcnow())
+    return g.talat_suspension_refusal
+
+
 def _sanction_form(blank=False):
     form = SanctionForm(formdata=None) if blank else SanctionForm()
     form.kind.choices = [SelectChoice(kind, sanctions.SANCTION_LABELS[kind])

@@ -101,15 +101,24 @@ def shown_hold_reason(reason):
     return ", ".join(names.get(part, part) for part in reason.split(", "))
 
 
-def check_shop_may_post(shop, member, now):
-    """A suspended member posts nothing, and nothing is posted in a suspended owner's shop,
-    by staff either: the shop is how the owner sells (ACC-5)."""
-    from app.blueprints.moderation.enforcement import check_can_act
+def shop_post_refusal(shop, member, now):
+    """Why ``member`` may not post in ``shop`` now, or None: a suspended member posts nothing,
+    and nothing is posted in a suspended owner's shop, by staff either: the shop is how the
+    owner sells (ACC-5). The new-listing page says so in place of its form."""
+    from app.blueprints.moderation.enforcement import suspension_refusal
     from app.permissions import is_suspended
 
-    check_can_act(member, now)
-    if shop.owner_id != member.id and is_suspended(shop.owner, now):
-        raise ShopError(_l("This shop cannot post while its owner is suspended."))
+    refusal = suspension_refusal(member, now)
+    if refusal is None and shop.owner_id != member.id and is_suspended(shop.owner, now):
+        refusal = ShopError(_l("This shop cannot post while its owner is suspended."))
+    return refusal
+
+
+def check_shop_may_post(shop, member, now):
+    """Raise :func:`shop_post_refusal` (ACC-5)."""
+    refusal = shop_post_refusal(shop, member, now)
+    if refusal is not None:
+        raise refusal
 
 
 def _check_rating_allowed(member, values, now):

@@ -12,7 +12,7 @@ from app.blueprints.shops import (
     activity, bp, listing_services, order_services, pausing, plans, watch_services)
 from app.blueprints.shops.categories import grouped_choices
 from app.blueprints.shops.forms import CONDITION_LABELS, RATING_LABELS, ListingForm, PhotoForm
-from app.blueprints.shops.shop_views import shop_by_slug
+from app.blueprints.shops.shop_views import shop_by_slug, suspension_refusal
 from app.blueprints.shops.visibility import visible_listings
 from app.database import begin_immediate, utcnow
 from app.extensions import db
@@ -160,8 +160,10 @@ def new_listing(slug):
     status = 422 if form.is_submitted() else 200
     # SHOP-2: a shop at its plan's limit is told so before anything is typed or chosen.
     plan_full = None if form.is_submitted() else plans.listing_limit_refusal(shop)
+    # ACC-5: a suspended member (or staff of a suspended owner) is told before typing.
+    cannot_act = listing_services.shop_post_refusal(shop, current_user, utcnow())
     return render_template("shops/listing_form.html", form=form, shop=shop, listing=None,
-                           plan_full=plan_full), status
+                           plan_full=plan_full, cannot_act=cannot_act), status
 
 
 @bp.route("/listings/<int:listing_id>")
@@ -211,7 +213,8 @@ def edit_listing(listing_id):
         _check_chosen_files(form)
     status = 422 if form.is_submitted() else 200
     return render_template("shops/listing_form.html", form=form, shop=listing.shop,
-                           listing=listing, photo_form=PhotoForm(formdata=None)), status
+                           listing=listing, photo_form=PhotoForm(formdata=None),
+                           cannot_act=suspension_refusal(current_user, utcnow())), status
 
 
 def _show_current_stock(form, current):

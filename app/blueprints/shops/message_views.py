@@ -61,9 +61,18 @@ def _page(conversation, listing, side, form, messages, status=200):
         show_listing=show_listing, shop=listing.shop, side=side, form=form, messages=messages,
         listing_title=listing.title if show_listing else _l("A listing you can no longer see"),
         cursor=messages[-1].id if messages else 0, action=_form_action(conversation, listing),
-        live=conversation is not None), status)
+        live=conversation is not None, cannot_act=_cannot_write()), status)
     response.headers.add("Vary", "HX-Request")
     return response
+
+
+def _cannot_write():
+    """ACC-5: why the current member may not write now (suspended or closed; ACC-3: no
+    guardian's consent yet), shown in place of the message form; None when they may. The
+    services refuse every message of such a member (buyer's or shop's side alike)."""
+    from app.blueprints.moderation.enforcement import suspension_refusal
+
+    return suspension_refusal(current_user, utcnow())
 
 
 def _form_action(conversation, listing):
@@ -83,7 +92,8 @@ def _refused(conversation, listing, side, form):
     """A refused message: the form fragment for htmx, the whole page otherwise; both 422."""
     if wants_fragment():
         return _fragment("shops/messages/_form.html", 422, form=form,
-                         action=_form_action(conversation, listing), live=True)
+                         action=_form_action(conversation, listing), live=True,
+                         cannot_act=_cannot_write())
     messages = services.messages_after(conversation) if conversation else []
     return _page(conversation, listing, side, form, messages, 422)
 

@@ -107,12 +107,16 @@ def new_order(listing_id):
         status = 422
     elif refusal is not None:
         status = 403
+    from app.blueprints.moderation.errors import Suspended  # (loaded after the shops)
+
     quantity = request.args.get("quantity", default=form.quantity.data or 1, type=int)
     total = listing.price_satang * quantity if 1 <= quantity <= listing.quantity else None
     return render_page_or_fragment(
         "shops/orders/new.html", "shops/orders/_total.html", http_status=status,
         listing=listing, shop=listing.shop, form=form, total=total,
-        refusal=refusal if not form.is_submitted() else None)
+        refusal=refusal if not form.is_submitted() else None,
+        # ACC-5: a suspension is told with its appeal state, as on every page that would act.
+        cannot_act=refusal if isinstance(refusal, Suspended) else None)
 
 
 @bp.route("/orders/<int:order_id>")

@@ -30,6 +30,14 @@ PER_PAGE = 24
 bp.add_app_template_global(shop_services.frozen_notice)
 
 
+def suspension_refusal(user, now):
+    """The ACC-5 refusal a page shows in place of its form (moderation is loaded after the
+    shops: imported here, not at the top)."""
+    from app.blueprints.moderation.enforcement import suspension_refusal as refusal
+
+    return refusal(user, now)
+
+
 def shop_by_slug(slug):
     """The shop at ``slug`` or 404."""
     shop = db.session.scalar(select(Shop).where(Shop.slug == slug))
@@ -84,7 +92,8 @@ def new_shop():
             flash(_l("Your shop is open. Add your first listing!"), "success")
             return redirect(url_for("shops.shop", slug=shop.slug))
     status = 422 if form.is_submitted() else 200
-    return render_template("shops/new.html", form=form), status
+    return render_template("shops/new.html", form=form,
+                           cannot_act=suspension_refusal(current_user, utcnow())), status
 
 
 def shown_shop_or_404(slug):
@@ -166,7 +175,8 @@ def edit_shop(slug):
             flash(_l("The shop's details have been saved."), "success")
             return redirect(url_for("shops.shop", slug=shop.slug))
     status = 422 if form.is_submitted() else 200
-    return render_template("shops/edit.html", form=form, shop=shop), status
+    return render_template("shops/edit.html", form=form, shop=shop,
+                           cannot_act=suspension_refusal(current_user, utcnow())), status
 
 
 def _people_page(shop, staff_form=None, circle_form=None, status=200):
@@ -178,7 +188,9 @@ def _people_page(shop, staff_form=None, circle_form=None, status=200):
         max_staff=shop.plan_limits.max_staff, within_plan=staff_within_plan(shop),
         plan_name=PLAN_NAMES[shop.plan],
         # SHOP-2: at the plan's limit the page says so instead of offering the form.
-        staff_full=None if staff_form.errors else staff_limit_refusal(shop)), status
+        staff_full=None if staff_form.errors else staff_limit_refusal(shop),
+        # ACC-5: so does a suspended owner's (shop_services.add_staff refuses them).
+        cannot_act=suspension_refusal(current_user, utcnow())), status
 
 
 @bp.route("/shops/<slug>/people")

@@ -1,0 +1,229 @@
+"""ACC-5 up front: a suspended member may not bid, sell or post, and every page that would
+offer such a form says so in its place (until when, in Bangkok time, and how to appeal the
+suspension, or that the appeal is being reviewed) instead of taking their typing only to
+refuse it. A member in good standing sees the forms. The site-wide banner invites an appeal
+only while none was filed."""
+from datetime import timedelta
+from types import SimpleNamespace
+
+import pytest
+
+from app.blueprints.moderation import sanctions
+from app.blueprints.moderation.enforcement import suspension_notice
+from app.database import utcnow
+from app.extensions import db
+from app.i18n import format_datetime
+from tests.conftest import csrf_from, post_form
+
+NOTICE = "data-cannot-act"
+APPEAL_LINK = "data-appeal-link"
+
+
+@pytest.fixture
+def world(make_member, make_shop, make_listing, make_auction, client_for):
+    """A member with a shop and a listing (``member``), another seller with a listing on the
+    Standard plan and an open auction, a moderator, and the member's client (English)."""
+    member = make_member(display_name="Member")
+    seller = make_member(display_name="Seller")
+    moderator = make_member(display_name="Mod", role="moderator")
+    own_shop = make_shop(owner=member, slug="member-shop")
+    own_listing = make_listing(shop=own_shop)
+    other_shop = make_shop(owner=seller, plan="standard", slug="seller-shop")
+    other_listing = make_listing(shop=other_shop, quantity=3)
+    auction = make_auction(seller=seller)
+    return SimpleNamespace(member=member, seller=seller, moderator=moderator,
+                           own_shop=own_shop, own_listing=own_listing,
+                           other_listing=other_listing, auction=auction,
+                           client=client_for(member))
+
+
+def suspend(w, days=7):
+    """Suspend ``w.member`` through the moderation service (as a moderator does, MOD-8)."""
+    sanction = sanctions.impose(w.member, "suspension", w.moderator, rule="MKT-6",
+                                facts="Shill bidding", now=utcnow(),
+                                ends_at=utcnow() + timedelta(days=days))
+    db.session.commit()
+    return sanction
+
+
+def appeal(w, sanction):
+    """File the member's appeal against ``sanction`` through its form."""
+    response = post_form(w.client, f"/moderation/me/sanctions/{sanction.id}/appeal",
+                         {"body": "I did not shill"}, form_url="/moderation/me/sanctions")
+    assert response.status_code == 302
+
+
+def pages(w):
+    """Every page that offers a form a suspended member may not send: (url, the form's
+    mark in the page)."""
+    shop, listing, other, auction = w.own_shop, w.own_listing, w.other_listing, w.auction
+    return {
+        "open a shop": ("/shops/new", 'action="/shops/new"'),
+        "shop details": (f"/shops/{shop.slug}/edit", f'action="/shops/{shop.slug}/edit"'),
+        "new listing": (f"/shops/{shop.slug}/listings/new",
+                        f'action="/shops/{shop.slug}/listings/new"'),
+        "edit listing": (f"/listings/{listing.id}/edit", f'action="/listings/{listing.id}/edit"'),
+        "bid box": (f"/auctions/{auction.id}", f'action="/auctions/{auction.id}/bid"'),
+        "start an auction": ("/auctions/new", 'action="/auctions/new"'),
+        "order": (f"/listings/{other.id}/order", f'action="/listings/{other.id}/order"'),
+        "contact the seller": (f"/listings/{other.id}/contact",
+                               f'action="/listings/{other.id}/contact"'),
+        "shop staff": (f"/shops/{shop.slug}/people", f'action="/shops/{shop.slug}/staff"'),
+    }
+
+
+PAGES = ["open a shop", "shop details", "new listing", "edit listing", "bid box",
+         "start an auction", "order", "contact the seller", "shop staff"]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_member_in_good_standing_sees_the_form_acc_5(world, page):
+    """ACC-5: a member who is not suspended gets the form, and no suspension notice."""
+    url, form = pages(world)[page]
+    html = world.client.get(url).get_data(as_text=True)
+    assert form in html
+    assert NOTICE not in html
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_suspended_member_is_told_up_front_instead_of_a_form_acc_5(world, page):
+    """ACC-5: a suspended member opening a page that would post (sell, bid, open or change a
+    shop, order, write) is told they are suspended, until when (Bangkok time) and how to
+    appeal the suspension, and is offered no form to fill in."""
+    sanction = suspend(world)
+    url, form = pages(world)[page]
+    html = world.client.get(url).get_data(as_text=True)
+    assert form not in html
+    assert NOTICE in html
+    until = format_datetime(db.session.get(type(world.member), world.member.id).suspended_until,
+                            "en")
+    assert f"suspended until {until}" in html
+    assert f'href="/moderation/me/sanctions#sanction-{sanction.id}" {APPEAL_LINK}' in html
+    # The page's own notice stands in for the site-wide banner: said once, not twice.
+    assert html.count(NOTICE) == 1
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_pending_appeal_is_said_to_be_reviewed_not_invited_again_acc_5(world, page):
+    """ACC-5, MOD-9: once the member has appealed the suspension, the pages say the appeal is
+    waiting for a moderator instead of inviting another."""
+    sanction = suspend(world)
+    appeal(world, sanction)
+    url, form = pages(world)[page]
+    html = world.client.get(url).get_data(as_text=True)
+    assert form not in html and NOTICE in html
+    assert APPEAL_LINK not in html
+    assert "is waiting for a moderator" in html
+    assert "You may appeal from your sanctions page" not in html
+
+
+def test_the_bid_box_fragment_says_so_instead_of_the_form_acc_5(world):
+    """ACC-5: the bid box swapped in by htmx after a suspended member's bid is the notice
+    alone (a fragment, no bid or buy-now form), not the form back with an error."""
+    suspend(world)
+    token = csrf_from(world.client.get("/").get_data(as_text=True))
+    response = world.client.post(f"/auctions/{world.auction.id}/bid",
+                                 data={"csrf_token": token, "amount": "200", "mode": "direct"},
+                                 headers={"HX-Request": "true"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "<html" not in html and 'id="bid-box"' in html
+    assert NOTICE in html and APPEAL_LINK in html
+    assert f'action="/auctions/{world.auction.id}/bid"' not in html
+    assert "/buy-now" not in html
+
+
+def test_the_seller_of_an_auction_is_not_shown_the_bid_notice_acc_5(world, client_for):
+    """ACC-5: the bid box tells a suspended member only where it would offer a bid; the
+    auction's own seller (who has no bid form) keeps the site-wide banner instead."""
+    sanctions.impose(world.seller, "suspension", world.moderator, rule="MKT-6", facts="x",
+                     now=utcnow(), ends_at=utcnow() + timedelta(days=3))
+    db.session.commit()
+    html = client_for(world.seller).get(f"/auctions/{world.auction.id}").get_data(as_text=True)
+    assert "This is your auction." in html
+    assert html.count(NOTICE) == 1 and "suspended-banner" in html
+
+
+def test_staff_of_a_suspended_owner_are_told_before_posting_acc_5(world, make_member,
+                                                                   client_for):
+    """ACC-5: nothing is posted in a suspended owner's shop, by staff either; the staff
+    member's new-listing page says so in place of the form (the service's own reason)."""
+    from app.models import ShopStaff
+
+    staff = make_member(display_name="Staffer")
+    db.session.add(ShopStaff(shop_id=world.own_shop.id, user_id=staff.id))
+    db.session.commit()
+    suspend(world)
+    url, form = pages(world)["new listing"]
+    html = client_for(staff).get(url).get_data(as_text=True)
+    assert form not in html
+    assert "This shop cannot post while its owner is suspended." in html
+
+
+def test_the_banner_invites_an_appeal_only_until_one_is_filed_acc_5(world):
+    """ACC-5, MOD-9: the site-wide banner links to the suspension's appeal form while none was
+    filed; after the appeal it says the appeal is waiting for a moderator and invites no
+    other; a member in good standing sees no banner."""
+    assert "suspended-banner" not in world.client.get("/").get_data(as_text=True)
+    sanction = suspend(world)
+    html = world.client.get("/").get_data(as_text=True)
+    assert "suspended-banner" in html
+    assert f'href="/moderation/me/sanctions#sanction-{sanction.id}" {APPEAL_LINK}' in html
+    assert "Appeal the suspension" in html
+    appeal(world, sanction)
+    html = world.client.get("/").get_data(as_text=True)
+    assert "suspended-banner" in html
+    assert APPEAL_LINK not in html and "Appeal the suspension" not in html
+    assert "is waiting for a moderator" in html
+    assert 'href="/moderation/me/sanctions"' in html
+
+
+def test_the_banner_goes_when_the_suspension_is_lifted_acc_5(world):
+    """ACC-5: once the suspension is lifted, the member acts again: no banner, the forms are
+    back."""
+    sanction = suspend(world)
+    sanctions.lift(sanction, world.moderator, "Served", now=utcnow())
+    db.session.commit()
+    html = world.client.get("/shops/new").get_data(as_text=True)
+    assert NOTICE not in html and 'action="/shops/new"' in html
+
+
+def test_the_notice_is_in_thai_by_default_acc_5(world, app, login):
+    """ACC-5: the notice speaks the member's language, Thai by default, with the date in
+    the Buddhist era and Bangkok time."""
+    suspend(world)
+    client = app.test_client()
+    login(world.member.email, target=client)
+    html = client.get("/shops/new").get_data(as_text=True)
+    until = format_datetime(world.member.suspended_until, "th")
+    assert f"บัญชีของคุณถูกระงับชั่วคราวถึง {until}" in html
+    assert 'action="/shops/new"' not in html
+
+
+def test_the_notice_knows_an_expired_appeal_window_acc_5(world):
+    """ACC-5, MOD-9: the service offers no appeal once the 15 days to appeal are over, and
+    none while an appeal waits; a member who is not suspended has no notice at all."""
+    assert suspension_notice(world.member, utcnow()) is None
+    sanction = suspend(world, days=30)
+    notice = suspension_notice(world.member, utcnow())
+    assert (notice.appeal_sanction_id, notice.appeal_pending_since) == (sanction.id, None)
+    later = suspension_notice(world.member, utcnow() + timedelta(days=16))
+    assert later.appeal_sanction_id is None and later.appeal_pending_since is None
+
+
+def test_an_open_conversation_tells_a_suspended_member_instead_of_the_form_acc_5(world):
+    """ACC-5: a suspended member's messages are refused (message_services), in a conversation
+    already started too, so its page shows the notice where the message form was; the
+    conversation itself stays readable (browsing)."""
+    from app.blueprints.shops import message_services
+
+    conversation, _message, _created = message_services.contact_seller(
+        world.other_listing, world.member, "Is it still available?", now=utcnow())
+    db.session.commit()
+    url = f"/messages/{conversation.id}"
+    action = f'action="{url}"'
+    assert action in world.client.get(url).get_data(as_text=True)
+    suspend(world)
+    html = world.client.get(url).get_data(as_text=True)
+    assert "Is it still available?" in html
+    assert action not in html and NOTICE in html and APPEAL_LINK in html
