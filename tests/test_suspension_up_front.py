@@ -227,3 +227,32 @@ def test_an_open_conversation_tells_a_suspended_member_instead_of_the_form_acc_5
     html = world.client.get(url).get_data(as_text=True)
     assert "Is it still available?" in html
     assert action not in html and NOTICE in html and APPEAL_LINK in html
+
+
+def test_the_order_page_tells_a_suspended_member_instead_of_posting_forms_acc_5(
+        world, client_for):
+    """ACC-5: on an order, the shop's cancellation (selling) and the buyer's review (a post)
+    are refused to a suspended member, so the order page shows the notice in their place;
+    the steps that settle the order (paying) stay offered."""
+    from tests.test_orders import latest_order, place
+
+    assert place(world.client, world.other_listing).status_code in (302, 303)
+    order = latest_order()
+    url = f"/orders/{order.id}"
+    cancel, pay = f'action="{url}/shop-cancel"', f'action="{url}/pay"'
+    seller = client_for(world.seller)
+    assert cancel in seller.get(url).get_data(as_text=True)
+    sanctions.impose(world.seller, "suspension", world.moderator, rule="MKT-6", facts="x",
+                     now=utcnow(), ends_at=utcnow() + timedelta(days=3))
+    db.session.commit()
+    html = seller.get(url).get_data(as_text=True)
+    assert cancel not in html and NOTICE in html
+    suspend(world)
+    html = world.client.get(url).get_data(as_text=True)
+    assert pay in html  # paying settles an open order: still possible
+    order = db.session.get(type(order), order.id)
+    order.status, order.completed_at = "completed", utcnow()
+    db.session.commit()
+    html = world.client.get(url).get_data(as_text=True)
+    assert f'action="{url}/review"' not in html
+    assert "Rate the shop" in html and NOTICE in html and APPEAL_LINK in html

@@ -105,6 +105,22 @@ def allowed_actions(order, user, now):
     return actions
 
 
+#: Order steps a suspended member may not take (ACC-5): a review is a post, and the shop's
+#: cancellation is selling. Paying, receiving and shipping settle what is already open.
+POSTING_ACTIONS = frozenset({"review", "shop-cancel"})
+
+
+def posting_refusal(actions, user, now):
+    """Why ``user`` may not take the posting steps among ``actions`` now (ACC-5), or None;
+    the order page says so in place of their forms (leave_review and the shop's cancellation
+    refuse them whatever is sent)."""
+    if not POSTING_ACTIONS & set(actions):
+        return None
+    from app.blueprints.moderation import enforcement
+
+    return enforcement.suspension_refusal(user, now)
+
+
 def _require(order, user, action, now):
     if action not in allowed_actions(order, user, now):
         if action in PAYMENT_STEPS and is_seller(user, order) and not is_shop_owner(user, order):

@@ -51,10 +51,11 @@ def _order_response(order, failed=None, status=200):
              "review": ReviewForm(formdata=None), "shop-cancel": ShopCancelForm(formdata=None)}
     if failed:
         forms[failed[0]] = failed[1]
+    actions = order_services.allowed_actions(order, current_user, now)
     return render_page_or_fragment(
         "shops/orders/order.html", "shops/orders/_order_panel.html", http_status=status,
-        order=order, status=effective_status(order, now), now=now,
-        actions=order_services.allowed_actions(order, current_user, now),
+        order=order, status=effective_status(order, now), now=now, actions=actions,
+        cannot_act=order_services.posting_refusal(actions, current_user, now),
         is_buyer=order_services.is_buyer(current_user, order),
         is_seller=order_services.is_seller(current_user, order),
         is_staff=(order_services.is_seller(current_user, order)
