@@ -256,3 +256,32 @@ def test_the_order_page_tells_a_suspended_member_instead_of_posting_forms_acc_5(
     html = world.client.get(url).get_data(as_text=True)
     assert f'action="{url}/review"' not in html
     assert "Rate the shop" in html and NOTICE in html and APPEAL_LINK in html
+
+
+def test_the_photos_page_tells_a_suspended_member_instead_of_the_upload_form_acc_5(world):
+    """ACC-5: adding photos to a listing is posting (listing_services.add_photo refuses it
+    while suspended), so the photos page shows the notice where the upload form was."""
+    url = f"/listings/{world.own_listing.id}/photos"
+    form = f'action="{url}"'
+    assert form in world.client.get(url).get_data(as_text=True)
+    suspend(world)
+    html = world.client.get(url).get_data(as_text=True)
+    assert form not in html and NOTICE in html and APPEAL_LINK in html
+
+
+def test_the_sale_page_tells_a_suspended_party_instead_of_message_and_rating_forms_acc_5(
+        sale, make_member):
+    """ACC-5: after an auction, a suspended party may not write to the other or rate them
+    (both are posts the services refuse), so the sale page says so in place of the message
+    and rating forms; the messages stay readable."""
+    message_form = f'action="{sale.url}/messages"'
+    rating_form = f'action="{sale.url}/feedback"'
+    html = sale.alice_client.get(sale.url).get_data(as_text=True)
+    assert message_form in html and rating_form in html and NOTICE not in html
+    moderator = make_member(display_name="Mod", role="moderator")
+    sanctions.impose(sale.alice, "suspension", moderator, rule="MKT-6", facts="x",
+                     now=utcnow(), ends_at=utcnow() + timedelta(days=3))
+    db.session.commit()
+    html = sale.alice_client.get(sale.url).get_data(as_text=True)
+    assert message_form not in html and rating_form not in html
+    assert NOTICE in html and APPEAL_LINK in html

@@ -26,11 +26,20 @@ def _sale_or_403(sale_id):
     return sale
 
 
+def _cannot_act(role, now):
+    """ACC-5: a suspended party's messages and rating are refused (a post), so the page
+    says so in place of those forms; None for a party who may write, or a moderator."""
+    from app.blueprints.moderation.enforcement import suspension_refusal  # (after auctions)
+
+    return suspension_refusal(current_user, now) if role else None
+
+
 def _page(sale, form, status=200, message_form=None):
     role = sales.role_in(current_user, sale)
     now = utcnow()
     return render_template(
         "auctions/sale.html", sale=sale, role=role, form=form, now=now,
+        cannot_act=_cannot_act(role, now),
         messages=sale_messages.messages_of(sale),
         message_form=message_form or MessageForm(formdata=None),
         pay_to=sale_messages.payment_details(sale) if role and sale.step == "awaiting_payment"
@@ -76,9 +85,10 @@ def message(sale_id):
 
 def _messages(sale, form, status=200):
     """The messages section alone (htmx), with ``form`` (a fresh one, or as typed)."""
-    return render_template("auctions/_sale_messages.html", sale=sale,
-                           role=sales.role_in(current_user, sale),
-                           messages=sale_messages.messages_of(sale), message_form=form), status
+    role = sales.role_in(current_user, sale)
+    return render_template("auctions/_sale_messages.html", sale=sale, role=role,
+                           messages=sale_messages.messages_of(sale), message_form=form,
+                           cannot_act=_cannot_act(role, utcnow())), status
 
 
 @bp.route("/sales/<int:sale_id>/next", methods=["POST"])

@@ -19,7 +19,9 @@ from app.uploads import UploadRejected, store_chosen_image
 def _photos_response(listing, form=None, status=200):
     return render_page_or_fragment(
         "shops/photos.html", "shops/_photos.html", http_status=status, listing=listing,
-        photo_form=form or PhotoForm(formdata=None))
+        photo_form=form or PhotoForm(formdata=None),
+        # ACC-5: add_photo refuses a suspended member (and staff of a suspended owner).
+        cannot_act=listing_services.shop_post_refusal(listing.shop, current_user, utcnow()))
 
 
 @bp.route("/listings/<int:listing_id>/photos", methods=["GET", "POST"])
