@@ -285,3 +285,16 @@ def test_the_sale_page_tells_a_suspended_party_instead_of_message_and_rating_for
     html = sale.alice_client.get(sale.url).get_data(as_text=True)
     assert message_form not in html and rating_form not in html
     assert NOTICE in html and APPEAL_LINK in html
+
+
+def test_the_reinstatement_page_uses_the_same_notice_acc_5(world):
+    """ACC-5: a member whose auction rights and account are both suspended may not ask for
+    the rights back yet; that page shows the same notice (appeal link, once on the page)
+    in place of its form."""
+    world.member.auction_rights = "suspended"
+    db.session.commit()
+    sanction = suspend(world)
+    html = world.client.get("/moderation/reinstatement").get_data(as_text=True)
+    assert 'action="/moderation/reinstatement"' not in html
+    assert html.count(NOTICE) == 1
+    assert f'href="/moderation/me/sanctions#sanction-{sanction.id}" {APPEAL_LINK}' in html

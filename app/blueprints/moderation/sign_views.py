@@ -165,10 +165,13 @@ def _respond_page(template, sign, form, status=200):
 
     item, _owner = signs.load_target(sign.target_type, sign.target_id, deleted_ok=True)
     now = utcnow()
+    suspended = suspension_refusal(current_user, now)
     return render_template(template, sign=sign, item=item, form=form, now=now,
                            item_url=signs.item_url(sign.target_type, sign.target_id),
                            lift_refusal=responses.lift_refusal(sign, now),
-                           suspended=suspension_refusal(current_user, now)), status
+                           suspended=suspended,
+                           # the page's notice stands in for the banner (ACC-5)
+                           cannot_act=suspended if sign.ended_at is None else None), status
 
 
 @bp.route("/signs/<int:sign_id>/explain", methods=["GET", "POST"])
@@ -261,9 +264,12 @@ def reinstatement():
     from app.blueprints.moderation.enforcement import suspension_refusal
 
     status = 422 if form.is_submitted() else 200
+    suspended = suspension_refusal(current_user, utcnow())
     return render_template("moderation/reinstatement.html", form=form,
                            strikes=strikes.strike_count(current_user.id),
-                           suspended=suspension_refusal(current_user, utcnow())), status
+                           suspended=suspended,
+                           cannot_act=suspended if current_user.auction_rights == "suspended"
+                           else None), status
 
 
 @bp.route("/me")
