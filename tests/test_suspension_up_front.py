@@ -298,3 +298,19 @@ def test_the_reinstatement_page_uses_the_same_notice_acc_5(world):
     assert 'action="/moderation/reinstatement"' not in html
     assert html.count(NOTICE) == 1
     assert f'href="/moderation/me/sanctions#sanction-{sanction.id}" {APPEAL_LINK}' in html
+
+
+def test_a_closed_account_is_told_and_invited_to_appeal_the_closure_once_acc_5(world):
+    """ACC-5, MOD-9: a closed account (no end date) gets the same notice: closed by the
+    moderators, a link to appeal the closure until an appeal is filed, then its state."""
+    closure = sanctions.impose(world.member, "closure", world.moderator, rule="MKT-6",
+                               facts="Repeated fraud", now=utcnow())
+    db.session.commit()
+    html = world.client.get("/auctions/new").get_data(as_text=True)
+    assert 'action="/auctions/new"' not in html
+    assert "Your account has been closed by the moderators." in html
+    assert f'href="/moderation/me/sanctions#sanction-{closure.id}" {APPEAL_LINK}' in html
+    assert "Appeal the closure" in html
+    appeal(world, closure)
+    html = world.client.get("/").get_data(as_text=True)
+    assert "Appeal the closure" not in html and "is waiting for a moderator" in html
