@@ -76,7 +76,8 @@ def test_a_double_click_hangs_one_sign_and_a_suspended_member_is_told_until_when
         member.goto(f"{live_server}/auctions/new")
         refusal = member.locator("main section [role=alert]")
         expect(refusal).to_contain_text(cast["until"])
-        expect(refusal.locator("a[href='/moderation/me/sanctions']")).to_be_visible()
+        # (the link leads to the suspension's own appeal form: no appeal was filed yet)
+        expect(refusal.locator("a[href^='/moderation/me/sanctions#sanction-']")).to_be_visible()
         expect(member.locator("main input[name=title]")).to_have_count(0)
         assert member.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     finally:
