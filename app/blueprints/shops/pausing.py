@@ -13,6 +13,7 @@ bookkeeping of cancelled orders read it) nor the quantity.
 from flask_babel import lazy_gettext as _l
 
 from app.blueprints.shops.errors import ShopError, SignBlocksEdit
+from app.database import utcnow
 from app.extensions import db
 from app.models.listings import PAUSABLE_STATUSES
 from app.permissions import can_manage_listings
@@ -34,32 +35,44 @@ def pause_refusal(listing):
     return None
 
 
-def resume_refusal(listing):
+def resume_refusal(listing, member=None, now=None):
     """Why ``listing`` cannot be resumed now, or None: it must be paused, not deleted, and
-    carry no STOP sign (SHOP-7 freezes a signed listing as it is)."""
+    carry no STOP sign (SHOP-7 freezes a signed listing as it is); and ``member``, when given,
+    must not be suspended (ACC-5: resuming puts the listing on sale again, and a suspended
+    member cannot sell; pausing, which takes it off sale, stays open to them, as marking it
+    sold out does)."""
     if listing.paused_at is None or listing.status == "deleted":
         return _l("This listing is not paused.")
     if listing.stop_sign:
         return _l("A listing with a STOP sign cannot be resumed while the sign is up. You may "
                   "send the moderators an explanation.")
+    if member is not None:
+        from app.blueprints.moderation.enforcement import suspension_refusal
+
+        refusal = suspension_refusal(member, now or utcnow())
+        if refusal is not None:
+            return refusal.message
     return None
 
 
-def _check_may_change(listing, member, now):
-    """The shop's owner and the staff its plan allows (SHOP-1, SHOP-2), not suspended
-    (ACC-5); the listing row is then locked, as orders lock it."""
+def _check_may_change(listing, member, now, *, resuming):
+    """The shop's owner and the staff its plan allows (SHOP-1, SHOP-2); to resume, not
+    suspended (ACC-5, :func:`resume_refusal`); the listing row is then locked, as orders lock
+    it."""
     from app.blueprints.moderation.enforcement import check_can_act
 
     if not can_manage_listings(member, listing.shop):
         raise ShopError(_l("Only the shop's owner and staff can pause or resume its "
                            "listings."))
-    check_can_act(member, now)
+    if resuming:
+        check_can_act(member, now)
     db.session.refresh(listing, with_for_update=True)
 
 
 def pause_listing(listing, member, *, now):
-    """``member`` pauses ``listing``: off sale and off every list until resumed."""
-    _check_may_change(listing, member, now)
+    """``member`` pauses ``listing``: off sale and off every list until resumed (a suspended
+    member too: it sells nothing)."""
+    _check_may_change(listing, member, now, resuming=False)
     refusal = pause_refusal(listing)
     if refusal is not None:
         raise (SignBlocksEdit if listing.stop_sign else ShopError)(refusal)
@@ -71,7 +84,7 @@ def resume_listing(listing, member, *, now):
     """``member`` resumes ``listing``: on sale again, or shown sold out if none is left. Its
     status, kept right by orders and edits while it was paused, is left as it is; a listing a
     moderator holds or hides meanwhile stays so: resuming takes only the shop's pause away."""
-    _check_may_change(listing, member, now)
+    _check_may_change(listing, member, now, resuming=True)
     refusal = resume_refusal(listing)
     if refusal is not None:
         raise (SignBlocksEdit if listing.stop_sign else ShopError)(refusal)
