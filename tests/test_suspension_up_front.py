@@ -285,6 +285,7 @@ def test_the_sale_page_tells_a_suspended_party_instead_of_message_and_rating_for
     html = sale.alice_client.get(sale.url).get_data(as_text=True)
     assert message_form not in html and rating_form not in html
     assert NOTICE in html and APPEAL_LINK in html
+    assert html.count(NOTICE) == 1 and "data-rating-refused" in html  # said once
 
 
 def test_the_reinstatement_page_uses_the_same_notice_acc_5(world):
