@@ -10,6 +10,10 @@ from app.models.listings import Category
 
 BID_KINDS = ("bid", "auto", "raise", "buy_now")
 FEEDBACK_RATINGS = ("positive", "neutral", "negative")
+#: Who may see an auction (RANK-1): everyone, or adult members only (ACC-3). A listing's
+#: third rating, "restricted" (a chosen group), belongs to a shop's circle; an auction is a
+#: member's own, with no circle to choose from, so it is not offered for auctions.
+AUCTION_RATINGS = ("general", "adult")
 SALE_STEPS = ("awaiting_payment", "paid", "shipped", "completed")
 
 
@@ -28,6 +32,7 @@ class Auction(db.Model):
         CheckConstraint("current_price_satang >= starting_price_satang", name="price_from_start"),
         CheckConstraint("bid_count >= 0", name="bid_count_not_negative"),
         CheckConstraint("ends_at >= starts_at", name="ends_not_before_start"),
+        CheckConstraint("content_rating IN ('general', 'adult')", name="content_rating"),
         Index("ix_auctions_ends_at", "ends_at"),
         Index("ix_auctions_seller", "seller_id", "created_at"),
         Index("ix_auctions_category_ends", "category_id", "ends_at"),
@@ -60,6 +65,10 @@ class Auction(db.Model):
 
     # "buy_now" or "seller" when the auction ended before its time; None when it ran out.
     ended_early: Mapped[str | None] = mapped_column(db.String(16))
+    # Who may see it (RANK-1, ACC-3): "general" or "adult" (:data:`AUCTION_RATINGS`). The seller
+    # sets it; moderators can change it.
+    content_rating: Mapped[str] = mapped_column(db.String(16), default="general",
+                                                server_default="general")
     # The STOP sign hung on the auction, if any (moderation sets it; AUC-3).
     stop_sign: Mapped[str | None] = mapped_column(db.String(24))
     # Publication suspended by an upheld complaint (CMP-3): hidden from everyone but its

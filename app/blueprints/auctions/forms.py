@@ -6,7 +6,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.blueprints.accounts.forms import REQUIRED, TEXT_TOO_LONG, TOO_LONG
+from app.blueprints.shops.forms import RATING_LABELS
 from app.forms import BAHT_INPUT, TalatForm, chosen_id
+from app.models.auctions import AUCTION_RATINGS
 
 DURATIONS = (1, 3, 5, 7, 10, 14, 21, 30)
 MONEY = [Optional(), Length(max=20, message=TOO_LONG)]
@@ -36,6 +38,9 @@ class AuctionForm(TalatForm):
         for days in DURATIONS])
     ends_at = StringField(_l("Or an exact end (Bangkok time)"),
                           validators=[Optional(), Length(max=20, message=TOO_LONG)])
+    # RANK-1: the listing form's words; no "restricted" (see AUCTION_RATINGS).
+    content_rating = SelectField(_l("Who may see it"), default="general", choices=[
+        SelectChoice(key, RATING_LABELS[key]) for key in AUCTION_RATINGS])
     # (accept: a phone offers the camera and the photo gallery, not a file browser)
     photos = MultipleFileField(_l("Photos (up to 10)"), render_kw={
         "accept": "image/jpeg,image/png,image/webp,image/gif"})

@@ -7,13 +7,14 @@ from sqlalchemy import select, true
 from app.blueprints.auctions import engine
 from app.blueprints.auctions.errors import AuctionError, AuctionProblems
 from app.blueprints.auctions.state import bidding_state, is_halted, phase, seller_may_end
-from app.blueprints.shops.listing_services import clean_item_text
+from app.blueprints.shops.listing_services import check_rating_allowed, clean_item_text
 from app.blueprints.shops.prohibited import check_text
 from app.blueprints.shops.shop_services import check_not_frozen
 from app.extensions import db
 from app.i18n import current_language, format_baht
 from app.live import publish_after_commit
 from app.models import Auction, Bid, Sale
+from app.models.auctions import AUCTION_RATINGS
 from app.notifications import notify, notify_id
 
 MIN_DURATION = timedelta(days=1)
@@ -107,14 +108,29 @@ def _clean_times(fields, now):
     return starts_at, ends_at
 
 
-def auction_problems(fields, now):
+def _clean_rating(fields, seller, now):
+    """Who may see the auction (RANK-1): general unless the seller chose 18+, which a member
+    under 18 may not (ACC-3; the rule listings follow)."""
+    rating = fields.get("content_rating") or "general"
+    if rating not in AUCTION_RATINGS:
+        raise AuctionError(_l("Please choose who may see this auction."),
+                           field="content_rating")
+    if seller is not None:
+        check_rating_allowed(seller, rating, now, error=AuctionError, message=_l(
+            "Members under 18 cannot start auctions for adults (18+)."))
+    return rating
+
+
+def auction_problems(fields, now, seller=None):
     """Every rule the fields of a new auction break, as :class:`AuctionError` s (the text,
-    each price and the times), and what the parts that break none clean to:
-    ``(problems, {"text": ..., "prices": ..., "times": ...})``."""
+    each price, the times and, for ``seller``, the content rating), and what the parts that
+    break none clean to: ``(problems, {"text": ..., "prices": ..., "times": ...,
+    "rating": ...})``."""
     problems, cleaned = [], {}
     for part, clean in (("text", lambda: _clean_text(fields)),
                         ("prices", lambda: _clean_prices(fields)),
-                        ("times", lambda: _clean_times(fields, now))):
+                        ("times", lambda: _clean_times(fields, now)),
+                        ("rating", lambda: _clean_rating(fields, seller, now))):
         try:
             cleaned[part] = clean()
         except AuctionError as error:
@@ -131,7 +147,7 @@ def create_auction(seller, fields, *, now, ip="", device=""):
     if refusal is not None:
         raise refusal
     check_not_frozen("auctions")
-    problems, cleaned = auction_problems(fields, now)
+    problems, cleaned = auction_problems(fields, now, seller)
     if problems:
         raise AuctionProblems(problems)
     title, description, category = cleaned["text"]
@@ -141,6 +157,7 @@ def create_auction(seller, fields, *, now, ip="", device=""):
         seller_id=seller.id, category_id=category.id, title=title, description=description,
         starting_price_satang=start, min_increment_satang=step, reserve_satang=reserve,
         buy_now_satang=buy_now, starts_at=starts_at, ends_at=ends_at, planned_end_at=ends_at,
+        content_rating=cleaned["rating"],
         current_price_satang=start, bid_count=0, version=0, created_at=now,
         created_ip=ip[:45], created_device=device[:64])
     db.session.add(auction)

@@ -70,7 +70,8 @@ def _values(form):
     ``(values, readable)``. What could not be read is None, its message put on the form."""
     readable = True
     values = dict(title=form.title.data, description=form.description.data,
-                  category_id=form.category_id.data, duration_days=form.duration_days.data)
+                  category_id=form.category_id.data, duration_days=form.duration_days.data,
+                  content_rating=form.content_rating.data)
     for name, key, required in (("starting_price", "starting_price_satang", True),
                                 ("min_increment", "min_increment_satang", True),
                                 ("reserve", "reserve_satang", False),
@@ -102,7 +103,7 @@ def _store_photos(form, auction, now):
 
 def _tell_rule_problems(form, values):
     """The rules' problems with the fields the form's own checks passed (nothing is made)."""
-    problems, _cleaned = lifecycle.auction_problems(values, utcnow())
+    problems, _cleaned = lifecycle.auction_problems(values, utcnow(), current_user)
     db.session.rollback()  # (the checks only read)
     show_further_errors(form, problems)
 

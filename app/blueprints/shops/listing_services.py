@@ -121,14 +121,18 @@ def check_shop_may_post(shop, member, now):
         raise refusal
 
 
-def _check_rating_allowed(member, values, now):
-    """An under-18 member may not rate a listing 18+ (ACC-3): they may not see such a
-    listing, so they may not post one either."""
+#: Why an under-18 member may not rate a listing 18+ (:func:`check_rating_allowed`).
+MINOR_LISTING_RATING = _l("Members under 18 cannot post listings for adults (18+).")
+
+
+def check_rating_allowed(member, rating, now, *, error=ShopError, message=MINOR_LISTING_RATING):
+    """An under-18 member may not rate what they offer 18+ (ACC-3): they may not see such a
+    thing, so they may not post one either. Listings and auctions share it; an auction
+    passes its own ``error`` class and ``message``."""
     from app.blueprints.accounts.services import is_adult
 
-    if values["content_rating"] == "adult" and not is_adult(member, now):
-        raise ShopError(_l("Members under 18 cannot post listings for adults (18+)."),
-                        field="content_rating")
+    if rating == "adult" and not is_adult(member, now):
+        raise error(message, field="content_rating")
 
 
 def create_listing(shop, author, fields, *, now):
@@ -138,7 +142,7 @@ def create_listing(shop, author, fields, *, now):
     if shop.status != "open":
         raise ShopError(_l("This shop is closed."))
     values = _clean(fields)
-    _check_rating_allowed(author, values, now)
+    check_rating_allowed(author, values["content_rating"], now)
     plans.check_listing_limit(shop)
     listing = Listing(shop_id=shop.id, created_by_id=author.id, created_at=now, updated_at=now,
                       status="active", **values)
@@ -239,7 +243,7 @@ def update_listing(listing, fields, *, now, editor=None):
     db.session.refresh(listing, with_for_update=True)  # orders change its stock meanwhile
     values = _clean(fields)
     if editor is not None:
-        _check_rating_allowed(editor, values, now)
+        check_rating_allowed(editor, values["content_rating"], now)
     _keep_ordered_stock(listing, values, fields.get("quantity_was"))
     if listing.rating_locked:
         # A moderator set who may see it: the seller's edit keeps that rating.
