@@ -2,16 +2,23 @@
 it, a member under 18 may not, moderators can change it, and an 18+ auction is never shown to
 a visitor who is not logged in nor to an under-18 member, wherever an auction can be seen."""
 import re
-from datetime import date
+from datetime import date, timedelta
+from types import SimpleNamespace
 
 import pytest
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 
+from app.blueprints.auctions import bidding
+from app.blueprints.auctions.errors import BidNotAccepted
+from app.blueprints.boards import services as boards
+from app.database import utcnow
 from app.extensions import db
-from app.models import Auction
+from app.models import Auction, AuctionPhoto, AuctionWatch, Bid
+from app.uploads import store_image
 from tests.conftest import category_id, post_form
+from tests.images import jpeg
 
 pytestmark = pytest.mark.usefixtures("english")
 
@@ -102,3 +109,208 @@ def test_the_rating_migration_makes_existing_auctions_general_rank_1(app, make_a
         with db.engine.begin() as connection:
             connection.execute(text("UPDATE auctions SET content_rating = 'restricted'"))
     db.session.rollback()
+
+
+# --- who sees an 18+ auction --------------------------------------------------------------------
+
+HTMX = {"HX-Request": "true"}
+#: Whether each kind of viewer may see an 18+ auction (ACC-3; its seller and moderators do).
+VIEWERS = {"visitor": False, "minor": False, "adult": True, "seller": True, "moderator": True}
+
+
+@pytest.fixture
+def scene(make_member, make_auction, minor, moderator, client_for):
+    """An adult seller's open 18+ auction (with a photo), one scheduled to start tomorrow,
+    one that has ended, and an open general one; a client for each kind of viewer."""
+    seller = make_member(display_name="Seller")
+    adult = make_auction(seller=seller, title="ADULTONLY ปลัดขิก", content_rating="adult")
+    later = make_auction(seller=seller, title="ADULTLATER ปลัดขิก", content_rating="adult",
+                         starts_at=utcnow() + timedelta(days=1))
+    ended = make_auction(seller=seller, title="ADULTENDED ปลัดขิก", content_rating="adult")
+    ended.starts_at, ended.ends_at = utcnow() - timedelta(days=3), utcnow() - timedelta(hours=1)
+    general = make_auction(seller=seller, title="EVERYONE ปลัดขิก")
+    key = store_image(jpeg()).key
+    db.session.add(AuctionPhoto(auction_id=adult.id, position=0, key=key, width=10,
+                                height=10))
+    db.session.commit()
+    people = {"visitor": None, "minor": minor, "adult": make_member(display_name="Grown"),
+              "seller": seller, "moderator": moderator}
+    return SimpleNamespace(adult=adult, later=later, ended=ended, general=general, key=key,
+                           people=people,
+                           clients={name: client_for(user) for name, user in people.items()})
+
+
+@pytest.mark.parametrize("viewer", VIEWERS)
+@pytest.mark.parametrize("url", [
+    "/auctions/", "/auctions/?sort=new", "/auctions/?sort=ending&page=1",
+    "/auctions/?category={category}", "/auctions/?q=ปลัดขิก", "/auctions/?q=ADULTONLY",
+    "/auctions/?q=ปลัดขิก&sort=new&category={category}"])
+def test_the_board_and_its_search_show_an_18_plus_auction_only_to_who_may_see_it_acc_3(
+        scene, viewer, url):
+    """ACC-3, RANK-1: the board, in every sort and category, its search and the fragment it
+    answers as one types (htmx), lists an 18+ auction (open, scheduled or ended) only to
+    adult members, its seller and moderators; the general one to everyone."""
+    url = url.format(category=category_id())
+    client = scene.clients[viewer]
+    for headers in ({}, HTMX):
+        response = client.get(url, headers=headers)
+        html = response.get_data(as_text=True)
+        assert response.status_code == 200
+        assert ("<html" in html) == (not headers)
+        # (by the links to them: the search box repeats the words searched for)
+        def listed(auction, html=html):
+            return f'href="/auctions/{auction.id}"' in html
+        assert listed(scene.general) == ("ADULTONLY" not in url), (viewer, url, headers)
+        assert listed(scene.adult) == VIEWERS[viewer], (viewer, url, headers)
+        assert ("ADULTONLY" in html) == (VIEWERS[viewer] or "q=ADULTONLY" in url)
+        if "q=" not in url and "page=" not in url:  # scheduled and ended: the first page
+            assert listed(scene.later) == VIEWERS[viewer], (viewer, url, headers)
+        if url == "/auctions/" and not headers:  # (ended ones: the page, not the results)
+            assert listed(scene.ended) == VIEWERS[viewer], (viewer, url, headers)
+        assert (scene.key in html) == VIEWERS[viewer]  # its photo's address
+
+
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_an_18_plus_auctions_page_panel_stream_and_photo_are_404_for_who_may_not_see_it_acc_3(
+        scene, viewer):
+    """ACC-3, RANK-1: for a visitor or an under-18 member an 18+ auction does not exist, as
+    an 18+ listing's page does not: its page, its live panel (without htmx), its stream and
+    its photos answer 404; the panel polled under htmx gets the same last word as a missing
+    auction's, which names nothing of it. Whoever may see it gets all of them, and the page
+    says "18+"."""
+    client, auction = scene.clients[viewer], scene.adult
+    base = f"/auctions/{auction.id}"
+    page = client.get(base)
+    photo = client.get(f"/auctions/media/{scene.key}/thumb.jpg")
+    panel = client.get(f"{base}/panel")
+    polled = client.get(f"{base}/panel", headers=HTMX)
+    if VIEWERS[viewer]:
+        html = page.get_data(as_text=True)
+        assert page.status_code == 200 and "ADULTONLY" in html
+        assert 'data-content-rating="adult">18+<' in html
+        assert photo.status_code == 200 and panel.status_code == 302
+        assert polled.status_code == 200
+        return
+    assert page.status_code == photo.status_code == panel.status_code == 404
+    missing = client.get("/auctions/999999/panel", headers=HTMX)
+    assert polled.status_code == missing.status_code == 286
+    assert "ADULTONLY" not in polled.get_data(as_text=True)
+    assert client.get(f"{base}/live").status_code == 404
+    general = client.get(f"/auctions/{scene.general.id}").get_data(as_text=True)
+    assert "EVERYONE" in general and 'data-content-rating="adult"' not in general
+
+
+@pytest.mark.parametrize("viewer", ["adult", "seller", "moderator"])
+def test_whoever_may_see_an_18_plus_auction_gets_its_live_stream_rank_1(scene, viewer):
+    """RANK-1: the stream opens for an adult member, its seller and a moderator."""
+    from tests.test_live import open_stream
+
+    stream = open_stream(scene.clients[viewer], scene.adult.id, version=scene.adult.version)
+    try:
+        assert stream.next_chunk().startswith(": connected")
+    finally:
+        stream.disconnect()
+
+
+def test_an_under_18_member_cannot_bid_on_buy_or_watch_an_18_plus_auction_acc_3(scene):
+    """ACC-3: bidding, buying now and watching are refused an under-18 member: the routes
+    answer 404 as the page does, and the bidding service refuses too (the check beside the
+    suspension and staff refusals), so no bid is recorded. An adult member bids."""
+    minor, client = scene.people["minor"], scene.clients["minor"]
+    auction = scene.adult
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"',
+                      client.get(f"/auctions/{scene.general.id}").get_data(as_text=True))[1]
+    for path in ("bid", "buy-now", "watch"):
+        response = client.post(f"/auctions/{auction.id}/{path}",
+                               data={"csrf_token": token, "amount": "200", "mode": "direct"})
+        assert response.status_code == 404, path
+    with pytest.raises(BidNotAccepted) as refused:
+        bidding.place_bid(auction.id, minor, 20_000, proxy=False, now=utcnow())
+    assert "Members under 18 cannot bid on auctions for adults (18+)." in str(
+        refused.value.message)
+    db.session.rollback()
+    with pytest.raises(BidNotAccepted):
+        bidding.buy_now(auction.id, minor, now=utcnow())
+    db.session.rollback()
+    assert db.session.scalar(select(func.count(Bid.id))) == 0
+    assert db.session.scalar(select(func.count(AuctionWatch.id))) == 0
+    bidding.place_bid(auction.id, scene.people["adult"], 20_000, proxy=False, now=utcnow())
+    db.session.commit()
+    assert db.session.scalar(select(func.count(Bid.id))) == 1
+
+
+def test_an_auction_rated_18_plus_after_a_minor_bid_and_watched_leaves_their_lists_acc_3(
+        scene):
+    """ACC-3: a member under 18 who bid on and watched a general auction that moderators
+    then rated 18+ no longer finds it under "My bids" nor in their watchlist."""
+    minor, client = scene.people["minor"], scene.clients["minor"]
+    auction = scene.general
+    bidding.place_bid(auction.id, minor, 20_000, proxy=False, now=utcnow())
+    db.session.add(AuctionWatch(user_id=minor.id, auction_id=auction.id, created_at=utcnow()))
+    db.session.commit()
+    assert "EVERYONE" in client.get("/auctions/mine").get_data(as_text=True)
+    db.session.get(Auction, auction.id).content_rating = "adult"
+    db.session.commit()
+    html = client.get("/auctions/mine").get_data(as_text=True)
+    assert "EVERYONE" not in html
+    assert client.get(f"/auctions/{auction.id}").status_code == 404
+
+
+def test_the_seller_finds_their_18_plus_auctions_under_my_auctions_rank_1(scene):
+    """RANK-1: the seller always sees their own auctions."""
+    html = scene.clients["seller"].get("/auctions/mine").get_data(as_text=True)
+    assert "ADULTONLY" in html and "ADULTLATER" in html
+
+
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_a_fake_post_about_an_18_plus_auction_hides_it_from_who_may_not_see_it_acc_3(
+        scene, viewer):
+    """ACC-3, RANK-1, AUC-5: the public board "Fake reports from auctions" shows a visitor
+    and an under-18 member that a post is there, not the 18+ auction's title nor what was
+    written about it; adults, the seller and moderators read it in full."""
+    post = boards.post("fake-auctions", "ADULTONLY ปลัดขิก", "ADULTONLY reason",
+                       target_type="auction", target_id=scene.adult.id, now=utcnow())
+    boards.post("fake-auctions", "EVERYONE ปลัดขิก", "EVERYONE reason",
+                target_type="auction", target_id=scene.general.id, now=utcnow())
+    db.session.commit()
+    client = scene.clients[viewer]
+    for url in ("/boards/fake-auctions", f"/boards/posts/{post.id}"):
+        response = client.get(url)
+        html = response.get_data(as_text=True)
+        assert response.status_code == 200
+        assert ("ADULTONLY" in html) == VIEWERS[viewer], (viewer, url)
+        assert ("An auction you may not see" in html) == (not VIEWERS[viewer]), (viewer, url)
+    assert "EVERYONE reason" in client.get("/boards/fake-auctions").get_data(as_text=True)
+
+
+def test_an_18_plus_auction_never_enters_the_visitors_page_cache_acc_3(make_app, make_member):
+    """ACC-3: the page cache keeps pages for visitors only; an 18+ auction's page is 404 for
+    them, so it is never kept, and the board kept for visitors does not list it, even after
+    an adult member has opened both (members' pages are never kept)."""
+    from app.blueprints.auctions import lifecycle
+    from app.pagecache import pages
+    from tests.conftest import PASSWORD
+
+    pages.clear()
+    app = make_app(PAGE_CACHE_SECONDS=60)
+    with app.app_context():
+        seller = make_member()
+        auction = lifecycle.create_auction(seller, dict(
+            title="ADULTONLY ปลัดขิก", description="", category_id=category_id(),
+            starting_price_satang=10_000, min_increment_satang=1_000, duration_days=7,
+            content_rating="adult"), now=utcnow())
+        db.session.commit()
+        url = f"/auctions/{auction.id}"
+        member = app.test_client()
+        post_form(member, "/login", {"email": seller.email, "password": PASSWORD})
+        assert "ADULTONLY" in member.get(url).get_data(as_text=True)
+        assert "ADULTONLY" in member.get("/auctions/").get_data(as_text=True)
+        for _ in range(2):
+            visitor = app.test_client()
+            page = visitor.get(url)
+            assert page.status_code == 404 and "X-Page-Cache" not in page.headers
+            board = visitor.get("/auctions/")
+            assert "ADULTONLY" not in board.get_data(as_text=True)
+        assert board.headers["X-Page-Cache"] == "hit"
+        assert not any("ADULTONLY" in entry[1] for entry in pages._entries.values())
+    pages.clear()

@@ -15,6 +15,7 @@ from app.blueprints.auctions.forms import BidForm
 from app.blueprints.auctions.panel import fresh_panel, render_panel
 from app.blueprints.auctions.state import (buy_now_available, phase,
                                            seller_may_end, suggested_bid)
+from app.blueprints.auctions.visibility import may_see_auction, sees_adult, sees_as_owner
 from app.blueprints.auctions.watching import toggle_watch
 from app.database import utcnow
 from app.extensions import db
@@ -28,26 +29,28 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 from app.money import satang_to_input
-from app.permissions import can_moderate, is_member
+from app.permissions import is_member
 from app.server_clock import stamped, unstamped
 from app.uploads import send_image
 
 
 def may_see(auction):
-    """An auction hidden after an upheld complaint (CMP-3) is seen only by its seller and
-    moderators; for everyone else it does not exist."""
-    return auction.hidden_at is None or sees_hidden(auction)
+    """Whether the current user may see ``auction``
+    (:func:`~app.blueprints.auctions.visibility.may_see_auction`): an 18+ auction is not
+    there for a visitor or an under-18 member (RANK-1, ACC-3), nor one hidden after an upheld
+    complaint (CMP-3) for anyone but its seller and moderators."""
+    return may_see_auction(current_user, auction, utcnow())
 
 
 def sees_hidden(auction):
-    """Whether the current user still sees ``auction`` while it is hidden (CMP-3)."""
-    return is_member(current_user) and (
-        auction.seller_id == current_user.id or can_moderate(current_user))
+    """Whether the current user still sees ``auction`` while it is hidden (CMP-3) or rated
+    for others (RANK-1): its seller, a moderator."""
+    return sees_as_owner(current_user, auction)
 
 
 def auction_or_404(auction_id):
     """The auction, or 404 (also when its publication is suspended, except for its seller and
-    moderators)."""
+    moderators, and when it is 18+ and the viewer may not see it: RANK-1, ACC-3)."""
     auction = db.get_or_404(Auction, auction_id)
     if not may_see(auction):
         abort(404)
@@ -190,7 +193,7 @@ class _Rendered:
     def __init__(self, version):
         self.version, self.lock = version, threading.Lock()
         self.leader, self.panels = None, {}
-        self.loaded = self.hidden = False
+        self.loaded = self.hidden = self.adult = False
         self.starts_at = self.ends_at = None
 
     def clock_phase(self, now):
@@ -208,19 +211,22 @@ _rendered_lock = threading.Lock()
 HIDDEN = object()
 
 
-def shared_panel(auction_id, version, viewer, bid, sees_hidden=True):
+def shared_panel(auction_id, version, viewer, bid, sees_hidden=True, adult_ok=True):
     """The panel after change ``version``, read and rendered once in this process for each
     language and kind of viewer (no bid, the leader, another bidder) however many streams
     wait on it: a thousand open pages cost a handful of reads and renders per bid, not a
-    thousand. None if the auction is gone; :data:`HIDDEN` if it is hidden (CMP-3) and the
-    viewer is not one who ``sees_hidden`` (its seller, a moderator)."""
+    thousand. None if the auction is gone; :data:`HIDDEN` if it is hidden (CMP-3), or rated
+    18+ for a viewer who is not ``adult_ok`` (RANK-1, ACC-3: a moderator rated it so
+    while the page was open), and the viewer is not one who ``sees_hidden`` (its seller, a
+    moderator)."""
     if version is None:
         try:
-            hidden = db.session.scalar(select(Auction.hidden_at).where(
-                Auction.id == auction_id)) is not None
+            row = db.session.execute(select(Auction.hidden_at, Auction.content_rating).where(
+                Auction.id == auction_id)).first()
         finally:
             db.session.remove()
-        if hidden and not sees_hidden:
+        if row is not None and not sees_hidden and (
+                row.hidden_at is not None or (row.content_rating == "adult" and not adult_ok)):
             return HIDDEN
         return fresh_panel(auction_id, viewer, bid)
     with _rendered_lock:
@@ -237,8 +243,9 @@ def shared_panel(auction_id, version, viewer, bid, sees_hidden=True):
                     return None
                 entry.leader, entry.loaded = auction.leader_id, True
                 entry.hidden = auction.hidden_at is not None
+                entry.adult = auction.content_rating == "adult"
                 entry.starts_at, entry.ends_at = auction.starts_at, auction.ends_at
-            if entry.hidden and not sees_hidden:
+            if not sees_hidden and (entry.hidden or (entry.adult and not adult_ok)):
                 return HIDDEN
             if viewer is None or not bid:
                 kind, as_viewer, as_bidder = "none", None, False
@@ -315,6 +322,7 @@ def _live_response(auction_id):
     # Asked once: while the stream is open, whether the auction is hidden (CMP-3) is learnt
     # from the read shared by every stream of the process for each change (shared_panel).
     privileged = sees_hidden(auction)
+    adult_ok = sees_adult(current_user, utcnow())  # RANK-1, ACC-3: a rating changed later
     connected = auction.version
     seen = request.args.get("v", type=int)
     bid = viewer is not None and queries.has_bid(viewer, auction.id)
@@ -337,7 +345,7 @@ def _live_response(auction_id):
             # sent at once, unless it hid the auction from this viewer.
             known = _current_version(auction_id)
             if known != connected or (seen is not None and seen != known):
-                html = shared_panel(auction_id, known, viewer, bid, privileged)
+                html = shared_panel(auction_id, known, viewer, bid, privileged, adult_ok)
                 if html is HIDDEN:
                     yield _gone_event()
                     return
@@ -364,7 +372,7 @@ def _live_response(auction_id):
                     # Their own bid (leading, or outbid at once by a hidden maximum).
                     bid = message.get("leader") == viewer or _has_bid(viewer, auction_id)
                 html = shared_panel(auction_id, message.get("version"), viewer, bid,
-                                    privileged)
+                                    privileged, adult_ok)
                 if html is HIDDEN:
                     yield _gone_event()
                     return
@@ -432,8 +440,10 @@ def end(auction_id):
 
 @bp.route("/media/<key>/<size>.jpg")
 def photo(key, size):
-    """A photo of an auctioned item (auctions are public), except of one whose publication
-    is suspended after a complaint (CMP-3): only its seller and moderators see that one."""
+    """A photo of an auctioned item, to whoever may see the auction (:func:`may_see`): not of
+    an 18+ auction to a visitor or an under-18 member (RANK-1, ACC-3), nor of one whose
+    publication is suspended after a complaint (CMP-3) to anyone but its seller and
+    moderators."""
     if not key.isalnum() or len(key) > 64:
         abort(404)
     auction = db.session.scalar(select(Auction).join(

@@ -170,11 +170,14 @@ def refusal_message(error):
 def bidder_refusal(auction, user, now, *, staff=None):
     """Why ``user`` may not bid on ``auction`` now (a :class:`BidNotAccepted`), or None.
     ``staff``: whether the user works for the seller, when the caller has read it."""
+    from app.blueprints.accounts.services import is_adult
     from app.blueprints.moderation.enforcement import suspension_refusal
 
     suspended = suspension_refusal(user, now)  # ACC-5
     if suspended is not None:
         return suspended
+    if auction.content_rating == "adult" and not is_adult(user, now):  # ACC-3, RANK-1
+        return BidNotAccepted(_l("Members under 18 cannot bid on auctions for adults (18+)."))
     if auction.hidden_at is not None:  # CMP-3
         return BidNotAccepted(_l("Publication of this auction is suspended after a complaint; "
                                  "no bids are taken."))

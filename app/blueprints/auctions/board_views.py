@@ -13,6 +13,7 @@ from app.blueprints.shops.categories import grouped_choices, option_groups, with
 from app.database import utcnow
 from app.htmx import render_page_or_fragment
 from app.i18n import current_language
+from app.permissions import is_member
 from app.urls import int_arg
 
 SORTS = ("ending", "new")
@@ -28,20 +29,25 @@ def board():
     category_id = int_arg("category")
     page = max(int_arg("page") or 1, 1)
     query = (form.q.data or "").strip()[:100]
-    ids = match_auction_ids(query, queries.on_the_board(now)) if query else None
+    # RANK-1, ACC-3: every list below, and the search, shows only what the viewer may see.
+    viewer = current_user if is_member(current_user) else None
+    ids = match_auction_ids(query, queries.on_the_board(now, viewer)) if query else None
     category_ids = with_descendants(category_id) if category_id else None
-    rows = queries.board(now, sort=sort, ids=ids, offset=(page - 1) * queries.PAGE_SIZE,
-                         category_ids=category_ids)
+    rows = queries.board(now, viewer=viewer, sort=sort, ids=ids,
+                         offset=(page - 1) * queries.PAGE_SIZE, category_ids=category_ids)
     upcoming = []
     if page == 1:  # scheduled auctions, listed apart so open ones keep their order
-        later_ids = match_auction_ids(query, queries.starting_later(now)) if query else None
-        upcoming = queries.upcoming(now, category_ids=category_ids, ids=later_ids)
+        later_ids = match_auction_ids(query, queries.starting_later(now, viewer)) \
+            if query else None
+        upcoming = queries.upcoming(now, viewer=viewer, category_ids=category_ids,
+                                    ids=later_ids)
     more = len(rows) > queries.PAGE_SIZE
     context = dict(form=form, auctions=rows[:queries.PAGE_SIZE], more=more, page_number=page,
                    sort=sort, category_id=category_id, query=query, now=now,
                    category_groups=option_groups(grouped_choices(current_language())),
                    upcoming=upcoming,
-                   ended=queries.recently_ended(now) if page == 1 and not query else [])
+                   ended=queries.recently_ended(now, viewer=viewer)
+                   if page == 1 and not query else [])
     return render_page_or_fragment("auctions/board.html", "auctions/_results.html", **context)
 
 
@@ -55,11 +61,11 @@ def my_bids():
     context = dict(now=now)
     for part in queries.MY_BIDS_PARTS:  # ("bidding_list": "bidding" is the cards' own flag)
         context[f"{part}_list"] = _page(part, lambda offset, limit, part=part: queries.my_bids(
-            current_user.id, now, part, offset=offset, limit=limit))
+            current_user.id, now, part, viewer=current_user, offset=offset, limit=limit))
     context["selling"] = _page("selling", lambda offset, limit: queries.my_auctions(
         current_user.id, offset=offset, limit=limit))
     context["watched"] = _page("watched", lambda offset, limit: queries.watched(
-        current_user.id, now, offset=offset, limit=limit))
+        current_user.id, now, viewer=current_user, offset=offset, limit=limit))
     context["sales"] = _page("sales", lambda offset, limit: queries.my_sales(
         current_user.id, offset=offset, limit=limit))
     context["taken_down"] = _taken_down(now)
@@ -70,7 +76,7 @@ def _taken_down(now):
     """The page of auctions the member bid on that are taken down (CMP-3), each with what
     became of the member's part (``outcome``) and, if they bought it, the sale's id."""
     page = _page("taken_down", lambda offset, limit: queries.taken_down(
-        current_user.id, offset=offset, limit=limit))
+        current_user.id, viewer=current_user, now=now, offset=offset, limit=limit))
     sales = queries.bought(current_user.id, [auction.id for auction in page.rows])
     page.rows = [SimpleNamespace(auction=auction, sale_id=sales.get(auction.id),
                                  outcome=taken_down_outcome(auction, current_user.id, now))

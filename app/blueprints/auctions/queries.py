@@ -2,10 +2,11 @@
 from dataclasses import dataclass
 from functools import cache
 
-from sqlalchemy import and_, bindparam, case, exists, func, not_, or_, select
+from sqlalchemy import and_, bindparam, case, exists, func, not_, or_, select, true
 from sqlalchemy.orm import selectinload
 
 from app.blueprints.auctions.state import AUTHENTIC
+from app.blueprints.auctions.visibility import visible_auctions, visible_ratings
 from app.extensions import db
 from app.models import Auction, AuctionPhoto, AuctionWatch, Bid, Sale, User
 
@@ -94,15 +95,20 @@ def _cards(query):
         selectinload(Auction.seller))).all()
 
 
-def on_the_board(now):
-    """The conditions of an auction the board lists at ``now``: open, not hidden (CMP-3)."""
-    return (Auction.starts_at <= now, Auction.ends_at > now, Auction.hidden_at.is_(None))
+def on_the_board(now, viewer=None):
+    """The conditions of an auction the board lists at ``now`` to ``viewer`` (None: a
+    visitor): open, not hidden (CMP-3), and one they may see (RANK-1, ACC-3: an 18+ auction
+    only for adult members, :func:`~app.blueprints.auctions.visibility.visible_auctions`)."""
+    return (Auction.starts_at <= now, Auction.ends_at > now, Auction.hidden_at.is_(None),
+            visible_auctions(viewer, now))
 
 
-def board(now, *, sort="ending", category_ids=None, ids=None, offset=0, limit=PAGE_SIZE):
-    """Open auctions: ending soonest first, or newest first; by category; among ``ids`` (a
-    search's matches) when given. Auctions with a STOP sign stay listed, marked."""
-    query = select(Auction).where(*on_the_board(now))
+def board(now, *, viewer=None, sort="ending", category_ids=None, ids=None, offset=0,
+          limit=PAGE_SIZE):
+    """Open auctions ``viewer`` may see (None: a visitor): ending soonest first, or newest
+    first; by category; among ``ids`` (a search's matches) when given. Auctions with a STOP
+    sign stay listed, marked."""
+    query = select(Auction).where(*on_the_board(now, viewer))
     if category_ids:
         query = query.where(Auction.category_id.in_(category_ids))
     if ids is not None:
@@ -112,17 +118,20 @@ def board(now, *, sort="ending", category_ids=None, ids=None, offset=0, limit=PA
     return _cards(query.order_by(*order).offset(offset).limit(limit + 1))
 
 
-def starting_later(now):
-    """The conditions of an auction scheduled to start after ``now``, not hidden (CMP-3).
-    (``ends_at > now`` follows from the start, but lets the end's index find the few
-    auctions still to end instead of reading every auction ever held.)"""
-    return (Auction.ends_at > now, Auction.starts_at > now, Auction.hidden_at.is_(None))
+def starting_later(now, viewer=None):
+    """The conditions of an auction scheduled to start after ``now``, not hidden (CMP-3),
+    that ``viewer`` may see (RANK-1, ACC-3), as :func:`on_the_board`. (``ends_at > now``
+    follows from the start, but lets the end's index find the few auctions still to end
+    instead of reading every auction ever held.)"""
+    return (Auction.ends_at > now, Auction.starts_at > now, Auction.hidden_at.is_(None),
+            visible_auctions(viewer, now))
 
 
-def upcoming(now, *, category_ids=None, ids=None, limit=UPCOMING_SIZE):
-    """Auctions scheduled to start later, starting soonest first: the board lists them apart
-    from the open ones, so collectors can find them before bidding opens."""
-    query = select(Auction).where(*starting_later(now))
+def upcoming(now, *, viewer=None, category_ids=None, ids=None, limit=UPCOMING_SIZE):
+    """Auctions scheduled to start later that ``viewer`` may see, starting soonest first: the
+    board lists them apart from the open ones, so collectors can find them before bidding
+    opens."""
+    query = select(Auction).where(*starting_later(now, viewer))
     if category_ids:
         query = query.where(Auction.category_id.in_(category_ids))
     if ids is not None:
@@ -130,9 +139,10 @@ def upcoming(now, *, category_ids=None, ids=None, limit=UPCOMING_SIZE):
     return _cards(query.order_by(Auction.starts_at, Auction.id).limit(limit))
 
 
-def recently_ended(now, limit=12):
-    """Ended auctions stay viewable: the latest to end."""
-    return _cards(select(Auction).where(Auction.ends_at <= now, Auction.hidden_at.is_(None))
+def recently_ended(now, limit=12, viewer=None):
+    """Ended auctions stay viewable: the latest to end that ``viewer`` may see."""
+    return _cards(select(Auction).where(Auction.ends_at <= now, Auction.hidden_at.is_(None),
+                                        visible_auctions(viewer, now))
                   .order_by(Auction.ends_at.desc(), Auction.id.desc()).limit(limit))
 
 
@@ -140,13 +150,16 @@ def recently_ended(now, limit=12):
 MY_BIDS_PARTS = ("bidding", "won", "lost")
 
 
-def my_bids(user_id, now, part, *, offset=0, limit=PAGE_SIZE):
+def my_bids(user_id, now, part, *, viewer=None, offset=0, limit=PAGE_SIZE):
     """One part of the member's bids (AUC-10), a page of ``limit`` (and one more, when there
     is a next page): "bidding" on auctions still running, ending soonest first; "won" or
     "lost" once ended, the latest to end first. Ties go by id, so pages neither repeat nor
-    skip an auction."""
+    skip an auction. With ``viewer`` (the member), an auction a moderator has since rated
+    18+ is left out for a member under 18 (RANK-1, ACC-3)."""
     bid_on = select(Bid.auction_id).where(Bid.bidder_id == user_id).distinct()
     query = select(Auction).where(Auction.id.in_(bid_on), Auction.hidden_at.is_(None))
+    if viewer is not None:
+        query = query.where(visible_auctions(viewer, now))
     if part == "bidding":
         query = query.where(Auction.ends_at > now).order_by(Auction.ends_at, Auction.id)
     else:
@@ -156,15 +169,16 @@ def my_bids(user_id, now, part, *, offset=0, limit=PAGE_SIZE):
     return _cards(query.offset(offset).limit(limit + 1))
 
 
-def taken_down(user_id, *, offset=0, limit=PAGE_SIZE):
+def taken_down(user_id, *, viewer=None, now=None, offset=0, limit=PAGE_SIZE):
     """Auctions the member bid on whose publication is suspended after a complaint (CMP-3),
     the latest taken down first (ties by id): the other lists leave them out, since their
     pages are gone for everyone but the seller and moderators, and a bidder is owed a word
     on where their bid went. A page of ``limit`` (and one more, when there is a next
-    page)."""
+    page). With ``viewer`` (the member), not an 18+ one to a member under 18 (ACC-3)."""
     bid_on = select(Bid.auction_id).where(Bid.bidder_id == user_id).distinct()
+    rated = visible_ratings(viewer, now) if viewer is not None else true()
     return db.session.scalars(
-        select(Auction).where(Auction.id.in_(bid_on), Auction.hidden_at.is_not(None))
+        select(Auction).where(Auction.id.in_(bid_on), Auction.hidden_at.is_not(None), rated)
         .order_by(Auction.hidden_at.desc(), Auction.id.desc())
         .offset(offset).limit(limit + 1)).all()
 
@@ -215,14 +229,16 @@ def my_sales(user_id, *, offset=0, limit=PAGE_SIZE):
         .order_by(Sale.created_at.desc(), Sale.id.desc()).offset(offset).limit(limit + 1)).all()
 
 
-def watched(user_id, now, *, offset=0, limit=PAGE_SIZE):
+def watched(user_id, now, *, viewer=None, offset=0, limit=PAGE_SIZE):
     """Auctions the member watches: running ones ending soonest first, then ended ones, the
     latest first (paged, the oldest ended ones would fill the first page); a page of
-    ``limit`` (and one more, when there is a next page)."""
+    ``limit`` (and one more, when there is a next page). With ``viewer`` (the member), not
+    an auction a moderator has since rated 18+ to a member under 18 (RANK-1, ACC-3)."""
     running = Auction.ends_at > now
+    visible = visible_auctions(viewer, now) if viewer is not None else true()
     return _cards(select(Auction).join(AuctionWatch, and_(
         AuctionWatch.auction_id == Auction.id, AuctionWatch.user_id == user_id))
-        .where(Auction.hidden_at.is_(None))
+        .where(Auction.hidden_at.is_(None), visible)
         .order_by(case((running, 0), else_=1), case((running, Auction.ends_at)),
                   Auction.ends_at.desc(), Auction.id)
         .offset(offset).limit(limit + 1))

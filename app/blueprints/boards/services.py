@@ -75,22 +75,26 @@ def withdrawn(posts):
 
 
 def rated_out(posts, viewer, now):
-    """The ids of the ``posts`` about a listing whose content rating (18+ or a shop's chosen
-    group) keeps it from ``viewer`` (RANK-1, ACC-3): the public boards show neither its title
-    nor what was written about it to a visitor or an under-18 member, as the listing's own
-    page does not."""
+    """The ids of the ``posts`` about a listing or an auction whose content rating (18+, or
+    a shop's chosen group) keeps it from ``viewer`` (RANK-1, ACC-3): the public boards show
+    neither its title nor what was written about it to a visitor or an under-18 member, as
+    its own page does not."""
+    from app.blueprints.auctions.visibility import visible_auctions
     from app.blueprints.shops.visibility import visible_listings
 
-    cited = {p.target_id for p in posts if p.target_type == "listing"}
-    if not cited:
-        return set()
-    rated = set(db.session.scalars(select(Listing.id).where(
-        Listing.id.in_(cited), Listing.content_rating != "general")))
-    if not rated:
-        return set()
-    seen = set(db.session.scalars(select(Listing.id).where(
-        Listing.id.in_(rated), visible_listings(viewer, now))))
-    return {p.id for p in posts if p.target_type == "listing" and p.target_id in rated - seen}
+    hidden = set()
+    for kind, model, visible in (("listing", Listing, lambda: visible_listings(viewer, now)),
+                                 ("auction", Auction, lambda: visible_auctions(viewer, now))):
+        cited = {p.target_id for p in posts if p.target_type == kind}
+        if not cited:
+            continue
+        rated = set(db.session.scalars(select(model.id).where(
+            model.id.in_(cited), model.content_rating != "general")))
+        if rated:
+            seen = set(db.session.scalars(select(model.id).where(model.id.in_(rated),
+                                                                 visible())))
+            hidden |= {(kind, i) for i in rated - seen}
+    return {p.id for p in posts if (p.target_type, p.target_id) in hidden}
 
 
 def cleared(posts):

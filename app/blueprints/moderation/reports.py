@@ -42,8 +42,12 @@ def _listing(reporter, target_id, now):
 
 
 def _auction(reporter, target_id, now):
+    from app.blueprints.auctions.visibility import may_see_auction
+
     auction = db.session.get(Auction, target_id)
-    return (auction, auction.seller_id, auction.title) if auction else None
+    if auction is None or not may_see_auction(reporter, auction, now):  # RANK-1, ACC-3
+        return None
+    return auction, auction.seller_id, auction.title
 
 
 def _message(reporter, target_id, now):
