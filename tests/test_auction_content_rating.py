@@ -314,3 +314,73 @@ def test_an_18_plus_auction_never_enters_the_visitors_page_cache_acc_3(make_app,
         assert board.headers["X-Page-Cache"] == "hit"
         assert not any("ADULTONLY" in entry[1] for entry in pages._entries.values())
     pages.clear()
+
+
+# --- moderators change the rating -----------------------------------------------------------
+
+def test_moderators_change_an_auctions_rating_audited_and_the_seller_is_told_rank_1(
+        make_member, make_auction, moderator, client_for):
+    """RANK-1, MOD-10: a moderator rates a general auction 18+ from its page (as a
+    listing's); the change is in the audit log, the seller gets a notice leading to the
+    auction, and visitors no longer see it. The seller (not a moderator) cannot change it,
+    and a rating auctions do not have is refused."""
+    from app.models import AuditEntry, Notification
+
+    seller = make_member(display_name="Seller")
+    auction = make_auction(seller=seller, title="EVERYONE ปลัดขิก")
+    url, page = f"/auctions/{auction.id}/content-rating", f"/auctions/{auction.id}"
+    mod_client, seller_client = client_for(moderator), client_for(seller)
+    assert "data-rating-form" in mod_client.get(page).get_data(as_text=True)
+    assert "data-rating-form" not in seller_client.get(page).get_data(as_text=True)
+    response = post_form(mod_client, url, {"content_rating": "adult"}, form_url=page,
+                         follow_redirects=True)
+    assert "Who may see this auction has been changed." in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Auction, auction.id).content_rating == "adult"
+    entry = db.session.scalar(select(AuditEntry).where(
+        AuditEntry.action == "auction.content_rating"))
+    assert (entry.actor_id, entry.target_type, entry.target_id) == (
+        moderator.id, "auction", auction.id)
+    assert "general" in entry.before and "adult" in entry.after
+    notice = db.session.scalar(select(Notification).where(
+        Notification.kind == "auction_rating_changed"))
+    assert (notice.user_id, notice.target_type, notice.target_id) == (
+        seller.id, "auction", auction.id)
+    html = seller_client.get("/notifications").get_data(as_text=True)
+    assert "Moderators changed who may see your auction “EVERYONE ปลัดขิก”: Adults only " \
+        "(18+)." in html and f'href="/auctions/{auction.id}"' in html
+    assert client_for(None).get(page).status_code == 404
+    assert seller_client.get(page).status_code == 200
+    refused = post_form(seller_client, url, {"content_rating": "general"}, form_url=page)
+    assert refused.status_code == 403
+    post_form(mod_client, url, {"content_rating": "restricted"}, form_url=page)
+    db.session.expire_all()
+    assert db.session.get(Auction, auction.id).content_rating == "adult"
+    assert db.session.scalar(select(func.count(AuditEntry.id)).where(
+        AuditEntry.action == "auction.content_rating")) == 1
+    post_form(mod_client, url, {"content_rating": "general"}, form_url=page)
+    assert client_for(None).get(page).status_code == 200
+
+
+def test_an_open_stream_of_a_visitor_ends_when_moderators_rate_the_auction_18_plus_acc_3(
+        app, client, make_auction, moderator):
+    """ACC-3, AUC-2: a visitor's page opened while the auction was general is told once that
+    it is no longer available (its figures go), and its stream ends; its reconnect is
+    refused."""
+    from app.blueprints.auctions import moderation_services
+    from tests.test_live import next_event, open_stream
+
+    auction = make_auction()
+    stream = open_stream(client, auction.id, version=auction.version)
+    try:
+        assert stream.next_chunk().startswith(": connected")
+        moderation_services.set_content_rating(auction.id, "adult", now=utcnow(),
+                                               moderator=moderator)
+        db.session.commit()
+        last = next_event(stream)
+        assert last is not None and last.startswith("event: update")
+        assert "data-price" not in last and "data-hidden" in last
+        assert stream.next_chunk() is None, "the stream ended"
+    finally:
+        stream.disconnect()
+    assert client.get(f"/auctions/{auction.id}/live").status_code == 404

@@ -8,4 +8,5 @@ from flask import Blueprint
 bp = Blueprint("auctions", __name__, url_prefix="/auctions")
 
 from app.blueprints.auctions import (  # noqa: E402,F401
-    auction_views, bid_views, board_views, sale_views, start_views, template_helpers)
+    auction_views, bid_views, board_views, rating_views, sale_views, start_views,
+    template_helpers)

@@ -17,6 +17,7 @@ from app.blueprints.auctions.state import (buy_now_available, phase,
                                            seller_may_end, suggested_bid)
 from app.blueprints.auctions.visibility import may_see_auction, sees_adult, sees_as_owner
 from app.blueprints.auctions.watching import toggle_watch
+from app.blueprints.shops.forms import RATING_LABELS
 from app.database import utcnow
 from app.extensions import db
 from app.forms import EmptyForm
@@ -25,6 +26,7 @@ from app.i18n import current_language
 from app.live import bus, stream_slots
 from app.live.sse import Wait, sse_event, sse_response
 from app.models import Auction, AuctionPhoto
+from app.models.auctions import AUCTION_RATINGS
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
@@ -57,6 +59,10 @@ def auction_or_404(auction_id):
     return auction
 
 
+#: Who may see an auction, in the listing form's words (RANK-1).
+AUCTION_RATING_LABELS = {key: RATING_LABELS[key] for key in AUCTION_RATINGS}
+
+
 def _viewer():
     return current_user.id if is_member(current_user) else None
 
@@ -74,7 +80,8 @@ def page_context(auction, now, form=None):
         watching=facts.watching, my_max=facts.my_max,
         buy_now=buy_now_available(auction, now), may_end=seller_may_end(auction, now),
         seller_score=sales.feedback_score(auction.seller_id),
-        sale_id=_sale_for(auction, viewer), cannot_act=bid_box_refusal(auction, now))
+        sale_id=_sale_for(auction, viewer), cannot_act=bid_box_refusal(auction, now),
+        rating_labels=AUCTION_RATING_LABELS)
 
 
 def bid_box_refusal(auction, now):

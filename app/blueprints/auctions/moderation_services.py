@@ -1,13 +1,19 @@
 """What moderation does to auctions through their own rules (MOD-8): withdrawing a member's
-bids and ending a closed member's auctions. Each locks the auction first (AUC-6)."""
+bids, ending a closed member's auctions, changing an auction's content rating (RANK-1).
+Each locks the auction first (AUC-6)."""
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
 from app.blueprints.auctions import engine
 from app.blueprints.auctions.bidding import lock_auction
 from app.blueprints.auctions.state import phase
+from app.blueprints.shops.forms import RATING_LABELS
+from app.database import after_commit
 from app.extensions import db
 from app.live import publish_after_commit
 from app.models import Auction, Bid, BidFlag
+from app.models.auctions import AUCTION_RATINGS
+from app.notifications import TEXTS, notify_about, register_labels
 
 
 def _lock(auction_id):
@@ -116,3 +122,39 @@ def end_auctions_of(seller_id, now):
         ended += 1
     db.session.flush()
     return ended
+
+
+#: The notice the seller gets when moderators change who may see their auction (RANK-1).
+TEXTS["auction_rating_changed"] = _l(
+    "Moderators changed who may see your auction “%(title)s”: %(content_rating)s.")
+register_labels("content_rating", RATING_LABELS)
+
+
+def set_content_rating(auction_id, rating, *, now, moderator, ip=""):
+    """``moderator`` changes who may see an auction (RANK-1: the seller sets it, moderators
+    can change it), in the audit log (MOD-10), and the seller is told. Open pages of the
+    auction redraw their live panel (its stream ends for a viewer who may no longer see it,
+    ACC-3), and the pages kept for visitors are dropped. Returns the auction (None if gone)."""
+    from app.blueprints.auctions.errors import AuctionError
+    from app.blueprints.moderation import audit
+    from app.pagecache import pages
+
+    if rating not in AUCTION_RATINGS:
+        raise AuctionError(_l("Please choose who may see this auction."),
+                           field="content_rating")
+    auction = _lock(auction_id)
+    if auction is None or auction.content_rating == rating:
+        return auction
+    before = auction.content_rating
+    auction.content_rating = rating
+    auction.version += 1
+    audit.record(moderator, "auction.content_rating", "auction", auction.id,
+                 before={"content_rating": before}, after={"content_rating": rating},
+                 now=now, ip=ip)
+    notify_about(auction.seller, "auction_rating_changed", target_type="auction",
+                 target_id=auction.id, facts={"title": auction.title, "content_rating": rating},
+                 now=now)
+    db.session.flush()
+    publish_after_commit(f"auction:{auction.id}", {"version": auction.version})
+    after_commit(db.session, pages.clear)
+    return auction

@@ -73,6 +73,7 @@ ACTION_GROUPS = {
         "listing.approve_hold": _l("Held listing approved"),
         "listing.refuse_hold": _l("Held listing refused"),
         "listing.content_rating": _l("Content rating changed"),
+        "auction.content_rating": _l("Content rating changed"),
         "auction.dismiss_flags": _l("Shill flags dismissed"),
         "board_post.hide": _l("Board post hidden")}),
     "shops": (_l("Shops"), {
