@@ -2,7 +2,7 @@
 existing auction is general
 
 Revision ID: 5c1e9a7d2f60
-Revises: 3b8d5f1e6a42
+Revises: 5c1f0a7d2e94
 Create Date: 2026-11-24 12:00:00+00:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5c1e9a7d2f60'
-down_revision = '3b8d5f1e6a42'
+down_revision = '5c1f0a7d2e94'
 branch_labels = None
 depends_on = None
 
