@@ -135,6 +135,11 @@ def confirm_sign_up(token, *, display_name, now):
     return it. ``display_name``: the one chosen at sign-up, or another if it was taken since.
     Every other link sent to the address stops working."""
     pending = find_pending(token, now)
+    # Every link of the address locked first, in id order (PostgreSQL; SQLite writes one at a
+    # time): confirmations pressed at once wait for one another, then find their link used,
+    # instead of each locking its own row and then the others' (a deadlock).
+    db.session.execute(select(PendingSignUp.id).where(PendingSignUp.email == pending.email)
+                       .order_by(PendingSignUp.id).with_for_update())
     if db.session.scalar(select(User.id).where(User.email == pending.email)):
         raise AccountError(_l("This e-mail address already has a Talat account. Please log in, "
                               "or choose a new password if you have forgotten it."))
