@@ -24,6 +24,7 @@ from app.blueprints.accounts import passwords, sessions
 from app.blueprints.accounts.errors import AccountError, AccountErrors, DisplayNameTaken, EmailTaken
 from app.blueprints.accounts.services import (
     clean_display_name, create_member, display_name_key, registration_problems)
+from app.database import one_at_a_time
 from app.extensions import db
 from app.mail import queue_mail
 from app.models import EmailMessage, PendingSignUp, User
@@ -74,6 +75,9 @@ def request_sign_up(*, email, password, display_name, birth_date, now, locale="t
         raise AccountErrors(problems)
     email = checked["email"]
     password_hash = passwords.hash_password(password)  # in both branches: same time spent
+    # Sign-ups of one address one after the other, so the mails counted below stay within
+    # MAILS_AN_HOUR however many are sent at once (PostgreSQL; SQLite has one writer).
+    one_at_a_time(db.session, f"sign_up:{email}")
     owner = db.session.scalar(select(User).where(User.email == email))
     if owner is not None:
         _warn_owner(owner, now)
@@ -140,6 +144,9 @@ def confirm_sign_up(token, *, display_name, now):
     # instead of each locking its own row and then the others' (a deadlock).
     db.session.execute(select(PendingSignUp.id).where(PendingSignUp.email == pending.email)
                        .order_by(PendingSignUp.id).with_for_update())
+    db.session.refresh(pending)  # as the confirmation we waited for left it
+    if pending.used_at is not None:  # that one used this link: the same button pressed twice
+        find_pending(token, now)  # raises SignUpLinkJustUsed (to the welcome) or invalid
     if db.session.scalar(select(User.id).where(User.email == pending.email)):
         raise AccountError(_l("This e-mail address already has a Talat account. Please log in, "
                               "or choose a new password if you have forgotten it."))
