@@ -138,6 +138,19 @@ def test_cmp1_adult_listing_resolves_for_an_adult_member(app, make_listing, make
     assert target.obj.id == listing.id
 
 
+def test_cmp1_an_adult_auction_is_not_found_by_whoever_may_not_see_it_rank_1(
+        app, make_auction, make_member):
+    """RANK-1, ACC-3: a visitor (or an under-18 member) naming an 18+ auction is told the page
+    cannot be found, as on its own page, so the form does not show which ones exist; an
+    adult member may name it."""
+    auction = make_auction(content_rating="adult")
+    with pytest.raises(ComplaintError) as refused:
+        resolve_target(f"/auctions/{auction.id}", now=utcnow())
+    assert "cannot find" in str(refused.value.message)
+    target = resolve_target(f"/auctions/{auction.id}", viewer=make_member(), now=utcnow())
+    assert target.obj.id == auction.id
+
+
 def test_cmp1_hidden_auction_and_closed_shop_are_not_found(app, make_auction, make_shop):
     auction, shop = make_auction(), make_shop()
     auction.hidden_at = utcnow()

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
+from app.blueprints.auctions.visibility import rating_shown
 from app.blueprints.complaints.errors import ComplaintError, refuse_all
 from app.blueprints.shops.visibility import visible_listings
 from app.extensions import db
@@ -95,9 +96,10 @@ def _load(target_type, key, viewer, now):
     if target_type == "listing":
         return db.session.scalar(select(Listing).where(
             Listing.id == key, visible_listings(viewer, now)))
-    if target_type == "auction":
+    if target_type == "auction":  # (an 18+ one is not there for whoever may not see it)
         auction = db.session.get(Auction, key)
-        return auction if auction is not None and auction.hidden_at is None else None
+        return auction if auction is not None and auction.hidden_at is None and \
+            rating_shown(viewer, auction.content_rating, now) else None
     shop = db.session.scalar(select(Shop).where(Shop.slug == key))
     return shop if shop is not None and shop.status == "open" and shop.hidden_at is None \
         else None
