@@ -384,3 +384,41 @@ def test_an_open_stream_of_a_visitor_ends_when_moderators_rate_the_auction_18_pl
     finally:
         stream.disconnect()
     assert client.get(f"/auctions/{auction.id}/live").status_code == 404
+
+
+def test_rating_an_auction_18_plus_withdraws_the_bids_and_watches_of_members_under_18_acc_3(
+        scene, moderator):
+    """ACC-3, RANK-1: when moderators rate an open auction 18+, a member under 18 takes no
+    further part: their bids are withdrawn (price and leader replayed without them, so their
+    maximum cannot win it for them) and their watch removed; they are told without the
+    auction's name. An adult's bid and watch stay."""
+    from app.blueprints.auctions.moderation_services import set_content_rating
+    from app.models import Bid, Notification
+
+    minor, grown = scene.people["minor"], scene.people["adult"]
+    auction = scene.general
+    bidding.place_bid(auction.id, grown, 20_000, proxy=False, now=utcnow())
+    db.session.commit()
+    bidding.place_bid(auction.id, minor, 50_000_00, proxy=True, now=utcnow())
+    db.session.commit()
+    for member in (minor, grown):
+        db.session.add(AuctionWatch(user_id=member.id, auction_id=auction.id,
+                                    created_at=utcnow()))
+    db.session.commit()
+    assert db.session.get(Auction, auction.id).leader_id == minor.id
+
+    set_content_rating(auction.id, "adult", now=utcnow(), moderator=moderator)
+    db.session.commit()
+    db.session.expire_all()
+    fresh = db.session.get(Auction, auction.id)
+    assert fresh.leader_id == grown.id and fresh.current_price_satang == 20_000
+    assert db.session.scalar(select(func.count(Bid.id)).where(
+        Bid.auction_id == auction.id, Bid.bidder_id == minor.id)) == 0
+    watchers = set(db.session.scalars(select(AuctionWatch.user_id).where(
+        AuctionWatch.auction_id == auction.id)))
+    assert watchers == {grown.id}
+    notice = db.session.scalar(select(Notification).where(
+        Notification.user_id == minor.id, Notification.kind == "bids_withdrawn_adult"))
+    assert notice is not None
+    html = scene.clients["minor"].get("/notifications").get_data(as_text=True)
+    assert "withdrawn" in html and "EVERYONE" not in html

@@ -154,7 +154,42 @@ def set_content_rating(auction_id, rating, *, now, moderator, ip=""):
     notify_about(auction.seller, "auction_rating_changed", target_type="auction",
                  target_id=auction.id, facts={"title": auction.title, "content_rating": rating},
                  now=now)
+    if rating == "adult":
+        _drop_minors(auction, now)
     db.session.flush()
     publish_after_commit(f"auction:{auction.id}", {"version": auction.version})
     after_commit(db.session, pages.clear)
     return auction
+
+
+#: The notice of a member under 18 whose bids an 18+ rating withdrew: it names no auction,
+#: since they may not see it (ACC-3).
+TEXTS["bids_withdrawn_adult"] = _l(
+    "Your bids on an auction were withdrawn: moderators rated it for adults (18+).")
+
+
+def _drop_minors(auction, now):
+    """An auction just rated 18+ (RANK-1, ACC-3): members under 18 may not take part, so
+    their bids on it are withdrawn while it is open (the price and leader replayed without
+    them, :func:`withdraw_bids_on`) and their watches removed; they are told without its
+    name. The seller and moderators keep theirs."""
+    from app.blueprints.accounts.services import is_adult
+    from app.models import AuctionWatch, User
+
+    bidders = db.session.scalars(select(User).where(User.id.in_(
+        select(Bid.bidder_id).where(Bid.auction_id == auction.id)))).all()
+    watchers = db.session.scalars(select(User).join(
+        AuctionWatch, AuctionWatch.user_id == User.id).where(
+        AuctionWatch.auction_id == auction.id)).all()
+    minors = {u.id: u for u in bidders + watchers if not is_adult(u, now)}
+    if not minors:
+        return
+    db.session.execute(delete(AuctionWatch).where(
+        AuctionWatch.auction_id == auction.id, AuctionWatch.user_id.in_(minors)),
+        execution_options={"synchronize_session": False})
+    if phase(auction, now) != "open":
+        return
+    for member in (u for u in bidders if u.id in minors):
+        if withdraw_bids_on(auction, member.id, now):
+            notify_about(member, "bids_withdrawn_adult", target_type="user",
+                         target_id=member.id, facts={}, now=now)
