@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from app.database import utcnow
 from app.extensions import db
 from app.models import AuditEntry, Category, Listing, ListingPhoto, ProhibitedTerm, ShopCircle
 from tests.conftest import csrf_from, post_form
@@ -407,6 +408,40 @@ def test_adult_listing_is_hidden_from_visitors_and_minors_by_direct_url_rank_1_a
     assert adult_client.get(url).status_code == 200
     shop_page = app.test_client().get(f"/shops/{listing.shop.slug}").get_data(as_text=True)
     assert listing.title not in shop_page
+
+
+def test_an_under_18_staff_member_sees_no_18_plus_listing_title_in_the_shops_messages_acc_3(
+        app, make_member, make_shop, make_listing, login):
+    """ACC-3 (found in review): a buyer's conversation about the shop's 18+ listing showed
+    its title to a member under 18 on the shop's staff, in the inbox and on the page; they
+    now read "a listing you can no longer see", as a buyer who lost access does. An adult
+    on the staff still sees it."""
+    from app.models import Conversation, Message, ShopStaff
+
+    today = date.today()
+    minor = make_member(birth_date=date(today.year - 15, 1, 1), guardian_name="Somsri Jaidee",
+                        guardian_email="guardian@talat.example", guardian_consent=True)
+    grown = make_member()
+    shop = make_shop()
+    for member in (minor, grown):
+        db.session.add(ShopStaff(shop_id=shop.id, user_id=member.id, added_at=shop.created_at))
+    listing = make_listing(shop=shop, title="ADULTONLY amulet", content_rating="adult")
+    buyer = make_member()
+    conversation = Conversation(listing_id=listing.id, shop_id=shop.id, buyer_id=buyer.id,
+                                created_at=utcnow(), last_message_at=utcnow())
+    db.session.add(conversation)
+    db.session.flush()
+    db.session.add(Message(conversation_id=conversation.id, sender_id=buyer.id,
+                           body="Is it still available?", created_at=utcnow()))
+    db.session.commit()
+    for member, sees in ((minor, False), (grown, True)):
+        client = app.test_client()
+        login(member.email, target=client)
+        client.set_cookie("lang", "en")
+        for url in ("/messages", f"/messages/{conversation.id}"):
+            html = client.get(url).get_data(as_text=True)
+            assert ("ADULTONLY" in html) is sees, (member.display_name, url)
+            assert ("A listing you can no longer see" in html) is not sees, url
 
 
 def test_an_under_18_staff_member_sees_no_18_plus_listing_of_the_shop_acc_3(

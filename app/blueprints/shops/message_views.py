@@ -55,7 +55,7 @@ def _fragment(template, status=200, **context):
 
 def _page(conversation, listing, side, form, messages, status=200):
     """The conversation page (also the empty one before the first message)."""
-    show_listing = side != "buyer" or listing.id in _visible_ids([listing.id])
+    show_listing = _shows_listing(listing, side, _visible_ids([listing.id]))
     response = make_response(render_template(
         "shops/messages/conversation.html", conversation=conversation, listing=listing,
         show_listing=show_listing, shop=listing.shop, side=side, form=form, messages=messages,
@@ -141,9 +141,26 @@ def inbox():
     total = services.inbox_size(current_user)
     rows = services.inbox(current_user, offset=(page - 1) * INBOX_PAGE_SIZE,
                           limit=INBOX_PAGE_SIZE)
+    visible = _visible_ids([row.conversation.listing_id for row in rows])
     return render_template("shops/messages/inbox.html", rows=rows, page=page,
                            pages=max(1, -(-total // INBOX_PAGE_SIZE)),
-                           visible=_visible_ids([row.conversation.listing_id for row in rows]))
+                           shown={row.conversation.listing_id for row in rows
+                                  if _shows_listing(row.conversation.listing, row.side,
+                                                    visible)})
+
+
+def _shows_listing(listing, side, visible):
+    """Whether the reader sees which listing a conversation is about: a moderator (no
+    ``side``) always; a buyer while they may see it (``visible``: :func:`_visible_ids`);
+    the shop's side whatever became of it, except an 18+ listing to a member under 18 on
+    its staff (ACC-3: they do not see the shop's 18+ listings anywhere)."""
+    from app.blueprints.accounts.services import is_adult
+
+    if side is None:
+        return True
+    if side == "buyer":
+        return listing.id in visible
+    return listing.content_rating != "adult" or is_adult(current_user, utcnow())
 
 
 def _visible_ids(listing_ids):
