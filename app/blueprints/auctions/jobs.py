@@ -7,10 +7,9 @@ from sqlalchemy import or_, select
 from app.blueprints.auctions.bidding import lock_auction
 from app.blueprints.auctions.lifecycle import settle
 from app.blueprints.auctions.state import AUTHENTIC
-from app.blueprints.auctions.visibility import may_see_auction
 from app.database import begin_immediate
 from app.extensions import db
-from app.models import Auction, AuctionWatch, User
+from app.models import Auction, AuctionWatch
 from app.notifications import notify_id
 
 ENDING_SOON = timedelta(hours=1)
@@ -54,10 +53,6 @@ def remind_ending(now):
             continue
         watch.ending_notified_at = now
         auction = db.session.get(Auction, watch.auction_id)
-        if auction.content_rating != "general" and not may_see_auction(
-                db.session.get(User, watch.user_id), auction, now):
-            db.session.commit()  # ACC-3: rated 18+ since it was watched, not for a minor
-            continue
         notify_id(watch.user_id, "ending_soon", auction=auction, now=now)
         db.session.commit()
         count += 1

@@ -17,6 +17,7 @@ from app.blueprints.shops import message_services as services
 from app.blueprints.shops.errors import ShopError
 from app.blueprints.shops.listing_views import visible_listing_or_404
 from app.blueprints.shops.message_forms import MessageForm
+from app.blueprints.shops.shop_views import suspension_refusal
 from app.blueprints.shops.visibility import visible_listings
 from app.database import begin_immediate, utcnow
 from app.extensions import db, login_manager
@@ -61,18 +62,11 @@ def _page(conversation, listing, side, form, messages, status=200):
         show_listing=show_listing, shop=listing.shop, side=side, form=form, messages=messages,
         listing_title=listing.title if show_listing else _l("A listing you can no longer see"),
         cursor=messages[-1].id if messages else 0, action=_form_action(conversation, listing),
-        live=conversation is not None, cannot_act=_cannot_write()), status)
+        live=conversation is not None,
+        # ACC-5: a suspended member writes nothing (the services refuse every message)
+        cannot_act=suspension_refusal(current_user, utcnow())), status)
     response.headers.add("Vary", "HX-Request")
     return response
-
-
-def _cannot_write():
-    """ACC-5: why the current member may not write now (suspended or closed; ACC-3: no
-    guardian's consent yet), shown in place of the message form; None when they may. The
-    services refuse every message of such a member (buyer's or shop's side alike)."""
-    from app.blueprints.moderation.enforcement import suspension_refusal
-
-    return suspension_refusal(current_user, utcnow())
 
 
 def _form_action(conversation, listing):
@@ -93,7 +87,7 @@ def _refused(conversation, listing, side, form):
     if wants_fragment():
         return _fragment("shops/messages/_form.html", 422, form=form,
                          action=_form_action(conversation, listing), live=True,
-                         cannot_act=_cannot_write())
+                         cannot_act=suspension_refusal(current_user, utcnow()))
     messages = services.messages_after(conversation) if conversation else []
     return _page(conversation, listing, side, form, messages, 422)
 

@@ -55,24 +55,20 @@ def resume_refusal(listing, member=None, now=None):
     return None
 
 
-def _check_may_change(listing, member, now, *, resuming):
-    """The shop's owner and the staff its plan allows (SHOP-1, SHOP-2); to resume, not
-    suspended (ACC-5, :func:`resume_refusal`); the listing row is then locked, as orders lock
-    it."""
-    from app.blueprints.moderation.enforcement import check_can_act
-
+def _check_may_change(listing, member):
+    """The shop's owner and the staff its plan allows (SHOP-1, SHOP-2); the listing row is
+    then locked, as orders lock it. (A suspended member may pause, not resume:
+    :func:`resume_refusal`.)"""
     if not can_manage_listings(member, listing.shop):
         raise ShopError(_l("Only the shop's owner and staff can pause or resume its "
                            "listings."))
-    if resuming:
-        check_can_act(member, now)
     db.session.refresh(listing, with_for_update=True)
 
 
 def pause_listing(listing, member, *, now):
     """``member`` pauses ``listing``: off sale and off every list until resumed (a suspended
     member too: it sells nothing)."""
-    _check_may_change(listing, member, now, resuming=False)
+    _check_may_change(listing, member)
     refusal = pause_refusal(listing)
     if refusal is not None:
         raise (SignBlocksEdit if listing.stop_sign else ShopError)(refusal)
@@ -84,8 +80,8 @@ def resume_listing(listing, member, *, now):
     """``member`` resumes ``listing``: on sale again, or shown sold out if none is left. Its
     status, kept right by orders and edits while it was paused, is left as it is; a listing a
     moderator holds or hides meanwhile stays so: resuming takes only the shop's pause away."""
-    _check_may_change(listing, member, now, resuming=True)
-    refusal = resume_refusal(listing)
+    _check_may_change(listing, member)
+    refusal = resume_refusal(listing, member, now)
     if refusal is not None:
         raise (SignBlocksEdit if listing.stop_sign else ShopError)(refusal)
     listing.paused_at = None
