@@ -13,6 +13,7 @@ def create_app(config=None):
 
     from app import models  # noqa: F401  (registers the tables)
     from app.blueprints.accounts.login import init_login
+    from app.blueprints.accounts.reset_requests import init_reset_requests
     from app.cli import register_cli
     from app.database import register_engine_hooks
     from app.devices import init_devices
@@ -41,6 +42,7 @@ def create_app(config=None):
     init_security(app)
     init_traffic_log(app)
     init_mail(app)
+    init_reset_requests(app)
     init_page_cache(app)
     init_devices(app)
     init_live(app)

@@ -170,7 +170,9 @@ class Config:
         self.MAIL_HOURLY_CAP = _int("MAIL_HOURLY_CAP", 60)
         self.MAIL_MAX_WAIT_HOURS = _int("MAIL_MAX_WAIT_HOURS", 24)
         self.MAIL_MAX_ATTEMPTS = _int("MAIL_MAX_ATTEMPTS", 8)
-        # "thread": pages never wait for SMTP; "inline": deliver before the response (tests).
+        # "thread": pages never wait for SMTP, and a password reset link is made after the
+        # answer by a background thread (accounts/reset_requests.py); "inline": both done
+        # before the response (tests).
         self.MAIL_DELIVERY = os.environ.get("MAIL_DELIVERY", "thread")
 
         # Traffic log (ACC-6). Entries are written in batches this often (0: each at once).

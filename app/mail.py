@@ -9,6 +9,7 @@ import re
 import smtplib
 import time
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import timedelta
 from email.message import EmailMessage as MimeMessage
 from email.utils import make_msgid
@@ -92,11 +93,28 @@ def deliver_in_batches(app, message_ids, now=None, batch=BATCH):
     return statuses
 
 
+#: Set by :func:`by_sender_thread`: mail queued here goes by the sender thread, as a request's.
+_BY_SENDER = ContextVar("talat_mail_by_sender", default=False)
+
+
+@contextmanager
+def by_sender_thread():
+    """Mail queued inside is delivered by the sender thread, as a request's is: for work a
+    background thread does on a request's behalf (a password reset link), which must not
+    wait for an SMTP server either."""
+    token = _BY_SENDER.set(True)
+    try:
+        yield
+    finally:
+        _BY_SENDER.reset(token)
+
+
 def start_delivery(app, message_id):
     """Deliver after commit: by the worker's sender thread while serving a request (so no page
-    waits for an SMTP server, and how long it takes reveals nothing), inline otherwise."""
+    waits for an SMTP server, and how long it takes reveals nothing) or inside
+    :func:`by_sender_thread`, inline otherwise."""
     sender = app.extensions.get("mail_sender")
-    if has_request_context() and sender is not None:
+    if sender is not None and (has_request_context() or _BY_SENDER.get()):
         # Not at once: what gathers within the sender's interval goes in one claim (a busy
         # bidding war writes an outbid notice a bid; one claim each cost a tenth of a bid).
         sender.add(message_id)

@@ -143,12 +143,12 @@ def test_no_csrf_flood_gets_throttled_and_is_not_logged_row_by_row_acc_8(make_ap
 
 
 def test_reset_tokens_never_reach_the_traffic_log_acc_6(client, make_member):
-    from app.blueprints.accounts.services import request_password_reset
+    from app.blueprints.accounts.reset_requests import send_reset_link
     from app.database import utcnow
     from app.models import TrafficLogEntry
 
     member = make_member()
-    token = request_password_reset(member.email, now=utcnow())
+    token = send_reset_link(member.email, now=utcnow())
     db.session.commit()
     post_form(client, f"/password/reset/{token}", {"password": "x", "password_confirm": "x"})
     targets = db.session.scalars(select(TrafficLogEntry.target)).all()

@@ -238,7 +238,7 @@ def test_a_password_change_cancels_every_outstanding_reset_link_acc_1(client, ma
 def test_a_completed_reset_cancels_the_other_outstanding_links_acc_1(client, make_member):
     """ACC-1: two links alive at once (a request racing another): using one cancels the
     other."""
-    from app.blueprints.accounts.services import request_password_reset
+    from app.blueprints.accounts.reset_requests import send_reset_link
 
     member = make_member()
     ask_for_reset(client, member.email)
@@ -246,7 +246,7 @@ def test_a_completed_reset_cancels_the_other_outstanding_links_acc_1(client, mak
     # A second token issued at the same moment (the cancel of the first had not committed).
     db.session.execute(PasswordResetToken.__table__.update().values(used_at=None))
     db.session.commit()
-    request_password_reset(member.email, now=utcnow())
+    send_reset_link(member.email, now=utcnow())
     db.session.execute(PasswordResetToken.__table__.update().values(used_at=None))
     db.session.commit()
     second = reset_link(member.email)

@@ -70,7 +70,7 @@ def build_world(runner):
     """The demo data (shops, listings with photos, auctions, a sale, signs, reports, a
     sanction with an appeal, complaints with evidence, an IP-address request), plus the rows
     the demo does not make; returns the values the routes' arguments take."""
-    from app.blueprints.accounts.services import request_password_reset
+    from app.blueprints.accounts.reset_requests import send_reset_link
     from app.blueprints.moderation.responses import submit_explanation
     from app.demo.images import demo_photo
     from app.models import (
@@ -99,7 +99,7 @@ def build_world(runner):
     submit_explanation(fake, db.session.get(User, fake.owner_id),
                        "The stitching matches the maker's own photos.",
                        [("proof.jpg", demo_photo(7, 200))], now=now)
-    token = request_password_reset(subject.email, now=now)
+    token = send_reset_link(subject.email, now=now)
     db.session.commit()
     complaint = _first(Complaint)
     values = {

@@ -4,7 +4,6 @@ Services validate, change state and flush; the view commits. ``now`` is passed i
 """
 import json
 import re
-import secrets
 import unicodedata
 from datetime import timedelta
 
@@ -21,7 +20,6 @@ from app.extensions import db
 from app.i18n import BUDDHIST_ERA_OFFSET, age_on, bangkok_today
 from app.mail import queue_mail
 from app.models import AuditEntry, PasswordResetToken, User
-from app.urls import external_url
 
 ADULT_AGE = 18
 MAX_AGE = 120
@@ -276,27 +274,6 @@ def authenticate(email, password, *, ip, now):
     user.last_login_at = now
     db.session.flush()
     return user
-
-
-def request_password_reset(email, *, now):
-    """E-mail a single-use reset link if the address belongs to a member; silent otherwise.
-    Something that is no e-mail address at all ("somchai@gmail", a typo) is refused with
-    :class:`AccountError`: no account can have it (sign-up refuses it alike), so saying so
-    tells nothing about who is a member, and the newcomer does not wait for a mail that
-    never comes."""
-    email = normalise_email(email)
-    user = db.session.scalar(select(User).where(User.email == email))
-    if user is None:
-        return None
-    cancel_reset_links(user, now)
-    token = secrets.token_urlsafe(32)
-    minutes = current_app.config["PASSWORD_RESET_MINUTES"]
-    db.session.add(PasswordResetToken(token_hash=sessions.token_hash(token), user_id=user.id,
-                                      created_at=now, expires_at=now + timedelta(minutes=minutes)))
-    db.session.flush()
-    link = external_url("accounts.reset_password", token=token)
-    queue_mail(user.email, "password_reset", user=user, link=link, minutes=minutes)
-    return token
 
 
 def cancel_reset_links(user, now):

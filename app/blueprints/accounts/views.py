@@ -3,7 +3,7 @@ from flask import current_app, flash, g, redirect, render_template, request, url
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from app.blueprints.accounts import bp, services, signup
+from app.blueprints.accounts import bp, reset_requests, services, signup
 from app.blueprints.accounts.errors import (
     AccountError, EmailTaken, LoginBlocked, ResetTokenUsed)
 from app.blueprints.accounts.forms import (
@@ -145,11 +145,13 @@ def logout():
 @bp.route("/password/forgot", methods=["GET", "POST"])
 @_limit("RATELIMIT_RESET")
 def forgot_password():
-    """Ask for a reset link. The answer is the same whether or not the address is known."""
+    """Ask for a reset link (ACC-1). The answer is the same whether or not the address is
+    known, and so is the work done before it: the address is looked up only after the
+    answer has gone (``reset_requests``); every post counts against the limit alike."""
     form = ResetRequestForm()
     if form.validate_on_submit():
         try:
-            services.request_password_reset(form.email.data, now=utcnow())
+            reset_requests.request_password_reset(form.email.data, now=utcnow())
         except AccountError as error:  # not an e-mail address at all: said, and kept
             db.session.rollback()
             show_error(form, error)
