@@ -54,6 +54,15 @@ class InvalidCredentials(AccountError):
         super().__init__(_l("The e-mail address or password is incorrect."))
 
 
+class SignUpNotConfirmed(AccountError):
+    """The log-in's password is that of a sign-up whose mailed link has not been opened yet
+    (ACC-1): said only to whoever typed that password (``unconfirmed``)."""
+
+    def __init__(self, pending):
+        super().__init__(_l("Your account is not active yet."))
+        self.pending = pending
+
+
 class LoginBlocked(AccountError):
     """Too many failed log-ins from this address (ACC-4)."""
 

@@ -3,7 +3,8 @@ import re
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, EmailField, PasswordField, SelectField, StringField
+from wtforms import (
+    BooleanField, DateField, EmailField, HiddenField, PasswordField, SelectField, StringField)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, StopValidation
 
@@ -127,3 +128,10 @@ class ConfirmSignUpForm(TalatForm):
 
     display_name = StringField(_l("Display name"), validators=[
         DataRequired(REQUIRED), Length(max=40, message=TOO_LONG)])
+
+
+class ResendSignUpForm(TalatForm):
+    """"Send the link again" (ACC-1): offered by a log-in with the password of a sign-up
+    whose link was not opened yet; ``proof`` says so (``unconfirmed``)."""
+
+    proof = HiddenField(validators=[DataRequired(REQUIRED), Length(max=500, message=TOO_LONG)])

@@ -12,10 +12,10 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
-from app.blueprints.accounts import lockout, passwords, sessions
+from app.blueprints.accounts import lockout, passwords, sessions, unconfirmed
 from app.blueprints.accounts.errors import (
     AccountError, AccountErrors, DisplayNameTaken, EmailTaken, InvalidCredentials, LoginBlocked,
-    ResetTokenInvalid, ResetTokenUsed, WrongCurrentPassword)
+    ResetTokenInvalid, ResetTokenUsed, SignUpNotConfirmed, WrongCurrentPassword)
 from app.extensions import db
 from app.i18n import BUDDHIST_ERA_OFFSET, age_on, bangkok_today
 from app.mail import queue_mail
@@ -253,21 +253,35 @@ def member_id_for_email(email):
 
 
 def authenticate(email, password, *, ip, now):
-    """Return the member for these credentials, counting failures per address (ACC-4)."""
+    """Return the member for these credentials, counting failures per address (ACC-4).
+
+    The password of a sign-up whose link has not been opened yet raises
+    :class:`SignUpNotConfirmed` instead of :class:`InvalidCredentials` (``unconfirmed``).
+    Every failed log-in makes the same look-ups and exactly two argon2 verifications, so
+    neither the answer nor its time tells a member's address, a waiting sign-up's or a
+    stranger's apart to someone without the password."""
     block = lockout.active_block(ip, now)
     if block is not None:
         raise LoginBlocked(block.blocked_until)
     email = _login_email(email)
     user = db.session.scalar(select(User).where(User.email == email))
-    if user is None:
+    pending = unconfirmed.newest_sign_up(email, now)  # asked whatever the address
+    if user is not None:
+        ok = passwords.verify_password(user.password_hash, password)
+    else:
         passwords.burn_verification_time(password)
         ok = False
-    else:
-        ok = passwords.verify_password(user.password_hash, password)
     if not ok:
-        block = lockout.record_failure(ip, email, now)
+        waiting = None  # the second verification, whatever the address
+        if pending is None:
+            passwords.burn_verification_time(password)
+        elif passwords.verify_password(pending.password_hash, password):
+            waiting = pending
+        block = lockout.record_failure(ip, email, now)  # a waiting sign-up's counts too
         if block is not None:
             raise LoginBlocked(block.blocked_until)
+        if waiting is not None:
+            raise SignUpNotConfirmed(waiting)
         raise InvalidCredentials()
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)

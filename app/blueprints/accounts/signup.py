@@ -9,15 +9,20 @@ collects on Talat. The address's owner decides what happens next:
 * an address that has an account is sent a warning instead: someone tried to open an
   account with it, with links to log in and to choose a new password.
 
-Both branches hash the password and queue at most one e-mail, so neither the answer nor its
-timing tells them apart; the rate limits count both alike (``views.register``). Mistakes in
-what was typed (a malformed address, a weak password, a taken display name, which is public
-anyway) are still told at once.
+Both branches hash the password, keep the sign-up (a taken address's with a link nobody is
+sent, so it can never be opened) and queue at most one e-mail, so neither the answer nor its
+timing tells them apart; the rate limits count both alike (``views.register``). Keeping both
+matters after the answer too: a log-in with the sign-up's password says "not active yet" for
+either address, and "Send the link again" does for either what signing up again would
+(``unconfirmed``); otherwise whoever signed up with someone's address could log in with
+their own password and read from the answer whether it has an account. Mistakes in what was
+typed (a malformed address, a weak password, a taken display name, which is public anyway)
+are still told at once.
 """
 import secrets
 from datetime import timedelta
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext as _l, lazy_ngettext
 from sqlalchemy import delete, func, select, update
 
 from app.blueprints.accounts import passwords, sessions
@@ -58,6 +63,24 @@ class SignUpLinkJustUsed(SignUpLinkInvalid):
         self.user = user
 
 
+class SignUpMailLimit(AccountError):
+    """The address was sent :data:`MAILS_AN_HOUR` sign-up links in the past hour; the next
+    may go at ``retry_at``."""
+
+    def __init__(self, retry_at):
+        from app.i18n import format_datetime
+
+        super().__init__(lazy_ngettext(
+            "This address has already been sent %(num)d link in the past hour, the most we "
+            "send. Please look for it in your inbox and your spam or junk folder, or ask "
+            "again after %(time)s (Bangkok time).",
+            "This address has already been sent %(num)d links in the past hour, the most we "
+            "send. Please look for them in your inbox and your spam or junk folder, or ask "
+            "again after %(time)s (Bangkok time).", MAILS_AN_HOUR,
+            time=format_datetime(retry_at)))
+        self.retry_at = retry_at
+
+
 def request_sign_up(*, email, password, display_name, birth_date, now, locale="th",
                     guardian_name="", guardian_email="", guardian_consent=False):
     """Take a sign-up form (ACC-1, ACC-3): raise :class:`AccountErrors` for what is wrong
@@ -78,29 +101,68 @@ def request_sign_up(*, email, password, display_name, birth_date, now, locale="t
     # Sign-ups of one address one after the other, so the mails counted below stay within
     # MAILS_AN_HOUR however many are sent at once (PostgreSQL; SQLite has one writer).
     one_at_a_time(db.session, f"sign_up:{email}")
-    owner = db.session.scalar(select(User).where(User.email == email))
-    if owner is not None:
-        _warn_owner(owner, now)
+    if len(_recent_links(email, now)) >= MAILS_AN_HOUR:  # (sign-ups kept: both branches)
         return None
-    if _recent_links(email, now) >= MAILS_AN_HOUR:
-        return None
-    token = secrets.token_urlsafe(32)
     minor = checked["minor"]
-    db.session.add(PendingSignUp(
-        token_hash=sessions.token_hash(token), email=email, password_hash=password_hash,
-        display_name=checked["name"], birth_date=checked["birth_date"],
-        guardian_name=checked.get("guardian_name") if minor else None,
-        guardian_email=checked.get("guardian_email") if minor else None,
-        locale=locale, created_at=now, expires_at=now + timedelta(hours=LINK_HOURS)))
-    db.session.flush()
-    queue_mail(email, CONFIRM_KIND, locale=locale, hours=LINK_HOURS,
-               link=external_url("accounts.confirm_sign_up", token=token))
+    _keep_and_mail(email=email, password_hash=password_hash, display_name=checked["name"],
+                   birth_date=checked["birth_date"],
+                   guardian_name=checked.get("guardian_name") if minor else None,
+                   guardian_email=checked.get("guardian_email") if minor else None,
+                   locale=locale, now=now)
     return None
 
 
+def send_link_again(pending, *, now, locale="th"):
+    """"Send the link again" (the button a log-in with the password of ``pending`` is
+    offered, ``unconfirmed``): do what the same sign-up sent again would do now, a new
+    sign-up of the same values whose link works :data:`LINK_HOURS` hours (older links still
+    work), or for an address that has an account now, a warning to its owner; so the button
+    tells nothing the sign-up form would not. Sign-ups and these share
+    :data:`MAILS_AN_HOUR`: past it, raise :class:`SignUpMailLimit`, which says when the next
+    may go. Raise :class:`SignUpLinkInvalid` when ``pending`` has expired. Returns the new
+    sign-up."""
+    one_at_a_time(db.session, f"sign_up:{pending.email}")  # as request_sign_up: one count
+    if pending.expires_at <= now:
+        raise SignUpLinkInvalid()
+    sent = _recent_links(pending.email, now)
+    if len(sent) >= MAILS_AN_HOUR:
+        raise SignUpMailLimit(sent[len(sent) - MAILS_AN_HOUR] + timedelta(hours=1))
+    return _keep_and_mail(email=pending.email, password_hash=pending.password_hash,
+                          display_name=pending.display_name, birth_date=pending.birth_date,
+                          guardian_name=pending.guardian_name,
+                          guardian_email=pending.guardian_email, locale=locale, now=now)
+
+
+def _keep_and_mail(*, email, password_hash, display_name, birth_date, guardian_name,
+                   guardian_email, locale, now):
+    """Keep a sign-up of checked values and mail its address the link that finishes it; for
+    an address that has an account, warn its owner instead. The sign-up is kept in both
+    branches (the taken address's with a link nobody is sent, so it can never be opened):
+    a log-in with its password then answers alike for both (``unconfirmed``), and both
+    write the same rows. Returns the sign-up."""
+    token = secrets.token_urlsafe(32)
+    pending = PendingSignUp(
+        token_hash=sessions.token_hash(token), email=email, password_hash=password_hash,
+        display_name=display_name, birth_date=birth_date, guardian_name=guardian_name,
+        guardian_email=guardian_email, locale=locale, created_at=now,
+        expires_at=now + timedelta(hours=LINK_HOURS))
+    db.session.add(pending)
+    db.session.flush()
+    owner = db.session.scalar(select(User).where(User.email == email))
+    if owner is not None:
+        _warn_owner(owner, now)
+    else:
+        queue_mail(email, CONFIRM_KIND, locale=locale, hours=LINK_HOURS,
+                   link=external_url("accounts.confirm_sign_up", token=token))
+    return pending
+
+
 def _recent_links(email, now):
-    return db.session.scalar(select(func.count(PendingSignUp.id)).where(
-        PendingSignUp.email == email, PendingSignUp.created_at > now - timedelta(hours=1)))
+    """When the sign-ups of ``email`` in the past hour were made (a mail each), oldest
+    first."""
+    return db.session.scalars(select(PendingSignUp.created_at).where(
+        PendingSignUp.email == email, PendingSignUp.created_at > now - timedelta(hours=1))
+        .order_by(PendingSignUp.created_at)).all()
 
 
 def _warn_owner(owner, now):

@@ -1,17 +1,19 @@
-"""The pages after the sign-up form (ACC-1): "check your e-mail", and the link that opens the
-account. Thin: the rules live in ``signup``."""
+"""The pages after the sign-up form (ACC-1): "check your e-mail", the link that opens the
+account, and "not active yet" with its "Send the link again" button for a log-in before the
+link was opened. Thin: the rules live in ``signup`` and ``unconfirmed``."""
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
-from app.blueprints.accounts import bp, signup
+from app.blueprints.accounts import bp, signup, unconfirmed
 from app.blueprints.accounts.errors import AccountError
-from app.blueprints.accounts.forms import ConfirmSignUpForm
+from app.blueprints.accounts.forms import ConfirmSignUpForm, LoginForm, ResendSignUpForm
 from app.blueprints.accounts.login import log_in, log_out
 from app.database import utcnow
 from app.extensions import db, limiter
 from app.forms import EmptyForm
+from app.i18n import current_language, format_datetime
 
 
 @bp.route("/register/sent")
@@ -83,3 +85,43 @@ def _invalid(error):
     db.session.rollback()
     return render_template("accounts/reset_invalid.html", message=error.message,
                            sign_up_link=True), 400
+
+
+def sign_up_waiting(login_form, pending, *, next_url=None, problem=None, status=422):
+    """The log-in page telling whoever typed the password of ``pending`` that the account
+    waits for the link mailed to it, until when that works, with "Send the link again"
+    (``unconfirmed``); ``problem``: why the last "again" sent nothing."""
+    resend_form = ResendSignUpForm(formdata=None, data={
+        "proof": unconfirmed.resend_proof(pending)})
+    return render_template("accounts/login.html", form=login_form, waiting=pending,
+                           resend_form=resend_form, resend_problem=problem,
+                           next_url=next_url or url_for("main.home")), status
+
+
+@bp.route("/register/again", methods=["POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_SIGNUP"], methods=["POST"])
+def send_sign_up_link_again():
+    """"Send the link again" (ACC-1), from a log-in with the password of a sign-up whose link
+    was not opened: only with that log-in's proof, within the sign-up mails an address may
+    be sent an hour (``signup.send_link_again``)."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = ResendSignUpForm()
+    now = utcnow()
+    try:
+        if not form.validate_on_submit():
+            raise unconfirmed.ResendProofInvalid()
+        pending = unconfirmed.sign_up_from_proof(form.proof.data, now)
+        fresh = signup.send_link_again(pending, now=now, locale=current_language())
+        db.session.commit()
+    except signup.SignUpMailLimit as error:
+        db.session.rollback()
+        login_form = LoginForm(formdata=None, data={"email": pending.email})
+        return sign_up_waiting(login_form, pending, problem=error.message, status=429)
+    except AccountError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("accounts.login"))
+    flash(_l("We have sent a new link to %(email)s. It works until %(time)s (Bangkok time).",
+             email=fresh.email, time=format_datetime(fresh.expires_at)), "success")
+    return redirect(url_for("accounts.login"))

@@ -5,10 +5,11 @@ from flask_login import current_user, login_required
 
 from app.blueprints.accounts import bp, reset_requests, services, signup
 from app.blueprints.accounts.errors import (
-    AccountError, EmailTaken, LoginBlocked, ResetTokenUsed)
+    AccountError, EmailTaken, LoginBlocked, ResetTokenUsed, SignUpNotConfirmed)
 from app.blueprints.accounts.forms import (
     ChangePasswordForm, LoginForm, ProfileForm, RegisterForm, ResetPasswordForm, ResetRequestForm)
 from app.blueprints.accounts.login import current_token, log_in, log_out
+from app.blueprints.accounts.signup_views import sign_up_waiting
 from app.database import utcnow
 from app.extensions import db, limiter
 from app.forms import EmptyForm
@@ -114,6 +115,9 @@ def login():
                                          ip=client_ip(), now=utcnow())
             log_in(user, remember=form.remember.data)
             db.session.commit()
+        except SignUpNotConfirmed as error:  # the password of a sign-up still waiting
+            db.session.commit()  # keep the recorded failure
+            return sign_up_waiting(form, error.pending, next_url=next_url)
         except LoginBlocked as error:
             db.session.commit()  # keep the failure that caused the block
             show_error(form, error)
