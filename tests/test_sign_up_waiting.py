@@ -1,4 +1,5 @@
-"""ACC-1: logging in before the sign-up link is opened, and sending the link again.
+"""ACC-1: logging in before the sign-up link is opened, sending the link again, and a display
+name taken while the link waited.
 
 Whoever types the password of a sign-up is told the account is not active yet, where the link
 went and until when it works (Bangkok time), and may have it sent again within the sign-up
@@ -324,3 +325,46 @@ def test_send_the_link_again_for_an_address_that_has_an_account_now_warns_the_ow
     [warning] = db.session.scalars(select(EmailMessage).where(
         EmailMessage.kind == "sign_up_taken")).all()
     assert warning.to_address == EMAIL
+
+
+def test_a_name_taken_while_the_link_waited_is_said_on_the_activation_page_acc_1_acc_2(
+        client, make_member):
+    """ACC-1, ACC-2: the display name chosen at sign-up, taken by someone else before the
+    link was opened, is said as soon as the page opens; another one finishes the sign-up."""
+    client.set_cookie("lang", "en")
+    sign_up(client)
+    make_member(display_name="nok collector")  # (names are unique in any letter case)
+    page = client.get(sign_up_link(EMAIL))
+    assert page.status_code == 200
+    assert "Someone else took the display name you chose" in page.get_data(as_text=True)
+    response = confirm_sign_up(client, EMAIL, "Nok Second")
+    assert response.status_code == 302
+    assert db.session.scalar(select(User.display_name).where(User.email == EMAIL)) \
+        == "Nok Second"
+
+
+def test_a_name_taken_at_the_moment_of_activation_gives_the_form_not_an_error_acc_1_acc_2(
+        client, make_member, monkeypatch):
+    """ACC-1, ACC-2: a name taken by another request between the check and the account's
+    creation (the database's unique key refuses it) comes back as the form with the name
+    to change, not an error page."""
+    client.set_cookie("lang", "en")
+    sign_up(client)
+    make_member(display_name="Nok Collector")
+    link = sign_up_link(EMAIL)
+    page = client.get(link).get_data(as_text=True)
+    real_key, missed = signup.display_name_key, []
+
+    def key_missing_the_first_check(name):  # as if the other member came in after it
+        if not missed:
+            missed.append(name)
+            return "no member has this key"
+        return real_key(name)
+
+    monkeypatch.setattr(signup, "display_name_key", key_missing_the_first_check)
+    response = client.post(link, data={"csrf_token": csrf_from(page),
+                                       "display_name": "Nok Collector"})
+    assert missed and response.status_code == 422
+    assert "This display name is taken" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(User.id))) == 1
+    assert confirm_sign_up(client, EMAIL, "Nok Again").status_code == 302

@@ -228,6 +228,13 @@ def confirm_sign_up(token, *, display_name, now):
                          guardian_email=pending.guardian_email)
 
 
+def name_taken(display_name):
+    """True when a member has the display name ``display_name`` (in any letter case), as
+    the one chosen at sign-up may have been taken since (ACC-2: names are unique)."""
+    return db.session.scalar(select(User.id).where(
+        User.display_name_key == display_name_key(display_name))) is not None
+
+
 def purge_expired(now):
     """Job: delete sign-ups whose link has expired (they hold a password hash, a birth date
     and perhaps a guardian's address). Returns how many."""

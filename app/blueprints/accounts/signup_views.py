@@ -41,6 +41,11 @@ def confirm_sign_up(token):
     except AccountError as error:
         return _invalid(error)
     form = ConfirmSignUpForm(data={"display_name": pending.display_name})
+    if not form.is_submitted() and signup.name_taken(pending.display_name):
+        # Taken by someone else while the link waited: said before the button is pressed.
+        form.display_name.errors = [str(_l(
+            "Someone else took the display name you chose while your link was waiting. "
+            "Please choose another one to finish opening your account."))]
     if form.validate_on_submit():
         try:
             user = _confirm(token, form.display_name.data, now)
