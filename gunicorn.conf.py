@@ -15,7 +15,10 @@ threaded worker with those streams held by one hub thread instead of a request t
   to the threads less a quarter (at least 4 left for requests), and ~1,000 watchers on 2
   workers needed ``GUNICORN_THREADS=790 LIVE_MAX_STREAMS=758``.
 - Set ``REDIS_URL`` so every worker hears every bid at once (without it a worker's streams
-  look at their auction every second).
+  look at their auction every second), and drops the pages it keeps for visitors as soon as
+  what they may see changes (app/pagecache_clearing.py: without it only the worker that made
+  the change drops them; the others show their copy, say of an auction just rated 18+, for
+  up to ``PAGE_CACHE_SECONDS``, 5 by default). A warning says so at start.
 """
 import os
 import resource
@@ -52,3 +55,14 @@ elif worker_class == "gthread":
     os.environ.setdefault("LIVE_MAX_STREAMS", str(max(0, threads - max(4, threads // 4))))
 elif worker_class == "sync":
     os.environ.setdefault("LIVE_MAX_STREAMS", "0")
+
+
+def when_ready(server):
+    """Say at start what several workers without Redis mean for the visitors' page cache."""
+    cache_seconds = (os.environ.get("PAGE_CACHE_SECONDS") or "5").strip()
+    if workers > 1 and not os.environ.get("REDIS_URL") and cache_seconds != "0":
+        server.log.warning(
+            "%d workers without REDIS_URL: a change to what visitors may see (an 18+ rating, "
+            "a page hidden after a complaint) reaches the pages the other workers keep only "
+            "when they expire (PAGE_CACHE_SECONDS). Set REDIS_URL, or PAGE_CACHE_SECONDS=0.",
+            workers)

@@ -2,16 +2,12 @@
 anyone."""
 import pytest
 
-from app.pagecache import pages
 from tests.conftest import csrf_from, post_form
 
 
 @pytest.fixture
 def cached_app(make_app):
-    pages.clear()
-    app = make_app(PAGE_CACHE_SECONDS=60)
-    yield app
-    pages.clear()
+    return make_app(PAGE_CACHE_SECONDS=60)
 
 
 def test_second_visitor_gets_the_kept_page(cached_app, make_shop):

@@ -12,6 +12,9 @@ import threading
 from collections import defaultdict
 
 PREFIX = "talat:"
+#: Dispatched in this process alone when its Redis listener is back after losing its
+#: connection: whoever keeps state by the events (the visitors' page cache) drops it.
+RECONNECTED = "bus:reconnected"
 
 
 class Subscription:
@@ -53,6 +56,21 @@ class Subscription:
         self._hub.unsubscribe(self)
 
 
+class Listener:
+    """A process-wide handler of a channel's events (the visitors' page cache dropping its
+    pages): ``callback(message)`` runs for every event, in the thread that delivers it (the
+    publisher's in process, the Redis listener's otherwise), so it must be quick."""
+
+    def __init__(self, hub, channel, callback):
+        self._hub, self.channel, self.callback = hub, channel, callback
+
+    def put(self, message):
+        self.callback(message)
+
+    def close(self):
+        self._hub.unsubscribe(self)
+
+
 class LocalHub:
     """Subscriptions of this process, by channel."""
 
@@ -60,8 +78,10 @@ class LocalHub:
         self._lock = threading.Lock()
         self._channels = defaultdict(set)
 
-    def subscribe(self, channel):
-        subscription = Subscription(self, channel)
+    def subscribe(self, channel, callback=None):
+        """A :class:`Subscription` to wait on, or with ``callback`` a :class:`Listener`."""
+        subscription = Subscription(self, channel) if callback is None \
+            else Listener(self, channel, callback)
         with self._lock:
             self._channels[channel].add(subscription)
         return subscription
@@ -100,6 +120,13 @@ class InProcessBus:
 
     def subscribe(self, channel):
         return self.hub.subscribe(channel)
+
+    def listen(self, channel, callback):
+        """Run ``callback(message)`` for each event on ``channel`` (:class:`Listener`)."""
+        return self.hub.subscribe(channel, callback)
+
+    def ensure_listening(self):
+        """Nothing to start: events never leave this process."""
 
     def close(self):
         """Nothing to stop."""
@@ -156,6 +183,17 @@ class RedisBus:
         self._ensure_listener()
         return self.hub.subscribe(channel)
 
+    def listen(self, channel, callback):
+        """Run ``callback(message)`` for each event on ``channel`` from any process
+        (:class:`Listener`); call :meth:`ensure_listening` again in a forked child."""
+        self._ensure_listener()
+        return self.hub.subscribe(channel, callback)
+
+    def ensure_listening(self):
+        """Start this process's listener if it has none (a forked worker), and return once
+        Redis has confirmed the subscription (or after a few seconds without Redis)."""
+        self._ensure_listener()
+
     def close(self):
         """Stop this process's listener (tests; a worker simply exits)."""
         self._stopped.set()
@@ -179,6 +217,7 @@ class RedisBus:
         ready.wait(5)
 
     def _listen(self, ready):
+        lost = False
         while not self._stopped.is_set():
             pubsub = self._redis.pubsub()
             try:
@@ -189,10 +228,14 @@ class RedisBus:
                         continue
                     if message.get("type") == "psubscribe":
                         ready.set()
+                        if lost:  # events published meanwhile never came
+                            lost = False
+                            self.hub.dispatch(RECONNECTED, {})
                     elif message.get("type") == "pmessage":
                         channel = message["channel"].decode()[len(self.prefix):]
                         self.hub.dispatch(channel, json.loads(message["data"]))
             except Exception:  # Redis went away: wait and listen again; pages poll meanwhile
+                lost = True
                 ready.set()
                 self._stopped.wait(1)
             finally:

@@ -8,7 +8,6 @@ from app.blueprints.auctions import engine
 from app.blueprints.auctions.bidding import lock_auction
 from app.blueprints.auctions.state import phase
 from app.blueprints.shops.forms import RATING_LABELS
-from app.database import after_commit
 from app.extensions import db
 from app.live import publish_after_commit
 from app.models import Auction, Bid, BidFlag
@@ -137,7 +136,7 @@ def set_content_rating(auction_id, rating, *, now, moderator, ip=""):
     ACC-3), and the pages kept for visitors are dropped. Returns the auction (None if gone)."""
     from app.blueprints.auctions.errors import AuctionError
     from app.blueprints.moderation import audit
-    from app.pagecache import pages
+    from app.pagecache_clearing import drop_visitor_pages
 
     if rating not in AUCTION_RATINGS:
         raise AuctionError(_l("Please choose who may see this auction."),
@@ -158,7 +157,7 @@ def set_content_rating(auction_id, rating, *, now, moderator, ip=""):
         _drop_minors(auction, now)
     db.session.flush()
     publish_after_commit(f"auction:{auction.id}", {"version": auction.version})
-    after_commit(db.session, pages.clear)
+    drop_visitor_pages()  # in every worker (RANK-1, ACC-3)
     return auction
 
 

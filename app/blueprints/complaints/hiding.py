@@ -5,7 +5,6 @@ auction pages are refreshed after commit."""
 from sqlalchemy import select
 
 from app.blueprints.moderation import audit
-from app.database import after_commit
 from app.extensions import db
 from app.models import Auction, AuditEntry, Listing, Shop
 from app.models.complaints import ComplaintTarget
@@ -42,9 +41,10 @@ def title_of(obj):
 
 
 def _clear_page_cache():
-    from app.pagecache import pages
+    """Visitors' kept pages go in every worker after commit (CMP-3)."""
+    from app.pagecache_clearing import drop_visitor_pages
 
-    after_commit(db.session, pages.clear)
+    drop_visitor_pages()
 
 
 def _tell_open_pages(obj, target_type):

@@ -129,6 +129,10 @@ def fit_listings_to_plan(shop, now):
     if show:
         db.session.execute(update(Listing).where(Listing.id.in_(show))
                            .values(over_plan_since=None))
+    if hide or show:
+        from app.pagecache_clearing import drop_visitor_pages
+
+        drop_visitor_pages()  # a bulk UPDATE: the flush-time watch does not see it
     return max(0, len(rows) - limit)
 
 
