@@ -10,12 +10,13 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app.blueprints.accounts.views import show_error
-from app.blueprints.complaints import access, bp, clock, held_evidence, hiding, intake
+from app.blueprints.complaints import access, bp, clock, held_evidence, intake
 from app.blueprints.complaints.errors import ComplaintError
 from app.blueprints.complaints.evidence import chosen
 from app.blueprints.complaints.forms import AddInformationForm, StatusLookupForm
 from app.blueprints.complaints.intake_views import kept_files, offer_files_again
 from app.blueprints.complaints.texts import CENTRE_EMAIL, CENTRE_PHONE
+from app.blueprints.complaints.titles import titles_for
 from app.database import utcnow
 from app.extensions import db, limiter
 from app.forms import EmptyForm, uploaded_files
@@ -35,16 +36,14 @@ def _complaint_by_code(code):
 def _status_page(complaint, info_form=None, status=200, held=()):
     now = utcnow()
     steps = [event for event in complaint.events if not event.internal]
-    pages = hiding.target_objects(complaint.targets)
-    # What each reported page is called (its address alone says little), as it is called now.
-    titles = {t.id: hiding.title_of(pages.get((t.target_type, t.target_id)))
-              for t in complaint.targets}
+    # What each reported page is called now, unless its rating keeps it from this viewer.
+    titles, rated_out = titles_for(complaint.targets, current_user, now)
     return render_template(
         "complaints/status.html", complaint=complaint, steps=steps,
         days_left=clock.business_days_left(complaint.due_at, now),
         late=clock.is_late(complaint, now), centre_phone=CENTRE_PHONE,
         centre_email=CENTRE_EMAIL, may_forget=access.remembered(complaint), titles=titles,
-        held=held,
+        rated_out=rated_out, held=held,
         info_form=info_form or (AddInformationForm() if complaint.status == "needs_info"
                                 else None)), status
 

@@ -72,6 +72,25 @@ def visible_listings(user, now):
     return and_(Listing.status.in_(PUBLIC_STATUSES), rating, open_shop, within_plan)
 
 
+def visible_listing_ratings(user, now):
+    """The rating part of :func:`visible_listings` alone (RANK-1, ACC-3), for a page that
+    names a listing whatever its status: a complaint's status page names the listing it
+    reported, hidden since or not, unless its rating keeps it from ``user``."""
+    if is_member(user) and can_moderate(user):
+        return true()
+    general = Listing.content_rating == "general"
+    if not is_member(user):
+        return general
+    adult = is_adult(user, now)
+    in_circle = Listing.shop_id.in_(
+        select(ShopCircle.shop_id).where(ShopCircle.user_id == user.id))
+    own_shop = Listing.shop_id.in_(managed_shop_ids(user))
+    if not adult:
+        own_shop = and_(own_shop, Listing.content_rating != "adult")  # ACC-3, as above
+    return or_(general, and_(Listing.content_rating == "adult", true() if adult else false()),
+               and_(Listing.content_rating == "restricted", in_circle), own_shop)
+
+
 #: Not paused by its shop, as :attr:`Listing.is_paused` has it: a pause counts only on a
 #: listing on sale or sold out (a FAKE-signed listing stays listed as evidence, SHOP-7).
 NOT_PAUSED = or_(Listing.paused_at.is_(None), Listing.status.not_in(PAUSABLE_STATUSES))
