@@ -12,13 +12,26 @@ def is_member(user):
 
 
 def can_moderate(user):
-    """Moderators and admins work the review queue, not while suspended themselves."""
-    return is_member(user) and user.role in ("moderator", "admin") and not is_suspended(user)
+    """Moderators and admins work the review queue, not while suspended themselves, nor
+    under 18 (:func:`staff_age`)."""
+    return is_member(user) and user.role in ("moderator", "admin") and staff_age(user) and \
+        not is_suspended(user)
 
 
 def is_admin(user):
-    """Admins manage roles, settings, the outbox and login blocks."""
-    return is_member(user) and user.role == "admin"
+    """Admins manage roles, settings, the outbox and login blocks (from 18, :func:`staff_age`)."""
+    return is_member(user) and user.role == "admin" and staff_age(user)
+
+
+def staff_age(user, now=None):
+    """Whether ``user`` is old enough for a staff role's rights: 18 (ACC-3). Moderators and
+    admins see everything, 18+ listings and auctions, reports and evidence included, so the
+    role is not given to a member under 18 (admin.services.set_role), and one given before
+    confers no right until the 18th birthday: its holder is an under-18 member like any
+    other, everywhere at once (every view, list and template asks these predicates)."""
+    from app.blueprints.accounts.services import is_adult
+
+    return is_adult(user, now)
 
 
 def is_suspended(user, now=None):

@@ -19,7 +19,7 @@ from sqlalchemy import and_, delete, exists, or_, select, update
 
 from app.blueprints.accounts import passwords, sessions
 from app.blueprints.accounts.errors import AccountError
-from app.blueprints.accounts.services import display_name_key
+from app.blueprints.accounts.services import adult_condition, display_name_key
 from app.extensions import db
 from app.mail import queue_mail
 from app.models import (
@@ -86,7 +86,8 @@ def blockers(user, now):
     }
     found = [code for code, query in checks.items() if _any(query)]
     if user.role == "admin" and not _any(select(User.id).where(
-            User.role == "admin", User.id != uid, User.closed_at.is_(None))):
+            User.role == "admin", User.id != uid, User.closed_at.is_(None),
+            adult_condition(User.birth_date, now))):  # under 18: no admin rights (ACC-3)
         found.append("last_admin")  # a deleted admin becomes a member: none would be left
     return found
 

@@ -239,6 +239,17 @@ def is_adult(user, now):
     return age_on(user.birth_date, bangkok_today(now)) >= ADULT_AGE
 
 
+def adult_condition(birth_date_column, now):
+    """The SQL twin of :func:`is_adult` on a birth-date column: born 18 years ago today or
+    earlier (one born on 29 February turns 18 on 1 March in a common year, as there)."""
+    today = bangkok_today(now)
+    try:
+        latest = today.replace(year=today.year - ADULT_AGE)
+    except ValueError:  # today is 29 February; 18 years ago was a common year
+        latest = today.replace(year=today.year - ADULT_AGE, day=28)
+    return birth_date_column <= latest
+
+
 def _login_email(email):
     try:
         return normalise_email(email)

@@ -3,20 +3,25 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app.blueprints.accounts.errors import AccountError
+from app.blueprints.accounts.services import adult_condition, is_adult
 from app.extensions import db
 from app.models import User
 from app.models.accounts import ROLES
 
 
 def set_role(user, role, *, by, now, ip=""):
-    """Give ``user`` a role; the last admin cannot be demoted, nor can admins demote themselves.
-    Audited (MOD-10)."""
+    """Give ``user`` a role; the last admin cannot be demoted, nor can admins demote themselves,
+    and a member under 18 is made neither moderator nor admin (ACC-3,
+    :func:`app.permissions.staff_age`). Audited (MOD-10)."""
     from app.blueprints.moderation import audit
 
     if role not in ROLES:
         raise AccountError(_l("Unknown role."))
     if user.closed_at is not None and role != "member" and role != user.role:
         raise AccountError(_l("A closed or deleted account cannot be given a staff role."))
+    if role != "member" and role != user.role and not is_adult(user, now):
+        raise AccountError(_l("Members under 18 cannot be moderators or admins: their work "
+                              "shows content for adults (18+)."))
     if user.role == "admin" and role != "admin":
         if user.id == by.id:
             raise AccountError(_l("You cannot remove your own admin role."))
@@ -25,8 +30,10 @@ def set_role(user, role, *, by, now, ip=""):
         # left and leave none.
         db.session.execute(select(User.id).where(User.role == "admin").order_by(User.id)
                            .with_for_update())
+        # A closed admin cannot log in; one under 18 has no admin rights (ACC-3).
         admins = db.session.scalar(select(func.count(User.id)).where(
-            User.role == "admin", User.closed_at.is_(None)))  # a closed admin cannot log in
+            User.role == "admin", User.closed_at.is_(None),
+            adult_condition(User.birth_date, now)))
         if admins <= 1:
             raise AccountError(_l("The last admin cannot be demoted."))
     before, user.role = user.role, role
@@ -35,6 +42,12 @@ def set_role(user, role, *, by, now, ip=""):
                      after={"role": role}, now=now, ip=ip)
     db.session.flush()
     return user
+
+
+def under_18(members, now):
+    """The ids of ``members`` under 18: no staff role for them (ACC-3), and none of its rights
+    for one given it before (:func:`app.permissions.staff_age`)."""
+    return {member.id for member in members if not is_adult(member, now)}
 
 
 def find_members(query, limit=50):

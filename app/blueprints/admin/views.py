@@ -37,11 +37,13 @@ def dashboard():
 
 @bp.route("/members")
 def members():
-    """Find members (the table updates as the admin types); change their roles."""
+    """Find members (the table updates as the admin types); change their roles (not to a
+    staff role for a member under 18, ACC-3)."""
     query = text_arg("q")
+    found = services.find_members(query)
     return render_page_or_fragment("admin/members.html", "admin/_members_table.html",
-                                   members=services.find_members(query), q=query, roles=ROLES,
-                                   form=EmptyForm())
+                                   members=found, q=query, roles=ROLES, form=EmptyForm(),
+                                   minors=services.under_18(found, utcnow()))
 
 
 @bp.route("/members/<int:user_id>/role", methods=["POST"])
