@@ -86,14 +86,14 @@ def test_a_moderators_18_plus_rating_drops_the_kept_board_at_once_rank_1_acc_3(
         assert "NAMED" not in board.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("change", ["pause", "rate_adult", "fake_sign", "complaint"])
+@pytest.mark.parametrize("change", ["pause", "rate_adult", "fake_sign", "complaint", "rename"])
 def test_each_change_of_what_visitors_may_see_drops_the_pages_cmp_3_mod_1(
         cached, make_member, make_listing, change):
-    """A seller pausing a listing or rating it 18+ (RANK-1), a FAKE sign (MOD-1) and an
-    upheld complaint hiding it (CMP-3) each drop the visitors' pages after the commit, through
-    the services that make them."""
+    """A seller pausing a listing or rating it 18+ (RANK-1), a FAKE sign (MOD-1), an upheld
+    complaint hiding it (CMP-3) and a moderator renaming its seller (ACC-2) each drop the
+    visitors' pages after the commit, through the services that make them."""
     from app.blueprints.complaints import handling
-    from app.blueprints.moderation import signs
+    from app.blueprints.moderation import renames, signs
     from app.blueprints.shops import listing_services, pausing
     from tests.complaint_helpers import make_complaint
 
@@ -112,6 +112,9 @@ def test_each_change_of_what_visitors_may_see_drops_the_pages_cmp_3_mod_1(
                 content_rating="adult"), now=now, editor=owner)
         elif change == "fake_sign":
             signs.hang_sign("listing", listing.id, "fake", moderator, "A copy.", now=now)
+        elif change == "rename":
+            renames.rename_display_name(owner, "Plain Name", "Offensive.", moderator=moderator,
+                                        now=now)
         else:
             handling.uphold(make_complaint(listing), moderator, "Counterfeit.", "CMP-3",
                             now=now)
