@@ -34,6 +34,16 @@ def staff_age(user, now=None):
     return is_adult(user, now)
 
 
+def staff_role(user, now=None):
+    """The role ``user``'s rights come from: their role, or "member" under 18 (:func:`staff_age`).
+    Rules about a member's standing (who may sanction or rename them, whether automatic
+    sanctions spare them, reserved staff names) read this, not the stored role, so a role
+    given before the 18th birthday neither shields nor entitles its holder."""
+    if user.role == "member" or staff_age(user, now):
+        return user.role
+    return "member"
+
+
 def is_suspended(user, now=None):
     """A suspension running or the account closed (ACC-5): no bidding, selling or posting."""
     if not is_member(user):

@@ -149,3 +149,38 @@ def test_an_admin_cannot_leave_only_an_under_18_admin_acc_3(make_member, make_mi
     assert "last_admin" in deletion.blockers(admin, utcnow())
     make_member(role="admin")
     assert "last_admin" not in deletion.blockers(admin, utcnow())
+
+
+def test_the_only_adult_admin_may_make_an_under_18_admin_a_member_acc_3(make_member,
+                                                                       make_minor):
+    """ACC-3 (found in review): the last-admin rule counted only adult admins and then refused
+    to demote an under-18 admin from before when one adult admin was left ("The last admin
+    cannot be demoted"), though that admin has no rights to lose."""
+    admin, minor = make_member(role="admin"), make_minor(role="admin")
+    admin_services.set_role(minor, "member", by=admin, now=utcnow())
+    db.session.commit()
+    assert db.session.get(User, minor.id).role == "member"
+    with pytest.raises(AccountError):  # the adult admin is still the last one
+        admin_services.set_role(admin, "member", by=make_member(role="moderator"),
+                                now=utcnow())
+
+
+@pytest.mark.parametrize("role", ["moderator", "admin"])
+def test_an_under_18_staff_role_shields_nothing_acc_3_acc_2_mod_8(make_member, make_minor,
+                                                                   role):
+    """ACC-3 (found in review): rules about a member's standing read the stored role, so an
+    under-18 "moderator" or "admin" from before, with no rights, could not be sanctioned by a
+    moderator (MOD-8) or renamed by one (ACC-2), and could take a reserved staff name."""
+    from app.blueprints.accounts import services as account_services
+    from app.blueprints.moderation.sanctions import sanction_refusal
+    from app.permissions import staff_role
+
+    moderator, minor = make_member(role="moderator"), make_minor(role=role)
+    assert staff_role(minor) == "member"
+    assert sanction_refusal(minor, moderator) is None
+    assert account_services.rename_refusal(minor, moderator) is None
+    with pytest.raises(AccountError):  # reserved for staff, as for any member
+        account_services.update_profile(minor, display_name="Admin Talat", locale="en",
+                                        now=utcnow())
+    assert staff_role(moderator) == "moderator"
+    assert sanction_refusal(moderator, moderator) is not None

@@ -17,6 +17,7 @@ from app.blueprints.accounts.errors import (
     AccountError, AccountErrors, DisplayNameTaken, EmailTaken, InvalidCredentials, LoginBlocked,
     ResetTokenInvalid, ResetTokenUsed, SignUpNotConfirmed, WrongCurrentPassword)
 from app.extensions import db
+from app.permissions import staff_role
 from app.i18n import BUDDHIST_ERA_OFFSET, age_on, bangkok_today
 from app.mail import queue_mail
 from app.models import AuditEntry, PasswordResetToken, User
@@ -398,7 +399,7 @@ def update_profile(user, *, display_name, locale, now):
     refused for a reserved word the check learned later."""
     unchanged = display_name_key(" ".join(display_name.split())) == user.display_name_key
     display_name = clean_display_name(display_name,
-                                      allow_reserved=user.role != "member" or unchanged)
+                                      allow_reserved=staff_role(user) != "member" or unchanged)
     key = display_name_key(display_name)
     if key != user.display_name_key and db.session.scalar(
             select(User.id).where(User.display_name_key == key)):
@@ -458,7 +459,8 @@ def rename_refusal(user, by=None):
 
     if user._display_name == TOMBSTONE_NAME.format(id=user.id):
         return _l("A deleted account's name cannot be changed.")
-    if by is not None and by.id != user.id and user.role != "member" and by.role != "admin":
+    if by is not None and by.id != user.id and staff_role(user) != "member" and \
+            by.role != "admin":
         return _l("Only an admin can rename a moderator or an admin.")
     return None
 
@@ -469,7 +471,7 @@ def rename_member(user, new_name, *, now, by=None):
     refusal = rename_refusal(user, by)
     if refusal is not None:
         raise AccountError(refusal)
-    display_name = clean_display_name(new_name, allow_reserved=user.role != "member")
+    display_name = clean_display_name(new_name, allow_reserved=staff_role(user) != "member")
     key = display_name_key(display_name)
     if key != user.display_name_key and db.session.scalar(
             select(User.id).where(User.display_name_key == key)):

@@ -22,7 +22,10 @@ def set_role(user, role, *, by, now, ip=""):
     if role != "member" and role != user.role and not is_adult(user, now):
         raise AccountError(_l("Members under 18 cannot be moderators or admins: their work "
                               "shows content for adults (18+)."))
-    if user.role == "admin" and role != "admin":
+    # Only an admin who holds the rights counts as one to lose: a closed account or one under
+    # 18 (ACC-3) is made a member by any admin, however few adult admins there are.
+    holds_admin = user.role == "admin" and user.closed_at is None and is_adult(user, now)
+    if holds_admin and role != "admin":
         if user.id == by.id:
             raise AccountError(_l("You cannot remove your own admin role."))
         # The admins' rows are locked first (PostgreSQL; the view makes SQLite's transaction a

@@ -16,6 +16,7 @@ from app import standard_texts
 from app.blueprints.complaints import settings
 from app.blueprints.complaints.errors import ComplaintError
 from app.extensions import db
+from app.permissions import staff_role
 from app.models import Sanction
 from app.models.complaints import ComplainantRestriction, Complaint, ComplaintTarget
 
@@ -144,7 +145,7 @@ def suspend_if_repeated(owner, moderator, *, now, ip=""):
     or None."""
     from app.blueprints.moderation.sanctions import impose
 
-    if owner is None or owner.role in ("moderator", "admin") or db.session.scalar(
+    if owner is None or staff_role(owner) != "member" or db.session.scalar(
             _cmp4_running(owner.id, now).limit(1)) is not None:
         return None
     count = upheld_count(owner.id)
@@ -166,7 +167,7 @@ def lift_if_no_longer_repeated(owner, moderator, *, now, ip=""):
     hand under CMP-4 stays. Returns what was lifted."""
     from app.blueprints.moderation.sanctions import lift
 
-    if owner is None or owner.role in ("moderator", "admin"):
+    if owner is None or staff_role(owner) != "member":
         return []
     running = db.session.scalars(_cmp4_running(owner.id, now).where(
         Sanction.automatic.is_(True))).all()

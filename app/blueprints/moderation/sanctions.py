@@ -9,6 +9,7 @@ from sqlalchemy import or_, select
 from app.blueprints.moderation import audit
 from app.blueprints.moderation.errors import ModerationError
 from app.extensions import db
+from app.permissions import staff_role
 from app.models import Sanction
 from app.models.moderation import SANCTION_KINDS
 from app.notifications import (TEXTS, notify_about, register_labels, register_link,
@@ -200,7 +201,8 @@ def sanction_refusal(user, moderator):
     made a member by another admin."""
     if moderator.id == user.id:
         return _l("You cannot sanction yourself.")
-    if user.role == "admin" or (user.role == "moderator" and moderator.role != "admin"):
+    role = staff_role(user)
+    if role == "admin" or (role == "moderator" and moderator.role != "admin"):
         return _l("Only an admin can sanction a moderator, and admins cannot be sanctioned.")
     return None
 
@@ -245,7 +247,7 @@ def lift(sanction, moderator, reason, *, now, ip="", tell=True, by_appeal=False)
         raise ModerationError(_l("This sanction has already been lifted."))
     if moderator.id == sanction.user_id:
         raise ModerationError(_l("You cannot lift your own sanction: appeal it instead."))
-    if sanction.user.role in ("moderator", "admin") and moderator.role != "admin":
+    if staff_role(sanction.user) in ("moderator", "admin") and moderator.role != "admin":
         raise ModerationError(_l("Only an admin can lift a sanction on a moderator or an "
                                  "admin."))
     reason = (reason or "").strip()
