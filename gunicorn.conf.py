@@ -58,11 +58,15 @@ elif worker_class == "sync":
 
 
 def when_ready(server):
-    """Say at start what several workers without Redis mean for the visitors' page cache."""
-    cache_seconds = (os.environ.get("PAGE_CACHE_SECONDS") or "5").strip()
-    if workers > 1 and not os.environ.get("REDIS_URL") and cache_seconds != "0":
+    """Say at start what several workers without Redis mean: each keeps its own rate-limit
+    counts (ACC-8: a client may make the limit once per worker), hears only its own bids on
+    open auction pages (others arrive by the once-a-second check) and drops the visitors'
+    pages it keeps only when it made the change itself."""
+    if workers > 1 and not os.environ.get("REDIS_URL"):
+        cache_seconds = (os.environ.get("PAGE_CACHE_SECONDS") or "5").strip()
         server.log.warning(
-            "%d workers without REDIS_URL: a change to what visitors may see (an 18+ rating, "
-            "a page hidden after a complaint) reaches the pages the other workers keep only "
-            "when they expire (PAGE_CACHE_SECONDS). Set REDIS_URL, or PAGE_CACHE_SECONDS=0.",
-            workers)
+            "%d workers without REDIS_URL: rate limits are counted per worker; live auction "
+            "pages hear other workers' bids within a second, not at once; a change to what "
+            "visitors may see (an 18+ rating, a page hidden after a complaint) reaches the "
+            "pages the other workers keep only when they expire (PAGE_CACHE_SECONDS=%s). Set "
+            "REDIS_URL in production.", workers, cache_seconds)

@@ -24,21 +24,20 @@ from sqlalchemy.orm import Session
 
 from app.database import after_commit
 from app.live.bus import RECONNECTED
-from app.models import Auction, Listing, Shop, User
+from app.models import Auction, Listing, Shop
 from app.pagecache import page_cache
 
 #: The bus channel of "drop the visitors' pages".
 CHANNEL = "pagecache:clear"
 
 #: Per model, the attributes whose change alters what a visitor may see: those the visitors'
-#: SQL conditions read (shops/visibility.py, auctions/visibility.py), STOP signs, and the
-#: member names shown beside items (a moderator renames an inappropriate one, ACC-2). Other
+#: SQL conditions read (shops/visibility.py, auctions/visibility.py) and STOP signs. (A
+#: moderator's rename of an inappropriate name, ACC-2, drops the pages itself.) Other
 #: edits (a title, a price, a bid) show within ``PAGE_CACHE_SECONDS``, as designed.
 WATCHED = {
     Listing: ("status", "content_rating", "paused_at", "over_plan_since", "stop_sign"),
     Auction: ("content_rating", "hidden_at", "stop_sign"),
     Shop: ("status", "hidden_at"),
-    User: ("_display_name",),
 }
 
 _listening_lock = threading.Lock()
@@ -96,9 +95,23 @@ def hear_clears(app):
         state["pid"] = os.getpid()
 
 
+#: Listing statuses a visitor sees alike (the page and lists show the stock either way), so a
+#: sale that sells a listing out, or new stock, drops nothing: orders would otherwise empty
+#: every worker's cache all day. (Stock shown a few seconds late is refused at ordering.)
+ON_SALE_ALIKE = frozenset({"active", "sold_out"})
+
+
 def _changed(obj):
     attributes = inspect(obj).attrs
-    return any(attributes[name].history.has_changes() for name in WATCHED[type(obj)])
+    for name in WATCHED[type(obj)]:
+        history = attributes[name].history
+        if not history.has_changes():
+            continue
+        if name == "status" and isinstance(obj, Listing) and \
+                {*history.deleted, *history.added} <= ON_SALE_ALIKE:
+            continue
+        return True
+    return False
 
 
 @event.listens_for(Session, "after_flush")

@@ -153,6 +153,38 @@ def test_a_bid_or_a_new_price_keeps_the_pages(cached, make_member, make_listing)
         assert len(page_cache()) == 1
 
 
+def test_a_listing_selling_out_or_back_in_stock_keeps_the_pages(cached, make_listing):
+    """Sold out and on sale are shown to visitors alike (SHOP: the page says which), so a
+    sale that sells the last one keeps every worker's pages; a deletion does not (found in
+    review: every order that sold a listing out emptied the caches of all workers)."""
+    with cached.app_context():
+        listing = make_listing()
+        keep_board(cached)
+        listing.status = "sold_out"
+        db.session.commit()
+        listing.status = "active"
+        db.session.commit()
+        assert len(page_cache()) == 1
+        listing.status = "deleted"
+        db.session.commit()
+        assert len(page_cache()) == 0
+
+
+def test_a_members_own_rename_keeps_the_pages_acc_2(cached, make_member):
+    """ACC-2: only a moderator's rename of an inappropriate name drops the pages (tested
+    above); a member renaming themselves shows within PAGE_CACHE_SECONDS, or anyone could
+    empty every worker's cache by renaming themselves over and over (found in review)."""
+    from app.blueprints.accounts import services as account_services
+
+    with cached.app_context():
+        member = make_member()
+        keep_board(cached)
+        account_services.update_profile(member, display_name="New Self Name", locale="th",
+                                        now=utcnow())
+        db.session.commit()
+        assert len(page_cache()) == 1
+
+
 def test_a_page_drawn_while_the_pages_were_dropped_is_not_kept():
     """A page drawn from what was read before a clear may show what the clear was for: it
     is not kept (the clear's generation)."""
