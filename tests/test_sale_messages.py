@@ -79,14 +79,22 @@ def test_a_bad_message_is_refused_keeping_what_was_typed_and_text_is_escaped_auc
     assert HOSTILE not in page and "&lt;script&gt;" in page
 
 
-def test_a_suspended_member_cannot_write_acc_5(sale, moderator):
+def test_a_suspended_party_writes_until_the_sale_is_completed_acc_5(sale, moderator):
+    """ACC-5: a suspended member posts nothing, but a message about a sale still open
+    settles it, as its steps do: the other party, who did nothing wrong, must still hear
+    where to send the parcel or its tracking number. Once the sale is completed, nothing."""
     from app.blueprints.moderation.sanctions import impose
 
     impose(sale.alice, "suspension", moderator, now=utcnow(), rule="ACC-5", facts="test",
            ends_at=utcnow() + timedelta(days=3))
     db.session.commit()
+    assert write(sale.alice_client, sale, "Paid; please send it to my home.").status_code \
+        in (200, 302)
+    assert db.session.scalar(select(func.count(SaleMessage.id))) == 1
+    sale.sale.step = "completed"
+    db.session.commit()
     assert write(sale.alice_client, sale, "Still there?").status_code == 422
-    assert db.session.scalar(select(func.count(SaleMessage.id))) == 0
+    assert db.session.scalar(select(func.count(SaleMessage.id))) == 1
 
 
 def test_the_buyer_sees_the_sellers_payment_details_while_payment_is_due_auc_7(

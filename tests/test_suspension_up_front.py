@@ -7,6 +7,7 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
+from sqlalchemy import select
 
 from app.blueprints.moderation import sanctions
 from app.blueprints.moderation.enforcement import suspension_notice
@@ -229,6 +230,35 @@ def test_an_open_conversation_tells_a_suspended_member_instead_of_the_form_acc_5
     assert action not in html and NOTICE in html and APPEAL_LINK in html
 
 
+def test_a_suspended_buyer_still_writes_about_an_open_order_and_only_then_acc_5(world):
+    """ACC-5: a message about an order still open between the buyer and the shop settles it,
+    as paying does (the shop, which did nothing wrong, must learn where to send the parcel),
+    so a suspended buyer keeps the form and the message is taken, in the order's
+    conversation or a new one with that shop; once the order is completed, nothing."""
+    from app.blueprints.shops import message_services
+    from app.models import Message
+    from tests.test_orders import latest_order, place
+
+    assert place(world.client, world.other_listing).status_code in (302, 303)
+    order = latest_order()
+    suspend(world)
+    url = f"/listings/{world.other_listing.id}/contact"
+    html = world.client.get(url).get_data(as_text=True)
+    assert f'action="{url}"' in html and 'id="message-form"' in html
+    response = post_form(world.client, url, {"body": "Please send it to my office."},
+                         form_url=f"/listings/{world.other_listing.id}")
+    assert response.status_code == 302
+    assert db.session.scalar(select(Message.body)) == "Please send it to my office."
+    conversation = message_services.find_conversation(world.other_listing.id, world.member.id)
+    order.status = "completed"
+    db.session.commit()
+    reply = f"/messages/{conversation.id}"
+    html = world.client.get(reply).get_data(as_text=True)
+    assert f'action="{reply}"' not in html and NOTICE in html
+    assert post_form(world.client, reply, {"body": "And another thing"},
+                     form_url=reply).status_code == 422
+
+
 def test_the_order_page_tells_a_suspended_member_instead_of_posting_forms_acc_5(
         world, client_for):
     """ACC-5: on an order, the shop's cancellation (selling) and the buyer's review (a post)
@@ -271,9 +301,10 @@ def test_the_photos_page_tells_a_suspended_member_instead_of_the_upload_form_acc
 
 def test_the_sale_page_tells_a_suspended_party_instead_of_message_and_rating_forms_acc_5(
         sale, make_member):
-    """ACC-5: after an auction, a suspended party may not write to the other or rate them
-    (both are posts the services refuse), so the sale page says so in place of the message
-    and rating forms; the messages stay readable."""
+    """ACC-5: after an auction, a suspended party may not rate the other (a post the
+    services refuse), nor write once the sale is completed, so the sale page says so in
+    place of those forms; the messages stay readable. (While the sale is open the message
+    form stays: below.)"""
     message_form = f'action="{sale.url}/messages"'
     rating_form = f'action="{sale.url}/feedback"'
     html = sale.alice_client.get(sale.url).get_data(as_text=True)
@@ -281,11 +312,26 @@ def test_the_sale_page_tells_a_suspended_party_instead_of_message_and_rating_for
     moderator = make_member(display_name="Mod", role="moderator")
     sanctions.impose(sale.alice, "suspension", moderator, rule="MKT-6", facts="x",
                      now=utcnow(), ends_at=utcnow() + timedelta(days=3))
+    sale.sale.step = "completed"
     db.session.commit()
     html = sale.alice_client.get(sale.url).get_data(as_text=True)
     assert message_form not in html and rating_form not in html
     assert NOTICE in html and APPEAL_LINK in html
     assert html.count(NOTICE) == 1 and "data-rating-refused" in html  # said once
+
+
+def test_a_suspended_party_of_an_open_sale_keeps_the_message_form_acc_5(sale, make_member):
+    """ACC-5: until the sale is completed a message settles it (sale_messages), so the form
+    stays; the rating form gives way to the notice, said once."""
+    message_form = f'action="{sale.url}/messages"'
+    rating_form = f'action="{sale.url}/feedback"'
+    moderator = make_member(display_name="Mod", role="moderator")
+    sanctions.impose(sale.alice, "suspension", moderator, rule="MKT-6", facts="x",
+                     now=utcnow(), ends_at=utcnow() + timedelta(days=3))
+    db.session.commit()
+    html = sale.alice_client.get(sale.url).get_data(as_text=True)
+    assert message_form in html and rating_form not in html
+    assert html.count(NOTICE) == 1 and "data-rating-refused" in html
 
 
 def test_the_reinstatement_page_uses_the_same_notice_acc_5(world):

@@ -24,11 +24,22 @@ def messages_of(sale):
                               .order_by(SaleMessage.id)).all()
 
 
+def message_refusal(sale, sender, now):
+    """Why ``sender`` may not write about ``sale`` now (ACC-5), or None: a suspended party
+    posts nothing, but until the sale is completed a message settles it, as its steps do
+    (payment details, the address, the tracking number)."""
+    from app.blueprints.moderation.enforcement import suspension_refusal
+
+    if sale.step != "completed":
+        return None
+    return suspension_refusal(sender, now)
+
+
 def post(sale, sender, body, now):
     """Add ``sender``'s message to the sale's conversation and tell the other party."""
-    from app.blueprints.moderation.enforcement import check_can_act
-
-    check_can_act(sender, now)  # ACC-5
+    refusal = message_refusal(sale, sender, now)  # ACC-5
+    if refusal is not None:
+        raise refusal
     role = role_in(sender, sale)
     if role is None:
         raise AccountError(_l("Only the buyer and the seller can write here."))

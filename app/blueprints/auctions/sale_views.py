@@ -27,8 +27,8 @@ def _sale_or_403(sale_id):
 
 
 def _cannot_act(role, now):
-    """ACC-5: a suspended party's messages and rating are refused (a post), so the page
-    says so in place of those forms; None for a party who may write, or a moderator."""
+    """ACC-5: a suspended party's rating is refused (a post), so the page says so in place
+    of its form; None for a party who may rate, or a moderator."""
     from app.blueprints.moderation.enforcement import suspension_refusal  # (after auctions)
 
     return suspension_refusal(current_user, now) if role else None
@@ -40,6 +40,7 @@ def _page(sale, form, status=200, message_form=None):
     return render_template(
         "auctions/sale.html", sale=sale, role=role, form=form, now=now,
         cannot_act=_cannot_act(role, now),
+        cannot_message=sale_messages.message_refusal(sale, current_user, now) if role else None,
         messages=sale_messages.messages_of(sale),
         message_form=message_form or MessageForm(formdata=None),
         pay_to=sale_messages.payment_details(sale) if role and sale.step == "awaiting_payment"
@@ -88,7 +89,8 @@ def _messages(sale, form, status=200):
     role = sales.role_in(current_user, sale)
     return render_template("auctions/_sale_messages.html", sale=sale, role=role,
                            messages=sale_messages.messages_of(sale), message_form=form,
-                           cannot_act=_cannot_act(role, utcnow())), status
+                           cannot_message=sale_messages.message_refusal(
+                               sale, current_user, utcnow()) if role else None), status
 
 
 @bp.route("/sales/<int:sale_id>/next", methods=["POST"])

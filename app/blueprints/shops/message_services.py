@@ -98,11 +98,38 @@ def open_conversation(listing, buyer, now):
     return conversation, True
 
 
+def message_refusal(sender, now, *, buyer_id, shop_id):
+    """Why ``sender`` may not write in the conversation of buyer ``buyer_id`` with shop
+    ``shop_id`` now (started or not), or None (ACC-5). A suspended member posts nothing, but
+    a message about an order still open between that buyer and the shop settles the order,
+    as paying, shipping and receiving do (``order_services.POSTING_ACTIONS``): the other
+    party, who did nothing wrong, must still hear when the parcel went out or where to send
+    it."""
+    from app.blueprints.moderation.enforcement import suspension_refusal
+
+    refusal = suspension_refusal(sender, now)
+    if refusal is None or has_open_order(buyer_id, shop_id):
+        return None
+    return refusal
+
+
+def has_open_order(buyer_id, shop_id):
+    """Whether the buyer has an order with the shop not yet completed, cancelled or
+    expired."""
+    from app.blueprints.shops.order_services import OPEN_STATUSES
+    from app.models import Order
+
+    return db.session.scalar(select(Order.id).where(
+        Order.buyer_id == buyer_id, Order.shop_id == shop_id,
+        Order.status.in_(OPEN_STATUSES)).limit(1)) is not None
+
+
 def post_message(conversation, sender, body, now):
     """Add ``sender``'s message; the sender's side has now read everything up to it."""
-    from app.blueprints.moderation.enforcement import check_can_act
-
-    check_can_act(sender, now)  # ACC-5
+    refusal = message_refusal(sender, now, buyer_id=conversation.buyer_id,  # ACC-5
+                              shop_id=conversation.shop_id)
+    if refusal is not None:
+        raise refusal
     check_not_frozen("messages")  # SHOP-9
     side = side_of(sender, conversation)
     if side is None:
@@ -119,9 +146,9 @@ def post_message(conversation, sender, body, now):
 def contact_seller(listing, buyer, body, now):
     """A member writes to the listing's shop: the first message starts the conversation and
     tells the shop's owner by e-mail. Returns ``(conversation, message, created)``."""
-    from app.blueprints.moderation.enforcement import check_can_act
-
-    check_can_act(buyer, now)  # ACC-5
+    refusal = message_refusal(buyer, now, buyer_id=buyer.id, shop_id=listing.shop_id)
+    if refusal is not None:  # ACC-5, before a conversation is started
+        raise refusal
     body = clean_body(body)
     conversation, created = open_conversation(listing, buyer, now)
     message = post_message(conversation, buyer, body, now)

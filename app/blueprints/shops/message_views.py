@@ -17,7 +17,6 @@ from app.blueprints.shops import message_services as services
 from app.blueprints.shops.errors import ShopError
 from app.blueprints.shops.listing_views import visible_listing_or_404
 from app.blueprints.shops.message_forms import MessageForm
-from app.blueprints.shops.shop_views import suspension_refusal
 from app.blueprints.shops.visibility import visible_listings
 from app.database import begin_immediate, utcnow
 from app.extensions import db, login_manager
@@ -63,10 +62,17 @@ def _page(conversation, listing, side, form, messages, status=200):
         listing_title=listing.title if show_listing else _l("A listing you can no longer see"),
         cursor=messages[-1].id if messages else 0, action=_form_action(conversation, listing),
         live=conversation is not None,
-        # ACC-5: a suspended member writes nothing (the services refuse every message)
-        cannot_act=suspension_refusal(current_user, utcnow())), status)
+        # ACC-5: a suspended member writes only about an open order (message_refusal)
+        cannot_act=_message_refusal(conversation, listing)), status)
     response.headers.add("Vary", "HX-Request")
     return response
+
+
+def _message_refusal(conversation, listing):
+    """ACC-5: why the current member may not write here (shown in place of the form)."""
+    buyer_id = conversation.buyer_id if conversation is not None else current_user.id
+    return services.message_refusal(current_user, utcnow(), buyer_id=buyer_id,
+                                    shop_id=listing.shop_id)
 
 
 def _form_action(conversation, listing):
@@ -87,7 +93,7 @@ def _refused(conversation, listing, side, form):
     if wants_fragment():
         return _fragment("shops/messages/_form.html", 422, form=form,
                          action=_form_action(conversation, listing), live=True,
-                         cannot_act=suspension_refusal(current_user, utcnow()))
+                         cannot_act=_message_refusal(conversation, listing))
     messages = services.messages_after(conversation) if conversation else []
     return _page(conversation, listing, side, form, messages, 422)
 
