@@ -139,4 +139,4 @@ def register_permissions(app):
                                  awaiting_guardian=awaiting_guardian,
                                  can_run_shop=can_run_shop,
                                  can_manage_listings=can_manage_listings,
-                                 is_paused_staff=is_paused_staff)
+                                 is_paused_staff=is_paused_staff, staff_role=staff_role)

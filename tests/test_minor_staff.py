@@ -184,3 +184,11 @@ def test_an_under_18_staff_role_shields_nothing_acc_3_acc_2_mod_8(make_member, m
                                         now=utcnow())
     assert staff_role(moderator) == "moderator"
     assert sanction_refusal(moderator, moderator) is not None
+
+
+def test_an_under_18_moderators_own_page_says_member_acc_3(make_minor, client_for):
+    """ACC-3: the account page showed "Role: Moderator" to an under-18 moderator from before,
+    who has none of its rights (found in review)."""
+    minor = make_minor(role="moderator")
+    html = client_for(minor).get("/account").get_data(as_text=True)
+    assert "<dd>Member</dd>" in html and "<dd>Moderator</dd>" not in html
