@@ -148,6 +148,9 @@ class Config:
         self.RATELIMIT_SIGNUP_ATTEMPTS = os.environ.get("RATELIMIT_SIGNUP_ATTEMPTS",
                                                         "60 per hour")
         self.RATELIMIT_RESET = os.environ.get("RATELIMIT_RESET", "10 per hour")
+        # Wrong passwords typed on one sign-up link's activation page (on top of the
+        # address's RATELIMIT_RESET on that page).
+        self.RATELIMIT_SIGNUP_LINK = os.environ.get("RATELIMIT_SIGNUP_LINK", "5 per hour")
         # Complaints filed per address (a form refused for its errors does not count), every
         # post of the complaint form per address, and status-page lookups (against guessing).
         self.RATELIMIT_COMPLAINT = os.environ.get("RATELIMIT_COMPLAINT", "10 per hour")

@@ -341,9 +341,10 @@ def sign_up_link(email):
     return match.group(1) if match else None
 
 
-def confirm_sign_up(client, email, display_name=None):
-    """Open the link the sign-up of ``email`` was mailed and press its button, as the
-    newcomer does (ACC-1): the account opens and ``client`` is logged in to it."""
+def confirm_sign_up(client, email, display_name=None, password=PASSWORD):
+    """Open the link the sign-up of ``email`` was mailed, type the password chosen at sign-up
+    and press its button, as the newcomer does (ACC-1): the account opens and ``client`` is
+    logged in to it."""
     import html as html_module
 
     link = sign_up_link(email)
@@ -352,7 +353,7 @@ def confirm_sign_up(client, email, display_name=None):
     if display_name is None:
         typed = re.search(r'<input[^>]*name="display_name"[^>]*value="([^"]*)"', page)
         display_name = html_module.unescape(typed.group(1)) if typed else ""
-    return client.post(link, data={"csrf_token": csrf_from(page),
+    return client.post(link, data={"csrf_token": csrf_from(page), "password": password,
                                    "display_name": display_name})
 
 

@@ -24,7 +24,7 @@ def register(client, **fields):
     response = post_form(client, "/register", data)
     email = data["email"].strip().lower() if isinstance(data["email"], str) else ""
     if response.status_code == 302 and sign_up_link(email):
-        assert confirm_sign_up(client, email).status_code == 302
+        assert confirm_sign_up(client, email, password=data["password"]).status_code == 302
     return response
 
 

@@ -302,7 +302,7 @@ def test_the_owner_opening_the_account_does_not_change_what_the_sign_ups_maker_s
 
     before = makers_view()
     page = owner.get(owners_link).get_data(as_text=True)
-    assert owner.post(owners_link, data={"csrf_token": csrf_from(page),
+    assert owner.post(owners_link, data={"csrf_token": csrf_from(page), "password": PASSWORD,
                                          "display_name": "Nok Collector"}).status_code == 302
     assert db.session.scalar(select(User.display_name)) == "Nok Collector"
     assert makers_view() == before and "data-sign-up-waiting" in before[1]
@@ -362,7 +362,7 @@ def test_a_name_taken_at_the_moment_of_activation_gives_the_form_not_an_error_ac
         return real_key(name)
 
     monkeypatch.setattr(signup, "display_name_key", key_missing_the_first_check)
-    response = client.post(link, data={"csrf_token": csrf_from(page),
+    response = client.post(link, data={"csrf_token": csrf_from(page), "password": PASSWORD,
                                        "display_name": "Nok Collector"})
     assert missed and response.status_code == 422
     assert "This display name is taken" in response.get_data(as_text=True)

@@ -167,7 +167,7 @@ def test_a_double_tapped_activation_lands_on_the_same_welcome_acc_1(client, app)
     sign_up(client)
     link = sign_up_link("nok@talat.example")
     page = client.get(link).get_data(as_text=True)
-    data = {"csrf_token": csrf_from(page), "display_name": "Nok Collector"}
+    data = {"csrf_token": csrf_from(page), "password": PASSWORD, "display_name": "Nok Collector"}
     twin = app.test_client()
     twin.set_cookie("talat_session", client.get_cookie("talat_session").value)
     assert client.post(link, data=data).status_code == 302
@@ -322,7 +322,8 @@ def test_simultaneous_sign_ups_and_activations_make_one_account_acc_1(app):
     assert len(links) == 3  # three mails an hour per address, however many at once
     codes.clear()
     barrier = threading.Barrier(len(links))
-    all_at_once([(i, link, {"display_name": f"Racer {i}"}) for i, link in enumerate(links)])
+    all_at_once([(i, link, {"password": PASSWORD, "display_name": f"Racer {i}"})
+                 for i, link in enumerate(links)])
     # One opens the account; the others, of the same address, land on its welcome.
     assert not failures and codes == [302] * len(links)
     db.session.rollback()

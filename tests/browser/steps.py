@@ -30,9 +30,10 @@ def sign_up(page, base, email, name, birth_date="1985-02-14"):
     expect(page.locator("header .account-menu__me")).to_have_text(name)
 
 
-def finish_sign_up(page, base, email):
+def finish_sign_up(page, base, email, password=PASSWORD):
     """After the sign-up form ("check your e-mail"): open the link the live site mailed to
-    ``email`` (read from its outbox) and press the button that opens the account."""
+    ``email`` (read from its outbox), type the password chosen at sign-up and press the
+    button that opens the account."""
     expect(page).to_have_url(f"{base}/register/sent")
     link = seed(LIVE_ENVS[base], f"""
 import re
@@ -44,6 +45,7 @@ body = db.session.scalar(select(EmailMessage.body_text).where(
 print(json.dumps({{"path": re.search(r"(/register/confirm/\\S+)", body).group(1)}}))
 """)["path"]
     page.goto(f"{base}{link}")
+    page.fill("input[name=password]", password)
     page.click("main form button[type=submit]")
     page.wait_for_load_state()
 

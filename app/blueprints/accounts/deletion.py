@@ -6,10 +6,10 @@ their pages, running sanctions, appeals). Until then the request waits, and the
 On completion the member is told by e-mail first, then the account becomes a tombstone: a
 unique dead e-mail address, the display name "deleted member #id", an unusable password, no
 guardian data, no sessions, shops closed (without their bank and PromptPay details), the
-addresses their orders were sent to cleared, listings deleted, follows, watches, notices and
-earlier e-mails gone. What the rules require to keep stays: the traffic log (no foreign key),
-complaints, the audit log, sanctions, orders and sales. Messages stay for the other party,
-signed by the tombstone.
+addresses their orders were sent to cleared, listings deleted, follows, watches, notices,
+earlier e-mails and the sign-ups of the address gone. What the rules require to keep stays:
+the traffic log (no foreign key), complaints, the audit log, sanctions, orders and sales.
+Messages stay for the other party, signed by the tombstone.
 """
 import secrets
 from datetime import date, timedelta
@@ -24,8 +24,8 @@ from app.extensions import db
 from app.mail import queue_mail
 from app.models import (
     AccountDeletion, Appeal, Auction, AuctionWatch, Bid, Complaint, ComplaintTarget, EmailMessage,
-    Follow, IpRequest, Listing, Notification, Order, PasswordResetToken, Sale, Sanction, Shop,
-    ShopCircle, ShopStaff, User, Watch)
+    Follow, IpRequest, Listing, Notification, Order, PasswordResetToken, PendingSignUp, Sale,
+    Sanction, Shop, ShopCircle, ShopStaff, User, Watch)
 from app.models.accounts import TOMBSTONE_NAME
 from app.models.ip_requests import HOLDING_STATUSES
 
@@ -190,6 +190,9 @@ def _anonymise(user, now):
     for model in (ShopStaff, ShopCircle, Follow, Watch, AuctionWatch, Notification,
                   PasswordResetToken):
         db.session.execute(delete(model).where(model.user_id == user.id))
+    # The sign-ups of the address hold a password hash, a birth date, perhaps a guardian's
+    # address; a used one would also answer a log-in with the old password (``unconfirmed``).
+    db.session.execute(delete(PendingSignUp).where(PendingSignUp.email == user.email))
     sessions.end_all_sessions(user)
     name = TOMBSTONE_NAME.format(id=user.id)
     user.email = f"deleted-{user.id}-{secrets.token_hex(4)}@deleted.invalid"

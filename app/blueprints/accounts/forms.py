@@ -123,9 +123,11 @@ class ChangePasswordForm(TalatForm):
 
 
 class ConfirmSignUpForm(TalatForm):
-    """Open the account from the link mailed at sign-up (ACC-1); the display name can be
-    changed if someone took it meanwhile."""
+    """Open the account from the link mailed at sign-up (ACC-1) with the password chosen at
+    sign-up; the display name can be changed if someone took it meanwhile."""
 
+    password = PasswordField(_l("Password"), validators=[
+        DataRequired(REQUIRED), Length(max=MAX_PASSWORD_LENGTH, message=TOO_LONG)])
     display_name = StringField(_l("Display name"), validators=[
         DataRequired(REQUIRED), Length(max=40, message=TOO_LONG)])
 

@@ -9,6 +9,14 @@ collects on Talat. The address's owner decides what happens next:
 * an address that has an account is sent a warning instead: someone tried to open an
   account with it, with links to log in and to choose a new password.
 
+Whoever opens the link must also type the password chosen at sign-up
+(:func:`confirm_sign_up`). Without that, anyone could sign up with someone else's address and
+their own password, and the address's owner, pressing "Activate" in the mail, would open an
+account tied to the owner's address that the one who signed up could log in to (an account
+taken over before it existed). With it, only whoever holds both the mail and the password,
+the address's owner who signed up, opens an account; the owner of an address someone else
+signed up with is told to ignore the mail (no account is opened).
+
 Both branches hash the password, keep the sign-up (a taken address's with a link nobody is
 sent, so it can never be opened) and queue at most one e-mail, so neither the answer nor its
 timing tells them apart; the rate limits count both alike (``views.register``). Keeping both
@@ -24,6 +32,7 @@ from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l, lazy_ngettext
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from app.blueprints.accounts import passwords, sessions
 from app.blueprints.accounts.errors import AccountError, AccountErrors, DisplayNameTaken, EmailTaken
@@ -56,11 +65,23 @@ class SignUpLinkInvalid(AccountError):
 
 
 class SignUpLinkJustUsed(SignUpLinkInvalid):
-    """The link made an account moments ago: the same confirmation sent twice."""
+    """The link made an account moments ago: the same confirmation sent twice. ``pending``:
+    the sign-up of the link (whose password the confirmation must still carry)."""
 
-    def __init__(self, user):
+    def __init__(self, user, pending):
         super().__init__()
         self.user = user
+        self.pending = pending
+
+
+class SignUpPasswordWrong(AccountError):
+    """The password typed on the activation page is not the one chosen at sign-up."""
+
+    field = "password"
+
+    def __init__(self):
+        super().__init__(_l("This is not the password chosen when signing up. If you did not "
+                            "sign up on Talat, ignore the e-mail; no account is opened."))
 
 
 class SignUpMailLimit(AccountError):
@@ -179,39 +200,89 @@ def _warn_owner(owner, now):
 
 
 def find_pending(token, now):
-    """The sign-up a link is for, or raise :class:`SignUpLinkInvalid` (or
-    :class:`SignUpLinkJustUsed` when it made its account moments ago)."""
+    """The sign-up a link is for, or raise :class:`SignUpLinkInvalid` (unknown, expired or
+    used), :class:`SignUpLinkJustUsed` (its address's account was opened moments ago from
+    this link, or from another of the address pressed at the same moment) or
+    :class:`AccountError` (its address has an account otherwise: a second opens nothing).
+    Only the link that opens an account is marked used (``_open_account``)."""
     if not token or len(token) > 100:
         raise SignUpLinkInvalid()
     pending = db.session.scalar(select(PendingSignUp).where(
         PendingSignUp.token_hash == sessions.token_hash(token)))
     if pending is None or pending.expires_at <= now:
         raise SignUpLinkInvalid()
+    user = db.session.scalar(select(User).where(User.email == pending.email))
+    if user is None and pending.used_at is None:
+        return pending
+    if user is not None and _just_opened(user, pending, now):
+        raise SignUpLinkJustUsed(user, pending)
+    if user is not None and pending.used_at is None:
+        raise AccountError(_l("This e-mail address already has a Talat account. Please log in, "
+                              "or choose a new password if you have forgotten it."))
+    raise SignUpLinkInvalid()
+
+
+def _just_opened(user, pending, now):
+    """Whether ``user``'s account was opened from a link of ``pending``'s address (this one
+    or, pressed at the same moment, another) within :data:`REPEAT_SECONDS`."""
+    if abs((now - user.created_at).total_seconds()) > REPEAT_SECONDS:
+        return False
     if pending.used_at is not None:
-        user = db.session.scalar(select(User).where(User.email == pending.email))
-        if user is not None and user.created_at == pending.used_at and \
-                abs((now - pending.used_at).total_seconds()) <= REPEAT_SECONDS:
-            raise SignUpLinkJustUsed(user)
-        raise SignUpLinkInvalid()
-    return pending
+        return pending.used_at == user.created_at
+    return db.session.scalar(select(PendingSignUp.id).where(
+        PendingSignUp.email == pending.email, PendingSignUp.used_at == user.created_at)
+        .limit(1)) is not None
 
 
-def confirm_sign_up(token, *, display_name, now):
-    """Open the account of the sign-up whose link this is (the address is now proven) and
-    return it. ``display_name``: the one chosen at sign-up, or another if it was taken since.
-    Every other link sent to the address stops working."""
+def password_matches(pending, password):
+    """Whether ``password`` is the one chosen at the sign-up ``pending`` (one argon2
+    verification)."""
+    return passwords.verify_password(pending.password_hash, password or "")
+
+
+def confirm_sign_up(token, *, password, display_name, now):
+    """Open the account of the sign-up whose link this is and return it (ACC-1): the mail
+    proves the address, ``password`` (the one chosen at sign-up, verified once per call)
+    proves that whoever opens it is who signed up, so nobody opens an account in someone
+    else's address by having its owner press the mailed button. Raise
+    :class:`SignUpPasswordWrong` for another password, before anything else is told (even
+    that the link was just used: :class:`SignUpLinkJustUsed`, which logs in). ``display_name``:
+    the one chosen at sign-up, or another if it was taken since."""
+    try:
+        pending = find_pending(token, now)
+    except SignUpLinkJustUsed as error:
+        if not password_matches(error.pending, password):
+            raise SignUpPasswordWrong() from None
+        raise
+    if not password_matches(pending, password):
+        raise SignUpPasswordWrong()
+    try:
+        user = _open_account(token, display_name=display_name, now=now)
+        db.session.flush()
+        return user
+    except IntegrityError:  # the address or the name was taken by a simultaneous request
+        db.session.rollback()
+        return _open_account(token, display_name=display_name, now=now)
+
+
+def _open_account(token, *, display_name, now):
+    """The account of the link's sign-up, whose password has been checked. Only this link is
+    marked used: the address's other links cannot open a second account (the address is
+    taken, :func:`find_pending`), and a sign-up someone else made with the address keeps
+    answering its maker's log-in as before (``unconfirmed``), so opening the account does
+    not tell them it was opened. (A link whose address has an account answers so to whoever
+    opens it; links are mailed only to the address, so that is its owner.)"""
     pending = find_pending(token, now)
     # Every link of the address locked first, in id order (PostgreSQL; SQLite writes one at a
-    # time): confirmations pressed at once wait for one another, then find their link used,
-    # instead of each locking its own row and then the others' (a deadlock).
+    # time): confirmations pressed at once wait for one another, then find their link used
+    # or the address taken, instead of each locking its own row and then the others' (a
+    # deadlock).
     db.session.execute(select(PendingSignUp.id).where(PendingSignUp.email == pending.email)
                        .order_by(PendingSignUp.id).with_for_update())
     db.session.refresh(pending)  # as the confirmation we waited for left it
-    if pending.used_at is not None:  # that one used this link: the same button pressed twice
-        find_pending(token, now)  # raises SignUpLinkJustUsed (to the welcome) or invalid
-    if db.session.scalar(select(User.id).where(User.email == pending.email)):
-        raise AccountError(_l("This e-mail address already has a Talat account. Please log in, "
-                              "or choose a new password if you have forgotten it."))
+    # That one may have used this link (the same button pressed twice) or opened the account
+    # from another link of the address: raises SignUpLinkJustUsed (to the welcome).
+    find_pending(token, now)
     name = clean_display_name(display_name)
     if db.session.scalar(select(User.id).where(User.display_name_key == display_name_key(name))):
         raise DisplayNameTaken()
@@ -219,9 +290,6 @@ def confirm_sign_up(token, *, display_name, now):
         PendingSignUp.id == pending.id, PendingSignUp.used_at.is_(None)).values(used_at=now))
     if used.rowcount != 1:  # a simultaneous confirmation used it first
         raise SignUpLinkInvalid()
-    db.session.execute(update(PendingSignUp).where(
-        PendingSignUp.email == pending.email, PendingSignUp.used_at.is_(None))
-        .values(used_at=now))
     return create_member(email=pending.email, password_hash=pending.password_hash,
                          display_name=name, birth_date=pending.birth_date,
                          locale=pending.locale, now=now, guardian_name=pending.guardian_name,

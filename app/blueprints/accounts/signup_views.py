@@ -1,18 +1,16 @@
 """The pages after the sign-up form (ACC-1): "check your e-mail", the link that opens the
 account, and "not active yet" with its "Send the link again" button for a log-in before the
 link was opened. Thin: the rules live in ``signup`` and ``unconfirmed``."""
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy.exc import IntegrityError
 
-from app.blueprints.accounts import bp, signup, unconfirmed
+from app.blueprints.accounts import bp, sessions, signup, unconfirmed
 from app.blueprints.accounts.errors import AccountError
 from app.blueprints.accounts.forms import ConfirmSignUpForm, LoginForm, ResendSignUpForm
 from app.blueprints.accounts.login import log_in, log_out
 from app.database import utcnow
 from app.extensions import db, limiter
-from app.forms import EmptyForm
 from app.i18n import current_language, format_datetime
 
 
@@ -24,57 +22,75 @@ def sign_up_sent():
     return render_template("accounts/sign_up_sent.html", hours=signup.LINK_HOURS)
 
 
+def _link_key():
+    """The rate-limit key of the sign-up link a request is for (its hash: the link itself
+    opens an account and is kept nowhere)."""
+    return "sign-up-link:" + sessions.token_hash((request.view_args or {}).get("token", ""))
+
+
+def _wrong_password(response):
+    return bool(g.get("sign_up_password_wrong"))
+
+
 @bp.route("/register/confirm/<token>", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["RATELIMIT_RESET"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_SIGNUP_LINK"], methods=["POST"],
+               key_func=_link_key, scope="sign-up-link", deduct_when=_wrong_password)
 def confirm_sign_up(token):
-    """The link mailed to a new address: a button opens the account and logs the member in
-    (a GET changes nothing, so a mail scanner that follows links does not use it up)."""
+    """The link mailed to a new address: the password chosen at sign-up and a button open the
+    account and log the member in (a GET changes nothing, so a mail scanner that follows
+    links does not use it up). Wrong passwords are limited per address (the route's limit)
+    and per link (``RATELIMIT_SIGNUP_LINK``, counting only wrong ones)."""
     now = utcnow()
+    form = ConfirmSignUpForm()
     try:
         pending = signup.find_pending(token, now)
     except signup.SignUpLinkJustUsed as error:
-        if request.method == "POST" and EmptyForm().validate():  # the button pressed twice
-            return _welcome(error.user)
+        if request.method == "POST" and form.validate_on_submit():  # the button pressed twice
+            return _open(token, form, None, now)  # (the password is checked there too)
         if current_user.is_authenticated and current_user.id == error.user.id:
             return redirect(url_for("main.home"))
         return _invalid(error)
     except AccountError as error:
         return _invalid(error)
-    form = ConfirmSignUpForm(data={"display_name": pending.display_name})
-    if not form.is_submitted() and signup.name_taken(pending.display_name):
-        # Taken by someone else while the link waited: said before the button is pressed.
-        form.display_name.errors = [str(_l(
-            "Someone else took the display name you chose while your link was waiting. "
-            "Please choose another one to finish opening your account."))]
-    if form.validate_on_submit():
-        try:
-            user = _confirm(token, form.display_name.data, now)
-        except signup.SignUpLinkJustUsed as error:
-            return _welcome(error.user)
-        except signup.SignUpLinkInvalid as error:
-            return _invalid(error)
-        except AccountError as error:
-            db.session.rollback()
-            if error.field != "display_name":
-                return _invalid(error)
-            form.display_name.errors = list(form.display_name.errors) + [str(error.message)]
-        else:
-            return _welcome(user)
+    if not form.is_submitted():
+        form.display_name.data = pending.display_name
+        if signup.name_taken(pending.display_name):
+            # Taken by someone else while the link waited: said before the button is pressed.
+            form.display_name.errors = [str(_l(
+                "Someone else took the display name you chose while your link was waiting. "
+                "Please choose another one to finish opening your account."))]
+    elif form.validate():
+        return _open(token, form, pending, now)
+    return _confirm_page(form, pending, token)
+
+
+def _confirm_page(form, pending, token):
     status = 422 if form.is_submitted() else 200
     return render_template("accounts/sign_up_confirm.html", form=form, pending=pending,
                            token=token), status
 
 
-def _confirm(token, display_name, now):
-    """Open the account; a confirmation sent at the same moment (a double tap) that got
-    there first is found by the second try."""
+def _open(token, form, pending, now):
+    """Open the account from the posted form; a wrong password or a taken name comes back on
+    the form, what was typed kept (the password excepted)."""
     try:
-        user = signup.confirm_sign_up(token, display_name=display_name, now=now)
-        db.session.flush()
-        return user
-    except IntegrityError:  # the address or the name was taken by a simultaneous request
+        user = signup.confirm_sign_up(token, password=form.password.data,
+                                      display_name=form.display_name.data, now=now)
+    except signup.SignUpLinkJustUsed as error:
+        return _welcome(error.user)
+    except signup.SignUpLinkInvalid as error:
+        return _invalid(error)
+    except AccountError as error:
         db.session.rollback()
-        return signup.confirm_sign_up(token, display_name=display_name, now=now)
+        if error.field == "password":
+            g.sign_up_password_wrong = True  # counted against the link (route doc)
+        if error.field not in ("display_name", "password") or pending is None:
+            return _invalid(error)
+        field = getattr(form, error.field)
+        field.errors = list(field.errors) + [str(error.message)]
+        return _confirm_page(form, pending, token)
+    return _welcome(user)
 
 
 def _welcome(user):

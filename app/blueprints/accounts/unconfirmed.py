@@ -2,7 +2,8 @@
 
 Someone who signed up and logs in before opening the mailed link has no account yet, and
 "the e-mail address or password is incorrect" sends them hunting for a typo. So when the
-password typed is that of the newest unexpired sign-up of the address, the log-in answers
+password typed is that of the newest unexpired sign-up of the address whose link has not
+been used, the log-in answers
 that the account is not active yet, where the link went, until when it works, and offers to
 send it again (``services.authenticate``, ``signup_views``).
 
@@ -18,11 +19,27 @@ Who learns what:
 * Whoever made the sign-up knows its password, perhaps with someone else's address. Its
   answer must not tell whether that address has an account, or the sign-up form's privacy
   would be undone one step later: so a sign-up with a taken address is kept too, with a
-  link nobody is sent (``signup``), and is recognised here like any other; a sign-up whose
-  link has been used still counts until it expires (the address's owner opening the account
-  must not change what the sign-up's maker sees either). Only the newest sign-up is checked,
-  so the work never depends on how many there are: the password of an older one gets
-  "incorrect" (its link still works).
+  link nobody is sent (``signup``), and is recognised here like any other until it
+  expires. The address's owner opening an account from their own link marks only that
+  link used (``signup.confirm_sign_up``), so another's sign-up of the address goes on
+  answering its maker as before.
+* A sign-up whose link has been used does not count: its account exists, and its password
+  is (or was) that account's. Counting it told a member who had deleted the account, or
+  changed the password and typed the old one, that the account was "not active yet" and
+  that a link had been mailed. A link opens an account only with the password chosen at
+  its sign-up (``signup``), so only whoever holds both the mail and the password, the
+  address's owner, uses one; nobody else's answer changes when it is used. Deleting an
+  account deletes every sign-up of its address (``deletion``).
+* Only the newest unused sign-up is checked, so the work never depends on how many there
+  are: the password of an older one gets "incorrect" (its link still works). The limit
+  that follows: someone holding an older sign-up of an address sees its answer turn from
+  "not active yet" to "incorrect" once a newer sign-up of the address is made, so they
+  can notice that someone signed up with it again. That tells sign-up activity, not
+  membership: sign-ups of a taken address and of a fresh one both keep their rows. (So
+  does deleting an account, which removes the address's sign-ups: their makers' answers
+  turn to "incorrect" then, as when they expire.) An owner who made several sign-ups,
+  opened the account from one and changed its password within :data:`signup.LINK_HOURS`
+  hours may still be told "not active yet" for the old password of another.
 * The log-in still counts as a failed one for the address block (ACC-4), as it did: no
   session was opened.
 
@@ -59,10 +76,11 @@ class ResendProofInvalid(AccountError):
 
 
 def newest_sign_up(email, now):
-    """The newest unexpired sign-up of the (normalised) address ``email``, used or not, or
-    None. Every log-in asks, whatever the address (module doc)."""
+    """The newest unexpired sign-up of the (normalised) address ``email`` whose link has not
+    been used, or None. Every log-in asks, whatever the address (module doc)."""
     return db.session.scalar(select(PendingSignUp).where(
-        PendingSignUp.email == email, PendingSignUp.expires_at > now)
+        PendingSignUp.email == email, PendingSignUp.expires_at > now,
+        PendingSignUp.used_at.is_(None))
         .order_by(PendingSignUp.created_at.desc(), PendingSignUp.id.desc()).limit(1))
 
 
