@@ -141,9 +141,10 @@ class Config:
         self.RATELIMIT_MEDIA_PER_IP = os.environ.get("RATELIMIT_MEDIA_PER_IP",
                                                      "6000 per minute;100000 per hour")
         self.RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "30 per minute")
-        # Sign-ups accepted per address (a link or a warning mailed, alike, ACC-1; a refused
-        # sign-up does not count: carrier-grade NAT puts many people behind one address), and
-        # every sign-up post per address (floods).
+        # Sign-up mails per address: accepted sign-ups (a link or a warning mailed, alike,
+        # ACC-1; a refused sign-up does not count: carrier-grade NAT puts many people behind
+        # one address) and "Send the link again" presses, in one bucket; and every sign-up
+        # post per address (floods).
         self.RATELIMIT_SIGNUP = os.environ.get("RATELIMIT_SIGNUP", "10 per hour")
         self.RATELIMIT_SIGNUP_ATTEMPTS = os.environ.get("RATELIMIT_SIGNUP_ATTEMPTS",
                                                         "60 per hour")

@@ -251,3 +251,28 @@ def test_a_throttled_password_reset_request_comes_back_as_typed_acc_8(limited_ap
         thai = post_form(client, "/password/forgot", {"email": "nok.again@talat.example"})
         assert thai.status_code == 429 and 'lang="th"' in thai.get_data(as_text=True)
         assert 'value="nok.again@talat.example"' in thai.get_data(as_text=True)
+
+
+def test_sign_ups_and_send_the_link_again_share_one_limit_acc_8(limited_app):
+    """ACC-8 (found in review): the sign-up form and "Send the link again" each had their
+    own ``RATELIMIT_SIGNUP``, so one address could have twice the sign-up mails sent an
+    hour. They share one now: two mails here, by either, and the next is refused."""
+    import html as html_module
+    import re
+
+    from tests.conftest import csrf_from
+
+    app = limited_app(RATELIMIT_PER_IP="1000 per minute", RATELIMIT_SIGNUP="2 per hour",
+                      RATELIMIT_SIGNUP_ATTEMPTS="60 per hour")
+    with app.app_context():
+        client = app.test_client()
+        assert _sign_up(client, 1).status_code == 302  # one
+        page = post_form(client, "/login", {"email": "person1@talat.example",
+                                            "password": PASSWORD},
+                         environ_base={"REMOTE_ADDR": "198.51.100.77"}).get_data(as_text=True)
+        proof = html_module.unescape(re.search(
+            r'name="proof" type="hidden" value="([^"]+)"', page).group(1))
+        again = client.post("/register/again", environ_base={"REMOTE_ADDR": "198.51.100.77"},
+                            data={"csrf_token": csrf_from(page), "proof": proof})
+        assert again.status_code == 302  # two
+        assert _sign_up(app.test_client(), 2).status_code == 429

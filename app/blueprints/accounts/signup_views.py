@@ -13,6 +13,17 @@ from app.database import utcnow
 from app.extensions import db, limiter
 from app.i18n import current_language, format_datetime
 
+#: One bucket of ``RATELIMIT_SIGNUP`` per address for everything that mails a sign-up link or
+#: warning (ACC-8): the sign-up form (``views.register``) and "Send the link again", so one
+#: address cannot have twice as many sent by using both.
+SIGN_UP_MAILS = "sign-up-mails"
+
+
+def sign_up_mail_limit(**options):
+    """The shared limit on sign-up mails per address (:data:`SIGN_UP_MAILS`)."""
+    return limiter.shared_limit(lambda: current_app.config["RATELIMIT_SIGNUP"],
+                                scope=SIGN_UP_MAILS, methods=["POST"], **options)
+
 
 @bp.route("/register/sent")
 def sign_up_sent():
@@ -120,7 +131,7 @@ def sign_up_waiting(login_form, pending, *, next_url=None, problem=None, status=
 
 
 @bp.route("/register/again", methods=["POST"])
-@limiter.limit(lambda: current_app.config["RATELIMIT_SIGNUP"], methods=["POST"])
+@sign_up_mail_limit()
 def send_sign_up_link_again():
     """"Send the link again" (ACC-1), from a log-in with the password of a sign-up whose link
     was not opened: only with that log-in's proof, within the sign-up mails an address may

@@ -9,7 +9,7 @@ from app.blueprints.accounts.errors import (
 from app.blueprints.accounts.forms import (
     ChangePasswordForm, LoginForm, ProfileForm, RegisterForm, ResetPasswordForm, ResetRequestForm)
 from app.blueprints.accounts.login import current_token, log_in, log_out
-from app.blueprints.accounts.signup_views import sign_up_waiting
+from app.blueprints.accounts.signup_views import sign_up_mail_limit, sign_up_waiting
 from app.database import utcnow
 from app.extensions import db, limiter
 from app.forms import EmptyForm
@@ -58,7 +58,7 @@ def show_error(form, error):
 
 
 @bp.route("/register", methods=["GET", "POST"])
-@_limit("RATELIMIT_SIGNUP", deduct_when=_created_account)
+@sign_up_mail_limit(deduct_when=_created_account)
 @_limit("RATELIMIT_SIGNUP_ATTEMPTS")
 def register():
     """Sign up (ACC-1, ACC-3). A form without mistakes always lands on "check your e-mail",
