@@ -139,3 +139,31 @@ def test_an_address_the_database_was_too_busy_for_is_tried_again_acc_1(
     assert threaded_app.handed_over == [(member.email, 2)]
     reset_requests.send_reset_links(threaded_app, [(member.email, reset_requests.TRIES)])
     assert threaded_app.handed_over == [(member.email, 2)]  # given up after the last try
+
+
+def test_addresses_held_at_exit_are_handled_acc_1(make_app, make_member, monkeypatch):
+    """ACC-1 (found in review): the background sender holds addresses up to
+    ``reset_requests.INTERVAL`` seconds and nothing handled them when the process exited
+    (a restart lost the ask). A hook registered at exit, as the traffic log's writer's,
+    now handles them."""
+    import atexit
+
+    registered = []
+    monkeypatch.setattr(atexit, "register",
+                        lambda function, *args: registered.append((function, args)))
+    app = make_app(MAIL_DELIVERY="thread")
+    worker = app.extensions[reset_requests.WORKER]
+    hooks = [(function, args) for function, args in registered if args == (worker,)]
+    assert len(hooks) == 1
+    with app.app_context():
+        member = make_member()
+        db.session.commit()
+        monkeypatch.setattr(worker, "_start_if_needed", lambda: None)  # no thread: only exit
+        monkeypatch.setattr(app.extensions["mail_sender"], "add", lambda *args, **kw: None)
+        worker.add((member.email, 1))
+        function, args = hooks[0]
+        assert function(*args) == 1
+        db.session.rollback()
+        assert db.session.scalar(select(func.count(PasswordResetToken.id))) == 1
+        assert db.session.scalar(select(func.count(EmailMessage.id)).where(
+            EmailMessage.kind == "password_reset")) == 1

@@ -20,12 +20,15 @@ looked up, and its link made, only after the answer has left (:func:`send_reset_
 The request then runs the same statements for a member's address and a stranger's (no
 look-up; no writes but the traffic log's), spends the same time hashing (none) and counts
 the same against the rate limit (every post, ``views.forgot_password``). What is given up:
-the link leaves up to :data:`INTERVAL` seconds later, and a worker process that dies in that
-moment loses the ask (the person asks again, as after a lost e-mail). The link made later in
+the link leaves up to :data:`INTERVAL` seconds later; a process that exits normally
+(gunicorn's worker restarts and shutdowns included) handles what it holds at exit
+(:func:`flush_at_exit`), and one killed outright in that moment loses the ask (the person asks
+again, as after a lost e-mail). The link made later in
 the background can still take some shared CPU or database time from another request; that
 is a few milliseconds of noise on a different answer, a far weaker signal than on the
 answer itself.
 """
+import atexit
 import logging
 import secrets
 from datetime import timedelta
@@ -54,10 +57,27 @@ TRIES = 3
 
 
 def init_reset_requests(app):
-    """The background sender of reset links, when mail is delivered in the background."""
-    app.extensions[WORKER] = BatchWorker(
-        "password-reset", INTERVAL, lambda items: send_reset_links(app, items)) \
+    """The background sender of reset links, when mail is delivered in the background; what
+    it holds is handled when the process exits (as the traffic log's writer is)."""
+    worker = BatchWorker("password-reset", INTERVAL, lambda items: send_reset_links(app, items)) \
         if app.config["MAIL_DELIVERY"] == "thread" else None
+    app.extensions[WORKER] = worker
+    if worker is not None:
+        atexit.register(flush_at_exit, worker)
+
+
+def flush_at_exit(worker):
+    """Handle every address ``worker`` holds, retries of a busy database included (up to
+    :data:`TRIES` rounds: each try of an address comes back at most that often). Returns how
+    many were handled. (A link's e-mail the sender thread has no time left for stays queued
+    for the delivery job, as every message does, ``mail.init_mail``.)"""
+    handled = 0
+    for _ in range(TRIES):
+        done = worker.flush()
+        handled += done
+        if not done:
+            break
+    return handled
 
 
 def request_password_reset(email, *, now):
