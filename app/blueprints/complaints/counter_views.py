@@ -13,7 +13,8 @@ from app.blueprints.accounts.forms import REQUIRED, TEXT_TOO_LONG
 from app.blueprints.accounts.views import show_error
 from app.blueprints.complaints import bp, counter, hiding
 from app.blueprints.complaints.evidence import chosen
-from app.blueprints.complaints.intake_views import kept_files, offer_files_again
+from app.blueprints.complaints.intake_views import (kept_files, name_refused_files,
+                                                    offer_files_again)
 from app.database import utcnow
 from app.extensions import db
 from app.forms import TalatForm, uploaded_files
@@ -75,8 +76,12 @@ def counter_page(target_id):
             flash(_l("Your counter-statement has been sent to the moderators. We will tell "
                      "you their decision."), "success")
             return redirect(url_for("complaints.counter", target_id=target.id))
-    # A refused answer keeps the evidence files it would take, as the complaint form does.
-    kept = offer_files_again(files) if form.is_submitted() else []
+    # A refused answer keeps the evidence files it would take, as the complaint form does,
+    # and names those it would not.
+    kept = []
+    if form.is_submitted():
+        name_refused_files(form, files)
+        kept = offer_files_again(files)
     page = hiding.target_object(target)
     # Restored after the owner deleted the page: it stays gone, not "published again".
     gone = target.outcome == "restored" and hiding.page_gone(target.target_type, page)

@@ -90,6 +90,15 @@ def kept_files():
     return held_evidence.kept(request.form.getlist(held_evidence.FIELD), now=utcnow())
 
 
+def name_refused_files(form, files):
+    """On a refused form, name on its file field each chosen file that evidence would not
+    take (CMP-1, CMP-3): the files it would take are held for the next try and the form says
+    a file named in an error must be chosen again, so one left out unnamed was lost without
+    the sender knowing."""
+    for problem in evidence.file_problems(files, len(kept_files())):
+        show_error(form, problem)
+
+
 def offer_files_again(files):
     """The files a refused form offers again (:func:`evidence.offer_again`), committed."""
     offered = evidence.offer_again(request.form.getlist(held_evidence.FIELD), files,

@@ -14,7 +14,8 @@ from app.blueprints.complaints import access, bp, clock, held_evidence, intake
 from app.blueprints.complaints.errors import ComplaintError
 from app.blueprints.complaints.evidence import chosen
 from app.blueprints.complaints.forms import AddInformationForm, StatusLookupForm
-from app.blueprints.complaints.intake_views import kept_files, offer_files_again
+from app.blueprints.complaints.intake_views import (kept_files, name_refused_files,
+                                                    offer_files_again)
 from app.blueprints.complaints.texts import CENTRE_EMAIL, CENTRE_PHONE
 from app.blueprints.complaints.titles import titles_for
 from app.database import utcnow
@@ -110,7 +111,9 @@ def add_information(code):
             flash(_l("Thank you: your information has been added and the moderators will look "
                      "at your complaint again."), "success")
             return redirect(url_for("complaints.status", code=complaint.code))
-    # The evidence files it would take are held for the next try, as on the complaint form.
+    # The evidence files it would take are held for the next try, as on the complaint form;
+    # those it would not are named.
+    name_refused_files(form, files)
     return _status_page(complaint, info_form=form, status=422, held=offer_files_again(files))
 
 
