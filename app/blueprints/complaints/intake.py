@@ -8,6 +8,7 @@ an item in the review queue and a receipt e-mail, queued in the same transaction
 import hmac
 import re
 import secrets
+import unicodedata
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
@@ -54,7 +55,14 @@ def normalise_code(text):
 
 
 def _same_name(a, b):
-    return " ".join((a or "").split()).casefold() == " ".join((b or "").split()).casefold()
+    """Whether two names read the same: spacing and case aside, and in Unicode's compatible
+    form (NFKC), as display names are compared. A Thai name pasted from a PDF or another app
+    often spells SARA AM (ำ) as NIKHAHIT and SARA AA (ํา), which looks identical on screen;
+    a signature typed with the one key was refused against a name pasted with the other,
+    and nobody could see why."""
+    def key(name):
+        return unicodedata.normalize("NFKC", " ".join((name or "").split())).casefold()
+    return key(a) == key(b)
 
 
 def field_problems(data):
