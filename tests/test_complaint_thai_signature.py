@@ -28,3 +28,14 @@ def test_cmp1_a_signature_that_reads_the_same_as_the_name_signs_the_complaint(
     response = post_complaint(visitor, form_data(url, name=PASTED, signature=TYPED))
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     assert db.session.scalar(select(func.count(Complaint.id))) == 1
+
+
+def test_cmp1_nikhahit_typed_before_the_tone_mark_still_reads_the_same():
+    """CMP-1: NIKHAHIT before the tone mark (น ํ ้ า) looks the same as after it (น ้ ํ า) and
+    as the SARA AM key; Unicode's normalisation does not reorder them, so the comparison
+    does."""
+    from app.blueprints.complaints.intake import _same_name
+
+    before_tone = "สมชาย น\u0e4d\u0e49\u0e32ใจ"
+    assert _same_name(before_tone, TYPED) and _same_name(before_tone, PASTED)
+    assert not _same_name(before_tone, "สมชาย ใจดี")

@@ -59,10 +59,16 @@ def _same_name(a, b):
     form (NFKC), as display names are compared. A Thai name pasted from a PDF or another app
     often spells SARA AM (ำ) as NIKHAHIT and SARA AA (ํา), which looks identical on screen;
     a signature typed with the one key was refused against a name pasted with the other,
-    and nobody could see why."""
+    and nobody could see why. NFKC leaves NIKHAHIT typed before a tone mark (น ํ ้ า) apart
+    from after it (น ้ ํ า), which also look the same: both are put in the second order."""
     def key(name):
-        return unicodedata.normalize("NFKC", " ".join((name or "").split())).casefold()
+        text = unicodedata.normalize("NFKC", " ".join((name or "").split())).casefold()
+        return _NIKHAHIT_FIRST.sub(r"\2\1", text)
     return key(a) == key(b)
+
+
+#: NIKHAHIT followed by a tone mark (MAI EK to MAI CHATTAWA): :func:`_same_name` swaps them.
+_NIKHAHIT_FIRST = re.compile("(\u0e4d)([\u0e48-\u0e4b])")
 
 
 def field_problems(data):
