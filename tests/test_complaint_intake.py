@@ -151,6 +151,23 @@ def test_cmp1_an_adult_auction_is_not_found_by_whoever_may_not_see_it_rank_1(
     assert target.obj.id == auction.id
 
 
+def test_cmp1_a_visitor_is_told_how_to_report_a_page_shown_only_to_members_acc_3(
+        app, make_auction, make_listing):
+    """CMP-1 (anyone may complain), ACC-3: a visitor naming an 18+ page, say a victim sent
+    its link, was told only "it may have been removed". Every page a visitor cannot open now
+    says it may be shown only to logged-in (adult) members, so log in and report it: the
+    same words for an 18+ page as for one that never existed, so nothing is told of which
+    exist."""
+    answers = []
+    for url in (f"/auctions/{make_auction(content_rating='adult').id}",
+                f"/listings/{make_listing(content_rating='adult').id}", "/auctions/999999",
+                "/listings/999999"):
+        with pytest.raises(ComplaintError) as refused:
+            resolve_target(url, now=utcnow())
+        answers.append(str(refused.value.message).split(": ", 1)[1])
+    assert len(set(answers)) == 1 and "log in and report it" in answers[0]
+
+
 def test_cmp1_hidden_auction_and_closed_shop_are_not_found(app, make_auction, make_shop):
     auction, shop = make_auction(), make_shop()
     auction.hidden_at = utcnow()

@@ -19,6 +19,7 @@ from app.blueprints.complaints.errors import ComplaintError, refuse_all
 from app.blueprints.shops.visibility import visible_listings
 from app.extensions import db
 from app.models import Auction, Listing, Shop
+from app.permissions import is_member
 
 MAX_URLS = 20
 #: Endpoint of each page a complaint may name, and the view argument holding its key.
@@ -120,7 +121,14 @@ def resolve_target(url, *, viewer=None, now, line=1):
     target_type, arg = PAGES[endpoint]
     obj = _load(target_type, args[arg], viewer, now)
     if obj is None:
-        _refuse(line, url, _l("we cannot find this page; it may have been removed."))
+        # (Said alike of every page a visitor cannot open, so it tells nothing of whether an
+        # 18+ or members-only page is there; a victim sent such a link learns how to report.)
+        _refuse(line, url, _l("we cannot find this page; it may have been removed.")
+                if is_member(viewer) else
+                _l("we cannot find this page; it may have been removed, or be shown only to "
+                   "members who are logged in (pages for adults, 18+, only to adult "
+                   "members). If you can see it when logged in, log in and report it "
+                   "again."))
     return Target(target_type, obj, _owner_id(target_type, obj), url[:500])
 
 
