@@ -16,7 +16,9 @@ users_cli = AppGroup("users", help="Manage member accounts.")
 demo_cli = AppGroup("demo", help="Demo data for development.")
 
 DEMO_ACCOUNTS = (
-    # e-mail, display name, role, password
+    # e-mail, display name, role, password. The collector buys and bids in the demo data:
+    # staff who took part in a trade may not judge it (moderation/parties.py).
+    ("collector@talat.example", "นักสะสม เอกชัย", "member", "two-baht-coin-hunter-2569"),
     ("member@talat.example", "สมชาย ใจดี", "member", "amulet-lover-2569"),
     ("moderator@talat.example", "ผู้ดูแล ตลาด", "moderator", "stop-sign-keeper-2569"),
     ("admin@talat.example", "แอดมิน ตลาด", "admin", "market-keys-2569"),

@@ -4,6 +4,7 @@ moderator loses the queue until the suspension ends (ACC-5)."""
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from app.blueprints.moderation import queue, sanctions, signs
 from app.blueprints.moderation.errors import ModerationError
@@ -68,3 +69,45 @@ def test_no_moderator_signs_or_unsigns_their_own_listing_mod_2(staff, make_shop,
     db.session.commit()
     with pytest.raises(ModerationError, match="your own item"):
         signs.end_sign(db.session.get(StopSign, sign.id), mod, "Not fake", now=utcnow())
+
+
+def test_no_moderator_judges_an_auction_they_bid_on_or_a_listing_they_ordered_mod_7(
+        staff, make_member, make_auction, make_listing):
+    """MOD-7 (found driving the queue): the "own item" rule covered only the seller, so a
+    moderator who had bid on an auction, or won it, could hang a STOP sign on it (halting an
+    auction they lead) or decide its reports; another moderator now must. A moderator who
+    only looks on is not barred."""
+    from app.blueprints.auctions import bidding
+    from app.blueprints.moderation import reports
+    from app.models import Order
+
+    _admin, mod, other = staff
+    auction = make_auction()
+    bidding.place_bid(auction.id, mod, auction.starting_price_satang, proxy=False,
+                      now=utcnow())
+    reporter = make_member()
+    db.session.commit()
+    with pytest.raises(ModerationError, match="You bid on this auction"):
+        signs.hang_sign("auction", auction.id, "under_review", mod, "Looks odd.", now=utcnow())
+    reports.file_report(reporter, "auction", auction.id, "fake", "A copy.", now=utcnow())
+    db.session.commit()
+    item = db.session.scalar(select(ReviewItem).where(ReviewItem.target_type == "auction",
+                                                      ReviewItem.target_id == auction.id))
+    with pytest.raises(ModerationError, match="You bid on this auction"):
+        queue.claim(item, mod, now=utcnow())
+    queue.claim(item, other, now=utcnow())  # a moderator who did not bid works it
+    sign = signs.hang_sign("auction", auction.id, "under_review", other, "Looks odd.",
+                           now=utcnow())
+    db.session.commit()
+    with pytest.raises(ModerationError, match="You bid on this auction"):
+        signs.end_sign(db.session.get(StopSign, sign.id), mod, "Fine", now=utcnow())
+
+    listing = make_listing()
+    db.session.add(Order(listing_id=listing.id, shop_id=listing.shop_id, buyer_id=mod.id,
+                         quantity=1, unit_price_satang=listing.price_satang,
+                         total_satang=listing.price_satang, status="completed",
+                         created_at=utcnow(), expires_at=utcnow()))
+    db.session.commit()
+    with pytest.raises(ModerationError, match="ordered this listing"):
+        signs.hang_sign("listing", listing.id, "authentic", mod, "Mine is genuine",
+                        now=utcnow())

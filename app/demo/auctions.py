@@ -16,8 +16,7 @@ from app.uploads import store_image
 
 BAHT = 100
 SELLERS = ("muang-kao@talat.example", "member@talat.example")
-BIDDERS = ("moderator@talat.example", "sneakers@talat.example", "books@talat.example",
-           "admin@talat.example")
+BIDDERS = ("collector@talat.example", "sneakers@talat.example", "books@talat.example")
 # (started days ago, runs days, start price baht, bids, reserve baht or None, buy-now baht)
 PLAN = (
     (6.99, 7, 300, 6, None, None),        # ends in minutes: watch the countdown

@@ -54,7 +54,7 @@ def load_market(now):
     """Create the demo shops and everything in them, once. Returns how many shops it made."""
     rng = new_rng()
     made = 0
-    buyer = db.session.scalar(select(User).where(User.email == "moderator@talat.example"))
+    buyer = db.session.scalar(select(User).where(User.email == "collector@talat.example"))
     for email, name, password, shop_name, slug, plan, top, about in SELLERS:
         if db.session.scalar(select(Shop.id).where(Shop.slug == slug)):
             continue

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from app.blueprints.moderation import audit
+from app.blueprints.moderation import audit, parties
 from app.blueprints.moderation.errors import ModerationError
 from app.extensions import db
 from app.live import publish_after_commit
@@ -208,6 +208,8 @@ def check_may_work(item, moderator, now):
     if holder is not None and holder != moderator.id:
         raise ModerationError(_l("Another moderator is working on this item."))
     barred = barred_reason(item, moderator)
+    if barred is None and parties.took_part(moderator.id, item.target_type, item.target_id):
+        barred = parties.TOOK_PART  # (asked on acting only: one query, not one a row)
     if barred is not None:
         raise ModerationError(barred)
 

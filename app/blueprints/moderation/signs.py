@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from app.blueprints.auctions import lifecycle
 from app.blueprints.boards import services as boards
-from app.blueprints.moderation import audit, queue, strikes
+from app.blueprints.moderation import audit, parties, queue, strikes
 from app.blueprints.moderation.errors import ModerationError
 from app.blueprints.moderation.sign_texts import SIGN_LABELS  # noqa: F401 (contract)
 from app.blueprints.shops import listing_services
@@ -127,11 +127,14 @@ def _facts(sign, item, **more):
     return {"sign": sign.kind, "title": item.title, "reason": sign.reason, **more}
 
 
-def _check_not_own(owner_id, moderator):
-    """No moderator decides about their own listing or auction."""
+def _check_not_own(owner_id, moderator, target_type=None, target_id=None):
+    """No moderator decides about their own listing or auction, nor about one whose trade
+    they took part in (``parties``)."""
     if owner_id == moderator.id:
         raise ModerationError(_l("This is your own item: another moderator must decide "
                                  "about it."))
+    if target_type is not None and parties.took_part(moderator.id, target_type, target_id):
+        raise ModerationError(parties.TOOK_PART)
 
 
 def hang_sign(target_type, target_id, kind, moderator, reason, *, now, ip="",
@@ -142,7 +145,7 @@ def hang_sign(target_type, target_id, kind, moderator, reason, *, now, ip="",
     if kind not in SIGN_KINDS:
         raise ModerationError(_l("Choose a sign."), field="kind")
     item, owner_id = load_target(target_type, target_id, lock=True)
-    _check_not_own(owner_id, moderator)
+    _check_not_own(owner_id, moderator, target_type, target_id)
     reason = _clean_reason(reason)
     old = current_sign(target_type, target_id)
     expert_body, expert_verdict = _clean_basis(kind, item, target_type, old, decision_basis,
@@ -207,7 +210,7 @@ def _post_fake(target_type, item, sign, now):
 def end_sign(sign, moderator, reason, *, now, ip="", decision_basis=""):
     """Take ``sign`` down with nothing in its place (MOD-2, MOD-3): the item is free again and
     a FAKE sign's strike is withdrawn."""
-    _check_not_own(sign.owner_id, moderator)
+    _check_not_own(sign.owner_id, moderator, sign.target_type, sign.target_id)
     # The item's lock first, then the sign as it is now: another moderator may have taken it
     # down or replaced it meanwhile, and the item must keep that moderator's sign (MOD-2).
     item, _owner = load_target(sign.target_type, sign.target_id, lock=True, deleted_ok=True)
