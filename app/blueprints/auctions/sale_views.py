@@ -43,8 +43,9 @@ def _page(sale, form, status=200, message_form=None):
         cannot_message=sale_messages.message_refusal(sale, current_user, now) if role else None,
         messages=sale_messages.messages_of(sale),
         message_form=message_form or MessageForm(formdata=None),
+        held=sales.hold_reason(sale),
         pay_to=sale_messages.payment_details(sale) if role and sale.step == "awaiting_payment"
-        else None,
+        and sales.hold_reason(sale) is None else None,
         can_advance=sales.can_advance(current_user, sale),
         given=sales.feedback_given(sale, current_user.id) if role else None,
         received=sales.feedback_given(sale, sale.seller_id if role == "buyer" else

@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from app.blueprints.auctions.errors import AuctionError
+from app.blueprints.auctions.state import AUTHENTIC
 from app.database import begin_immediate
 from app.extensions import db
 from app.models import Feedback, Sale
@@ -53,10 +54,25 @@ def role_in(user, sale):
     return None
 
 
+def hold_reason(sale):
+    """Why the sale cannot move on now, or None. A STOP sign other than AUTHENTIC hung on
+    the auction after its end halts every transaction of the auction (AUC-3): the buyer is
+    not asked to pay for an item signed FAKE, nor the seller to send it, until the
+    moderators take the sign down. Messages stay open. (A sale made before a complaint took
+    the auction down goes on, CMP-3.)"""
+    sign = sale.auction.stop_sign
+    if sale.step in NEXT_STEP and sign is not None and sign != AUTHENTIC:
+        return _l("This sale is on hold while the auction carries a STOP sign: do not pay "
+                  "or send anything until the moderators have decided. You can still write "
+                  "to each other below.")
+    return None
+
+
 def can_advance(user, sale):
-    """Whether ``user`` is the party who takes the sale's next step."""
+    """Whether ``user`` is the party who takes the sale's next step (none while the sale is
+    on hold, AUC-3)."""
     step = NEXT_STEP.get(sale.step)
-    return step is not None and role_in(user, sale) == step[0]
+    return step is not None and role_in(user, sale) == step[0] and hold_reason(sale) is None
 
 
 def advance(sale, user, *, now, step=None):
@@ -68,6 +84,9 @@ def advance(sale, user, *, now, step=None):
     sale = db.session.get(Sale, sale.id, with_for_update=True, populate_existing=True)
     if step is not None and step != sale.step:
         raise AuctionError(_l("The sale has moved on since: check its stage below."))
+    held = hold_reason(sale)
+    if held is not None:  # AUC-3
+        raise AuctionError(held)
     if not can_advance(user, sale):
         raise AuctionError(_l("This step is not yours to take at this stage of the sale."))
     sale.step = NEXT_STEP[sale.step][1]
