@@ -1,9 +1,12 @@
 """Form base classes: WTForms' own messages go through our Thai/English catalogs, and a bare
 button (log out, lift, watch) still carries a CSRF token through :class:`EmptyForm`."""
+import unicodedata
+
 import wtforms.widgets
 from flask_babel import lazy_gettext as _l, lazy_ngettext
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
+from wtforms import TextAreaField
 from wtforms.validators import StopValidation
 from wtforms.widgets import core as _widgets
 
@@ -77,6 +80,26 @@ _CONTROL_CHARACTERS = dict.fromkeys(
     [c for c in range(32) if chr(c) not in "\t\n\r"] + [127])
 
 
+#: Marks (Thai vowels above and below, tone marks, accents) one letter may carry in free
+#: text; the display name refuses more outright (accounts.services.MAX_MARKS).
+MAX_STACKED_MARKS = 3
+
+
+def limit_stacked_marks(value):
+    """Drop the marks past :data:`MAX_STACKED_MARKS` on one letter: stacked marks ("zalgo"
+    text) draw over the lines above and below them, over a moderator's queue or a
+    conversation. Thai never needs more than three (a vowel above or below, a tone mark and
+    NIKHAHIT)."""
+    if not isinstance(value, str) or value.isascii():
+        return value
+    kept, run = [], 0
+    for char in value:
+        run = run + 1 if unicodedata.category(char)[0] == "M" else 0
+        if run <= MAX_STACKED_MARKS:
+            kept.append(char)
+    return "".join(kept)
+
+
 def strip_control_characters(value):
     """Drop NUL and other control characters (PostgreSQL refuses NUL; none belong in text)."""
     return value.translate(_CONTROL_CHARACTERS) if isinstance(value, str) else value
@@ -94,9 +117,12 @@ class TalatForm(FlaskForm):
             return _Translations()
 
         def bind_field(self, form, unbound_field, options):
-            """Every field of every form drops control characters before validation."""
+            """Every field of every form drops control characters before validation, and free
+            text (a text area) the marks stacked past :data:`MAX_STACKED_MARKS`."""
             filters = list(unbound_field.kwargs.get("filters", ()))
             filters.append(strip_control_characters)
+            if issubclass(unbound_field.field_class, TextAreaField):  # free text
+                filters.append(limit_stacked_marks)
             return unbound_field.bind(form=form, filters=filters, **options)
 
         def render_field(self, field, render_kw):

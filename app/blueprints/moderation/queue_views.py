@@ -16,7 +16,7 @@ from app.blueprints.moderation import bp, queue, queue_data, row_cache
 from app.blueprints.moderation.queue_live import counts_context
 from app.database import utcnow
 from app.extensions import db
-from app.forms import EmptyForm, strip_control_characters
+from app.forms import EmptyForm, limit_stacked_marks, strip_control_characters
 from app.urls import parse_id
 from app.htmx import wants_fragment
 from app.models import ReviewItem
@@ -165,9 +165,10 @@ def _row_response(item, *, error="", note="", status=200, typed=None):
 
 
 def _form_values():
-    """The action's fields as typed, without control characters (NUL, as the site's forms)."""
-    return {k: strip_control_characters(v) for k, v in request.form.items()
-            if k not in ("csrf_token", "action", "next")}
+    """The action's fields as typed, without control characters (NUL) or marks stacked past
+    three on a letter, as the site's forms clean free text."""
+    return {k: limit_stacked_marks(strip_control_characters(v))
+            for k, v in request.form.items() if k not in ("csrf_token", "action", "next")}
 
 
 @bp.route("/items/<int:item_id>/decide", methods=["POST"])
