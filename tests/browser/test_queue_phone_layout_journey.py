@@ -48,5 +48,13 @@ def test_on_a_phone_every_control_of_the_queue_takes_a_thumb_mod_7(browser, live
         tick = page.locator(".queue-row__select").first.bounding_box()
         assert tick["height"] >= 27 and tick["width"] >= 27, tick
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        # A reason box or a choice takes the row's width, so its words are not cut short
+        # ("เหตุผล (เจ้าของและ…": who reads the reason was lost).
+        widths = page.evaluate("""() => Array.from(document.querySelectorAll(
+            ".queue-row .queue-action input[type=text], .queue-row .queue-action select"))
+          .filter(el => el.offsetParent !== null)
+          .map(el => el.getBoundingClientRect().width
+                     / el.closest(".queue-row").getBoundingClientRect().width)""")
+        assert widths and min(widths) > 0.8, widths
     finally:
         context.close()
