@@ -6,7 +6,7 @@ import wtforms.widgets
 from flask_babel import lazy_gettext as _l, lazy_ngettext
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
-from wtforms import TextAreaField
+from wtforms import PasswordField, StringField
 from wtforms.validators import StopValidation
 from wtforms.widgets import core as _widgets
 
@@ -85,6 +85,11 @@ _CONTROL_CHARACTERS = dict.fromkeys(
 MAX_STACKED_MARKS = 3
 
 
+#: Fields that refuse stacked marks with a message of their own instead of dropping them:
+#: a display name is checked as a whole (accounts.services.clean_display_name).
+OWN_MARK_RULE = frozenset({"display_name"})
+
+
 def limit_stacked_marks(value):
     """Drop the marks past :data:`MAX_STACKED_MARKS` on one letter: stacked marks ("zalgo"
     text) draw over the lines above and below them, over a moderator's queue or a
@@ -117,12 +122,15 @@ class TalatForm(FlaskForm):
             return _Translations()
 
         def bind_field(self, form, unbound_field, options):
-            """Every field of every form drops control characters before validation, and free
-            text (a text area) the marks stacked past :data:`MAX_STACKED_MARKS`."""
+            """Every field of every form drops control characters before validation, and typed
+            text (a title, a message: text fields and areas) the marks stacked past
+            :data:`MAX_STACKED_MARKS`."""
             filters = list(unbound_field.kwargs.get("filters", ()))
             filters.append(strip_control_characters)
-            if issubclass(unbound_field.field_class, TextAreaField):  # free text
-                filters.append(limit_stacked_marks)
+            field_class = unbound_field.field_class
+            if issubclass(field_class, StringField) and not issubclass(
+                    field_class, PasswordField) and options.get("name") not in OWN_MARK_RULE:
+                filters.append(limit_stacked_marks)  # typed text (a password stays as typed)
             return unbound_field.bind(form=form, filters=filters, **options)
 
         def render_field(self, field, render_kw):

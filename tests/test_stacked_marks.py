@@ -38,3 +38,23 @@ def test_a_moderators_typed_reason_keeps_three_marks_a_letter_mod_7(app):
     with app.test_request_context("/", method="POST", data={
             "reason": f"{THAI}\x00 {ZALGO}", "csrf_token": "x", "action": "dismiss"}):
         assert _form_values() == {"reason": f"{THAI} a\u0301\u0302\u0303b"}
+
+
+def test_a_title_is_cleaned_a_password_and_a_display_name_are_not_shop_5_acc_2(app):
+    """SHOP-5, ACC-2: text fields (a listing's title) are cleaned as text areas are; a
+    password stays exactly as typed (one set before would no longer match), and a display
+    name keeps its own rule, which refuses stacked marks with a message."""
+    from wtforms import PasswordField, StringField
+
+    from app.forms import TalatForm
+
+    class Probe(TalatForm):
+        title = StringField()
+        password = PasswordField()
+        display_name = StringField()
+
+    with app.test_request_context("/", method="POST", data={
+            "title": ZALGO, "password": ZALGO, "display_name": ZALGO}):
+        form = Probe(meta={"csrf": False})
+        assert form.title.data == "a\u0301\u0302\u0303b"
+        assert form.password.data == ZALGO and form.display_name.data == ZALGO
