@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select
 
-from app.blueprints.complaints import intake
+from app.blueprints.complaints import intake, outcome
 from app.blueprints.complaints.errors import ComplaintError
 from app.database import utcnow
 from app.extensions import db
@@ -40,6 +40,15 @@ def file_one(listing, now=None, **fields):
 
 def without_token(html):
     return html.replace(csrf_from(html), "")
+
+
+def outcome_text(complaint):
+    """The outcome e-mail's text as the complainant gets it (CMP-5)."""
+    from app.models import EmailMessage
+
+    message_id = outcome.tell_complainant(complaint)
+    db.session.commit()
+    return db.session.get(EmailMessage, message_id).body_text
 
 
 def look_up(client, code, email):
@@ -114,13 +123,18 @@ def test_cmp5_late_complaint_points_to_the_1212_centre(app, make_listing):
     db.session.commit()
     html = client.get(f"/complaints/status?code={complaint.code}").get_data(as_text=True)
     assert "1212" not in html and "waiting for your information" in html
-    # Once decided, no pointer: the decision and reasons show instead.
+    # Decided late: the decision and reasons show, and since the complaint was not resolved
+    # in time (CMP-5) the pointer stays beside them, for a complainant not satisfied (found
+    # driving the complaints desk: a late decision dropped it).
     complaint.status, complaint.decided_at = "rejected", utcnow()
     complaint.decision_reason = "The listing shows a genuine item with its certificate."
     db.session.commit()
     html = client.get(f"/complaints/status?code={complaint.code}").get_data(as_text=True)
-    assert "1212" not in html
+    assert "Our answer is late." not in html and "We decided after the 7 business days" in html
+    assert "1212" in html and "1212@mdes.go.th" in html
     assert "Our decision" in html and "genuine item with its certificate" in html
+    told = outcome_text(complaint)
+    assert "1212" in told and "1212@mdes.go.th" in told  # (in the complaint's language)
 
 
 def test_cmp5_upheld_decision_shows_reason_and_rule(app, make_listing):
@@ -132,6 +146,8 @@ def test_cmp5_upheld_decision_shows_reason_and_rule(app, make_listing):
     look_up(client, complaint.code, complaint.email)
     html = client.get(f"/complaints/status?code={complaint.code}").get_data(as_text=True)
     assert "Upheld" in html and "Counterfeit goods are prohibited." in html and "SHOP-4" in html
+    assert "1212" not in html  # decided in time: no pointer (CMP-5)
+    assert "1212" not in outcome_text(complaint)
 
 
 def test_cmp1_add_information_flow(app, make_listing, moderator):

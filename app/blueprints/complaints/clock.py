@@ -95,3 +95,9 @@ def is_late(complaint, now: datetime) -> bool:
     """A complaint waiting for our decision whose due moment has passed (CMP-2, CMP-5); one
     waiting for the complainant's information is not counted late meanwhile."""
     return complaint.status in OPEN_STATUSES and now > complaint.due_at
+
+
+def decided_late(complaint) -> bool:
+    """A complaint we decided after its due moment (CMP-5): not resolved in time, so the
+    decision still points to the government's complaint centre, as the late notice did."""
+    return complaint.decided_at is not None and complaint.decided_at > complaint.due_at

@@ -42,7 +42,8 @@ def _status_page(complaint, info_form=None, status=200, held=()):
     return render_template(
         "complaints/status.html", complaint=complaint, steps=steps,
         days_left=clock.business_days_left(complaint.due_at, now),
-        late=clock.is_late(complaint, now), centre_phone=CENTRE_PHONE,
+        late=clock.is_late(complaint, now), decided_late=clock.decided_late(complaint),
+        centre_phone=CENTRE_PHONE,
         centre_email=CENTRE_EMAIL, may_forget=access.remembered(complaint), titles=titles,
         rated_out=rated_out, held=held,
         info_form=info_form or (AddInformationForm() if complaint.status == "needs_info"
