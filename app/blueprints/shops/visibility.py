@@ -53,15 +53,7 @@ def visible_listings(user, now):
     rating = Listing.content_rating == "general"
     within_plan = Listing.over_plan_since.is_(None)  # SHOP-2
     if is_member(user):
-        adult = true() if is_adult(user, now) else false()
-        in_circle = Listing.shop_id.in_(
-            select(ShopCircle.shop_id).where(ShopCircle.user_id == user.id))
-        rating = or_(rating, and_(Listing.content_rating == "adult", adult),
-                     and_(Listing.content_rating == "restricted", in_circle))
-        own_shop = Listing.shop_id.in_(managed_shop_ids(user))
-        if not is_adult(user, now):
-            # ACC-3: an under-18 member on a shop's staff does not see its 18+ listings.
-            own_shop = and_(own_shop, Listing.content_rating != "adult")
+        rating, own_shop = _member_ratings(user, now)
         # (public or own) written as "a staff status, and then public or own": one index range
         # on status drives the scan and the OR filters rows. As an OR of the two at the top,
         # SQLite merged two index scans into a row set and sorted it: a member's newest-first
@@ -78,17 +70,25 @@ def visible_listing_ratings(user, now):
     reported, hidden since or not, unless its rating keeps it from ``user``."""
     if is_member(user) and can_moderate(user):
         return true()
-    general = Listing.content_rating == "general"
     if not is_member(user):
-        return general
+        return Listing.content_rating == "general"
+    return or_(*_member_ratings(user, now))
+
+
+def _member_ratings(user, now):
+    """``(rating, own_shop)`` for a logged-in member: the listings their age and circles let
+    them see, and those of the shops they run (ACC-3: an under-18 member on a shop's staff
+    does not see its 18+ listings)."""
     adult = is_adult(user, now)
     in_circle = Listing.shop_id.in_(
         select(ShopCircle.shop_id).where(ShopCircle.user_id == user.id))
+    rating = or_(Listing.content_rating == "general",
+                 and_(Listing.content_rating == "adult", true() if adult else false()),
+                 and_(Listing.content_rating == "restricted", in_circle))
     own_shop = Listing.shop_id.in_(managed_shop_ids(user))
     if not adult:
-        own_shop = and_(own_shop, Listing.content_rating != "adult")  # ACC-3, as above
-    return or_(general, and_(Listing.content_rating == "adult", true() if adult else false()),
-               and_(Listing.content_rating == "restricted", in_circle), own_shop)
+        own_shop = and_(own_shop, Listing.content_rating != "adult")
+    return rating, own_shop
 
 
 #: Not paused by its shop, as :attr:`Listing.is_paused` has it: a pause counts only on a
