@@ -111,3 +111,40 @@ def test_no_moderator_judges_an_auction_they_bid_on_or_a_listing_they_ordered_mo
     with pytest.raises(ModerationError, match="ordered this listing"):
         signs.hang_sign("listing", listing.id, "authentic", mod, "Mine is genuine",
                         now=utcnow())
+
+
+def test_the_queue_row_of_an_auction_a_moderator_bid_on_offers_them_no_action_mod_7(
+        staff, make_member, make_auction, client_for):
+    """MOD-7 (left over from the last fix): a moderator who bid on an auction was refused
+    only when they pressed an action, so its queue rows showed every button and a tick box for
+    the bulk bar. The row now says why at once, without the actions; another moderator's
+    row is unchanged. An owner's explanation about a sign on that auction counts too: "Keep
+    the sign" on an auction they lost was not refused at all."""
+    from app.blueprints.auctions import bidding
+    from app.blueprints.moderation import reports, responses
+
+    _admin, mod, other = staff
+    auction = make_auction()
+    bidding.place_bid(auction.id, mod, auction.starting_price_satang, proxy=False,
+                      now=utcnow())
+    reports.file_report(make_member(), "auction", auction.id, "fake", "A copy.", now=utcnow())
+    sign = signs.hang_sign("auction", auction.id, "under_review", other, "Looks odd.",
+                           now=utcnow())
+    responses.submit_explanation(sign, auction.seller, "It is genuine, from my teacher.",
+                                 now=utcnow())
+    db.session.commit()
+    report, explanation = (db.session.scalar(select(ReviewItem).where(ReviewItem.kind == kind))
+                           for kind in ("report", "explanation"))
+
+    html = client_for(mod).get("/moderation/queue").get_data(as_text=True)
+    for item in (report, explanation):
+        row = html.split(f'id="item-{item.id}"')[1].split("</article>")[0]
+        assert "You bid on this auction or ordered this listing" in row
+        assert 'name="action"' not in row and "data-select" not in row
+    with pytest.raises(ModerationError, match="You bid on this auction"):
+        queue.decide(explanation, mod, "keep", {"reason": "Stays"}, now=utcnow())
+
+    html = client_for(other).get("/moderation/queue").get_data(as_text=True)
+    for item in (report, explanation):
+        row = html.split(f'id="item-{item.id}"')[1].split("</article>")[0]
+        assert "You bid on this auction" not in row and "data-select" in row

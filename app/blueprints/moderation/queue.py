@@ -207,19 +207,19 @@ def check_may_work(item, moderator, now):
     holder = claim_holder(item, now)
     if holder is not None and holder != moderator.id:
         raise ModerationError(_l("Another moderator is working on this item."))
-    barred = barred_reason(item, moderator)
-    if barred is None and parties.took_part(moderator.id, item.target_type, item.target_id):
-        barred = parties.TOOK_PART  # (asked on acting only: one query, not one a row)
+    barred = barred_reason(item, moderator, took_part=parties.took_part(
+        moderator.id, item.target_type, item.target_id))
     if barred is not None:
         raise ModerationError(barred)
 
 
-def barred_reason(item, moderator, target=None):
+def barred_reason(item, moderator, target=None, took_part=False):
     """Why ``moderator`` may not work on ``item`` whoever holds it, or None: it is about them,
     or it appeals their own decision (MOD-9), or (``target``, the row's loaded target) they
     are one of the parties it names (``queue_party_ids``: a complaint's complainant and every
-    page owner), whom its decision refuses with ``queue_party_reason``. The queue row says so
-    instead of offering the actions."""
+    page owner), whom its decision refuses with ``queue_party_reason``, or they ``took_part``
+    in its item's trade (:mod:`.parties`, asked for a whole page at once). The queue row says
+    so instead of offering the actions."""
     # (Complaints and IP-address requests name their parties more fully and refuse them.)
     if item.subject_user_id == moderator.id and item.kind not in PARTY_CHECKED_KINDS:
         return _l("This item is about you: another moderator must decide it.")
@@ -228,6 +228,8 @@ def barred_reason(item, moderator, target=None):
                   "appeal.")
     if target is not None and moderator.id in getattr(target, "queue_party_ids", ()):
         return target.queue_party_reason
+    if took_part:
+        return parties.TOOK_PART
     return None
 
 

@@ -132,6 +132,8 @@ class Row:
     source: object = None
     claimer: User = None
     decider: User = None
+    #: The viewing moderator bid on its auction or ordered its listing (MOD-7, ``parties``).
+    took_part: bool = False
     error: str = ""
     note: str = ""
 
@@ -272,8 +274,10 @@ def _report_details(item_ids):
     return found
 
 
-def load_rows(items):
-    """The :class:`Row` of every item, in order, in a fixed number of queries."""
+def load_rows(items, viewer_id=None):
+    """The :class:`Row` of every item, in order, in a fixed number of queries; as
+    ``viewer_id`` (a moderator) sees them when given: whether they took part in each open
+    item's trade."""
     if not items:
         return []
     targets = _load_targets(items)
@@ -325,6 +329,13 @@ def load_rows(items):
         row.sign = row.sign or current.get((item.target_type, item.target_id))
         row.claimer = people.get(item.claimed_by_id)
         row.decider = people.get(item.decided_by_id)
+    if viewer_id is not None:
+        from app.blueprints.moderation.parties import traded
+
+        took = traded(viewer_id, {(i.target_type, i.target_id) for i in items
+                                  if i.status == "open"})
+        for row in rows:
+            row.took_part = (row.item.target_type, row.item.target_id) in took
     return rows
 
 
@@ -348,6 +359,6 @@ def _strike_titles(strikes):
     return {sign.id: titles.get((sign.target_type, sign.target_id), "") for sign in signs}
 
 
-def load_row(item):
+def load_row(item, viewer_id=None):
     """The row of one item (after deciding it in place)."""
-    return load_rows([item])[0]
+    return load_rows([item], viewer_id)[0]

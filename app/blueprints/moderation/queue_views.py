@@ -111,7 +111,7 @@ def row_context(rows):
 
 def _page_context(filters, now):
     items, following = queue_data.page_of_items(filters, now, current_user.id)
-    rows = queue_data.load_rows(items)
+    rows = queue_data.load_rows(items, current_user.id)
     counts = counts_context(current_user.id)
     g.queue_open_total = counts["total"]
     shared = row_context(rows)
@@ -155,7 +155,7 @@ def _row_response(item, *, error="", note="", status=200, typed=None):
         elif note:
             flash(note, "success")
         return redirect(_back())
-    row = queue_data.load_row(item)
+    row = queue_data.load_row(item, current_user.id)
     row.error, row.note = error, note
     response = make_response(render_template(
         "moderation/_row.html", row=row, now=utcnow(), typed=typed, **row_context([row])),

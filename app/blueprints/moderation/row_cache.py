@@ -53,7 +53,7 @@ def row_key(row, viewer_id, now):
     """Everything the row's HTML depends on."""
     item = row.item
     claimed = bool(item.claimed_by_id and item.claimed_until and item.claimed_until > now)
-    return (current_language(), viewer_id, claimed, _columns(item),
+    return (current_language(), viewer_id, claimed, row.took_part, _columns(item),
             _target_parts(row.target), _target_parts(row.signed),
             tuple(_owner_parts(record, now) for record in row.owners),
             tuple(_columns(p) for p in row.previous), tuple(row.reasons), tuple(row.details),
