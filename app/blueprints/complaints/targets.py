@@ -2,24 +2,27 @@
 
 A URL is parsed with the app's own URL map, never with patterns of our own, so it resolves
 exactly as the site routes it. Absolute URLs must be on the site's own host (``SITE_URL``);
-paths are taken as they are. A page the complainant could not see (hidden, closed, 18+ for a
-visitor) is "not found", as it would be in their browser.
+paths are taken as they are. A page no one but its owner and moderators sees (hidden after a
+complaint, held, in a closed shop, deleted) is "not found", as it would be in the
+complainant's browser. A published page that only its content rating keeps from the
+complainant (18+ for a visitor or an under-18 member, a shop's circle: RANK-1, ACC-3) is
+taken: anyone may complain (CMP-1), and the victim of such a page need not be an adult
+member. The page's name is never shown to them: the form answers with the address alone,
+and the status page names it only to whoever may see it (``titles``).
 """
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
-from app.blueprints.auctions.visibility import rating_shown
 from app.blueprints.complaints.errors import ComplaintError, refuse_all
-from app.blueprints.shops.visibility import visible_listings
+from app.blueprints.shops.visibility import published_listings, visible_listings
 from app.extensions import db
 from app.models import Auction, Listing, Shop
-from app.permissions import is_member
 
 MAX_URLS = 20
 #: Endpoint of each page a complaint may name, and the view argument holding its key.
@@ -94,13 +97,12 @@ def _match(path, line, url):
 
 
 def _load(target_type, key, viewer, now):
-    if target_type == "listing":
+    if target_type == "listing":  # (what the viewer sees, and what its rating keeps from them)
         return db.session.scalar(select(Listing).where(
-            Listing.id == key, visible_listings(viewer, now)))
-    if target_type == "auction":  # (an 18+ one is not there for whoever may not see it)
+            Listing.id == key, or_(visible_listings(viewer, now), published_listings())))
+    if target_type == "auction":  # (18+ or not: its rating keeps only its name from them)
         auction = db.session.get(Auction, key)
-        return auction if auction is not None and auction.hidden_at is None and \
-            rating_shown(viewer, auction.content_rating, now) else None
+        return auction if auction is not None and auction.hidden_at is None else None
     shop = db.session.scalar(select(Shop).where(Shop.slug == key))
     return shop if shop is not None and shop.status == "open" and shop.hidden_at is None \
         else None
@@ -121,14 +123,7 @@ def resolve_target(url, *, viewer=None, now, line=1):
     target_type, arg = PAGES[endpoint]
     obj = _load(target_type, args[arg], viewer, now)
     if obj is None:
-        # (Said alike of every page a visitor cannot open, so it tells nothing of whether an
-        # 18+ or members-only page is there; a victim sent such a link learns how to report.)
-        _refuse(line, url, _l("we cannot find this page; it may have been removed.")
-                if is_member(viewer) else
-                _l("we cannot find this page; it may have been removed, or be shown only to "
-                   "members who are logged in (pages for adults, 18+, only to adult "
-                   "members). If you can see it when logged in, log in and report it "
-                   "again."))
+        _refuse(line, url, _l("we cannot find this page; it may have been removed."))
     return Target(target_type, obj, _owner_id(target_type, obj), url[:500])
 
 
