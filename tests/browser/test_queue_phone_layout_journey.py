@@ -20,6 +20,19 @@ db.session.commit()
 file_report(reporter, "user", rude.id, "spam", "Sends the same advert to everyone",
             now=utcnow())
 db.session.commit()
+from app.blueprints.complaints import intake
+from app.models import Shop
+
+shop = Shop(owner_id=rude.id, name="Rude Copies", slug="rude-copies", description="",
+            plan="standard", created_at=utcnow(), updated_at=utcnow())
+db.session.add(shop)
+db.session.commit()
+intake.file_complaint(dict(
+    name="Holder Malee", organisation="", email="holder@talat.example", phone="",
+    role="holder", kind="counterfeit", description="Copies of our registered amulet design.",
+    original_url="", good_faith=True, accurate=True, signature="Holder Malee",
+    urls=["/shops/rude-copies"]), [], now=utcnow())
+db.session.commit()
 print(json.dumps({}))
 """
 
@@ -56,5 +69,17 @@ def test_on_a_phone_every_control_of_the_queue_takes_a_thumb_mod_7(browser, live
           .map(el => el.getBoundingClientRect().width
                      / el.closest(".queue-row").getBoundingClientRect().width)""")
         assert widths and min(widths) > 0.8, widths
+        # A choice of two (a rejected complaint: filed in good faith, or unfounded) is two
+        # radio buttons whose long Thai labels wrap: a list cut them to its width.
+        choices = page.evaluate("""() => Array.from(document.querySelectorAll(
+            ".queue-row .queue-action__choices label"))
+          .filter(el => el.offsetParent !== null)
+          .map(el => [el.textContent.trim(), el.getBoundingClientRect().height,
+                      el.scrollWidth - el.clientWidth,
+                      el.getBoundingClientRect().right
+                      - el.closest(".queue-row").getBoundingClientRect().right])""")
+        assert any(text.startswith("ยื่นโดยสุจริต") for text, *_ in choices), choices
+        assert all(height >= 39 and cut <= 0 and past <= 0
+                   for _text, height, cut, past in choices), choices
     finally:
         context.close()
