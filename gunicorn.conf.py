@@ -61,7 +61,15 @@ def when_ready(server):
     """Say at start what several workers without Redis mean: each keeps its own rate-limit
     counts (ACC-8: a client may make the limit once per worker), hears only its own bids on
     open auction pages (others arrive by the once-a-second check) and drops the visitors'
-    pages it keeps only when it made the change itself."""
+    pages it keeps only when it made the change itself. And what ``MAIL_DELIVERY=inline``
+    (the tests' setting) means when serving: every answer that sends mail waits for it, and
+    the forgot-password form looks the address up before answering, so its answer takes
+    longer for a member's address than for a stranger's (ACC-1)."""
+    if (os.environ.get("MAIL_DELIVERY") or "").strip() == "inline":
+        server.log.warning(
+            "MAIL_DELIVERY=inline: pages that send mail wait for it, and the forgot-password "
+            "answer's time tells a member's address from a stranger's. Leave MAIL_DELIVERY "
+            "unset (thread) when serving users.")
     if workers > 1 and not os.environ.get("REDIS_URL"):
         cache_seconds = (os.environ.get("PAGE_CACHE_SECONDS") or "5").strip()
         server.log.warning(
