@@ -353,3 +353,39 @@ def test_a_suspended_owner_is_told_instead_of_offered_explain_and_lift_forms_acc
         html = client.get(f"/moderation/signs/{sign.id}/{page}").get_data(as_text=True)
         assert f'action="/moderation/signs/{sign.id}/{page}"' not in html, page
         assert "Your account is suspended until" in html and "/moderation/me/sanctions" in html
+
+
+def test_a_refused_evidence_file_is_named_among_good_ones_mod_4(signed, client_for):
+    """MOD-4 (found driving the explanation form on a phone): with a photo and a program
+    chosen, the refusal said only "Only photos ... are accepted", naming neither file, so the
+    owner could not tell which one to replace. Each refused file is now named, and nothing
+    is stored."""
+    sign, _listing, owner, _moderator = signed
+    response = post_form(client_for(owner), f"/moderation/signs/{sign.id}/explain", {
+        "body": "The certificate and a close photo are attached.",
+        "files": [upload(jpeg(), "close.jpg"), upload(b"MZ\x90\x00not evidence", "tool.exe"),
+                  upload(b"%PDF-<html>", "cert.pdf")]},
+        content_type="multipart/form-data")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "tool.exe: Only photos" in html and "cert.pdf: " in html
+    assert "close.jpg:" not in html
+    assert db.session.scalar(select(func.count()).select_from(EvidenceFile)) == 0
+    assert db.session.scalar(select(ReviewItem)) is None
+
+
+def test_an_explanation_refused_for_its_text_asks_for_the_files_again_mod_4(signed,
+                                                                            client_for):
+    """MOD-4 (found driving the form on a phone): an explanation refused for its text came
+    back with the chosen photos silently gone (browsers keep no files); the page now says
+    the text is kept and the files must be chosen again. Without files it says nothing."""
+    sign, _listing, owner, _moderator = signed
+    client = client_for(owner)
+    url = f"/moderation/signs/{sign.id}/explain"
+    note = "please choose them again"
+    response = post_form(client, url, {"body": "Short", "files": [upload(jpeg(), "a.jpg")]},
+                         content_type="multipart/form-data")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and note in html and "Short" in html
+    response = post_form(client, url, {"body": "Short"})
+    assert response.status_code == 422 and note not in response.get_data(as_text=True)

@@ -20,6 +20,7 @@ from app.extensions import db
 from app.i18n import format_datetime
 from app.models import EvidenceFile, Explanation, LiftRequest, ReviewItem, StopSign
 from app.notifications import notify_about
+from app.uploads import UploadRejected, check_evidence_file
 from app.uploads import pdf_path, store_evidence_file  # noqa: F401 (pdf_path: sign_views)
 
 LIFT_AFTER = timedelta(days=7)
@@ -62,6 +63,7 @@ def submit_explanation(sign, author, body, files=(), *, now):
     files = [(name, data) for name, data in files if data]
     if len(files) > MAX_FILES:
         raise ModerationError(_l("Send at most %(n)d files.", n=MAX_FILES), field="files")
+    _refuse_by_name(files)
     explanation = Explanation(sign_id=sign.id, author_id=author.id, body=body, created_at=now)
     db.session.add(explanation)
     db.session.flush()
@@ -73,6 +75,21 @@ def submit_explanation(sign, author, body, files=(), *, now):
     queue.open_item("explanation", "sign", sign.id, now=now, subject_user_id=author.id,
                     source_id=explanation.id, summary=body[:300])
     return explanation
+
+
+def _refuse_by_name(files):
+    """Raise ``UploadRejected`` naming every file of ``files`` evidence would not take (a
+    program, a page, a damaged PDF), before any is stored: with two files chosen, the owner
+    learns which one to replace instead of a message that names none."""
+    problems = []
+    for name, data in files:
+        try:
+            check_evidence_file(data)
+        except UploadRejected as error:
+            problems.append(str(_l("%(name)s: %(reason)s", name=(name or "?")[:100],
+                                   reason=error.message)))
+    if problems:
+        raise UploadRejected(" ".join(problems))
 
 
 def explanations_sent(signs_):
