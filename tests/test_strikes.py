@@ -349,3 +349,20 @@ def test_a_queue_row_names_the_item_of_each_strike_auc_4_mod_7(make_member, make
                   "ตะกรุดโทน"):
         assert f'<span class="queue-row__strike-item">{title}</span>' in history
     assert "<b>รุ่นแรก</b>" not in page
+
+
+def test_the_reinstatement_page_says_a_request_waits_instead_of_a_form_auc_4(
+        make_member, make_auction, moderator, client_for):
+    """AUC-4 (found driving it on a phone): after asking for their auction rights back, the
+    member who opened the page again was offered the form once more, and told only after
+    writing it all that a request was already waiting. The page now says so in its place."""
+    seller = make_member()
+    for _ in range(3):
+        fake(make_auction(seller=seller), moderator)
+    client = client_for(seller)
+    assert 'name="body"' in client.get("/moderation/reinstatement").get_data(as_text=True)
+    post_form(client, "/moderation/reinstatement",
+              {"body": "I bought them from a dealer I trusted; I will check."})
+    page = client.get("/moderation/reinstatement").get_data(as_text=True)
+    assert "Your request to restore them is waiting for a moderator." in page
+    assert 'name="body"' not in page

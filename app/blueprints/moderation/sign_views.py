@@ -263,11 +263,17 @@ def reinstatement():
             return redirect(url_for("moderation.my_record"))
     from app.blueprints.moderation.enforcement import suspension_refusal
 
+    from app.blueprints.moderation.queue import open_item_for
+
     status = 422 if form.is_submitted() else 200
     suspended = suspension_refusal(current_user, utcnow())
+    # A request already waiting: the page says so instead of a form the service refuses
+    # only after it was filled in.
+    pending = (current_user.auction_rights == "suspended"
+               and open_item_for("reinstatement", "user", current_user.id) is not None)
     return render_template("moderation/reinstatement.html", form=form,
                            strikes=strikes.strike_count(current_user.id),
-                           suspended=suspended,
+                           suspended=suspended, pending=pending,
                            cannot_act=suspended if current_user.auction_rights == "suspended"
                            else None), status
 
