@@ -262,7 +262,6 @@ def reinstatement():
             flash(_l("Your request has been sent to the moderators."), "success")
             return redirect(url_for("moderation.my_record"))
     from app.blueprints.moderation.enforcement import suspension_refusal
-
     from app.blueprints.moderation.queue import open_item_for
 
     status = 422 if form.is_submitted() else 200
