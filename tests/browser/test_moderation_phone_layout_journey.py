@@ -1,9 +1,9 @@
 """The member's side of moderation on a phone (MOD-3, MOD-4, MOD-9), found driving it at
 390 px: the sign panel's "Send an explanation" and "Ask to lift the sign" buttons were 30 px
 high; a post's own page on the public board lost the card's side padding (a rule meant for
-the posts listed on a board took it away), so its words ran to the card's edge; and the
+the posts listed on a board took it away), so its words ran to the card's edge; the
 member's sanctions ran into one another, an appeal button reading as the start of the next
-sanction."""
+sanction; and the queue row ran the lines of the owner's request into one."""
 import pytest
 
 from tests.browser.conftest import PHONE
@@ -31,7 +31,8 @@ listing = listing_services.create_listing(shop, owner, dict(
     quantity=1, condition="good", content_rating="general"), now=utcnow())
 sign = signs.hang_sign("listing", listing.id, "fake", mod, "เนื้อผงไม่ตรงพิมพ์",
                        now=utcnow() - timedelta(days=8))
-responses.file_lift_request(sign, owner, "องค์นี้แท้ " * 60, now=utcnow())
+responses.file_lift_request(sign, owner, "องค์นี้แท้ " * 60 + "\\nมีใบรับรองจากสมาคม",
+                            now=utcnow())
 sanctions.impose(owner, "warning", mod, rule="SHOP-4", facts="เตือนครั้งแรก", now=utcnow())
 sanctions.impose(owner, "limits", mod, rule="SHOP-4", facts="จำกัดการลงขาย", now=utcnow(),
                  limits="ลงขายได้วันละ 1 รายการ")
@@ -70,5 +71,18 @@ def test_on_a_phone_the_members_moderation_pages_keep_their_shape_mod_3_mod_4_mo
         lines = page.evaluate("""() => Array.from(document.querySelectorAll(
             ".sanction-list > li")).map(li => getComputedStyle(li).borderBottomWidth)""")
         assert lines[:-1] and all(width != "0px" for width in lines[:-1]), lines
+    finally:
+        context.close()
+
+    # MOD-3, MOD-7: the moderator reads the request with its lines as the owner wrote them.
+    context = browser.new_context(viewport=PHONE, locale="th-TH", timezone_id="Asia/Bangkok",
+                                  is_mobile=True, has_touch=True)
+    context.set_default_timeout(10_000)
+    try:
+        page = context.new_page()
+        log_in(page, live_server, "phone-mod@talat.example")
+        page.goto(f"{live_server}/moderation/queue?kind=lift_request")
+        text = page.locator(".queue-row__text").first.inner_text()
+        assert "แท้\nมีใบรับรองจากสมาคม" in text, text[-60:]
     finally:
         context.close()
