@@ -64,7 +64,7 @@ def pages(w):
         "new listing": (f"/shops/{shop.slug}/listings/new",
                         f'action="/shops/{shop.slug}/listings/new"'),
         "edit listing": (f"/listings/{listing.id}/edit", f'action="/listings/{listing.id}/edit"'),
-        "bid box": (f"/auctions/{auction.id}", f'action="/auctions/{auction.id}/bid"'),
+        "bid box": (f"/auctions/{auction.id}", f'action="/auctions/{auction.id}/bid#bid-box"'),
         "start an auction": ("/auctions/new", 'action="/auctions/new"'),
         "order": (f"/listings/{other.id}/order", f'action="/listings/{other.id}/order"'),
         "contact the seller": (f"/listings/{other.id}/contact",
@@ -130,7 +130,7 @@ def test_the_bid_box_fragment_says_so_instead_of_the_form_acc_5(world):
     assert response.status_code == 422
     assert "<html" not in html and 'id="bid-box"' in html
     assert NOTICE in html and APPEAL_LINK in html
-    assert f'action="/auctions/{world.auction.id}/bid"' not in html
+    assert f'action="/auctions/{world.auction.id}/bid' not in html
     assert "/buy-now" not in html
 
 
@@ -306,7 +306,7 @@ def test_the_sale_page_tells_a_suspended_party_instead_of_message_and_rating_for
     place of those forms; the messages stay readable. (While the sale is open the message
     form stays: below.)"""
     message_form = f'action="{sale.url}/messages"'
-    rating_form = f'action="{sale.url}/feedback"'
+    rating_form = f'action="{sale.url}/feedback#feedback"'
     html = sale.alice_client.get(sale.url).get_data(as_text=True)
     assert message_form in html and rating_form in html and NOTICE not in html
     moderator = make_member(display_name="Mod", role="moderator")
@@ -324,7 +324,7 @@ def test_a_suspended_party_of_an_open_sale_keeps_the_message_form_acc_5(sale, ma
     """ACC-5: until the sale is completed a message settles it (sale_messages), so the form
     stays; the rating form gives way to the notice, said once."""
     message_form = f'action="{sale.url}/messages"'
-    rating_form = f'action="{sale.url}/feedback"'
+    rating_form = f'action="{sale.url}/feedback#feedback"'
     moderator = make_member(display_name="Mod", role="moderator")
     sanctions.impose(sale.alice, "suspension", moderator, rule="MKT-6", facts="x",
                      now=utcnow(), ends_at=utcnow() + timedelta(days=3))
