@@ -36,3 +36,19 @@ def test_a_refused_rating_opens_at_the_feedback_form_auc_11(sale):
     assert response.status_code == 422
     after = page.split('id="feedback"', 1)[1]
     assert "Choose positive, neutral or negative." in after and "ส่งไว" in after
+
+
+def test_changing_a_bid_from_its_confirmation_opens_at_the_bid_box_auc_9(board):
+    """AUC-9: without JavaScript the server's confirmation has a "Change" link back to the
+    auction page with the amount and the way of bidding filled in; it opens at the bid box,
+    not at the photos a screen above it."""
+    url = f"/auctions/{board.auction.id}"
+    html = board.alice_client.get(url).get_data(as_text=True)
+    response = board.alice_client.post(f"{url}/bid", data={
+        "csrf_token": csrf_from(html), "amount": "2,345.50", "mode": "direct"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Check your bid" in page
+    assert f'href="{url}?amount=2,345.50&amp;mode=direct#bid-box">Change</a>' in page
+    again = board.alice_client.get(f"{url}?amount=2,345.50&mode=direct").get_data(as_text=True)
+    box = again.split('id="bid-box"', 1)[1]
+    assert 'value="2,345.50"' in box
