@@ -274,7 +274,7 @@ def test_change_password_fields_say_new_and_hold_the_same_length_acc_1(client, m
     login(member.email)
     client.set_cookie("lang", "en")
     html = client.get("/account").get_data(as_text=True)
-    form = html.split('action="/account/password"', 1)[1].split("</form>", 1)[0]
+    form = html.split('action="/account/password', 1)[1].split("</form>", 1)[0]
     assert re.search(r'<label[^>]*for="password"[^>]*>\s*New password', form), form
     assert re.search(r'<label[^>]*for="password_confirm"[^>]*>\s*Repeat new password', form)
     inputs = {name: tag for tag, name in re.findall(r'(<input[^>]*name="([a-z_]+)"[^>]*>)',

@@ -60,6 +60,15 @@ class BirthDateField(DateField):
             self.data = None
             raise ValueError(self.gettext("Not a valid date value.")) from None
 
+    def _value(self):
+        """A date that was read goes back to the form as the field's own format
+        ("1990-05-17"): a date input shows nothing for "๒๕๓๓-๐๕-๑๗" or "2533/5/17", so a
+        form returned for another mistake would lose the birth date typed. What could not
+        be read goes back as typed."""
+        if self.data is not None and not self.process_errors:
+            return self.data.isoformat()
+        return super()._value()
+
     def pre_validate(self, form):
         """A date that could not be read says so, not "required" (DataRequired would put its
         own message in place of the reading's)."""

@@ -95,6 +95,24 @@ def return_path():
     return safe_next(source.path + (f"?{source.query}" if source.query else ""), None)
 
 
+#: Pages a visitor would not want to come back to after logging in from the header: the
+#: account pages about logging in or signing up themselves (the log-in page's own ``next``
+#: is kept by its form).
+_NO_RETURN_ENDPOINTS = frozenset({
+    "accounts.login", "accounts.register", "accounts.sign_up_sent", "accounts.confirm_sign_up",
+    "accounts.send_sign_up_link_again", "accounts.forgot_password", "accounts.reset_password",
+    "accounts.guardian_consent", "accounts.logout", "main.home"})
+
+
+def login_link_next():
+    """The ``next`` of the header's "Log in" link: the page the visitor is on, so logging in
+    from a listing or an auction brings them back to it instead of to the home page; None on
+    the home page and the log-in and sign-up pages themselves."""
+    if request.endpoint in _NO_RETURN_ENDPOINTS:
+        return None
+    return return_path()
+
+
 def unauthorized():
     """Visitors go to the log-in page; an htmx request is told to go there as a whole page,
     instead of getting the log-in form swapped into part of the page."""
@@ -121,4 +139,5 @@ def init_login(app):
     login_manager.session_protection = None
     login_manager.unauthorized_handler(unauthorized)
     app.jinja_env.globals["return_path"] = return_path
+    app.jinja_env.globals["login_link_next"] = login_link_next
     app.before_request(load_current_user)

@@ -256,7 +256,9 @@ def change_password():
         else:
             flash(_l("Your password has been changed. Your other devices were logged out."),
                   "success")
-            return redirect(url_for("accounts.profile"))
+            # "#top": the message is at the top of the page (a redirect without a fragment
+            # would keep the form's "#change-password" and open below it).
+            return redirect(url_for("accounts.profile", _anchor="top"))
     profile_form = ProfileForm(obj=current_user, formdata=None)
     return render_template("accounts/profile.html", form=profile_form, password_form=form,
                            user=current_user), 422
