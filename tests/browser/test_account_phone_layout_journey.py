@@ -1,0 +1,72 @@
+"""Account pages on a phone (390 px), found in review: a display name of one long word
+("WWWW…", 40 letters, allowed) made the home page 672 px wide ("Welcome back, …" in the
+hero, a flex item as wide as its longest word); the tick boxes' rows ("Remember me", "I
+understand…", the guardian's consent) were 26 px high and the under-18 banner's "Send the
+e-mail again" 30 px, under a thumb's 40; and a wrong current password on the change-password
+form came back with the page at its top, its message two screens down, out of sight."""
+import pytest
+
+from tests.browser.conftest import PHONE
+from tests.browser.steps import PASSWORD, log_in, seed
+
+pytestmark = pytest.mark.browser
+THUMB = 39.5
+
+
+def _phone(browser):
+    context = browser.new_context(viewport=PHONE, locale="th-TH", timezone_id="Asia/Bangkok",
+                                  is_mobile=True, has_touch=True)
+    context.set_default_timeout(10_000)
+    return context
+
+
+def _height(page, selector):
+    return page.locator(selector).first.bounding_box()["height"]
+
+
+def test_account_pages_fit_a_phone_acc_1_acc_3(browser, live_server, live_env):
+    seed(live_env, f"""
+PASSWORD_ = {PASSWORD!r}
+member("long-name@talat.example", "W" * 40)
+teen = register_member(email="teen-phone@talat.example", password=PASSWORD_,
+                       display_name="น้องโทรศัพท์", birth_date=date(utcnow().year - 15, 1, 1),
+                       now=utcnow(), guardian_name="แม่ ทดสอบ",
+                       guardian_email="mother-phone@talat.example", guardian_consent=True)
+db.session.commit()
+print(json.dumps({{"ok": True}}))
+""")
+    context = _phone(browser)
+    page = context.new_page()
+    # Log-in form: the "Remember me" row takes a thumb.
+    page.goto(f"{live_server}/login")
+    assert _height(page, "label[for=remember]") >= THUMB
+    log_in(page, live_server, "long-name@talat.example")
+    page.goto(f"{live_server}/")
+    assert "W" * 40 in page.content()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], width
+    # Change password with a wrong current one: the answer opens at the form's message.
+    page.goto(f"{live_server}/account")
+    page.fill("#current_password", "not-my-password-1")
+    page.fill("#password", "lotus-temple-bell-77")
+    page.fill("#password_confirm", "lotus-temple-bell-77")
+    page.click("#change-password button[type=submit]")
+    message = page.locator("#change-password .field__error").first
+    message.wait_for()
+    box = message.bounding_box()
+    assert 0 <= box["y"] and box["y"] + box["height"] <= PHONE["height"], box
+    # Delete-account form: the "I understand" row takes a thumb.
+    page.goto(f"{live_server}/account/delete")
+    assert _height(page, "label[for=confirm]") >= THUMB
+    context.close()
+
+    context = _phone(browser)
+    page = context.new_page()
+    page.goto(f"{live_server}/login")
+    page.fill("input[name=email]", "teen-phone@talat.example")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main form button[type=submit]")
+    banner_button = page.locator(".guardian-banner button")
+    banner_button.wait_for()
+    assert banner_button.bounding_box()["height"] >= THUMB
+    context.close()
