@@ -1,9 +1,10 @@
 """Account pages on a phone (390 px), found in review: a display name of one long word
 ("WWWW…", 40 letters, allowed) made the home page 672 px wide ("Welcome back, …" in the
 hero, a flex item as wide as its longest word); the tick boxes' rows ("Remember me", "I
-understand…", the guardian's consent) were 26 px high and the under-18 banner's "Send the
-e-mail again" 30 px, under a thumb's 40; and a wrong current password on the change-password
-form came back with the page at its top, its message two screens down, out of sight."""
+understand…", the guardian's consent) and the member's header links were 26 px high and the
+under-18 banner's "Send the e-mail again" 30 px, under a thumb's 40; and a wrong current
+password on the change-password form came back with the page at its top, its message two
+screens down, out of sight."""
 import pytest
 
 from tests.browser.conftest import PHONE
@@ -41,6 +42,8 @@ print(json.dumps({{"ok": True}}))
     page.goto(f"{live_server}/login")
     assert _height(page, "label[for=remember]") >= THUMB
     log_in(page, live_server, "long-name@talat.example")
+    for link in page.locator("header .account-menu > a").all():  # Messages, Notifications, name
+        assert link.bounding_box()["height"] >= THUMB, link.inner_text()
     page.goto(f"{live_server}/")
     assert "W" * 40 in page.content()
     width = page.evaluate("document.documentElement.scrollWidth")
