@@ -109,3 +109,24 @@ def test_acc3_teen_birth_date_in_thai_digits_kept_with_guardian_errors(client):
     field = re.search(r'<input[^>]*name="birth_date"[^>]*>', html).group(0)
     assert f'value="{year - 543}-01-01"' in field
     assert 'id="guardian_email"' in html
+
+
+@pytest.mark.parametrize("password", ["ทดสอบสิบเอ็ด1", "my-ทดสอบ สิบเอ็ด-2569", "ทดสอบสิบเอ็ด"])
+def test_acc1_password_may_not_contain_the_display_name(client, password):
+    """ACC-1: the message says a password must not *contain* the e-mail address or display
+    name; the name was refused only as the whole password ("ทดสอบสิบเอ็ด1" was taken with the
+    name "ทดสอบสิบเอ็ด"). Spaces do not hide it."""
+    response = post_form(client, "/register", {
+        "email": "new@talat.example", "display_name": "ทดสอบ สิบเอ็ด",
+        "birth_date": "1990-01-01", "password": password, "password_confirm": password})
+    assert response.status_code == 422
+    assert "ชื่อที่แสดงของคุณ" in response.get_data(as_text=True)
+
+
+def test_acc1_short_display_name_refused_only_as_the_whole_password(client):
+    """ACC-1: a name under 4 letters ("Lek") does not forbid every password holding it."""
+    response = post_form(client, "/register", {
+        "email": "new@talat.example", "display_name": "Lek",
+        "birth_date": "1990-01-01", "password": "electric-lek-mango-7",
+        "password_confirm": "electric-lek-mango-7"})
+    assert response.status_code == 302

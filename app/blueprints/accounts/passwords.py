@@ -50,8 +50,13 @@ def check_password_policy(password, *, email="", display_name=""):
         raise WeakPassword(_l("This password is too common and easy to guess. "
                               "Please choose another."))
     local_part = email.split("@", 1)[0].lower()
+    # The display name is public: one inside the password (spaces aside, "สมชาย ใจดี" in
+    # "สมชายใจดี2569") gives half of it away. Names under 4 letters are only refused whole,
+    # so a short name ("Lek") does not forbid every password with those letters in it.
+    name = "".join(display_name.lower().split())
     if (len(local_part) >= 3 and local_part in lowered) or (
-            display_name and display_name.lower() == lowered):
+            name and (name == "".join(lowered.split()) or
+                      (len(name) >= 4 and name in "".join(lowered.split())))):
         raise WeakPassword(_l("Your password must not contain your e-mail address or "
                               "display name."))
 
