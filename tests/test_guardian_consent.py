@@ -159,3 +159,24 @@ def test_turning_18_ends_the_wait_for_a_guardian_acc_3(child):
     assert awaiting_guardian(child, eve) and suspension_refusal(child, eve) is not None
     assert not awaiting_guardian(child, day) and can_act(child, day)
     assert suspension_refusal(child, day) is None
+
+
+def test_the_daily_limit_of_the_guardians_mail_says_until_when_acc_3(child, client_for):
+    """ACC-3: after five mails in 24 hours the member is told so and until when, not to
+    "wait 10 minutes" (which would not help); ten minutes after the last is not enough."""
+    client = client_for(child)
+    first = utcnow() - timedelta(hours=20)
+    for _ in range(4):
+        guardian.ask_guardian(child)
+    db.session.flush()
+    mails = db.session.scalars(select(EmailMessage).where(
+        EmailMessage.kind == "guardian_consent").order_by(EmailMessage.id)).all()
+    for n, mail in enumerate(mails):
+        mail.created_at = first + timedelta(hours=n)
+    db.session.commit()
+    post_form(client, "/account/guardian/resend", {}, form_url="/account")
+    page = client.get("/account").get_data(as_text=True)
+    assert "5 times in the past 24 hours" in page
+    assert "sent a moment ago" not in page
+    assert len(mails) == 5 and len(db.session.scalars(select(EmailMessage.id).where(
+        EmailMessage.kind == "guardian_consent")).all()) == 5

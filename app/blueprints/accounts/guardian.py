@@ -13,7 +13,7 @@ from datetime import timedelta
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.blueprints.accounts.errors import AccountError
 from app.extensions import db
@@ -73,12 +73,20 @@ def ask_again(user, *, now):
     :data:`RESEND_MINUTES` minutes nor :data:`RESENDS_A_DAY` times a day."""
     if not awaiting_guardian(user, now):
         raise AccountError(_l("Your parent or guardian has already agreed."))
-    sent = select(func.count(), func.max(EmailMessage.created_at)).where(
+    sent = db.session.scalars(select(EmailMessage.created_at).where(
         EmailMessage.user_id == user.id, EmailMessage.kind == MAIL_KIND,
         EmailMessage.created_at > now - timedelta(days=1))
-    count, last = db.session.execute(sent).one()
-    if count >= RESENDS_A_DAY or (last is not None and
-                                  now - last < timedelta(minutes=RESEND_MINUTES)):
+        .order_by(EmailMessage.created_at)).all()
+    if len(sent) >= RESENDS_A_DAY:  # waiting minutes would not help: say until when
+        from app.i18n import format_datetime
+
+        retry_at = sent[len(sent) - RESENDS_A_DAY] + timedelta(days=1)
+        raise AccountError(_l("The e-mail to your parent or guardian has been sent "
+                              "%(num)d times in the past 24 hours, the most we send. Please ask "
+                              "them to look in their inbox and spam folder; you can send it "
+                              "again after %(time)s (Bangkok time).", num=RESENDS_A_DAY,
+                              time=format_datetime(retry_at)))
+    if sent and now - sent[-1] < timedelta(minutes=RESEND_MINUTES):
         raise AccountError(_l("The e-mail to your parent or guardian was sent a moment ago. "
                               "Please wait %(minutes)d minutes before asking again, and check "
                               "their spam folder.", minutes=RESEND_MINUTES))
