@@ -180,3 +180,66 @@ def test_the_daily_limit_of_the_guardians_mail_says_until_when_acc_3(child, clie
     assert "sent a moment ago" not in page
     assert len(mails) == 5 and len(db.session.scalars(select(EmailMessage.id).where(
         EmailMessage.kind == "guardian_consent")).all()) == 5
+
+
+def test_a_minor_corrects_a_mistyped_guardian_address_acc_3(child, client_for, client):
+    """ACC-3: a typo in the guardian's address at sign-up left the consent mail going
+    nowhere for good ("Send the e-mail again" sent it to the same wrong address). The
+    member corrects it on the account page, at once (the ten minutes between mails protect
+    one inbox, not a new one); the link goes to the new address and the old one stops
+    working."""
+    old_link = link_path(child)
+    kid = client_for(child)
+    page = kid.get("/account").get_data(as_text=True)
+    assert 'id="guardian"' in page and 'value="somsri@talat.example"' in page
+    refused = post_form(kid, "/account/guardian", {
+        "guardian_name": "Somsri Jaidee", "guardian_email": "kid@talat.example"},
+        form_url="/account")
+    assert refused.status_code == 422
+    assert "must be their own" in refused.get_data(as_text=True)
+    refused = post_form(kid, "/account/guardian", {
+        "guardian_name": "<b>Mum</b>", "guardian_email": "somsri@talat"}, form_url="/account")
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "Please enter a real name" in html
+    assert "enter your parent or guardian&#39;s e-mail address" in html
+    assert 'value="somsri@talat"' in html and "<b>Mum</b>" not in html
+    changed = post_form(kid, "/account/guardian", {
+        "guardian_name": "Somsri Jaidee", "guardian_email": " Somsri.J@talat.example "},
+        form_url="/account")
+    assert changed.status_code == 302 and changed.headers["Location"] == "/account#top"
+    db.session.refresh(child)
+    assert child.guardian_email == "somsri.j@talat.example"
+    mail = db.session.scalar(select(EmailMessage).where(
+        EmailMessage.kind == "guardian_consent").order_by(EmailMessage.id.desc()))
+    assert mail.to_address == "somsri.j@talat.example"
+    assert client.get(old_link).status_code == 400
+    new_link = re.search(r"https?://[^/\s]+(/guardian/\S+)", mail.body_text)[1]
+    assert post_form(client, new_link, {"decision": "agree"}).status_code == 200
+    db.session.refresh(child)
+    assert child.guardian_consent_at is not None
+    assert 'id="guardian"' not in kid.get("/account").get_data(as_text=True)
+    late = post_form(kid, "/account/guardian", {
+        "guardian_name": "Other", "guardian_email": "other@talat.example"},
+        form_url="/account")
+    assert late.status_code == 302
+    assert "already agreed" in kid.get("/account").get_data(as_text=True)
+    db.session.refresh(child)
+    assert child.guardian_email == "somsri.j@talat.example"
+
+
+def test_correcting_the_guardian_address_counts_with_the_day_s_mails_acc_3(child, client_for):
+    """ACC-3: corrections share the five mails a day of "Send the e-mail again", so they
+    cannot be used to mail strangers without end."""
+    kid = client_for(child)
+    for n in range(4):
+        response = post_form(kid, "/account/guardian", {
+            "guardian_name": "Somsri Jaidee", "guardian_email": f"g{n}@talat.example"},
+            form_url="/account")
+        assert response.status_code == 302
+    response = post_form(kid, "/account/guardian", {
+        "guardian_name": "Somsri Jaidee", "guardian_email": "g9@talat.example"},
+        form_url="/account")
+    assert response.status_code == 422
+    assert "5 times in the past 24 hours" in response.get_data(as_text=True)
+    db.session.refresh(child)
+    assert child.guardian_email == "g3@talat.example"

@@ -131,6 +131,16 @@ class ChangePasswordForm(TalatForm):
                                                       _l("Repeat new password"))
 
 
+class GuardianForm(TalatForm):
+    """A member under 18 whose guardian has not agreed yet corrects the guardian's name or
+    e-mail address (a typo would otherwise leave the consent mail going nowhere, ACC-3)."""
+
+    guardian_name = StringField(_l("Parent or guardian's full name"), validators=[
+        DataRequired(REQUIRED), Length(max=100, message=TOO_LONG)])
+    guardian_email = EmailField(_l("Parent or guardian's e-mail address"), validators=[
+        DataRequired(REQUIRED), Length(max=254, message=TOO_LONG)])
+
+
 class ConfirmSignUpForm(TalatForm):
     """Open the account from the link mailed at sign-up (ACC-1) with the password chosen at
     sign-up; the display name can be changed if someone took it meanwhile."""

@@ -73,6 +73,47 @@ def ask_again(user, *, now):
     :data:`RESEND_MINUTES` minutes nor :data:`RESENDS_A_DAY` times a day."""
     if not awaiting_guardian(user, now):
         raise AccountError(_l("Your parent or guardian has already agreed."))
+    _check_mail_allowed(user, now)
+    ask_guardian(user)
+
+
+def change_guardian(user, *, name, email, now):
+    """The member corrects the guardian's name or address before consent (a typo at sign-up
+    left them waiting for a mail sent nowhere) and the link goes to the address now given;
+    links sent to the earlier address stop working (:func:`member_for_link`). Counted with
+    :func:`ask_again`'s mails, so it cannot flood anyone either. Raise :class:`AccountError`
+    (on its field) for a name or address that is not one, or the member's own address."""
+    from app.blueprints.accounts.errors import AccountErrors
+    from app.blueprints.accounts.services import clean_person_name, normalise_email
+
+    if not awaiting_guardian(user, now):
+        raise AccountError(_l("Your parent or guardian has already agreed."))
+    problems, cleaned = [], {}
+    try:
+        cleaned["name"] = clean_person_name(name or "", "guardian_name")
+    except AccountError as error:
+        problems.append(error)
+    try:
+        cleaned["email"] = normalise_email(email or "")
+    except AccountError:
+        problems.append(AccountError(
+            _l("Please enter your parent or guardian's e-mail address."), field="guardian_email"))
+    else:
+        if cleaned["email"] == user.email:
+            problems.append(AccountError(_l("Your guardian's e-mail address must be their "
+                                            "own, not yours."), field="guardian_email"))
+    if problems:
+        raise AccountErrors(problems)
+    # A new address has had nothing from us: no need to wait the minutes that protect one
+    # inbox (the day's count still holds).
+    _check_mail_allowed(user, now, minutes=cleaned["email"] == user.guardian_email)
+    user.guardian_name, user.guardian_email = cleaned["name"], cleaned["email"]
+    ask_guardian(user)
+
+
+def _check_mail_allowed(user, now, minutes=True):
+    """Raise :class:`AccountError` when the guardian's mail went :data:`RESENDS_A_DAY` times
+    in 24 hours or (``minutes``) less than :data:`RESEND_MINUTES` ago."""
     sent = db.session.scalars(select(EmailMessage.created_at).where(
         EmailMessage.user_id == user.id, EmailMessage.kind == MAIL_KIND,
         EmailMessage.created_at > now - timedelta(days=1))
@@ -86,11 +127,10 @@ def ask_again(user, *, now):
                               "them to look in their inbox and spam folder; you can send it "
                               "again after %(time)s (Bangkok time).", num=RESENDS_A_DAY,
                               time=format_datetime(retry_at)))
-    if sent and now - sent[-1] < timedelta(minutes=RESEND_MINUTES):
+    if minutes and sent and now - sent[-1] < timedelta(minutes=RESEND_MINUTES):
         raise AccountError(_l("The e-mail to your parent or guardian was sent a moment ago. "
                               "Please wait %(minutes)d minutes before asking again, and check "
                               "their spam folder.", minutes=RESEND_MINUTES))
-    ask_guardian(user)
 
 
 def agree(user, *, now):

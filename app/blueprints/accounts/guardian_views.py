@@ -6,10 +6,12 @@ from flask_login import current_user, login_required
 
 from app.blueprints.accounts import bp, guardian
 from app.blueprints.accounts.errors import AccountError
+from app.blueprints.accounts.forms import ChangePasswordForm, GuardianForm, ProfileForm
 from app.database import utcnow
 from app.extensions import db, limiter
 from app.forms import EmptyForm
 from app.i18n import BUDDHIST_ERA_OFFSET, current_language
+from app.permissions import awaiting_guardian
 
 
 @bp.route("/guardian/<token>", methods=["GET", "POST"])
@@ -60,3 +62,32 @@ def resend_guardian_mail():
             db.session.rollback()
             flash(error.message, "error")
     return redirect(url_for("accounts.profile"))
+
+
+@bp.route("/account/guardian", methods=["POST"])
+@login_required
+@limiter.limit(lambda: current_app.config["RATELIMIT_RESET"], methods=["POST"])
+def change_guardian():
+    """The member under 18 corrects the guardian's name or address (ACC-3); the consent
+    e-mail goes to the address now given."""
+    from app.blueprints.accounts.views import show_error
+
+    form = GuardianForm()
+    if form.validate_on_submit():
+        try:
+            guardian.change_guardian(current_user, name=form.guardian_name.data,
+                                     email=form.guardian_email.data, now=utcnow())
+            db.session.commit()
+        except AccountError as error:
+            db.session.rollback()
+            if not awaiting_guardian(current_user):  # (agreed meanwhile: no form to show it)
+                flash(error.message, "error")
+                return redirect(url_for("accounts.profile"))
+            show_error(form, error)
+        else:
+            flash(_l("We have sent the e-mail to %(email)s.", email=current_user.guardian_email),
+                  "success")
+            return redirect(url_for("accounts.profile", _anchor="top"))
+    return render_template("accounts/profile.html", user=current_user, guardian_form=form,
+                           form=ProfileForm(obj=current_user, formdata=None),
+                           password_form=ChangePasswordForm(formdata=None)), 422

@@ -7,7 +7,8 @@ from app.blueprints.accounts import bp, reset_requests, services, signup
 from app.blueprints.accounts.errors import (
     AccountError, EmailTaken, LoginBlocked, ResetTokenUsed, SignUpNotConfirmed)
 from app.blueprints.accounts.forms import (
-    ChangePasswordForm, LoginForm, ProfileForm, RegisterForm, ResetPasswordForm, ResetRequestForm)
+    ChangePasswordForm, GuardianForm, LoginForm, ProfileForm, RegisterForm, ResetPasswordForm,
+    ResetRequestForm)
 from app.blueprints.accounts.login import current_token, log_in, log_out
 from app.blueprints.accounts.signup_views import sign_up_mail_limit, sign_up_waiting
 from app.database import utcnow
@@ -233,6 +234,7 @@ def profile():
             return response
     status = 422 if form.is_submitted() else 200
     return render_template("accounts/profile.html", form=form, password_form=password_form,
+                           guardian_form=GuardianForm(obj=current_user, formdata=None),
                            user=current_user), status
 
 
@@ -261,6 +263,7 @@ def change_password():
             return redirect(url_for("accounts.profile", _anchor="top"))
     profile_form = ProfileForm(obj=current_user, formdata=None)
     return render_template("accounts/profile.html", form=profile_form, password_form=form,
+                           guardian_form=GuardianForm(obj=current_user, formdata=None),
                            user=current_user), 422
 
 
