@@ -80,8 +80,17 @@ def test_the_guardian_agrees_from_the_link_and_the_minor_may_act_acc_3(child, cl
 
 
 def test_a_guardian_who_does_not_agree_has_the_account_deleted_acc_3_acc_9(child, client):
+    """ACC-3, ACC-9: "I do not agree: delete the account" sits beside "I agree"; one tap on it
+    deleted the child's account for good (found driving it on a phone). It now asks once
+    more, and only the confirmation deletes."""
     link = link_path(child)
     response = post_form(client, link, {"decision": "refuse"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "data-confirm-refusal" in html
+    assert "cannot be undone" in html and 'value="refuse_confirmed"' in html
+    db.session.expire_all()
+    assert not db.session.get(User, child.id).email.endswith("@deleted.invalid")
+    response = post_form(client, link, {"decision": "refuse_confirmed"})
     assert response.status_code == 200
     assert "The account has been deleted" in response.get_data(as_text=True)
     db.session.expire_all()

@@ -25,12 +25,21 @@ def guardian_consent(token):
         return render_template("accounts/reset_invalid.html", message=error.message,
                                guardian_link=True), 400
     form = EmptyForm()
+    year = member.birth_date.year  # (the Buddhist-era year in Thai, as Thai dates read)
+    page = dict(member=member, form=form, message=None,
+                born=year + BUDDHIST_ERA_OFFSET if current_language() == "th" else year,
+                agreed=member.guardian_consent_at)
     if form.validate_on_submit():
         decision = request.form.get("decision")
+        if decision == "refuse" and member.guardian_consent_at is None:
+            # Deleting cannot be undone, and its button sits beside "I agree": one tap on the
+            # wrong one (a phone) must not delete the child's account. Asked once more.
+            return render_template("accounts/guardian_consent.html", confirm_refusal=True,
+                                   **page)
         try:
             if decision == "agree":
                 guardian.agree(member, now=now)
-            elif decision == "refuse":
+            elif decision in ("refuse", "refuse_confirmed"):  # (refuse: already agreed)
                 guardian.refuse(member, now=now)
             else:
                 raise AccountError(_l("Please choose whether you agree."))
@@ -40,11 +49,7 @@ def guardian_consent(token):
             return render_template("accounts/guardian_consent.html", member=None, form=form,
                                    message=error.message), 422
         return render_template("accounts/guardian_done.html", agreed=decision == "agree")
-    year = member.birth_date.year  # (the Buddhist-era year in Thai, as Thai dates read)
-    return render_template(
-        "accounts/guardian_consent.html", member=member, form=form, message=None,
-        born=year + BUDDHIST_ERA_OFFSET if current_language() == "th" else year,
-        agreed=member.guardian_consent_at)
+    return render_template("accounts/guardian_consent.html", **page)
 
 
 @bp.route("/account/guardian/resend", methods=["POST"])
