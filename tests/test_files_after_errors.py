@@ -59,6 +59,21 @@ def test_a_refused_new_auction_asks_for_its_photos_again_auc_1(make_member, clie
     assert no_files.status_code == 422 and AGAIN not in no_files.get_data(as_text=True)
 
 
+@pytest.mark.parametrize("fields", [{"starting_price": ""}, {"reserve": "100"}])
+def test_a_refused_new_auction_names_a_photo_it_would_refuse_too_auc_1(make_member,
+                                                                        client_for, fields):
+    """AUC-1 (found driving the form on a phone): a photo that is not one was named only
+    once every other field was right, so the seller learnt of it on a second try. A form
+    refused for its text (a missing price; a rule: a reserve below the start) now names it
+    at once, as the listing form does; the good photo is not named."""
+    client = client_for(make_member())
+    refused = post_form(client, "/auctions/new", auction_form(
+        photos=[upload(jpeg(), "good.jpg"), upload(b"MZ not a photo", "fake.jpg")],
+        **fields), content_type="multipart/form-data")
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "fake.jpg:" in html and "good.jpg:" not in html
+
+
 def test_a_refused_payment_asks_for_the_slip_again_shop_10(make_member, make_shop,
                                                           make_listing, client_for):
     """SHOP-10: a slip sent without saying how one paid comes back asking for the slip again,
