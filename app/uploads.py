@@ -133,6 +133,22 @@ def check_chosen_image(upload, min_side=MIN_SIDE):
     return None
 
 
+def name_refused_choices(*fields):
+    """Add to each file field of a form refused for another reason the chosen files it would
+    refuse (:func:`check_chosen_image`), so the member leaves those out when choosing again
+    (they are chosen again in any case) instead of learning of them on a second try. A field
+    that already has errors is left as it is."""
+    for field in fields:
+        if field.errors:
+            continue
+        uploads = field.data if isinstance(field.data, list) else [field.data]
+        problems = [str(problem) for upload in uploads
+                    if upload and getattr(upload, "filename", "")
+                    for problem in [check_chosen_image(upload)] if problem is not None]
+        if problems:
+            field.errors = list(field.errors) + problems
+
+
 def store_chosen_image(upload, session=None, **kwargs):
     """Store one of several chosen files (a ``FileStorage``) as :func:`store_image` does. A
     refusal names the file: "This file is not a photo" after choosing five does not say which

@@ -37,15 +37,16 @@ def _cannot_act(role, now):
 def _page(sale, form, status=200, message_form=None):
     role = sales.role_in(current_user, sale)
     now = utcnow()
+    held = sales.hold_reason(sale)  # AUC-3
     return render_template(
         "auctions/sale.html", sale=sale, role=role, form=form, now=now,
         cannot_act=_cannot_act(role, now),
         cannot_message=sale_messages.message_refusal(sale, current_user, now) if role else None,
         messages=sale_messages.messages_of(sale),
         message_form=message_form or MessageForm(formdata=None),
-        held=sales.hold_reason(sale),
+        held=held,
         pay_to=sale_messages.payment_details(sale) if role and sale.step == "awaiting_payment"
-        and sales.hold_reason(sale) is None else None,
+        and held is None else None,
         can_advance=sales.can_advance(current_user, sale),
         given=sales.feedback_given(sale, current_user.id) if role else None,
         received=sales.feedback_given(sale, sale.seller_id if role == "buyer" else

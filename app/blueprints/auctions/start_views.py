@@ -21,7 +21,7 @@ from app.i18n import BANGKOK, christian_era_year, format_baht
 from app.models import AuctionPhoto
 from app.money import MAX_BAHT, AmountTooLarge, parse_baht
 from app.net import client_ip
-from app.uploads import UploadRejected, check_chosen_image, store_chosen_image
+from app.uploads import UploadRejected, name_refused_choices, store_chosen_image
 
 MAX_PHOTOS = 10
 #: A datetime-local field's value ("2026-12-01T20:00"), or the same typed with a space.
@@ -101,19 +101,6 @@ def _store_photos(form, auction, now):
                                     width=stored.width, height=stored.height, created_at=now))
 
 
-def _check_chosen_photos(form):
-    """A form refused for its text also names the chosen photos that would be refused (they
-    are chosen again in any case), so the seller leaves those out the next time instead of
-    learning of them only on a second try."""
-    if form.photos.errors:
-        return
-    problems = [str(problem) for upload in (form.photos.data or [])
-                if upload and getattr(upload, "filename", "")
-                for problem in [check_chosen_image(upload)] if problem is not None]
-    if problems:
-        form.photos.errors = list(form.photos.errors) + problems
-
-
 def _tell_rule_problems(form, values):
     """The rules' problems with the fields the form's own checks passed (nothing is made)."""
     problems, _cleaned = lifecycle.auction_problems(values, utcnow(), current_user)
@@ -135,7 +122,7 @@ def new_auction():
         values, readable = _values(form)
         if not (shaped and readable):
             _tell_rule_problems(form, values)
-            _check_chosen_photos(form)
+            name_refused_choices(form.photos)
             values = None
         if values is not None:
             now = utcnow()
@@ -150,7 +137,7 @@ def new_auction():
             except AccountError as error:
                 db.session.rollback()
                 show_error(form, error)
-                _check_chosen_photos(form)
+                name_refused_choices(form.photos)
             else:
                 flash(_l("Your auction is on the board.") if auction.starts_at <= now else
                       _l("Your auction is scheduled."), "success")

@@ -33,8 +33,11 @@ def _mail(complaint, template, **context):
 
 
 def tell_complainant(complaint):
-    """The decision (upheld or rejected) and its reasons."""
-    return _mail(complaint, "complaint_outcome")
+    """The decision (upheld or rejected) and its reasons; decided late, the pointer to the
+    government's complaint centre too (CMP-5)."""
+    from app.blueprints.complaints.clock import decided_late
+
+    return _mail(complaint, "complaint_outcome", decided_late=decided_late(complaint))
 
 
 def ask_complainant(complaint, question):

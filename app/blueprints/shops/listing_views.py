@@ -23,7 +23,7 @@ from app.notifications import register_link
 from app.money import MAX_BAHT, AmountTooLarge, parse_baht, satang_to_input
 from app.net import client_ip
 from app.permissions import can_manage_listings, can_moderate, works_for_shop
-from app.uploads import UploadRejected, check_chosen_image, store_chosen_image, store_image
+from app.uploads import UploadRejected, name_refused_choices, store_chosen_image, store_image
 from app.urls import external_url, safe_next
 
 
@@ -110,20 +110,6 @@ def _save(form, write):
     return None
 
 
-def _check_chosen_files(form):
-    """A form refused for its text also says which chosen files would be refused, so the
-    member leaves those out when choosing again (they are chosen again in any case)."""
-    for field in (form.certificate_photo, form.photos):
-        if field.errors:
-            continue
-        uploads = field.data if isinstance(field.data, list) else [field.data]
-        for upload in uploads:
-            if upload and getattr(upload, "filename", ""):
-                problem = check_chosen_image(upload)
-                if problem is not None:
-                    field.errors = list(field.errors) + [str(problem)]
-
-
 def _price_error(form):
     """Say what is wrong with the price: not money, or more than any price may be."""
     try:
@@ -156,7 +142,7 @@ def new_listing(slug):
                 flash(_l("Your listing is online."), "success")
             return redirect(url_for("shops.listing", listing_id=listing.id))
     if form.is_submitted():
-        _check_chosen_files(form)
+        name_refused_choices(form.certificate_photo, form.photos)
     status = 422 if form.is_submitted() else 200
     # SHOP-2: a shop at its plan's limit is told so before anything is typed or chosen.
     plan_full = None if form.is_submitted() else plans.listing_limit_refusal(shop)
@@ -210,7 +196,7 @@ def edit_listing(listing_id):
             return redirect(url_for("shops.listing", listing_id=listing.id))
         _show_current_stock(form, db.session.get(Listing, listing_id).quantity)
     if form.is_submitted():
-        _check_chosen_files(form)
+        name_refused_choices(form.certificate_photo, form.photos)
     status = 422 if form.is_submitted() else 200
     return render_template("shops/listing_form.html", form=form, shop=listing.shop,
                            listing=listing, photo_form=PhotoForm(formdata=None),
