@@ -13,6 +13,7 @@ from tests.images import jpeg, upload
 pytestmark = pytest.mark.usefixtures("english")
 
 AGAIN = "Please choose them again"
+KEPT = "you need not choose them again"
 
 
 def listing_form(**fields):
@@ -29,8 +30,9 @@ def auction_form(**fields):
 
 def test_a_refused_new_listing_asks_for_its_photos_again_shop_3(make_member, make_shop,
                                                                 client_for):
-    """SHOP-3: a listing refused for its price, photos chosen: asked to choose them again;
-    the same error with no photo chosen says nothing about files."""
+    """SHOP-3: a listing refused for its price, photos chosen: told they are kept
+    (test_held_photos), or, for a file it would not take, asked to choose again; the same
+    error with no photo chosen says nothing about files."""
     owner = make_member()
     shop = make_shop(owner=owner)
     client = client_for(owner)
@@ -39,7 +41,10 @@ def test_a_refused_new_listing_asks_for_its_photos_again_shop_3(make_member, mak
                         content_type="multipart/form-data")
     assert refused.status_code == 422
     page = refused.get_data(as_text=True)
-    assert AGAIN in page and "data-files-again" in page
+    assert KEPT in page and AGAIN not in page and "data-files-again" in page
+    unreadable = post_form(client, url, listing_form(
+        price="a lot", photos=[upload(b"no photo", "x.jpg")]), content_type="multipart/form-data")
+    assert AGAIN in unreadable.get_data(as_text=True)
     no_files = post_form(client, url, listing_form(price="a lot"),
                          content_type="multipart/form-data")
     assert no_files.status_code == 422 and "data-files-again" not in no_files.get_data(
@@ -48,12 +53,17 @@ def test_a_refused_new_listing_asks_for_its_photos_again_shop_3(make_member, mak
 
 
 def test_a_refused_new_auction_asks_for_its_photos_again_auc_1(make_member, client_for):
-    """AUC-1: an auction refused for a missing starting price, photos chosen: asked again."""
+    """AUC-1: an auction refused for a missing starting price, photos chosen: told they are
+    kept (test_held_photos), or, for a file it would not take, asked to choose again."""
     client = client_for(make_member())
     refused = post_form(client, "/auctions/new", auction_form(
         starting_price="", photos=[upload(jpeg(), "a.jpg"), upload(jpeg(), "b.jpg")]),
         content_type="multipart/form-data")
-    assert refused.status_code == 422 and AGAIN in refused.get_data(as_text=True)
+    assert refused.status_code == 422 and KEPT in refused.get_data(as_text=True)
+    unreadable = post_form(client, "/auctions/new", auction_form(
+        starting_price="", photos=[upload(b"no photo", "x.jpg")]),
+        content_type="multipart/form-data")
+    assert AGAIN in unreadable.get_data(as_text=True)
     no_files = post_form(client, "/auctions/new", auction_form(starting_price=""),
                          content_type="multipart/form-data")
     assert no_files.status_code == 422 and AGAIN not in no_files.get_data(as_text=True)

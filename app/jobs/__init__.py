@@ -123,6 +123,16 @@ def purge_held_evidence(app, now):
     return count
 
 
+def purge_held_photos(app, now):
+    """Delete photos held from refused listing and auction forms and not used within a day
+    (SHOP-3, AUC-1)."""
+    from app.held_photos import purge
+
+    count = purge(now)
+    db.session.commit()
+    return count
+
+
 JOBS = {
     "settle-auctions": settle_auctions,
     "remind-auction-watchers": remind_auction_watchers,
@@ -136,6 +146,7 @@ JOBS = {
     "expire-orders": expire_orders,
     "complaint-overdue": complaint_overdue_notices,
     "purge-held-evidence": purge_held_evidence,
+    "purge-held-photos": purge_held_photos,
 }
 
 jobs_cli = AppGroup("jobs", help="Scheduled jobs.")

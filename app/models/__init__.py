@@ -20,6 +20,7 @@ from app.models.notifications import Notification
 from app.models.orders import Order, Review
 from app.models.shops import Follow, FrozenSection, Shop, ShopCircle, ShopStaff
 from app.models.traffic import TrafficLogEntry
+from app.models.uploads import HeldPhoto
 
 __all__ = [
     "User", "LoginSession", "LoginFailure", "LoginBlock", "PasswordResetToken", "PendingSignUp",
@@ -36,4 +37,5 @@ __all__ = [
     "CounterStatement",
     "ComplainantRestriction", "SiteSetting",
     "IpRequest", "AccountDeletion",
+    "HeldPhoto",
 ]

@@ -3,10 +3,11 @@ auction rights are suspended (AUC-4)."""
 import re
 from datetime import datetime, timezone
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from app import held_photos
 from app.blueprints.accounts.errors import AccountError
 from app.blueprints.accounts.views import show_error, show_further_errors
 from app.blueprints.auctions import bp, lifecycle
@@ -90,15 +91,34 @@ def _values(form):
     return values, readable
 
 
-def _store_photos(form, auction, now):
+def _store_photos(form, auction, now, kept):
+    """The photos ``kept`` from an earlier try (held rows), then those chosen now."""
     uploads = [u for u in (form.photos.data or []) if u and u.filename]
-    if len(uploads) > MAX_PHOTOS:
+    if len(kept) + len(uploads) > MAX_PHOTOS:
         raise AuctionError(_l("An auction has at most %(n)d photos.", n=MAX_PHOTOS),
                            field="photos")
-    for position, upload in enumerate(uploads):
-        stored = store_chosen_image(upload, session=db.session)
+    photos = held_photos.take(kept) + [store_chosen_image(upload, session=db.session)
+                                       for upload in uploads]
+    for position, stored in enumerate(photos):
         db.session.add(AuctionPhoto(auction_id=auction.id, position=position, key=stored.key,
                                     width=stored.width, height=stored.height, created_at=now))
+
+
+def _ticked_photos():
+    """The held photos the form's ticked boxes keep (none on a form not sent)."""
+    if request.method != "POST":
+        return []
+    return held_photos.kept(current_user, held_photos.ticked(
+        held_photos.PHOTOS, held_photos.HOLD_PER_MEMBER), now=utcnow())
+
+
+def _keep_for_next_try(form):
+    """A refused form: name the chosen photos it would refuse, hold the others, and return
+    what it offers again with the ones kept before."""
+    name_refused_choices(form.photos)
+    return held_photos.offer_again(
+        current_user, held_photos.ticked(held_photos.PHOTOS, held_photos.HOLD_PER_MEMBER),
+        form.photos.data or [], now=utcnow())
 
 
 def _tell_rule_problems(form, values):
@@ -115,6 +135,7 @@ def new_auction():
     form = AuctionForm()
     form.category_id.choices = category_choices()
     refusal = lifecycle.start_refusal(current_user, utcnow())
+    kept = _ticked_photos() if refusal is None else []
     shaped = form.validate_on_submit()
     if form.is_submitted() and refusal is None:
         # Every problem in one answer: the prices and times are read, and the rules checked,
@@ -122,14 +143,13 @@ def new_auction():
         values, readable = _values(form)
         if not (shaped and readable):
             _tell_rule_problems(form, values)
-            name_refused_choices(form.photos)
             values = None
         if values is not None:
             now = utcnow()
             try:
                 auction = lifecycle.create_auction(current_user, values, now=now,
                                                    ip=client_ip(), device=device_id())
-                _store_photos(form, auction, now)
+                _store_photos(form, auction, now, kept)
                 db.session.commit()
             except UploadRejected as error:
                 db.session.rollback()
@@ -137,15 +157,15 @@ def new_auction():
             except AccountError as error:
                 db.session.rollback()
                 show_error(form, error)
-                name_refused_choices(form.photos)
             else:
                 flash(_l("Your auction is on the board.") if auction.starts_at <= now else
                       _l("Your auction is scheduled."), "success")
                 return redirect(url_for("auctions.auction", auction_id=auction.id))
+        kept = _keep_for_next_try(form)
     status = 422 if form.is_submitted() else 200
     # ACC-5: a suspension is told with its appeal state, as on every page that would post.
     from app.blueprints.moderation.errors import Suspended  # (loaded after auctions)
 
     cannot_act = refusal if isinstance(refusal, Suspended) else None
     return render_template("auctions/new.html", form=form, refusal=refusal,
-                           cannot_act=cannot_act), status
+                           cannot_act=cannot_act, kept=kept), status

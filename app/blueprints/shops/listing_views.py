@@ -1,11 +1,14 @@
 """Listing pages: post, show, edit, sell out, pause and resume, delete (the photos:
 photo_views)."""
+from dataclasses import dataclass, field
+
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
+from app import held_photos
 from app.blueprints.accounts.errors import AccountError
 from app.blueprints.accounts.views import show_error
 from app.blueprints.shops import (
@@ -69,8 +72,45 @@ def _form_values(form):
                 certificate_number=form.certificate_number.data)
 
 
-def _store_uploads(form, listing, now):
-    """Store the certificate photo and the photos sent with the form."""
+@dataclass
+class Kept:
+    """Photos held from an earlier, refused try of the form (:mod:`app.held_photos`): the
+    held rows its ticked boxes keep, or, on a refused form, what it offers again."""
+
+    certificate: list = field(default_factory=list)
+    photos: list = field(default_factory=list)
+
+
+def _ticked_photos():
+    """The held photos the form's ticked boxes keep (none on a form not sent)."""
+    if request.method != "POST":
+        return Kept()
+    now = utcnow()
+    return Kept(held_photos.kept(current_user, held_photos.ticked(held_photos.CERTIFICATE, 1),
+                                 now=now),
+                held_photos.kept(current_user, held_photos.ticked(
+                    held_photos.PHOTOS, held_photos.HOLD_PER_MEMBER), now=now))
+
+
+def _keep_for_next_try(form):
+    """A refused form: name the chosen files it would refuse, hold the others, and return
+    what it offers again. A newly chosen certificate photo replaces a kept one."""
+    name_refused_choices(form.certificate_photo, form.photos)
+    now = utcnow()
+    certificate = held_photos.offer_again(current_user, [], [form.certificate_photo.data],
+                                          now=now)
+    if not certificate:
+        certificate = held_photos.offer_again(
+            current_user, held_photos.ticked(held_photos.CERTIFICATE, 1), [], now=now)
+    photos = held_photos.offer_again(
+        current_user, held_photos.ticked(held_photos.PHOTOS, held_photos.HOLD_PER_MEMBER),
+        form.photos.data or [], now=now)
+    return Kept(certificate, photos)
+
+
+def _store_uploads(form, listing, now, kept):
+    """Store the certificate photo and the photos sent with the form, the photos ``kept``
+    from an earlier try first (:class:`Kept`)."""
     certificate = form.certificate_photo.data
     if certificate:
         try:
@@ -79,16 +119,21 @@ def _store_uploads(form, listing, now):
             error.field = "certificate_photo"  # said under the certificate, not the photos
             raise
         listing.certificate_photo_key = stored.key
+    elif kept.certificate:
+        [held] = held_photos.take(kept.certificate, field="certificate_photo")
+        listing.certificate_photo_key = held.key
+    for held in held_photos.take(kept.photos):
+        listing_services.add_photo(listing, held, now=now, by=current_user)
     for upload in form.photos.data or []:
         if upload and upload.filename:
             stored = store_chosen_image(upload, session=db.session)
             listing_services.add_photo(listing, stored, now=now, by=current_user)
 
 
-def _save(form, write):
+def _save(form, write, kept):
     """Check the price, call ``write(values, now)`` (which returns the listing), store the
-    uploads and commit. Returns the listing, or None with the errors put on the form and
-    nothing saved (files included)."""
+    uploads (with those ``kept`` from an earlier try) and commit. Returns the listing, or None
+    with the errors put on the form and nothing saved (files included)."""
     values = _form_values(form)
     if values["price_satang"] is None:
         _price_error(form)
@@ -96,7 +141,7 @@ def _save(form, write):
     now = utcnow()
     try:
         listing = write(values, now)
-        _store_uploads(form, listing, now)
+        _store_uploads(form, listing, now, kept)
         db.session.commit()
     except UploadRejected as error:
         db.session.rollback()
@@ -130,9 +175,10 @@ def new_listing(slug):
         abort(403)
     form = ListingForm()
     form.category_id.choices = category_choices()
+    kept = _ticked_photos()
     if form.validate_on_submit():
         listing = _save(form, lambda values, now: listing_services.create_listing(
-            shop, current_user, values, now=now))
+            shop, current_user, values, now=now), kept)
         if listing is not None:
             if listing.status == "held":
                 flash(_l("Your listing is waiting for a moderator because it may be "
@@ -142,14 +188,14 @@ def new_listing(slug):
                 flash(_l("Your listing is online."), "success")
             return redirect(url_for("shops.listing", listing_id=listing.id))
     if form.is_submitted():
-        name_refused_choices(form.certificate_photo, form.photos)
+        kept = _keep_for_next_try(form)
     status = 422 if form.is_submitted() else 200
     # SHOP-2: a shop at its plan's limit is told so before anything is typed or chosen.
     plan_full = None if form.is_submitted() else plans.listing_limit_refusal(shop)
     # ACC-5: a suspended member (or staff of a suspended owner) is told before typing.
     cannot_act = listing_services.shop_post_refusal(shop, current_user, utcnow())
     return render_template("shops/listing_form.html", form=form, shop=shop, listing=None,
-                           plan_full=plan_full, cannot_act=cannot_act), status
+                           plan_full=plan_full, cannot_act=cannot_act, kept=kept), status
 
 
 @bp.route("/listings/<int:listing_id>")
@@ -185,22 +231,24 @@ def edit_listing(listing_id):
     else:
         form = ListingForm()
     form.category_id.choices = category_choices()
+    kept = _ticked_photos()
     if form.validate_on_submit():
         def update(values, now):
             listing_services.update_listing(listing, values, now=now, editor=current_user)
             return listing
 
         begin_immediate(db.session)  # a writer from the start: orders lock the listing too
-        if _save(form, update) is not None:
+        if _save(form, update, kept) is not None:
             flash(_l("Your changes have been saved."), "success")
             return redirect(url_for("shops.listing", listing_id=listing.id))
         _show_current_stock(form, db.session.get(Listing, listing_id).quantity)
     if form.is_submitted():
-        name_refused_choices(form.certificate_photo, form.photos)
+        kept = _keep_for_next_try(form)
     status = 422 if form.is_submitted() else 200
     return render_template("shops/listing_form.html", form=form, shop=listing.shop,
                            listing=listing, photo_form=PhotoForm(formdata=None),
-                           cannot_act=suspension_refusal(current_user, utcnow())), status
+                           cannot_act=suspension_refusal(current_user, utcnow()),
+                           kept=kept), status
 
 
 def _show_current_stock(form, current):
