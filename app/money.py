@@ -2,6 +2,8 @@
 import re
 from decimal import Decimal, InvalidOperation
 
+from flask_babel import lazy_gettext as _l
+
 MAX_BAHT = 100_000_000
 _AMOUNT = re.compile(r"^\d{1,9}(?:\.\d{1,2})?$")
 _DIGITS = re.compile(r"^\d+(?:\.\d{1,2})?$")
@@ -14,6 +16,17 @@ _SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " "})
 
 class AmountTooLarge(ValueError):
     """An amount of baht written correctly but above :data:`MAX_BAHT`: a typo, not a price."""
+
+
+class TooManyDecimals(ValueError):
+    """An amount written with more than two decimals ("1,200.555"): satang are the smallest
+    unit, and rounding it silently would change the price the member meant."""
+
+
+#: What a form says under an amount with more than two decimals.
+TOO_MANY_DECIMALS = _l("An amount in baht has at most two decimals (satang), for example "
+                       "1,500.50.")
+_DECIMALS = re.compile(r"^\d+\.\d{3,}$")
 
 
 def baht_digits(text):
@@ -36,6 +49,8 @@ def parse_baht(text):
     if not _AMOUNT.match(cleaned):
         if _DIGITS.match(cleaned):
             raise AmountTooLarge("too large")
+        if _DECIMALS.match(cleaned):
+            raise TooManyDecimals("more than two decimals")
         raise ValueError("not an amount of baht")
     try:
         satang = int(Decimal(cleaned) * 100)

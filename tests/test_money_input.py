@@ -5,8 +5,8 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Auction, Listing
-from app.money import AmountTooLarge, parse_baht
-from tests.conftest import category_id, post_form
+from app.money import AmountTooLarge, TooManyDecimals, parse_baht
+from tests.conftest import category_id, csrf_from, post_form
 
 WELL_FORMED = [("1,500", 150000), ("12,345.50", 1234550), ("1500", 150000),
                ("฿1,500", 150000), ("฿ 1,500", 150000), (" 1500 ", 150000),
@@ -163,3 +163,46 @@ def test_a_price_filter_with_thousands_groups_filters(client, make_listing):
     html = client.get("/search", query_string={"q": "พระ", "min_price": "1,000"}).get_data(
         as_text=True)
     assert "พระ แพง" in html and "พระ ถูก" not in html
+
+
+# --- more than two decimals (found on a phone: "1,200.555" was told "enter the price in baht,
+# for example 1500", as if it were not a number at all) ------------------------------------
+
+DECIMALS = {"en": "An amount in baht has at most two decimals (satang), for example 1,500.50.",
+            "th": "จำนวนเงินบาทมีทศนิยมได้ไม่เกิน 2 ตำแหน่ง (สตางค์) เช่น 1,500.50"}
+
+
+@pytest.mark.parametrize("text", ["1.234", "1,200.555", "๑,๒๐๐.๕๕๕", "0.001"])
+def test_an_amount_with_three_decimals_is_told_apart_shop_3(text):
+    """SHOP-3: more than two decimals is its own refusal (never rounded to a price the
+    member did not type)."""
+    with pytest.raises(TooManyDecimals):
+        parse_baht(text)
+
+
+@pytest.mark.parametrize("lang", ["en", "th"])
+def test_a_listing_price_with_three_decimals_says_so_shop_3(seller, lang):
+    client, shop = seller
+    client.set_cookie("lang", lang)
+    response = post_form(client, f"/shops/{shop.slug}/listings/new",
+                         listing_form("1,200.555"), content_type="multipart/form-data")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and DECIMALS[lang] in html
+    assert 'value="1,200.555"' in html
+
+
+def test_an_auction_amount_with_three_decimals_says_so_auc_1(make_member, client_for):
+    client = client_for(make_member())
+    client.set_cookie("lang", "th")
+    response = post_form(client, "/auctions/new", auction_form(min_increment="20.505"))
+    assert response.status_code == 422 and DECIMALS["th"] in response.get_data(as_text=True)
+
+
+def test_a_bid_with_three_decimals_says_so_auc_6(make_auction, make_member, client_for):
+    auction = make_auction()
+    client = client_for(make_member())
+    url = f"/auctions/{auction.id}"
+    response = client.post(f"{url}/bid", data={
+        "csrf_token": csrf_from(client.get(url).get_data(as_text=True)), "amount": "150.505",
+        "mode": "proxy"})
+    assert DECIMALS["en"] in response.get_data(as_text=True)

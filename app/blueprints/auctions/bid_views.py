@@ -17,7 +17,8 @@ from app.extensions import db
 from app.forms import EmptyForm
 from app.htmx import render_page_or_fragment, wants_fragment
 from app.models import Auction
-from app.money import AmountTooLarge, parse_baht, satang_to_input
+from app.money import (
+    TOO_MANY_DECIMALS, AmountTooLarge, TooManyDecimals, parse_baht, satang_to_input)
 from app.net import client_ip
 
 
@@ -27,6 +28,9 @@ def _amount(form):
     except AmountTooLarge:
         form.amount.errors = list(form.amount.errors) + [str(bidding.refusal_message(
             engine.BidRefused("too_high", engine.MAX_BID_SATANG)))]
+        return None
+    except TooManyDecimals:
+        form.amount.errors = list(form.amount.errors) + [str(TOO_MANY_DECIMALS)]
         return None
     except ValueError:
         form.amount.errors = list(form.amount.errors) + [

@@ -20,7 +20,7 @@ from app.digits import to_arabic
 from app.extensions import db
 from app.i18n import BANGKOK, christian_era_year, format_baht
 from app.models import AuctionPhoto
-from app.money import MAX_BAHT, AmountTooLarge, parse_baht
+from app.money import MAX_BAHT, TOO_MANY_DECIMALS, AmountTooLarge, TooManyDecimals, parse_baht
 from app.net import client_ip
 from app.uploads import UploadRejected, name_refused_choices, store_chosen_image
 
@@ -59,6 +59,9 @@ def _money(form, name, required):
     except AmountTooLarge:
         field.errors = list(field.errors) + [
             str(_l("Please enter at most %(amount)s.", amount=format_baht(MAX_BAHT * 100)))]
+        raise
+    except TooManyDecimals:
+        field.errors = list(field.errors) + [str(TOO_MANY_DECIMALS)]
         raise
     except ValueError:
         field.errors = list(field.errors) + [

@@ -23,7 +23,8 @@ from app.forms import EmptyForm
 from app.i18n import current_language, format_baht
 from app.models import Listing
 from app.notifications import register_link
-from app.money import MAX_BAHT, AmountTooLarge, parse_baht, satang_to_input
+from app.money import (
+    MAX_BAHT, TOO_MANY_DECIMALS, AmountTooLarge, TooManyDecimals, parse_baht, satang_to_input)
 from app.net import client_ip
 from app.permissions import can_manage_listings, can_moderate, works_for_shop
 from app.uploads import UploadRejected, name_refused_choices, store_chosen_image, store_image
@@ -161,6 +162,8 @@ def _price_error(form):
         parse_baht(form.price.data)
     except AmountTooLarge:
         message = _l("Please enter at most %(amount)s.", amount=format_baht(MAX_BAHT * 100))
+    except TooManyDecimals:
+        message = TOO_MANY_DECIMALS
     except ValueError:
         message = _l("Please enter the price in baht, for example 1500 or 1,500.50.")
     form.price.errors = list(form.price.errors) + [str(message)]
