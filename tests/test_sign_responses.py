@@ -378,11 +378,12 @@ def test_an_explanation_refused_for_its_text_asks_for_the_files_again_mod_4(sign
                                                                             client_for):
     """MOD-4 (found driving the form on a phone): an explanation refused for its text came
     back with the chosen photos silently gone (browsers keep no files); the page now says
-    the text is kept and the files must be chosen again. Without files it says nothing."""
+    the text is kept and so are the files it would take (test_explanation_held_files).
+    Without files it says nothing."""
     sign, _listing, owner, _moderator = signed
     client = client_for(owner)
     url = f"/moderation/signs/{sign.id}/explain"
-    note = "please choose them again"
+    note = "evidence files we can take are kept"
     response = post_form(client, url, {"body": "Short", "files": [upload(jpeg(), "a.jpg")]},
                          content_type="multipart/form-data")
     html = response.get_data(as_text=True)

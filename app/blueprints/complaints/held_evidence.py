@@ -89,15 +89,22 @@ def take(complaint, held, *, counter_statement=None, now):
                                  key=row.key, media=row.media,
                                  original_name=row.original_name, created_at=now)
                for row in held]
-    ids = [row.id for row in held]
-    if ids and db.session.execute(delete(HeldEvidence).where(HeldEvidence.id.in_(ids)),
-                                  execution_options={"synchronize_session": False}
-                                  ).rowcount != len(ids):
+    if not claim(held):
         raise ComplaintError(_l("The files kept from your last try were sent with another "
                                 "complaint a moment ago: please choose them again."),
                              field="files")
     db.session.add_all(entries)
     return entries
+
+
+def claim(held):
+    """Use the ``held`` rows (their stored files then belong to what the caller makes of them,
+    in the same transaction); False when one was used meanwhile by another form sent at the
+    same time (the second delete waits for the first), and the caller refuses."""
+    ids = [row.id for row in held]
+    return not ids or db.session.execute(
+        delete(HeldEvidence).where(HeldEvidence.id.in_(ids)),
+        execution_options={"synchronize_session": False}).rowcount == len(ids)
 
 
 def purge(now, batch=1000):

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app.blueprints.boards import services as boards
+from app.blueprints.complaints import held_evidence
 from app.blueprints.moderation import queue, signs
 from app.blueprints.moderation.enforcement import check_can_act
 from app.blueprints.moderation.errors import ModerationError
@@ -54,21 +55,27 @@ def _store(name, data):
     return store_evidence_file(data, session=db.session)
 
 
-def submit_explanation(sign, author, body, files=(), *, now):
+def submit_explanation(sign, author, body, files=(), *, held=(), now):
     """The owner disagrees with ``sign`` and says why, with evidence files ``[(name, bytes)]``
-    (MOD-4). Raises :class:`ModerationError` or ``UploadRejected``."""
+    and those ``held`` from an earlier, refused try of the form (rows of
+    ``complaints.held_evidence``, which keeps them as it does a complaint's) (MOD-4). Raises
+    :class:`ModerationError` or ``UploadRejected``."""
     _check_owner(sign, author)
     check_can_act(author, now)  # ACC-5
     body = _clean_body(body, 10, 5000)
     files = [(name, data) for name, data in files if data]
-    if len(files) > MAX_FILES:
+    if len(files) + len(held) > MAX_FILES:
         raise ModerationError(_l("Send at most %(n)d files.", n=MAX_FILES), field="files")
     _refuse_by_name(files)
     explanation = Explanation(sign_id=sign.id, author_id=author.id, body=body, created_at=now)
     db.session.add(explanation)
     db.session.flush()
-    for name, data in files:
-        key, media = _store(name, data)
+    if not held_evidence.claim(held):
+        raise ModerationError(_l("The files kept from your last try were sent with another "
+                                 "form a moment ago: please choose them again."), field="files")
+    stored = [(row.original_name, row.key, row.media) for row in held]
+    stored += [(name, *_store(name, data)) for name, data in files]
+    for name, key, media in stored:
         db.session.add(EvidenceFile(explanation_id=explanation.id, key=key, media=media,
                                     original_name=(name or "")[:200], created_at=now))
     db.session.flush()

@@ -158,7 +158,7 @@ def _own_sign(sign_id):
     return sign
 
 
-def _respond_page(template, sign, form, status=200):
+def _respond_page(template, sign, form, status=200, kept=()):
     """The explanation or lift-request page; a suspended owner (who may file neither: ACC-5)
     is told so in place of a form the service would refuse after it was filled in."""
     from app.blueprints.moderation.enforcement import suspension_refusal
@@ -169,7 +169,7 @@ def _respond_page(template, sign, form, status=200):
     return render_template(template, sign=sign, item=item, form=form, now=now,
                            item_url=signs.item_url(sign.target_type, sign.target_id),
                            lift_refusal=responses.lift_refusal(sign, now),
-                           suspended=suspended,
+                           suspended=suspended, held=kept,
                            # the page's notice stands in for the banner (ACC-5)
                            cannot_act=suspended if sign.ended_at is None else None), status
 
@@ -178,13 +178,18 @@ def _respond_page(template, sign, form, status=200):
 @login_required
 def explain(sign_id):
     """The owner disagrees and explains, with evidence files (MOD-4)."""
+    # The evidence files of a refused try are held and offered again, as a complaint's are.
+    from app.blueprints.complaints.evidence import chosen
+    from app.blueprints.complaints.intake_views import (kept_files, name_refused_files,
+                                                        offer_files_again)
+
     sign = _own_sign(sign_id)
     form = ExplanationForm()
+    files = chosen(uploaded_files(form.files)) if form.is_submitted() else []
     if form.validate_on_submit():
-        files = uploaded_files(form.files)
         try:
             responses.submit_explanation(sign, current_user, form.body.data, files,
-                                         now=utcnow())
+                                         held=kept_files(), now=utcnow())
             db.session.commit()
         except UploadRejected as error:
             db.session.rollback()
@@ -195,8 +200,12 @@ def explain(sign_id):
         else:
             flash(_l("Your explanation has been sent to the moderators."), "success")
             return redirect(url_for("moderation.my_record"))
+    kept = []
+    if form.is_submitted() and sign.ended_at is None:
+        name_refused_files(form, files)
+        kept = offer_files_again(files)
     return _respond_page("moderation/explain.html", sign, form,
-                         422 if form.is_submitted() else 200)
+                         422 if form.is_submitted() else 200, kept)
 
 
 @bp.route("/signs/<int:sign_id>/lift", methods=["GET", "POST"])
