@@ -41,7 +41,9 @@ TEXTS = {
 
 #: The e-mail subject of a notice of a kind (its facts filled in as in :data:`TEXTS`); a kind
 #: without one is mailed under a general subject (``mail/notice_about.txt``).
-SUBJECTS = {}
+SUBJECTS = {
+    "order_cancelled_mod": _l("Order %(order)s for “%(title)s” was cancelled"),
+}
 
 
 #: Code values in a notice's facts shown as words: ``{"sign": {"fake": _l("FAKE"), ...}}``.

@@ -19,12 +19,13 @@ from app.blueprints.accounts.errors import AccountError
 from app.extensions import db
 from app.mail import queue_mail
 from app.models import AccountDeletion, EmailMessage, User
-from app.notifications import TEXTS, notify_about
+from app.notifications import SUBJECTS, TEXTS, notify_about
 from app.permissions import awaiting_guardian
 from app.urls import external_url
 
 TEXTS["guardian_agreed"] = _l("Your parent or guardian has agreed to your registration. You "
                               "can now bid, buy, sell and post on Talat.")
+SUBJECTS["guardian_agreed"] = _l("Your parent or guardian has agreed: your account is open")
 
 LINK_DAYS = 14
 MAIL_KIND = "guardian_consent"

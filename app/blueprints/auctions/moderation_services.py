@@ -12,7 +12,7 @@ from app.extensions import db
 from app.live import publish_after_commit
 from app.models import Auction, Bid, BidFlag
 from app.models.auctions import AUCTION_RATINGS
-from app.notifications import TEXTS, notify_about, register_labels
+from app.notifications import SUBJECTS, TEXTS, notify_about, register_labels
 
 
 def _lock(auction_id):
@@ -126,6 +126,7 @@ def end_auctions_of(seller_id, now):
 #: The notice the seller gets when moderators change who may see their auction (RANK-1).
 TEXTS["auction_rating_changed"] = _l(
     "Moderators changed who may see your auction “%(title)s”: %(content_rating)s.")
+SUBJECTS["auction_rating_changed"] = _l("Who may see your auction “%(title)s” has changed")
 register_labels("content_rating", RATING_LABELS)
 
 
@@ -165,6 +166,7 @@ def set_content_rating(auction_id, rating, *, now, moderator, ip=""):
 #: since they may not see it (ACC-3).
 TEXTS["bids_withdrawn_adult"] = _l(
     "Your bids on an auction were withdrawn: moderators rated it for adults (18+).")
+SUBJECTS["bids_withdrawn_adult"] = _l("Your bids on an auction were withdrawn")
 
 
 def _drop_minors(auction, now):

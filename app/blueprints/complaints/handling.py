@@ -12,7 +12,7 @@ from app.blueprints.moderation import audit
 from app.extensions import db
 from app.models import User
 from app.models.complaints import ComplaintEvent
-from app.notifications import TEXTS, register_link
+from app.notifications import SUBJECTS, TEXTS, register_link
 
 TEXTS.update({
     "complaint_upheld": _l(
@@ -30,6 +30,13 @@ TEXTS.update({
     "complaint_kept": _l(
         "“%(title)s” stays suspended: a moderator read your counter-statement and kept the "
         "decision. %(reason)s"),
+})
+SUBJECTS.update({
+    "complaint_upheld": _l("“%(title)s” is suspended after a complaint"),
+    "complaint_restored": _l("“%(title)s” is published again"),
+    "complaint_restored_held": _l("Your counter-statement about “%(title)s” was accepted"),
+    "complaint_restored_gone": _l("Your counter-statement about “%(title)s” was accepted"),
+    "complaint_kept": _l("“%(title)s” stays suspended"),
 })
 MAX_TEXT = 2000
 #: The rule broken is stored in this many characters (``Complaint.rule``, ``Sanction.rule``).

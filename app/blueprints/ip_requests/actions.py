@@ -10,7 +10,7 @@ from app.blueprints.ip_requests.errors import IpRequestError
 from app.blueprints.moderation import queue, queue_data
 from app.extensions import db
 from app.models import IpRequest
-from app.notifications import TEXTS, register_link
+from app.notifications import SUBJECTS, TEXTS, register_link
 from app.urls import external_url
 
 queue.KIND_LABELS.setdefault("ip_request", _l("IP-address requests"))
@@ -22,6 +22,11 @@ TEXTS.update({
                               "%(note)s"),
     "ip_request_closed": _l("A moderator closed your IP-address request (police case "
                             "%(case)s) before its time: the addresses are no longer shown."),
+})
+SUBJECTS.update({
+    "ip_request_approved": _l("Your IP-address request (police case %(case)s) was approved"),
+    "ip_request_rejected": _l("Your IP-address request (police case %(case)s) was rejected"),
+    "ip_request_closed": _l("Your IP-address request (police case %(case)s) was closed"),
 })
 
 

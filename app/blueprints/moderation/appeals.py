@@ -11,7 +11,7 @@ from app.blueprints.moderation.queue import Action, register_action
 from app.blueprints.moderation.sanctions import appeal_deadline, is_active, lift
 from app.extensions import db
 from app.models import Appeal, Sanction
-from app.notifications import TEXTS, notify_about
+from app.notifications import SUBJECTS, TEXTS, notify_about
 
 BODY_MAX = 5000
 #: Sanctions that keep the member from acting: appealing them stays possible (ACC-5).
@@ -22,6 +22,10 @@ TEXTS.update({
                         "%(reason)s"),
     "appeal_overturned": _l("Your appeal against “%(sanction)s” was accepted: the sanction is "
                             "lifted. %(reason)s"),
+})
+SUBJECTS.update({
+    "appeal_upheld": _l("Your appeal against “%(sanction)s”: the sanction stands"),
+    "appeal_overturned": _l("Your appeal against “%(sanction)s” was accepted"),
 })
 
 

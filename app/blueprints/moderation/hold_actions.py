@@ -9,10 +9,11 @@ from app.blueprints.moderation.queue import Action, register_action
 from app.blueprints.moderation.sign_texts import DEFAULT_REASONS
 from app.extensions import db
 from app.models import Auction, Listing, User
-from app.notifications import TEXTS, notify_about
+from app.notifications import SUBJECTS, TEXTS, notify_about
 
 TEXTS.setdefault("listing_refused", _l(
     "Your listing “%(title)s” was checked by a moderator and stays off sale: %(reason)s"))
+SUBJECTS["listing_refused"] = _l("Your listing “%(title)s” stays off sale")
 
 
 def _listing(item):

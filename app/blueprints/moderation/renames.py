@@ -4,11 +4,12 @@ from flask_babel import lazy_gettext as _l
 
 from app.blueprints.accounts.services import clean_display_name, rename_member
 from app.blueprints.moderation import audit
-from app.notifications import TEXTS, notify_about
+from app.notifications import SUBJECTS, TEXTS, notify_about
 from app.pagecache_clearing import drop_visitor_pages
 
 TEXTS["display_name_renamed"] = _l("A moderator changed your display name from “%(old)s” to "
                                    "“%(new)s”: %(reason)s")
+SUBJECTS["display_name_renamed"] = _l("A moderator changed your display name")
 
 
 def rename_display_name(member, new_name, reason, *, moderator, now, ip=""):

@@ -12,7 +12,7 @@ from app.extensions import db
 from app.permissions import staff_role
 from app.models import Sanction
 from app.models.moderation import SANCTION_KINDS
-from app.notifications import (TEXTS, notify_about, register_labels, register_link,
+from app.notifications import (SUBJECTS, TEXTS, notify_about, register_labels, register_link,
                                register_variant)
 
 SANCTION_LABELS = {
@@ -47,6 +47,8 @@ TEXTS.update({
                         "sanctions page."),
     "sanction_lifted": _l("Your sanction “%(sanction)s” has been lifted: %(reason)s"),
 })
+SUBJECTS.update({"sanction": _l("A sanction on your account: %(sanction)s"),
+                 "sanction_lifted": _l("Your sanction “%(sanction)s” has been lifted")})
 # ("-" was stored for "no detail" before there was a sentence without one.)
 register_variant("sanction", lambda facts: "sanction" if facts.get("detail") not in ("", "-")
                  else "sanction_bare")

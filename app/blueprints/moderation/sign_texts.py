@@ -84,6 +84,14 @@ SUBJECTS.update({
     "sign_hung": _l("Your item “%(title)s” now carries the sign %(sign)s"),
     "sign_replaced": _l("The sign on your item “%(title)s” is now %(sign)s"),
     "sign_ended": _l("The %(sign)s sign on your item “%(title)s” was taken down"),
+    "strike": _l("A strike against you for “%(title)s”"),
+    "strike_withdrawn": _l("The strike for “%(title)s” was withdrawn"),
+    "rights_suspended": _l("Your auction rights are suspended"),
+    "rights_restored": _l("Your auction rights are restored"),
+    "rights_refused": _l("Your auction rights stay suspended"),
+    "rights_revoked": _l("Your auction rights are revoked"),
+    "shop_closed": _l("Your shop “%(name)s” was closed"),
+    "response_decided": _l("The moderators kept the sign on “%(title)s”"),
 })
 TEXTS.update({
     "sign_hung": _l("Your item “%(title)s” now carries the sign %(sign)s: %(reason)s "

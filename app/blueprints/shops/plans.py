@@ -7,7 +7,7 @@ from app.blueprints.shops.errors import PlanLimitReached
 from app.extensions import db
 from app.models import Listing, Shop, ShopStaff
 from app.models.shops import PLAN_ORDER, PLANS
-from app.notifications import TEXTS, register_labels
+from app.notifications import SUBJECTS, TEXTS, register_labels
 
 PLAN_NAMES = {"starter": _l("Starter"), "standard": _l("Standard"),
               "professional": _l("Professional"), "premium": _l("Premium"),
@@ -31,6 +31,13 @@ TEXTS["listings_over_plan"] = _l(
     "Your shop “%(shop)s” is now on the %(plan)s plan, which shows up to %(n)s listings. Your "
     "%(over)s newest listings are hidden from buyers until the plan has room for them again "
     "or you delete others.")
+SUBJECTS.update({
+    "staff_over_plan": _l("Staff of “%(shop)s” paused by its new plan"),
+    "staff_added": _l("You are now on the staff of “%(shop)s”"),
+    "staff_paused": _l("Your staff access to “%(shop)s” is paused"),
+    "staff_resumed": _l("Your staff access to “%(shop)s” is back"),
+    "listings_over_plan": _l("Listings of “%(shop)s” hidden by its new plan"),
+})
 
 
 def plan_lifting(shop, attribute, current):
