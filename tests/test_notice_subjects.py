@@ -54,3 +54,20 @@ def test_a_strike_and_suspended_auction_rights_are_mailed_under_their_own_subjec
     assert "สิทธิ์ลงประมูลของคุณถูกระงับ" in subjects
     assert any("พระผงสุพรรณ องค์ที่ 2" in subject for subject in subjects)
     assert GENERIC not in subjects
+
+
+def test_auction_mails_quote_the_title_in_their_subject_auc_7(app, make_member, make_auction):
+    """AUC-7: "Your auction พระผงสุพรรณ ended without a sale" ran the title into the sentence;
+    the auction mails now quote it, as the sale's steps do."""
+    from datetime import timedelta
+
+    from app.jobs import JOBS
+    from app.models import Auction
+
+    seller = make_member()
+    auction = make_auction(seller=seller, title="พระผงสุพรรณ ไม่ได้ขาย")
+    JOBS["settle-auctions"](app, db.session.get(Auction, auction.id).ends_at
+                            + timedelta(seconds=1))
+    assert db.session.scalar(select(EmailMessage.subject).where(
+        EmailMessage.kind == "notice_unsold")) == \
+        "การประมูล “พระผงสุพรรณ ไม่ได้ขาย” ของคุณปิดโดยไม่มีการขาย"
