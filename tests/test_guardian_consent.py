@@ -11,7 +11,7 @@ from app.blueprints.accounts import guardian
 from app.database import utcnow
 from app.extensions import db
 from app.models import EmailMessage, Notification, Shop, User
-from tests.conftest import PASSWORD, post_form
+from tests.conftest import PASSWORD, csrf_from, post_form
 
 
 def fifteen():
@@ -140,6 +140,22 @@ def test_the_minor_can_send_the_mail_again_but_not_flood_the_guardian_acc_3(chil
     db.session.commit()
     post_form(client, "/account/guardian/resend", {}, form_url="/account")
     assert "again" in client.get("/account").get_data(as_text=True) and sent() == 2
+
+
+def test_sending_the_mail_again_returns_to_the_page_it_was_pressed_on_acc_3(child,
+                                                                           client_for):
+    """ACC-3 (found on a phone): the banner's "Send the e-mail again" on an auction or a
+    search page led to the account page, and the teen had to find their way back. It now
+    returns to the page it was pressed on; a link elsewhere is not followed."""
+    client = client_for(child)
+    page = client.get("/auctions/?sort=new").get_data(as_text=True)
+    assert 'name="next" value="/auctions/?sort=new"' in page
+    back = client.post("/account/guardian/resend", data={
+        "csrf_token": csrf_from(page), "next": "/auctions/?sort=new"})
+    assert back.status_code == 302 and back.location == "/auctions/?sort=new"
+    away = client.post("/account/guardian/resend", data={
+        "csrf_token": csrf_from(page), "next": "https://evil.example/"})
+    assert away.location == "/account"
 
 
 def test_an_adult_needs_no_guardian_and_a_minor_made_by_tests_has_consent_acc_3(app,

@@ -12,6 +12,7 @@ from app.extensions import db, limiter
 from app.forms import EmptyForm
 from app.i18n import BUDDHIST_ERA_OFFSET, current_language
 from app.permissions import awaiting_guardian
+from app.urls import safe_next
 
 
 @bp.route("/guardian/<token>", methods=["GET", "POST"])
@@ -66,7 +67,8 @@ def resend_guardian_mail():
         except AccountError as error:
             db.session.rollback()
             flash(error.message, "error")
-    return redirect(url_for("accounts.profile"))
+    # Back to the page the banner's button was pressed on (ACC-3), the account page by default.
+    return redirect(safe_next(request.form.get("next"), url_for("accounts.profile")))
 
 
 @bp.route("/account/guardian", methods=["POST"])
