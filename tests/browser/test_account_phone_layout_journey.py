@@ -73,3 +73,32 @@ print(json.dumps({{"ok": True}}))
     banner_button.wait_for()
     assert banner_button.bounding_box()["height"] >= THUMB
     context.close()
+
+
+def test_a_long_notice_keeps_its_time_beneath_it_on_a_phone_auc_10(browser, live_server,
+                                                                    live_env):
+    """AUC-10 (found on a phone): a notice as long as the screen pushed its time onto a line
+    of its own that began with a stray "·". The time now sits beneath the notice, whole."""
+    seed(live_env, """
+from app.notifications import notify_about
+user = member("notices-phone@talat.example", "ผู้รับแจ้งเตือน")
+db.session.flush()
+notify_about(user, "staff_added", target_type="shop", target_id=1, email=False, now=utcnow(),
+             facts={"shop": "ร้านพระเครื่องเก่าแก่ย่านท่าพระจันทร์ สาขาสอง"})
+db.session.commit()
+print(json.dumps({"ok": True}))
+""")
+    context = _phone(browser)
+    page = context.new_page()
+    log_in(page, live_server, "notices-phone@talat.example")
+    page.goto(f"{live_server}/notifications")
+    item = page.locator("ul.notices li").first
+    badge, when = item.locator(".badge").bounding_box(), item.locator("time").bounding_box()
+    item_box = item.bounding_box()
+    # the badge starts the notice's first line; the time is on a line of its own, the last
+    assert when["y"] >= badge["y"] + badge["height"] - 1
+    assert abs(when["y"] + when["height"] - (item_box["y"] + item_box["height"])) <= 2
+    assert when["x"] <= item_box["x"] + 1
+    assert not item.locator("time").inner_text().startswith("·")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    context.close()
