@@ -78,3 +78,35 @@ def test_the_bid_box_and_sale_page_fit_a_thumb_on_a_phone_auc_9(browser, live_se
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     finally:
         context.close()
+
+
+def test_a_moderators_rating_controls_take_a_thumb_on_a_phone_rank_1(browser, live_server,
+                                                                      live_env):
+    """RANK-1 (found on a phone): the moderator's "Who may see it" menu on an auction was
+    37 px high beside its 40 px button. Both take a thumb now."""
+    ids = seed(live_env, """
+from app.blueprints.auctions import lifecycle
+from app.models import Category
+
+seller = member("rating-seller@talat.example", "ผู้ขาย เรตติ้ง")
+moderator = member("rating-mod@talat.example", "สมหญิง ตรวจงาน")
+moderator.role = "moderator"
+db.session.commit()
+category = db.session.query(Category).filter_by(slug="phra-somdet").one()
+auction = lifecycle.create_auction(seller, dict(
+    title="พระสมเด็จ ให้ผู้ดูแลจัดเรต", description="", category_id=category.id,
+    starting_price_satang=100000, min_increment_satang=5000, duration_days=7), now=utcnow())
+db.session.commit()
+print(json.dumps({"open": auction.id}))
+""")
+    context = browser.new_context(viewport=PHONE, locale="th-TH", timezone_id="Asia/Bangkok",
+                                  is_mobile=True, has_touch=True)
+    context.set_default_timeout(10_000)
+    try:
+        page = context.new_page()
+        log_in(page, live_server, "rating-mod@talat.example")
+        page.goto(f"{live_server}/auctions/{ids['open']}")
+        controls = page.evaluate(BOXES, "[data-rating-form] select, [data-rating-form] button")
+        assert len(controls) == 2 and min(control[5] for control in controls) >= 39, controls
+    finally:
+        context.close()
