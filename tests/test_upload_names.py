@@ -81,7 +81,7 @@ def test_a_listing_refused_for_its_price_also_names_the_photo_it_would_refuse_sh
     assert response.status_code == 422
     assert "Please enter the price in baht" in html
     assert "ใบเสร็จ&lt;b&gt;.jpg: This file is not a photo we can read" in html
-    assert "front.jpg" not in html and "cert.jpg" not in html
+    assert "front.jpg:" not in html and "cert.jpg:" not in html  # (kept, not refused)
     assert db.session.scalar(select(func.count(Listing.id))) == 0
 
     listing = make_listing(shop=shop)
