@@ -21,6 +21,9 @@ TEXTS["staff_over_plan"] = _l(
 TEXTS["staff_added"] = _l(
     "You have been added to the staff of the shop “%(shop)s”: you can now post and edit its "
     "listings, answer its buyers and ship its paid orders.")
+TEXTS["staff_removed"] = _l(
+    "The owner of the shop “%(shop)s” has removed you from its staff: you no longer manage "
+    "its listings, orders or messages.")
 TEXTS["staff_paused"] = _l(
     "The shop “%(shop)s” is now on the %(plan)s plan, which allows fewer staff members: your "
     "staff access is paused, the newest staff first. You see the shop as buyers do until the "

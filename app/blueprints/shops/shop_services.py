@@ -147,13 +147,18 @@ def add_staff(shop, email, *, by, now):
     return staff
 
 
-def remove_staff(shop, staff_id):
-    """Remove a staff member."""
+def remove_staff(shop, staff_id, *, now):
+    """Remove a staff member, who is told (SHOP-1), as they were when added: a member whose
+    pages of the shop stop working at once should learn why. Returns the member removed."""
     staff = db.session.get(ShopStaff, staff_id)
     if staff is None or staff.shop_id != shop.id:
         raise ShopError(_l("This member is not on your staff."))
+    user = staff.user
     db.session.delete(staff)
     db.session.flush()
+    notify_about(user, "staff_removed", target_type="shop", target_id=shop.id,
+                 facts={"shop": shop.name}, now=now)
+    return user
 
 
 def staff_of(shop):
@@ -179,11 +184,15 @@ def add_to_circle(shop, email):
 
 
 def remove_from_circle(shop, circle_id):
-    """Take a member out of the shop's circle."""
+    """Take a member out of the shop's circle. Returns the member, or None if the entry was
+    not (or no longer) in this shop's circle."""
     entry = db.session.get(ShopCircle, circle_id)
-    if entry is not None and entry.shop_id == shop.id:
-        db.session.delete(entry)
-        db.session.flush()
+    if entry is None or entry.shop_id != shop.id:
+        return None
+    user = entry.user
+    db.session.delete(entry)
+    db.session.flush()
+    return user
 
 
 def circle_of(shop):

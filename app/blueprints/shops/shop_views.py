@@ -224,15 +224,18 @@ def add_staff(slug):
 @bp.route("/shops/<slug>/staff/<int:staff_id>/remove", methods=["POST"])
 @login_required
 def remove_staff(slug, staff_id):
-    """Remove a staff member."""
+    """Remove a staff member; the owner reads that it is done, the member is told."""
     shop = run_shop_or_403(slug)
     if EmptyForm().validate_on_submit():
         try:
-            shop_services.remove_staff(shop, staff_id)
+            member = shop_services.remove_staff(shop, staff_id, now=utcnow())
             db.session.commit()
         except AccountError as error:
             db.session.rollback()
             flash(error.message, "error")
+        else:
+            flash(_l("%(name)s is no longer on your staff.", name=member.display_name),
+                  "success")
     return redirect(url_for("shops.people", slug=shop.slug))
 
 
@@ -263,8 +266,11 @@ def remove_circle(slug, circle_id):
     """Take a member out of the circle."""
     shop = run_shop_or_403(slug)
     if EmptyForm().validate_on_submit():
-        shop_services.remove_from_circle(shop, circle_id)
+        member = shop_services.remove_from_circle(shop, circle_id)
         db.session.commit()
+        if member is not None:
+            flash(_l("%(name)s no longer sees your restricted listings.",
+                     name=member.display_name), "success")
     return redirect(url_for("shops.people", slug=shop.slug))
 
 
