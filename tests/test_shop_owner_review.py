@@ -44,3 +44,52 @@ def test_taking_a_member_out_of_the_circle_says_so_rank_1(make_member, make_shop
                          form_url=f"/shops/{shop.slug}/people", follow_redirects=True)
     assert "Nok Fan no longer sees your restricted listings." in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count(ShopCircle.id))) == 0
+
+
+def test_choosing_more_photos_than_the_listing_has_room_for_says_how_many_shop_3(
+        make_member, make_shop, make_listing, client_for, app):
+    """SHOP-3 (found in review): with 2 photos on a listing, choosing 9 more stored each file,
+    refused the ninth with "A listing has at most 10 photos" and kept none, so the seller did
+    not learn how many to choose. They are now refused at once, before any file is read, with
+    the room left; the photo panel (htmx) says so too."""
+    from pathlib import Path
+
+    from app.models import ListingPhoto
+    from tests.images import jpeg, upload
+
+    owner = make_member()
+    shop = make_shop(owner=owner, plan="standard")
+    listing = make_listing(shop=shop)
+    client = client_for(owner)
+    url = f"/listings/{listing.id}/photos"
+    post_form(client, url, {"photos": [upload(jpeg()), upload(jpeg(), "b.jpg")]},
+              content_type="multipart/form-data")
+    files_before = len(list(Path(app.config["UPLOAD_DIR"]).rglob("*.jpg")))
+    chosen = [upload(jpeg(), f"{n}.jpg") for n in range(9)]
+    response = post_form(client, url, {"photos": chosen}, content_type="multipart/form-data",
+                         headers={"HX-Request": "true"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "<html" not in html
+    assert ("You chose 9 photos, but this listing has room for only 8 more (at most 10 in "
+            "all). Please choose 8 or fewer.") in html
+    assert db.session.scalar(select(func.count(ListingPhoto.id))) == 2
+    assert len(list(Path(app.config["UPLOAD_DIR"]).rglob("*.jpg"))) == files_before
+
+
+def test_a_new_listing_with_eleven_photos_is_told_the_limit_shop_3(
+        make_member, make_shop, client_for):
+    """SHOP-3: eleven photos chosen on the new-listing form: refused with the room there is."""
+    from app.models import Listing
+    from tests.images import jpeg, upload
+    from tests.test_listings import listing_form
+
+    owner = make_member()
+    shop = make_shop(owner=owner, plan="standard")
+    client = client_for(owner)
+    response = post_form(client, f"/shops/{shop.slug}/listings/new",
+                         listing_form(photos=[upload(jpeg(), f"{n}.jpg") for n in range(11)]),
+                         content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert "You chose 11 photos, but this listing has room for only 10 more" in \
+        response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Listing.id))) == 0

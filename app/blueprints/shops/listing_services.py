@@ -1,6 +1,7 @@
 """Listings and their photos (SHOP-3, SHOP-4, SHOP-7 as far as the owner is concerned)."""
 from flask import g
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy import func, select
 
 from app.blueprints.shops import plans
@@ -333,6 +334,27 @@ def add_photo(listing, stored, *, now, by):
     listing.updated_at = now
     db.session.flush()
     return photo
+
+
+def check_photo_room(listing, chosen):
+    """Refuse ``chosen`` new photos at once if the listing has no room for them all (SHOP-3:
+    at most :data:`MAX_PHOTOS`), before any file is read: the message says how many it may
+    still take. (Added one by one, the one past the tenth was refused with "at most 10
+    photos", and none was kept, so the seller did not learn how many to choose.)"""
+    count = db.session.scalar(select(func.count(ListingPhoto.id))
+                              .where(ListingPhoto.listing_id == listing.id)) or 0
+    left = max(0, MAX_PHOTOS - count)
+    if chosen <= left:
+        return
+    if left == 0:
+        raise ShopError(_l("A listing has at most %(n)d photos, and this one has them all. "
+                           "Remove one to add another.", n=MAX_PHOTOS), field="photos")
+    raise ShopError(lazy_ngettext(
+        "You chose %(chosen)d photos, but this listing has room for only one more (at most "
+        "%(n)d in all). Please choose one.",
+        "You chose %(chosen)d photos, but this listing has room for only %(num)d more (at most "
+        "%(n)d in all). Please choose %(num)d or fewer.",
+        left, chosen=chosen, n=MAX_PHOTOS), field="photos")
 
 
 def photo_slots_left(listing):

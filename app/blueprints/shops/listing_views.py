@@ -125,10 +125,11 @@ def _store_uploads(form, listing, now, kept):
         listing.certificate_photo_key = held.key
     for held in held_photos.take(kept.photos):
         listing_services.add_photo(listing, held, now=now, by=current_user)
-    for upload in form.photos.data or []:
-        if upload and upload.filename:
-            stored = store_chosen_image(upload, session=db.session)
-            listing_services.add_photo(listing, stored, now=now, by=current_user)
+    uploads = [upload for upload in form.photos.data or [] if upload and upload.filename]
+    listing_services.check_photo_room(listing, len(uploads))  # (the kept ones counted)
+    for upload in uploads:
+        stored = store_chosen_image(upload, session=db.session)
+        listing_services.add_photo(listing, stored, now=now, by=current_user)
 
 
 def _save(form, write, kept):

@@ -34,12 +34,13 @@ def photos(listing_id):
         return _photos_response(listing)
     if form.validate_on_submit():
         now = utcnow()
+        uploads = [upload for upload in form.photos.data or [] if upload and upload.filename]
         try:
-            for upload in form.photos.data or []:
-                if upload and upload.filename:
-                    listing_services.add_photo(
-                        listing, store_chosen_image(upload, session=db.session), now=now,
-                        by=current_user)
+            listing_services.check_photo_room(listing, len(uploads))
+            for upload in uploads:
+                listing_services.add_photo(
+                    listing, store_chosen_image(upload, session=db.session), now=now,
+                    by=current_user)
             db.session.commit()
         except UploadRejected as error:
             db.session.rollback()
