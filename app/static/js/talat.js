@@ -658,6 +658,67 @@
     });
   });
 
+  // Any other change sent through htmx (a photo's buttons, a watch or follow button, a
+  // queue row's actions, an order's or a message's form) whose answer is an error (403 for a
+  // staff member removed meanwhile, 400 for an expired form, 429, 5xx) is not swapped in
+  // (htmx-config in base.html): without this the tap did nothing, without a word. It now says
+  // what the server said (the error fragment's title and text, app/errors.py), or that it did
+  // not reach the site, beside the part it was meant to change. Polling (GET) stays quiet.
+  function showFailure(target, xhr) {
+    var title = "";
+    var text = "";
+    if (xhr && xhr.status) {
+      var answer = new DOMParser().parseFromString(xhr.responseText || "", "text/html");
+      var shown = answer.querySelector(".error-page");
+      var heading = shown && shown.querySelector("h1");
+      var words = heading && heading.nextElementSibling;
+      title = heading ? heading.textContent.trim() : "";
+      text = words ? words.textContent.trim() : "";
+    }
+    if (!title && !text) {
+      var page = document.querySelector("[data-text-htmx-failed]");
+      text = page ? page.getAttribute(xhr && xhr.status ? "data-text-htmx-error" :
+        "data-text-htmx-failed") : "";
+    }
+    var alert = document.createElement("p");
+    alert.className = "alert alert--error";
+    alert.setAttribute("role", "alert");
+    alert.setAttribute("tabindex", "-1");
+    alert.setAttribute("data-htmx-failed", "");
+    if (title) {
+      var strong = document.createElement("strong");
+      strong.textContent = title;
+      alert.appendChild(strong);
+      alert.appendChild(document.createTextNode(" "));
+    }
+    alert.appendChild(document.createTextNode(text));
+    if (target.matches("form, button, a, input, .inline-form")) {
+      target.insertAdjacentElement("beforebegin", alert);
+    } else {
+      target.insertBefore(alert, target.firstChild);
+    }
+    alert.focus();
+  }
+
+  function sentChange(detail) {
+    var verb = detail.requestConfig && detail.requestConfig.verb;
+    var elt = detail.elt;
+    return verb && String(verb).toLowerCase() !== "get" && elt && elt.matches &&
+      !elt.matches("#bid-box > form[data-bid-form]");
+  }
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    if (!sentChange(event.detail)) { return; }
+    document.querySelectorAll("[data-htmx-failed]").forEach(function (el) { el.remove(); });
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var detail = event.detail;
+    if (detail.successful === true || !sentChange(detail)) { return; }
+    var target = detail.target && detail.target.isConnected ? detail.target : detail.elt;
+    if (!target || !target.isConnected) { return; }
+    showFailure(target, detail.xhr);
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     var panel = document.getElementById("bid-panel");
     if (panel) { panel.setAttribute("data-seen-status", panelStatus()); }
