@@ -93,3 +93,36 @@ def test_a_new_listing_with_eleven_photos_is_told_the_limit_shop_3(
     assert "You chose 11 photos, but this listing has room for only 10 more" in \
         response.get_data(as_text=True)
     assert db.session.scalar(select(func.count(Listing.id))) == 0
+
+
+def test_a_web_address_typed_in_thai_digits_opens_the_shop_shop_1(make_member, client_for):
+    """SHOP-1 (found in review): "shop-๑๒๓", typed on a Thai keyboard, was refused with "only
+    small English letters, digits and dashes", though ๑๒๓ are digits; they are read as 123."""
+    from app.models import Shop
+
+    client = client_for(make_member())
+    response = post_form(client, "/shops/new", {"name": "ร้านเลขไทย", "slug": "Shop-๑๒๓",
+                                                "description": ""})
+    assert response.status_code == 302 and response.headers["Location"] == "/shops/shop-123"
+    assert db.session.scalar(select(Shop.slug)) == "shop-123"
+
+
+def test_a_wrong_name_and_a_wrong_or_taken_address_are_told_together_shop_1(
+        make_member, make_shop, client_for):
+    """SHOP-1 (found in review): a one-letter name and a Thai web address were told one per
+    try: the name first, the address only after the name was mended. Both are told now, and
+    so is an address another shop uses."""
+    client = client_for(make_member())
+    response = post_form(client, "/shops/new", {"name": "ก", "slug": "ร้าน ทดสอบ",
+                                                "description": ""})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "A shop name has 2 to 80 characters." in html
+    assert "The web address may use only small English letters" in html
+
+    make_shop(slug="taken-shop")
+    response = post_form(client, "/shops/new", {"name": "ก", "slug": "taken-shop",
+                                                "description": ""})
+    html = response.get_data(as_text=True)
+    assert "A shop name has 2 to 80 characters." in html
+    assert "Another shop uses this web address." in html

@@ -40,31 +40,48 @@ def frozen_notice(section):
     return None
 
 
-def clean_shop_fields(name, slug, description):
-    """Validate a shop's name, URL slug and description."""
+def _shop_field_problems(name, slug):
+    """A shop's name and web address as kept, and what is wrong with them (SHOP-1). Thai
+    digits in the address are read as the digits 0-9 they are (a Thai keyboard types them),
+    and letters as small letters."""
+    problems = []
     name = " ".join(name.split())
     if not 2 <= len(name) <= 80:
-        raise ShopError(_l("A shop name has 2 to 80 characters."), field="name")
-    slug = slug.strip().lower()
+        problems.append(ShopError(_l("A shop name has 2 to 80 characters."), field="name"))
+    slug = to_arabic(slug.strip().lower())
     if not SLUG.match(slug) or "--" in slug:
-        raise ShopError(_l("The web address may use only small English letters, digits and "
-                           "single dashes between them, 3 to 60 characters, e.g. "
-                           "baan-phra-somchai."), field="slug")
-    if slug in RESERVED_SLUGS:
-        raise ShopError(_l("This web address is reserved. Please choose another."), field="slug")
+        problems.append(ShopError(_l("The web address may use only small English letters, "
+                                     "digits and single dashes between them, 3 to 60 "
+                                     "characters, e.g. baan-phra-somchai."), field="slug"))
+    elif slug in RESERVED_SLUGS:
+        problems.append(ShopError(_l("This web address is reserved. Please choose another."),
+                                  field="slug"))
+    return name, slug, problems
+
+
+def clean_shop_fields(name, slug, description):
+    """Validate a shop's name, URL slug and description; every problem is told at once
+    (:class:`AccountErrors`)."""
+    name, slug, problems = _shop_field_problems(name, slug)
+    if problems:
+        raise AccountErrors(problems)
     return name, slug, description.strip()[:5000]
 
 
 def open_shop(owner, *, name, slug, description, now):
-    """Open a shop on the Starter plan (SHOP-1)."""
+    """Open a shop on the Starter plan (SHOP-1). A name and an address both wrong, or a
+    wrong name and an address taken, are told together, not one per try."""
     from app.blueprints.moderation.enforcement import check_can_act
 
     check_can_act(owner, now)  # ACC-5
     check_not_frozen("shops")
-    name, slug, description = clean_shop_fields(name, slug, description)
-    if db.session.scalar(select(Shop.id).where(Shop.slug == slug)):
-        raise ShopError(_l("Another shop uses this web address."), field="slug")
-    shop = Shop(owner_id=owner.id, name=name, slug=slug, description=description,
+    name, slug, problems = _shop_field_problems(name, slug)
+    if not any(problem.field == "slug" for problem in problems) and \
+            db.session.scalar(select(Shop.id).where(Shop.slug == slug)):
+        problems.append(ShopError(_l("Another shop uses this web address."), field="slug"))
+    if problems:
+        raise AccountErrors(problems)
+    shop = Shop(owner_id=owner.id, name=name, slug=slug, description=description.strip()[:5000],
                 plan="starter", status="open", created_at=now, updated_at=now)
     db.session.add(shop)
     db.session.flush()
