@@ -126,3 +126,35 @@ def test_a_wrong_name_and_a_wrong_or_taken_address_are_told_together_shop_1(
     html = response.get_data(as_text=True)
     assert "A shop name has 2 to 80 characters." in html
     assert "Another shop uses this web address." in html
+
+
+def test_a_replaced_logo_is_shown_on_the_details_page_and_its_old_files_go_shop_1(
+        make_member, make_shop, client_for, app):
+    """SHOP-1 (found in review): the shop's details page did not show the logo, so an owner
+    could not tell whether one was set before choosing another; and a logo replaced kept its
+    files on disk for good, served to no one. The page shows the logo now; the old one's
+    files are removed once the new one is saved."""
+    from pathlib import Path
+
+    from app.models import Shop
+    from tests.images import jpeg, upload
+
+    owner = make_member()
+    shop = make_shop(owner=owner, plan="standard")
+    client = client_for(owner)
+    url = f"/shops/{shop.slug}/edit"
+    assert "The logo now." not in client.get(url).get_data(as_text=True)
+    for color in [(200, 40, 40), (40, 40, 200)]:
+        response = post_form(client, url, {"name": shop.name, "description": "",
+                                           "logo": upload(jpeg(color=color), "logo.jpg")},
+                             content_type="multipart/form-data")
+        assert response.status_code == 302
+        if color[0] == 200:
+            first = db.session.scalar(select(Shop.logo_key).where(Shop.id == shop.id))
+    second = db.session.scalar(select(Shop.logo_key).where(Shop.id == shop.id))
+    assert first and second and first != second
+    names = {path.name for path in Path(app.config["UPLOAD_DIR"]).rglob("*.jpg")}
+    assert not any(name.startswith(first) for name in names)
+    assert any(name.startswith(second) for name in names)
+    html = client.get(url).get_data(as_text=True)
+    assert f'src="/media/{second}/thumb.jpg"' in html and "The logo now." in html

@@ -90,14 +90,19 @@ def open_shop(owner, *, name, slug, description, now):
 
 def update_shop(shop, *, name, description, logo_key=None, now, by):
     """Change a shop's name, description and logo (the web address stays); ``by``: the
-    member making the change (not while suspended, ACC-5)."""
+    member making the change (not while suspended, ACC-5). A logo replaced has its files
+    removed once the change is committed (they were kept for good, served to no one)."""
     from app.blueprints.moderation.enforcement import check_can_act
+    from app.database import after_commit
+    from app.uploads import delete_image
 
     check_can_act(by, now)  # ACC-5
     name, _slug, description = clean_shop_fields(name, shop.slug, description)
     shop.name, shop.description, shop.updated_at = name, description, now
-    if logo_key:
-        shop.logo_key = logo_key
+    if logo_key and logo_key != shop.logo_key:
+        old_key, shop.logo_key = shop.logo_key, logo_key
+        if old_key:
+            after_commit(db.session, lambda: delete_image(old_key))
     db.session.flush()
 
 
