@@ -40,10 +40,12 @@ def prohibited_list():
 
 @bp.route("/prohibited/<int:term_id>/delete", methods=["POST"])
 def delete_prohibited(term_id):
-    """Take a word off the list."""
+    """Take a word off the list; the admin reads which one went (SHOP-4)."""
     if EmptyForm().validate_on_submit():
-        prohibited.remove_term(term_id, by=current_user, now=utcnow(), ip=client_ip())
+        term = prohibited.remove_term(term_id, by=current_user, now=utcnow(), ip=client_ip())
         db.session.commit()
+        if term is not None:
+            flash(_l("“%(term)s” is no longer on the prohibited list.", term=term), "success")
     return redirect(url_for("admin.prohibited_list"))
 
 
@@ -68,6 +70,10 @@ def freeze(section):
         except AccountError as error:
             db.session.rollback()
             flash(error.message, "error")
+        else:
+            flash(_l("%(section)s is frozen: new posts are refused with your notice; everything "
+                     "already there stays readable.", section=SECTION_LABELS[section]),
+                  "success")
     return redirect(url_for("admin.sections"))
 
 
@@ -75,6 +81,9 @@ def freeze(section):
 def unfreeze(section):
     """Accept new posts in a section again."""
     if EmptyForm().validate_on_submit():
-        shop_services.unfreeze_section(section, admin=current_user, now=utcnow())
+        was_frozen = shop_services.unfreeze_section(section, admin=current_user, now=utcnow())
         db.session.commit()
+        if was_frozen:
+            flash(_l("%(section)s takes new posts again.", section=SECTION_LABELS[section]),
+                  "success")
     return redirect(url_for("admin.sections"))

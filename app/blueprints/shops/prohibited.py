@@ -150,15 +150,18 @@ def _facts(entry):
 
 
 def remove_term(term_id, *, by, now, ip=""):
-    """Admin: take a word off the prohibited list (audited, MOD-10)."""
+    """Admin: take a word off the prohibited list (audited, MOD-10). Returns the word, or
+    None if it was not (or no longer) on the list."""
     from app.blueprints.moderation import audit
 
     entry = db.session.get(ProhibitedTerm, term_id)
-    if entry is not None:
-        audit.record(by, "prohibited.remove", "prohibited_term", entry.id,
-                     before=_facts(entry), now=now, ip=ip)
-        db.session.delete(entry)
-        db.session.flush()
+    if entry is None:
+        return None
+    audit.record(by, "prohibited.remove", "prohibited_term", entry.id,
+                 before=_facts(entry), now=now, ip=ip)
+    db.session.delete(entry)
+    db.session.flush()
+    return entry.term
 
 
 def all_terms():

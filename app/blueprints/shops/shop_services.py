@@ -330,13 +330,14 @@ def freeze_section(section, *, notice_th, notice_en, admin, now):
 
 
 def unfreeze_section(section, *, admin, now):
-    """Admin: accept new posts in ``section`` again."""
+    """Admin: accept new posts in ``section`` again. Returns whether it was frozen."""
     frozen = db.session.scalar(select(FrozenSection).where(FrozenSection.section == section))
-    if frozen is not None:
-        _audit_section(admin, "section.unfreeze", frozen, before={"section": section},
-                       now=now)
-        db.session.delete(frozen)
-        db.session.flush()
+    if frozen is None:
+        return False
+    _audit_section(admin, "section.unfreeze", frozen, before={"section": section}, now=now)
+    db.session.delete(frozen)
+    db.session.flush()
+    return True
 
 
 def _audit_section(admin, action, frozen, *, now, before=None, after=None):
