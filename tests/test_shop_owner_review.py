@@ -158,3 +158,50 @@ def test_a_replaced_logo_is_shown_on_the_details_page_and_its_old_files_go_shop_
     assert any(name.startswith(second) for name in names)
     html = client.get(url).get_data(as_text=True)
     assert f'src="/media/{second}/thumb.jpg"' in html and "The logo now." in html
+
+
+def test_the_new_listing_form_sent_again_after_back_posts_nothing_twice_shop_3_shop_2(
+        make_member, make_shop, client_for):
+    """SHOP-3, SHOP-2 (found in review on a phone): Back after "Post the listing" shows the
+    form as it was typed, and sending it again posted the same listing a second time, taking
+    a second of a Starter shop's five places. The same listing sent again by its author
+    within minutes now leads to the first, which says so; a different one is posted."""
+    from app.models import Listing
+    from tests.test_listings import listing_form
+
+    owner = make_member()
+    shop = make_shop(owner=owner, plan="starter")
+    client = client_for(owner)
+    url = f"/shops/{shop.slug}/listings/new"
+    first = post_form(client, url, listing_form(), content_type="multipart/form-data")
+    assert first.status_code == 302
+    again = post_form(client, url, listing_form(), content_type="multipart/form-data")
+    assert again.status_code == 302 and again.headers["Location"] == first.headers["Location"]
+    page = client.get(again.headers["Location"]).get_data(as_text=True)
+    assert "You posted this listing a moment ago: here it is." in page
+    assert db.session.scalar(select(func.count(Listing.id))) == 1
+    other = post_form(client, url, listing_form(title="เหรียญหลวงพ่อคูณ รุ่นแรก"),
+                      content_type="multipart/form-data")
+    assert other.status_code == 302 and other.headers["Location"] != first.headers["Location"]
+    assert db.session.scalar(select(func.count(Listing.id))) == 2
+
+
+def test_the_open_shop_form_sent_again_after_back_leads_to_the_shop_shop_1(
+        make_member, client_for):
+    """SHOP-1 (found in review): Back after "Open the shop", then the same form again, said
+    "Another shop uses this web address" of the member's own new shop. It now leads to the
+    shop; the member's own address with another name is named as theirs."""
+    from app.models import Shop
+
+    client = client_for(make_member())
+    data = {"name": "ร้านย้อนกลับ", "slug": "back-again", "description": ""}
+    assert post_form(client, "/shops/new", data).status_code == 302
+    again = post_form(client, "/shops/new", data)
+    assert again.status_code == 302 and again.headers["Location"] == "/shops/back-again"
+    assert "You opened this shop already: here it is." in \
+        client.get("/shops/back-again").get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Shop.id))) == 1
+    other = post_form(client, "/shops/new", {**data, "name": "ร้านที่สอง"})
+    assert other.status_code == 422
+    assert "Your shop “ร้านย้อนกลับ” has this web address already." in \
+        other.get_data(as_text=True)

@@ -21,3 +21,12 @@ class ListingRefused(ShopError):
 class SignBlocksEdit(ShopError):
     """A STOP sign keeps the shop from changing (any sign) or deleting (FAKE) a listing
     (SHOP-7)."""
+
+
+class AlreadyPosted(ShopError):
+    """The same form was sent again (Back, then send): ``made`` is the shop or listing the
+    first send made, which the member is shown instead of a second one (SHOP-1, SHOP-3)."""
+
+    def __init__(self, message, made):
+        super().__init__(message)
+        self.made = made

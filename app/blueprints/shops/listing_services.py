@@ -1,11 +1,13 @@
 """Listings and their photos (SHOP-3, SHOP-4, SHOP-7 as far as the owner is concerned)."""
+from datetime import timedelta
+
 from flask import g
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 from sqlalchemy import func, select
 
 from app.blueprints.shops import plans
-from app.blueprints.shops.errors import ListingRefused, ShopError, SignBlocksEdit
+from app.blueprints.shops.errors import AlreadyPosted, ListingRefused, ShopError, SignBlocksEdit
 from app.blueprints.shops.prohibited import check_text
 from app.blueprints.shops.shop_services import check_not_frozen
 from app.extensions import db
@@ -136,14 +138,38 @@ def check_rating_allowed(member, rating, now, *, error=ShopError, message=MINOR_
         raise error(message, field="content_rating")
 
 
+#: A listing its author posted to the shop this recently, with the same title, description,
+#: category, price and condition, is the same form sent again (Back after posting, then send),
+#: not a second item: it is not posted twice (SHOP-3), nor does it take a second place under
+#: the plan (SHOP-2). More of one item is its quantity.
+RESENT_WITHIN = timedelta(minutes=10)
+
+
+def _just_posted(shop, author, values, now):
+    """The listing ``author`` posted to ``shop`` from the same form moments ago, or None."""
+    return db.session.scalar(select(Listing).where(
+        Listing.shop_id == shop.id, Listing.created_by_id == author.id,
+        Listing.created_at >= now - RESENT_WITHIN, Listing.status != "deleted",
+        Listing.title == values["title"], Listing.description == values["description"],
+        Listing.category_id == values["category_id"],
+        Listing.price_satang == values["price_satang"],
+        Listing.condition == values["condition"]).order_by(Listing.id.desc()).limit(1))
+
+
 def create_listing(shop, author, fields, *, now):
-    """Post a listing for ``shop`` (SHOP-3), within the plan (SHOP-2) and the rules (SHOP-4)."""
+    """Post a listing for ``shop`` (SHOP-3), within the plan (SHOP-2) and the rules (SHOP-4).
+    The same listing sent again moments later raises :class:`AlreadyPosted` with the first."""
     check_shop_may_post(shop, author, now)
     check_not_frozen("listings")
     if shop.status != "open":
         raise ShopError(_l("This shop is closed."))
     values = _clean(fields)
     check_rating_allowed(author, values["content_rating"], now)
+    plans.lock_shop(shop)  # two sends at once: the second sees the first's listing
+    earlier = _just_posted(shop, author, values, now)
+    if earlier is not None:  # before the plan's limit, which the first may have reached
+        raise AlreadyPosted(_l("You posted this listing a moment ago: here it is. To sell more "
+                               "of it, raise its quantity."), earlier)
     plans.check_listing_limit(shop)
     listing = Listing(shop_id=shop.id, created_by_id=author.id, created_at=now, updated_at=now,
                       status="active", **values)

@@ -14,6 +14,7 @@ from app.blueprints.accounts.views import show_error
 from app.blueprints.shops import (
     activity, bp, listing_services, order_services, pausing, plans, watch_services)
 from app.blueprints.shops.categories import grouped_choices
+from app.blueprints.shops.errors import AlreadyPosted
 from app.blueprints.shops.forms import CONDITION_LABELS, RATING_LABELS, ListingForm, PhotoForm
 from app.blueprints.shops.shop_views import shop_by_slug, suspension_refusal
 from app.blueprints.shops.visibility import visible_listings
@@ -145,6 +146,9 @@ def _save(form, write, kept):
         listing = write(values, now)
         _store_uploads(form, listing, now, kept)
         db.session.commit()
+    except AlreadyPosted:
+        db.session.rollback()
+        raise
     except UploadRejected as error:
         db.session.rollback()
         field = getattr(form, getattr(error, "field", None) or "photos")
@@ -181,8 +185,12 @@ def new_listing(slug):
     form.category_id.choices = category_choices()
     kept = _ticked_photos()
     if form.validate_on_submit():
-        listing = _save(form, lambda values, now: listing_services.create_listing(
-            shop, current_user, values, now=now), kept)
+        try:
+            listing = _save(form, lambda values, now: listing_services.create_listing(
+                shop, current_user, values, now=now), kept)
+        except AlreadyPosted as error:  # Back, then the same form sent again (SHOP-3)
+            flash(error.message, "info")
+            return redirect(url_for("shops.listing", listing_id=error.made.id))
         if listing is not None:
             if listing.status == "held":
                 flash(_l("Your listing is waiting for a moderator because it may be "

@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 from app.blueprints.accounts.errors import AccountErrors
 from app.blueprints.accounts.services import normalise_email
 from app.blueprints.shops import plans
-from app.blueprints.shops.errors import SectionFrozen, ShopError
+from app.blueprints.shops.errors import AlreadyPosted, SectionFrozen, ShopError
 from app.digits import to_arabic
 from app.extensions import db
 from app.models import FrozenSection, Shop, ShopCircle, ShopStaff, User
@@ -76,8 +76,14 @@ def open_shop(owner, *, name, slug, description, now):
     check_can_act(owner, now)  # ACC-5
     check_not_frozen("shops")
     name, slug, problems = _shop_field_problems(name, slug)
-    if not any(problem.field == "slug" for problem in problems) and \
-            db.session.scalar(select(Shop.id).where(Shop.slug == slug)):
+    taken = None if any(problem.field == "slug" for problem in problems) else \
+        db.session.scalar(select(Shop).where(Shop.slug == slug))
+    if taken is not None and taken.owner_id == owner.id:
+        if taken.name == name and not problems:  # Back after opening it, then sent again
+            raise AlreadyPosted(_l("You opened this shop already: here it is."), taken)
+        problems.append(ShopError(_l("Your shop “%(name)s” has this web address already.",
+                                     name=taken.name), field="slug"))
+    elif taken is not None:
         problems.append(ShopError(_l("Another shop uses this web address."), field="slug"))
     if problems:
         raise AccountErrors(problems)

@@ -9,6 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from app.blueprints.accounts.errors import AccountError
 from app.blueprints.accounts.views import show_error
 from app.blueprints.shops import bp, shop_services, watch_services
+from app.blueprints.shops.errors import AlreadyPosted
 from app.blueprints.shops.forms import MemberEmailForm, PlanForm, ShopEditForm, ShopForm
 from app.blueprints.shops.plans import (
     PLAN_NAMES, counted_listings, effects_of_plan, hidden_over_plan, staff_limit_refusal,
@@ -85,6 +86,10 @@ def new_shop():
                                            description=form.description.data or "",
                                            now=utcnow())
             db.session.commit()
+        except AlreadyPosted as error:  # Back, then the same form sent again (SHOP-1)
+            db.session.rollback()
+            flash(error.message, "info")
+            return redirect(url_for("shops.shop", slug=error.made.slug))
         except AccountError as error:
             db.session.rollback()
             show_error(form, error)
