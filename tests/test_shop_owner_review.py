@@ -205,3 +205,29 @@ def test_the_open_shop_form_sent_again_after_back_leads_to_the_shop_shop_1(
     assert other.status_code == 422
     assert "Your shop “ร้านย้อนกลับ” has this web address already." in \
         other.get_data(as_text=True)
+
+
+def test_the_owner_is_told_a_staff_member_under_18_sees_no_18_plus_listings_acc_3(
+        make_member, make_shop, client_for):
+    """ACC-3 (found in review): a member under 18 on a shop's staff neither sees nor posts its
+    listings for adults, but the owner who added them was told nothing of it, and the staff
+    list did not show it: the owner now reads it on adding them, and the list badges them."""
+    from datetime import date
+
+    owner = make_member()
+    shop = make_shop(owner=owner, plan="standard")
+    teen = make_member(display_name="Young Helper", birth_date=date(date.today().year - 15, 1, 1),
+                       guardian_name="Parent", guardian_email="parent@talat.example",
+                       guardian_consent=True)
+    adult = make_member(display_name="Grown Helper")
+    client = client_for(owner)
+    response = post_form(client, f"/shops/{shop.slug}/staff", {"email": teen.email},
+                         form_url=f"/shops/{shop.slug}/people", follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert "Young Helper is under 18: they will neither see nor post your listings for adults" \
+        in html
+    assert html.count("data-under-18") == 1
+    response = post_form(client, f"/shops/{shop.slug}/staff", {"email": adult.email},
+                         form_url=f"/shops/{shop.slug}/people", follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert "Grown Helper is under 18" not in html and html.count("data-under-18") == 1

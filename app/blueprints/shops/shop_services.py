@@ -189,6 +189,14 @@ def remove_staff(shop, staff_id, *, now):
     return user
 
 
+def under_18_among(members, now):
+    """The ids of ``members`` under 18: on a shop's staff they neither see nor post its
+    listings for adults (ACC-3, visibility._member_ratings), which the owner is told."""
+    from app.blueprints.accounts.services import is_adult
+
+    return {member.id for member in members if not is_adult(member, now)}
+
+
 def staff_of(shop):
     """The shop's staff, oldest first."""
     return db.session.scalars(select(ShopStaff).where(ShopStaff.shop_id == shop.id)

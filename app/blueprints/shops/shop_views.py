@@ -187,8 +187,11 @@ def edit_shop(slug):
 def _people_page(shop, staff_form=None, circle_form=None, status=200):
     staff_form = staff_form or MemberEmailForm(formdata=None)
     circle_form = circle_form or MemberEmailForm(formdata=None, prefix="circle")
+    staff = shop_services.staff_of(shop)
     return render_template(
-        "shops/people.html", shop=shop, staff=shop_services.staff_of(shop),
+        "shops/people.html", shop=shop, staff=staff,
+        # ACC-3: staff under 18 are badged: they neither see nor post 18+ listings.
+        minors=shop_services.under_18_among([member.user for member in staff], utcnow()),
         circle=shop_services.circle_of(shop), staff_form=staff_form, circle_form=circle_form,
         max_staff=shop.plan_limits.max_staff, within_plan=staff_within_plan(shop),
         plan_name=PLAN_NAMES[shop.plan],
@@ -222,6 +225,9 @@ def add_staff(slug):
         else:
             flash(_l("%(name)s can now manage your listings.", name=staff.user.display_name),
                   "success")
+            if shop_services.under_18_among([staff.user], utcnow()):
+                flash(_l("%(name)s is under 18: they will neither see nor post your listings "
+                         "for adults (18+).", name=staff.user.display_name), "info")
             return redirect(url_for("shops.people", slug=shop.slug))
     return _people_page(shop, staff_form=form, status=422)
 
