@@ -116,6 +116,13 @@ def display_name_key(name):
     return unicodedata.normalize("NFKC", name).casefold()
 
 
+def name_search_key(text):
+    """What a name typed into a search box is compared with: its :func:`display_name_key`,
+    spaces tidied. (Lower-cased only, a Thai name with SARA AM, "ำ", never matched: the key
+    holds it as its two parts, NIKHAHIT and SARA AA, as NFKC writes it.)"""
+    return display_name_key(" ".join(text.split()))
+
+
 def clean_person_name(raw, field):
     """A real person's name (a guardian's): letters, marks, spaces, dots, apostrophes, dashes."""
     name = " ".join(raw.split())

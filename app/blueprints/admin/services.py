@@ -3,7 +3,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app.blueprints.accounts.errors import AccountError
-from app.blueprints.accounts.services import adult_condition, is_adult
+from app.blueprints.accounts.services import adult_condition, is_adult, name_search_key
 from app.extensions import db
 from app.models import User
 from app.models.accounts import ROLES
@@ -54,11 +54,18 @@ def under_18(members, now):
 
 
 def find_members(query, limit=50):
-    """Members whose e-mail or display name contains ``query``, newest first."""
+    """Members whose e-mail or display name contains ``query``, newest first; the name is
+    compared as display names are told apart (:func:`name_search_key`)."""
     statement = select(User).order_by(User.id.desc()).limit(limit)
-    if query:
-        escaped = query.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        pattern = f"%{escaped}%"
-        statement = statement.where(User.email.like(pattern, escape="\\")
-                                    | User.display_name_key.like(pattern, escape="\\"))
+    if query.strip():
+        email = _like_pattern(query.strip().lower())
+        name = _like_pattern(name_search_key(query))
+        statement = statement.where(User.email.like(email, escape="\\")
+                                    | User.display_name_key.like(name, escape="\\"))
     return db.session.scalars(statement).all()
+
+
+def _like_pattern(text):
+    """``%text%`` for LIKE, its own wildcards escaped."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"

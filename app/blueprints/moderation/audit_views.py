@@ -6,6 +6,7 @@ from flask import request
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 
+from app.blueprints.accounts.services import name_search_key
 from app.blueprints.moderation import audit, audit_words, bp
 from app.extensions import db
 from app.forms import strip_control_characters
@@ -51,7 +52,9 @@ def _query(filters):
     query = select(AuditEntry).options(selectinload(AuditEntry.actor))
     if filters["actor"]:
         actor = filters["actor"]
-        ids = select(User.id).where(or_(User.display_name == actor, User.email == actor.lower()))
+        # The name as display names are told apart (any letter case, Thai SARA AM, spaces).
+        ids = select(User.id).where(or_(User.display_name_key == name_search_key(actor),
+                                        User.email == actor.lower()))
         query = query.where(AuditEntry.actor_id.in_(ids))
     if filters["action"]:
         prefixes = audit_words.group_prefixes(filters["action"]) or [filters["action"]]
