@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 from app.blueprints.accounts.errors import AccountError
 from app.blueprints.accounts.services import adult_condition, is_adult, name_search_key
 from app.extensions import db
-from app.models import User
+from app.models import Listing, Shop, ShopStaff, User
 from app.models.accounts import ROLES
 
 
@@ -69,3 +69,24 @@ def _like_pattern(text):
     """``%text%`` for LIKE, its own wildcards escaped."""
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
+
+
+def find_shops(query, limit=50):
+    """Shops whose name, web address or owner's e-mail contains ``query``, newest first, each
+    as ``(shop, owner, listings counted under the plan, staff)`` (SHOP-2): open, closed and
+    hidden ones alike, which the public list of shops leaves out."""
+    from app.blueprints.shops.plans import UNCOUNTED_STATUSES
+
+    listings = (select(func.count(Listing.id))
+                .where(Listing.shop_id == Shop.id, Listing.status.not_in(UNCOUNTED_STATUSES))
+                .scalar_subquery())
+    staff = select(func.count(ShopStaff.id)).where(ShopStaff.shop_id == Shop.id) \
+        .scalar_subquery()
+    statement = (select(Shop, User, listings, staff).join(User, User.id == Shop.owner_id)
+                 .order_by(Shop.id.desc()).limit(limit))
+    if query.strip():
+        pattern = _like_pattern(" ".join(query.split()).lower())
+        statement = statement.where(func.lower(Shop.name).like(pattern, escape="\\")
+                                    | Shop.slug.like(pattern, escape="\\")
+                                    | User.email.like(pattern, escape="\\"))
+    return db.session.execute(statement).all()
