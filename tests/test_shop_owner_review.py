@@ -231,3 +231,26 @@ def test_the_owner_is_told_a_staff_member_under_18_sees_no_18_plus_listings_acc_
                          form_url=f"/shops/{shop.slug}/people", follow_redirects=True)
     html = response.get_data(as_text=True)
     assert "Grown Helper is under 18" not in html and html.count("data-under-18") == 1
+
+
+def test_removing_a_staff_member_asks_first_shop_1(make_member, make_shop, client_for):
+    """SHOP-1 (found in review on a phone): one stray tap on a staff member's Remove took
+    their access away at once (and now tells them). Remove opens a question first, which
+    works without JavaScript; only its button removes. A removal already done meanwhile
+    leads back to the staff page."""
+    owner, shop, staff = staffed_shop(make_member, make_shop, 1, "standard")
+    client = client_for(owner)
+    entry = db.session.scalar(select(ShopStaff).where(ShopStaff.shop_id == shop.id))
+    url = f"/shops/{shop.slug}/staff/{entry.id}/remove"
+    people = client.get(f"/shops/{shop.slug}/people").get_data(as_text=True)
+    assert f'href="{url}"' in people and f'action="{url}"' not in people
+    question = client.get(url)
+    html = question.get_data(as_text=True)
+    assert question.status_code == 200 and "Remove Helper 0 from the staff?" in html
+    assert f'action="{url}"' in html
+    assert db.session.scalar(select(func.count(ShopStaff.id))) == 1
+    assert post_form(client, url, {}).status_code == 302
+    assert db.session.scalar(select(func.count(ShopStaff.id))) == 0
+    again = client.get(url)
+    assert again.status_code == 302 and again.headers["Location"] == f"/shops/{shop.slug}/people"
+    assert client_for(make_member()).get(url).status_code == 403

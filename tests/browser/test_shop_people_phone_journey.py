@@ -34,7 +34,7 @@ print(json.dumps({}))
         rows = page.evaluate("""() => Array.from(document.querySelectorAll(
             ".people-list > li")).map(li => {
               const row = li.getBoundingClientRect();
-              const button = li.querySelector("button").getBoundingClientRect();
+              const button = li.querySelector(".btn").getBoundingClientRect();
               return {rowRight: row.right, rowTop: row.top, rowBottom: row.bottom,
                       right: button.right, top: button.top, bottom: button.bottom,
                       ruled: getComputedStyle(li).borderBottomStyle};

@@ -175,11 +175,17 @@ def add_staff(shop, email, *, by, now):
     return staff
 
 
+def staff_member(shop, staff_id):
+    """The shop's staff entry ``staff_id``, or None if it is not (or no longer) theirs."""
+    staff = db.session.get(ShopStaff, staff_id)
+    return staff if staff is not None and staff.shop_id == shop.id else None
+
+
 def remove_staff(shop, staff_id, *, now):
     """Remove a staff member, who is told (SHOP-1), as they were when added: a member whose
     pages of the shop stop working at once should learn why. Returns the member removed."""
-    staff = db.session.get(ShopStaff, staff_id)
-    if staff is None or staff.shop_id != shop.id:
+    staff = staff_member(shop, staff_id)
+    if staff is None:
         raise ShopError(_l("This member is not on your staff."))
     user = staff.user
     db.session.delete(staff)

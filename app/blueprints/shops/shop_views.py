@@ -232,11 +232,18 @@ def add_staff(slug):
     return _people_page(shop, staff_form=form, status=422)
 
 
-@bp.route("/shops/<slug>/staff/<int:staff_id>/remove", methods=["POST"])
+@bp.route("/shops/<slug>/staff/<int:staff_id>/remove", methods=["GET", "POST"])
 @login_required
 def remove_staff(slug, staff_id):
-    """Remove a staff member; the owner reads that it is done, the member is told."""
+    """Remove a staff member, once asked (GET: the question, so one stray tap on a phone
+    removes no one); the owner reads that it is done, the member is told (SHOP-1)."""
     shop = run_shop_or_403(slug)
+    if request.method == "GET":
+        staff = shop_services.staff_member(shop, staff_id)
+        if staff is None:  # removed meanwhile (another tab): the staff page says who is left
+            return redirect(url_for("shops.people", slug=shop.slug))
+        return render_template("shops/confirm_remove_staff.html", shop=shop, staff=staff,
+                               form=EmptyForm())
     if EmptyForm().validate_on_submit():
         try:
             member = shop_services.remove_staff(shop, staff_id, now=utcnow())
