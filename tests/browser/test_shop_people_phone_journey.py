@@ -47,3 +47,22 @@ print(json.dumps({}))
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     finally:
         context.close()
+
+
+def test_your_shops_are_rows_a_thumb_can_take_shop_1(browser, live_server):
+    """SHOP-1 (found in review): on "Your shops" each shop was a 26 px link, the rows 8 px
+    apart, and a long name's badge wrapped under it, next to the following shop's name. Each
+    shop is now a ruled row whose link is at least 44 px high."""
+    context = browser.new_context(viewport=PHONE, locale="th-TH", timezone_id="Asia/Bangkok")
+    page = context.new_page()
+    try:
+        log_in(page, live_server, "helper0-people@talat.example")  # seeded above: paused staff
+        page.goto(f"{live_server}/shops/mine")
+        rows = page.evaluate("""() => Array.from(document.querySelectorAll(
+            ".shop-list > li")).map(li => ({
+              height: li.querySelector("a").getBoundingClientRect().height,
+              ruled: getComputedStyle(li).borderBottomStyle, text: li.innerText}))""")
+        assert len(rows) == 1 and "ร้านคนเยอะ" in rows[0]["text"], rows
+        assert rows[0]["height"] >= 44, rows
+    finally:
+        context.close()
