@@ -309,6 +309,27 @@ def test_cmp1_codes_are_read_however_typed(typed):
     assert intake.normalise_code(typed) == "TC-7K3M-Q9XD"
 
 
+@pytest.mark.parametrize("typed", [
+    "TC-7K3M-Q9XD".translate(str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")),  # Thai digits
+    "TC\u20137K3M\u2013Q9XD",  # en dashes, as a mail app or word processor writes them
+    "ＴＣ－７Ｋ３Ｍ－Ｑ９ＸＤ",  # full-width, from a phone's wide keyboard
+    "รหัสติดตามของคุณ: TC-7K3M-Q9XD",  # the receipt mail's whole line, pasted
+    "Your tracking code: tc-7k3m-q9xd.",
+])
+def test_cmp1_codes_are_read_as_thai_phones_type_and_paste_them(typed):
+    """CMP-1, found on a phone: a tracking code typed with Thai digits, with a dash that is
+    not a hyphen, in full-width letters, or pasted with the receipt mail's line around it
+    was "no complaint with this code"; each is the code."""
+    assert intake.normalise_code(typed) == "TC-7K3M-Q9XD"
+
+
+@pytest.mark.parametrize("typed", ["TC-7K3M-Q9XDZ", "TC-7K3M-Q9X", "XTC-7K3M-Q9XD",
+                                   "TC-0K3M-Q9XD", "about TC-7K3M and Q9XD"])
+def test_cmp1_text_that_holds_no_whole_code_is_no_code(typed):
+    """CMP-1: reading a code inside text never makes one out of a longer or broken one."""
+    assert intake.normalise_code(typed) == ""
+
+
 def test_cmp1_help_article_linked_near_the_title(visitor, app):
     html = visitor.get("/complaints/new").get_data(as_text=True)
     if "help.article" in app.view_functions:

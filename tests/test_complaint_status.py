@@ -72,6 +72,26 @@ def test_cmp1_lookup_with_code_and_email_shows_the_steps(app, make_listing):
     assert again.status_code == 200 and "no-store" in again.headers["Cache-Control"]
 
 
+def test_cmp1_a_code_pasted_from_the_receipt_mail_line_or_typed_in_thai_digits_is_found(
+        app, make_listing):
+    """CMP-1, found on a phone: the receipt mail's line pasted whole ("Your tracking code:
+    TC-..."; 32 characters) was refused as too long, and a code typed with Thai digits was
+    "no complaint". Both open the status page; the code field asks the phone's keyboard not
+    to correct or capitalise it as a word."""
+    complaint = file_one(make_listing())
+    pasted = f"Your tracking code: {complaint.code}"
+    response = look_up(visitor_of(app), pasted, "holder@brand.example")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    thai = complaint.code.translate(str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙"))
+    response = look_up(visitor_of(app), thai.replace("-", " \u2013 "), "holder@brand.example")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"code={complaint.code}")
+    html = visitor_of(app).get("/complaints/status").get_data(as_text=True)
+    field = html[html.index('name="code"') - 200:html.index('name="code"') + 200]
+    assert 'autocapitalize="characters"' in field and 'autocorrect="off"' in field
+    assert 'spellcheck="false"' in field
+
+
 def test_cmp1_wrong_email_gets_the_same_answer_as_an_unknown_code(app, make_listing):
     complaint = file_one(make_listing())
     wrong = look_up(visitor_of(app), complaint.code, "someone@else.example")

@@ -73,7 +73,12 @@ class ComplaintForm(TalatForm):
 class StatusLookupForm(TalatForm):
     """The tracking code and the e-mail the complaint was filed with."""
 
-    code = _text(_l("Tracking code"), 20)
+    # Long enough for a line pasted from the receipt mail with the code in it; phones are
+    # asked not to correct or capitalise the code as a word (intake.normalise_code reads it).
+    code = StringField(_l("Tracking code"), validators=[
+        DataRequired(REQUIRED), Length(max=120, message=TOO_LONG)],
+        render_kw={"autocapitalize": "characters", "autocorrect": "off", "spellcheck": "false",
+                   "autocomplete": "off"})
     email = _email(_l("E-mail address"))
 
 

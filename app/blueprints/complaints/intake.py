@@ -21,6 +21,7 @@ from app.blueprints.complaints.outcome import status_url
 from app.blueprints.complaints.targets import resolve_targets
 from app.blueprints.moderation import queue
 from app.database import one_at_a_time
+from app.digits import to_arabic
 from app.extensions import db
 from app.mail import queue_mail
 from app.models.complaints import (COMPLAINANT_ROLES, COMPLAINT_KINDS, Complaint,
@@ -45,9 +46,24 @@ def new_code():
             return code
 
 
+#: A code inside other text: "TC", then 8 letters and digits, any spaces or dashes between.
+_CODE_IN_TEXT = re.compile(rf"(?<![A-Z0-9])TC(?:[\s-]*[{CODE_ALPHABET}]){{8}}(?![A-Z0-9])")
+
+
 def normalise_code(text):
-    """A code as typed (any case, spaces, without dashes) in its stored form, or ''."""
-    compact = re.sub(r"[\s-]", "", (text or "").upper())
+    """A code as typed (any case, spaces, without dashes) in its stored form, or ''.
+
+    Typed on a Thai phone it may hold Thai digits (๒ for 2), full-width letters or a dash
+    that is not a hyphen (– from a mail app or word processor), and copied from the receipt
+    mail it may come with its line ("รหัสติดตามของคุณ: TC-7K3M-Q9XD"): all read as the
+    code itself (CMP-1)."""
+    text = to_arabic(unicodedata.normalize("NFKC", text or "")).upper()
+    text = "".join("-" if unicodedata.category(char) == "Pd" or char == "\u2212" else char
+                   for char in text)
+    found = _CODE_IN_TEXT.search(text)
+    if found:
+        text = found.group(0)
+    compact = re.sub(r"[\s-]", "", text)
     if len(compact) == 10 and compact.startswith("TC"):
         compact = compact[2:]
     code = f"TC-{compact[:4]}-{compact[4:]}" if len(compact) == 8 else ""
