@@ -163,16 +163,58 @@ def test_cmp6_the_form_tells_every_problem_in_one_answer(app, people, client_for
     assert db.session.scalar(select(IpRequest.id)) is None
 
 
-def test_cmp6_a_good_report_on_a_refused_form_is_asked_for_again(app, people, client_for):
+def test_cmp6_a_good_report_on_a_refused_form_is_kept_for_the_next_try(app, people,
+                                                                       client_for):
+    """CMP-6, found on a phone: a request refused for a mistyped display name (or a short
+    text) dropped the police report, which had to be found and chosen again, as the message
+    said ("Choose the police report file again"); a complaint form keeps its evidence. The
+    report is now held: the form offers it back, ticked, and the corrected form sends it."""
     victim, scammer = people
-    response = post_form(client_for(victim), "/ip-requests/new", {
-        "accused": "Nobody By This Name", "case_number": "77/2569",
-        "police_station": "Bang Rak", "incident_date": "2026-11-01", "description": "short",
-        "police_report": upload(PDF, "report.pdf")}, content_type="multipart/form-data")
+    client = client_for(victim)
+    fields = {"accused": "Nobody By This Name", "case_number": "77/2569",
+              "police_station": "Bang Rak", "incident_date": "2026-11-01",
+              "description": "short"}
+    response = post_form(client, "/ip-requests/new", {
+        **fields, "police_report": upload(PDF, "report.pdf")},
+        content_type="multipart/form-data")
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "No member has this display name" in html and "write 10 to 5000" in html
-    assert "Choose the police report file again" in html
+    assert "Choose the police report file again" not in html
+    assert "Police report kept from your last try" in html and "report.pdf" in html
+    token = html.split('name="kept_file" value="', 1)[1].split('"', 1)[0]
+    response = post_form(client, "/ip-requests/new", {
+        **fields, "accused": scammer.display_name,
+        "description": "He took my money and vanished.", "kept_file": token})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    request = db.session.scalar(select(IpRequest))
+    assert (request.report_name, request.report_media) == ("report.pdf", "pdf")
+    report = client.get(f"/ip-requests/{request.id}/report")
+    assert report.status_code == 200 and report.data.startswith(b"%PDF-")
+
+
+def test_cmp6_a_held_report_is_used_once(app, people, make_member):
+    """CMP-6: the report held from a refused try goes with one request only: the same kept
+    box sent with a second request (a form sent twice at once) is refused, not shared."""
+    from app.blueprints.complaints import held_evidence
+
+    victim, scammer = people
+    other = make_member(display_name="Another Scammer")
+    from app.models.complaints import HeldEvidence
+
+    [held] = held_evidence.hold([("report.pdf", PDF)], now=utcnow(), ip="192.0.2.9")
+    db.session.commit()
+    # The second form read the held row before the first took it.
+    seen_by_second = HeldEvidence(id=held.id, key=held.key, media=held.media,
+                                  original_name=held.original_name)
+    first = filing.file_request(victim, _data(scammer), None, now=utcnow(), held=held)
+    db.session.commit()
+    assert first.report_name == "report.pdf"
+    with pytest.raises(IpRequestError, match="kept from your last try was sent"):
+        filing.file_request(victim, _data(other), None, now=utcnow(), held=seen_by_second)
+    db.session.rollback()
+    assert db.session.scalar(select(IpRequest.accused_id).where(
+        IpRequest.accused_id == other.id)) is None
 
 
 def test_cmp6_filing_by_form_with_an_image_opens_a_queue_item(app, people, client_for,

@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
 from app.blueprints.accounts.services import display_name_key
+from app.blueprints.complaints import held_evidence
 from app.blueprints.complaints.targets import NotOnTalat, site_path
 from app.blueprints.ip_requests.errors import AlreadyWaiting, IpRequestError, IpRequestProblems
 from app.blueprints.moderation import queue
@@ -90,10 +91,11 @@ def _clean(value, low, high, field, label):
     return value
 
 
-def request_problems(requester, data, report, *, now):
+def request_problems(requester, data, report, *, now, held=None):
     """Every rule the request breaks, as :class:`IpRequestError` s (one per field at most),
     and the values it stands on when it breaks none: ``(problems, values)``. ``report`` is
-    ``(filename, bytes)`` or None; its content is checked by the caller."""
+    ``(filename, bytes)`` or None; its content is checked by the caller. ``held``: the police
+    report kept from an earlier try of the form (a :class:`HeldEvidence`), or None."""
     problems, values = [], {}
 
     def check(name, rule, *args):
@@ -110,7 +112,7 @@ def request_problems(requester, data, report, *, now):
     check("description", _clean, data.get("description"), 10, 5000, "description",
           _l("What happened"))
     check("incident_date", _incident_day, data.get("incident_date"), now)
-    if not (report and report[1]):
+    if not (report and report[1]) and held is None:
         problems.append(IpRequestError(_l("Attach the police report (a photo or a PDF): "
                                           "without it we cannot accept the request."),
                                        field="police_report"))
@@ -129,18 +131,21 @@ def _incident_day(incident, now):
     return incident
 
 
-def file_request(requester, data, report, *, now):
+def file_request(requester, data, report, *, now, held=None):
     """File a request. ``data`` has ``accused``, ``item_url``, ``case_number``,
     ``police_station``, ``incident_date`` (a date) and ``description``; ``report`` is
-    ``(filename, bytes)`` of the police report. Raises :class:`IpRequestProblems` (every
-    problem at once), ``AlreadyWaiting`` or ``UploadRejected``; commits nothing."""
-    problems, values = request_problems(requester, data, report, now=now)
+    ``(filename, bytes)`` of the police report, or None when the report ``held`` from an
+    earlier, refused try of the form is sent (a chosen file takes its place). Raises
+    :class:`IpRequestProblems` (every problem at once), ``AlreadyWaiting`` or
+    ``UploadRejected``; commits nothing."""
+    if report and report[1]:
+        held = None
+    problems, values = request_problems(requester, data, report, now=now, held=held)
     if problems:
         raise IpRequestProblems(problems)
     accused, target_type, target_id = values["accused"]
     case_number, station = values["case_number"], values["police_station"]
     description, incident = values["description"], values["incident_date"]
-    name, content = report
     # A member's filings run one after the other: the same form sent twice at once finds
     # the first request waiting.
     one_at_a_time(db.session, f"ip_request:{requester.id}")
@@ -150,7 +155,15 @@ def file_request(requester, data, report, *, now):
     if waiting is not None:
         raise AlreadyWaiting(_l("You already have a request about this member waiting for "
                                 "the moderators."), waiting)
-    key, media = store_evidence_file(content, session=db.session)
+    if held is None:
+        name, content = report
+        key, media = store_evidence_file(content, session=db.session)
+    elif held_evidence.claim([held]):
+        name, key, media = held.original_name, held.key, held.media
+    else:  # (the same form sent twice at once: the first took the file)
+        raise IpRequestError(_l("The police report kept from your last try was sent with "
+                                "another request a moment ago: please choose it again."),
+                             field="police_report")
     request = IpRequest(requester_id=requester.id, accused_id=accused.id,
                         target_type=target_type, target_id=target_id, report_key=key,
                         report_media=media, report_name=(name or "")[:200],

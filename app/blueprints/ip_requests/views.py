@@ -2,6 +2,7 @@
 (with the addresses once approved, each showing audited), the police report file, and the
 moderators' "close" button. Thin: parse, call ``filing``/``decisions``, commit once."""
 from flask import abort, current_app, flash, make_response, redirect, render_template, url_for
+from flask import request as http_request  # (``request`` names an IpRequest here)
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -9,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from app.blueprints.accounts.errors import AccountError
 from app.blueprints.accounts.views import show_error, show_further_errors
+from app.blueprints.complaints import held_evidence
 from app.blueprints.ip_requests import bp, decisions, filing
 from app.blueprints.ip_requests.errors import AlreadyWaiting
 from app.blueprints.ip_requests.forms import IpRequestForm
@@ -47,20 +49,24 @@ def mine():
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def new():
-    """File a request with the police report (required)."""
+    """File a request with the police report (required). A refused form keeps the report
+    chosen for the next try, as the complaint form keeps its evidence (CMP-6)."""
     form = IpRequestForm()
     shaped = form.validate_on_submit()
+    report, held = None, None
     if form.is_submitted():
         upload = form.police_report.data
         report = (upload.filename, upload.read()) if upload and upload.filename else None
         data = {name: getattr(form, name).data for name in (
             "accused", "item_url", "case_number", "police_station", "incident_date",
             "description")}
+        held = next(iter(held_evidence.kept(
+            http_request.form.getlist(held_evidence.FIELD), now=utcnow())), None)
     if form.is_submitted() and not shaped:
-        _tell_every_problem(form, data, report)
+        _tell_every_problem(form, data, report, held)
     elif shaped:
         try:
-            request = filing.file_request(current_user, data, report, now=utcnow())
+            filed = filing.file_request(current_user, data, report, now=utcnow(), held=held)
             db.session.commit()
         except UploadRejected as error:
             db.session.rollback()
@@ -78,17 +84,30 @@ def new():
         else:
             flash(_l("Your request has been sent to the moderators. We will tell you when "
                      "they decide."), "success")
-            return redirect(url_for("ip_requests.show", request_id=request.id))
-    if form.is_submitted() and not form.police_report.errors:
+            return redirect(url_for("ip_requests.show", request_id=filed.id))
+    kept = _keep_report(form, report, held) if form.is_submitted() else []
+    if form.is_submitted() and not form.police_report.errors and not kept:
         form.police_report.errors = [str(FILE_AGAIN)]
     status = 422 if form.is_submitted() else 200
-    return render_template("ip_requests/new.html", form=form), status
+    return render_template("ip_requests/new.html", form=form, held=kept), status
 
 
-def _tell_every_problem(form, data, report):
+def _keep_report(form, report, held):
+    """The police report a refused form offers again (:mod:`held_evidence`): the one chosen
+    now if it would be taken, else the one kept from the try before; committed."""
+    offered = [held] if held is not None else []
+    if report and report[1] and not form.police_report.errors:
+        offered = held_evidence.hold([report], now=utcnow(), ip=client_ip()) or offered
+    offered = held_evidence.offer(offered)
+    db.session.commit()
+    return offered
+
+
+def _tell_every_problem(form, data, report, held=None):
     """A form refused for its shapes also hears the rules' problems with the other fields
     and whether its file would be taken: one answer for every mistake, not one per round."""
-    problems, _values = filing.request_problems(current_user, data, report, now=utcnow())
+    problems, _values = filing.request_problems(current_user, data, report, now=utcnow(),
+                                                held=held)
     db.session.rollback()  # (the checks only read)
     show_further_errors(form, problems)
     _check_file(form, report)
