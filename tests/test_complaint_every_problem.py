@@ -70,13 +70,14 @@ def test_the_rules_problems_come_with_the_forms_own_cmp_1(visitor, make_listing)
 
 def test_a_field_the_form_already_flagged_gets_no_second_message_cmp_1(visitor, make_listing):
     """CMP-1: the rules' message for a field the form's checks refused is not added to it
-    (an empty "kind" says "required" once, not also "choose what kind")."""
+    (an empty "kind" says "choose what kind" once under the field, not twice)."""
     listing = make_listing()
     response = post_complaint(visitor, form_data(f"http://localhost/listings/{listing.id}",
                                                  kind=""))
     html = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "Choose what kind of problem this is." not in html
+    assert html.count('id="kind-error-') == 1
+    assert 'id="kind-error-2"' not in html
     assert complaints() == 0
 
 

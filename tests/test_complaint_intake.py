@@ -203,8 +203,8 @@ def test_cmp1_at_most_twenty_urls(app, make_listing):
     ("name", "", "This field is required."),
     ("email", "", "This field is required."),
     ("email", "not-an-address", "Invalid email address."),
-    ("role", None, "This field is required."),
-    ("kind", "", "This field is required."),
+    ("role", None, "Say whether you hold the rights or act for the holder."),
+    ("kind", "", "Choose what kind of problem this is."),
     ("kind", "spam", "Not a valid choice."),
     ("description", "short", "Write 20 to 5000 characters: this text has 5."),
     ("original_url", "ftp://x", "http:// or https://"),
@@ -328,6 +328,21 @@ def test_cmp1_codes_are_read_as_thai_phones_type_and_paste_them(typed):
 def test_cmp1_text_that_holds_no_whole_code_is_no_code(typed):
     """CMP-1: reading a code inside text never makes one out of a longer or broken one."""
     assert intake.normalise_code(typed) == ""
+
+
+def test_cmp1_a_choice_left_unmade_is_asked_for_as_a_choice(visitor, make_listing):
+    """CMP-1, found on a phone: a complaint sent without choosing "You are" (two radio
+    buttons) or the kind of problem (a menu) said "This field is required." under each, as
+    if something had to be typed there. Each now says which choice to make."""
+    listing = make_listing()
+    response = post_complaint(visitor, form_data(f"/listings/{listing.id}", role=None,
+                                                 kind=""))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Say whether you hold the rights or act for the holder." in html
+    assert "Choose what kind of problem this is." in html
+    assert "This field is required." not in html
+    assert db.session.scalar(select(Complaint.id)) is None
 
 
 def test_cmp1_help_article_linked_near_the_title(visitor, app):

@@ -43,11 +43,12 @@ class ComplaintForm(TalatForm):
     phone = TelField(_l("Phone (if any)"),  # (type=tel: phones show their number pad)
                      validators=[Optional(), Length(max=30, message=TOO_LONG)],
                      render_kw={"autocomplete": "tel"})
-    role = RadioField(_l("You are"), choices=_choices(ROLE_LABELS),
-                      validators=[DataRequired(REQUIRED)])
+    # A choice left unmade is asked for as a choice, not "fill in this field" (CMP-1).
+    role = RadioField(_l("You are"), choices=_choices(ROLE_LABELS), validators=[DataRequired(
+        _l("Say whether you hold the rights or act for the holder."))])
     kind = SelectField(_l("What kind of problem is it?"),
                        choices=[SelectChoice("", _l("Choose…"))] + _choices(KIND_LABELS),
-                       validators=[DataRequired(REQUIRED)])
+                       validators=[DataRequired(_l("Choose what kind of problem this is."))])
     description = TextAreaField(_l("What is infringed or illegal, and how"), validators=[
         DataRequired(REQUIRED), Length(min=20, max=5000, message=_l(
             "Write %(min)d to %(max)d characters: this text has %(length)d."))])
