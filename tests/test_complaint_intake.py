@@ -102,6 +102,41 @@ def test_cmp1_auction_and_shop_pages_resolve(visitor, make_auction, make_shop):
     assert targets[0].owner_id == auction.seller_id and targets[1].owner_id == shop.owner_id
 
 
+def test_cmp1_addresses_as_phones_copy_them_name_their_pages(visitor, make_listing,
+                                                             make_auction, make_shop):
+    """CMP-1, found on a phone: an address pasted with the page's title before it (a share
+    sheet's or a chat's "title https://…"), written as the phone's address bar shows it
+    (without https://), with a slash too many at its end, or in <…> or closing a sentence
+    was refused ("write the full address, starting with https://"), though it named a Talat
+    page. Each names its page; a line with two addresses names both."""
+    listing, auction, shop = make_listing(), make_auction(), make_shop()
+    other = make_listing()
+    urls = "\n".join([
+        f"พระขุนแผน วัดช้างให้ พิมพ์ใหญ่ http://localhost/listings/{listing.id}",
+        f"localhost/auctions/{auction.id}/",
+        f"<http://localhost/shops/{shop.slug}>.",
+        f"ดูสองอันนี้ https://localhost/listings/{other.id}, http://localhost/listings/"
+        f"{listing.id}"])
+    response = post_complaint(visitor, form_data(urls))
+    assert response.status_code == 302, response.get_data(as_text=True)
+    targets = db.session.scalars(select(ComplaintTarget).order_by(ComplaintTarget.id)).all()
+    assert [(t.target_type, t.target_id) for t in targets] == [
+        ("listing", listing.id), ("auction", auction.id), ("shop", shop.id),
+        ("listing", other.id)]
+    assert targets[0].url == f"http://localhost/listings/{listing.id}"
+
+
+@pytest.mark.parametrize("url", ["พระขุนแผน https://evil.example/listings/1",
+                                 "evil.example/listings/1", "localhost.evil.example/listings/1",
+                                 "xhttp://localhost/listings/1"])
+def test_cmp1_other_sites_stay_refused_however_written(visitor, make_listing, url):
+    """CMP-1: reading addresses as phones copy them takes no other site for Talat."""
+    make_listing()
+    response = post_complaint(visitor, form_data(url))
+    assert response.status_code == 422
+    assert db.session.scalar(select(Complaint)) is None
+
+
 @pytest.mark.parametrize("url, message", [
     ("https://evil.example/listings/1", "not on Talat"),
     ("javascript:alert(1)", "not on Talat"),

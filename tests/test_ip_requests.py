@@ -281,8 +281,11 @@ def test_cmp6_an_item_link_not_on_talat_is_refused(app, people, make_listing, ma
     html = response.get_data(as_text=True)
     assert response.status_code == 422 and "Talat" in html
     assert db.session.scalar(select(IpRequest.id)) is None
-    # The same listing by its Talat address, full or as a path, is accepted.
-    for good in (f"http://localhost/listings/{listing.id}", f"/listings/{listing.id}"):
+    # The same listing by its Talat address, full or as a path, is accepted; so is it
+    # pasted with its title (a phone's share sheet) or without http:// (CMP-6).
+    for good in (f"http://localhost/listings/{listing.id}", f"/listings/{listing.id}",
+                 f"พระปลอม ร้านสมชาย http://localhost/listings/{listing.id}",
+                 f"localhost/listings/{listing.id}/"):
         request = filing.file_request(victim, _data(scammer, item_url=good), ("r.pdf", PDF),
                                       now=utcnow())
         assert (request.target_type, request.target_id) == ("listing", listing.id)

@@ -10,6 +10,7 @@ taken: anyone may complain (CMP-1), and the victim of such a page need not be an
 member. The page's name is never shown to them: the form answers with the address alone,
 and the status page names it only to whoever may see it (``titles``).
 """
+import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -60,11 +61,42 @@ class NotOnTalat(ValueError):
         self.message = message
 
 
+#: A web address among other words, as a phone's share sheet or a chat copies a page ("the
+#: title https://…").
+_ADDRESS_IN_TEXT = re.compile(r"\bhttps?://[^\s<>\"'“”]+", re.IGNORECASE)
+#: Marks that stand around an address or close the sentence it is in; no Talat address ends
+#: with one.
+_AROUND = "<>()[]{}\"'“”‘’.,;:!?"
+
+
+def addresses_in(text):
+    """The addresses one line of the form holds: the line itself, or each web address in it
+    when it holds words besides ("พระขุนแผน https://…" pasted from a share sheet), without the
+    marks around an address ("<…>", a closing full stop). Also used by the IP-request form's
+    link (CMP-6)."""
+    text = (text or "").strip()
+    found = [address.rstrip(_AROUND) for address in _ADDRESS_IN_TEXT.findall(text)]
+    if not found:
+        return [text.strip(_AROUND)] if text else []
+    return found
+
+
+def _without_scheme(url):
+    """``url`` written as the site's host and a path, without http(s):// ("talat.example/
+    listings/7", as a phone's address bar shows it), made whole; else None."""
+    host = re.escape(_site_host())
+    if host and re.match(rf"{host}(:\d+)?(/|$)", url, re.IGNORECASE):
+        return "https://" + url
+    return None
+
+
 def site_path(url):
     """The path of ``url`` when it is an address on this site (http or https on the site's own
-    host, or a path starting with ``/``); else :class:`NotOnTalat`. Also used by forms other
-    than the complaint form that take a Talat link (CMP-6)."""
+    host, the host and a path without http(s)://, or a path starting with ``/``); else
+    :class:`NotOnTalat`. Also used by forms other than the complaint form that take a Talat
+    link (CMP-6)."""
     url = (url or "").strip()
+    url = _without_scheme(url) or url
     parts = urlsplit(url)
     if parts.scheme or parts.netloc:
         if parts.scheme not in ("http", "https") or (parts.hostname or "") != _site_host():
@@ -84,7 +116,10 @@ def _path_of(url, line):
         _refuse(line, url, error.message)
 
 
-def _match(path, line, url):
+def match_path(path):
+    """The endpoint and view arguments of a path on this site, as the site routes it (one
+    redirect followed, a slash too many at the end forgiven), or ``(None, {})``. Also used
+    by the IP-request form's link (CMP-6)."""
     adapter = current_app.url_map.bind(_site_host() or "localhost")
     for _attempt in range(2):  # one redirect, e.g. a missing trailing slash
         try:
@@ -92,8 +127,17 @@ def _match(path, line, url):
         except RequestRedirect as redirect:
             path = urlsplit(redirect.new_url).path
         except HTTPException:
-            break
-    _refuse(line, url, _l("this is not the address of a listing, an auction or a shop."))
+            if len(path) < 2 or not path.endswith("/"):
+                break
+            path = path.rstrip("/")  # a slash too many ("/listings/7/"), as some apps add
+    return None, {}
+
+
+def _match(path, line, url):
+    endpoint, args = match_path(path)
+    if endpoint is None:
+        _refuse(line, url, _l("this is not the address of a listing, an auction or a shop."))
+    return endpoint, args
 
 
 def _load(target_type, key, viewer, now):
@@ -128,9 +172,11 @@ def resolve_target(url, *, viewer=None, now, line=1):
 
 
 def resolve_targets(urls, *, viewer=None, now):
-    """Resolve one to ``MAX_URLS`` addresses (blank lines skipped, repeats counted once);
+    """Resolve one to ``MAX_URLS`` addresses (blank lines skipped, repeats counted once,
+    each address of a line holding words besides: :func:`addresses_in`);
     :class:`ComplaintError` names every line that is wrong."""
-    lines = [(n, url.strip()) for n, url in enumerate(urls, start=1) if url and url.strip()]
+    lines = [(n, address) for n, line in enumerate(urls, start=1)
+             for address in addresses_in(line)]
     if not lines:
         raise ComplaintError(_l("Give the address of at least one Talat page."), field="urls")
     if len(lines) > MAX_URLS:

@@ -3,15 +3,13 @@ listing or auction, or both), the police report (required: a re-encoded photo or
 stored privately), the case number, the police station, the incident date and what happened.
 The request becomes an ``ip_request`` item in the review queue; nothing is released yet.
 """
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from werkzeug.exceptions import HTTPException
-from werkzeug.routing import RequestRedirect
 
 from app.blueprints.accounts.services import display_name_key
 from app.blueprints.complaints import held_evidence
-from app.blueprints.complaints.targets import NotOnTalat, site_path
+from app.blueprints.complaints.targets import (NotOnTalat, addresses_in, match_path,
+                                              site_path)
 from app.blueprints.ip_requests.errors import AlreadyWaiting, IpRequestError, IpRequestProblems
 from app.blueprints.moderation import queue
 from app.database import one_at_a_time
@@ -31,17 +29,15 @@ def resolve_item(url):
     """The listing or auction a Talat link points at: ``(target_type, target, owner_id)``.
     The link must be a Talat address, checked as the complaint form checks its pages (another
     host or scheme is refused, whatever its path)."""
-    url = (url or "").strip()
+    found = addresses_in(url)
+    url = found[0] if len(found) == 1 else (url or "").strip()
     try:
         path = site_path(url)
     except NotOnTalat as error:
         shown = url if len(url) <= 80 else url[:77] + "..."
         raise IpRequestError(_l("%(name)s: %(reason)s", name=shown, reason=error.message),
                              field="item_url") from None
-    try:
-        endpoint, args = current_app.url_map.bind("localhost").match(path, method="GET")
-    except (HTTPException, RequestRedirect):
-        endpoint, args = None, {}
+    endpoint, args = match_path(path)
     if endpoint not in ITEM_ENDPOINTS:
         raise IpRequestError(_l("This link does not lead to a listing or an auction on Talat."),
                              field="item_url")
