@@ -92,6 +92,33 @@ def test_cmp1_a_code_pasted_from_the_receipt_mail_line_or_typed_in_thai_digits_i
     assert 'spellcheck="false"' in field
 
 
+def test_cmp1_an_email_pasted_with_invisible_characters_still_finds_the_complaint(
+        app, make_listing):
+    """CMP-1, found on a phone: an e-mail address copied from a chat app carries a zero-width
+    space, and one typed on a wide keyboard full-width letters; the complaint kept it so, and
+    the complainant, typing the address plainly at the status page, was told no complaint
+    has this code and address (and the receipt went to an address no server knows). The
+    address is kept and looked up in one clean form, either way round."""
+    complaint = file_one(make_listing(), email="holder@brand.example\u200b")
+    assert complaint.email == "holder@brand.example"
+    assert look_up(visitor_of(app), complaint.code, "holder@brand.example").status_code == 302
+    other = file_one(make_listing(), email="ｏｔｈｅｒ@brand.example")
+    assert other.email == "other@brand.example"
+    pasted = "mailto:\u200bother@brand.example\u200b"
+    assert look_up(visitor_of(app), other.code, pasted).status_code == 302
+
+
+@pytest.mark.parametrize("email", ["holder@brand.example.", "holder@brand..example",
+                                   "mailto:", "holder@-brand.example", "ho lder@brand.example"])
+def test_cmp1_an_address_no_mail_could_reach_is_refused(make_listing, email):
+    """CMP-1: the complaint's receipt and answer go to its address, and the status page asks
+    for it: an address no mail could reach is refused when typed, not kept."""
+    with pytest.raises(ComplaintError) as refused:
+        file_one(make_listing(), email=email)
+    assert any(error.field == "email" for error in getattr(refused.value, "errors",
+                                                           [refused.value]))
+
+
 def test_cmp1_wrong_email_gets_the_same_answer_as_an_unknown_code(app, make_listing):
     complaint = file_one(make_listing())
     wrong = look_up(visitor_of(app), complaint.code, "someone@else.example")

@@ -11,6 +11,7 @@ import secrets
 import unicodedata
 from datetime import timedelta
 
+from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -87,12 +88,31 @@ def _same_name(a, b):
 _NIKHAHIT_FIRST = re.compile("(\u0e4d)([\u0e48-\u0e4b])")
 
 
+def normalise_email(text):
+    """An e-mail address as typed or pasted, in the one form complaints keep and look up
+    (CMP-1): Unicode's compatible form (full-width letters typed on a phone), without the
+    invisible characters a copy from a chat app carries (zero-width spaces), a ``mailto:``
+    before it or spaces around it, and checked as a real address would be; lower-cased.
+    Returns ``(address, valid)``: an address that is not one comes back cleaned, not
+    valid."""
+    text = unicodedata.normalize("NFKC", str(text or ""))
+    text = "".join(char for char in text if unicodedata.category(char) != "Cf")
+    text = " ".join(text.split())
+    if text.lower().startswith("mailto:"):
+        text = text[len("mailto:"):].strip()
+    try:
+        address = validate_email(text, check_deliverability=False).normalized
+    except EmailNotValidError:
+        return text.lower(), False
+    return address.lower(), True
+
+
 def field_problems(data):
     """The complaint's own fields, trimmed, and every problem with them (a
     :class:`ComplaintError` each, at most one per field): ``(values, problems)``."""
     values = {key: " ".join(str(data.get(key) or "").split()) for key in LIMITS}
     values["description"] = str(data.get("description") or "").strip()
-    values["email"] = values["email"].lower()
+    values["email"], valid_email = normalise_email(data.get("email"))
     problems = {}
 
     def refuse(key, message):
@@ -104,7 +124,7 @@ def field_problems(data):
     for key, limit in LIMITS.items():
         if len(values[key]) > limit:
             refuse(key, _l("This is too long."))
-    if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", values["email"]):
+    if not valid_email:
         refuse("email", _l("Invalid email address."))
     if values["original_url"] and not re.match(r"^https?://", values["original_url"], re.I):
         refuse("original_url", _l("Give a web address starting with http:// or https://."))
@@ -183,7 +203,7 @@ def find_complaint(code, email):
     code = normalise_code(code)
     complaint = db.session.scalar(select(Complaint).where(Complaint.code == code)) \
         if code else None
-    given = " ".join((email or "").split()).lower().encode()
+    given = normalise_email(email)[0].encode()
     if complaint is None or not hmac.compare_digest(complaint.email.encode(), given):
         return None
     return complaint
