@@ -113,7 +113,7 @@ def test_cmp1_addresses_as_phones_copy_them_name_their_pages(visitor, make_listi
     other = make_listing()
     urls = "\n".join([
         f"พระขุนแผน วัดช้างให้ พิมพ์ใหญ่ http://localhost/listings/{listing.id}",
-        f"localhost/auctions/{auction.id}/",
+        f"ประมูลนี้ localhost/auctions/{auction.id}/",
         f"<http://localhost/shops/{shop.slug}>.",
         f"ดูสองอันนี้ https://localhost/listings/{other.id}, http://localhost/listings/"
         f"{listing.id}"])
@@ -128,7 +128,8 @@ def test_cmp1_addresses_as_phones_copy_them_name_their_pages(visitor, make_listi
 
 @pytest.mark.parametrize("url", ["พระขุนแผน https://evil.example/listings/1",
                                  "evil.example/listings/1", "localhost.evil.example/listings/1",
-                                 "xhttp://localhost/listings/1"])
+                                 "xhttp://localhost/listings/1",
+                                 "javascript:http://localhost/listings/1"])
 def test_cmp1_other_sites_stay_refused_however_written(visitor, make_listing, url):
     """CMP-1: reading addresses as phones copy them takes no other site for Talat."""
     make_listing()

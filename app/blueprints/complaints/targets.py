@@ -63,7 +63,7 @@ class NotOnTalat(ValueError):
 
 #: A web address among other words, as a phone's share sheet or a chat copies a page ("the
 #: title https://…").
-_ADDRESS_IN_TEXT = re.compile(r"\bhttps?://[^\s<>\"'“”]+", re.IGNORECASE)
+_ADDRESS_IN_TEXT = re.compile(r"https?://[^\s<>\"'“”]+", re.IGNORECASE)
 #: Marks that stand around an address or close the sentence it is in; no Talat address ends
 #: with one.
 _AROUND = "<>()[]{}\"'“”‘’.,;:!?"
@@ -75,7 +75,9 @@ def addresses_in(text):
     marks around an address ("<…>", a closing full stop). Also used by the IP-request form's
     link (CMP-6)."""
     text = (text or "").strip()
-    found = [address.rstrip(_AROUND) for address in _ADDRESS_IN_TEXT.findall(text)]
+    found = [word.strip(_AROUND) for word in text.split()]
+    found = [word for word in found if _ADDRESS_IN_TEXT.fullmatch(word)
+             or _without_scheme(word)]
     if not found:
         return [text.strip(_AROUND)] if text else []
     return found
