@@ -119,6 +119,23 @@ def test_cmp1_an_address_no_mail_could_reach_is_refused(make_listing, email):
                                                            [refused.value]))
 
 
+def test_cmp2_while_we_wait_for_information_the_due_date_says_it_moves_on(app, make_listing):
+    """CMP-2, found reading the status page as a complainant asked for more information: it
+    showed our due date beside "waiting for your information", a date that then moved on by
+    the business days they took to answer, so it read as a deadline for them or as ours
+    passing. It now says the days until they answer are added to it."""
+    complaint = file_one(make_listing())
+    client = visitor_of(app)
+    look_up(client, complaint.code, complaint.email)
+    note = "The business days until you answer are added to this date."
+    assert note not in client.get(f"/complaints/status?code={complaint.code}").get_data(
+        as_text=True)
+    complaint.status = "needs_info"
+    db.session.commit()
+    html = client.get(f"/complaints/status?code={complaint.code}").get_data(as_text=True)
+    assert "waiting for your information" in html and note in html
+
+
 def test_cmp1_wrong_email_gets_the_same_answer_as_an_unknown_code(app, make_listing):
     complaint = file_one(make_listing())
     wrong = look_up(visitor_of(app), complaint.code, "someone@else.example")
