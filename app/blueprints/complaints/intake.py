@@ -218,7 +218,10 @@ def add_information(complaint, text, files, *, now, held=()):
     text = (text or "").strip()
     low, high = INFO_LIMITS
     if not low <= len(text) <= high:
-        raise ComplaintError(_l("Write %(low)d to %(high)d characters.", low=low, high=high),
+        # How long it is, too: Thai vowels and tone marks count as characters, so a short
+        # Thai answer is hard to measure by eye (CMP-1).
+        raise ComplaintError(_l("Write %(min)d to %(max)d characters: this text has "
+                                "%(length)d.", min=low, max=high, length=len(text)),
                              field="body")
     store_evidence(complaint, files, held=held, now=now)
     asked_at = db.session.scalar(select(ComplaintEvent.at).where(
