@@ -21,6 +21,9 @@ from app.database import after_rollback
 
 SIZES = {"thumb": 480, "large": 1600}
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
+#: The ``accept`` of an evidence file input (a photo or a PDF): on a phone the picker offers
+#: the camera, the photo gallery and PDF files, and greys out what would be refused.
+EVIDENCE_ACCEPT = "image/jpeg,image/png,image/webp,image/gif,application/pdf"
 MAX_PIXELS = 40_000_000
 #: The shortest side a photo of an item, a certificate or a payment slip may have: below it
 #: nothing can be made out (a review sent 8 x 8 px slips and photos, and they were taken).

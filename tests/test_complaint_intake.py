@@ -381,6 +381,21 @@ def test_cmp1_a_choice_left_unmade_is_asked_for_as_a_choice(visitor, make_listin
     assert db.session.scalar(select(Complaint.id)) is None
 
 
+def test_cmp1_cmp6_evidence_pickers_offer_photos_and_pdfs(visitor, make_member, client_for):
+    """CMP-1, CMP-6, found on a phone: the evidence and police-report file inputs had no
+    ``accept``, so a phone's picker opened a file browser (not the camera or the gallery) and
+    offered files that would be refused. Each says what it takes: photos and PDFs."""
+    from app.uploads import EVIDENCE_ACCEPT
+
+    accept = f'accept="{EVIDENCE_ACCEPT}"'
+    assert "application/pdf" in EVIDENCE_ACCEPT and "image/jpeg" in EVIDENCE_ACCEPT
+    html = visitor.get("/complaints/new").get_data(as_text=True)
+    assert re.search(rf'<input[^>]*{re.escape(accept)}[^>]*name="files"', html) or \
+        re.search(rf'<input[^>]*name="files"[^>]*{re.escape(accept)}', html)
+    html = client_for(make_member()).get("/ip-requests/new").get_data(as_text=True)
+    assert accept in html and 'name="police_report"' in html
+
+
 def test_cmp1_help_article_linked_near_the_title(visitor, app):
     html = visitor.get("/complaints/new").get_data(as_text=True)
     if "help.article" in app.view_functions:

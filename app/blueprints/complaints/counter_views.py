@@ -20,7 +20,7 @@ from app.extensions import db
 from app.forms import TalatForm, uploaded_files
 from app.models.complaints import Complaint, ComplaintTarget
 from app.permissions import can_moderate
-from app.uploads import UploadRejected
+from app.uploads import EVIDENCE_ACCEPT, UploadRejected
 
 
 class CounterForm(TalatForm):
@@ -28,7 +28,8 @@ class CounterForm(TalatForm):
 
     body = TextAreaField(_l("Your counter-statement"), validators=[
         DataRequired(REQUIRED), Length(max=counter.MAX_BODY, message=TEXT_TOO_LONG)])
-    files = MultipleFileField(_l("Evidence: photos or PDF files (at most 5)"))
+    files = MultipleFileField(_l("Evidence: photos or PDF files (at most 5)"),
+                              render_kw={"accept": EVIDENCE_ACCEPT})
 
 
 def _target_or_404(target_id):

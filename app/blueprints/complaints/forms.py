@@ -12,6 +12,7 @@ from app.blueprints.complaints.texts import KIND_LABELS, ROLE_LABELS
 from app.blueprints.complaints.evidence import MAX_FILES
 from app.blueprints.complaints.targets import MAX_URLS
 from app.forms import TalatForm
+from app.uploads import EVIDENCE_ACCEPT
 
 
 def _text(label, limit, required=True):
@@ -30,7 +31,7 @@ def _choices(labels):
 
 def _files():
     return MultipleFileField(_l("Evidence: photos (JPEG, PNG, WebP, GIF) or PDF files, at most "
-                                "%(n)d", n=MAX_FILES))
+                                "%(n)d", n=MAX_FILES), render_kw={"accept": EVIDENCE_ACCEPT})
 
 
 class ComplaintForm(TalatForm):

@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from app.blueprints.accounts.forms import REQUIRED, TEXT_TOO_LONG, TOO_LONG
 from app.forms import TalatForm
+from app.uploads import EVIDENCE_ACCEPT
 
 
 class IpRequestForm(TalatForm):
@@ -23,4 +24,5 @@ class IpRequestForm(TalatForm):
     incident_date = DateField(_l("Date of the incident"), validators=[DataRequired(REQUIRED)])
     description = TextAreaField(_l("What happened"), validators=[
         DataRequired(REQUIRED), Length(max=5000, message=TEXT_TOO_LONG)])
-    police_report = FileField(_l("The police report (a photo or a PDF; required)"))
+    police_report = FileField(_l("The police report (a photo or a PDF; required)"),
+                              render_kw={"accept": EVIDENCE_ACCEPT})

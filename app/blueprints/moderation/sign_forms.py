@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from app.blueprints.accounts.forms import REQUIRED, TEXT_TOO_LONG, TOO_LONG
 from app.blueprints.moderation.sign_texts import DECISION_BASIS_LABELS, SIGN_LABELS
 from app.forms import TalatForm
+from app.uploads import EVIDENCE_ACCEPT
 
 BASES = [SelectChoice(k, v) for k, v in DECISION_BASIS_LABELS.items()]
 
@@ -41,7 +42,8 @@ class ExplanationForm(TalatForm):
 
     body = TextAreaField(_l("Your explanation"), validators=[
         DataRequired(REQUIRED), Length(max=5000, message=TEXT_TOO_LONG)])
-    files = MultipleFileField(_l("Evidence: photos or PDF files (at most 5)"))
+    files = MultipleFileField(_l("Evidence: photos or PDF files (at most 5)"),
+                              render_kw={"accept": EVIDENCE_ACCEPT})
 
 
 class LiftForm(TalatForm):
