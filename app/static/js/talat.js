@@ -94,6 +94,23 @@
         tooLarge(form)) { event.preventDefault(); }
   });
 
+  // The upload did not get through (the phone lost its connection, or something between it
+  // and the site answered with an error page of its own): the form stays as it was, with a
+  // word saying so, instead of nothing visible (the bar just vanished) or the page reloaded
+  // empty, losing what was typed. Sending again is safe: a form sent twice files once.
+  function uploadFailed(form, bar, button) {
+    if (button) { button.disabled = false; }
+    if (bar) { bar.hidden = true; }
+    var shown = form.querySelector("[data-upload-failed]");
+    if (shown) { shown.remove(); }
+    var template = document.getElementById("upload-failed");
+    if (!template) { return; }
+    var message = template.content.firstElementChild.cloneNode(true);
+    form.insertBefore(message, form.firstChild);
+    message.scrollIntoView({ block: "center" });
+    message.focus({ preventScroll: true });
+  }
+
   function setUpUploadProgress(form) {
     form.addEventListener("submit", function (event) {
       if (!window.FormData || !hasFiles(form)) { return; }
@@ -137,14 +154,14 @@
           }
         } else if (landed) {
           window.location.assign(target.href);
+        } else if (xhr.status >= 400 || xhr.status === 0) {
+          uploadFailed(form, bar, button);  // not the site's own answer: keep the form
         } else {
           window.location.reload();
         }
       });
-      xhr.addEventListener("error", function () {
-        if (button) { button.disabled = false; }
-        if (bar) { bar.hidden = true; }
-      });
+      xhr.addEventListener("error", function () { uploadFailed(form, bar, button); });
+      xhr.addEventListener("timeout", function () { uploadFailed(form, bar, button); });
       if (button) { button.disabled = true; }
       xhr.send(new FormData(form));
     });
