@@ -2,7 +2,8 @@
 driving the complaint form on a flaky connection. The upload script hid the progress bar and
 said nothing when the connection dropped (the tap seemed to do nothing), and when something
 between the phone and the site answered with its own error page (a proxy's 502) it reloaded
-the form empty, losing everything typed. Now the form stays as it was, with a message, and
+the form empty, losing everything typed; the site's own error page (a 500) took the form's
+place. Now the form stays as it was, with a message, and
 can be sent again."""
 import pytest
 from playwright.sync_api import expect
@@ -13,7 +14,7 @@ from tests.browser.steps import image_file
 pytestmark = pytest.mark.browser
 
 
-@pytest.mark.parametrize("failure", ["connection lost", "proxy error page"])
+@pytest.mark.parametrize("failure", ["connection lost", "proxy error page", "server error"])
 def test_a_complaint_upload_that_fails_keeps_the_form_and_says_so_cmp_1(
         browser, live_server, tmp_path, failure):
     context = browser.new_context(viewport=PHONE, locale="th-TH", timezone_id="Asia/Bangkok",
@@ -31,6 +32,9 @@ def test_a_complaint_upload_that_fails_keeps_the_form_and_says_so_cmp_1(
                 return route.continue_()
             if failure == "connection lost":
                 return route.abort("connectionreset")
+            if failure == "server error":  # the site's own error page, in its layout
+                return route.fulfill(status=500, content_type="text/html", body=(
+                    '<html><body><main id="content"><h1>Error</h1></main></body></html>'))
             return route.fulfill(status=502, content_type="text/plain", body="Bad Gateway")
 
         page.route("**/complaints/new", fail)

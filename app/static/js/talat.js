@@ -124,6 +124,9 @@
         if (bar && e.lengthComputable) { bar.hidden = false; bar.value = Math.round(100 * e.loaded / e.total); }
       });
       xhr.addEventListener("load", function () {
+        // A server error is never the form answered (those come back as 4xx pages with the
+        // form): the site's error page in its place would lose what was typed.
+        if (xhr.status >= 500) { uploadFailed(form, bar, button); return; }
         var target = new URL(xhr.responseURL || form.action, window.location.href);
         var sent = new URL(form.action, window.location.href);
         var landed = xhr.status < 400 && target.pathname !== sent.pathname;
