@@ -281,6 +281,19 @@ def test_search_knows_how_people_say_they_were_cheated_help_6(app, query):
     assert response.status_code == 200 and 'href="/help/scammed"' in html
 
 
+@pytest.mark.parametrize("query, slug", [("ใบแจ้งความ", "scammed"), ("ใบแจ้งความ", "ip-requests"),
+                                         ("ใบรับเรื่อง", "complaints"), ("กี่วัน", "complaints"),
+                                         ("นานแค่ไหน", "complaints"),
+                                         ("ติดตามเรื่อง", "complaints"), ("กติกา", "terms")])
+def test_search_knows_the_words_the_site_itself_uses_help_1_help_5_help_6(app, query, slug):
+    """Found searching help as a scam victim and a complainant: "ใบแจ้งความ" (the police
+    report, as the IP-request form calls it), "ใบรับเรื่อง" (the receipt, as the complaint
+    form calls it), "กี่วัน" / "นานแค่ไหน" (how long a complaint takes, HELP-5),
+    "ติดตามเรื่อง" and "กติกา" (a rule, as the status page names one) found nothing."""
+    response, html = page(app, "/help/search", "th", query_string={"q": query})
+    assert response.status_code == 200 and f'href="/help/{slug}"' in html
+
+
 @pytest.mark.parametrize("query, slug, marked", [("๑๒๑๒", "complaints", "1212"),
                                                  ("1212", "complaints", "1212"),
                                                  ("๗ วัน", "complaints", "7")])
