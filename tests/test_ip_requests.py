@@ -193,6 +193,32 @@ def test_cmp6_a_good_report_on_a_refused_form_is_kept_for_the_next_try(app, peop
     assert report.status_code == 200 and report.data.startswith(b"%PDF-")
 
 
+def test_cmp6_an_expired_form_comes_back_as_typed_with_its_report(app, people, client_for):
+    """CMP-6, found on a phone: the request form sent after its token expired (an account of
+    the scam written over hours) gave a bare "The form has expired, reload the page" and lost
+    everything typed, police report and all. It comes back as typed with a word, the report
+    held; sent again it is filed with that report."""
+    victim, scammer = people
+    client = client_for(victim)
+    fields = {"accused": scammer.display_name, "case_number": "77/2569",
+              "police_station": "Bang Rak", "incident_date": "2026-11-01",
+              "description": "He took my money and vanished, written over an evening."}
+    response = client.post("/ip-requests/new", data={
+        **fields, "csrf_token": "expired", "police_report": upload(PDF, "report.pdf")},
+        content_type="multipart/form-data")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "The form had expired, so nothing was sent" in html
+    assert "written over an evening" in html and "77/2569" in html and "Bang Rak" in html
+    assert "Police report kept from your last try" in html
+    assert db.session.scalar(select(IpRequest.id)) is None
+    token = html.split('name="kept_file" value="', 1)[1].split('"', 1)[0]
+    response = client.post("/ip-requests/new", data={
+        **fields, "csrf_token": csrf_from(html), "kept_file": token})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert db.session.scalar(select(IpRequest.report_name)) == "report.pdf"
+
+
 def test_cmp6_a_held_report_is_used_once(app, people, make_member):
     """CMP-6: the report held from a refused try goes with one request only: the same kept
     box sent with a second request (a form sent twice at once) is refused, not shared."""

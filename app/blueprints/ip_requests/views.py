@@ -5,12 +5,14 @@ from flask import abort, current_app, flash, make_response, redirect, render_tem
 from flask import request as http_request  # (``request`` names an IpRequest here)
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.blueprints.accounts.errors import AccountError
 from app.blueprints.accounts.views import show_error, show_further_errors
 from app.blueprints.complaints import held_evidence
+from app.blueprints.complaints.intake_views import EXPIRED
 from app.blueprints.ip_requests import bp, decisions, filing
 from app.blueprints.ip_requests.errors import AlreadyWaiting
 from app.blueprints.ip_requests.forms import IpRequestForm
@@ -101,6 +103,30 @@ def _keep_report(form, report, held):
     offered = held_evidence.offer(offered)
     db.session.commit()
     return offered
+
+
+@bp.errorhandler(CSRFError)
+def form_expired(error):
+    """The request form sent after its token expired (a long account of the scam written over
+    hours on a phone): it comes back as typed, the police report held as on a refused form,
+    with a fresh token and a word, instead of a bare "the form has expired" page that lost it
+    all (CMP-6). Nothing was filed."""
+    from app.errors import handle_csrf_error
+
+    if http_request.endpoint != "ip_requests.new" or http_request.method != "POST" \
+            or not current_user.is_authenticated:
+        return handle_csrf_error(error)
+    form = IpRequestForm()
+    form.form_errors.append(str(EXPIRED))
+    upload = form.police_report.data
+    report = (upload.filename, upload.read()) if upload and upload.filename else None
+    held = next(iter(held_evidence.kept(
+        http_request.form.getlist(held_evidence.FIELD), now=utcnow())), None)
+    _check_file(form, report)
+    kept = _keep_report(form, report, held)
+    if report and not kept and not form.police_report.errors:
+        form.police_report.errors = [str(FILE_AGAIN)]
+    return render_template("ip_requests/new.html", form=form, held=kept), 400
 
 
 def _tell_every_problem(form, data, report, held=None):
