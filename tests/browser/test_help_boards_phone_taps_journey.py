@@ -2,8 +2,8 @@
 that stand alone, not inside a sentence, were 17 to 26 px high, their rows 7 px apart, under a
 thumb's 40 (HELP-1, HELP-6, AUC-5, SHOP-7): the footer's links on every page, the help
 centre's breadcrumb, the article's contents box, the lists of articles and related help, the
-boards' list, back links and "See the listing", and the help link beside the complaint form
-(HELP-5)."""
+site map's list of links (HELP-6), the boards' list, back links and "See the listing", and
+the help link beside the complaint form (HELP-5)."""
 import pytest
 
 from tests.browser.conftest import PHONE
@@ -40,6 +40,7 @@ LINKS = {
     "/help/scammed": [".breadcrumbs a", ".help-toc a", ".help-related a",
                       ".help-article__more a", ".site-footer nav a"],
     "/help/": [".help-section__list a", ".help-more a"],
+    "/help/sitemap": [".help-article__body li a"],
     "/boards/": [".boards a"],
     "/boards/fake-shops": [".back-link a", ".board-posts a"],
     "/complaints/new": [".help-link a"],
