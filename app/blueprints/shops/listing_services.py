@@ -376,7 +376,7 @@ def check_photo_room(listing, chosen):
         raise ShopError(_l("A listing has at most %(n)d photos, and this one has them all. "
                            "Remove one to add another.", n=MAX_PHOTOS), field="photos")
     raise ShopError(lazy_ngettext(
-        "You chose %(chosen)d photos, but this listing has room for only one more (at most "
+        "You chose %(chosen)d photos, but this listing has room for only %(num)d more (at most "
         "%(n)d in all). Please choose one.",
         "You chose %(chosen)d photos, but this listing has room for only %(num)d more (at most "
         "%(n)d in all). Please choose %(num)d or fewer.",
