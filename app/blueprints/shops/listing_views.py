@@ -222,6 +222,8 @@ def listing(listing_id):
         "shops/listing.html", listing=listing, shop=listing.shop,
         condition_labels=CONDITION_LABELS, rating_labels=RATING_LABELS, can_manage=can_manage,
         works_here=works_here,
+        open_order=None if works_here else order_services.buyers_open_order(
+            listing, current_user, utcnow()),
         hold_groups=listing_services.hold_groups(listing) if listing.status == "held" else "",
         watching=watch_services.is_watching(current_user, listing)))
     if works_here or request.method != "GET":  # the shop's own views, HEAD: not counted

@@ -443,6 +443,20 @@ def leave_review(order, buyer, rating, comment, *, now):
     return review
 
 
+def buyers_open_order(listing, buyer, now):
+    """``buyer``'s newest order of ``listing`` still under way, or None (SHOP-10). The order
+    form and the listing page name it: a buyer who comes back to them (the Back button after
+    ordering, a second tab, a link in a message) is not led to reserve the item again, and a
+    buyer who took the last one is not told only "sold out"."""
+    if not is_member(buyer):
+        return None
+    return db.session.scalar(select(Order).where(
+        Order.listing_id == listing.id, Order.buyer_id == buyer.id,
+        Order.status.in_(OPEN_STATUSES),
+        ~((Order.status == "awaiting_payment") & (Order.expires_at <= now)))
+        .order_by(Order.id.desc()).limit(1))
+
+
 def open_orders_of(listing, now):
     """The listing's orders still under way (an unpaid one past its deadline has expired)."""
     return db.session.scalars(select(Order).where(

@@ -37,6 +37,12 @@ bp.add_app_template_global(order_services.latest_reviews, "shop_reviews")
 bp.add_app_template_global(carrier_label)
 
 
+@bp.app_template_global()
+def order_status_label(order):
+    """An order's status as the clock has it, in the reader's words."""
+    return STATUS_LABELS[effective_status(order, utcnow())]
+
+
 def _viewable_order_or_403(order_id):
     order = db.get_or_404(Order, order_id)
     if not order_services.can_view_order(current_user, order):
@@ -116,6 +122,7 @@ def new_order(listing_id):
         "shops/orders/new.html", "shops/orders/_total.html", http_status=status,
         listing=listing, shop=listing.shop, form=form, total=total,
         refusal=refusal if not form.is_submitted() else None,
+        open_order=order_services.buyers_open_order(listing, current_user, utcnow()),
         # ACC-5: a suspension is told with its appeal state, as on every page that would act.
         cannot_act=refusal if isinstance(refusal, Suspended) else None)
 
