@@ -231,6 +231,18 @@ def clean_shipping_address(name, phone, address, postcode):
     return ShippingAddress(name, phone, address, postcode)
 
 
+def quantity_refusal(listing, quantity):
+    """Why ``quantity`` of ``listing`` cannot be ordered now (an :class:`OrderError` on the
+    quantity field), or None. The order page tells it with the address's problems and beside
+    the total as the buyer types, not only once the rest of the form is right."""
+    if not isinstance(quantity, int) or not 1 <= quantity <= listing.quantity:
+        if listing.quantity == 1:  # ("from 1 to 1" read oddly)
+            return OrderError(_l("Only one is left: please order 1."), field="quantity")
+        return OrderError(_l("Please order from 1 to %(n)d.", n=listing.quantity),
+                          field="quantity")
+    return None
+
+
 def place_order(listing, buyer, quantity, *, now, ship_to=None):
     """Order ``quantity`` of ``listing``: the stock is reserved until the order is paid for.
 
@@ -246,11 +258,9 @@ def place_order(listing, buyer, quantity, *, now, ship_to=None):
     refusal = order_refusal(listing, buyer, now)
     if refusal is not None:
         raise refusal
-    if not isinstance(quantity, int) or not 1 <= quantity <= listing.quantity:
-        if listing.quantity == 1:  # ("from 1 to 1" read oddly)
-            raise OrderError(_l("Only one is left: please order 1."), field="quantity")
-        raise OrderError(_l("Please order from 1 to %(n)d.", n=listing.quantity),
-                         field="quantity")
+    too_many = quantity_refusal(listing, quantity)
+    if too_many is not None:
+        raise too_many
     listing.quantity -= quantity
     if listing.quantity == 0:
         listing.status, listing.sold_out_at = "sold_out", now

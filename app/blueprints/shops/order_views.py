@@ -71,9 +71,9 @@ def _order_response(order, failed=None, status=200):
         method_labels=PAYMENT_METHOD_LABELS, carrier_labels=CARRIER_LABELS)
 
 
-def _shipping_address(form):
+def _shipping_address(form, listing):
     """The address the order form gives, or None with its problems put on the form (all of
-    them, with the quantity's, in one answer)."""
+    them, with the quantity's, in one answer: more than the listing has too, SHOP-10)."""
     try:
         return order_services.clean_shipping_address(
             form.recipient_name.data, form.phone.data, form.address.data, form.postcode.data)
@@ -84,6 +84,10 @@ def _shipping_address(form):
             if field is not None:  # the rules' message says more than the form's "too long"
                 field.errors = []
         show_error(form, error)
+        if not form.quantity.errors and listing.quantity >= 1:
+            too_many = order_services.quantity_refusal(listing, form.quantity.data)
+            if too_many is not None:
+                show_error(form, too_many)
         return None
 
 
@@ -95,7 +99,7 @@ def new_order(listing_id):
     form = OrderForm()
     refusal = order_services.order_refusal(listing, current_user)
     status = 200
-    ship_to = _shipping_address(form) if form.is_submitted() else None
+    ship_to = _shipping_address(form, listing) if form.is_submitted() else None
     if ship_to is not None and form.validate_on_submit():
         begin_immediate(db.session)
         listing = visible_listing_or_404(listing_id)
@@ -117,10 +121,14 @@ def new_order(listing_id):
     from app.blueprints.moderation.errors import Suspended  # (loaded after the shops)
 
     quantity = request.args.get("quantity", default=form.quantity.data or 1, type=int)
-    total = listing.price_satang * quantity if 1 <= quantity <= listing.quantity else None
+    too_many = order_services.quantity_refusal(listing, quantity)
     return render_page_or_fragment(
         "shops/orders/new.html", "shops/orders/_total.html", http_status=status,
-        listing=listing, shop=listing.shop, form=form, total=total,
+        listing=listing, shop=listing.shop, form=form,
+        total=listing.price_satang * quantity if too_many is None else None,
+        # SHOP-10: said as the buyer types, not only a dash in place of the total
+        quantity_problem=(too_many.message if too_many is not None and listing.quantity
+                          and not form.quantity.errors else None),
         refusal=refusal if not form.is_submitted() else None,
         open_order=order_services.buyers_open_order(listing, current_user, utcnow()),
         # ACC-5: a suspension is told with its appeal state, as on every page that would act.
