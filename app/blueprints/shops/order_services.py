@@ -126,9 +126,34 @@ def _require(order, user, action, now):
         if action in PAYMENT_STEPS and is_seller(user, order) and not is_shop_owner(user, order):
             raise OrderError(_l("Only the shop's owner can confirm or refuse a payment: the "
                                 "money goes to the owner's account."))
-        if effective_status(order, now) == "expired":
+        status = effective_status(order, now)
+        if status == "expired":
             raise OrderError(_l("This order has expired: it was not paid in time."))
+        if action == "review" and is_buyer(user, order) and review_of(order) is not None:
+            raise OrderError(_l("You have already reviewed this order."))
+        if _takes_part_in(action, user, order):
+            # A page opened before the other side (or another tab) moved the order on.
+            from app.blueprints.shops.order_forms import STATUS_LABELS
+
+            raise OrderError(_l("This order has changed since the page was opened: it is now "
+                                "“%(status)s”. The page now shows what can be done.",
+                                status=STATUS_LABELS[status]))
         raise OrderError(_l("This step is not possible at this stage of the order."))
+
+
+#: The steps each side of an order takes, at one stage or another.
+BUYER_STEPS = frozenset({"pay", "cancel", "receive", "review"})
+SELLER_STEPS = frozenset({"shop-cancel", "ship", *PAYMENT_STEPS})
+
+
+def _takes_part_in(action, user, order):
+    """True when ``action`` is ``user``'s to take at some stage of ``order`` (the buyer's
+    steps for its buyer; the shop's for its people, the payment steps for its owner)."""
+    if action in BUYER_STEPS:
+        return is_buyer(user, order)
+    if action in PAYMENT_STEPS:
+        return is_shop_owner(user, order)
+    return action in SELLER_STEPS and is_seller(user, order)
 
 
 def _lock_listing(listing_id):
