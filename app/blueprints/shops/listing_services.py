@@ -12,6 +12,7 @@ from app.blueprints.shops.prohibited import check_text
 from app.blueprints.shops.shop_services import check_not_frozen
 from app.extensions import db
 from app.i18n import current_language
+from app.invisible import as_read
 from app.models import Category, Listing, ListingPhoto, ProhibitedTerm, Shop
 from app.models.listings import CONDITIONS, CONTENT_RATINGS
 from app.uploads import delete_image
@@ -28,7 +29,9 @@ def clean_item_text(fields, error=ShopError, several=None):
     field, or with ``several`` (a class taking the list) every problem at once."""
     problems = []
     title = " ".join((fields.get("title") or "").split())
-    if not 3 <= len(title) <= 120:
+    # (3 characters one can see: three zero-width spaces made a blank card)
+    seen = " ".join(as_read(title).split())
+    if len(seen) < 3 or len(title) > 120:
         problems.append(error(_l("A title has 3 to 120 characters."), field="title"))
     description = (fields.get("description") or "").strip()
     if len(description) > 5000:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from app.extensions import db
+from app.invisible import as_read
 from app.models import ProhibitedTerm
 
 _LATIN = re.compile(r"[A-Za-z]")
@@ -104,7 +105,9 @@ def check_text(*texts):
     """Check the given texts against the prohibited list. A term found only inside a harmless
     word counts for nothing, unless it is one that refuses: then a moderator looks (hold). A
     term written only negated holds, whatever its action."""
-    text = " ".join(t for t in texts if t)
+    # (read as shown: a zero-width space inside "บุหรี่ไฟฟ้า" or a full-width "ｖａｐｅ"
+    # looks the same to a buyer and must not slip past, SHOP-4)
+    text = as_read(" ".join(t for t in texts if t))
     lowered = text.lower()
     found, doubtful = [], []
     for term in db.session.scalars(select(ProhibitedTerm)).all():
