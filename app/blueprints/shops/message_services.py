@@ -20,6 +20,7 @@ from app.blueprints.shops.message_forms import (
 from app.blueprints.shops.visibility import managed_shop_ids, shops_managed_by
 from app.blueprints.shops.shop_services import check_not_frozen
 from app.extensions import db
+from app.invisible import as_read
 from app.urls import external_url
 from app.mail import queue_mail
 from app.models import Conversation, Message
@@ -43,7 +44,7 @@ class InboxRow:
 def clean_body(body):
     """The message text with line breaks kept and outer blanks trimmed; 1 to 2,000 characters."""
     body = normalise_newlines(body or "").strip()
-    if not body:
+    if not as_read(body).strip():  # (zero-width spaces alone sent a blank message)
         raise ShopError(MESSAGE_REQUIRED, field="body")
     if len(body) > MAX_MESSAGE_LENGTH:
         raise ShopError(MESSAGE_TOO_LONG, field="body")

@@ -13,6 +13,7 @@ from app.blueprints.shops.message_forms import normalise_newlines
 from app.blueprints.shops.order_services import (
     OrderError, _release_stock, _require, effective_status, is_seller, notify)
 from app.extensions import db
+from app.invisible import as_read
 
 #: How long the shop's reason may be: enough to say what happened, short enough to read.
 MIN_CANCEL_REASON, MAX_CANCEL_REASON = 10, 500
@@ -24,11 +25,15 @@ CANCEL_REASON_LENGTH = _l("Write %(min)d to %(max)d characters: this text has %(
 def clean_cancel_reason(text):
     """The reason as kept: line breaks as one character, no blank ends, 10 to 500 characters."""
     reason = normalise_newlines(text or "").strip()
-    if not reason:
+    # (counted as the buyer reads it: zero-width spaces made "ok" ten characters long)
+    length = len(as_read(reason).strip())
+    if not length:
         raise OrderError(CANCEL_REASON_REQUIRED, field="reason")
-    if not MIN_CANCEL_REASON <= len(reason) <= MAX_CANCEL_REASON:
+    if len(reason) > MAX_CANCEL_REASON:
+        length = len(reason)
+    if not MIN_CANCEL_REASON <= length <= MAX_CANCEL_REASON:
         raise OrderError(_l("Write %(min)d to %(max)d characters: this text has %(length)d.",
-                            min=MIN_CANCEL_REASON, max=MAX_CANCEL_REASON, length=len(reason)),
+                            min=MIN_CANCEL_REASON, max=MAX_CANCEL_REASON, length=length),
                          field="reason")
     return reason
 
