@@ -58,12 +58,12 @@ def cancel_by_shop(order, seller, reason, *, now):
     db.session.flush()
     notify(order, "order_cancelled_by_shop", member=seller)
     notify_about(order.buyer, "order_cancelled_shop", target_type="order", target_id=order.id,
-                 facts={"order": str(order.id), "title": order.title, "shop": order.shop.name,
+                 facts={"order": f"#{order.id}", "title": order.title, "shop": order.shop.name,
                         "reason": reason}, now=now, email=False)
     if seller.id != order.shop.owner_id:
         # Staff cancelled: the owner has the e-mail copy, and the notice in the site too, as
         # an owner wants to see at a glance what their staff did with an order.
         notify_about(order.shop.owner, "order_cancelled_staff", target_type="order",
-                     target_id=order.id, facts={"order": str(order.id), "title": order.title,
+                     target_id=order.id, facts={"order": f"#{order.id}", "title": order.title,
                                                 "name": seller.display_name,
                                                 "reason": reason}, now=now, email=False)

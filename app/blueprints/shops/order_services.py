@@ -568,4 +568,4 @@ def _tell_other_party(order, sanctioned, now):
         return
     notify_about(other, "order_cancelled_mod", target_type="order",
                  target_id=order.id, facts={"title": order.title,
-                                            "order": str(order.id)}, now=now)
+                                            "order": f"#{order.id}"}, now=now)
