@@ -44,7 +44,7 @@ def test_order_form_after_ordering_names_the_open_order_shop_10(english, market)
     order = _order(m)
     page = m.buyer_client.get(f"/listings/{m.listing.id}/order").get_data(as_text=True)
     assert _open_order_notice(page)
-    assert f"You have already ordered this item: order #{order.id}, Waiting for payment." in page
+    assert f"You have already ordered this item: order #{order.id} (Waiting for payment)." in page
     assert f'href="/orders/{order.id}"' in page
 
 
