@@ -34,6 +34,21 @@ TEXTS = {
     "order_cancelled_shop": _l(
         "%(shop)s cancelled your order %(order)s for “%(title)s”, which you had not paid: you "
         "owe nothing for it. The shop's reason: “%(reason)s”"),
+    # SHOP-10: the steps of an order, for the side that did not take them
+    "order_placed_shop": _l("%(buyer)s ordered “%(title)s” from %(shop)s: order %(order)s "
+                            "waits for payment."),
+    "order_cancelled_buyer": _l("%(buyer)s cancelled order %(order)s for “%(title)s” before "
+                                "paying; the quantity is back on sale."),
+    "order_slip_sent": _l("%(buyer)s sent the payment slip of order %(order)s for "
+                          "“%(title)s”: check that the money has arrived, then confirm it."),
+    "order_paid_buyer": _l("%(shop)s confirmed your payment for order %(order)s "
+                           "(“%(title)s”): the shop will ship it."),
+    "order_payment_refused": _l("%(shop)s did not find your payment for order %(order)s "
+                                "(“%(title)s”): please check it and send the slip again."),
+    "order_shipped_buyer": _l("%(shop)s shipped order %(order)s (“%(title)s”): the tracking "
+                              "number is on the order page."),
+    "order_received_shop": _l("%(buyer)s received order %(order)s (“%(title)s”): the order is "
+                              "completed."),
     "order_cancelled_staff": _l(
         "%(name)s, of your shop's staff, cancelled order %(order)s for “%(title)s”, which had "
         "not been paid. Their reason: “%(reason)s”"),

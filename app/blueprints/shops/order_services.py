@@ -298,7 +298,7 @@ def place_order(listing, buyer, quantity, *, now, ship_to=None):
         order.ship_address, order.ship_postcode = ship_to.address, ship_to.postcode
     db.session.add(order)
     db.session.flush()
-    notify(order, "order_placed")
+    notify(order, "order_placed", now=now)
     return order
 
 
@@ -342,7 +342,7 @@ def cancel_order(order, buyer, *, now):
     _release_stock(order)
     order.status, order.closed_at, order.cancelled_by = "cancelled", now, "buyer"
     db.session.flush()
-    notify(order, "order_cancelled")
+    notify(order, "order_cancelled", now=now)
 
 
 def expire_order(order_id, now):
@@ -380,7 +380,7 @@ def submit_payment(order, buyer, method, slip_key, *, now):
     db.session.flush()
     if old_key and old_key != slip_key:  # the rejected slip is no longer shown to anyone
         after_commit(db.session, lambda: delete_image(old_key, "private"))
-    notify(order, "order_payment_submitted")
+    notify(order, "order_payment_submitted", now=now)
 
 
 def confirm_payment(order, seller, *, now):
@@ -391,7 +391,7 @@ def confirm_payment(order, seller, *, now):
     from app.blueprints.shops import activity  # RANK-2: sales counted with the change
 
     activity.record(order.listing_id, now, sales=order.quantity)
-    notify(order, "order_paid")
+    notify(order, "order_paid", now=now)
 
 
 def reject_payment(order, seller, *, now):
@@ -400,7 +400,7 @@ def reject_payment(order, seller, *, now):
     order.status, order.expires_at = "awaiting_payment", now + payment_window()
     order.slip_refused_at = now
     db.session.flush()
-    notify(order, "order_payment_rejected")
+    notify(order, "order_payment_rejected", now=now)
 
 
 def buyer_conversation(order, seller, now):
@@ -446,7 +446,7 @@ def ship_order(order, seller, carrier, tracking_number, *, now):
     order.carrier, order.tracking_number = carrier, clean_tracking_number(tracking_number)
     order.status, order.shipped_at = "shipped", now
     db.session.flush()
-    notify(order, "order_shipped")
+    notify(order, "order_shipped", now=now)
 
 
 def confirm_receipt(order, buyer, *, now):
@@ -454,7 +454,7 @@ def confirm_receipt(order, buyer, *, now):
     _require(order, buyer, "receive", now)
     order.status, order.completed_at, order.closed_at = "completed", now, now
     db.session.flush()
-    notify(order, "order_completed")
+    notify(order, "order_completed", now=now)
 
 
 def leave_review(order, buyer, rating, comment, *, now):
@@ -528,14 +528,35 @@ def order_link(order):
     return current_app.config.get("SITE_URL", "") + path
 
 
-def notify(order, template, **context):
-    """E-mail the buyer and the shop's owner about a step (sent after commit); ``context``:
-    more for the template."""
+#: The steps the other side hears of on the site too (SHOP-10), not only by e-mail: the
+#: header's Notifications is what a phone shows. ``template``: (who is told, notice kind).
+SITE_NOTICES = {"order_placed": ("seller", "order_placed_shop"),
+                "order_cancelled": ("seller", "order_cancelled_buyer"),
+                "order_payment_submitted": ("seller", "order_slip_sent"),
+                "order_paid": ("buyer", "order_paid_buyer"),
+                "order_payment_rejected": ("buyer", "order_payment_refused"),
+                "order_shipped": ("buyer", "order_shipped_buyer"),
+                "order_completed": ("seller", "order_received_shop")}
+
+
+def notify(order, template, now=None, **context):
+    """E-mail the buyer and the shop's owner about a step (sent after commit), and put the
+    steps of :data:`SITE_NOTICES` among the other side's notifications (at ``now``);
+    ``context``: more for the template."""
     link = order_link(order)
     owner = order.shop.owner
     for user, role in ((order.buyer, "buyer"), (owner, "seller")):
         queue_mail(user.email, template, user=user, order=order, role=role, link=link,
                    **context)
+    site = SITE_NOTICES.get(template)
+    if site is not None and now is not None:
+        from app.notifications import notify_about
+
+        role, kind = site
+        notify_about(owner if role == "seller" else order.buyer, kind, target_type="order",
+                     target_id=order.id, now=now, email=False,
+                     facts={"order": f"#{order.id}", "title": order.title,
+                            "shop": order.shop.name, "buyer": order.buyer.display_name})
 
 
 def cancel_orders_of(user, *, now):
