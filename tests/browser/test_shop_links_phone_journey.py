@@ -36,6 +36,6 @@ print(json.dumps({}))
     context.clear_cookies()
     log_in(page, live_server, "thumb-owner@talat.example")
     page.goto(f"{live_server}/shops/mine")
-    heights = page.evaluate(HEIGHTS, ".shop-links a")
+    heights = page.evaluate(HEIGHTS, ".shop-list a")  # (its rows: test_shop_people_phone_journey)
     assert heights and all(height >= 40 for _, height in heights), heights
     context.close()
