@@ -254,3 +254,20 @@ def test_removing_a_staff_member_asks_first_shop_1(make_member, make_shop, clien
     again = client.get(url)
     assert again.status_code == 302 and again.headers["Location"] == f"/shops/{shop.slug}/people"
     assert client_for(make_member()).get(url).status_code == 403
+
+
+def test_a_closed_account_cannot_join_a_shops_staff_shop_1_mod_8(make_member, make_shop,
+                                                                client_for):
+    """SHOP-1, MOD-8 (found in review): an account the moderators closed could be added to a
+    shop's staff, taking one of the plan's places for someone who may not act. It is refused
+    with why; the place stays free."""
+    from app.database import utcnow
+
+    owner, closed = make_member(), make_member(email="closed@talat.example")
+    shop = make_shop(owner=owner, plan="standard")
+    closed.closed_at = utcnow()
+    db.session.commit()
+    response = post_form(client_for(owner), f"/shops/{shop.slug}/staff",
+                         {"email": "closed@talat.example"}, form_url=f"/shops/{shop.slug}/people")
+    assert "account is closed: it cannot join a shop" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(ShopStaff.id))) == 0

@@ -163,6 +163,9 @@ def add_staff(shop, email, *, by, now):
     user = _member_by_email(email)
     if user.id == shop.owner_id:
         raise ShopError(_l("You own this shop already."), field="email")
+    if user.closed_at is not None:  # closed by the moderators (MOD-8): they may not act
+        raise ShopError(_l("This member's account is closed: it cannot join a shop's staff."),
+                        field="email")
     if db.session.scalar(select(ShopStaff.id).where(ShopStaff.shop_id == shop.id,
                                                     ShopStaff.user_id == user.id)):
         raise ShopError(_l("This member is already on your staff."), field="email")
