@@ -88,7 +88,8 @@ def _month_names(lang):
 
 def format_datetime(value, lang=None, seconds=False):
     """A moment shown in Bangkok time: "22 พ.ย. 2569 11:30 น." / "22 Nov 2026, 11:30" (with
-    ``seconds``, 11:30:05)."""
+    ``seconds``, 11:30:05). The Thai "น." is held to its time by a no-break space: in a narrow
+    column it wrapped onto a line of its own."""
     if value is None:
         return ""
     local = to_bangkok(value)
@@ -96,7 +97,7 @@ def format_datetime(value, lang=None, seconds=False):
     month = _month_names(lang)[local.month]
     clock = f"{local:%H:%M:%S}" if seconds else f"{local:%H:%M}"
     if lang == "th":
-        return f"{local.day} {month} {local.year + BUDDHIST_ERA_OFFSET} {clock} น."
+        return f"{local.day} {month} {local.year + BUDDHIST_ERA_OFFSET} {clock}\u00a0น."
     return f"{local.day} {month} {local.year}, {clock}"
 
 

@@ -49,7 +49,8 @@ def test_dates_use_the_buddhist_era_in_thai(app):
 def test_times_are_shown_in_bangkok_time(app):
     moment = datetime(2026, 12, 31, 20, 30, tzinfo=timezone.utc)  # 03:30 next day in Bangkok
     with app.test_request_context():
-        assert format_datetime(moment, "th") == "1 ม.ค. 2570 03:30 น."
+        # (a no-break space keeps "น." with its time when a narrow column wraps: HELP-1)
+        assert format_datetime(moment, "th") == "1 ม.ค. 2570 03:30\u00a0น."
         assert format_datetime(moment, "en") == "1 Jan 2027, 03:30"
 
 

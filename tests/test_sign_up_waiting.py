@@ -82,7 +82,7 @@ def test_the_password_of_a_waiting_sign_up_is_told_the_account_is_not_active_yet
     assert client.get("/account").status_code == 302  # not logged in
     if lang == "th":
         bangkok = pending.expires_at + timedelta(hours=7)
-        assert f"{bangkok.year + 543} {bangkok:%H:%M} น." in page
+        assert f"{bangkok.year + 543} {bangkok:%H:%M}\u00a0น." in page
 
 
 def test_without_the_password_a_waiting_sign_up_gets_the_usual_answer_acc_1(
