@@ -14,7 +14,8 @@ from sqlalchemy.orm import selectinload
 
 from app.blueprints.accounts.errors import AccountError
 from app.blueprints.accounts.views import show_error
-from app.blueprints.shops import bp, order_cancellation, order_services, shop_services
+from app.blueprints.shops import (
+    bp, order_cancellation, order_lists, order_services, shop_services)
 from app.blueprints.shops.listing_views import visible_listing_or_404
 from app.blueprints.shops.order_forms import (
     CARRIER_LABELS, PAYMENT_METHOD_LABELS, STATUS_LABELS, OrderForm, PaymentForm, ReviewForm,
@@ -252,17 +253,25 @@ def order_slip(order_id, size):
     return send_image(order.slip_key, size, kind="private", max_age=0)
 
 
-def _order_list(query, page):
+def _order_list(where, page):
+    """A page of the orders matching ``where``, narrowed to the status asked for (``?status=``,
+    order_lists), with how many orders each status has."""
+    now = utcnow()
+    status = order_lists.chosen_status(request.args.get("status"))
+    query = select(Order).where(where)
+    if status is not None:
+        query = query.where(order_lists.with_status(status, now))
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     orders = db.session.scalars(
         query.options(selectinload(Order.listing), selectinload(Order.shop),
                       selectinload(Order.buyer))
         .order_by(Order.created_at.desc(), Order.id.desc())
         .offset((page - 1) * PER_PAGE).limit(PER_PAGE)).all()
-    now = utcnow()
     return dict(orders=orders, page=page, pages=max(1, -(-total // PER_PAGE)),
                 statuses={o.id: effective_status(o, now) for o in orders},
-                status_labels=STATUS_LABELS)
+                status_labels=STATUS_LABELS, status=status,
+                status_counts=order_lists.status_counts(where, now),
+                pager_args={"status": status} if status else {})
 
 
 @bp.route("/orders")
@@ -270,7 +279,7 @@ def _order_list(query, page):
 def my_orders():
     """The member's orders as a buyer, newest first, and links to their shops' orders."""
     page = int_arg("page", 1)
-    context = _order_list(select(Order).where(Order.buyer_id == current_user.id), page)
+    context = _order_list(Order.buyer_id == current_user.id, page)
     return render_template("shops/orders/list.html", shop=None,  # paused staff: not, SHOP-2
                            shops=shop_services.managed_shops(current_user), **context)
 
@@ -284,7 +293,7 @@ def shop_orders(slug):
     if not (can_manage_listings(current_user, shop) or can_moderate(current_user)):
         abort(403)
     page = int_arg("page", 1)
-    context = _order_list(select(Order).where(Order.shop_id == shop.id), page)
+    context = _order_list(Order.shop_id == shop.id, page)
     return render_template("shops/orders/list.html", shop=shop, shops=[], **context)
 
 
