@@ -119,7 +119,7 @@ def test_values_are_named_in_thai_mod_10(app, logged):
     assert f'<span title="upheld">{upheld}</span>' in values_of(page, "complaint.uphold")
     assert f'<span title="premium">{premium}</span>' in values_of(page, "shop.plan")
     suspension = values_of(page, "sanction.add")
-    assert re.search(r"</span>: \d{1,2} \S+ 25\d\d \d\d:\d\d น\.\n", suspension)  # B.E.
+    assert re.search(r"</span>: \d{1,2} \S+ 25\d\d \d\d:\d\d\u00a0น\.\n", suspension)  # B.E.
     # (Plan names are the same in Thai: the shop plans keep their English names.)
     for english in (">FAKE<", ">Uphold and hide<", ">Upheld<", ">no<",
                     ">Temporary suspension<"):
