@@ -95,14 +95,18 @@ def take(rows, field="photos"):
 
 def purge(now, batch=1000):
     """Delete up to ``batch`` held photos older than :data:`HOLD_FOR`: their rows now, their
-    stored files once the caller commits. Returns how many."""
-    rows = db.session.execute(select(HeldPhoto.id, HeldPhoto.key)
-                              .where(HeldPhoto.created_at <= now - HOLD_FOR)
-                              .order_by(HeldPhoto.id).limit(batch)).all()
-    if rows:
-        db.session.execute(delete(HeldPhoto).where(HeldPhoto.id.in_([row.id for row in rows])))
-        after_commit(db.session, lambda: [delete_image(row.key) for row in rows])
-    return len(rows)
+    stored files once the caller commits. Returns how many. Only the files of the rows this
+    delete removed go: a form that used a photo at its last moment (between the look-up and
+    the delete) keeps it."""
+    ids = db.session.scalars(select(HeldPhoto.id).where(HeldPhoto.created_at <= now - HOLD_FOR)
+                             .order_by(HeldPhoto.id).limit(batch)).all()
+    if not ids:
+        return 0
+    keys = db.session.scalars(delete(HeldPhoto).where(HeldPhoto.id.in_(ids))
+                              .returning(HeldPhoto.key),
+                              execution_options={"synchronize_session": False}).all()
+    after_commit(db.session, lambda: [delete_image(key) for key in keys])
+    return len(keys)
 
 
 @dataclass(frozen=True)

@@ -90,3 +90,24 @@ def test_mod_4_another_members_held_file_is_not_taken(signed, client_for, make_m
                               "kept_file": ["x" * 43]})
     assert sent.status_code == 302
     assert db.session.scalar(select(func.count(EvidenceFile.id))) == 0
+
+
+def test_mod_4_a_suspended_owner_has_no_files_held(signed, client_for):
+    """MOD-4, ACC-5 (found in review): a suspended owner is shown no explanation form, so an
+    explanation they send anyway (an old tab) holds none of its files for a form that is not
+    there."""
+    from datetime import timedelta
+
+    from app.database import utcnow
+
+    sign, _listing, owner, _moderator = signed
+    client = client_for(owner)
+    url = f"/moderation/signs/{sign.id}/explain"
+    token = csrf_from(client.get(url).get_data(as_text=True))
+    owner.suspended_until = utcnow() + timedelta(days=3)
+    db.session.commit()
+    refused = client.post(url, data={"csrf_token": token, "body": "Real",
+                                     "files": [upload(jpeg(), "close.jpg")]},
+                          content_type="multipart/form-data")
+    assert refused.status_code == 422
+    assert db.session.scalar(select(func.count(HeldEvidence.id))) == 0

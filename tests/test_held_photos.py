@@ -222,3 +222,25 @@ def test_shop_3_held_photos_not_used_within_a_day_are_deleted(app, make_member):
     assert JOBS["purge-held-photos"](app, now) == 1
     assert not stored(old_key) and stored(new_key)
     assert db.session.scalars(select(HeldPhoto.key)).all() == [new_key]
+
+
+def test_shop_3_the_purge_spares_a_photo_used_at_its_last_moment(app, make_member,
+                                                                  monkeypatch):
+    """SHOP-3 (found in review): a photo used by a form between the purge's look-up and its
+    delete kept its row out of the delete but lost its files; only the rows the delete
+    removed lose their files now."""
+    owner = make_member()
+    now = utcnow()
+    [old] = held_photos.hold(owner, [chosen("old.jpg")], now=now - timedelta(hours=25))
+    db.session.commit()
+    key = old.key
+    real_delete = held_photos.delete
+
+    def used_meanwhile(*args, **kwargs):
+        # (the form's own delete, committed between the look-up and this one)
+        db.session.execute(real_delete(HeldPhoto).where(HeldPhoto.key == key))
+        return real_delete(*args, **kwargs)
+
+    monkeypatch.setattr(held_photos, "delete", used_meanwhile)
+    assert JOBS["purge-held-photos"](app, now) == 0
+    assert stored(key)

@@ -110,13 +110,17 @@ def claim(held):
 def purge(now, batch=1000):
     """Delete up to ``batch`` held files older than :data:`HOLD_FOR`: their rows now, their
     stored files once the caller commits. Returns how many."""
-    rows = db.session.execute(select(HeldEvidence.id, HeldEvidence.key, HeldEvidence.media)
-                              .where(HeldEvidence.created_at <= now - HOLD_FOR)
-                              .order_by(HeldEvidence.id).limit(batch)).all()
-    if rows:
-        db.session.execute(delete(HeldEvidence).where(
-            HeldEvidence.id.in_([row.id for row in rows])))
-        after_commit(db.session, lambda: _remove_files(rows))
+    ids = db.session.scalars(select(HeldEvidence.id)
+                             .where(HeldEvidence.created_at <= now - HOLD_FOR)
+                             .order_by(HeldEvidence.id).limit(batch)).all()
+    if not ids:
+        return 0
+    # (only the files of the rows this delete removed: a form that used one at its last
+    # moment, between the look-up and the delete, keeps it)
+    rows = db.session.execute(delete(HeldEvidence).where(HeldEvidence.id.in_(ids))
+                              .returning(HeldEvidence.key, HeldEvidence.media),
+                              execution_options={"synchronize_session": False}).all()
+    after_commit(db.session, lambda: _remove_files(rows))
     return len(rows)
 
 

@@ -182,6 +182,7 @@ def explain(sign_id):
     from app.blueprints.complaints.evidence import chosen
     from app.blueprints.complaints.intake_views import (kept_files, name_refused_files,
                                                         offer_files_again)
+    from app.blueprints.moderation.enforcement import suspension_refusal
 
     sign = _own_sign(sign_id)
     form = ExplanationForm()
@@ -201,7 +202,9 @@ def explain(sign_id):
             flash(_l("Your explanation has been sent to the moderators."), "success")
             return redirect(url_for("moderation.my_record"))
     kept = []
-    if form.is_submitted() and sign.ended_at is None:
+    # (a suspended owner is shown no form to offer files back in: none are held for them)
+    if form.is_submitted() and sign.ended_at is None and \
+            suspension_refusal(current_user, utcnow()) is None:
         name_refused_files(form, files)
         kept = offer_files_again(files)
     return _respond_page("moderation/explain.html", sign, form,
