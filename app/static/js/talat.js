@@ -450,7 +450,10 @@
     form.parentElement.querySelectorAll("[data-bid-failed]").forEach(function (el) { el.remove(); });
   });
 
-  function showBidFailure(box, form, xhr) {
+  // A refused or failed request said as an alert: the site's error fragment's title and words
+  // (app/errors.py) when it answered, else ``fallback`` (its word for "not sent" or "not
+  // done"); ``marker`` names the alert so the next request can take it away.
+  function failureAlert(xhr, fallback, marker) {
     var title = "";
     var text = "";
     if (xhr && xhr.status) {
@@ -461,14 +464,12 @@
       title = heading ? heading.textContent.trim() : "";
       text = words ? words.textContent.trim() : "";
     }
-    if (!title && !text) {
-      text = form.getAttribute(xhr && xhr.status ? "data-text-error" : "data-text-failed") || "";
-    }
+    if (!title && !text) { text = fallback(Boolean(xhr && xhr.status)) || ""; }
     var alert = document.createElement("p");
     alert.className = "alert alert--error";
     alert.setAttribute("role", "alert");
     alert.setAttribute("tabindex", "-1");
-    alert.setAttribute("data-bid-failed", "");
+    alert.setAttribute(marker, "");
     if (title) {
       var strong = document.createElement("strong");
       strong.textContent = title;
@@ -476,6 +477,13 @@
       alert.appendChild(document.createTextNode(" "));
     }
     alert.appendChild(document.createTextNode(text));
+    return alert;
+  }
+
+  function showBidFailure(box, form, xhr) {
+    var alert = failureAlert(xhr, function (answered) {
+      return form.getAttribute(answered ? "data-text-error" : "data-text-failed");
+    }, "data-bid-failed");
     var confirmation = box.querySelector("[data-bid-confirm-box]");
     var heading2 = confirmation && confirmation.querySelector("h2");
     if (heading2) {
@@ -685,33 +693,10 @@
   // what the server said (the error fragment's title and text, app/errors.py), or that it did
   // not reach the site, beside the part it was meant to change. Polling (GET) stays quiet.
   function showFailure(target, xhr) {
-    var title = "";
-    var text = "";
-    if (xhr && xhr.status) {
-      var answer = new DOMParser().parseFromString(xhr.responseText || "", "text/html");
-      var shown = answer.querySelector(".error-page");
-      var heading = shown && shown.querySelector("h1");
-      var words = heading && heading.nextElementSibling;
-      title = heading ? heading.textContent.trim() : "";
-      text = words ? words.textContent.trim() : "";
-    }
-    if (!title && !text) {
+    var alert = failureAlert(xhr, function (answered) {
       var page = document.querySelector("[data-text-htmx-failed]");
-      text = page ? page.getAttribute(xhr && xhr.status ? "data-text-htmx-error" :
-        "data-text-htmx-failed") : "";
-    }
-    var alert = document.createElement("p");
-    alert.className = "alert alert--error";
-    alert.setAttribute("role", "alert");
-    alert.setAttribute("tabindex", "-1");
-    alert.setAttribute("data-htmx-failed", "");
-    if (title) {
-      var strong = document.createElement("strong");
-      strong.textContent = title;
-      alert.appendChild(strong);
-      alert.appendChild(document.createTextNode(" "));
-    }
-    alert.appendChild(document.createTextNode(text));
+      return page && page.getAttribute(answered ? "data-text-htmx-error" : "data-text-htmx-failed");
+    }, "data-htmx-failed");
     if (target.matches("form, button, a, input, .inline-form")) {
       target.insertAdjacentElement("beforebegin", alert);
     } else {
