@@ -3,7 +3,6 @@ with gunicorn.conf.py on a SQLite database, one worker of two threads, and the t
 live pages than it has threads."""
 import os
 import queue
-import signal
 import socket
 import struct
 import subprocess
@@ -20,6 +19,7 @@ from app import create_app
 from app.config import TestConfig
 from app.database import utcnow
 from app.extensions import db
+from tests.gunicorn_process import stop_gunicorn
 from tests.test_live import unique_prefix
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -52,7 +52,8 @@ class Site:
         with open(self.log, "wb") as log:
             self.server = subprocess.Popen(
                 [str(VENV_BIN / "gunicorn"), "-c", "gunicorn.conf.py", "wsgi:app"],
-                cwd=REPO_ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+                cwd=REPO_ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+                start_new_session=True)
         self.app = create_app(TestConfig(self.url, REDIS_URL=settings.get("REDIS_URL", ""),
                                          LIVE_CHANNEL_PREFIX=settings.get(
                                              "LIVE_CHANNEL_PREFIX")))
@@ -106,12 +107,7 @@ class Site:
             db.session.commit()
 
     def stop(self):
-        self.server.send_signal(signal.SIGINT)
-        try:
-            self.server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.server.kill()
-            self.server.wait()
+        stop_gunicorn(self.server)
         bus = self.app.extensions["talat_bus"]
         bus.close()
 

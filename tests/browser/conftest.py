@@ -10,7 +10,6 @@ Translations are compiled beforehand by ``make translations`` (or ``make test``)
 """
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -20,6 +19,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.gunicorn_process import stop_gunicorn
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
@@ -100,8 +101,9 @@ def live_server(request, live_env, migrated_database):
     log_path = tmp / "gunicorn.log"
     with open(log_path, "wb") as log:
         command = [str(VENV_BIN / "gunicorn"), "-c", "gunicorn.conf.py", "wsgi:app"]
-        server = subprocess.Popen(command,
-                                  cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        # (a session of its own: the teardown stops the workers with their master)
+        server = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=log,
+                                  stderr=subprocess.STDOUT, start_new_session=True)
     failures_before = request.session.testsfailed
     try:
         problem = _wait_for_health(f"http://127.0.0.1:{port}/healthz", server)
@@ -112,12 +114,7 @@ def live_server(request, live_env, migrated_database):
         LIVE_ENVS[f"http://127.0.0.1:{port}"] = env  # for steps that read its database
         yield f"http://127.0.0.1:{port}"
     finally:
-        server.send_signal(signal.SIGINT)  # quick stop
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop_gunicorn(server)
         if request.session.testsfailed > failures_before:
             print(f"\n--- gunicorn output ({log_path}) ---\n{log_path.read_text()}",
                   file=sys.stderr)

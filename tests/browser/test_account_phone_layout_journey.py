@@ -56,6 +56,13 @@ print(json.dumps({{"ok": True}}))
     page.click("#change-password button[type=submit]")
     message = page.locator("#change-password .field__error").first
     message.wait_for()
+    # The browser scrolls to the form's anchor once the page is laid out, which on a busy
+    # machine can come a moment after the message exists: wait for it, then measure.
+    page.wait_for_load_state("load")
+    page.wait_for_function(
+        """() => { const r = document.querySelector('#change-password .field__error')
+                                 .getBoundingClientRect();
+                   return r.top >= 0 && r.bottom <= window.innerHeight; }""", timeout=5_000)
     box = message.bounding_box()
     assert 0 <= box["y"] and box["y"] + box["height"] <= PHONE["height"], box
     # Delete-account form: the "I understand" row takes a thumb.

@@ -38,6 +38,9 @@ def test_a_refused_listing_keeps_its_photos_on_a_phone_shop_3(live_server, brows
         thumbnails = page.locator(".kept-photos img")
         expect(thumbnails.first).to_be_visible()
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        # (visible is not loaded: under load the second thumbnail was still on its way)
+        page.wait_for_function("[...document.querySelectorAll('.kept-photos img')]"
+                               ".every(i => i.complete)")
         assert all(page.evaluate("i => i.naturalWidth", thumbnails.nth(n).element_handle()) > 0
                    for n in range(2))
         expect(page.locator("[data-files-again]")).to_be_visible()
