@@ -4,9 +4,11 @@ import weakref
 from datetime import datetime, timezone
 
 from flask import current_app, has_request_context, request
-from sqlalchemy import DateTime, event, inspect, text
+from sqlalchemy import DateTime, String, event, inspect, text
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, scoped_session
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import TypeDecorator
 
 
@@ -41,6 +43,32 @@ class UTCDateTime(TypeDecorator):
         return value.astimezone(timezone.utc)
 
 
+class lower_text(FunctionElement):
+    """``lower(text)`` that folds every letter with a case on both databases, as Python's
+    ``str.lower`` does, so a search compares it with a pattern lowered in Python: "Café
+    ÉCLAIR" is found by "éclair". PostgreSQL's own lower() does so (its UTF-8 locales);
+    SQLite's folds only A-Z, so there it is :func:`_sqlite_lower`, registered on each of its
+    connections (:func:`configure_sqlite`). Thai has no letter case: it is left as it is."""
+
+    type = String()
+    name = "lower_text"
+    inherit_cache = True
+
+
+@compiles(lower_text)
+def _lower_text(element, compiler, **kw):
+    return f"lower({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(lower_text, "sqlite")
+def _lower_text_sqlite(element, compiler, **kw):
+    return f"talat_lower({compiler.process(element.clauses, **kw)})"
+
+
+def _sqlite_lower(value):
+    return value.lower() if isinstance(value, str) else value
+
+
 #: How much of an SQLite database file is memory-mapped (PRAGMA mmap_size).
 SQLITE_MMAP_BYTES = 256 * 1024 * 1024
 
@@ -70,6 +98,8 @@ def configure_sqlite(engine):
         # matching listings), which then cost a read() each (as Rails 8 defaults to).
         cursor.execute(f"PRAGMA mmap_size={SQLITE_MMAP_BYTES}")
         cursor.close()
+        # lower() beyond A-Z, for searches that fold letter case (:class:`lower_text`)
+        dbapi_connection.create_function("talat_lower", 1, _sqlite_lower, deterministic=True)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):

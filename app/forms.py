@@ -10,7 +10,7 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import StopValidation
 from wtforms.widgets import core as _widgets
 
-from app.i18n import current_translations
+from app.i18n import Counts, current_translations
 from app.urls import parse_id
 
 # WTForms and Flask-WTF have no Thai catalog; these markers put their messages in ours.
@@ -40,16 +40,22 @@ BUILTIN_MESSAGES = (
 )
 
 
+def _counted(text):
+    """A built-in message's whole numbers are lengths ("Field cannot be longer than %(max)d
+    characters."): filled in grouped, as the site writes counts ("1,000": app.i18n.Counts)."""
+    return Counts(text) if "%(" in text and ")d" in text else text
+
+
 class _Translations:
     """Adapter that WTForms calls for its built-in messages and default labels: the
     catalog's text, which WTForms then fills in with its own numbers (Flask-Babel's
     ``ngettext`` filled in only ``num`` and failed on a message naming ``max``)."""
 
     def gettext(self, string):
-        return current_translations().ugettext(string)
+        return _counted(current_translations().ugettext(string))
 
     def ngettext(self, singular, plural, n):
-        return current_translations().ungettext(singular, plural, n)
+        return _counted(current_translations().ungettext(singular, plural, n))
 
 
 def html_params(**kwargs):

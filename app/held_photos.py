@@ -27,10 +27,11 @@ PHOTOS = "kept_photo"
 CERTIFICATE = "kept_certificate"
 
 
-def ticked(name, limit):
-    """The held-photo ids the form's boxes called ``name`` send, in order, at most ``limit``."""
+def ticked(name, limit, source=None):
+    """The held-photo ids the form's boxes called ``name`` send, in order, at most ``limit``
+    (``source``: where to read them, the form sent by default)."""
     ids = []
-    for value in request.form.getlist(name):
+    for value in (request.form if source is None else source).getlist(name):
         if value.isascii() and value.isdigit() and len(value) < 12 and int(value) not in ids:
             ids.append(int(value))
     return ids[:limit]
@@ -111,10 +112,12 @@ def purge(now, batch=1000):
 
 @dataclass(frozen=True)
 class Offered:
-    """A held photo as the form offers it again: a ticked box with its thumbnail and name."""
+    """A held photo as the form offers it again: a box with its thumbnail and name, ticked
+    unless ``ticked`` is False (those a listing sent again brought: SHOP-3)."""
 
     id: int
     name: str
+    ticked: bool = True
 
 
 def offer_again(owner, ids, uploads, *, now):

@@ -47,6 +47,9 @@ TEXTS = {
                                 "(“%(title)s”): please check it and send the slip again."),
     "order_shipped_buyer": _l("%(shop)s shipped order %(order)s (“%(title)s”): the tracking "
                               "number is on the order page."),
+    "order_new_address_shop": _l(
+        "%(buyer)s changed the delivery address of order %(order)s (“%(title)s”): please send "
+        "it to the new address on the order page."),
     "order_received_shop": _l("%(buyer)s received order %(order)s (“%(title)s”): the order is "
                               "completed."),
     "order_cancelled_staff": _l(

@@ -105,6 +105,50 @@ def test_cmp2_is_late_only_when_undecided_past_due(status, late):
     assert clock.is_late(complaint, due) is False
 
 
+def test_cmp2_labour_day_is_a_day_off_for_the_clock():
+    """Labour Day (1 May) is a day off for private employers' staff by law, though government
+    offices open: the clock of a private marketplace skips it. Filed Thursday 30 April 2026:
+    Fri 1 May (Labour Day) and Mon 4 May (Coronation Day) are skipped; Tue 5 May is day 1 and
+    the 7th is Wednesday 13 May."""
+    assert clock.is_holiday(date(2026, 5, 1))
+    assert clock.add_business_days(date(2026, 4, 30), 7) == date(2026, 5, 13)
+    assert clock.due_at(bkk(2026, 4, 30, 15, 0)) == end_of(date(2026, 5, 13))
+
+
+def test_cmp2_labour_day_on_a_saturday_gives_its_monday():
+    """1 May 2027 is a Saturday: Monday 3 May is the day in lieu, and Tuesday 4 May is
+    Coronation Day. Filed Friday 30 April 2027: day 1 is Wednesday 5 May, the 7th Thursday
+    13 May."""
+    assert not clock.is_business_day(date(2027, 5, 3))
+    assert clock.add_business_days(date(2027, 4, 30), 7) == date(2027, 5, 13)
+
+
+def test_cmp2_a_day_off_for_government_offices_only_is_a_business_day():
+    """The Royal Ploughing Ceremony (13 May 2026) closes government offices only; a private
+    marketplace works, so it counts (it is the 7th day above)."""
+    assert clock.is_business_day(date(2026, 5, 13))
+    assert clock.add_business_days(date(2026, 5, 12), 1) == date(2026, 5, 13)
+
+
+def test_cmp2_childrens_day_moves_no_due_date():
+    """Children's Day (the second Saturday of January) is no day off: it falls on a Saturday,
+    which the clock skips anyway, and has no day in lieu. Filed Friday 9 January 2026: Monday
+    12 January is day 1 and the 7th is Tuesday 20 January."""
+    assert date(2026, 1, 10).weekday() == 5
+    assert clock.is_business_day(date(2026, 1, 12))
+    assert clock.add_business_days(date(2026, 1, 9), 7) == date(2026, 1, 20)
+
+
+def test_cmp2_a_substitute_day_and_constitution_day_in_one_week():
+    """King Bhumibol's birthday falls on Saturday 5 December 2026: Monday 7 December is the
+    day in lieu; Thursday 10 December is Constitution Day. Filed Friday 4 December: day 1 is
+    Tuesday 8, the 7th is Thursday 17 December."""
+    assert not clock.is_business_day(date(2026, 12, 7))
+    assert not clock.is_business_day(date(2026, 12, 10))
+    assert clock.add_business_days(date(2026, 12, 4), 7) == date(2026, 12, 17)
+    assert clock.due_at(bkk(2026, 12, 4, 18, 0)) == end_of(date(2026, 12, 17))
+
+
 def test_add_business_days_refuses_nonsense():
     with pytest.raises(ValueError):
         clock.add_business_days(date(2026, 4, 1), 0)

@@ -105,6 +105,6 @@ def test_a_long_pasted_text_is_sent_whole_and_comes_back_whole_cmp_1(app, make_l
                                               description=text))
     html = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "10000" in html and "5000" in html and "ตัวอักษร" in html
+    assert "10,000" in html and "5,000" in html and "ตัวอักษร" in html
     assert text.strip() in html
     assert complaints() == 0

@@ -242,7 +242,7 @@ def test_cmp1_at_most_twenty_urls(app, make_listing):
     ("role", None, "Say whether you hold the rights or act for the holder."),
     ("kind", "", "Choose what kind of problem this is."),
     ("kind", "spam", "Not a valid choice."),
-    ("description", "short", "Write 20 to 5000 characters: this text has 5."),
+    ("description", "short", "Write 20 to 5,000 characters: this text has 5."),
     ("original_url", "ftp://x", "http:// or https://"),
     ("urls", "", "This field is required."),
     ("good_faith", None, "You must confirm this statement"),
@@ -287,15 +287,27 @@ def test_cmp1_hostile_text_is_escaped_on_receipt_and_status(visitor, make_listin
         assert "&lt;script&gt;" in html or url.startswith("/complaints/receipt")
 
 
-def test_cmp1_member_gets_name_and_email_prefilled_and_sees_mine(
+def _input(html, name):
+    return re.search(rf'<input[^>]*name="{name}"[^>]*>', html).group(0)
+
+
+def test_cmp1_member_gets_email_prefilled_not_the_display_name_and_sees_mine(
         client_for, make_member, make_listing):
-    member = make_member(display_name="Nok", email="nok@talat.example")
+    """CMP-1 (found in review): the full-name field was filled with the member's display
+    name, a nickname ("Somchai amulets") that is not the legal name a complaint is filed and
+    signed in. It is left empty for the complainant's own name; the e-mail stays filled."""
+    member = make_member(display_name="Somchai amulets", email="nok@talat.example")
     listing = make_listing()
     client = client_for(member)
     html = client.get("/complaints/new").get_data(as_text=True)
-    assert 'value="Nok"' in html and 'value="nok@talat.example"' in html
-    response = post_complaint(client, form_data(f"/listings/{listing.id}", name="Nok",
-                                                signature="nok", email="nok@talat.example"))
+    assert 'value="nok@talat.example"' in _input(html, "email")
+    assert "Somchai amulets" not in _input(html, "name")
+    assert 'value=""' in _input(html, "name") or "value=" not in _input(html, "name")
+    assert "Somchai amulets" not in _input(html, "signature")
+    assert 'autocomplete="name"' in _input(html, "name")  # the browser may offer the real one
+    response = post_complaint(client, form_data(f"/listings/{listing.id}", name="Nok Rakdee",
+                                                signature="nok rakdee",
+                                                email="nok@talat.example"))
     assert response.status_code == 302
     complaint = db.session.scalar(select(Complaint))
     assert complaint.complainant_id == member.id

@@ -234,7 +234,7 @@ def test_cmp1_add_information_flow(app, make_listing, moderator):
     assert response.status_code == 422
     body = response.get_data(as_text=True)
     # CMP-1: with its length (Thai vowels and tone marks count, so it is hard to tell).
-    assert "Write 10 to 5000 characters: this text has 9." in body and "Too short" in body
+    assert "Write 10 to 5,000 characters: this text has 9." in body and "Too short" in body
     assert "choose them again" in body  # none chosen, none kept
     response = client.post(action, data={
         "csrf_token": csrf_from(html), "body": "Registration no. 123456, attached.",

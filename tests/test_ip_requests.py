@@ -179,7 +179,7 @@ def test_cmp6_a_good_report_on_a_refused_form_is_kept_for_the_next_try(app, peop
         content_type="multipart/form-data")
     html = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "No member has this display name" in html and "write 10 to 5000" in html
+    assert "No member has this display name" in html and "write 10 to 5,000" in html
     assert "Choose the police report file again" not in html
     assert "Police report kept from your last try" in html and "report.pdf" in html
     token = html.split('name="kept_file" value="', 1)[1].split('"', 1)[0]

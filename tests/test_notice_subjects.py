@@ -71,3 +71,12 @@ def test_auction_mails_quote_the_title_in_their_subject_auc_7(app, make_member, 
     assert db.session.scalar(select(EmailMessage.subject).where(
         EmailMessage.kind == "notice_unsold")) == \
         "การประมูล “พระผงสุพรรณ ไม่ได้ขาย” ของคุณปิดโดยไม่มีการขาย"
+
+
+def test_every_notice_kind_fits_its_column():
+    """A kind longer than the notifications table takes failed on PostgreSQL alone (SQLite
+    does not enforce lengths), at the step that sent the notice: found naming a new one."""
+    from app.models import Notification
+
+    width = Notification.__table__.c.kind.type.length
+    assert [kind for kind in TEXTS if len(kind) > width] == []

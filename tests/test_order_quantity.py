@@ -58,3 +58,40 @@ def test_live_total_says_how_many_may_be_ordered_shop_10(english, market, quanti
     ok = m.buyer_client.get(f"/listings/{m.listing.id}/order?quantity=4", headers=HTMX)
     assert "฿6,000" in ok.get_data(as_text=True)
     assert "data-quantity-problem" not in ok.get_data(as_text=True)
+
+
+TOTAL = 'class="order-total"'
+
+
+def shown_total(page):
+    """What the order form's total says (the text of its <strong>)."""
+    return page.split(TOTAL, 1)[1].split("<strong>", 1)[1].split("</strong>", 1)[0]
+
+
+@pytest.mark.parametrize("quantity", ["", "abc", "1.5", " "])
+def test_an_empty_or_unreadable_quantity_shows_no_total_shop_10(english, market, quantity):
+    """SHOP-10 (found in review): with the quantity box emptied (to type another number) the
+    live total read ฿1,500, the total of one, as if one would be ordered. Now it shows a dash
+    and says what may be ordered."""
+    m = market
+    response = m.buyer_client.get(f"/listings/{m.listing.id}/order?quantity={quantity}",
+                                  headers=HTMX)
+    fragment = response.get_data(as_text=True)
+    assert shown_total(fragment) == "–"
+    assert "Please order from 1 to 4." in fragment
+
+
+def test_an_order_sent_without_a_quantity_asks_for_one_and_keeps_the_rest_shop_10(
+        english, market):
+    """SHOP-10 (found in review): sent with the quantity box empty, the form said "This field
+    is required." beside a total of ฿1,500. It now asks for a quantity, shows no total, and
+    keeps the address typed."""
+    m = market
+    response = post_form(m.buyer_client, f"/listings/{m.listing.id}/order",
+                         {**SHIP_TO, "quantity": ""})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Please enter a quantity." in page and "This field is required." not in page
+    assert shown_total(page) == "–"
+    assert 'value="10110"' in page and SHIP_TO["address"] in page
+    assert db.session.scalar(select(func.count(Order.id))) == 0

@@ -169,7 +169,7 @@ def test_eighteenth_birthday_counts_as_adult_acc_3(app):
     assert not is_adult(member, utcnow())
 
 
-@pytest.mark.parametrize("birth_date", ["2990-01-01", "1800-01-01", "not-a-date", "17/05/1990"])
+@pytest.mark.parametrize("birth_date", ["2990-01-01", "1800-01-01", "not-a-date", "05/17/1990"])
 def test_impossible_birth_dates_are_refused(client, birth_date):
     response = register(client, birth_date=birth_date)
     assert response.status_code == 422
@@ -348,7 +348,31 @@ def test_no_such_day_is_still_refused_acc_3(client):
     client.set_cookie("lang", "en")
     response = register(client, birth_date="2536-02-29")
     assert response.status_code == 422
-    assert "Not a valid date value" in response.get_data(as_text=True)
+    assert "Write your date of birth as day/month/year" in response.get_data(as_text=True)
+    assert count_users() == 0
+
+
+@pytest.mark.parametrize("typed, born", [("17/5/2533", date(1990, 5, 17)),
+                                         ("๑๗/๕/๒๕๓๓", date(1990, 5, 17)),
+                                         ("17.05.1990", date(1990, 5, 17)),
+                                         ("29/2/2535", date(1992, 2, 29))])
+def test_a_birth_date_typed_day_first_is_read_acc_3(client, typed, born):
+    """ACC-3 (found in review): where the browser shows a text box instead of a date picker,
+    a Thai member writes the date day/month/year, often with a Buddhist-era year and Thai
+    digits; only year-month-day was read, and "17/5/2533" was refused as no date."""
+    assert register(client, birth_date=typed).status_code == 302, typed
+    assert db.session.scalar(select(User.birth_date)) == born
+
+
+@pytest.mark.parametrize("typed", ["5/17/1990", "17/5/33", "วันที่ 17 พ.ค."])
+def test_an_unreadable_birth_date_says_how_to_write_it_and_stays_as_typed_acc_3(client, typed):
+    """ACC-3: month first, a two-digit year or words come back as typed, with how to write
+    the date, in the reader's language."""
+    response = register(client, birth_date=typed)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "เขียนวันเกิดในรูปแบบ วัน/เดือน/ปี" in html
+    assert f'value="{typed}"' in html
     assert count_users() == 0
 
 

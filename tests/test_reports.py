@@ -235,8 +235,8 @@ def test_a_report_can_hang_a_sign_mod_11(people, make_auction):
 
 
 @pytest.mark.parametrize("lang, message", [
-    ("th", "ยาวได้ไม่เกิน 1000 ตัวอักษร"),
-    ("en", "Field cannot be longer than 1000 characters."),
+    ("th", "ยาวได้ไม่เกิน 1,000 ตัวอักษร"),
+    ("en", "Field cannot be longer than 1,000 characters."),
 ])
 def test_a_detail_over_the_limit_is_refused_in_the_members_language_mod_11(
         people, make_listing, lang, message):

@@ -46,6 +46,68 @@ def test_taking_a_member_out_of_the_circle_says_so_rank_1(make_member, make_shop
     assert db.session.scalar(select(func.count(ShopCircle.id))) == 0
 
 
+
+def test_taking_a_member_out_of_the_circle_asks_first_and_tells_them_rank_1(
+        make_member, make_shop, client_for):
+    """RANK-1 (found in review): one stray tap on a circle member's Remove took their sight of
+    the shop's restricted listings away at once, while a staff member's Remove asks first
+    (SHOP-1). It now opens a question too, a plain page that works without JavaScript, naming
+    whom it removes and what they lose; only its button removes. The member is told, as
+    removed staff are. A removal already done meanwhile leads back to the people page."""
+    from app.models import ShopCircle
+
+    owner = make_member()
+    shop = make_shop(owner=owner, plan="standard", name="Baan Phra")
+    guest = make_member(display_name="Nok Fan")
+    client = client_for(owner)
+    people_url = f"/shops/{shop.slug}/people"
+    post_form(client, f"/shops/{shop.slug}/circle", {"circle-email": guest.email},
+              form_url=people_url)
+    entry = db.session.scalar(select(ShopCircle).where(ShopCircle.shop_id == shop.id))
+    url = f"/shops/{shop.slug}/circle/{entry.id}/remove"
+    people = client.get(people_url).get_data(as_text=True)
+    assert f'href="{url}"' in people and f'action="{url}"' not in people
+    assert 'aria-label="Remove Nok Fan from the circle"' in people
+    question = client.get(url)
+    html = question.get_data(as_text=True)
+    assert question.status_code == 200 and "Remove Nok Fan from the circle?" in html
+    assert "Only my shop's circle" in html and "will be told" in html  # what they lose
+    assert f'<form method="post" action="{url}"' in html and 'name="csrf_token"' in html
+    assert f'href="{people_url}">Keep them in the circle</a>' in html
+    assert db.session.scalar(select(func.count(ShopCircle.id))) == 1  # asking removes no one
+    assert db.session.scalar(select(func.count(Notification.id))) == 0
+    response = post_form(client, url, {}, form_url=url)
+    assert response.status_code == 302 and response.headers["Location"] == people_url
+    assert "Nok Fan no longer sees your restricted listings." in client.get(
+        people_url).get_data(as_text=True)
+    assert db.session.scalar(select(func.count(ShopCircle.id))) == 0
+    kinds = db.session.scalars(select(Notification.kind).where(
+        Notification.user_id == guest.id)).all()
+    assert kinds == ["circle_removed"]
+    notices = client_for(guest).get("/notifications").get_data(as_text=True)
+    assert "The owner of the shop “Baan Phra” has taken you out of its circle" in notices
+    again = client.get(url)
+    assert again.status_code == 302 and again.headers["Location"] == people_url
+    assert client_for(make_member()).get(url).status_code == 403
+
+
+def test_a_circle_entry_of_another_shop_is_neither_asked_about_nor_removed_rank_1(
+        make_member, make_shop, client_for):
+    """RANK-1: the question and the removal take only the owner's own shop's circle."""
+    from app.models import ShopCircle
+
+    mine, theirs = make_shop(plan="standard"), make_shop(plan="standard")
+    guest = make_member(display_name="Nok Fan")
+    db.session.add(ShopCircle(shop_id=theirs.id, user_id=guest.id))
+    db.session.commit()
+    entry = db.session.scalar(select(ShopCircle))
+    client = client_for(mine.owner)
+    url = f"/shops/{mine.slug}/circle/{entry.id}/remove"
+    assert client.get(url).headers["Location"] == f"/shops/{mine.slug}/people"
+    post_form(client, url, {}, form_url=f"/shops/{mine.slug}/people")
+    assert db.session.scalar(select(func.count(ShopCircle.id))) == 1
+    assert db.session.scalar(select(func.count(Notification.id))) == 0
+
 def test_choosing_more_photos_than_the_listing_has_room_for_says_how_many_shop_3(
         make_member, make_shop, make_listing, client_for, app):
     """SHOP-3 (found in review): with 2 photos on a listing, choosing 9 more stored each file,

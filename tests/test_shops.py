@@ -314,6 +314,6 @@ def test_a_too_long_shop_description_comes_back_whole_with_its_limit_shop_1(
     response = open_shop(client, description=text)
     html = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "เขียนได้ไม่เกิน 5000 ตัวอักษร ตอนนี้ข้อความนี้มี 7000 ตัวอักษร" in html
+    assert "เขียนได้ไม่เกิน 5,000 ตัวอักษร ตอนนี้ข้อความนี้มี 7,000 ตัวอักษร" in html
     assert text.strip() in html
     assert db.session.scalar(select(Shop)) is None

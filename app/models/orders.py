@@ -55,6 +55,9 @@ class Order(db.Model):
     ship_phone: Mapped[str] = mapped_column(db.String(10), default="", server_default="")
     ship_address: Mapped[str] = mapped_column(db.String(300), default="", server_default="")
     ship_postcode: Mapped[str] = mapped_column(db.String(5), default="", server_default="")
+    #: When the buyer last corrected the address (they may until the order ships): the
+    #: order page tells the shop's people, who may have read the first one already.
+    ship_address_changed_at = mapped_column(UTCDateTime, nullable=True)
     #: The listing's title when it was ordered: what the buyer bought stays named as it was,
     #: whatever the seller renames the listing to later (SHOP-10).
     item_title: Mapped[str] = mapped_column(db.String(120), default="", server_default="")

@@ -1,22 +1,21 @@
 """Account forms. They check shape (required, lengths, types); the rules live in services."""
-import re
-from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
-    BooleanField, DateField, EmailField, HiddenField, PasswordField, SelectField, StringField)
+    BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, EqualTo, Length, Optional, StopValidation
+from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from app.blueprints.accounts.passwords import MAX_PASSWORD_LENGTH
-from app.digits import to_arabic
 from app.forms import TalatForm
-from app.i18n import christian_era_year
+from app.i18n import Counts
+from app.typed_dates import TypedDateField
 
 REQUIRED = _l("This field is required.")
 TOO_LONG = _l("This is too long.")
-#: For a text area (drawn without ``maxlength``, see ``app.forms``): the limit and how far over.
-TEXT_TOO_LONG = _l("Write at most %(max)d characters: this text has %(length)d.")
+#: For a text area (drawn without ``maxlength``, see ``app.forms``): the limit and how far over,
+#: as counts are written ("1,000": :class:`app.i18n.Counts`).
+TEXT_TOO_LONG = Counts(_l("Write at most %(max)d characters: this text has %(length)d."))
 
 
 def _email_field(label):
@@ -34,46 +33,18 @@ def _new_password_fields(label=None, repeat_label=None):
     return password, confirm
 
 
-#: A date field's value ("1990-05-17"), also typed with slashes or dots.
-_DATE_RE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})", re.ASCII)
+#: Said of a birth date that could not be read (the Thai example's year is the Buddhist era's).
+UNREADABLE_BIRTH_DATE = _l("Write your date of birth as day/month/year, for example 17/5/1990.")
 
 
-class BirthDateField(DateField):
-    """A birth date as a person types it: Thai digits, and a Buddhist-era year read as its
-    Christian-era year (i18n.christian_era_year) before the day is checked, so 29 February
-    2535 BE (1992, a leap year) is a date although 2535 is no leap year in the other era."""
+class BirthDateField(TypedDateField):
+    """A birth date as a person types it (:func:`app.typed_dates.read_typed_date`): day/month/
+    year as Thai people write it or the date input's year-month-day, in Thai digits or 0-9,
+    and a Buddhist-era year read as its Christian-era year before the day is checked, so 29
+    February 2535 BE (1992, a leap year) is a date although 2535 is no leap year in the other
+    era. Without a date picker (a plain text box) "17/5/2533" used to be refused."""
 
-    def process_formdata(self, valuelist):
-        if not valuelist:
-            return
-        text = to_arabic(" ".join(valuelist).strip())
-        match = _DATE_RE.fullmatch(text)
-        if not text:
-            self.data = None
-            return
-        try:
-            if match is None:
-                raise ValueError(text)
-            year, month, day = (int(part) for part in match.groups())
-            self.data = date(christian_era_year(year), month, day)
-        except ValueError:
-            self.data = None
-            raise ValueError(self.gettext("Not a valid date value.")) from None
-
-    def _value(self):
-        """A date that was read goes back to the form as the field's own format
-        ("1990-05-17"): a date input shows nothing for "๒๕๓๓-๐๕-๑๗" or "2533/5/17", so a
-        form returned for another mistake would lose the birth date typed. What could not
-        be read goes back as typed."""
-        if self.data is not None and not self.process_errors:
-            return self.data.isoformat()
-        return super()._value()
-
-    def pre_validate(self, form):
-        """A date that could not be read says so, not "required" (DataRequired would put its
-        own message in place of the reading's)."""
-        if self.process_errors:
-            raise StopValidation()
+    unreadable = UNREADABLE_BIRTH_DATE
 
 
 class RegisterForm(TalatForm):

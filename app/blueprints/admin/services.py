@@ -4,6 +4,7 @@ from sqlalchemy import func, select
 
 from app.blueprints.accounts.errors import AccountError
 from app.blueprints.accounts.services import adult_condition, is_adult, name_search_key
+from app.database import lower_text
 from app.extensions import db
 from app.models import Listing, Shop, ShopStaff, User
 from app.models.accounts import ROLES
@@ -86,7 +87,7 @@ def find_shops(query, limit=50):
                  .order_by(Shop.id.desc()).limit(limit))
     if query.strip():
         pattern = _like_pattern(" ".join(query.split()).lower())
-        statement = statement.where(func.lower(Shop.name).like(pattern, escape="\\")
+        statement = statement.where(lower_text(Shop.name).like(pattern, escape="\\")
                                     | Shop.slug.like(pattern, escape="\\")
                                     | User.email.like(pattern, escape="\\"))
     return db.session.execute(statement).all()

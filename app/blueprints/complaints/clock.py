@@ -4,6 +4,12 @@ Business days are Monday to Friday that are not Thai public holidays, including 
 substitution days "in lieu" and one-off bridge holidays, as the maintained ``holidays``
 package lists them (never a hand-written list). The due moment is the end of the 7th
 business day after the filing day, in Bangkok time; it is stored in UTC.
+
+The list is the package's default ("public") one, the calendar of private businesses and
+banks, which is what a private marketplace's staff keep: Labour Day (1 May) is in it, as the
+law gives private employees that day off although government offices open; days off for
+government offices alone (the Royal Ploughing Ceremony) are not. Children's Day is in it but
+is no day off: it is always a Saturday, with no day in lieu, so it never moves a due date.
 """
 from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache

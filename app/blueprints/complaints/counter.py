@@ -8,6 +8,7 @@ from app.blueprints.complaints import handling, hiding, outcome, repeat
 from app.blueprints.complaints.errors import ComplaintError
 from app.blueprints.moderation import audit, queue
 from app.extensions import db
+from app.i18n import Counts
 from app.models import User
 from app.models.complaints import Complaint, CounterStatement
 from app.notifications import notify_about
@@ -37,8 +38,8 @@ def file_counter(target, author, body, files=(), *, now, held=()):
     if not body:
         raise ComplaintError(_l("Write your counter-statement."), field="body")
     if len(body) > MAX_BODY:
-        raise ComplaintError(_l("A counter-statement takes up to %(num)d characters.",
-                                num=MAX_BODY), field="body")
+        raise ComplaintError(Counts(_l("A counter-statement takes up to %(num)d characters."),
+                                    num=MAX_BODY), field="body")
     complaint = db.session.get(Complaint, target.complaint_id)
     statement = CounterStatement(complaint_id=complaint.id, target_id=target.id,
                                  author_id=author.id, body=body, created_at=now)

@@ -12,6 +12,7 @@ from app.blueprints.complaints.texts import KIND_LABELS, ROLE_LABELS
 from app.blueprints.complaints.evidence import MAX_FILES
 from app.blueprints.complaints.targets import MAX_URLS
 from app.forms import TalatForm
+from app.i18n import Counts
 from app.uploads import EVIDENCE_ACCEPT
 
 
@@ -51,8 +52,8 @@ class ComplaintForm(TalatForm):
                        choices=[SelectChoice("", _l("Choose…"))] + _choices(KIND_LABELS),
                        validators=[DataRequired(_l("Choose what kind of problem this is."))])
     description = TextAreaField(_l("What is infringed or illegal, and how"), validators=[
-        DataRequired(REQUIRED), Length(min=20, max=5000, message=_l(
-            "Write %(min)d to %(max)d characters: this text has %(length)d."))])
+        DataRequired(REQUIRED), Length(min=20, max=5000, message=Counts(_l(
+            "Write %(min)d to %(max)d characters: this text has %(length)d.")))])
     original_url = StringField(_l("Link to the original work or your rights (if any)"),
                                validators=[Optional(), Length(max=500, message=TOO_LONG),
                                            URL(message=_l("Give a web address starting with "

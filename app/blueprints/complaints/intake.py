@@ -24,6 +24,7 @@ from app.blueprints.moderation import queue
 from app.database import one_at_a_time
 from app.digits import to_arabic
 from app.extensions import db
+from app.i18n import Counts
 from app.mail import queue_mail
 from app.models.complaints import (COMPLAINANT_ROLES, COMPLAINT_KINDS, Complaint,
                                    ComplaintEvent, ComplaintTarget)
@@ -220,8 +221,8 @@ def add_information(complaint, text, files, *, now, held=()):
     if not low <= len(text) <= high:
         # How long it is, too: Thai vowels and tone marks count as characters, so a short
         # Thai answer is hard to measure by eye (CMP-1).
-        raise ComplaintError(_l("Write %(min)d to %(max)d characters: this text has "
-                                "%(length)d.", min=low, max=high, length=len(text)),
+        raise ComplaintError(Counts(_l("Write %(min)d to %(max)d characters: this text has "
+                                       "%(length)d."), min=low, max=high, length=len(text)),
                              field="body")
     store_evidence(complaint, files, held=held, now=now)
     asked_at = db.session.scalar(select(ComplaintEvent.at).where(

@@ -37,9 +37,11 @@ def _filed(response):
 
 
 def _prefill(form):
-    """A member's name and e-mail; the page a "report" link came from (``?url=``)."""
+    """A member's e-mail; the page a "report" link came from (``?url=``). The full name is
+    left for the complainant to type (CMP-1): an account holds only a display name, a
+    nickname such as "Somchai amulets", which is not the legal name a complaint is made and
+    signed in (the field asks the browser for the person's own name instead)."""
     if is_member(current_user):
-        form.name.data = current_user.display_name
         form.email.data = current_user.email
     url = text_arg("url", 500)
     if url:

@@ -14,7 +14,7 @@ from app.blueprints.ip_requests.errors import AlreadyWaiting, IpRequestError, Ip
 from app.blueprints.moderation import queue
 from app.database import one_at_a_time
 from app.extensions import db
-from app.i18n import bangkok_today
+from app.i18n import Counts, bangkok_today
 from app.models import Auction, IpRequest, Listing, User
 from app.uploads import store_evidence_file
 
@@ -82,8 +82,8 @@ def resolve_accused(name, item_url, requester):
 def _clean(value, low, high, field, label):
     value = " ".join((value or "").split()) if field != "description" else (value or "").strip()
     if not low <= len(value) <= high:
-        raise IpRequestError(_l("%(label)s: write %(low)d to %(high)d characters.",
-                                label=label, low=low, high=high), field=field)
+        raise IpRequestError(Counts(_l("%(label)s: write %(low)d to %(high)d characters."),
+                                    label=label, low=low, high=high), field=field)
     return value
 
 

@@ -2,11 +2,12 @@
 ``filing``."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import DateField, StringField, TextAreaField
+from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.blueprints.accounts.forms import REQUIRED, TEXT_TOO_LONG, TOO_LONG
 from app.forms import TalatForm
+from app.typed_dates import TypedDateField
 from app.uploads import EVIDENCE_ACCEPT
 
 
@@ -21,7 +22,9 @@ class IpRequestForm(TalatForm):
         DataRequired(REQUIRED), Length(max=60, message=TOO_LONG)])
     police_station = StringField(_l("Police station where you reported it"), validators=[
         DataRequired(REQUIRED), Length(max=160, message=TOO_LONG)])
-    incident_date = DateField(_l("Date of the incident"), validators=[DataRequired(REQUIRED)])
+    # (typed as Thai people write it where the browser has no date picker: app.typed_dates)
+    incident_date = TypedDateField(_l("Date of the incident"),
+                                   validators=[DataRequired(REQUIRED)])
     description = TextAreaField(_l("What happened"), validators=[
         DataRequired(REQUIRED), Length(max=5000, message=TEXT_TOO_LONG)])
     police_report = FileField(_l("The police report (a photo or a PDF; required)"),

@@ -10,6 +10,7 @@ from app.blueprints.moderation.errors import ModerationError
 from app.blueprints.moderation.queue import Action, register_action
 from app.blueprints.moderation.sanctions import appeal_deadline, is_active, lift
 from app.extensions import db
+from app.i18n import Counts
 from app.models import Appeal, Sanction
 from app.notifications import SUBJECTS, TEXTS, notify_about
 
@@ -89,8 +90,8 @@ def file_appeal(sanction, appellant, body, *, now):
         raise ModerationError(_l("Please say why the sanction should be lifted."),
                               field="body")
     if len(body) > BODY_MAX:
-        raise ModerationError(_l("Please keep your appeal to %(n)d characters.", n=BODY_MAX),
-                              field="body")
+        raise ModerationError(Counts(_l("Please keep your appeal to %(n)d characters."),
+                                     n=BODY_MAX), field="body")
     appeal = Appeal(sanction_id=sanction.id, appellant_id=appellant.id, body=body,
                     created_at=now)
     db.session.add(appeal)

@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 from app.blueprints.moderation import queue
 from app.blueprints.moderation.errors import ModerationError
 from app.extensions import db
+from app.i18n import Counts
 from app.models import Auction, BoardPost, Conversation, Listing, Message, Report, User
 from app.models.moderation import REPORT_REASONS, REPORT_TARGETS
 from app.urls import MAX_ID
@@ -111,8 +112,8 @@ def file_report(reporter, target_type, target_id, reason, detail, *, now):
         raise ModerationError(_l("Please choose a reason from the list."), field="reason")
     detail = (detail or "").strip()
     if len(detail) > DETAIL_MAX:
-        raise ModerationError(_l("Please keep the detail to %(n)d characters.", n=DETAIL_MAX),
-                              field="detail")
+        raise ModerationError(Counts(_l("Please keep the detail to %(n)d characters."),
+                                     n=DETAIL_MAX), field="detail")
     existing = queue.open_item_for("report", target_type, target_id)
     if existing is not None and already_reported(reporter, existing):
         raise ModerationError(_l("You have already reported this. Thank you — the moderators "

@@ -18,7 +18,7 @@ from app.blueprints.moderation.errors import ModerationError
 from app.blueprints.moderation.sign_texts import (DEFAULT_REASONS, REASON_TEMPLATES,
                                                   SIGN_LABELS)
 from app.extensions import db
-from app.i18n import format_datetime
+from app.i18n import Counts, format_datetime
 from app.models import EvidenceFile, Explanation, LiftRequest, ReviewItem, StopSign
 from app.notifications import notify_about
 from app.uploads import UploadRejected, check_evidence_file
@@ -45,8 +45,8 @@ def _check_owner(sign, user):
 def _clean_body(body, low, high):
     body = (body or "").strip()
     if not low <= len(body) <= high:
-        raise ModerationError(_l("Write %(low)d to %(high)d characters.", low=low, high=high),
-                              field="body")
+        raise ModerationError(Counts(_l("Write %(low)d to %(high)d characters."), low=low,
+                                     high=high), field="body")
     return body
 
 

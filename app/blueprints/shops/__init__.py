@@ -7,4 +7,5 @@ from flask import Blueprint
 bp = Blueprint("shops", __name__)
 
 from app.blueprints.shops import (  # noqa: E402,F401
-    discover_views, listing_views, message_views, order_views, photo_views, shop_views)
+    discover_views, listing_views, message_views, order_address_views, order_views, photo_views,
+    shop_views)

@@ -3,7 +3,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, MultipleFileField
 from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from app.blueprints.accounts.forms import REQUIRED, TEXT_TOO_LONG, TOO_LONG
 from app.forms import BAHT_INPUT, TalatForm, WholeNumber, chosen_id
@@ -44,10 +44,27 @@ class MemberEmailForm(TalatForm):
         DataRequired(REQUIRED), Length(max=254, message=TOO_LONG)])
 
 
+#: A plan value that is none of the plans (a tampered form, a page from before a plan was
+#: withdrawn): refused on the plan field, the shop's plan unchanged (SHOP-2).
+UNKNOWN_PLAN = _l("Choose one of the plans in the list: the plan sent is not one of them (the "
+                  "page may be out of date). The shop's plan has not changed.")
+
+
+class PlanField(SelectField):
+    """The plan menu: a value outside its choices says so in the product's words (WTForms'
+    bare "Not a valid choice." named no plan and no outcome)."""
+
+    def pre_validate(self, form):
+        try:
+            super().pre_validate(form)
+        except ValidationError:
+            raise ValidationError(str(UNKNOWN_PLAN)) from None
+
+
 class PlanForm(TalatForm):
     """Admin: set a shop's plan (SHOP-2)."""
 
-    plan = SelectField(_l("Plan"))
+    plan = PlanField(_l("Plan"))
 
 
 CONDITION_LABELS = {"new": _l("New"), "like_new": _l("Like new"), "good": _l("Good"),

@@ -77,10 +77,13 @@ def _form_values(form):
 @dataclass
 class Kept:
     """Photos held from an earlier, refused try of the form (:mod:`app.held_photos`): the
-    held rows its ticked boxes keep, or, on a refused form, what it offers again."""
+    held rows its ticked boxes keep, or, on a refused form, what it offers again. ``ticked``:
+    whether the form offers them ticked (a refused try's) or for the seller to tick (those a
+    listing sent again brought, which it may have already: :func:`_sent_again`)."""
 
     certificate: list = field(default_factory=list)
     photos: list = field(default_factory=list)
+    ticked: bool = True
 
 
 def _ticked_photos():
@@ -124,10 +127,11 @@ def _store_uploads(form, listing, now, kept):
     elif kept.certificate:
         [held] = held_photos.take(kept.certificate, field="certificate_photo")
         listing.certificate_photo_key = held.key
+    uploads = [upload for upload in form.photos.data or [] if upload and upload.filename]
+    # (the kept ones counted too: ticked on the edit page, they may not all fit)
+    listing_services.check_photo_room(listing, len(kept.photos) + len(uploads))
     for held in held_photos.take(kept.photos):
         listing_services.add_photo(listing, held, now=now, by=current_user)
-    uploads = [upload for upload in form.photos.data or [] if upload and upload.filename]
-    listing_services.check_photo_room(listing, len(uploads))  # (the kept ones counted)
     for upload in uploads:
         stored = store_chosen_image(upload, session=db.session)
         listing_services.add_photo(listing, stored, now=now, by=current_user)
@@ -189,8 +193,7 @@ def new_listing(slug):
             listing = _save(form, lambda values, now: listing_services.create_listing(
                 shop, current_user, values, now=now), kept)
         except AlreadyPosted as error:  # Back, then the same form sent again (SHOP-3)
-            flash(error.message, "info")
-            return redirect(url_for("shops.listing", listing_id=error.made.id))
+            return _sent_again(form, error)
         if listing is not None:
             if listing.status == "held":
                 flash(_l("Your listing is waiting for a moderator because it may be "
@@ -208,6 +211,71 @@ def new_listing(slug):
     cannot_act = listing_services.shop_post_refusal(shop, current_user, utcnow())
     return render_template("shops/listing_form.html", form=form, shop=shop, listing=None,
                            plan_full=plan_full, cannot_act=cannot_act, kept=kept), status
+
+
+def _sent_again(form, error):
+    """The same listing sent again (Back, then send: SHOP-3) is not posted twice; the seller
+    is led to the first. Photos this send carried (chosen after going Back, or held ones
+    ticked) were not added to it (found in review: they went without a word): they are held
+    as a refused form's are and offered, unticked, on its edit page, since the first send
+    may have had the same ones, and the seller is told so."""
+    listing = error.made
+    now = utcnow()
+    uploads = [upload for upload in form.photos.data or [] if upload and upload.filename]
+    certificate = form.certificate_photo.data
+    held = [held_photos.kept(current_user, held_photos.ticked(name, limit), now=now)
+            for name, limit in ((held_photos.PHOTOS, held_photos.HOLD_PER_MEMBER),
+                                (held_photos.CERTIFICATE, 1))]
+    sent = len(uploads) + len(held[0]) + bool(getattr(certificate, "filename", "") or held[1])
+    if not sent:
+        flash(error.message, "info")
+        return redirect(url_for("shops.listing", listing_id=listing.id))
+    kept = _keep_for_next_try(form)
+    offered = len(kept.photos) + len(kept.certificate)
+    if offered >= sent:
+        message = _l("You posted this listing a moment ago, so it was not posted a second "
+                     "time. The photos sent with the form this time were not added to it: "
+                     "they are below, kept for a day. Tick those the listing does not have "
+                     "yet and save to add them.")
+    elif offered:
+        message = _l("You posted this listing a moment ago, so it was not posted a second "
+                     "time. The photos sent with the form this time were not added to it: "
+                     "those that could be kept are below, for a day (tick those the listing "
+                     "does not have yet and save to add them); please choose the others "
+                     "again.")
+    else:
+        message = _l("You posted this listing a moment ago, so it was not posted a second "
+                     "time. The photos sent with the form this time were not added to it, "
+                     "and could not be kept: to add them, please choose them again on this "
+                     "page.")
+    flash(message, "info")
+    return redirect(url_for("shops.edit_listing", listing_id=listing.id,
+                            kept_certificate=[photo.id for photo in kept.certificate],
+                            kept_photo=[photo.id for photo in kept.photos]))
+
+
+def _named_in_address():
+    """The held photos the edit page's address names (:func:`_sent_again`), by box name."""
+    return {name: held_photos.ticked(name, limit, request.args) for name, limit in (
+        (held_photos.CERTIFICATE, 1), (held_photos.PHOTOS, held_photos.HOLD_PER_MEMBER))}
+
+
+def _offered_by_address(kept):
+    """The edit page led to from a listing sent again (:func:`_sent_again`): ``kept`` (those
+    ticked on a refused try of it) and, unticked, the other held photos its address names
+    (its form is sent to the same address, so a refused try drops none); only the member's
+    own, while held. A new certificate photo chosen on a refused try replaces the held one."""
+    now = utcnow()
+    named = _named_in_address()
+
+    def offered(name, already):
+        ids = {photo.id for photo in already}
+        return list(already) + [
+            held_photos.Offered(row.id, row.original_name, ticked=False)
+            for row in held_photos.kept(current_user, named[name], now=now) if row.id not in ids]
+
+    return Kept(kept.certificate or offered(held_photos.CERTIFICATE, []),
+                offered(held_photos.PHOTOS, kept.photos), ticked=False)
 
 
 @bp.route("/listings/<int:listing_id>")
@@ -256,11 +324,14 @@ def edit_listing(listing_id):
             flash(_l("Your changes have been saved."), "success")
             return redirect(url_for("shops.listing", listing_id=listing.id))
         _show_current_stock(form, db.session.get(Listing, listing_id).quantity)
-    if form.is_submitted():
-        kept = _keep_for_next_try(form)
+    kept = _keep_for_next_try(form) if form.is_submitted() else Kept()
+    if request.args:  # led here from a listing sent again, with the photos it brought
+        kept = _offered_by_address(kept)
     status = 422 if form.is_submitted() else 200
     return render_template("shops/listing_form.html", form=form, shop=listing.shop,
                            listing=listing, photo_form=PhotoForm(formdata=None),
+                           form_action=url_for("shops.edit_listing", listing_id=listing.id,
+                                               **_named_in_address()),
                            cannot_act=suspension_refusal(current_user, utcnow()),
                            kept=kept), status
 

@@ -13,13 +13,15 @@ from app.blueprints.shops.message_forms import normalise_newlines
 from app.blueprints.shops.order_services import (
     OrderError, _release_stock, _require, effective_status, is_seller, notify)
 from app.extensions import db
+from app.i18n import Counts
 from app.invisible import as_read
 
 #: How long the shop's reason may be: enough to say what happened, short enough to read.
 MIN_CANCEL_REASON, MAX_CANCEL_REASON = 10, 500
 CANCEL_REASON_REQUIRED = _l("Please say why you cancel the order: the buyer will read it.")
-#: (the same words as every text area with a lower and an upper limit)
-CANCEL_REASON_LENGTH = _l("Write %(min)d to %(max)d characters: this text has %(length)d.")
+#: (the same words as every text area with a lower and an upper limit; counts grouped, "1,200")
+CANCEL_REASON_LENGTH = Counts(_l("Write %(min)d to %(max)d characters: this text has "
+                                 "%(length)d."))
 
 
 def clean_cancel_reason(text):
@@ -32,9 +34,8 @@ def clean_cancel_reason(text):
     if len(reason) > MAX_CANCEL_REASON:
         length = len(reason)
     if not MIN_CANCEL_REASON <= length <= MAX_CANCEL_REASON:
-        raise OrderError(_l("Write %(min)d to %(max)d characters: this text has %(length)d.",
-                            min=MIN_CANCEL_REASON, max=MAX_CANCEL_REASON, length=length),
-                         field="reason")
+        raise OrderError(Counts(CANCEL_REASON_LENGTH, min=MIN_CANCEL_REASON,
+                                max=MAX_CANCEL_REASON, length=length), field="reason")
     return reason
 
 

@@ -44,7 +44,7 @@ class OrderForm(TalatForm):
     are ``order_services.clean_shipping_address``."""
 
     quantity = IntegerField(_l("Quantity"), default=1, validators=[
-        WholeNumber(QUANTITY_RANGE), InputRequired(REQUIRED),
+        WholeNumber(QUANTITY_RANGE), InputRequired(_l("Please enter a quantity.")),
         NumberRange(min=1, max=MAX_QUANTITY, message=QUANTITY_RANGE)])
     recipient_name = StringField(_l("Recipient's name"), validators=[
         Length(max=200, message=TOO_LONG)])
@@ -53,6 +53,16 @@ class OrderForm(TalatForm):
         Length(max=600, message=TEXT_TOO_LONG)])
     postcode = StringField(_l("Postcode"), render_kw={"inputmode": "numeric"},
                            validators=[Length(max=20, message=TOO_LONG)])
+
+
+class ShippingAddressForm(TalatForm):
+    """The buyer corrects where an order is sent, before it ships (SHOP-10): the order form's
+    own address fields (the same fields, labels and limits)."""
+
+    recipient_name = OrderForm.recipient_name
+    phone = OrderForm.phone
+    address = OrderForm.address
+    postcode = OrderForm.postcode
 
 
 class PaymentForm(TalatForm):

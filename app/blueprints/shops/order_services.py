@@ -536,6 +536,7 @@ SITE_NOTICES = {"order_placed": ("seller", "order_placed_shop"),
                 "order_paid": ("buyer", "order_paid_buyer"),
                 "order_payment_rejected": ("buyer", "order_payment_refused"),
                 "order_shipped": ("buyer", "order_shipped_buyer"),
+                "order_address_changed": ("seller", "order_new_address_shop"),
                 "order_completed": ("seller", "order_received_shop")}
 
 

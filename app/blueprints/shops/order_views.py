@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 from app.blueprints.accounts.errors import AccountError
 from app.blueprints.accounts.views import show_error
 from app.blueprints.shops import (
-    bp, order_cancellation, order_lists, order_services, shop_services)
+    bp, order_address, order_cancellation, order_lists, order_services, shop_services)
 from app.blueprints.shops.listing_views import visible_listing_or_404
 from app.blueprints.shops.order_forms import (
     CARRIER_LABELS, PAYMENT_METHOD_LABELS, STATUS_LABELS, OrderForm, PaymentForm, ReviewForm,
@@ -63,6 +63,7 @@ def _order_response(order, failed=None, status=200):
         "shops/orders/order.html", "shops/orders/_order_panel.html", http_status=status,
         order=order, status=effective_status(order, now), now=now, actions=actions,
         cannot_act=order_services.posting_refusal(actions, current_user, now),
+        may_change_address=order_address.may_change_address(order, current_user, now),
         is_buyer=order_services.is_buyer(current_user, order),
         is_seller=order_services.is_seller(current_user, order),
         is_staff=(order_services.is_seller(current_user, order)
@@ -72,9 +73,9 @@ def _order_response(order, failed=None, status=200):
         method_labels=PAYMENT_METHOD_LABELS, carrier_labels=CARRIER_LABELS)
 
 
-def _shipping_address(form, listing):
-    """The address the order form gives, or None with its problems put on the form (all of
-    them, with the quantity's, in one answer: more than the listing has too, SHOP-10)."""
+def address_from(form):
+    """The address ``form`` (an order or address form) gives, or None with every problem of
+    the form put on it at once."""
     try:
         return order_services.clean_shipping_address(
             form.recipient_name.data, form.phone.data, form.address.data, form.postcode.data)
@@ -85,10 +86,30 @@ def _shipping_address(form, listing):
             if field is not None:  # the rules' message says more than the form's "too long"
                 field.errors = []
         show_error(form, error)
-        if not form.quantity.errors and listing.quantity >= 1:
-            too_many = order_services.quantity_refusal(listing, form.quantity.data)
-            if too_many is not None:
-                show_error(form, too_many)
+        return None
+
+
+def _shipping_address(form, listing):
+    """The address the order form gives, or None with its problems put on the form (all of
+    them, with the quantity's, in one answer: more than the listing has too, SHOP-10)."""
+    ship_to = address_from(form)
+    if ship_to is None and not form.quantity.errors and listing.quantity >= 1:
+        too_many = order_services.quantity_refusal(listing, form.quantity.data)
+        if too_many is not None:
+            show_error(form, too_many)
+    return ship_to
+
+
+def _quantity_for_total(form):
+    """The quantity the total is shown for: the one typed (``?quantity=`` as the buyer types,
+    or the form sent), None when it is empty or not a whole number. The box emptied to type
+    another number showed the total of one (found in review, SHOP-10); with None there is no
+    total, only a dash and what may be ordered."""
+    if "quantity" not in request.args:
+        return form.quantity.data  # (1 on a form not yet sent; None for one sent unread)
+    try:
+        return int(request.args["quantity"])
+    except ValueError:
         return None
 
 
@@ -121,7 +142,7 @@ def new_order(listing_id):
         status = 403
     from app.blueprints.moderation.errors import Suspended  # (loaded after the shops)
 
-    quantity = request.args.get("quantity", default=form.quantity.data or 1, type=int)
+    quantity = _quantity_for_total(form)
     too_many = order_services.quantity_refusal(listing, quantity)
     return render_page_or_fragment(
         "shops/orders/new.html", "shops/orders/_total.html", http_status=status,

@@ -13,7 +13,7 @@ from app.digits import to_arabic
 from app.extensions import db
 from app.models import FrozenSection, Shop, ShopCircle, ShopStaff, User
 from app.models.shops import PLANS
-from app.notifications import notify_about
+from app.notifications import TEXTS, notify_about
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{1,58}[a-z0-9])$")
 RESERVED_SLUGS = {"new", "admin", "edit", "api", "static", "search", "help", "shops", "mine"}
@@ -228,15 +228,30 @@ def add_to_circle(shop, email):
     return user
 
 
-def remove_from_circle(shop, circle_id):
-    """Take a member out of the shop's circle. Returns the member, or None if the entry was
-    not (or no longer) in this shop's circle."""
+def circle_member(shop, circle_id):
+    """The shop's circle entry ``circle_id``, or None if it is not (or no longer) theirs."""
     entry = db.session.get(ShopCircle, circle_id)
-    if entry is None or entry.shop_id != shop.id:
+    return entry if entry is not None and entry.shop_id == shop.id else None
+
+
+TEXTS["circle_removed"] = _l(
+    "The owner of the shop “%(shop)s” has taken you out of its circle: you no longer see the "
+    "listings it shows only to its circle.")
+
+
+def remove_from_circle(shop, circle_id, *, now):
+    """Take a member out of the shop's circle (RANK-1); they are told, as removed staff are
+    (:func:`remove_staff`): the shop's listings for its circle vanish from their pages at
+    once. Returns the member, or None if the entry was not (or no longer) in this shop's
+    circle."""
+    entry = circle_member(shop, circle_id)
+    if entry is None:
         return None
     user = entry.user
     db.session.delete(entry)
     db.session.flush()
+    notify_about(user, "circle_removed", target_type="shop", target_id=shop.id,
+                 facts={"shop": shop.name}, now=now)
     return user
 
 

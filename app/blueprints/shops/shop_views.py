@@ -130,7 +130,19 @@ def reviews(slug):
 def shop(slug):
     """A shop's page: its listings (as this visitor may see them) and its rating. The shop's
     people and moderators see its paused listings here too, badged; buyers do not."""
-    shop = shown_shop_or_404(slug)
+    return _shop_page(shown_shop_or_404(slug))
+
+
+def _plan_form(**values):
+    """The admin's plan menu: every plan, by its name (SHOP-2)."""
+    form = PlanForm(**values)
+    form.plan.choices = [SelectChoice(key, PLAN_NAMES[key]) for key in PLANS]
+    return form
+
+
+def _shop_page(shop, plan_form=None):
+    """A shop's page as :func:`shop` draws it; ``plan_form``: the admin's plan menu as sent,
+    with its error, instead of a fresh one."""
     page = int_arg("page", 1, high=10_000)
     shown = visible_listings if can_manage_listings(current_user, shop) or can_moderate(
         current_user) else listed_listings
@@ -139,8 +151,8 @@ def shop(slug):
     listings = db.session.scalars(query.options(selectinload(Listing.photos))
                                   .order_by(Listing.created_at.desc(), Listing.id.desc())
                                   .offset((page - 1) * PER_PAGE).limit(PER_PAGE)).all()
-    plan_form = PlanForm(formdata=None, plan=shop.plan)
-    plan_form.plan.choices = [SelectChoice(key, PLAN_NAMES[key]) for key in PLANS]
+    if plan_form is None:
+        plan_form = _plan_form(formdata=None, plan=shop.plan)
     return render_template("shops/shop.html", shop=shop, listings=listings, page=page,
                            following=watch_services.is_following(current_user, shop),
                            pages=max(1, -(-total // PER_PAGE)), plan_form=plan_form,
@@ -278,13 +290,21 @@ def add_circle(slug):
     return _people_page(shop, circle_form=form, status=422)
 
 
-@bp.route("/shops/<slug>/circle/<int:circle_id>/remove", methods=["POST"])
+@bp.route("/shops/<slug>/circle/<int:circle_id>/remove", methods=["GET", "POST"])
 @login_required
 def remove_circle(slug, circle_id):
-    """Take a member out of the circle."""
+    """Take a member out of the circle, once asked (GET: the question, as for staff, so one
+    stray tap on a phone removes no one); the owner reads that it is done, the member is told
+    (RANK-1)."""
     shop = run_shop_or_403(slug)
+    if request.method == "GET":
+        entry = shop_services.circle_member(shop, circle_id)
+        if entry is None:  # removed meanwhile (another tab): the people page says who is left
+            return redirect(url_for("shops.people", slug=shop.slug))
+        return render_template("shops/confirm_remove_circle.html", shop=shop, entry=entry,
+                               form=EmptyForm())
     if EmptyForm().validate_on_submit():
-        member = shop_services.remove_from_circle(shop, circle_id)
+        member = shop_services.remove_from_circle(shop, circle_id, now=utcnow())
         db.session.commit()
         if member is not None:
             flash(_l("%(name)s no longer sees your restricted listings.",
@@ -299,8 +319,7 @@ def set_plan(slug):
     if not is_admin(current_user):
         abort(403)
     shop = shop_by_slug(slug)
-    form = PlanForm()
-    form.plan.choices = [SelectChoice(key, PLAN_NAMES[key]) for key in PLANS]
+    form = _plan_form()
     if form.validate_on_submit():
         hidden, paused = effects_of_plan(shop, form.plan.data)
         if (hidden or paused) and form.plan.data != shop.plan and \
@@ -314,6 +333,13 @@ def set_plan(slug):
         db.session.commit()
         flash(_l("%(shop)s is now on the %(plan)s plan.", shop=shop.name,
                  plan=PLAN_NAMES[shop.plan]), "success")
+    elif form.plan.errors:
+        # A plan that is none of the plans (a tampered form, a page from before a plan was
+        # withdrawn) was dropped without a word and the page reloaded as if it were done.
+        # It is refused on the menu, which shows the plan the shop keeps; nothing is stored.
+        shown = _plan_form(formdata=None, plan=shop.plan)
+        shown.plan.errors = list(form.plan.errors)
+        return _shop_page(shop, plan_form=shown), 422
     return redirect(url_for("shops.shop", slug=shop.slug))
 
 

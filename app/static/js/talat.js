@@ -3,9 +3,9 @@
   "use strict";
 
   // Registration: show the guardian's fields only when the birth date says under 18.
-  // The date is read as the server reads it (app/i18n.py christian_era_year, the sign-up
-  // form's BirthDateField): Thai digits, and a year past 2400 is a Buddhist-era year
-  // (2533 -> 1990; 29 February 2535 is 1992's leap day).
+  // The date is read as the server reads it (app/typed_dates.py read_typed_date, the sign-up
+  // form's BirthDateField): Thai digits, day/month/year or year-month-day, and a year past
+  // 2400 is a Buddhist-era year (2533 -> 1990; 29 February 2535 is 1992's leap day).
   var THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙";
   var BUDDHIST_ERA_OFFSET = 543;
 
@@ -13,10 +13,13 @@
     var text = String(value || "").trim().replace(/[๐-๙]/g, function (digit) {
       return String(THAI_DIGITS.indexOf(digit));
     });
-    var match = /^(\d{4})[-\/.](\d{1,2})[-\/.](\d{1,2})$/.exec(text);
-    if (!match) { return null; }
-    var year = parseInt(match[1], 10), month = parseInt(match[2], 10) - 1;
-    var day = parseInt(match[3], 10);
+    // year-month-day (a date input's value) or day/month/year (as typed in a text box)
+    var parts = /^(\d{4})\s*[-\/.]\s*(\d{1,2})\s*[-\/.]\s*(\d{1,2})$/.exec(text);
+    var dayFirst = /^(\d{1,2})\s*[-\/.]\s*(\d{1,2})\s*[-\/.]\s*(\d{4})$/.exec(text);
+    if (!parts && !dayFirst) { return null; }
+    var year = parseInt(parts ? parts[1] : dayFirst[3], 10);
+    var month = parseInt(parts ? parts[2] : dayFirst[2], 10) - 1;
+    var day = parseInt(parts ? parts[3] : dayFirst[1], 10);
     if (year > 2400) { year -= BUDDHIST_ERA_OFFSET; }
     var born = new Date(year, month, day);
     if (born.getFullYear() !== year || born.getMonth() !== month || born.getDate() !== day) {
@@ -722,6 +725,42 @@
     var target = detail.target && detail.target.isConnected ? detail.target : detail.elt;
     if (!target || !target.isConnected) { return; }
     showFailure(target, detail.xhr);
+  });
+
+  // The shop's reason for cancelling an order (SHOP-10) is looked at before "Cancel order
+  // #n?" (found in review: the question came first, then "write 10 to 500 characters"). A
+  // reason the server is sure to refuse (none, too short or too long, counted as it counts:
+  // order_cancellation.clean_cancel_reason) goes to it at once, unasked, and comes back with
+  // its words and the text kept; any other is asked about as before. The count never calls
+  // refused what the server would take, as nothing is sent unasked that it could carry out:
+  // it drops only characters the server drops too (control characters, zero-width and other
+  // invisible format characters, blanks at the ends), and "too long" counts no marks (the
+  // server may drop some stacked ones).
+  var CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
+  var INVISIBLE = /[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]/g;
+  var MARKS = null;
+  try { MARKS = new RegExp("\\p{M}", "gu"); } catch (e) { MARKS = null; }
+
+  function codePoints(text) {
+    return text.replace(/[\ud800-\udbff][\udc00-\udfff]/g, "_").length;
+  }
+
+  function reasonSurelyRefused(form) {
+    var box = form.querySelector("textarea[name=reason]");
+    var least = parseInt(form.getAttribute("data-reason-min"), 10);
+    var most = parseInt(form.getAttribute("data-reason-max"), 10);
+    if (!box || !least || !most) { return false; }
+    var text = box.value.replace(/\r\n?/g, "\n").replace(CONTROL, "");
+    if (codePoints(text.replace(INVISIBLE, "").trim()) < least) { return true; }
+    return MARKS !== null && codePoints(text.replace(MARKS, "")) > most;
+  }
+
+  document.addEventListener("htmx:confirm", function (event) {
+    var form = event.detail.elt;
+    if (!form.matches || !form.matches("form[data-reason-first]")) { return; }
+    if (!reasonSurelyRefused(form)) { return; }
+    event.preventDefault();
+    event.detail.issueRequest(true);  // (true: without the question)
   });
 
   document.addEventListener("DOMContentLoaded", function () {
