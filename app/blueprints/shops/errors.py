@@ -25,8 +25,10 @@ class SignBlocksEdit(ShopError):
 
 class AlreadyPosted(ShopError):
     """The same form was sent again (Back, then send): ``made`` is the shop or listing the
-    first send made, which the member is shown instead of a second one (SHOP-1, SHOP-3)."""
+    first send made, which the member is shown instead of a second one (SHOP-1, SHOP-3);
+    ``changed``: the fields this send changed of it, by name, with the values sent."""
 
-    def __init__(self, message, made):
+    def __init__(self, message, made, changed=None):
         super().__init__(message)
         self.made = made
+        self.changed = changed or {}

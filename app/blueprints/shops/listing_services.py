@@ -146,6 +146,9 @@ def check_rating_allowed(member, rating, now, *, error=ShopError, message=MINOR_
 #: not a second item: it is not posted twice (SHOP-3), nor does it take a second place under
 #: the plan (SHOP-2). More of one item is its quantity.
 RESENT_WITHIN = timedelta(minutes=10)
+#: Fields a listing sent again may change without being another listing (Back, a corrected
+#: certificate number or stock, send): the seller is shown them, never silently dropped.
+RESENT_MAY_CHANGE = ("quantity", "content_rating", "certificate_issuer", "certificate_number")
 
 
 def _just_posted(shop, author, values, now):
@@ -161,7 +164,8 @@ def _just_posted(shop, author, values, now):
 
 def create_listing(shop, author, fields, *, now):
     """Post a listing for ``shop`` (SHOP-3), within the plan (SHOP-2) and the rules (SHOP-4).
-    The same listing sent again moments later raises :class:`AlreadyPosted` with the first."""
+    The same listing sent again moments later raises :class:`AlreadyPosted` with the first,
+    and what this send changes of it (:data:`RESENT_MAY_CHANGE`)."""
     check_shop_may_post(shop, author, now)
     check_not_frozen("listings")
     if shop.status != "open":
@@ -172,7 +176,9 @@ def create_listing(shop, author, fields, *, now):
     earlier = _just_posted(shop, author, values, now)
     if earlier is not None:  # before the plan's limit, which the first may have reached
         raise AlreadyPosted(_l("You posted this listing a moment ago: here it is. To sell more "
-                               "of it, raise its quantity."), earlier)
+                               "of it, raise its quantity."), earlier,
+                            changed={name: values[name] for name in RESENT_MAY_CHANGE
+                                     if values[name] != getattr(earlier, name)})
     plans.check_listing_limit(shop)
     listing = Listing(shop_id=shop.id, created_by_id=author.id, created_at=now, updated_at=now,
                       status="active", **values)

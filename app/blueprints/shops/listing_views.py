@@ -12,7 +12,8 @@ from app import held_photos
 from app.blueprints.accounts.errors import AccountError
 from app.blueprints.accounts.views import show_error
 from app.blueprints.shops import (
-    activity, bp, listing_services, order_services, pausing, plans, watch_services)
+    activity, bp, listing_services, order_services, pausing, plans, resent_changes,
+    watch_services)
 from app.blueprints.shops.categories import grouped_choices
 from app.blueprints.shops.errors import AlreadyPosted
 from app.blueprints.shops.forms import CONDITION_LABELS, RATING_LABELS, ListingForm, PhotoForm
@@ -218,7 +219,9 @@ def _sent_again(form, error):
     is led to the first. Photos this send carried (chosen after going Back, or held ones
     ticked) were not added to it (found in review: they went without a word): they are held
     as a refused form's are and offered, unticked, on its edit page, since the first send
-    may have had the same ones, and the seller is told so."""
+    may have had the same ones, and the seller is told so. Fields it changed of the first
+    (a corrected certificate number, say) are shown there too, ready to save
+    (:mod:`~app.blueprints.shops.resent_changes`)."""
     listing = error.made
     now = utcnow()
     uploads = [upload for upload in form.photos.data or [] if upload and upload.filename]
@@ -227,9 +230,19 @@ def _sent_again(form, error):
             for name, limit in ((held_photos.PHOTOS, held_photos.HOLD_PER_MEMBER),
                                 (held_photos.CERTIFICATE, 1))]
     sent = len(uploads) + len(held[0]) + bool(getattr(certificate, "filename", "") or held[1])
-    if not sent:
+    if not sent and not error.changed:
         flash(error.message, "info")
         return redirect(url_for("shops.listing", listing_id=listing.id))
+    address = _photos_sent_again(form, sent) if sent else {}
+    if error.changed:
+        resent_changes.hold(listing, error.changed)
+        flash(resent_changes.message(form, error.changed, after_photos=bool(sent)), "info")
+    return redirect(url_for("shops.edit_listing", listing_id=listing.id, **address))
+
+
+def _photos_sent_again(form, sent):
+    """Hold the ``sent`` photos of a listing sent again (:func:`_sent_again`), tell the
+    seller, and return the edit page's address arguments that name them."""
     kept = _keep_for_next_try(form)
     offered = len(kept.photos) + len(kept.certificate)
     if offered >= sent:
@@ -249,9 +262,8 @@ def _sent_again(form, error):
                      "and could not be kept: to add them, please choose them again on this "
                      "page.")
     flash(message, "info")
-    return redirect(url_for("shops.edit_listing", listing_id=listing.id,
-                            kept_certificate=[photo.id for photo in kept.certificate],
-                            kept_photo=[photo.id for photo in kept.photos]))
+    return dict(kept_certificate=[photo.id for photo in kept.certificate],
+                kept_photo=[photo.id for photo in kept.photos])
 
 
 def _named_in_address():
@@ -310,6 +322,7 @@ def edit_listing(listing_id):
     if request.method == "GET":
         form = ListingForm(obj=listing, price=satang_to_input(listing.price_satang),
                            quantity_was=listing.quantity)
+        resent_changes.show(form, resent_changes.take(listing))
     else:
         form = ListingForm()
     form.category_id.choices = category_choices()
