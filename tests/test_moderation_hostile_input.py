@@ -87,13 +87,20 @@ def test_an_ip_request_period_outside_the_years_the_site_can_hold_is_refused_cmp
     ("2569-10-01", date(2026, 10, 1)),    # a Buddhist-era year
     ("๒๕๖๗-๐๒-๒๙", date(2024, 2, 29)),    # 2567 BE is a leap year (2024), though 2567 is not
     (" 2026-1-5 ", date(2026, 1, 5)),
+    # Day first, as Thai moderators write a date (found in review: only year-month-day was
+    # read, the label said so, and "1/10/2569" was refused)
+    ("1/10/2569", date(2026, 10, 1)),
+    ("๑/๑๐/๒๕๖๙", date(2026, 10, 1)),
+    ("01.10.2026", date(2026, 10, 1)),
+    ("2026/10/01", date(2026, 10, 1)),
 ])
 def test_an_ip_request_period_takes_thai_digits_and_buddhist_years_cmp_6(typed, day):
     assert decisions.parse_day(typed, "first_day") == day
 
 
-@pytest.mark.parametrize("typed", ["2026-02-30", "2026/10/01", "๒๐๒๖-๑๐", "2026-10-01x",
-                                   "²026-10-01", "2026-010-01"])
-def test_an_ip_request_period_not_written_as_a_date_is_refused_cmp_6(typed):
-    with pytest.raises(IpRequestError, match="YYYY-MM-DD"):
+@pytest.mark.parametrize("typed", ["2026-02-30", "30/2/2569", "๒๐๒๖-๑๐", "2026-10-01x",
+                                   "²026-10-01", "2026-010-01", "10/1/26"])
+def test_an_ip_request_period_not_written_as_a_date_is_refused_cmp_6(english, typed):
+    with pytest.raises(IpRequestError, match="day/month/year") as refused:
         decisions.parse_day(typed, "first_day")
+    assert refused.value.field == "first_day"

@@ -58,7 +58,8 @@ def _reject(item, moderator, form, *, now, ip=""):
 queue.register_action("ip_request", queue.Action(
     "approve", _l("Approve"), _approve,
     fields=("first_day", "last_day", "reason"), key="a", style="primary",
-    extra={"labels": {"first_day": _l("From (YYYY-MM-DD)"), "last_day": _l("To (YYYY-MM-DD)"),
+    extra={"labels": {"first_day": _l("From (day/month/year)"),
+                      "last_day": _l("To (day/month/year)"),
                       "reason": _l("Note (optional)")}, "ask_first": True}))
 queue.register_action("ip_request", queue.Action(
     "reject", _l("Reject"), _reject, fields=("reason",), key="r",

@@ -10,24 +10,22 @@ moderator closes it; closing ends the release and the hold on the accused's traf
 Only moderators and the requester see a request; the addresses only while it is approved.
 Every showing of them is one audit entry naming what was shown (MOD-10).
 """
-import re
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import datetime, time, timedelta, timezone
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app.blueprints.ip_requests.errors import IpRequestError
 from app.blueprints.moderation import audit
-from app.digits import to_arabic
 from app.extensions import db
-from app.i18n import BANGKOK, christian_era_year
+from app.i18n import BANGKOK
 from app.models import IpRequest, TrafficLogEntry
 from app.notifications import notify_about
 from app.permissions import can_moderate, is_member
+from app.typed_dates import UNREADABLE_DATE, read_typed_date
 
 DAYS_BEFORE_INCIDENT = 30
 HOLD_DAYS = 30
-DAY_RE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})", re.ASCII)
 
 
 def _bangkok_start(day):
@@ -35,19 +33,16 @@ def _bangkok_start(day):
 
 
 def parse_day(text, field):
-    """A ``YYYY-MM-DD`` date typed in the queue, or None when blank. Thai digits count as
-    digits, and a Buddhist-era year (2569) is taken as its Christian-era year (2026)."""
-    text = to_arabic((text or "").strip())
+    """A date typed in the queue, or None when blank: day/month/year as Thai moderators write
+    it, or year-month-day; Thai digits count as digits, and a Buddhist-era year (2569) is
+    taken as its Christian-era year (2026) (:func:`app.typed_dates.read_typed_date`)."""
+    text = (text or "").strip()
     if not text:
         return None
-    match = DAY_RE.fullmatch(text)
-    if match is None:
-        raise IpRequestError(_l("Write the date as YYYY-MM-DD."), field=field)
-    year, month, day_of_month = (int(part) for part in match.groups())
     try:
-        day = date(christian_era_year(year), month, day_of_month)
+        day = read_typed_date(text)
     except ValueError:
-        raise IpRequestError(_l("Write the date as YYYY-MM-DD."), field=field) from None
+        raise IpRequestError(UNREADABLE_DATE, field=field) from None
     if not 2000 <= day.year <= 2100:
         raise IpRequestError(_l("Give a date between the years 2000 and 2100."), field=field)
     return day
