@@ -8,15 +8,14 @@ from app.blueprints.moderation import queue
 from app.blueprints.moderation.enforcement import check_can_act
 from app.blueprints.moderation.errors import ModerationError
 from app.blueprints.moderation.queue import Action, register_action
-from app.blueprints.moderation.sanctions import appeal_deadline, is_active, lift
+from app.blueprints.moderation.sanctions import (
+    RESTRICTING, appeal_deadline, is_active, lift, member_restriction_periods)
 from app.extensions import db
 from app.i18n import Counts
 from app.models import Appeal, Sanction
 from app.notifications import SUBJECTS, TEXTS, notify_about
 
 BODY_MAX = 5000
-#: Sanctions that keep the member from acting: appealing them stays possible (ACC-5).
-RESTRICTING = ("suspension", "closure")
 
 TEXTS.update({
     "appeal_upheld": _l("Your appeal against “%(sanction)s” was decided: the sanction stands. "
@@ -67,7 +66,8 @@ def waits_for_suspension(sanction, member, now):
 def file_appeal(sanction, appellant, body, *, now):
     """File ``appellant``'s appeal against their ``sanction`` and raise it on the queue,
     barred to the moderator who imposed it. Refused after 15 days, naming the day the window
-    closed, and while suspended unless this is the suspension itself."""
+    closed, and while suspended unless this is the suspension itself (the days of such a
+    suspension do not count towards the 15: :func:`~.sanctions.appeal_deadline`)."""
     from app.i18n import format_datetime
 
     if sanction.user_id != appellant.id:
@@ -79,8 +79,8 @@ def file_appeal(sanction, appellant, body, *, now):
         check_can_act(appellant, now)
     if sanction.lifted_at is not None:
         raise ModerationError(_l("This sanction has already been lifted."))
-    deadline = appeal_deadline(sanction)
-    if now > deadline:
+    deadline = appeal_deadline(sanction, member_restriction_periods(appellant.id))
+    if deadline is not None and now > deadline:
         raise ModerationError(_l("The time to appeal this sanction closed on %(date)s (15 days "
                                  "after it was imposed).", date=format_datetime(deadline)))
     if appeal_of(sanction.id) is not None:

@@ -33,19 +33,21 @@ def suspension_notice(user, now):
         return None
     from sqlalchemy import select
 
-    from app.blueprints.moderation.appeals import RESTRICTING, appeals_by_sanction
-    from app.blueprints.moderation.sanctions import appeal_deadline, is_active
+    from app.blueprints.moderation.appeals import appeals_by_sanction
+    from app.blueprints.moderation.sanctions import (
+        RESTRICTING, appeal_deadline, is_active, restriction_periods)
     from app.extensions import db
     from app.models import Sanction
 
     closed = user.closed_at is not None
     kind = "closure" if closed else "suspension"
-    running = [s for s in db.session.scalars(select(Sanction).where(
-        Sanction.user_id == user.id, Sanction.kind.in_(RESTRICTING)).order_by(Sanction.id))
-        if s.kind == kind and is_active(s, now)]
+    restrictions = db.session.scalars(select(Sanction).where(
+        Sanction.user_id == user.id, Sanction.kind.in_(RESTRICTING)).order_by(Sanction.id)).all()
+    running = [s for s in restrictions if s.kind == kind and is_active(s, now)]
     appeals = appeals_by_sanction([s.id for s in running])
+    periods = restriction_periods(restrictions)
     appealable = [s.id for s in running
-                  if s.id not in appeals and now <= appeal_deadline(s)]
+                  if s.id not in appeals and now <= appeal_deadline(s, periods)]
     pending = [a.created_at for a in appeals.values() if not a.decision]
     return SuspensionNotice(closed=closed, until=None if closed else user.suspended_until,
                             appeal_sanction_id=appealable[-1] if appealable else None,

@@ -1,5 +1,7 @@
 """Moderators' member page (sanctions, strikes, reports; impose a sanction, lift one, rename
 a display name: MOD-8, ACC-2) and the member's own sanctions page with appeals (MOD-9)."""
+import functools
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -143,7 +145,8 @@ def _my_page(status=200, appeal_form=None, failed_id=None):
         "moderation/my_sanctions.html", sanctions=own,
         labels=sanctions.SANCTION_LABELS, now=now, is_active=sanctions.is_active,
         appeal_of=appeals.appeals_by_sanction([s.id for s in own]).get,
-        deadline=sanctions.appeal_deadline,
+        deadline=functools.partial(sanctions.appeal_deadline,
+                                   restricted=sanctions.restriction_periods(own)),
         waits_for_suspension=lambda s: appeals.waits_for_suspension(s, current_user, now),
         appeal_form=appeal_form, failed_id=failed_id,
         blank_form=AppealForm(formdata=None)), status

@@ -31,6 +31,8 @@ NEEDS_END = ("suspension",)
 TIMED = ("suspension", "hold_payouts", "limits")
 #: MOD-9: how long a sanctioned member may appeal.
 APPEAL_DAYS = 15
+#: Sanctions that keep the member from acting: appealing them stays possible (ACC-5).
+RESTRICTING = ("suspension", "closure")
 MAX_DAYS = 3650
 
 DURATION_LABELS = {"once": _l("takes effect once"), "until_lifted": _l("until lifted"),
@@ -45,13 +47,26 @@ TEXTS.update({
                         "Rule broken: %(rule)s. What happened: %(facts)s. Duration: "
                         "%(duration)s. You may appeal until %(appeal_until)s from your "
                         "sanctions page."),
+    # Imposed while a closure or a suspension with no end runs, which alone may be appealed
+    # meanwhile (ACC-5): the 15 days start when it ends (appeal_deadline).
+    "sanction_later": _l("A moderator imposed a sanction on your account: %(sanction)s "
+                         "(%(detail)s). Rule broken: %(rule)s. What happened: %(facts)s. "
+                         "Duration: %(duration)s. While your account is suspended or closed "
+                         "you may appeal only that; once it ends, you will have 15 days to "
+                         "appeal this sanction from your sanctions page."),
+    "sanction_bare_later": _l("A moderator imposed a sanction on your account: %(sanction)s. "
+                              "Rule broken: %(rule)s. What happened: %(facts)s. Duration: "
+                              "%(duration)s. While your account is suspended or closed you "
+                              "may appeal only that; once it ends, you will have 15 days to "
+                              "appeal this sanction from your sanctions page."),
     "sanction_lifted": _l("Your sanction “%(sanction)s” has been lifted: %(reason)s"),
 })
 SUBJECTS.update({"sanction": _l("A sanction on your account: %(sanction)s"),
                  "sanction_lifted": _l("Your sanction “%(sanction)s” has been lifted")})
 # ("-" was stored for "no detail" before there was a sentence without one.)
-register_variant("sanction", lambda facts: "sanction" if facts.get("detail") not in ("", "-")
-                 else "sanction_bare")
+register_variant("sanction", lambda facts: (
+    "sanction" if facts.get("detail") not in ("", "-") else "sanction_bare")
+    + ("" if facts.get("appeal_until", "-") else "_later"))
 
 
 class _Moments:
@@ -95,9 +110,78 @@ def _sanction_link(sanction_id, external=False):
 register_link("sanction", _sanction_link)
 
 
-def appeal_deadline(sanction):
-    """The last moment an appeal against ``sanction`` is taken (MOD-9)."""
-    return sanction.created_at + timedelta(days=APPEAL_DAYS)
+def restriction_periods(sanctions):
+    """When the member whose ``sanctions`` these are was kept from acting by one of them (a
+    suspension or a closure, ACC-5): ``(sanction id, imposed, ended)``, ``ended`` None while
+    it runs (lifted or run out, whichever came first, ends it)."""
+    periods = []
+    for sanction in sanctions:
+        if sanction.kind in RESTRICTING:
+            ends = [moment for moment in (sanction.lifted_at, sanction.ends_at) if moment]
+            periods.append((sanction.id, sanction.created_at, min(ends) if ends else None))
+    return periods
+
+
+def member_restriction_periods(user_id):
+    """:func:`restriction_periods` of member ``user_id``, read from the database."""
+    return restriction_periods(db.session.scalars(select(Sanction).where(
+        Sanction.user_id == user_id, Sanction.kind.in_(RESTRICTING))))
+
+
+def appeal_deadline(sanction, restricted=()):
+    """The last moment an appeal against ``sanction`` is taken (MOD-9): 15 days after it
+    was imposed, not counting the time the member was suspended or closed by another sanction
+    (``restricted``: :func:`restriction_periods` of their sanctions), since ACC-5 then let
+    them appeal only that one: a suspension longer than 15 days no longer took away the
+    right to appeal a sanction imposed with it. None while such a restriction with no end
+    runs (a closure): the days left resume when it is lifted."""
+    left = timedelta(days=APPEAL_DAYS)
+    moment = sanction.created_at
+    for start, end in _blocked(sanction, restricted):
+        if end is not None and end <= moment:
+            continue
+        start = max(start, moment)
+        if start - moment >= left:
+            break
+        left -= start - moment
+        if end is None:
+            return None
+        moment = end
+    return moment + left
+
+
+def _blocked(sanction, restricted):
+    """The spans, in order and merged, in which ACC-5 kept the member from appealing
+    ``sanction``: those of the other restrictions, less the span of ``sanction`` itself when
+    it is one (a running suspension may always be appealed)."""
+    spans = sorted(((start, end) for sanction_id, start, end in restricted
+                    if sanction_id != sanction.id), key=lambda span: span[0])
+    merged = []
+    for start, end in spans:
+        if merged and (merged[-1][1] is None or start <= merged[-1][1]):
+            last_start, last_end = merged[-1]
+            merged[-1] = (last_start, None if end is None or last_end is None
+                          else max(last_end, end))
+        else:
+            merged.append((start, end))
+    if sanction.kind not in RESTRICTING:
+        return merged
+    own = restriction_periods([sanction])[0]
+    return _less(merged, own[1], own[2])
+
+
+def _less(spans, start, end):
+    """``spans`` without the span ``start`` … ``end`` (None: no end)."""
+    left = []
+    for span_start, span_end in spans:
+        if span_end is not None and span_end <= start or end is not None and span_start >= end:
+            left.append((span_start, span_end))
+            continue
+        if span_start < start:
+            left.append((span_start, start))
+        if end is not None and (span_end is None or span_end > end):
+            left.append((end, span_end))
+    return left
 
 
 def is_active(sanction, now):
@@ -177,6 +261,11 @@ def _suspension_end(user_id, now):
     return max(ends) if ends else None
 
 
+def _isoformat(moment):
+    """``moment`` as a notice stores it; "" for none (:data:`TEXTS` ``sanction_later``)."""
+    return moment.isoformat() if moment is not None else ""
+
+
 def _detail(sanction):
     from app.i18n import format_baht
 
@@ -234,7 +323,8 @@ def impose(user, kind, moderator, *, rule, facts, now, ends_at=None, fine_satang
     notify_about(user, "sanction", target_type="sanction", target_id=sanction.id, now=now,
                  facts={"sanction": kind, "detail": _detail(sanction), "rule": rule,
                         "facts": facts, "duration": _duration(sanction),
-                        "appeal_until": appeal_deadline(sanction).isoformat()})
+                        "appeal_until": _isoformat(appeal_deadline(
+                            sanction, member_restriction_periods(user.id)))})
     return sanction
 
 
