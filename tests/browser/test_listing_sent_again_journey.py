@@ -62,3 +62,42 @@ def test_photos_sent_with_a_listing_sent_again_wait_on_its_edit_page_shop_3(
         assert problems == []
     finally:
         context.close()
+
+
+def test_a_corrected_certificate_sent_again_waits_on_the_edit_page_shop_3(live_server, browser):
+    """SHOP-3 (found in review): posted with a mistyped certificate number; Back, the number
+    corrected, the form sent again: the seller lands on the edit page, told in Thai which
+    field differs, with the corrected number in its box; saving puts it on the listing."""
+    context = browser.new_context(viewport=PHONE, locale="th-TH", timezone_id="Asia/Bangkok",
+                                  is_mobile=True, has_touch=True)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    try:
+        sign_up(page, live_server, "again-number@talat.example", "ร้านเลขใบรับรอง")
+        open_shop_and_start_a_listing(page, live_server, "ร้านเลขใบรับรอง", "cert-again", TITLE,
+                                      PRICE)
+        category = page.input_value("select[name=category_id]")
+        page.fill("input[name=certificate_issuer]", "สมาคมพระเครื่อง")
+        page.fill("input[name=certificate_number]", "12O4")
+        page.click("main form button[type=submit]")
+        expect(page).to_have_url(re.compile(r"/listings/\d+$"))
+        posted = page.url
+
+        page.go_back()
+        page.fill("input[name=title]", TITLE)
+        page.select_option("select[name=category_id]", category)
+        page.fill("input[name=price]", PRICE)
+        page.fill("input[name=certificate_issuer]", "สมาคมพระเครื่อง")
+        page.fill("input[name=certificate_number]", "1204")
+        page.click("main form button[type=submit]")
+
+        expect(page).to_have_url(posted + "/edit")
+        expect(page.locator(".flashes")).to_contain_text("เลขที่บัตรรับรอง")
+        expect(page.locator("input[name=certificate_number]")).to_have_value("1204")
+        page.click("main form button[type=submit]")
+        expect(page).to_have_url(posted)
+        expect(page.locator("main")).to_contain_text("1204")
+        page.goto(f"{live_server}/shops/cert-again")
+        expect(page.locator(f"text={TITLE}")).to_have_count(1)
+    finally:
+        context.close()
