@@ -49,14 +49,15 @@ def deadline(target, *others):
     ((sanction(2, "suspension", 2, end=32),), 45),                # 30 days suspended
     ((sanction(2, "suspension", -5, end=10),), 25),               # suspended already
     ((sanction(2, "suspension", 20, end=30),), 15),               # after the window
-    ((sanction(2, "suspension", 2, end=32, lifted=12),), 25),     # lifted early: 10 days
-    ((sanction(2, "closure", 3, lifted=50),), 62),                # closed, then reopened
+    ((sanction(2, "suspension", 2, end=32, lifted=12),), 45),     # lifted early: to its end
+    ((sanction(2, "closure", 3, lifted=50),), 62),                # closed until lifted
     ((sanction(2, "suspension", 2, end=10), sanction(3, "suspension", 5, end=20)), 33),
     ((sanction(2, "fine", 2),), 15),                              # a fine keeps no one out
 ])
 def test_acc_5_mod_9_suspended_days_do_not_count_towards_the_appeal_window(others, due):
     """ACC-5, MOD-9: a warning's 15 days pause while another sanction suspends or closes
-    the member (overlaps counted once, a lifted one until it was lifted)."""
+    the member (overlaps counted once; a suspension lifted early to the end it was given,
+    so the last day a notice told never moves earlier; a closure until lifted)."""
     assert deadline(sanction(1, "warning", 0), *others) == day(due)
 
 
@@ -141,3 +142,76 @@ def test_acc_5_mod_9_a_sanction_imposed_while_closed_tells_the_window_starts_lat
     assert "once it ends, you will have 15 days to appeal this sanction" in text
     page = cast.client.get("/moderation/me/sanctions").get_data(as_text=True)
     assert "the days left start again when it ends" in page
+
+
+def test_acc_5_mod_9_the_day_a_notice_told_holds_when_the_suspension_is_lifted_early(
+        cast, make_member):
+    """ACC-5, MOD-9 (found in review): a fine imposed with a 30-day suspension told "appeal
+    until" day 45; the suspension lifted on day 1 made it day 16, and an appeal on day 25 was
+    refused. A suspension lifted early counts until the end it was given."""
+    start = utcnow() - timedelta(days=25)
+    suspension = sanctions.impose(cast.member, "suspension", cast.mod1, rule="MKT-6",
+                                  facts="Shill bids", now=start,
+                                  ends_at=start + timedelta(days=30))
+    fine = sanctions.impose(cast.member, "fine", cast.mod1, rule="MKT-6", facts="Shill bids",
+                            now=start, fine_satang=50_000)
+    db.session.commit()
+    told = db.session.scalar(select(Notification).where(
+        Notification.kind == "sanction").order_by(Notification.id.desc()))
+    assert told.data and (start + timedelta(days=45)).isoformat() in told.data
+    other = make_member(display_name="Mod Two", role="moderator")
+    sanctions.lift(suspension, other, "Served enough", now=start + timedelta(days=1))
+    db.session.commit()
+    member = db.session.get(type(cast.member), cast.member.id)
+    assert file_appeal(fine, member, "Too much", now=utcnow()).sanction_id == fine.id
+
+
+def test_acc_5_lifting_one_of_two_closures_keeps_the_account_closed(cast, make_member):
+    """ACC-5 (found in review): a member closed twice, one closure lifted: the account stayed
+    open though the other closure ran (and that closure's endless pause kept every appeal
+    window open). It stays closed until the last closure is lifted."""
+    lifter = make_member(display_name="Mod Two", role="moderator")
+    now = utcnow()
+    first = sanctions.impose(cast.member, "closure", cast.mod1, rule="MKT-6", facts="Fraud",
+                             now=now)
+    second = sanctions.impose(cast.member, "closure", cast.mod1, rule="MKT-6", facts="Fraud",
+                              now=now + timedelta(seconds=1))
+    db.session.commit()
+    sanctions.lift(first, lifter, "One is enough", now=now + timedelta(seconds=2))
+    db.session.commit()
+    assert db.session.get(type(cast.member), cast.member.id).closed_at is not None
+    sanctions.lift(second, lifter, "Reopened", now=now + timedelta(seconds=3))
+    db.session.commit()
+    assert db.session.get(type(cast.member), cast.member.id).closed_at is None
+
+
+def test_acc_5_mod_9_a_late_appeal_is_told_the_paused_days_were_added(cast):
+    """MOD-9: the refusal of a late appeal says the closing day left out the days suspended
+    (it said "15 days after it was imposed" of a later day)."""
+    start = utcnow() - timedelta(days=60)
+    sanctions.impose(cast.member, "suspension", cast.mod1, rule="MKT-6", facts="Shill bids",
+                     now=start, ends_at=start + timedelta(days=30))
+    fine = sanctions.impose(cast.member, "fine", cast.mod1, rule="MKT-6", facts="Shill bids",
+                            now=start, fine_satang=50_000)
+    db.session.commit()
+    member = db.session.get(type(cast.member), cast.member.id)
+    with pytest.raises(ModerationError, match="not counting days your account was suspended"):
+        file_appeal(fine, member, "Too much", now=utcnow())
+
+
+def test_acc_5_mod_9_a_suspension_running_inside_a_closure_may_be_appealed_with_no_end_yet(
+        cast):
+    """ACC-5, MOD-9 (found in review): a closed member suspended too: the running suspension
+    may be appealed, and its window has no end yet (the closure pauses it once it ends), so
+    the page offers the form without a date instead of "until ." and does not fail."""
+    now = utcnow()
+    sanctions.impose(cast.member, "closure", cast.mod1, rule="MKT-6", facts="Fraud",
+                     now=now - timedelta(days=5))
+    suspension = sanctions.impose(cast.member, "suspension", cast.mod1, rule="MKT-6",
+                                  facts="Shill bids", now=now - timedelta(days=1),
+                                  ends_at=now + timedelta(days=3))
+    db.session.commit()
+    page = cast.client.get("/moderation/me/sanctions").get_data(as_text=True)
+    assert f'action="/moderation/me/sanctions/{suspension.id}/appeal"' in page
+    assert "You may appeal. Another moderator will decide." in page
+    assert "until ." not in page

@@ -82,7 +82,9 @@ def file_appeal(sanction, appellant, body, *, now):
     deadline = appeal_deadline(sanction, member_restriction_periods(appellant.id))
     if deadline is not None and now > deadline:
         raise ModerationError(_l("The time to appeal this sanction closed on %(date)s (15 days "
-                                 "after it was imposed).", date=format_datetime(deadline)))
+                                 "after it was imposed, not counting days your account was "
+                                 "suspended or closed by another sanction).",
+                                 date=format_datetime(deadline)))
     if appeal_of(sanction.id) is not None:
         raise ModerationError(_l("You have already appealed this sanction."))
     body = (body or "").strip()

@@ -46,12 +46,17 @@ def suspension_notice(user, now):
     running = [s for s in restrictions if s.kind == kind and is_active(s, now)]
     appeals = appeals_by_sanction([s.id for s in running])
     periods = restriction_periods(restrictions)
-    appealable = [s.id for s in running
-                  if s.id not in appeals and now <= appeal_deadline(s, periods)]
+    appealable = [s.id for s in running if s.id not in appeals and _open(
+        appeal_deadline(s, periods), now)]
     pending = [a.created_at for a in appeals.values() if not a.decision]
     return SuspensionNotice(closed=closed, until=None if closed else user.suspended_until,
                             appeal_sanction_id=appealable[-1] if appealable else None,
                             appeal_pending_since=max(pending) if pending else None)
+
+
+def _open(deadline, now):
+    """Whether an appeal window with this last moment (None: no end yet) is open at ``now``."""
+    return deadline is None or now <= deadline
 
 
 def suspension_message(user, notice=None):

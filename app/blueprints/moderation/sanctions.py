@@ -112,14 +112,12 @@ register_link("sanction", _sanction_link)
 
 def restriction_periods(sanctions):
     """When the member whose ``sanctions`` these are was kept from acting by one of them (a
-    suspension or a closure, ACC-5): ``(sanction id, imposed, ended)``, ``ended`` None while
-    it runs (lifted or run out, whichever came first, ends it)."""
-    periods = []
-    for sanction in sanctions:
-        if sanction.kind in RESTRICTING:
-            ends = [moment for moment in (sanction.lifted_at, sanction.ends_at) if moment]
-            periods.append((sanction.id, sanction.created_at, min(ends) if ends else None))
-    return periods
+    suspension or a closure, ACC-5), as far as appeal windows go: ``(sanction id, imposed,
+    ended)``. A restriction with an end date counts until that date even when lifted sooner,
+    so a last day to appeal once told (the sanction's notice) never moves earlier; one with
+    none counts until lifted (``ended`` None while it runs)."""
+    return [(sanction.id, sanction.created_at, sanction.ends_at or sanction.lifted_at)
+            for sanction in sanctions if sanction.kind in RESTRICTING]
 
 
 def member_restriction_periods(user_id):
@@ -261,6 +259,14 @@ def _suspension_end(user_id, now):
     return max(ends) if ends else None
 
 
+def _closure_runs(user_id, now):
+    """True when a closure of member ``user_id`` is still in force."""
+    db.session.flush()
+    return db.session.scalar(select(Sanction.id).where(
+        Sanction.user_id == user_id, Sanction.kind == "closure", Sanction.lifted_at.is_(None),
+        or_(Sanction.ends_at.is_(None), Sanction.ends_at > now)).limit(1)) is not None
+
+
 def _isoformat(moment):
     """``moment`` as a notice stores it; "" for none (:data:`TEXTS` ``sanction_later``)."""
     return moment.isoformat() if moment is not None else ""
@@ -353,7 +359,9 @@ def lift(sanction, moderator, reason, *, now, ip="", tell=True, by_appeal=False)
     if sanction.kind == "suspension":
         set_restrictions(user, suspended_until=_suspension_end(user.id, now),
                          closed_at=user.closed_at, now=now)
-    elif sanction.kind == "closure":
+    elif sanction.kind == "closure" and not _closure_runs(user.id, now):
+        # (found in review: lifting one of two closures reopened the account, though the
+        # other still ran)
         set_restrictions(user, suspended_until=user.suspended_until, closed_at=None, now=now)
     audit.record(moderator, "sanction.lift", "sanction", sanction.id, before=before,
                  after={"lifted_at": now, "suspended_until": user.suspended_until,
