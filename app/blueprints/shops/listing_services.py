@@ -162,6 +162,25 @@ def _just_posted(shop, author, values, now):
         Listing.condition == values["condition"]).order_by(Listing.id.desc()).limit(1))
 
 
+def _changed_by_resend(listing, values):
+    """What the form sent again changes of ``listing`` (:data:`RESENT_MAY_CHANGE`), by field.
+    Its quantity is the one the first send had in view, so it is compared with that: the stock
+    now plus what orders placed since took (found in review: compared with the stock left,
+    an unchanged form looked changed, and saving it offered reserved items again). A changed
+    quantity comes with that figure as ``quantity_was``, for the edit form's check that keeps
+    ordered stock (:func:`_keep_ordered_stock`)."""
+    from app.models import Order
+
+    ordered = db.session.scalar(select(func.coalesce(func.sum(Order.quantity), 0)).where(
+        Order.listing_id == listing.id, Order.status.not_in(("cancelled", "expired"))))
+    posted = dict((name, getattr(listing, name)) for name in RESENT_MAY_CHANGE)
+    posted["quantity"] = listing.quantity + ordered
+    changed = {name: values[name] for name in RESENT_MAY_CHANGE if values[name] != posted[name]}
+    if "quantity" in changed:
+        changed["quantity_was"] = posted["quantity"]
+    return changed
+
+
 def create_listing(shop, author, fields, *, now):
     """Post a listing for ``shop`` (SHOP-3), within the plan (SHOP-2) and the rules (SHOP-4).
     The same listing sent again moments later raises :class:`AlreadyPosted` with the first,
@@ -177,8 +196,7 @@ def create_listing(shop, author, fields, *, now):
     if earlier is not None:  # before the plan's limit, which the first may have reached
         raise AlreadyPosted(_l("You posted this listing a moment ago: here it is. To sell more "
                                "of it, raise its quantity."), earlier,
-                            changed={name: values[name] for name in RESENT_MAY_CHANGE
-                                     if values[name] != getattr(earlier, name)})
+                            changed=_changed_by_resend(earlier, values))
     plans.check_listing_limit(shop)
     listing = Listing(shop_id=shop.id, created_by_id=author.id, created_at=now, updated_at=now,
                       status="active", **values)

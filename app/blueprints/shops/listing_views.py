@@ -319,10 +319,12 @@ def listing(listing_id):
 def edit_listing(listing_id):
     """Change a listing; its photos are managed on the same page."""
     listing = managed_listing_or_403(listing_id)
+    changed = {}
     if request.method == "GET":
         form = ListingForm(obj=listing, price=satang_to_input(listing.price_satang),
                            quantity_was=listing.quantity)
-        resent_changes.show(form, resent_changes.take(listing))
+        changed = resent_changes.show(form, resent_changes.take(listing), listing,
+                                      {"content_rating": RATING_LABELS})
     else:
         form = ListingForm()
     form.category_id.choices = category_choices()
@@ -346,7 +348,7 @@ def edit_listing(listing_id):
                            form_action=url_for("shops.edit_listing", listing_id=listing.id,
                                                **_named_in_address()),
                            cannot_act=suspension_refusal(current_user, utcnow()),
-                           kept=kept), status
+                           kept=kept, changed=changed), status
 
 
 def _show_current_stock(form, current):
