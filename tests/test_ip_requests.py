@@ -385,6 +385,27 @@ def test_cmp6_moderator_chooses_the_period(app, people, moderator):
     assert [row[0] for row in decisions.addresses(request)] == ["203.0.113.7"]
 
 
+def test_cmp6_a_period_typed_day_first_is_read_and_said_back(app, people, moderator):
+    """CMP-6: the period typed as Thai moderators write dates (day/month/Buddhist year, Thai
+    digits) is read, and the approval says the period back in words, so a date typed the
+    other way round shows at once."""
+    from app.digits import to_thai
+    from app.i18n import format_datetime
+
+    victim, scammer = people
+    now = utcnow()
+    _log(scammer, "203.0.113.7", now - timedelta(days=10))
+    _log(scammer, "198.51.100.9", now - timedelta(days=1))
+    request = _file(victim, scammer)
+    first, last = (now - timedelta(days=12)).date(), (now - timedelta(days=8)).date()
+    said = queue.decide(_item(request), moderator, "approve", {
+        "first_day": to_thai(f"{first.day}/{first.month}/{first.year + 543}"),
+        "last_day": f"{last.day}/{last.month}/{last.year}"}, now=now)
+    assert [row[0] for row in decisions.addresses(request)] == ["203.0.113.7"]
+    assert format_datetime(request.period_from) in said
+    assert format_datetime(request.period_to) in said
+
+
 def test_cmp6_rejected_request_never_shows_addresses(app, people, client_for, moderator):
     victim, scammer = people
     _log(scammer, "203.0.113.7", utcnow() - timedelta(days=1))

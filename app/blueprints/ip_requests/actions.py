@@ -38,12 +38,18 @@ def _request_of(item):
 
 
 def _approve(item, moderator, form, *, now, ip=""):
+    from app.i18n import format_datetime
+
     request = _request_of(item)
     decisions.approve(request, moderator, now=now,
                       first_day=decisions.parse_day(form.get("first_day"), "first_day"),
                       last_day=decisions.parse_day(form.get("last_day"), "last_day"),
                       reason=form.get("reason", ""), ip=ip)
-    return str(_l("Approved: the requester can now see the addresses."))
+    # The period as it was read, in words: a date typed the other way round (month first)
+    # shows at once.
+    return str(_l("Approved: the requester can now see the addresses from %(start)s to "
+                  "%(end)s.", start=format_datetime(request.period_from),
+                  end=format_datetime(request.period_to)))
 
 
 def _reject(item, moderator, form, *, now, ip=""):
