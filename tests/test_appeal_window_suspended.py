@@ -44,6 +44,17 @@ def deadline(target, *others):
     return sanctions.appeal_deadline(target, periods)
 
 
+def suspended_and_fined(cast, start):
+    """A 30-day suspension and a fine imposed together at ``start``: (suspension, fine)."""
+    suspension = sanctions.impose(cast.member, "suspension", cast.mod1, rule="MKT-6",
+                                  facts="Shill bids", now=start,
+                                  ends_at=start + timedelta(days=30))
+    fine = sanctions.impose(cast.member, "fine", cast.mod1, rule="MKT-6", facts="Shill bids",
+                            now=start, fine_satang=50_000)
+    db.session.commit()
+    return suspension, fine
+
+
 @pytest.mark.parametrize("others, due", [
     ((), 15),                                                     # nothing in the way
     ((sanction(2, "suspension", 2, end=32),), 45),                # 30 days suspended
@@ -86,11 +97,7 @@ def test_acc_5_mod_9_a_fine_imposed_with_a_long_suspension_may_be_appealed_after
     may still be appealed (its 15 days resumed when the suspension ended); past them, refused
     naming the day."""
     start = utcnow() - timedelta(days=40)
-    sanctions.impose(cast.member, "suspension", cast.mod1, rule="MKT-6", facts="Shill bids",
-                     now=start, ends_at=start + timedelta(days=30))
-    fine = sanctions.impose(cast.member, "fine", cast.mod1, rule="MKT-6", facts="Shill bids",
-                            now=start, fine_satang=50_000)
-    db.session.commit()
+    _suspension, fine = suspended_and_fined(cast, start)
     due = start + timedelta(days=45)
     notice = db.session.scalar(select(Notification).where(
         Notification.kind == "sanction").order_by(Notification.id.desc()))
@@ -150,12 +157,7 @@ def test_acc_5_mod_9_the_day_a_notice_told_holds_when_the_suspension_is_lifted_e
     until" day 45; the suspension lifted on day 1 made it day 16, and an appeal on day 25 was
     refused. A suspension lifted early counts until the end it was given."""
     start = utcnow() - timedelta(days=25)
-    suspension = sanctions.impose(cast.member, "suspension", cast.mod1, rule="MKT-6",
-                                  facts="Shill bids", now=start,
-                                  ends_at=start + timedelta(days=30))
-    fine = sanctions.impose(cast.member, "fine", cast.mod1, rule="MKT-6", facts="Shill bids",
-                            now=start, fine_satang=50_000)
-    db.session.commit()
+    suspension, fine = suspended_and_fined(cast, start)
     told = db.session.scalar(select(Notification).where(
         Notification.kind == "sanction").order_by(Notification.id.desc()))
     assert told.data and (start + timedelta(days=45)).isoformat() in told.data
@@ -189,11 +191,7 @@ def test_acc_5_mod_9_a_late_appeal_is_told_the_paused_days_were_added(cast):
     """MOD-9: the refusal of a late appeal says the closing day left out the days suspended
     (it said "15 days after it was imposed" of a later day)."""
     start = utcnow() - timedelta(days=60)
-    sanctions.impose(cast.member, "suspension", cast.mod1, rule="MKT-6", facts="Shill bids",
-                     now=start, ends_at=start + timedelta(days=30))
-    fine = sanctions.impose(cast.member, "fine", cast.mod1, rule="MKT-6", facts="Shill bids",
-                            now=start, fine_satang=50_000)
-    db.session.commit()
+    _suspension, fine = suspended_and_fined(cast, start)
     member = db.session.get(type(cast.member), cast.member.id)
     with pytest.raises(ModerationError, match="not counting days your account was suspended"):
         file_appeal(fine, member, "Too much", now=utcnow())

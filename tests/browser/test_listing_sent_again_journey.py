@@ -16,6 +16,15 @@ pytestmark = pytest.mark.browser
 TITLE, PRICE = "พระรอด กรุวัดมหาวัน", "2500"
 
 
+def back_and_refill(page, category):
+    """Back from the posted listing to its form, filled in again as first sent (as Back left
+    it, the browser may or may not have kept what was typed)."""
+    page.go_back()
+    page.fill("input[name=title]", TITLE)
+    page.select_option("select[name=category_id]", category)
+    page.fill("input[name=price]", PRICE)
+
+
 def test_photos_sent_with_a_listing_sent_again_wait_on_its_edit_page_shop_3(
         live_server, browser, tmp_path):
     context = browser.new_context(viewport=PHONE, locale="th-TH", timezone_id="Asia/Bangkok",
@@ -33,11 +42,7 @@ def test_photos_sent_with_a_listing_sent_again_wait_on_its_edit_page_shop_3(
         expect(page).to_have_url(re.compile(r"/listings/\d+$"))
         posted = page.url
 
-        page.go_back()
-        # (as Back left it: the browser may or may not have kept what was typed)
-        page.fill("input[name=title]", TITLE)
-        page.select_option("select[name=category_id]", category)
-        page.fill("input[name=price]", PRICE)
+        back_and_refill(page, category)
         page.set_input_files("input[name=photos]", [
             image_file(tmp_path, "front.jpg", (200, 170, 60)), image_file(tmp_path, "back.jpg")])
         page.click("main form button[type=submit]")
@@ -83,10 +88,7 @@ def test_a_corrected_certificate_sent_again_waits_on_the_edit_page_shop_3(live_s
         expect(page).to_have_url(re.compile(r"/listings/\d+$"))
         posted = page.url
 
-        page.go_back()
-        page.fill("input[name=title]", TITLE)
-        page.select_option("select[name=category_id]", category)
-        page.fill("input[name=price]", PRICE)
+        back_and_refill(page, category)
         page.fill("input[name=certificate_issuer]", "สมาคมพระเครื่อง")
         page.fill("input[name=certificate_number]", "1204")
         page.click("main form button[type=submit]")
