@@ -72,6 +72,15 @@ def test_acc_5_mod_9_suspended_days_do_not_count_towards_the_appeal_window(other
     assert deadline(sanction(1, "warning", 0), *others) == day(due)
 
 
+def test_acc_5_mod_9_a_sanction_imposed_after_a_lift_is_not_paused_by_it():
+    """ACC-5, MOD-9 (found in review): a 30-day suspension lifted on day 1 pauses the window
+    of a sanction imposed before the lift to the end it was given, but not that of one
+    imposed on day 5, after it: the member was free to appeal that one all along."""
+    lifted = sanction(2, "suspension", 0, end=30, lifted=1)
+    assert deadline(sanction(1, "fine", 5), lifted) == day(20)
+    assert deadline(sanction(1, "fine", 0), lifted) == day(45)
+
+
 def test_acc_5_mod_9_a_running_closure_holds_the_window_open():
     """ACC-5, MOD-9: while a closure with no end runs, the window has no end yet (the days
     left resume when it is lifted); a suspension until lifted does the same."""
@@ -171,20 +180,42 @@ def test_acc_5_mod_9_the_day_a_notice_told_holds_when_the_suspension_is_lifted_e
 def test_acc_5_lifting_one_of_two_closures_keeps_the_account_closed(cast, make_member):
     """ACC-5 (found in review): a member closed twice, one closure lifted: the account stayed
     open though the other closure ran (and that closure's endless pause kept every appeal
-    window open). It stays closed until the last closure is lifted."""
+    window open). It stays closed, since the closure still running, until the last closure
+    is lifted."""
     lifter = make_member(display_name="Mod Two", role="moderator")
     now = utcnow()
     first = sanctions.impose(cast.member, "closure", cast.mod1, rule="MKT-6", facts="Fraud",
                              now=now)
     second = sanctions.impose(cast.member, "closure", cast.mod1, rule="MKT-6", facts="Fraud",
-                              now=now + timedelta(seconds=1))
+                              now=now + timedelta(days=3))
     db.session.commit()
-    sanctions.lift(first, lifter, "One is enough", now=now + timedelta(seconds=2))
+    sanctions.lift(second, lifter, "One is enough", now=now + timedelta(days=4))
     db.session.commit()
-    assert db.session.get(type(cast.member), cast.member.id).closed_at is not None
-    sanctions.lift(second, lifter, "Reopened", now=now + timedelta(seconds=3))
+    assert db.session.get(type(cast.member), cast.member.id).closed_at == now
+    sanctions.lift(first, lifter, "Reopened", now=now + timedelta(days=5))
     db.session.commit()
     assert db.session.get(type(cast.member), cast.member.id).closed_at is None
+
+
+def test_acc_5_acc_9_lifting_a_closure_never_reopens_a_deleted_account(cast, make_member):
+    """ACC-5, ACC-9 (found in review): a closed member deletes the account; a moderator later
+    lifts the closure: the account stays closed (it reopened, and was then treated as open
+    by the admin's role check and the reports)."""
+    from app.blueprints.accounts.deletion import request_deletion
+    from tests.conftest import PASSWORD
+
+    lifter = make_member(display_name="Mod Two", role="moderator")
+    now = utcnow()
+    closure = sanctions.impose(cast.member, "closure", cast.mod1, rule="MKT-6",
+                               facts="Fraud", now=now)
+    db.session.commit()
+    deletion = request_deletion(db.session.get(type(cast.member), cast.member.id), PASSWORD,
+                                now=now)
+    db.session.commit()
+    assert deletion.completed_at is not None
+    sanctions.lift(closure, lifter, "Mistake", now=now + timedelta(days=1))
+    db.session.commit()
+    assert db.session.get(type(cast.member), cast.member.id).closed_at is not None
 
 
 def test_acc_5_mod_9_a_late_appeal_is_told_the_paused_days_were_added(cast):

@@ -54,6 +54,15 @@ BLOCKER_LABELS = {
 }
 
 
+#: The password hash of a deleted account begins so (it matches no password).
+DELETED_MARK = "!deleted-"
+
+
+def is_deleted(user):
+    """True for an account its member deleted (ACC-9): kept closed for good."""
+    return (user.password_hash or "").startswith(DELETED_MARK)
+
+
 def _any(query):
     return bool(db.session.scalar(select(exists(query))))
 
@@ -197,7 +206,7 @@ def _anonymise(user, now):
     name = TOMBSTONE_NAME.format(id=user.id)
     user.email = f"deleted-{user.id}-{secrets.token_hex(4)}@deleted.invalid"
     user.display_name, user.display_name_key = name, display_name_key(name)
-    user.password_hash = "!deleted-" + secrets.token_hex(16)  # matches no password
+    user.password_hash = DELETED_MARK + secrets.token_hex(16)  # matches no password
     user.birth_date = TOMBSTONE_BIRTH_DATE
     user.guardian_name = user.guardian_email = user.guardian_consent_at = None
     user.role = "member"

@@ -4,8 +4,9 @@ duration and until when an appeal is possible (MOD-9). Lifting undoes what can b
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
+from app.blueprints.accounts.deletion import is_deleted
 from app.blueprints.moderation import audit
 from app.blueprints.moderation.errors import ModerationError
 from app.extensions import db
@@ -111,13 +112,22 @@ register_link("sanction", _sanction_link)
 
 
 def restriction_periods(sanctions):
-    """When the member whose ``sanctions`` these are was kept from acting by one of them (a
-    suspension or a closure, ACC-5), as far as appeal windows go: ``(sanction id, imposed,
-    ended)``. A restriction with an end date counts until that date even when lifted sooner,
-    so a last day to appeal once told (the sanction's notice) never moves earlier; one with
-    none counts until lifted (``ended`` None while it runs)."""
-    return [(sanction.id, sanction.created_at, sanction.ends_at or sanction.lifted_at)
+    """The member's suspensions and closures among ``sanctions`` (ACC-5), for appeal windows
+    (:func:`appeal_deadline`): ``(sanction id, imposed, end given, lifted)``, the last two
+    None when there is none."""
+    return [(sanction.id, sanction.created_at, sanction.ends_at, sanction.lifted_at)
             for sanction in sanctions if sanction.kind in RESTRICTING]
+
+
+def _span(period, sanction):
+    """How long the restriction ``period`` holds back an appeal against ``sanction``: from
+    its imposing to the end it was given, even when lifted sooner, for a sanction imposed
+    before the lift (the last day its notice told never moves earlier); to the lift for one
+    imposed after it; with no end (None) while an endless one runs."""
+    _id, start, given_end, lifted = period
+    if lifted is not None and (given_end is None or lifted <= sanction.created_at):
+        return start, lifted
+    return start, given_end
 
 
 def member_restriction_periods(user_id):
@@ -152,8 +162,8 @@ def _blocked(sanction, restricted):
     """The spans, in order and merged, in which ACC-5 kept the member from appealing
     ``sanction``: those of the other restrictions, less the span of ``sanction`` itself when
     it is one (a running suspension may always be appealed)."""
-    spans = sorted(((start, end) for sanction_id, start, end in restricted
-                    if sanction_id != sanction.id), key=lambda span: span[0])
+    spans = sorted((_span(period, sanction) for period in restricted
+                    if period[0] != sanction.id), key=lambda span: span[0])
     merged = []
     for start, end in spans:
         if merged and (merged[-1][1] is None or start <= merged[-1][1]):
@@ -164,8 +174,7 @@ def _blocked(sanction, restricted):
             merged.append((start, end))
     if sanction.kind not in RESTRICTING:
         return merged
-    own = restriction_periods([sanction])[0]
-    return _less(merged, own[1], own[2])
+    return _less(merged, *_span(restriction_periods([sanction])[0], sanction))
 
 
 def _less(spans, start, end):
@@ -259,12 +268,12 @@ def _suspension_end(user_id, now):
     return max(ends) if ends else None
 
 
-def _closure_runs(user_id, now):
-    """True when a closure of member ``user_id`` is still in force."""
+def _closure_start(user_id):
+    """When the earliest closure of member ``user_id`` still in force was imposed, or None
+    (closures have no end date: only lifting ends one)."""
     db.session.flush()
-    return db.session.scalar(select(Sanction.id).where(
-        Sanction.user_id == user_id, Sanction.kind == "closure", Sanction.lifted_at.is_(None),
-        or_(Sanction.ends_at.is_(None), Sanction.ends_at > now)).limit(1)) is not None
+    return db.session.scalar(select(func.min(Sanction.created_at)).where(
+        Sanction.user_id == user_id, Sanction.kind == "closure", Sanction.lifted_at.is_(None)))
 
 
 def _isoformat(moment):
@@ -359,10 +368,11 @@ def lift(sanction, moderator, reason, *, now, ip="", tell=True, by_appeal=False)
     if sanction.kind == "suspension":
         set_restrictions(user, suspended_until=_suspension_end(user.id, now),
                          closed_at=user.closed_at, now=now)
-    elif sanction.kind == "closure" and not _closure_runs(user.id, now):
+    elif sanction.kind == "closure" and not is_deleted(user):
         # (found in review: lifting one of two closures reopened the account, though the
-        # other still ran)
-        set_restrictions(user, suspended_until=user.suspended_until, closed_at=None, now=now)
+        # other still ran, and lifting a closure reopened an account its member had deleted)
+        set_restrictions(user, suspended_until=user.suspended_until,
+                         closed_at=_closure_start(user.id), now=now)
     audit.record(moderator, "sanction.lift", "sanction", sanction.id, before=before,
                  after={"lifted_at": now, "suspended_until": user.suspended_until,
                         "closed_at": user.closed_at}, note=reason, now=now, ip=ip)
