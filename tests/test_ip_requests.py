@@ -390,7 +390,7 @@ def test_cmp6_a_period_typed_day_first_is_read_and_said_back(app, people, modera
     digits) is read, and the approval says the period back in words, so a date typed the
     other way round shows at once."""
     from app.digits import to_thai
-    from app.i18n import format_datetime
+    from app.i18n import format_date, format_datetime
 
     victim, scammer = people
     now = utcnow()
@@ -402,8 +402,11 @@ def test_cmp6_a_period_typed_day_first_is_read_and_said_back(app, people, modera
         "first_day": to_thai(f"{first.day}/{first.month}/{first.year + 543}"),
         "last_day": f"{last.day}/{last.month}/{last.year}"}, now=now)
     assert [row[0] for row in decisions.addresses(request)] == ["203.0.113.7"]
-    assert format_datetime(request.period_from) in said
-    assert format_datetime(request.period_to) in said
+    # The last day typed, not the midnight after it (which read as a day too late)
+    assert f"{format_date(first)} to {format_date(last)}, both days included" in said
+    said = queue.decide(_item(_file(victim, scammer)), moderator, "approve",
+                        {"first_day": f"{first.day}/{first.month}/{first.year}"}, now=now)
+    assert f"{format_date(first)} to {format_datetime(now)}." in said
 
 
 def test_cmp6_rejected_request_never_shows_addresses(app, people, client_for, moderator):

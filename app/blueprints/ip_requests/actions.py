@@ -1,5 +1,7 @@
 """The review queue's side of IP-address requests (CMP-6): the kind's name, approve and reject,
 the requester's notices, and where those notices lead."""
+from datetime import time, timedelta
+
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -9,6 +11,7 @@ from app.blueprints.ip_requests import decisions
 from app.blueprints.ip_requests.errors import IpRequestError
 from app.blueprints.moderation import queue, queue_data
 from app.extensions import db
+from app.i18n import format_date, format_datetime, to_bangkok
 from app.models import IpRequest
 from app.notifications import SUBJECTS, TEXTS, register_link
 from app.urls import external_url
@@ -38,17 +41,21 @@ def _request_of(item):
 
 
 def _approve(item, moderator, form, *, now, ip=""):
-    from app.i18n import format_datetime
-
     request = _request_of(item)
     decisions.approve(request, moderator, now=now,
                       first_day=decisions.parse_day(form.get("first_day"), "first_day"),
                       last_day=decisions.parse_day(form.get("last_day"), "last_day"),
                       reason=form.get("reason", ""), ip=ip)
     # The period as it was read, in words: a date typed the other way round (month first)
-    # shows at once.
-    return str(_l("Approved: the requester can now see the addresses from %(start)s to "
-                  "%(end)s.", start=format_datetime(request.period_from),
+    # shows at once. It starts at a Bangkok midnight; it ends at one (after the last day
+    # typed) or now.
+    end = to_bangkok(request.period_to)
+    if end.time() == time.min:
+        return str(_l("Approved: the requester can now see the addresses from %(first)s to "
+                      "%(last)s, both days included.", first=format_date(request.period_from),
+                      last=format_date(end.date() - timedelta(days=1))))
+    return str(_l("Approved: the requester can now see the addresses from %(first)s to "
+                  "%(end)s.", first=format_date(request.period_from),
                   end=format_datetime(request.period_to)))
 
 

@@ -164,21 +164,18 @@ def _just_posted(shop, author, values, now):
 
 def _changed_by_resend(listing, values):
     """What the form sent again changes of ``listing`` (:data:`RESENT_MAY_CHANGE`), by field.
-    Its quantity is the one the first send had in view, so it is compared with that: the stock
-    now plus what orders placed since took (found in review: compared with the stock left,
-    an unchanged form looked changed, and saving it offered reserved items again). A changed
-    quantity comes with that figure as ``quantity_was``, for the edit form's check that keeps
-    ordered stock (:func:`_keep_ordered_stock`)."""
+    Its quantity is compared only while the listing's stock is still what the first send
+    said: no order placed and no change by the shop since (found in review: compared with the
+    stock orders had left, an unchanged form looked changed, and saving it put reserved items
+    on sale again). Otherwise the stock as it is now prevails, and the seller is told, as
+    always, to raise the quantity to sell more."""
     from app.models import Order
 
-    ordered = db.session.scalar(select(func.coalesce(func.sum(Order.quantity), 0)).where(
-        Order.listing_id == listing.id, Order.status.not_in(("cancelled", "expired"))))
-    posted = dict((name, getattr(listing, name)) for name in RESENT_MAY_CHANGE)
-    posted["quantity"] = listing.quantity + ordered
-    changed = {name: values[name] for name in RESENT_MAY_CHANGE if values[name] != posted[name]}
-    if "quantity" in changed:
-        changed["quantity_was"] = posted["quantity"]
-    return changed
+    fields = list(RESENT_MAY_CHANGE)
+    if listing.updated_at != listing.created_at or db.session.scalar(
+            select(Order.id).where(Order.listing_id == listing.id).limit(1)) is not None:
+        fields.remove("quantity")
+    return {name: values[name] for name in fields if values[name] != getattr(listing, name)}
 
 
 def create_listing(shop, author, fields, *, now):

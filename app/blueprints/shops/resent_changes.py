@@ -16,8 +16,8 @@ HOLD_SECONDS = 3600
 
 
 def hold(listing, changed):
-    """Keep ``changed`` (field name: value sent; ``quantity_was`` with a changed quantity) for
-    ``listing``'s edit page, until it is opened (a later send replaces it)."""
+    """Keep ``changed`` (field name: value sent) for ``listing``'s edit page, until it is
+    opened (a later send replaces it)."""
     session[SESSION_KEY] = {"listing": listing.id, "values": dict(changed),
                             "at": int(time.time())}
 
@@ -40,8 +40,6 @@ def show(form, values, listing, labels):
     choice's stored value), so the seller sees both."""
     hints = {}
     for name, value in values.items():
-        if name == "quantity_was":
-            form.quantity_was.data = value
         if name not in RESENT_MAY_CHANGE:
             continue
         form[name].data = value
