@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import select
 
-from app.blueprints.moderation import sanctions
+from app.blueprints.moderation import appeal_windows, sanctions
 from app.blueprints.moderation.appeals import file_appeal
 from app.blueprints.moderation.errors import ModerationError
 from app.database import utcnow
@@ -40,8 +40,8 @@ def sanction(sanction_id, kind, start, end=None, lifted=None):
 
 
 def deadline(target, *others):
-    periods = sanctions.restriction_periods([target, *others])
-    return sanctions.appeal_deadline(target, periods)
+    periods = appeal_windows.restriction_periods([target, *others])
+    return appeal_windows.appeal_deadline(target, periods)
 
 
 def suspended_and_fined(cast, start):
@@ -135,8 +135,8 @@ def test_acc_5_mod_9_the_sanctions_page_gives_the_last_day_after_the_suspension(
     suspension = sanctions.impose(cast.member, "suspension", cast.mod1, rule="MKT-6",
                                   facts="Shill bids", now=now, ends_at=now + timedelta(days=30))
     db.session.commit()
-    periods = sanctions.restriction_periods([warning, suspension])
-    assert sanctions.appeal_deadline(warning, periods) == now + timedelta(days=45)
+    periods = appeal_windows.restriction_periods([warning, suspension])
+    assert appeal_windows.appeal_deadline(warning, periods) == now + timedelta(days=45)
     page = cast.client.get("/moderation/me/sanctions").get_data(as_text=True)
     assert "Its days do not count towards the 15 days to appeal this sanction" in page
     assert f'action="/moderation/me/sanctions/{suspension.id}/appeal"' in page

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.blueprints.auctions import bidding
-from app.blueprints.moderation import sanctions
+from app.blueprints.moderation import appeal_windows, sanctions
 from app.blueprints.moderation.errors import ModerationError
 from app.blueprints.shops import order_services
 from app.blueprints.shops.errors import ShopError
@@ -60,7 +60,7 @@ def test_a_warning_is_audited_and_tells_rule_facts_and_appeal_date_mod_8_mod_9(c
     assert "Warning" in text and "MKT-6" in text and "second account" in text
     assert "takes effect once" in text and "appeal until" in text
     assert "(-)" not in text and "()" not in text  # found in review: "Warning (-)"
-    assert sanctions.appeal_deadline(sanction) == sanction.created_at + timedelta(days=15)
+    assert appeal_windows.appeal_deadline(sanction) == sanction.created_at + timedelta(days=15)
     page = cast.client.get("/notifications").get_data(as_text=True)
     assert f"/moderation/me/sanctions#sanction-{sanction.id}" in page
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from app.blueprints.moderation import responses, sanctions, signs
+from app.blueprints.moderation import appeal_windows, responses, sanctions, signs
 from app.blueprints.moderation.appeals import file_appeal
 from app.blueprints.moderation.errors import ModerationError
 from app.database import begin_immediate, utcnow
@@ -266,7 +266,7 @@ def test_a_sanction_notice_gives_its_dates_in_the_members_language_mod_8_mod_9(a
     with app.test_request_context(), force_locale("th"):
         thai = notice_text(notice)
         assert format_datetime(ends) in thai
-        assert format_datetime(sanctions.appeal_deadline(sanction)) in thai
+        assert format_datetime(appeal_windows.appeal_deadline(sanction)) in thai
     assert str(ends.year) not in thai  # (Thai dates count Buddhist years)
 
 

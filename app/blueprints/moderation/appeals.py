@@ -8,8 +8,9 @@ from app.blueprints.moderation import queue
 from app.blueprints.moderation.enforcement import check_can_act
 from app.blueprints.moderation.errors import ModerationError
 from app.blueprints.moderation.queue import Action, register_action
-from app.blueprints.moderation.sanctions import (
-    RESTRICTING, appeal_deadline, is_active, lift, member_restriction_periods)
+from app.blueprints.moderation.appeal_windows import (
+    RESTRICTING, appeal_deadline, member_restriction_periods)
+from app.blueprints.moderation.sanctions import is_active, lift
 from app.extensions import db
 from app.i18n import Counts
 from app.models import Appeal, Sanction
@@ -67,7 +68,7 @@ def file_appeal(sanction, appellant, body, *, now):
     """File ``appellant``'s appeal against their ``sanction`` and raise it on the queue,
     barred to the moderator who imposed it. Refused after 15 days, naming the day the window
     closed, and while suspended unless this is the suspension itself (the days of such a
-    suspension do not count towards the 15: :func:`~.sanctions.appeal_deadline`)."""
+    suspension do not count towards the 15: :func:`~.appeal_windows.appeal_deadline`)."""
     from app.i18n import format_datetime
 
     if sanction.user_id != appellant.id:

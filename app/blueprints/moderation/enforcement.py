@@ -34,8 +34,9 @@ def suspension_notice(user, now):
     from sqlalchemy import select
 
     from app.blueprints.moderation.appeals import appeals_by_sanction
-    from app.blueprints.moderation.sanctions import (
-        RESTRICTING, appeal_deadline, is_active, restriction_periods)
+    from app.blueprints.moderation.appeal_windows import (
+        RESTRICTING, appeal_deadline, restriction_periods)
+    from app.blueprints.moderation.sanctions import is_active
     from app.extensions import db
     from app.models import Sanction
 

@@ -10,7 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from app.blueprints.accounts.errors import AccountError
 from app.blueprints.accounts.services import rename_refusal
 from app.blueprints.accounts.views import show_error
-from app.blueprints.moderation import appeals, bp, sanctions
+from app.blueprints.moderation import appeal_windows, appeals, bp, sanctions
 from app.blueprints.moderation.renames import rename_display_name
 from app.blueprints.moderation.report_actions import sanction_values
 from app.blueprints.moderation.reports import (REPORT_REASON_LABELS, TARGET_LABELS,
@@ -145,8 +145,8 @@ def _my_page(status=200, appeal_form=None, failed_id=None):
         "moderation/my_sanctions.html", sanctions=own,
         labels=sanctions.SANCTION_LABELS, now=now, is_active=sanctions.is_active,
         appeal_of=appeals.appeals_by_sanction([s.id for s in own]).get,
-        deadline=functools.partial(sanctions.appeal_deadline,
-                                   restricted=sanctions.restriction_periods(own)),
+        deadline=functools.partial(appeal_windows.appeal_deadline,
+                                   restricted=appeal_windows.restriction_periods(own)),
         waits_for_suspension=lambda s: appeals.waits_for_suspension(s, current_user, now),
         appeal_form=appeal_form, failed_id=failed_id,
         blank_form=AppealForm(formdata=None)), status
