@@ -67,9 +67,29 @@ def _secret_key(env):
     INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
     key_file = INSTANCE_DIR / "secret_key"
     if not key_file.exists():
-        key_file.write_text(secrets.token_hex(32))
-        key_file.chmod(0o600)
-    return key_file.read_text().strip()
+        _write_once(key_file, secrets.token_hex(32))
+    key = key_file.read_text().strip()
+    if not key:
+        raise ConfigError(f"{key_file} is empty: delete it, and a new key is made at start")
+    return key
+
+
+def _write_once(path, text):
+    """Write ``path`` whole, unless another process has already made it. Processes starting
+    together (gunicorn's workers on a new instance folder) each find no key file: written in
+    place, one could read another's file while still empty and serve without a key (found
+    when the browser tests started gunicorn on a fresh folder), or keep a key the last
+    writer replaced. The text goes to a file of its own, linked into place only if the name
+    is free, so every process reads the same whole key."""
+    draft = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    draft.write_text(text)
+    draft.chmod(0o600)
+    try:
+        os.link(draft, path)
+    except FileExistsError:
+        pass
+    finally:
+        draft.unlink()
 
 
 def normalise_database_url(url):
